@@ -1,0 +1,1 @@
+"""Checks: `Draft` + rulebook + received time + history → findings and a verdict. Pure."""

@@ -1,0 +1,1 @@
+"""Side effects live here only: the CLI, Prefect flows, the watcher, moving files."""

@@ -1,0 +1,103 @@
+"""The workspace: where inbox/, outbox/, the ledger and the editable rulebook live.
+
+Only `flows/` touches folders and the clock; everything below receives them as arguments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from rules import DEFAULT_RULEBOOK, Rulebook, load_rulebook
+
+RULEBOOK_NAME = "draftdesk.toml"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def outbox(self) -> Path:
+        return self.root / "outbox"
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.outbox / "ledger.db"
+
+    @property
+    def accepted(self) -> Path:
+        return self.outbox / "accepted"
+
+    @property
+    def rejected(self) -> Path:
+        return self.outbox / "rejected"
+
+    @property
+    def reports(self) -> Path:
+        return self.outbox / "reports"
+
+    @property
+    def rulebook_path(self) -> Path:
+        return self.root / RULEBOOK_NAME
+
+    def rulebook(self) -> Rulebook:
+        """The workspace's own rulebook (`draftdesk.toml`) if present, else the seed default."""
+        return load_rulebook(self.rulebook_path if self.rulebook_path.exists() else DEFAULT_RULEBOOK)
+
+
+def resolve_workspace(option: Path | None = None) -> Workspace:
+    """`--workspace`, else `$DRAFTDESK_WORKSPACE`, else the current folder."""
+    if option is not None:
+        return Workspace(Path(option).expanduser().resolve())
+    env = os.environ.get("DRAFTDESK_WORKSPACE")
+    return Workspace(Path(env).expanduser().resolve() if env else Path.cwd().resolve())
+
+
+def now(rulebook: Rulebook) -> dt.datetime:
+    """The current time in the office's zone; `$DRAFTDESK_NOW` (ISO) replaces the clock for replays."""
+    tz = rulebook.meta.tz
+    override = os.environ.get("DRAFTDESK_NOW")
+    if override:
+        return parse_time(override, rulebook)
+    return dt.datetime.now(tz)
+
+
+def parse_time(text: str, rulebook: Rulebook) -> dt.datetime:
+    """An ISO date or time; a naive value is office local time. Raises ValueError when not ISO."""
+    value = dt.datetime.fromisoformat(text.strip())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=rulebook.meta.tz)
+    return value.astimezone(rulebook.meta.tz)
+
+
+def init_workspace(ws: Workspace) -> list[Path]:
+    """Create inbox/<unit>/<type>/ for every unit and type, outbox/, and an editable rulebook.
+
+    Idempotent: existing folders and an edited `draftdesk.toml` are left alone. Returns what was created.
+    """
+    created: list[Path] = []
+
+    def mk(path: Path) -> None:
+        if not path.exists():
+            path.mkdir(parents=True, exist_ok=True)
+            created.append(path)
+
+    if not ws.rulebook_path.exists():
+        ws.root.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(DEFAULT_RULEBOOK, ws.rulebook_path)
+        created.append(ws.rulebook_path)
+    rulebook = ws.rulebook()
+    for unit in rulebook.units:
+        for ctype in rulebook.types.values():
+            mk(ws.inbox / unit.name / ctype.name)
+    for path in (ws.outbox, ws.accepted, ws.rejected, ws.reports):
+        mk(path)
+    return created

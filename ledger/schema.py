@@ -1,0 +1,87 @@
+"""Ledger schema: table names are a contract (SPEC §6); creation and upgrades are idempotent.
+
+`ensure_schema` may run at every start: it creates missing tables, adds missing columns and
+indexes, and never drops or renames anything, so an office's ledger survives every upgrade.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+TABLES: dict[str, dict[str, type]] = {
+    "units": {"name": str, "kind": str, "aliases": str},
+    "submissions": {
+        "id": int, "sha256": str, "unit": str, "content_type": str, "title": str, "officer": str,
+        "original_name": str, "source_path": str, "container": str,
+        "received_at": str, "event_date": str, "event_deadline": str, "publish_date": str,
+        "category": str, "zishu": int, "zishu_all": int, "hanzi": int,
+        "photos_total": int, "photos_distinct": int, "photos_hd": int,
+        "verdict": str, "counted": int, "is_announcement": int, "period": str,
+        "duplicate_of": int, "revision_of": int, "stored_path": str, "note_path": str,
+        "state": str, "text": str, "created_at": str,
+    },
+    "findings": {"id": int, "submission_id": int, "rule": str, "severity": str, "message": str},
+    "images": {
+        "id": int, "submission_id": int, "key": str, "source": str, "format": str,
+        "width": int, "height": int, "size_bytes": int, "sha256": str, "phash": str,
+        "hd": int, "problem": str,
+    },
+    "adoptions": {
+        "id": int, "submission_id": int, "outlet": str, "level": str, "adopted_on": str,
+        "fee": float, "bonus": float, "entered_at": str, "source": str,
+    },
+    "assignments": {"id": int, "month": str, "unit": str, "count": int, "entered_at": str},
+    "officers": {
+        "id": int, "unit": str, "name": str, "gender": str, "birth": str, "politics": str,
+        "education": str, "position": str, "phone": str, "mobile": str, "qq": str, "wechat": str,
+        "leader": str, "registered_at": str, "source_sha256": str,
+    },
+    "heartbeats": {"id": int, "at": str, "pid": int, "host": str, "role": str},
+    "sightings": {"path": str, "first_seen": str, "size": int, "mtime": float, "state": str},
+    "runs": {"id": int, "kind": str, "started_at": str, "finished_at": str,
+             "processed": int, "accepted": int, "rejected": int, "flow_run_id": str},
+}
+
+PRIMARY_KEYS: dict[str, str] = {"units": "name", "sightings": "path"}
+
+INDEXES: list[tuple[str, list[str], bool]] = [
+    ("submissions", ["sha256"], False),
+    ("submissions", ["unit", "content_type", "period"], False),
+    ("submissions", ["received_at"], False),
+    ("findings", ["submission_id"], False),
+    ("images", ["submission_id"], False),
+    ("adoptions", ["submission_id"], False),
+    ("assignments", ["month", "unit"], True),
+]
+
+
+def open_ledger(path: Path | str) -> sqlite_utils.Database:
+    """Open (creating if needed) the ledger at `path` in WAL mode with the schema ensured."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(target)
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = NORMAL")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create missing tables, columns and indexes; never drop or rename."""
+    for name, columns in TABLES.items():
+        table = db.table(name)
+        if not table.exists():
+            pk = PRIMARY_KEYS.get(name, "id")
+            table.create(columns, pk=pk, not_null={pk} if pk != "id" else None)
+        else:
+            missing = {c: t for c, t in columns.items() if c not in table.columns_dict}
+            for column, col_type in missing.items():
+                table.add_column(column, col_type)
+    for name, cols, unique in INDEXES:
+        db.table(name).create_index(cols, unique=unique, if_not_exists=True)
+    db.execute(f"PRAGMA user_version = {int(SCHEMA_VERSION)}")

@@ -1,0 +1,325 @@
+"""Load and validate a rulebook TOML.
+
+Every problem is collected and reported at once (packaging's `Metadata.from_raw` habit), each
+naming the file and the dotted key, so the office fixes the file in one pass. An unknown key is
+an error: a typo such as `min_char` must never silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from rules.model import (
+    CONTENT_TYPES,
+    PERIODS,
+    UNIT_KINDS,
+    Awards,
+    Calendar,
+    ContentType,
+    Images,
+    Intake,
+    Limits,
+    Meta,
+    Points,
+    Rulebook,
+    Unit,
+)
+
+DEFAULT_RULEBOOK = Path(__file__).with_name("xihu-2021.toml")
+
+OUTLET_LEVELS = (
+    "national", "province", "city", "district", "wechat",
+    "juece", "district_office", "city_office", "province_office",
+)
+
+
+class RulebookError(ValueError):
+    """The rulebook cannot be used; `problems` lists every bad key with why."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"规则文件 {path} 有误（rulebook is invalid）:\n{lines}")
+
+
+class _Reader:
+    """Pulls typed values out of nested dicts, recording problems instead of raising."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def section(self, data: dict[str, Any], key: str, prefix: str = "") -> dict[str, Any]:
+        value = data.get(key)
+        where = f"{prefix}{key}"
+        if value is None:
+            self.problems.append(f"{where}: missing section")
+            return {}
+        if not isinstance(value, dict):
+            self.problems.append(f"{where}: must be a table")
+            return {}
+        return value
+
+    def unknown(self, data: dict[str, Any], allowed: set[str], prefix: str) -> None:
+        for key in sorted(set(data) - allowed):
+            self.problems.append(f"{prefix}{key}: unknown key")
+
+    def get(self, data: dict[str, Any], key: str, kind: type | tuple[type, ...], prefix: str,
+            *, required: bool = True, minimum: float | None = None, default: Any = None) -> Any:
+        where = f"{prefix}{key}"
+        if key not in data:
+            if required:
+                self.problems.append(f"{where}: missing")
+            return default
+        value = data[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if float in kinds and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if isinstance(value, bool) and bool not in kinds:
+            self.problems.append(f"{where}: expected {_kind_name(kinds)}, got {value!r}")
+            return default
+        if not isinstance(value, kinds):
+            self.problems.append(f"{where}: expected {_kind_name(kinds)}, got {value!r}")
+            return default
+        if minimum is not None and isinstance(value, (int, float)) and value < minimum:
+            self.problems.append(f"{where}: must be ≥ {minimum}, got {value!r}")
+            return default
+        return value
+
+    def strings(self, data: dict[str, Any], key: str, prefix: str, *, required: bool = True) -> tuple[str, ...]:
+        value = self.get(data, key, list, prefix, required=required, default=[])
+        if value is None:
+            return ()
+        if not all(isinstance(v, str) and v.strip() for v in value):
+            self.problems.append(f"{prefix}{key}: must be a list of non-empty strings")
+            return ()
+        return tuple(value)
+
+    def numbers(self, data: dict[str, Any], key: str, prefix: str, allowed: tuple[str, ...],
+                kind: type = int) -> dict[str, Any]:
+        table = self.get(data, key, dict, prefix, required=False, default={}) or {}
+        out: dict[str, Any] = {}
+        for name, value in table.items():
+            where = f"{prefix}{key}.{name}"
+            if name not in allowed:
+                self.problems.append(f"{where}: unknown key (allowed: {', '.join(allowed)})")
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+                self.problems.append(f"{where}: expected a number, got {value!r}")
+            elif kind is int and not isinstance(value, int):
+                self.problems.append(f"{where}: expected a whole number, got {value!r}")
+            else:
+                out[name] = kind(value)
+        return out
+
+
+def _kind_name(kinds: tuple[type, ...]) -> str:
+    return " or ".join({int: "integer", float: "number", str: "string", bool: "true/false",
+                        list: "list", dict: "table"}.get(k, k.__name__) for k in kinds)
+
+
+_TYPE_KEYS = {
+    "name": str, "aliases": list, "period": str, "min_chars": int, "max_chars": int,
+    "min_photos": int, "max_photos": int, "event_deadline_hours": int,
+    "publish_lead_workdays": int, "announcement_words": list, "hd_photos": bool,
+    "media_skips_text": bool, "categories": list, "due": str,
+}
+
+
+def _content_type(r: _Reader, key: str, data: dict[str, Any]) -> ContentType | None:
+    prefix = f"types.{key}."
+    if not isinstance(data, dict):
+        r.problems.append(f"types.{key}: must be a table")
+        return None
+    r.unknown(data, set(_TYPE_KEYS), prefix)
+    values: dict[str, Any] = {}
+    for name, kind in _TYPE_KEYS.items():
+        if kind is list:
+            values[name] = r.strings(data, name, prefix, required=False)
+        else:
+            required = name in ("name", "period")
+            values[name] = r.get(data, name, kind, prefix, required=required,
+                                 minimum=0 if kind is int else None,
+                                 default=False if kind is bool else None)
+    if values["period"] is not None and values["period"] not in PERIODS:
+        r.problems.append(f"{prefix}period: must be one of {', '.join(PERIODS)}")
+    lo, hi = values["min_chars"], values["max_chars"]
+    if lo is not None and hi is not None and lo > hi:
+        r.problems.append(f"{prefix}min_chars: {lo} is above max_chars {hi}")
+    lo, hi = values["min_photos"], values["max_photos"]
+    if lo is not None and hi is not None and lo > hi:
+        r.problems.append(f"{prefix}min_photos: {lo} is above max_photos {hi}")
+    due = values["due"]
+    if due is not None and not re.fullmatch(r"\d{2}-\d{2}", due):
+        r.problems.append(f"{prefix}due: expected MM-DD, got {due!r}")
+    if values["name"] is None or values["period"] is None:
+        return None
+    return ContentType(key=key, **values)
+
+
+def _dates(r: _Reader, data: dict[str, Any], key: str) -> frozenset[dt.date]:
+    out = set()
+    for text in r.strings(data, key, "calendar.", required=False):
+        try:
+            out.add(dt.date.fromisoformat(text))
+        except ValueError:
+            r.problems.append(f"calendar.{key}: {text!r} is not an ISO date (YYYY-MM-DD)")
+    return frozenset(out)
+
+
+def _unit(r: _Reader, index: int, data: Any, type_keys: tuple[str, ...]) -> Unit | None:
+    prefix = f"units[{index}]."
+    if not isinstance(data, dict):
+        r.problems.append(f"units[{index}]: must be a table")
+        return None
+    r.unknown(data, {"name", "kind", "aliases", "quota"}, prefix)
+    name = r.get(data, "name", str, prefix)
+    kind = r.get(data, "kind", str, prefix)
+    if kind is not None and kind not in UNIT_KINDS:
+        r.problems.append(f"{prefix}kind: must be one of {', '.join(UNIT_KINDS)}, got {kind!r}")
+    aliases = r.strings(data, "aliases", prefix, required=False)
+    quota = r.numbers(data, "quota", prefix, type_keys)
+    if name is None or kind is None:
+        return None
+    return Unit(name=name, kind=kind, aliases=aliases, quota=quota)
+
+
+def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook:
+    """Validate a parsed TOML mapping into a `Rulebook`; raise `RulebookError` naming every problem."""
+    r = _Reader()
+    r.unknown(data, {"meta", "intake", "limits", "images", "calendar", "types", "kinds", "units",
+                     "points", "fees", "outlets", "awards"}, "")
+
+    m = r.section(data, "meta")
+    r.unknown(m, {"name", "subdistrict", "year", "office_unit", "timezone"}, "meta.")
+    timezone = r.get(m, "timezone", str, "meta.", required=False, default="Asia/Shanghai")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        r.problems.append(f"meta.timezone: unknown time zone {timezone!r}")
+        timezone = "Asia/Shanghai"
+    meta = Meta(r.get(m, "name", str, "meta."), r.get(m, "subdistrict", str, "meta."),
+                r.get(m, "year", int, "meta.", minimum=2000), r.get(m, "office_unit", str, "meta."),
+                timezone)
+
+    i = r.section(data, "intake")
+    intake_fields = {"settle_seconds": float, "rescan_seconds": float, "sweep_minutes": int,
+                     "heartbeat_seconds": float, "convert_timeout_seconds": int,
+                     "near_duplicate_days": int, "near_duplicate_threshold": float}
+    r.unknown(i, set(intake_fields), "intake.")
+    intake = Intake(**{k: r.get(i, k, t, "intake.", minimum=0) for k, t in intake_fields.items()})
+    if intake.near_duplicate_threshold is not None and not 0 < intake.near_duplicate_threshold <= 1:
+        r.problems.append("intake.near_duplicate_threshold: must be in (0, 1]")
+
+    li = r.section(data, "limits")
+    limit_fields = {"max_entries": int, "max_part_bytes": int, "max_total_bytes": int,
+                    "min_inflate_ratio": float, "max_xml_part_bytes": int, "max_image_pixels": int}
+    r.unknown(li, set(limit_fields), "limits.")
+    limits = Limits(**{k: r.get(li, k, t, "limits.", minimum=0) for k, t in limit_fields.items()})
+
+    im = r.section(data, "images")
+    r.unknown(im, {"hd_long_side", "hd_short_side", "same_photo_max_distance", "photo_extensions",
+                   "audio_extensions", "video_extensions"}, "images.")
+    images = Images(
+        r.get(im, "hd_long_side", int, "images.", minimum=1),
+        r.get(im, "hd_short_side", int, "images.", minimum=1),
+        r.get(im, "same_photo_max_distance", int, "images.", minimum=0),
+        tuple(e.lower() for e in r.strings(im, "photo_extensions", "images.")),
+        tuple(e.lower() for e in r.strings(im, "audio_extensions", "images.")),
+        tuple(e.lower() for e in r.strings(im, "video_extensions", "images.")),
+    )
+
+    c = data.get("calendar", {})
+    if not isinstance(c, dict):
+        r.problems.append("calendar: must be a table")
+        c = {}
+    r.unknown(c, {"holidays", "workdays"}, "calendar.")
+    calendar = Calendar(_dates(r, c, "holidays"), _dates(r, c, "workdays"))
+
+    t = r.section(data, "types")
+    r.unknown(t, set(CONTENT_TYPES), "types.")
+    types: dict[str, ContentType] = {}
+    for key in CONTENT_TYPES:
+        if key not in t:
+            r.problems.append(f"types.{key}: missing section")
+            continue
+        ctype = _content_type(r, key, t[key])
+        if ctype is not None:
+            types[key] = ctype
+
+    k = r.section(data, "kinds")
+    r.unknown(k, set(UNIT_KINDS), "kinds.")
+    kinds = {key: r.get(k, key, str, "kinds.") for key in UNIT_KINDS}
+
+    raw_units = data.get("units")
+    units: list[Unit] = []
+    if not isinstance(raw_units, list) or not raw_units:
+        r.problems.append("units: need at least one [[units]] table")
+    else:
+        for index, raw in enumerate(raw_units):
+            unit = _unit(r, index, raw, CONTENT_TYPES)
+            if unit is not None:
+                units.append(unit)
+    seen: dict[str, str] = {}
+    for unit in units:
+        for n in unit.names:
+            if n in seen and seen[n] != unit.name:
+                r.problems.append(f"units: name or alias {n!r} is used by both {seen[n]} and {unit.name}")
+            seen[n] = unit.name
+
+    p = r.section(data, "points")
+    r.unknown(p, {"kinds", "missing", "extra", "media_bonus_min", "media_bonus_max", "bonus_cap_year"}, "points.")
+    point_kinds = r.strings(p, "kinds", "points.")
+    for kind in point_kinds:
+        if kind not in UNIT_KINDS:
+            r.problems.append(f"points.kinds: unknown unit kind {kind!r}")
+    points = Points(
+        point_kinds,
+        r.numbers(p, "missing", "points.", CONTENT_TYPES, float),
+        r.numbers(p, "extra", "points.", CONTENT_TYPES, float),
+        r.get(p, "media_bonus_min", float, "points.", minimum=0),
+        r.get(p, "media_bonus_max", float, "points.", minimum=0),
+        r.get(p, "bonus_cap_year", float, "points.", minimum=0),
+    )
+
+    f = r.section(data, "fees")
+    r.unknown(f, set(CONTENT_TYPES), "fees.")
+    fees: dict[str, dict[str, int]] = {}
+    for key, _table in f.items():
+        if key in CONTENT_TYPES:
+            fees[key] = r.numbers(f, key, "fees.", (*OUTLET_LEVELS, "wechat_min", "wechat_max"))
+
+    o = r.section(data, "outlets")
+    outlets: dict[str, str] = {}
+    for name, level in o.items():
+        if level not in OUTLET_LEVELS:
+            r.problems.append(f"outlets.{name}: level must be one of {', '.join(OUTLET_LEVELS)}, got {level!r}")
+        else:
+            outlets[name] = level
+
+    a = r.section(data, "awards")
+    r.unknown(a, {"unit_amount", "officer_amount", "unit_places", "officer_places"}, "awards.")
+    awards = Awards(*(r.get(a, key, int, "awards.", minimum=0)
+                      for key in ("unit_amount", "officer_amount", "unit_places", "officer_places")))
+
+    if r.problems:
+        raise RulebookError(source, r.problems)
+    return Rulebook(meta=meta, intake=intake, limits=limits, images=images, calendar=calendar,
+                    types=types, kinds=kinds, units=tuple(units), points=points, fees=fees,
+                    outlets=outlets, awards=awards, source=source)
+
+
+def load_rulebook(path: Path | str | None = None) -> Rulebook:
+    """Read and validate the rulebook at `path` (default: the seed's 2021 rulebook)."""
+    target = Path(path) if path is not None else DEFAULT_RULEBOOK
+    try:
+        data = tomllib.loads(target.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RulebookError(str(target), ["file not found"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RulebookError(str(target), [f"not valid TOML: {exc}"]) from None
+    return parse_rulebook(data, str(target))

@@ -1,0 +1,159 @@
+"""Typed, frozen rulebook objects.
+
+Code reads rules only through these objects, so a rule can be found by its name here and its
+value in the TOML; nothing in the program hard-codes a limit, a quota or a fee.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+CONTENT_TYPES: tuple[str, ...] = ("instant", "wechat", "xuexi", "gov_info", "research", "media")
+UNIT_KINDS: tuple[str, ...] = ("bureau", "community", "related")
+PERIODS: tuple[str, ...] = ("month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class Meta:
+    name: str
+    subdistrict: str
+    year: int
+    office_unit: str
+    timezone: str = "Asia/Shanghai"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Intake:
+    settle_seconds: float
+    rescan_seconds: float
+    sweep_minutes: int
+    heartbeat_seconds: float
+    convert_timeout_seconds: int
+    near_duplicate_days: int
+    near_duplicate_threshold: float
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits for untrusted packages, checked before a byte is inflated."""
+
+    max_entries: int
+    max_part_bytes: int
+    max_total_bytes: int
+    min_inflate_ratio: float
+    max_xml_part_bytes: int
+    max_image_pixels: int
+
+
+@dataclass(frozen=True)
+class Images:
+    hd_long_side: int
+    hd_short_side: int
+    same_photo_max_distance: int
+    photo_extensions: tuple[str, ...]
+    audio_extensions: tuple[str, ...]
+    video_extensions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Holidays and make-up workdays the rulebook adds to (or corrects in) chinesecalendar."""
+
+    holidays: frozenset[dt.date]
+    workdays: frozenset[dt.date]
+
+
+@dataclass(frozen=True)
+class ContentType:
+    key: str
+    name: str
+    aliases: tuple[str, ...]
+    period: str
+    min_chars: int | None = None
+    max_chars: int | None = None
+    min_photos: int | None = None
+    max_photos: int | None = None
+    event_deadline_hours: int | None = None
+    publish_lead_workdays: int | None = None
+    announcement_words: tuple[str, ...] = ()
+    hd_photos: bool = False
+    media_skips_text: bool = False
+    categories: tuple[str, ...] = ()
+    due: str | None = None  # "MM-DD" within the rulebook year
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The folder name first, then every alias: what the intake accepts for this type."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    quota: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Points:
+    kinds: tuple[str, ...]
+    missing: dict[str, float]
+    extra: dict[str, float]
+    media_bonus_min: float
+    media_bonus_max: float
+    bonus_cap_year: float
+
+
+@dataclass(frozen=True)
+class Awards:
+    unit_amount: int
+    officer_amount: int
+    unit_places: int
+    officer_places: int
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    meta: Meta
+    intake: Intake
+    limits: Limits
+    images: Images
+    calendar: Calendar
+    types: dict[str, ContentType]
+    kinds: dict[str, str]
+    units: tuple[Unit, ...]
+    points: Points
+    fees: dict[str, dict[str, int]]
+    outlets: dict[str, str]
+    awards: Awards
+    source: str = ""
+
+    def unit_named(self, name: str) -> Unit | None:
+        """The unit whose name or alias is `name` (exact, after trimming), else None."""
+        wanted = name.strip()
+        for unit in self.units:
+            if wanted in unit.names:
+                return unit
+        return None
+
+    def type_named(self, name: str) -> ContentType | None:
+        """The content type whose key, folder name or alias is `name`, else None."""
+        wanted = name.strip()
+        for ctype in self.types.values():
+            if wanted == ctype.key or wanted in ctype.names:
+                return ctype
+        return None
+
+    def outlet_level(self, outlet: str) -> str | None:
+        return self.outlets.get(outlet.strip())

@@ -1,0 +1,1 @@
+"""Scoring: ledger rows + rulebook → completion, points, fees, rankings. Pure."""

@@ -1,0 +1,90 @@
+"""Drafts and photos made in code for tests (python-docx and hand-written OOXML).
+
+Shared by every test module: add new builders at the end; do not change what existing ones
+return, other tests rely on it.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx import Document
+from docx.shared import Inches
+from PIL import Image, ImageDraw
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus"
+
+
+def make_photo(width: int = 800, height: int = 600, seed: int = 0, fmt: str = "JPEG") -> bytes:
+    """A photo whose content (and so perceptual hash) depends on `seed`: distinct seeds, distinct photos."""
+    rng = random.Random(seed)
+    img = Image.new("RGB", (width, height), tuple(rng.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(img)
+    for _ in range(12):
+        x0, y0 = rng.randrange(width), rng.randrange(height)
+        x1, y1 = x0 + rng.randrange(width // 2 + 1), y0 + rng.randrange(height // 2 + 1)
+        draw.rectangle((x0, y0, x1, y1), fill=tuple(rng.randrange(256) for _ in range(3)))
+    buf = io.BytesIO()
+    img.save(buf, fmt, quality=85) if fmt == "JPEG" else img.save(buf, fmt)
+    return buf.getvalue()
+
+
+def han_text(n: int, seed: int = 0) -> str:
+    """`n` Han characters (each counts one 字), varied so that drafts are not near-duplicates."""
+    rng = random.Random(seed)
+    common = "街道社区开展活动居民志愿服务工作推进会议组织群众学习宣传文明创建环境整治安全检查走访慰问老人儿童"
+    return "".join(rng.choice(common) for _ in range(n))
+
+
+def make_docx(
+    paragraphs: Sequence[str],
+    *,
+    photos: Sequence[bytes] = (),
+    table: Sequence[Sequence[str]] | None = None,
+    header: str | None = None,
+) -> bytes:
+    """A .docx with the given paragraphs (the first is the title), inline photos after them,
+    an optional table and an optional header text."""
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    if table:
+        t = doc.add_table(rows=len(table), cols=max(len(r) for r in table))
+        for i, row in enumerate(table):
+            for j, cell in enumerate(row):
+                t.cell(i, j).text = cell
+    for photo in photos:
+        doc.add_picture(io.BytesIO(photo), width=Inches(2))
+    if header is not None:
+        doc.sections[0].header.paragraphs[0].text = header
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def news_draft(
+    body_chars: int,
+    *,
+    title: str = "湖滨社区开展垃圾分类宣传活动",
+    lead_date: str = "3月12日上午，",
+    photos: int = 0,
+    photo_size: tuple[int, int] = (800, 600),
+    head: Sequence[str] = (),
+    seed: int = 0,
+) -> bytes:
+    """A typical draft: title, optional metadata lines, a lead with a date, Han body text of
+    exactly `body_chars` 字 (the lead date's characters included), and `photos` distinct photos."""
+    lead = lead_date + han_text(max(0, body_chars - _zishu_of_date(lead_date)), seed)
+    pics = [make_photo(*photo_size, seed=seed * 100 + i) for i in range(photos)]
+    return make_docx([title, *head, lead], photos=pics)
+
+
+def _zishu_of_date(text: str) -> int:
+    """Word's 字数 of a lead-date prefix like '3月12日上午，' (each run of digits is one)."""
+    import re
+
+    return len(re.findall(r"\d+", text)) + len(re.sub(r"[\d\s]", "", text))

@@ -1,0 +1,77 @@
+"""The rulebook loads with the seed's values and refuses unknown keys and bad values."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from rules import DEFAULT_RULEBOOK, RulebookError, load_rulebook
+from rules.load import parse_rulebook
+
+
+def _seed() -> dict:
+    return tomllib.loads(DEFAULT_RULEBOOK.read_text(encoding="utf-8"))
+
+
+def test_seed_rulebook_has_23_units_and_six_types(rulebook) -> None:
+    assert len(rulebook.units) == 23
+    assert list(rulebook.types) == ["instant", "wechat", "xuexi", "gov_info", "research", "media"]
+
+
+def test_seed_quotas_follow_appendix_1(rulebook) -> None:
+    assert rulebook.unit_named("办公室").quota == {"instant": 3, "wechat": 2, "research": 1}
+    assert rulebook.unit_named("建设局").quota["instant"] == 2
+    assert rulebook.unit_named("湖滨社区").quota == {"instant": 1, "wechat": 1, "xuexi": 1}
+    assert "research" not in rulebook.unit_named("派出所").quota
+
+
+def test_seed_limits_for_instant(rulebook) -> None:
+    instant = rulebook.types["instant"]
+    assert (instant.min_chars, instant.max_chars, instant.min_photos, instant.max_photos) == (200, 500, 1, 2)
+    assert instant.event_deadline_hours == 24
+
+
+def test_aliases_resolve_to_the_type_key(rulebook) -> None:
+    assert rulebook.type_named("快讯").key == "instant"
+    assert rulebook.type_named("微信原创稿件").key == "wechat"
+    assert rulebook.type_named("强国").key == "xuexi"
+    assert rulebook.type_named("不存在") is None
+
+
+def test_unknown_key_is_named_in_the_error() -> None:
+    data = _seed()
+    data["types"]["instant"]["min_char"] = 100
+    with pytest.raises(RulebookError) as info:
+        parse_rulebook(data, "x.toml")
+    assert "types.instant.min_char: unknown key" in str(info.value)
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    data = _seed()
+    data["intake"]["settle_seconds"] = "soon"
+    data["units"][0]["kind"] = "ministry"
+    data["bogus"] = 1
+    with pytest.raises(RulebookError) as info:
+        parse_rulebook(data, "x.toml")
+    problems = info.value.problems
+    assert any(p.startswith("intake.settle_seconds") for p in problems)
+    assert any(p.startswith("units[0].kind") for p in problems)
+    assert "bogus: unknown key" in problems
+
+
+def test_min_above_max_is_refused() -> None:
+    data = _seed()
+    data["types"]["wechat"]["min_chars"] = 900
+    with pytest.raises(RulebookError, match="min_chars"):
+        parse_rulebook(data, "x.toml")
+
+
+def test_missing_file_and_bad_toml_are_rulebook_errors(tmp_path: Path) -> None:
+    with pytest.raises(RulebookError, match="file not found"):
+        load_rulebook(tmp_path / "none.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[meta\n", encoding="utf-8")
+    with pytest.raises(RulebookError, match="not valid TOML"):
+        load_rulebook(bad)
