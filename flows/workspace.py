@@ -98,6 +98,7 @@ def init_workspace(ws: Workspace) -> list[Path]:
     for unit in rulebook.units:
         for ctype in rulebook.types.values():
             mk(ws.inbox / unit.name / ctype.name)
+        mk(ws.inbox / unit.name / rulebook.intake.officer_folder)
     for path in (ws.outbox, ws.accepted, ws.rejected, ws.reports):
         mk(path)
     return created

@@ -210,8 +210,9 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     intake_fields = {"settle_seconds": float, "rescan_seconds": float, "sweep_minutes": int,
                      "heartbeat_seconds": float, "convert_timeout_seconds": int,
                      "near_duplicate_days": int, "near_duplicate_threshold": float}
-    r.unknown(i, set(intake_fields), "intake.")
-    intake = Intake(**{k: r.get(i, k, t, "intake.", minimum=0) for k, t in intake_fields.items()})
+    r.unknown(i, {*intake_fields, "officer_folder"}, "intake.")
+    intake = Intake(**{k: r.get(i, k, t, "intake.", minimum=0) for k, t in intake_fields.items()},
+                    officer_folder=r.get(i, "officer_folder", str, "intake.", required=False, default="信息员"))
     if intake.near_duplicate_threshold is not None and not 0 < intake.near_duplicate_threshold <= 1:
         r.problems.append("intake.near_duplicate_threshold: must be in (0, 1]")
 

@@ -37,6 +37,7 @@ class Intake:
     convert_timeout_seconds: int
     near_duplicate_days: int
     near_duplicate_threshold: float
+    officer_folder: str = "信息员"
 
 
 @dataclass(frozen=True)
