@@ -1,0 +1,154 @@
+"""What in the inbox is an item to take, and when it is still enough to take.
+
+The watcher and the sweep share this: events are only hints, the inventory is the truth. An
+item is a file (a draft or an officer form) or a bundle folder; junk that editors and share
+clients leave behind is ignored and never moved. A file is taken only once its size and mtime
+have been still for the settle time, measured on a monotonic clock, so a half-copied draft is
+never read and a slowly growing one is never given up on.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from rules import Rulebook
+
+IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "@eadir", "__macosx"})
+IGNORED_PATTERNS = ("~$*", ".~lock.*#", "*.tmp", "~wrl*.tmp", "*.part", "*.crdownload")
+
+Signature = tuple[object, ...]
+
+
+def is_ignored(name: str) -> bool:
+    """Lock files, temp files, partial downloads, hidden files and OS junk (SPEC §3)."""
+    lowered = name.lower()
+    if lowered.startswith(".") or lowered in IGNORED_NAMES:
+        return True
+    return any(fnmatch.fnmatchcase(lowered, pattern) for pattern in IGNORED_PATTERNS)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a unit dropped: `kind` is "file", "bundle" (a folder) or "officer_form"."""
+
+    path: Path
+    relpath: PurePosixPath
+    kind: str
+
+    @property
+    def key(self) -> str:
+        """A stable text key for queues and the ledger; undecodable bytes stay escaped."""
+        return display_path(self.relpath)
+
+
+def display_path(path: PurePosixPath | Path | str) -> str:
+    """A path as text that never fails to encode: surrogate-escaped bytes become \\xNN."""
+    text = os.fspath(path)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as it:
+            return sorted((e for e in it if not is_ignored(e.name)), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return []
+
+
+def _is_real_dir(entry: os.DirEntry[str]) -> bool:
+    return entry.is_dir(follow_symlinks=False)
+
+
+def list_items(inbox: Path, rulebook: Rulebook) -> list[Item]:
+    """Every item under `inbox`, in a stable order.
+
+    Layout (SPEC §3): files at `<unit>/` or `<unit>/<type>/` (or `<unit>/<type>/<category>/`
+    for gov_info categories) are drafts; a folder at `<unit>/<type>/<name>/` is a bundle; files
+    in `<unit>/<officer folder>/` are officer forms. Files directly in the inbox (no unit) are
+    items too, so they get a note instead of lying there unseen. Symlinks and other non-regular
+    entries are listed (never followed) so the intake can reject them.
+    """
+    categories = {c for t in rulebook.types.values() for c in t.categories}
+    officer = rulebook.intake.officer_folder
+    items: list[Item] = []
+
+    def add(entry: os.DirEntry[str], rel: PurePosixPath, kind: str) -> None:
+        items.append(Item(Path(entry.path), rel / entry.name, kind))
+
+    for top in _entries(inbox):
+        if not _is_real_dir(top):
+            add(top, PurePosixPath(), "file")
+            continue
+        unit_rel = PurePosixPath(top.name)
+        for second in _entries(Path(top.path)):
+            if not _is_real_dir(second):
+                add(second, unit_rel, "file")
+                continue
+            type_rel = unit_rel / second.name
+            kind = "officer_form" if second.name == officer else "file"
+            for third in _entries(Path(second.path)):
+                if not _is_real_dir(third):
+                    add(third, type_rel, kind)
+                elif kind == "file" and third.name in categories:
+                    for fourth in _entries(Path(third.path)):
+                        add(fourth, type_rel / third.name, "bundle" if _is_real_dir(fourth) else "file")
+                else:
+                    add(third, type_rel, "bundle")
+    return items
+
+
+def signature(path: Path) -> Signature | None:
+    """What must stay the same for an item to count as still: (size, mtime) of the file, or of
+    every file in a bundle folder. None when the item has gone."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode):
+        return ("f", st.st_size, st.st_mtime_ns)
+    parts: list[object] = ["d"]
+    for root, dirs, files in os.walk(path, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            try:
+                fst = os.lstat(os.path.join(root, name))
+            except OSError:
+                continue
+            parts.append((os.path.relpath(os.path.join(root, name), path), fst.st_size, fst.st_mtime_ns))
+    return tuple(parts)
+
+
+@dataclass
+class StabilityTracker:
+    """Decides "still for the settle time" per item key on a monotonic clock.
+
+    `observe` returns True once the same signature has been seen for `settle_seconds`; any
+    change restarts the wait. Nothing is ever given up on: a growing file simply stays pending.
+    """
+
+    settle_seconds: float
+    clock: Callable[[], float] = time.monotonic
+    _seen: dict[str, tuple[Signature, float]] = field(default_factory=dict)
+
+    def observe(self, key: str, sig: Signature | None) -> bool:
+        if sig is None:
+            self._seen.pop(key, None)
+            return False
+        now = self.clock()
+        previous = self._seen.get(key)
+        if previous is None or previous[0] != sig:
+            self._seen[key] = (sig, now)
+            return self.settle_seconds <= 0
+        return now - previous[1] >= self.settle_seconds
+
+    def forget(self, key: str) -> None:
+        self._seen.pop(key, None)
+
+    def pending(self) -> Iterator[str]:
+        return iter(list(self._seen))

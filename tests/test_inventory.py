@@ -1,0 +1,82 @@
+"""The inventory finds drafts, bundles and officer forms, ignores junk, and waits for stillness."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from flows.inventory import StabilityTracker, is_ignored, list_items, signature
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["~$稿件.docx", ".~lock.稿件.docx#", "x.tmp", "~WRL0001.tmp", "a.docx.part", "a.crdownload",
+     ".hidden.docx", "Thumbs.db", "desktop.ini", ".DS_Store", "@eaDir", "__MACOSX"],
+)
+def test_junk_names_are_ignored(name: str) -> None:
+    assert is_ignored(name)
+
+
+@pytest.mark.parametrize("name", ["【即时信息】标题.docx", "稿件.doc", "photo.JPG", "bundle"])
+def test_real_names_are_not_ignored(name: str) -> None:
+    assert not is_ignored(name)
+
+
+def test_items_by_layout(tmp_path: Path, rulebook) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "湖滨社区" / "即时通讯信息" / "活动" ).mkdir(parents=True)
+    (inbox / "湖滨社区" / "即时通讯信息" / "a.docx").write_bytes(b"x")
+    (inbox / "湖滨社区" / "即时通讯信息" / "~$a.docx").write_bytes(b"x")
+    (inbox / "湖滨社区" / "即时通讯信息" / "活动" / "稿.docx").write_bytes(b"x")
+    (inbox / "湖滨社区" / "【微信】b.docx").write_bytes(b"x")
+    (inbox / "湖滨社区" / "信息员").mkdir()
+    (inbox / "湖滨社区" / "信息员" / "表.docx").write_bytes(b"x")
+    (inbox / "办公室" / "党委政务信息" / "正面成绩类").mkdir(parents=True)
+    (inbox / "办公室" / "党委政务信息" / "正面成绩类" / "c.docx").write_bytes(b"x")
+    (inbox / "loose.docx").write_bytes(b"x")
+    got = {(str(i.relpath), i.kind) for i in list_items(inbox, rulebook)}
+    assert got == {
+        ("湖滨社区/即时通讯信息/a.docx", "file"),
+        ("湖滨社区/即时通讯信息/活动", "bundle"),
+        ("湖滨社区/【微信】b.docx", "file"),
+        ("湖滨社区/信息员/表.docx", "officer_form"),
+        ("办公室/党委政务信息/正面成绩类/c.docx", "file"),
+        ("loose.docx", "file"),
+    }
+
+
+def test_symlink_is_listed_not_followed(tmp_path: Path, rulebook) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "湖滨社区" / "即时通讯信息").mkdir(parents=True)
+    outside = tmp_path / "secret"
+    outside.mkdir()
+    (outside / "x.docx").write_bytes(b"x")
+    os.symlink(outside, inbox / "湖滨社区" / "即时通讯信息" / "link")
+    items = list_items(inbox, rulebook)
+    assert [(str(i.relpath), i.kind) for i in items] == [("湖滨社区/即时通讯信息/link", "file")]
+
+
+def test_tracker_waits_for_the_settle_time_and_restarts_on_change() -> None:
+    now = [100.0]
+    tracker = StabilityTracker(3.0, clock=lambda: now[0])
+    assert not tracker.observe("a", ("f", 1, 1))
+    now[0] = 102.9
+    assert not tracker.observe("a", ("f", 1, 1))
+    now[0] = 103.0
+    assert tracker.observe("a", ("f", 1, 1))
+    assert not tracker.observe("a", ("f", 2, 2))  # grew: wait again
+    now[0] = 106.0
+    assert tracker.observe("a", ("f", 2, 2))
+    assert not tracker.observe("a", None)  # vanished
+
+
+def test_bundle_signature_changes_when_a_photo_is_added(tmp_path: Path) -> None:
+    bundle = tmp_path / "b"
+    bundle.mkdir()
+    (bundle / "稿.docx").write_bytes(b"x")
+    before = signature(bundle)
+    (bundle / "1.jpg").write_bytes(b"y")
+    assert signature(bundle) != before
+    assert signature(tmp_path / "gone") is None
