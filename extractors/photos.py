@@ -1,0 +1,186 @@
+"""Pictures: size, format and a perceptual hash from untrusted bytes, and which of them are the same photo.
+
+Why this shape: a draft's pictures decide whether it passes (too few photos, not HD), and units
+send the same photo twice, or an original beside Word's compressed copy of it. So every picture
+is read with a format allow-list (never a parser Pillow would guess at), its size from the
+header alone, a pixel bomb refused before any pixel is decoded, and a perceptual hash computed
+from a small decode (JPEG at 1/8 scale) so that recompressed or resized copies compare equal.
+Nothing here raises: a picture that cannot be judged is a `Photo` with `problem` set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from collections.abc import Sequence
+from dataclasses import replace
+
+import imagehash
+from PIL import Image, UnidentifiedImageError
+
+from extractors.model import Photo
+from rules import Rulebook
+
+# Formats a news photo can reasonably come in; Pillow is never asked to guess beyond these.
+_FORMATS: tuple[str, ...] = ("JPEG", "PNG", "GIF", "BMP", "WEBP", "TIFF")
+_HEIF_BRANDS: tuple[bytes, ...] = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
+
+# EXIF orientations that swap width and height when the photo is shown upright.
+_SWAPS_SIDES = frozenset({5, 6, 7, 8})
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+_heif_ready = False
+
+
+def _is_heif(data: bytes) -> bool:
+    return data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS
+
+
+def _register_heif() -> bool:
+    """Register pillow-heif's opener once, only when a HEIF picture actually arrives (its import is slow)."""
+    global _heif_ready
+    if not _heif_ready:
+        try:
+            import pillow_heif
+
+            pillow_heif.register_heif_opener()
+            _heif_ready = True
+        except Exception:  # a broken optional codec must not break the reader
+            return False
+    return True
+
+
+def _unsupported_kind(data: bytes) -> str:
+    """Name a format we refuse, so the unit reads which picture type to replace."""
+    head = data[:512].lstrip()
+    if data[:4] == b"\xd7\xcd\xc6\x9a" or data[:6] in (b"\x01\x00\x09\x00\x00\x03", b"\x02\x00\x09\x00\x00\x03"):
+        return "WMF"
+    if data[40:44] == b" EMF":
+        return "EMF"
+    if head.startswith(b"<?xml") or b"<svg" in head:
+        return "SVG"
+    return "未知"
+
+
+def _orientation(img: Image.Image) -> int:
+    try:
+        return int(img.getexif().get(0x0112, 1) or 1)
+    except Exception:
+        return 1
+
+
+def _phash(img: Image.Image, orientation: int) -> str:
+    """imagehash.phash of the upright picture, decoded as small as the codec allows."""
+    if img.format in ("JPEG", "MPO"):
+        # JPEG decodes at 1/2, 1/4 or 1/8 scale: a 3 MP photo costs a ~50k-pixel decode.
+        img.draft("L", (64, 64))
+    small = img.convert("L")
+    transpose = _TRANSPOSE.get(orientation)
+    if transpose is not None:
+        small = small.transpose(transpose)
+    return str(imagehash.phash(small))
+
+
+def analyze_image(key: str, data: bytes, source: str, rulebook: Rulebook) -> Photo:
+    """A `Photo` for one picture's bytes: format, upright pixel size, sha256, perceptual hash.
+
+    Never raises. An unsupported format (EMF/WMF/SVG/unknown), a pixel bomb over
+    `rulebook.limits.max_image_pixels` or a damaged picture gives a `Photo` with `problem` set,
+    so the draft is still judged and the unit is told which picture to replace.
+    """
+    base = Photo(key=key, source=source, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    if not data:
+        return _with(base, problem=f"图片 {key} 为空（0 字节）")
+    formats = list(_FORMATS)
+    if _is_heif(data) and _register_heif():
+        formats.append("HEIF")
+    limit = rulebook.limits.max_image_pixels
+    try:
+        with warnings.catch_warnings():
+            # Pillow's own bomb check uses a global; we judge by the rulebook below instead.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data), formats=formats)
+    except Image.DecompressionBombError:
+        return _with(base, problem=f"图片 {key} 像素超过上限（{limit} 像素），未读取，请压缩后重新报送")
+    except UnidentifiedImageError:
+        kind = _unsupported_kind(data)
+        return _with(base, problem=f"图片 {key} 格式不受支持（{kind}），请改用 JPG 或 PNG 图片")
+    except Exception as exc:
+        return _with(base, problem=f"图片 {key} 无法读取（{type(exc).__name__}），请重新导出后报送")
+    with img:
+        width, height = img.size
+        orientation = _orientation(img)
+        if orientation in _SWAPS_SIDES:
+            width, height = height, width
+        fmt = "JPEG" if img.format == "MPO" else img.format
+        photo = _with(base, format=fmt, width=width, height=height)
+        if width * height > limit:
+            return _with(photo, problem=f"图片 {key} 像素超过上限（{width}×{height}，上限 {limit} 像素），请压缩后重新报送")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                return _with(photo, phash=_phash(img, orientation))
+        except Exception as exc:
+            return _with(photo, problem=f"图片 {key} 已损坏，无法解码（{type(exc).__name__}），请重新导出后报送")
+
+
+def _with(photo: Photo, **changes: object) -> Photo:
+    return replace(photo, **changes)  # type: ignore[arg-type]
+
+
+def phash_distance(a: str, b: str) -> int:
+    """Hamming distance between two phash hex strings (0 = the same picture)."""
+    return int(imagehash.hex_to_hash(a) - imagehash.hex_to_hash(b))
+
+
+def _same(a: Photo, b: Photo, max_distance: int) -> bool:
+    if a.sha256 and a.sha256 == b.sha256:
+        return True
+    if a.phash and b.phash:
+        try:
+            return phash_distance(a.phash, b.phash) <= max_distance
+        except Exception:
+            return False
+    return False
+
+
+def _larger(a: Photo, b: Photo) -> Photo:
+    """The copy to judge a photo by: the one with more pixels (an original beats Word's compressed copy)."""
+    if (b.problem is None) != (a.problem is None):
+        return a if a.problem is None else b
+    return b if b.width * b.height > a.width * a.height else a
+
+
+def distinct_photos(photos: Sequence[Photo], max_distance: int) -> list[Photo]:
+    """The photos that count: identical bytes or a resized/recompressed copy (phash within
+    `max_distance`) count once, kept at the larger pixel size, in order of first appearance.
+
+    Photos without a hash (unreadable) are told apart by their bytes only.
+    """
+    kept: list[Photo] = []
+    for photo in photos:
+        for i, other in enumerate(kept):
+            if _same(photo, other, max_distance):
+                kept[i] = _larger(other, photo)
+                break
+        else:
+            kept.append(photo)
+    return kept
+
+
+def is_hd(photo: Photo, rulebook: Rulebook) -> bool:
+    """HD per the rulebook (default long side ≥ 1920 and short side ≥ 1080). A picture that could
+    not be judged (`problem` set) is not HD: we cannot vouch for pixels we did not read."""
+    if photo.problem is not None:
+        return False
+    images = rulebook.images
+    return photo.long_side >= images.hd_long_side and photo.short_side >= images.hd_short_side

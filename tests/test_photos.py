@@ -1,0 +1,176 @@
+"""Pictures: header-only size, allow-listed formats, pixel bombs, perceptual-hash sameness, HD."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import itertools
+import struct
+import zlib
+
+import pytest
+from PIL import Image
+
+from extractors.model import Photo
+from extractors.photos import analyze_image, distinct_photos, is_hd, phash_distance
+from rules import Rulebook
+from tests.factory import make_photo
+
+
+def _recompress(data: bytes, width: int, height: int, fmt: str = "JPEG", quality: int = 50) -> bytes:
+    img = Image.open(io.BytesIO(data)).resize((width, height), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    img.save(buf, fmt, quality=quality) if fmt == "JPEG" else img.save(buf, fmt)
+    return buf.getvalue()
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG whose header claims `width`×`height` but carries almost no pixel data (a pixel bomb)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+
+
+def _with_pixel_limit(rulebook: Rulebook, pixels: int) -> Rulebook:
+    return dataclasses.replace(rulebook, limits=dataclasses.replace(rulebook.limits, max_image_pixels=pixels))
+
+
+def test_jpeg_gets_size_format_hash_and_sha256(rulebook: Rulebook) -> None:
+    data = make_photo(1024, 768, seed=1)
+    photo = analyze_image("word/media/image1.jpeg", data, "embedded", rulebook)
+    assert (photo.format, photo.width, photo.height) == ("JPEG", 1024, 768)
+    assert photo.size_bytes == len(data)
+    assert len(photo.sha256) == 64
+    assert photo.phash is not None and len(photo.phash) == 16
+    assert photo.problem is None
+    assert photo.source == "embedded"
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "GIF", "BMP", "WEBP", "TIFF"])
+def test_every_allowed_format_is_read(rulebook: Rulebook, fmt: str) -> None:
+    photo = analyze_image(f"p.{fmt.lower()}", make_photo(320, 240, seed=2, fmt=fmt), "attached", rulebook)
+    assert (photo.format, photo.width, photo.height, photo.problem) == (fmt, 320, 240, None)
+    assert photo.phash is not None
+
+
+def test_heic_photo_from_a_phone_is_read(rulebook: Rulebook) -> None:
+    import pillow_heif
+
+    heif = pillow_heif.from_pillow(Image.open(io.BytesIO(make_photo(640, 480, seed=4))))
+    buf = io.BytesIO()
+    heif.save(buf, quality=80)
+    photo = analyze_image("IMG_0001.HEIC", buf.getvalue(), "attached", rulebook)
+    assert (photo.format, photo.width, photo.height, photo.problem) == ("HEIF", 640, 480, None)
+    jpeg = analyze_image("copy.jpg", make_photo(640, 480, seed=4), "embedded", rulebook)
+    assert phash_distance(photo.phash or "", jpeg.phash or "") <= rulebook.images.same_photo_max_distance
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"\xd7\xcd\xc6\x9a" + b"\0" * 60, "WMF"),
+        (b"\x01\0\0\0" + b"\0" * 36 + b" EMF" + b"\0" * 40, "EMF"),
+        (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>', "SVG"),
+        (b"not a picture at all" * 4, "未知"),
+    ],
+    ids=["wmf", "emf", "svg", "garbage"],
+)
+def test_unsupported_picture_is_a_problem_not_a_crash(rulebook: Rulebook, data: bytes, kind: str) -> None:
+    photo = analyze_image("word/media/image9", data, "embedded", rulebook)
+    assert photo.format is None and photo.phash is None
+    assert photo.problem == f"图片 word/media/image9 格式不受支持（{kind}），请改用 JPG 或 PNG 图片"
+
+
+def test_empty_picture_is_a_problem(rulebook: Rulebook) -> None:
+    assert analyze_image("a.jpg", b"", "attached", rulebook).problem == "图片 a.jpg 为空（0 字节）"
+
+
+def test_picture_over_the_rulebook_pixel_limit_is_flagged_with_its_header_size(rulebook: Rulebook) -> None:
+    small_limit = _with_pixel_limit(rulebook, 1000 * 1000)
+    photo = analyze_image("big.png", _png_header_only(1200, 900), "attached", small_limit)
+    assert (photo.width, photo.height, photo.phash) == (1200, 900, None)
+    assert photo.problem is not None and photo.problem.startswith("图片 big.png 像素超过上限（1200×900")
+
+
+def test_picture_over_pillows_own_bomb_limit_is_flagged_not_raised(rulebook: Rulebook) -> None:
+    photo = analyze_image("bomb.png", _png_header_only(30000, 30000), "embedded", rulebook)
+    assert photo.phash is None
+    assert photo.problem is not None and "像素超过上限" in photo.problem
+
+
+def test_truncated_jpeg_keeps_its_header_size_and_is_flagged(rulebook: Rulebook) -> None:
+    data = make_photo(800, 600, seed=5)
+    photo = analyze_image("cut.jpg", data[: len(data) // 3], "attached", rulebook)
+    assert (photo.format, photo.width, photo.height) == ("JPEG", 800, 600)
+    assert photo.problem is not None and "已损坏" in photo.problem
+
+
+def test_exif_rotated_photo_reports_its_upright_size(rulebook: Rulebook) -> None:
+    img = Image.open(io.BytesIO(make_photo(800, 600, seed=6)))
+    exif = img.getexif()
+    exif[0x0112] = 6
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", exif=exif.tobytes(), quality=90)
+    photo = analyze_image("phone.jpg", buf.getvalue(), "attached", rulebook)
+    assert (photo.width, photo.height) == (600, 800)
+    upright = img.transpose(Image.Transpose.ROTATE_270)
+    ubuf = io.BytesIO()
+    upright.save(ubuf, "JPEG", quality=90)
+    copy = analyze_image("word/media/image1.jpeg", ubuf.getvalue(), "embedded", rulebook)
+    assert phash_distance(photo.phash or "", copy.phash or "") <= rulebook.images.same_photo_max_distance
+
+
+def test_default_distance_separates_factory_photos(rulebook: Rulebook) -> None:
+    hashes = [analyze_image(f"s{s}", make_photo(seed=s), "attached", rulebook).phash or "" for s in range(40)]
+    closest = min(phash_distance(a, b) for a, b in itertools.combinations(hashes, 2))
+    assert closest > rulebook.images.same_photo_max_distance
+
+
+def test_default_distance_joins_resized_and_recompressed_copies(rulebook: Rulebook) -> None:
+    worst = 0
+    for seed in range(10):
+        original = make_photo(2400, 1800, seed=seed)
+        base = analyze_image("orig.jpg", original, "attached", rulebook).phash or ""
+        for width, height, fmt, quality in [(800, 600, "JPEG", 60), (300, 225, "JPEG", 30), (640, 480, "PNG", 0)]:
+            copy = analyze_image("copy", _recompress(original, width, height, fmt, quality), "embedded", rulebook)
+            worst = max(worst, phash_distance(base, copy.phash or ""))
+    assert worst <= rulebook.images.same_photo_max_distance
+
+
+def test_same_bytes_twice_count_once(rulebook: Rulebook) -> None:
+    data = make_photo(seed=7)
+    a = analyze_image("a.jpg", data, "attached", rulebook)
+    b = analyze_image("b.jpg", data, "attached", rulebook)
+    assert distinct_photos([a, b], rulebook.images.same_photo_max_distance) == [a]
+
+
+def test_attached_original_and_embedded_copy_are_one_photo_at_the_larger_size(rulebook: Rulebook) -> None:
+    original = make_photo(2400, 1800, seed=8)
+    embedded = analyze_image("word/media/image1.jpeg", _recompress(original, 800, 600), "embedded", rulebook)
+    attached = analyze_image("IMG_8.jpg", original, "attached", rulebook)
+    other = analyze_image("word/media/image2.jpeg", make_photo(seed=9), "embedded", rulebook)
+    kept = distinct_photos([embedded, other, attached], rulebook.images.same_photo_max_distance)
+    assert [p.key for p in kept] == ["IMG_8.jpg", "word/media/image2.jpeg"]
+    assert (kept[0].width, kept[0].height) == (2400, 1800)
+
+
+def test_unreadable_pictures_are_told_apart_by_bytes_only(rulebook: Rulebook) -> None:
+    a = analyze_image("a.emf", b"\x01\0\0\0" + b"\0" * 36 + b" EMF" + b"\1" * 40, "embedded", rulebook)
+    b = analyze_image("b.emf", b"\x01\0\0\0" + b"\0" * 36 + b" EMF" + b"\2" * 40, "embedded", rulebook)
+    a_again = dataclasses.replace(a, key="c.emf")
+    assert [p.key for p in distinct_photos([a, b, a_again], 6)] == ["a.emf", "b.emf"]
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "hd"),
+    [(1920, 1080, True), (1080, 1920, True), (4032, 3024, True), (1919, 1080, False), (1920, 1079, False)],
+    ids=["exact", "portrait", "phone", "narrow", "short"],
+)
+def test_hd_needs_both_sides(rulebook: Rulebook, width: int, height: int, hd: bool) -> None:
+    assert is_hd(Photo(key="p", source="attached", format="JPEG", width=width, height=height), rulebook) is hd
+
+
+def test_a_flagged_picture_is_never_hd(rulebook: Rulebook) -> None:
+    photo = Photo(key="p", source="attached", width=9000, height=9000, problem="像素超过上限")
+    assert is_hd(photo, rulebook) is False
