@@ -88,3 +88,33 @@ def _zishu_of_date(text: str) -> int:
     import re
 
     return len(re.findall(r"\d+", text)) + len(re.sub(r"[\d\s]", "", text))
+
+
+# ---- scoring inputs (helper D): ledger-shaped rows built in code ----
+
+def submission_row(id: int, unit: str, content_type: str, received: str, **fields: object):
+    """A `scoring.rows.SubmissionRow`: accepted and counted unless `fields` say otherwise.
+
+    `received` is an office-local ISO time ("2021-03-12T10:00"); +08:00 is assumed.
+    """
+    from zoneinfo import ZoneInfo
+
+    from scoring.rows import SubmissionRow
+
+    row: dict[str, object] = {"id": id, "unit": unit, "content_type": content_type,
+                              "title": f"稿件{id}", "officer": "", "received_at": received,
+                              "verdict": "accepted", "counted": 1}
+    row.update(fields)
+    return SubmissionRow.from_dict(row, ZoneInfo("Asia/Shanghai"))
+
+
+def adoption_row(id: int, submission_id: int, unit: str, content_type: str, outlet: str, level: str,
+                 adopted_on: str, **fields: object):
+    """A `scoring.rows.AdoptionRow` (fee and bonus None unless given)."""
+    from scoring.rows import AdoptionRow
+
+    row: dict[str, object] = {"id": id, "submission_id": submission_id, "unit": unit,
+                              "content_type": content_type, "outlet": outlet, "level": level,
+                              "adopted_on": adopted_on, "title": f"稿件{submission_id}"}
+    row.update(fields)
+    return AdoptionRow.from_dict(row)

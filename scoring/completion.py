@@ -1,0 +1,154 @@
+"""Completion per unit, content type and period against the quotas of 附件1.
+
+Rules (SPEC §7, seed 二/三, 附件1):
+- instant (month), wechat (quarter): accepted, counted submissions — not late (the intake sets
+  `counted` = 0), not duplicates, not announcements — received in the period (office-local day).
+  A draft and its revisions count once, in the period of the first counted version.
+- xuexi (quarter): *adopted* pieces; a piece counts in the period of its first adoption.
+- gov_info (month): quota = the month's assignment (约稿) for the unit; counted as instant.
+- research (year): quota from the unit (1 for bureaus); counted only if received by the
+  rulebook's due date (09-30). It is judged in any report whose period holds the due date.
+- A report judges each type-period that *closes* inside it: a month report shows the
+  monthly types and, in March/June/September/December, the quarter's wechat and xuexi.
+  Several type-periods add up; `missing` is the sum of each type-period's shortfall, so five
+  drafts in January do not cover an empty February.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rules.model import Rulebook, Unit
+from scoring.periods import Period, due_date, period_for, periods_closing_in
+from scoring.rows import AdoptionRow, AssignmentRow, SubmissionRow
+
+NO_QUOTA_TYPES: frozenset[str] = frozenset({"media"})  # bonus only, see scoring.points
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    """One type-period: its quota, what counted, the shortfall and the excess."""
+
+    period: str
+    quota: int
+    counted: int
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.quota - self.counted)
+
+    @property
+    def extra(self) -> int:
+        return max(0, self.counted - self.quota)
+
+
+@dataclass(frozen=True)
+class Completion:
+    content_type: str
+    periods: tuple[PeriodCount, ...]
+
+    @property
+    def quota(self) -> int:
+        return sum(p.quota for p in self.periods)
+
+    @property
+    def counted(self) -> int:
+        return sum(p.counted for p in self.periods)
+
+    @property
+    def missing(self) -> int:
+        return sum(p.missing for p in self.periods)
+
+    @property
+    def extra(self) -> int:
+        return sum(p.extra for p in self.periods)
+
+
+def _root(row: SubmissionRow, by_id: dict[int, SubmissionRow]) -> int:
+    """The first draft of a revision chain (guarding against loops in bad data)."""
+    seen: set[int] = set()
+    current = row
+    while current.revision_of is not None and current.revision_of in by_id and current.id not in seen:
+        seen.add(current.id)
+        current = by_id[current.revision_of]
+    return current.id
+
+
+def credited_days(unit: str, content_type: str, submissions: Sequence[SubmissionRow]) -> list[dt.date]:
+    """The day each credited piece counts on: one per revision chain, its first counted version."""
+    by_id = {row.id: row for row in submissions}
+    first: dict[int, dt.date] = {}
+    for row in submissions:
+        if row.unit != unit or row.content_type != content_type or not row.counts:
+            continue
+        root = _root(row, by_id)
+        if root not in first or row.received_day < first[root]:
+            first[root] = row.received_day
+    return sorted(first.values())
+
+
+def adopted_days(unit: str, content_type: str, adoptions: Iterable[AdoptionRow]) -> list[dt.date]:
+    """The day each adopted piece counts on: its first adoption (announcements never count)."""
+    first: dict[int, dt.date] = {}
+    for row in adoptions:
+        if row.unit != unit or row.content_type != content_type or row.is_announcement:
+            continue
+        if row.submission_id not in first or row.adopted_on < first[row.submission_id]:
+            first[row.submission_id] = row.adopted_on
+    return sorted(first.values())
+
+
+def assigned(unit: str, month: Period, assignments: Iterable[AssignmentRow]) -> int:
+    """The month's gov_info assignment for the unit (several entries add up)."""
+    return sum(a.count for a in assignments if a.unit == unit and a.month == month.key)
+
+
+def type_periods(report: Period, rulebook: Rulebook, content_type: str) -> list[Period]:
+    """The type-periods of `content_type` judged by `report` (see the module docstring)."""
+    ctype = rulebook.types[content_type]
+    if ctype.due:
+        due = due_date(report.year, ctype.due)
+        return [period_for(ctype.period, due)] if report.contains(due) else []
+    return periods_closing_in(report, ctype.period)
+
+
+def count_type(unit: Unit, content_type: str, periods: Sequence[Period], rulebook: Rulebook,
+               submissions: Sequence[SubmissionRow], adoptions: Sequence[AdoptionRow],
+               assignments: Sequence[AssignmentRow]) -> Completion:
+    """Quota and counted pieces of one type for one unit over the given type-periods."""
+    ctype = rulebook.types[content_type]
+    if content_type == "xuexi":
+        days = adopted_days(unit.name, content_type, adoptions)
+    else:
+        days = credited_days(unit.name, content_type, submissions)
+    counts: list[PeriodCount] = []
+    for period in periods:
+        window_end = period.end
+        if ctype.due:
+            window_end = min(window_end, due_date(period.year, ctype.due))
+        counted = sum(1 for d in days if period.start <= d <= window_end)
+        if content_type == "gov_info":
+            quota = sum(assigned(unit.name, m, assignments) for m in period.months())
+        else:
+            quota = unit.quota.get(content_type, 0)
+        counts.append(PeriodCount(period.key, quota, counted))
+    return Completion(content_type, tuple(counts))
+
+
+def unit_completion(unit: Unit, report: Period, rulebook: Rulebook,
+                    submissions: Sequence[SubmissionRow], adoptions: Sequence[AdoptionRow],
+                    assignments: Sequence[AssignmentRow]) -> dict[str, Completion]:
+    """Completion of every type judged by `report` that has a quota or a counted piece."""
+    result: dict[str, Completion] = {}
+    for key in rulebook.types:
+        if key in NO_QUOTA_TYPES:
+            continue
+        periods = type_periods(report, rulebook, key)
+        if not periods:
+            continue
+        completion = count_type(unit, key, periods, rulebook, submissions, adoptions, assignments)
+        if completion.quota or completion.counted:
+            result[key] = completion
+    return result

@@ -1,0 +1,145 @@
+"""Plain values the scoring stage reads: submissions, adoptions, assignments, officers.
+
+`ledger/assessment.py` returns plain dicts from SQLite; these `from_dict` constructors turn them
+into typed values once, so the scoring code never handles raw rows or SQL and tests can
+build inputs directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value in (None, "") else int(value)
+
+
+def _opt_float(value: Any) -> float | None:
+    return None if value in (None, "") else float(value)
+
+
+def parse_instant(text: str, tz: ZoneInfo) -> dt.datetime:
+    """An ISO time from the ledger; a naive value is office local time."""
+    value = dt.datetime.fromisoformat(str(text).strip())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(tz)
+
+
+def parse_day(text: str) -> dt.date:
+    """An ISO date (a time part, if any, is dropped)."""
+    return dt.date.fromisoformat(str(text).strip()[:10])
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    id: int
+    unit: str
+    content_type: str
+    title: str
+    officer: str
+    received_at: dt.datetime
+    verdict: str
+    counted: bool
+    is_announcement: bool = False
+    duplicate_of: int | None = None
+    revision_of: int | None = None
+    category: str = ""
+    original_name: str = ""
+
+    @property
+    def received_day(self) -> dt.date:
+        """The office-local calendar day of receipt: what decides the month it counts for."""
+        return self.received_at.date()
+
+    @property
+    def counts(self) -> bool:
+        """Accepted, counted, not an announcement and not a duplicate: credit toward a quota."""
+        return (self.verdict == "accepted" and self.counted and not self.is_announcement
+                and self.duplicate_of is None)
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any], tz: ZoneInfo) -> SubmissionRow:
+        return cls(
+            id=int(row["id"]), unit=row.get("unit") or "", content_type=row.get("content_type") or "",
+            title=row.get("title") or "", officer=row.get("officer") or "",
+            received_at=parse_instant(row["received_at"], tz), verdict=row.get("verdict") or "",
+            counted=bool(row.get("counted")), is_announcement=bool(row.get("is_announcement")),
+            duplicate_of=_opt_int(row.get("duplicate_of")), revision_of=_opt_int(row.get("revision_of")),
+            category=row.get("category") or "", original_name=row.get("original_name") or "",
+        )
+
+
+@dataclass(frozen=True)
+class AdoptionRow:
+    """One adoption (录用) with the facts of its submission that scoring needs."""
+
+    id: int
+    submission_id: int
+    outlet: str
+    level: str
+    adopted_on: dt.date
+    fee: float | None  # the fee the office gave (wechat quality fee); None = by the rulebook
+    bonus: float | None  # the media-lead bonus the office marked; None/0 = none
+    unit: str
+    content_type: str
+    officer: str = ""
+    title: str = ""
+    is_announcement: bool = False
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> AdoptionRow:
+        return cls(
+            id=int(row["id"]), submission_id=int(row["submission_id"]), outlet=row.get("outlet") or "",
+            level=row.get("level") or "", adopted_on=parse_day(row["adopted_on"]),
+            fee=_opt_float(row.get("fee")), bonus=_opt_float(row.get("bonus")),
+            unit=row.get("unit") or "", content_type=row.get("content_type") or "",
+            officer=row.get("officer") or "", title=row.get("title") or "",
+            is_announcement=bool(row.get("is_announcement")),
+        )
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    month: str  # "2021-03"
+    unit: str
+    count: int
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> AssignmentRow:
+        return cls(month=str(row["month"]), unit=str(row["unit"]), count=int(row["count"] or 0))
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    unit: str
+    name: str
+    mobile: str = ""
+    phone: str = ""
+    position: str = ""
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> OfficerRow:
+        return cls(unit=row.get("unit") or "", name=row.get("name") or "", mobile=row.get("mobile") or "",
+                   phone=row.get("phone") or "", position=row.get("position") or "")
+
+
+@dataclass(frozen=True)
+class RejectionRow:
+    """A rejected submission with its error messages, for the 退稿情况 sheet."""
+
+    id: int
+    unit: str
+    content_type: str
+    title: str
+    received_at: str
+    reasons: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> RejectionRow:
+        return cls(id=int(row["id"]), unit=row.get("unit") or "", content_type=row.get("content_type") or "",
+                   title=row.get("title") or "", received_at=row.get("received_at") or "",
+                   reasons=tuple(row.get("reasons") or ()))
