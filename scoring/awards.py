@@ -1,0 +1,113 @@
+"""先进单位 and 先进个人 (seed 四(二)): ranked by the year's adopted pieces.
+
+A piece counts once, at the highest level that adopted it; announcements never count (公告、
+通知类 不纳入考核). Units and officers are ranked by pieces, ties broken by the pieces at the
+higher levels (national, then province, city, district, the subdistrict's own account);
+complete ties share a place. The top `unit_places` / `officer_places` with at least one
+piece get the rulebook's amounts — in a year's report only; other reports show the standing
+to date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rules.model import Rulebook
+from scoring.rows import AdoptionRow
+
+# Outlet levels grouped into tiers, highest first. This is the order of the outlets, not a
+# number of the rules: every amount still comes from the rulebook.
+TIERS: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("national", "国家级", frozenset({"national"})),
+    ("province", "省级", frozenset({"province", "province_office"})),
+    ("city", "市级", frozenset({"city", "city_office"})),
+    ("district", "区级", frozenset({"district", "district_office", "juece"})),
+    ("subdistrict", "街道", frozenset({"wechat"})),
+)
+TIER_NAMES: dict[str, str] = {key: name for key, name, _ in TIERS}
+
+_NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
+
+
+def tier_of(level: str) -> int:
+    """Index into TIERS (0 = highest); unknown levels rank lowest."""
+    for index, (_, _, levels) in enumerate(TIERS):
+        if level in levels:
+            return index
+    return len(TIERS) - 1
+
+
+def officer_names(text: str) -> list[str]:
+    """Names in a byline field: '张三、李四' credits both."""
+    return [name for name in _NAME_SPLIT.split(text.strip()) if name]
+
+
+@dataclass(frozen=True)
+class Standing:
+    name: str
+    unit: str
+    pieces: int
+    by_tier: dict[str, int] = field(default_factory=dict)
+    rank: int = 0
+    award: int = 0
+
+    def sort_key(self) -> tuple[int, ...]:
+        return (-self.pieces, *(-self.by_tier.get(key, 0) for key, _, _ in TIERS))
+
+
+def piece_tiers(adoptions: Iterable[AdoptionRow], year: int, through: dt.date) -> dict[int, tuple[AdoptionRow, int]]:
+    """Each adopted piece of `year` up to `through`, with its highest tier (announcements left out)."""
+    best: dict[int, tuple[AdoptionRow, int]] = {}
+    for row in adoptions:
+        if row.is_announcement or row.adopted_on.year != year or row.adopted_on > through:
+            continue
+        tier = tier_of(row.level)
+        if row.submission_id not in best or tier < best[row.submission_id][1]:
+            best[row.submission_id] = (row, tier)
+    return best
+
+
+def _rank(rows: list[Standing], places: int, amount: int, give: bool) -> list[Standing]:
+    ordered = sorted(rows, key=Standing.sort_key)  # stable: ties keep the rulebook's order
+    result: list[Standing] = []
+    for index, standing in enumerate(ordered):
+        if result and result[-1].sort_key() == standing.sort_key():
+            rank = result[-1].rank
+        else:
+            rank = index + 1
+        award = amount if give and rank <= places and standing.pieces > 0 else 0
+        result.append(Standing(standing.name, standing.unit, standing.pieces, standing.by_tier, rank, award))
+    return result
+
+
+def _tally(pieces: Iterable[tuple[str, str, int]]) -> dict[tuple[str, str], dict[str, int]]:
+    tally: dict[tuple[str, str], dict[str, int]] = {}
+    for unit, name, tier in pieces:
+        counts = tally.setdefault((unit, name), {})
+        key = TIERS[tier][0]
+        counts[key] = counts.get(key, 0) + 1
+    return tally
+
+
+def rank_units(adoptions: Sequence[AdoptionRow], units: Sequence[str], year: int, through: dt.date,
+               rulebook: Rulebook, give_awards: bool) -> list[Standing]:
+    """Every unit of the rulebook ranked by the year's adopted pieces up to `through`."""
+    best = piece_tiers(adoptions, year, through)
+    tally = _tally((row.unit, row.unit, tier) for row, tier in best.values())
+    rows = [Standing(unit, unit, sum(tally.get((unit, unit), {}).values()), tally.get((unit, unit), {}))
+            for unit in units]
+    return _rank(rows, rulebook.awards.unit_places, rulebook.awards.unit_amount, give_awards)
+
+
+def rank_officers(adoptions: Sequence[AdoptionRow], known: Iterable[tuple[str, str]], year: int,
+                  through: dt.date, rulebook: Rulebook, give_awards: bool) -> list[Standing]:
+    """Officers (registered ones and every byline name) ranked by the year's adopted pieces."""
+    best = piece_tiers(adoptions, year, through)
+    tally = _tally((row.unit, name, tier) for row, tier in best.values() for name in officer_names(row.officer))
+    people = dict.fromkeys(list(known) + list(tally))
+    rows = [Standing(name, unit, sum(tally.get((unit, name), {}).values()), tally.get((unit, name), {}))
+            for unit, name in people]
+    return _rank(rows, rulebook.awards.officer_places, rulebook.awards.officer_amount, give_awards)

@@ -1,0 +1,146 @@
+"""One period's assessment: completion, points, fees and standings for every unit and officer.
+
+`score_period` is pure: it takes the ledger's rows (the year to date and anything earlier
+the fee rule needs) and the rulebook, and returns a `PeriodReport`; `report_json` renders it
+exactly as SPEC §8 promises (fields may be added, never renamed).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rules.model import Rulebook
+from scoring.awards import TIERS, Standing, officer_names, rank_officers, rank_units
+from scoring.completion import Completion, unit_completion
+from scoring.fees import Payment, fees_by_unit, payments
+from scoring.periods import Period
+from scoring.points import Points, unit_points
+from scoring.rows import AdoptionRow, AssignmentRow, OfficerRow, SubmissionRow
+
+
+@dataclass(frozen=True)
+class UnitReport:
+    unit: str
+    kind: str
+    completion: dict[str, Completion]
+    points: Points
+    fees: float
+    standing: Standing
+
+
+@dataclass(frozen=True)
+class OfficerReport:
+    unit: str
+    name: str
+    registered: bool
+    submitted: int  # drafts received in the period under this byline
+    counted: int  # of which counted toward a quota
+    fees: float  # paid in the period for pieces under this byline (shared bylines: each listed)
+    standing: Standing  # adopted pieces of the year to date, rank, award
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    period: Period
+    rulebook_name: str
+    type_names: dict[str, str]
+    kind_names: dict[str, str]
+    units: tuple[UnitReport, ...]
+    payments: tuple[Payment, ...]
+    officers: tuple[OfficerReport, ...]
+
+    @property
+    def is_year(self) -> bool:
+        return self.period.kind == "year"
+
+    @property
+    def fees_total(self) -> float:
+        return round(sum(p.amount for p in self.payments), 2)
+
+
+def _canonical(rows: Sequence[Any], rulebook: Rulebook) -> list[Any]:
+    """Rows with unit aliases resolved to the rulebook's unit names."""
+    result = []
+    for row in rows:
+        unit = rulebook.unit_named(row.unit)
+        result.append(dataclasses.replace(row, unit=unit.name) if unit and unit.name != row.unit else row)
+    return result
+
+
+def score_period(period: Period, rulebook: Rulebook, submissions: Sequence[SubmissionRow],
+                 adoptions: Sequence[AdoptionRow], assignments: Sequence[AssignmentRow],
+                 officers: Sequence[OfficerRow] = ()) -> PeriodReport:
+    """Assess `period` from the ledger's rows (pass the year to date; earlier adoptions may matter for fees)."""
+    submissions = _canonical(submissions, rulebook)
+    adoptions = [a for a in _canonical(adoptions, rulebook) if a.adopted_on <= period.end]
+    assignments = _canonical(assignments, rulebook)
+    officers = _canonical(officers, rulebook)
+    paid = payments(period, adoptions, rulebook)
+    unit_fees = fees_by_unit(paid)
+    give = period.kind == "year"
+    standings = {s.unit: s for s in rank_units(adoptions, [u.name for u in rulebook.units], period.year,
+                                                period.end, rulebook, give)}
+    units: list[UnitReport] = []
+    for unit in rulebook.units:
+        completion = unit_completion(unit, period, rulebook, submissions, adoptions, assignments)
+        points = unit_points(unit, period, rulebook, completion, submissions, adoptions, assignments)
+        units.append(UnitReport(unit.name, unit.kind, completion, points, unit_fees.get(unit.name, 0.0),
+                                standings[unit.name]))
+    registered = [(o.unit, o.name) for o in officers]
+    people = rank_officers(adoptions, registered, period.year, period.end, rulebook, give)
+    in_period = [s for s in submissions if period.contains(s.received_day)]
+    officer_rows: list[OfficerReport] = []
+    for standing in people:
+        key = (standing.unit, standing.name)
+        mine = [s for s in in_period if s.unit == standing.unit and standing.name in officer_names(s.officer)]
+        fee = round(sum(p.amount for p in paid if p.unit == standing.unit and standing.name in officer_names(p.officer)), 2)
+        officer_rows.append(OfficerReport(standing.unit, standing.name, key in registered, len(mine),
+                                          sum(1 for s in mine if s.counts), fee, standing))
+    return PeriodReport(
+        period=period, rulebook_name=rulebook.meta.name,
+        type_names={key: t.name for key, t in rulebook.types.items()}, kind_names=dict(rulebook.kinds),
+        units=tuple(units), payments=tuple(paid), officers=tuple(officer_rows),
+    )
+
+
+def _completion_json(done: Completion) -> dict[str, Any]:
+    return {"quota": done.quota, "counted": done.counted, "missing": done.missing, "extra": done.extra,
+            "periods": [{"period": p.period, "quota": p.quota, "counted": p.counted, "missing": p.missing}
+                        for p in done.periods]}
+
+
+def _standing_json(standing: Standing) -> dict[str, Any]:
+    return {"adopted": standing.pieces, "by_level": {key: standing.by_tier.get(key, 0) for key, _, _ in TIERS},
+            "rank": standing.rank, "award": standing.award}
+
+
+def report_json(report: PeriodReport) -> dict[str, Any]:
+    """SPEC §8: {"period", "units": [{"unit", "kind", "completion", "points", "fees"}], "officers"}."""
+    return {
+        "period": report.period.key,
+        "label": report.period.label,
+        "start": report.period.start.isoformat(),
+        "end": report.period.end.isoformat(),
+        "units": [
+            {"unit": u.unit, "kind": u.kind,
+             "completion": {key: _completion_json(done) for key, done in u.completion.items()},
+             "points": u.points.as_dict(), "fees": u.fees, **_standing_json(u.standing)}
+            for u in report.units
+        ],
+        "officers": [
+            {"unit": o.unit, "name": o.name, "registered": o.registered, "submitted": o.submitted,
+             "counted": o.counted, "fees": o.fees, **_standing_json(o.standing)}
+            for o in report.officers
+        ],
+        "payments": [
+            {"submission_id": p.submission_id, "unit": p.unit, "officer": p.officer,
+             "content_type": p.content_type, "title": p.title, "outlet": p.outlet, "level": p.level,
+             "adopted_on": p.adopted_on.isoformat(), "highest_fee": p.highest_fee,
+             "paid_before": p.paid_before, "amount": p.amount}
+            for p in report.payments
+        ],
+        "fees_total": report.fees_total,
+    }
