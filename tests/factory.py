@@ -118,3 +118,53 @@ def adoption_row(id: int, submission_id: int, unit: str, content_type: str, outl
                               "adopted_on": adopted_on, "title": f"稿件{submission_id}"}
     row.update(fields)
     return AdoptionRow.from_dict(row)
+
+
+def draft_value(
+    zishu: int = 300,
+    *,
+    title: str = "湖滨社区开展垃圾分类宣传活动",
+    zishu_all: int | None = None,
+    photos: Sequence[object] = (),
+    metadata: dict[str, str] | None = None,
+    event_date: object = None,
+    publish_date: object = None,
+    media: Sequence[object] = (),
+    body: Sequence[str] | None = None,
+    sha256: str = "",
+    source_name: str = "稿件.docx",
+):
+    """A `Draft` value built directly (no file), for the pure checks: body figure `zishu`,
+    whole-text figure `zishu_all` (default: zishu + the title's length)."""
+    from extractors.model import Counts, Draft
+
+    text = tuple(body) if body is not None else (han_text(min(zishu, 400), seed=zishu),)
+    return Draft(
+        source_name=source_name, title=title, metadata=dict(metadata or {}), body=text, lead=text[0],
+        counts=Counts(zishu=zishu, zishu_all=zishu_all if zishu_all is not None else zishu + len(title),
+                      hanzi=zishu),
+        photos=tuple(photos), media=tuple(media), event_date=event_date, publish_date=publish_date,
+        sha256=sha256,
+    )
+
+
+def photo_value(width: int = 800, height: int = 600, seed: int = 0, *, source: str = "embedded",
+                key: str | None = None):
+    """A `Photo` as the reader makes it (real bytes through extractors.photos.analyze_image)."""
+    from extractors.photos import analyze_image
+    from rules import load_rulebook
+
+    data = make_photo(width, height, seed=seed)
+    return analyze_image(key or f"word/media/image{seed}.jpeg", data, source, load_rulebook())
+
+
+def resized_photo_value(width: int, height: int, seed: int, new_width: int, new_height: int, *,
+                        source: str = "embedded", key: str | None = None):
+    """The photo `make_photo(width, height, seed)` resized (and recompressed) to new_width×new_height."""
+    from extractors.photos import analyze_image
+    from rules import load_rulebook
+
+    img = Image.open(io.BytesIO(make_photo(width, height, seed=seed))).resize((new_width, new_height))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=70)
+    return analyze_image(key or f"word/media/copy{seed}.jpeg", buf.getvalue(), source, load_rulebook())

@@ -1,0 +1,120 @@
+"""Duplicates: the same file twice, or the same news from two units.
+
+- Identical bytes (same sha256) as any earlier submission → a `duplicate` error naming it: the
+  ledger keeps one record.
+- Similar text (Jaccard similarity of jieba word sets at or above the rulebook threshold) sent
+  first by ANOTHER unit within `near_duplicate_days` → a `duplicate` error naming that unit: the
+  seed's "多个部门报送统一信息的，以先报为准".
+- Similar text sent first by the SAME unit → a revision (the unit fixed and resent it), not an error.
+
+Pure: the ledger supplies the earlier submissions as `Prior` values. Similarity is the exact
+Jaccard index: drafts have at most a few thousand distinct words, so an estimate (MinHash) would
+buy nothing here and would make the threshold fuzzy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from types import ModuleType
+
+from checks.model import Prior
+from extractors.model import ERROR, Draft, Finding
+from rules.model import Rulebook
+
+# Function words that make any two Chinese texts look alike; dropped before comparing.
+STOP_WORDS: frozenset[str] = frozenset("的了和与及或是在也就都而着之于把被对从以为将有这那其")
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    findings: tuple[Finding, ...] = ()
+    duplicate_of: int | None = None
+    revision_of: int | None = None
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> ModuleType:
+    """jieba, imported on first use (its dictionary load costs ~1 s) and kept quiet."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def _is_noise(token: str) -> bool:
+    token = token.strip()
+    if not token or token in STOP_WORDS:
+        return True
+    return all(unicodedata.category(ch)[0] in "PSZC" for ch in token)
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The words of `text` (jieba), without punctuation, symbols, spaces and stop words."""
+    return frozenset(t.strip() for t in _jieba().lcut(text) if not _is_noise(t))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """|a ∩ b| / |a ∪ b|; two empty sets are not similar (0.0)."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two texts are, 0.0–1.0: Jaccard similarity of their word sets."""
+    return jaccard(word_set(a), word_set(b))
+
+
+def _aware(moment: dt.datetime, rulebook: Rulebook) -> dt.datetime:
+    return moment.replace(tzinfo=rulebook.meta.tz) if moment.tzinfo is None else moment
+
+
+def _when(moment: dt.datetime, rulebook: Rulebook) -> str:
+    local = _aware(moment, rulebook).astimezone(rulebook.meta.tz)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def check_duplicates(draft: Draft, unit: str | None, content_type: str | None, rulebook: Rulebook,
+                     received_at: dt.datetime, priors: Sequence[Prior]) -> Duplicates:
+    """Exact and near duplicates among `priors` (earlier submissions), and the revision link."""
+    if not priors:
+        return Duplicates()
+    received = _aware(received_at, rulebook)
+    ordered = sorted(priors, key=lambda p: (_aware(p.received_at, rulebook), p.id))
+    if draft.sha256:
+        same = next((p for p in ordered if p.sha256 == draft.sha256), None)
+        if same is not None:
+            return Duplicates(findings=(Finding("duplicate", ERROR, (
+                f"本稿与第 {same.id} 号稿件（{same.unit}，{_when(same.received_at, rulebook)} 报送"
+                f"{'，标题“' + same.title + '”' if same.title else ''}）完全相同，已经登记过，无需重复报送。")),),
+                duplicate_of=same.id)
+    mine = word_set(f"{draft.title}\n{draft.text}")
+    if not mine:
+        return Duplicates()
+    window = dt.timedelta(days=rulebook.intake.near_duplicate_days)
+    threshold = rulebook.intake.near_duplicate_threshold
+    similar: list[tuple[Prior, float]] = []
+    for prior in ordered:
+        when = _aware(prior.received_at, rulebook)
+        if not (received - window <= when <= received):
+            continue
+        if content_type and prior.content_type and prior.content_type != content_type:
+            continue
+        score = jaccard(mine, word_set(f"{prior.title}\n{prior.text}"))
+        if score >= threshold:
+            similar.append((prior, score))
+    if not similar:
+        return Duplicates()
+    first, score = similar[0]
+    if unit is not None and first.unit == unit:
+        latest = [p for p, _ in similar if p.unit == unit][-1]
+        return Duplicates(revision_of=latest.id)
+    return Duplicates(findings=(Finding("duplicate", ERROR, (
+        f"本稿与{first.unit}已于 {_when(first.received_at, rulebook)} 报送的第 {first.id} 号稿件"
+        f"{'“' + first.title + '”' if first.title else ''}内容基本相同（相似度 {score:.0%}，"
+        f"{rulebook.intake.near_duplicate_days} 天内相似度达到 {threshold:.0%} 即视为同一条信息），"
+        "按先报为准，本稿不再登记。如确为不同内容，请修改后重新报送。")),), duplicate_of=first.id)

@@ -1,0 +1,195 @@
+"""Who sent a draft and what it is: unit, content type and (党委政务信息) category.
+
+Units do not fill in forms; they drop files. So identity comes from where the file lies
+(`inbox/<unit>/<type>/…`), then from a tag in its name (`【即时信息】标题.docx`, `[微信]…`,
+`即时-…`), then from the draft's own head (`稿件类型：`, `报送单位：`). Each source is matched
+against the rulebook's names and aliases, never a list in code. When nothing matches, the
+finding lists every valid name, so the unit can fix the folder or the name in one try.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from checks.category import match_category
+from checks.model import Identity
+from extractors.model import ERROR, WARNING, Draft, Finding
+from rules.model import ContentType, Rulebook
+
+_BRACKET_TAG = re.compile(r"^\s*[【\[［〔(（<《]([^】\]］〕)）>》]{1,20})[】\]］〕)）>》]\s*")
+_SEPARATORS = re.compile(r"\s*[-_－—–]+\s*")
+_DRAFT_SUFFIXES = (".docx", ".docm", ".doc", ".wps", ".zip")
+
+
+def name_tags(name: str) -> list[str]:
+    """Leading tags of a file or bundle name: bracketed groups, then dash/underscore segments.
+
+    `【即时信息】【湖滨社区】标题.docx` → [即时信息, 湖滨社区]; `湖滨-即时-标题.docx` → [湖滨, 即时].
+    The last segment is the title and never a tag.
+    """
+    stem = name.strip()
+    lowered = stem.lower()
+    for suffix in _DRAFT_SUFFIXES:
+        if lowered.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    tags: list[str] = []
+    rest = stem
+    while match := _BRACKET_TAG.match(rest):
+        tags.append(match.group(1).strip())
+        rest = rest[match.end():]
+    segments = _SEPARATORS.split(rest.strip(), maxsplit=3)
+    tags.extend(segment for segment in segments[:-1])
+    return [tag for tag in tags if tag]
+
+
+def valid_units_text(rulebook: Rulebook) -> str:
+    """`有效的单位名称：办公室、行政审批局（审批局）、…` for notes."""
+    return "有效的单位名称：" + "、".join(_with_aliases(u.name, u.aliases) for u in rulebook.units)
+
+
+def valid_types_text(rulebook: Rulebook) -> str:
+    """`有效的稿件类型：即时通讯信息（即时信息、即时、快讯）、…` for notes."""
+    return "有效的稿件类型：" + "、".join(_with_aliases(t.name, t.aliases) for t in rulebook.types.values())
+
+
+def _with_aliases(name: str, aliases: tuple[str, ...]) -> str:
+    return f"{name}（{'、'.join(aliases)}）" if aliases else name
+
+
+def _type_in_text(text: str, rulebook: Rulebook) -> ContentType | None:
+    """A type named by a free-text value such as `稿件类型：微信原创稿件（公众号）`: exact, else the
+    longest name or alias contained in it."""
+    exact = rulebook.type_named(text)
+    if exact is not None:
+        return exact
+    best: tuple[int, ContentType] | None = None
+    for ctype in rulebook.types.values():
+        for name in ctype.names:
+            if name and name in text and (best is None or len(name) > best[0]):
+                best = (len(name), ctype)
+    return best[1] if best else None
+
+
+def _unit_in_text(text: str, rulebook: Rulebook) -> str | None:
+    """The unit a `报送单位：` value names: exact, else the longest name contained in it."""
+    exact = rulebook.unit_named(text)
+    if exact is not None:
+        return exact.name
+    best: tuple[int, str] | None = None
+    for unit in rulebook.units:
+        for name in unit.names:
+            if name and name in text and (best is None or len(name) > best[0]):
+                best = (len(name), unit.name)
+    return best[1] if best else None
+
+
+def _category_type(text: str, rulebook: Rulebook) -> tuple[ContentType, str] | None:
+    """A folder or tag that is a category (`正面成绩类`) implies its type (党委政务信息)."""
+    for ctype in rulebook.types.values():
+        found = match_category(text, ctype)
+        if found and text.strip().removesuffix("类") == found.removesuffix("类"):
+            return ctype, found
+    return None
+
+
+def identify(relpath: PurePosixPath | None, draft: Draft | None, rulebook: Rulebook) -> Identity:
+    """Unit, type and category of one inbox item.
+
+    `relpath` is the item's path under `<workspace>/inbox/` (`unit/type/x.docx`, `unit/x.docx`,
+    `unit/type/bundle`, `unit/type/bundle.zip`), or None when the file lies outside the inbox
+    (`draftdesk check` on any file): then only the name and the draft's head can tell.
+    """
+    parts = relpath.parts if relpath is not None else ()
+    item_name = parts[-1] if parts else (draft.source_name if draft is not None else "")
+    folders = parts[:-1]
+    tags = name_tags(item_name)
+    meta = draft.metadata if draft is not None else {}
+    findings: list[Finding] = []
+
+    unit, type_folders = _unit(folders, tags, meta, rulebook, findings)
+    ctype, category, bad_folder = _type_from_folders(type_folders, rulebook)
+    if ctype is None:
+        ctype, tag_category = _type_from_tags(tags, rulebook)
+        category = category or tag_category
+    if ctype is None and meta.get("type"):
+        ctype = _type_in_text(meta["type"], rulebook)
+    if ctype is not None and category is None:
+        category = next((c for c in (match_category(t, ctype) for t in tags) if c), None)
+    if ctype is None:
+        findings.append(Finding("identity", ERROR, _unknown_type_message(bad_folder, meta, rulebook)))
+    return Identity(unit=unit, content_type=ctype.key if ctype else None, category=category,
+                    findings=tuple(findings))
+
+
+def _unit(folders: tuple[str, ...], tags: list[str], meta: dict[str, str], rulebook: Rulebook,
+          findings: list[Finding]) -> tuple[str | None, tuple[str, ...]]:
+    """The unit and the folders below it. The first folder decides; the name and 报送单位 only
+    when the item has no unit folder."""
+    written = (meta.get("unit") or "").strip()
+    if folders:
+        found = rulebook.unit_named(folders[0])
+        if found is None:
+            findings.append(Finding("identity", ERROR, (
+                f"稿件所在的单位文件夹“{folders[0]}”不是已登记的单位，无法确定报送单位。"
+                f"{valid_units_text(rulebook)}。请把稿件放到 inbox/<单位>/<稿件类型>/ 下本单位的文件夹后重新报送。")))
+            return None, folders[1:]
+        claimed = _unit_in_text(written, rulebook) if written else None
+        if claimed is not None and claimed != found.name:
+            findings.append(Finding("identity", WARNING, (
+                f"稿件中写的报送单位是“{written}”，但放在“{folders[0]}”的文件夹里，按文件夹计为{found.name}的稿件；"
+                "如有误请放到正确单位的文件夹重新报送。")))
+        return found.name, folders[1:]
+    for tag in tags:
+        found = rulebook.unit_named(tag)
+        if found is not None:
+            return found.name, ()
+    claimed = _unit_in_text(written, rulebook) if written else None
+    if claimed is not None:
+        return claimed, ()
+    said = f"文中写的报送单位“{written}”不是已登记的单位，" if written else "文件名和文中都没有可识别的报送单位，"
+    findings.append(Finding("identity", ERROR, (
+        f"无法确定报送单位：稿件不在某个单位的文件夹中，{said}{valid_units_text(rulebook)}。"
+        "请把稿件放到 inbox/<单位>/<稿件类型>/ 下本单位的文件夹后重新报送。")))
+    return None, ()
+
+
+def _type_from_folders(folders: tuple[str, ...], rulebook: Rulebook) -> tuple[ContentType | None, str | None, str | None]:
+    """(type, category, the unrecognised folder name) from the folders below the unit folder."""
+    if not folders:
+        return None, None, None
+    first = folders[0]
+    ctype = rulebook.type_named(first)
+    category = None
+    if ctype is None:
+        implied = _category_type(first, rulebook)
+        if implied is None:
+            return None, None, first
+        ctype, category = implied
+    for folder in folders[1:]:
+        category = category or match_category(folder, ctype)
+    return ctype, category, None
+
+
+def _type_from_tags(tags: list[str], rulebook: Rulebook) -> tuple[ContentType | None, str | None]:
+    for tag in tags:
+        ctype = rulebook.type_named(tag)
+        if ctype is not None:
+            return ctype, None
+    for tag in tags:
+        implied = _category_type(tag, rulebook)
+        if implied is not None:
+            return implied
+    return None, None
+
+
+def _unknown_type_message(bad_folder: str | None, meta: dict[str, str], rulebook: Rulebook) -> str:
+    reasons = []
+    if bad_folder:
+        reasons.append(f"文件夹“{bad_folder}”不是有效的稿件类型")
+    reasons.append("文件名中没有类型标记（如“【即时信息】标题.docx”）")
+    written = (meta.get("type") or "").strip()
+    reasons.append(f"文中“稿件类型：{written}”无法识别" if written else "文中也没有“稿件类型：”一行")
+    return (f"无法确定稿件类型：{'，'.join(reasons)}。{valid_types_text(rulebook)}。"
+            "请放入 inbox/<单位>/<稿件类型>/ 下对应类型的文件夹后重新报送。")

@@ -1,0 +1,155 @@
+"""The verdict on one draft: an ordered, visible list of small checks over one context.
+
+Each step reads the context and adds findings and facts; none knows about the others. Severity
+alone decides the verdict (any error → rejected). Lateness and announcements never reject: the
+draft is accepted and simply not counted for the period, as the seed says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from checks.announcement import check_announcement
+from checks.category import check_category
+from checks.duplicate import check_duplicates
+from checks.images import check_images, summarize
+from checks.length import check_length
+from checks.media import check_media, is_media_submission
+from checks.model import Identity, ImageSummary, Judgement, Prior
+from checks.timeliness import check_timeliness
+from extractors.model import ERROR, WARNING, Draft, Finding
+from rules.model import ContentType, Rulebook
+
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+# Rules an announcement is not assessed on: reported, but never a reason to send it back.
+_NOT_ASSESSED_FOR_ANNOUNCEMENTS = ("length", "images", "image_quality", "timeliness")
+
+
+@dataclass
+class Context:
+    """What every step may read, and what the steps have found so far."""
+
+    draft: Draft
+    identity: Identity
+    ctype: ContentType
+    rulebook: Rulebook
+    received_at: dt.datetime
+    priors: Sequence[Prior]
+    findings: list[Finding] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    uncounted: bool = False
+
+
+def _announcement(ctx: Context) -> None:
+    is_notice, findings = check_announcement(ctx.draft, ctx.ctype)
+    ctx.facts["is_announcement"] = is_notice
+    ctx.uncounted |= is_notice
+    ctx.findings.extend(findings)
+
+
+def _text_and_photos(ctx: Context) -> None:
+    """Length and photo rules, or for an audio/video 学习强国 bundle the media format rule instead."""
+    if is_media_submission(ctx.draft, ctx.ctype):
+        ctx.facts["images"] = summarize(ctx.draft, ctx.rulebook)[0]
+        ctx.findings.extend(check_media(ctx.draft, ctx.rulebook))
+        return
+    ctx.findings.extend(check_length(ctx.draft, ctx.ctype))
+    photos = check_images(ctx.draft, ctx.ctype, ctx.rulebook)
+    ctx.facts["images"] = photos.summary
+    ctx.findings.extend(photos.findings)
+
+
+def _category(ctx: Context) -> None:
+    category, findings = check_category(ctx.draft, ctx.ctype, ctx.identity.category)
+    ctx.facts["category"] = category or ctx.identity.category
+    ctx.findings.extend(findings)
+
+
+def _timeliness(ctx: Context) -> None:
+    result = check_timeliness(ctx.draft, ctx.ctype, ctx.rulebook, ctx.received_at)
+    ctx.uncounted |= result.late
+    ctx.facts.update(event_date=result.event_date, event_deadline=result.deadline,
+                     publish_date=result.publish_date or ctx.draft.publish_date)
+    ctx.findings.extend(result.findings)
+
+
+def _duplicate(ctx: Context) -> None:
+    result = check_duplicates(ctx.draft, ctx.identity.unit, ctx.ctype.key, ctx.rulebook,
+                              ctx.received_at, ctx.priors)
+    ctx.facts.update(duplicate_of=result.duplicate_of, revision_of=result.revision_of)
+    ctx.findings.extend(result.findings)
+
+
+def _announcements_are_not_assessed(ctx: Context) -> None:
+    """An announcement is accepted whatever its length, photos or timing: those become warnings."""
+    if not ctx.facts.get("is_announcement"):
+        return
+    ctx.findings[:] = [
+        Finding(f.rule, WARNING, f"{f.message}（公告、通知类稿件不计入考核，本项仅作提示。）")
+        if f.severity == ERROR and f.rule in _NOT_ASSESSED_FOR_ANNOUNCEMENTS else f
+        for f in ctx.findings
+    ]
+
+
+# The checks, in the order a clerk reads a draft. Each is small and tested on its own.
+STEPS: tuple[Callable[[Context], None], ...] = (
+    _announcement,
+    _text_and_photos,
+    _category,
+    _timeliness,
+    _duplicate,
+    _announcements_are_not_assessed,
+)
+
+
+def period_of(ctype: ContentType, received_at: dt.datetime, rulebook: Rulebook) -> str:
+    """The assessment period a draft received at `received_at` counts toward: `2021-03`, `2021Q1`, `2021`."""
+    local = received_at.astimezone(rulebook.meta.tz) if received_at.tzinfo else received_at
+    if ctype.period == "month":
+        return f"{local.year}-{local.month:02d}"
+    if ctype.period == "quarter":
+        return f"{local.year}Q{(local.month - 1) // 3 + 1}"
+    return f"{local.year}"
+
+
+def judge(draft: Draft, identity: Identity, rulebook: Rulebook, received_at: dt.datetime,
+          priors: Sequence[Prior] = ()) -> Judgement:
+    """Run every check on one draft and decide: any error → rejected; else accepted, counted unless
+    late or an announcement. An unreadable draft gets only its format and identity findings."""
+    findings = [*draft.findings, *identity.findings]
+    if not draft.readable and not any(f.severity == ERROR for f in draft.findings):
+        findings.insert(0, Finding("format", ERROR, (
+            f"文件“{draft.source_name}”无法打开，不是有效的 Word 文档。请用 Word 或 WPS 另存为 .docx 后重新报送。")))
+    ctype = rulebook.types.get(identity.content_type or "")
+    facts: dict[str, Any] = {}
+    uncounted = False
+    if draft.readable and ctype is not None:
+        ctx = Context(draft=draft, identity=identity, ctype=ctype, rulebook=rulebook,
+                      received_at=received_at, priors=priors)
+        for step in STEPS:
+            step(ctx)
+        findings.extend(ctx.findings)
+        facts, uncounted = ctx.facts, ctx.uncounted
+    elif draft.readable:
+        facts["images"] = summarize(draft, rulebook)[0]
+    rejected = any(f.severity == ERROR for f in findings)
+    return Judgement(
+        verdict=REJECTED if rejected else ACCEPTED,
+        counted=not rejected and not uncounted,
+        unit=identity.unit,
+        content_type=identity.content_type,
+        category=facts.get("category", identity.category),
+        images=facts.get("images", ImageSummary()),
+        event_deadline=facts.get("event_deadline"),
+        event_date=facts.get("event_date"),
+        publish_date=facts.get("publish_date", draft.publish_date),
+        is_announcement=bool(facts.get("is_announcement")),
+        duplicate_of=facts.get("duplicate_of"),
+        revision_of=facts.get("revision_of"),
+        period=period_of(ctype, received_at, rulebook) if ctype is not None else None,
+        findings=tuple(findings),
+    )

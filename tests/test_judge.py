@@ -1,0 +1,113 @@
+"""Severity decides the verdict; lateness and announcements only stop a draft from counting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import PurePosixPath
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from checks.identity import identify
+from checks.judge import judge, period_of
+from checks.model import Identity
+from extractors.model import DateMention, Draft, Finding, MediaFile
+from tests.factory import draft_value, photo_value
+
+TZ = ZoneInfo("Asia/Shanghai")
+MARCH_12_MORNING = DateMention(text="3月12日上午", day=12, month=3, part_of_day="上午")
+
+
+def at(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=TZ)
+
+
+def ident(ctype: str, unit: str = "湖滨社区", category: str | None = None) -> Identity:
+    return Identity(unit=unit, content_type=ctype, category=category)
+
+
+def test_good_instant_draft_is_accepted_and_counted(rulebook) -> None:
+    draft = draft_value(300, photos=[photo_value(seed=1)], event_date=MARCH_12_MORNING)
+    j = judge(draft, ident("instant"), rulebook, at(2021, 3, 12, 15, 0))
+    assert (j.verdict, j.counted, j.period, j.findings) == ("accepted", True, "2021-03", ())
+    assert j.event_date == dt.date(2021, 3, 12)
+    assert j.event_deadline == at(2021, 3, 13, 12, 0)
+    assert (j.images.total, j.images.distinct, j.images.hd) == (1, 1, 0)
+
+
+def test_late_instant_draft_is_accepted_but_not_counted(rulebook) -> None:
+    draft = draft_value(300, photos=[photo_value(seed=1)], event_date=MARCH_12_MORNING)
+    j = judge(draft, ident("instant"), rulebook, at(2021, 3, 13, 12, 1))
+    assert (j.verdict, j.counted) == ("accepted", False)
+    assert [(f.rule, f.severity) for f in j.findings] == [("timeliness", "warning")]
+
+
+def test_any_error_rejects_and_every_failed_rule_is_listed(rulebook) -> None:
+    draft = draft_value(187, event_date=MARCH_12_MORNING)
+    j = judge(draft, ident("instant"), rulebook, at(2021, 3, 12, 15, 0))
+    assert (j.verdict, j.counted) == ("rejected", False)
+    assert [f.rule for f in j.findings] == ["length", "images"]
+
+
+def test_reader_and_identity_findings_come_first(rulebook) -> None:
+    reader = Finding("images", "warning", "图片 word/media/image9.emf 格式不受支持（EMF），请改用 JPG 或 PNG 图片")
+    draft = Draft(**{**draft_value(300, photos=[photo_value(seed=1)]).__dict__, "findings": (reader,)})
+    identity = identify(PurePosixPath("湖东社区/即时/稿件.docx"), draft, rulebook)
+    j = judge(draft, identity, rulebook, at(2021, 3, 12, 15, 0))
+    assert j.findings[0] == reader
+    assert j.findings[1].rule == "identity"
+    assert j.verdict == "rejected"
+
+
+def test_unreadable_draft_gets_only_format_and_identity_findings(rulebook) -> None:
+    bad = Finding("format", "error", "文件无法打开：不是 Word 文档。")
+    draft = Draft(source_name="坏文件.docx", readable=False, findings=(bad,))
+    j = judge(draft, ident("instant"), rulebook, at(2021, 3, 12, 15, 0))
+    assert (j.verdict, j.counted, j.findings) == ("rejected", False, (bad,))
+
+
+def test_unreadable_draft_without_a_reader_finding_still_gets_a_format_error(rulebook) -> None:
+    draft = Draft(source_name="坏文件.docx", readable=False)
+    j = judge(draft, ident("instant"), rulebook, at(2021, 3, 12, 15, 0))
+    assert [f.rule for f in j.findings] == ["format"] and j.verdict == "rejected"
+
+
+def test_unknown_type_is_rejected_without_type_rules(rulebook) -> None:
+    identity = identify(PurePosixPath("湖滨社区/杂项/稿件.docx"), None, rulebook)
+    j = judge(draft_value(10), identity, rulebook, at(2021, 3, 12, 15, 0))
+    assert [f.rule for f in j.findings] == ["identity"]
+    assert (j.verdict, j.period) == ("rejected", None)
+
+
+def test_announcement_is_accepted_never_counted_even_when_short(rulebook) -> None:
+    draft = draft_value(120, title="关于湖滨社区停水的通知", publish_date=dt.date(2021, 3, 20))
+    j = judge(draft, ident("wechat"), rulebook, at(2021, 3, 10, 9, 0))
+    assert (j.verdict, j.counted, j.is_announcement) == ("accepted", False, True)
+    assert {f.severity for f in j.findings} == {"warning"}
+    assert any("不计入微信原创稿件考核" in f.message for f in j.findings)
+
+
+def test_audio_xuexi_bundle_skips_length_and_photo_rules(rulebook) -> None:
+    draft = draft_value(30, media=[MediaFile(name="采访录音.mp3", kind="audio")])
+    j = judge(draft, ident("xuexi"), rulebook, at(2021, 3, 10, 9, 0))
+    assert (j.verdict, j.counted, j.findings) == ("accepted", True, ())
+
+
+def test_gov_info_category_comes_from_the_folder(rulebook) -> None:
+    j = judge(draft_value(700), ident("gov_info", category="社情民意类"), rulebook, at(2021, 3, 10, 9, 0))
+    assert (j.verdict, j.category) == ("accepted", "社情民意类")
+
+
+@pytest.mark.parametrize(("ctype", "when", "period"), [
+    pytest.param("instant", (2021, 3, 31, 23, 59), "2021-03", id="month"),
+    pytest.param("wechat", (2021, 4, 1, 0, 0), "2021Q2", id="quarter"),
+    pytest.param("wechat", (2021, 12, 31, 12, 0), "2021Q4", id="last-quarter"),
+    pytest.param("research", (2021, 9, 30, 12, 0), "2021", id="year"),
+])
+def test_period_follows_the_types_period(rulebook, ctype, when, period) -> None:
+    assert period_of(rulebook.types[ctype], at(*when), rulebook) == period
+
+
+def test_period_is_taken_in_office_time(rulebook) -> None:
+    utc = dt.datetime(2021, 3, 31, 16, 30, tzinfo=dt.UTC)   # 2021-04-01 00:30 in Shanghai
+    assert period_of(rulebook.types["instant"], utc, rulebook) == "2021-04"
