@@ -1,0 +1,161 @@
+"""SQL for the assessment stage: adoptions, assignments, officers, and the rows scoring reads.
+
+Writes are small and explicit; a sheet of adoptions goes in as one transaction so a bad row
+leaves the ledger untouched. Readers return plain dicts (one per row) that
+`scoring.rows` turns into typed values; SQL stays here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlite_utils
+
+ADOPTION_COLUMNS = ("submission_id", "outlet", "level", "adopted_on", "fee", "bonus", "entered_at", "source")
+OFFICER_FIELDS = ("unit", "name", "gender", "birth", "politics", "education", "position", "phone",
+                  "mobile", "qq", "wechat", "leader", "registered_at", "source_sha256")
+
+
+def _stamp() -> str:
+    """When a row was entered: bookkeeping only, never used by a rule."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def known_submission_ids(db: sqlite_utils.Database, ids: Iterable[int]) -> set[int]:
+    """Which of `ids` exist in submissions."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return set()
+    marks = ",".join("?" for _ in wanted)
+    return {row[0] for row in db.execute(f"SELECT id FROM submissions WHERE id IN ({marks})", wanted)}
+
+
+def get_submission(db: sqlite_utils.Database, submission_id: int) -> dict[str, Any] | None:
+    rows = list(db.query("SELECT * FROM submissions WHERE id = ?", [submission_id]))
+    return rows[0] if rows else None
+
+
+def add_adoptions(db: sqlite_utils.Database, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Record adoptions all-or-nothing (one transaction). Returns their ids.
+
+    Entering the same submission, outlet and date again updates fee and bonus instead of adding
+    a second row, so re-importing a sheet changes nothing.
+    """
+    ids: list[int] = []
+    stamp = _stamp()
+    conn = db.conn
+    with conn:
+        for row in rows:
+            values = {key: row.get(key) for key in ADOPTION_COLUMNS}
+            values["entered_at"] = values["entered_at"] or stamp
+            existing = conn.execute(
+                "SELECT id FROM adoptions WHERE submission_id = ? AND outlet = ? AND adopted_on = ?",
+                (values["submission_id"], values["outlet"], values["adopted_on"])).fetchone()
+            if existing:
+                conn.execute("UPDATE adoptions SET level = ?, fee = ?, bonus = ?, entered_at = ?, source = ? "
+                             "WHERE id = ?", (values["level"], values["fee"], values["bonus"],
+                                              values["entered_at"], values["source"], existing[0]))
+                ids.append(int(existing[0]))
+            else:
+                cursor = conn.execute(
+                    f"INSERT INTO adoptions ({', '.join(ADOPTION_COLUMNS)}) VALUES ({', '.join('?' * len(ADOPTION_COLUMNS))})",
+                    tuple(values[key] for key in ADOPTION_COLUMNS))
+                ids.append(int(cursor.lastrowid))
+    return ids
+
+
+def add_adoption(db: sqlite_utils.Database, submission_id: int, outlet: str, level: str, adopted_on: str,
+                 fee: float | None, bonus: float | None, source: str) -> int:
+    """Record one adoption (录用); `fee` is the office's quality fee (wechat), `bonus` a media-lead mark."""
+    return add_adoptions(db, [{"submission_id": submission_id, "outlet": outlet, "level": level,
+                               "adopted_on": adopted_on, "fee": fee, "bonus": bonus, "source": source}])[0]
+
+
+def set_assignment(db: sqlite_utils.Database, month: str, unit: str, count: int) -> None:
+    """The month's gov_info assignment (约稿) for a unit; entering it again replaces it."""
+    with db.conn:
+        db.conn.execute(
+            "INSERT INTO assignments (month, unit, count, entered_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(month, unit) DO UPDATE SET count = excluded.count, entered_at = excluded.entered_at",
+            (month, unit, int(count), _stamp()))
+
+
+def add_officer(db: sqlite_utils.Database, **fields: Any) -> int:
+    """Register an officer (信息员); registering the same unit and name again updates the record."""
+    unknown = set(fields) - set(OFFICER_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown officer fields: {', '.join(sorted(unknown))}")
+    values = {key: fields.get(key) for key in OFFICER_FIELDS if key in fields}
+    with db.conn:
+        existing = db.conn.execute("SELECT id FROM officers WHERE unit = ? AND name = ?",
+                                   (values.get("unit"), values.get("name"))).fetchone()
+        if existing:
+            sets = ", ".join(f"{key} = ?" for key in values)
+            db.conn.execute(f"UPDATE officers SET {sets} WHERE id = ?", (*values.values(), existing[0]))
+            return int(existing[0])
+        cursor = db.conn.execute(f"INSERT INTO officers ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                                 tuple(values.values()))
+        return int(cursor.lastrowid)
+
+
+def record_submission_row(db: sqlite_utils.Database, **columns: Any) -> int:
+    """Insert one submissions row as given — for tests and replays of the scoring stage only.
+
+    The intake records real drafts with everything they need; this writes just the columns
+    passed (unit, content_type, received_at, verdict, counted, …) and returns the new id.
+    """
+    return int(db.table("submissions").insert(columns).last_pk)
+
+
+def add_finding_row(db: sqlite_utils.Database, submission_id: int, rule: str, severity: str, message: str) -> int:
+    """Insert one finding — for tests and replays, like `record_submission_row`."""
+    return int(db.table("findings").insert({"submission_id": submission_id, "rule": rule,
+                                            "severity": severity, "message": message}).last_pk)
+
+
+def _day_bounds(start: dt.date, end: dt.date) -> tuple[str, str]:
+    """ISO string bounds a day wider than [start, end]: received_at strings carry offsets,
+    so the exact office-local day is decided by scoring, not by string comparison."""
+    return (start - dt.timedelta(days=1)).isoformat(), (end + dt.timedelta(days=2)).isoformat()
+
+
+def read_submissions(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Submissions received around [start, end] (a day's margin each side)."""
+    low, high = _day_bounds(start, end)
+    return list(db.query(
+        "SELECT id, unit, content_type, title, officer, original_name, received_at, verdict, counted, "
+        "is_announcement, duplicate_of, revision_of, category FROM submissions "
+        "WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id", [low, high]))
+
+
+def read_adoptions(db: sqlite_utils.Database, through: dt.date) -> list[dict[str, Any]]:
+    """Every adoption dated on or before `through`, with its submission's unit, type, officer, title."""
+    return list(db.query(
+        "SELECT a.id, a.submission_id, a.outlet, a.level, a.adopted_on, a.fee, a.bonus, a.source, "
+        "s.unit, s.content_type, s.officer, s.title, s.is_announcement FROM adoptions a "
+        "JOIN submissions s ON s.id = a.submission_id WHERE a.adopted_on <= ? ORDER BY a.adopted_on, a.id",
+        [through.isoformat()]))
+
+
+def read_assignments(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
+    return list(db.query("SELECT month, unit, count FROM assignments WHERE month LIKE ? ORDER BY month, unit",
+                         [f"{year}-%"]))
+
+
+def read_officers(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM officers ORDER BY unit, name"))
+
+
+def read_rejections(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Rejected submissions received around [start, end], each with its error messages as `reasons`."""
+    low, high = _day_bounds(start, end)
+    rows = list(db.query(
+        "SELECT id, unit, content_type, title, original_name, received_at FROM submissions "
+        "WHERE verdict = 'rejected' AND received_at >= ? AND received_at < ? ORDER BY received_at, id",
+        [low, high]))
+    for row in rows:
+        row["reasons"] = [f["message"] for f in db.query(
+            "SELECT message FROM findings WHERE submission_id = ? AND severity = 'error' ORDER BY id", [row["id"]])]
+    return rows
