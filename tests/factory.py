@@ -168,3 +168,15 @@ def resized_photo_value(width: int, height: int, seed: int, new_width: int, new_
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=70)
     return analyze_image(key or f"word/media/copy{seed}.jpeg", buf.getvalue(), source, load_rulebook())
+
+
+def make_zip(members: dict[str, bytes], *, compression: int = 8) -> bytes:
+    """A .zip holding `members` (name → bytes), e.g. a bundle: one draft, photos, audio/video.
+    `compression` is a zipfile constant (8 = ZIP_DEFLATED, 0 = ZIP_STORED)."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()

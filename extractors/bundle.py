@@ -1,0 +1,264 @@
+"""Bundles: one draft plus the photos and audio/video a unit attaches beside it (SPEC §3).
+
+Why: Word compresses pictures on save, so units attach the originals; 学习强国 audio/video
+pieces are a media file with no Word draft at all. A bundle is a folder or a .zip; either way it
+becomes one `Draft` (container "bundle") whose photos are the draft's embedded pictures plus the
+attached ones, and whose media lists the audio/video files (listed by name and size, never
+opened). A bundle is untrusted like any file: a zip is checked against the package limits from
+its central directory before anything is inflated and entries escaping the bundle are skipped;
+a folder is walked without following links and without reading anything outside it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import hashlib
+import io
+import os
+import posixpath
+import stat
+import struct
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.model import ERROR, WARNING, Draft, Finding, MediaFile, Photo
+from extractors.package import PackageRefused, check_zip_limits
+from extractors.photos import analyze_image
+from extractors.safefile import FileRefused, display_name, kind_refusal, read_regular_file
+from rules import Rulebook
+
+DRAFT_EXTENSIONS: tuple[str, ...] = ("docx", "doc", "wps", "docm")
+_JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "__macosx", "@eadir"})
+_JUNK_PATTERNS = ("~$*", ".~lock.*#", "*.tmp", "~wrl*.tmp", "*.part", "*.crdownload")
+_MAX_DEPTH = 4   # a bundle is a flat folder, perhaps with a 照片/ subfolder; deeper is not a bundle
+
+MSG_BROKEN_ZIP = "压缩包无法打开：文件已损坏或不完整，请重新压缩后报送"
+
+
+def is_junk(name: str) -> bool:
+    """Editor lock files, temp files, partial downloads, hidden files and OS clutter."""
+    lowered = name.lower()
+    if lowered.startswith(".") or lowered in _JUNK_NAMES:
+        return True
+    return any(fnmatch.fnmatchcase(lowered, pattern) for pattern in _JUNK_PATTERNS)
+
+
+def _ext(name: str) -> str:
+    return posixpath.splitext(name)[1].lower().lstrip(".")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One member of a bundle: its name inside the bundle, size, and how to get its bytes."""
+
+    name: str
+    size: int
+    load: Callable[[], bytes]
+
+
+def _where(container: str) -> str:
+    return "文件夹" if container == "dir" else "压缩包"
+
+
+def _assemble(name: str, sha256: str, container: str, entries: list[_Entry],
+              notes: list[Finding], rulebook: Rulebook) -> Draft:
+    """The bundle's `Draft` from its members: read the one draft, analyse photos, list media."""
+    from extractors.read import read_document_bytes  # read.py dispatches to bundles: import late
+
+    images = rulebook.images
+    drafts = [e for e in entries if _ext(e.name) in DRAFT_EXTENSIONS]
+    photo_entries = [e for e in entries if _ext(e.name) in images.photo_extensions]
+    media: list[MediaFile] = []
+    findings = list(notes)
+    for entry in entries:
+        ext = _ext(entry.name)
+        if ext in images.audio_extensions:
+            media.append(MediaFile(name=entry.name, kind="audio", size_bytes=entry.size))
+        elif ext in images.video_extensions:
+            media.append(MediaFile(name=entry.name, kind="video", size_bytes=entry.size))
+        elif ext not in DRAFT_EXTENSIONS and ext not in images.photo_extensions:
+            findings.append(Finding("format", WARNING, f"{_where(container)}中的文件 {entry.name} 不是稿件、图片或音视频，已忽略"))
+
+    attached: list[Photo] = []
+    for entry in photo_entries:
+        try:
+            attached.append(analyze_image(entry.name, entry.load(), "attached", rulebook))
+        except (FileRefused, PackageRefused) as exc:
+            attached.append(Photo(key=entry.name, source="attached", size_bytes=entry.size,
+                                  problem=f"图片 {entry.name} 无法读取：{exc.message}"))
+
+    base = Draft(source_name=name, container="bundle", sha256=sha256, readable=False)
+    if len(drafts) == 1:
+        entry = drafts[0]
+        try:
+            draft = read_document_bytes(entry.name, entry.load(), rulebook)
+        except (FileRefused, PackageRefused) as exc:
+            draft = dataclasses.replace(base, findings=(Finding("format", ERROR, exc.message),))
+    elif not drafts and media:
+        # 学习强国 audio/video: no Word draft is expected; the checks decide what applies.
+        draft = dataclasses.replace(base, readable=True)
+    else:
+        listed = "、".join(e.name for e in drafts)
+        message = f"{_where(container)}中应有且只有一个 Word 稿件，现有 {len(drafts)} 个" + (f"：{listed}" if listed else "")
+        draft = dataclasses.replace(base, findings=(Finding("format", ERROR, message),))
+    return dataclasses.replace(
+        draft,
+        source_name=name,
+        container="bundle",
+        sha256=sha256,
+        photos=(*draft.photos, *attached),
+        media=tuple(media),
+        findings=(*draft.findings, *findings),   # picture problems are reported by checks.images
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# folder bundles
+
+
+def _walk(root: Path, rel: str, depth: int, out: list[tuple[str, Path, os.stat_result]],
+          notes: list[Finding], budget: int) -> None:
+    """Collect regular files under `root` (never following links), with `lstat` results."""
+    try:
+        with os.scandir(root) as it:
+            children = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        notes.append(Finding("format", WARNING, f"文件夹 {display_name(rel or '.')} 无法列出（{type(exc).__name__}），已跳过"))
+        return
+    for child in children:
+        if is_junk(child.name):
+            continue
+        shown = display_name(posixpath.join(rel, child.name) if rel else child.name)
+        if len(out) >= budget:
+            notes.append(Finding("format", ERROR, f"文件夹中文件过多（超过 {budget} 个），其余未读取"))
+            return
+        try:
+            st = child.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            if depth < _MAX_DEPTH:
+                _walk(Path(child.path), posixpath.join(rel, child.name) if rel else child.name, depth + 1, out, notes, budget)
+            continue
+        refusal = kind_refusal(st.st_mode)
+        if refusal:
+            notes.append(Finding("format", WARNING, f"{shown}：{refusal}，已忽略"))
+            continue
+        out.append((shown, Path(child.path), st))
+
+
+def read_bundle_dir(path: Path, rulebook: Rulebook) -> Draft:
+    """A bundle folder as one `Draft`. Never raises; links and special files inside are skipped
+    with a warning, nothing outside the folder is read."""
+    name = display_name(path.name)
+    limits = rulebook.limits
+    notes: list[Finding] = []
+    files: list[tuple[str, Path, os.stat_result]] = []
+    _walk(path, "", 0, files, notes, limits.max_entries)
+    readable_exts = {*DRAFT_EXTENSIONS, *rulebook.images.photo_extensions}
+    to_read = sum(st.st_size for shown, _, st in files if _ext(shown) in readable_exts)
+    if to_read > limits.max_total_bytes:
+        message = f"文件夹中稿件和图片共 {to_read / 1048576:.0f} MB，超过上限 {limits.max_total_bytes / 1048576:.0f} MB，不予读取"
+        return Draft(source_name=name, container="bundle", readable=False,
+                     findings=(Finding("format", ERROR, message),))
+    digests: dict[str, str] = {}
+
+    def loader(shown: str, file: Path) -> Callable[[], bytes]:
+        def load() -> bytes:
+            data = read_regular_file(file, limits.max_part_bytes)
+            digests[shown] = hashlib.sha256(data).hexdigest()
+            return data
+        return load
+
+    entries = [_Entry(shown, st.st_size, loader(shown, file)) for shown, file, st in files]
+    draft = _assemble(name, "", "dir", entries, notes, rulebook)
+    # The folder's identity: names and contents of what was read, names and sizes of the rest
+    # (media are never opened), so the same bundle dropped twice is recognised.
+    manifest = hashlib.sha256()
+    for entry in entries:
+        manifest.update(f"{entry.name}\t{digests.get(entry.name, entry.size)}\n".encode("utf-8", "backslashreplace"))
+    return dataclasses.replace(draft, sha256=manifest.hexdigest())
+
+
+# ---------------------------------------------------------------------------------------------
+# zip bundles
+
+
+def _entry_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as the unit typed it: Chinese Windows zips store GBK names without the
+    UTF-8 flag, which zipfile decodes as cp437; undo that when it yields valid GBK."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gbk")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _escapes(raw: str) -> bool:
+    parts = raw.split("/")
+    return "\\" in raw or raw.startswith("/") or ".." in parts or (len(raw) > 1 and raw[1] == ":")
+
+
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    return info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
+
+
+def _bounded_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> Callable[[], bytes]:
+    def load() -> bytes:
+        try:
+            with zf.open(info) as fh:
+                data = fh.read(cap + 1)
+        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, ValueError, NotImplementedError) as exc:
+            raise PackageRefused(MSG_BROKEN_ZIP) from exc
+        if len(data) > cap:
+            raise PackageRefused(f"压缩包中的 {_entry_name(info)} 超过大小上限，不予读取")
+        return data
+    return load
+
+
+def bundle_from_zipfile(name: str, zf: zipfile.ZipFile, sha256: str, rulebook: Rulebook) -> Draft:
+    """A zip bundle already opened (from bytes or from a large file on disk) as one `Draft`.
+
+    The central directory is checked before any member is inflated; only the draft and photos
+    are ever inflated, so a large video inside costs nothing.
+    """
+    limits = rulebook.limits
+    infos = zf.infolist()
+    notes: list[Finding] = []
+    kept: list[tuple[str, zipfile.ZipInfo]] = []
+    readable_exts = {*DRAFT_EXTENSIONS, *rulebook.images.photo_extensions}
+    for info in infos:
+        shown = _entry_name(info)
+        if _escapes(info.filename):
+            notes.append(Finding("format", WARNING, f"压缩包中的 {display_name(shown)} 路径越出压缩包，已忽略"))
+            continue
+        if info.is_dir() or any(is_junk(part) for part in shown.split("/") if part not in ("", ".")):
+            continue
+        if _is_symlink(info):
+            notes.append(Finding("format", WARNING, f"压缩包中的 {display_name(shown)} 是符号链接，已忽略"))
+            continue
+        kept.append((shown, info))
+    to_read = [info for shown, info in kept if _ext(shown) in readable_exts]
+    # Entry count is judged on the whole directory; sizes and ratios only on what we inflate.
+    check_zip_limits(infos if len(infos) > limits.max_entries else to_read, limits)
+    entries = [_Entry(shown, info.file_size, _bounded_reader(zf, info, limits.max_part_bytes)) for shown, info in kept]
+    return _assemble(name, sha256, "zip", entries, notes, rulebook)
+
+
+def read_bundle_zip(name: str, data: bytes, rulebook: Rulebook) -> Draft:
+    """A .zip bundle as one `Draft`. Never raises: a broken or hostile zip is a `format` finding."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    shown = display_name(name)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return bundle_from_zipfile(shown, zf, sha256, rulebook)
+    except PackageRefused as exc:
+        message = exc.message
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error):
+        message = MSG_BROKEN_ZIP
+    return Draft(source_name=shown, container="bundle", sha256=sha256, readable=False,
+                 findings=(Finding("format", ERROR, message),))

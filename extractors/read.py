@@ -1,0 +1,172 @@
+"""The reader's single entry point: a path or bytes → a `Draft`, for every input, never a traceback.
+
+Why one dispatcher: the intake, `check` and `inspect` must see a file the same way. The kind of
+file is decided by its magic bytes (a .doc renamed .docx is still a .doc), then handed to the
+one reader that fits: a Word package, a zip bundle, LibreOffice for .doc/.wps, or a `format`
+finding the unit can act on. A last-resort guard turns any unexpected error into a finding
+naming the error class, so one odd file never stops a sweep.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import os
+import posixpath
+import stat
+import zipfile
+from pathlib import Path
+
+from extractors.bundle import MSG_BROKEN_ZIP, bundle_from_zipfile, read_bundle_dir, read_bundle_zip
+from extractors.convert import MSG_MISSING, ConversionError, convert_to_docx, soffice_path
+from extractors.model import ERROR, Draft, Finding
+from extractors.package import ZIP_MAGIC, PackageRefused, sniff
+from extractors.safefile import (
+    FileRefused,
+    display_name,
+    kind_refusal,
+    open_regular_file,
+    read_regular_file,
+    too_big_message,
+)
+from rules import Rulebook
+
+MSG_ENCRYPTED = "文件设有密码，无法打开，请去除密码后重新报送"
+MSG_EMPTY = "文件无法打开：文件为空（0 字节），请重新报送"
+MSG_UNKNOWN = "文件无法打开：不是 Word 文档（.docx/.doc/.wps），请用 Word 或 WPS 另存为 .docx 后重新报送"
+MSG_OLE_OTHER = "文件无法打开：这是旧式 Office 文件但不是 Word 文档，请另存为 .docx 后重新报送"
+
+
+def _refused(name: str, data: bytes | None, container: str, message: str) -> Draft:
+    return Draft(
+        source_name=name,
+        container=container,
+        sha256=hashlib.sha256(data).hexdigest() if data is not None else "",
+        readable=False,
+        findings=(Finding("format", ERROR, message),),
+    )
+
+
+def _container_by_name(name: str) -> str:
+    return "wps" if posixpath.splitext(name)[1].lower() == ".wps" else "doc"
+
+
+def _is_word_package(data: bytes) -> bool:
+    """A zip with `[Content_Types].xml` is an OPC package (a .docx, or a broken one); any other
+    zip is a bundle. An unreadable zip goes to the docx reader, which explains what is wrong."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return any(n.lstrip("/").lower() == "[content_types].xml" for n in zf.namelist())
+    except Exception:
+        return True
+
+
+def _read_docx(name: str, data: bytes, rulebook: Rulebook) -> Draft:
+    from extractors.docx import read_docx_bytes
+
+    return read_docx_bytes(name, data, rulebook)
+
+
+def _read_ole_doc(name: str, data: bytes, rulebook: Rulebook) -> Draft:
+    """A Word 97–2003 .doc or WPS .wps: converted by LibreOffice, then read like any .docx,
+    keeping the container by its extension and the sha256 of the bytes the unit sent."""
+    container = _container_by_name(name)
+    if soffice_path() is None:
+        return _refused(name, data, container, MSG_MISSING)
+    try:
+        docx = convert_to_docx(data, "doc", float(rulebook.intake.convert_timeout_seconds))
+    except ConversionError as exc:
+        return _refused(name, data, container, exc.message)
+    draft = _read_docx(name, docx, rulebook)
+    return dataclasses.replace(draft, source_name=name, container=container,
+                               sha256=hashlib.sha256(data).hexdigest())
+
+
+def read_document_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
+    """One Word draft (.docx/.doc/.wps by content), never a bundle — what a bundle's member is
+    read with, so a zip inside a zip is not opened as another bundle."""
+    kind = sniff(data)
+    if kind == "zip":
+        return _read_docx(name, data, rulebook)
+    if kind == "ole_doc":
+        return _read_ole_doc(name, data, rulebook)
+    if kind == "ole_encrypted":
+        return _refused(name, data, "unknown", MSG_ENCRYPTED)
+    if kind == "ole_other":
+        return _refused(name, data, "unknown", MSG_OLE_OTHER)
+    if kind == "empty":
+        return _refused(name, data, "unknown", MSG_EMPTY)
+    return _refused(name, data, "unknown", MSG_UNKNOWN)
+
+
+def read_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
+    """A `Draft` for a file's bytes: a Word draft, a zip bundle, or a `format` finding. Never raises."""
+    try:
+        if sniff(data) == "zip" and not _is_word_package(data):
+            return read_bundle_zip(name, data, rulebook)
+        return read_document_bytes(name, data, rulebook)
+    except Exception as exc:  # the last guard: one odd file must not stop a sweep
+        return _refused(name, data, "unknown", f"文件无法读取（内部错误 {type(exc).__name__}），请另存为 .docx 后重新报送")
+
+
+def _max_file_bytes(rulebook: Rulebook) -> int:
+    """The largest single file read into memory: the package's own inflated-size bound."""
+    return rulebook.limits.max_total_bytes
+
+
+def _read_large_file(path: Path, name: str, rulebook: Rulebook) -> Draft:
+    """A file too large to hold in memory: only a zip bundle (a draft beside a big video) is
+    read, straight from disk, inflating nothing but its draft and photos; anything else is refused."""
+    limit = _max_file_bytes(rulebook)
+    try:
+        with open_regular_file(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if fh.read(4) not in ZIP_MAGIC:
+                return _refused(name, None, "unknown", too_big_message(size, limit))
+            fh.seek(0)
+            digest = hashlib.sha256()
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+            fh.seek(0)
+            try:
+                with zipfile.ZipFile(fh) as zf:
+                    if any(n.lstrip("/").lower() == "[content_types].xml" for n in zf.namelist()):
+                        return _refused(name, None, "docx", too_big_message(size, limit))
+                    return bundle_from_zipfile(name, zf, digest.hexdigest(), rulebook)
+            except PackageRefused as exc:
+                return _refused(name, None, "bundle", exc.message)
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+                return _refused(name, None, "bundle", MSG_BROKEN_ZIP)
+    except FileRefused as exc:
+        return _refused(name, None, "unknown", exc.message)
+    except OSError as exc:
+        return _refused(name, None, "unknown", f"文件无法读取（{type(exc).__name__}），请重新报送")
+
+
+def read_path(path: Path, rulebook: Rulebook) -> Draft:
+    """A `Draft` for a file or bundle folder on disk. Never raises.
+
+    Symlinks, FIFOs, sockets and devices are refused without being opened; a folder is a
+    bundle; a regular file is read with O_NOFOLLOW (see `safefile`) up to a size bound.
+    """
+    name = display_name(path.name or str(path))
+    try:
+        try:
+            st = os.lstat(path)
+        except OSError as exc:
+            return _refused(name, None, "unknown", f"文件无法读取（{type(exc).__name__}），请重新报送")
+        if stat.S_ISDIR(st.st_mode):
+            return read_bundle_dir(path, rulebook)
+        refusal = kind_refusal(st.st_mode)
+        if refusal:
+            return _refused(name, None, "unknown", refusal)
+        if st.st_size > _max_file_bytes(rulebook):
+            return _read_large_file(path, name, rulebook)
+        try:
+            data = read_regular_file(path, _max_file_bytes(rulebook))
+        except FileRefused as exc:
+            return _refused(name, None, "unknown", exc.message)
+        return read_bytes(name, data, rulebook)
+    except Exception as exc:
+        return _refused(name, None, "unknown", f"文件无法读取（内部错误 {type(exc).__name__}），请重新报送")

@@ -1,0 +1,92 @@
+"""Reading one file from the inbox without following links or blocking on odd file types.
+
+Why: the inbox is a share anyone in the subdistrict can write to. A symlink could point the
+reader at a file outside the inbox, a FIFO would block the sweep forever, a device could be
+read without end. So a file is opened with O_NOFOLLOW|O_NONBLOCK, re-checked with fstat to be a
+regular file, and read up to a bound; every refusal carries the Chinese message for the unit.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+MSG_SYMLINK = "文件是符号链接（快捷方式），出于安全不予读取：请直接放入稿件文件本身后重新报送"
+MSG_SPECIAL = "不是普通文件（管道、设备或套接字），不予读取：请放入 Word 稿件文件"
+
+
+class FileRefused(Exception):
+    """The file must not or cannot be read; `message` is the Chinese text for the unit."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def display_name(name: str | os.PathLike[str]) -> str:
+    """A file name as text that always encodes: bytes that were not UTF-8 (kept by Python as
+    surrogate escapes) are shown as \\xNN, so notes, JSON and the ledger never fail on them."""
+    text = os.fsdecode(os.fspath(name))
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def kind_refusal(mode: int) -> str | None:
+    """Why a file of this `st_mode` is not read, or None for a regular file."""
+    if stat.S_ISLNK(mode):
+        return MSG_SYMLINK
+    if not stat.S_ISREG(mode):
+        return MSG_SPECIAL
+    return None
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1048576:.1f} MB"
+
+
+def too_big_message(size: int, max_bytes: int) -> str:
+    return f"文件过大（{_mb(size)}，上限 {_mb(max_bytes)}），不予读取：请压缩图片或拆分后重新报送"
+
+
+def open_regular_file(path: Path) -> BinaryIO:
+    """`path` opened for reading if it is a regular file (not a link, FIFO, socket or device);
+    else `FileRefused`. The link check and the read use the same descriptor (O_NOFOLLOW, then
+    fstat), so a file swapped for a symlink or FIFO between listing and reading is still refused."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        before = os.lstat(path)
+    except OSError as exc:
+        raise FileRefused(f"文件无法读取（{type(exc).__name__}），请重新报送") from exc
+    refusal = kind_refusal(before.st_mode)
+    if refusal:
+        raise FileRefused(refusal)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise FileRefused(f"文件无法读取（{type(exc).__name__}），请重新报送") from exc
+    try:
+        refusal = kind_refusal(os.fstat(fd).st_mode)
+    except OSError as exc:
+        os.close(fd)
+        raise FileRefused(f"文件无法读取（{type(exc).__name__}），请重新报送") from exc
+    if refusal:
+        os.close(fd)
+        raise FileRefused(refusal)
+    return os.fdopen(fd, "rb")
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of `path` if it is a regular file of at most `max_bytes`; else `FileRefused`."""
+    with open_regular_file(path) as fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                raise FileRefused(too_big_message(size, max_bytes))
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise FileRefused(f"文件无法读取（{type(exc).__name__}），请重新报送") from exc
+    if len(data) > max_bytes:  # the file grew while we read it
+        raise FileRefused(too_big_message(len(data), max_bytes))
+    return data
