@@ -1,0 +1,92 @@
+"""The note (退回说明) a unit reads when its draft comes back, in plain Chinese.
+
+The office forwards it as is, so it must stand alone: which draft, which unit, when it arrived,
+each failed rule with the measured value and the requirement, what to do, and — because units
+check their length in Word's status bar — the whole-text figure Word shows beside the body
+figure the rules use, so nobody argues over the difference. Warnings follow separately: they
+do not send the draft back. Written as UTF-8 with BOM and CRLF so Notepad and WPS open it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from checks.model import Judgement
+from extractors.model import ERROR, WARNING, Draft
+from rules.model import Rulebook
+
+BOM = "\ufeff"
+_SENTENCE_ENDS = "。！？）」”"
+
+
+def _sentence(message: str) -> str:
+    """A finding's message as a sentence: a reader message without a final 。 gets one."""
+    message = message.strip()
+    return message if message.endswith(tuple(_SENTENCE_ENDS)) else message + "。"
+
+
+def _when(moment: dt.datetime, rulebook: Rulebook) -> str:
+    local = moment.astimezone(rulebook.meta.tz) if moment.tzinfo else moment
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def counts_line(draft: Draft) -> str | None:
+    """Why Word's status bar shows more than the body figure (None when nothing was counted)."""
+    counts = draft.counts
+    if not draft.readable or (counts.zishu == 0 and counts.zishu_all == 0):
+        return None
+    extra = counts.zishu_all - counts.zishu
+    if extra > 0:
+        return (f"字数说明：Word 状态栏显示全文 {counts.zishu_all} 字，其中标题、署名、图片说明等 {extra} 字"
+                f"不计入正文，正文按 {counts.zishu} 字计算。")
+    return f"字数说明：Word 状态栏显示全文 {counts.zishu_all} 字，正文按 {counts.zishu} 字计算。"
+
+
+def render_note(draft: Draft, judgement: Judgement, rulebook: Rulebook, received_at: dt.datetime,
+                relpath: str | None = None) -> str:
+    """The note for one judged draft ("\\n" line ends; `note_bytes` makes the file's bytes)."""
+    ctype = rulebook.types.get(judgement.content_type or "")
+    rejected = judgement.verdict == "rejected"
+    errors = [f for f in judgement.findings if f.severity == ERROR]
+    warnings = [f for f in judgement.findings if f.severity == WARNING]
+    lines = [f"{rulebook.meta.subdistrict}信息宣传稿件{'退回说明' if rejected else '收稿回执'}", ""]
+    lines.append(f"稿件：{relpath or draft.source_name}")
+    if draft.title:
+        lines.append(f"标题：{draft.title}")
+    lines.append(f"报送单位：{judgement.unit or '未能识别'}")
+    lines.append(f"稿件类型：{ctype.name if ctype else '未能识别'}"
+                 + (f"（{judgement.category}）" if judgement.category else ""))
+    lines.append(f"收稿时间：{_when(received_at, rulebook)}")
+    if rejected:
+        lines.append("处理结果：退回。本稿未登记，请按下列要求修改后重新报送。")
+    else:
+        counted = "计入考核" if judgement.counted else "予以登记，但不计入考核完成数"
+        lines.append(f"处理结果：收稿，{counted}。")
+    if errors:
+        lines += ["", "未达到的要求："]
+        lines += [f"{i}. {_sentence(f.message)}" for i, f in enumerate(errors, 1)]
+    counts = counts_line(draft)
+    if counts:
+        lines += ["", counts]
+    if warnings:
+        lines += ["", "提示（不影响是否收稿）："]
+        lines += [f"- {_sentence(f.message)}" for f in warnings]
+    if rejected:
+        lines += ["", _what_to_do(judgement, rulebook)]
+    lines += ["", f"{rulebook.meta.subdistrict}{rulebook.meta.office_unit}"]
+    return "\n".join(lines) + "\n"
+
+
+def _what_to_do(judgement: Judgement, rulebook: Rulebook) -> str:
+    ctype = rulebook.types.get(judgement.content_type or "")
+    where = f"inbox/{judgement.unit or '<单位>'}/{ctype.name if ctype else '<稿件类型>'}/"
+    if any(f.rule == "duplicate" for f in judgement.findings):
+        return f"如确为新的稿件，请修改后重新放入 {where} 报送；如有疑问请联系{rulebook.meta.subdistrict}{rulebook.meta.office_unit}。"
+    return (f"请修改后重新放入 {where} 报送（重新报送的稿件按新的收稿时间计算时效）。"
+            f"如有疑问请联系{rulebook.meta.subdistrict}{rulebook.meta.office_unit}。")
+
+
+def note_bytes(text: str) -> bytes:
+    """The note file's bytes: UTF-8 with a BOM and CRLF line ends, as Windows editors expect."""
+    body = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+    return (BOM + body.removeprefix(BOM)).encode("utf-8")

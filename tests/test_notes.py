@@ -1,0 +1,77 @@
+"""The rejection note: plain Chinese a unit can act on, as a Windows-friendly text file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import PurePosixPath
+from zoneinfo import ZoneInfo
+
+from checks.identity import identify
+from checks.judge import judge
+from checks.notes import note_bytes, render_note
+from extractors.model import DateMention
+from tests.factory import draft_value, photo_value
+
+TZ = ZoneInfo("Asia/Shanghai")
+RECEIVED = dt.datetime(2021, 3, 13, 13, 5, tzinfo=TZ)
+PATH = "湖滨社区/即时通讯信息/垃圾分类.docx"
+
+
+def note_for(draft, relpath: str = PATH) -> str:
+    from rules import load_rulebook
+
+    rulebook = load_rulebook()
+    identity = identify(PurePosixPath(relpath), draft, rulebook)
+    judgement = judge(draft, identity, rulebook, RECEIVED)
+    return render_note(draft, judgement, rulebook, RECEIVED, relpath)
+
+
+def test_note_names_the_draft_the_unit_and_the_received_time() -> None:
+    note = note_for(draft_value(187, zishu_all=236, photos=[photo_value(seed=1)]))
+    assert note.startswith("西湖街道信息宣传稿件退回说明\n")
+    assert f"稿件：{PATH}" in note
+    assert "标题：湖滨社区开展垃圾分类宣传活动" in note
+    assert "报送单位：湖滨社区" in note and "稿件类型：即时通讯信息" in note
+    assert "收稿时间：2021年3月13日 13:05" in note
+
+
+def test_note_gives_measured_value_requirement_and_word_figure() -> None:
+    note = note_for(draft_value(187, zishu_all=236, photos=[photo_value(seed=1)]))
+    assert "1. 正文字数 187 字，要求 200–500 字" in note
+    assert "Word 状态栏显示全文 236 字，其中标题、署名、图片说明等 49 字不计入正文" in note
+    assert "请修改后重新放入 inbox/湖滨社区/即时通讯信息/ 报送" in note
+
+
+def test_every_failed_rule_is_numbered_and_warnings_are_listed_apart() -> None:
+    late = DateMention("3月11日", 11, 3)
+    note = note_for(draft_value(187, photos=[], event_date=late))
+    assert "1. 正文字数 187 字" in note and "2. 照片 0 张" in note
+    errors_at, warnings_at = note.index("未达到的要求："), note.index("提示（不影响是否收稿）：")
+    assert errors_at < warnings_at
+    assert "已超时" in note[warnings_at:]
+
+
+def test_unknown_unit_is_said_plainly_with_the_valid_names() -> None:
+    note = note_for(draft_value(300, photos=[photo_value(seed=1)]), "湖东社区/即时/稿件.docx")
+    assert "报送单位：未能识别" in note
+    assert "湖滨社区（湖滨）" in note
+    assert "inbox/<单位>/即时通讯信息/" in note
+
+
+def test_accepted_draft_gets_a_receipt_not_a_rejection() -> None:
+    note = note_for(draft_value(300, photos=[photo_value(seed=1)], event_date=DateMention("3月13日", 13, 3)))
+    assert note.startswith("西湖街道信息宣传稿件收稿回执\n")
+    assert "处理结果：收稿，计入考核。" in note
+    assert "未达到的要求" not in note
+
+
+def test_note_bytes_are_utf8_with_bom_and_crlf() -> None:
+    data = note_bytes("第一行\n第二行\n")
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig") == "第一行\r\n第二行\r\n"
+    assert b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_note_bytes_do_not_double_crlf_or_bom() -> None:
+    data = note_bytes("\ufeff一\r\n二\n")
+    assert data == "\ufeff一\r\n二\r\n".encode()
