@@ -22,7 +22,7 @@ TABLES: dict[str, dict[str, type]] = {
         "photos_total": int, "photos_distinct": int, "photos_hd": int,
         "verdict": str, "counted": int, "is_announcement": int, "period": str,
         "duplicate_of": int, "revision_of": int, "stored_path": str, "note_path": str,
-        "state": str, "text": str, "created_at": str,
+        "state": str, "text": str, "created_at": str, "claim_token": str, "note_text": str,
     },
     "findings": {"id": int, "submission_id": int, "rule": str, "severity": str, "message": str},
     "images": {
@@ -44,9 +44,11 @@ TABLES: dict[str, dict[str, type]] = {
     "sightings": {"path": str, "first_seen": str, "size": int, "mtime": float, "state": str},
     "runs": {"id": int, "kind": str, "started_at": str, "finished_at": str,
              "processed": int, "accepted": int, "rejected": int, "flow_run_id": str},
+    "claims": {"token": str, "relpath": str, "kind": str, "received_at": str, "owner": str,
+               "claimed_at": str, "state": str},
 }
 
-PRIMARY_KEYS: dict[str, str] = {"units": "name", "sightings": "path"}
+PRIMARY_KEYS: dict[str, str] = {"units": "name", "sightings": "path", "claims": "token"}
 
 INDEXES: list[tuple[str, list[str], bool]] = [
     ("submissions", ["sha256"], False),
@@ -56,6 +58,8 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("images", ["submission_id"], False),
     ("adoptions", ["submission_id"], False),
     ("assignments", ["month", "unit"], True),
+    ("submissions", ["claim_token"], False),
+    ("submissions", ["state"], False),
 ]
 
 

@@ -1,0 +1,311 @@
+"""All intake SQL: sightings, heartbeats, claims, judged submissions, filing state, runs.
+
+The intake's crash safety lives in the order of these writes, so they are kept together:
+a claim row is written before the item is renamed into the processing folder; a submission
+(with its findings, images and note text) is committed in ONE transaction before the item is
+moved to the outbox; `mark_filed` closes the claim after the move. Whatever a kill -9 leaves
+behind is visible here (open claims, submissions in state `recorded`) and is finished on the
+next start. Times are ISO strings in the office's zone, as the rest of the ledger keeps them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+import sqlite_utils
+
+from checks.model import Prior
+
+RECORDED = "recorded"   # committed in the ledger, item not yet in the outbox
+FILED = "filed"         # item (and note) in the outbox
+CLAIMING = "claiming"   # claim row written, rename into the processing folder not yet confirmed
+CLAIMED = "claimed"     # the item lies in the processing folder under this token
+
+
+def iso(moment: dt.datetime) -> str:
+    """The one text form of a time in the ledger (second precision, with offset)."""
+    return moment.isoformat(timespec="seconds")
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+@contextmanager
+def locked(db: sqlite_utils.Database) -> Iterator[None]:
+    """One write transaction taken up front (BEGIN IMMEDIATE): what is read inside (priors) cannot
+    change before what is written inside commits, even with another process sweeping."""
+    conn: sqlite3.Connection = db.conn
+    if conn.in_transaction:
+        conn.commit()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+# ---- heartbeats -------------------------------------------------------------------------
+
+def last_heartbeat(db: sqlite_utils.Database) -> str | None:
+    """The latest heartbeat of any draftdesk process, or None on a ledger that never ran."""
+    row = db.execute("SELECT max(at) FROM heartbeats").fetchone()
+    return row[0] if row and row[0] else None
+
+
+def beat(db: sqlite_utils.Database, at: dt.datetime, role: str, pid: int, host: str) -> None:
+    """Record that (host, role) is alive at `at`: one row per host and role, updated in place,
+    so the table stays small however long the office runs."""
+    with locked(db):
+        cur = db.execute("UPDATE heartbeats SET at = ?, pid = ? WHERE host = ? AND role = ?",
+                         [iso(at), pid, host, role])
+        if cur.rowcount == 0:
+            db.execute("INSERT INTO heartbeats (at, pid, host, role) VALUES (?, ?, ?, ?)",
+                       [iso(at), pid, host, role])
+
+
+def heartbeat_of_host(db: sqlite_utils.Database, host: str) -> str | None:
+    row = db.execute("SELECT max(at) FROM heartbeats WHERE host = ?", [host]).fetchone()
+    return row[0] if row and row[0] else None
+
+
+# ---- sightings (received time) ---------------------------------------------------------------
+
+def sightings(db: sqlite_utils.Database, keys: Iterable[str]) -> dict[str, str]:
+    """first_seen per item key, for the keys already sighted."""
+    wanted = list(keys)
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for path, first_seen in db.execute(
+                f"SELECT path, first_seen FROM sightings WHERE path IN ({marks})", chunk).fetchall():
+            found[path] = first_seen
+    return found
+
+
+def add_sightings(db: sqlite_utils.Database, rows: Sequence[tuple[str, str, int, float]]) -> None:
+    """Insert (key, first_seen, size, mtime) for keys not yet sighted; an existing first sight
+    is never replaced — that is what keeps received times across restarts."""
+    if not rows:
+        return
+    with locked(db):
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO sightings (path, first_seen, size, mtime, state) VALUES (?, ?, ?, ?, 'seen')",
+            list(rows))
+
+
+# ---- claims ------------------------------------------------------------------------------
+
+def add_claim(db: sqlite_utils.Database, token: str, key: str, kind: str, received_at: str,
+              owner: str, claimed_at: dt.datetime) -> None:
+    """Write the claim row BEFORE the rename, so a crash right after the rename still knows
+    where the item came from (its inbox path decides unit and type) and when it arrived."""
+    with locked(db):
+        db.execute(
+            "INSERT INTO claims (token, relpath, kind, received_at, owner, claimed_at, state) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [token, key, kind, received_at, owner, iso(claimed_at), CLAIMING])
+
+
+def confirm_claim(db: sqlite_utils.Database, token: str) -> None:
+    """The rename won: the item is ours. Its sighting is done with (a later file of the same
+    name is a new arrival with its own first sight)."""
+    with locked(db):
+        row = db.execute("SELECT relpath FROM claims WHERE token = ?", [token]).fetchone()
+        db.execute("UPDATE claims SET state = ? WHERE token = ?", [CLAIMED, token])
+        if row:
+            db.execute("DELETE FROM sightings WHERE path = ?", [row[0]])
+
+
+def drop_claim(db: sqlite_utils.Database, token: str) -> None:
+    with locked(db):
+        db.execute("DELETE FROM claims WHERE token = ?", [token])
+
+
+def get_claim(db: sqlite_utils.Database, token: str) -> dict[str, Any] | None:
+    rows = _rows(db, "SELECT * FROM claims WHERE token = ?", [token])
+    return rows[0] if rows else None
+
+
+def open_claims(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Claims not yet closed by `mark_filed`: work some process started and may not have finished."""
+    return _rows(db, "SELECT * FROM claims ORDER BY claimed_at, token")
+
+
+def take_over(db: sqlite_utils.Database, token: str, old_owner: str, new_owner: str) -> bool:
+    """Compare-and-swap the owner of a claim: of several processes recovering the same dead
+    claim, exactly one gets True."""
+    with locked(db):
+        cur = db.execute("UPDATE claims SET owner = ? WHERE token = ? AND owner = ?",
+                         [new_owner, token, old_owner])
+        return cur.rowcount == 1
+
+
+def submission_for_claim(db: sqlite_utils.Database, token: str) -> dict[str, Any] | None:
+    rows = _rows(db, "SELECT * FROM submissions WHERE claim_token = ?", [token])
+    return rows[0] if rows else None
+
+
+# ---- submissions ---------------------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return iso(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return dict(value)
+
+
+def _insert(db: sqlite_utils.Database, table: str, columns: Mapping[str, Any]) -> int:
+    known = db.table(table).columns_dict
+    values = {k: _plain(v) for k, v in columns.items() if k in known and k != "id"}
+    unknown = sorted(k for k in columns if k not in known)
+    if unknown:
+        raise ValueError(f"{table} has no column(s) {', '.join(unknown)}")
+    names = ", ".join(f"[{k}]" for k in values)
+    marks = ", ".join("?" * len(values))
+    cur = db.execute(f"INSERT INTO [{table}] ({names}) VALUES ({marks})", list(values.values()))
+    return int(cur.lastrowid)
+
+
+def insert_submission(db: sqlite_utils.Database, columns: Mapping[str, Any],
+                      findings: Iterable[Any] = (), images: Iterable[Any] = ()) -> int:
+    """Insert one submission with its findings (rule, severity, message) and images (Photo or
+    dict) inside the caller's transaction (see `locked`); returns the new id."""
+    sub_id = _insert(db, "submissions", columns)
+    for finding in findings:
+        f = _as_dict(finding)
+        _insert(db, "findings", {"submission_id": sub_id, "rule": f["rule"],
+                                 "severity": f["severity"], "message": f["message"]})
+    image_cols = db.table("images").columns_dict
+    for image in images:
+        row = {k: v for k, v in _as_dict(image).items() if k in image_cols and k != "id"}
+        _insert(db, "images", {"submission_id": sub_id, **row})
+    return sub_id
+
+
+def record_submission(db: sqlite_utils.Database, *, findings: Iterable[Any] = (),
+                      images: Iterable[Any] = (), **columns: Any) -> int:
+    """Record one submission (any `submissions` columns; datetimes and dates become ISO text,
+    booleans 0/1) with its findings and images, committed in one transaction. Returns its id.
+
+    The intake records through the same path; other modules' tests use it to build ledgers."""
+    columns.setdefault("state", FILED)
+    with locked(db):
+        return insert_submission(db, columns, findings, images)
+
+
+def set_filing(db: sqlite_utils.Database, sub_id: int, stored_path: str, note_path: str | None,
+               note_text: str | None) -> None:
+    """Where the item (and its note) will lie; written in the recording transaction."""
+    db.execute("UPDATE submissions SET stored_path = ?, note_path = ?, note_text = ? WHERE id = ?",
+               [stored_path, note_path, note_text, sub_id])
+
+
+def mark_filed(db: sqlite_utils.Database, sub_id: int | None, token: str) -> None:
+    """The item is in the outbox: the submission is filed and its claim closed, together."""
+    with locked(db):
+        if sub_id is not None:
+            db.execute("UPDATE submissions SET state = ? WHERE id = ?", [FILED, sub_id])
+        db.execute("DELETE FROM claims WHERE token = ?", [token])
+
+
+def submission(db: sqlite_utils.Database, sub_id: int) -> dict[str, Any] | None:
+    rows = _rows(db, "SELECT * FROM submissions WHERE id = ?", [sub_id])
+    return rows[0] if rows else None
+
+
+def findings_of(db: sqlite_utils.Database, sub_id: int) -> list[dict[str, Any]]:
+    return _rows(db, "SELECT rule, severity, message FROM findings WHERE submission_id = ? ORDER BY id",
+                 [sub_id])
+
+
+def _parse(text: str, tz: dt.tzinfo) -> dt.datetime:
+    value = dt.datetime.fromisoformat(text)
+    return value.replace(tzinfo=tz) if value.tzinfo is None else value
+
+
+def priors(db: sqlite_utils.Database, sha256: str, unit: str | None, received_at: dt.datetime,
+           days: int) -> list[Prior]:
+    """Earlier submissions the duplicate check needs: every one with the same bytes (ever), and
+    the texts received within `days` of `received_at` — accepted ones from any unit (the first
+    sender counts) and any of the same unit (a resent, fixed draft is a revision). Copies already
+    marked as duplicates are left out, so a note always names the first."""
+    tz = received_at.tzinfo or dt.UTC
+    low = (received_at - dt.timedelta(days=days)).isoformat(timespec="seconds")[:19]
+    high = (received_at + dt.timedelta(days=days)).isoformat(timespec="seconds")[:19]
+    rows: dict[int, dict[str, Any]] = {}
+    cols = "id, unit, received_at, sha256, title, text, content_type"
+    if sha256:
+        for row in _rows(db, f"SELECT {cols} FROM submissions WHERE sha256 = ? ORDER BY id", [sha256]):
+            rows[row["id"]] = row
+    for row in _rows(db, f"SELECT {cols} FROM submissions WHERE substr(received_at, 1, 19) BETWEEN ? AND ? "
+                         "AND duplicate_of IS NULL AND coalesce(text, '') != '' "
+                         "AND (verdict = 'accepted' OR unit = ?) ORDER BY id", [low, high, unit or ""]):
+        rows.setdefault(row["id"], row)
+    out: list[Prior] = []
+    for row in rows.values():
+        if not row["received_at"]:
+            continue
+        out.append(Prior(id=row["id"], unit=row["unit"] or "", received_at=_parse(row["received_at"], tz),
+                         sha256=row["sha256"] or "", title=row["title"] or "", text=row["text"] or "",
+                         content_type=row["content_type"]))
+    return out
+
+
+def unfiled(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Submissions committed but not yet moved to the outbox (a crash between the two)."""
+    return _rows(db, "SELECT * FROM submissions WHERE state = ? ORDER BY id", [RECORDED])
+
+
+# ---- runs and status -------------------------------------------------------------------------
+
+def start_run(db: sqlite_utils.Database, kind: str, started_at: dt.datetime, flow_run_id: str | None) -> int:
+    with locked(db):
+        return _insert(db, "runs", {"kind": kind, "started_at": iso(started_at), "flow_run_id": flow_run_id,
+                                    "processed": 0, "accepted": 0, "rejected": 0})
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, finished_at: dt.datetime, processed: int,
+               accepted: int, rejected: int) -> None:
+    with locked(db):
+        db.execute("UPDATE runs SET finished_at = ?, processed = ?, accepted = ?, rejected = ? WHERE id = ?",
+                   [iso(finished_at), processed, accepted, rejected, run_id])
+
+
+def last_run(db: sqlite_utils.Database) -> dict[str, Any] | None:
+    """The latest finished run, else the latest started one."""
+    rows = _rows(db, "SELECT * FROM runs ORDER BY finished_at IS NULL, id DESC LIMIT 1")
+    return rows[0] if rows else None
+
+
+def verdict_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """How many submissions are accepted, rejected, and accepted-and-counted."""
+    counts = {"accepted": 0, "rejected": 0, "counted": 0, "unfiled": 0}
+    for verdict, counted, state, n in db.execute(
+            "SELECT verdict, counted, state, count(*) FROM submissions GROUP BY verdict, counted, state").fetchall():
+        if verdict in ("accepted", "rejected"):
+            counts[verdict] += n
+        if verdict == "accepted" and counted:
+            counts["counted"] += n
+        if state == RECORDED:
+            counts["unfiled"] += n
+    return counts
