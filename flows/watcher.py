@@ -1,0 +1,389 @@
+"""The inbox watcher: file events are hints, the inventory is the truth.
+
+A shared folder loses events (SMB/NFS writes from another machine raise no inotify event, an
+inotify queue can overflow, an observer thread can die), so nothing here trusts an event to be
+complete. Events, a startup scan and a periodic full rescan all feed one queue of item keys; a
+set of already-queued keys keeps each item in it once; an item is taken only when its size and
+mtime have been still for the rulebook's settle time on a monotonic clock, and a growing file
+is never given up on. The watchdog thread only maps a path to its item and queues it: reading,
+the ledger and Prefect all run on the caller's (main) thread, in `run_watch_loop`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path, PurePosixPath
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirModifiedEvent,
+    DirMovedEvent,
+    FileAttribEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from flows.inventory import Item, StabilityTracker, is_ignored, list_items, signature
+from rules import Rulebook
+
+log = logging.getLogger("draftdesk.watch")
+
+TICK_SECONDS = 0.25
+"""How often the main loop looks at the queue. A loop mechanic, not a rule: it only adds up to
+this much to the settle time before a still file is taken."""
+
+# Events that can mean "an item appeared or changed". Opening and reading a file (which the
+# intake does) must not count, or a file the intake left in place would be taken forever.
+WATCHED_EVENTS: list[type[FileSystemEvent]] = [
+    FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileClosedEvent, FileDeletedEvent,
+    FileAttribEvent, DirCreatedEvent, DirModifiedEvent, DirMovedEvent, DirDeletedEvent,
+]
+_RELEVANT = frozenset(cls.event_type for cls in WATCHED_EVENTS)
+
+
+class WatchError(Exception):
+    """The watcher cannot start; the message says why in Chinese, and what to do."""
+
+
+def check_layout(inbox: Path, outbox: Path | None) -> None:
+    """Refuse layouts that lose or loop files: a missing inbox, or an outbox inside the inbox
+    (filed drafts would be taken again as new drops)."""
+    if not inbox.is_dir():
+        raise WatchError(f"收件箱 {inbox} 不存在或不是文件夹：请先运行 draftdesk init，或用 --workspace 指定工作目录。")
+    if outbox is not None:
+        real_in, real_out = inbox.resolve(), outbox.resolve()
+        if real_out == real_in or real_out.is_relative_to(real_in):
+            raise WatchError(
+                f"发件箱 {outbox} 位于收件箱 {inbox} 之内：已归档的稿件会被当作新稿再次收取。"
+                "请把 outbox 移到 inbox 之外后再启动。"
+            )
+
+
+def item_for_path(inbox: Path, path: Path, rulebook: Rulebook) -> Item | None:
+    """The inbox item `path` is or lies inside, by the same layout rules as `list_items`.
+
+    Files at depth 1–3 (or 4 under a category folder) are items; a folder at depth 3 (or 4 under
+    a category) is a bundle, and anything inside it maps to the bundle. Returns None for the
+    inbox itself, for unit/type/category folders (they only hold items), for paths outside the
+    inbox and for junk names. `lstat` decides folder or file; a vanished path is taken as a file,
+    which is harmless: its signature is None and it is dropped.
+    """
+    try:
+        rel = PurePosixPath(*Path(os.path.abspath(path)).relative_to(os.path.abspath(inbox)).parts)
+    except ValueError:
+        return None
+    parts = rel.parts
+    if not parts:
+        return None
+    categories = {c for t in rulebook.types.values() for c in t.categories}
+    officer = rulebook.intake.officer_folder
+    in_category = len(parts) >= 4 and parts[1] != officer and parts[2] in categories
+    depth = 4 if in_category else 3
+    item_parts = parts[:depth]
+    if any(is_ignored(name) for name in item_parts):
+        return None
+    item_path = inbox.joinpath(*item_parts)
+    is_dir = len(parts) > depth or _is_real_dir(item_path)
+    if is_dir and len(item_parts) < 3:
+        return None  # a unit or type folder
+    if is_dir and len(item_parts) == 3 and parts[1] != officer and parts[2] in categories:
+        return None  # a category folder
+    if is_dir:
+        kind = "bundle"
+    else:
+        kind = "officer_form" if len(item_parts) == 3 and parts[1] == officer else "file"
+    return Item(item_path, PurePosixPath(*item_parts), kind)
+
+
+def _is_real_dir(path: Path) -> bool:
+    try:
+        return path.is_dir() and not path.is_symlink()
+    except OSError:
+        return False
+
+
+class _Handler(FileSystemEventHandler):
+    """Runs on watchdog's thread: map each event path to its item and queue it, nothing more.
+
+    Any exception is logged and swallowed: an exception escaping `dispatch` would end watchdog's
+    dispatcher thread and, with it, every later event.
+    """
+
+    def __init__(self, watcher: InboxWatcher) -> None:
+        super().__init__()
+        self._watcher = watcher
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        try:
+            self._watcher.on_event(event)
+        except Exception:
+            log.exception("处理文件事件时出错（已忽略，定期全量扫描会补上）：%r", event)
+
+
+class InboxWatcher:
+    """Watches `inbox` and says which items are ready (still for the settle time).
+
+    Thread model: `on_event` runs on watchdog's thread and only touches the thread-safe queue
+    and the queued-key set; everything else (`poll_ready`, `supervise`, `rescan`) is called
+    from one caller thread.
+    """
+
+    def __init__(
+        self,
+        inbox: Path,
+        rulebook: Rulebook,
+        *,
+        polling: bool = False,
+        outbox: Path | None = None,
+        on_first_sight: Callable[[list[Item]], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.inbox = Path(inbox)
+        self.outbox = outbox
+        self.rulebook = rulebook
+        self.polling = polling
+        self.restarts = 0
+        self._on_first_sight = on_first_sight
+        self._clock = clock
+        self._tracker = StabilityTracker(rulebook.intake.settle_seconds, clock=clock)
+        self._queue: queue.SimpleQueue[Item] = queue.SimpleQueue()
+        self._queued: set[str] = set()
+        self._lock = threading.Lock()
+        self._pending: dict[str, Item] = {}
+        self._unsighted: set[str] = set()
+        self._rescan_wanted = threading.Event()
+        self._next_rescan = 0.0
+        self._observer: BaseObserver | None = None
+        self._down_reason: str | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Check the layout, start the observer, and queue everything already in the inbox."""
+        check_layout(self.inbox, self.outbox)
+        self._observer = self._new_observer()
+        self.rescan()
+
+    def stop(self) -> None:
+        """Stop and join the observer; safe to call twice."""
+        observer, self._observer = self._observer, None
+        if observer is not None:
+            _stop_observer(observer)
+
+    def _new_observer(self) -> BaseObserver:
+        observer: BaseObserver = PollingObserver() if self.polling else Observer()
+        observer.schedule(_Handler(self), os.fspath(self.inbox), recursive=True, event_filter=WATCHED_EVENTS)
+        observer.start()
+        return observer
+
+    @property
+    def observer(self) -> BaseObserver | None:
+        """The running watchdog observer (replaced when `supervise` restarts it)."""
+        return self._observer
+
+    def supervise(self) -> bool:
+        """Restart the observer when it or any emitter thread has died; True when restarted.
+
+        watchdog's `observer.is_alive()` stays true after its emitter dies (a polling emitter
+        stops for good when the share briefly vanishes; an inotify one when the watched folder
+        is deleted), so each emitter thread is checked. A restart is followed by a full rescan:
+        whatever happened while nobody watched is found.
+        """
+        reason = self._observer_problem()
+        if reason is None:
+            return False
+        reason = self._down_reason or reason
+        old, self._observer = self._observer, None
+        if old is not None:
+            _stop_observer(old)
+        try:
+            self._observer = self._new_observer()
+        except OSError as exc:
+            if self._down_reason is None:
+                log.error("无法重新启动文件监视（%s）：%s；将继续定期扫描并重试。", reason, exc)
+                self._down_reason = reason
+            return False
+        self._down_reason = None
+        self.restarts += 1
+        log.warning("文件监视线程已停止（%s），已重新启动第 %d 次。", reason, self.restarts)
+        self._rescan_wanted.set()
+        return True
+
+    def _observer_problem(self) -> str | None:
+        observer = self._observer
+        if observer is None:
+            return "监视未运行"
+        if not observer.is_alive():
+            return "分发线程已退出"
+        emitters = _snapshot(observer.emitters)
+        if not emitters:
+            return "没有事件线程"
+        if any(not emitter.is_alive() for emitter in emitters):
+            return "事件线程已退出"
+        return None
+
+    # -- feeding the queue -----------------------------------------------------------------
+
+    def on_event(self, event: FileSystemEvent) -> None:
+        """watchdog thread: queue the item(s) an event touches. A new unit, type or category
+        folder (created or moved in whole) asks for a rescan, which finds what is inside."""
+        if event.event_type not in _RELEVANT:
+            return
+        paths = [event.src_path]
+        if getattr(event, "dest_path", ""):
+            paths.append(event.dest_path)
+        for raw in paths:
+            path = Path(os.fsdecode(raw))
+            item = item_for_path(self.inbox, path, self.rulebook)
+            if item is not None:
+                self.offer(item)
+            elif isinstance(event, DirCreatedEvent | DirMovedEvent) and _is_real_dir(path):
+                self._rescan_wanted.set()
+
+    def offer(self, item: Item) -> None:
+        """Queue `item` unless it is already queued or pending (thread-safe)."""
+        with self._lock:
+            if item.key in self._queued:
+                return
+            self._queued.add(item.key)
+        self._queue.put(item)
+
+    def rescan(self) -> None:
+        """Queue every item in the inbox: the truth behind the hints."""
+        self._rescan_wanted.clear()
+        self._next_rescan = self._clock() + self.rulebook.intake.rescan_seconds
+        for item in list_items(self.inbox, self.rulebook):
+            self.offer(item)
+
+    # -- deciding ----------------------------------------------------------------------------
+
+    def poll_ready(self) -> list[str]:
+        """Keys of items still for the settle time, each handed out once per appearance.
+
+        Also runs the periodic (or requested) rescan and reports first sightings. A vanished
+        item is dropped; a changing one waits again; none is ever abandoned.
+        """
+        if self._rescan_wanted.is_set() or self._clock() >= self._next_rescan:
+            self.rescan()
+        self._drain()
+        present: list[tuple[str, Item, tuple[object, ...]]] = []
+        for key, seen in list(self._pending.items()):
+            # Events map paths on the fly; the layout is checked again now, on this thread: a
+            # path seen vanishing and then recreated as a unit or type folder is not an item.
+            item = item_for_path(self.inbox, seen.path, self.rulebook)
+            sig = signature(seen.path) if item is not None else None
+            if item is None or sig is None:
+                self._drop(key)
+            else:
+                self._pending[key] = item
+                present.append((key, item, sig))
+        self._report_sightings([item for key, item, _ in present if key in self._unsighted])
+        ready: list[str] = []
+        for key, _item, sig in present:
+            if self._tracker.observe(key, sig):
+                self._drop(key)
+                ready.append(key)
+        return ready
+
+    def pending(self) -> list[str]:
+        """Keys seen and waiting to be still (for status output and tests)."""
+        self._drain()
+        return sorted(self._pending)
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if item.key not in self._pending:
+                self._pending[item.key] = item
+                self._unsighted.add(item.key)
+
+    def _report_sightings(self, items: list[Item]) -> None:
+        """First sight is the received time (SPEC §3): report it before the item can be taken.
+        Vanished items are never reported; a failed report is retried on the next poll."""
+        if not items:
+            return
+        if self._on_first_sight is not None:
+            try:
+                self._on_first_sight(items)
+            except Exception:
+                log.exception("记录收稿时间失败，稍后重试（%d 项）", len(items))
+                return
+        self._unsighted.difference_update(item.key for item in items)
+
+    def _drop(self, key: str) -> None:
+        self._pending.pop(key, None)
+        self._unsighted.discard(key)
+        self._tracker.forget(key)
+        with self._lock:
+            self._queued.discard(key)
+
+
+def _snapshot(emitters: Iterable[object]) -> list[object]:
+    for _ in range(3):
+        try:
+            return list(emitters)
+        except RuntimeError:  # set changed size during iteration: another thread restarted it
+            continue
+    return []
+
+
+def _stop_observer(observer: BaseObserver) -> None:
+    try:
+        observer.stop()
+        if observer.is_alive():
+            observer.join(timeout=10)
+    except Exception:
+        log.exception("停止文件监视时出错（已忽略）")
+
+
+def run_watch_loop(
+    watcher: InboxWatcher,
+    process: Callable[[list[str]], object],
+    stop_event: threading.Event,
+    *,
+    heartbeat: Callable[[], None] | None = None,
+    heartbeat_seconds: float | None = None,
+    tick: float = TICK_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """The main loop, on the caller's thread: supervise, heartbeat, and hand ready keys to
+    `process` until `stop_event` is set.
+
+    `process` is where Prefect and the pipeline run: never on watchdog's thread. An exception
+    from it is logged and the loop goes on; the periodic rescan offers the items again.
+    """
+    beat_every = heartbeat_seconds if heartbeat_seconds is not None else watcher.rulebook.intake.heartbeat_seconds
+    last_beat: float | None = None
+    while not stop_event.is_set():
+        watcher.supervise()
+        now = clock()
+        if heartbeat is not None and (last_beat is None or now - last_beat >= beat_every):
+            last_beat = now
+            try:
+                heartbeat()
+            except Exception:
+                log.exception("写入心跳失败（已忽略）")
+        ready = watcher.poll_ready()
+        if ready and not stop_event.is_set():
+            try:
+                process(ready)
+            except Exception:
+                log.exception("处理 %d 份稿件时出错；定期扫描会再次收取", len(ready))
+        stop_event.wait(tick)
