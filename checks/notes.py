@@ -10,6 +10,7 @@ do not send the draft back. Written as UTF-8 with BOM and CRLF so Notepad and WP
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePath
 
 from checks.model import Judgement
 from extractors.model import ERROR, WARNING, Draft
@@ -43,8 +44,10 @@ def counts_line(draft: Draft) -> str | None:
 
 
 def render_note(draft: Draft, judgement: Judgement, rulebook: Rulebook, received_at: dt.datetime,
-                relpath: str | None = None) -> str:
-    """The note for one judged draft ("\\n" line ends; `note_bytes` makes the file's bytes)."""
+                relpath: str | PurePath | None = None) -> str:
+    """The note for one judged draft ("\\n" line ends; `note_bytes` makes the file's bytes).
+
+    `relpath` (the item's path under the inbox) names the draft when given, else its file name."""
     ctype = rulebook.types.get(judgement.content_type or "")
     rejected = judgement.verdict == "rejected"
     errors = [f for f in judgement.findings if f.severity == ERROR]
