@@ -101,4 +101,6 @@ def init_workspace(ws: Workspace) -> list[Path]:
         mk(ws.inbox / unit.name / rulebook.intake.officer_folder)
     for path in (ws.outbox, ws.accepted, ws.rejected, ws.reports):
         mk(path)
+    from flows.reports import ensure_adoption_template  # openpyxl only when initialising
+    created += ensure_adoption_template(ws.reports, rulebook.outlets)
     return created

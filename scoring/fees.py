@@ -22,6 +22,13 @@ from scoring.rows import AdoptionRow
 
 WECHAT_LEVEL = "wechat"
 
+# How the office reads each outlet level (labels only; fees come from the rulebook).
+LEVEL_NAMES: dict[str, str] = {
+    "national": "国家级", "province": "省级", "city": "市级", "district": "区级",
+    "wechat": "街道公众号", "juece": "决策参考", "district_office": "区两办",
+    "city_office": "市两办", "province_office": "省两办",
+}
+
 
 def adoption_fee(content_type: str, level: str, given: float | None, is_announcement: bool,
                  rulebook: Rulebook) -> float:

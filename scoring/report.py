@@ -47,6 +47,7 @@ class PeriodReport:
     period: Period
     rulebook_name: str
     type_names: dict[str, str]
+    type_short_names: dict[str, tuple[str, ...]]
     kind_names: dict[str, str]
     units: tuple[UnitReport, ...]
     payments: tuple[Payment, ...]
@@ -101,7 +102,8 @@ def score_period(period: Period, rulebook: Rulebook, submissions: Sequence[Submi
                                           sum(1 for s in mine if s.counts), fee, standing))
     return PeriodReport(
         period=period, rulebook_name=rulebook.meta.name,
-        type_names={key: t.name for key, t in rulebook.types.items()}, kind_names=dict(rulebook.kinds),
+        type_names={key: t.name for key, t in rulebook.types.items()},
+        type_short_names={key: t.names for key, t in rulebook.types.items()}, kind_names=dict(rulebook.kinds),
         units=tuple(units), payments=tuple(paid), officers=tuple(officer_rows),
     )
 

@@ -1,0 +1,247 @@
+"""The Excel side of scoring: the period workbook and the adoption sheet template (openpyxl).
+
+The office prints and forwards these, so every sheet has Chinese headers, a frozen header,
+widths that fit the text, numbers stored as numbers (so 合计 can be re-checked in Excel) and
+the period in the page header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scoring.awards import TIERS
+from scoring.fees import LEVEL_NAMES
+from scoring.report import PeriodReport
+from scoring.rows import RejectionRow
+
+SHEET_COLUMNS: tuple[str, ...] = ("稿件编号", "录用媒体", "录用日期", "稿酬", "加分")
+SHEETS: tuple[str, ...] = ("完成情况", "考核加减分", "稿酬发放", "退稿情况", "先进评选")
+
+_BOLD = Font(bold=True)
+_FILL = PatternFill("solid", fgColor="DDEBF7")
+_THIN = Side(style="thin", color="999999")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP = Alignment(vertical="top", wrap_text=True)
+POINTS_FORMAT = "0.0#"
+MONEY_FORMAT = "#,##0.##"
+
+
+def _width(value: Any) -> int:
+    """Display width: a Han character takes two columns."""
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _header(sheet: Worksheet, row: int, names: Sequence[str], col: int = 1) -> None:
+    for offset, name in enumerate(names):
+        cell = sheet.cell(row=row, column=col + offset, value=name)
+        cell.font, cell.fill, cell.alignment, cell.border = _BOLD, _FILL, _CENTER, _BOX
+
+
+def _rows(sheet: Worksheet, start: int, rows: Sequence[Sequence[Any]], formats: dict[int, str] | None = None) -> int:
+    """Write rows from `start`; returns the next free row."""
+    formats = formats or {}
+    for r, values in enumerate(rows, start=start):
+        for c, value in enumerate(values, start=1):
+            cell = sheet.cell(row=r, column=c, value=value)
+            cell.border = _BOX
+            if c in formats and isinstance(value, int | float):
+                cell.number_format = formats[c]
+            if isinstance(value, str) and "\n" in value:
+                cell.alignment = _WRAP
+    return start + len(rows)
+
+
+def _fit(sheet: Worksheet, minimum: int = 6, maximum: int = 60) -> None:
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is None or type(cell).__name__ == "MergedCell":
+                continue
+            longest = max(_width(line) for line in str(cell.value).split("\n"))
+            widths[cell.column] = max(widths.get(cell.column, 0), longest)
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = max(minimum, min(maximum, width + 2))
+
+
+def _page(sheet: Worksheet, title: str) -> None:
+    sheet.oddHeader.center.text = title
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = False
+
+
+def _completion_sheet(sheet: Worksheet, report: PeriodReport) -> None:
+    types = [key for key in report.type_names if any(key in u.completion for u in report.units)]
+    sheet.cell(row=1, column=1, value="单位")
+    sheet.cell(row=1, column=2, value="类别")
+    _header(sheet, 1, ["单位", "类别"])
+    for index, key in enumerate(types):
+        col = 3 + 3 * index
+        _header(sheet, 1, [report.type_names[key], "", ""], col)
+        sheet.merge_cells(start_row=1, start_column=col, end_row=1, end_column=col + 2)
+        _header(sheet, 2, ["任务数", "完成数", "缺少数"], col)
+    fee_col = 3 + 3 * len(types)
+    _header(sheet, 1, ["本期稿酬（元）"], fee_col)
+    for col in (1, 2, fee_col):
+        _header(sheet, 2, [""], col)
+        sheet.merge_cells(start_row=1, start_column=col, end_row=2, end_column=col)
+    rows: list[list[Any]] = []
+    for unit in report.units:
+        values: list[Any] = [unit.unit, report.kind_names.get(unit.kind, unit.kind)]
+        for key in types:
+            done = unit.completion.get(key)
+            values += [done.quota, done.counted, done.missing] if done else [None, None, None]
+        values.append(unit.fees)
+        rows.append(values)
+    _rows(sheet, 3, rows, {fee_col: MONEY_FORMAT})
+    sheet.freeze_panes = "C3"
+    _fit(sheet)
+    for key_index in range(len(types)):
+        for offset in range(3):
+            letter = get_column_letter(3 + 3 * key_index + offset)
+            sheet.column_dimensions[letter].width = max(8, sheet.column_dimensions[letter].width or 8)
+
+
+def _points_sheet(sheet: Worksheet, report: PeriodReport) -> None:
+    _header(sheet, 1, ["单位", "类别", "扣分", "多录用加分", "媒体宣传加分", "本期加分（封顶后）",
+                       "全年累计加分", "合计", "说明"])
+    rows = []
+    for unit in report.units:
+        if not unit.points.applies:
+            continue
+        p = unit.points
+        rows.append([unit.unit, report.kind_names.get(unit.kind, unit.kind), p.deductions / 100,
+                     p.extra_bonus / 100, p.media_bonus / 100, p.bonus / 100, p.bonus_year_to_date / 100,
+                     p.total / 100, "\n".join(p.details)])
+    _rows(sheet, 2, rows, dict.fromkeys(range(3, 9), POINTS_FORMAT))
+    sheet.freeze_panes = "A2"
+    _fit(sheet)
+
+
+def _fees_sheet(sheet: Worksheet, report: PeriodReport) -> None:
+    _header(sheet, 1, ["稿件编号", "单位", "信息员", "稿件类型", "标题", "录用媒体", "级别", "录用日期",
+                       "最高标准（元）", "此前已发（元）", "本期发放（元）"])
+    rows: list[list[Any]] = [
+        [p.submission_id, p.unit, p.officer, report.type_names.get(p.content_type, p.content_type), p.title,
+         p.outlet, LEVEL_NAMES.get(p.level, p.level), p.adopted_on, p.highest_fee, p.paid_before, p.amount]
+        for p in report.payments
+    ]
+    end = _rows(sheet, 2, rows, {9: MONEY_FORMAT, 10: MONEY_FORMAT, 11: MONEY_FORMAT})
+    for row in range(2, end):
+        sheet.cell(row=row, column=8).number_format = "yyyy-mm-dd"
+    total = sheet.cell(row=end, column=11, value=report.fees_total)
+    total.number_format, total.font, total.border = MONEY_FORMAT, _BOLD, _BOX
+    label = sheet.cell(row=end, column=1, value="合计")
+    label.font, label.border = _BOLD, _BOX
+    sheet.freeze_panes = "A2"
+    _fit(sheet)
+    sheet.column_dimensions["H"].width = 12
+
+
+def _rejections_sheet(sheet: Worksheet, report: PeriodReport, rejections: Sequence[RejectionRow]) -> None:
+    _header(sheet, 1, ["稿件编号", "单位", "稿件类型", "标题", "收稿时间", "退稿原因"])
+    rows = [[r.id, r.unit, report.type_names.get(r.content_type, r.content_type or "未识别"), r.title,
+             r.received_at[:16].replace("T", " "), "\n".join(r.reasons)] for r in rejections]
+    _rows(sheet, 2, rows)
+    sheet.freeze_panes = "A2"
+    _fit(sheet)
+
+
+def _awards_sheet(sheet: Worksheet, report: PeriodReport) -> None:
+    tiers = [name for _, name, _ in TIERS]
+    _header(sheet, 1, ["名次", "单位", "录用篇数", *tiers, "奖励（元）"])
+    unit_rows = [[u.standing.rank, u.unit, u.standing.pieces,
+                  *(u.standing.by_tier.get(key, 0) for key, _, _ in TIERS), u.standing.award]
+                 for u in sorted(report.units, key=lambda u: u.standing.rank)]
+    money = 4 + len(tiers)
+    end = _rows(sheet, 2, unit_rows, {money: MONEY_FORMAT})
+    start = end + 2
+    sheet.cell(row=start - 1, column=1, value="先进个人").font = _BOLD
+    _header(sheet, start, ["名次", "姓名", "单位", "录用篇数", *tiers, "奖励（元）", "已登记"])
+    officer_rows = [[o.standing.rank, o.name, o.unit, o.standing.pieces,
+                     *(o.standing.by_tier.get(key, 0) for key, _, _ in TIERS), o.standing.award,
+                     "是" if o.registered else "否"]
+                    for o in sorted(report.officers, key=lambda o: o.standing.rank)]
+    _rows(sheet, start + 1, officer_rows, {money + 1: MONEY_FORMAT})
+    sheet.freeze_panes = "A2"
+    _fit(sheet)
+
+
+def write_period_workbook(report: PeriodReport, rejections: Sequence[RejectionRow], path: Path) -> Path:
+    """Write the period's workbook (先进评选 only for a year) to `path`, atomically."""
+    book = Workbook()
+    book.remove(book.active)
+    title = f"{report.rulebook_name} — {report.period.label}"
+    builders = [(_completion_sheet, "完成情况"), (_points_sheet, "考核加减分"), (_fees_sheet, "稿酬发放")]
+    for build, name in builders:
+        sheet = book.create_sheet(name)
+        build(sheet, report)
+        _page(sheet, f"{title} {name}")
+    sheet = book.create_sheet("退稿情况")
+    _rejections_sheet(sheet, report, rejections)
+    _page(sheet, f"{title} 退稿情况")
+    if report.is_year:
+        sheet = book.create_sheet("先进评选")
+        _awards_sheet(sheet, report)
+        _page(sheet, f"{title} 先进评选")
+    book.properties.title = title
+    book.properties.creator = "draftdesk"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    book.save(partial)
+    partial.replace(path)
+    return path
+
+
+def write_adoption_template(path: Path, outlets: dict[str, str] | None = None) -> Path:
+    """The sheet `draftdesk adopt --from` reads, with the outlet list as a drop-down."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "录用登记"
+    _header(sheet, 1, list(SHEET_COLUMNS))
+    widths = {"A": 10, "B": 22, "C": 14, "D": 10, "E": 10}
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = width
+    for row in range(2, 502):
+        sheet.cell(row=row, column=3).number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    notes = book.create_sheet("填写说明")
+    notes["A1"] = "稿件编号：退稿说明或 draftdesk status 中的编号；录用媒体：从下拉列表选择（见“媒体名单”）。"
+    notes["A2"] = "录用日期：2021-03-05，空白为当天；稿酬：仅公众号录用填写（按质量 20–50 元）；加分：媒体宣传 0.3–0.5。"
+    notes["A3"] = "有任何一行填写有误时整表不登记，按提示修改后重新导入即可（重复导入不会重复登记）。"
+    notes.column_dimensions["A"].width = 100
+    if outlets:
+        names = book.create_sheet("媒体名单")
+        _header(names, 1, ["录用媒体", "级别"])
+        _rows(names, 2, [[name, LEVEL_NAMES.get(level, level)] for name, level in outlets.items()])
+        _fit(names)
+        choice = DataValidation(type="list", formula1=f"=媒体名单!$A$2:$A${len(outlets) + 1}", allow_blank=True)
+        choice.error = "请从媒体名单中选择录用媒体"
+        sheet.add_data_validation(choice)
+        choice.add("B2:B501")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+TEMPLATE_NAME = "录用登记模板.xlsx"
+
+
+def ensure_adoption_template(reports: Path, outlets: dict[str, str]) -> list[Path]:
+    """Write outbox/reports/录用登记模板.xlsx unless it exists (init is idempotent); what was created."""
+    path = reports / TEMPLATE_NAME
+    if path.exists():
+        return []
+    return [write_adoption_template(path, outlets)]

@@ -1,0 +1,157 @@
+"""`draftdesk adopt` and `draftdesk assign` through the real CLI on a real ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from flows.cli import app
+from ledger.assessment import record_submission_row
+from ledger.schema import open_ledger
+
+RUNNER = CliRunner()
+
+
+@pytest.fixture()
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "ws"
+    assert RUNNER.invoke(app, ["init", "--workspace", str(root)]).exit_code == 0
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-20T10:00:00+08:00")
+    db = open_ledger(root / "outbox" / "ledger.db")
+    for sid, unit, ctype, title in [(1, "湖滨社区", "instant", "湖滨社区开展消防演练"),
+                                    (2, "湖滨社区", "wechat", "湖滨社区邻里节"),
+                                    (3, "建设局", "gov_info", "关于老旧小区改造的建议")]:
+        record_submission_row(db, id=sid, unit=unit, content_type=ctype, title=title, officer="张三",
+                              received_at="2021-03-10T09:00:00+08:00", verdict="accepted", counted=1)
+    db.close()
+    return root
+
+
+def adoptions(ws: Path) -> list[dict]:
+    db = open_ledger(ws / "outbox" / "ledger.db")
+    rows = list(db.query("SELECT submission_id, outlet, level, adopted_on, fee, bonus FROM adoptions ORDER BY id"))
+    db.close()
+    return rows
+
+
+def invoke(ws: Path, *args: str):
+    return RUNNER.invoke(app, [*args, "--workspace", str(ws)])
+
+
+def test_adopt_by_id_records_the_outlet_level_and_says_the_fee(ws: Path) -> None:
+    result = invoke(ws, "adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12")
+    assert result.exit_code == 0, result.output
+    assert "稿件 1《湖滨社区开展消防演练》" in result.stdout
+    assert "新华日报（省级），2021-03-12，稿酬 50 元" in result.stdout
+    assert adoptions(ws) == [{"submission_id": 1, "outlet": "新华日报", "level": "province",
+                              "adopted_on": "2021-03-12", "fee": None, "bonus": None}]
+
+
+def test_adopt_date_defaults_to_today_in_office_time(ws: Path) -> None:
+    assert invoke(ws, "adopt", "2", "--outlet", "常州西湖街道", "--fee", "40").exit_code == 0
+    assert adoptions(ws)[0]["adopted_on"] == "2021-03-20"
+    assert adoptions(ws)[0]["fee"] == 40
+
+
+def test_unknown_outlet_lists_the_known_ones_and_writes_nothing(ws: Path) -> None:
+    result = invoke(ws, "adopt", "1", "--outlet", "新华日版")
+    assert result.exit_code == 1
+    assert "录用媒体“新华日版”不在规则文件的媒体名单中" in result.stderr
+    assert "可用的录用媒体：人民日报、科技日报" in result.stderr
+    assert adoptions(ws) == []
+
+
+def test_unknown_id_is_refused(ws: Path) -> None:
+    result = invoke(ws, "adopt", "99", "--outlet", "武进日报")
+    assert result.exit_code == 1
+    assert "稿件编号 99 不存在" in result.stderr
+    assert adoptions(ws) == []
+
+
+def test_wechat_fee_outside_the_range_is_clamped_with_a_note(ws: Path) -> None:
+    result = invoke(ws, "adopt", "2", "--outlet", "常州西湖街道", "--fee", "80")
+    assert result.exit_code == 0
+    assert "稿酬 50 元" in result.stdout
+    assert "公众号稿酬按 50 元计" in result.stdout
+
+
+def _sheet(path: Path, rows: list[list]) -> Path:
+    book = load_workbook(path)
+    sheet = book["录用登记"]
+    for r, values in enumerate(rows, start=2):
+        for c, value in enumerate(values, start=1):
+            sheet.cell(row=r, column=c, value=value)
+    out = path.with_name("录用登记_3月.xlsx")
+    book.save(out)
+    return out
+
+
+def test_init_writes_a_template_the_import_reads(ws: Path) -> None:
+    template = ws / "outbox" / "reports" / "录用登记模板.xlsx"
+    sheet = load_workbook(template)["录用登记"]
+    assert [c.value for c in sheet[1]] == ["稿件编号", "录用媒体", "录用日期", "稿酬", "加分"]
+    filled = _sheet(template, [[1, "武进日报", dt.datetime(2021, 3, 11), None, None],
+                               [3, "区两办", "2021/3/15", 30, None],
+                               [2, "常州西湖街道", "2021-03-16", 45, 0.4]])
+    result = invoke(ws, "adopt", "--from", str(filled))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("已登记录用") == 3
+    assert [(a["submission_id"], a["level"], a["adopted_on"]) for a in adoptions(ws)] == [
+        (1, "district", "2021-03-11"), (3, "district_office", "2021-03-15"), (2, "wechat", "2021-03-16")]
+    # Importing the same sheet again changes nothing.
+    assert invoke(ws, "adopt", "--from", str(filled)).exit_code == 0
+    assert len(adoptions(ws)) == 3
+
+
+def test_a_bad_row_stops_the_whole_sheet_and_names_every_row(ws: Path) -> None:
+    template = ws / "outbox" / "reports" / "录用登记模板.xlsx"
+    filled = _sheet(template, [[1, "武进日报", "2021-03-11", None, None],
+                               [2, "微信公号", "2021-03-12", None, None],
+                               [77, "人民日报", "3月13日", "很多", None]])
+    result = invoke(ws, "adopt", "--from", str(filled))
+    assert result.exit_code == 1
+    assert "有 2 处问题，未登记任何录用" in result.stderr
+    assert "第3行：录用媒体“微信公号”不在规则文件的媒体名单中" in result.stderr
+    assert "第4行：稿件编号 77 不存在；录用日期“3月13日”无法识别，请写成 2021-03-05；稿酬“很多”不是数字" in result.stderr
+    assert "可用的录用媒体" in result.stderr
+    assert adoptions(ws) == []
+
+
+def test_a_file_that_is_not_a_sheet_is_refused(ws: Path, tmp_path: Path) -> None:
+    bogus = tmp_path / "录用.xlsx"
+    bogus.write_bytes(b"not a workbook")
+    result = invoke(ws, "adopt", "--from", str(bogus))
+    assert result.exit_code == 1
+    assert "无法打开录用登记表" in result.stderr
+
+
+def assignments(ws: Path) -> list[tuple]:
+    db = open_ledger(ws / "outbox" / "ledger.db")
+    rows = [(r["month"], r["unit"], r["count"]) for r in db.query("SELECT * FROM assignments ORDER BY id")]
+    db.close()
+    return rows
+
+
+def test_assign_accepts_an_alias_and_replaces_on_reentry(ws: Path) -> None:
+    result = invoke(ws, "assign", "--month", "2021-03", "--unit", "湖滨", "--count", "1")
+    assert result.exit_code == 0
+    assert "已登记 2021年3月 党委政务信息约稿：湖滨社区 1 篇" in result.stdout
+    assert invoke(ws, "assign", "--month", "2021-3", "--unit", "湖滨社区", "--count", "2").exit_code == 0
+    assert assignments(ws) == [("2021-03", "湖滨社区", 2)]
+
+
+@pytest.mark.parametrize(("month", "unit", "count", "message"), [
+    ("2021Q1", "湖滨社区", "1", "--month 应是月份"),
+    ("2021-13", "湖滨社区", "1", "--month 应是月份"),
+    ("2021-03", "西湖社区", "1", "单位“西湖社区”不在规则文件中"),
+    ("2021-03", "湖滨社区", "-1", "--count 不能为负数"),
+], ids=["quarter", "month-13", "unknown-unit", "negative"])
+def test_assign_refuses_bad_input(ws: Path, month: str, unit: str, count: str, message: str) -> None:
+    result = invoke(ws, "assign", "--month", month, "--unit", unit, "--count", count)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert assignments(ws) == []
