@@ -219,8 +219,10 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     li = r.section(data, "limits")
     limit_fields = {"max_entries": int, "max_part_bytes": int, "max_total_bytes": int,
                     "min_inflate_ratio": float, "max_xml_part_bytes": int, "max_image_pixels": int}
-    r.unknown(li, set(limit_fields), "limits.")
-    limits = Limits(**{k: r.get(li, k, t, "limits.", minimum=0) for k, t in limit_fields.items()})
+    r.unknown(li, {*limit_fields, "inflate_ratio_grace_bytes"}, "limits.")
+    limits = Limits(**{k: r.get(li, k, t, "limits.", minimum=0) for k, t in limit_fields.items()},
+                    inflate_ratio_grace_bytes=r.get(li, "inflate_ratio_grace_bytes", int, "limits.",
+                                                    minimum=0, required=False, default=102400))
 
     im = r.section(data, "images")
     r.unknown(im, {"hd_long_side", "hd_short_side", "same_photo_max_distance", "photo_extensions",

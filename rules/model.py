@@ -50,6 +50,7 @@ class Limits:
     min_inflate_ratio: float
     max_xml_part_bytes: int
     max_image_pixels: int
+    inflate_ratio_grace_bytes: int = 102400
 
 
 @dataclass(frozen=True)

@@ -180,3 +180,109 @@ def make_zip(members: dict[str, bytes], *, compression: int = 8) -> bytes:
         for name, data in members.items():
             zf.writestr(name, data)
     return buf.getvalue()
+
+
+# ---- builders for the reader's tests (package, text walk, counting) ----
+
+W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_DOC_NS = (
+    f'xmlns:w="{W_MAIN}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+)
+
+
+def document_xml(body: str) -> str:
+    """A whole word/document.xml around hand-written body XML (namespaces w, r, mc, wps, wp, a, pic, v, o)."""
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<w:document {_DOC_NS}><w:body>{body}</w:body></w:document>')
+
+
+def make_raw_docx(
+    body_xml: str,
+    *,
+    parts: dict[str, bytes | str] | None = None,
+    rels: Sequence[tuple[str, str, str]] = (),
+    settings_xml: str | None = None,
+    main_content_type: str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    raw_document: bytes | None = None,
+) -> bytes:
+    """A minimal hand-written .docx: word/document.xml from `body_xml` (see `document_xml`), extra
+    `parts`, document relationships `rels` as (id, type suffix, target; 'http…' targets are
+    External), and an optional settings.xml body."""
+    import zipfile
+
+    extra = dict(parts or {})
+    rel_list = list(rels)
+    if settings_xml is not None:
+        extra["word/settings.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><w:settings xmlns:w="{W_MAIN}">'
+                                      f'{settings_xml}</w:settings>')
+        rel_list.append(("rIdSettings", "settings", "settings.xml"))
+    ct = ('<?xml version="1.0" encoding="UTF-8"?>'
+          '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          '<Default Extension="png" ContentType="image/png"/><Default Extension="jpeg" ContentType="image/jpeg"/>'
+          f'<Override PartName="/word/document.xml" ContentType="{main_content_type}"/></Types>')
+    pkg_rels = ('<?xml version="1.0" encoding="UTF-8"?>'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+    rel_xml = []
+    for rid, kind, target in rel_list:
+        mode = ' TargetMode="External"' if target.startswith("http") else ""
+        rel_xml.append(f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/'
+                       f'2006/relationships/{kind}" Target="{target}"{mode}/>')
+    doc_rels = ('<?xml version="1.0" encoding="UTF-8"?>'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                + "".join(rel_xml) + "</Relationships>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", ct)
+        zf.writestr("_rels/.rels", pkg_rels)
+        zf.writestr("word/document.xml", raw_document if raw_document is not None else document_xml(body_xml))
+        zf.writestr("word/_rels/document.xml.rels", doc_rels)
+        for name, content in extra.items():
+            zf.writestr(name, content)
+    return buf.getvalue()
+
+
+def para_xml(*runs: str | tuple[str, bool]) -> str:
+    """A <w:p> of runs; a run is text, or (text, east_asian_hint)."""
+    out = []
+    for run in runs:
+        text, hint = (run, False) if isinstance(run, str) else run
+        rpr = '<w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr>' if hint else ""
+        out.append(f'<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r>')
+    return "<w:p>" + "".join(out) + "</w:p>"
+
+
+def make_ole(stream_names: Sequence[str]) -> bytes:
+    """A minimal Compound File (OLE2) whose directory holds the given stream names (no data):
+    what a .doc (`WordDocument`) or an encrypted .docx (`EncryptionInfo`) looks like to `sniff`."""
+    import struct
+
+    end, free, fatsect = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+    names = ["Root Entry", *stream_names]
+    n_dir = (len(names) + 3) // 4
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIII", header, 44, 1, 1, 0, 4096, end, 0, end, 0)
+    struct.pack_into("<109I", header, 76, 0, *([free] * 108))
+    fat = [fatsect] + [i + 1 for i in range(1, n_dir)] + [end] + [free] * (128 - 1 - n_dir)
+    fat_sector = struct.pack("<128I", *fat)
+    directory = bytearray(512 * n_dir)
+    for i, name in enumerate(names):
+        off = i * 128
+        raw = name.encode("utf-16-le") + b"\x00\x00"
+        directory[off:off + len(raw)] = raw
+        struct.pack_into("<HBB", directory, off + 64, len(raw), 5 if i == 0 else 2, 1)
+        struct.pack_into("<III", directory, off + 68, free, i + 1 if i + 1 < len(names) else free, free)
+        struct.pack_into("<II", directory, off + 116, end, 0)
+    return bytes(header) + fat_sector + bytes(directory)

@@ -1,0 +1,68 @@
+"""Word's 字数 on strings: East Asian characters one each, other runs one each, hint for ambiguous."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.count import (
+    count_characters,
+    count_characters_with_spaces,
+    count_hanzi,
+    count_text,
+    count_zishu,
+    paragraph_segments,
+)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("街道开展活动", 6),
+    ("5G网络", 3),
+    ("增长12.5%，", 4),
+    ("hello world", 2),
+    ("Word文档", 3),
+    ("全角　空格", 4),
+    ("", 0),
+    ("   ", 0),
+    ("（湖滨社区 张三）", 8),
+    ("ＡＢＣ", 3),
+    ("𠀀𠀁", 2),
+    ("かなカナ한글", 6),
+], ids=["han", "5g", "percent", "latin", "mixed", "ideographic-space", "empty", "spaces",
+        "byline", "fullwidth", "ext-b", "kana-hangul"])
+def test_zishu_of_plain_text(text: str, expected: int) -> None:
+    assert count_text(text) == expected
+
+
+def test_ambiguous_quotes_join_the_word_without_the_hint() -> None:
+    assert count_text("“abc”") == 1
+    assert count_text("“abc”", east_asian_hint=True) == 3
+
+
+def test_em_dash_and_ellipsis_count_each_under_the_hint() -> None:
+    assert count_text("3—5个", east_asian_hint=True) == 4
+    assert count_text("3—5个") == 2
+    assert count_text("……", east_asian_hint=True) == 2
+    assert count_text("……") == 1
+
+
+def test_geometric_shapes_stay_in_the_word_even_under_the_hint() -> None:
+    # measured on 008.docx: `[8]□Heider` is one word for Word
+    assert count_zishu([("[8]", True), ("□", True), ("Heider", False)]) == 1
+
+
+def test_a_latin_word_spans_runs_with_different_formatting() -> None:
+    assert count_zishu([("Wo", False), ("rd", False)]) == 1
+
+
+def test_paragraph_break_separates_words() -> None:
+    assert count_zishu(paragraph_segments([[("abc", False)], [("def", False)]])) == 2
+
+
+def test_characters_with_and_without_spaces() -> None:
+    segs = [("ab c\t中文　", False), ("\n", False)]
+    assert count_characters(segs) == 5
+    assert count_characters_with_spaces(segs) == 8
+
+
+def test_hanzi_counts_only_han() -> None:
+    assert count_hanzi("5G网络，ok𠀀") == 3
