@@ -159,3 +159,12 @@ def test_a_bad_period_choice_is_refused(quarter, args: list[str]) -> None:
     result = RUNNER.invoke(app, ["score", *args, "--workspace", str(ws)])
     assert result.exit_code == 1
     assert "期间" in result.stderr or "不是" in result.stderr
+
+
+def test_score_command_does_not_import_prefect() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, flows.score_cmd, flows.office_cmd; print('prefect' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
