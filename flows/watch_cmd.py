@@ -1,0 +1,157 @@
+"""`draftdesk watch`: watch the inbox and file every draft as it settles, until Ctrl-C.
+
+The office leaves this running on the machine that holds the share. It starts (or reuses) the
+local Prefect server, so every intake run and its artifacts show in the Prefect UI; runs the
+watcher (events as hints, periodic rescan, supervised observer); writes a ledger heartbeat so
+downtime is visible to the received-time rule; and runs the intake flow from the main thread
+for each batch of settled items. Ctrl-C or SIGTERM finish the current batch and exit 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from types import FrameType
+
+from flows.watcher import InboxWatcher, WatchError, check_layout, run_watch_loop
+from flows.workspace import Workspace, resolve_workspace
+from rules import Rulebook, RulebookError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+VERDICTS = {"accepted": "合格", "rejected": "退回", "officer": "信息员登记"}
+
+
+def say(text: str) -> None:
+    """One line for the office, flushed at once (the output is often a pipe or a log file)."""
+    print(text, flush=True)
+
+
+def watch_command(workspace: Path | None, polling: bool = False) -> int:
+    """Run the watcher until Ctrl-C/SIGTERM; 0 on a clean stop, 2 when it cannot start."""
+    ws = resolve_workspace(workspace)
+    try:
+        rulebook = ws.rulebook()
+        check_layout(ws.inbox, ws.outbox)
+    except (RulebookError, WatchError) as exc:
+        print(str(exc), file=sys.stderr, flush=True)
+        return EXIT_USAGE
+    _show_our_logs()
+
+    from flows import prefect_env
+    from flows.intake import beat, record_sightings
+
+    stop = threading.Event()
+    with _stop_on_signals(stop):
+        try:
+            say("正在启动本机 Prefect 服务…")
+            try:
+                api_url = prefect_env.ensure_local_server(ws)
+            except RuntimeError as exc:
+                print(str(exc), file=sys.stderr, flush=True)
+                return EXIT_FAILED
+            say(f"Prefect 界面：{api_url.removesuffix('/api')}")
+            prefect_env.configure(ws, api_url)  # before Prefect is imported
+            from prefect.exceptions import TerminationSignal
+
+            from flows.intake_flow import intake_flow
+        except KeyboardInterrupt:
+            say("已中断。")
+            return EXIT_INTERRUPTED
+
+        def process(keys: list[str]) -> None:
+            _report(intake_flow(str(ws.root), keys=keys, settled=True), rulebook)
+
+        watcher = InboxWatcher(
+            ws.inbox, rulebook, polling=polling, outbox=ws.outbox,
+            on_first_sight=lambda items: record_sightings(ws, rulebook, items),
+        )
+        try:
+            with prefect_env.in_process(api_url):
+                if not stop.is_set():
+                    say("检查上次未完成的处理…")
+                    _report(intake_flow(str(ws.root), keys=[], settled=True), rulebook)
+                try:
+                    watcher.start()
+                    _announce(ws, rulebook, polling)
+                    run_watch_loop(watcher, process, stop, heartbeat=lambda: beat(ws, "watch"))
+                finally:
+                    watcher.stop()
+        except KeyboardInterrupt:
+            say("已中断：正在处理的稿件会在下次启动时自动续完。")
+            return EXIT_INTERRUPTED
+        except TerminationSignal:
+            say("已停止：正在处理的稿件会在下次启动时自动续完。")
+            return EXIT_OK
+        except WatchError as exc:
+            print(str(exc), file=sys.stderr, flush=True)
+            return EXIT_USAGE
+    say("已停止监视。")
+    return EXIT_OK
+
+
+def _announce(ws: Workspace, rulebook: Rulebook, polling: bool) -> None:
+    mode = "轮询（适用于 SMB/NFS 共享目录）" if polling else "文件系统事件"
+    intake = rulebook.intake
+    say(f"正在监视 {ws.inbox}（{mode}；文件稳定 {intake.settle_seconds:g} 秒后收取，"
+        f"每 {intake.rescan_seconds:g} 秒全量扫描一次）。")
+    say(f"结果存入 {ws.outbox}。按 Ctrl-C 停止。")
+
+
+def _report(result: object, rulebook: Rulebook) -> None:
+    """One line per filed item: verdict, unit, type, file; for a rejection, the rules and the
+    note the office forwards."""
+    for outcome in getattr(result, "outcomes", None) or []:
+        name = PurePosixPath(outcome.key).name
+        ctype = rulebook.types.get(outcome.content_type or "")
+        parts = [f"[{VERDICTS.get(outcome.verdict, outcome.verdict)}]", outcome.unit or "（未知单位）"]
+        if ctype is not None:
+            parts.append(ctype.name)
+        parts.append(name)
+        line = " ".join(parts)
+        if outcome.verdict == "rejected":
+            reasons = "、".join(outcome.rules) or outcome.message
+            line += f"（{reasons}）退回说明：{outcome.note_path}" if outcome.note_path else f"（{reasons}）"
+        elif outcome.stored_path:
+            line += f" → {outcome.stored_path}"
+        say(line)
+    pending = getattr(result, "pending", None) or []
+    if pending:
+        say(f"{len(pending)} 份文件仍在变化，稍后再收。")
+
+
+def _show_our_logs() -> None:
+    """draftdesk's own warnings (a restarted observer, a failed batch) go to stderr in Chinese."""
+    logger = logging.getLogger("draftdesk")
+    if not any(getattr(h, "_draftdesk", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+        handler._draftdesk = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """First Ctrl-C or SIGTERM: finish the batch in hand, then stop. A second Ctrl-C interrupts
+    at once (claims are crash-safe: the next start completes the half-done item)."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        if not stop.is_set():
+            say("收到停止信号，处理完当前稿件后退出…")
+        stop.set()
+
+    previous: dict[int, Callable[..., object] | int | None] = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        previous[signum] = signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old if old is not None else signal.SIG_DFL)

@@ -1,0 +1,164 @@
+"""`draftdesk watch` as a new user runs it: a real subprocess on a fresh workspace, a real local
+Prefect server, drafts copied in by hand, Ctrl-C to stop.
+
+The waits are deadlines (how long to keep looking), never speed claims: speed is measured in
+benchmarks/bench_watch.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.factory import news_draft
+
+pytestmark = pytest.mark.integration
+
+DRAFTDESK = Path(sys.executable).with_name("draftdesk")
+MARCH_12_AFTERNOON = "2021-03-12T15:00:00+08:00"
+START_DEADLINE = 180.0  # a cold Prefect server on a busy 2-core machine
+FILE_DEADLINE = 90.0
+
+
+def fast_rulebook(ws: Path, settle: float = 0.5, rescan: float = 2.0) -> None:
+    """The workspace's own rulebook, with a short settle and rescan so the test is quick."""
+    path = ws / "draftdesk.toml"
+    text = path.read_text(encoding="utf-8")
+    text, n1 = re.subn(r"(?m)^settle_seconds\s*=.*$", f"settle_seconds = {settle}", text)
+    text, n2 = re.subn(r"(?m)^rescan_seconds\s*=.*$", f"rescan_seconds = {rescan}", text)
+    assert (n1, n2) == (1, 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def init_workspace(root: Path) -> Path:
+    done = subprocess.run([str(DRAFTDESK), "init", "--workspace", str(root)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    fast_rulebook(root)
+    return root
+
+
+def wait_for(check: Callable[[], bool], deadline: float, proc: subprocess.Popen[bytes] | None = None) -> bool:
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if check():
+            return True
+        if proc is not None and proc.poll() is not None:
+            return check()
+        time.sleep(0.2)
+    return check()
+
+
+class Watch:
+    """A running `draftdesk watch`, its output in files (a pipe nobody reads could block it)."""
+
+    def __init__(self, ws: Path, *extra: str) -> None:
+        self.ws = ws
+        self.out_path, self.err_path = ws.parent / "watch.out", ws.parent / "watch.err"
+        env = {**os.environ, "DRAFTDESK_NOW": MARCH_12_AFTERNOON, "PYTHONUNBUFFERED": "1"}
+        env.pop("PREFECT_API_URL", None)
+        with self.out_path.open("wb") as out, self.err_path.open("wb") as err:
+            self.proc = subprocess.Popen([str(DRAFTDESK), "watch", "--workspace", str(ws), *extra],
+                                         stdout=out, stderr=err, env=env)
+
+    @property
+    def out(self) -> str:
+        return self.out_path.read_text(encoding="utf-8", errors="replace")
+
+    @property
+    def err(self) -> str:
+        return self.err_path.read_text(encoding="utf-8", errors="replace")
+
+    def interrupt(self) -> int:
+        self.proc.send_signal(signal.SIGINT)
+        return self.proc.wait(timeout=120)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Path]:
+    root = init_workspace(tmp_path / "ws")
+    yield root
+    _stop_server(root)
+
+
+def _stop_server(root: Path) -> None:
+    """Stop the local Prefect server the watch started under this workspace, if any."""
+    from flows import prefect_env
+    from flows.workspace import Workspace
+
+    stop = getattr(prefect_env, "stop_local_server", None)
+    if stop is not None:
+        stop(Workspace(root))
+
+
+def outbox_files(ws: Path, pattern: str) -> list[Path]:
+    return sorted(p for p in (ws / "outbox").glob(pattern) if ".processing" not in p.parts)
+
+
+@pytest.mark.parametrize("polling", [pytest.param(False, id="inotify"), pytest.param(True, id="polling")])
+def test_watch_files_dropped_drafts_with_notes_and_stops_cleanly_on_ctrl_c(workspace: Path, polling: bool) -> None:
+    watch = Watch(workspace, *(["--polling"] if polling else []))
+    try:
+        assert wait_for(lambda: "正在监视" in watch.out, START_DEADLINE, watch.proc), watch.out + watch.err
+        drop = workspace / "inbox" / "湖滨社区" / "即时通讯信息"
+        (drop / "垃圾分类.docx").write_bytes(news_draft(300, photos=1))
+        (drop / "太短.docx").write_bytes(news_draft(120, photos=1, seed=2))
+        (drop / "~$垃圾分类.docx").write_bytes(b"lock")
+
+        assert wait_for(lambda: len(outbox_files(workspace, "accepted/*/湖滨社区/*垃圾分类.docx")) == 1
+                        and len(outbox_files(workspace, "rejected/湖滨社区/*太短.docx.退回说明.txt")) == 1,
+                        FILE_DEADLINE, watch.proc), watch.out + watch.err
+        assert wait_for(lambda: "退回说明" in watch.out, FILE_DEADLINE, watch.proc), watch.out + watch.err
+
+        code = watch.interrupt()
+    finally:
+        watch.kill()
+
+    [note] = outbox_files(workspace, "rejected/湖滨社区/*太短.docx.退回说明.txt")
+    assert note.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "正文字数 120 字" in note.read_bytes().decode("utf-8-sig")
+    assert len(outbox_files(workspace, "rejected/湖滨社区/*太短.docx")) == 1
+    assert sorted(p.name for p in (workspace / "inbox" / "湖滨社区" / "即时通讯信息").iterdir()) == ["~$垃圾分类.docx"]
+    assert code == 0, watch.err
+    assert "Traceback" not in watch.err
+    assert "[合格] 湖滨社区 即时通讯信息 垃圾分类.docx" in watch.out
+    assert "[退回] 湖滨社区 即时通讯信息 太短.docx" in watch.out
+    assert "已停止监视" in watch.out
+
+
+def test_watch_refuses_an_outbox_inside_the_inbox(tmp_path: Path) -> None:
+    root = init_workspace(tmp_path / "ws")
+    (root / "outbox").rename(root / "inbox" / "outbox")
+    (root / "outbox").symlink_to(root / "inbox" / "outbox")
+
+    done = subprocess.run([str(DRAFTDESK), "watch", "--workspace", str(root)], capture_output=True,
+                          text=True, timeout=120)
+
+    assert done.returncode == 2
+    assert "位于收件箱" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_watch_refuses_a_bad_rulebook_naming_the_key(tmp_path: Path) -> None:
+    root = init_workspace(tmp_path / "ws")
+    rulebook = root / "draftdesk.toml"
+    rulebook.write_text(rulebook.read_text(encoding="utf-8").replace("[intake]\n", "[intake]\nsettle_secs = 1\n"),
+                        encoding="utf-8")
+
+    done = subprocess.run([str(DRAFTDESK), "watch", "--workspace", str(root)], capture_output=True,
+                          text=True, timeout=120)
+
+    assert done.returncode == 2
+    assert "settle_secs" in done.stderr and "Traceback" not in done.stderr
