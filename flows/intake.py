@@ -92,6 +92,7 @@ class SweepResult:
     pending: list[str] = field(default_factory=list)     # still changing: left for the next sweep
     recovered: int = 0                                    # half-done items finished from a crash
     taken_elsewhere: int = 0                              # another process claimed them first
+    batches: int = 0                                      # batches of claims processed
 
     @property
     def accepted(self) -> list[Outcome]:
@@ -590,9 +591,40 @@ def sweep(ws: Workspace, rulebook: Rulebook, keys: Sequence[str] | None = None, 
     `settled=False` does its own settle check (look, wait the settle time, look again); items
     still changing stay in the inbox for the next sweep. `run_batch` lets the Prefect flow run
     each batch of claims as a task; the steps are the same."""
+    run_id = start_run(ws, rulebook, "sweep")
     taken = take(ws, rulebook, keys, settled=settled)
     runner = run_batch or process_claims
     result = SweepResult(pending=taken.pending, recovered=taken.recovered, taken_elsewhere=taken.taken_elsewhere)
     for batch in batches(taken.tokens):
         result.outcomes.extend(runner(ws, rulebook, batch))
+        result.batches += 1
+    finish_run(ws, rulebook, run_id, result)
     return result
+
+
+def start_run(ws: Workspace, rulebook: Rulebook, kind: str, flow_run_id: str | None = None) -> int:
+    """A `runs` row, so `status` can tell when the inbox was last swept and what it found."""
+    ws.outbox.mkdir(parents=True, exist_ok=True)
+    db = open_ledger(ws.ledger_path)
+    try:
+        return ledger.start_run(db, kind, now(rulebook), flow_run_id)
+    finally:
+        db.close()
+
+
+def finish_run(ws: Workspace, rulebook: Rulebook, run_id: int, result: SweepResult) -> None:
+    db = open_ledger(ws.ledger_path)
+    try:
+        ledger.finish_run(db, run_id, now(rulebook), len(result.outcomes), len(result.accepted),
+                          len(result.rejected))
+    finally:
+        db.close()
+
+
+def __getattr__(name: str) -> object:
+    """`flows.intake.intake_flow` without importing Prefect for every user of this module."""
+    if name == "intake_flow":
+        from flows.intake_flow import intake_flow
+
+        return intake_flow
+    raise AttributeError(name)

@@ -1,0 +1,73 @@
+"""`draftdesk serve`: Prefect deployments with schedules, served against the local server.
+
+The sweep runs every `intake.sweep_minutes` (a safety net under `watch`, or the only intake on
+a machine without a watcher); the monthly assessment runs at 06:00 on the 1st for the previous
+month. Schedules need a real server (the temporary one runs none), so this starts or reuses
+the workspace's local server, whose UI shows every run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from flows.workspace import Workspace, resolve_workspace
+
+MONTHLY_SCORING_CRON = "0 6 1 * *"
+
+
+def deployments(ws: Workspace) -> list[Any]:
+    """The deployments `serve` runs: the periodic sweep and, once it exists, the monthly scoring."""
+    from flows.intake_flow import intake_flow
+
+    rulebook = ws.rulebook()
+    found = [intake_flow.to_deployment(
+        name="sweep", interval=dt.timedelta(minutes=rulebook.intake.sweep_minutes),
+        parameters={"workspace": str(ws.root)}, tags=["draftdesk", "intake"],
+        description="定时收稿：扫描收稿目录，审核、登记并归档稳定的稿件。")]
+    try:
+        from flows.score_flow import score_flow
+    except ImportError:
+        return found
+    from prefect.client.schemas.schedules import CronSchedule
+
+    found.append(score_flow.to_deployment(
+        name="monthly-score", schedule=CronSchedule(cron=MONTHLY_SCORING_CRON, timezone=rulebook.meta.timezone),
+        parameters={"workspace": str(ws.root)}, tags=["draftdesk", "score"],
+        description="每月1日6:00：上月考核、稿酬报表。"))
+    return found
+
+
+def serve_command(workspace: Path | None) -> int:
+    """Serve the deployments until Ctrl-C; exit 2 when the workspace or server is unusable."""
+    from rules import RulebookError
+
+    ws = resolve_workspace(workspace)
+    try:
+        rulebook = ws.rulebook()
+    except RulebookError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if not ws.inbox.is_dir():
+        print(f"没有收稿目录 {ws.inbox}：请先运行 draftdesk init --workspace {ws.root}", file=sys.stderr)
+        return 2
+    from flows import prefect_env
+
+    try:
+        api_url = prefect_env.ensure_local_server(ws)
+    except RuntimeError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    prefect_env.configure(ws, api_url)
+    print(f"Prefect 界面：{api_url.removesuffix('/api')}")
+    print(f"每 {rulebook.intake.sweep_minutes} 分钟收稿一次；每月1日6:00 生成上月考核报表。按 Ctrl-C 停止。")
+    from prefect import serve
+
+    try:
+        serve(*deployments(ws), print_starting_message=False)
+    except KeyboardInterrupt:
+        pass
+    print("已停止。")
+    return 0

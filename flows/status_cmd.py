@@ -1,0 +1,61 @@
+"""`draftdesk status`: what is waiting, what was filed, and when the inbox was last swept."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from flows.workspace import Workspace, resolve_workspace
+
+
+def status_lines(ws: Workspace) -> list[str]:
+    """The status report as lines of Chinese text (the command prints them)."""
+    from flows import prefect_env
+    from flows.inventory import list_items
+    from ledger import intake as ledger
+    from ledger.schema import open_ledger
+
+    rulebook = ws.rulebook()
+    waiting = list_items(ws.inbox, rulebook) if ws.inbox.is_dir() else []
+    lines = [f"工作目录：{ws.root}", f"收稿目录待处理：{len(waiting)} 件"]
+    if not ws.ledger_path.exists():
+        lines.append("台账尚未建立（还没有收过稿）。")
+        return lines
+    db = open_ledger(ws.ledger_path)
+    try:
+        counts = ledger.verdict_counts(db)
+        claims = ledger.open_claims(db)
+        run = ledger.last_run(db)
+        beat = ledger.last_heartbeat(db)
+    finally:
+        db.close()
+    lines.append(f"已录用：{counts['accepted']} 件（计入考核 {counts['counted']} 件）；已退回：{counts['rejected']} 件")
+    if claims or counts["unfiled"]:
+        lines.append(f"处理中或中断待续：{len(claims)} 件（下次收稿时自动完成）")
+    if run is None:
+        lines.append("最近一次收稿：无")
+    else:
+        finished = run.get("finished_at")
+        when = f"{run['started_at']} — {finished}" if finished else f"{run['started_at']} 开始，未完成"
+        lines.append(f"最近一次收稿（{run['kind']}）：{when}，处理 {run['processed'] or 0} 件，"
+                     f"录用 {run['accepted'] or 0}，退回 {run['rejected'] or 0}")
+    if beat:
+        lines.append(f"最近心跳：{beat}")
+    url = prefect_env.running_server(ws)
+    if url:
+        lines.append(f"Prefect 界面：{url.removesuffix('/api')}")
+    return lines
+
+
+def status_command(workspace: Path | None) -> int:
+    from rules import RulebookError
+
+    ws = resolve_workspace(workspace)
+    try:
+        lines = status_lines(ws)
+    except RulebookError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    for line in lines:
+        print(line)
+    return 0
