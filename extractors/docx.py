@@ -1,0 +1,167 @@
+"""The .docx reader: bytes → `Draft`, never an exception (SPEC §4, §5, §9).
+
+The stages are visible in `_read`: open the package within limits, walk the text parts, sort the
+anatomy, count as Word does, read each referenced picture once, find the event date. Refusals
+from any stage become a `format` finding; nothing is read from `docProps/app.xml`, whose figures
+are mostly Word's estimates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from extractors.anatomy import Anatomy, parse_date, split_anatomy
+from extractors.count import count_characters as _chars
+from extractors.count import count_characters_with_spaces as _chars_ws
+from extractors.count import count_hanzi, count_zishu, paragraph_segments
+from extractors.dates import find_event_date
+from extractors.model import ERROR, WARNING, Counts, Draft, Finding, Part, Photo
+from extractors.ooxml import (
+    BODY,
+    ENDNOTES,
+    FOOTER,
+    FOOTNOTES,
+    HEADER,
+    TABLE,
+    TEXTBOX,
+    Paragraph,
+    PictureRef,
+    excludes_subdocs,
+    walk_part,
+)
+from extractors.package import MSG_BROKEN, PackageRefused, SafePackage, open_package
+from rules import Rulebook
+
+_SUBDOCS = (TEXTBOX, FOOTNOTES, ENDNOTES)
+_PART_ORDER = (BODY, TABLE, TEXTBOX, FOOTNOTES, ENDNOTES, HEADER, FOOTER)
+
+
+def read_docx_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
+    """A `Draft` for a .docx held in memory. Never raises: a file that cannot or must not be read
+    gives `readable=False` and a `format` finding in Chinese."""
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        return _read(name, data, sha, rulebook)
+    except PackageRefused as exc:
+        return _unreadable(name, sha, exc.message)
+    except (RecursionError, MemoryError):
+        return _unreadable(name, sha, "文件无法打开：文档结构异常（嵌套过深或过大），请用 Word 另存为 .docx 后重新报送。")
+    except Exception as exc:  # the reader's edge: one odd file must never stop the office
+        return _unreadable(name, sha, f"{MSG_BROKEN}（{type(exc).__name__}）")
+
+
+def _unreadable(name: str, sha: str, message: str) -> Draft:
+    return Draft(source_name=name, container="docx", sha256=sha, readable=False,
+                 findings=(Finding("format", ERROR, message),))
+
+
+def _rels_of_type(pkg: SafePackage, part: str, suffix: str) -> list[str]:
+    return [r.target for r in pkg.rels(part).values()
+            if r.type.endswith("/" + suffix) and not r.external and pkg.has(r.target)]
+
+
+def _read(name: str, data: bytes, sha: str, rulebook: Rulebook) -> Draft:
+    pkg = open_package(data, rulebook.limits)
+    main = pkg.main_document()
+    walk = walk_part(pkg.xml(main), BODY)
+    settings = [pkg.xml(p) for p in _rels_of_type(pkg, main, "settings")]
+    skip_subdocs = excludes_subdocs(settings[0] if settings else None)
+
+    paragraphs: list[Paragraph] = list(walk.paragraphs)
+    for where, kind in ((FOOTNOTES, "footnotes"), (ENDNOTES, "endnotes")):
+        for target in _rels_of_type(pkg, main, kind):
+            paragraphs.extend(walk_part(pkg.xml(target), where).paragraphs)
+    apart: list[Paragraph] = []
+    for where, kind in ((HEADER, "header"), (FOOTER, "footer")):
+        for target in _rels_of_type(pkg, main, kind):
+            apart.extend(walk_part(pkg.xml(target), where).paragraphs)
+
+    counted = [p for p in paragraphs if not (skip_subdocs and p.where in _SUBDOCS)]
+    anatomy = split_anatomy([p.text for p in counted], [p.where in (BODY, TABLE) for p in counted])
+    counts = _counts(counted, anatomy)
+    photos, linked, findings = _photos(pkg, main, walk.pictures, rulebook)
+
+    body = tuple(counted[i].text.strip() for i in anatomy.body)
+    lead = next((counted[i].text.strip() for i in anatomy.body if counted[i].where == BODY), "")
+    metadata = dict(anatomy.metadata)
+    publish = parse_date(metadata["publish_date"], rulebook.meta.year) if "publish_date" in metadata else None
+    return Draft(
+        source_name=name,
+        container="docx",
+        sha256=sha,
+        title=counted[anatomy.title].text.strip() if anatomy.title is not None else "",
+        metadata=metadata,
+        byline=counted[anatomy.byline].text.strip() if anatomy.byline is not None else None,
+        body=body,
+        captions=tuple(counted[i].text.strip() for i in anatomy.captions),
+        lead=lead,
+        counts=counts,
+        photos=tuple(photos),
+        linked_photos=tuple(linked),
+        event_date=find_event_date(lead) if lead else None,
+        publish_date=publish,
+        parts=_parts(paragraphs + apart, skip_subdocs),
+        findings=tuple(findings),
+    )
+
+
+def _counts(counted: Sequence[Paragraph], anatomy: Anatomy) -> Counts:
+    """Word's statistics over every counted paragraph; 字数 of the body and captions apart."""
+    everything = paragraph_segments(p.segments for p in counted)
+    body = paragraph_segments(counted[i].segments for i in anatomy.body)
+    return Counts(
+        zishu=count_zishu(body),
+        zishu_all=count_zishu(everything),
+        hanzi=sum(count_hanzi(counted[i].text) for i in anatomy.body),
+        characters=_chars(everything),
+        characters_with_spaces=_chars_ws(everything),
+        paragraphs=sum(1 for p in counted if p.text.strip()),
+        captions=sum(count_zishu(counted[i].segments) for i in anatomy.captions),
+    )
+
+
+def _parts(paragraphs: Sequence[Paragraph], skip_subdocs: bool) -> tuple[Part, ...]:
+    """Per-part paragraph counts and 字数, for `inspect`."""
+    out = []
+    for where in _PART_ORDER:
+        mine = [p for p in paragraphs if p.where == where]
+        if not mine:
+            continue
+        counted = where not in (HEADER, FOOTER) and not (skip_subdocs and where in _SUBDOCS)
+        out.append(Part(name=where, paragraphs=sum(1 for p in mine if p.text.strip()),
+                        zishu=count_zishu(paragraph_segments(p.segments for p in mine)), counted=counted))
+    return tuple(out)
+
+
+def _photos(pkg: SafePackage, main: str, refs: Sequence[PictureRef],
+            rulebook: Rulebook) -> tuple[list[Photo], list[str], list[Finding]]:
+    """Each embedded media part once (however often it is shown); linked pictures recorded only."""
+    rels = pkg.rels(main)
+    photos: list[Photo] = []
+    linked: list[str] = []
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for ref in refs:
+        rel = rels.get(ref.rid)
+        if rel is None:
+            continue
+        if rel.external or ref.linked:
+            if rel.target not in linked:
+                linked.append(rel.target)
+            continue
+        key = rel.target.lower()
+        if key in seen or not pkg.has(rel.target):
+            continue
+        seen.add(key)
+        photo = _analyze(rel.target, pkg.read(rel.target), rulebook)
+        photos.append(photo)
+        if photo.problem:
+            findings.append(Finding("images", WARNING, f"{photo.problem.rstrip('。')}，未计入。"))
+    return photos, linked, findings
+
+
+def _analyze(key: str, data: bytes, rulebook: Rulebook) -> Photo:
+    from extractors.photos import analyze_image
+
+    return analyze_image(key, data, "embedded", rulebook)

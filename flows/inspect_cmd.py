@@ -1,0 +1,133 @@
+"""`draftdesk inspect FILE... [--json]`: what the reader saw, nothing judged.
+
+For the office ("why does the note say 187 字 when Word shows 215?") and for debugging the
+reader: title, metadata, byline, captions, Word's figures, each part's 字数, photos with their
+sizes, the event date, linked pictures and the reader's own findings. It reads with the same
+dispatcher as the intake (`extractors.read.read_path`), so what it shows is what gets judged.
+Exit 0, or 1 when any file could not be read (a `format` finding).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from extractors.model import Draft
+from rules import Rulebook, RulebookError, load_rulebook
+
+EXIT_OK, EXIT_FORMAT, EXIT_USAGE = 0, 1, 2
+
+
+def _rulebook() -> Rulebook:
+    """The workspace's rulebook when $DRAFTDESK_WORKSPACE names one, else the default."""
+    if os.environ.get("DRAFTDESK_WORKSPACE"):
+        from flows.workspace import resolve_workspace
+
+        return resolve_workspace(None).rulebook()
+    return load_rulebook()
+
+
+def draft_json(given: str, draft: Draft) -> dict[str, Any]:
+    """Everything the reader saw, as plain JSON values."""
+    event = draft.event_date
+    return {
+        "path": given,
+        "source_name": draft.source_name,
+        "container": draft.container,
+        "sha256": draft.sha256,
+        "readable": draft.readable,
+        "title": draft.title,
+        "metadata": dict(draft.metadata),
+        "byline": draft.byline,
+        "captions": list(draft.captions),
+        "lead": draft.lead,
+        "counts": dataclasses.asdict(draft.counts),
+        "photos": [{"key": p.key, "source": p.source, "format": p.format, "width": p.width,
+                    "height": p.height, "size_bytes": p.size_bytes, "phash": p.phash,
+                    "problem": p.problem} for p in draft.photos],
+        "linked_photos": list(draft.linked_photos),
+        "media": [dataclasses.asdict(m) for m in draft.media],
+        "event_date": dataclasses.asdict(event) if event else None,
+        "publish_date": draft.publish_date.isoformat() if draft.publish_date else None,
+        "parts": [dataclasses.asdict(p) for p in draft.parts],
+        "findings": [dataclasses.asdict(f) for f in draft.findings],
+    }
+
+
+def _read(path: Path, rulebook: Rulebook) -> Draft:
+    from extractors.read import read_path
+
+    return read_path(path, rulebook)
+
+
+def inspect_command(files: list[Path], as_json: bool) -> int:
+    """Read each file and print what the reader saw; exit 1 if any had a `format` finding."""
+    try:
+        rulebook = _rulebook()
+    except RulebookError as exc:
+        typer.echo(str(exc), err=True)
+        return EXIT_USAGE
+    results = [draft_json(str(path), _read(path, rulebook)) for path in files]
+    if as_json:
+        typer.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        _print(results)
+    bad = any(f["rule"] == "format" for r in results for f in r["findings"])
+    return EXIT_FORMAT if bad else EXIT_OK
+
+
+def _event_text(event: dict[str, Any] | None) -> str:
+    if not event:
+        return "（未找到）"
+    return f"{event['text']}（{event.get('part_of_day') or '全天'}）"
+
+
+def _print(results: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from extractors.anatomy import METADATA_LABELS
+
+    labels = {key: label for label, key in reversed(METADATA_LABELS)}
+    console = Console()
+    for r in results:
+        c = r["counts"]
+        rows: list[tuple[str, str]] = [("标题", r["title"] or "（无）")]
+        rows += [(labels.get(key, key), value) for key, value in r["metadata"].items()]
+        rows += [
+            ("署名", r["byline"] or "（无）"),
+            ("图片说明", f"{len(r['captions'])} 条，{c['captions']} 字"),
+            ("正文字数", str(c["zishu"])),
+            ("全文字数（Word 状态栏）", str(c["zishu_all"])),
+            ("汉字", str(c["hanzi"])),
+            ("字符数（不计空格/计空格）", f"{c['characters']} / {c['characters_with_spaces']}"),
+            ("段落数", str(c["paragraphs"])),
+            ("活动日期", _event_text(r["event_date"])),
+        ]
+        if r["publish_date"]:
+            rows.append(("拟发布日期", r["publish_date"]))
+        rows += [("链接图片（未计入）", link) for link in r["linked_photos"]]
+        rows += [(f"问题 [{f['rule']}]", f["message"]) for f in r["findings"]]
+        head = Table(title=escape(r["path"]), show_header=False, title_justify="left")
+        head.add_column(style="bold")
+        head.add_column()
+        for key, value in rows:
+            head.add_row(escape(key), escape(value))
+        console.print(head)
+        if r["parts"]:
+            parts = Table("部件", "段落", "字数", "计入", title_justify="left")
+            for p in r["parts"]:
+                parts.add_row(escape(p["name"]), str(p["paragraphs"]), str(p["zishu"]), "是" if p["counted"] else "否")
+            console.print(parts)
+        if r["photos"]:
+            photos = Table("图片", "来源", "格式", "像素", "大小", "问题", title_justify="left")
+            for p in r["photos"]:
+                photos.add_row(escape(p["key"]), p["source"], p["format"] or "-", f"{p['width']}×{p['height']}",
+                               f"{p['size_bytes'] / 1024:.0f} KB", escape(p["problem"] or ""))
+            console.print(photos)

@@ -1,0 +1,51 @@
+"""`draftdesk inspect`: what the reader saw, as JSON or a table; exit 1 on a format finding."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from flows.cli import app
+from tests.factory import news_draft
+
+runner = CliRunner()
+
+
+def test_inspect_json_shows_title_counts_photos_parts_and_event_date(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("DRAFTDESK_WORKSPACE", raising=False)
+    path = tmp_path / "稿件.docx"
+    path.write_bytes(news_draft(250, head=["报送单位：湖滨社区"], photos=1))
+    result = runner.invoke(app, ["inspect", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    [item] = json.loads(result.output)
+    assert item["title"] == "湖滨社区开展垃圾分类宣传活动"
+    assert item["metadata"] == {"unit": "湖滨社区"}
+    assert item["counts"]["zishu"] == 250
+    assert [(p["width"], p["height"]) for p in item["photos"]] == [(800, 600)]
+    assert item["event_date"]["month"] == 3 and item["event_date"]["part_of_day"] == "上午"
+    assert [p["name"] for p in item["parts"]] == ["body"]
+    assert item["findings"] == []
+
+
+def test_inspect_exits_1_when_a_file_cannot_be_read(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("DRAFTDESK_WORKSPACE", raising=False)
+    good, bad = tmp_path / "good.docx", tmp_path / "bad.docx"
+    good.write_bytes(news_draft(100))
+    bad.write_bytes(b"not a word file")
+    result = runner.invoke(app, ["inspect", str(good), str(bad), "--json"])
+    assert result.exit_code == 1
+    items = json.loads(result.output)
+    assert [i["readable"] for i in items] == [True, False]
+    assert items[1]["findings"][0]["rule"] == "format"
+
+
+def test_inspect_table_for_people_shows_the_figures(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("DRAFTDESK_WORKSPACE", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    path = tmp_path / "a.docx"
+    path.write_bytes(news_draft(220, photos=1))
+    result = runner.invoke(app, ["inspect", str(path)])
+    assert result.exit_code == 0
+    assert "正文字数" in result.output and "220" in result.output
+    assert "word/media/" in result.output and "800×600" in result.output
