@@ -134,8 +134,8 @@ def _print_table(results: list[dict[str, Any]], rulebook: Rulebook) -> None:
     for r in results:
         if r["verdict"] == "rejected":
             console.rule(f"退回说明：{r['path']}")
-            console.print(r["note"], markup=False)
+            console.print(r["note"], markup=False, soft_wrap=True)
         elif r["findings"]:
             console.rule(f"提示：{r['path']}")
             for f in r["findings"]:
-                console.print(f"- {f['message']}", markup=False)
+                console.print(f"- {f['message']}", markup=False, soft_wrap=True)
