@@ -1,0 +1,222 @@
+"""The reader's entry point: every input, good or hostile, gives a `Draft` — never a traceback."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import struct
+from pathlib import Path
+
+import pytest
+
+from extractors.convert import convert
+from extractors.model import Draft
+from extractors.read import MSG_UNKNOWN, read_bytes, read_path
+from rules import Rulebook
+from tests.conftest import IN_CI
+from tests.factory import make_photo, make_zip, news_draft
+
+TITLE = "湖滨社区开展垃圾分类宣传活动"
+
+
+def _formats(draft: Draft) -> list[str]:
+    return [f.message for f in draft.findings if f.rule == "format"]
+
+
+def _small_limits(rulebook: Rulebook, **changes: int) -> Rulebook:
+    return dataclasses.replace(rulebook, limits=dataclasses.replace(rulebook.limits, **changes))
+
+
+@pytest.fixture(scope="module")
+def corpus_drafts(corpus: Path, rulebook: Rulebook) -> dict[str, Draft]:
+    """Every shared corpus file read once (r11 costs one LibreOffice conversion)."""
+    return {str(p.relative_to(corpus)): read_path(p, rulebook)
+            for p in sorted(corpus.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def made_doc() -> bytes:
+    """A real Word 97 .doc that LibreOffice wrote from a python-docx draft."""
+    from extractors.convert import soffice_path
+
+    if soffice_path() is None:
+        if IN_CI:
+            pytest.fail("LibreOffice (soffice) is not installed: CI must install libreoffice-writer-nogui")
+        pytest.skip("LibreOffice not installed on this machine")
+    return convert(news_draft(300), "docx", "doc", 120.0)
+
+
+# ---- the shared corpus -------------------------------------------------------------------------
+
+
+def test_every_corpus_file_is_read_or_refused_with_a_format_error(corpus_drafts: dict[str, Draft]) -> None:
+    assert len(corpus_drafts) >= 29
+    for name, draft in corpus_drafts.items():
+        errors = [f for f in draft.findings if f.rule == "format" and f.severity == "error"]
+        assert isinstance(draft, Draft), name
+        assert draft.readable is not bool(errors), name
+        assert len(draft.sha256) == 64, name
+
+
+def test_every_real_chinese_draft_has_text(corpus_drafts: dict[str, Draft]) -> None:
+    oracle = {name: d for name, d in corpus_drafts.items() if name.startswith("word-oracle/") and name.endswith(".docx")}
+    assert len(oracle) == 9
+    for name, draft in oracle.items():
+        assert (draft.container, draft.readable) == ("docx", True), name
+        assert draft.title and draft.counts.zishu > 0, name
+
+
+def test_files_that_are_not_word_are_refused_as_such(corpus_drafts: dict[str, Draft]) -> None:
+    for name in ("README.md", "real-docx/manifest.tsv", "word-oracle/manifest.tsv"):
+        assert _formats(corpus_drafts[name]) == [MSG_UNKNOWN], name
+
+
+def test_password_protected_docx_asks_to_remove_the_password(corpus_drafts: dict[str, Draft]) -> None:
+    draft = corpus_drafts["real-docx/r10.docx"]
+    assert draft.readable is False
+    assert _formats(draft) == ["文件设有密码，无法打开，请去除密码后重新报送"]
+
+
+def test_word97_file_named_docm_is_converted_and_read(corpus: Path, corpus_drafts: dict[str, Draft]) -> None:
+    import hashlib
+
+    draft = corpus_drafts["real-docx/r11.docm"]
+    assert (draft.container, draft.readable, draft.source_name) == ("doc", True, "r11.docm")
+    assert draft.title == "package Hello::World;"
+    assert draft.sha256 == hashlib.sha256((corpus / "real-docx" / "r11.docm").read_bytes()).hexdigest()
+
+
+# ---- .doc and .wps -----------------------------------------------------------------------------
+
+
+def test_doc_and_wps_are_read_through_libreoffice(made_doc: bytes, tmp_path: Path, rulebook: Rulebook) -> None:
+    for name, container in (("稿件.doc", "doc"), ("稿件.wps", "wps")):
+        (tmp_path / name).write_bytes(made_doc)
+        draft = read_path(tmp_path / name, rulebook)
+        assert (draft.container, draft.readable, draft.title, draft.source_name) == (container, True, TITLE, name)
+        assert draft.lead.startswith("3月12日上午，")
+
+
+def test_doc_without_libreoffice_asks_for_docx(made_doc: bytes, rulebook: Rulebook, monkeypatch: pytest.MonkeyPatch) -> None:
+    import extractors.read
+
+    monkeypatch.setattr(extractors.read, "soffice_path", lambda: None)
+    draft = read_bytes("稿件.doc", made_doc, rulebook)
+    assert (draft.container, draft.readable) == ("doc", False)
+    assert _formats(draft) == ["未安装 LibreOffice，无法读取 .doc/.wps 稿件，请另存为 .docx 后重新报送"]
+
+
+# ---- what the bytes are --------------------------------------------------------------------------
+
+
+def test_docx_is_read_as_a_word_package(rulebook: Rulebook) -> None:
+    draft = read_bytes("稿件.docx", news_draft(300, photos=1), rulebook)
+    assert (draft.container, draft.readable, draft.title) == ("docx", True, TITLE)
+    assert len(draft.photos) == 1
+
+
+def test_zip_without_content_types_is_a_bundle(rulebook: Rulebook) -> None:
+    data = make_zip({"稿件.docx": news_draft(300), "a.jpg": make_photo(seed=1)})
+    draft = read_bytes("湖滨.zip", data, rulebook)
+    assert (draft.container, draft.readable, draft.title) == ("bundle", True, TITLE)
+    assert [p.key for p in draft.photos] == ["a.jpg"]
+
+
+def test_empty_file_is_a_format_error(tmp_path: Path, rulebook: Rulebook) -> None:
+    (tmp_path / "空.docx").write_bytes(b"")
+    draft = read_path(tmp_path / "空.docx", rulebook)
+    assert (draft.readable, _formats(draft)) == (False, ["文件无法打开：文件为空（0 字节），请重新报送"])
+
+
+def test_random_bytes_are_not_a_word_document(rulebook: Rulebook) -> None:
+    draft = read_bytes("稿件.docx", os.urandom(4096).replace(b"PK", b"pk").replace(b"\xd0\xcf", b"dc"), rulebook)
+    assert _formats(draft) == ["文件无法打开：不是 Word 文档（.docx/.doc/.wps），请用 Word 或 WPS 另存为 .docx 后重新报送"]
+
+
+def test_truncated_docx_is_a_format_error(rulebook: Rulebook) -> None:
+    data = news_draft(300)
+    draft = read_bytes("半截.docx", data[: len(data) // 2], rulebook)
+    assert draft.readable is False
+    assert len(_formats(draft)) == 1 and _formats(draft)[0].startswith("文件无法打开")
+
+
+def _claiming(data: bytes, member: bytes, size: int) -> bytes:
+    """`data` (a zip) with `member`'s central-directory entry claiming `size` bytes inflated."""
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_len = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46: at + 46 + name_len] == member:
+            return data[:at + 24] + struct.pack("<I", size) + data[at + 28:]
+        at = data.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(f"{member!r} not in the zip")
+
+
+def test_docx_whose_part_claims_to_inflate_past_the_limit_is_refused(rulebook: Rulebook) -> None:
+    data = _claiming(news_draft(300), b"word/document.xml", 0xFFFF0000)
+    draft = read_bytes("炸弹.docx", data, rulebook)
+    assert draft.readable is False
+    assert "疑似压缩炸弹" in _formats(draft)[0]
+
+
+def test_docx_whose_part_really_inflates_past_the_ratio_is_refused(rulebook: Rulebook) -> None:
+    data = make_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b" " * (8 << 20)})
+    assert len(data) < 20_000
+    draft = read_bytes("炸弹.docx", data, rulebook)
+    assert draft.readable is False
+    assert "疑似压缩炸弹" in _formats(draft)[0]
+
+
+# ---- what the path is ---------------------------------------------------------------------------
+
+
+def test_fifo_is_refused_without_blocking(tmp_path: Path, rulebook: Rulebook) -> None:
+    os.mkfifo(tmp_path / "稿件.docx")
+    draft = read_path(tmp_path / "稿件.docx", rulebook)
+    assert _formats(draft) == ["不是普通文件（管道、设备或套接字），不予读取：请放入 Word 稿件文件"]
+
+
+def test_symlink_is_refused_without_reading_its_target(tmp_path: Path, rulebook: Rulebook) -> None:
+    target = tmp_path / "outside.docx"
+    target.write_bytes(news_draft(300))
+    (tmp_path / "稿件.docx").symlink_to(target)
+    draft = read_path(tmp_path / "稿件.docx", rulebook)
+    assert (draft.readable, draft.sha256, draft.title) == (False, "", "")
+    assert _formats(draft) == ["文件是符号链接（快捷方式），出于安全不予读取：请直接放入稿件文件本身后重新报送"]
+
+
+def test_missing_file_is_a_format_error(tmp_path: Path, rulebook: Rulebook) -> None:
+    draft = read_path(tmp_path / "没有.docx", rulebook)
+    assert _formats(draft) == ["文件无法读取（FileNotFoundError），请重新报送"]
+
+
+def test_non_utf8_file_name_is_read_and_kept_escaped(tmp_path: Path, rulebook: Rulebook) -> None:
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/\xb8\xe5\xbc\xfe.docx"))   # 稿件 in GBK
+    path.write_bytes(news_draft(300))
+    draft = read_path(path, rulebook)
+    assert (draft.readable, draft.title) == (True, TITLE)
+    assert draft.source_name == "\\xb8\\xe5\\xbc\\xfe.docx"
+
+
+def test_folder_is_read_as_a_bundle(tmp_path: Path, rulebook: Rulebook) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "稿件.docx").write_bytes(news_draft(300))
+    draft = read_path(tmp_path / "b", rulebook)
+    assert (draft.container, draft.source_name, draft.title) == ("bundle", "b", TITLE)
+
+
+def test_file_over_the_size_bound_is_refused(tmp_path: Path, rulebook: Rulebook) -> None:
+    (tmp_path / "大.docx").write_bytes(b"x" * 5000)
+    draft = read_path(tmp_path / "大.docx", _small_limits(rulebook, max_total_bytes=4096))
+    assert len(_formats(draft)) == 1 and _formats(draft)[0].startswith("文件过大（")
+
+
+def test_zip_bundle_over_the_size_bound_is_read_from_disk_for_its_video(tmp_path: Path, rulebook: Rulebook) -> None:
+    data = make_zip({"讲解.mp4": os.urandom(50_000), "封面.jpg": make_photo(160, 120, seed=2)}, compression=0)
+    (tmp_path / "视频.zip").write_bytes(data)
+    draft = read_path(tmp_path / "视频.zip", _small_limits(rulebook, max_total_bytes=40_000))
+    assert (draft.container, draft.readable, draft.findings) == ("bundle", True, ())
+    assert [m.name for m in draft.media] == ["讲解.mp4"]
+    assert [p.key for p in draft.photos] == ["封面.jpg"]
+    import hashlib
+
+    assert draft.sha256 == hashlib.sha256(data).hexdigest()
