@@ -1,0 +1,63 @@
+"""Helpers for the intake tests: a real workspace on disk, drafts dropped where units drop them."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from pathlib import Path
+
+from flows.workspace import Workspace, init_workspace
+from rules import Rulebook
+
+NOW = "2021-03-12T15:00:00"
+INSTANT = "即时通讯信息"
+
+
+def workspace(root: Path, settle: float = 0.0) -> tuple[Workspace, Rulebook]:
+    """An initialised workspace whose rulebook settles after `settle` seconds (written to its
+    draftdesk.toml too, so subprocesses see the same value)."""
+    ws = Workspace(root)
+    init_workspace(ws)
+    text = ws.rulebook_path.read_text(encoding="utf-8")
+    text = text.replace("settle_seconds = 3.0", f"settle_seconds = {float(settle)}", 1)
+    ws.rulebook_path.write_text(text, encoding="utf-8")
+    rulebook = ws.rulebook()
+    assert rulebook.intake.settle_seconds == settle
+    return ws, rulebook
+
+
+def with_settle(rulebook: Rulebook, seconds: float) -> Rulebook:
+    return dataclasses.replace(rulebook, intake=dataclasses.replace(rulebook.intake, settle_seconds=seconds))
+
+
+def drop(ws: Workspace, relpath: str | bytes, data: bytes) -> Path:
+    """Write `data` at inbox/<relpath> (bytes paths allowed, for non-UTF-8 names)."""
+    target = Path(os.fsdecode(os.path.join(os.fsencode(ws.inbox), os.fsencode(relpath))))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def outbox_items(ws: Workspace) -> list[Path]:
+    """Every draft (file or bundle folder) filed in accepted/ or rejected/, notes left out."""
+    found: list[Path] = []
+    for base in (ws.accepted, ws.rejected):
+        if not base.exists():
+            continue
+        for path in sorted(base.rglob("*")):
+            if path.name.endswith(".退回说明.txt"):
+                continue
+            rel = path.relative_to(base).parts
+            depth = 3 if base == ws.accepted else 2  # accepted/<month>/<unit>/<item>, rejected/<unit>/<item>
+            if len(rel) == depth:
+                found.append(path)
+    return found
+
+
+def inbox_items(ws: Workspace) -> list[Path]:
+    return [p for p in ws.inbox.rglob("*") if p.is_file() or p.is_symlink()]

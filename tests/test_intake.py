@@ -1,0 +1,302 @@
+"""The intake end to end on a real workspace: real files, real SQLite ledger, real reader/checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from flows import filing
+from flows.intake import (
+    _release,
+    claim,
+    process_claims,
+    record_sightings,
+    step_check_and_record,
+    step_read,
+    sweep,
+)
+from flows.inventory import list_items
+from ledger import intake as ledger
+from ledger.schema import open_ledger
+from tests.factory import make_photo, news_draft
+from tests.intake_support import INSTANT, NOW, drop, inbox_items, outbox_items, sha, with_settle, workspace
+
+
+@pytest.fixture
+def ws_rb(tmp_path, monkeypatch):
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    return workspace(tmp_path / "ws")
+
+
+def _rows(ws, sql="SELECT * FROM submissions ORDER BY id", params=()):
+    db = open_ledger(ws.ledger_path)
+    try:
+        return ledger._rows(db, sql, params)
+    finally:
+        db.close()
+
+
+def test_a_valid_draft_is_accepted_and_filed_by_month_and_unit(ws_rb):
+    ws, rb = ws_rb
+    data = news_draft(300, photos=1)
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", data)
+    result = sweep(ws, rb)
+    assert [o.verdict for o in result.outcomes] == ["accepted"]
+    stored = ws.accepted / "2021-03" / "湖滨社区" / "1_活动.docx"
+    assert stored.read_bytes() == data
+    row = _rows(ws)[0]
+    assert (row["unit"], row["content_type"], row["verdict"], row["counted"], row["state"]) == (
+        "湖滨社区", "instant", "accepted", 1, "filed")
+    assert row["stored_path"] == "outbox/accepted/2021-03/湖滨社区/1_活动.docx"
+    assert row["received_at"] == "2021-03-12T15:00:00+08:00"
+    assert row["sha256"] == sha(data)
+    assert inbox_items(ws) == []
+    assert _rows(ws, "SELECT * FROM claims") == []
+
+
+def test_identical_bytes_twice_give_one_record_and_the_copy_is_rejected_naming_the_first(ws_rb):
+    ws, rb = ws_rb
+    data = news_draft(300, photos=1)
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", data)
+    sweep(ws, rb)
+    drop(ws, f"湖滨社区/{INSTANT}/活动（再发）.docx", data)
+    result = sweep(ws, rb)
+    assert [o.verdict for o in result.outcomes] == ["rejected"]
+    rows = _rows(ws)
+    assert [(r["verdict"], r["duplicate_of"]) for r in rows] == [("accepted", None), ("rejected", 1)]
+    assert sum(r["counted"] for r in rows) == 1
+    note = ws.rejected / "湖滨社区" / "2_活动（再发）.docx.退回说明.txt"
+    text = note.read_bytes().decode("utf-8-sig")
+    assert "第 1 号" in text and "\r\n" in text
+    assert (ws.rejected / "湖滨社区" / "2_活动（再发）.docx").read_bytes() == data
+
+
+def test_identical_bytes_in_one_sweep_count_once(ws_rb):
+    ws, rb = ws_rb
+    data = news_draft(300, photos=1)
+    drop(ws, f"湖滨社区/{INSTANT}/a.docx", data)
+    drop(ws, f"湖滨社区/{INSTANT}/b.docx", data)
+    sweep(ws, rb)
+    rows = _rows(ws)
+    assert sorted(r["verdict"] for r in rows) == ["accepted", "rejected"]
+    assert sum(r["counted"] for r in rows) == 1
+
+
+def test_the_same_name_from_two_units_never_overwrites(ws_rb):
+    ws, rb = ws_rb
+    one, two = news_draft(300, photos=1, seed=1), news_draft(320, photos=1, seed=2)
+    drop(ws, f"湖滨社区/{INSTANT}/通知.docx", one)
+    drop(ws, f"塔下社区/{INSTANT}/通知.docx", two)
+    sweep(ws, rb)
+    filed = {p.read_bytes() for p in outbox_items(ws)}
+    assert filed == {one, two}
+    assert len(outbox_items(ws)) == 2
+
+
+def test_a_bundle_folder_is_moved_whole(ws_rb):
+    ws, rb = ws_rb
+    draft = news_draft(300, photos=0)
+    photo = make_photo(seed=7)
+    drop(ws, f"湖滨社区/{INSTANT}/活动稿/稿件.docx", draft)
+    drop(ws, f"湖滨社区/{INSTANT}/活动稿/现场.jpg", photo)
+    result = sweep(ws, rb)
+    assert len(result.outcomes) == 1
+    stored = ws.root / result.outcomes[0].stored_path
+    assert stored.is_dir() and stored.name == "1_活动稿"
+    assert (stored / "稿件.docx").read_bytes() == draft
+    assert (stored / "现场.jpg").read_bytes() == photo
+    assert _rows(ws)[0]["container"] == "bundle"
+
+
+def test_a_non_utf8_file_name_is_processed_and_kept_escaped(ws_rb):
+    ws, rb = ws_rb
+    data = news_draft(300, photos=1)
+    drop(ws, f"湖滨社区/{INSTANT}/".encode() + "稿件.docx".encode("gbk"), data)  # a Windows (GBK) name
+    result = sweep(ws, rb)
+    assert len(result.outcomes) == 1
+    row = _rows(ws)[0]
+    assert row["original_name"] == "\\xb8\\xe5\\xbc\\xfe.docx"
+    assert row["stored_path"].endswith("/1_\\xb8\\xe5\\xbc\\xfe.docx")
+    [stored] = outbox_items(ws)
+    assert os.fsencode(stored.name) == b"1_" + "稿件.docx".encode("gbk")
+    assert stored.read_bytes() == data
+
+
+def test_a_corrupt_file_is_rejected_with_a_format_note(ws_rb):
+    ws, rb = ws_rb
+    drop(ws, f"湖滨社区/{INSTANT}/坏文件.docx", b"PK\x03\x04 this is not a zip")
+    result = sweep(ws, rb)
+    assert [(o.verdict, o.rules) for o in result.outcomes] == [("rejected", ("format",))]
+    note = ws.rejected / "湖滨社区" / "1_坏文件.docx.退回说明.txt"
+    assert note.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (ws.rejected / "湖滨社区" / "1_坏文件.docx").read_bytes() == b"PK\x03\x04 this is not a zip"
+
+
+def test_a_symlink_is_rejected_and_its_target_outside_the_inbox_is_never_read_or_moved(ws_rb, tmp_path):
+    ws, rb = ws_rb
+    secret = tmp_path / "secret.docx"
+    secret.write_bytes(news_draft(300, photos=1))
+    link = ws.inbox / "湖滨社区" / INSTANT / "链接.docx"
+    link.symlink_to(secret)
+    result = sweep(ws, rb)
+    assert [(o.verdict, "format" in o.rules) for o in result.outcomes] == [("rejected", True)]
+    stored = ws.rejected / "湖滨社区" / "1_链接.docx"
+    assert stored.is_symlink() and os.readlink(stored) == str(secret)
+    assert secret.exists()
+    assert _rows(ws)[0]["sha256"] != sha(secret.read_bytes())
+
+
+def test_a_fifo_is_rejected_without_blocking(ws_rb):
+    ws, rb = ws_rb
+    fifo = ws.inbox / "湖滨社区" / INSTANT / "管道.docx"
+    os.mkfifo(fifo)
+    result = sweep(ws, rb)
+    assert [(o.verdict, "format" in o.rules) for o in result.outcomes] == [("rejected", True)]
+    assert (ws.rejected / "湖滨社区" / "1_管道.docx").exists()
+    assert not os.path.lexists(fifo)
+
+
+def test_an_unknown_unit_is_rejected_into_the_unknown_unit_folder(ws_rb):
+    ws, rb = ws_rb
+    drop(ws, f"不存在的单位/{INSTANT}/稿.docx", news_draft(300, photos=1))
+    result = sweep(ws, rb)
+    assert [(o.verdict, "identity" in o.rules) for o in result.outcomes] == [("rejected", True)]
+    assert (ws.rejected / filing.UNKNOWN_UNIT / "1_稿.docx").exists()
+    assert (ws.rejected / filing.UNKNOWN_UNIT / "1_稿.docx.退回说明.txt").exists()
+
+
+def test_lock_files_and_temp_files_are_left_alone(ws_rb):
+    ws, rb = ws_rb
+    lock = drop(ws, f"湖滨社区/{INSTANT}/~$活动.docx", b"lock")
+    part = drop(ws, f"湖滨社区/{INSTANT}/活动.docx.part", b"partial")
+    result = sweep(ws, rb)
+    assert result.outcomes == []
+    assert lock.exists() and part.exists()
+
+
+def test_a_file_still_growing_during_the_settle_time_stays_in_the_inbox(ws_rb):
+    ws, rb = ws_rb
+    rb = with_settle(rb, 1.0)
+    growing = drop(ws, f"湖滨社区/{INSTANT}/大稿.docx", b"PK")
+    still = news_draft(300, photos=1)
+    drop(ws, f"湖滨社区/{INSTANT}/好稿.docx", still)
+
+    def grow() -> None:
+        for _ in range(4):
+            time.sleep(0.2)
+            with open(growing, "ab") as fh:
+                fh.write(b"x" * 100)
+
+    writer = threading.Thread(target=grow)
+    writer.start()
+    result = sweep(ws, rb)
+    writer.join()
+    assert [o.key for o in result.outcomes] == [f"湖滨社区/{INSTANT}/好稿.docx"]
+    assert result.pending == [f"湖滨社区/{INSTANT}/大稿.docx"]
+    assert growing.exists()
+
+
+def test_received_time_is_the_first_sight_kept_across_a_restart(ws_rb, monkeypatch):
+    ws, rb = ws_rb
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1))
+    record_sightings(ws, rb, list_items(ws.inbox, rb))        # the watcher sees it at 15:00
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T18:30:00")  # restart, sweep hours later
+    record_sightings(ws, rb, list_items(ws.inbox, rb))        # seen again: first sight kept
+    sweep(ws, rb)
+    assert _rows(ws)[0]["received_at"] == "2021-03-12T15:00:00+08:00"
+
+
+def _set_mtime(path: Path, when: str) -> None:
+    stamp = dt.datetime.fromisoformat(when).timestamp()
+    os.utime(path, (stamp, stamp))
+
+
+@pytest.mark.parametrize(("mtime", "expected"), [
+    ("2021-03-12T09:30:00+08:00", "2021-03-12T09:30:00+08:00"),   # dropped while the machine was off
+    ("2021-03-01T09:00:00+08:00", "2021-03-12T08:00:00+08:00"),   # backdated: clamped to the last heartbeat
+    ("2021-03-13T09:00:00+08:00", "2021-03-12T15:00:00+08:00"),   # from the future: clamped to first sight
+], ids=["during-downtime", "backdated", "future"])
+def test_after_downtime_the_mtime_is_clamped_between_last_heartbeat_and_first_sight(ws_rb, monkeypatch, mtime,
+                                                                                   expected):
+    ws, rb = ws_rb
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T08:00:00")
+    from flows.intake import beat
+
+    beat(ws, "watch")
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)                   # seven hours without a heartbeat
+    path = drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1))
+    _set_mtime(path, mtime)
+    sweep(ws, rb)
+    assert _rows(ws)[0]["received_at"] == expected
+
+
+def test_while_heartbeats_keep_coming_the_mtime_is_ignored(ws_rb, monkeypatch):
+    ws, rb = ws_rb
+    from flows.intake import beat
+
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T14:59:40")
+    beat(ws, "watch")
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    path = drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1))
+    _set_mtime(path, "2021-03-12T09:30:00+08:00")
+    sweep(ws, rb)
+    assert _rows(ws)[0]["received_at"] == "2021-03-12T15:00:00+08:00"
+
+
+def _claim_all(ws, rb):
+    db = open_ledger(ws.ledger_path)
+    try:
+        items = list_items(ws.inbox, rb)
+        record_sightings(ws, rb, items)
+        seen = ledger.sightings(db, [i.key for i in items])
+        from flows.intake import _owner
+
+        return [claim(ws, rb, db, i, seen[i.key], _owner()) for i in items]
+    finally:
+        db.close()
+
+
+def test_a_submission_recorded_but_not_moved_is_filed_by_the_next_sweep(ws_rb):
+    ws, rb = ws_rb
+    data = news_draft(300, photos=1)
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", data)
+    [got] = _claim_all(ws, rb)
+    db = open_ledger(ws.ledger_path)
+    step_check_and_record(ws, rb, db, got, step_read(got, rb))   # committed; the crash comes here
+    db.close()
+    _release(got.token)
+    assert _rows(ws)[0]["state"] == "recorded"
+    result = sweep(ws, rb)
+    assert result.recovered == 1
+    assert [r["state"] for r in _rows(ws)] == ["filed"]
+    assert [p.read_bytes() for p in outbox_items(ws)] == [data]
+    assert _rows(ws, "SELECT * FROM claims") == []
+    assert not any((ws.outbox / ".processing").iterdir())
+
+
+def test_an_item_claimed_but_not_recorded_is_processed_by_the_next_sweep(ws_rb):
+    ws, rb = ws_rb
+    data = news_draft(300, photos=1)
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", data)
+    [got] = _claim_all(ws, rb)
+    _release(got.token)                                          # the process died after the rename
+    assert inbox_items(ws) == []
+    result = sweep(ws, rb)
+    assert (result.recovered, len(result.outcomes)) == (1, 1)
+    assert [p.read_bytes() for p in outbox_items(ws)] == [data]
+    assert len(_rows(ws)) == 1
+
+
+def test_a_live_claim_of_another_sweep_is_not_taken_over(ws_rb):
+    ws, rb = ws_rb
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1))
+    [got] = _claim_all(ws, rb)                                   # still in flight in this process
+    result = sweep(ws, rb)
+    assert (result.recovered, result.outcomes) == (0, [])
+    [outcome] = process_claims(ws, rb, [got.token])
+    assert outcome.verdict == "accepted"
