@@ -132,13 +132,13 @@ def _event_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received: 
     if mention is None:
         return Timeliness(findings=(Finding("timeliness", WARNING, (
             f"导语中未写明活动日期，无法核对时效（{ctype.name}要求活动结束后 {hours} 小时内报送）。"
-            "本稿暂按按时计入，由办公室核定；今后请在导语写明活动日期，如“3月12日上午，……”。")),))
+            "本稿暂计入完成数，由办公室核定；今后请在导语写明活动日期，如“3月12日上午，……”。")),))
     try:
         end = resolve_event_end(mention, received, rulebook)
     except ValueError:
         return Timeliness(findings=(Finding("timeliness", WARNING, (
             f"导语中的日期“{mention.text}”不是有效日期，无法核对时效（{ctype.name}要求活动结束后 {hours} 小时内报送）。"
-            "本稿暂按按时计入，由办公室核定。")),))
+            "本稿暂计入完成数，由办公室核定。")),))
     deadline = end + dt.timedelta(hours=hours)
     local = _local(received, rulebook)
     day = event_day(mention, received, rulebook)
@@ -157,9 +157,10 @@ def _publish_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received
     if publish is None:
         written = (draft.metadata.get("publish_date") or "").strip()
         said = f"稿件中的拟发布日期“{written}”无法识别" if written else f"{ctype.name}未写明拟发布日期"
+        example = date_text(_local(received, rulebook).date() + dt.timedelta(days=7))
         return Timeliness(findings=(Finding("timeliness", ERROR, (
             f"{said}，要求写明拟发布日期并提前 {lead} 个工作日报送。请在文末加一行"
-            "“拟发布日期：2021年3月20日”（按实际日期填写）后重新报送。")),))
+            f"“拟发布日期：{example}”（按实际日期填写）后重新报送。")),))
     due, guessed = workdays_before(publish, lead, rulebook)
     deadline = _end_of(due, _END_OF_DAY_HOURS, rulebook)
     findings = [Finding("timeliness", WARNING, (

@@ -111,3 +111,17 @@ def test_period_follows_the_types_period(rulebook, ctype, when, period) -> None:
 def test_period_is_taken_in_office_time(rulebook) -> None:
     utc = dt.datetime(2021, 3, 31, 16, 30, tzinfo=dt.UTC)   # 2021-04-01 00:30 in Shanghai
     assert period_of(rulebook.types["instant"], utc, rulebook) == "2021-04"
+
+
+def test_duplicate_from_another_unit_rejects_and_names_the_first(rulebook) -> None:
+    from checks.model import Prior
+
+    text = "3月12日上午，湖滨社区在文化广场开展垃圾分类宣传活动，志愿者向居民发放宣传册二百余份，现场讲解分类知识。"
+    first = Prior(id=11, unit="湖滨社区", received_at=at(2021, 3, 12, 13, 0), sha256="a" * 64,
+                  title="湖滨社区开展垃圾分类宣传活动", text=text, content_type="instant")
+    draft = draft_value(300, body=[text], photos=[photo_value(seed=1)], event_date=MARCH_12_MORNING, sha256="b" * 64)
+    j = judge(draft, ident("instant", unit="塔下社区"), rulebook, at(2021, 3, 12, 15, 0), [first])
+    assert (j.verdict, j.duplicate_of, j.revision_of) == ("rejected", 11, None)
+    assert [f.rule for f in j.findings] == ["duplicate"]
+    same_unit = judge(draft, ident("instant"), rulebook, at(2021, 3, 12, 15, 0), [first])
+    assert (same_unit.verdict, same_unit.counted, same_unit.revision_of) == ("accepted", True, 11)
