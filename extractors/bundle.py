@@ -27,7 +27,7 @@ from pathlib import Path
 from extractors.model import ERROR, WARNING, Draft, Finding, MediaFile, Photo
 from extractors.package import PackageRefused, check_zip_limits
 from extractors.photos import analyze_image
-from extractors.safefile import FileRefused, display_name, kind_refusal, read_regular_file
+from extractors.safefile import MSG_SYMLINK, FileRefused, display_name, kind_refusal, read_regular_file
 from rules import Rulebook
 
 DRAFT_EXTENSIONS: tuple[str, ...] = ("docx", "doc", "wps", "docm")
@@ -155,6 +155,12 @@ def read_bundle_dir(path: Path, rulebook: Rulebook) -> Draft:
     with a warning, nothing outside the folder is read."""
     name = display_name(path.name)
     limits = rulebook.limits
+    try:
+        refusal = None if stat.S_ISDIR(os.lstat(path).st_mode) else MSG_SYMLINK
+    except OSError as exc:
+        refusal = f"文件夹无法读取（{type(exc).__name__}），请重新报送"
+    if refusal:
+        return Draft(source_name=name, container="bundle", readable=False, findings=(Finding("format", ERROR, refusal),))
     notes: list[Finding] = []
     files: list[tuple[str, Path, os.stat_result]] = []
     _walk(path, "", 0, files, notes, limits.max_entries)

@@ -102,6 +102,7 @@ def read_document_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
 
 def read_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
     """A `Draft` for a file's bytes: a Word draft, a zip bundle, or a `format` finding. Never raises."""
+    name = display_name(name)
     try:
         if sniff(data) == "zip" and not _is_word_package(data):
             return read_bundle_zip(name, data, rulebook)

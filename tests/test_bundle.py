@@ -220,3 +220,11 @@ def test_zip_with_too_many_entries_is_refused(rulebook: Rulebook) -> None:
     assert draft.readable is False
     assert "超过上限 3" in _formats(draft)[0]
 
+
+
+def test_bundle_folder_that_is_a_symlink_is_refused(rulebook: Rulebook, tmp_path: Path) -> None:
+    real = _write(tmp_path / "real", {"v.mp4": b"v"})
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    draft = read_bundle_dir(tmp_path / "link", rulebook)
+    assert (draft.readable, draft.media) == (False, ())
+    assert _formats(draft) == ["文件是符号链接（快捷方式），出于安全不予读取：请直接放入稿件文件本身后重新报送"]

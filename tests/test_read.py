@@ -97,6 +97,12 @@ def test_doc_and_wps_are_read_through_libreoffice(made_doc: bytes, tmp_path: Pat
         assert draft.lead.startswith("3月12日上午，")
 
 
+def test_zip_bundle_with_a_doc_draft_is_converted(made_doc: bytes, rulebook: Rulebook) -> None:
+    draft = read_bytes("湖滨.zip", make_zip({"稿件.doc": made_doc, "IMG_1.jpg": make_photo(seed=3)}), rulebook)
+    assert (draft.container, draft.readable, draft.title) == ("bundle", True, TITLE)
+    assert [p.source for p in draft.photos] == ["attached"]
+
+
 def test_doc_without_libreoffice_asks_for_docx(made_doc: bytes, rulebook: Rulebook, monkeypatch: pytest.MonkeyPatch) -> None:
     import extractors.read
 
