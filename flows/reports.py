@@ -26,6 +26,7 @@ SHEET_COLUMNS: tuple[str, ...] = ("稿件编号", "录用媒体", "录用日期"
 SHEETS: tuple[str, ...] = ("完成情况", "考核加减分", "稿酬发放", "退稿情况", "先进评选")
 
 _BOLD = Font(bold=True)
+_RED = Font(color="C00000", bold=True)
 _FILL = PatternFill("solid", fgColor="DDEBF7")
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -58,6 +59,9 @@ def _rows(sheet: Worksheet, start: int, rows: Sequence[Sequence[Any]], formats: 
                 cell.number_format = formats[c]
             if isinstance(value, str) and "\n" in value:
                 cell.alignment = _WRAP
+                # Neither Excel nor LibreOffice grows a row for wrapped text written by openpyxl.
+                lines = value.count("\n") + 1
+                sheet.row_dimensions[r].height = max(sheet.row_dimensions[r].height or 0, 15 * lines + 3)
     return start + len(rows)
 
 
@@ -106,6 +110,11 @@ def _completion_sheet(sheet: Worksheet, report: PeriodReport) -> None:
         values.append(unit.fees)
         rows.append(values)
     _rows(sheet, 3, rows, {fee_col: MONEY_FORMAT})
+    for r in range(3, 3 + len(rows)):  # a shortfall in red, as the office marks it by hand
+        for index in range(len(types)):
+            cell = sheet.cell(row=r, column=5 + 3 * index)
+            if isinstance(cell.value, int) and cell.value > 0:
+                cell.font = _RED
     sheet.freeze_panes = "C3"
     _fit(sheet)
     for key_index in range(len(types)):

@@ -103,11 +103,13 @@ def print_table(report: PeriodReport) -> None:
         cells.append(f"{unit.fees:g}")
         table.add_row(*cells)
     console = Console()
+    if not console.is_terminal:  # piped or redirected: do not squeeze the table into 80 columns
+        console = Console(width=120)
     console.print(table)
     console.print(f"本期稿酬合计 {report.fees_total:g} 元，{len(report.payments)} 篇。")
     if report.is_year:
-        winners = [u for u in report.units if u.standing.award]
-        people = [o for o in report.officers if o.standing.award]
+        winners = sorted((u for u in report.units if u.standing.award), key=lambda u: u.standing.rank)
+        people = sorted((o for o in report.officers if o.standing.award), key=lambda o: o.standing.rank)
         if winners:
             console.print("先进单位：" + "、".join(f"{u.unit}（{u.standing.pieces}篇）" for u in winners))
         if people:

@@ -102,3 +102,12 @@ def test_adoption_template_has_headers_and_an_outlet_dropdown(tmp_path: Path, ru
     names = book["媒体名单"]
     assert [names.cell(r, 1).value for r in range(2, 4)] == ["人民日报", "科技日报"]
     assert names.cell(2, 2).value == "国家级"
+
+
+def test_wrapped_reasons_get_a_tall_enough_row_and_shortfalls_are_red(tmp_path: Path, rulebook: Rulebook) -> None:
+    path = write_period_workbook(_report(rulebook, "2021-03"), REJECTED, tmp_path / "考核结果.xlsx")
+    book = load_workbook(path)
+    assert book["退稿情况"].row_dimensions[2].height >= 30
+    done = book["完成情况"]
+    assert (done.cell(3, 5).value, done.cell(3, 5).font.color.rgb) == (3, "00C00000")
+    assert done.cell(10, 5).font.color is None or done.cell(10, 5).font.color.rgb != "00C00000"
