@@ -9,6 +9,7 @@ text walk (`extractors.ooxml`) supplies the flag.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -75,21 +76,50 @@ def is_space(ch: str) -> bool:
     return ch.isspace()
 
 
+def _char_class(ranges: Iterable[tuple[int, int]]) -> str:
+    return "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" if hi > lo else re.escape(chr(lo))
+                   for lo, hi in ranges)
+
+
+def _ambiguous_ranges() -> list[tuple[int, int]]:
+    """Code point ranges of `is_ambiguous`, computed once (BMP scan + the supplementary A blocks)."""
+    eaw = unicodedata.east_asian_width
+    points = [cp for cp in range(0x10000) if eaw(chr(cp)) == "A" and is_ambiguous(chr(cp))]
+    points += [cp for lo, hi in ((0x1F100, 0x1F1AD), (0xE0100, 0xE01EF)) for cp in range(lo, hi + 1)
+               if is_ambiguous(chr(cp))]
+    ranges: list[tuple[int, int]] = []
+    for cp in points:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    return [*ranges, (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD)]
+
+
+_EA = _char_class(_EAST_ASIAN_RANGES)
+_AMB = _char_class(_ambiguous_ranges())
+# Word's words in a string: each East Asian character, plus each maximal run of other non-space
+# characters. Under the hint, ambiguous symbols join the East Asian side.
+_EA_CHAR = {False: re.compile(f"[{_EA}]"), True: re.compile(f"[{_EA}{_AMB}]")}
+_RUN = {False: re.compile(rf"[^\s{_EA}]+"), True: re.compile(rf"[^\s{_EA}{_AMB}]+")}
+_RUN_CHAR = {False: re.compile(rf"[^\s{_EA}]"), True: re.compile(rf"[^\s{_EA}{_AMB}]")}
+_HAN = re.compile(f"[{_char_class(_HAN_RANGES)}]")
+_SPACE = re.compile(r"\s")
+
+
 def count_zishu(segments: Iterable[Segment]) -> int:
     """Word's 字数 (Words) over a stream of segments; a run of non-East-Asian characters may
     span segments, as Word's runs are formatting only. Put ("\\n", False) between paragraphs."""
     words = 0
     in_word = False
     for text, hint in segments:
-        for ch in text:
-            if is_space(ch):
-                in_word = False
-            elif is_east_asian(ch) or (hint and is_ambiguous(ch)):
-                words += 1
-                in_word = False
-            elif not in_word:
-                words += 1
-                in_word = True
+        if not text:
+            continue
+        hint = bool(hint)
+        words += len(_EA_CHAR[hint].findall(text)) + len(_RUN[hint].findall(text))
+        if in_word and _RUN_CHAR[hint].match(text):
+            words -= 1                      # the run goes on from the previous segment
+        in_word = _RUN_CHAR[hint].match(text[-1]) is not None
     return words
 
 
@@ -100,18 +130,18 @@ def count_text(text: str, east_asian_hint: bool = False) -> int:
 
 def count_characters(segments: Iterable[Segment]) -> int:
     """Word's Characters (no spaces): every non-space character."""
-    return sum(1 for text, _ in segments for ch in text if not is_space(ch))
+    return sum(len(text) - len(_SPACE.findall(text)) for text, _ in segments)
 
 
 def count_characters_with_spaces(segments: Iterable[Segment]) -> int:
     """Word's Characters (with spaces): every character, spaces and tabs included, paragraph
     marks and line breaks excluded."""
-    return sum(1 for text, _ in segments for ch in text if ch not in "\n\r")
+    return sum(len(text) - text.count("\n") - text.count("\r") for text, _ in segments)
 
 
 def count_hanzi(text: str) -> int:
     """Han characters only."""
-    return sum(1 for ch in text if is_han(ch))
+    return len(_HAN.findall(text))
 
 
 def paragraph_segments(paragraphs: Iterable[Sequence[Segment]]) -> list[Segment]:

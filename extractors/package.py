@@ -214,6 +214,8 @@ class SafePackage:
         self._zf = zf
         self._limits = limits
         self._by_lower = {i.filename.lstrip("/").lower(): i for i in zf.infolist()}
+        self._rels: dict[str, dict[str, Rel]] = {}
+        self._types: etree._Element | None = None
 
     @property
     def names(self) -> list[str]:
@@ -247,6 +249,11 @@ class SafePackage:
 
     def rels(self, part: str) -> dict[str, Rel]:
         """The relationships of `part` ("" for the package), targets resolved to part names."""
+        if part not in self._rels:
+            self._rels[part] = self._read_rels(part)
+        return self._rels[part]
+
+    def _read_rels(self, part: str) -> dict[str, Rel]:
         folder, base = posixpath.split(part.lstrip("/"))
         rels_name = posixpath.join(folder, "_rels", base + ".rels")
         if not self.has(rels_name):
@@ -267,7 +274,9 @@ class SafePackage:
         """The content type [Content_Types].xml gives the part ("" when unknown)."""
         if not self.has("[Content_Types].xml"):
             return ""
-        root = self.xml("[Content_Types].xml")
+        if self._types is None:
+            self._types = self.xml("[Content_Types].xml")
+        root = self._types
         wanted = "/" + name.lstrip("/").lower()
         ext = posixpath.splitext(wanted)[1].lstrip(".")
         default = ""

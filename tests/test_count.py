@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.count import (
     count_characters,
@@ -66,3 +68,28 @@ def test_characters_with_and_without_spaces() -> None:
 
 def test_hanzi_counts_only_han() -> None:
     assert count_hanzi("5G网络，ok𠀀") == 3
+
+
+def _reference_zishu(segments) -> int:
+    """Character-by-character statement of the rule, to check the fast tokenizer against."""
+    from extractors.count import is_ambiguous, is_east_asian, is_space
+
+    words, in_word = 0, False
+    for text, hint in segments:
+        for ch in text:
+            if is_space(ch):
+                in_word = False
+            elif is_east_asian(ch) or (hint and is_ambiguous(ch)):
+                words, in_word = words + 1, False
+            elif not in_word:
+                words, in_word = words + 1, True
+    return words
+
+
+_ALPHABET = "ab1.%中文，　 \t\n“”—…·×□①\uf0fc𠀀ｶ"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet=_ALPHABET, max_size=12), st.booleans()), max_size=6))
+def test_fast_count_agrees_with_the_rule_stated_per_character(segments) -> None:
+    assert count_zishu(segments) == _reference_zishu(segments)
