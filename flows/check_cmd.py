@@ -22,6 +22,7 @@ from checks.judge import judge
 from checks.model import Judgement
 from checks.notes import render_note
 from extractors.model import Draft
+from extractors.safefile import display_name
 from flows.workspace import Workspace, now, parse_time, resolve_workspace
 from rules import Rulebook, RulebookError
 
@@ -48,7 +49,8 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
 
 
 def result_json(given: str, draft: Draft, judgement: Judgement, note: str) -> dict[str, Any]:
-    """One object of `check --json` (SPEC §8 names exactly; extra fields only added)."""
+    """One object of `check --json` (SPEC §8 names exactly; extra fields only added). `path` is
+    the path as given, with bytes that were not UTF-8 shown as \\xNN so the JSON always encodes."""
     return {
         "path": given,
         "verdict": judgement.verdict,
@@ -80,8 +82,9 @@ def check_one(path: Path, ws: Workspace, rulebook: Rulebook, received_at: dt.dat
     relpath = inbox_relpath(path, ws)
     identity = identify(relpath, draft, rulebook)
     judgement = judge(draft, identity, rulebook, received_at)
-    note = render_note(draft, judgement, rulebook, received_at, str(relpath) if relpath else None)
-    return result_json(str(path), draft, judgement, note)
+    shown = display_name(str(relpath)) if relpath else None
+    note = render_note(draft, judgement, rulebook, received_at, shown)
+    return result_json(display_name(str(path)), draft, judgement, note)
 
 
 def check_command(files: list[Path], *, workspace: Path | None, received: str | None, as_json: bool) -> int:
@@ -92,7 +95,7 @@ def check_command(files: list[Path], *, workspace: Path | None, received: str | 
     except RulebookError as exc:
         typer.echo(str(exc), err=True)
         return EXIT_USAGE
-    missing = [str(f) for f in files if not os.path.lexists(f)]
+    missing = [display_name(str(f)) for f in files if not os.path.lexists(f)]
     if missing:
         typer.echo("文件不存在：" + "、".join(missing), err=True)
         return EXIT_USAGE

@@ -273,3 +273,74 @@ def test_check_does_not_import_prefect() -> None:
     code = "import sys, flows.check_cmd, flows.cli; assert 'prefect' not in sys.modules, 'prefect imported'"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1])
     assert done.returncode == 0, done.stderr
+
+
+def _docx_with_a_zip_bomb() -> bytes:
+    buf = io.BytesIO(news_draft(300, photos=1))
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/media/huge.bin", bytes(51 * 1024 * 1024))
+    return buf.getvalue()
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG whose header claims width×height pixels (no pixel data worth decoding)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
+
+
+def test_zip_bomb_is_rejected_as_format(ws: Path) -> None:
+    code, [item] = check(ws, put(ws, "湖滨社区/即时/炸弹.docx", _docx_with_a_zip_bomb()))
+    assert (code, rules(item)) == (1, ["format"])
+
+
+def test_picture_over_the_pixel_limit_is_flagged_and_the_draft_still_judged(ws: Path) -> None:
+    docx = make_docx(["湖滨社区开展垃圾分类宣传活动", "3月12日上午，" + "社" * 293],
+                     photos=[make_photo(seed=1), _png_header(20000, 20000)])
+    code, [item] = check(ws, put(ws, "湖滨社区/即时/大图.docx", docx))
+    assert (code, item["verdict"], item["counts"]["zishu"]) == (0, "accepted", 300)
+    assert any(f["severity"] == "warning" and "像素" in f["message"] for f in item["findings"])
+
+
+def test_symlink_in_the_inbox_is_rejected_without_reading_its_target(ws: Path, tmp_path: Path) -> None:
+    target = tmp_path / "secret.docx"
+    target.write_bytes(news_draft(300, photos=1))
+    link = ws / "inbox" / "湖滨社区" / "即时通讯信息" / "链接.docx"
+    link.symlink_to(target)
+    code, [item] = check(ws, link)
+    assert (code, item["unit"], item["content_type"], rules(item)) == (1, "湖滨社区", "instant", ["format"])
+    assert item["title"] == ""
+
+
+def test_fifo_is_rejected_not_waited_on(ws: Path) -> None:
+    fifo = ws / "inbox" / "湖滨社区" / "即时通讯信息" / "管道.docx"
+    os.mkfifo(fifo)
+    code, [item] = check(ws, fifo)
+    assert (code, rules(item)) == (1, ["format"])
+
+
+def test_file_name_not_valid_utf8_is_processed_and_shown_escaped(ws: Path) -> None:
+    folder = ws / "inbox" / "湖滨社区" / "即时通讯信息"
+    raw = os.path.join(os.fsencode(folder), b"\xb8\xe5\xbc\xfe.docx")     # GBK bytes of 稿件
+    with open(raw, "wb") as fh:
+        fh.write(news_draft(300, photos=1))
+    code, [item] = check(ws, Path(os.fsdecode(raw)))
+    assert (code, item["verdict"], item["unit"]) == (0, "accepted", "湖滨社区")
+    assert item["path"].endswith("\\xb8\\xe5\\xbc\\xfe.docx")
+    assert "\\xb8\\xe5" in item["note"]
+
+
+def test_zipped_xuexi_bundle_with_hd_originals(ws: Path) -> None:
+    from tests.factory import make_zip
+
+    originals = {f"原图{s}.jpg": make_photo(1920, 1080, seed=s) for s in (1, 2, 3)}
+    docx = make_docx(["湖滨社区学习强国稿件", "3月12日，" + "学" * 597],
+                     photos=[resized(o, (800, 450)) for o in originals.values()])
+    path = put(ws, "湖滨社区/学习强国/强国一组.zip", make_zip({"稿件.docx": docx, **originals}))
+    code, [item] = check(ws, path)
+    assert (code, item["content_type"], item["images"]) == (0, "xuexi", {"total": 6, "distinct": 3, "hd": 3})
