@@ -32,6 +32,7 @@ _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _WRAP = Alignment(vertical="top", wrap_text=True)
+_TOP = Alignment(vertical="top")
 POINTS_FORMAT = "0.0#"
 MONEY_FORMAT = "#,##0.##"
 
@@ -54,7 +55,7 @@ def _rows(sheet: Worksheet, start: int, rows: Sequence[Sequence[Any]], formats: 
     for r, values in enumerate(rows, start=start):
         for c, value in enumerate(values, start=1):
             cell = sheet.cell(row=r, column=c, value=value)
-            cell.border = _BOX
+            cell.border, cell.alignment = _BOX, _TOP
             if c in formats and isinstance(value, int | float):
                 cell.number_format = formats[c]
             if isinstance(value, str) and "\n" in value:
