@@ -68,14 +68,19 @@ def _read_docx(name: str, data: bytes, rulebook: Rulebook) -> Draft:
     return read_docx_bytes(name, data, rulebook)
 
 
-def _read_ole_doc(name: str, data: bytes, rulebook: Rulebook) -> Draft:
-    """A Word 97–2003 .doc or WPS .wps: converted by LibreOffice, then read like any .docx,
-    keeping the container by its extension and the sha256 of the bytes the unit sent."""
+def _is_rtf_named_doc(name: str, data: bytes) -> bool:
+    """Word and many office systems save RTF under a .doc name; LibreOffice reads it like a .doc."""
+    return data.lstrip()[:5] == b"{\\rtf" and posixpath.splitext(name)[1].lower() in (".doc", ".wps")
+
+
+def _read_ole_doc(name: str, data: bytes, rulebook: Rulebook, suffix: str = "doc") -> Draft:
+    """A Word 97–2003 .doc or WPS .wps (or RTF named .doc): converted by LibreOffice, then read
+    like any .docx, keeping the container by its extension and the sha256 of the bytes sent."""
     container = _container_by_name(name)
     if soffice_path() is None:
         return _refused(name, data, container, MSG_MISSING)
     try:
-        docx = convert_to_docx(data, "doc", float(rulebook.intake.convert_timeout_seconds))
+        docx = convert_to_docx(data, suffix, float(rulebook.intake.convert_timeout_seconds))
     except ConversionError as exc:
         return _refused(name, data, container, exc.message)
     draft = _read_docx(name, docx, rulebook)
@@ -97,6 +102,8 @@ def read_document_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
         return _refused(name, data, "unknown", MSG_OLE_OTHER)
     if kind == "empty":
         return _refused(name, data, "unknown", MSG_EMPTY)
+    if _is_rtf_named_doc(name, data):
+        return _read_ole_doc(name, data, rulebook, suffix="rtf")
     return _refused(name, data, "unknown", MSG_UNKNOWN)
 
 

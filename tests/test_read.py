@@ -35,14 +35,19 @@ def corpus_drafts(corpus: Path, rulebook: Rulebook) -> dict[str, Draft]:
 
 
 @pytest.fixture(scope="module")
-def made_doc() -> bytes:
-    """A real Word 97 .doc that LibreOffice wrote from a python-docx draft."""
+def libreoffice() -> None:
+    """LibreOffice must be installed: under CI its absence fails the test, never skips it."""
     from extractors.convert import soffice_path
 
     if soffice_path() is None:
         if IN_CI:
             pytest.fail("LibreOffice (soffice) is not installed: CI must install libreoffice-writer-nogui")
         pytest.skip("LibreOffice not installed on this machine")
+
+
+@pytest.fixture(scope="module")
+def made_doc(libreoffice: None) -> bytes:
+    """A real Word 97 .doc that LibreOffice wrote from a python-docx draft."""
     return convert(news_draft(300), "docx", "doc", 120.0)
 
 
@@ -101,6 +106,21 @@ def test_zip_bundle_with_a_doc_draft_is_converted(made_doc: bytes, rulebook: Rul
     draft = read_bytes("湖滨.zip", make_zip({"稿件.doc": made_doc, "IMG_1.jpg": make_photo(seed=3)}), rulebook)
     assert (draft.container, draft.readable, draft.title) == ("bundle", True, TITLE)
     assert [p.source for p in draft.photos] == ["attached"]
+
+
+def _rtf(*paragraphs: str) -> bytes:
+    body = "".join("".join(f"\\u{ord(c)}?" for c in text) + "\\par " for text in paragraphs)
+    return ("{\\rtf1\\ansi\\ansicpg936{\\fonttbl{\\f0\\fnil\\fcharset134 SimSun;}}\\f0 " + body + "}").encode("ascii")
+
+
+def test_rtf_saved_under_a_doc_name_is_read_through_libreoffice(libreoffice: None, rulebook: Rulebook) -> None:
+    draft = read_bytes("稿件.doc", _rtf(TITLE, "3月12日上午，湖滨社区志愿者走进小区。"), rulebook)
+    assert (draft.container, draft.readable, draft.title) == ("doc", True, TITLE)
+    assert draft.body == ("3月12日上午，湖滨社区志愿者走进小区。",)
+
+
+def test_rtf_under_any_other_name_is_not_a_word_document(rulebook: Rulebook) -> None:
+    assert _formats(read_bytes("稿件.docx", _rtf(TITLE), rulebook)) == [MSG_UNKNOWN]
 
 
 def test_doc_without_libreoffice_asks_for_docx(made_doc: bytes, rulebook: Rulebook, monkeypatch: pytest.MonkeyPatch) -> None:
