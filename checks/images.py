@@ -49,8 +49,8 @@ def check_images(draft: Draft, ctype: ContentType, rulebook: Rulebook) -> PhotoC
             f"请补充不同的照片至少 {low - summary.distinct} 张后重新报送。")))
     elif high is not None and summary.distinct > high:
         findings.append(Finding("images", WARNING, (
-            f"照片 {summary.distinct} 张{copies_text}，多于{ctype.name}{wanted}的要求，"
-            "不影响收稿，仅作提示。")))
+            f"照片 {summary.distinct} 张{copies_text}，{ctype.name}{wanted}，"
+            "多出的照片不影响收稿，仅作提示。")))
     if ctype.hd_photos and low is not None and summary.distinct and summary.hd < low:
         sizes = "、".join(f"{p.width}×{p.height}" for p in distinct if p.width and p.height)
         findings.append(Finding("image_quality", ERROR, (

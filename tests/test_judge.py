@@ -125,3 +125,17 @@ def test_duplicate_from_another_unit_rejects_and_names_the_first(rulebook) -> No
     assert [f.rule for f in j.findings] == ["duplicate"]
     same_unit = judge(draft, ident("instant"), rulebook, at(2021, 3, 12, 15, 0), [first])
     assert (same_unit.verdict, same_unit.counted, same_unit.revision_of) == ("accepted", True, 11)
+
+
+def test_xuexi_bundle_with_an_unknown_media_format_is_rejected(rulebook) -> None:
+    draft = draft_value(30, media=[MediaFile(name="宣讲.rmvb", kind="video")])
+    j = judge(draft, ident("xuexi"), rulebook, at(2021, 3, 10, 9, 0))
+    assert j.verdict == "rejected"
+    [finding] = j.findings
+    assert finding.rule == "media" and "“宣讲.rmvb”" in finding.message and "mp4" in finding.message
+
+
+def test_media_bundles_for_other_types_still_follow_text_rules(rulebook) -> None:
+    draft = draft_value(30, media=[MediaFile(name="现场.mp4", kind="video")], photos=[photo_value(seed=1)])
+    j = judge(draft, ident("instant"), rulebook, at(2021, 3, 10, 9, 0))
+    assert [f.rule for f in j.findings if f.severity == "error"] == ["length"]
