@@ -159,6 +159,10 @@ def _describe(row: dict[str, Any], submission: dict[str, Any], rulebook: Ruleboo
     fee = adoption_fee(submission.get("content_type") or "", row["level"], row["fee"],
                        bool(submission.get("is_announcement")), rulebook)
     notes: list[str] = []
+    if submission.get("verdict") == "rejected":
+        notes.append("注意：该稿件审核未通过（已退稿），仍按录用登记")
+    if submission.get("is_announcement"):
+        notes.append("公告通知类：按最低稿酬，不纳入考核")
     if row["fee"] is not None and row["level"] != WECHAT_LEVEL and row["fee"] != fee:
         notes.append(f"按规则稿酬为 {fee:g} 元，填写的 {row['fee']:g} 元未采用")
     if row["level"] == WECHAT_LEVEL and row["fee"] is not None and row["fee"] != fee:

@@ -155,3 +155,18 @@ def test_assign_refuses_bad_input(ws: Path, month: str, unit: str, count: str, m
     assert result.exit_code == 1
     assert message in result.stderr
     assert assignments(ws) == []
+
+
+def test_adopting_a_rejected_draft_or_an_announcement_says_so(ws: Path) -> None:
+    db = open_ledger(ws / "outbox" / "ledger.db")
+    record_submission_row(db, id=4, unit="湖滨社区", content_type="instant", title="退稿", verdict="rejected",
+                          counted=0, received_at="2021-03-10T09:00:00+08:00")
+    record_submission_row(db, id=5, unit="湖滨社区", content_type="wechat", title="停水通知", verdict="accepted",
+                          counted=0, is_announcement=1, received_at="2021-03-10T09:00:00+08:00")
+    db.close()
+    rejected = invoke(ws, "adopt", "4", "--outlet", "武进日报")
+    assert rejected.exit_code == 0
+    assert "注意：该稿件审核未通过（已退稿），仍按录用登记" in rejected.stdout
+    notice = invoke(ws, "adopt", "5", "--outlet", "常州西湖街道", "--fee", "45")
+    assert "稿酬 20 元" in notice.stdout
+    assert "公告通知类：按最低稿酬，不纳入考核" in notice.stdout
