@@ -50,14 +50,13 @@ def cn_number(text: str) -> int | None:
     return None
 
 
+_FULL_WIDTH = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFF01, 0xFF5F)}
+
+
 def _fold(text: str) -> str:
     """Full-width digits and brackets folded to ASCII, one character for one, so that match
     offsets stay valid in the original text."""
-    out = []
-    for ch in text:
-        folded = unicodedata.normalize("NFKC", ch)
-        out.append(folded if len(folded) == 1 else ch)
-    return "".join(out)
+    return text.translate(_FULL_WIDTH)
 
 
 def find_event_date(lead: str) -> DateMention | None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from extractors.anatomy import Anatomy, parse_date, split_anatomy
 from extractors.count import count_characters as _chars
 from extractors.count import count_characters_with_spaces as _chars_ws
-from extractors.count import count_hanzi, count_zishu, paragraph_segments
+from extractors.count import count_hanzi, count_zishu
 from extractors.dates import find_event_date
 from extractors.model import ERROR, WARNING, Counts, Draft, Finding, Part, Photo
 from extractors.ooxml import (
@@ -107,17 +107,20 @@ def _read(name: str, data: bytes, sha: str, rulebook: Rulebook) -> Draft:
 
 
 def _counts(counted: Sequence[Paragraph], anatomy: Anatomy) -> Counts:
-    """Word's statistics over every counted paragraph; 字数 of the body and captions apart."""
-    everything = paragraph_segments(p.segments for p in counted)
-    body = paragraph_segments(counted[i].segments for i in anatomy.body)
+    """Word's statistics over every counted paragraph; 字数 of the body and captions apart.
+
+    A paragraph mark always ends a word, so 字数 of any set of paragraphs is the sum of theirs:
+    each paragraph is counted once and the figures are sums.
+    """
+    words = [count_zishu(p.segments) for p in counted]
     return Counts(
-        zishu=count_zishu(body),
-        zishu_all=count_zishu(everything),
+        zishu=sum(words[i] for i in anatomy.body),
+        zishu_all=sum(words),
         hanzi=sum(count_hanzi(counted[i].text) for i in anatomy.body),
-        characters=_chars(everything),
-        characters_with_spaces=_chars_ws(everything),
+        characters=_chars(s for p in counted for s in p.segments),
+        characters_with_spaces=_chars_ws(s for p in counted for s in p.segments),
         paragraphs=sum(1 for p in counted if p.text.strip()),
-        captions=sum(count_zishu(counted[i].segments) for i in anatomy.captions),
+        captions=sum(words[i] for i in anatomy.captions),
     )
 
 
@@ -130,7 +133,7 @@ def _parts(paragraphs: Sequence[Paragraph], skip_subdocs: bool) -> tuple[Part, .
             continue
         counted = where not in (HEADER, FOOTER) and not (skip_subdocs and where in _SUBDOCS)
         out.append(Part(name=where, paragraphs=sum(1 for p in mine if p.text.strip()),
-                        zishu=count_zishu(paragraph_segments(p.segments for p in mine)), counted=counted))
+                        zishu=sum(count_zishu(p.segments) for p in mine), counted=counted))
     return tuple(out)
 
 
