@@ -9,7 +9,8 @@ from checks.category import check_category, match_category
 from tests.factory import draft_value
 
 
-@pytest.mark.parametrize("category", ["正面成绩类", "社情民意类", "热点评议类"])
+@pytest.mark.parametrize("category", ["正面成绩类", "社情民意类", "热点评议类"],
+                         ids=["positive-results", "public-opinion", "hot-topic-review"])
 def test_each_category_from_a_category_line(rulebook, category) -> None:
     draft = draft_value(700, metadata={"category": category})
     assert check_category(draft, rulebook.types["gov_info"], None) == (category, [])
