@@ -20,13 +20,11 @@ from checks.length import check_length
 from checks.media import check_media, is_media_submission
 from checks.model import Identity, ImageSummary, Judgement, Prior
 from checks.timeliness import check_timeliness
-from extractors.model import ERROR, WARNING, Draft, Finding
+from extractors.model import ERROR, Draft, Finding
 from rules.model import ContentType, Rulebook
 
 ACCEPTED = "accepted"
 REJECTED = "rejected"
-# Rules an announcement is not assessed on: reported, but never a reason to send it back.
-_NOT_ASSESSED_FOR_ANNOUNCEMENTS = ("length", "images", "image_quality", "timeliness")
 
 
 @dataclass
@@ -52,7 +50,11 @@ def _announcement(ctx: Context) -> None:
 
 
 def _text_and_photos(ctx: Context) -> None:
-    """Length and photo rules, or for an audio/video 学习强国 bundle the media format rule instead."""
+    """Length and photo rules, or for an audio/video 学习强国 bundle the media format rule instead.
+    An announcement is not assessed, so it is accepted whatever its length and photos."""
+    if ctx.facts.get("is_announcement"):
+        ctx.facts["images"] = summarize(ctx.draft, ctx.rulebook)[0]
+        return
     if is_media_submission(ctx.draft, ctx.ctype):
         ctx.facts["images"] = summarize(ctx.draft, ctx.rulebook)[0]
         ctx.findings.extend(check_media(ctx.draft, ctx.rulebook))
@@ -70,6 +72,10 @@ def _category(ctx: Context) -> None:
 
 
 def _timeliness(ctx: Context) -> None:
+    """Late only stops a draft from counting; an announcement never counts, so it is not timed."""
+    if ctx.facts.get("is_announcement"):
+        ctx.facts["publish_date"] = ctx.draft.publish_date
+        return
     result = check_timeliness(ctx.draft, ctx.ctype, ctx.rulebook, ctx.received_at)
     ctx.uncounted |= result.late
     ctx.facts.update(event_date=result.event_date, event_deadline=result.deadline,
@@ -84,17 +90,6 @@ def _duplicate(ctx: Context) -> None:
     ctx.findings.extend(result.findings)
 
 
-def _announcements_are_not_assessed(ctx: Context) -> None:
-    """An announcement is accepted whatever its length, photos or timing: those become warnings."""
-    if not ctx.facts.get("is_announcement"):
-        return
-    ctx.findings[:] = [
-        Finding(f.rule, WARNING, f"{f.message}（公告、通知类稿件不计入考核，本项仅作提示。）")
-        if f.severity == ERROR and f.rule in _NOT_ASSESSED_FOR_ANNOUNCEMENTS else f
-        for f in ctx.findings
-    ]
-
-
 # The checks, in the order a clerk reads a draft. Each is small and tested on its own.
 STEPS: tuple[Callable[[Context], None], ...] = (
     _announcement,
@@ -102,7 +97,6 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     _category,
     _timeliness,
     _duplicate,
-    _announcements_are_not_assessed,
 )
 
 

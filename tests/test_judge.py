@@ -83,8 +83,15 @@ def test_announcement_is_accepted_never_counted_even_when_short(rulebook) -> Non
     draft = draft_value(120, title="关于湖滨社区停水的通知", publish_date=dt.date(2021, 3, 20))
     j = judge(draft, ident("wechat"), rulebook, at(2021, 3, 10, 9, 0))
     assert (j.verdict, j.counted, j.is_announcement) == ("accepted", False, True)
-    assert {f.severity for f in j.findings} == {"warning"}
-    assert any("不计入微信原创稿件考核" in f.message for f in j.findings)
+    [finding] = j.findings
+    assert (finding.rule, finding.severity) == ("category", "warning")
+    assert "不计入微信原创稿件考核" in finding.message
+    assert j.publish_date == dt.date(2021, 3, 20)
+
+
+def test_announcement_without_publish_date_is_still_accepted(rulebook) -> None:
+    j = judge(draft_value(600, title="湖滨社区招聘公告"), ident("wechat"), rulebook, at(2021, 3, 10, 9, 0))
+    assert (j.verdict, j.counted, [f.rule for f in j.findings]) == ("accepted", False, ["category"])
 
 
 def test_audio_xuexi_bundle_skips_length_and_photo_rules(rulebook) -> None:
