@@ -48,7 +48,7 @@ def libreoffice() -> None:
 @pytest.fixture(scope="module")
 def made_doc(libreoffice: None) -> bytes:
     """A real Word 97 .doc that LibreOffice wrote from a python-docx draft."""
-    return convert(news_draft(300), "docx", "doc", 120.0)
+    return convert(news_draft(300, photos=2), "docx", "doc", 120.0)
 
 
 # ---- the shared corpus -------------------------------------------------------------------------
@@ -100,12 +100,14 @@ def test_doc_and_wps_are_read_through_libreoffice(made_doc: bytes, tmp_path: Pat
         draft = read_path(tmp_path / name, rulebook)
         assert (draft.container, draft.readable, draft.title, draft.source_name) == (container, True, TITLE, name)
         assert draft.lead.startswith("3月12日上午，")
+        assert draft.counts.zishu == 300
+        assert [(p.format, p.width, p.height) for p in draft.photos] == [("JPEG", 800, 600)] * 2
 
 
 def test_zip_bundle_with_a_doc_draft_is_converted(made_doc: bytes, rulebook: Rulebook) -> None:
     draft = read_bytes("湖滨.zip", make_zip({"稿件.doc": made_doc, "IMG_1.jpg": make_photo(seed=3)}), rulebook)
     assert (draft.container, draft.readable, draft.title) == ("bundle", True, TITLE)
-    assert [p.source for p in draft.photos] == ["attached"]
+    assert [p.source for p in draft.photos] == ["embedded", "embedded", "attached"]
 
 
 def _rtf(*paragraphs: str) -> bytes:
