@@ -127,7 +127,8 @@ def analyze_image(key: str, data: bytes, source: str, rulebook: Rulebook) -> Pho
             return _with(photo, problem=f"图片 {key} 像素超过上限（{width}×{height}，上限 {limit} 像素），请压缩后重新报送")
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                # e.g. "palette images with transparency…": noise for a hash, not a problem.
+                warnings.simplefilter("ignore")
                 return _with(photo, phash=_phash(img, orientation))
         except Exception as exc:
             return _with(photo, problem=f"图片 {key} 已损坏，无法解码（{type(exc).__name__}），请重新导出后报送")
