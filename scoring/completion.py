@@ -152,3 +152,36 @@ def unit_completion(unit: Unit, report: Period, rulebook: Rulebook,
         if completion.quota or completion.counted:
             result[key] = completion
     return result
+
+
+def open_type_period(report: Period, rulebook: Rulebook, content_type: str) -> Period | None:
+    """The type-period still open at the end of `report` (wechat in January–February, research
+    before 30 September), or None when the type's period closes inside the report."""
+    ctype = rulebook.types[content_type]
+    current = period_for(ctype.period, report.end)
+    if ctype.due:
+        due = due_date(report.year, ctype.due)
+        return current if report.end < due else None
+    return current if current.end > report.end else None
+
+
+def unit_progress(unit: Unit, report: Period, rulebook: Rulebook,
+                  submissions: Sequence[SubmissionRow], adoptions: Sequence[AdoptionRow],
+                  assignments: Sequence[AssignmentRow]) -> dict[str, Completion]:
+    """To date, for quotas not yet judged: what counts so far toward each still-open type-period.
+
+    Shown beside a report (never scored): in February the office sees that 湖滨社区 has 0 of its
+    1 wechat piece for Q1 while there is still time. Rows after the report's end must be left out
+    by the caller.
+    """
+    result: dict[str, Completion] = {}
+    for key in rulebook.types:
+        if key in NO_QUOTA_TYPES:
+            continue
+        period = open_type_period(report, rulebook, key)
+        if period is None:
+            continue
+        completion = count_type(unit, key, [period], rulebook, submissions, adoptions, assignments)
+        if completion.quota or completion.counted:
+            result[key] = completion
+    return result

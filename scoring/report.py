@@ -14,7 +14,7 @@ from typing import Any
 
 from rules.model import Rulebook
 from scoring.awards import TIERS, Standing, officer_names, rank_officers, rank_units
-from scoring.completion import Completion, unit_completion
+from scoring.completion import Completion, unit_completion, unit_progress
 from scoring.fees import Payment, fees_by_unit, payments
 from scoring.periods import Period
 from scoring.points import Points, unit_points
@@ -29,6 +29,7 @@ class UnitReport:
     points: Points
     fees: float
     standing: Standing
+    progress: dict[str, Completion] = dataclasses.field(default_factory=dict)  # open quotas, to date
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def score_period(period: Period, rulebook: Rulebook, submissions: Sequence[Submi
                  adoptions: Sequence[AdoptionRow], assignments: Sequence[AssignmentRow],
                  officers: Sequence[OfficerRow] = ()) -> PeriodReport:
     """Assess `period` from the ledger's rows (pass the year to date; earlier adoptions may matter for fees)."""
-    submissions = _canonical(submissions, rulebook)
+    submissions = [s for s in _canonical(submissions, rulebook) if s.received_day <= period.end]
     adoptions = [a for a in _canonical(adoptions, rulebook) if a.adopted_on <= period.end]
     assignments = _canonical(assignments, rulebook)
     officers = _canonical(officers, rulebook)
@@ -88,8 +89,9 @@ def score_period(period: Period, rulebook: Rulebook, submissions: Sequence[Submi
     for unit in rulebook.units:
         completion = unit_completion(unit, period, rulebook, submissions, adoptions, assignments)
         points = unit_points(unit, period, rulebook, completion, submissions, adoptions, assignments)
+        progress = unit_progress(unit, period, rulebook, submissions, adoptions, assignments)
         units.append(UnitReport(unit.name, unit.kind, completion, points, unit_fees.get(unit.name, 0.0),
-                                standings[unit.name]))
+                                standings[unit.name], progress))
     registered = [(o.unit, o.name) for o in officers]
     people = rank_officers(adoptions, registered, period.year, period.end, rulebook, give)
     in_period = [s for s in submissions if period.contains(s.received_day)]
@@ -106,6 +108,11 @@ def score_period(period: Period, rulebook: Rulebook, submissions: Sequence[Submi
         type_short_names={key: t.names for key, t in rulebook.types.items()}, kind_names=dict(rulebook.kinds),
         units=tuple(units), payments=tuple(paid), officers=tuple(officer_rows),
     )
+
+
+def _num(value: float) -> int | float:
+    """元 as the office writes them: 605, not 605.0."""
+    return int(value) if float(value).is_integer() else value
 
 
 def _completion_json(done: Completion) -> dict[str, Any]:
@@ -129,20 +136,22 @@ def report_json(report: PeriodReport) -> dict[str, Any]:
         "units": [
             {"unit": u.unit, "kind": u.kind,
              "completion": {key: _completion_json(done) for key, done in u.completion.items()},
-             "points": u.points.as_dict(), "fees": u.fees, **_standing_json(u.standing)}
+             "points": u.points.as_dict(), "fees": _num(u.fees), **_standing_json(u.standing),
+             "in_progress": {key: {"period": done.periods[0].period, "quota": done.quota, "counted": done.counted}
+                             for key, done in u.progress.items()}}
             for u in report.units
         ],
         "officers": [
             {"unit": o.unit, "name": o.name, "registered": o.registered, "submitted": o.submitted,
-             "counted": o.counted, "fees": o.fees, **_standing_json(o.standing)}
+             "counted": o.counted, "fees": _num(o.fees), **_standing_json(o.standing)}
             for o in report.officers
         ],
         "payments": [
             {"submission_id": p.submission_id, "unit": p.unit, "officer": p.officer,
              "content_type": p.content_type, "title": p.title, "outlet": p.outlet, "level": p.level,
-             "adopted_on": p.adopted_on.isoformat(), "highest_fee": p.highest_fee,
-             "paid_before": p.paid_before, "amount": p.amount}
+             "adopted_on": p.adopted_on.isoformat(), "highest_fee": _num(p.highest_fee),
+             "paid_before": _num(p.paid_before), "amount": _num(p.amount)}
             for p in report.payments
         ],
-        "fees_total": report.fees_total,
+        "fees_total": _num(report.fees_total),
     }

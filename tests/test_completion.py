@@ -98,3 +98,15 @@ def test_research_is_judged_in_september_not_before(rulebook: Rulebook) -> None:
 
 def test_communities_have_no_research_quota(rulebook: Rulebook) -> None:
     assert "research" not in _done(rulebook, "聚新社区", "2021")
+
+
+def test_open_quarters_show_progress_to_date_without_judging(rulebook: Rulebook) -> None:
+    from scoring.completion import unit_progress
+
+    subs = [submission_row(1, "建设局", "wechat", "2021-02-03T10:00")]
+    unit = rulebook.unit_named("建设局")
+    feb = unit_progress(unit, parse_period("2021-02"), rulebook, subs, [], [])
+    assert {k: (v.periods[0].period, v.quota, v.counted) for k, v in feb.items()} == {
+        "wechat": ("2021Q1", 2, 1), "research": ("2021", 1, 0)}
+    assert unit_progress(unit, parse_period("2021-03"), rulebook, subs, [], []).keys() == {"research"}
+    assert unit_progress(unit, parse_period("2021Q4"), rulebook, subs, [], []) == {}
