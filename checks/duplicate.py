@@ -53,8 +53,12 @@ def _is_noise(token: str) -> bool:
     return all(unicodedata.category(ch)[0] in "PSZC" for ch in token)
 
 
+@lru_cache(maxsize=512)
 def word_set(text: str) -> frozenset[str]:
-    """The words of `text` (jieba), without punctuation, symbols, spaces and stop words."""
+    """The words of `text` (jieba), without punctuation, symbols, spaces and stop words.
+
+    Cached: a sweep compares each new draft with the same week of earlier ones, and segmenting
+    is the only costly step here."""
     return frozenset(t.strip() for t in _jieba().lcut(text) if not _is_noise(t))
 
 
