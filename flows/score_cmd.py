@@ -82,10 +82,15 @@ def print_table(report: PeriodReport) -> None:
     types = [key for key in report.type_names if any(key in u.completion for u in report.units)]
     short_names = {key: min(names, key=len) for key, names in report.type_short_names.items()}
     table = Table(title=f"{report.rulebook_name} {report.period.label}",
-                  caption="稿件栏为 完成/任务，红色为未完成；扣分、加分只适用于社区、村", show_lines=False)
+                  caption="稿件栏为 完成/任务，红色为未完成；(至今) 为尚未结束的季度或年度的进度，不计分；"
+                          "扣分、加分只适用于社区、村", show_lines=False)
     table.add_column("单位", no_wrap=True)
     for key in types:
         table.add_column(short_names.get(key, key), justify="center", no_wrap=True)
+    open_types = [key for key in report.type_names if key not in types
+                  and any(key in u.progress for u in report.units)]
+    for key in open_types:
+        table.add_column(f"{short_names.get(key, key)}(至今)", justify="center", no_wrap=True, style="dim")
     for name in ("扣分", "加分", "合计", "稿酬"):
         table.add_column(name, justify="right", no_wrap=True)
     for unit in report.units:
@@ -97,6 +102,9 @@ def print_table(report: PeriodReport) -> None:
             else:
                 mark = f"{done.counted}/{done.quota}"
                 cells.append(f"[red]{mark}[/red]" if done.missing else mark)
+        for key in open_types:
+            done = unit.progress.get(key)
+            cells.append(f"{done.counted}/{done.quota}" if done else "-")
         p = unit.points
         cells += ([_fmt(p.deductions / 100), _fmt(p.bonus / 100), _fmt(p.total / 100)] if p.applies
                   else ["-", "-", "-"])
