@@ -135,13 +135,16 @@ def _event_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received: 
             "本稿暂计入完成数，由办公室核定；今后请在导语写明活动日期，如“3月12日上午，……”。")),))
     try:
         end = resolve_event_end(mention, received, rulebook)
-    except ValueError:
+    except (ValueError, OverflowError):
         return Timeliness(findings=(Finding("timeliness", WARNING, (
             f"导语中的日期“{mention.text}”不是有效日期，无法核对时效（{ctype.name}要求活动结束后 {hours} 小时内报送）。"
             "本稿暂计入完成数，由办公室核定。")),))
-    deadline = end + dt.timedelta(hours=hours)
+    try:
+        deadline = end + dt.timedelta(hours=hours)
+    except OverflowError:
+        return Timeliness()
     local = _local(received, rulebook)
-    day = event_day(mention, received, rulebook)
+    day = end.date() if end.time() != dt.time() else end.date() - dt.timedelta(days=1)
     if local <= deadline:
         return Timeliness(event_date=day, deadline=deadline)
     message = (f"活动时间为{date_text(day)}{mention.part_of_day or ''}（导语写“{mention.text}”），"
@@ -161,8 +164,13 @@ def _publish_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received
         return Timeliness(findings=(Finding("timeliness", ERROR, (
             f"{said}，要求写明拟发布日期并提前 {lead} 个工作日报送。请在文末加一行"
             f"“拟发布日期：{example}”（按实际日期填写）后重新报送。")),))
-    due, guessed = workdays_before(publish, lead, rulebook)
-    deadline = _end_of(due, _END_OF_DAY_HOURS, rulebook)
+    try:
+        due, guessed = workdays_before(publish, lead, rulebook)
+        deadline = _end_of(due, _END_OF_DAY_HOURS, rulebook)
+    except OverflowError:
+        return Timeliness(findings=(Finding("timeliness", ERROR, (
+            f"拟发布日期{date_text(publish)}不是有效的日期，要求写明拟发布日期并提前 {lead} 个工作日报送。"
+            "请改正后重新报送。")),), publish_date=publish)
     findings = [Finding("timeliness", WARNING, (
         f"节假日日历中没有 {year} 年的法定节假日和调休安排，本次按周一至周五为工作日推算报送截止日为"
         f"{date_text(due)}，可能不准确，请办公室核对；可在规则文件 [calendar] 中列出该年的 holidays 和 workdays。"))

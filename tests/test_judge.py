@@ -146,3 +146,32 @@ def test_media_bundles_for_other_types_still_follow_text_rules(rulebook) -> None
     draft = draft_value(30, media=[MediaFile(name="现场.mp4", kind="video")], photos=[photo_value(seed=1)])
     j = judge(draft, ident("instant"), rulebook, at(2021, 3, 10, 9, 0))
     assert [f.rule for f in j.findings if f.severity == "error"] == ["length"]
+
+
+def test_judge_and_note_never_raise_on_odd_drafts(rulebook) -> None:
+    """Whatever the reader hands over (impossible dates, odd metadata, any received time), the
+    checks give a verdict and a note that encodes, never a traceback."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from checks.notes import note_bytes, render_note
+
+    mentions = st.one_of(st.none(), st.builds(
+        DateMention, text=st.text(max_size=8), day=st.integers(-1, 40),
+        month=st.one_of(st.none(), st.integers(0, 14)), year=st.one_of(st.none(), st.integers(1, 9999)),
+        part_of_day=st.sampled_from([None, "上午", "下午", "晚上", "凌晨"])))
+    metadata = st.dictionaries(st.sampled_from(["unit", "type", "category", "publish_date"]), st.text(max_size=12))
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(ctype=st.sampled_from([*rulebook.types, None]), zishu=st.integers(0, 10_000), mention=mentions,
+           publish=st.one_of(st.none(), st.dates()), meta=metadata, title=st.text(max_size=20),
+           received=st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)))
+    def run(ctype, zishu, mention, publish, meta, title, received) -> None:
+        draft = draft_value(zishu, title=title, metadata=meta, event_date=mention, publish_date=publish)
+        identity = Identity(unit="湖滨社区", content_type=ctype)
+        when = received.replace(tzinfo=TZ)
+        j = judge(draft, identity, rulebook, when)
+        assert j.verdict in ("accepted", "rejected")
+        assert note_bytes(render_note(draft, j, rulebook, when)).startswith(b"\xef\xbb\xbf")
+
+    run()
