@@ -43,8 +43,8 @@ from rules import Rulebook
 log = logging.getLogger("draftdesk.watch")
 
 TICK_SECONDS = 0.25
-"""How often the main loop looks at the queue. A loop mechanic, not a rule: it only adds up to
-this much to the settle time before a still file is taken."""
+"""The longest the main loop sleeps when nothing is settling (it wakes at once on an event). A
+loop mechanic, not a rule; it bounds how late a stop request or a rescan is noticed."""
 
 # Events that can mean "an item appeared or changed". Opening and reading a file (which the
 # intake does) must not count, or a file the intake left in place would be taken forever.
@@ -166,6 +166,7 @@ class InboxWatcher:
         self._pending: dict[str, Item] = {}
         self._unsighted: set[str] = set()
         self._rescan_wanted = threading.Event()
+        self._news = threading.Event()
         self._next_rescan = 0.0
         self._observer: BaseObserver | None = None
         self._down_reason: str | None = None
@@ -261,6 +262,13 @@ class InboxWatcher:
                 return
             self._queued.add(item.key)
         self._queue.put(item)
+        self._news.set()
+
+    def wait_for_news(self, timeout: float) -> None:
+        """Sleep up to `timeout`, waking early when an event queues an item, so an item's
+        settle time starts when it arrives, not at the next tick."""
+        self._news.wait(timeout)
+        self._news.clear()
 
     def rescan(self) -> None:
         """Queue every item in the inbox: the truth behind the hints."""
@@ -298,6 +306,12 @@ class InboxWatcher:
                 self._drop(key)
                 ready.append(key)
         return ready
+
+    def next_wait(self, tick: float) -> float:
+        """How long the loop may sleep: `tick` when idle; finer (a tenth of the settle time)
+        while items are settling, so a still item is taken close to its settle time."""
+        fine = self.rulebook.intake.settle_seconds / 10
+        return min(tick, fine) if self._pending and fine > 0 else tick
 
     def pending(self) -> list[str]:
         """Keys seen and waiting to be still (for status output and tests)."""
@@ -386,4 +400,5 @@ def run_watch_loop(
                 process(ready)
             except Exception:
                 log.exception("处理 %d 份稿件时出错；定期扫描会再次收取", len(ready))
-        stop_event.wait(tick)
+        if not stop_event.is_set():
+            watcher.wait_for_news(watcher.next_wait(tick))
