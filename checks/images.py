@@ -22,11 +22,17 @@ class PhotoCheck:
     distinct: tuple[Photo, ...] = field(default=())
 
 
+def usable_photos(draft: Draft) -> list[Photo]:
+    """The pictures that can count: one the reader could not judge (`problem`) is reported, not counted."""
+    return [photo for photo in draft.photos if not photo.problem]
+
+
 def summarize(draft: Draft, rulebook: Rulebook) -> tuple[ImageSummary, list[Photo]]:
-    """Total pictures, distinct photos and HD distinct photos (attached originals included)."""
+    """Total pictures, distinct photos and HD distinct photos (attached originals included).
+    `total` is every picture the draft carries; `distinct` and `hd` only those that can count."""
     from extractors.photos import distinct_photos, is_hd
 
-    distinct = distinct_photos(draft.photos, rulebook.images.same_photo_max_distance)
+    distinct = distinct_photos(usable_photos(draft), rulebook.images.same_photo_max_distance)
     hd = sum(1 for photo in distinct if is_hd(photo, rulebook))
     return ImageSummary(total=len(draft.photos), distinct=len(distinct), hd=hd), distinct
 
@@ -39,8 +45,14 @@ def check_images(draft: Draft, ctype: ContentType, rulebook: Rulebook) -> PhotoC
     """Findings for the type's photo rules, plus the picture problems the reader flagged."""
     summary, distinct = summarize(draft, rulebook)
     findings: list[Finding] = []
-    copies = summary.total - summary.distinct
-    copies_text = f"（共 {summary.total} 张图片，其中 {copies} 张是重复或缩放的同一张照片，只算一张）" if copies else ""
+    usable = len(usable_photos(draft))
+    copies, unusable = usable - summary.distinct, summary.total - usable
+    notes = [f"共 {summary.total} 张图片"] if copies or unusable else []
+    if copies:
+        notes.append(f"其中 {copies} 张是重复或缩放的同一张照片，只算一张")
+    if unusable:
+        notes.append(f"{unusable} 张无法识别，未计入")
+    copies_text = f"（{'，'.join(notes)}）" if notes else ""
     low, high = ctype.min_photos, ctype.max_photos
     wanted = _photo_requirement(low, high)
     if low is not None and summary.distinct < low:

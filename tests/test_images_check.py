@@ -96,3 +96,12 @@ def test_a_picture_the_reader_could_not_judge_is_reported(rulebook) -> None:
 def test_types_without_photo_rules_have_no_photo_findings(rulebook) -> None:
     check = check_images(draft_value(700), rulebook.types["gov_info"], rulebook)
     assert check.findings == () and check.summary.total == 0
+
+
+def test_a_picture_that_cannot_be_judged_does_not_count_toward_the_minimum(rulebook) -> None:
+    broken = Photo(key="word/media/image1.emf", source="embedded",
+                   problem="图片 word/media/image1.emf 格式不受支持（EMF），请改用 JPG 或 PNG 图片")
+    check = check_images(draft_value(300, photos=[broken]), rulebook.types["instant"], rulebook)
+    assert (check.summary.total, check.summary.distinct) == (1, 0)
+    assert rules_of(check) == [("images", "error"), ("images", "warning")]
+    assert "照片 0 张（共 1 张图片，1 张无法识别，未计入）" in check.findings[0].message
