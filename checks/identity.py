@@ -18,7 +18,7 @@ from extractors.model import ERROR, WARNING, Draft, Finding
 from rules.model import ContentType, Rulebook
 
 _BRACKET_TAG = re.compile(r"^\s*[【\[［〔(（<《]([^】\]］〕)）>》]{1,20})[】\]］〕)）>》]\s*")
-_SEPARATORS = re.compile(r"\s*[-_－—–]+\s*")
+_SEPARATORS = re.compile(r"\s*[-_－—–:：]+\s*")
 _DRAFT_SUFFIXES = (".docx", ".docm", ".doc", ".wps", ".zip")
 
 

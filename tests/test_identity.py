@@ -20,6 +20,7 @@ from tests.factory import draft_value
     pytest.param("湖滨社区/[微信]社区开展活动.docx", "湖滨社区", "wechat", None, id="tag-in-square-brackets"),
     pytest.param("湖滨社区/即时-社区开展活动.docx", "湖滨社区", "instant", None, id="tag-with-dash"),
     pytest.param("湖滨社区/即时_社区开展活动.docx", "湖滨社区", "instant", None, id="tag-with-underscore"),
+    pytest.param("湖滨社区/快讯：社区开展活动.docx", "湖滨社区", "instant", None, id="tag-with-colon"),
     pytest.param("湖滨社区/调研报告-关于老旧小区改造的调研.docx", "湖滨社区", "research", None, id="research-tag"),
     pytest.param("湖滨社区/党委政务信息/正面成绩类/稿件.docx", "湖滨社区", "gov_info", "正面成绩类",
                  id="category-sub-folder"),
