@@ -136,3 +136,20 @@ def test_relationship_targets_resolve_and_external_links_are_marked(rulebook) ->
     rels = open_package(data, rulebook.limits).rels("word/document.xml")
     assert rels["rId5"].target == "word/media/image1.png" and not rels["rId5"].external
     assert rels["rId6"].external
+
+
+def test_central_directory_that_understates_a_part_is_refused_without_inflating_it(rulebook) -> None:
+    import struct
+
+    data = bytearray(make_raw_docx(para_xml("标题") * 20000))
+    name = b"word/document.xml"
+    pos = data.find(b"PK\x01\x02")
+    while pos != -1:
+        name_len = struct.unpack_from("<H", data, pos + 28)[0]
+        if data[pos + 46:pos + 46 + name_len] == name:
+            struct.pack_into("<I", data, pos + 24, 1000)   # claims 1000 bytes inflated
+            break
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    with pytest.raises(PackageRefused) as info:
+        open_package(bytes(data), rulebook.limits).xml("word/document.xml")
+    assert "无法打开" in info.value.message
