@@ -81,10 +81,14 @@ def inspect_command(files: list[Path], as_json: bool) -> int:
     return EXIT_FORMAT if bad else EXIT_OK
 
 
+PART_NAMES = {"body": "正文", "table": "表格", "textbox": "文本框", "footnotes": "脚注",
+              "endnotes": "尾注", "header": "页眉", "footer": "页脚"}
+
+
 def _event_text(event: dict[str, Any] | None) -> str:
     if not event:
-        return "（未找到）"
-    return f"{event['text']}（{event.get('part_of_day') or '全天'}）"
+        return "（导语中未找到）"
+    return event["text"] if event.get("part_of_day") else f"{event['text']}（未写时段，按当日结束计）"
 
 
 def _print(results: list[dict[str, Any]]) -> None:
@@ -123,7 +127,7 @@ def _print(results: list[dict[str, Any]]) -> None:
         if r["parts"]:
             parts = Table("部件", "段落", "字数", "计入", title_justify="left")
             for p in r["parts"]:
-                parts.add_row(escape(p["name"]), str(p["paragraphs"]), str(p["zishu"]), "是" if p["counted"] else "否")
+                parts.add_row(PART_NAMES.get(p["name"], escape(p["name"])), str(p["paragraphs"]), str(p["zishu"]), "是" if p["counted"] else "否")
             console.print(parts)
         if r["photos"]:
             photos = Table("图片", "来源", "格式", "像素", "大小", "问题", title_justify="left")
