@@ -6,6 +6,8 @@ indexes, and never drops or renames anything, so an office's ledger survives eve
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -69,10 +71,29 @@ def open_ledger(path: Path | str) -> sqlite_utils.Database:
     target.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(target)
     db.execute("PRAGMA busy_timeout = 30000")
-    db.enable_wal()
-    db.execute("PRAGMA synchronous = NORMAL")
-    ensure_schema(db)
+    # Several processes (watch, run, workers) open the ledger at once; SQLite reports "database
+    # is locked" at once, without waiting, when two of them change the schema together, so the
+    # WAL switch and the schema check are serialised with a lock file beside the ledger.
+    with _schema_lock(target):
+        db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")
+        ensure_schema(db)
     return db
+
+
+@contextlib.contextmanager
+def _schema_lock(target: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: SQLite's own locking only
+        yield
+        return
+    with open(target.with_name(target.name + ".lock"), "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
