@@ -27,7 +27,7 @@ _PARTS = "|".join(sorted(map(re.escape, PARTS_OF_DAY), key=len, reverse=True))
 _DATE = re.compile(
     rf"(?:(?P<year>[0-9]{{4}}|[〇零一二三四五六七八九]{{4}})\s*年\s*)?"
     rf"(?:(?P<month>{_NUM})\s*月\s*(?:份\s*)?)?"
-    rf"(?P<day>{_NUM})\s*[日号]"
+    rf"(?P<day>{_NUM})\s*(?P<suffix>[日号])"
     rf"(?:\s*[（(][^）)]{{0,6}}[）)])?"          # (星期五) / （周五）
     rf"\s*(?P<part>{_PARTS})?"
 )
@@ -59,6 +59,17 @@ def _fold(text: str) -> str:
     return text.translate(_FULL_WIDTH)
 
 
+_AFTER_DAY_NOT_A_DATE = "内后前起来间楼院栋室号路巷弄期届次"
+
+
+def _standalone_day(m: re.Match[str], text: str) -> bool:
+    """A bare `12日`/`12号` is a date only when what follows does not make it a count or a name."""
+    following = text[m.end():m.end() + 1]
+    if m.group("suffix") == "号":
+        return following in ("，", ",", "、", " ", "")
+    return following not in _AFTER_DAY_NOT_A_DATE
+
+
 def find_event_date(lead: str) -> DateMention | None:
     """The first date written in the lead, with its part of day; None when there is none (`近日`)."""
     text = _fold(lead)
@@ -73,6 +84,8 @@ def find_event_date(lead: str) -> DateMention | None:
         if m.group("year") and not m.group("month"):
             continue                                   # 2021年12日 is not a date
         part = m.group("part")
+        if month is None and part is None and not _standalone_day(m, text):
+            continue                                   # 3号楼, 5日内: a count, not a date
         return DateMention(text=lead[m.start():m.end()].strip(), day=day, month=month, year=year,
                            part_of_day=PARTS_OF_DAY[part] if part else None)
     return None

@@ -33,3 +33,13 @@ def test_no_date_in_the_lead(lead: str) -> None:
 def test_chinese_numbers() -> None:
     assert [cn_number(t) for t in ("十", "十二", "二十一", "廿一", "三十", "二〇二一", "12", "百")] == \
         [10, 12, 21, 21, 30, 2021, 12, None]
+
+
+@pytest.mark.parametrize("lead", ["近日，湖滨社区3号楼居民开展活动。", "社区将在5日内完成整改。", "3日后召开会议。"],
+                         ids=["building-number", "within-days", "days-later"])
+def test_bare_day_numbers_that_are_counts_or_names_are_not_dates(lead: str) -> None:
+    assert find_event_date(lead) is None
+
+
+def test_bare_day_with_hao_and_a_comma_is_a_date() -> None:
+    assert find_event_date("12号，社区开展活动。") == DateMention("12号", 12, None, None, None)
