@@ -104,7 +104,7 @@ def _ole_names(data: bytes) -> set[str]:
     first_difat, n_difat = struct.unpack_from("<II", data, 68)
 
     def sector(i: int) -> bytes:
-        start = 512 + i * size if size == 512 else size * (i + 1)
+        start = size * (i + 1)              # the header fills sector "-1"
         return data[start:start + size]
 
     fat_sectors = [s for s in struct.unpack_from("<109I", data, 76) if s < 0xFFFFFFFA]
