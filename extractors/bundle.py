@@ -20,6 +20,7 @@ import posixpath
 import stat
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,7 +219,7 @@ def _bounded_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> Cal
         try:
             with zf.open(info) as fh:
                 data = fh.read(cap + 1)
-        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, ValueError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError, NotImplementedError) as exc:
             raise PackageRefused(MSG_BROKEN_ZIP) from exc
         if len(data) > cap:
             raise PackageRefused(f"压缩包中的 {_entry_name(info)} 超过大小上限，不予读取")
@@ -264,7 +265,8 @@ def read_bundle_zip(name: str, data: bytes, rulebook: Rulebook) -> Draft:
             return bundle_from_zipfile(shown, zf, sha256, rulebook)
     except PackageRefused as exc:
         message = exc.message
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, struct.error,
+            NotImplementedError, RuntimeError):   # spanned, encrypted or damaged archives
         message = MSG_BROKEN_ZIP
     return Draft(source_name=shown, container="bundle", sha256=sha256, readable=False,
                  findings=(Finding("format", ERROR, message),))

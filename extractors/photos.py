@@ -97,6 +97,18 @@ def analyze_image(key: str, data: bytes, source: str, rulebook: Rulebook) -> Pho
     `rulebook.limits.max_image_pixels` or a damaged picture gives a `Photo` with `problem` set,
     so the draft is still judged and the unit is told which picture to replace.
     """
+    with warnings.catch_warnings():
+        # Pillow warns on odd EXIF, palette transparency and its own global bomb limit: noise
+        # here, since the rulebook's limit is applied below and damage becomes `problem`.
+        warnings.simplefilter("ignore")
+        try:
+            return _analyze(key, data, source, rulebook)
+        except Exception as exc:  # a codec bug must cost one picture, not the draft
+            return Photo(key=key, source=source, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                         problem=f"图片 {key} 无法读取（{type(exc).__name__}），请重新导出后报送")
+
+
+def _analyze(key: str, data: bytes, source: str, rulebook: Rulebook) -> Photo:
     base = Photo(key=key, source=source, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
     if not data:
         return _with(base, problem=f"图片 {key} 为空（0 字节）")
@@ -105,10 +117,7 @@ def analyze_image(key: str, data: bytes, source: str, rulebook: Rulebook) -> Pho
         formats.append("HEIF")
     limit = rulebook.limits.max_image_pixels
     try:
-        with warnings.catch_warnings():
-            # Pillow's own bomb check uses a global; we judge by the rulebook below instead.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data), formats=formats)
+        img = Image.open(io.BytesIO(data), formats=formats)
     except Image.DecompressionBombError:
         return _with(base, problem=f"图片 {key} 像素超过上限（{limit} 像素），未读取，请压缩后重新报送")
     except UnidentifiedImageError:
@@ -126,10 +135,7 @@ def analyze_image(key: str, data: bytes, source: str, rulebook: Rulebook) -> Pho
         if width * height > limit:
             return _with(photo, problem=f"图片 {key} 像素超过上限（{width}×{height}，上限 {limit} 像素），请压缩后重新报送")
         try:
-            with warnings.catch_warnings():
-                # e.g. "palette images with transparency…": noise for a hash, not a problem.
-                warnings.simplefilter("ignore")
-                return _with(photo, phash=_phash(img, orientation))
+            return _with(photo, phash=_phash(img, orientation))
         except Exception as exc:
             return _with(photo, problem=f"图片 {key} 已损坏，无法解码（{type(exc).__name__}），请重新导出后报送")
 

@@ -16,6 +16,7 @@ import os
 import posixpath
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 
 from extractors.bundle import MSG_BROKEN_ZIP, bundle_from_zipfile, read_bundle_dir, read_bundle_zip
@@ -144,7 +145,8 @@ def _read_large_file(path: Path, name: str, rulebook: Rulebook) -> Draft:
                     return bundle_from_zipfile(name, zf, digest.hexdigest(), rulebook)
             except PackageRefused as exc:
                 return _refused(name, None, "bundle", exc.message)
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError,
+                    NotImplementedError, RuntimeError):
                 return _refused(name, None, "bundle", MSG_BROKEN_ZIP)
     except FileRefused as exc:
         return _refused(name, None, "unknown", exc.message)

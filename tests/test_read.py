@@ -8,6 +8,8 @@ import struct
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.convert import convert
 from extractors.model import Draft
@@ -248,3 +250,33 @@ def test_zip_bundle_over_the_size_bound_is_read_from_disk_for_its_video(tmp_path
     import hashlib
 
     assert draft.sha256 == hashlib.sha256(data).hexdigest()
+
+
+# ---- damaged input never escapes as an exception ------------------------------------------------
+
+_SAMPLES: dict[str, bytes] = {}
+
+
+def _sample(kind: str) -> bytes:
+    if kind not in _SAMPLES:
+        _SAMPLES[kind] = news_draft(200, photos=1) if kind == "docx" else make_zip(
+            {"稿件.docx": news_draft(200), "a.jpg": make_photo(160, 120, seed=1), "v.mp4": b"v" * 100})
+    return _SAMPLES[kind]
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(kind=st.sampled_from(["docx", "bundle"]),
+       flips=st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=12),
+       cut=st.one_of(st.none(), st.integers(0, 10**9)))
+def test_damaged_bytes_always_give_a_known_format_message(kind: str, flips: list[tuple[int, int]],
+                                                          cut: int | None) -> None:
+    from rules import load_rulebook
+
+    data = bytearray(_sample(kind))
+    for at, value in flips:
+        data[at % len(data)] = value
+    if cut is not None:
+        data = data[: cut % len(data)]
+    draft = read_bytes("稿件.zip" if kind == "bundle" else "稿件.docx", bytes(data), load_rulebook())
+    assert isinstance(draft, Draft)
+    assert not any("内部错误" in f.message for f in draft.findings), draft.findings
