@@ -21,6 +21,7 @@ import stat
 import struct
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,6 @@ from rules import Rulebook
 DRAFT_EXTENSIONS: tuple[str, ...] = ("docx", "doc", "wps", "docm")
 _JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "__macosx", "@eadir"})
 _JUNK_PATTERNS = ("~$*", ".~lock.*#", "*.tmp", "~wrl*.tmp", "*.part", "*.crdownload")
-_MAX_DEPTH = 4   # a bundle is a flat folder, perhaps with a 照片/ subfolder; deeper is not a bundle
 
 MSG_BROKEN_ZIP = "压缩包无法打开：文件已损坏或不完整，请重新压缩后报送"
 
@@ -120,35 +120,44 @@ def _assemble(name: str, sha256: str, container: str, entries: list[_Entry],
 # folder bundles
 
 
-def _walk(root: Path, rel: str, depth: int, out: list[tuple[str, Path, os.stat_result]],
-          notes: list[Finding], budget: int) -> None:
-    """Collect regular files under `root` (never following links), with `lstat` results."""
-    try:
-        with os.scandir(root) as it:
-            children = sorted(it, key=lambda e: e.name)
-    except OSError as exc:
-        notes.append(Finding("format", WARNING, f"文件夹 {display_name(rel or '.')} 无法列出（{type(exc).__name__}），已跳过"))
-        return
-    for child in children:
-        if is_junk(child.name):
-            continue
-        shown = display_name(posixpath.join(rel, child.name) if rel else child.name)
-        if len(out) >= budget:
-            notes.append(Finding("format", ERROR, f"文件夹中文件过多（超过 {budget} 个），其余未读取"))
-            return
+def _walk(root: Path, budget: int, notes: list[Finding]) -> list[tuple[str, Path, os.stat_result]]:
+    """Regular files under `root`, by `lstat` (links never followed), folder by folder.
+
+    Every entry, folder or file, counts against `budget` (the package's entry limit), so a
+    folder nested thousands deep costs no more than a zip with as many entries.
+    """
+    files: list[tuple[str, Path, os.stat_result]] = []
+    queue: deque[tuple[Path, str]] = deque([(root, "")])
+    seen = 0
+    while queue:
+        folder, rel = queue.popleft()
         try:
-            st = child.stat(follow_symlinks=False)
-        except OSError:
+            with os.scandir(folder) as it:
+                children = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            notes.append(Finding("format", WARNING, f"文件夹 {display_name(rel or '.')} 无法列出（{type(exc).__name__}），已跳过"))
             continue
-        if stat.S_ISDIR(st.st_mode):
-            if depth < _MAX_DEPTH:
-                _walk(Path(child.path), posixpath.join(rel, child.name) if rel else child.name, depth + 1, out, notes, budget)
-            continue
-        refusal = kind_refusal(st.st_mode)
-        if refusal:
-            notes.append(Finding("format", WARNING, f"{shown}：{refusal}，已忽略"))
-            continue
-        out.append((shown, Path(child.path), st))
+        for child in children:
+            if is_junk(child.name):
+                continue
+            seen += 1
+            if seen > budget:
+                notes.append(Finding("format", ERROR, f"文件夹中文件过多（超过 {budget} 个），请只放稿件、照片和音视频"))
+                return files
+            child_rel = posixpath.join(rel, child.name) if rel else child.name
+            try:
+                st = child.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                queue.append((Path(child.path), child_rel))
+                continue
+            refusal = kind_refusal(st.st_mode)
+            if refusal:
+                notes.append(Finding("format", WARNING, f"{display_name(child_rel)}：{refusal}，已忽略"))
+                continue
+            files.append((display_name(child_rel), Path(child.path), st))
+    return files
 
 
 def read_bundle_dir(path: Path, rulebook: Rulebook) -> Draft:
@@ -163,8 +172,7 @@ def read_bundle_dir(path: Path, rulebook: Rulebook) -> Draft:
     if refusal:
         return Draft(source_name=name, container="bundle", readable=False, findings=(Finding("format", ERROR, refusal),))
     notes: list[Finding] = []
-    files: list[tuple[str, Path, os.stat_result]] = []
-    _walk(path, "", 0, files, notes, limits.max_entries)
+    files = _walk(path, limits.max_entries, notes)
     readable_exts = {*DRAFT_EXTENSIONS, *rulebook.images.photo_extensions}
     to_read = sum(st.st_size for shown, _, st in files if _ext(shown) in readable_exts)
     if to_read > limits.max_total_bytes:

@@ -228,3 +228,23 @@ def test_bundle_folder_that_is_a_symlink_is_refused(rulebook: Rulebook, tmp_path
     draft = read_bundle_dir(tmp_path / "link", rulebook)
     assert (draft.readable, draft.media) == (False, ())
     assert _formats(draft) == ["文件是符号链接（快捷方式），出于安全不予读取：请直接放入稿件文件本身后重新报送"]
+
+
+def test_deeply_nested_folder_is_walked_within_the_entry_limit(rulebook: Rulebook, tmp_path: Path) -> None:
+    import dataclasses
+
+    small = dataclasses.replace(rulebook, limits=dataclasses.replace(rulebook.limits, max_entries=50))
+    folder = _write(tmp_path / "b", {"v.mp4": b"v"})
+    deep = folder
+    for _ in range(60):
+        deep = deep / "子"
+    deep.mkdir(parents=True)
+    (deep / "a.jpg").write_bytes(make_photo(seed=12))
+    draft = read_bundle_dir(folder, small)
+    assert draft.photos == ()
+    assert _formats(draft) == ["文件夹中文件过多（超过 50 个），请只放稿件、照片和音视频"]
+
+
+def test_photos_in_a_subfolder_are_attached(rulebook: Rulebook, tmp_path: Path) -> None:
+    folder = _write(tmp_path / "b", {"v.mp4": b"v", "照片/原图/a.jpg": make_photo(seed=13)})
+    assert [p.key for p in read_bundle_dir(folder, rulebook).photos] == ["照片/原图/a.jpg"]
