@@ -25,6 +25,7 @@ _LABELS = "|".join(re.escape(label) for label, _ in METADATA_LABELS)
 _KEY_OF = dict(METADATA_LABELS)
 _LABEL_AT = re.compile(rf"({_LABELS})\s*[:：]")
 _LEADING = re.compile(rf"^[\s【\[（(]*({_LABELS})\s*[:：]")
+_LABEL_ONLY = re.compile(rf"^({_LABELS})\s*[:：]?$")
 _BYLINE = re.compile(r"^[（(][^（）()]{1,60}[）)]$")
 _CAPTION = re.compile(r"^(图为|图[:：]|图片[:：]|图\s*[0-9０-９一二三四五六七八九十]|[（(]\s*图|▲)")
 _DATE = re.compile(r"(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})")
@@ -73,25 +74,51 @@ def is_caption(text: str) -> bool:
     return bool(_CAPTION.match(_clean(text)))
 
 
+def label_alone(text: str) -> str | None:
+    """The metadata key when a paragraph is only a label (`报送单位`, `审核：`): a form-like head
+    table puts the value in the next cell, which is the next paragraph."""
+    m = _LABEL_ONLY.match(_clean(text))
+    return _KEY_OF[m.group(1)] if m else None
+
+
 def split_anatomy(texts: Sequence[str], main: Sequence[bool] | None = None) -> Anatomy:
-    """Sort paragraphs into roles. `main[i]` says paragraph i belongs to the main text flow (not a
-    text box or note), which is where the title may be; empty paragraphs get no role."""
+    """Sort paragraphs into roles. `main[i]` says paragraph i may hold the title (the document
+    body proper, not a table cell, text box or note); when no such paragraph is left, the first
+    remaining one is the title. Empty paragraphs get no role."""
     result = Anatomy()
+    candidates: list[int] = []
+    pending_key: str | None = None
     for i, raw in enumerate(texts):
         text = _clean(raw)
         if not text:
             continue
+        if pending_key is not None and parse_metadata_line(text) is None and label_alone(text) is None:
+            result.metadata_lines.append(i)
+            result.metadata.setdefault(pending_key, text)
+            pending_key = None
+            continue
+        pending_key = None
         pairs = parse_metadata_line(text)
-        if pairs is not None:
+        if pairs:
             result.metadata_lines.append(i)
             for key, value in pairs.items():
                 result.metadata.setdefault(key, value)
+            continue
+        key = label_alone(text)
+        if key is not None:
+            result.metadata_lines.append(i)
+            pending_key = key
         elif is_caption(text):
             result.captions.append(i)
-        elif result.byline is None and is_byline(text) and result.title is not None:
+        else:
+            candidates.append(i)
+    titles = [i for i in candidates if main is None or main[i]] or candidates
+    result.title = titles[0] if titles else None
+    for i in candidates:
+        if i == result.title:
+            continue
+        if result.byline is None and is_byline(texts[i]):
             result.byline = i
-        elif result.title is None and (main is None or main[i]):
-            result.title = i
         else:
             result.body.append(i)
     return result

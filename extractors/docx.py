@@ -78,7 +78,7 @@ def _read(name: str, data: bytes, sha: str, rulebook: Rulebook) -> Draft:
             apart.extend(walk_part(pkg.xml(target), where).paragraphs)
 
     counted = [p for p in paragraphs if not (skip_subdocs and p.where in _SUBDOCS)]
-    anatomy = split_anatomy([p.text for p in counted], [p.where in (BODY, TABLE) for p in counted])
+    anatomy = split_anatomy([p.text for p in counted], [p.where == BODY for p in counted])
     counts = _counts(counted, anatomy)
     photos, linked, findings = _photos(pkg, main, walk.pictures, rulebook)
 

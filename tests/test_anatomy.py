@@ -76,3 +76,31 @@ def test_publish_date_forms() -> None:
     assert parse_date("3月15日", default_year=2021) == dt.date(2021, 3, 15)
     assert parse_date("3月15日") is None
     assert parse_date("2021年2月30日") is None
+
+
+def test_form_like_head_table_gives_metadata_from_the_next_cell() -> None:
+    texts = ["报送单位", "湖滨社区", "稿件类型：", "即时信息", "社区开展活动", "正文内容"]
+    a = split_anatomy(texts, main=[False, False, False, False, True, True])
+    assert a.metadata == {"unit": "湖滨社区", "type": "即时信息"}
+    assert a.metadata_lines == [0, 1, 2, 3]
+    assert (a.title, a.body) == (4, [5])
+
+
+def test_title_comes_from_the_body_before_a_table_cell() -> None:
+    a = split_anatomy(["表格里的字", "标题", "正文"], main=[False, True, True])
+    assert (a.title, a.body) == (1, [0, 2])
+
+
+def test_table_only_document_still_has_a_title() -> None:
+    assert split_anatomy(["单元格一", "单元格二"], main=[False, False]).title == 0
+
+
+def test_byline_at_the_tail_is_found_too() -> None:
+    a = split_anatomy(["标题", "正文", "（湖滨社区 张三）"])
+    assert (a.byline, a.body) == (2, [1])
+
+
+def test_an_empty_value_cell_does_not_swallow_the_next_label() -> None:
+    a = split_anatomy(["报送单位", "稿件类型", "即时信息", "标题", "正文"])
+    assert a.metadata == {"type": "即时信息"}
+    assert (a.title, a.body) == (3, [4])
