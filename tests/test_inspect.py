@@ -49,3 +49,17 @@ def test_inspect_table_for_people_shows_the_figures(tmp_path, monkeypatch) -> No
     assert result.exit_code == 0
     assert "正文字数" in result.output and "220" in result.output
     assert "word/media/" in result.output and "800×600" in result.output
+
+
+def test_inspect_uses_the_workspace_rulebook_named_by_the_environment(tmp_path, monkeypatch) -> None:
+    from rules import DEFAULT_RULEBOOK
+    from tests.factory import make_docx
+
+    toml = DEFAULT_RULEBOOK.read_text(encoding="utf-8").replace("year = 2021", "year = 2022", 1)
+    (tmp_path / "draftdesk.toml").write_text(toml, encoding="utf-8")
+    monkeypatch.setenv("DRAFTDESK_WORKSPACE", str(tmp_path))
+    path = tmp_path / "a.docx"
+    path.write_bytes(make_docx(["标题", "拟发布日期：4月6日", "正文"]))
+    result = runner.invoke(app, ["inspect", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["publish_date"] == "2022-04-06"
