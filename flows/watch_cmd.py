@@ -24,6 +24,9 @@ from rules import Rulebook, RulebookError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 VERDICTS = {"accepted": "合格", "rejected": "退回", "officer": "信息员登记"}
+RULES = {"format": "文件格式", "identity": "单位或类型", "length": "字数", "images": "图片数量",
+         "image_quality": "图片质量", "timeliness": "时效", "category": "类别", "duplicate": "重复",
+         "media": "音视频"}
 
 
 def say(text: str) -> None:
@@ -114,7 +117,7 @@ def _report(result: object, rulebook: Rulebook) -> None:
         parts.append(name)
         line = " ".join(parts)
         if outcome.verdict == "rejected":
-            reasons = "、".join(outcome.rules) or outcome.message
+            reasons = "、".join(RULES.get(rule, rule) for rule in outcome.rules) or outcome.message
             line += f"（{reasons}）退回说明：{outcome.note_path}" if outcome.note_path else f"（{reasons}）"
         elif outcome.stored_path:
             line += f" → {outcome.stored_path}"

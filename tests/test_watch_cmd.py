@@ -60,9 +60,9 @@ def wait_for(check: Callable[[], bool], deadline: float, proc: subprocess.Popen[
 class Watch:
     """A running `draftdesk watch`, its output in files (a pipe nobody reads could block it)."""
 
-    def __init__(self, ws: Path, *extra: str) -> None:
+    def __init__(self, ws: Path, label: str, *extra: str) -> None:
         self.ws = ws
-        self.out_path, self.err_path = ws.parent / "watch.out", ws.parent / "watch.err"
+        self.out_path, self.err_path = ws.parent / f"watch-{label}.out", ws.parent / f"watch-{label}.err"
         env = {**os.environ, "DRAFTDESK_NOW": MARCH_12_AFTERNOON, "PYTHONUNBUFFERED": "1"}
         env.pop("PREFECT_API_URL", None)
         with self.out_path.open("wb") as out, self.err_path.open("wb") as err:
@@ -87,9 +87,11 @@ class Watch:
             self.proc.wait(timeout=30)
 
 
-@pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Path]:
-    root = init_workspace(tmp_path / "ws")
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One workspace for the module, so its local Prefect server starts once and is reused by
+    each `draftdesk watch` (as in the office); each test drops its own distinct drafts."""
+    root = init_workspace(tmp_path_factory.mktemp("watch") / "ws")
     yield root
     _stop_server(root)
 
@@ -110,32 +112,50 @@ def outbox_files(ws: Path, pattern: str) -> list[Path]:
 
 @pytest.mark.parametrize("polling", [pytest.param(False, id="inotify"), pytest.param(True, id="polling")])
 def test_watch_files_dropped_drafts_with_notes_and_stops_cleanly_on_ctrl_c(workspace: Path, polling: bool) -> None:
-    watch = Watch(workspace, *(["--polling"] if polling else []))
+    mode = "polling" if polling else "inotify"
+    watch = Watch(workspace, mode, *(["--polling"] if polling else []))
     try:
         assert wait_for(lambda: "正在监视" in watch.out, START_DEADLINE, watch.proc), watch.out + watch.err
         drop = workspace / "inbox" / "湖滨社区" / "即时通讯信息"
-        (drop / "垃圾分类.docx").write_bytes(news_draft(300, photos=1))
-        (drop / "太短.docx").write_bytes(news_draft(120, photos=1, seed=2))
-        (drop / "~$垃圾分类.docx").write_bytes(b"lock")
+        good, short, lock = f"垃圾分类{mode}.docx", f"太短{mode}.docx", f"~$垃圾分类{mode}.docx"
+        seed = 10 if polling else 20
+        (drop / good).write_bytes(news_draft(300, photos=1, seed=seed))
+        (drop / short).write_bytes(news_draft(120, photos=1, seed=seed + 1))
+        (drop / lock).write_bytes(b"lock")
 
-        assert wait_for(lambda: len(outbox_files(workspace, "accepted/*/湖滨社区/*垃圾分类.docx")) == 1
-                        and len(outbox_files(workspace, "rejected/湖滨社区/*太短.docx.退回说明.txt")) == 1,
+        assert wait_for(lambda: len(outbox_files(workspace, f"accepted/*/湖滨社区/*_{good}")) == 1
+                        and len(outbox_files(workspace, f"rejected/湖滨社区/*_{short}.退回说明.txt")) == 1,
                         FILE_DEADLINE, watch.proc), watch.out + watch.err
-        assert wait_for(lambda: "退回说明" in watch.out, FILE_DEADLINE, watch.proc), watch.out + watch.err
+        assert wait_for(lambda: short in watch.out, FILE_DEADLINE, watch.proc), watch.out + watch.err
 
         code = watch.interrupt()
     finally:
         watch.kill()
 
-    [note] = outbox_files(workspace, "rejected/湖滨社区/*太短.docx.退回说明.txt")
+    [note] = outbox_files(workspace, f"rejected/湖滨社区/*_{short}.退回说明.txt")
     assert note.read_bytes().startswith(b"\xef\xbb\xbf")
     assert "正文字数 120 字" in note.read_bytes().decode("utf-8-sig")
-    assert len(outbox_files(workspace, "rejected/湖滨社区/*太短.docx")) == 1
-    assert sorted(p.name for p in (workspace / "inbox" / "湖滨社区" / "即时通讯信息").iterdir()) == ["~$垃圾分类.docx"]
+    assert len(outbox_files(workspace, f"rejected/湖滨社区/*_{short}")) == 1
+    assert (drop / lock).read_bytes() == b"lock"  # left alone
+    assert not (drop / good).exists() and not (drop / short).exists()
     assert code == 0, watch.err
     assert "Traceback" not in watch.err
-    assert "[合格] 湖滨社区 即时通讯信息 垃圾分类.docx" in watch.out
-    assert "[退回] 湖滨社区 即时通讯信息 太短.docx" in watch.out
+    assert f"[合格] 湖滨社区 即时通讯信息 {good}" in watch.out
+    assert f"[退回] 湖滨社区 即时通讯信息 {short}（字数）退回说明：" in watch.out
+    assert "已停止监视" in watch.out
+
+
+def test_watch_stops_cleanly_on_sigterm(workspace: Path) -> None:
+    watch = Watch(workspace, "sigterm")
+    try:
+        assert wait_for(lambda: "正在监视" in watch.out, START_DEADLINE, watch.proc), watch.out + watch.err
+        watch.proc.send_signal(signal.SIGTERM)
+        code = watch.proc.wait(timeout=120)
+    finally:
+        watch.kill()
+
+    assert code == 0, watch.err
+    assert "Traceback" not in watch.err
     assert "已停止监视" in watch.out
 
 

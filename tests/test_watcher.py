@@ -123,6 +123,8 @@ def test_a_file_written_in_chunks_over_five_seconds_is_taken_once_after_it_stops
     data = news_draft(300, photos=2)
     chunks = [data[i : i + len(data) // 20 + 1] for i in range(0, len(data), len(data) // 20 + 1)]
     taken: list[str] = []
+    sightings_while_growing: list[str] = []
+    watcher._on_first_sight = lambda items: sightings_while_growing.extend(i.key for i in items)
     start = time.monotonic()
     with target.open("wb") as out:
         for chunk in chunks:
@@ -134,6 +136,7 @@ def test_a_file_written_in_chunks_over_five_seconds_is_taken_once_after_it_stops
             time.sleep(5.0 / len(chunks))
     assert time.monotonic() - start >= 5.0
     assert taken == []  # never taken while growing
+    assert sightings_while_growing == [key(UNIT, TYPE, "慢慢写.docx")]  # first sight = received time
     assert watcher.pending() == [key(UNIT, TYPE, "慢慢写.docx")]
 
     taken += poll_until(watcher, lambda t: bool(t))
@@ -342,3 +345,51 @@ def test_the_loop_hands_ready_keys_to_process_on_the_calling_thread(
     assert {ident for _, ident in calls} == {threading.get_ident()}
     assert beats == [1]
     assert sorted(p.name for p in filed.iterdir()) == ["one.docx", "two.docx"]
+
+
+@pytest.mark.parametrize("polling", MODES)
+def test_a_file_name_that_is_not_utf8_is_taken_under_its_escaped_key(
+    inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], polling: bool
+) -> None:
+    watcher = watchers(inbox, quick_rules(rulebook), polling=polling)
+    raw = os.fsencode(inbox / UNIT / TYPE) + b"/\xb8\xe5\xbc\xfe.docx"  # GBK bytes of 稿件
+    with open(raw, "wb") as out:
+        out.write(b"x")
+
+    taken = poll_until(watcher, lambda t: bool(t))
+
+    assert taken == [key(UNIT, TYPE, "\\xb8\\xe5\\xbc\\xfe.docx")]
+    assert [i.key for i in list_items(inbox, rulebook)] == taken
+
+
+def test_a_symlink_and_a_fifo_are_taken_as_items_without_being_opened(
+    tmp_path: Path, inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher]
+) -> None:
+    watcher = watchers(inbox, quick_rules(rulebook), polling=False)
+    secret = tmp_path / "secret.docx"
+    secret.write_bytes(b"secret")
+    os.symlink(secret, inbox / UNIT / TYPE / "link.docx")
+    os.mkfifo(inbox / UNIT / TYPE / "pipe.docx")  # opening this would block forever
+
+    taken = poll_until(watcher, lambda t: len(t) == 2)
+
+    assert sorted(taken) == [key(UNIT, TYPE, "link.docx"), key(UNIT, TYPE, "pipe.docx")]
+
+
+def test_a_failed_first_sight_record_is_retried_before_the_item_is_lost(
+    inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher]
+) -> None:
+    calls: list[list[str]] = []
+
+    def flaky(items: list[Item]) -> None:
+        calls.append([i.key for i in items])
+        if len(calls) == 1:
+            raise OSError("database is locked")
+
+    watcher = watchers(inbox, quick_rules(rulebook), polling=False, on_first_sight=flaky)
+    (inbox / UNIT / TYPE / "a.docx").write_bytes(b"x")
+
+    taken = poll_until(watcher, lambda t: bool(t))
+
+    assert taken == [key(UNIT, TYPE, "a.docx")]
+    assert calls == [[key(UNIT, TYPE, "a.docx")], [key(UNIT, TYPE, "a.docx")]]
