@@ -73,6 +73,14 @@ def test_every_real_chinese_draft_has_text(corpus_drafts: dict[str, Draft]) -> N
         assert draft.title and draft.counts.zishu > 0, name
 
 
+def test_similar_screenshots_in_a_real_draft_stay_distinct_photos(corpus_drafts: dict[str, Draft], rulebook: Rulebook) -> None:
+    from extractors.photos import distinct_photos
+
+    photos = corpus_drafts["word-oracle/007.docx"].photos   # four 952×653 screenshots of one app, phash 14–18 apart
+    assert [(p.width, p.height) for p in photos[1:]] == [(952, 653)] * 4
+    assert len(distinct_photos(photos, rulebook.images.same_photo_max_distance)) == 5
+
+
 def test_files_that_are_not_word_are_refused_as_such(corpus_drafts: dict[str, Draft]) -> None:
     for name in ("README.md", "real-docx/manifest.tsv", "word-oracle/manifest.tsv"):
         assert _formats(corpus_drafts[name]) == [MSG_UNKNOWN], name
