@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import threading
 import time
@@ -300,3 +301,46 @@ def test_a_live_claim_of_another_sweep_is_not_taken_over(ws_rb):
     assert (result.recovered, result.outcomes) == (0, [])
     [outcome] = process_claims(ws, rb, [got.token])
     assert outcome.verdict == "accepted"
+
+
+@pytest.mark.integration
+def test_the_intake_flow_names_and_tags_its_runs_and_leaves_a_summary_and_a_rejection_table(ws_rb, prefect_harness):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        FlowRunFilter,
+        FlowRunFilterId,
+    )
+
+    from flows.intake_flow import intake_flow
+    from flows.prefect_env import in_process
+
+    ws, _ = ws_rb
+    drop(ws, f"湖滨社区/{INSTANT}/好稿.docx", news_draft(300, photos=1))
+    drop(ws, f"塔下社区/{INSTANT}/短稿.docx", news_draft(100, photos=1, seed=5))
+    with in_process():
+        state = intake_flow(str(ws.root), return_state=True)
+    result = state.result()
+    assert sorted((o.unit, o.verdict) for o in result.outcomes) == [("塔下社区", "rejected"), ("湖滨社区", "accepted")]
+    run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(run_id)
+        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])))
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
+    assert flow_run.name in ("intake 湖滨社区/好稿.docx 等 2 件", "intake 塔下社区/短稿.docx 等 2 件")
+    assert {"unit:湖滨社区", "unit:塔下社区", f"type:{INSTANT}", "type:instant"} <= set(flow_run.tags)
+    names = sorted(t.name for t in tasks)
+    assert names[0].startswith("claim") and any("等 2 件" in n for n in names)
+    by_type = {a.type: a for a in artifacts}
+    assert "录用 1，退回 1" in by_type["markdown"].data
+    table = json.loads(by_type["table"].data)
+    assert [(r["unit"], r["file"], r["rules"]) for r in table] == [("塔下社区", "短稿.docx", "length")]
+    db = open_ledger(ws.ledger_path)
+    try:
+        run = ledger.last_run(db)
+    finally:
+        db.close()
+    assert (run["kind"], run["processed"], run["accepted"], run["rejected"], run["flow_run_id"]) == (
+        "intake", 2, 1, 1, str(run_id))
