@@ -38,6 +38,10 @@ class AdoptionInput:
 
 def _open(workspace: Path | None) -> tuple[Workspace, Rulebook] | None:
     ws = resolve_workspace(workspace)
+    if not ws.outbox.is_dir():
+        typer.echo(f"工作目录 {ws.root} 没有 outbox/（台账所在）：请先运行 draftdesk init --workspace {ws.root}，"
+                   "或用 --workspace 指定工作目录。", err=True)
+        return None
     try:
         return ws, ws.rulebook()
     except RulebookError as exc:

@@ -128,6 +128,10 @@ def score_command(*, month: str | None = None, quarter: str | None = None, year:
                   as_json: bool = False, workspace: Path | None = None) -> int:
     """Score a period; print JSON or a table; write the workbook. 0 ok, 1 bad period, 2 bad rulebook."""
     ws = resolve_workspace(workspace)
+    if not ws.outbox.is_dir():
+        typer.echo(f"工作目录 {ws.root} 没有 outbox/（台账所在）：请先运行 draftdesk init --workspace {ws.root}，"
+                   "或用 --workspace 指定工作目录。", err=True)
+        return 2
     try:
         rulebook = ws.rulebook()
     except RulebookError as exc:

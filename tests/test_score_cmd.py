@@ -171,3 +171,15 @@ def test_score_command_does_not_import_prefect() -> None:
     code = "import sys, flows.score_cmd, flows.office_cmd; print('prefect' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("args", [["score", "--month", "2021-03"], ["adopt", "1", "--outlet", "武进日报"],
+                                  ["assign", "--month", "2021-03", "--unit", "湖滨社区", "--count", "1"]],
+                         ids=["score", "adopt", "assign"])
+def test_commands_outside_a_workspace_say_to_run_init_and_create_nothing(tmp_path: Path, args: list[str]) -> None:
+    empty = tmp_path / "not-a-workspace"
+    empty.mkdir()
+    result = RUNNER.invoke(app, [*args, "--workspace", str(empty)])
+    assert result.exit_code == 2
+    assert "请先运行 draftdesk init" in result.stderr
+    assert list(empty.iterdir()) == []
