@@ -89,8 +89,6 @@ def _page(sheet: Worksheet, title: str) -> None:
 
 def _completion_sheet(sheet: Worksheet, report: PeriodReport) -> None:
     types = [key for key in report.type_names if any(key in u.completion for u in report.units)]
-    sheet.cell(row=1, column=1, value="单位")
-    sheet.cell(row=1, column=2, value="类别")
     _header(sheet, 1, ["单位", "类别"])
     for index, key in enumerate(types):
         col = 3 + 3 * index
