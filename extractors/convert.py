@@ -101,6 +101,9 @@ def convert(data: bytes, suffix: str, target: str, timeout: float) -> bytes:
             _kill_group(proc)
             raise ConversionError(
                 f"LibreOffice 转换超时（超过 {timeout:g} 秒），请另存为 .docx 后重新报送") from exc
+        except BaseException:   # Ctrl-C or shutdown while converting: leave no soffice behind
+            _kill_group(proc)
+            raise
         result = outdir / f"draft.{target}"
         if not result.is_file() or result.stat().st_size == 0:
             raise ConversionError(

@@ -53,14 +53,17 @@ def _container_by_name(name: str) -> str:
     return "wps" if posixpath.splitext(name)[1].lower() == ".wps" else "doc"
 
 
-def _is_word_package(data: bytes) -> bool:
-    """A zip with `[Content_Types].xml` is an OPC package (a .docx, or a broken one); any other
-    zip is a bundle. An unreadable zip goes to the docx reader, which explains what is wrong."""
+def _is_word_package(name: str, data: bytes) -> bool:
+    """A zip with `[Content_Types].xml` or a `word/` folder, or named like a Word file, is a Word
+    package (perhaps broken: the docx reader then says what is wrong); any other zip is a bundle."""
+    if posixpath.splitext(name)[1].lower() in (".docx", ".docm", ".dotx", ".dotm"):
+        return True
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return any(n.lstrip("/").lower() == "[content_types].xml" for n in zf.namelist())
+            names = [n.lstrip("/").lower() for n in zf.namelist()]
     except Exception:
         return True
+    return any(n == "[content_types].xml" or n.startswith("word/") for n in names)
 
 
 def _read_docx(name: str, data: bytes, rulebook: Rulebook) -> Draft:
@@ -112,7 +115,7 @@ def read_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
     """A `Draft` for a file's bytes: a Word draft, a zip bundle, or a `format` finding. Never raises."""
     name = display_name(name)
     try:
-        if sniff(data) == "zip" and not _is_word_package(data):
+        if sniff(data) == "zip" and not _is_word_package(name, data):
             return read_bundle_zip(name, data, rulebook)
         return read_document_bytes(name, data, rulebook)
     except Exception as exc:  # the last guard: one odd file must not stop a sweep

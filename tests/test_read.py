@@ -160,6 +160,14 @@ def test_zip_without_content_types_is_a_bundle(rulebook: Rulebook) -> None:
     assert [p.key for p in draft.photos] == ["a.jpg"]
 
 
+def test_broken_docx_without_content_types_is_not_mistaken_for_a_bundle(rulebook: Rulebook) -> None:
+    for name, members in (("稿件.docx", {"a.jpg": make_photo(seed=4)}),
+                          ("稿件.zip", {"word/document.xml": b"<w:document/>"})):
+        draft = read_bytes(name, make_zip(members), rulebook)
+        assert (draft.container, draft.readable) == ("docx", False), name
+        assert len(_formats(draft)) == 1 and _formats(draft)[0].startswith("文件无法打开："), name
+
+
 def test_empty_file_is_a_format_error(tmp_path: Path, rulebook: Rulebook) -> None:
     (tmp_path / "空.docx").write_bytes(b"")
     draft = read_path(tmp_path / "空.docx", rulebook)
