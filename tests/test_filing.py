@@ -1,0 +1,72 @@
+"""Filing: destinations, names that fit, notes, and moves that never overwrite or lose bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from flows import filing
+from flows.workspace import Workspace
+
+T0 = dt.datetime(2021, 3, 12, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_accepted_drafts_go_by_month_and_unit_rejected_by_unit(tmp_path):
+    ws = Workspace(tmp_path)
+    assert filing.destination(ws, "accepted", "湖滨社区", T0, 7, "稿.docx") == \
+        tmp_path / "outbox/accepted/2021-03/湖滨社区/7_稿.docx"
+    assert filing.destination(ws, "rejected", None, T0, 8, "稿.docx") == \
+        tmp_path / "outbox/rejected/_未知单位/8_稿.docx"
+    assert filing.note_path(tmp_path / "x/8_稿.docx").name == "8_稿.docx.退回说明.txt"
+
+
+def test_a_long_name_is_shortened_so_its_note_still_fits_keeping_the_extension():
+    name = "很长的标题" * 30 + ".docx"
+    stored = filing.stored_name(12345, name)
+    assert stored.startswith("12345_很长的标题") and stored.endswith(".docx")
+    assert len(os.fsencode(stored + filing.NOTE_SUFFIX)) <= 255
+    stored.encode("utf-8")  # no half character left
+
+
+def test_a_non_utf8_name_is_kept_byte_for_byte():
+    name = os.fsdecode("稿件.docx".encode("gbk"))
+    assert os.fsencode(filing.stored_name(3, name)) == b"3_" + "稿件.docx".encode("gbk")
+
+
+def test_a_note_is_written_whole_and_can_be_written_again(tmp_path):
+    path = tmp_path / "a/1_x.docx.退回说明.txt"
+    filing.write_note(path, b"\xef\xbb\xbfone\r\n")
+    filing.write_note(path, b"\xef\xbb\xbftwo\r\n")
+    assert path.read_bytes() == b"\xef\xbb\xbftwo\r\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+def test_moving_never_overwrites_and_a_repeated_move_only_finishes_it(tmp_path):
+    src, dst = tmp_path / "in/a.docx", tmp_path / "out/1_a.docx"
+    src.parent.mkdir()
+    src.write_bytes(b"draft")
+    filing.move_item(src, dst)
+    assert dst.read_bytes() == b"draft" and not src.exists()
+    src.write_bytes(b"left behind by a crashed copy")
+    filing.move_item(src, dst)          # dst complete: only the source is removed
+    assert dst.read_bytes() == b"draft" and not src.exists()
+    with pytest.raises(FileNotFoundError):
+        filing.move_item(tmp_path / "in/missing", tmp_path / "out/2_missing")
+
+
+def test_the_copy_path_keeps_bundles_links_and_fifos_without_reading_them(tmp_path):
+    src = tmp_path / "bundle"
+    (src / "photos").mkdir(parents=True)
+    (src / "稿件.docx").write_bytes(b"doc")
+    (src / "photos/1.jpg").write_bytes(b"jpg")
+    (src / "link").symlink_to("/etc/passwd")
+    os.mkfifo(src / "pipe")
+    copy = tmp_path / "copy"
+    filing._copy_tree(src, copy)
+    assert (copy / "稿件.docx").read_bytes() == b"doc"
+    assert (copy / "photos/1.jpg").read_bytes() == b"jpg"
+    assert os.readlink(copy / "link") == "/etc/passwd"
+    assert os.path.exists(copy / "pipe") and not (copy / "pipe").is_file()

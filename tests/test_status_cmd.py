@@ -1,0 +1,30 @@
+"""`draftdesk status`: pending, accepted/rejected counts and the last run, from a real ledger."""
+
+from __future__ import annotations
+
+from flows.intake import sweep
+from flows.status_cmd import status_command, status_lines
+from tests.factory import news_draft
+from tests.intake_support import INSTANT, NOW, drop, workspace
+
+
+def test_status_of_a_fresh_workspace_says_nothing_was_received_yet(tmp_path):
+    ws, _ = workspace(tmp_path / "ws")
+    lines = status_lines(ws)
+    assert "收稿目录待处理：0 件" in lines
+    assert "台账尚未建立（还没有收过稿）。" in lines
+
+
+def test_status_counts_pending_accepted_rejected_and_shows_the_last_run(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    ws, rb = workspace(tmp_path / "ws")
+    drop(ws, f"湖滨社区/{INSTANT}/好稿.docx", news_draft(300, photos=1))
+    drop(ws, f"塔下社区/{INSTANT}/短稿.docx", news_draft(100, photos=1, seed=5))
+    sweep(ws, rb)
+    drop(ws, f"塔下社区/{INSTANT}/新稿.docx", news_draft(300, photos=1, seed=9))
+    assert status_command(ws.root) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "收稿目录待处理：1 件" in out
+    assert "已录用：1 件（计入考核 1 件）；已退回：1 件" in out
+    assert ("最近一次收稿（sweep）：2021-03-12T15:00:00+08:00 — 2021-03-12T15:00:00+08:00，"
+            "处理 2 件，录用 1，退回 1") in out
