@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from flows.reports import write_period_workbook
-from flows.workspace import Workspace, resolve_workspace
+from flows.workspace import Workspace, now, resolve_workspace
 from ledger.assessment import (
     read_adoptions,
     read_assignments,
@@ -142,6 +142,10 @@ def score_command(*, month: str | None = None, quarter: str | None = None, year:
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         return 1
+    today = now(rulebook).date()
+    if period.end >= today:
+        typer.echo(f"注意：{period.label}尚未结束（今天 {today}），尚未到期的任务也按缺少计算；"
+                   "期末后再运行可得正式结果。", err=True)
     report, rejections = build_report(ws, rulebook, period)
     path = write_report(ws, report, rejections)
     if as_json:

@@ -183,3 +183,13 @@ def test_commands_outside_a_workspace_say_to_run_init_and_create_nothing(tmp_pat
     assert result.exit_code == 2
     assert "请先运行 draftdesk init" in result.stderr
     assert list(empty.iterdir()) == []
+
+
+def test_scoring_a_period_that_has_not_ended_warns(quarter) -> None:
+    ws, _ = quarter  # DRAFTDESK_NOW is 2021-04-01
+    early = RUNNER.invoke(app, ["score", "--year", "2021", "--json", "--workspace", str(ws)])
+    assert early.exit_code == 0
+    assert "注意：2021年度尚未结束（今天 2021-04-01）" in early.stderr
+    json.loads(early.stdout)  # stdout stays pure JSON
+    closed = RUNNER.invoke(app, ["score", "--quarter", "2021Q1", "--json", "--workspace", str(ws)])
+    assert "尚未结束" not in closed.stderr
