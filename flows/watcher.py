@@ -11,6 +11,7 @@ the ledger and Prefect all run on the caller's (main) thread, in `run_watch_loop
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import queue
@@ -186,7 +187,19 @@ class InboxWatcher:
             _stop_observer(observer)
 
     def _new_observer(self) -> BaseObserver:
-        observer: BaseObserver = PollingObserver() if self.polling else Observer()
+        try:
+            return self._started_observer(self.polling)
+        except OSError as exc:
+            if self.polling or exc.errno not in (errno.ENOSPC, errno.EMFILE):
+                raise
+        # The system's inotify limits (fs.inotify.max_user_watches / max_user_instances) are
+        # used up: polling still sees every change, only a little later.
+        log.warning("文件系统事件数量已达系统上限（inotify），改为轮询监视 %s。", self.inbox)
+        self.polling = True
+        return self._started_observer(True)
+
+    def _started_observer(self, polling: bool) -> BaseObserver:
+        observer: BaseObserver = PollingObserver() if polling else Observer()
         observer.schedule(_Handler(self), os.fspath(self.inbox), recursive=True, event_filter=WATCHED_EVENTS)
         observer.start()
         return observer
@@ -294,7 +307,9 @@ class InboxWatcher:
             # path seen vanishing and then recreated as a unit or type folder is not an item.
             item = item_for_path(self.inbox, seen.path, self.rulebook)
             sig = signature(seen.path) if item is not None else None
-            if item is None or sig is None:
+            if item is None or sig is None or (item.kind == "bundle" and len(sig) == 1):
+                # Gone, not an item, or an empty bundle folder (the unit made the folder and is
+                # about to drag files in): not ready; the files' own events bring it back.
                 self._drop(key)
             else:
                 self._pending[key] = item

@@ -393,3 +393,17 @@ def test_a_failed_first_sight_record_is_retried_before_the_item_is_lost(
 
     assert taken == [key(UNIT, TYPE, "a.docx")]
     assert calls == [[key(UNIT, TYPE, "a.docx")], [key(UNIT, TYPE, "a.docx")]]
+
+
+def test_an_empty_bundle_folder_waits_for_its_files(
+    inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher]
+) -> None:
+    watcher = watchers(inbox, quick_rules(rulebook, rescan=1.0), polling=False)
+    bundle = inbox / UNIT / TYPE / "新建文件夹"
+    bundle.mkdir()
+    assert keep_polling(watcher, 2.5) == []  # made, but nothing dragged in yet
+    (bundle / "稿件.docx").write_bytes(news_draft(300))
+
+    taken = poll_until(watcher, lambda t: bool(t))
+
+    assert taken == [key(UNIT, TYPE, "新建文件夹")]
