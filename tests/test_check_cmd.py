@@ -269,10 +269,17 @@ def test_broken_workspace_rulebook_is_a_usage_error_naming_the_key(ws: Path) -> 
     assert result.exit_code == 2 and "min_char" in result.stderr
 
 
-def test_check_does_not_import_prefect() -> None:
-    code = "import sys, flows.check_cmd, flows.cli; assert 'prefect' not in sys.modules, 'prefect imported'"
+def test_check_does_not_import_prefect(ws: Path) -> None:
+    path = put(ws, "湖滨社区/即时/稿件.docx", news_draft(300, photos=1))
+    code = ("import sys\n"
+            "from pathlib import Path\n"
+            "from flows.check_cmd import check_command\n"
+            f"rc = check_command([Path({str(path)!r})], workspace=Path({str(ws)!r}), received='2021-03-12T15:00', as_json=True)\n"
+            "assert rc == 0, rc\n"
+            "assert 'prefect' not in sys.modules, 'prefect imported'\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1])
     assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[0]["verdict"] == "accepted"
 
 
 def _docx_with_a_zip_bomb() -> bytes:
