@@ -53,17 +53,21 @@ def _container_by_name(name: str) -> str:
     return "wps" if posixpath.splitext(name)[1].lower() == ".wps" else "doc"
 
 
-def _is_word_package(name: str, data: bytes) -> bool:
+def _looks_like_word(name: str, members: list[str]) -> bool:
     """A zip with `[Content_Types].xml` or a `word/` folder, or named like a Word file, is a Word
     package (perhaps broken: the docx reader then says what is wrong); any other zip is a bundle."""
     if posixpath.splitext(name)[1].lower() in (".docx", ".docm", ".dotx", ".dotm"):
         return True
+    lowered = (m.lstrip("/").lower() for m in members)
+    return any(m == "[content_types].xml" or m.startswith("word/") for m in lowered)
+
+
+def _is_word_package(name: str, data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = [n.lstrip("/").lower() for n in zf.namelist()]
+            return _looks_like_word(name, zf.namelist())
     except Exception:
         return True
-    return any(n == "[content_types].xml" or n.startswith("word/") for n in names)
 
 
 def _read_docx(name: str, data: bytes, rulebook: Rulebook) -> Draft:
@@ -143,7 +147,7 @@ def _read_large_file(path: Path, name: str, rulebook: Rulebook) -> Draft:
             fh.seek(0)
             try:
                 with zipfile.ZipFile(fh) as zf:
-                    if any(n.lstrip("/").lower() == "[content_types].xml" for n in zf.namelist()):
+                    if _looks_like_word(name, zf.namelist()):
                         return _refused(name, None, "docx", too_big_message(size, limit))
                     return bundle_from_zipfile(name, zf, digest.hexdigest(), rulebook)
             except PackageRefused as exc:
