@@ -130,6 +130,8 @@ def run(n: int, settle: float | None, polling: bool) -> int:
     print(f"  p50 {p50:.2f} s   p95 {p95:.2f} s   max {max(latencies):.2f} s")
     print(f"  target p95 ≤ settle + 2 s = {target:.2f} s   ratio p95/target = {p95 / target:.2f} "
           f"({'on target' if p95 <= target else 'OVER target'})")
+    print(f"  machine load average (1 min) {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          "(other work slows the Prefect server and so the flow part)")
     print(f"  watch exit code after Ctrl-C: {code}")
     return 0 if code == 0 else 1
 

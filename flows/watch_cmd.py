@@ -1,7 +1,7 @@
 """`draftdesk watch`: watch the inbox and file every draft as it settles, until Ctrl-C.
 
 The office leaves this running on the machine that holds the share. It starts (or reuses) the
-local Prefect server, so every intake run and its artifacts show in the Prefect UI; runs the
+local Prefect server — or uses `$PREFECT_API_URL` when one is set (a shared server) — so every intake run and its artifacts show in the Prefect UI; runs the
 watcher (events as hints, periodic rescan, supervised observer); writes a ledger heartbeat so
 downtime is visible to the received-time rule; and runs the intake flow from the main thread
 for each batch of settled items. Ctrl-C or SIGTERM finish the current batch and exit 0.
@@ -10,6 +10,7 @@ for each batch of settled items. Ctrl-C or SIGTERM finish the current batch and 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -51,12 +52,16 @@ def watch_command(workspace: Path | None, polling: bool = False) -> int:
     stop = threading.Event()
     with _stop_on_signals(stop):
         try:
-            say("正在启动本机 Prefect 服务…")
-            try:
-                api_url = prefect_env.ensure_local_server(ws)
-            except RuntimeError as exc:
-                print(str(exc), file=sys.stderr, flush=True)
-                return EXIT_FAILED
+            api_url = os.environ.get("PREFECT_API_URL", "").strip()
+            if api_url:  # a shared server (scale-out): use it, start nothing
+                say(f"使用已配置的 Prefect 服务 {api_url}")
+            else:
+                say("正在启动本机 Prefect 服务…")
+                try:
+                    api_url = prefect_env.ensure_local_server(ws)
+                except RuntimeError as exc:
+                    print(str(exc), file=sys.stderr, flush=True)
+                    return EXIT_FAILED
             say(f"Prefect 界面：{api_url.removesuffix('/api')}")
             prefect_env.configure(ws, api_url)  # before Prefect is imported
             from prefect.exceptions import TerminationSignal

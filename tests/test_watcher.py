@@ -407,3 +407,42 @@ def test_an_empty_bundle_folder_waits_for_its_files(
     taken = poll_until(watcher, lambda t: bool(t))
 
     assert taken == [key(UNIT, TYPE, "新建文件夹")]
+
+
+def test_a_stopped_dispatcher_thread_is_restarted(
+    inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="draftdesk.watch")
+    watcher = watchers(inbox, quick_rules(rulebook), polling=False)
+    old = watcher.observer
+    assert old is not None
+    old.stop()
+    old.join(timeout=10)
+
+    assert watcher.supervise() is True
+    assert "分发线程已退出" in caplog.text
+    (inbox / UNIT / TYPE / "a.docx").write_bytes(b"x")
+    assert poll_until(watcher, lambda t: bool(t)) == [key(UNIT, TYPE, "a.docx")]
+
+
+def test_the_loop_survives_a_failing_batch_and_the_rescan_offers_it_again(
+    inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], caplog: pytest.LogCaptureFixture
+) -> None:
+    watcher = watchers(inbox, quick_rules(rulebook, rescan=1.0), polling=False)
+    (inbox / UNIT / TYPE / "a.docx").write_bytes(b"x")
+    stop = threading.Event()
+    calls: list[list[str]] = []
+
+    def process(keys: list[str]) -> None:
+        calls.append(keys)
+        if len(calls) == 1:
+            raise RuntimeError("ledger is locked")
+        stop.set()
+
+    timer = threading.Timer(DEADLINE, stop.set)
+    timer.start()
+    run_watch_loop(watcher, process, stop)
+    timer.cancel()
+
+    assert calls == [[key(UNIT, TYPE, "a.docx")], [key(UNIT, TYPE, "a.docx")]]
+    assert "处理 1 份稿件时出错" in caplog.text
