@@ -261,10 +261,13 @@ def stable_items(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database,
     Sightings are recorded at the first look. Unless the caller already knows the items are
     still (`settled`), look, wait the settle time on the monotonic clock, and look again."""
     wanted = set(keys) if keys is not None else None
-    items = [i for i in list_items(ws.inbox, rulebook) if wanted is None or i.key in wanted]
+    everything = list_items(ws.inbox, rulebook)
+    # First sights of everything in the inbox, even when only some keys are wanted: this runs
+    # before the sweep's heartbeat, so files found on start after downtime get the clamped mtime.
+    _record_sightings(db, rulebook, everything)
+    items = [i for i in everything if wanted is None or i.key in wanted]
     if not items:
         return [], []
-    _record_sightings(db, rulebook, items)
     if settled or rulebook.intake.settle_seconds <= 0:
         return items, []
     first = {i.key: signature(i.path) for i in items}

@@ -344,3 +344,20 @@ def test_the_intake_flow_names_and_tags_its_runs_and_leaves_a_summary_and_a_reje
         db.close()
     assert (run["kind"], run["processed"], run["accepted"], run["rejected"], run["flow_run_id"]) == (
         "intake", 2, 1, 1, str(run_id))
+
+
+def test_a_targeted_sweep_at_start_records_first_sights_before_its_heartbeat(ws_rb, monkeypatch):
+    """`watch` starts with a sweep for no keys (finish half-done work); files waiting since the
+    downtime must still get their clamped mtime, not the time of that sweep's heartbeat."""
+    ws, rb = ws_rb
+    from flows.intake import beat
+
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T08:00:00")
+    beat(ws, "watch")
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    path = drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1))
+    _set_mtime(path, "2021-03-12T09:30:00+08:00")
+    assert sweep(ws, rb, keys=[]).outcomes == []
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T15:00:05")
+    sweep(ws, rb)
+    assert _rows(ws)[0]["received_at"] == "2021-03-12T09:30:00+08:00"
