@@ -65,3 +65,18 @@ def test_run_as_a_new_user_runs_it_prints_no_traceback_and_loses_no_task_run(tmp
         conn.close()
     assert flows == [("COMPLETED",)]
     assert states == [("COMPLETED",)] * 3   # the claim task and two batches of 25 and 5
+
+
+def test_serve_schedules_the_sweep_every_few_minutes_and_scoring_at_six_on_the_first(tmp_path):
+    import datetime as dt
+
+    from flows.serve_cmd import deployments
+
+    ws, rb = workspace(tmp_path / "ws")
+    by_name = {d.name: d for d in deployments(ws)}
+    assert set(by_name) == {"sweep", "monthly-score"}
+    sweep_schedule = by_name["sweep"].schedules[0].schedule
+    assert sweep_schedule.interval == dt.timedelta(minutes=rb.intake.sweep_minutes)
+    cron = by_name["monthly-score"].schedules[0].schedule
+    assert (cron.cron, cron.timezone) == ("0 6 1 * *", "Asia/Shanghai")
+    assert by_name["monthly-score"].parameters == {"workspace": str(ws.root)}

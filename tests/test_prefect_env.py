@@ -1,0 +1,47 @@
+"""The workspace's local Prefect server: started once, reused, home under the workspace."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from flows import prefect_env
+from flows.workspace import Workspace
+
+
+@pytest.mark.integration
+def test_the_local_server_is_started_once_under_the_workspace_and_reused(tmp_path, monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    ws = Workspace(tmp_path / "ws")
+    ws.root.mkdir()
+    try:
+        url = prefect_env.ensure_local_server(ws)
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/api")
+        assert prefect_env.ensure_local_server(ws) == url          # reused, not a second server
+        assert prefect_env.running_server(ws) == url
+        state = json.loads((ws.root / ".prefect" / "server.json").read_text(encoding="utf-8"))
+        assert state["api_url"] == url
+        assert (ws.root / ".prefect" / "prefect.db").exists()      # its database lives in the workspace
+    finally:
+        prefect_env.stop_local_server(ws)
+
+
+def test_configure_turns_telemetry_off_and_puts_prefect_home_in_the_workspace(tmp_path, monkeypatch):
+    for name in ("PREFECT_HOME", "PREFECT_SERVER_ANALYTICS_ENABLED", "PREFECT_LOGGING_LEVEL",
+                 "PREFECT_SERVER_LOGGING_LEVEL", "PREFECT_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    ws = Workspace(tmp_path / "ws")
+    prefect_env.configure(ws, "http://127.0.0.1:1/api")
+    assert os.environ["PREFECT_HOME"] == str(ws.root / ".prefect")
+    assert os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
+    assert os.environ["PREFECT_LOGGING_LEVEL"] == "WARNING"
+    assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:1/api"
+
+
+def test_in_process_flows_send_no_heartbeat():
+    from prefect.settings import get_current_settings
+
+    with prefect_env.in_process():
+        assert get_current_settings().flows.heartbeat_frequency is None
