@@ -6,8 +6,11 @@ Under CI a missing LibreOffice is a failure, never a skip.
 
 from __future__ import annotations
 
+import http.server
 import io
+import re
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from lxml import etree
 from extractors.convert import ConversionError, convert, convert_to_docx, soffice_path
 from extractors.package import sniff
 from tests.conftest import IN_CI
-from tests.factory import make_docx
+from tests.factory import make_docx, make_photo
 
 TIMEOUT = 120.0
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -97,3 +100,46 @@ def test_overrunning_conversion_is_killed_and_leaves_nothing_behind(
         if any(str(tmp_path) in part for part in proc.info["cmdline"] or ()):
             survivors.append(proc.pid)
     assert survivors == []
+
+
+def _linked_picture_docx(url: str) -> bytes:
+    """A python-docx draft whose picture is turned into a link to `url` (r:link, TargetMode External)."""
+    source = zipfile.ZipFile(io.BytesIO(make_docx(PARAGRAPHS, photos=[make_photo(64, 48, seed=1, fmt="PNG")])))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/_rels/document.xml.rels":
+                data = re.sub(rb'Target="media/image1\.png"', f'Target="{url}" TargetMode="External"'.encode(), data)
+            elif info.filename == "word/document.xml":
+                data = data.replace(b'r:embed="', b'r:link="')
+            out.writestr(info, data)
+    return buf.getvalue()
+
+
+def test_linked_picture_is_never_fetched_while_converting() -> None:
+    _require_soffice()
+    hits: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        do_HEAD = do_GET
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/pic.png"
+        doc = convert(_linked_picture_docx(url), "docx", "doc", TIMEOUT)
+        back = convert_to_docx(doc, "doc", TIMEOUT)
+    finally:
+        server.shutdown()
+    assert hits == []
+    with zipfile.ZipFile(io.BytesIO(back)) as zf:
+        assert url in zf.read("word/_rels/document.xml.rels").decode("utf-8")
