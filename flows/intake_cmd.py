@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
 import sys
 from pathlib import Path
@@ -85,9 +83,7 @@ def _run_flow(ws: Workspace, api_url: str | None) -> object:
 
 
 def _silence_shutdown() -> None:
-    """The temporary server stops at interpreter exit; what it logs then is noise to a user."""
+    """The temporary server stops at interpreter exit, after everything was drained; what its
+    client side logs then (connection closed, cancelled tasks) is noise to a user."""
     for name in ("prefect", "uvicorn", "uvicorn.error", "asyncio", "prefect.server"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    with contextlib.suppress(Exception):
-        sys.stderr.flush()
-    sys.stderr = io.StringIO() if not sys.stderr.isatty() else sys.stderr

@@ -361,3 +361,22 @@ def test_a_targeted_sweep_at_start_records_first_sights_before_its_heartbeat(ws_
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T15:00:05")
     sweep(ws, rb)
     assert _rows(ws)[0]["received_at"] == "2021-03-12T09:30:00+08:00"
+
+
+def test_an_officer_form_registers_the_officer_and_is_filed_beside_the_units_drafts(ws_rb):
+    from tests.test_officer_form import officer_form
+
+    ws, rb = ws_rb
+    form = officer_form("张三")
+    drop(ws, "湖滨社区/信息员/推荐表.docx", form)
+    drop(ws, "湖滨社区/信息员/不是表.docx", news_draft(300, photos=1))
+    result = sweep(ws, rb)
+    by_name = {Path(o.key).name: o for o in result.outcomes}
+    assert by_name["推荐表.docx"].verdict == "officer"
+    assert by_name["不是表.docx"].verdict == "rejected"
+    assert [(r["unit"], r["name"]) for r in _rows(ws, "SELECT unit, name FROM officers")] == [("湖滨社区", "张三")]
+    [stored] = (ws.accepted / "2021-03" / "湖滨社区" / "信息员").iterdir()
+    assert stored.read_bytes() == form
+    note = ws.root / by_name["不是表.docx"].note_path
+    assert "信息员推荐表未能登记" in note.read_bytes().decode("utf-8-sig")
+    assert _rows(ws) == []   # forms are not submissions
