@@ -265,6 +265,7 @@ def stable_items(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database,
     # First sights of everything in the inbox, even when only some keys are wanted: this runs
     # before the sweep's heartbeat, so files found on start after downtime get the clamped mtime.
     _record_sightings(db, rulebook, everything)
+    ledger.forget_sightings(db, (i.key for i in everything))
     items = [i for i in everything if wanted is None or i.key in wanted]
     if not items:
         return [], []
@@ -598,11 +599,21 @@ def sweep(ws: Workspace, rulebook: Rulebook, keys: Sequence[str] | None = None, 
     taken = take(ws, rulebook, keys, settled=settled)
     runner = run_batch or process_claims
     result = SweepResult(pending=taken.pending, recovered=taken.recovered, taken_elsewhere=taken.taken_elsewhere)
-    for batch in batches(taken.tokens):
-        result.outcomes.extend(runner(ws, rulebook, batch))
-        result.batches += 1
+    try:
+        for batch in batches(taken.tokens):
+            result.outcomes.extend(runner(ws, rulebook, batch))
+            result.batches += 1
+    finally:
+        release_all(taken.tokens)
     finish_run(ws, rulebook, run_id, result)
     return result
+
+
+def release_all(tokens: Iterable[str]) -> None:
+    """After a sweep, even one that failed half-way: claims it did not finish are no longer in
+    flight, so the next sweep of this same process (a long-running `watch`) recovers them."""
+    with _IN_FLIGHT_LOCK:
+        _IN_FLIGHT.difference_update(tokens)
 
 
 def start_run(ws: Workspace, rulebook: Rulebook, kind: str, flow_run_id: str | None = None) -> int:

@@ -16,7 +16,17 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run as runtime_flow_run
 
-from flows.intake import Outcome, SweepResult, Taken, batches, finish_run, process_claims, start_run, take
+from flows.intake import (
+    Outcome,
+    SweepResult,
+    Taken,
+    batches,
+    finish_run,
+    process_claims,
+    release_all,
+    start_run,
+    take,
+)
 from flows.workspace import Workspace, now
 from rules import Rulebook
 
@@ -124,12 +134,15 @@ def intake_flow(workspace: str, keys: list[str] | None = None, settled: bool = F
     run_id = start_run(ws, rulebook, "intake", str(runtime_flow_run.id or "") or None)
     taken = claim_task(workspace, keys, settled)
     result = SweepResult(pending=taken.pending, recovered=taken.recovered, taken_elsewhere=taken.taken_elsewhere)
-    for batch in batches(taken.tokens):
-        batch_keys = [taken.keys.get(t, "") for t in batch]
-        with tags(*_tags_for(batch_keys)):
-            outcomes = process_task.with_options(task_run_name=f"process {_label(batch_keys)}")(workspace, batch)
-        result.outcomes.extend(outcomes)
-        result.batches += 1
+    try:
+        for batch in batches(taken.tokens):
+            batch_keys = [taken.keys.get(t, "") for t in batch]
+            with tags(*_tags_for(batch_keys)):
+                outcomes = process_task.with_options(task_run_name=f"process {_label(batch_keys)}")(workspace, batch)
+            result.outcomes.extend(outcomes)
+            result.batches += 1
+    finally:
+        release_all(taken.tokens)
     finish_run(ws, rulebook, run_id, result)
     if result.outcomes or result.pending:
         _rename_and_tag(taken, result)

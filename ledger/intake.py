@@ -104,6 +104,17 @@ def add_sightings(db: sqlite_utils.Database, rows: Sequence[tuple[str, str, int,
             list(rows))
 
 
+def forget_sightings(db: sqlite_utils.Database, keep: Iterable[str]) -> int:
+    """Drop the first sights of items no longer in the inbox (removed by the unit before they
+    were taken): a file dropped again later under the same name is a new arrival."""
+    wanted = set(keep)
+    gone = [p for (p,) in db.execute("SELECT path FROM sightings").fetchall() if p not in wanted]
+    if gone:
+        with locked(db):
+            db.conn.executemany("DELETE FROM sightings WHERE path = ?", [(p,) for p in gone])
+    return len(gone)
+
+
 # ---- claims ------------------------------------------------------------------------------
 
 def add_claim(db: sqlite_utils.Database, token: str, key: str, kind: str, received_at: str,

@@ -380,3 +380,31 @@ def test_an_officer_form_registers_the_officer_and_is_filed_beside_the_units_dra
     note = ws.root / by_name["不是表.docx"].note_path
     assert "信息员推荐表未能登记" in note.read_bytes().decode("utf-8-sig")
     assert _rows(ws) == []   # forms are not submissions
+
+
+def test_a_file_removed_before_it_was_taken_is_a_new_arrival_when_dropped_again(ws_rb, monkeypatch):
+    ws, rb = ws_rb
+    path = drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1))
+    record_sightings(ws, rb, list_items(ws.inbox, rb))
+    path.unlink()
+    sweep(ws, rb)                                                 # sees it gone
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-13T09:00:00")
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1))
+    sweep(ws, rb)
+    assert _rows(ws)[0]["received_at"] == "2021-03-13T09:00:00+08:00"
+
+
+def test_claims_left_by_a_failed_batch_are_recovered_by_the_same_process(ws_rb):
+    ws, rb = ws_rb
+    data = news_draft(300, photos=1)
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", data)
+
+    def failing_batch(ws_, rb_, tokens):
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        sweep(ws, rb, run_batch=failing_batch)
+    assert inbox_items(ws) == [] and outbox_items(ws) == []       # claimed, waiting in .processing
+    result = sweep(ws, rb)
+    assert result.recovered == 1
+    assert [p.read_bytes() for p in outbox_items(ws)] == [data]
