@@ -15,6 +15,7 @@ import io
 import os
 import posixpath
 import stat
+import struct
 import zipfile
 import zlib
 from pathlib import Path
@@ -90,10 +91,24 @@ def _read_ole_doc(name: str, data: bytes, rulebook: Rulebook, suffix: str = "doc
     try:
         docx = convert_to_docx(data, suffix, float(rulebook.intake.convert_timeout_seconds))
     except ConversionError as exc:
-        return _refused(name, data, container, exc.message)
+        return _refused(name, data, container, MSG_ENCRYPTED if _fib_says_encrypted(data) else exc.message)
     draft = _read_docx(name, docx, rulebook)
     return dataclasses.replace(draft, source_name=name, container=container,
                                sha256=hashlib.sha256(data).hexdigest())
+
+
+def _fib_says_encrypted(data: bytes) -> bool:
+    """Whether a Word 97 file's FIB has fEncrypted set (a password to open). Found by the FIB's
+    magic at the start of a sector, so it is only used to word the message once LibreOffice has
+    already failed — a password, not damage, is then the reason the unit needs to hear."""
+    try:
+        sector = 1 << struct.unpack_from("<H", data, 30)[0]
+        for at in range(max(sector, 512), len(data) - 12, sector):
+            if data[at:at + 2] == b"\xec\xa5" and struct.unpack_from("<H", data, at + 2)[0] >= 0x65:
+                return bool(struct.unpack_from("<H", data, at + 10)[0] & 0x0100)
+    except (struct.error, ValueError):
+        pass
+    return False
 
 
 def read_document_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:

@@ -114,6 +114,15 @@ def test_doc_and_wps_are_read_through_libreoffice(made_doc: bytes, tmp_path: Pat
         assert [(p.format, p.width, p.height) for p in draft.photos] == [("JPEG", 800, 600)] * 2
 
 
+def test_password_protected_doc_asks_to_remove_the_password(made_doc: bytes, rulebook: Rulebook) -> None:
+    data = bytearray(made_doc)
+    fib = next(at for at in range(512, len(data), 512) if data[at:at + 2] == b"\xec\xa5")
+    data[fib + 11] |= 0x01   # FIB flags (little-endian) fEncrypted 0x0100: LibreOffice cannot open it without the password
+    draft = read_bytes("稿件.doc", bytes(data), rulebook)
+    assert (draft.container, draft.readable) == ("doc", False)
+    assert _formats(draft) == ["文件设有密码，无法打开，请去除密码后重新报送"]
+
+
 def test_zip_bundle_with_a_doc_draft_is_converted(made_doc: bytes, rulebook: Rulebook) -> None:
     draft = read_bytes("湖滨.zip", make_zip({"稿件.doc": made_doc, "IMG_1.jpg": make_photo(seed=3)}), rulebook)
     assert (draft.container, draft.readable, draft.title) == ("bundle", True, TITLE)
