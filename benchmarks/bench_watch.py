@@ -57,7 +57,7 @@ def filed(ws: Workspace, name: str) -> bool:
     return False
 
 
-def wait(predicate, deadline: float, proc: subprocess.Popen[bytes], poll: float = 0.01) -> bool:  # type: ignore[no-untyped-def]
+def wait(predicate, deadline: float, proc: subprocess.Popen[bytes], poll: float = 0.05) -> bool:  # type: ignore[no-untyped-def]
     end = time.monotonic() + deadline
     while time.monotonic() < end:
         if predicate():
