@@ -156,8 +156,9 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
         stop.set()
 
     previous: dict[int, Callable[..., object] | int | None] = {}
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        previous[signum] = signal.signal(signum, handler)
+    if threading.current_thread() is threading.main_thread():  # signals reach the main thread only
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, handler)
     try:
         yield
     finally:

@@ -171,6 +171,14 @@ def test_watch_refuses_an_outbox_inside_the_inbox(tmp_path: Path) -> None:
     assert "位于收件箱" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_watch_refuses_a_workspace_without_an_inbox(tmp_path: Path) -> None:
+    done = subprocess.run([str(DRAFTDESK), "watch", "--workspace", str(tmp_path)], capture_output=True,
+                          text=True, timeout=120)
+
+    assert done.returncode == 2
+    assert "draftdesk init" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_watch_refuses_a_bad_rulebook_naming_the_key(tmp_path: Path) -> None:
     root = init_workspace(tmp_path / "ws")
     rulebook = root / "draftdesk.toml"
