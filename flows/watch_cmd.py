@@ -80,11 +80,16 @@ def watch_command(workspace: Path | None, polling: bool = False) -> int:
         )
         try:
             with prefect_env.in_process(api_url):
-                if not stop.is_set():
-                    say("检查上次未完成的处理…")
-                    _report(intake_flow(str(ws.root), keys=[], settled=True), rulebook)
                 try:
+                    # Start scan and first sightings before anything beats: files that came while
+                    # draftdesk was down are judged by the heartbeat gap (SPEC §3, received time).
                     watcher.start()
+                    ready = watcher.poll_ready()
+                    if not stop.is_set():
+                        say("检查上次未完成的处理…")
+                        _report(intake_flow(str(ws.root), keys=[], settled=True), rulebook)
+                    if ready and not stop.is_set():
+                        process(ready)
                     _announce(ws, rulebook, polling)
                     run_watch_loop(watcher, process, stop, heartbeat=lambda: beat(ws, "watch"))
                 finally:

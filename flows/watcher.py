@@ -402,6 +402,9 @@ def run_watch_loop(
     last_beat: float | None = None
     while not stop_event.is_set():
         watcher.supervise()
+        ready = watcher.poll_ready()
+        # The beat comes after the sightings: on the first pass they are the files that arrived
+        # while draftdesk was down, and the heartbeat gap is what marks them as such (SPEC §3).
         now = clock()
         if heartbeat is not None and (last_beat is None or now - last_beat >= beat_every):
             last_beat = now
@@ -409,7 +412,6 @@ def run_watch_loop(
                 heartbeat()
             except Exception:
                 log.exception("写入心跳失败（已忽略）")
-        ready = watcher.poll_ready()
         if ready and not stop_event.is_set():
             try:
                 process(ready)

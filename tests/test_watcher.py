@@ -446,3 +446,43 @@ def test_the_loop_survives_a_failing_batch_and_the_rescan_offers_it_again(
 
     assert calls == [[key(UNIT, TYPE, "a.docx")], [key(UNIT, TYPE, "a.docx")]]
     assert "处理 1 份稿件时出错" in caplog.text
+
+
+def test_files_found_at_start_after_downtime_get_their_mtime_not_the_restart_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loop records first sightings before its first heartbeat, so the heartbeat gap still
+    shows the downtime (SPEC §3): real ledger, real watcher."""
+    import datetime as dt
+
+    from flows.intake import beat, record_sightings
+    from flows.workspace import Workspace, init_workspace
+    from ledger import intake as ledger
+    from ledger.schema import open_ledger
+
+    ws = Workspace(tmp_path / "ws")
+    init_workspace(ws)
+    rules = quick_rules(ws.rulebook())
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-10T09:00:00+08:00")
+    beat(ws, "watch")  # the last heartbeat before the office machine went off
+    draft = ws.inbox / UNIT / TYPE / "周末报送.docx"
+    draft.write_bytes(b"x")
+    sent = dt.datetime(2021, 3, 11, 10, 0, tzinfo=rules.meta.tz)
+    os.utime(draft, (sent.timestamp(), sent.timestamp()))
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T15:00:00+08:00")  # back on, two days later
+
+    watcher = InboxWatcher(ws.inbox, rules, outbox=ws.outbox,
+                           on_first_sight=lambda items: record_sightings(ws, rules, items))
+    watcher.start()
+    stop = threading.Event()
+    try:
+        run_watch_loop(watcher, lambda keys: stop.set(), stop, heartbeat=lambda: beat(ws, "watch"))
+    finally:
+        watcher.stop()
+
+    db = open_ledger(ws.ledger_path)
+    try:
+        first_seen = ledger.sightings(db, [key(UNIT, TYPE, "周末报送.docx")])
+    finally:
+        db.close()
+    assert dt.datetime.fromisoformat(first_seen[key(UNIT, TYPE, "周末报送.docx")]) == sent
