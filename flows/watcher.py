@@ -170,6 +170,7 @@ class InboxWatcher:
         self._news = threading.Event()
         self._next_rescan = 0.0
         self._observer: BaseObserver | None = None
+        self._running = False
         self._down_reason: str | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -177,11 +178,16 @@ class InboxWatcher:
     def start(self) -> None:
         """Check the layout, start the observer, and queue everything already in the inbox."""
         check_layout(self.inbox, self.outbox)
-        self._observer = self._new_observer()
+        try:
+            self._observer = self._new_observer()
+        except OSError as exc:
+            raise WatchError(f"无法监视收件箱 {self.inbox}：{exc}。请检查权限，或改用 --polling。") from exc
+        self._running = True
         self.rescan()
 
     def stop(self) -> None:
         """Stop and join the observer; safe to call twice."""
+        self._running = False
         observer, self._observer = self._observer, None
         if observer is not None:
             _stop_observer(observer)
@@ -217,6 +223,8 @@ class InboxWatcher:
         is deleted), so each emitter thread is checked. A restart is followed by a full rescan:
         whatever happened while nobody watched is found.
         """
+        if not self._running:
+            return False
         reason = self._observer_problem()
         if reason is None:
             return False
@@ -226,7 +234,7 @@ class InboxWatcher:
             _stop_observer(old)
         try:
             self._observer = self._new_observer()
-        except OSError as exc:
+        except Exception as exc:  # the inbox is gone for now, or worse: keep rescanning, retry
             if self._down_reason is None:
                 log.error("无法重新启动文件监视（%s）：%s；将继续定期扫描并重试。", reason, exc)
                 self._down_reason = reason
