@@ -241,6 +241,15 @@ def _record_sightings(db: sqlite_utils.Database, rulebook: Rulebook, items: Sequ
     return known
 
 
+def _forget_vanished(ws: Workspace, db: sqlite_utils.Database, listed: Sequence[Item]) -> None:
+    """Forget first sights of items gone from the inbox. Checked on disk again, so a file the
+    watcher saw a moment after this listing keeps the first sight it just recorded."""
+    present = {i.key for i in listed}
+    gone = [k for k in ledger.sighted_keys(db)
+            if k not in present and not os.path.lexists(ws.inbox / k)]
+    ledger.forget_sightings(db, gone)
+
+
 def beat(ws: Workspace, role: str) -> None:
     """A heartbeat in the ledger: while they keep coming, draftdesk was up and first sight is
     the received time; a gap means downtime (see `received_time`)."""
@@ -265,7 +274,7 @@ def stable_items(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database,
     # First sights of everything in the inbox, even when only some keys are wanted: this runs
     # before the sweep's heartbeat, so files found on start after downtime get the clamped mtime.
     _record_sightings(db, rulebook, everything)
-    ledger.forget_sightings(db, (i.key for i in everything))
+    _forget_vanished(ws, db, everything)
     items = [i for i in everything if wanted is None or i.key in wanted]
     if not items:
         return [], []

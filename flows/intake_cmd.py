@@ -60,7 +60,12 @@ def run_command(workspace: Path | None) -> int:
 
     api_url = prefect_env.running_server(ws)
     prefect_env.configure(ws, api_url)
-    result = _run_flow(ws, api_url)
+    try:
+        result = _run_flow(ws, api_url)
+    except Exception as exc:  # the office needs a sentence, not a traceback
+        print(f"收稿中断：{type(exc).__name__}: {exc}。已领取的稿件不会丢失，下次收稿时自动续完。",
+              file=sys.stderr)
+        return 1
     for line in summary_lines(ws, result):
         print(line)
     return 0

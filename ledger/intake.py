@@ -104,15 +104,17 @@ def add_sightings(db: sqlite_utils.Database, rows: Sequence[tuple[str, str, int,
             list(rows))
 
 
-def forget_sightings(db: sqlite_utils.Database, keep: Iterable[str]) -> int:
+def sighted_keys(db: sqlite_utils.Database) -> list[str]:
+    return [p for (p,) in db.execute("SELECT path FROM sightings").fetchall()]
+
+
+def forget_sightings(db: sqlite_utils.Database, keys: Iterable[str]) -> None:
     """Drop the first sights of items no longer in the inbox (removed by the unit before they
     were taken): a file dropped again later under the same name is a new arrival."""
-    wanted = set(keep)
-    gone = [p for (p,) in db.execute("SELECT path FROM sightings").fetchall() if p not in wanted]
+    gone = [(k,) for k in keys]
     if gone:
         with locked(db):
-            db.conn.executemany("DELETE FROM sightings WHERE path = ?", [(p,) for p in gone])
-    return len(gone)
+            db.conn.executemany("DELETE FROM sightings WHERE path = ?", gone)
 
 
 # ---- claims ------------------------------------------------------------------------------
