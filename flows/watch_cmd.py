@@ -23,6 +23,8 @@ from flows.watcher import InboxWatcher, WatchError, check_layout, run_watch_loop
 from flows.workspace import Workspace, resolve_workspace
 from rules import Rulebook, RulebookError
 
+log = logging.getLogger("draftdesk.watch")
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 VERDICTS = {"accepted": "合格", "rejected": "退回", "officer": "信息员登记"}
 RULES = {"format": "文件格式", "identity": "单位或类型", "length": "字数", "images": "图片数量",
@@ -45,66 +47,83 @@ def watch_command(workspace: Path | None, polling: bool = False) -> int:
         print(str(exc), file=sys.stderr, flush=True)
         return EXIT_USAGE
     _show_our_logs()
-
-    from flows import prefect_env
-    from flows.intake import beat, record_sightings
-
     stop = threading.Event()
     with _stop_on_signals(stop):
         try:
-            api_url = os.environ.get("PREFECT_API_URL", "").strip()
-            if api_url:  # a shared server (scale-out): use it, start nothing
-                say(f"使用已配置的 Prefect 服务 {api_url}")
-            else:
-                say("正在启动本机 Prefect 服务…")
-                try:
-                    api_url = prefect_env.ensure_local_server(ws)
-                except RuntimeError as exc:
-                    print(str(exc), file=sys.stderr, flush=True)
-                    return EXIT_FAILED
-            say(f"Prefect 界面：{api_url.removesuffix('/api')}")
-            prefect_env.configure(ws, api_url)  # before Prefect is imported
-            from prefect.exceptions import TerminationSignal
-
-            from flows.intake_flow import intake_flow
+            api_url = _prefect_server(ws)
+        except RuntimeError as exc:
+            print(str(exc), file=sys.stderr, flush=True)
+            return EXIT_FAILED
         except KeyboardInterrupt:
             say("已中断。")
             return EXIT_INTERRUPTED
+        return _watch(ws, rulebook, api_url, polling, stop)
 
-        def process(keys: list[str]) -> None:
-            _report(intake_flow(str(ws.root), keys=keys, settled=True), rulebook)
 
-        watcher = InboxWatcher(
-            ws.inbox, rulebook, polling=polling, outbox=ws.outbox,
-            on_first_sight=lambda items: record_sightings(ws, rulebook, items),
-        )
-        try:
-            with prefect_env.in_process(api_url):
-                try:
-                    # Start scan and first sightings before anything beats: files that came while
-                    # draftdesk was down are judged by the heartbeat gap (SPEC §3, received time).
-                    watcher.start()
-                    ready = watcher.poll_ready()
-                    if not stop.is_set():
-                        say("检查上次未完成的处理…")
-                        _report(intake_flow(str(ws.root), keys=[], settled=True), rulebook)
-                    if ready and not stop.is_set():
-                        process(ready)
-                    _announce(ws, rulebook, polling)
-                    run_watch_loop(watcher, process, stop, heartbeat=lambda: beat(ws, "watch"))
-                finally:
-                    watcher.stop()
-        except KeyboardInterrupt:
-            say("已中断：正在处理的稿件会在下次启动时自动续完。")
-            return EXIT_INTERRUPTED
-        except TerminationSignal:
-            say("已停止：正在处理的稿件会在下次启动时自动续完。")
-            return EXIT_OK
-        except WatchError as exc:
-            print(str(exc), file=sys.stderr, flush=True)
-            return EXIT_USAGE
+def _prefect_server(ws: Workspace) -> str:
+    """`$PREFECT_API_URL` when set (a shared server, scale-out), else this workspace's local
+    server, started or reused; Prefect is configured for it before it is first imported."""
+    from flows import prefect_env
+
+    api_url = os.environ.get("PREFECT_API_URL", "").strip()
+    if api_url:
+        say(f"使用已配置的 Prefect 服务 {api_url}")
+    else:
+        say("正在启动本机 Prefect 服务…")
+        api_url = prefect_env.ensure_local_server(ws)
+    say(f"Prefect 界面：{api_url.removesuffix('/api')}")
+    prefect_env.configure(ws, api_url)
+    return api_url
+
+
+def _watch(ws: Workspace, rulebook: Rulebook, api_url: str, polling: bool, stop: threading.Event) -> int:
+    """Start scan → first sightings → finish crash leftovers → the loop, all on this thread."""
+    from prefect.exceptions import TerminationSignal
+
+    from flows import prefect_env
+    from flows.intake import beat, record_sightings
+    from flows.intake_flow import intake_flow
+
+    def process(keys: list[str]) -> None:
+        _report(intake_flow(str(ws.root), keys=keys, settled=True), rulebook)
+
+    watcher = InboxWatcher(ws.inbox, rulebook, polling=polling, outbox=ws.outbox,
+                           on_first_sight=lambda items: record_sightings(ws, rulebook, items))
+    try:
+        with prefect_env.in_process(api_url):
+            try:
+                # First sightings before anything beats: files that came while draftdesk was
+                # down are recognised by the heartbeat gap (SPEC §3, received time).
+                watcher.start()
+                ready = watcher.poll_ready()
+                if not stop.is_set():
+                    say("检查上次未完成的处理…")
+                    _guarded(lambda: _report(intake_flow(str(ws.root), keys=[], settled=True), rulebook))
+                if ready and not stop.is_set():
+                    _guarded(lambda: process(ready))
+                _announce(ws, rulebook, polling)
+                run_watch_loop(watcher, process, stop, heartbeat=lambda: beat(ws, "watch"))
+            finally:
+                watcher.stop()
+    except KeyboardInterrupt:
+        say("已中断：正在处理的稿件会在下次启动时自动续完。")
+        return EXIT_INTERRUPTED
+    except TerminationSignal:
+        say("已停止：正在处理的稿件会在下次启动时自动续完。")
+        return EXIT_OK
+    except WatchError as exc:
+        print(str(exc), file=sys.stderr, flush=True)
+        return EXIT_USAGE
     say("已停止监视。")
     return EXIT_OK
+
+
+def _guarded(step: Callable[[], None]) -> None:
+    """A failed start-up step is logged, not fatal: the loop and its rescans retry the work."""
+    try:
+        step()
+    except Exception:
+        log.exception("启动时处理稿件出错；监视照常进行，定期扫描会再次收取")
 
 
 def _announce(ws: Workspace, rulebook: Rulebook, polling: bool) -> None:
