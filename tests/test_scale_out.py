@@ -1,0 +1,179 @@
+"""Scale-out, as far as one machine allows: the intake flow deployed to a Prefect *process work
+pool*, two `prefect worker start` processes, a Prefect server on PostgreSQL (when PostgreSQL is
+installed here; else the server's own SQLite), two flow runs at once over one inbox.
+Each draft must end in the outbox and the ledger exactly once.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ledger.schema import open_ledger
+from tests.factory import news_draft
+from tests.intake_support import INSTANT, NOW, drop, inbox_items, outbox_items, sha, workspace
+
+REPO = Path(__file__).resolve().parents[1]
+PREFECT = str(Path(sys.executable).with_name("prefect"))
+POOL = "draftdesk-test"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a process this test started, with its children (its own session)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def _postgres() -> Iterator[str | None]:
+    """A throwaway PostgreSQL cluster; yields its SQLAlchemy URL, or None when not installed."""
+    initdb = shutil.which("initdb")
+    postgres = shutil.which("postgres")
+    if not initdb or not postgres:
+        yield None
+        return
+    data = Path(tempfile.mkdtemp(prefix="draftdesk-pg-"))
+    run_as: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        shutil.chown(data, "postgres", "postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    subprocess.run([*run_as, initdb, "-D", str(data / "db"), "-A", "trust", "-U", "postgres"],
+                   check=True, capture_output=True)
+    proc = subprocess.Popen([*run_as, postgres, "-D", str(data / "db"), "-p", str(port), "-k", str(data),
+                             "-c", "listen_addresses=127.0.0.1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.3)
+        yield f"postgresql+asyncpg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        _stop(proc)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def _env(home: Path, api_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(home), PREFECT_API_URL=api_url, PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_WORKER_PREFETCH_SECONDS="1",
+               PYTHONPATH=str(REPO), DRAFTDESK_NOW=NOW)
+    return env
+
+
+def _healthy(api_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as resp:
+            return resp.status == 200
+    except Exception:
+        return False
+
+
+DEPLOY_AND_RUN = """
+import sys, time
+from prefect import flow
+from prefect.client.orchestration import get_client
+from prefect.deployments import run_deployment
+
+ws = sys.argv[1]
+source = flow.from_source(source=sys.argv[2], entrypoint="flows/intake_flow.py:intake_flow")
+source.deploy(name="sweep", work_pool_name=sys.argv[3], parameters={"workspace": ws}, print_next_steps=False,
+              ignore_warnings=True)
+runs = [run_deployment("intake/sweep", timeout=0) for _ in range(2)]
+deadline = time.monotonic() + 240
+with get_client(sync_client=True) as client:
+    while time.monotonic() < deadline:
+        states = [client.read_flow_run(r.id).state for r in runs]
+        if all(s is not None and s.is_final() for s in states):
+            break
+        time.sleep(1)
+    print(" ".join(client.read_flow_run(r.id).state.type.value for r in runs))
+"""
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(600)
+def test_two_workers_on_a_process_pool_share_one_inbox_without_double_processing(tmp_path, monkeypatch):
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    ws, _ = workspace(tmp_path / "ws")
+    made: dict[str, bytes] = {}
+    for i in range(30):
+        data = news_draft(250 + i, photos=1, seed=500 + i)
+        drop(ws, f"{('湖滨社区', '塔下社区', '建设局')[i % 3]}/{INSTANT}/稿件{i:02d}.docx", data)
+        made[sha(data)] = data
+    home = tmp_path / "prefect-home"
+    home.mkdir()
+    port = _free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    started: list[subprocess.Popen[bytes]] = []
+    with _postgres() as database_url:
+        env = _env(home, api_url)
+        server_env = dict(env)
+        if database_url:
+            server_env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url
+        log = open(home / "server.log", "wb")
+        try:
+            started.append(subprocess.Popen(
+                [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=home))
+            deadline = time.monotonic() + 180
+            while not _healthy(api_url):
+                assert time.monotonic() < deadline, (home / "server.log").read_text(errors="replace")[-3000:]
+                assert started[0].poll() is None, (home / "server.log").read_text(errors="replace")[-3000:]
+                time.sleep(0.5)
+            subprocess.run([PREFECT, "work-pool", "create", POOL, "--type", "process"], env=env, check=True,
+                           capture_output=True, cwd=REPO)
+            for n in range(2):
+                started.append(subprocess.Popen(
+                    [PREFECT, "worker", "start", "--pool", POOL, "--limit", "1", "--name", f"worker-{n}"],
+                    env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO))
+            done = subprocess.run([sys.executable, "-c", DEPLOY_AND_RUN, str(ws.root), str(REPO), POOL],
+                                  env=env, capture_output=True, text=True, cwd=REPO, timeout=400)
+            assert done.returncode == 0, done.stderr[-3000:]
+            assert done.stdout.splitlines()[-1].split() == ["COMPLETED", "COMPLETED"], \
+                done.stdout + done.stderr[-2000:]
+            print("Prefect server database:", "PostgreSQL" if database_url else "SQLite")
+        finally:
+            for proc in reversed(started):
+                _stop(proc)
+            log.close()
+    filed = collections.Counter(sha(p.read_bytes()) for p in outbox_items(ws))
+    assert filed == collections.Counter(made.keys())
+    db = open_ledger(ws.ledger_path)
+    try:
+        rows = db.execute("SELECT sha256, state FROM submissions").fetchall()
+        runs = db.execute("SELECT kind, flow_run_id FROM runs WHERE finished_at IS NOT NULL").fetchall()
+    finally:
+        db.close()
+    assert collections.Counter(s for s, _ in rows) == collections.Counter(made.keys())
+    assert {state for _, state in rows} == {"filed"}
+    assert len(runs) == 2 and all(flow_run_id for _, flow_run_id in runs)
+    assert inbox_items(ws) == []
