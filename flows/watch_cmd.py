@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -84,8 +85,19 @@ def _watch(ws: Workspace, rulebook: Rulebook, api_url: str, polling: bool, stop:
     from flows.intake import beat, record_sightings
     from flows.intake_flow import intake_flow
 
+    last_flow = [time.monotonic()]
+
     def process(keys: list[str]) -> None:
+        last_flow[0] = time.monotonic()
         _report(intake_flow(str(ws.root), keys=keys, settled=True), rulebook)
+
+    def housekeeping() -> None:
+        """The heartbeat; and, when no flow has run for the sweep interval while claims lie in
+        the processing folder (a `run` killed mid-sweep), a recovery-only sweep."""
+        beat(ws, "watch")
+        if time.monotonic() - last_flow[0] >= rulebook.intake.sweep_minutes * 60 and _claims_waiting(ws):
+            say("完成中断的处理…")
+            _guarded(lambda: process([]))
 
     watcher = InboxWatcher(ws.inbox, rulebook, polling=polling, outbox=ws.outbox,
                            on_first_sight=lambda items: record_sightings(ws, rulebook, items))
@@ -102,7 +114,7 @@ def _watch(ws: Workspace, rulebook: Rulebook, api_url: str, polling: bool, stop:
                 if ready and not stop.is_set():
                     _guarded(lambda: process(ready))
                 _announce(ws, rulebook, polling)
-                run_watch_loop(watcher, process, stop, heartbeat=lambda: beat(ws, "watch"))
+                run_watch_loop(watcher, process, stop, heartbeat=housekeeping)
             finally:
                 watcher.stop()
     except KeyboardInterrupt:
@@ -116,6 +128,15 @@ def _watch(ws: Workspace, rulebook: Rulebook, api_url: str, polling: bool, stop:
         return EXIT_USAGE
     say("已停止监视。")
     return EXIT_OK
+
+
+def _claims_waiting(ws: Workspace) -> bool:
+    from flows.claims import processing_root
+
+    try:
+        return any(processing_root(ws).iterdir())
+    except OSError:
+        return False
 
 
 def _guarded(step: Callable[[], None]) -> None:

@@ -273,8 +273,17 @@ class InboxWatcher:
             item = item_for_path(self.inbox, path, self.rulebook)
             if item is not None:
                 self.offer(item)
-            elif isinstance(event, DirCreatedEvent | DirMovedEvent) and _is_real_dir(path):
+            elif isinstance(event, DirCreatedEvent | DirMovedEvent) and self._is_new_container(path):
                 self._rescan_wanted.set()
+
+    def _is_new_container(self, path: Path) -> bool:
+        """A real folder inside the inbox, none of whose names is junk (the intake's hidden
+        claim folder, `__MACOSX`…): a unit, type or category folder that may hold items."""
+        try:
+            parts = Path(os.path.abspath(path)).relative_to(os.path.abspath(self.inbox)).parts
+        except ValueError:
+            return False
+        return bool(parts) and not any(is_ignored(name) for name in parts) and _is_real_dir(path)
 
     def offer(self, item: Item) -> None:
         """Queue `item` unless it is already queued or pending (thread-safe)."""
