@@ -26,50 +26,47 @@ import logging
 import os
 import socket
 import stat
-import threading
 import time
-import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
 
 import sqlite_utils
 
 from extractors.model import ERROR, Draft, Finding
 from flows import filing
+from flows.claims import (
+    Claim,
+    claim,
+    load_claim,
+    owner_id,
+    processing_root,
+    recover,
+    release,
+    release_all,
+    remove_token_dir,
+)
 from flows.inventory import Item, display_path, list_items, signature
+from flows.received import beat, forget_vanished, received_time, record_sightings, record_sightings_in
 from flows.workspace import Workspace, now
 from ledger import intake as ledger
 from ledger.schema import open_ledger
 from rules import Rulebook
 
+# What the watcher and the tests use from here, wherever it now lives.
+__all__ = [
+    "BATCH_SIZE", "Claim", "Outcome", "SweepResult", "Taken", "batches", "beat", "claim",
+    "finish_run", "process_claims", "process_one", "received_time", "record_sightings", "recover",
+    "release_all", "start_run", "step_check_and_record", "step_file", "step_officer", "step_read",
+    "sweep", "take",
+]
+
 log = logging.getLogger("draftdesk.intake")
 
-PROCESSING = ".processing"
 OFFICER_FOLDER = "信息员"  # under accepted/<YYYY-MM>/<unit>/ for registered officer forms
 BATCH_SIZE = 25
 
-# Claims this process is working on right now: recovery never takes these over.
-_IN_FLIGHT: set[str] = set()
-_IN_FLIGHT_LOCK = threading.Lock()
-
 
 # ---- values ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Claim:
-    """An item this process owns: it lies at `path`, inside the processing folder."""
-
-    token: str
-    key: str                 # inbox relpath as text (undecodable bytes escaped)
-    kind: str                # "file" | "bundle" | "officer_form"
-    received_at: dt.datetime
-    path: Path | None        # None when the item already left the processing folder
-
-    @property
-    def relpath(self) -> PurePosixPath:
-        return PurePosixPath(self.key)
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -110,157 +107,6 @@ class SweepResult:
 BatchRunner = Callable[[Workspace, Rulebook, Sequence[str]], list[Outcome]]
 
 
-# ---- who we are, and the processing folder -----------------------------------------------------
-
-def _owner() -> str:
-    """host|pid|process start time: tells a live claimer from a dead one (pids get reused)."""
-    try:
-        import psutil
-
-        started = f"{psutil.Process().create_time():.2f}"
-    except Exception:
-        started = "0"
-    return f"{socket.gethostname()}|{os.getpid()}|{started}"
-
-
-def _owner_alive(owner: str, db: sqlite_utils.Database, rulebook: Rulebook) -> bool:
-    host, _, rest = owner.partition("|")
-    pid_text, _, started = rest.partition("|")
-    if owner == _owner():
-        return False  # ours, and not in flight (checked by the caller): a failed earlier attempt
-    if host != socket.gethostname():
-        # Another machine (scale-out): alive while its heartbeat is fresh.
-        last = ledger.heartbeat_of_host(db, host)
-        if last is None:
-            return False
-        age = (now(rulebook) - ledger._parse(last, rulebook.meta.tz)).total_seconds()
-        return age <= 3 * rulebook.intake.heartbeat_seconds
-    try:
-        import psutil
-
-        proc = psutil.Process(int(pid_text))
-        return abs(proc.create_time() - float(started)) < 1.0 and proc.status() != psutil.STATUS_ZOMBIE
-    except Exception:
-        return False
-
-
-def processing_root(ws: Workspace) -> Path:
-    """`outbox/.processing`, on the inbox's filesystem so that the claim is one rename; when the
-    outbox lies on another filesystem (a local outbox, an SMB inbox) the claim folder is a
-    hidden `inbox/.draftdesk-processing` instead (hidden names are never inventory items)."""
-    ws.outbox.mkdir(parents=True, exist_ok=True)
-    try:
-        same = os.stat(ws.inbox).st_dev == os.stat(ws.outbox).st_dev
-    except OSError:
-        same = True
-    return ws.outbox / PROCESSING if same else ws.inbox / ".draftdesk-processing"
-
-
-def _claimed_entry(root: Path, token: str) -> Path | None:
-    folder = root / token
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return None
-    return folder / names[0] if names else None
-
-
-def _remove_token_dir(root: Path, token: str) -> None:
-    try:
-        os.rmdir(root / token)
-    except OSError:
-        pass
-
-
-# ---- received time -----------------------------------------------------------------------------
-
-def _mtime(path: Path) -> float | None:
-    """The item's mtime (a bundle: its newest file), never following links."""
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    latest = st.st_mtime
-    if stat.S_ISDIR(st.st_mode):
-        for root, _dirs, files in os.walk(path, followlinks=False):
-            for name in files:
-                try:
-                    latest = max(latest, os.lstat(os.path.join(root, name)).st_mtime)
-                except OSError:
-                    continue
-    return latest
-
-
-def _size(path: Path) -> int:
-    try:
-        return os.lstat(path).st_size
-    except OSError:
-        return 0
-
-
-def received_time(current: dt.datetime, last_beat: dt.datetime | None, mtime: float | None,
-                  heartbeat_seconds: float) -> dt.datetime:
-    """SPEC §3: first sight — unless draftdesk was down (no heartbeat for more than 3 heartbeat
-    intervals), when the file's mtime, clamped between the last heartbeat and now, is the best
-    evidence: no credit lost while the office machine was off, none gained by backdating."""
-    if last_beat is None or mtime is None:
-        return current
-    if (current - last_beat).total_seconds() <= 3 * heartbeat_seconds:
-        return current
-    stamped = dt.datetime.fromtimestamp(mtime, tz=current.tzinfo)
-    return max(last_beat, min(stamped, current))
-
-
-def record_sightings(ws: Workspace, rulebook: Rulebook, items: Iterable[Item]) -> None:
-    """Record the first sight of each new item at once (the watcher calls this on an event,
-    the sweep on its scan). An item seen before keeps its first sight, across restarts."""
-    items = list(items)
-    if not items:
-        return
-    db = open_ledger(ws.ledger_path)
-    try:
-        _record_sightings(db, rulebook, items)
-    finally:
-        db.close()
-
-
-def _record_sightings(db: sqlite_utils.Database, rulebook: Rulebook, items: Sequence[Item]) -> dict[str, str]:
-    known = ledger.sightings(db, (i.key for i in items))
-    new = [i for i in items if i.key not in known]
-    if new:
-        current = now(rulebook)
-        last = ledger.last_heartbeat(db)
-        last_beat = ledger._parse(last, rulebook.meta.tz) if last else None
-        rows = []
-        for item in new:
-            mtime = _mtime(item.path)
-            first = received_time(current, last_beat, mtime, rulebook.intake.heartbeat_seconds)
-            rows.append((item.key, ledger.iso(first), _size(item.path), mtime or 0.0))
-        ledger.add_sightings(db, rows)
-        known.update(ledger.sightings(db, (i.key for i in new)))
-    return known
-
-
-def _forget_vanished(ws: Workspace, db: sqlite_utils.Database, listed: Sequence[Item]) -> None:
-    """Forget first sights of items gone from the inbox. Checked on disk again, so a file the
-    watcher saw a moment after this listing keeps the first sight it just recorded."""
-    present = {i.key for i in listed}
-    gone = [k for k in ledger.sighted_keys(db)
-            if k not in present and not os.path.lexists(ws.inbox / k)]
-    ledger.forget_sightings(db, gone)
-
-
-def beat(ws: Workspace, role: str) -> None:
-    """A heartbeat in the ledger: while they keep coming, draftdesk was up and first sight is
-    the received time; a gap means downtime (see `received_time`)."""
-    rulebook = ws.rulebook()
-    db = open_ledger(ws.ledger_path)
-    try:
-        ledger.beat(db, now(rulebook), role, os.getpid(), socket.gethostname())
-    finally:
-        db.close()
-
-
 # ---- step 1: find stable items and claim them ---------------------------------------------------
 
 def stable_items(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database,
@@ -273,8 +119,8 @@ def stable_items(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database,
     everything = list_items(ws.inbox, rulebook)
     # First sights of everything in the inbox, even when only some keys are wanted: this runs
     # before the sweep's heartbeat, so files found on start after downtime get the clamped mtime.
-    _record_sightings(db, rulebook, everything)
-    _forget_vanished(ws, db, everything)
+    record_sightings_in(db, rulebook, everything)
+    forget_vanished(ws, db, everything)
     items = [i for i in everything if wanted is None or i.key in wanted]
     if not items:
         return [], []
@@ -295,80 +141,6 @@ def stable_items(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database,
         else:
             pending.append(item.key)
     return ready, pending
-
-
-def claim(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, item: Item,
-          received_at: str, owner: str) -> Claim | None:
-    """Claim one item: the ledger row first, then one rename into `<processing>/<token>/`.
-    None when another process won the rename (or the item vanished)."""
-    root = processing_root(ws)
-    token = uuid.uuid4().hex
-    with _IN_FLIGHT_LOCK:
-        _IN_FLIGHT.add(token)
-    ledger.add_claim(db, token, item.key, item.kind, received_at, owner, now(rulebook))
-    target = root / token / item.path.name
-    try:
-        (root / token).mkdir(parents=True)
-        os.rename(item.path, target)
-    except OSError:
-        _remove_token_dir(root, token)
-        ledger.drop_claim(db, token)
-        _release(token)
-        return None
-    ledger.confirm_claim(db, token)
-    return Claim(token, item.key, item.kind, ledger._parse(received_at, rulebook.meta.tz), target)
-
-
-def _release(token: str) -> None:
-    with _IN_FLIGHT_LOCK:
-        _IN_FLIGHT.discard(token)
-
-
-# ---- recovery -----------------------------------------------------------------------------
-
-def recover(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, owner: str) -> list[str]:
-    """Take over the claims of dead processes (and this process's own failed attempts).
-
-    Returns the tokens to (re)process; claims whose rename never happened are dropped (the item
-    is still in the inbox). Empty processing folders left by a crash are removed."""
-    root = processing_root(ws)
-    tokens: list[str] = []
-    for row in ledger.open_claims(db):
-        token = row["token"]
-        with _IN_FLIGHT_LOCK:
-            if token in _IN_FLIGHT:
-                continue
-        if _owner_alive(row["owner"], db, rulebook):
-            continue
-        if not ledger.take_over(db, token, row["owner"], owner):
-            continue
-        entry = _claimed_entry(root, token)
-        has_record = ledger.submission_for_claim(db, token) is not None
-        if entry is None and not has_record and row["state"] == ledger.CLAIMING:
-            ledger.drop_claim(db, token)
-            _remove_token_dir(root, token)
-            continue
-        if row["state"] == ledger.CLAIMING:
-            ledger.confirm_claim(db, token)
-        with _IN_FLIGHT_LOCK:
-            _IN_FLIGHT.add(token)
-        tokens.append(token)
-    open_tokens = {r["token"] for r in ledger.open_claims(db)}
-    try:
-        leftovers = [n for n in os.listdir(root) if n not in open_tokens]
-    except OSError:
-        leftovers = []
-    for name in leftovers:
-        _remove_token_dir(root, name)  # only ever removes an empty folder
-    return tokens
-
-
-def _load_claim(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, token: str) -> Claim | None:
-    row = ledger.get_claim(db, token)
-    if row is None:
-        return None
-    return Claim(token, row["relpath"], row["kind"], ledger._parse(row["received_at"], rulebook.meta.tz),
-                 _claimed_entry(processing_root(ws), token))
 
 
 # ---- steps 2–5, per claimed item ------------------------------------------------------------------
@@ -447,14 +219,14 @@ def step_file(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, clai
     sub_id = int(row["id"])  # type: ignore[arg-type]
     verdict = str(row["verdict"])
     if claim.path is not None:
-        received = ledger._parse(str(row["received_at"]), rulebook.meta.tz)
+        received = ledger.parse_iso(str(row["received_at"]), rulebook.meta.tz)
         dest = filing.destination(ws, verdict, row["unit"], received, sub_id,  # type: ignore[arg-type]
                                   claim.path.name)
         if row["note_text"]:
             filing.write_note(filing.note_path(dest), note_bytes(str(row["note_text"])))
         filing.move_item(claim.path, dest)
     ledger.mark_filed(db, sub_id, claim.token)
-    _remove_token_dir(processing_root(ws), claim.token)
+    remove_token_dir(processing_root(ws), claim.token)
     rules = tuple(dict.fromkeys(f["rule"] for f in ledger.findings_of(db, sub_id) if f["severity"] == ERROR))
     return Outcome(key=claim.key, verdict=verdict, submission_id=sub_id, unit=row["unit"],  # type: ignore[arg-type]
                    content_type=row["content_type"], stored_path=str(row["stored_path"] or ""),  # type: ignore[arg-type]
@@ -497,7 +269,7 @@ def step_officer(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, c
             filing.write_note(note, note_bytes(text))
         filing.move_item(claim.path, dest)
     ledger.mark_filed(db, None, claim.token)
-    _remove_token_dir(processing_root(ws), claim.token)
+    remove_token_dir(processing_root(ws), claim.token)
     return Outcome(key=claim.key, verdict="officer" if ok else "rejected", unit=unit.name if unit else None,
                    stored_path=filing.relative(ws, dest),
                    note_path=filing.relative(ws, note) if note else None,
@@ -507,9 +279,9 @@ def step_officer(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, c
 def process_one(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, token: str) -> Outcome | None:
     """The pipeline for one claimed item, from wherever it stopped: read → check → record → file.
     A submission already recorded for this claim (a crash after the commit) is only filed."""
-    claim = _load_claim(ws, rulebook, db, token)
+    claim = load_claim(ws, rulebook, db, token)
     if claim is None:
-        _release(token)
+        release(token)
         return None
     try:
         if claim.kind == "officer_form":
@@ -520,7 +292,7 @@ def process_one(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, to
                 # Nothing recorded and nothing in the processing folder: the rename never
                 # happened (the item is still in the inbox) — let the next sweep take it.
                 ledger.drop_claim(db, token)
-                _remove_token_dir(processing_root(ws), token)
+                remove_token_dir(processing_root(ws), token)
                 return None
             draft = step_read(claim, rulebook)
             sub_id = step_check_and_record(ws, rulebook, db, claim, draft)
@@ -528,15 +300,21 @@ def process_one(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, to
             assert row is not None
         return step_file(ws, rulebook, db, claim, row)
     finally:
-        _release(token)
+        release(token)
 
 
 def process_claims(ws: Workspace, rulebook: Rulebook, tokens: Sequence[str]) -> list[Outcome]:
     """Run the pipeline over a batch of claims with one ledger connection (a Prefect task body)."""
     db = open_ledger(ws.ledger_path)
     outcomes: list[Outcome] = []
+    last_beat = time.monotonic()
     try:
         for token in tokens:
+            if time.monotonic() - last_beat >= rulebook.intake.heartbeat_seconds:
+                # A long batch keeps its host's heartbeat fresh, so no other host mistakes
+                # this process's claims for a dead one's.
+                ledger.beat(db, now(rulebook), "sweep", os.getpid(), socket.gethostname())
+                last_beat = time.monotonic()
             try:
                 outcome = process_one(ws, rulebook, db, token)
             except Exception:
@@ -572,7 +350,7 @@ def take(ws: Workspace, rulebook: Rulebook, keys: Sequence[str] | None = None, *
          settled: bool = False) -> Taken:
     """Recover half-done work, find the stable items, record sightings, beat, and claim them."""
     ws.outbox.mkdir(parents=True, exist_ok=True)
-    owner = _owner()
+    owner = owner_id()
     db = open_ledger(ws.ledger_path)
     try:
         recovered = recover(ws, rulebook, db, owner)
@@ -581,7 +359,7 @@ def take(ws: Workspace, rulebook: Rulebook, keys: Sequence[str] | None = None, *
         first_seen = ledger.sightings(db, (i.key for i in items))
         missing = [i for i in items if i.key not in first_seen]
         if missing:
-            first_seen.update(_record_sightings(db, rulebook, missing))
+            first_seen.update(record_sightings_in(db, rulebook, missing))
         tokens = list(recovered)
         names = {t: (ledger.get_claim(db, t) or {}).get("relpath", "") for t in recovered}
         lost = 0
@@ -616,13 +394,6 @@ def sweep(ws: Workspace, rulebook: Rulebook, keys: Sequence[str] | None = None, 
         release_all(taken.tokens)
     finish_run(ws, rulebook, run_id, result)
     return result
-
-
-def release_all(tokens: Iterable[str]) -> None:
-    """After a sweep, even one that failed half-way: claims it did not finish are no longer in
-    flight, so the next sweep of this same process (a long-running `watch`) recovers them."""
-    with _IN_FLIGHT_LOCK:
-        _IN_FLIGHT.difference_update(tokens)
 
 
 def start_run(ws: Workspace, rulebook: Rulebook, kind: str, flow_run_id: str | None = None) -> int:

@@ -251,7 +251,7 @@ def findings_of(db: sqlite_utils.Database, sub_id: int) -> list[dict[str, Any]]:
                  [sub_id])
 
 
-def _parse(text: str, tz: dt.tzinfo) -> dt.datetime:
+def parse_iso(text: str, tz: dt.tzinfo) -> dt.datetime:
     value = dt.datetime.fromisoformat(text)
     return value.replace(tzinfo=tz) if value.tzinfo is None else value
 
@@ -278,7 +278,7 @@ def priors(db: sqlite_utils.Database, sha256: str, unit: str | None, received_at
     for row in rows.values():
         if not row["received_at"]:
             continue
-        out.append(Prior(id=row["id"], unit=row["unit"] or "", received_at=_parse(row["received_at"], tz),
+        out.append(Prior(id=row["id"], unit=row["unit"] or "", received_at=parse_iso(row["received_at"], tz),
                          sha256=row["sha256"] or "", title=row["title"] or "", text=row["text"] or "",
                          content_type=row["content_type"]))
     return out

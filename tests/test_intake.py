@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from flows import filing
+from flows.claims import claim, release
 from flows.intake import (
-    _release,
-    claim,
     process_claims,
     record_sightings,
     step_check_and_record,
@@ -255,9 +254,9 @@ def _claim_all(ws, rb):
         items = list_items(ws.inbox, rb)
         record_sightings(ws, rb, items)
         seen = ledger.sightings(db, [i.key for i in items])
-        from flows.intake import _owner
+        from flows.claims import owner_id
 
-        return [claim(ws, rb, db, i, seen[i.key], _owner()) for i in items]
+        return [claim(ws, rb, db, i, seen[i.key], owner_id()) for i in items]
     finally:
         db.close()
 
@@ -270,7 +269,7 @@ def test_a_submission_recorded_but_not_moved_is_filed_by_the_next_sweep(ws_rb):
     db = open_ledger(ws.ledger_path)
     step_check_and_record(ws, rb, db, got, step_read(got, rb))   # committed; the crash comes here
     db.close()
-    _release(got.token)
+    release(got.token)
     assert _rows(ws)[0]["state"] == "recorded"
     result = sweep(ws, rb)
     assert result.recovered == 1
@@ -285,7 +284,7 @@ def test_an_item_claimed_but_not_recorded_is_processed_by_the_next_sweep(ws_rb):
     data = news_draft(300, photos=1)
     drop(ws, f"湖滨社区/{INSTANT}/活动.docx", data)
     [got] = _claim_all(ws, rb)
-    _release(got.token)                                          # the process died after the rename
+    release(got.token)                                          # the process died after the rename
     assert inbox_items(ws) == []
     result = sweep(ws, rb)
     assert (result.recovered, len(result.outcomes)) == (1, 1)
