@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from checks.model import Judgement
 from extractors.model import ERROR, Draft, Finding
 from flows import filing
 from flows.claims import (
@@ -159,20 +160,26 @@ def step_read(claim: Claim, rulebook: Rulebook) -> Draft:
                                        f"文件无法读取（内部错误 {type(exc).__name__}），请另存为 .docx 后重新报送"),))
 
 
-def _officer_name(draft: Draft) -> str | None:
-    for key in ("officer", "通讯员", "correspondent", "author", "作者", "撰稿", "writer"):
-        value = draft.metadata.get(key)
+def officer_of(draft: Draft) -> str | None:
+    """Who wrote it, for officer credit: 通讯员, else 撰稿, 作者, 供稿, else the name in a byline
+    like `（湖滨社区 张三）` (its last word)."""
+    for key in ("correspondent", "writer", "author", "contributor"):
+        value = (draft.metadata.get(key) or "").strip()
         if value:
             return value
+    if draft.byline:
+        words = draft.byline.strip().strip("（）()").split()
+        if len(words) >= 2:
+            return words[-1]
     return None
 
 
-def _columns(claim: Claim, draft: Draft, judgement: object, created: dt.datetime) -> dict[str, object]:
+def _columns(claim: Claim, draft: Draft, judgement: Judgement, created: dt.datetime) -> dict[str, object]:
     j = judgement
     counts = draft.counts
     return {
         "sha256": draft.sha256, "unit": j.unit, "content_type": j.content_type, "title": draft.title,
-        "officer": _officer_name(draft), "original_name": display_path(claim.relpath.name),
+        "officer": officer_of(draft), "original_name": display_path(claim.relpath.name),
         "source_path": claim.key, "container": draft.container,
         "received_at": ledger.iso(claim.received_at), "event_date": j.event_date,
         "event_deadline": j.event_deadline, "publish_date": j.publish_date, "category": j.category,

@@ -407,3 +407,17 @@ def test_claims_left_by_a_failed_batch_are_recovered_by_the_same_process(ws_rb):
     result = sweep(ws, rb)
     assert result.recovered == 1
     assert [p.read_bytes() for p in outbox_items(ws)] == [data]
+
+
+def test_the_officer_is_recorded_from_the_correspondent_line_or_the_byline(ws_rb):
+    from tests.factory import han_text, make_docx, make_photo
+
+    ws, rb = ws_rb
+    lead = "3月12日上午，" + han_text(280, seed=3)
+    drop(ws, f"湖滨社区/{INSTANT}/署名.docx",
+         make_docx(["社区开展活动", lead, "（湖滨社区 李四）"], photos=[make_photo(seed=3)]))
+    drop(ws, f"塔下社区/{INSTANT}/通讯员.docx",
+         make_docx(["社区开展活动", "通讯员：王五", "3月12日上午，" + han_text(280, seed=4)],
+                   photos=[make_photo(seed=4)]))
+    sweep(ws, rb)
+    assert {r["unit"]: r["officer"] for r in _rows(ws)} == {"湖滨社区": "李四", "塔下社区": "王五"}
