@@ -92,8 +92,8 @@ def _watch(ws: Workspace, rulebook: Rulebook, api_url: str, polling: bool, stop:
         _report(intake_flow(str(ws.root), keys=keys, settled=True), rulebook)
 
     def housekeeping() -> None:
-        """The heartbeat; and, when no flow has run for the sweep interval while claims lie in
-        the processing folder (a `run` killed mid-sweep), a recovery-only sweep."""
+        """The heartbeat; and, when no flow has run for the sweep interval while claims are
+        open in the ledger (a `run` killed mid-sweep), a recovery-only sweep."""
         beat(ws, "watch")
         if time.monotonic() - last_flow[0] >= rulebook.intake.sweep_minutes * 60 and _claims_waiting(ws):
             say("完成中断的处理…")
@@ -131,12 +131,15 @@ def _watch(ws: Workspace, rulebook: Rulebook, api_url: str, polling: bool, stop:
 
 
 def _claims_waiting(ws: Workspace) -> bool:
-    from flows.claims import processing_root
+    """Open claims in the ledger: items taken by some process and not yet filed."""
+    from ledger import intake as ledger
+    from ledger.schema import open_ledger
 
+    db = open_ledger(ws.ledger_path)
     try:
-        return any(processing_root(ws).iterdir())
-    except OSError:
-        return False
+        return bool(ledger.open_claims(db))
+    finally:
+        db.close()
 
 
 def _guarded(step: Callable[[], None]) -> None:

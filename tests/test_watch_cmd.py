@@ -28,13 +28,15 @@ START_DEADLINE = 180.0  # a cold Prefect server on a busy 2-core machine
 FILE_DEADLINE = 90.0
 
 
-def fast_rulebook(ws: Path, settle: float = 0.5, rescan: float = 2.0) -> None:
-    """The workspace's own rulebook, with a short settle and rescan so the test is quick."""
+def fast_rulebook(ws: Path) -> None:
+    """The workspace's own rulebook, with short intake times so the test is quick (the recovery
+    sweep may run at every heartbeat)."""
     path = ws / "draftdesk.toml"
     text = path.read_text(encoding="utf-8")
-    text, n1 = re.subn(r"(?m)^settle_seconds\s*=.*$", f"settle_seconds = {settle}", text)
-    text, n2 = re.subn(r"(?m)^rescan_seconds\s*=.*$", f"rescan_seconds = {rescan}", text)
-    assert (n1, n2) == (1, 1)
+    for name, value in (("settle_seconds", 0.5), ("rescan_seconds", 2.0), ("sweep_minutes", 0),
+                        ("heartbeat_seconds", 1.0)):
+        text, n = re.subn(rf"(?m)^{name}\s*=.*$", f"{name} = {value}", text)
+        assert n == 1, name
     path.write_text(text, encoding="utf-8")
 
 
@@ -143,6 +145,48 @@ def test_watch_files_dropped_drafts_with_notes_and_stops_cleanly_on_ctrl_c(works
     assert f"[合格] 湖滨社区 即时通讯信息 {good}" in watch.out
     assert f"[退回] 湖滨社区 即时通讯信息 {short}（字数）退回说明：" in watch.out
     assert "已停止监视" in watch.out
+
+
+CLAIM_AND_DIE = """
+import os, sys
+from pathlib import Path, PurePosixPath
+from flows import claims
+from flows.inventory import Item
+from flows.workspace import Workspace, now
+from ledger import intake as ledger
+from ledger.schema import open_ledger
+ws = Workspace(Path(sys.argv[1]))
+rulebook = ws.rulebook()
+db = open_ledger(ws.ledger_path)
+item = Item(Path(sys.argv[2]), PurePosixPath(sys.argv[3]), "file")
+got = claims.claim(ws, rulebook, db, item, ledger.iso(now(rulebook)), claims.owner_id())
+print("claimed" if got else "lost", flush=True)
+os._exit(0)  # dies holding the claim, as a `draftdesk run` killed mid-sweep would
+"""
+
+
+def test_watch_finishes_a_claim_left_by_a_killed_sweep(workspace: Path) -> None:
+    staging = workspace.parent / "staging"
+    staging.mkdir(exist_ok=True)
+    draft = staging / "被中断.docx"
+    draft.write_bytes(news_draft(300, photos=1, seed=30))
+    watch = Watch(workspace, "recovery")
+    try:
+        assert wait_for(lambda: "正在监视" in watch.out, START_DEADLINE, watch.proc), watch.out + watch.err
+        env = {**os.environ, "DRAFTDESK_NOW": MARCH_12_AFTERNOON}
+        died = subprocess.run([sys.executable, "-c", CLAIM_AND_DIE, str(workspace), str(draft),
+                               "湖滨社区/即时通讯信息/被中断.docx"], capture_output=True, text=True, timeout=120, env=env)
+        assert died.stdout.strip() == "claimed", died.stderr
+
+        assert wait_for(lambda: len(outbox_files(workspace, "accepted/*/湖滨社区/*_被中断.docx")) == 1,
+                        FILE_DEADLINE, watch.proc), watch.out + watch.err
+        code = watch.interrupt()
+    finally:
+        watch.kill()
+
+    assert code == 0, watch.err
+    assert "[合格] 湖滨社区 即时通讯信息 被中断.docx" in watch.out
+    assert not (workspace / "outbox" / ".processing").exists() or not any((workspace / "outbox" / ".processing").iterdir())
 
 
 def test_watch_stops_cleanly_on_sigterm(workspace: Path) -> None:
