@@ -421,3 +421,16 @@ def test_the_officer_is_recorded_from_the_correspondent_line_or_the_byline(ws_rb
                    photos=[make_photo(seed=4)]))
     sweep(ws, rb)
     assert {r["unit"]: r["officer"] for r in _rows(ws)} == {"湖滨社区": "李四", "塔下社区": "王五"}
+
+
+def test_a_unit_folder_that_links_outside_the_inbox_is_rejected_without_reading_through_it(ws_rb, tmp_path):
+    ws, rb = ws_rb
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.docx").write_bytes(news_draft(300, photos=1))
+    (ws.inbox / "外部链接").symlink_to(outside, target_is_directory=True)
+    result = sweep(ws, rb)
+    assert [(o.verdict, "format" in o.rules) for o in result.outcomes] == [("rejected", True)]
+    assert (outside / "secret.docx").exists()                      # never moved, never read
+    [stored] = outbox_items(ws)
+    assert stored.is_symlink() and stored.resolve() == outside.resolve()
