@@ -434,3 +434,19 @@ def test_a_unit_folder_that_links_outside_the_inbox_is_rejected_without_reading_
     assert (outside / "secret.docx").exists()                      # never moved, never read
     [stored] = outbox_items(ws)
     assert stored.is_symlink() and stored.resolve() == outside.resolve()
+
+
+def test_a_unit_resending_its_fixed_draft_makes_a_revision_and_another_unit_copying_it_a_duplicate(ws_rb):
+    ws, rb = ws_rb
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=0, seed=11))       # no photo: rejected
+    sweep(ws, rb)
+    drop(ws, f"湖滨社区/{INSTANT}/活动（改）.docx", news_draft(300, photos=1, seed=11))   # fixed
+    sweep(ws, rb)
+    drop(ws, f"塔下社区/{INSTANT}/活动.docx", news_draft(300, photos=2, seed=11))         # same news
+    sweep(ws, rb)
+    rows = _rows(ws)
+    assert [(r["unit"], r["verdict"], r["revision_of"], r["duplicate_of"]) for r in rows] == [
+        ("湖滨社区", "rejected", None, None),
+        ("湖滨社区", "accepted", 1, None),
+        ("塔下社区", "rejected", None, 2),
+    ]
