@@ -60,6 +60,10 @@ def run_command(workspace: Path | None) -> int:
 
     api_url = prefect_env.running_server(ws)
     prefect_env.configure(ws, api_url)
+    if api_url:
+        print(f"收稿中（Prefect 界面 {api_url.removesuffix('/api')}）……", flush=True)
+    else:
+        print("收稿中（启动临时 Prefect 服务，约需十几秒）……", flush=True)
     try:
         result = _run_flow(ws, api_url)
     except Exception as exc:  # the office needs a sentence, not a traceback
