@@ -66,6 +66,9 @@ def run_command(workspace: Path | None) -> int:
         print("收稿中（启动临时 Prefect 服务，约需十几秒）……", flush=True)
     try:
         result = _run_flow(ws, api_url)
+    except KeyboardInterrupt:
+        print("已中断：已领取的稿件不会丢失，下次收稿时自动续完。", file=sys.stderr)
+        return 130
     except Exception as exc:  # the office needs a sentence, not a traceback
         print(f"收稿中断：{type(exc).__name__}: {exc}。已领取的稿件不会丢失，下次收稿时自动续完。",
               file=sys.stderr)
