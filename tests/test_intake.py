@@ -450,3 +450,36 @@ def test_a_unit_resending_its_fixed_draft_makes_a_revision_and_another_unit_copy
         ("湖滨社区", "accepted", 1, None),
         ("塔下社区", "rejected", None, 2),
     ]
+
+
+def test_an_outbox_on_another_filesystem_gets_copies_verified_and_the_claim_stays_on_the_inbox_side(
+        ws_rb, tmp_path):
+    """An SMB inbox and a local outbox: the claim is still one rename (inside the inbox's
+    filesystem), and filing copies, verifies and removes the original."""
+    import shutil
+    import tempfile
+
+    from flows.claims import processing_root
+
+    ws, rb = ws_rb
+    shm = Path("/dev/shm")
+    base = Path(tempfile.mkdtemp(dir=shm if shm.is_dir() and os.access(shm, os.W_OK) else tmp_path))
+    try:
+        real_outbox = base / "outbox"
+        shutil.move(str(ws.outbox), str(real_outbox))
+        ws.outbox.symlink_to(real_outbox, target_is_directory=True)
+        other_fs = os.stat(ws.inbox).st_dev != os.stat(real_outbox).st_dev
+        data, photo = news_draft(300, photos=0, seed=21), make_photo(seed=21)
+        drop(ws, f"湖滨社区/{INSTANT}/单稿.docx", news_draft(300, photos=1, seed=22))
+        drop(ws, f"湖滨社区/{INSTANT}/组稿/稿件.docx", data)
+        drop(ws, f"湖滨社区/{INSTANT}/组稿/现场.jpg", photo)
+        result = sweep(ws, rb)
+        assert sorted(o.verdict for o in result.outcomes) == ["accepted", "accepted"]
+        if other_fs:
+            assert processing_root(ws) == ws.inbox / ".draftdesk-processing"
+        bundle = next(ws.root / o.stored_path for o in result.outcomes if o.key.endswith("组稿"))
+        assert (bundle / "稿件.docx").read_bytes() == data and (bundle / "现场.jpg").read_bytes() == photo
+        assert inbox_items(ws) == []
+        assert not any(p.name.endswith(".partial") for p in real_outbox.rglob("*"))
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
