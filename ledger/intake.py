@@ -263,8 +263,10 @@ def priors(db: sqlite_utils.Database, sha256: str, unit: str | None, received_at
     sender counts) and any of the same unit (a resent, fixed draft is a revision). Copies already
     marked as duplicates are left out, so a note always names the first."""
     tz = received_at.tzinfo or dt.UTC
-    low = (received_at - dt.timedelta(days=days)).isoformat(timespec="seconds")[:19]
-    high = (received_at + dt.timedelta(days=days)).isoformat(timespec="seconds")[:19]
+    # Compared as local text, so a day's margin covers rows written with another UTC offset;
+    # the duplicate check applies the exact window.
+    low = (received_at - dt.timedelta(days=days + 1)).isoformat(timespec="seconds")[:19]
+    high = (received_at + dt.timedelta(days=days + 1)).isoformat(timespec="seconds")[:19]
     rows: dict[int, dict[str, Any]] = {}
     cols = "id, unit, received_at, sha256, title, text, content_type"
     if sha256:

@@ -61,7 +61,7 @@ def test_priors_hold_the_same_bytes_ever_and_recent_texts_of_others_when_accepte
     mine_rejected = ledger.record_submission(db, sha256="x3", unit="湖滨社区", verdict="rejected", text="改",
                                              received_at=T0 - dt.timedelta(days=1))
     ledger.record_submission(db, sha256="x4", unit="湖滨社区", verdict="accepted", text="远",
-                             received_at=T0 - dt.timedelta(days=8))
+                             received_at=T0 - dt.timedelta(days=9))
     ledger.record_submission(db, sha256="x1", unit="湖滨社区", verdict="rejected", text="近",
                              duplicate_of=recent_other, received_at=T0 - dt.timedelta(days=1))
     found = ledger.priors(db, "same", "湖滨社区", T0, 7)
