@@ -6,15 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from flows.workspace import Workspace, resolve_workspace
-
-
-def _inside(child: Path, parent: Path) -> bool:
-    try:
-        child.resolve().relative_to(parent.resolve())
-    except ValueError:
-        return False
-    return True
+from flows.workspace import Workspace, WorkspaceError, open_workspace
 
 
 def summary_lines(ws: Workspace, result: object) -> list[str]:
@@ -41,21 +33,11 @@ def summary_lines(ws: Workspace, result: object) -> list[str]:
 
 def run_command(workspace: Path | None) -> int:
     """One sweep of the inbox as a Prefect flow; exit 0, or 2 when the workspace is unusable."""
-    from rules import RulebookError
-
-    ws = resolve_workspace(workspace)
     try:
-        rulebook = ws.rulebook()
-    except RulebookError as exc:
+        ws, _ = open_workspace(workspace, need="inbox")
+    except WorkspaceError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    if not ws.inbox.is_dir():
-        print(f"没有收稿目录 {ws.inbox}：请先运行 draftdesk init --workspace {ws.root}", file=sys.stderr)
-        return 2
-    if _inside(ws.outbox, ws.inbox):
-        print(f"发稿目录 {ws.outbox} 不能放在收稿目录 {ws.inbox} 里面。", file=sys.stderr)
-        return 2
-    del rulebook
     from flows import prefect_env
 
     api_url = prefect_env.running_server(ws)

@@ -16,10 +16,10 @@ from typing import Any
 import typer
 
 from flows.reports import SHEET_COLUMNS
-from flows.workspace import Workspace, now, resolve_workspace
+from flows.workspace import Workspace, WorkspaceError, now, open_workspace
 from ledger.assessment import add_adoptions, get_submission, known_submission_ids, set_assignment
 from ledger.schema import open_ledger
-from rules import Rulebook, RulebookError
+from rules import Rulebook
 from scoring.fees import LEVEL_NAMES, WECHAT_LEVEL, adoption_fee
 from scoring.periods import parse_period
 
@@ -37,14 +37,9 @@ class AdoptionInput:
 
 
 def _open(workspace: Path | None) -> tuple[Workspace, Rulebook] | None:
-    ws = resolve_workspace(workspace)
-    if not ws.outbox.is_dir():
-        typer.echo(f"工作目录 {ws.root} 没有 outbox/（台账所在）：请先运行 draftdesk init --workspace {ws.root}，"
-                   "或用 --workspace 指定工作目录。", err=True)
-        return None
     try:
-        return ws, ws.rulebook()
-    except RulebookError as exc:
+        return open_workspace(workspace, need="outbox")
+    except WorkspaceError as exc:
         typer.echo(str(exc), err=True)
         return None
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from flows.reports import write_period_workbook
-from flows.workspace import Workspace, now, resolve_workspace
+from flows.workspace import Workspace, WorkspaceError, now, open_workspace
 from ledger.assessment import (
     read_adoptions,
     read_assignments,
@@ -22,7 +22,7 @@ from ledger.assessment import (
     read_submissions,
 )
 from ledger.schema import open_ledger
-from rules import Rulebook, RulebookError
+from rules import Rulebook
 from scoring.periods import Period, parse_period
 from scoring.report import PeriodReport, report_json, score_period
 from scoring.rows import AdoptionRow, AssignmentRow, OfficerRow, RejectionRow, SubmissionRow, parse_instant
@@ -127,14 +127,9 @@ def print_table(report: PeriodReport) -> None:
 def score_command(*, month: str | None = None, quarter: str | None = None, year: int | None = None,
                   as_json: bool = False, workspace: Path | None = None) -> int:
     """Score a period; print JSON or a table; write the workbook. 0 ok, 1 bad period, 2 bad rulebook."""
-    ws = resolve_workspace(workspace)
-    if not ws.outbox.is_dir():
-        typer.echo(f"工作目录 {ws.root} 没有 outbox/（台账所在）：请先运行 draftdesk init --workspace {ws.root}，"
-                   "或用 --workspace 指定工作目录。", err=True)
-        return 2
     try:
-        rulebook = ws.rulebook()
-    except RulebookError as exc:
+        ws, rulebook = open_workspace(workspace, need="outbox")
+    except WorkspaceError as exc:
         typer.echo(str(exc), err=True)
         return 2
     try:

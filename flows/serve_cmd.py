@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from flows.workspace import Workspace, resolve_workspace
+from flows.workspace import Workspace, WorkspaceError, open_workspace
 
 MONTHLY_SCORING_CRON = "0 6 1 * *"
 
@@ -46,16 +46,10 @@ def deployments(ws: Workspace) -> list[Any]:
 
 def serve_command(workspace: Path | None) -> int:
     """Serve the deployments until Ctrl-C; exit 2 when the workspace or server is unusable."""
-    from rules import RulebookError
-
-    ws = resolve_workspace(workspace)
     try:
-        rulebook = ws.rulebook()
-    except RulebookError as exc:
+        ws, rulebook = open_workspace(workspace, need="inbox")
+    except WorkspaceError as exc:
         print(str(exc), file=sys.stderr)
-        return 2
-    if not ws.inbox.is_dir():
-        print(f"没有收稿目录 {ws.inbox}：请先运行 draftdesk init --workspace {ws.root}", file=sys.stderr)
         return 2
     from flows import prefect_env
 

@@ -11,7 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from rules import DEFAULT_RULEBOOK, Rulebook, load_rulebook
+from rules import DEFAULT_RULEBOOK, Rulebook, RulebookError, load_rulebook
 
 RULEBOOK_NAME = "draftdesk.toml"
 
@@ -59,6 +59,42 @@ def resolve_workspace(option: Path | None = None) -> Workspace:
         return Workspace(Path(option).expanduser().resolve())
     env = os.environ.get("DRAFTDESK_WORKSPACE")
     return Workspace(Path(env).expanduser().resolve() if env else Path.cwd().resolve())
+
+
+class WorkspaceError(Exception):
+    """The workspace cannot serve this command; the message (Chinese) says the fix."""
+
+
+def open_workspace(option: Path | None, *, need: str = "inbox") -> tuple[Workspace, Rulebook]:
+    """The workspace and its rulebook, checked for what a command needs.
+
+    `need="inbox"` (intake commands): the inbox exists and the outbox is not inside it, or a
+    sweep would take its own output as new drafts. `need="outbox"` (office commands): the
+    outbox holding the ledger exists, so a typo in --workspace never creates a stray ledger.
+    A bad rulebook becomes a WorkspaceError naming every bad key.
+    """
+    ws = resolve_workspace(option)
+    if need == "outbox" and not ws.outbox.is_dir():
+        raise WorkspaceError(f"工作目录 {ws.root} 没有 outbox/（台账所在）：请先运行 draftdesk init "
+                             f"--workspace {ws.root}，或用 --workspace 指定工作目录。")
+    if need == "inbox":
+        if not ws.inbox.is_dir():
+            raise WorkspaceError(f"没有收稿目录 {ws.inbox}：请先运行 draftdesk init --workspace {ws.root}")
+        if is_inside(ws.outbox, ws.inbox):
+            raise WorkspaceError(f"发稿目录 {ws.outbox} 不能放在收稿目录 {ws.inbox} 里面。")
+    try:
+        return ws, ws.rulebook()
+    except RulebookError as exc:
+        raise WorkspaceError(str(exc)) from None
+
+
+def is_inside(child: Path, parent: Path) -> bool:
+    """Whether `child` is `parent` or lies below it, after resolving links."""
+    try:
+        child.resolve().relative_to(parent.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def now(rulebook: Rulebook) -> dt.datetime:
