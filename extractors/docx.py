@@ -84,6 +84,11 @@ def _read(name: str, data: bytes, sha: str, rulebook: Rulebook) -> Draft:
     anatomy = split_anatomy([p.text for p in counted], [p.where == BODY for p in counted])
     counts = _counts(counted, anatomy)
     photos, linked, findings = _photos(pkg, main, walk.pictures, rulebook)
+    if _rels_of_type(pkg, main, "aFChunk"):
+        # altChunk: Word imports this HTML/RTF/other document only when it opens the file, so
+        # its text is nowhere in document.xml; say so instead of silently counting it as nothing.
+        findings.append(Finding("format", WARNING, "稿件含有插入的外部文档内容（altChunk），这部分文字要在 Word "
+                                "打开时才会生成，未能计入字数。请在 Word 中打开后另存为 .docx 再报送。"))
 
     body = tuple(counted[i].text.strip() for i in anatomy.body)
     lead = next((counted[i].text.strip() for i in anatomy.body if counted[i].where == BODY), "")

@@ -4,7 +4,7 @@ For the office ("why does the note say 187 字 when Word shows 215?") and for de
 reader: title, metadata, byline, captions, Word's figures, each part's 字数, photos with their
 sizes, the event date, linked pictures and the reader's own findings. It reads with the same
 dispatcher as the intake (`extractors.read.read_path`), so what it shows is what gets judged.
-Exit 0, or 1 when any file could not be read (a `format` finding).
+Exit 0, or 1 when any file could not be read (a `format` error).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def inspect_command(files: list[Path], as_json: bool) -> int:
         typer.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
         _print(results)
-    bad = any(f["rule"] == "format" for r in results for f in r["findings"])
+    bad = any(f["rule"] == "format" and f["severity"] == "error" for r in results for f in r["findings"])
     return EXIT_FORMAT if bad else EXIT_OK
 
 

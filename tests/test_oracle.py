@@ -42,7 +42,8 @@ def test_every_corpus_file_gets_a_draft_or_a_format_finding(corpus, rulebook) ->
         data = path.read_bytes()
         draft = read_docx_bytes(path.name, data, rulebook)
         if draft.readable:
-            assert not [f for f in draft.findings if f.rule == "format"], path.name
+            errors = [f for f in draft.findings if f.rule == "format" and f.severity == "error"]
+            assert not errors, path.name
         else:
             assert [f.rule for f in draft.findings] == ["format"], path.name
             assert sniff(data) != "zip" or path.name == "r11.docm", path.name
