@@ -12,7 +12,6 @@ a folder is walked without following links and without reading anything outside 
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import hashlib
 import io
 import os
@@ -29,22 +28,19 @@ from pathlib import Path
 from extractors.model import ERROR, WARNING, Draft, Finding, MediaFile, Photo
 from extractors.package import PackageRefused, check_zip_limits
 from extractors.photos import analyze_image
-from extractors.safefile import MSG_SYMLINK, FileRefused, display_name, kind_refusal, read_regular_file
+from extractors.safefile import (
+    MSG_SYMLINK,
+    FileRefused,
+    display_name,
+    is_junk,
+    kind_refusal,
+    read_regular_file,
+)
 from rules import Rulebook
 
 DRAFT_EXTENSIONS: tuple[str, ...] = ("docx", "doc", "wps", "docm")
-_JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "__macosx", "@eadir"})
-_JUNK_PATTERNS = ("~$*", ".~lock.*#", "*.tmp", "~wrl*.tmp", "*.part", "*.crdownload")
 
 MSG_BROKEN_ZIP = "压缩包无法打开：文件已损坏或不完整，请重新压缩后报送"
-
-
-def is_junk(name: str) -> bool:
-    """Editor lock files, temp files, partial downloads, hidden files and OS clutter."""
-    lowered = name.lower()
-    if lowered.startswith(".") or lowered in _JUNK_NAMES:
-        return True
-    return any(fnmatch.fnmatchcase(lowered, pattern) for pattern in _JUNK_PATTERNS)
 
 
 def _ext(name: str) -> str:

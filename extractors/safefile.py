@@ -8,6 +8,7 @@ regular file, and read up to a bound; every refusal carries the Chinese message 
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 from pathlib import Path
@@ -23,6 +24,19 @@ class FileRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "@eadir", "__macosx"})
+JUNK_PATTERNS = ("~$*", ".~lock.*#", "*.tmp", "~wrl*.tmp", "*.part", "*.crdownload")
+
+
+def is_junk(name: str) -> bool:
+    """Editor lock files, temp files, partial downloads, hidden files and OS clutter (SPEC §3):
+    never a draft, never moved. One list for the inbox and for the inside of bundles."""
+    lowered = name.lower()
+    if lowered.startswith(".") or lowered in JUNK_NAMES:
+        return True
+    return any(fnmatch.fnmatchcase(lowered, pattern) for pattern in JUNK_PATTERNS)
 
 
 def display_name(name: str | os.PathLike[str]) -> str:

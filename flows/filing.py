@@ -18,7 +18,7 @@ import shutil
 import stat
 from pathlib import Path
 
-from flows.inventory import display_path
+from extractors.safefile import display_name
 from flows.workspace import Workspace
 
 UNKNOWN_UNIT = "_未知单位"
@@ -77,7 +77,7 @@ def relative(ws: Workspace, path: Path) -> str:
         rel = path.relative_to(ws.root)
     except ValueError:
         rel = path
-    return display_path(rel.as_posix())
+    return display_name(rel.as_posix())
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -129,7 +129,7 @@ def _copy_one(src: Path, dst: Path) -> None:
         with open(dst, "rb") as fh:
             os.fsync(fh.fileno())
         if _digest(src) != _digest(dst):
-            raise OSError(errno.EIO, f"copy of {display_path(src)} differs from the original")
+            raise OSError(errno.EIO, f"copy of {display_name(src)} differs from the original")
     # sockets and devices: nothing to copy; the entry is recorded in the ledger
 
 

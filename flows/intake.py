@@ -34,6 +34,7 @@ import sqlite_utils
 
 from checks.model import Judgement
 from extractors.model import ERROR, Draft, Finding
+from extractors.safefile import display_name
 from flows import filing
 from flows.claims import (
     Claim,
@@ -46,7 +47,7 @@ from flows.claims import (
     release_all,
     remove_token_dir,
 )
-from flows.inventory import Item, display_path, list_items, signature
+from flows.inventory import Item, list_items, signature
 from flows.received import beat, forget_vanished, received_time, record_sightings, record_sightings_in
 from flows.workspace import Workspace, now
 from ledger import intake as ledger
@@ -155,7 +156,7 @@ def step_read(claim: Claim, rulebook: Rulebook) -> Draft:
         return read_path(claim.path, rulebook)
     except Exception as exc:  # one odd file must never stop a sweep
         log.exception("reader failed on %s", claim.key)
-        return Draft(source_name=display_path(claim.path.name), container="unknown", readable=False,
+        return Draft(source_name=display_name(claim.path.name), container="unknown", readable=False,
                      findings=(Finding("format", ERROR,
                                        f"文件无法读取（内部错误 {type(exc).__name__}），请另存为 .docx 后重新报送"),))
 
@@ -179,7 +180,7 @@ def _columns(claim: Claim, draft: Draft, judgement: Judgement, created: dt.datet
     counts = draft.counts
     return {
         "sha256": draft.sha256, "unit": j.unit, "content_type": j.content_type, "title": draft.title,
-        "officer": officer_of(draft), "original_name": display_path(claim.relpath.name),
+        "officer": officer_of(draft), "original_name": display_name(claim.relpath.name),
         "source_path": claim.key, "container": draft.container,
         "received_at": ledger.iso(claim.received_at), "event_date": j.event_date,
         "event_deadline": j.event_deadline, "publish_date": j.publish_date, "category": j.category,
@@ -252,7 +253,7 @@ def step_officer(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, c
     ok, message = False, "未找到该文件"
     if claim.path is not None:
         if unit is None:
-            message = f"信息员推荐表所在文件夹“{display_path(unit_name)}”不是本街道的单位名称"
+            message = f"信息员推荐表所在文件夹“{display_name(unit_name)}”不是本街道的单位名称"
         elif not stat.S_ISREG(os.lstat(claim.path).st_mode):
             message = "不是普通文件（快捷方式、管道等），未读取"
         else:
@@ -271,7 +272,7 @@ def step_officer(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, c
         note = filing.note_path(dest)
     if claim.path is not None:
         if note is not None:
-            text = (f"文件：{display_path(claim.key)}\n单位：{unit.name if unit else '未知'}\n"
+            text = (f"文件：{display_name(claim.key)}\n单位：{unit.name if unit else '未知'}\n"
                     f"信息员推荐表未能登记：{message}\n请按附件2《信息员推荐表》填写后重新报送。\n")
             filing.write_note(note, note_bytes(text))
         filing.move_item(claim.path, dest)

@@ -9,7 +9,6 @@ never read and a slowly growing one is never given up on.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import stat
 import time
@@ -17,20 +16,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from extractors.safefile import display_name, is_junk
 from rules import Rulebook
-
-IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "@eadir", "__macosx"})
-IGNORED_PATTERNS = ("~$*", ".~lock.*#", "*.tmp", "~wrl*.tmp", "*.part", "*.crdownload")
 
 Signature = tuple[object, ...]
 
-
-def is_ignored(name: str) -> bool:
-    """Lock files, temp files, partial downloads, hidden files and OS junk (SPEC §3)."""
-    lowered = name.lower()
-    if lowered.startswith(".") or lowered in IGNORED_NAMES:
-        return True
-    return any(fnmatch.fnmatchcase(lowered, pattern) for pattern in IGNORED_PATTERNS)
+# The inbox ignores exactly what a bundle ignores inside it: one list (SPEC §3).
+is_ignored = is_junk
 
 
 @dataclass(frozen=True)
@@ -44,13 +36,7 @@ class Item:
     @property
     def key(self) -> str:
         """A stable text key for queues and the ledger; undecodable bytes stay escaped."""
-        return display_path(self.relpath)
-
-
-def display_path(path: PurePosixPath | Path | str) -> str:
-    """A path as text that never fails to encode: surrogate-escaped bytes become \\xNN."""
-    text = os.fspath(path)
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return display_name(self.relpath)
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:
