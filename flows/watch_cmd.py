@@ -20,9 +20,9 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from types import FrameType
 
-from flows.watcher import InboxWatcher, WatchError, check_layout, run_watch_loop
-from flows.workspace import Workspace, resolve_workspace
-from rules import Rulebook, RulebookError
+from flows.watcher import InboxWatcher, WatchError, run_watch_loop
+from flows.workspace import Workspace, WorkspaceError, open_workspace
+from rules import Rulebook
 
 log = logging.getLogger("draftdesk.watch")
 
@@ -40,11 +40,9 @@ def say(text: str) -> None:
 
 def watch_command(workspace: Path | None, polling: bool = False) -> int:
     """Run the watcher until Ctrl-C/SIGTERM; 0 on a clean stop, 2 when it cannot start."""
-    ws = resolve_workspace(workspace)
     try:
-        rulebook = ws.rulebook()
-        check_layout(ws.inbox, ws.outbox)
-    except (RulebookError, WatchError) as exc:
+        ws, rulebook = open_workspace(workspace, need="inbox")
+    except WorkspaceError as exc:
         print(str(exc), file=sys.stderr, flush=True)
         return EXIT_USAGE
     _show_our_logs()

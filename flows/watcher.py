@@ -39,6 +39,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from flows.inventory import Item, StabilityTracker, is_ignored, list_items, signature
+from flows.workspace import layout_problem
 from rules import Rulebook
 
 log = logging.getLogger("draftdesk.watch")
@@ -61,17 +62,10 @@ class WatchError(Exception):
 
 
 def check_layout(inbox: Path, outbox: Path | None) -> None:
-    """Refuse layouts that lose or loop files: a missing inbox, or an outbox inside the inbox
-    (filed drafts would be taken again as new drops)."""
-    if not inbox.is_dir():
-        raise WatchError(f"收件箱 {inbox} 不存在或不是文件夹：请先运行 draftdesk init，或用 --workspace 指定工作目录。")
-    if outbox is not None:
-        real_in, real_out = inbox.resolve(), outbox.resolve()
-        if real_out == real_in or real_out.is_relative_to(real_in):
-            raise WatchError(
-                f"发件箱 {outbox} 位于收件箱 {inbox} 之内：已归档的稿件会被当作新稿再次收取。"
-                "请把 outbox 移到 inbox 之外后再启动。"
-            )
+    """Refuse layouts that lose or loop files (see `flows.workspace.layout_problem`)."""
+    problem = layout_problem(inbox, outbox)
+    if problem:
+        raise WatchError(problem)
 
 
 def item_for_path(inbox: Path, path: Path, rulebook: Rulebook) -> Item | None:

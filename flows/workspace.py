@@ -78,14 +78,24 @@ def open_workspace(option: Path | None, *, need: str = "inbox") -> tuple[Workspa
         raise WorkspaceError(f"工作目录 {ws.root} 没有 outbox/（台账所在）：请先运行 draftdesk init "
                              f"--workspace {ws.root}，或用 --workspace 指定工作目录。")
     if need == "inbox":
-        if not ws.inbox.is_dir():
-            raise WorkspaceError(f"没有收稿目录 {ws.inbox}：请先运行 draftdesk init --workspace {ws.root}")
-        if is_inside(ws.outbox, ws.inbox):
-            raise WorkspaceError(f"发稿目录 {ws.outbox} 不能放在收稿目录 {ws.inbox} 里面。")
+        problem = layout_problem(ws.inbox, ws.outbox)
+        if problem:
+            raise WorkspaceError(problem)
     try:
         return ws, ws.rulebook()
     except RulebookError as exc:
         raise WorkspaceError(str(exc)) from None
+
+
+def layout_problem(inbox: Path, outbox: Path | None) -> str | None:
+    """Why this inbox/outbox pair would lose or loop files (Chinese), or None when it is fine:
+    a missing inbox, or an outbox inside the inbox (filed drafts would be taken again)."""
+    if not inbox.is_dir():
+        return f"收件箱 {inbox} 不存在或不是文件夹：请先运行 draftdesk init，或用 --workspace 指定工作目录。"
+    if outbox is not None and is_inside(outbox, inbox):
+        return (f"发件箱 {outbox} 位于收件箱 {inbox} 之内：已归档的稿件会被当作新稿再次收取。"
+                "请把 outbox 移到 inbox 之外后再启动。")
+    return None
 
 
 def is_inside(child: Path, parent: Path) -> bool:
