@@ -69,7 +69,8 @@ def in_process(api_url: str | None = None) -> Iterator[None]:
         yield
 
 
-def _healthy(api_url: str, timeout: float = 2.0) -> bool:
+def server_healthy(api_url: str, timeout: float = 2.0) -> bool:
+    """Whether a Prefect server answers its health endpoint at `api_url` (…/api)."""
     try:
         with urllib.request.urlopen(f"{api_url}/health", timeout=timeout) as resp:
             return resp.status == 200
@@ -105,7 +106,7 @@ def running_server(ws: Workspace) -> str | None:
     except (OSError, ValueError):
         return None
     url = state.get("api_url")
-    return url if isinstance(url, str) and _healthy(url) else None
+    return url if isinstance(url, str) and server_healthy(url) else None
 
 
 def _prefect_executable() -> list[str]:
@@ -156,7 +157,7 @@ def ensure_local_server(ws: Workspace, timeout: float = STARTUP_SECONDS) -> str:
             log_file.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if _healthy(url):
+            if server_healthy(url):
                 _state_path(ws).write_text(json.dumps({"api_url": url, "pid": proc.pid}), encoding="utf-8")
                 return url
             if proc.poll() is not None:

@@ -16,12 +16,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from flows.prefect_env import server_healthy
 from ledger.schema import open_ledger
 from tests.conftest import IN_CI
 from tests.factory import news_draft
@@ -100,14 +100,6 @@ def _env(home: Path, api_url: str) -> dict[str, str]:
     return env
 
 
-def _healthy(api_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as resp:
-            return resp.status == 200
-    except Exception:
-        return False
-
-
 DEPLOY_AND_RUN = """
 import sys, time
 from prefect import flow
@@ -156,7 +148,7 @@ def test_two_workers_on_a_process_pool_share_one_inbox_without_double_processing
                 [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
                 env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=home))
             deadline = time.monotonic() + 180
-            while not _healthy(api_url):
+            while not server_healthy(api_url):
                 assert time.monotonic() < deadline, (home / "server.log").read_text(errors="replace")[-3000:]
                 assert started[0].poll() is None, (home / "server.log").read_text(errors="replace")[-3000:]
                 time.sleep(0.5)
