@@ -12,7 +12,7 @@ import functools
 import hashlib
 import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from extractors.anatomy import Anatomy, parse_date, split_anatomy
 from extractors.count import count_characters as _chars
@@ -43,19 +43,18 @@ _PART_ORDER = (BODY, TABLE, TEXTBOX, FOOTNOTES, ENDNOTES, HEADER, FOOTER)
 def read_docx_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
     """A `Draft` for a .docx held in memory. Never raises: a file that cannot or must not be read
     gives `readable=False` and a `format` finding in Chinese."""
-    sha = hashlib.sha256(data).hexdigest()
     try:
-        return _read(name, data, sha, rulebook)
+        return _read(name, data, rulebook)
     except PackageRefused as exc:
-        return _unreadable(name, sha, exc.message)
+        return _unreadable(name, data, exc.message)
     except (RecursionError, MemoryError):
-        return _unreadable(name, sha, "文件无法打开：文档结构异常（嵌套过深或过大），请用 Word 另存为 .docx 后重新报送。")
+        return _unreadable(name, data, "文件无法打开：文档结构异常（嵌套过深或过大），请用 Word 另存为 .docx 后重新报送。")
     except Exception as exc:  # the reader's edge: one odd file must never stop the office
-        return _unreadable(name, sha, f"{MSG_BROKEN}（{type(exc).__name__}）")
+        return _unreadable(name, data, f"{MSG_BROKEN}（{type(exc).__name__}）")
 
 
-def _unreadable(name: str, sha: str, message: str) -> Draft:
-    return Draft(source_name=name, container="docx", sha256=sha, readable=False,
+def _unreadable(name: str, data: bytes, message: str) -> Draft:
+    return Draft(source_name=name, container="docx", sha256=hashlib.sha256(data).hexdigest(), readable=False,
                  findings=(Finding("format", ERROR, message),))
 
 
@@ -64,9 +63,19 @@ def _rels_of_type(pkg: SafePackage, part: str, suffix: str) -> list[str]:
             if r.type.endswith("/" + suffix) and not r.external and pkg.has(r.target)]
 
 
-def _read(name: str, data: bytes, sha: str, rulebook: Rulebook) -> Draft:
+def _read(name: str, data: bytes, rulebook: Rulebook) -> Draft:
     pkg = open_package(data, rulebook.limits)
     main = pkg.main_document()
+    # Pictures first: decoding them is most of the reader's time and releases the GIL, so they
+    # run on the pool while this thread hashes the file and walks, splits and counts the text.
+    with _PhotoJobs(pkg, rulebook) as pending:
+        pending.start(_rels_of_type(pkg, main, "image"))
+        return _read_parts(name, data, pkg, main, pending)
+
+
+def _read_parts(name: str, data: bytes, pkg: SafePackage, main: str, pending: _PhotoJobs) -> Draft:
+    rulebook = pending.rulebook
+    sha = hashlib.sha256(data).hexdigest()
     walk = walk_part(pkg.xml(main), BODY)
     settings = [pkg.xml(p) for p in _rels_of_type(pkg, main, "settings")]
     skip_subdocs = excludes_subdocs(settings[0] if settings else None)
@@ -82,8 +91,9 @@ def _read(name: str, data: bytes, sha: str, rulebook: Rulebook) -> Draft:
 
     counted = [p for p in paragraphs if not (skip_subdocs and p.where in _SUBDOCS)]
     anatomy = split_anatomy([p.text for p in counted], [p.where == BODY for p in counted])
-    counts = _counts(counted, anatomy)
-    photos, linked, findings = _photos(pkg, main, walk.pictures, rulebook)
+    words = {id(p): count_zishu(p.segments) for p in paragraphs + apart}
+    counts = _counts(counted, anatomy, words)
+    photos, linked, findings = _photos(pkg, main, walk.pictures, pending)
     if _rels_of_type(pkg, main, "aFChunk"):
         # altChunk: Word imports this HTML/RTF/other document only when it opens the file, so
         # its text is nowhere in document.xml; say so instead of silently counting it as nothing.
@@ -109,18 +119,18 @@ def _read(name: str, data: bytes, sha: str, rulebook: Rulebook) -> Draft:
         linked_photos=tuple(linked),
         event_date=find_event_date(lead) if lead else None,
         publish_date=publish,
-        parts=_parts(paragraphs + apart, skip_subdocs),
+        parts=_parts(paragraphs + apart, skip_subdocs, words),
         findings=tuple(findings),
     )
 
 
-def _counts(counted: Sequence[Paragraph], anatomy: Anatomy) -> Counts:
+def _counts(counted: Sequence[Paragraph], anatomy: Anatomy, zishu_of: dict[int, int]) -> Counts:
     """Word's statistics over every counted paragraph; 字数 of the body and captions apart.
 
     A paragraph mark always ends a word, so 字数 of any set of paragraphs is the sum of theirs:
-    each paragraph is counted once and the figures are sums.
+    each paragraph is counted once (`zishu_of`, by paragraph identity) and the figures are sums.
     """
-    words = [count_zishu(p.segments) for p in counted]
+    words = [zishu_of[id(p)] for p in counted]
     return Counts(
         zishu=sum(words[i] for i in anatomy.body),
         zishu_all=sum(words),
@@ -132,7 +142,7 @@ def _counts(counted: Sequence[Paragraph], anatomy: Anatomy) -> Counts:
     )
 
 
-def _parts(paragraphs: Sequence[Paragraph], skip_subdocs: bool) -> tuple[Part, ...]:
+def _parts(paragraphs: Sequence[Paragraph], skip_subdocs: bool, zishu_of: dict[int, int]) -> tuple[Part, ...]:
     """Per-part paragraph counts and 字数, for `inspect`."""
     out = []
     for where in _PART_ORDER:
@@ -141,12 +151,12 @@ def _parts(paragraphs: Sequence[Paragraph], skip_subdocs: bool) -> tuple[Part, .
             continue
         counted = where not in (HEADER, FOOTER) and not (skip_subdocs and where in _SUBDOCS)
         out.append(Part(name=where, paragraphs=sum(1 for p in mine if p.text.strip()),
-                        zishu=sum(count_zishu(p.segments) for p in mine), counted=counted))
+                        zishu=sum(zishu_of[id(p)] for p in mine), counted=counted))
     return tuple(out)
 
 
 def _photos(pkg: SafePackage, main: str, refs: Sequence[PictureRef],
-            rulebook: Rulebook) -> tuple[list[Photo], list[str], list[Finding]]:
+            pending: _PhotoJobs) -> tuple[list[Photo], list[str], list[Finding]]:
     """Each embedded media part once (however often it is shown); linked pictures recorded only."""
     rels = pkg.rels(main)
     photos: list[Photo] = []
@@ -167,28 +177,59 @@ def _photos(pkg: SafePackage, main: str, refs: Sequence[PictureRef],
             continue
         seen.add(key)
         targets.append(rel.target)
-    for photo in _analyze_all(pkg, targets, rulebook):
+    for photo in pending.results(targets):
         photos.append(photo)
         if photo.problem:
             findings.append(Finding("images", WARNING, f"{photo.problem.rstrip('。')}，未计入。"))
     return photos, linked, findings
 
 
-def _analyze_all(pkg: SafePackage, targets: list[str], rulebook: Rulebook) -> list[Photo]:
-    """Analyse each media part, two at a time when there are several.
+class _PhotoJobs:
+    """The analysis of a draft's pictures, started early on a small thread pool.
 
-    Inflating a photo and decoding it for its perceptual hash is most of the reader's time on
-    a photo-heavy draft, and both zlib and Pillow's decoder release the GIL, so a small pool
-    of threads uses the machine's cores; results keep the document's order.
+    Why: inflating a photo and decoding it for its perceptual hash is most of the reader's time
+    on a photo-heavy draft, and zlib, hashlib and Pillow's decoder all release the GIL. So the
+    main part's image relationships are started before the text is walked (a picture no text
+    refers to is then simply not used), and when the text is done the reading thread takes any
+    job the pool has not begun, so every core stays busy to the last photo.
     """
-    from extractors.photos import analyze_image
 
-    def one(target: str) -> Photo:
-        return analyze_image(target, pkg.read(target), "embedded", rulebook)
+    def __init__(self, pkg: SafePackage, rulebook: Rulebook) -> None:
+        self._pkg = pkg
+        self.rulebook = rulebook
+        self._jobs: dict[str, Future[Photo]] = {}
 
-    if len(targets) < 2:
-        return [one(t) for t in targets]
-    return list(_photo_pool().map(one, targets))
+    def __enter__(self) -> _PhotoJobs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # A draft refused half-way must not leave its pictures queued for decoding.
+        for job in self._jobs.values():
+            job.cancel()
+
+    def _analyze(self, target: str) -> Photo:
+        from extractors.photos import analyze_image
+
+        return analyze_image(target, self._pkg.read(target), "embedded", self.rulebook)
+
+    def start(self, targets: Sequence[str]) -> None:
+        for target in targets:
+            if target.lower() not in self._jobs:
+                self._jobs[target.lower()] = _photo_pool().submit(self._analyze, target)
+
+    def results(self, targets: Sequence[str]) -> list[Photo]:
+        """The photos for `targets`, in their order; jobs for pictures nothing shows are dropped."""
+        wanted = {t.lower() for t in targets}
+        for key, job in self._jobs.items():
+            if key not in wanted:
+                job.cancel()
+        jobs = [self._jobs.get(t.lower()) for t in targets]
+        mine: dict[int, Photo] = {}
+        for i in reversed(range(len(targets))):  # the pool takes from the front; help from the back
+            job = jobs[i]
+            if job is None or job.cancel():
+                mine[i] = self._analyze(targets[i])
+        return [mine[i] if i in mine else job.result() for i, job in enumerate(jobs)]  # type: ignore[union-attr]
 
 
 @functools.cache

@@ -54,6 +54,36 @@ def test_same_media_part_shown_twice_is_one_photo_and_linked_pictures_are_record
     assert draft.linked_photos == ("http://example.invalid/x.jpg",)
 
 
+def test_photos_keep_the_order_the_text_shows_them_in_not_the_order_of_the_relationships(rulebook) -> None:
+    # Pictures are analysed on a thread pool, started from the relationships before the text is
+    # walked; the result must still follow the document.
+    sizes = {f"p{i}": (400 + 40 * i, 300 + 30 * i) for i in range(6)}
+    parts = {f"word/media/{k}.jpeg": make_photo(*wh, seed=i) for i, (k, wh) in enumerate(sizes.items())}
+    rels = [(f"rId{k}", "image", f"media/{k}.jpeg") for k in sizes]
+    shown = ["p4", "p0", "p5", "p2", "p1", "p3"]
+    body = para_xml("标题") + "".join(_blip(f"rId{k}") for k in shown)
+    draft = read_docx_bytes("a.docx", make_raw_docx(body, parts=parts, rels=rels), rulebook)
+    assert [p.key for p in draft.photos] == [f"word/media/{k}.jpeg" for k in shown]
+    assert [p.width for p in draft.photos] == [sizes[k][0] for k in shown]
+
+
+def test_picture_with_a_relationship_but_shown_nowhere_is_not_a_photo(rulebook) -> None:
+    parts = {"word/media/shown.jpeg": make_photo(640, 480), "word/media/orphan.jpeg": make_photo(1920, 1080, seed=3)}
+    rels = [("rIdO", "image", "media/orphan.jpeg"), ("rIdS", "image", "media/shown.jpeg")]
+    draft = read_docx_bytes("a.docx", make_raw_docx(para_xml("标题") + _blip("rIdS"), parts=parts, rels=rels),
+                            rulebook)
+    assert [(p.key, p.width) for p in draft.photos] == [("word/media/shown.jpeg", 640)]
+
+
+def test_unshown_picture_that_cannot_be_read_does_not_spoil_the_draft(rulebook) -> None:
+    # Its analysis was started early and fails; since nothing shows it, nothing is said of it.
+    parts = {"word/media/shown.jpeg": make_photo(640, 480), "word/media/bad.png": b"not a picture"}
+    rels = [("rIdB", "image", "media/bad.png"), ("rIdS", "image", "media/shown.jpeg")]
+    draft = read_docx_bytes("a.docx", make_raw_docx(para_xml("标题") + _blip("rIdS"), parts=parts, rels=rels),
+                            rulebook)
+    assert draft.readable and draft.findings == () and [p.problem for p in draft.photos] == [None]
+
+
 def test_unreadable_picture_is_kept_with_a_problem_and_an_images_warning(rulebook) -> None:
     data = make_raw_docx(para_xml("标题") + _blip("rIdA"), parts={"word/media/p.png": b"not a picture"},
                          rels=[("rIdA", "image", "media/p.png")])
