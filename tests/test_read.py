@@ -305,3 +305,20 @@ def test_damaged_bytes_always_give_a_known_format_message(kind: str, flips: list
     draft = read_bytes("稿件.zip" if kind == "bundle" else "稿件.docx", bytes(data), load_rulebook())
     assert isinstance(draft, Draft)
     assert not any("内部错误" in f.message for f in draft.findings), draft.findings
+
+
+def test_read_paths_gives_every_draft_in_order_with_bad_files_in_their_place(tmp_path: Path, rulebook: Rulebook) -> None:
+    from extractors.read import read_paths
+    from tests.factory import news_draft
+
+    paths = []
+    for i in range(7):
+        path = tmp_path / f"d{i}.docx"
+        path.write_bytes(b"not a word file" if i == 3 else news_draft(100 + 10 * i, photos=i % 3))
+        paths.append(path)
+    drafts = list(read_paths(paths, rulebook))
+    assert [d.source_name for d in drafts] == [p.name for p in paths]
+    assert [d.readable for d in drafts] == [True, True, True, False, True, True, True]
+    assert [d.counts.zishu for d in drafts if d.readable] == [100, 110, 120, 140, 150, 160]
+    assert [len(d.photos) for d in drafts] == [0, 1, 2, 0, 1, 2, 0]
+    assert drafts[3].findings[0].rule == "format"
