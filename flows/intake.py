@@ -29,6 +29,7 @@ import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -53,6 +54,9 @@ from flows.workspace import Workspace, now
 from ledger import intake as ledger
 from ledger.schema import open_ledger
 from rules import Rulebook
+
+if TYPE_CHECKING:
+    from extractors.read import ReadAhead
 
 # What the watcher and the tests use from here, wherever it now lives.
 __all__ = [
@@ -147,13 +151,14 @@ def stable_items(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database,
 
 # ---- steps 2–5, per claimed item ------------------------------------------------------------------
 
-def step_read(claim: Claim, rulebook: Rulebook) -> Draft:
-    """Read the claimed item. The reader never raises; this guard only turns a bug into a note."""
+def step_read(claim: Claim, rulebook: Rulebook, ahead: ReadAhead | None = None) -> Draft:
+    """Read the claimed item (from `ahead` when it was read ahead). The reader never raises; this
+    guard only turns a bug into a note."""
     from extractors.read import read_path
 
     assert claim.path is not None
     try:
-        return read_path(claim.path, rulebook)
+        return ahead.read(claim.path) if ahead is not None else read_path(claim.path, rulebook)
     except Exception as exc:  # one odd file must never stop a sweep
         log.exception("reader failed on %s", claim.key)
         return Draft(source_name=display_name(claim.path.name), container="unknown", readable=False,
@@ -284,7 +289,8 @@ def step_officer(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, c
                    rules=() if ok else ("format",), message=message)
 
 
-def process_one(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, token: str) -> Outcome | None:
+def process_one(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, token: str,
+                ahead: ReadAhead | None = None) -> Outcome | None:
     """The pipeline for one claimed item, from wherever it stopped: read → check → record → file.
     A submission already recorded for this claim (a crash after the commit) is only filed."""
     claim = load_claim(ws, rulebook, db, token)
@@ -302,7 +308,7 @@ def process_one(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, to
                 ledger.drop_claim(db, token)
                 remove_token_dir(processing_root(ws), token)
                 return None
-            draft = step_read(claim, rulebook)
+            draft = step_read(claim, rulebook, ahead)
             sub_id = step_check_and_record(ws, rulebook, db, claim, draft)
             row = ledger.submission(db, sub_id)
             assert row is not None
@@ -313,18 +319,24 @@ def process_one(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, to
 
 def process_claims(ws: Workspace, rulebook: Rulebook, tokens: Sequence[str]) -> list[Outcome]:
     """Run the pipeline over a batch of claims with one ledger connection (a Prefect task body)."""
+    from extractors.read import ReadAhead
+
     db = open_ledger(ws.ledger_path)
+    ahead = ReadAhead(rulebook)
     outcomes: list[Outcome] = []
     last_beat = time.monotonic()
     try:
-        for token in tokens:
+        for i, token in enumerate(tokens):
+            if i + 1 < len(tokens):
+                # The next draft is read (its photos decoded) while this one is judged and filed.
+                _read_ahead(ws, rulebook, db, tokens[i + 1], ahead)
             if time.monotonic() - last_beat >= rulebook.intake.heartbeat_seconds:
                 # A long batch keeps its host's heartbeat fresh, so no other host mistakes
                 # this process's claims for a dead one's.
                 ledger.beat(db, now(rulebook), "sweep", os.getpid(), socket.gethostname())
                 last_beat = time.monotonic()
             try:
-                outcome = process_one(ws, rulebook, db, token)
+                outcome = process_one(ws, rulebook, db, token, ahead)
             except Exception:
                 # Filing failed (disk full, permissions): the claim stays open and the item stays
                 # in the processing folder; the next sweep retries it. Nothing is lost.
@@ -333,8 +345,20 @@ def process_claims(ws: Workspace, rulebook: Rulebook, tokens: Sequence[str]) -> 
             if outcome is not None:
                 outcomes.append(outcome)
     finally:
+        ahead.close()
         db.close()
     return outcomes
+
+
+def _read_ahead(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, token: str,
+                ahead: ReadAhead) -> None:
+    """Start reading a claimed draft early; an officer form or a vanished item is left alone."""
+    try:
+        claim = load_claim(ws, rulebook, db, token)
+    except Exception:  # reading ahead is only a speed-up: process_one meets any problem itself
+        return
+    if claim is not None and claim.kind != "officer_form" and claim.path is not None:
+        ahead.prefetch(claim.path)
 
 
 def batches(tokens: Sequence[str], size: int = BATCH_SIZE) -> list[list[str]]:

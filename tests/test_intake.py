@@ -483,3 +483,25 @@ def test_an_outbox_on_another_filesystem_gets_copies_verified_and_the_claim_stay
         assert not any(p.name.endswith(".partial") for p in real_outbox.rglob("*"))
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_sweep_of_many_drafts_and_a_form_records_each_with_its_own_text_and_photos(ws_rb):
+    # Each draft is read while the one before it is judged and filed: every record must still
+    # carry its own file's figures, and an officer form between drafts is not read as a draft.
+    from tests.test_officer_form import officer_form
+
+    ws, rb = ws_rb
+    sent = {}
+    for i in range(6):
+        data = news_draft(300 + 20 * i, photos=i % 3 + 1, seed=i, title=f"湖滨社区开展第{i}次活动")
+        drop(ws, f"湖滨社区/{INSTANT}/稿{i}.docx", data)
+        sent[f"稿{i}.docx"] = (sha(data), 300 + 20 * i, i % 3 + 1)
+    drop(ws, "湖滨社区/信息员/推荐表.docx", officer_form("张三"))
+    result = sweep(ws, rb)
+    assert sorted(o.verdict for o in result.outcomes) == ["accepted"] * 6 + ["officer"]
+    got = {Path(r["stored_path"]).name.split("_", 1)[1]: (r["sha256"], r["zishu"], r["id"])
+           for r in _rows(ws)}
+    photos = {r["submission_id"]: r["n"] for r in
+              _rows(ws, "SELECT submission_id, count(*) AS n FROM images GROUP BY submission_id")}
+    assert {name: (s, z, photos[i]) for name, (s, z, i) in got.items()} == sent
+    assert [r["name"] for r in _rows(ws, "SELECT name FROM officers")] == ["张三"]
