@@ -115,6 +115,20 @@ def adopt(
 
 
 @app.command()
+def unadopt(
+    submission_id: Annotated[int | None, typer.Argument(metavar="ID", help="稿件编号")] = None,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="录用媒体（与登记时相同）")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="录用日期 YYYY-MM-DD（同一媒体有多条录用时指明）")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="撤销原因，记入台账")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Withdraw a wrongly recorded adoption: kept in the ledger with time and reason, no longer scored."""
+    from flows.office_cmd import unadopt_command
+
+    raise typer.Exit(unadopt_command(submission_id, outlet=outlet, date=date, reason=reason, workspace=workspace))
+
+
+@app.command()
 def assign(
     month: Annotated[str, typer.Option("--month", help="月份 YYYY-MM")],
     unit: Annotated[str, typer.Option("--unit", help="单位")],

@@ -1,9 +1,12 @@
-"""`draftdesk adopt` and `draftdesk assign`: what the office enters by hand.
+"""`draftdesk adopt`, `unadopt` and `assign`: what the office enters by hand.
 
 Adoptions come one at a time (`adopt ID --outlet NAME`) or as a sheet (`adopt --from
 FILE.xlsx`, columns 稿件编号, 录用媒体, 录用日期, 稿酬, 加分). A sheet is checked whole first:
 any bad row stops the import with every problem named by its row, and nothing from that file
 is written — the office fixes the sheet and imports it again (re-importing is harmless).
+
+A wrong adoption is withdrawn (`unadopt ID --outlet NAME`), not deleted: the ledger keeps the
+row with when and why, scoring stops counting it, and adopting it again adds a fresh row.
 """
 
 from __future__ import annotations
@@ -17,7 +20,14 @@ import typer
 
 from flows.reports import SHEET_COLUMNS
 from flows.workspace import Workspace, WorkspaceError, now, open_workspace
-from ledger.assessment import add_adoptions, get_submission, known_submission_ids, set_assignment
+from ledger.assessment import (
+    add_adoptions,
+    adoptions_of,
+    get_submission,
+    known_submission_ids,
+    set_assignment,
+    withdraw_adoption,
+)
 from ledger.schema import open_ledger
 from rules import Rulebook
 from scoring.fees import LEVEL_NAMES, WECHAT_LEVEL, adoption_fee
@@ -225,6 +235,73 @@ def adopt_command(submission_id: int | None, *, outlet: str | None = None, date:
             typer.echo(f"已登记录用：{_describe(row, submission, rulebook)}")
     finally:
         db.close()
+    return 0
+
+
+def _on_record(rows: list[dict[str, Any]]) -> str:
+    """The adoptions in force, for a message: 武进日报 2021-03-12、新华日报 2021-03-15."""
+    live = [f"{r['outlet']} {r['adopted_on']}" for r in rows if not r.get("withdrawn_at")]
+    return f"该稿件现有录用：{'、'.join(live)}" if live else "该稿件目前没有有效的录用记录"
+
+
+def unadopt_command(submission_id: int | None, *, outlet: str | None = None, date: str | None = None,
+                    reason: str | None = None, workspace: Path | None = None) -> int:
+    """Withdraw one adoption (kept in the ledger, marked with time and reason, no longer scored).
+
+    0 when withdrawn; 1 when refused (unknown ID, no such adoption, already withdrawn, or
+    several on record and no --date to choose); 2 on a bad workspace or rulebook."""
+    opened = _open(workspace)
+    if opened is None:
+        return 2
+    ws, rulebook = opened
+    outlet = (outlet or "").strip()
+    if submission_id is None or not outlet:
+        typer.echo("请写明稿件编号和 --outlet 录用媒体，例如：draftdesk unadopt 12 --outlet 武进日报 "
+                   "--reason 登记错误", err=True)
+        return 1
+    when = ""
+    if date is not None:
+        problems: list[str] = []
+        day = _date(date, now(rulebook).date(), problems)
+        if problems or day is None:
+            typer.echo("；".join(problems), err=True)
+            return 1
+        when = day.isoformat()
+    reason = (reason or "").strip() or None
+    db = open_ledger(ws.ledger_path)
+    try:
+        submission = get_submission(db, submission_id)
+        if submission is None:
+            typer.echo(f"稿件编号 {submission_id} 不存在，未撤销任何录用。", err=True)
+            return 1
+        name = f"稿件 {submission_id}《{submission.get('title') or ''}》"
+        rows = adoptions_of(db, submission_id)
+        same = [r for r in rows if r["outlet"] == outlet and (not when or r["adopted_on"] == when)]
+        live = [r for r in same if not r.get("withdrawn_at")]
+        on_day = f"{when} " if when else ""
+        if not same:
+            typer.echo(f"{name}没有“{outlet}”{on_day}的录用记录，未撤销任何录用。{_on_record(rows)}。", err=True)
+            return 1
+        if not live:
+            last = same[-1]
+            why = f"（原因：{last['withdrawn_reason']}）" if last.get("withdrawn_reason") else ""
+            typer.echo(f"{name}在“{outlet}”{last['adopted_on']} 的录用已于 {last['withdrawn_at']} 撤销{why}，"
+                       f"无需再次撤销。{_on_record(rows)}。", err=True)
+            return 1
+        if len(live) > 1:
+            days = "、".join(r["adopted_on"] for r in live)
+            typer.echo(f"{name}在“{outlet}”有 {len(live)} 条录用（{days}），请用 --date 指明撤销哪一条。", err=True)
+            return 1
+        row = live[0]
+        at = now(rulebook).isoformat(timespec="seconds")
+        if not withdraw_adoption(db, row["id"], at, reason):
+            typer.echo(f"{name}在“{outlet}”{row['adopted_on']} 的录用已被撤销，无需再次撤销。", err=True)
+            return 1
+    finally:
+        db.close()
+    why = f"，原因：{reason}" if reason else ""
+    typer.echo(f"已撤销录用：{name}（{submission.get('unit') or ''}）— {outlet}，{row['adopted_on']}{why}。"
+               "记录仍保留在台账中，考核和稿酬不再计入；如需恢复，重新 adopt 即可。")
     return 0
 
 

@@ -41,7 +41,8 @@ def add_adoptions(db: sqlite_utils.Database, rows: Sequence[dict[str, Any]]) -> 
     """Record adoptions all-or-nothing (one transaction). Returns their ids.
 
     Entering the same submission, outlet and date again updates fee and bonus instead of adding
-    a second row, so re-importing a sheet changes nothing.
+    a second row, so re-importing a sheet changes nothing. A withdrawn adoption is left as it
+    was: entering it again adds a fresh row, so the withdrawal stays on record.
     """
     ids: list[int] = []
     stamp = _stamp()
@@ -51,7 +52,8 @@ def add_adoptions(db: sqlite_utils.Database, rows: Sequence[dict[str, Any]]) -> 
             values = {key: row.get(key) for key in ADOPTION_COLUMNS}
             values["entered_at"] = values["entered_at"] or stamp
             existing = conn.execute(
-                "SELECT id FROM adoptions WHERE submission_id = ? AND outlet = ? AND adopted_on = ?",
+                "SELECT id FROM adoptions WHERE submission_id = ? AND outlet = ? AND adopted_on = ? "
+                "AND withdrawn_at IS NULL",
                 (values["submission_id"], values["outlet"], values["adopted_on"])).fetchone()
             if existing:
                 conn.execute("UPDATE adoptions SET level = ?, fee = ?, bonus = ?, entered_at = ?, source = ? "
@@ -71,6 +73,27 @@ def add_adoption(db: sqlite_utils.Database, submission_id: int, outlet: str, lev
     """Record one adoption (录用); `fee` is the office's quality fee (wechat), `bonus` a media-lead mark."""
     return add_adoptions(db, [{"submission_id": submission_id, "outlet": outlet, "level": level,
                                "adopted_on": adopted_on, "fee": fee, "bonus": bonus, "source": source}])[0]
+
+
+def adoptions_of(db: sqlite_utils.Database, submission_id: int) -> list[dict[str, Any]]:
+    """Every adoption of one submission, withdrawn ones included (oldest first), so the office
+    can be told what is on record when it withdraws one."""
+    return list(db.query(
+        "SELECT id, submission_id, outlet, level, adopted_on, fee, bonus, entered_at, source, "
+        "withdrawn_at, withdrawn_reason FROM adoptions WHERE submission_id = ? ORDER BY adopted_on, id",
+        [submission_id]))
+
+
+def withdraw_adoption(db: sqlite_utils.Database, adoption_id: int, at: str, reason: str | None) -> bool:
+    """Mark one adoption withdrawn at `at` (the office's clock) with the office's reason.
+
+    The row stays, so nothing the office recorded is lost; scoring skips it. False when it was
+    already withdrawn (or does not exist): a second withdrawal never overwrites the first."""
+    with db.conn:
+        cursor = db.conn.execute(
+            "UPDATE adoptions SET withdrawn_at = ?, withdrawn_reason = ? WHERE id = ? AND withdrawn_at IS NULL",
+            (at, reason, adoption_id))
+    return cursor.rowcount == 1
 
 
 def set_assignment(db: sqlite_utils.Database, month: str, unit: str, count: int) -> None:
@@ -131,11 +154,13 @@ def read_submissions(db: sqlite_utils.Database, start: dt.date, end: dt.date) ->
 
 
 def read_adoptions(db: sqlite_utils.Database, through: dt.date) -> list[dict[str, Any]]:
-    """Every adoption dated on or before `through`, with its submission's unit, type, officer, title."""
+    """Every adoption in force (not withdrawn) dated on or before `through`, with its
+    submission's unit, type, officer, title."""
     return list(db.query(
         "SELECT a.id, a.submission_id, a.outlet, a.level, a.adopted_on, a.fee, a.bonus, a.source, "
         "s.unit, s.content_type, s.officer, s.title, s.is_announcement FROM adoptions a "
-        "JOIN submissions s ON s.id = a.submission_id WHERE a.adopted_on <= ? ORDER BY a.adopted_on, a.id",
+        "JOIN submissions s ON s.id = a.submission_id WHERE a.adopted_on <= ? AND a.withdrawn_at IS NULL "
+        "ORDER BY a.adopted_on, a.id",
         [through.isoformat()]))
 
 

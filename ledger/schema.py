@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: adoptions.withdrawn_at / withdrawn_reason
 
 TABLES: dict[str, dict[str, type]] = {
     "units": {"name": str, "kind": str, "aliases": str},
@@ -35,6 +35,8 @@ TABLES: dict[str, dict[str, type]] = {
     "adoptions": {
         "id": int, "submission_id": int, "outlet": str, "level": str, "adopted_on": str,
         "fee": float, "bonus": float, "entered_at": str, "source": str,
+        # `draftdesk unadopt` marks a wrong entry withdrawn instead of deleting it (audit trail).
+        "withdrawn_at": str, "withdrawn_reason": str,
     },
     "assignments": {"id": int, "month": str, "unit": str, "count": int, "entered_at": str},
     "officers": {

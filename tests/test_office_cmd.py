@@ -170,3 +170,96 @@ def test_adopting_a_rejected_draft_or_an_announcement_says_so(ws: Path) -> None:
     notice = invoke(ws, "adopt", "5", "--outlet", "常州西湖街道", "--fee", "45")
     assert "稿酬 20 元" in notice.stdout
     assert "公告通知类：按最低稿酬，不纳入考核" in notice.stdout
+
+
+# ---- unadopt: withdrawing a wrong entry --------------------------------------------------------
+
+def hubin_march(ws: Path) -> tuple[float, float, list[int]]:
+    """湖滨社区's March fees and points bonus from `score --json`, and the workbook's paid ids."""
+    import json
+
+    result = invoke(ws, "score", "--month", "2021-03", "--json")
+    assert result.exit_code == 0, result.output
+    hubin = next(u for u in json.loads(result.stdout)["units"] if u["unit"] == "湖滨社区")
+    sheet = load_workbook(ws / "outbox" / "reports" / "2021-03" / "考核结果_2021-03.xlsx")["稿酬发放"]
+    paid = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if isinstance(row[0], int)]
+    return hubin["fees"], hubin["points"]["bonus"], paid
+
+
+def adoption_history(ws: Path) -> list[tuple]:
+    db = open_ledger(ws / "outbox" / "ledger.db")
+    rows = [(r["submission_id"], r["outlet"], r["adopted_on"], r["withdrawn_at"], r["withdrawn_reason"])
+            for r in db.query("SELECT * FROM adoptions ORDER BY id")]
+    db.close()
+    return rows
+
+
+def test_unadopt_keeps_the_record_stops_scoring_it_and_a_new_adopt_counts_again(ws: Path) -> None:
+    assert invoke(ws, "adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12", "--bonus", "0.4").exit_code == 0
+    assert hubin_march(ws) == (50, 0.4, [1])
+
+    result = invoke(ws, "unadopt", "1", "--outlet", "新华日报", "--reason", "登记错误，实为武进日报")
+    assert result.exit_code == 0, result.output
+    assert ("已撤销录用：稿件 1《湖滨社区开展消防演练》（湖滨社区）— 新华日报，2021-03-12，"
+            "原因：登记错误，实为武进日报。") in result.stdout
+    assert hubin_march(ws) == (0, 0, [])
+    assert adoption_history(ws) == [(1, "新华日报", "2021-03-12", "2021-03-20T10:00:00+08:00", "登记错误，实为武进日报")]
+
+    assert invoke(ws, "adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12", "--bonus", "0.4").exit_code == 0
+    assert hubin_march(ws) == (50, 0.4, [1])
+    assert [row[3] for row in adoption_history(ws)] == ["2021-03-20T10:00:00+08:00", None]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["99", "--outlet", "新华日报"], "稿件编号 99 不存在，未撤销任何录用。"),
+    (["1", "--outlet", "人民日报"], "稿件 1《湖滨社区开展消防演练》没有“人民日报”的录用记录，未撤销任何录用。"
+                                   "该稿件现有录用：新华日报 2021-03-12。"),
+    (["2", "--outlet", "新华日报"], "没有“新华日报”的录用记录，未撤销任何录用。该稿件目前没有有效的录用记录。"),
+    (["1", "--outlet", "新华日报", "--date", "2021-03-13"], "没有“新华日报”2021-03-13 的录用记录"),
+    (["1"], "请写明稿件编号和 --outlet 录用媒体"),
+    (["1", "--outlet", "新华日报", "--date", "3月12日"], "录用日期“3月12日”无法识别"),
+], ids=["unknown-id", "other-outlet", "never-adopted", "other-date", "no-outlet", "bad-date"])
+def test_unadopt_refuses_what_is_not_on_record_and_changes_nothing(ws: Path, args: list[str], message: str) -> None:
+    assert invoke(ws, "adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12").exit_code == 0
+    result = invoke(ws, "unadopt", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert adoption_history(ws) == [(1, "新华日报", "2021-03-12", None, None)]
+
+
+def test_unadopting_twice_says_when_and_why_it_was_already_withdrawn(ws: Path) -> None:
+    assert invoke(ws, "adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12").exit_code == 0
+    assert invoke(ws, "unadopt", "1", "--outlet", "新华日报", "--reason", "重复登记").exit_code == 0
+    again = invoke(ws, "unadopt", "1", "--outlet", "新华日报", "--reason", "再撤一次")
+    assert again.exit_code == 1
+    assert ("稿件 1《湖滨社区开展消防演练》在“新华日报”2021-03-12 的录用已于 2021-03-20T10:00:00+08:00 撤销"
+            "（原因：重复登记），无需再次撤销。") in again.stderr
+    assert adoption_history(ws)[0][4] == "重复登记"
+
+
+def test_two_adoptions_by_one_outlet_need_a_date_to_choose(ws: Path) -> None:
+    for day in ("2021-03-12", "2021-03-15"):
+        assert invoke(ws, "adopt", "1", "--outlet", "武进日报", "--date", day).exit_code == 0
+    vague = invoke(ws, "unadopt", "1", "--outlet", "武进日报")
+    assert vague.exit_code == 1
+    assert "在“武进日报”有 2 条录用（2021-03-12、2021-03-15），请用 --date 指明撤销哪一条。" in vague.stderr
+    assert invoke(ws, "unadopt", "1", "--outlet", "武进日报", "--date", "2021/3/15").exit_code == 0
+    assert [(row[2], row[3] is not None) for row in adoption_history(ws)] == [("2021-03-12", False), ("2021-03-15", True)]
+
+
+def test_a_ledger_from_before_withdrawals_is_upgraded_in_place_and_keeps_its_adoptions(ws: Path) -> None:
+    import sqlite3
+
+    path = ws / "outbox" / "ledger.db"
+    old = sqlite3.connect(path)  # the ledger as the previous release left it
+    old.execute("ALTER TABLE adoptions DROP COLUMN withdrawn_at")
+    old.execute("ALTER TABLE adoptions DROP COLUMN withdrawn_reason")
+    old.execute("INSERT INTO adoptions (submission_id, outlet, level, adopted_on, entered_at, source) "
+                "VALUES (1, '新华日报', 'province', '2021-03-12', '2021-03-12T02:00:00+00:00', '命令行')")
+    old.execute("PRAGMA user_version = 1")
+    old.commit()
+    old.close()
+    assert hubin_march(ws) == (50, 0, [1])
+    assert invoke(ws, "unadopt", "1", "--outlet", "新华日报").exit_code == 0
+    assert hubin_march(ws) == (0, 0, [])
+    assert adoption_history(ws) == [(1, "新华日报", "2021-03-12", "2021-03-20T10:00:00+08:00", None)]
