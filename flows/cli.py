@@ -164,6 +164,14 @@ def status(workspace: WorkspaceOpt = None) -> None:
     raise typer.Exit(status_command(workspace))
 
 
+@app.command()
+def stop(workspace: WorkspaceOpt = None) -> None:
+    """Stop this workspace's local Prefect server (watch/serve leave it up; end them first)."""
+    from flows.stop_cmd import stop_command
+
+    raise typer.Exit(stop_command(workspace))
+
+
 def main() -> None:
     """Entry point; makes sure Chinese output survives a non-UTF-8 console."""
     for stream in (sys.stdout, sys.stderr):

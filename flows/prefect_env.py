@@ -23,7 +23,10 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 from flows.workspace import Workspace
 
@@ -171,22 +174,105 @@ def ensure_local_server(ws: Workspace, timeout: float = STARTUP_SECONDS) -> str:
         raise RuntimeError(f"Prefect 服务未能在 {timeout:.0f} 秒内启动（日志 {home / 'server.log'}）：\n{tail}")
 
 
+@dataclass(frozen=True)
+class StoppedServer:
+    """What `shutdown_local_server` stopped: the server's API URL and its process id."""
+
+    api_url: str
+    pid: int
+
+
+def _api_url_of(cmd: list[str]) -> str:
+    """The API URL a `prefect server start --host H --port P` command line serves."""
+    def option(name: str, default: str) -> str:
+        return cmd[cmd.index(name) + 1] if name in cmd[:-1] else default
+
+    return f"http://{option('--host', '127.0.0.1')}:{option('--port', str(DEFAULT_PORT))}/api"
+
+
+def _is_our_server(proc: psutil.Process, home: Path) -> bool:
+    """Whether `proc` is a `prefect server start` that `ensure_local_server` launched for this
+    workspace (it runs in the Prefect home) — never some other process that reused the pid."""
+    try:
+        cmd = proc.cmdline()
+        return ("server" in cmd and "start" in cmd and any(Path(part).name == "prefect" for part in cmd)
+                and Path(proc.cwd()).resolve() == home.resolve())
+    except (psutil.Error, OSError):
+        return False
+
+
+def _alive(proc: psutil.Process) -> bool:
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def _wait_gone(procs: list[psutil.Process], timeout: float) -> list[psutil.Process]:
+    deadline = time.monotonic() + timeout
+    while True:
+        alive = [p for p in procs if _alive(p)]
+        if not alive or time.monotonic() >= deadline:
+            return alive
+        time.sleep(0.1)
+
+
+def shutdown_local_server(ws: Workspace, timeout: float = 20.0) -> list[StoppedServer]:
+    """Stop the workspace's local server and wait until its processes are gone.
+
+    Finds it by the record `ensure_local_server` writes and, should that be lost, by a
+    `prefect server start` running in the workspace's Prefect home; a stale record (the server
+    died, the pid was reused) is removed and nothing else is touched. SIGTERM first (the server
+    shuts down cleanly in about a second), SIGKILL after `timeout`. Returns what it stopped
+    (empty when nothing ran); raises RuntimeError (Chinese) when a process will not end."""
+    home = prefect_home(ws)
+    if not home.is_dir():
+        return []
+    import signal
+
+    with _lock(home / "server.lock"):
+        found: dict[int, psutil.Process] = {}
+        try:
+            state = json.loads(_state_path(ws).read_text(encoding="utf-8"))
+            proc = psutil.Process(int(state["pid"]))
+            if _is_our_server(proc, home):
+                found[proc.pid] = proc
+        except (OSError, ValueError, KeyError, TypeError, psutil.Error):
+            pass
+        for proc in psutil.process_iter():
+            if proc.pid not in found and _is_our_server(proc, home):
+                found[proc.pid] = proc
+        stopped: list[StoppedServer] = []
+        group: list[psutil.Process] = []
+        for proc in found.values():
+            with contextlib.suppress(psutil.Error):
+                stopped.append(StoppedServer(_api_url_of(proc.cmdline()), proc.pid))
+                group += [proc, *proc.children(recursive=True)]
+            try:
+                if os.getpgid(proc.pid) != proc.pid:
+                    raise ProcessLookupError(proc.pid)
+                os.killpg(proc.pid, signal.SIGTERM)  # its own session: whatever it spawned too
+            except OSError:
+                with contextlib.suppress(psutil.Error):
+                    proc.terminate()
+        left = _wait_gone(group, timeout)
+        for proc in left:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+        left = _wait_gone(left, 5.0)
+        if left:
+            raise RuntimeError(f"Prefect 服务进程 {'、'.join(str(p.pid) for p in left)} 未能结束，请手动结束。")
+        with contextlib.suppress(OSError):
+            _state_path(ws).unlink()
+    return stopped
+
+
 def stop_local_server(ws: Workspace) -> bool:
     """Stop the workspace's local server if this workspace started one (tests, uninstall)."""
     try:
-        state = json.loads(_state_path(ws).read_text(encoding="utf-8"))
-        pid = int(state["pid"])
-    except (OSError, ValueError, KeyError):
+        return bool(shutdown_local_server(ws))
+    except RuntimeError:
         return False
-    import signal
-
-    try:
-        os.killpg(pid, signal.SIGTERM)
-    except OSError:
-        return False
-    with contextlib.suppress(OSError):
-        _state_path(ws).unlink()
-    return True
 
 
 def drain(flow_run_id: object | None = None, expected_tasks: int | None = None, timeout: float = 15.0) -> None:

@@ -10,7 +10,6 @@ from flows.workspace import Workspace, resolve_workspace
 
 def status_lines(ws: Workspace) -> list[str]:
     """The status report as lines of Chinese text (the command prints them)."""
-    from flows import prefect_env
     from flows.inventory import list_items
     from ledger import intake as ledger
     from ledger.schema import open_ledger
@@ -20,7 +19,7 @@ def status_lines(ws: Workspace) -> list[str]:
     lines = [f"工作目录：{ws.root}", f"收稿目录待处理：{len(waiting)} 件"]
     if not ws.ledger_path.exists():
         lines.append("台账尚未建立（还没有收过稿）。")
-        return lines
+        return [*lines, _server_line(ws)]
     db = open_ledger(ws.ledger_path)
     try:
         counts = ledger.verdict_counts(db)
@@ -41,10 +40,17 @@ def status_lines(ws: Workspace) -> list[str]:
                      f"录用 {run['accepted'] or 0}，退回 {run['rejected'] or 0}")
     if beat:
         lines.append(f"最近心跳：{beat}")
+    return [*lines, _server_line(ws)]
+
+
+def _server_line(ws: Workspace) -> str:
+    """Whether the workspace's local Prefect server runs, so the office knows what `stop` would do."""
+    from flows import prefect_env
+
     url = prefect_env.running_server(ws)
     if url:
-        lines.append(f"Prefect 界面：{url.removesuffix('/api')}")
-    return lines
+        return f"Prefect 界面：{url.removesuffix('/api')}（服务运行中，draftdesk stop 可停止）"
+    return "Prefect 服务：未运行（watch、serve 会自动启动）"
 
 
 def status_command(workspace: Path | None) -> int:
