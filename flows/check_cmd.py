@@ -74,11 +74,8 @@ def result_json(given: str, draft: Draft, judgement: Judgement, note: str) -> di
     }
 
 
-def check_one(path: Path, ws: Workspace, rulebook: Rulebook, received_at: dt.datetime) -> dict[str, Any]:
-    """Read, identify, judge and write the note text for one file or bundle folder."""
-    from extractors.read import read_path
-
-    draft = read_path(path, rulebook)
+def check_one(path: Path, draft: Draft, ws: Workspace, rulebook: Rulebook, received_at: dt.datetime) -> dict[str, Any]:
+    """Identify, judge and write the note text for one file or bundle folder already read."""
     relpath = inbox_relpath(path, ws)
     identity = identify(relpath, draft, rulebook)
     judgement = judge(draft, identity, rulebook, received_at)
@@ -104,7 +101,11 @@ def check_command(files: list[Path], *, workspace: Path | None, received: str | 
     except ValueError:
         typer.echo(f"收稿时间“{received}”不是有效的 ISO 时间（如 2021-03-12T10:30）。", err=True)
         return EXIT_USAGE
-    results = [check_one(path, ws, rulebook, received_at) for path in files]
+    from extractors.read import read_paths
+
+    # Several files are read two at a time: one's photos decode while the other's text is walked.
+    results = [check_one(path, draft, ws, rulebook, received_at)
+               for path, draft in zip(files, read_paths(files, rulebook), strict=True)]
     if as_json:
         typer.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
