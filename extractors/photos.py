@@ -10,6 +10,7 @@ Nothing here raises: a picture that cannot be judged is a `Photo` with `problem`
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import warnings
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import imagehash
+import numpy
 from PIL import Image, UnidentifiedImageError
 
 from extractors.model import Photo
@@ -95,7 +97,29 @@ def _phash(img: Image.Image, orientation: int, nbytes: int) -> str:
     transpose = _TRANSPOSE.get(orientation)
     if transpose is not None:
         small = small.transpose(transpose)
-    return str(imagehash.phash(small))
+    return str(phash(small))
+
+
+@functools.cache
+def _dct_matrix(n: int) -> numpy.ndarray:
+    """scipy.fftpack's unnormalised DCT-II as a matrix: row i is 2·cos(π·i·(2k+1)/2n)."""
+    i = numpy.arange(n)[:, None]
+    k = numpy.arange(n)[None, :]
+    return 2.0 * numpy.cos(numpy.pi * i * (2 * k + 1) / (2 * n))
+
+
+def phash(image: Image.Image, hash_size: int = 8, highfreq_factor: int = 4) -> imagehash.ImageHash:
+    """`imagehash.phash`, bit for bit, with its 32×32 DCT done as two small matrix products.
+
+    Why not call imagehash.phash: it imports scipy.fftpack for that DCT, which adds ~27 MB to
+    every process that reads a draft and a third of `check`'s start-up time. The hash, its hex
+    form and `ImageHash` distances are imagehash's own; tests compare both on many pictures.
+    """
+    size = hash_size * highfreq_factor
+    pixels = numpy.asarray(image.convert("L").resize((size, size), Image.Resampling.LANCZOS), dtype=numpy.float64)
+    dct = _dct_matrix(size)
+    low = (dct @ pixels @ dct.T)[:hash_size, :hash_size]
+    return imagehash.ImageHash(low > numpy.median(low))
 
 
 def analyze_image(key: str, data: bytes, source: str, rulebook: Rulebook) -> Photo:

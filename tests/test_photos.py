@@ -7,6 +7,7 @@ import io
 import itertools
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -198,3 +199,48 @@ def test_damaged_picture_gives_a_hash_or_a_problem_never_an_exception(
     photo = analyze_image("p", bytes(data), "attached", load_rulebook())
     assert (photo.phash is not None) or (photo.problem is not None)
     assert photo.size_bytes == len(data)
+
+
+def _pictures_for_phash(corpus_root: Path) -> list[Image.Image]:
+    """Photos made in code at many sizes, grainy ones, and every raster picture in the real corpus."""
+    import zipfile
+
+    pictures = [Image.open(io.BytesIO(make_photo(40 + 37 * i, 30 + 53 * i % 700, seed=i))) for i in range(60)]
+    pictures += [Image.blend(Image.open(io.BytesIO(make_photo(320, 240, seed=i))).convert("L"),
+                             Image.effect_noise((320, 240), 20 + i), 0.4) for i in range(20)]
+    for path in sorted(corpus_root.rglob("*.docx")):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                for name in zf.namelist():
+                    if name.startswith("word/media/") and name.lower().endswith((".jpg", ".jpeg", ".png", ".gif")):
+                        pictures.append(Image.open(io.BytesIO(zf.read(name))))
+        except zipfile.BadZipFile:
+            continue
+    return pictures
+
+
+def test_our_phash_is_imagehash_phash_bit_for_bit(corpus) -> None:
+    import imagehash
+
+    from extractors.photos import phash
+
+    pictures = _pictures_for_phash(corpus)
+    assert len(pictures) > 85   # the real corpus's pictures are among them
+    assert [str(phash(p)) for p in pictures] == [str(imagehash.phash(p)) for p in pictures]
+
+
+def test_reading_a_draft_does_not_import_scipy(tmp_path) -> None:
+    # scipy.fftpack is what imagehash.phash would import: ~27 MB in every reading process.
+    import subprocess
+    import sys
+
+    from tests.factory import news_draft
+
+    path = tmp_path / "a.docx"
+    path.write_bytes(news_draft(300, photos=2))
+    code = ("import sys; from pathlib import Path; from extractors.read import read_path; from rules import "
+            f"load_rulebook; d = read_path(Path({str(path)!r}), load_rulebook()); "
+            "print(len(d.photos), all(p.phash for p in d.photos), 'scipy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.split() == ["2", "True", "False"]
