@@ -70,11 +70,11 @@ def _read(name: str, data: bytes, rulebook: Rulebook) -> Draft:
     # run on the pool while this thread hashes the file and walks, splits and counts the text.
     with _PhotoJobs(pkg, rulebook) as pending:
         pending.start(_rels_of_type(pkg, main, "image"))
-        return _read_parts(name, data, pkg, main, pending)
+        return _read_parts(name, data, pkg, main, rulebook, pending)
 
 
-def _read_parts(name: str, data: bytes, pkg: SafePackage, main: str, pending: _PhotoJobs) -> Draft:
-    rulebook = pending.rulebook
+def _read_parts(name: str, data: bytes, pkg: SafePackage, main: str, rulebook: Rulebook,
+                pending: _PhotoJobs) -> Draft:
     sha = hashlib.sha256(data).hexdigest()
     walk = walk_part(pkg.xml(main), BODY)
     settings = [pkg.xml(p) for p in _rels_of_type(pkg, main, "settings")]
@@ -196,7 +196,7 @@ class _PhotoJobs:
 
     def __init__(self, pkg: SafePackage, rulebook: Rulebook) -> None:
         self._pkg = pkg
-        self.rulebook = rulebook
+        self._rulebook = rulebook
         self._jobs: dict[str, Future[Photo]] = {}
 
     def __enter__(self) -> _PhotoJobs:
@@ -210,7 +210,7 @@ class _PhotoJobs:
     def _analyze(self, target: str) -> Photo:
         from extractors.photos import analyze_image
 
-        return analyze_image(target, self._pkg.read(target), "embedded", self.rulebook)
+        return analyze_image(target, self._pkg.read(target), "embedded", self._rulebook)
 
     def start(self, targets: Sequence[str]) -> None:
         for target in targets:
@@ -224,12 +224,15 @@ class _PhotoJobs:
             if key not in wanted:
                 job.cancel()
         jobs = [self._jobs.get(t.lower()) for t in targets]
-        mine: dict[int, Photo] = {}
+        photos: dict[int, Photo] = {}
         for i in reversed(range(len(targets))):  # the pool takes from the front; help from the back
             job = jobs[i]
             if job is None or job.cancel():
-                mine[i] = self._analyze(targets[i])
-        return [mine[i] if i in mine else job.result() for i, job in enumerate(jobs)]  # type: ignore[union-attr]
+                photos[i] = self._analyze(targets[i])
+        for i, job in enumerate(jobs):
+            if i not in photos and job is not None:
+                photos[i] = job.result()
+        return [photos[i] for i in range(len(targets))]
 
 
 @functools.cache

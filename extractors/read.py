@@ -206,7 +206,6 @@ def read_path(path: Path, rulebook: Rulebook) -> Draft:
         return _refused(name, None, "unknown", f"文件无法读取（内部错误 {type(exc).__name__}），请重新报送")
 
 
-
 class ReadAhead:
     """Reads files on background threads before they are asked for, so reading overlaps other work.
 
