@@ -12,7 +12,7 @@ import functools
 import hashlib
 import os
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 from extractors.anatomy import Anatomy, parse_date, split_anatomy
 from extractors.count import count_characters as _chars
@@ -34,6 +34,7 @@ from extractors.ooxml import (
     walk_part,
 )
 from extractors.package import MSG_BROKEN, PackageRefused, SafePackage, open_package
+from extractors.prefetch import Prefetch
 from rules import Rulebook
 
 _SUBDOCS = (TEXTBOX, FOOTNOTES, ENDNOTES)
@@ -66,15 +67,22 @@ def _rels_of_type(pkg: SafePackage, part: str, suffix: str) -> list[str]:
 def _read(name: str, data: bytes, rulebook: Rulebook) -> Draft:
     pkg = open_package(data, rulebook.limits)
     main = pkg.main_document()
+
+    def analyze(target: str) -> Photo:
+        from extractors.photos import analyze_image
+
+        return analyze_image(target, pkg.read(target), "embedded", rulebook)
+
     # Pictures first: decoding them is most of the reader's time and releases the GIL, so they
     # run on the pool while this thread hashes the file and walks, splits and counts the text.
-    with _PhotoJobs(pkg, rulebook) as pending:
-        pending.start(_rels_of_type(pkg, main, "image"))
+    with Prefetch(analyze, _photo_pool()) as pending:
+        for target in _rels_of_type(pkg, main, "image"):
+            pending.start(target)
         return _read_parts(name, data, pkg, main, rulebook, pending)
 
 
 def _read_parts(name: str, data: bytes, pkg: SafePackage, main: str, rulebook: Rulebook,
-                pending: _PhotoJobs) -> Draft:
+                pending: Prefetch[str, Photo]) -> Draft:
     sha = hashlib.sha256(data).hexdigest()
     walk = walk_part(pkg.xml(main), BODY)
     settings = [pkg.xml(p) for p in _rels_of_type(pkg, main, "settings")]
@@ -156,8 +164,12 @@ def _parts(paragraphs: Sequence[Paragraph], skip_subdocs: bool, zishu_of: dict[i
 
 
 def _photos(pkg: SafePackage, main: str, refs: Sequence[PictureRef],
-            pending: _PhotoJobs) -> tuple[list[Photo], list[str], list[Finding]]:
-    """Each embedded media part once (however often it is shown); linked pictures recorded only."""
+            pending: Prefetch[str, Photo]) -> tuple[list[Photo], list[str], list[Finding]]:
+    """Each embedded media part once (however often it is shown); linked pictures recorded only.
+
+    Their analysis was started before the text walk (inflating and decoding a photo for its
+    perceptual hash is most of the reader's time and runs without the GIL); `take_all` cancels
+    pictures nothing shows and has this thread help the pool with the rest."""
     rels = pkg.rels(main)
     photos: list[Photo] = []
     linked: list[str] = []
@@ -177,62 +189,11 @@ def _photos(pkg: SafePackage, main: str, refs: Sequence[PictureRef],
             continue
         seen.add(key)
         targets.append(rel.target)
-    for photo in pending.results(targets):
+    for photo in pending.take_all(targets):
         photos.append(photo)
         if photo.problem:
             findings.append(Finding("images", WARNING, f"{photo.problem.rstrip('。')}，未计入。"))
     return photos, linked, findings
-
-
-class _PhotoJobs:
-    """The analysis of a draft's pictures, started early on a small thread pool.
-
-    Why: inflating a photo and decoding it for its perceptual hash is most of the reader's time
-    on a photo-heavy draft, and zlib, hashlib and Pillow's decoder all release the GIL. So the
-    main part's image relationships are started before the text is walked (a picture no text
-    refers to is then simply not used), and when the text is done the reading thread takes any
-    job the pool has not begun, so every core stays busy to the last photo.
-    """
-
-    def __init__(self, pkg: SafePackage, rulebook: Rulebook) -> None:
-        self._pkg = pkg
-        self._rulebook = rulebook
-        self._jobs: dict[str, Future[Photo]] = {}
-
-    def __enter__(self) -> _PhotoJobs:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        # A draft refused half-way must not leave its pictures queued for decoding.
-        for job in self._jobs.values():
-            job.cancel()
-
-    def _analyze(self, target: str) -> Photo:
-        from extractors.photos import analyze_image
-
-        return analyze_image(target, self._pkg.read(target), "embedded", self._rulebook)
-
-    def start(self, targets: Sequence[str]) -> None:
-        for target in targets:
-            if target.lower() not in self._jobs:
-                self._jobs[target.lower()] = _photo_pool().submit(self._analyze, target)
-
-    def results(self, targets: Sequence[str]) -> list[Photo]:
-        """The photos for `targets`, in their order; jobs for pictures nothing shows are dropped."""
-        wanted = {t.lower() for t in targets}
-        for key, job in self._jobs.items():
-            if key not in wanted:
-                job.cancel()
-        jobs = [self._jobs.get(t.lower()) for t in targets]
-        photos: dict[int, Photo] = {}
-        for i in reversed(range(len(targets))):  # the pool takes from the front; help from the back
-            job = jobs[i]
-            if job is None or job.cancel():
-                photos[i] = self._analyze(targets[i])
-        for i, job in enumerate(jobs):
-            if i not in photos and job is not None:
-                photos[i] = job.result()
-        return [photos[i] for i in range(len(targets))]
 
 
 @functools.cache

@@ -19,13 +19,13 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from extractors.bundle import MSG_BROKEN_ZIP, bundle_from_zipfile, read_bundle_dir, read_bundle_zip
 from extractors.convert import MSG_MISSING, ConversionError, convert_to_docx, soffice_path
 from extractors.model import ERROR, Draft, Finding
 from extractors.package import ZIP_MAGIC, PackageRefused, sniff
+from extractors.prefetch import Prefetch
 from extractors.safefile import (
     FileRefused,
     display_name,
@@ -206,50 +206,22 @@ def read_path(path: Path, rulebook: Rulebook) -> Draft:
         return _refused(name, None, "unknown", f"文件无法读取（内部错误 {type(exc).__name__}），请重新报送")
 
 
-class ReadAhead:
-    """Reads files on background threads before they are asked for, so reading overlaps other work.
+def read_ahead(rulebook: Rulebook, *, workers: int = 1) -> Prefetch[Path, Draft]:
+    """`read_path` on background threads for paths started before they are asked for.
 
     Why: most of a photo-heavy draft's reading is inflating and decoding its pictures, which
     runs without the GIL. The intake reads the next claimed draft while it judges, records and
-    files this one; `read_paths` reads a backlog two at a time. A path asked for before its
-    read has begun is read on the asking thread instead of waiting. Reads are `read_path`, so
-    nothing raises; `close` drops reads nobody asked for.
+    files this one; `read_paths` reads a backlog two at a time. Reads never raise.
     """
-
-    def __init__(self, rulebook: Rulebook, *, workers: int = 1) -> None:
-        self._rulebook = rulebook
-        self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="read-ahead")
-        self._jobs: dict[Path, Future[Draft]] = {}
-
-    def prefetch(self, path: Path) -> None:
-        if path not in self._jobs:
-            self._jobs[path] = self._pool.submit(read_path, path, self._rulebook)
-
-    def read(self, path: Path) -> Draft:
-        job = self._jobs.pop(path, None)
-        if job is None or job.cancel():
-            return read_path(path, self._rulebook)
-        return job.result()
-
-    def close(self) -> None:
-        for job in self._jobs.values():
-            job.cancel()
-        self._jobs.clear()
-        self._pool.shutdown(wait=True)
-
-    def __enter__(self) -> ReadAhead:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    return Prefetch(lambda path: read_path(path, rulebook), workers=workers, name="read-ahead")
 
 
 def read_paths(paths: Iterable[Path], rulebook: Rulebook, *, at_once: int = 2) -> Iterator[Draft]:
     """Drafts for `paths`, in their order, with up to `at_once` of them being read at a time
     (a backlog uses both cores of a small office machine; at most `at_once` drafts in memory)."""
     todo = list(paths)
-    with ReadAhead(rulebook, workers=at_once) as ahead:
+    with read_ahead(rulebook, workers=at_once) as ahead:
         for i, path in enumerate(todo):
             for upcoming in todo[i:i + at_once]:
-                ahead.prefetch(upcoming)
-            yield ahead.read(path)
+                ahead.start(upcoming)
+            yield ahead.take(path)

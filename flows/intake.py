@@ -56,7 +56,9 @@ from ledger.schema import open_ledger
 from rules import Rulebook
 
 if TYPE_CHECKING:
-    from extractors.read import ReadAhead
+    from pathlib import Path
+
+    from extractors.prefetch import Prefetch
 
 # What the watcher and the tests use from here, wherever it now lives.
 __all__ = [
@@ -151,14 +153,14 @@ def stable_items(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database,
 
 # ---- steps 2–5, per claimed item ------------------------------------------------------------------
 
-def step_read(claim: Claim, rulebook: Rulebook, ahead: ReadAhead | None = None) -> Draft:
+def step_read(claim: Claim, rulebook: Rulebook, ahead: Prefetch[Path, Draft] | None = None) -> Draft:
     """Read the claimed item (from `ahead` when it was read ahead). The reader never raises; this
     guard only turns a bug into a note."""
     from extractors.read import read_path
 
     assert claim.path is not None
     try:
-        return ahead.read(claim.path) if ahead is not None else read_path(claim.path, rulebook)
+        return ahead.take(claim.path) if ahead is not None else read_path(claim.path, rulebook)
     except Exception as exc:  # one odd file must never stop a sweep
         log.exception("reader failed on %s", claim.key)
         return Draft(source_name=display_name(claim.path.name), container="unknown", readable=False,
@@ -290,7 +292,7 @@ def step_officer(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, c
 
 
 def process_one(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, token: str,
-                ahead: ReadAhead | None = None) -> Outcome | None:
+                ahead: Prefetch[Path, Draft] | None = None) -> Outcome | None:
     """The pipeline for one claimed item, from wherever it stopped: read → check → record → file.
     A submission already recorded for this claim (a crash after the commit) is only filed."""
     claim = load_claim(ws, rulebook, db, token)
@@ -319,10 +321,10 @@ def process_one(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, to
 
 def process_claims(ws: Workspace, rulebook: Rulebook, tokens: Sequence[str]) -> list[Outcome]:
     """Run the pipeline over a batch of claims with one ledger connection (a Prefect task body)."""
-    from extractors.read import ReadAhead
+    from extractors.read import read_ahead
 
     db = open_ledger(ws.ledger_path)
-    ahead = ReadAhead(rulebook)
+    ahead = read_ahead(rulebook)
     outcomes: list[Outcome] = []
     last_beat = time.monotonic()
     try:
@@ -351,14 +353,14 @@ def process_claims(ws: Workspace, rulebook: Rulebook, tokens: Sequence[str]) -> 
 
 
 def _read_ahead(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, token: str,
-                ahead: ReadAhead) -> None:
+                ahead: Prefetch[Path, Draft]) -> None:
     """Start reading a claimed draft early; an officer form or a vanished item is left alone."""
     try:
         claim = load_claim(ws, rulebook, db, token)
     except Exception:  # reading ahead is only a speed-up: process_one meets any problem itself
         return
     if claim is not None and claim.kind != "officer_form" and claim.path is not None:
-        ahead.prefetch(claim.path)
+        ahead.start(claim.path)
 
 
 def batches(tokens: Sequence[str], size: int = BATCH_SIZE) -> list[list[str]]:
