@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -179,13 +180,13 @@ def photo_pass(paths: list[Path]) -> int:
     return total
 
 
-def _timed(run: object, paths: list[Path], repeat: int = 1) -> float:
+def _timed(run: Callable[[list[Path]], int], paths: list[Path], repeat: int = 1) -> float:
     """The best of `repeat` timings, as timeit does: the machine's other work only ever adds
     time, so the minimum is the closest to what the pass itself costs; both sides get it."""
     best = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()
-        run(paths)  # type: ignore[operator]
+        run(paths)
         best = min(best, time.perf_counter() - t0)
     return best
 
