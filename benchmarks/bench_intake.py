@@ -40,8 +40,13 @@ def make_workspace(root: Path, drafts: list[tuple[str, bytes]]) -> Workspace:
 
 
 def build_drafts(count: int, units: list[str]) -> list[tuple[str, bytes]]:
-    return [(f"{units[i % len(units)]}/{TYPE_FOLDER}/稿件{i:04d}.docx",
-             news_draft(220 + i % 250, photos=1, seed=i)) for i in range(count)]
+    return [
+        (
+            f"{units[i % len(units)]}/{TYPE_FOLDER}/稿件{i:04d}.docx",
+            news_draft(220 + i % 250, photos=1, seed=i),
+        )
+        for i in range(count)
+    ]
 
 
 def _cold_caches() -> None:

@@ -49,7 +49,9 @@ def _resized(data: bytes, width: int, height: int, quality: int) -> bytes:
     from PIL import Image
 
     buf = io.BytesIO()
-    Image.open(io.BytesIO(data)).resize((width, height), Image.Resampling.BILINEAR).save(buf, "JPEG", quality=quality)
+    Image.open(io.BytesIO(data)).resize((width, height), Image.Resampling.BILINEAR).save(
+        buf, "JPEG", quality=quality
+    )
     return buf.getvalue()
 
 
@@ -76,7 +78,7 @@ def photo_cost(photos: list[bytes]) -> None:
         for name in names:
             analyze_image(name, zf.read(name), "embedded", rulebook)
 
-    bare(), reader()   # warm imports and caches for both
+    bare(), reader()  # warm imports and caches for both
     timings = {}
     for label, fn in (("bare", bare), ("reader", reader)):
         t0 = time.perf_counter()
@@ -84,8 +86,10 @@ def photo_cost(photos: list[bytes]) -> None:
         timings[label] = (time.perf_counter() - t0) / len(names) * 1000
     mb = sum(len(p) for p in photos) / len(photos) / 1048576
     print(f"photos: {len(photos)} camera-like JPEGs, {mb:.2f} MB each on average")
-    print(f"  inflate + Pillow header: {timings['bare']:.1f} ms/photo; inflate + analyze_image: "
-          f"{timings['reader']:.1f} ms/photo; ratio {timings['reader'] / timings['bare']:.2f}x")
+    print(
+        f"  inflate + Pillow header: {timings['bare']:.1f} ms/photo; inflate + analyze_image: "
+        f"{timings['reader']:.1f} ms/photo; ratio {timings['reader'] / timings['bare']:.2f}x"
+    )
 
 
 def phash_margins(photos: list[bytes]) -> None:
@@ -98,12 +102,16 @@ def phash_margins(photos: list[bytes]) -> None:
     farthest = 0
     for data, base in zip(photos, hashes, strict=True):
         for width, height, quality in ((1024, 768, 70), (640, 480, 50), (320, 240, 40)):
-            copy = analyze_image("c", _resized(data, width, height, quality), "embedded", rulebook).phash or ""
+            copy = (
+                analyze_image("c", _resized(data, width, height, quality), "embedded", rulebook).phash or ""
+            )
             farthest = max(farthest, phash_distance(base, copy))
     limit = rulebook.images.same_photo_max_distance
     verdict = "separates" if farthest <= limit < closest else "DOES NOT separate"
-    print(f"phash: distinct photos >= {closest} apart; resized/recompressed copies <= {farthest} apart; "
-          f"rulebook distance {limit} {verdict} them")
+    print(
+        f"phash: distinct photos >= {closest} apart; resized/recompressed copies <= {farthest} apart; "
+        f"rulebook distance {limit} {verdict} them"
+    )
 
 
 def conversion(rounds: int, quick: bool) -> None:
@@ -126,13 +134,17 @@ def conversion(rounds: int, quick: bool) -> None:
             t0 = time.perf_counter()
             convert_to_docx(data, "doc", 120.0)
             seconds.append(time.perf_counter() - t0)
-        print(f"soffice .doc→.docx, {label}: median {statistics.median(seconds):.2f} s over {rounds} "
-              f"(min {min(seconds):.2f}, max {max(seconds):.2f})")
+        print(
+            f"soffice .doc→.docx, {label}: median {statistics.median(seconds):.2f} s over {rounds} "
+            f"(min {min(seconds):.2f}, max {max(seconds):.2f})"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="few photos, one conversion round: proves it runs")
+    parser.add_argument(
+        "--quick", action="store_true", help="few photos, one conversion round: proves it runs"
+    )
     args = parser.parse_args(argv)
     n = 4 if args.quick else 24
     photos = [camera_like(1000 + i, SIZES[i % len(SIZES)]) for i in range(n)]

@@ -41,17 +41,18 @@ TEXTBOX_XML = (
     'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
     'xmlns:v="urn:schemas-microsoft-com:vml"><w:r><mc:AlternateContent><mc:Choice Requires="wps">'
-    '<w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r>'
-    '<w:t>{text}</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic>'
-    '</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>'
-    '<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict>'
-    '</mc:Fallback></mc:AlternateContent></w:r></w:p>'
+    "<w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r>"
+    "<w:t>{text}</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic>"
+    "</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>"
+    "<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict>"
+    "</mc:Fallback></mc:AlternateContent></w:r></w:p>"
 )
 
 
 REPEAT = 3  # each timed pass runs this many times and its best time counts
 
 # ---- corpus -------------------------------------------------------------------------------
+
 
 def _photo_pool(n: int, rng: random.Random) -> list[bytes]:
     """Distinct 1–3 MP JPEGs (a pool reused across drafts keeps the set-up short)."""
@@ -64,7 +65,7 @@ def _photo_pool(n: int, rng: random.Random) -> list[bytes]:
     for i in range(n):
         size = sizes[i % len(sizes)]
         base = Image.open(io.BytesIO(make_photo(*size, seed=1000 + i))).convert("RGB")
-        grain = Image.effect_noise(size, 48).convert("RGB")      # texture: camera-like JPEG sizes
+        grain = Image.effect_noise(size, 48).convert("RGB")  # texture: camera-like JPEG sizes
         buf = io.BytesIO()
         Image.blend(base, grain, 0.35).save(buf, "JPEG", quality=85)
         pool.append(buf.getvalue())
@@ -110,12 +111,17 @@ def make_corpus(folder: Path, n: int, seed: int = 7) -> list[Path]:
 
 def make_bomb(path: Path, inflated_mb: int = 310) -> None:
     """A ~0.9 MB docx whose document.xml inflates past 300 MB (plus padding to reach the size)."""
-    head = (b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
-            b'wordprocessingml/2006/main"><w:body>')
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+        b'wordprocessingml/2006/main"><w:body>'
+    )
     chunk = "<w:p><w:r><w:t>字</w:t></w:r></w:p>".encode() * 30000
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                    'package/2006/content-types"/>')
+        zf.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"/>',
+        )
         with zf.open("word/document.xml", "w", force_zip64=True) as fh:
             fh.write(head)
             written = len(head)
@@ -124,11 +130,15 @@ def make_bomb(path: Path, inflated_mb: int = 310) -> None:
                 written += len(chunk)
             fh.write(b"</w:body></w:document>")
         pad = max(0, 900_000 - zf.getinfo("word/document.xml").compress_size - 2000)
-        zf.writestr(zipfile.ZipInfo("word/media/pad.bin"), random.Random(1).randbytes(pad),
-                    compress_type=zipfile.ZIP_STORED)
+        zf.writestr(
+            zipfile.ZipInfo("word/media/pad.bin"),
+            random.Random(1).randbytes(pad),
+            compress_type=zipfile.ZIP_STORED,
+        )
 
 
 # ---- the two passes ------------------------------------------------------------------------
+
 
 def bare_pass(paths: list[Path]) -> int:
     """The floor: unzip document.xml, parse it with lxml, touch its text, read each picture's header."""
@@ -226,8 +236,12 @@ def peak_rss_mb() -> float:
 
 
 def _run_child(kind: str, paths: list[Path]) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", kind, *map(str, paths)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -248,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         size_mb = sum(p.stat().st_size for p in paths) / 1048576
         print(f"corpus: {n} drafts, {size_mb:.1f} MB, made in {time.perf_counter() - t0:.1f} s")
 
-        bare_pass(paths[:2])      # warm the page cache and imports alike for every pass
+        bare_pass(paths[:2])  # warm the page cache and imports alike for every pass
         reader_pass(paths[:2])
         one_at_a_time_pass(paths[:2])
         bare = _timed(bare_pass, paths, REPEAT)
@@ -263,26 +277,34 @@ def main(argv: list[str] | None = None) -> int:
 
         photos = _timed(photo_pass, paths)
         cores = os.cpu_count() or 1
-        print(f"  photo pass alone, one thread (inflate media + analyze_image: header, sha256, "
-              f"perceptual-hash decode): {photos:.3f} s = {photos / bare:.2f}x the whole bare pass")
-        print(f"  lower bound on {cores} cores: every photo must be inflated and decoded, so even with "
-              f"every core busy all the time the reader needs >= photo pass / {cores} = "
-              f"{photos / cores / bare:.2f}x the bare pass, before any text is walked")
+        print(
+            f"  photo pass alone, one thread (inflate media + analyze_image: header, sha256, "
+            f"perceptual-hash decode): {photos:.3f} s = {photos / bare:.2f}x the whole bare pass"
+        )
+        print(
+            f"  lower bound on {cores} cores: every photo must be inflated and decoded, so even with "
+            f"every core busy all the time the reader needs >= photo pass / {cores} = "
+            f"{photos / cores / bare:.2f}x the bare pass, before any text is walked"
+        )
 
         child = _run_child("reader", paths)
         base = _run_child("bare", paths[:1])
-        print(f"peak RSS of the reader over the corpus (subprocess): {child['peak_mb']:.0f} MB "
-              f"(interpreter+imports alone ~{base['peak_mb']:.0f} MB; target <= 100 MB: "
-              f"{'PASS' if child['peak_mb'] <= 100 else 'MISS'})")
+        print(
+            f"peak RSS of the reader over the corpus (subprocess): {child['peak_mb']:.0f} MB "
+            f"(interpreter+imports alone ~{base['peak_mb']:.0f} MB; target <= 100 MB: "
+            f"{'PASS' if child['peak_mb'] <= 100 else 'MISS'})"
+        )
 
         bomb = folder / "bomb.docx"
         make_bomb(bomb, inflated_mb=60 if args.quick else 310)
         inflated = zipfile.ZipFile(bomb).getinfo("word/document.xml").file_size / 1048576
         result = _run_child("bomb", [bomb])
-        print(f"bomb: {bomb.stat().st_size / 1048576:.2f} MB file, document.xml inflates to {inflated:.0f} MB: "
-              f"{'refused' if result['result'] == 1 else 'NOT REFUSED'} in {result['seconds'] * 1000:.1f} ms, "
-              f"peak RSS {result['peak_mb']:.0f} MB (targets < 500 ms, < 100 MB: "
-              f"{'PASS' if result['seconds'] < 0.5 and result['peak_mb'] < 100 and result['result'] == 1 else 'MISS'})")
+        print(
+            f"bomb: {bomb.stat().st_size / 1048576:.2f} MB file, document.xml inflates to {inflated:.0f} MB: "
+            f"{'refused' if result['result'] == 1 else 'NOT REFUSED'} in {result['seconds'] * 1000:.1f} ms, "
+            f"peak RSS {result['peak_mb']:.0f} MB (targets < 500 ms, < 100 MB: "
+            f"{'PASS' if result['seconds'] < 0.5 and result['peak_mb'] < 100 and result['result'] == 1 else 'MISS'})"
+        )
     return 0
 
 

@@ -43,15 +43,29 @@ def build(ws_root: Path, drafts: int) -> None:
             ctype = rng.choice(["instant"] * 4 + ["wechat", "xuexi", "gov_info", "media"])
             month, day = rng.randint(1, 12), rng.randint(1, 28)
             sid = record_submission_row(
-                db, unit=unit, content_type=ctype, title=f"{unit}稿件", officer=f"通讯员{rng.randint(1, 60)}",
+                db,
+                unit=unit,
+                content_type=ctype,
+                title=f"{unit}稿件",
+                officer=f"通讯员{rng.randint(1, 60)}",
                 received_at=f"2021-{month:02d}-{day:02d}T10:00:00+08:00",
-                verdict="accepted" if rng.random() < 0.85 else "rejected", counted=1, is_announcement=0)
+                verdict="accepted" if rng.random() < 0.85 else "rejected",
+                counted=1,
+                is_announcement=0,
+            )
             if rng.random() < 0.4:
                 outlet, level = rng.choice(outlets)
-                adoptions.append({"submission_id": sid, "outlet": outlet, "level": level,
-                                  "adopted_on": f"2021-{month:02d}-{min(28, day + 2):02d}",
-                                  "fee": rng.choice([None, 30, 45]), "bonus": 0.4 if ctype == "media" else None,
-                                  "source": "bench"})
+                adoptions.append(
+                    {
+                        "submission_id": sid,
+                        "outlet": outlet,
+                        "level": level,
+                        "adopted_on": f"2021-{month:02d}-{min(28, day + 2):02d}",
+                        "fee": rng.choice([None, 30, 45]),
+                        "bonus": 0.4 if ctype == "media" else None,
+                        "source": "bench",
+                    }
+                )
     add_adoptions(db, adoptions)
     for month in range(1, 13):
         for unit in units[:10]:
@@ -85,7 +99,10 @@ def main() -> None:
 
         started = time.perf_counter()
         db = open_ledger(ws.ledger_path)
-        subs = [SubmissionRow.from_dict(r, tz) for r in read_submissions(db, dt.date(2021, 1, 1), dt.date(2021, 12, 31))]
+        subs = [
+            SubmissionRow.from_dict(r, tz)
+            for r in read_submissions(db, dt.date(2021, 1, 1), dt.date(2021, 12, 31))
+        ]
         ads = [AdoptionRow.from_dict(r) for r in read_adoptions(db, dt.date(2021, 12, 31))]
         db.close()
         baseline = time.perf_counter() - started
@@ -98,11 +115,15 @@ def main() -> None:
             started = time.perf_counter()
             write_report(ws, report, rejections)
             written = time.perf_counter() - started
-            print(f"{key:8s} score {scored:.3f} s ({scored / baseline:.1f}× baseline), "
-                  f"workbook {written:.3f} s ({written / baseline:.1f}× baseline); "
-                  f"{len(report.payments)} payments, {len(rejections)} rejections")
+            print(
+                f"{key:8s} score {scored:.3f} s ({scored / baseline:.1f}× baseline), "
+                f"workbook {written:.3f} s ({written / baseline:.1f}× baseline); "
+                f"{len(report.payments)} payments, {len(rejections)} rejections"
+            )
         total = scored + written
-        print(f"year report total {total:.2f} s — {'PASS' if total < 5 or args.quick else 'MISS'} (target < 5 s)")
+        print(
+            f"year report total {total:.2f} s — {'PASS' if total < 5 or args.quick else 'MISS'} (target < 5 s)"
+        )
 
 
 if __name__ == "__main__":

@@ -99,19 +99,27 @@ def run(n: int, settle: float | None, polling: bool) -> int:
         with out_path.open("wb") as out, err_path.open("wb") as err:
             proc = subprocess.Popen(args, stdout=out, stderr=err, env=env)
         try:
-            if not wait(lambda: "正在监视" in out_path.read_text(encoding="utf-8", errors="replace"),
-                        START_DEADLINE, proc, poll=0.2):
+            if not wait(
+                lambda: "正在监视" in out_path.read_text(encoding="utf-8", errors="replace"),
+                START_DEADLINE,
+                proc,
+                poll=0.2,
+            ):
                 print("watch did not start:\n" + err_path.read_text(encoding="utf-8", errors="replace"))
                 return 1
-            drafts = [news_draft(300, photos=1, seed=i) if i % 4 else news_draft(120, photos=1, seed=i)
-                      for i in range(n + 1)]
+            drafts = [
+                news_draft(300, photos=1, seed=i) if i % 4 else news_draft(120, photos=1, seed=i)
+                for i in range(n + 1)
+            ]
             latencies: list[float] = []
             for i, data in enumerate(drafts):
                 name = f"稿件{i:03d}.docx"
                 started = drop(ws, staging, name, data)
                 if not wait(lambda name=name: filed(ws, name), FILE_DEADLINE, proc):
-                    print(f"{name} was not filed within {FILE_DEADLINE:.0f} s:\n"
-                          + err_path.read_text(encoding="utf-8", errors="replace"))
+                    print(
+                        f"{name} was not filed within {FILE_DEADLINE:.0f} s:\n"
+                        + err_path.read_text(encoding="utf-8", errors="replace")
+                    )
                     return 1
                 if i > 0:  # the first one warms the flow (imports, first API calls)
                     latencies.append(time.monotonic() - started)
@@ -126,12 +134,18 @@ def run(n: int, settle: float | None, polling: bool) -> int:
     target = settle_in_force + 2.0
     p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
     mode = "polling" if polling else "inotify"
-    print(f"drop → outbox, warm watcher ({mode}), {len(latencies)} drafts one at a time, settle {settle_in_force:g} s")
+    print(
+        f"drop → outbox, warm watcher ({mode}), {len(latencies)} drafts one at a time, settle {settle_in_force:g} s"
+    )
     print(f"  p50 {p50:.2f} s   p95 {p95:.2f} s   max {max(latencies):.2f} s")
-    print(f"  target p95 ≤ settle + 2 s = {target:.2f} s   ratio p95/target = {p95 / target:.2f} "
-          f"({'on target' if p95 <= target else 'OVER target'})")
-    print(f"  machine load average (1 min) {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
-          "(other work slows the Prefect server and so the flow part)")
+    print(
+        f"  target p95 ≤ settle + 2 s = {target:.2f} s   ratio p95/target = {p95 / target:.2f} "
+        f"({'on target' if p95 <= target else 'OVER target'})"
+    )
+    print(
+        f"  machine load average (1 min) {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+        "(other work slows the Prefect server and so the flow part)"
+    )
     print(f"  watch exit code after Ctrl-C: {code}")
     return 0 if code == 0 else 1
 

@@ -64,8 +64,21 @@ def main() -> None:
         received = parse_time("2021-03-12T15:00", rulebook)
 
         baseline = _child_cpu_seconds(5, [sys.executable, "-c", "import flows.cli"])
-        command = _child_cpu_seconds(5, [sys.executable, "-m", "flows.cli", "check", str(draft_path),
-                                         "--workspace", tmp, "--received", "2021-03-12T15:00", "--json"])
+        command = _child_cpu_seconds(
+            5,
+            [
+                sys.executable,
+                "-m",
+                "flows.cli",
+                "check",
+                str(draft_path),
+                "--workspace",
+                tmp,
+                "--received",
+                "2021-03-12T15:00",
+                "--json",
+            ],
+        )
 
         read = _median_seconds(20, lambda: read_path(draft_path, rulebook))
         draft = read_path(draft_path, rulebook)
@@ -77,9 +90,13 @@ def main() -> None:
 
         judging = _median_seconds(20, judged)
 
-    print(f"check command CPU: {command * 1000:.0f} ms = {command / baseline:.2f}x start-up+import "
-          f"({baseline * 1000:.0f} ms)")
-    print(f"judge+note:    {judging * 1000:.2f} ms = {judging / read:.3f}x reading the draft ({read * 1000:.1f} ms)")
+    print(
+        f"check command CPU: {command * 1000:.0f} ms = {command / baseline:.2f}x start-up+import "
+        f"({baseline * 1000:.0f} ms)"
+    )
+    print(
+        f"judge+note:    {judging * 1000:.2f} ms = {judging / read:.3f}x reading the draft ({read * 1000:.1f} ms)"
+    )
 
 
 if __name__ == "__main__":

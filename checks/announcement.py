@@ -20,5 +20,12 @@ def check_announcement(draft: Draft, ctype: ContentType) -> tuple[bool, list[Fin
     word = announcement_word(draft, ctype)
     if word is None:
         return False, []
-    return True, [Finding("category", WARNING, (
-        f"标题含“{word}”，属于公告、通知类稿件：予以收稿，按最低稿酬计发，但不计入{ctype.name}考核完成数。"))]
+    return True, [
+        Finding(
+            "category",
+            WARNING,
+            (
+                f"标题含“{word}”，属于公告、通知类稿件：予以收稿，按最低稿酬计发，但不计入{ctype.name}考核完成数。"
+            ),
+        )
+    ]

@@ -42,7 +42,9 @@ def category_of(draft: Draft, ctype: ContentType, identity_category: str | None)
     return match_category(tag.group(1), ctype) if tag else None
 
 
-def check_category(draft: Draft, ctype: ContentType, identity_category: str | None) -> tuple[str | None, list[Finding]]:
+def check_category(
+    draft: Draft, ctype: ContentType, identity_category: str | None
+) -> tuple[str | None, list[Finding]]:
     """(category, findings): an error when a type that needs a category has none the rulebook knows."""
     if not ctype.categories:
         return None, []
@@ -52,9 +54,13 @@ def check_category(draft: Draft, ctype: ContentType, identity_category: str | No
     valid = "、".join(ctype.categories)
     written = (draft.metadata.get("category") or "").strip()
     if written:
-        message = (f"稿件写的类别“{written}”不是{ctype.name}的有效类别，要求为{valid}之一。"
-                   f"请改为其中一类（如“类别：{ctype.categories[0]}”）后重新报送。")
+        message = (
+            f"稿件写的类别“{written}”不是{ctype.name}的有效类别，要求为{valid}之一。"
+            f"请改为其中一类（如“类别：{ctype.categories[0]}”）后重新报送。"
+        )
     else:
-        message = (f"{ctype.name}未注明类别，要求注明{valid}之一。请在文首加一行"
-                   f"“类别：{ctype.categories[0]}”（或放入对应的类别文件夹）后重新报送。")
+        message = (
+            f"{ctype.name}未注明类别，要求注明{valid}之一。请在文首加一行"
+            f"“类别：{ctype.categories[0]}”（或放入对应的类别文件夹）后重新报送。"
+        )
     return None, [Finding("category", ERROR, message)]

@@ -83,8 +83,14 @@ def _when(moment: dt.datetime, rulebook: Rulebook) -> str:
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
-def check_duplicates(draft: Draft, unit: str | None, content_type: str | None, rulebook: Rulebook,
-                     received_at: dt.datetime, priors: Sequence[Prior]) -> Duplicates:
+def check_duplicates(
+    draft: Draft,
+    unit: str | None,
+    content_type: str | None,
+    rulebook: Rulebook,
+    received_at: dt.datetime,
+    priors: Sequence[Prior],
+) -> Duplicates:
     """Exact and near duplicates among `priors` (earlier submissions), and the revision link."""
     if not priors:
         return Duplicates()
@@ -93,10 +99,19 @@ def check_duplicates(draft: Draft, unit: str | None, content_type: str | None, r
     if draft.sha256:
         same = next((p for p in ordered if p.sha256 == draft.sha256), None)
         if same is not None:
-            return Duplicates(findings=(Finding("duplicate", ERROR, (
-                f"本稿与第 {same.id} 号稿件（{same.unit}，{_when(same.received_at, rulebook)} 报送"
-                f"{'，标题“' + same.title + '”' if same.title else ''}）完全相同，已经登记过，无需重复报送。")),),
-                duplicate_of=same.id)
+            return Duplicates(
+                findings=(
+                    Finding(
+                        "duplicate",
+                        ERROR,
+                        (
+                            f"本稿与第 {same.id} 号稿件（{same.unit}，{_when(same.received_at, rulebook)} 报送"
+                            f"{'，标题“' + same.title + '”' if same.title else ''}）完全相同，已经登记过，无需重复报送。"
+                        ),
+                    ),
+                ),
+                duplicate_of=same.id,
+            )
     mine = word_set(f"{draft.title}\n{draft.text}")
     if not mine:
         return Duplicates()
@@ -118,8 +133,18 @@ def check_duplicates(draft: Draft, unit: str | None, content_type: str | None, r
     if unit is not None and first.unit == unit:
         latest = [p for p, _ in similar if p.unit == unit][-1]
         return Duplicates(revision_of=latest.id)
-    return Duplicates(findings=(Finding("duplicate", ERROR, (
-        f"本稿与{first.unit}已于 {_when(first.received_at, rulebook)} 报送的第 {first.id} 号稿件"
-        f"{'“' + first.title + '”' if first.title else ''}内容基本相同（相似度 {score:.0%}，"
-        f"{rulebook.intake.near_duplicate_days} 天内相似度达到 {threshold:.0%} 即视为同一条信息），"
-        "按先报为准，本稿不再登记。如确为不同内容，请修改后重新报送。")),), duplicate_of=first.id)
+    return Duplicates(
+        findings=(
+            Finding(
+                "duplicate",
+                ERROR,
+                (
+                    f"本稿与{first.unit}已于 {_when(first.received_at, rulebook)} 报送的第 {first.id} 号稿件"
+                    f"{'“' + first.title + '”' if first.title else ''}内容基本相同（相似度 {score:.0%}，"
+                    f"{rulebook.intake.near_duplicate_days} 天内相似度达到 {threshold:.0%} 即视为同一条信息），"
+                    "按先报为准，本稿不再登记。如确为不同内容，请修改后重新报送。"
+                ),
+            ),
+        ),
+        duplicate_of=first.id,
+    )

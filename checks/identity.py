@@ -38,7 +38,7 @@ def name_tags(name: str) -> list[str]:
     rest = stem
     while match := _BRACKET_TAG.match(rest):
         tags.append(match.group(1).strip())
-        rest = rest[match.end():]
+        rest = rest[match.end() :]
     segments = _SEPARATORS.split(rest.strip(), maxsplit=3)
     tags.extend(segment for segment in segments[:-1])
     return [tag for tag in tags if tag]
@@ -119,27 +119,47 @@ def identify(relpath: PurePosixPath | None, draft: Draft | None, rulebook: Ruleb
         category = next((c for c in (match_category(t, ctype) for t in tags) if c), None)
     if ctype is None:
         findings.append(Finding("identity", ERROR, _unknown_type_message(bad_folder, meta, rulebook)))
-    return Identity(unit=unit, content_type=ctype.key if ctype else None, category=category,
-                    findings=tuple(findings))
+    return Identity(
+        unit=unit, content_type=ctype.key if ctype else None, category=category, findings=tuple(findings)
+    )
 
 
-def _unit(folders: tuple[str, ...], tags: list[str], meta: dict[str, str], rulebook: Rulebook,
-          findings: list[Finding]) -> tuple[str | None, tuple[str, ...]]:
+def _unit(
+    folders: tuple[str, ...],
+    tags: list[str],
+    meta: dict[str, str],
+    rulebook: Rulebook,
+    findings: list[Finding],
+) -> tuple[str | None, tuple[str, ...]]:
     """The unit and the folders below it. The first folder decides; the name and 报送单位 only
     when the item has no unit folder."""
     written = (meta.get("unit") or "").strip()
     if folders:
         found = rulebook.unit_named(folders[0])
         if found is None:
-            findings.append(Finding("identity", ERROR, (
-                f"稿件所在的单位文件夹“{folders[0]}”不是已登记的单位，无法确定报送单位。"
-                f"{valid_units_text(rulebook)}。请把稿件放到 inbox/<单位>/<稿件类型>/ 下本单位的文件夹后重新报送。")))
+            findings.append(
+                Finding(
+                    "identity",
+                    ERROR,
+                    (
+                        f"稿件所在的单位文件夹“{folders[0]}”不是已登记的单位，无法确定报送单位。"
+                        f"{valid_units_text(rulebook)}。请把稿件放到 inbox/<单位>/<稿件类型>/ 下本单位的文件夹后重新报送。"
+                    ),
+                )
+            )
             return None, folders[1:]
         claimed = _unit_in_text(written, rulebook) if written else None
         if claimed is not None and claimed != found.name:
-            findings.append(Finding("identity", WARNING, (
-                f"稿件中写的报送单位是“{written}”，但放在“{folders[0]}”的文件夹里，按文件夹计为{found.name}的稿件；"
-                "如有误请放到正确单位的文件夹重新报送。")))
+            findings.append(
+                Finding(
+                    "identity",
+                    WARNING,
+                    (
+                        f"稿件中写的报送单位是“{written}”，但放在“{folders[0]}”的文件夹里，按文件夹计为{found.name}的稿件；"
+                        "如有误请放到正确单位的文件夹重新报送。"
+                    ),
+                )
+            )
         return found.name, folders[1:]
     for tag in tags:
         found = rulebook.unit_named(tag)
@@ -148,14 +168,27 @@ def _unit(folders: tuple[str, ...], tags: list[str], meta: dict[str, str], ruleb
     claimed = _unit_in_text(written, rulebook) if written else None
     if claimed is not None:
         return claimed, ()
-    said = f"文中写的报送单位“{written}”不是已登记的单位，" if written else "文件名和文中都没有可识别的报送单位，"
-    findings.append(Finding("identity", ERROR, (
-        f"无法确定报送单位：稿件不在某个单位的文件夹中，{said}{valid_units_text(rulebook)}。"
-        "请把稿件放到 inbox/<单位>/<稿件类型>/ 下本单位的文件夹后重新报送。")))
+    said = (
+        f"文中写的报送单位“{written}”不是已登记的单位，"
+        if written
+        else "文件名和文中都没有可识别的报送单位，"
+    )
+    findings.append(
+        Finding(
+            "identity",
+            ERROR,
+            (
+                f"无法确定报送单位：稿件不在某个单位的文件夹中，{said}{valid_units_text(rulebook)}。"
+                "请把稿件放到 inbox/<单位>/<稿件类型>/ 下本单位的文件夹后重新报送。"
+            ),
+        )
+    )
     return None, ()
 
 
-def _type_from_folders(folders: tuple[str, ...], rulebook: Rulebook) -> tuple[ContentType | None, str | None, str | None]:
+def _type_from_folders(
+    folders: tuple[str, ...], rulebook: Rulebook
+) -> tuple[ContentType | None, str | None, str | None]:
     """(type, category, the unrecognised folder name) from the folders below the unit folder."""
     if not folders:
         return None, None, None
@@ -191,5 +224,7 @@ def _unknown_type_message(bad_folder: str | None, meta: dict[str, str], rulebook
     reasons.append("文件名中没有类型标记（如“【即时信息】标题.docx”）")
     written = (meta.get("type") or "").strip()
     reasons.append(f"文中“稿件类型：{written}”无法识别" if written else "文中也没有“稿件类型：”一行")
-    return (f"无法确定稿件类型：{'，'.join(reasons)}。{valid_types_text(rulebook)}。"
-            "请放入 inbox/<单位>/<稿件类型>/ 下对应类型的文件夹后重新报送。")
+    return (
+        f"无法确定稿件类型：{'，'.join(reasons)}。{valid_types_text(rulebook)}。"
+        "请放入 inbox/<单位>/<稿件类型>/ 下对应类型的文件夹后重新报送。"
+    )

@@ -56,19 +56,40 @@ def check_images(draft: Draft, ctype: ContentType, rulebook: Rulebook) -> PhotoC
     low, high = ctype.min_photos, ctype.max_photos
     wanted = _photo_requirement(low, high)
     if low is not None and summary.distinct < low:
-        findings.append(Finding("images", ERROR, (
-            f"照片 {summary.distinct} 张{copies_text}，{ctype.name}{wanted}。"
-            f"请补充不同的照片至少 {low - summary.distinct} 张后重新报送。")))
+        findings.append(
+            Finding(
+                "images",
+                ERROR,
+                (
+                    f"照片 {summary.distinct} 张{copies_text}，{ctype.name}{wanted}。"
+                    f"请补充不同的照片至少 {low - summary.distinct} 张后重新报送。"
+                ),
+            )
+        )
     elif high is not None and summary.distinct > high:
-        findings.append(Finding("images", WARNING, (
-            f"照片 {summary.distinct} 张{copies_text}，{ctype.name}{wanted}，"
-            "多出的照片不影响收稿，仅作提示。")))
+        findings.append(
+            Finding(
+                "images",
+                WARNING,
+                (
+                    f"照片 {summary.distinct} 张{copies_text}，{ctype.name}{wanted}，"
+                    "多出的照片不影响收稿，仅作提示。"
+                ),
+            )
+        )
     if ctype.hd_photos and low is not None and summary.distinct and summary.hd < low:
         sizes = "、".join(f"{p.width}×{p.height}" for p in distinct if p.width and p.height)
-        findings.append(Finding("image_quality", ERROR, (
-            f"高清照片只有 {summary.hd} 张，{ctype.name}要求至少 {low} 张高清照片（{_hd_text(rulebook)}）"
-            f"{'，现有照片尺寸：' + sizes if sizes else ''}。Word 保存时会压缩图片，"
-            "请把照片原图与稿件放在同一个文件夹（或压缩包）中一起重新报送。")))
+        findings.append(
+            Finding(
+                "image_quality",
+                ERROR,
+                (
+                    f"高清照片只有 {summary.hd} 张，{ctype.name}要求至少 {low} 张高清照片（{_hd_text(rulebook)}）"
+                    f"{'，现有照片尺寸：' + sizes if sizes else ''}。Word 保存时会压缩图片，"
+                    "请把照片原图与稿件放在同一个文件夹（或压缩包）中一起重新报送。"
+                ),
+            )
+        )
     known = " ".join(f.message for f in draft.findings)
     for photo in draft.photos:
         if photo.problem and photo.problem not in known:

@@ -78,14 +78,18 @@ def _timeliness(ctx: Context) -> None:
         return
     result = check_timeliness(ctx.draft, ctx.ctype, ctx.rulebook, ctx.received_at)
     ctx.uncounted |= result.late
-    ctx.facts.update(event_date=result.event_date, event_deadline=result.deadline,
-                     publish_date=result.publish_date or ctx.draft.publish_date)
+    ctx.facts.update(
+        event_date=result.event_date,
+        event_deadline=result.deadline,
+        publish_date=result.publish_date or ctx.draft.publish_date,
+    )
     ctx.findings.extend(result.findings)
 
 
 def _duplicate(ctx: Context) -> None:
-    result = check_duplicates(ctx.draft, ctx.identity.unit, ctx.ctype.key, ctx.rulebook,
-                              ctx.received_at, ctx.priors)
+    result = check_duplicates(
+        ctx.draft, ctx.identity.unit, ctx.ctype.key, ctx.rulebook, ctx.received_at, ctx.priors
+    )
     ctx.facts.update(duplicate_of=result.duplicate_of, revision_of=result.revision_of)
     ctx.findings.extend(result.findings)
 
@@ -110,20 +114,39 @@ def period_of(ctype: ContentType, received_at: dt.datetime, rulebook: Rulebook) 
     return f"{local.year}"
 
 
-def judge(draft: Draft, identity: Identity, rulebook: Rulebook, received_at: dt.datetime,
-          priors: Sequence[Prior] = ()) -> Judgement:
+def judge(
+    draft: Draft,
+    identity: Identity,
+    rulebook: Rulebook,
+    received_at: dt.datetime,
+    priors: Sequence[Prior] = (),
+) -> Judgement:
     """Run every check on one draft and decide: any error → rejected; else accepted, counted unless
     late or an announcement. An unreadable draft gets only its format and identity findings."""
     findings = [*draft.findings, *identity.findings]
     if not draft.readable and not any(f.severity == ERROR for f in draft.findings):
-        findings.insert(0, Finding("format", ERROR, (
-            f"文件“{draft.source_name}”无法打开，不是有效的 Word 文档。请用 Word 或 WPS 另存为 .docx 后重新报送。")))
+        findings.insert(
+            0,
+            Finding(
+                "format",
+                ERROR,
+                (
+                    f"文件“{draft.source_name}”无法打开，不是有效的 Word 文档。请用 Word 或 WPS 另存为 .docx 后重新报送。"
+                ),
+            ),
+        )
     ctype = rulebook.types.get(identity.content_type or "")
     facts: dict[str, Any] = {}
     uncounted = False
     if draft.readable and ctype is not None:
-        ctx = Context(draft=draft, identity=identity, ctype=ctype, rulebook=rulebook,
-                      received_at=received_at, priors=priors)
+        ctx = Context(
+            draft=draft,
+            identity=identity,
+            ctype=ctype,
+            rulebook=rulebook,
+            received_at=received_at,
+            priors=priors,
+        )
         for step in STEPS:
             step(ctx)
         findings.extend(ctx.findings)

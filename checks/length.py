@@ -33,5 +33,10 @@ def check_length(draft: Draft, ctype: ContentType) -> list[Finding]:
         advice = f"请删减至少 {zishu - ctype.max_chars} 字后重新报送。"
     else:
         return []
-    return [Finding("length", ERROR,
-                    f"正文字数 {zishu} 字，{wanted}（{ctype.name}，标题、署名、图片说明不计入）。{advice}")]
+    return [
+        Finding(
+            "length",
+            ERROR,
+            f"正文字数 {zishu} 字，{wanted}（{ctype.name}，标题、署名、图片说明不计入）。{advice}",
+        )
+    ]

@@ -27,7 +27,14 @@ def check_media(draft: Draft, rulebook: Rulebook) -> list[Finding]:
     findings = []
     for media in draft.media:
         if _extension(media.name) not in known:
-            findings.append(Finding("media", ERROR, (
-                f"附件“{media.name}”不是可识别的音频或视频格式，要求为音频（{'、'.join(images.audio_extensions)}）"
-                f"或视频（{'、'.join(images.video_extensions)}）。请转换格式后重新报送。")))
+            findings.append(
+                Finding(
+                    "media",
+                    ERROR,
+                    (
+                        f"附件“{media.name}”不是可识别的音频或视频格式，要求为音频（{'、'.join(images.audio_extensions)}）"
+                        f"或视频（{'、'.join(images.video_extensions)}）。请转换格式后重新报送。"
+                    ),
+                )
+            )
     return findings

@@ -13,8 +13,8 @@ class Identity:
     """Who sent the draft and what it is, derived from its inbox path (and name, and head)."""
 
     unit: str | None
-    content_type: str | None            # key: instant / wechat / xuexi / gov_info / research / media
-    category: str | None = None         # gov_info category when the folder/alias gives it
+    content_type: str | None  # key: instant / wechat / xuexi / gov_info / research / media
+    category: str | None = None  # gov_info category when the folder/alias gives it
     findings: tuple[Finding, ...] = ()  # identity errors (unknown unit/type) with the valid names
 
 
@@ -42,7 +42,7 @@ class ImageSummary:
 class Judgement:
     """The verdict on one draft: what `check --json` prints and the ledger records."""
 
-    verdict: str                          # "accepted" | "rejected"
+    verdict: str  # "accepted" | "rejected"
     counted: bool
     unit: str | None
     content_type: str | None
@@ -54,5 +54,5 @@ class Judgement:
     is_announcement: bool = False
     duplicate_of: int | None = None
     revision_of: int | None = None
-    period: str | None = None             # "2021-03" / "2021Q1" / "2021" per the type's period
+    period: str | None = None  # "2021-03" / "2021Q1" / "2021" per the type's period
     findings: tuple[Finding, ...] = ()

@@ -38,13 +38,20 @@ def counts_line(draft: Draft) -> str | None:
         return None
     extra = counts.zishu_all - counts.zishu
     if extra > 0:
-        return (f"字数说明：Word 状态栏显示全文 {counts.zishu_all} 字，其中标题、署名、图片说明等 {extra} 字"
-                f"不计入正文，正文按 {counts.zishu} 字计算。")
+        return (
+            f"字数说明：Word 状态栏显示全文 {counts.zishu_all} 字，其中标题、署名、图片说明等 {extra} 字"
+            f"不计入正文，正文按 {counts.zishu} 字计算。"
+        )
     return f"字数说明：Word 状态栏显示全文 {counts.zishu_all} 字，正文按 {counts.zishu} 字计算。"
 
 
-def render_note(draft: Draft, judgement: Judgement, rulebook: Rulebook, received_at: dt.datetime,
-                relpath: str | PurePath | None = None) -> str:
+def render_note(
+    draft: Draft,
+    judgement: Judgement,
+    rulebook: Rulebook,
+    received_at: dt.datetime,
+    relpath: str | PurePath | None = None,
+) -> str:
     """The note for one judged draft ("\\n" line ends; `note_bytes` makes the file's bytes).
 
     `relpath` (the item's path under the inbox) names the draft when given, else its file name."""
@@ -57,8 +64,10 @@ def render_note(draft: Draft, judgement: Judgement, rulebook: Rulebook, received
     if draft.title:
         lines.append(f"标题：{draft.title}")
     lines.append(f"报送单位：{judgement.unit or '未能识别'}")
-    lines.append(f"稿件类型：{ctype.name if ctype else '未能识别'}"
-                 + (f"（{judgement.category}）" if judgement.category else ""))
+    lines.append(
+        f"稿件类型：{ctype.name if ctype else '未能识别'}"
+        + (f"（{judgement.category}）" if judgement.category else "")
+    )
     lines.append(f"收稿时间：{_when(received_at, rulebook)}")
     if rejected:
         lines.append("处理结果：退回。本稿未登记，请按下列要求修改后重新报送。")
@@ -85,8 +94,10 @@ def _what_to_do(judgement: Judgement, rulebook: Rulebook) -> str:
     where = f"inbox/{judgement.unit or '<单位>'}/{ctype.name if ctype else '<稿件类型>'}/"
     if any(f.rule == "duplicate" for f in judgement.findings):
         return f"如确为新的稿件，请修改后重新放入 {where} 报送；如有疑问请联系{rulebook.meta.subdistrict}{rulebook.meta.office_unit}。"
-    return (f"请修改后重新放入 {where} 报送（重新报送的稿件按新的收稿时间计算时效）。"
-            f"如有疑问请联系{rulebook.meta.subdistrict}{rulebook.meta.office_unit}。")
+    return (
+        f"请修改后重新放入 {where} 报送（重新报送的稿件按新的收稿时间计算时效）。"
+        f"如有疑问请联系{rulebook.meta.subdistrict}{rulebook.meta.office_unit}。"
+    )
 
 
 def note_bytes(text: str) -> bytes:

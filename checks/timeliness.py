@@ -111,7 +111,9 @@ def workdays_before(publish: dt.date, count: int, rulebook: Rulebook) -> tuple[d
     return day, tuple(sorted(guessed))
 
 
-def check_timeliness(draft: Draft, ctype: ContentType, rulebook: Rulebook, received: dt.datetime) -> Timeliness:
+def check_timeliness(
+    draft: Draft, ctype: ContentType, rulebook: Rulebook, received: dt.datetime
+) -> Timeliness:
     """The timeliness rule the type's rulebook entry sets (none for types without one)."""
     if ctype.event_deadline_hours is not None:
         return _event_rule(draft, ctype, rulebook, received)
@@ -130,15 +132,33 @@ def _event_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received: 
     hours = ctype.event_deadline_hours or 0
     mention = draft.event_date
     if mention is None:
-        return Timeliness(findings=(Finding("timeliness", WARNING, (
-            f"导语中未写明活动日期，无法核对时效（{ctype.name}要求活动结束后 {hours} 小时内报送）。"
-            "本稿暂计入完成数，由办公室核定；今后请在导语写明活动日期，如“3月12日上午，……”。")),))
+        return Timeliness(
+            findings=(
+                Finding(
+                    "timeliness",
+                    WARNING,
+                    (
+                        f"导语中未写明活动日期，无法核对时效（{ctype.name}要求活动结束后 {hours} 小时内报送）。"
+                        "本稿暂计入完成数，由办公室核定；今后请在导语写明活动日期，如“3月12日上午，……”。"
+                    ),
+                ),
+            )
+        )
     try:
         end = resolve_event_end(mention, received, rulebook)
     except (ValueError, OverflowError):
-        return Timeliness(findings=(Finding("timeliness", WARNING, (
-            f"导语中的日期“{mention.text}”不是有效日期，无法核对时效（{ctype.name}要求活动结束后 {hours} 小时内报送）。"
-            "本稿暂计入完成数，由办公室核定。")),))
+        return Timeliness(
+            findings=(
+                Finding(
+                    "timeliness",
+                    WARNING,
+                    (
+                        f"导语中的日期“{mention.text}”不是有效日期，无法核对时效（{ctype.name}要求活动结束后 {hours} 小时内报送）。"
+                        "本稿暂计入完成数，由办公室核定。"
+                    ),
+                ),
+            )
+        )
     try:
         deadline = end + dt.timedelta(hours=hours)
     except OverflowError:
@@ -147,11 +167,14 @@ def _event_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received: 
     day = end.date() if end.time() != dt.time() else end.date() - dt.timedelta(days=1)
     if local <= deadline:
         return Timeliness(event_date=day, deadline=deadline)
-    message = (f"活动时间为{date_text(day)}{mention.part_of_day or ''}（导语写“{mention.text}”），"
-               f"{ctype.name}要求活动结束后 {hours} 小时内报送，即 {time_text(deadline)} 前；"
-               f"实际收稿 {time_text(local)}，已超时。{_not_counted(ctype)}")
-    return Timeliness(findings=(Finding("timeliness", WARNING, message),), late=True,
-                      event_date=day, deadline=deadline)
+    message = (
+        f"活动时间为{date_text(day)}{mention.part_of_day or ''}（导语写“{mention.text}”），"
+        f"{ctype.name}要求活动结束后 {hours} 小时内报送，即 {time_text(deadline)} 前；"
+        f"实际收稿 {time_text(local)}，已超时。{_not_counted(ctype)}"
+    )
+    return Timeliness(
+        findings=(Finding("timeliness", WARNING, message),), late=True, event_date=day, deadline=deadline
+    )
 
 
 def _publish_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received: dt.datetime) -> Timeliness:
@@ -161,26 +184,59 @@ def _publish_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received
         written = (draft.metadata.get("publish_date") or "").strip()
         said = f"稿件中的拟发布日期“{written}”无法识别" if written else f"{ctype.name}未写明拟发布日期"
         example = date_text(_local(received, rulebook).date() + dt.timedelta(days=7))
-        return Timeliness(findings=(Finding("timeliness", ERROR, (
-            f"{said}，要求写明拟发布日期并提前 {lead} 个工作日报送。请在文末加一行"
-            f"“拟发布日期：{example}”（按实际日期填写）后重新报送。")),))
+        return Timeliness(
+            findings=(
+                Finding(
+                    "timeliness",
+                    ERROR,
+                    (
+                        f"{said}，要求写明拟发布日期并提前 {lead} 个工作日报送。请在文末加一行"
+                        f"“拟发布日期：{example}”（按实际日期填写）后重新报送。"
+                    ),
+                ),
+            )
+        )
     try:
         due, guessed = workdays_before(publish, lead, rulebook)
         deadline = _end_of(due, _END_OF_DAY_HOURS, rulebook)
     except OverflowError:
-        return Timeliness(findings=(Finding("timeliness", ERROR, (
-            f"拟发布日期{date_text(publish)}不是有效的日期，要求写明拟发布日期并提前 {lead} 个工作日报送。"
-            "请改正后重新报送。")),), publish_date=publish)
-    findings = [Finding("timeliness", WARNING, (
-        f"节假日日历中没有 {year} 年的法定节假日和调休安排，本次按周一至周五为工作日推算报送截止日为"
-        f"{date_text(due)}，可能不准确，请办公室核对；可在规则文件 [calendar] 中列出该年的 holidays 和 workdays。"))
-        for year in guessed]
+        return Timeliness(
+            findings=(
+                Finding(
+                    "timeliness",
+                    ERROR,
+                    (
+                        f"拟发布日期{date_text(publish)}不是有效的日期，要求写明拟发布日期并提前 {lead} 个工作日报送。"
+                        "请改正后重新报送。"
+                    ),
+                ),
+            ),
+            publish_date=publish,
+        )
+    findings = [
+        Finding(
+            "timeliness",
+            WARNING,
+            (
+                f"节假日日历中没有 {year} 年的法定节假日和调休安排，本次按周一至周五为工作日推算报送截止日为"
+                f"{date_text(due)}，可能不准确，请办公室核对；可在规则文件 [calendar] 中列出该年的 holidays 和 workdays。"
+            ),
+        )
+        for year in guessed
+    ]
     local = _local(received, rulebook)
     late = local > deadline
     if late:
-        findings.append(Finding("timeliness", WARNING, (
-            f"拟发布日期为{date_text(publish)}，{ctype.name}要求提前 {lead} 个工作日报送（节假日不算工作日），"
-            f"即 {time_text(deadline)} 前；实际收稿 {time_text(local)}，已逾期。{_not_counted(ctype)}")))
+        findings.append(
+            Finding(
+                "timeliness",
+                WARNING,
+                (
+                    f"拟发布日期为{date_text(publish)}，{ctype.name}要求提前 {lead} 个工作日报送（节假日不算工作日），"
+                    f"即 {time_text(deadline)} 前；实际收稿 {time_text(local)}，已逾期。{_not_counted(ctype)}"
+                ),
+            )
+        )
     return Timeliness(findings=tuple(findings), late=late, deadline=deadline, publish_date=publish)
 
 
@@ -190,6 +246,17 @@ def _due_rule(ctype: ContentType, rulebook: Rulebook, received: dt.datetime) -> 
     deadline = _end_of(dt.date(local.year, month, day), _END_OF_DAY_HOURS, rulebook)
     if local <= deadline:
         return Timeliness(deadline=deadline)
-    return Timeliness(findings=(Finding("timeliness", WARNING, (
-        f"{ctype.name}要求在 {time_text(deadline)} 前报送，实际收稿 {time_text(local)}，已逾期。"
-        f"{_not_counted(ctype)}")),), late=True, deadline=deadline)
+    return Timeliness(
+        findings=(
+            Finding(
+                "timeliness",
+                WARNING,
+                (
+                    f"{ctype.name}要求在 {time_text(deadline)} 前报送，实际收稿 {time_text(local)}，已逾期。"
+                    f"{_not_counted(ctype)}"
+                ),
+            ),
+        ),
+        late=True,
+        deadline=deadline,
+    )

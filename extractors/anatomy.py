@@ -15,10 +15,21 @@ from dataclasses import dataclass, field
 
 # Label as written → normalised metadata key. Longer labels first so 信息类别 wins over 类别.
 METADATA_LABELS: tuple[tuple[str, str], ...] = (
-    ("报送单位", "unit"), ("稿件类型", "type"), ("信息类别", "category"), ("类别", "category"),
-    ("拟发布日期", "publish_date"), ("发布日期", "publish_date"), ("作者", "author"),
-    ("撰稿人", "writer"), ("撰稿", "writer"), ("通讯员", "correspondent"), ("供稿", "contributor"),
-    ("摄影", "photographer"), ("审核", "reviewer"), ("联系电话", "phone"), ("电话", "phone"),
+    ("报送单位", "unit"),
+    ("稿件类型", "type"),
+    ("信息类别", "category"),
+    ("类别", "category"),
+    ("拟发布日期", "publish_date"),
+    ("发布日期", "publish_date"),
+    ("作者", "author"),
+    ("撰稿人", "writer"),
+    ("撰稿", "writer"),
+    ("通讯员", "correspondent"),
+    ("供稿", "contributor"),
+    ("摄影", "photographer"),
+    ("审核", "reviewer"),
+    ("联系电话", "phone"),
+    ("电话", "phone"),
 )
 
 _LABELS = "|".join(re.escape(label) for label, _ in METADATA_LABELS)
@@ -57,7 +68,7 @@ def parse_metadata_line(text: str) -> dict[str, str] | None:
     out: dict[str, str] = {}
     for i, mark in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(line)
-        value = line[mark.end():end].strip(" \t\u3000；;，,】]）)")
+        value = line[mark.end() : end].strip(" \t\u3000；;，,】]）)")
         key = _KEY_OF[mark.group(1)]
         if value and key not in out:
             out[key] = value

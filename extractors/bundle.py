@@ -60,8 +60,9 @@ def _where(container: str) -> str:
     return "文件夹" if container == "dir" else "压缩包"
 
 
-def _assemble(name: str, sha256: str, container: str, entries: list[_Entry],
-              notes: list[Finding], rulebook: Rulebook) -> Draft:
+def _assemble(
+    name: str, sha256: str, container: str, entries: list[_Entry], notes: list[Finding], rulebook: Rulebook
+) -> Draft:
     """The bundle's `Draft` from its members: read the one draft, analyse photos, list media."""
     from extractors.read import read_document_bytes  # read.py dispatches to bundles: import late
 
@@ -77,15 +78,27 @@ def _assemble(name: str, sha256: str, container: str, entries: list[_Entry],
         elif ext in images.video_extensions:
             media.append(MediaFile(name=entry.name, kind="video", size_bytes=entry.size))
         elif ext not in DRAFT_EXTENSIONS and ext not in images.photo_extensions:
-            findings.append(Finding("format", WARNING, f"{_where(container)}中的文件 {entry.name} 不是稿件、图片或音视频，已忽略"))
+            findings.append(
+                Finding(
+                    "format",
+                    WARNING,
+                    f"{_where(container)}中的文件 {entry.name} 不是稿件、图片或音视频，已忽略",
+                )
+            )
 
     attached: list[Photo] = []
     for entry in photo_entries:
         try:
             attached.append(analyze_image(entry.name, entry.load(), "attached", rulebook))
         except (FileRefused, PackageRefused) as exc:
-            attached.append(Photo(key=entry.name, source="attached", size_bytes=entry.size,
-                                  problem=f"图片 {entry.name} 无法读取：{exc.message}"))
+            attached.append(
+                Photo(
+                    key=entry.name,
+                    source="attached",
+                    size_bytes=entry.size,
+                    problem=f"图片 {entry.name} 无法读取：{exc.message}",
+                )
+            )
 
     base = Draft(source_name=name, container="bundle", sha256=sha256, readable=False)
     if len(drafts) == 1:
@@ -99,7 +112,9 @@ def _assemble(name: str, sha256: str, container: str, entries: list[_Entry],
         draft = dataclasses.replace(base, readable=True)
     else:
         listed = "、".join(e.name for e in drafts)
-        message = f"{_where(container)}中应有且只有一个 Word 稿件，现有 {len(drafts)} 个" + (f"：{listed}" if listed else "")
+        message = f"{_where(container)}中应有且只有一个 Word 稿件，现有 {len(drafts)} 个" + (
+            f"：{listed}" if listed else ""
+        )
         draft = dataclasses.replace(base, findings=(Finding("format", ERROR, message),))
     return dataclasses.replace(
         draft,
@@ -108,7 +123,7 @@ def _assemble(name: str, sha256: str, container: str, entries: list[_Entry],
         sha256=sha256,
         photos=(*draft.photos, *attached),
         media=tuple(media),
-        findings=(*draft.findings, *findings),   # picture problems are reported by checks.images
+        findings=(*draft.findings, *findings),  # picture problems are reported by checks.images
     )
 
 
@@ -131,14 +146,24 @@ def _walk(root: Path, budget: int, notes: list[Finding]) -> list[tuple[str, Path
             with os.scandir(folder) as it:
                 children = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            notes.append(Finding("format", WARNING, f"文件夹 {display_name(rel or '.')} 无法列出（{type(exc).__name__}），已跳过"))
+            notes.append(
+                Finding(
+                    "format",
+                    WARNING,
+                    f"文件夹 {display_name(rel or '.')} 无法列出（{type(exc).__name__}），已跳过",
+                )
+            )
             continue
         for child in children:
             if is_junk(child.name):
                 continue
             seen += 1
             if seen > budget:
-                notes.append(Finding("format", ERROR, f"文件夹中文件过多（超过 {budget} 个），请只放稿件、照片和音视频"))
+                notes.append(
+                    Finding(
+                        "format", ERROR, f"文件夹中文件过多（超过 {budget} 个），请只放稿件、照片和音视频"
+                    )
+                )
                 return files
             child_rel = posixpath.join(rel, child.name) if rel else child.name
             try:
@@ -166,15 +191,24 @@ def read_bundle_dir(path: Path, rulebook: Rulebook) -> Draft:
     except OSError as exc:
         refusal = f"文件夹无法读取（{type(exc).__name__}），请重新报送"
     if refusal:
-        return Draft(source_name=name, container="bundle", readable=False, findings=(Finding("format", ERROR, refusal),))
+        return Draft(
+            source_name=name,
+            container="bundle",
+            readable=False,
+            findings=(Finding("format", ERROR, refusal),),
+        )
     notes: list[Finding] = []
     files = _walk(path, limits.max_entries, notes)
     readable_exts = {*DRAFT_EXTENSIONS, *rulebook.images.photo_extensions}
     to_read = sum(st.st_size for shown, _, st in files if _ext(shown) in readable_exts)
     if to_read > limits.max_total_bytes:
         message = f"文件夹中稿件和图片共 {to_read / 1048576:.0f} MB，超过上限 {limits.max_total_bytes / 1048576:.0f} MB，不予读取"
-        return Draft(source_name=name, container="bundle", readable=False,
-                     findings=(Finding("format", ERROR, message),))
+        return Draft(
+            source_name=name,
+            container="bundle",
+            readable=False,
+            findings=(Finding("format", ERROR, message),),
+        )
     digests: dict[str, str] = {}
 
     def loader(shown: str, file: Path) -> Callable[[], bytes]:
@@ -182,6 +216,7 @@ def read_bundle_dir(path: Path, rulebook: Rulebook) -> Draft:
             data = read_regular_file(file, limits.max_part_bytes)
             digests[shown] = hashlib.sha256(data).hexdigest()
             return data
+
         return load
 
     entries = [_Entry(shown, st.st_size, loader(shown, file)) for shown, file, st in files]
@@ -190,7 +225,9 @@ def read_bundle_dir(path: Path, rulebook: Rulebook) -> Draft:
     # (media are never opened), so the same bundle dropped twice is recognised.
     manifest = hashlib.sha256()
     for entry in entries:
-        manifest.update(f"{entry.name}\t{digests.get(entry.name, entry.size)}\n".encode("utf-8", "backslashreplace"))
+        manifest.update(
+            f"{entry.name}\t{digests.get(entry.name, entry.size)}\n".encode("utf-8", "backslashreplace")
+        )
     return dataclasses.replace(draft, sha256=manifest.hexdigest())
 
 
@@ -223,11 +260,20 @@ def _bounded_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> Cal
         try:
             with zf.open(info) as fh:
                 data = fh.read(cap + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError, NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            RuntimeError,
+            ValueError,
+            NotImplementedError,
+        ) as exc:
             raise PackageRefused(MSG_BROKEN_ZIP) from exc
         if len(data) > cap:
             raise PackageRefused(f"压缩包中的 {_entry_name(info)} 超过大小上限，不予读取")
         return data
+
     return load
 
 
@@ -245,7 +291,9 @@ def bundle_from_zipfile(name: str, zf: zipfile.ZipFile, sha256: str, rulebook: R
     for info in infos:
         shown = _entry_name(info)
         if _escapes(info.filename):
-            notes.append(Finding("format", WARNING, f"压缩包中的 {display_name(shown)} 路径越出压缩包，已忽略"))
+            notes.append(
+                Finding("format", WARNING, f"压缩包中的 {display_name(shown)} 路径越出压缩包，已忽略")
+            )
             continue
         if info.is_dir() or any(is_junk(part) for part in shown.split("/") if part not in ("", ".")):
             continue
@@ -256,7 +304,10 @@ def bundle_from_zipfile(name: str, zf: zipfile.ZipFile, sha256: str, rulebook: R
     to_read = [info for shown, info in kept if _ext(shown) in readable_exts]
     # Entry count is judged on the whole directory; sizes and ratios only on what we inflate.
     check_zip_limits(infos if len(infos) > limits.max_entries else to_read, limits)
-    entries = [_Entry(shown, info.file_size, _bounded_reader(zf, info, limits.max_part_bytes)) for shown, info in kept]
+    entries = [
+        _Entry(shown, info.file_size, _bounded_reader(zf, info, limits.max_part_bytes))
+        for shown, info in kept
+    ]
     return _assemble(name, sha256, "zip", entries, notes, rulebook)
 
 
@@ -269,8 +320,22 @@ def read_bundle_zip(name: str, data: bytes, rulebook: Rulebook) -> Draft:
             return bundle_from_zipfile(shown, zf, sha256, rulebook)
     except PackageRefused as exc:
         message = exc.message
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, struct.error,
-            NotImplementedError, RuntimeError):   # spanned, encrypted or damaged archives
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        struct.error,
+        NotImplementedError,
+        RuntimeError,
+    ):  # spanned, encrypted or damaged archives
         message = MSG_BROKEN_ZIP
-    return Draft(source_name=shown, container="bundle", sha256=sha256, readable=False,
-                 findings=(Finding("format", ERROR, message),))
+    return Draft(
+        source_name=shown,
+        container="bundle",
+        sha256=sha256,
+        readable=False,
+        findings=(Finding("format", ERROR, message),),
+    )

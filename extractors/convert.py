@@ -59,7 +59,9 @@ def _seed_profile(profile: Path) -> None:
     (user / "registrymodifications.xcu").write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
         'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
-        f"{items}</oor:items>\n", encoding="utf-8")
+        f"{items}</oor:items>\n",
+        encoding="utf-8",
+    )
 
 
 class ConversionError(Exception):
@@ -119,27 +121,47 @@ def convert(data: bytes, suffix: str, target: str, timeout: float) -> bytes:
         profile = root / "profile"
         _seed_profile(profile)
         command = [
-            soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+            soffice,
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
             f"-env:UserInstallation={profile.as_uri()}",
-            "--convert-to", target, "--outdir", str(outdir), str(source),
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            str(source),
         ]
         env = {**os.environ, "HOME": str(root), "TMPDIR": str(root)}
         try:
-            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, start_new_session=True, env=env, cwd=root)
+            proc = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+                env=env,
+                cwd=root,
+            )
         except OSError as exc:
-            raise ConversionError(f"LibreOffice 无法启动（{type(exc).__name__}），请另存为 .docx 后重新报送") from exc
+            raise ConversionError(
+                f"LibreOffice 无法启动（{type(exc).__name__}），请另存为 .docx 后重新报送"
+            ) from exc
         try:
             proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             _kill_group(proc)
             raise ConversionError(
-                f"LibreOffice 转换超时（超过 {timeout:g} 秒），请另存为 .docx 后重新报送") from exc
-        except BaseException:   # Ctrl-C or shutdown while converting: leave no soffice behind
+                f"LibreOffice 转换超时（超过 {timeout:g} 秒），请另存为 .docx 后重新报送"
+            ) from exc
+        except BaseException:  # Ctrl-C or shutdown while converting: leave no soffice behind
             _kill_group(proc)
             raise
         result = outdir / f"draft.{target}"
         if not result.is_file() or result.stat().st_size == 0:
             raise ConversionError(
-                f"LibreOffice 无法转换此文件（退出码 {proc.returncode}），文件可能已损坏，请另存为 .docx 后重新报送")
+                f"LibreOffice 无法转换此文件（退出码 {proc.returncode}），文件可能已损坏，请另存为 .docx 后重新报送"
+            )
         return result.read_bytes()

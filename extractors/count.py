@@ -15,29 +15,32 @@ from collections.abc import Iterable, Sequence
 
 # (first, last) code points Word treats as East Asian: one 字 each.
 _EAST_ASIAN_RANGES: tuple[tuple[int, int], ...] = (
-    (0x1100, 0x11FF),    # Hangul Jamo
-    (0x2E80, 0x2FDF),    # CJK radicals, Kangxi radicals
-    (0x2FF0, 0x2FFF),    # ideographic description
-    (0x3001, 0x303F),    # CJK symbols and punctuation (U+3000 is a space)
-    (0x3040, 0x30FF),    # Hiragana, Katakana
-    (0x3100, 0x312F),    # Bopomofo
-    (0x3130, 0x318F),    # Hangul compatibility Jamo
-    (0x3190, 0x31FF),    # Kanbun, Bopomofo ext., CJK strokes, Katakana ext.
-    (0x3200, 0x33FF),    # enclosed CJK, CJK compatibility
-    (0x3400, 0x4DBF),    # CJK Ext. A
-    (0x4E00, 0x9FFF),    # CJK Unified
-    (0xA960, 0xA97F),    # Hangul Jamo ext. A
-    (0xAC00, 0xD7FF),    # Hangul syllables, Jamo ext. B
-    (0xF900, 0xFAFF),    # CJK compatibility ideographs
-    (0xFE10, 0xFE1F),    # vertical forms
-    (0xFE30, 0xFE4F),    # CJK compatibility forms
-    (0xFF01, 0xFF60),    # full-width forms
-    (0xFFE0, 0xFFE6),    # full-width signs
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x2E80, 0x2FDF),  # CJK radicals, Kangxi radicals
+    (0x2FF0, 0x2FFF),  # ideographic description
+    (0x3001, 0x303F),  # CJK symbols and punctuation (U+3000 is a space)
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x3100, 0x312F),  # Bopomofo
+    (0x3130, 0x318F),  # Hangul compatibility Jamo
+    (0x3190, 0x31FF),  # Kanbun, Bopomofo ext., CJK strokes, Katakana ext.
+    (0x3200, 0x33FF),  # enclosed CJK, CJK compatibility
+    (0x3400, 0x4DBF),  # CJK Ext. A
+    (0x4E00, 0x9FFF),  # CJK Unified
+    (0xA960, 0xA97F),  # Hangul Jamo ext. A
+    (0xAC00, 0xD7FF),  # Hangul syllables, Jamo ext. B
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFE10, 0xFE1F),  # vertical forms
+    (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFF01, 0xFF60),  # full-width forms
+    (0xFFE0, 0xFFE6),  # full-width signs
     (0x20000, 0x3FFFF),  # CJK Ext. B and beyond, compatibility supplement
 )
 
 _HAN_RANGES: tuple[tuple[int, int], ...] = (
-    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3FFFF),
 )
 
 Segment = tuple[str, bool]
@@ -62,13 +65,16 @@ def is_han(ch: str) -> bool:
 # Ambiguous-width blocks Word keeps with the surrounding word even under the eastAsia hint.
 # Measured: Word's 字数 for 008.docx (2237) needs `[8]□Heider` (hint on □) to be one word,
 # while `3—5`, `……`, `×××` and `①` under the hint count one per character.
-_HINT_IGNORED_RANGES: tuple[tuple[int, int], ...] = ((0x2500, 0x25FF),)   # box drawing, shapes
+_HINT_IGNORED_RANGES: tuple[tuple[int, int], ...] = ((0x2500, 0x25FF),)  # box drawing, shapes
 
 
 def is_ambiguous(ch: str) -> bool:
     """True for a symbol whose width depends on the font: East Asian only under the eastAsia hint."""
-    return (not is_east_asian(ch) and unicodedata.east_asian_width(ch) == "A"
-            and not _in(_HINT_IGNORED_RANGES, ch))
+    return (
+        not is_east_asian(ch)
+        and unicodedata.east_asian_width(ch) == "A"
+        and not _in(_HINT_IGNORED_RANGES, ch)
+    )
 
 
 def is_space(ch: str) -> bool:
@@ -77,16 +83,21 @@ def is_space(ch: str) -> bool:
 
 
 def _char_class(ranges: Iterable[tuple[int, int]]) -> str:
-    return "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" if hi > lo else re.escape(chr(lo))
-                   for lo, hi in ranges)
+    return "".join(
+        f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" if hi > lo else re.escape(chr(lo)) for lo, hi in ranges
+    )
 
 
 def _ambiguous_ranges() -> list[tuple[int, int]]:
     """Code point ranges of `is_ambiguous`, computed once (BMP scan + the supplementary A blocks)."""
     eaw = unicodedata.east_asian_width
     points = [cp for cp in range(0x10000) if eaw(chr(cp)) == "A" and is_ambiguous(chr(cp))]
-    points += [cp for lo, hi in ((0x1F100, 0x1F1AD), (0xE0100, 0xE01EF)) for cp in range(lo, hi + 1)
-               if is_ambiguous(chr(cp))]
+    points += [
+        cp
+        for lo, hi in ((0x1F100, 0x1F1AD), (0xE0100, 0xE01EF))
+        for cp in range(lo, hi + 1)
+        if is_ambiguous(chr(cp))
+    ]
     ranges: list[tuple[int, int]] = []
     for cp in points:
         if ranges and ranges[-1][1] == cp - 1:
@@ -118,7 +129,7 @@ def count_zishu(segments: Iterable[Segment]) -> int:
         hint = bool(hint)
         words += len(_EA_CHAR[hint].findall(text)) + len(_RUN[hint].findall(text))
         if in_word and _RUN_CHAR[hint].match(text):
-            words -= 1                      # the run goes on from the previous segment
+            words -= 1  # the run goes on from the previous segment
         in_word = _RUN_CHAR[hint].match(text[-1]) is not None
     return words
 

@@ -49,19 +49,29 @@ def read_docx_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
     except PackageRefused as exc:
         return _unreadable(name, data, exc.message)
     except (RecursionError, MemoryError):
-        return _unreadable(name, data, "文件无法打开：文档结构异常（嵌套过深或过大），请用 Word 另存为 .docx 后重新报送。")
+        return _unreadable(
+            name, data, "文件无法打开：文档结构异常（嵌套过深或过大），请用 Word 另存为 .docx 后重新报送。"
+        )
     except Exception as exc:  # the reader's edge: one odd file must never stop the office
         return _unreadable(name, data, f"{MSG_BROKEN}（{type(exc).__name__}）")
 
 
 def _unreadable(name: str, data: bytes, message: str) -> Draft:
-    return Draft(source_name=name, container="docx", sha256=hashlib.sha256(data).hexdigest(), readable=False,
-                 findings=(Finding("format", ERROR, message),))
+    return Draft(
+        source_name=name,
+        container="docx",
+        sha256=hashlib.sha256(data).hexdigest(),
+        readable=False,
+        findings=(Finding("format", ERROR, message),),
+    )
 
 
 def _rels_of_type(pkg: SafePackage, part: str, suffix: str) -> list[str]:
-    return [r.target for r in pkg.rels(part).values()
-            if r.type.endswith("/" + suffix) and not r.external and pkg.has(r.target)]
+    return [
+        r.target
+        for r in pkg.rels(part).values()
+        if r.type.endswith("/" + suffix) and not r.external and pkg.has(r.target)
+    ]
 
 
 def _read(name: str, data: bytes, rulebook: Rulebook) -> Draft:
@@ -81,8 +91,9 @@ def _read(name: str, data: bytes, rulebook: Rulebook) -> Draft:
         return _read_parts(name, data, pkg, main, rulebook, pending)
 
 
-def _read_parts(name: str, data: bytes, pkg: SafePackage, main: str, rulebook: Rulebook,
-                pending: Prefetch[str, Photo]) -> Draft:
+def _read_parts(
+    name: str, data: bytes, pkg: SafePackage, main: str, rulebook: Rulebook, pending: Prefetch[str, Photo]
+) -> Draft:
     sha = hashlib.sha256(data).hexdigest()
     walk = walk_part(pkg.xml(main), BODY)
     settings = [pkg.xml(p) for p in _rels_of_type(pkg, main, "settings")]
@@ -105,8 +116,14 @@ def _read_parts(name: str, data: bytes, pkg: SafePackage, main: str, rulebook: R
     if _rels_of_type(pkg, main, "aFChunk"):
         # altChunk: Word imports this HTML/RTF/other document only when it opens the file, so
         # its text is nowhere in document.xml; say so instead of silently counting it as nothing.
-        findings.append(Finding("format", WARNING, "稿件含有插入的外部文档内容（altChunk），这部分文字要在 Word "
-                                "打开时才会生成，未能计入字数。请在 Word 中打开后另存为 .docx 再报送。"))
+        findings.append(
+            Finding(
+                "format",
+                WARNING,
+                "稿件含有插入的外部文档内容（altChunk），这部分文字要在 Word "
+                "打开时才会生成，未能计入字数。请在 Word 中打开后另存为 .docx 再报送。",
+            )
+        )
 
     body = tuple(counted[i].text.strip() for i in anatomy.body)
     lead = next((counted[i].text.strip() for i in anatomy.body if counted[i].where == BODY), "")
@@ -158,13 +175,20 @@ def _parts(paragraphs: Sequence[Paragraph], skip_subdocs: bool, zishu_of: dict[i
         if not mine:
             continue
         counted = where not in (HEADER, FOOTER) and not (skip_subdocs and where in _SUBDOCS)
-        out.append(Part(name=where, paragraphs=sum(1 for p in mine if p.text.strip()),
-                        zishu=sum(zishu_of[id(p)] for p in mine), counted=counted))
+        out.append(
+            Part(
+                name=where,
+                paragraphs=sum(1 for p in mine if p.text.strip()),
+                zishu=sum(zishu_of[id(p)] for p in mine),
+                counted=counted,
+            )
+        )
     return tuple(out)
 
 
-def _photos(pkg: SafePackage, main: str, refs: Sequence[PictureRef],
-            pending: Prefetch[str, Photo]) -> tuple[list[Photo], list[str], list[Finding]]:
+def _photos(
+    pkg: SafePackage, main: str, refs: Sequence[PictureRef], pending: Prefetch[str, Photo]
+) -> tuple[list[Photo], list[str], list[Finding]]:
     """Each embedded media part once (however often it is shown); linked pictures recorded only.
 
     Their analysis was started before the text walk (inflating and decoding a photo for its

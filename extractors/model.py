@@ -15,8 +15,15 @@ WARNING = "warning"
 
 # The `rule` names of SPEC §8 — a contract for `check --json`.
 RULES: tuple[str, ...] = (
-    "format", "identity", "length", "images", "image_quality",
-    "timeliness", "category", "duplicate", "media",
+    "format",
+    "identity",
+    "length",
+    "images",
+    "image_quality",
+    "timeliness",
+    "category",
+    "duplicate",
+    "media",
 )
 
 
@@ -51,15 +58,15 @@ class Counts:
 class Photo:
     """A picture the draft carries: embedded in the document or attached beside it in a bundle."""
 
-    key: str                      # part name (word/media/image1.png) or attached file name
-    source: str                   # "embedded" | "attached" | "linked"
-    format: str | None = None     # Pillow format name, None when unreadable
+    key: str  # part name (word/media/image1.png) or attached file name
+    source: str  # "embedded" | "attached" | "linked"
+    format: str | None = None  # Pillow format name, None when unreadable
     width: int = 0
     height: int = 0
     size_bytes: int = 0
     sha256: str = ""
-    phash: str | None = None      # imagehash.phash hex; None when not computed
-    problem: str | None = None    # why the picture could not be judged (Chinese), if any
+    phash: str | None = None  # imagehash.phash hex; None when not computed
+    problem: str | None = None  # why the picture could not be judged (Chinese), if any
 
     @property
     def long_side(self) -> int:
@@ -75,7 +82,7 @@ class MediaFile:
     """An audio or video file attached in a bundle (学习强国 audio/video submissions)."""
 
     name: str
-    kind: str                     # "audio" | "video"
+    kind: str  # "audio" | "video"
     size_bytes: int = 0
 
 
@@ -88,14 +95,14 @@ class DateMention:
     day: int
     month: int | None = None
     year: int | None = None
-    part_of_day: str | None = None   # 上午 / 下午 / 晚上 / None
+    part_of_day: str | None = None  # 上午 / 下午 / 晚上 / None
 
 
 @dataclass(frozen=True)
 class Part:
     """One text part of the package, for `inspect`: name and what it contributed."""
 
-    name: str                     # "body", "table", "textbox", "footnotes", "endnotes", "header", ...
+    name: str  # "body", "table", "textbox", "footnotes", "endnotes", "header", ...
     paragraphs: int = 0
     zishu: int = 0
     counted: bool = True
@@ -103,24 +110,24 @@ class Part:
 
 @dataclass(frozen=True)
 class Draft:
-    source_name: str                          # file or bundle name as received
-    container: str = "docx"                   # "docx" | "doc" | "wps" | "bundle" | "unknown"
-    sha256: str = ""                          # of the bytes as received (a zip or the file)
+    source_name: str  # file or bundle name as received
+    container: str = "docx"  # "docx" | "doc" | "wps" | "bundle" | "unknown"
+    sha256: str = ""  # of the bytes as received (a zip or the file)
     readable: bool = True
     title: str = ""
-    metadata: dict[str, str] = field(default_factory=dict)   # unit, type, category, publish_date, author, ...
+    metadata: dict[str, str] = field(default_factory=dict)  # unit, type, category, publish_date, author, ...
     byline: str | None = None
-    body: tuple[str, ...] = ()                # body paragraphs in order (no title/metadata/captions)
+    body: tuple[str, ...] = ()  # body paragraphs in order (no title/metadata/captions)
     captions: tuple[str, ...] = ()
-    lead: str = ""                            # first body paragraph
+    lead: str = ""  # first body paragraph
     counts: Counts = field(default_factory=Counts)
-    photos: tuple[Photo, ...] = ()            # every picture instance (embedded once per media part + attached)
-    linked_photos: tuple[str, ...] = ()       # external picture targets: recorded, never fetched
+    photos: tuple[Photo, ...] = ()  # every picture instance (embedded once per media part + attached)
+    linked_photos: tuple[str, ...] = ()  # external picture targets: recorded, never fetched
     media: tuple[MediaFile, ...] = ()
     event_date: DateMention | None = None
-    publish_date: dt.date | None = None       # parsed 拟发布日期 / 发布日期
+    publish_date: dt.date | None = None  # parsed 拟发布日期 / 发布日期
     parts: tuple[Part, ...] = ()
-    findings: tuple[Finding, ...] = ()        # the reader's own findings (format, flagged pictures)
+    findings: tuple[Finding, ...] = ()  # the reader's own findings (format, flagged pictures)
 
     @property
     def text(self) -> str:

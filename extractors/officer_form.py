@@ -16,9 +16,18 @@ from rules.model import Limits
 
 # Label (spaces removed) → officers column.
 LABELS: dict[str, str] = {
-    "工作单位": "unit", "主管领导": "leader", "联系电话": "phone", "通讯员姓名": "name",
-    "性别": "gender", "出生年月": "birth", "政治面貌": "politics", "个人手机": "mobile",
-    "QQ": "qq", "学历": "education", "职务": "position", "微信": "wechat",
+    "工作单位": "unit",
+    "主管领导": "leader",
+    "联系电话": "phone",
+    "通讯员姓名": "name",
+    "性别": "gender",
+    "出生年月": "birth",
+    "政治面貌": "politics",
+    "个人手机": "mobile",
+    "QQ": "qq",
+    "学历": "education",
+    "职务": "position",
+    "微信": "wechat",
 }
 _SPACES = re.compile(r"[\s\u3000:：]+")
 
@@ -68,7 +77,9 @@ def read_officer_form(data: bytes, limits: Limits | None = None) -> dict[str, st
                 value = following.text.strip() if following is not None else ""
                 found[key] = "" if LABELS.get(_label(value)) else value
     if "name" not in found:
-        raise ValueError("不是信息员推荐表：表格中没有“通讯员姓名”一栏（请使用附件2《西湖街道信息员推荐表》）")
+        raise ValueError(
+            "不是信息员推荐表：表格中没有“通讯员姓名”一栏（请使用附件2《西湖街道信息员推荐表》）"
+        )
     if not found["name"]:
         raise ValueError("信息员推荐表未填写“通讯员姓名”，请填写后重新报送")
     return found

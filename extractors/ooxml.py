@@ -30,7 +30,14 @@ def w(tag: str) -> str:
 
 # Where a paragraph comes from. Only these count toward Word's statistics; header/footer never.
 BODY, TABLE, TEXTBOX, FOOTNOTES, ENDNOTES, HEADER, FOOTER = (
-    "body", "table", "textbox", "footnotes", "endnotes", "header", "footer")
+    "body",
+    "table",
+    "textbox",
+    "footnotes",
+    "endnotes",
+    "header",
+    "footer",
+)
 
 
 @dataclass
@@ -75,8 +82,8 @@ class _Walker:
         self.where = where
         self.out = Walk()
         self.para: Paragraph | None = None
-        self.deferred: list[Paragraph] = []       # text-box paragraphs, emitted after their anchor
-        self.fields: list[bool] = []              # per open complex field: in instruction part?
+        self.deferred: list[Paragraph] = []  # text-box paragraphs, emitted after their anchor
+        self.fields: list[bool] = []  # per open complex field: in instruction part?
         self.hint = False
         self.hidden = False
         self.handlers: dict[str, Callable[[etree._Element], None]] = {
@@ -97,8 +104,23 @@ class _Walker:
             f"{{{V_NS}}}imagedata": self.imagedata,
             f"{{{M_NS}}}t": self.text,
         }
-        for dropped in ("del", "moveFrom", "delText", "instrText", "pPr", "rPr", "sdtPr", "sdtEndPr",
-                        "rt", "commentReference", "object", "sectPr", "tblPr", "trPr", "tcPr"):
+        for dropped in (
+            "del",
+            "moveFrom",
+            "delText",
+            "instrText",
+            "pPr",
+            "rPr",
+            "sdtPr",
+            "sdtEndPr",
+            "rt",
+            "commentReference",
+            "object",
+            "sectPr",
+            "tblPr",
+            "trPr",
+            "tcPr",
+        ):
             self.handlers[w(dropped)] = lambda el: None
         # everything else (w:ins, w:moveTo, w:sdt, w:sdtContent, w:smartTag, w:customXml,
         # w:fldSimple, w:hyperlink, w:drawing, w:pict, …) is unwrapped by `descend`.
@@ -180,7 +202,7 @@ class _Walker:
         outer_deferred.extend(inner.paragraphs)
         self.where, self.para, self.deferred = outer_where, outer_para, outer_deferred
         self.fields, self.hint, self.hidden = outer_fields, outer_hint, outer_hidden
-        if outer_para is None:   # a text box outside any paragraph: keep its text anyway
+        if outer_para is None:  # a text box outside any paragraph: keep its text anyway
             self.out.paragraphs.extend(outer_deferred)
             outer_deferred.clear()
 

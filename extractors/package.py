@@ -34,23 +34,32 @@ MSG_XML = "文件无法打开：文档内容已损坏（XML 无法解析），�
 
 # Strict OOXML (ISO 29500 strict) namespaces → the transitional ones the walker knows.
 STRICT_TO_TRANSITIONAL: tuple[tuple[bytes, bytes], ...] = (
-    (b"http://purl.oclc.org/ooxml/wordprocessingml/main",
-     b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
-    (b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
-     b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"),
-    (b"http://purl.oclc.org/ooxml/drawingml/main",
-     b"http://schemas.openxmlformats.org/drawingml/2006/main"),
-    (b"http://purl.oclc.org/ooxml/drawingml/picture",
-     b"http://schemas.openxmlformats.org/drawingml/2006/picture"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/math",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/math"),
+    (
+        b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+        b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    ),
+    (b"http://purl.oclc.org/ooxml/drawingml/main", b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/picture",
+        b"http://schemas.openxmlformats.org/drawingml/2006/picture",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/math",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/math",
+    ),
 )
 
 PKG_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-OFFICE_DOCUMENT = "/officeDocument"   # relationship type suffix, transitional and strict
+OFFICE_DOCUMENT = "/officeDocument"  # relationship type suffix, transitional and strict
 
 
 class PackageRefused(Exception):
@@ -100,12 +109,12 @@ def _ole_names(data: bytes) -> set[str]:
         return set()
     size = 1 << sector_shift
     n_sectors = max(0, (len(data) - 512) // size + 1)
-    first_dir, = struct.unpack_from("<I", data, 48)
+    (first_dir,) = struct.unpack_from("<I", data, 48)
     first_difat, n_difat = struct.unpack_from("<II", data, 68)
 
     def sector(i: int) -> bytes:
-        start = size * (i + 1)              # the header fills sector "-1"
-        return data[start:start + size]
+        start = size * (i + 1)  # the header fills sector "-1"
+        return data[start : start + size]
 
     fat_sectors = [s for s in struct.unpack_from("<109I", data, 76) if s < 0xFFFFFFFA]
     nxt, seen = first_difat, 0
@@ -125,10 +134,10 @@ def _ole_names(data: bytes) -> set[str]:
     while current < 0xFFFFFFFA and steps <= n_sectors:
         block = sector(current)
         for off in range(0, len(block) - 127, 128):
-            name_len, = struct.unpack_from("<H", block, off + 64)
+            (name_len,) = struct.unpack_from("<H", block, off + 64)
             kind = block[off + 66]
             if kind in (1, 2, 5) and 2 <= name_len <= 64:
-                names.add(block[off:off + name_len - 2].decode("utf-16-le", "replace"))
+                names.add(block[off : off + name_len - 2].decode("utf-16-le", "replace"))
         current = fat[current] if current < len(fat) else 0xFFFFFFFE
         steps += 1
     return names
@@ -155,8 +164,10 @@ def _mb(n: int) -> str:
 def check_zip_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     """Refuse a package whose central directory promises too much, before inflating anything."""
     if len(infos) > limits.max_entries:
-        raise PackageRefused(f"文件无法打开：压缩包内有 {len(infos)} 个部件，超过上限 {limits.max_entries}，"
-                             "疑似异常文件，请用 Word 另存为 .docx 后重新报送。")
+        raise PackageRefused(
+            f"文件无法打开：压缩包内有 {len(infos)} 个部件，超过上限 {limits.max_entries}，"
+            "疑似异常文件，请用 Word 另存为 .docx 后重新报送。"
+        )
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
@@ -165,15 +176,21 @@ def check_zip_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
             raise PackageRefused(MSG_BROKEN)
         size = info.file_size
         if size > limits.max_part_bytes:
-            raise PackageRefused(f"文件无法打开：部件 {info.filename} 解压后 {_mb(size)}，超过上限 "
-                                 f"{_mb(limits.max_part_bytes)}（疑似压缩炸弹），不予读取。")
+            raise PackageRefused(
+                f"文件无法打开：部件 {info.filename} 解压后 {_mb(size)}，超过上限 "
+                f"{_mb(limits.max_part_bytes)}（疑似压缩炸弹），不予读取。"
+            )
         if size > limits.inflate_ratio_grace_bytes and info.compress_size / size < limits.min_inflate_ratio:
-            raise PackageRefused(f"文件无法打开：部件 {info.filename} 压缩比异常（{size} 字节压成 "
-                                 f"{info.compress_size} 字节，疑似压缩炸弹），不予读取。")
+            raise PackageRefused(
+                f"文件无法打开：部件 {info.filename} 压缩比异常（{size} 字节压成 "
+                f"{info.compress_size} 字节，疑似压缩炸弹），不予读取。"
+            )
         total += size
         if total > limits.max_total_bytes:
-            raise PackageRefused(f"文件无法打开：解压后总大小超过上限 {_mb(limits.max_total_bytes)}"
-                                 "（疑似压缩炸弹），不予读取。")
+            raise PackageRefused(
+                f"文件无法打开：解压后总大小超过上限 {_mb(limits.max_total_bytes)}"
+                "（疑似压缩炸弹），不予读取。"
+            )
 
 
 def refuse_dtd(data: bytes) -> None:
@@ -187,8 +204,15 @@ def refuse_dtd(data: bytes) -> None:
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                           huge_tree=False, remove_comments=True, remove_pis=True)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
 
 
 def parse_xml(data: bytes) -> etree._Element:

@@ -64,7 +64,10 @@ def _register_heif() -> bool:
 def _unsupported_kind(data: bytes) -> str:
     """Name a format we refuse, so the unit reads which picture type to replace."""
     head = data[:512].lstrip()
-    if data[:4] == b"\xd7\xcd\xc6\x9a" or data[:6] in (b"\x01\x00\x09\x00\x00\x03", b"\x02\x00\x09\x00\x00\x03"):
+    if data[:4] == b"\xd7\xcd\xc6\x9a" or data[:6] in (
+        b"\x01\x00\x09\x00\x00\x03",
+        b"\x02\x00\x09\x00\x00\x03",
+    ):
         return "WMF"
     if data[40:44] == b" EMF":
         return "EMF"
@@ -116,7 +119,9 @@ def phash(image: Image.Image, hash_size: int = 8, highfreq_factor: int = 4) -> i
     form and `ImageHash` distances are imagehash's own; tests compare both on many pictures.
     """
     size = hash_size * highfreq_factor
-    pixels = numpy.asarray(image.convert("L").resize((size, size), Image.Resampling.LANCZOS), dtype=numpy.float64)
+    pixels = numpy.asarray(
+        image.convert("L").resize((size, size), Image.Resampling.LANCZOS), dtype=numpy.float64
+    )
     dct = _dct_matrix(size)
     low = (dct @ pixels @ dct.T)[:hash_size, :hash_size]
     return imagehash.ImageHash(low > numpy.median(low))
@@ -136,8 +141,13 @@ def analyze_image(key: str, data: bytes, source: str, rulebook: Rulebook) -> Pho
         try:
             return _analyze(key, data, source, rulebook)
         except Exception as exc:  # a codec bug must cost one picture, not the draft
-            return Photo(key=key, source=source, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                         problem=f"图片 {key} 无法读取（{type(exc).__name__}），请重新导出后报送")
+            return Photo(
+                key=key,
+                source=source,
+                size_bytes=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                problem=f"图片 {key} 无法读取（{type(exc).__name__}），请重新导出后报送",
+            )
 
 
 def _analyze(key: str, data: bytes, source: str, rulebook: Rulebook) -> Photo:
@@ -165,11 +175,16 @@ def _analyze(key: str, data: bytes, source: str, rulebook: Rulebook) -> Photo:
         fmt = "JPEG" if img.format == "MPO" else img.format
         photo = _with(base, format=fmt, width=width, height=height)
         if width * height > limit:
-            return _with(photo, problem=f"图片 {key} 像素超过上限（{width}×{height}，上限 {limit} 像素），请压缩后重新报送")
+            return _with(
+                photo,
+                problem=f"图片 {key} 像素超过上限（{width}×{height}，上限 {limit} 像素），请压缩后重新报送",
+            )
         try:
             return _with(photo, phash=_phash(img, orientation, len(data)))
         except Exception as exc:
-            return _with(photo, problem=f"图片 {key} 已损坏，无法解码（{type(exc).__name__}），请重新导出后报送")
+            return _with(
+                photo, problem=f"图片 {key} 已损坏，无法解码（{type(exc).__name__}），请重新导出后报送"
+            )
 
 
 def _with(photo: Photo, **changes: object) -> Photo:

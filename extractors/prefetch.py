@@ -24,8 +24,14 @@ class Prefetch(Generic[K, V]):
     on whatever it raised.
     """
 
-    def __init__(self, work: Callable[[K], V], pool: ThreadPoolExecutor | None = None, *,
-                 workers: int = 1, name: str = "prefetch") -> None:
+    def __init__(
+        self,
+        work: Callable[[K], V],
+        pool: ThreadPoolExecutor | None = None,
+        *,
+        workers: int = 1,
+        name: str = "prefetch",
+    ) -> None:
         self._work = work
         self._own_pool = pool is None
         self._pool = pool or ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix=name)

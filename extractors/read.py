@@ -95,8 +95,9 @@ def _read_ole_doc(name: str, data: bytes, rulebook: Rulebook, suffix: str = "doc
     except ConversionError as exc:
         return _refused(name, data, container, MSG_ENCRYPTED if _fib_says_encrypted(data) else exc.message)
     draft = _read_docx(name, docx, rulebook)
-    return dataclasses.replace(draft, source_name=name, container=container,
-                               sha256=hashlib.sha256(data).hexdigest())
+    return dataclasses.replace(
+        draft, source_name=name, container=container, sha256=hashlib.sha256(data).hexdigest()
+    )
 
 
 def _fib_says_encrypted(data: bytes) -> bool:
@@ -106,7 +107,7 @@ def _fib_says_encrypted(data: bytes) -> bool:
     try:
         sector = 1 << struct.unpack_from("<H", data, 30)[0]
         for at in range(max(sector, 512), len(data) - 12, sector):
-            if data[at:at + 2] == b"\xec\xa5" and struct.unpack_from("<H", data, at + 2)[0] >= 0x65:
+            if data[at : at + 2] == b"\xec\xa5" and struct.unpack_from("<H", data, at + 2)[0] >= 0x65:
                 return bool(struct.unpack_from("<H", data, at + 10)[0] & 0x0100)
     except (struct.error, ValueError):
         pass
@@ -140,7 +141,9 @@ def read_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
             return read_bundle_zip(name, data, rulebook)
         return read_document_bytes(name, data, rulebook)
     except Exception as exc:  # the last guard: one odd file must not stop a sweep
-        return _refused(name, data, "unknown", f"文件无法读取（内部错误 {type(exc).__name__}），请另存为 .docx 后重新报送")
+        return _refused(
+            name, data, "unknown", f"文件无法读取（内部错误 {type(exc).__name__}），请另存为 .docx 后重新报送"
+        )
 
 
 def _max_file_bytes(rulebook: Rulebook) -> int:
@@ -169,8 +172,15 @@ def _read_large_file(path: Path, name: str, rulebook: Rulebook) -> Draft:
                     return bundle_from_zipfile(name, zf, digest.hexdigest(), rulebook)
             except PackageRefused as exc:
                 return _refused(name, None, "bundle", exc.message)
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError,
-                    NotImplementedError, RuntimeError):
+            except (
+                zipfile.BadZipFile,
+                zipfile.LargeZipFile,
+                zlib.error,
+                EOFError,
+                ValueError,
+                NotImplementedError,
+                RuntimeError,
+            ):
                 return _refused(name, None, "bundle", MSG_BROKEN_ZIP)
     except FileRefused as exc:
         return _refused(name, None, "unknown", exc.message)
@@ -222,6 +232,6 @@ def read_paths(paths: Iterable[Path], rulebook: Rulebook, *, at_once: int = 2) -
     todo = list(paths)
     with read_ahead(rulebook, workers=at_once) as ahead:
         for i, path in enumerate(todo):
-            for upcoming in todo[i:i + at_once]:
+            for upcoming in todo[i : i + at_once]:
                 ahead.start(upcoming)
             yield ahead.take(path)

@@ -58,13 +58,20 @@ def result_json(given: str, draft: Draft, judgement: Judgement, note: str) -> di
         "unit": judgement.unit,
         "content_type": judgement.content_type,
         "title": draft.title,
-        "counts": {"zishu": draft.counts.zishu, "zishu_all": draft.counts.zishu_all,
-                   "hanzi": draft.counts.hanzi},
-        "images": {"total": judgement.images.total, "distinct": judgement.images.distinct,
-                   "hd": judgement.images.hd},
+        "counts": {
+            "zishu": draft.counts.zishu,
+            "zishu_all": draft.counts.zishu_all,
+            "hanzi": draft.counts.hanzi,
+        },
+        "images": {
+            "total": judgement.images.total,
+            "distinct": judgement.images.distinct,
+            "hd": judgement.images.hd,
+        },
         "event_date": _iso(judgement.event_date),
-        "findings": [{"rule": f.rule, "severity": f.severity, "message": f.message}
-                     for f in judgement.findings],
+        "findings": [
+            {"rule": f.rule, "severity": f.severity, "message": f.message} for f in judgement.findings
+        ],
         "category": judgement.category,
         "publish_date": _iso(judgement.publish_date),
         "deadline": _iso(judgement.event_deadline),
@@ -74,7 +81,9 @@ def result_json(given: str, draft: Draft, judgement: Judgement, note: str) -> di
     }
 
 
-def check_one(path: Path, draft: Draft, ws: Workspace, rulebook: Rulebook, received_at: dt.datetime) -> dict[str, Any]:
+def check_one(
+    path: Path, draft: Draft, ws: Workspace, rulebook: Rulebook, received_at: dt.datetime
+) -> dict[str, Any]:
     """Identify, judge and write the note text for one file or bundle folder already read."""
     relpath = inbox_relpath(path, ws)
     identity = identify(relpath, draft, rulebook)
@@ -104,8 +113,10 @@ def check_command(files: list[Path], *, workspace: Path | None, received: str | 
     from extractors.read import read_paths
 
     # Several files are read two at a time: one's photos decode while the other's text is walked.
-    results = [check_one(path, draft, ws, rulebook, received_at)
-               for path, draft in zip(files, read_paths(files, rulebook), strict=True)]
+    results = [
+        check_one(path, draft, ws, rulebook, received_at)
+        for path, draft in zip(files, read_paths(files, rulebook), strict=True)
+    ]
     if as_json:
         typer.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
@@ -128,13 +139,19 @@ def _print_table(results: list[dict[str, Any]], rulebook: Rulebook) -> None:
         errors = sum(1 for f in r["findings"] if f["severity"] == "error")
         warnings = len(r["findings"]) - errors
         table.add_row(
-            r["path"], r["unit"] or "?", ctype.name if ctype else "?",
-            "退回" if r["verdict"] == "rejected" else "收稿", "是" if r["counted"] else "否",
-            str(r["counts"]["zishu"]), f"{r['images']['distinct']}/{r['images']['hd']}",
+            r["path"],
+            r["unit"] or "?",
+            ctype.name if ctype else "?",
+            "退回" if r["verdict"] == "rejected" else "收稿",
+            "是" if r["counted"] else "否",
+            str(r["counts"]["zishu"]),
+            f"{r['images']['distinct']}/{r['images']['hd']}",
             f"{errors} 错误 {warnings} 提示" if r["findings"] else "",
         )
     console.print(table)
-    console.print("字数 = 正文字数（标题、署名、图片说明不计入）；照片 = 不同照片数/高清照片数。", markup=False)
+    console.print(
+        "字数 = 正文字数（标题、署名、图片说明不计入）；照片 = 不同照片数/高清照片数。", markup=False
+    )
     for r in results:
         if r["verdict"] == "rejected":
             console.rule(f"退回说明：{r['path']}")

@@ -37,10 +37,10 @@ class Claim:
     """An item this process owns: it lies at `path`, inside the processing folder."""
 
     token: str
-    key: str                 # inbox relpath as text (undecodable bytes escaped)
-    kind: str                # "file" | "bundle" | "officer_form"
+    key: str  # inbox relpath as text (undecodable bytes escaped)
+    kind: str  # "file" | "bundle" | "officer_form"
     received_at: dt.datetime
-    path: Path | None        # None when the item already left the processing folder
+    path: Path | None  # None when the item already left the processing folder
 
     @property
     def relpath(self) -> PurePosixPath:
@@ -107,8 +107,9 @@ def remove_token_dir(root: Path, token: str) -> None:
         pass
 
 
-def claim(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, item: Item,
-          received_at: str, owner: str) -> Claim | None:
+def claim(
+    ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, item: Item, received_at: str, owner: str
+) -> Claim | None:
     """Claim one item: the ledger row first, then one rename into `<processing>/<token>/`.
     None when another process won the rename (or the item vanished)."""
     root = processing_root(ws)
@@ -182,6 +183,10 @@ def load_claim(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, tok
     row = ledger.get_claim(db, token)
     if row is None:
         return None
-    return Claim(token, row["relpath"], row["kind"], ledger.parse_iso(row["received_at"], rulebook.meta.tz),
-                 claimed_entry(processing_root(ws), token))
-
+    return Claim(
+        token,
+        row["relpath"],
+        row["kind"],
+        ledger.parse_iso(row["received_at"], rulebook.meta.tz),
+        claimed_entry(processing_root(ws), token),
+    )

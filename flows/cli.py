@@ -110,22 +110,35 @@ def adopt(
     """Record an adoption (录用) by an outlet, one by ID or many from an .xlsx sheet."""
     from flows.office_cmd import adopt_command
 
-    raise typer.Exit(adopt_command(submission_id, outlet=outlet, date=date, fee=fee, bonus=bonus,
-                                   from_file=from_file, workspace=workspace))
+    raise typer.Exit(
+        adopt_command(
+            submission_id,
+            outlet=outlet,
+            date=date,
+            fee=fee,
+            bonus=bonus,
+            from_file=from_file,
+            workspace=workspace,
+        )
+    )
 
 
 @app.command()
 def unadopt(
     submission_id: Annotated[int | None, typer.Argument(metavar="ID", help="稿件编号")] = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="录用媒体（与登记时相同）")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="录用日期 YYYY-MM-DD（同一媒体有多条录用时指明）")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="录用日期 YYYY-MM-DD（同一媒体有多条录用时指明）")
+    ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="撤销原因，记入台账")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Withdraw a wrongly recorded adoption: kept in the ledger with time and reason, no longer scored."""
     from flows.office_cmd import unadopt_command
 
-    raise typer.Exit(unadopt_command(submission_id, outlet=outlet, date=date, reason=reason, workspace=workspace))
+    raise typer.Exit(
+        unadopt_command(submission_id, outlet=outlet, date=date, reason=reason, workspace=workspace)
+    )
 
 
 @app.command()
@@ -152,8 +165,9 @@ def score(
     """Completion, points and fees for a month, quarter or year; writes the Excel report."""
     from flows.score_cmd import score_command
 
-    raise typer.Exit(score_command(month=month, quarter=quarter, year=year, as_json=as_json,
-                                   workspace=workspace))
+    raise typer.Exit(
+        score_command(month=month, quarter=quarter, year=year, as_json=as_json, workspace=workspace)
+    )
 
 
 @app.command()

@@ -58,8 +58,9 @@ def stored_name(sub_id: int, name: str, reserve: int = len(NOTE_SUFFIX.encode())
     return prefix + os.fsdecode(raw)
 
 
-def destination(ws: Workspace, verdict: str, unit: str | None, received_at: dt.datetime,
-                sub_id: int, name: str) -> Path:
+def destination(
+    ws: Workspace, verdict: str, unit: str | None, received_at: dt.datetime, sub_id: int, name: str
+) -> Path:
     """Where an item lands: accepted by the month it was received, rejected by unit."""
     filename = stored_name(sub_id, name)
     if verdict == "accepted":

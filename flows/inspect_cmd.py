@@ -47,9 +47,19 @@ def draft_json(given: str, draft: Draft) -> dict[str, Any]:
         "captions": list(draft.captions),
         "lead": draft.lead,
         "counts": dataclasses.asdict(draft.counts),
-        "photos": [{"key": p.key, "source": p.source, "format": p.format, "width": p.width,
-                    "height": p.height, "size_bytes": p.size_bytes, "phash": p.phash,
-                    "problem": p.problem} for p in draft.photos],
+        "photos": [
+            {
+                "key": p.key,
+                "source": p.source,
+                "format": p.format,
+                "width": p.width,
+                "height": p.height,
+                "size_bytes": p.size_bytes,
+                "phash": p.phash,
+                "problem": p.problem,
+            }
+            for p in draft.photos
+        ],
         "linked_photos": list(draft.linked_photos),
         "media": [dataclasses.asdict(m) for m in draft.media],
         "event_date": dataclasses.asdict(event) if event else None,
@@ -81,8 +91,15 @@ def inspect_command(files: list[Path], as_json: bool) -> int:
     return EXIT_FORMAT if bad else EXIT_OK
 
 
-PART_NAMES = {"body": "正文", "table": "表格", "textbox": "文本框", "footnotes": "脚注",
-              "endnotes": "尾注", "header": "页眉", "footer": "页脚"}
+PART_NAMES = {
+    "body": "正文",
+    "table": "表格",
+    "textbox": "文本框",
+    "footnotes": "脚注",
+    "endnotes": "尾注",
+    "header": "页眉",
+    "footer": "页脚",
+}
 
 
 def _event_text(event: dict[str, Any] | None) -> str:
@@ -127,11 +144,22 @@ def _print(results: list[dict[str, Any]]) -> None:
         if r["parts"]:
             parts = Table("部件", "段落", "字数", "计入", title_justify="left")
             for p in r["parts"]:
-                parts.add_row(PART_NAMES.get(p["name"], escape(p["name"])), str(p["paragraphs"]), str(p["zishu"]), "是" if p["counted"] else "否")
+                parts.add_row(
+                    PART_NAMES.get(p["name"], escape(p["name"])),
+                    str(p["paragraphs"]),
+                    str(p["zishu"]),
+                    "是" if p["counted"] else "否",
+                )
             console.print(parts)
         if r["photos"]:
             photos = Table("图片", "来源", "格式", "像素", "大小", "问题", title_justify="left")
             for p in r["photos"]:
-                photos.add_row(escape(p["key"]), p["source"], p["format"] or "-", f"{p['width']}×{p['height']}",
-                               f"{p['size_bytes'] / 1024:.0f} KB", escape(p["problem"] or ""))
+                photos.add_row(
+                    escape(p["key"]),
+                    p["source"],
+                    p["format"] or "-",
+                    f"{p['width']}×{p['height']}",
+                    f"{p['size_bytes'] / 1024:.0f} KB",
+                    escape(p["problem"] or ""),
+                )
             console.print(photos)

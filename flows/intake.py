@@ -62,10 +62,28 @@ if TYPE_CHECKING:
 
 # What the watcher and the tests use from here, wherever it now lives.
 __all__ = [
-    "BATCH_SIZE", "Claim", "Outcome", "SweepResult", "Taken", "batches", "beat", "claim",
-    "finish_run", "process_claims", "process_one", "received_time", "record_sightings", "recover",
-    "release_all", "start_run", "step_check_and_record", "step_file", "step_officer", "step_read",
-    "sweep", "take",
+    "BATCH_SIZE",
+    "Claim",
+    "Outcome",
+    "SweepResult",
+    "Taken",
+    "batches",
+    "beat",
+    "claim",
+    "finish_run",
+    "process_claims",
+    "process_one",
+    "received_time",
+    "record_sightings",
+    "recover",
+    "release_all",
+    "start_run",
+    "step_check_and_record",
+    "step_file",
+    "step_officer",
+    "step_read",
+    "sweep",
+    "take",
 ]
 
 log = logging.getLogger("draftdesk.intake")
@@ -76,28 +94,29 @@ BATCH_SIZE = 25
 
 # ---- values ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Outcome:
     """What happened to one item: for the summary, the artifacts and the tests."""
 
     key: str
-    verdict: str                       # accepted | rejected | officer
+    verdict: str  # accepted | rejected | officer
     submission_id: int | None = None
     unit: str | None = None
     content_type: str | None = None
     stored_path: str = ""
     note_path: str | None = None
-    rules: tuple[str, ...] = ()        # rules with an error (why it was rejected)
+    rules: tuple[str, ...] = ()  # rules with an error (why it was rejected)
     message: str = ""
 
 
 @dataclass
 class SweepResult:
     outcomes: list[Outcome] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)     # still changing: left for the next sweep
-    recovered: int = 0                                    # half-done items finished from a crash
-    taken_elsewhere: int = 0                              # another process claimed them first
-    batches: int = 0                                      # batches of claims processed
+    pending: list[str] = field(default_factory=list)  # still changing: left for the next sweep
+    recovered: int = 0  # half-done items finished from a crash
+    taken_elsewhere: int = 0  # another process claimed them first
+    batches: int = 0  # batches of claims processed
 
     @property
     def accepted(self) -> list[Outcome]:
@@ -117,8 +136,10 @@ BatchRunner = Callable[[Workspace, Rulebook, Sequence[str]], list[Outcome]]
 
 # ---- step 1: find stable items and claim them ---------------------------------------------------
 
-def stable_items(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database,
-                 keys: Sequence[str] | None, settled: bool) -> tuple[list[Item], list[str]]:
+
+def stable_items(
+    ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, keys: Sequence[str] | None, settled: bool
+) -> tuple[list[Item], list[str]]:
     """The items to take now, and the keys left pending because they are still changing.
 
     Sightings are recorded at the first look. Unless the caller already knows the items are
@@ -153,6 +174,7 @@ def stable_items(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database,
 
 # ---- steps 2–5, per claimed item ------------------------------------------------------------------
 
+
 def step_read(claim: Claim, rulebook: Rulebook, ahead: Prefetch[Path, Draft] | None = None) -> Draft:
     """Read the claimed item (from `ahead` when it was read ahead). The reader never raises; this
     guard only turns a bug into a note."""
@@ -163,9 +185,18 @@ def step_read(claim: Claim, rulebook: Rulebook, ahead: Prefetch[Path, Draft] | N
         return ahead.take(claim.path) if ahead is not None else read_path(claim.path, rulebook)
     except Exception as exc:  # one odd file must never stop a sweep
         log.exception("reader failed on %s", claim.key)
-        return Draft(source_name=display_name(claim.path.name), container="unknown", readable=False,
-                     findings=(Finding("format", ERROR,
-                                       f"文件无法读取（内部错误 {type(exc).__name__}），请另存为 .docx 后重新报送"),))
+        return Draft(
+            source_name=display_name(claim.path.name),
+            container="unknown",
+            readable=False,
+            findings=(
+                Finding(
+                    "format",
+                    ERROR,
+                    f"文件无法读取（内部错误 {type(exc).__name__}），请另存为 .docx 后重新报送",
+                ),
+            ),
+        )
 
 
 def officer_of(draft: Draft) -> str | None:
@@ -186,21 +217,41 @@ def _columns(claim: Claim, draft: Draft, judgement: Judgement, created: dt.datet
     j = judgement
     counts = draft.counts
     return {
-        "sha256": draft.sha256, "unit": j.unit, "content_type": j.content_type, "title": draft.title,
-        "officer": officer_of(draft), "original_name": display_name(claim.relpath.name),
-        "source_path": claim.key, "container": draft.container,
-        "received_at": ledger.iso(claim.received_at), "event_date": j.event_date,
-        "event_deadline": j.event_deadline, "publish_date": j.publish_date, "category": j.category,
-        "zishu": counts.zishu, "zishu_all": counts.zishu_all, "hanzi": counts.hanzi,
-        "photos_total": j.images.total, "photos_distinct": j.images.distinct, "photos_hd": j.images.hd,
-        "verdict": j.verdict, "counted": j.counted, "is_announcement": j.is_announcement,
-        "period": j.period, "duplicate_of": j.duplicate_of, "revision_of": j.revision_of,
-        "state": ledger.RECORDED, "text": draft.text, "created_at": created, "claim_token": claim.token,
+        "sha256": draft.sha256,
+        "unit": j.unit,
+        "content_type": j.content_type,
+        "title": draft.title,
+        "officer": officer_of(draft),
+        "original_name": display_name(claim.relpath.name),
+        "source_path": claim.key,
+        "container": draft.container,
+        "received_at": ledger.iso(claim.received_at),
+        "event_date": j.event_date,
+        "event_deadline": j.event_deadline,
+        "publish_date": j.publish_date,
+        "category": j.category,
+        "zishu": counts.zishu,
+        "zishu_all": counts.zishu_all,
+        "hanzi": counts.hanzi,
+        "photos_total": j.images.total,
+        "photos_distinct": j.images.distinct,
+        "photos_hd": j.images.hd,
+        "verdict": j.verdict,
+        "counted": j.counted,
+        "is_announcement": j.is_announcement,
+        "period": j.period,
+        "duplicate_of": j.duplicate_of,
+        "revision_of": j.revision_of,
+        "state": ledger.RECORDED,
+        "text": draft.text,
+        "created_at": created,
+        "claim_token": claim.token,
     }
 
 
-def step_check_and_record(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database,
-                          claim: Claim, draft: Draft) -> int:
+def step_check_and_record(
+    ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim, draft: Draft
+) -> int:
     """Judge the draft against the ledger's priors and record it, in one write transaction."""
     from checks.identity import identify
     from checks.judge import judge
@@ -210,13 +261,16 @@ def step_check_and_record(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Da
     identity = identify(claim.relpath, draft, rulebook)
     created = now(rulebook)
     with ledger.locked(db):
-        priors = ledger.priors(db, draft.sha256, identity.unit, claim.received_at,
-                               rulebook.intake.near_duplicate_days)
+        priors = ledger.priors(
+            db, draft.sha256, identity.unit, claim.received_at, rulebook.intake.near_duplicate_days
+        )
         judgement = judge(draft, identity, rulebook, claim.received_at, priors)
-        sub_id = ledger.insert_submission(db, _columns(claim, draft, judgement, created),
-                                          judgement.findings, draft.photos)
-        dest = filing.destination(ws, judgement.verdict, judgement.unit, claim.received_at, sub_id,
-                                  claim.path.name)
+        sub_id = ledger.insert_submission(
+            db, _columns(claim, draft, judgement, created), judgement.findings, draft.photos
+        )
+        dest = filing.destination(
+            ws, judgement.verdict, judgement.unit, claim.received_at, sub_id, claim.path.name
+        )
         note_text = None
         note = None
         if judgement.verdict != "accepted":
@@ -226,8 +280,9 @@ def step_check_and_record(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Da
     return sub_id
 
 
-def step_file(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim,
-              row: dict[str, object]) -> Outcome:
+def step_file(
+    ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim, row: dict[str, object]
+) -> Outcome:
     """Write the note, move the item into the outbox, close the claim. Safe to repeat."""
     from checks.notes import note_bytes
 
@@ -235,17 +290,30 @@ def step_file(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, clai
     verdict = str(row["verdict"])
     if claim.path is not None:
         received = ledger.parse_iso(str(row["received_at"]), rulebook.meta.tz)
-        dest = filing.destination(ws, verdict, row["unit"], received, sub_id,  # type: ignore[arg-type]
-                                  claim.path.name)
+        dest = filing.destination(
+            ws,
+            verdict,
+            row["unit"],
+            received,
+            sub_id,  # type: ignore[arg-type]
+            claim.path.name,
+        )
         if row["note_text"]:
             filing.write_note(filing.note_path(dest), note_bytes(str(row["note_text"])))
         filing.move_item(claim.path, dest)
     ledger.mark_filed(db, sub_id, claim.token)
     remove_token_dir(processing_root(ws), claim.token)
     rules = tuple(dict.fromkeys(f["rule"] for f in ledger.findings_of(db, sub_id) if f["severity"] == ERROR))
-    return Outcome(key=claim.key, verdict=verdict, submission_id=sub_id, unit=row["unit"],  # type: ignore[arg-type]
-                   content_type=row["content_type"], stored_path=str(row["stored_path"] or ""),  # type: ignore[arg-type]
-                   note_path=row["note_path"], rules=rules)  # type: ignore[arg-type]
+    return Outcome(
+        key=claim.key,
+        verdict=verdict,
+        submission_id=sub_id,
+        unit=row["unit"],  # type: ignore[arg-type]
+        content_type=row["content_type"],
+        stored_path=str(row["stored_path"] or ""),  # type: ignore[arg-type]
+        note_path=row["note_path"],
+        rules=rules,
+    )  # type: ignore[arg-type]
 
 
 def step_officer(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim) -> Outcome:
@@ -270,7 +338,13 @@ def step_officer(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, c
     tag = claim.token[:8]
     unit_dir = filing.unit_folder(unit.name if unit else None)
     if ok:
-        dest = ws.accepted / f"{claim.received_at:%Y-%m}" / unit_dir / OFFICER_FOLDER / filing.stored_name(0, name)
+        dest = (
+            ws.accepted
+            / f"{claim.received_at:%Y-%m}"
+            / unit_dir
+            / OFFICER_FOLDER
+            / filing.stored_name(0, name)
+        )
         dest = dest.with_name(tag + dest.name[1:])
         note = None
     else:
@@ -279,20 +353,32 @@ def step_officer(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, c
         note = filing.note_path(dest)
     if claim.path is not None:
         if note is not None:
-            text = (f"文件：{display_name(claim.key)}\n单位：{unit.name if unit else '未知'}\n"
-                    f"信息员推荐表未能登记：{message}\n请按附件2《信息员推荐表》填写后重新报送。\n")
+            text = (
+                f"文件：{display_name(claim.key)}\n单位：{unit.name if unit else '未知'}\n"
+                f"信息员推荐表未能登记：{message}\n请按附件2《信息员推荐表》填写后重新报送。\n"
+            )
             filing.write_note(note, note_bytes(text))
         filing.move_item(claim.path, dest)
     ledger.mark_filed(db, None, claim.token)
     remove_token_dir(processing_root(ws), claim.token)
-    return Outcome(key=claim.key, verdict="officer" if ok else "rejected", unit=unit.name if unit else None,
-                   stored_path=filing.relative(ws, dest),
-                   note_path=filing.relative(ws, note) if note else None,
-                   rules=() if ok else ("format",), message=message)
+    return Outcome(
+        key=claim.key,
+        verdict="officer" if ok else "rejected",
+        unit=unit.name if unit else None,
+        stored_path=filing.relative(ws, dest),
+        note_path=filing.relative(ws, note) if note else None,
+        rules=() if ok else ("format",),
+        message=message,
+    )
 
 
-def process_one(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, token: str,
-                ahead: Prefetch[Path, Draft] | None = None) -> Outcome | None:
+def process_one(
+    ws: Workspace,
+    rulebook: Rulebook,
+    db: sqlite_utils.Database,
+    token: str,
+    ahead: Prefetch[Path, Draft] | None = None,
+) -> Outcome | None:
     """The pipeline for one claimed item, from wherever it stopped: read → check → record → file.
     A submission already recorded for this claim (a crash after the commit) is only filed."""
     claim = load_claim(ws, rulebook, db, token)
@@ -352,8 +438,9 @@ def process_claims(ws: Workspace, rulebook: Rulebook, tokens: Sequence[str]) -> 
     return outcomes
 
 
-def _read_ahead(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, token: str,
-                ahead: Prefetch[Path, Draft]) -> None:
+def _read_ahead(
+    ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, token: str, ahead: Prefetch[Path, Draft]
+) -> None:
     """Start reading a claimed draft early; an officer form or a vanished item is left alone."""
     try:
         claim = load_claim(ws, rulebook, db, token)
@@ -364,24 +451,26 @@ def _read_ahead(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, to
 
 
 def batches(tokens: Sequence[str], size: int = BATCH_SIZE) -> list[list[str]]:
-    return [list(tokens[i:i + size]) for i in range(0, len(tokens), size)]
+    return [list(tokens[i : i + size]) for i in range(0, len(tokens), size)]
 
 
 # ---- the sweep ------------------------------------------------------------------------------
+
 
 @dataclass
 class Taken:
     """What the first half of a sweep produced: tokens to process and what was left."""
 
     tokens: list[str]
-    keys: dict[str, str]        # token → inbox key, for run names and tags
+    keys: dict[str, str]  # token → inbox key, for run names and tags
     pending: list[str]
     recovered: int
     taken_elsewhere: int
 
 
-def take(ws: Workspace, rulebook: Rulebook, keys: Sequence[str] | None = None, *,
-         settled: bool = False) -> Taken:
+def take(
+    ws: Workspace, rulebook: Rulebook, keys: Sequence[str] | None = None, *, settled: bool = False
+) -> Taken:
     """Recover half-done work, find the stable items, record sightings, beat, and claim them."""
     ws.outbox.mkdir(parents=True, exist_ok=True)
     owner = owner_id()
@@ -409,8 +498,14 @@ def take(ws: Workspace, rulebook: Rulebook, keys: Sequence[str] | None = None, *
         db.close()
 
 
-def sweep(ws: Workspace, rulebook: Rulebook, keys: Sequence[str] | None = None, *,
-          settled: bool = False, run_batch: BatchRunner | None = None) -> SweepResult:
+def sweep(
+    ws: Workspace,
+    rulebook: Rulebook,
+    keys: Sequence[str] | None = None,
+    *,
+    settled: bool = False,
+    run_batch: BatchRunner | None = None,
+) -> SweepResult:
     """One intake sweep over the inbox (or only `keys`), without Prefect.
 
     `settled=False` does its own settle check (look, wait the settle time, look again); items
@@ -419,7 +514,9 @@ def sweep(ws: Workspace, rulebook: Rulebook, keys: Sequence[str] | None = None, 
     run_id = start_run(ws, rulebook, "sweep")
     taken = take(ws, rulebook, keys, settled=settled)
     runner = run_batch or process_claims
-    result = SweepResult(pending=taken.pending, recovered=taken.recovered, taken_elsewhere=taken.taken_elsewhere)
+    result = SweepResult(
+        pending=taken.pending, recovered=taken.recovered, taken_elsewhere=taken.taken_elsewhere
+    )
     try:
         for batch in batches(taken.tokens):
             result.outcomes.extend(runner(ws, rulebook, batch))
@@ -443,8 +540,9 @@ def start_run(ws: Workspace, rulebook: Rulebook, kind: str, flow_run_id: str | N
 def finish_run(ws: Workspace, rulebook: Rulebook, run_id: int, result: SweepResult) -> None:
     db = open_ledger(ws.ledger_path)
     try:
-        ledger.finish_run(db, run_id, now(rulebook), len(result.outcomes), len(result.accepted),
-                          len(result.rejected))
+        ledger.finish_run(
+            db, run_id, now(rulebook), len(result.outcomes), len(result.accepted), len(result.rejected)
+        )
     finally:
         db.close()
 

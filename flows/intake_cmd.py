@@ -14,8 +14,10 @@ def summary_lines(ws: Workspace, result: object) -> list[str]:
     from flows.intake import SweepResult
 
     assert isinstance(result, SweepResult)
-    lines = [f"收稿完成：处理 {len(result.outcomes)} 件，录用 {len(result.accepted)} 件，"
-             f"退回 {len(result.rejected)} 件，仍在写入留待下次 {len(result.pending)} 件。"]
+    lines = [
+        f"收稿完成：处理 {len(result.outcomes)} 件，录用 {len(result.accepted)} 件，"
+        f"退回 {len(result.rejected)} 件，仍在写入留待下次 {len(result.pending)} 件。"
+    ]
     if result.officers:
         lines.append(f"登记信息员 {len(result.officers)} 人。")
     if result.recovered:
@@ -52,8 +54,10 @@ def run_command(workspace: Path | None) -> int:
         print("已中断：已领取的稿件不会丢失，下次收稿时自动续完。", file=sys.stderr)
         return 130
     except Exception as exc:  # the office needs a sentence, not a traceback
-        print(f"收稿中断：{type(exc).__name__}: {exc}。已领取的稿件不会丢失，下次收稿时自动续完。",
-              file=sys.stderr)
+        print(
+            f"收稿中断：{type(exc).__name__}: {exc}。已领取的稿件不会丢失，下次收稿时自动续完。",
+            file=sys.stderr,
+        )
         return 1
     for line in summary_lines(ws, result):
         print(line)

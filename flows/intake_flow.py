@@ -92,7 +92,9 @@ def summary_markdown(result: SweepResult, rulebook: Rulebook) -> str:
         lines += ["", "| 单位 | 文件 | 结果 | 编号 | 存放位置 |", "|---|---|---|---|---|"]
         for o in result.outcomes:
             unit, name, _ = _unit_and_file(o.key)
-            lines.append(f"| {o.unit or unit} | {name} | {o.verdict} | {o.submission_id or ''} | {o.stored_path} |")
+            lines.append(
+                f"| {o.unit or unit} | {name} | {o.verdict} | {o.submission_id or ''} | {o.stored_path} |"
+            )
     return "\n".join(lines)
 
 
@@ -100,8 +102,9 @@ def rejection_rows(result: SweepResult) -> list[dict[str, str]]:
     rows = []
     for o in result.rejected:
         unit, name, _ = _unit_and_file(o.key)
-        rows.append({"unit": o.unit or unit, "file": name, "rules": ", ".join(o.rules),
-                     "note": o.note_path or ""})
+        rows.append(
+            {"unit": o.unit or unit, "file": name, "rules": ", ".join(o.rules), "note": o.note_path or ""}
+        )
     return rows
 
 
@@ -120,8 +123,11 @@ def _rename_and_tag(taken: Taken, result: SweepResult) -> None:
                 found.append(f"type:{o.content_type}")
         with get_client(sync_client=True) as client:
             current = client.read_flow_run(run_id)
-            client.update_flow_run(run_id, name=f"intake {_label(keys)}" if keys else None,
-                                   tags=list(dict.fromkeys([*current.tags, *found])))
+            client.update_flow_run(
+                run_id,
+                name=f"intake {_label(keys)}" if keys else None,
+                tags=list(dict.fromkeys([*current.tags, *found])),
+            )
     except Exception:  # naming is a courtesy; never fail a sweep over it
         get_run_logger().debug("could not rename flow run", exc_info=True)
 
@@ -133,13 +139,17 @@ def intake_flow(workspace: str, keys: list[str] | None = None, settled: bool = F
     rulebook = ws.rulebook()
     run_id = start_run(ws, rulebook, "intake", str(runtime_flow_run.id or "") or None)
     taken = claim_task(workspace, keys, settled)
-    result = SweepResult(pending=taken.pending, recovered=taken.recovered, taken_elsewhere=taken.taken_elsewhere)
+    result = SweepResult(
+        pending=taken.pending, recovered=taken.recovered, taken_elsewhere=taken.taken_elsewhere
+    )
     try:
         for batch in batches(taken.tokens):
             # Task runs carry no tags on purpose: a tagged task asks the server for tag concurrency
             # slots first (measured ~1.5 s a task on 3.9.1); the flow run carries the tags instead.
             batch_keys = [taken.keys.get(t, "") for t in batch]
-            outcomes = process_task.with_options(task_run_name=f"process {_label(batch_keys)}")(workspace, batch)
+            outcomes = process_task.with_options(task_run_name=f"process {_label(batch_keys)}")(
+                workspace, batch
+            )
             result.outcomes.extend(outcomes)
             result.batches += 1
     finally:
@@ -147,9 +157,12 @@ def intake_flow(workspace: str, keys: list[str] | None = None, settled: bool = F
     finish_run(ws, rulebook, run_id, result)
     if result.outcomes or result.pending:
         _rename_and_tag(taken, result)
-        create_markdown_artifact(summary_markdown(result, rulebook), key="intake-summary",
-                                 description="收稿汇总")
+        create_markdown_artifact(
+            summary_markdown(result, rulebook), key="intake-summary", description="收稿汇总"
+        )
         rows = rejection_rows(result)
         if rows:
-            create_table_artifact(rows, key="intake-rejections", description="退回稿件（单位、文件、未达要求）")
+            create_table_artifact(
+                rows, key="intake-rejections", description="退回稿件（单位、文件、未达要求）"
+            )
     return result

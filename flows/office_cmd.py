@@ -96,9 +96,13 @@ def _id(value: Any) -> int | None:
     return int(number) if number.is_integer() and number > 0 else None
 
 
-def validate(items: list[AdoptionInput], rulebook: Rulebook, db: Any, today: dt.date) -> tuple[list[dict[str, Any]], list[str]]:
+def validate(
+    items: list[AdoptionInput], rulebook: Rulebook, db: Any, today: dt.date
+) -> tuple[list[dict[str, Any]], list[str]]:
     """Rows ready for the ledger, or every problem found (each naming its row)."""
-    existing = known_submission_ids(db, [i for i in (_id(item.submission_id) for item in items) if i is not None])
+    existing = known_submission_ids(
+        db, [i for i in (_id(item.submission_id) for item in items) if i is not None]
+    )
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
     for item in items:
@@ -123,9 +127,17 @@ def validate(items: list[AdoptionInput], rulebook: Rulebook, db: Any, today: dt.
         if problems:
             errors.append(f"{item.where}：{'；'.join(problems)}")
             continue
-        rows.append({"submission_id": submission_id, "outlet": outlet, "level": level,
-                     "adopted_on": adopted_on.isoformat() if adopted_on else None,
-                     "fee": fee, "bonus": bonus, "source": item.where})
+        rows.append(
+            {
+                "submission_id": submission_id,
+                "outlet": outlet,
+                "level": level,
+                "adopted_on": adopted_on.isoformat() if adopted_on else None,
+                "fee": fee,
+                "bonus": bonus,
+                "source": item.where,
+            }
+        )
     return rows, errors
 
 
@@ -136,14 +148,18 @@ def read_sheet(path: Path) -> list[AdoptionInput]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
-        raise ValueError(f"无法打开录用登记表 {path.name}：请使用 .xlsx 格式（{exc.__class__.__name__}）") from exc
+        raise ValueError(
+            f"无法打开录用登记表 {path.name}：请使用 .xlsx 格式（{exc.__class__.__name__}）"
+        ) from exc
     try:
         sheet = book.worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))
     finally:
         book.close()
-    header_index = next((i for i, row in enumerate(rows)
-                         if any(str(c).strip() == "稿件编号" for c in row if c is not None)), None)
+    header_index = next(
+        (i for i, row in enumerate(rows) if any(str(c).strip() == "稿件编号" for c in row if c is not None)),
+        None,
+    )
     if header_index is None:
         raise ValueError(f"录用登记表 {path.name} 没有表头“稿件编号”：表头应为 {'、'.join(SHEET_COLUMNS)}")
     header = [str(c).strip() if c is not None else "" for c in rows[header_index]]
@@ -152,21 +168,36 @@ def read_sheet(path: Path) -> list[AdoptionInput]:
         raise ValueError(f"录用登记表 {path.name} 缺少列：{'、'.join(missing)}")
     col = {name: header.index(name) if name in header else None for name in SHEET_COLUMNS}
     items: list[AdoptionInput] = []
-    for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+
         def cell(name: str, row: tuple = row) -> Any:
             index = col[name]
             return row[index] if index is not None and index < len(row) else None
+
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in row):
             continue
-        items.append(AdoptionInput(f"第{offset}行", cell("稿件编号"), cell("录用媒体"), cell("录用日期"),
-                                   cell("稿酬"), cell("加分")))
+        items.append(
+            AdoptionInput(
+                f"第{offset}行",
+                cell("稿件编号"),
+                cell("录用媒体"),
+                cell("录用日期"),
+                cell("稿酬"),
+                cell("加分"),
+            )
+        )
     return items
 
 
 def _describe(row: dict[str, Any], submission: dict[str, Any], rulebook: Rulebook) -> str:
     ctype = rulebook.types.get(submission.get("content_type") or "")
-    fee = adoption_fee(submission.get("content_type") or "", row["level"], row["fee"],
-                       bool(submission.get("is_announcement")), rulebook)
+    fee = adoption_fee(
+        submission.get("content_type") or "",
+        row["level"],
+        row["fee"],
+        bool(submission.get("is_announcement")),
+        rulebook,
+    )
     notes: list[str] = []
     if submission.get("verdict") == "rejected":
         notes.append("注意：该稿件审核未通过（已退稿），仍按录用登记")
@@ -175,23 +206,34 @@ def _describe(row: dict[str, Any], submission: dict[str, Any], rulebook: Ruleboo
     if row["fee"] is not None and row["level"] != WECHAT_LEVEL and row["fee"] != fee:
         notes.append(f"按规则稿酬为 {fee:g} 元，填写的 {row['fee']:g} 元未采用")
     if row["level"] == WECHAT_LEVEL and row["fee"] is not None and row["fee"] != fee:
-        notes.append(f"公众号稿酬按 {fee:g} 元计（范围 {rulebook.fees['wechat']['wechat_min']}–"
-                     f"{rulebook.fees['wechat']['wechat_max']} 元，公告通知类按最低）")
+        notes.append(
+            f"公众号稿酬按 {fee:g} 元计（范围 {rulebook.fees['wechat']['wechat_min']}–"
+            f"{rulebook.fees['wechat']['wechat_max']} 元，公告通知类按最低）"
+        )
     if row["bonus"]:
         low, high = rulebook.points.media_bonus_min, rulebook.points.media_bonus_max
         if not low <= row["bonus"] <= high:
             notes.append(f"加分按 {min(max(row['bonus'], low), high):g} 分计（范围 {low:g}–{high:g}）")
-    text = (f"稿件 {row['submission_id']}《{submission.get('title') or ''}》（{submission.get('unit') or ''}，"
-            f"{ctype.name if ctype else submission.get('content_type')}）— {row['outlet']}"
-            f"（{LEVEL_NAMES.get(row['level'], row['level'])}），{row['adopted_on']}，稿酬 {fee:g} 元")
+    text = (
+        f"稿件 {row['submission_id']}《{submission.get('title') or ''}》（{submission.get('unit') or ''}，"
+        f"{ctype.name if ctype else submission.get('content_type')}）— {row['outlet']}"
+        f"（{LEVEL_NAMES.get(row['level'], row['level'])}），{row['adopted_on']}，稿酬 {fee:g} 元"
+    )
     if row["bonus"]:
         text += f"，加分 {row['bonus']:g}"
     return text + (f"（{'；'.join(notes)}）" if notes else "")
 
 
-def adopt_command(submission_id: int | None, *, outlet: str | None = None, date: str | None = None,
-                  fee: float | None = None, bonus: float | None = None, from_file: Path | None = None,
-                  workspace: Path | None = None) -> int:
+def adopt_command(
+    submission_id: int | None,
+    *,
+    outlet: str | None = None,
+    date: str | None = None,
+    fee: float | None = None,
+    bonus: float | None = None,
+    from_file: Path | None = None,
+    workspace: Path | None = None,
+) -> int:
     """Record adoptions; 0 when written, 1 when refused (nothing written), 2 on a bad rulebook."""
     opened = _open(workspace)
     if opened is None:
@@ -211,8 +253,11 @@ def adopt_command(submission_id: int | None, *, outlet: str | None = None, date:
             return 1
     else:
         if submission_id is None or not outlet:
-            typer.echo("请写明稿件编号和 --outlet 录用媒体，例如：draftdesk adopt 12 --outlet 武进日报；"
-                       "或用 --from 录用登记表.xlsx 批量导入。", err=True)
+            typer.echo(
+                "请写明稿件编号和 --outlet 录用媒体，例如：draftdesk adopt 12 --outlet 武进日报；"
+                "或用 --from 录用登记表.xlsx 批量导入。",
+                err=True,
+            )
             typer.echo(f"可用的录用媒体：{known_outlets(rulebook)}", err=True)
             return 1
         items = [AdoptionInput("命令行", submission_id, outlet, date, fee, bonus)]
@@ -244,8 +289,14 @@ def _on_record(rows: list[dict[str, Any]]) -> str:
     return f"该稿件现有录用：{'、'.join(live)}" if live else "该稿件目前没有有效的录用记录"
 
 
-def unadopt_command(submission_id: int | None, *, outlet: str | None = None, date: str | None = None,
-                    reason: str | None = None, workspace: Path | None = None) -> int:
+def unadopt_command(
+    submission_id: int | None,
+    *,
+    outlet: str | None = None,
+    date: str | None = None,
+    reason: str | None = None,
+    workspace: Path | None = None,
+) -> int:
     """Withdraw one adoption (kept in the ledger, marked with time and reason, no longer scored).
 
     0 when withdrawn; 1 when refused (unknown ID, no such adoption, already withdrawn, or
@@ -256,8 +307,11 @@ def unadopt_command(submission_id: int | None, *, outlet: str | None = None, dat
     ws, rulebook = opened
     outlet = (outlet or "").strip()
     if submission_id is None or not outlet:
-        typer.echo("请写明稿件编号和 --outlet 录用媒体，例如：draftdesk unadopt 12 --outlet 武进日报 "
-                   "--reason 登记错误", err=True)
+        typer.echo(
+            "请写明稿件编号和 --outlet 录用媒体，例如：draftdesk unadopt 12 --outlet 武进日报 "
+            "--reason 登记错误",
+            err=True,
+        )
         return 1
     when = ""
     if date is not None:
@@ -280,17 +334,24 @@ def unadopt_command(submission_id: int | None, *, outlet: str | None = None, dat
         live = [r for r in same if not r.get("withdrawn_at")]
         on_day = f"{when} " if when else ""
         if not same:
-            typer.echo(f"{name}没有“{outlet}”{on_day}的录用记录，未撤销任何录用。{_on_record(rows)}。", err=True)
+            typer.echo(
+                f"{name}没有“{outlet}”{on_day}的录用记录，未撤销任何录用。{_on_record(rows)}。", err=True
+            )
             return 1
         if not live:
             last = same[-1]
             why = f"（原因：{last['withdrawn_reason']}）" if last.get("withdrawn_reason") else ""
-            typer.echo(f"{name}在“{outlet}”{last['adopted_on']} 的录用已于 {last['withdrawn_at']} 撤销{why}，"
-                       f"无需再次撤销。{_on_record(rows)}。", err=True)
+            typer.echo(
+                f"{name}在“{outlet}”{last['adopted_on']} 的录用已于 {last['withdrawn_at']} 撤销{why}，"
+                f"无需再次撤销。{_on_record(rows)}。",
+                err=True,
+            )
             return 1
         if len(live) > 1:
             days = "、".join(r["adopted_on"] for r in live)
-            typer.echo(f"{name}在“{outlet}”有 {len(live)} 条录用（{days}），请用 --date 指明撤销哪一条。", err=True)
+            typer.echo(
+                f"{name}在“{outlet}”有 {len(live)} 条录用（{days}），请用 --date 指明撤销哪一条。", err=True
+            )
             return 1
         row = live[0]
         at = now(rulebook).isoformat(timespec="seconds")
@@ -300,8 +361,10 @@ def unadopt_command(submission_id: int | None, *, outlet: str | None = None, dat
     finally:
         db.close()
     why = f"，原因：{reason}" if reason else ""
-    typer.echo(f"已撤销录用：{name}（{submission.get('unit') or ''}）— {outlet}，{row['adopted_on']}{why}。"
-               "记录仍保留在台账中，考核和稿酬不再计入；如需恢复，重新 adopt 即可。")
+    typer.echo(
+        f"已撤销录用：{name}（{submission.get('unit') or ''}）— {outlet}，{row['adopted_on']}{why}。"
+        "记录仍保留在台账中，考核和稿酬不再计入；如需恢复，重新 adopt 即可。"
+    )
     return 0
 
 
@@ -321,7 +384,9 @@ def assign_command(*, month: str, unit: str, count: int, workspace: Path | None 
         period = None
     found = rulebook.unit_named(unit)
     if found is None:
-        problems.append(f"单位“{unit}”不在规则文件中；可用的单位：{'、'.join(u.name for u in rulebook.units)}")
+        problems.append(
+            f"单位“{unit}”不在规则文件中；可用的单位：{'、'.join(u.name for u in rulebook.units)}"
+        )
     if count < 0:
         problems.append(f"--count 不能为负数（收到 {count}）")
     if problems or period is None or found is None:

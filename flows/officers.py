@@ -16,8 +16,9 @@ from ledger.assessment import add_officer
 from rules.model import Limits
 
 
-def register_officer_form(db: sqlite_utils.Database, unit: str, data: bytes,
-                          received_at: dt.datetime, limits: Limits | None = None) -> tuple[bool, str]:
+def register_officer_form(
+    db: sqlite_utils.Database, unit: str, data: bytes, received_at: dt.datetime, limits: Limits | None = None
+) -> tuple[bool, str]:
     """(True, "已登记信息员 张三") or (False, the Chinese reason). Never raises on a bad form.
 
     `limits` (the rulebook's) guard against zip bombs; the seed rulebook's are used when omitted.
@@ -32,6 +33,12 @@ def register_officer_form(db: sqlite_utils.Database, unit: str, data: bytes,
         return False, str(exc)
     fields.pop("unit", None)
     name = fields.pop("name")
-    add_officer(db, unit=unit, name=name, registered_at=received_at.isoformat(),
-                source_sha256=hashlib.sha256(data).hexdigest(), **fields)
+    add_officer(
+        db,
+        unit=unit,
+        name=name,
+        registered_at=received_at.isoformat(),
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        **fields,
+    )
     return True, f"已登记信息员 {name}"

@@ -147,15 +147,24 @@ def ensure_local_server(ws: Workspace, timeout: float = STARTUP_SECONDS) -> str:
         port = _free_port()
         url = f"http://127.0.0.1:{port}/api"
         env = dict(os.environ)
-        env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-                   PREFECT_SERVER_LOGGING_LEVEL="WARNING", PREFECT_API_URL=url)
+        env.update(
+            PREFECT_HOME=str(home),
+            PREFECT_SERVER_ANALYTICS_ENABLED="false",
+            PREFECT_SERVER_LOGGING_LEVEL="WARNING",
+            PREFECT_API_URL=url,
+        )
         env.pop("PREFECT_API_DATABASE_CONNECTION_URL", None)
         log_file = open(home / "server.log", "ab")
         try:
             proc = subprocess.Popen(
                 [*_prefect_executable(), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT, env=env,
-                start_new_session=True, cwd=str(home))
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+                cwd=str(home),
+            )
         finally:
             log_file.close()
         deadline = time.monotonic() + timeout
@@ -171,7 +180,9 @@ def ensure_local_server(ws: Workspace, timeout: float = STARTUP_SECONDS) -> str:
             tail = (home / "server.log").read_text(encoding="utf-8", errors="replace")[-2000:]
         if proc.poll() is None:
             proc.terminate()
-        raise RuntimeError(f"Prefect 服务未能在 {timeout:.0f} 秒内启动（日志 {home / 'server.log'}）：\n{tail}")
+        raise RuntimeError(
+            f"Prefect 服务未能在 {timeout:.0f} 秒内启动（日志 {home / 'server.log'}）：\n{tail}"
+        )
 
 
 @dataclass(frozen=True)
@@ -184,6 +195,7 @@ class StoppedServer:
 
 def _api_url_of(cmd: list[str]) -> str:
     """The API URL a `prefect server start --host H --port P` command line serves."""
+
     def option(name: str, default: str) -> str:
         return cmd[cmd.index(name) + 1] if name in cmd[:-1] else default
 
@@ -195,8 +207,12 @@ def _is_our_server(proc: psutil.Process, home: Path) -> bool:
     workspace (it runs in the Prefect home) — never some other process that reused the pid."""
     try:
         cmd = proc.cmdline()
-        return ("server" in cmd and "start" in cmd and any(Path(part).name == "prefect" for part in cmd)
-                and Path(proc.cwd()).resolve() == home.resolve())
+        return (
+            "server" in cmd
+            and "start" in cmd
+            and any(Path(part).name == "prefect" for part in cmd)
+            and Path(proc.cwd()).resolve() == home.resolve()
+        )
     except (psutil.Error, OSError):
         return False
 
@@ -261,7 +277,9 @@ def shutdown_local_server(ws: Workspace, timeout: float = 20.0) -> list[StoppedS
                 proc.kill()
         left = _wait_gone(left, 5.0)
         if left:
-            raise RuntimeError(f"Prefect 服务进程 {'、'.join(str(p.pid) for p in left)} 未能结束，请手动结束。")
+            raise RuntimeError(
+                f"Prefect 服务进程 {'、'.join(str(p.pid) for p in left)} 未能结束，请手动结束。"
+            )
         with contextlib.suppress(OSError):
             _state_path(ws).unlink()
     return stopped
@@ -275,7 +293,9 @@ def stop_local_server(ws: Workspace) -> bool:
         return False
 
 
-def drain(flow_run_id: object | None = None, expected_tasks: int | None = None, timeout: float = 15.0) -> None:
+def drain(
+    flow_run_id: object | None = None, expected_tasks: int | None = None, timeout: float = 15.0
+) -> None:
     """Before the process exits: flush logs and events to the server, then (when told how many
     task runs the flow made) wait until the server has recorded them all — the temporary server
     dies with this process and would lose whatever is still in flight."""
@@ -304,7 +324,9 @@ def drain(flow_run_id: object | None = None, expected_tasks: int | None = None, 
     deadline = time.monotonic() + timeout
     with contextlib.suppress(Exception), get_client(sync_client=True) as client:
         while time.monotonic() < deadline:
-            runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+            runs = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+            )
             if len(runs) >= expected_tasks and all(r.state is not None and r.state.is_final() for r in runs):
                 return
             time.sleep(0.2)

@@ -47,8 +47,9 @@ def _size(path: Path) -> int:
         return 0
 
 
-def received_time(current: dt.datetime, last_beat: dt.datetime | None, mtime: float | None,
-                  heartbeat_seconds: float) -> dt.datetime:
+def received_time(
+    current: dt.datetime, last_beat: dt.datetime | None, mtime: float | None, heartbeat_seconds: float
+) -> dt.datetime:
     """SPEC §3: first sight — unless draftdesk was down (no heartbeat for more than 3 heartbeat
     intervals), when the file's mtime, clamped between the last heartbeat and now, is the best
     evidence: no credit lost while the office machine was off, none gained by backdating."""
@@ -73,7 +74,9 @@ def record_sightings(ws: Workspace, rulebook: Rulebook, items: Iterable[Item]) -
         db.close()
 
 
-def record_sightings_in(db: sqlite_utils.Database, rulebook: Rulebook, items: Sequence[Item]) -> dict[str, str]:
+def record_sightings_in(
+    db: sqlite_utils.Database, rulebook: Rulebook, items: Sequence[Item]
+) -> dict[str, str]:
     known = ledger.sightings(db, (i.key for i in items))
     new = [i for i in items if i.key not in known]
     if new:
@@ -94,8 +97,7 @@ def forget_vanished(ws: Workspace, db: sqlite_utils.Database, listed: Sequence[I
     """Forget first sights of items gone from the inbox. Checked on disk again, so a file the
     watcher saw a moment after this listing keeps the first sight it just recorded."""
     present = {i.key for i in listed}
-    gone = [k for k in ledger.sighted_keys(db)
-            if k not in present and not os.path.lexists(ws.inbox / k)]
+    gone = [k for k in ledger.sighted_keys(db) if k not in present and not os.path.lexists(ws.inbox / k)]
     ledger.forget_sightings(db, gone)
 
 
@@ -108,4 +110,3 @@ def beat(ws: Workspace, role: str) -> None:
         ledger.beat(db, now(rulebook), role, os.getpid(), socket.gethostname())
     finally:
         db.close()
-

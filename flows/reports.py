@@ -49,7 +49,9 @@ def _header(sheet: Worksheet, row: int, names: Sequence[str], col: int = 1) -> N
         cell.font, cell.fill, cell.alignment, cell.border = _BOLD, _FILL, _CENTER, _BOX
 
 
-def _rows(sheet: Worksheet, start: int, rows: Sequence[Sequence[Any]], formats: dict[int, str] | None = None) -> int:
+def _rows(
+    sheet: Worksheet, start: int, rows: Sequence[Sequence[Any]], formats: dict[int, str] | None = None
+) -> int:
     """Write rows from `start`; returns the next free row."""
     formats = formats or {}
     for r, values in enumerate(rows, start=start):
@@ -123,27 +125,76 @@ def _completion_sheet(sheet: Worksheet, report: PeriodReport) -> None:
 
 
 def _points_sheet(sheet: Worksheet, report: PeriodReport) -> None:
-    _header(sheet, 1, ["单位", "类别", "扣分", "多录用加分", "媒体宣传加分", "本期加分（封顶后）",
-                       "全年累计加分", "合计", "说明"])
+    _header(
+        sheet,
+        1,
+        [
+            "单位",
+            "类别",
+            "扣分",
+            "多录用加分",
+            "媒体宣传加分",
+            "本期加分（封顶后）",
+            "全年累计加分",
+            "合计",
+            "说明",
+        ],
+    )
     rows = []
     for unit in report.units:
         if not unit.points.applies:
             continue
         p = unit.points
-        rows.append([unit.unit, report.kind_names.get(unit.kind, unit.kind), p.deductions / 100,
-                     p.extra_bonus / 100, p.media_bonus / 100, p.bonus / 100, p.bonus_year_to_date / 100,
-                     p.total / 100, "\n".join(p.details)])
+        rows.append(
+            [
+                unit.unit,
+                report.kind_names.get(unit.kind, unit.kind),
+                p.deductions / 100,
+                p.extra_bonus / 100,
+                p.media_bonus / 100,
+                p.bonus / 100,
+                p.bonus_year_to_date / 100,
+                p.total / 100,
+                "\n".join(p.details),
+            ]
+        )
     _rows(sheet, 2, rows, dict.fromkeys(range(3, 9), POINTS_FORMAT))
     sheet.freeze_panes = "A2"
     _fit(sheet)
 
 
 def _fees_sheet(sheet: Worksheet, report: PeriodReport) -> None:
-    _header(sheet, 1, ["稿件编号", "单位", "信息员", "稿件类型", "标题", "录用媒体", "级别", "录用日期",
-                       "最高标准（元）", "此前已发（元）", "本期发放（元）"])
+    _header(
+        sheet,
+        1,
+        [
+            "稿件编号",
+            "单位",
+            "信息员",
+            "稿件类型",
+            "标题",
+            "录用媒体",
+            "级别",
+            "录用日期",
+            "最高标准（元）",
+            "此前已发（元）",
+            "本期发放（元）",
+        ],
+    )
     rows: list[list[Any]] = [
-        [p.submission_id, p.unit, p.officer, report.type_names.get(p.content_type, p.content_type), p.title,
-         p.outlet, LEVEL_NAMES.get(p.level, p.level), p.adopted_on, p.highest_fee, p.paid_before, p.amount]
+        [
+            p.submission_id,
+            p.unit,
+            p.officer,
+            report.type_names.get(p.content_type, p.content_type),
+            p.title,
+            p.outlet,
+            LEVEL_NAMES.get(p.level, p.level),
+            p.adopted_on,
+            p.highest_fee,
+            p.paid_before,
+            p.amount,
+        ]
         for p in report.payments
     ]
     end = _rows(sheet, 2, rows, {9: MONEY_FORMAT, 10: MONEY_FORMAT, 11: MONEY_FORMAT})
@@ -160,8 +211,17 @@ def _fees_sheet(sheet: Worksheet, report: PeriodReport) -> None:
 
 def _rejections_sheet(sheet: Worksheet, report: PeriodReport, rejections: Sequence[RejectionRow]) -> None:
     _header(sheet, 1, ["稿件编号", "单位", "稿件类型", "标题", "收稿时间", "退稿原因"])
-    rows = [[r.id, r.unit, report.type_names.get(r.content_type, r.content_type or "未识别"), r.title,
-             r.received_at[:16].replace("T", " "), "\n".join(r.reasons)] for r in rejections]
+    rows = [
+        [
+            r.id,
+            r.unit,
+            report.type_names.get(r.content_type, r.content_type or "未识别"),
+            r.title,
+            r.received_at[:16].replace("T", " "),
+            "\n".join(r.reasons),
+        ]
+        for r in rejections
+    ]
     _rows(sheet, 2, rows)
     sheet.freeze_panes = "A2"
     _fit(sheet)
@@ -170,18 +230,33 @@ def _rejections_sheet(sheet: Worksheet, report: PeriodReport, rejections: Sequen
 def _awards_sheet(sheet: Worksheet, report: PeriodReport) -> None:
     tiers = [name for _, name, _ in TIERS]
     _header(sheet, 1, ["名次", "单位", "录用篇数", *tiers, "奖励（元）"])
-    unit_rows = [[u.standing.rank, u.unit, u.standing.pieces,
-                  *(u.standing.by_tier.get(key, 0) for key, _, _ in TIERS), u.standing.award]
-                 for u in sorted(report.units, key=lambda u: u.standing.rank)]
+    unit_rows = [
+        [
+            u.standing.rank,
+            u.unit,
+            u.standing.pieces,
+            *(u.standing.by_tier.get(key, 0) for key, _, _ in TIERS),
+            u.standing.award,
+        ]
+        for u in sorted(report.units, key=lambda u: u.standing.rank)
+    ]
     money = 4 + len(tiers)
     end = _rows(sheet, 2, unit_rows, {money: MONEY_FORMAT})
     start = end + 2
     sheet.cell(row=start - 1, column=1, value="先进个人").font = _BOLD
     _header(sheet, start, ["名次", "姓名", "单位", "录用篇数", *tiers, "奖励（元）", "已登记"])
-    officer_rows = [[o.standing.rank, o.name, o.unit, o.standing.pieces,
-                     *(o.standing.by_tier.get(key, 0) for key, _, _ in TIERS), o.standing.award,
-                     "是" if o.registered else "否"]
-                    for o in sorted(report.officers, key=lambda o: o.standing.rank)]
+    officer_rows = [
+        [
+            o.standing.rank,
+            o.name,
+            o.unit,
+            o.standing.pieces,
+            *(o.standing.by_tier.get(key, 0) for key, _, _ in TIERS),
+            o.standing.award,
+            "是" if o.registered else "否",
+        ]
+        for o in sorted(report.officers, key=lambda o: o.standing.rank)
+    ]
     _rows(sheet, start + 1, officer_rows, {money + 1: MONEY_FORMAT})
     sheet.freeze_panes = "A2"
     _fit(sheet)
@@ -227,7 +302,9 @@ def write_adoption_template(path: Path, outlets: dict[str, str] | None = None) -
     sheet.freeze_panes = "A2"
     notes = book.create_sheet("填写说明")
     notes["A1"] = "稿件编号：退稿说明或 draftdesk status 中的编号；录用媒体：从下拉列表选择（见“媒体名单”）。"
-    notes["A2"] = "录用日期：2021-03-05，空白为当天；稿酬：仅公众号录用填写（按质量 20–50 元）；加分：媒体宣传 0.3–0.5。"
+    notes["A2"] = (
+        "录用日期：2021-03-05，空白为当天；稿酬：仅公众号录用填写（按质量 20–50 元）；加分：媒体宣传 0.3–0.5。"
+    )
     notes["A3"] = "有任何一行填写有误时整表不登记，按提示修改后重新导入即可（重复导入不会重复登记）。"
     notes.column_dimensions["A"].width = 100
     if outlets:
@@ -235,7 +312,9 @@ def write_adoption_template(path: Path, outlets: dict[str, str] | None = None) -
         _header(names, 1, ["录用媒体", "级别"])
         _rows(names, 2, [[name, LEVEL_NAMES.get(level, level)] for name, level in outlets.items()])
         _fit(names)
-        choice = DataValidation(type="list", formula1=f"=媒体名单!$A$2:$A${len(outlets) + 1}", allow_blank=True)
+        choice = DataValidation(
+            type="list", formula1=f"=媒体名单!$A$2:$A${len(outlets) + 1}", allow_blank=True
+        )
         choice.error = "请从媒体名单中选择录用媒体"
         sheet.add_data_validation(choice)
         choice.add("B2:B501")

@@ -33,7 +33,9 @@ def report_path(ws: Workspace, period: Period) -> Path:
     return ws.reports / period.key / f"考核结果_{period.key}.xlsx"
 
 
-def build_report(ws: Workspace, rulebook: Rulebook, period: Period) -> tuple[PeriodReport, list[RejectionRow]]:
+def build_report(
+    ws: Workspace, rulebook: Rulebook, period: Period
+) -> tuple[PeriodReport, list[RejectionRow]]:
     """Read the year to date from the ledger and score `period`; also the period's rejections."""
     tz = rulebook.meta.tz
     db = open_ledger(ws.ledger_path)
@@ -43,8 +45,11 @@ def build_report(ws: Workspace, rulebook: Rulebook, period: Period) -> tuple[Per
         adoptions = [AdoptionRow.from_dict(r) for r in read_adoptions(db, period.end)]
         assignments = [AssignmentRow.from_dict(r) for r in read_assignments(db, period.year)]
         officers = [OfficerRow.from_dict(r) for r in read_officers(db)]
-        rejected = [r for r in read_rejections(db, period.start, period.end)
-                    if r.get("received_at") and period.contains(parse_instant(r["received_at"], tz).date())]
+        rejected = [
+            r
+            for r in read_rejections(db, period.start, period.end)
+            if r.get("received_at") and period.contains(parse_instant(r["received_at"], tz).date())
+        ]
     finally:
         db.close()
     submissions = [s for s in submissions if year_start <= s.received_day <= period.end]
@@ -58,8 +63,11 @@ def write_report(ws: Workspace, report: PeriodReport, rejections: list[Rejection
 
 def choose_period(month: str | None, quarter: str | None, year: int | None) -> Period:
     """Exactly one of --month/--quarter/--year, of the right kind. Raises ValueError (Chinese)."""
-    given = [(kind, value) for kind, value in (("month", month), ("quarter", quarter), ("year", year))
-             if value is not None]
+    given = [
+        (kind, value)
+        for kind, value in (("month", month), ("quarter", quarter), ("year", year))
+        if value is not None
+    ]
     if len(given) != 1:
         raise ValueError("请只指定一个期间：--month 2021-03、--quarter 2021Q1 或 --year 2021")
     kind, value = given[0]
@@ -81,14 +89,18 @@ def print_table(report: PeriodReport) -> None:
 
     types = [key for key in report.type_names if any(key in u.completion for u in report.units)]
     short_names = {key: min(names, key=len) for key, names in report.type_short_names.items()}
-    table = Table(title=f"{report.rulebook_name} {report.period.label}",
-                  caption="稿件栏为 完成/任务，红色为未完成；(至今) 为尚未结束的季度或年度的进度，不计分；"
-                          "扣分、加分只适用于社区、村", show_lines=False)
+    table = Table(
+        title=f"{report.rulebook_name} {report.period.label}",
+        caption="稿件栏为 完成/任务，红色为未完成；(至今) 为尚未结束的季度或年度的进度，不计分；"
+        "扣分、加分只适用于社区、村",
+        show_lines=False,
+    )
     table.add_column("单位", no_wrap=True)
     for key in types:
         table.add_column(short_names.get(key, key), justify="center", no_wrap=True)
-    open_types = [key for key in report.type_names if key not in types
-                  and any(key in u.progress for u in report.units)]
+    open_types = [
+        key for key in report.type_names if key not in types and any(key in u.progress for u in report.units)
+    ]
     for key in open_types:
         table.add_column(f"{short_names.get(key, key)}(至今)", justify="center", no_wrap=True, style="dim")
     for name in ("扣分", "加分", "合计", "稿酬"):
@@ -106,8 +118,11 @@ def print_table(report: PeriodReport) -> None:
             done = unit.progress.get(key)
             cells.append(f"{done.counted}/{done.quota}" if done else "-")
         p = unit.points
-        cells += ([_fmt(p.deductions / 100), _fmt(p.bonus / 100), _fmt(p.total / 100)] if p.applies
-                  else ["-", "-", "-"])
+        cells += (
+            [_fmt(p.deductions / 100), _fmt(p.bonus / 100), _fmt(p.total / 100)]
+            if p.applies
+            else ["-", "-", "-"]
+        )
         cells.append(f"{unit.fees:g}")
         table.add_row(*cells)
     console = Console()
@@ -121,11 +136,19 @@ def print_table(report: PeriodReport) -> None:
         if winners:
             console.print("先进单位：" + "、".join(f"{u.unit}（{u.standing.pieces}篇）" for u in winners))
         if people:
-            console.print("先进个人：" + "、".join(f"{o.name}（{o.unit}，{o.standing.pieces}篇）" for o in people))
+            console.print(
+                "先进个人：" + "、".join(f"{o.name}（{o.unit}，{o.standing.pieces}篇）" for o in people)
+            )
 
 
-def score_command(*, month: str | None = None, quarter: str | None = None, year: int | None = None,
-                  as_json: bool = False, workspace: Path | None = None) -> int:
+def score_command(
+    *,
+    month: str | None = None,
+    quarter: str | None = None,
+    year: int | None = None,
+    as_json: bool = False,
+    workspace: Path | None = None,
+) -> int:
     """Score a period; print JSON or a table; write the workbook. 0 ok, 1 bad period, 2 bad rulebook."""
     try:
         ws, rulebook = open_workspace(workspace, need="outbox")
@@ -139,8 +162,11 @@ def score_command(*, month: str | None = None, quarter: str | None = None, year:
         return 1
     today = now(rulebook).date()
     if period.end >= today:
-        typer.echo(f"注意：{period.label}尚未结束（今天 {today}），尚未到期的任务也按缺少计算；"
-                   "期末后再运行可得正式结果。", err=True)
+        typer.echo(
+            f"注意：{period.label}尚未结束（今天 {today}），尚未到期的任务也按缺少计算；"
+            "期末后再运行可得正式结果。",
+            err=True,
+        )
     report, rejections = build_report(ws, rulebook, period)
     path = write_report(ws, report, rejections)
     if as_json:

@@ -59,9 +59,13 @@ def score_task(workspace: str, period_key: str) -> str:
     report, rejections = build_report(ws, rulebook, period)
     path = write_report(ws, report, rejections)
     create_table_artifact(
-        artifact_rows(report), key=artifact_key(period),
-        description=(f"{report.rulebook_name} {period.label}：稿酬合计 {report.fees_total:g} 元，"
-                     f"退稿 {len(rejections)} 件。报表：{path}"))
+        artifact_rows(report),
+        key=artifact_key(period),
+        description=(
+            f"{report.rulebook_name} {period.label}：稿酬合计 {report.fees_total:g} 元，"
+            f"退稿 {len(rejections)} 件。报表：{path}"
+        ),
+    )
     return str(path)
 
 

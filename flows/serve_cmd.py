@@ -27,20 +27,28 @@ def deployments(ws: Workspace) -> list[Any]:
     from flows.intake_flow import intake_flow
 
     rulebook = ws.rulebook()
-    found = [intake_flow.to_deployment(
-        name="sweep", interval=dt.timedelta(minutes=rulebook.intake.sweep_minutes),
-        parameters={"workspace": str(ws.root)},
-        description="定时收稿：扫描收稿目录，审核、登记并归档稳定的稿件。")]
+    found = [
+        intake_flow.to_deployment(
+            name="sweep",
+            interval=dt.timedelta(minutes=rulebook.intake.sweep_minutes),
+            parameters={"workspace": str(ws.root)},
+            description="定时收稿：扫描收稿目录，审核、登记并归档稳定的稿件。",
+        )
+    ]
     try:
         from flows.score_flow import score_flow
     except ImportError:
         return found
     from prefect.client.schemas.schedules import CronSchedule
 
-    found.append(score_flow.to_deployment(
-        name="monthly-score", schedule=CronSchedule(cron=MONTHLY_SCORING_CRON, timezone=rulebook.meta.timezone),
-        parameters={"workspace": str(ws.root)},
-        description="每月1日6:00：上月考核、稿酬报表。"))
+    found.append(
+        score_flow.to_deployment(
+            name="monthly-score",
+            schedule=CronSchedule(cron=MONTHLY_SCORING_CRON, timezone=rulebook.meta.timezone),
+            parameters={"workspace": str(ws.root)},
+            description="每月1日6:00：上月考核、稿酬报表。",
+        )
+    )
     return found
 
 

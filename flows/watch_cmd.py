@@ -28,9 +28,17 @@ log = logging.getLogger("draftdesk.watch")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 VERDICTS = {"accepted": "合格", "rejected": "退回", "officer": "信息员登记"}
-RULES = {"format": "文件格式", "identity": "单位或类型", "length": "字数", "images": "图片数量",
-         "image_quality": "图片质量", "timeliness": "时效", "category": "类别", "duplicate": "重复",
-         "media": "音视频"}
+RULES = {
+    "format": "文件格式",
+    "identity": "单位或类型",
+    "length": "字数",
+    "images": "图片数量",
+    "image_quality": "图片质量",
+    "timeliness": "时效",
+    "category": "类别",
+    "duplicate": "重复",
+    "media": "音视频",
+}
 
 
 def say(text: str) -> None:
@@ -97,8 +105,13 @@ def _watch(ws: Workspace, rulebook: Rulebook, api_url: str, polling: bool, stop:
             say("完成中断的处理…")
             _guarded(lambda: process([]))
 
-    watcher = InboxWatcher(ws.inbox, rulebook, polling=polling, outbox=ws.outbox,
-                           on_first_sight=lambda items: record_sightings(ws, rulebook, items))
+    watcher = InboxWatcher(
+        ws.inbox,
+        rulebook,
+        polling=polling,
+        outbox=ws.outbox,
+        on_first_sight=lambda items: record_sightings(ws, rulebook, items),
+    )
     try:
         with prefect_env.in_process(api_url):
             try:
@@ -151,8 +164,10 @@ def _guarded(step: Callable[[], None]) -> None:
 def _announce(ws: Workspace, rulebook: Rulebook, polling: bool) -> None:
     mode = "轮询（适用于 SMB/NFS 共享目录）" if polling else "文件系统事件"
     intake = rulebook.intake
-    say(f"正在监视 {ws.inbox}（{mode}；文件稳定 {intake.settle_seconds:g} 秒后收取，"
-        f"每 {intake.rescan_seconds:g} 秒全量扫描一次）。")
+    say(
+        f"正在监视 {ws.inbox}（{mode}；文件稳定 {intake.settle_seconds:g} 秒后收取，"
+        f"每 {intake.rescan_seconds:g} 秒全量扫描一次）。"
+    )
     say(f"结果存入 {ws.outbox}。按 Ctrl-C 停止。")
 
 

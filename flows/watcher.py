@@ -51,8 +51,16 @@ loop mechanic, not a rule; it bounds how late a stop request or a rescan is noti
 # Events that can mean "an item appeared or changed". Opening and reading a file (which the
 # intake does) must not count, or a file the intake left in place would be taken forever.
 WATCHED_EVENTS: list[type[FileSystemEvent]] = [
-    FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileClosedEvent, FileDeletedEvent,
-    FileAttribEvent, DirCreatedEvent, DirModifiedEvent, DirMovedEvent, DirDeletedEvent,
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileClosedEvent,
+    FileDeletedEvent,
+    FileAttribEvent,
+    DirCreatedEvent,
+    DirModifiedEvent,
+    DirMovedEvent,
+    DirDeletedEvent,
 ]
 _RELEVANT = frozenset(cls.event_type for cls in WATCHED_EVENTS)
 
@@ -409,7 +417,9 @@ def run_watch_loop(
     `process` is where Prefect and the pipeline run: never on watchdog's thread. An exception
     from it is logged and the loop goes on; the periodic rescan offers the items again.
     """
-    beat_every = heartbeat_seconds if heartbeat_seconds is not None else watcher.rulebook.intake.heartbeat_seconds
+    beat_every = (
+        heartbeat_seconds if heartbeat_seconds is not None else watcher.rulebook.intake.heartbeat_seconds
+    )
     last_beat: float | None = None
     while not stop_event.is_set():
         watcher.supervise()

@@ -75,8 +75,10 @@ def open_workspace(option: Path | None, *, need: str = "inbox") -> tuple[Workspa
     """
     ws = resolve_workspace(option)
     if need == "outbox" and not ws.outbox.is_dir():
-        raise WorkspaceError(f"工作目录 {ws.root} 没有 outbox/（台账所在）：请先运行 draftdesk init "
-                             f"--workspace {ws.root}，或用 --workspace 指定工作目录。")
+        raise WorkspaceError(
+            f"工作目录 {ws.root} 没有 outbox/（台账所在）：请先运行 draftdesk init "
+            f"--workspace {ws.root}，或用 --workspace 指定工作目录。"
+        )
     if need == "inbox":
         problem = layout_problem(ws.inbox, ws.outbox)
         if problem:
@@ -93,8 +95,10 @@ def layout_problem(inbox: Path, outbox: Path | None) -> str | None:
     if not inbox.is_dir():
         return f"收件箱 {inbox} 不存在或不是文件夹：请先运行 draftdesk init，或用 --workspace 指定工作目录。"
     if outbox is not None and is_inside(outbox, inbox):
-        return (f"发件箱 {outbox} 位于收件箱 {inbox} 之内：已归档的稿件会被当作新稿再次收取。"
-                "请把 outbox 移到 inbox 之外后再启动。")
+        return (
+            f"发件箱 {outbox} 位于收件箱 {inbox} 之内：已归档的稿件会被当作新稿再次收取。"
+            "请把 outbox 移到 inbox 之外后再启动。"
+        )
     return None
 
 
@@ -148,5 +152,6 @@ def init_workspace(ws: Workspace) -> list[Path]:
     for path in (ws.outbox, ws.accepted, ws.rejected, ws.reports):
         mk(path)
     from flows.reports import ensure_adoption_template  # openpyxl only when initialising
+
     created += ensure_adoption_template(ws.reports, rulebook.outlets)
     return created

@@ -14,8 +14,22 @@ from typing import Any
 import sqlite_utils
 
 ADOPTION_COLUMNS = ("submission_id", "outlet", "level", "adopted_on", "fee", "bonus", "entered_at", "source")
-OFFICER_FIELDS = ("unit", "name", "gender", "birth", "politics", "education", "position", "phone",
-                  "mobile", "qq", "wechat", "leader", "registered_at", "source_sha256")
+OFFICER_FIELDS = (
+    "unit",
+    "name",
+    "gender",
+    "birth",
+    "politics",
+    "education",
+    "position",
+    "phone",
+    "mobile",
+    "qq",
+    "wechat",
+    "leader",
+    "registered_at",
+    "source_sha256",
+)
 
 
 def _stamp() -> str:
@@ -54,34 +68,68 @@ def add_adoptions(db: sqlite_utils.Database, rows: Sequence[dict[str, Any]]) -> 
             existing = conn.execute(
                 "SELECT id FROM adoptions WHERE submission_id = ? AND outlet = ? AND adopted_on = ? "
                 "AND withdrawn_at IS NULL",
-                (values["submission_id"], values["outlet"], values["adopted_on"])).fetchone()
+                (values["submission_id"], values["outlet"], values["adopted_on"]),
+            ).fetchone()
             if existing:
-                conn.execute("UPDATE adoptions SET level = ?, fee = ?, bonus = ?, entered_at = ?, source = ? "
-                             "WHERE id = ?", (values["level"], values["fee"], values["bonus"],
-                                              values["entered_at"], values["source"], existing[0]))
+                conn.execute(
+                    "UPDATE adoptions SET level = ?, fee = ?, bonus = ?, entered_at = ?, source = ? "
+                    "WHERE id = ?",
+                    (
+                        values["level"],
+                        values["fee"],
+                        values["bonus"],
+                        values["entered_at"],
+                        values["source"],
+                        existing[0],
+                    ),
+                )
                 ids.append(int(existing[0]))
             else:
                 cursor = conn.execute(
                     f"INSERT INTO adoptions ({', '.join(ADOPTION_COLUMNS)}) VALUES ({', '.join('?' * len(ADOPTION_COLUMNS))})",
-                    tuple(values[key] for key in ADOPTION_COLUMNS))
+                    tuple(values[key] for key in ADOPTION_COLUMNS),
+                )
                 ids.append(int(cursor.lastrowid))
     return ids
 
 
-def add_adoption(db: sqlite_utils.Database, submission_id: int, outlet: str, level: str, adopted_on: str,
-                 fee: float | None, bonus: float | None, source: str) -> int:
+def add_adoption(
+    db: sqlite_utils.Database,
+    submission_id: int,
+    outlet: str,
+    level: str,
+    adopted_on: str,
+    fee: float | None,
+    bonus: float | None,
+    source: str,
+) -> int:
     """Record one adoption (录用); `fee` is the office's quality fee (wechat), `bonus` a media-lead mark."""
-    return add_adoptions(db, [{"submission_id": submission_id, "outlet": outlet, "level": level,
-                               "adopted_on": adopted_on, "fee": fee, "bonus": bonus, "source": source}])[0]
+    return add_adoptions(
+        db,
+        [
+            {
+                "submission_id": submission_id,
+                "outlet": outlet,
+                "level": level,
+                "adopted_on": adopted_on,
+                "fee": fee,
+                "bonus": bonus,
+                "source": source,
+            }
+        ],
+    )[0]
 
 
 def adoptions_of(db: sqlite_utils.Database, submission_id: int) -> list[dict[str, Any]]:
     """Every adoption of one submission, withdrawn ones included (oldest first), so the office
     can be told what is on record when it withdraws one."""
-    return list(db.query(
-        "SELECT id, submission_id, outlet, level, adopted_on, fee, bonus, entered_at, source, "
-        "withdrawn_at, withdrawn_reason FROM adoptions WHERE submission_id = ? ORDER BY adopted_on, id",
-        [submission_id]))
+    return list(
+        db.query(
+            "SELECT id, submission_id, outlet, level, adopted_on, fee, bonus, entered_at, source, "
+            "withdrawn_at, withdrawn_reason FROM adoptions WHERE submission_id = ? ORDER BY adopted_on, id",
+            [submission_id],
+        )
+    )
 
 
 def withdraw_adoption(db: sqlite_utils.Database, adoption_id: int, at: str, reason: str | None) -> bool:
@@ -92,7 +140,8 @@ def withdraw_adoption(db: sqlite_utils.Database, adoption_id: int, at: str, reas
     with db.conn:
         cursor = db.conn.execute(
             "UPDATE adoptions SET withdrawn_at = ?, withdrawn_reason = ? WHERE id = ? AND withdrawn_at IS NULL",
-            (at, reason, adoption_id))
+            (at, reason, adoption_id),
+        )
     return cursor.rowcount == 1
 
 
@@ -102,7 +151,8 @@ def set_assignment(db: sqlite_utils.Database, month: str, unit: str, count: int)
         db.conn.execute(
             "INSERT INTO assignments (month, unit, count, entered_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(month, unit) DO UPDATE SET count = excluded.count, entered_at = excluded.entered_at",
-            (month, unit, int(count), _stamp()))
+            (month, unit, int(count), _stamp()),
+        )
 
 
 def add_officer(db: sqlite_utils.Database, **fields: Any) -> int:
@@ -112,14 +162,17 @@ def add_officer(db: sqlite_utils.Database, **fields: Any) -> int:
         raise ValueError(f"unknown officer fields: {', '.join(sorted(unknown))}")
     values = {key: fields.get(key) for key in OFFICER_FIELDS if key in fields}
     with db.conn:
-        existing = db.conn.execute("SELECT id FROM officers WHERE unit = ? AND name = ?",
-                                   (values.get("unit"), values.get("name"))).fetchone()
+        existing = db.conn.execute(
+            "SELECT id FROM officers WHERE unit = ? AND name = ?", (values.get("unit"), values.get("name"))
+        ).fetchone()
         if existing:
             sets = ", ".join(f"{key} = ?" for key in values)
             db.conn.execute(f"UPDATE officers SET {sets} WHERE id = ?", (*values.values(), existing[0]))
             return int(existing[0])
-        cursor = db.conn.execute(f"INSERT INTO officers ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                                 tuple(values.values()))
+        cursor = db.conn.execute(
+            f"INSERT INTO officers ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+            tuple(values.values()),
+        )
         return int(cursor.lastrowid)
 
 
@@ -132,10 +185,15 @@ def record_submission_row(db: sqlite_utils.Database, **columns: Any) -> int:
     return int(db.table("submissions").insert(columns).last_pk)
 
 
-def add_finding_row(db: sqlite_utils.Database, submission_id: int, rule: str, severity: str, message: str) -> int:
+def add_finding_row(
+    db: sqlite_utils.Database, submission_id: int, rule: str, severity: str, message: str
+) -> int:
     """Insert one finding — for tests and replays, like `record_submission_row`."""
-    return int(db.table("findings").insert({"submission_id": submission_id, "rule": rule,
-                                            "severity": severity, "message": message}).last_pk)
+    return int(
+        db.table("findings")
+        .insert({"submission_id": submission_id, "rule": rule, "severity": severity, "message": message})
+        .last_pk
+    )
 
 
 def _day_bounds(start: dt.date, end: dt.date) -> tuple[str, str]:
@@ -147,26 +205,37 @@ def _day_bounds(start: dt.date, end: dt.date) -> tuple[str, str]:
 def read_submissions(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """Submissions received around [start, end] (a day's margin each side)."""
     low, high = _day_bounds(start, end)
-    return list(db.query(
-        "SELECT id, unit, content_type, title, officer, original_name, received_at, verdict, counted, "
-        "is_announcement, duplicate_of, revision_of, category FROM submissions "
-        "WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id", [low, high]))
+    return list(
+        db.query(
+            "SELECT id, unit, content_type, title, officer, original_name, received_at, verdict, counted, "
+            "is_announcement, duplicate_of, revision_of, category FROM submissions "
+            "WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id",
+            [low, high],
+        )
+    )
 
 
 def read_adoptions(db: sqlite_utils.Database, through: dt.date) -> list[dict[str, Any]]:
     """Every adoption in force (not withdrawn) dated on or before `through`, with its
     submission's unit, type, officer, title."""
-    return list(db.query(
-        "SELECT a.id, a.submission_id, a.outlet, a.level, a.adopted_on, a.fee, a.bonus, a.source, "
-        "s.unit, s.content_type, s.officer, s.title, s.is_announcement FROM adoptions a "
-        "JOIN submissions s ON s.id = a.submission_id WHERE a.adopted_on <= ? AND a.withdrawn_at IS NULL "
-        "ORDER BY a.adopted_on, a.id",
-        [through.isoformat()]))
+    return list(
+        db.query(
+            "SELECT a.id, a.submission_id, a.outlet, a.level, a.adopted_on, a.fee, a.bonus, a.source, "
+            "s.unit, s.content_type, s.officer, s.title, s.is_announcement FROM adoptions a "
+            "JOIN submissions s ON s.id = a.submission_id WHERE a.adopted_on <= ? AND a.withdrawn_at IS NULL "
+            "ORDER BY a.adopted_on, a.id",
+            [through.isoformat()],
+        )
+    )
 
 
 def read_assignments(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
-    return list(db.query("SELECT month, unit, count FROM assignments WHERE month LIKE ? ORDER BY month, unit",
-                         [f"{year}-%"]))
+    return list(
+        db.query(
+            "SELECT month, unit, count FROM assignments WHERE month LIKE ? ORDER BY month, unit",
+            [f"{year}-%"],
+        )
+    )
 
 
 def read_officers(db: sqlite_utils.Database) -> list[dict[str, Any]]:
@@ -176,11 +245,19 @@ def read_officers(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 def read_rejections(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """Rejected submissions received around [start, end], each with its error messages as `reasons`."""
     low, high = _day_bounds(start, end)
-    rows = list(db.query(
-        "SELECT id, unit, content_type, title, original_name, received_at FROM submissions "
-        "WHERE verdict = 'rejected' AND received_at >= ? AND received_at < ? ORDER BY received_at, id",
-        [low, high]))
+    rows = list(
+        db.query(
+            "SELECT id, unit, content_type, title, original_name, received_at FROM submissions "
+            "WHERE verdict = 'rejected' AND received_at >= ? AND received_at < ? ORDER BY received_at, id",
+            [low, high],
+        )
+    )
     for row in rows:
-        row["reasons"] = [f["message"] for f in db.query(
-            "SELECT message FROM findings WHERE submission_id = ? AND severity = 'error' ORDER BY id", [row["id"]])]
+        row["reasons"] = [
+            f["message"]
+            for f in db.query(
+                "SELECT message FROM findings WHERE submission_id = ? AND severity = 'error' ORDER BY id",
+                [row["id"]],
+            )
+        ]
     return rows

@@ -21,10 +21,10 @@ import sqlite_utils
 
 from checks.model import Prior
 
-RECORDED = "recorded"   # committed in the ledger, item not yet in the outbox
-FILED = "filed"         # item (and note) in the outbox
-CLAIMING = "claiming"   # claim row written, rename into the processing folder not yet confirmed
-CLAIMED = "claimed"     # the item lies in the processing folder under this token
+RECORDED = "recorded"  # committed in the ledger, item not yet in the outbox
+FILED = "filed"  # item (and note) in the outbox
+CLAIMING = "claiming"  # claim row written, rename into the processing folder not yet confirmed
+CLAIMED = "claimed"  # the item lies in the processing folder under this token
 
 
 def iso(moment: dt.datetime) -> str:
@@ -56,6 +56,7 @@ def locked(db: sqlite_utils.Database) -> Iterator[None]:
 
 # ---- heartbeats -------------------------------------------------------------------------
 
+
 def last_heartbeat(db: sqlite_utils.Database) -> str | None:
     """The latest heartbeat of any draftdesk process, or None on a ledger that never ran."""
     row = db.execute("SELECT max(at) FROM heartbeats").fetchone()
@@ -66,11 +67,13 @@ def beat(db: sqlite_utils.Database, at: dt.datetime, role: str, pid: int, host: 
     """Record that (host, role) is alive at `at`: one row per host and role, updated in place,
     so the table stays small however long the office runs."""
     with locked(db):
-        cur = db.execute("UPDATE heartbeats SET at = ?, pid = ? WHERE host = ? AND role = ?",
-                         [iso(at), pid, host, role])
+        cur = db.execute(
+            "UPDATE heartbeats SET at = ?, pid = ? WHERE host = ? AND role = ?", [iso(at), pid, host, role]
+        )
         if cur.rowcount == 0:
-            db.execute("INSERT INTO heartbeats (at, pid, host, role) VALUES (?, ?, ?, ?)",
-                       [iso(at), pid, host, role])
+            db.execute(
+                "INSERT INTO heartbeats (at, pid, host, role) VALUES (?, ?, ?, ?)", [iso(at), pid, host, role]
+            )
 
 
 def heartbeat_of_host(db: sqlite_utils.Database, host: str) -> str | None:
@@ -80,15 +83,17 @@ def heartbeat_of_host(db: sqlite_utils.Database, host: str) -> str | None:
 
 # ---- sightings (received time) ---------------------------------------------------------------
 
+
 def sightings(db: sqlite_utils.Database, keys: Iterable[str]) -> dict[str, str]:
     """first_seen per item key, for the keys already sighted."""
     wanted = list(keys)
     found: dict[str, str] = {}
     for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
+        chunk = wanted[start : start + 500]
         marks = ",".join("?" * len(chunk))
         for path, first_seen in db.execute(
-                f"SELECT path, first_seen FROM sightings WHERE path IN ({marks})", chunk).fetchall():
+            f"SELECT path, first_seen FROM sightings WHERE path IN ({marks})", chunk
+        ).fetchall():
             found[path] = first_seen
     return found
 
@@ -101,7 +106,8 @@ def add_sightings(db: sqlite_utils.Database, rows: Sequence[tuple[str, str, int,
     with locked(db):
         db.conn.executemany(
             "INSERT OR IGNORE INTO sightings (path, first_seen, size, mtime, state) VALUES (?, ?, ?, ?, 'seen')",
-            list(rows))
+            list(rows),
+        )
 
 
 def sighted_keys(db: sqlite_utils.Database) -> list[str]:
@@ -119,15 +125,24 @@ def forget_sightings(db: sqlite_utils.Database, keys: Iterable[str]) -> None:
 
 # ---- claims ------------------------------------------------------------------------------
 
-def add_claim(db: sqlite_utils.Database, token: str, key: str, kind: str, received_at: str,
-              owner: str, claimed_at: dt.datetime) -> None:
+
+def add_claim(
+    db: sqlite_utils.Database,
+    token: str,
+    key: str,
+    kind: str,
+    received_at: str,
+    owner: str,
+    claimed_at: dt.datetime,
+) -> None:
     """Write the claim row BEFORE the rename, so a crash right after the rename still knows
     where the item came from (its inbox path decides unit and type) and when it arrived."""
     with locked(db):
         db.execute(
             "INSERT INTO claims (token, relpath, kind, received_at, owner, claimed_at, state) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [token, key, kind, received_at, owner, iso(claimed_at), CLAIMING])
+            [token, key, kind, received_at, owner, iso(claimed_at), CLAIMING],
+        )
 
 
 def confirm_claim(db: sqlite_utils.Database, token: str) -> None:
@@ -159,8 +174,9 @@ def take_over(db: sqlite_utils.Database, token: str, old_owner: str, new_owner: 
     """Compare-and-swap the owner of a claim: of several processes recovering the same dead
     claim, exactly one gets True."""
     with locked(db):
-        cur = db.execute("UPDATE claims SET owner = ? WHERE token = ? AND owner = ?",
-                         [new_owner, token, old_owner])
+        cur = db.execute(
+            "UPDATE claims SET owner = ? WHERE token = ? AND owner = ?", [new_owner, token, old_owner]
+        )
         return cur.rowcount == 1
 
 
@@ -170,6 +186,7 @@ def submission_for_claim(db: sqlite_utils.Database, token: str) -> dict[str, Any
 
 
 # ---- submissions ---------------------------------------------------------------------------
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
@@ -199,15 +216,22 @@ def _insert(db: sqlite_utils.Database, table: str, columns: Mapping[str, Any]) -
     return int(cur.lastrowid)
 
 
-def insert_submission(db: sqlite_utils.Database, columns: Mapping[str, Any],
-                      findings: Iterable[Any] = (), images: Iterable[Any] = ()) -> int:
+def insert_submission(
+    db: sqlite_utils.Database,
+    columns: Mapping[str, Any],
+    findings: Iterable[Any] = (),
+    images: Iterable[Any] = (),
+) -> int:
     """Insert one submission with its findings (rule, severity, message) and images (Photo or
     dict) inside the caller's transaction (see `locked`); returns the new id."""
     sub_id = _insert(db, "submissions", columns)
     for finding in findings:
         f = _as_dict(finding)
-        _insert(db, "findings", {"submission_id": sub_id, "rule": f["rule"],
-                                 "severity": f["severity"], "message": f["message"]})
+        _insert(
+            db,
+            "findings",
+            {"submission_id": sub_id, "rule": f["rule"], "severity": f["severity"], "message": f["message"]},
+        )
     image_cols = db.table("images").columns_dict
     for image in images:
         row = {k: v for k, v in _as_dict(image).items() if k in image_cols and k != "id"}
@@ -215,8 +239,9 @@ def insert_submission(db: sqlite_utils.Database, columns: Mapping[str, Any],
     return sub_id
 
 
-def record_submission(db: sqlite_utils.Database, *, findings: Iterable[Any] = (),
-                      images: Iterable[Any] = (), **columns: Any) -> int:
+def record_submission(
+    db: sqlite_utils.Database, *, findings: Iterable[Any] = (), images: Iterable[Any] = (), **columns: Any
+) -> int:
     """Record one submission (any `submissions` columns; datetimes and dates become ISO text,
     booleans 0/1) with its findings and images, committed in one transaction. Returns its id.
 
@@ -226,11 +251,14 @@ def record_submission(db: sqlite_utils.Database, *, findings: Iterable[Any] = ()
         return insert_submission(db, columns, findings, images)
 
 
-def set_filing(db: sqlite_utils.Database, sub_id: int, stored_path: str, note_path: str | None,
-               note_text: str | None) -> None:
+def set_filing(
+    db: sqlite_utils.Database, sub_id: int, stored_path: str, note_path: str | None, note_text: str | None
+) -> None:
     """Where the item (and its note) will lie; written in the recording transaction."""
-    db.execute("UPDATE submissions SET stored_path = ?, note_path = ?, note_text = ? WHERE id = ?",
-               [stored_path, note_path, note_text, sub_id])
+    db.execute(
+        "UPDATE submissions SET stored_path = ?, note_path = ?, note_text = ? WHERE id = ?",
+        [stored_path, note_path, note_text, sub_id],
+    )
 
 
 def mark_filed(db: sqlite_utils.Database, sub_id: int | None, token: str) -> None:
@@ -247,8 +275,9 @@ def submission(db: sqlite_utils.Database, sub_id: int) -> dict[str, Any] | None:
 
 
 def findings_of(db: sqlite_utils.Database, sub_id: int) -> list[dict[str, Any]]:
-    return _rows(db, "SELECT rule, severity, message FROM findings WHERE submission_id = ? ORDER BY id",
-                 [sub_id])
+    return _rows(
+        db, "SELECT rule, severity, message FROM findings WHERE submission_id = ? ORDER BY id", [sub_id]
+    )
 
 
 def parse_iso(text: str, tz: dt.tzinfo) -> dt.datetime:
@@ -256,8 +285,9 @@ def parse_iso(text: str, tz: dt.tzinfo) -> dt.datetime:
     return value.replace(tzinfo=tz) if value.tzinfo is None else value
 
 
-def priors(db: sqlite_utils.Database, sha256: str, unit: str | None, received_at: dt.datetime,
-           days: int) -> list[Prior]:
+def priors(
+    db: sqlite_utils.Database, sha256: str, unit: str | None, received_at: dt.datetime, days: int
+) -> list[Prior]:
     """Earlier submissions the duplicate check needs: every one with the same bytes (ever), and
     the texts received within `days` of `received_at` — accepted ones from any unit (the first
     sender counts) and any of the same unit (a resent, fixed draft is a revision). Copies already
@@ -272,17 +302,29 @@ def priors(db: sqlite_utils.Database, sha256: str, unit: str | None, received_at
     if sha256:
         for row in _rows(db, f"SELECT {cols} FROM submissions WHERE sha256 = ? ORDER BY id", [sha256]):
             rows[row["id"]] = row
-    for row in _rows(db, f"SELECT {cols} FROM submissions WHERE substr(received_at, 1, 19) BETWEEN ? AND ? "
-                         "AND duplicate_of IS NULL AND coalesce(text, '') != '' "
-                         "AND (verdict = 'accepted' OR unit = ?) ORDER BY id", [low, high, unit or ""]):
+    for row in _rows(
+        db,
+        f"SELECT {cols} FROM submissions WHERE substr(received_at, 1, 19) BETWEEN ? AND ? "
+        "AND duplicate_of IS NULL AND coalesce(text, '') != '' "
+        "AND (verdict = 'accepted' OR unit = ?) ORDER BY id",
+        [low, high, unit or ""],
+    ):
         rows.setdefault(row["id"], row)
     out: list[Prior] = []
     for row in rows.values():
         if not row["received_at"]:
             continue
-        out.append(Prior(id=row["id"], unit=row["unit"] or "", received_at=parse_iso(row["received_at"], tz),
-                         sha256=row["sha256"] or "", title=row["title"] or "", text=row["text"] or "",
-                         content_type=row["content_type"]))
+        out.append(
+            Prior(
+                id=row["id"],
+                unit=row["unit"] or "",
+                received_at=parse_iso(row["received_at"], tz),
+                sha256=row["sha256"] or "",
+                title=row["title"] or "",
+                text=row["text"] or "",
+                content_type=row["content_type"],
+            )
+        )
     return out
 
 
@@ -293,17 +335,36 @@ def unfiled(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 
 # ---- runs and status -------------------------------------------------------------------------
 
+
 def start_run(db: sqlite_utils.Database, kind: str, started_at: dt.datetime, flow_run_id: str | None) -> int:
     with locked(db):
-        return _insert(db, "runs", {"kind": kind, "started_at": iso(started_at), "flow_run_id": flow_run_id,
-                                    "processed": 0, "accepted": 0, "rejected": 0})
+        return _insert(
+            db,
+            "runs",
+            {
+                "kind": kind,
+                "started_at": iso(started_at),
+                "flow_run_id": flow_run_id,
+                "processed": 0,
+                "accepted": 0,
+                "rejected": 0,
+            },
+        )
 
 
-def finish_run(db: sqlite_utils.Database, run_id: int, finished_at: dt.datetime, processed: int,
-               accepted: int, rejected: int) -> None:
+def finish_run(
+    db: sqlite_utils.Database,
+    run_id: int,
+    finished_at: dt.datetime,
+    processed: int,
+    accepted: int,
+    rejected: int,
+) -> None:
     with locked(db):
-        db.execute("UPDATE runs SET finished_at = ?, processed = ?, accepted = ?, rejected = ? WHERE id = ?",
-                   [iso(finished_at), processed, accepted, rejected, run_id])
+        db.execute(
+            "UPDATE runs SET finished_at = ?, processed = ?, accepted = ?, rejected = ? WHERE id = ?",
+            [iso(finished_at), processed, accepted, rejected, run_id],
+        )
 
 
 def last_run(db: sqlite_utils.Database) -> dict[str, Any] | None:
@@ -316,7 +377,8 @@ def verdict_counts(db: sqlite_utils.Database) -> dict[str, int]:
     """How many submissions are accepted, rejected, and accepted-and-counted."""
     counts = {"accepted": 0, "rejected": 0, "counted": 0, "unfiled": 0}
     for verdict, counted, state, n in db.execute(
-            "SELECT verdict, counted, state, count(*) FROM submissions GROUP BY verdict, counted, state").fetchall():
+        "SELECT verdict, counted, state, count(*) FROM submissions GROUP BY verdict, counted, state"
+    ).fetchall():
         if verdict in ("accepted", "rejected"):
             counts[verdict] += n
         if verdict == "accepted" and counted:

@@ -33,8 +33,15 @@ from rules.model import (
 DEFAULT_RULEBOOK = Path(__file__).with_name("xihu-2021.toml")
 
 OUTLET_LEVELS = (
-    "national", "province", "city", "district", "wechat",
-    "juece", "district_office", "city_office", "province_office",
+    "national",
+    "province",
+    "city",
+    "district",
+    "wechat",
+    "juece",
+    "district_office",
+    "city_office",
+    "province_office",
 )
 
 
@@ -69,8 +76,17 @@ class _Reader:
         for key in sorted(set(data) - allowed):
             self.problems.append(f"{prefix}{key}: unknown key")
 
-    def get(self, data: dict[str, Any], key: str, kind: type | tuple[type, ...], prefix: str,
-            *, required: bool = True, minimum: float | None = None, default: Any = None) -> Any:
+    def get(
+        self,
+        data: dict[str, Any],
+        key: str,
+        kind: type | tuple[type, ...],
+        prefix: str,
+        *,
+        required: bool = True,
+        minimum: float | None = None,
+        default: Any = None,
+    ) -> Any:
         where = f"{prefix}{key}"
         if key not in data:
             if required:
@@ -91,7 +107,9 @@ class _Reader:
             return default
         return value
 
-    def strings(self, data: dict[str, Any], key: str, prefix: str, *, required: bool = True) -> tuple[str, ...]:
+    def strings(
+        self, data: dict[str, Any], key: str, prefix: str, *, required: bool = True
+    ) -> tuple[str, ...]:
         value = self.get(data, key, list, prefix, required=required, default=[])
         if value is None:
             return ()
@@ -100,8 +118,9 @@ class _Reader:
             return ()
         return tuple(value)
 
-    def numbers(self, data: dict[str, Any], key: str, prefix: str, allowed: tuple[str, ...],
-                kind: type = int) -> dict[str, Any]:
+    def numbers(
+        self, data: dict[str, Any], key: str, prefix: str, allowed: tuple[str, ...], kind: type = int
+    ) -> dict[str, Any]:
         table = self.get(data, key, dict, prefix, required=False, default={}) or {}
         out: dict[str, Any] = {}
         for name, value in table.items():
@@ -118,15 +137,29 @@ class _Reader:
 
 
 def _kind_name(kinds: tuple[type, ...]) -> str:
-    return " or ".join({int: "integer", float: "number", str: "string", bool: "true/false",
-                        list: "list", dict: "table"}.get(k, k.__name__) for k in kinds)
+    return " or ".join(
+        {int: "integer", float: "number", str: "string", bool: "true/false", list: "list", dict: "table"}.get(
+            k, k.__name__
+        )
+        for k in kinds
+    )
 
 
 _TYPE_KEYS = {
-    "name": str, "aliases": list, "period": str, "min_chars": int, "max_chars": int,
-    "min_photos": int, "max_photos": int, "event_deadline_hours": int,
-    "publish_lead_workdays": int, "announcement_words": list, "hd_photos": bool,
-    "media_skips_text": bool, "categories": list, "due": str,
+    "name": str,
+    "aliases": list,
+    "period": str,
+    "min_chars": int,
+    "max_chars": int,
+    "min_photos": int,
+    "max_photos": int,
+    "event_deadline_hours": int,
+    "publish_lead_workdays": int,
+    "announcement_words": list,
+    "hd_photos": bool,
+    "media_skips_text": bool,
+    "categories": list,
+    "due": str,
 }
 
 
@@ -142,9 +175,15 @@ def _content_type(r: _Reader, key: str, data: dict[str, Any]) -> ContentType | N
             values[name] = r.strings(data, name, prefix, required=False)
         else:
             required = name in ("name", "period")
-            values[name] = r.get(data, name, kind, prefix, required=required,
-                                 minimum=0 if kind is int else None,
-                                 default=False if kind is bool else None)
+            values[name] = r.get(
+                data,
+                name,
+                kind,
+                prefix,
+                required=required,
+                minimum=0 if kind is int else None,
+                default=False if kind is bool else None,
+            )
     if values["period"] is not None and values["period"] not in PERIODS:
         r.problems.append(f"{prefix}period: must be one of {', '.join(PERIODS)}")
     lo, hi = values["min_chars"], values["max_chars"]
@@ -191,8 +230,24 @@ def _unit(r: _Reader, index: int, data: Any, type_keys: tuple[str, ...]) -> Unit
 def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook:
     """Validate a parsed TOML mapping into a `Rulebook`; raise `RulebookError` naming every problem."""
     r = _Reader()
-    r.unknown(data, {"meta", "intake", "limits", "images", "calendar", "types", "kinds", "units",
-                     "points", "fees", "outlets", "awards"}, "")
+    r.unknown(
+        data,
+        {
+            "meta",
+            "intake",
+            "limits",
+            "images",
+            "calendar",
+            "types",
+            "kinds",
+            "units",
+            "points",
+            "fees",
+            "outlets",
+            "awards",
+        },
+        "",
+    )
 
     m = r.section(data, "meta")
     r.unknown(m, {"name", "subdistrict", "year", "office_unit", "timezone"}, "meta.")
@@ -202,31 +257,62 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     except (ZoneInfoNotFoundError, ValueError):
         r.problems.append(f"meta.timezone: unknown time zone {timezone!r}")
         timezone = "Asia/Shanghai"
-    meta = Meta(r.get(m, "name", str, "meta."), r.get(m, "subdistrict", str, "meta."),
-                r.get(m, "year", int, "meta.", minimum=2000), r.get(m, "office_unit", str, "meta."),
-                timezone)
+    meta = Meta(
+        r.get(m, "name", str, "meta."),
+        r.get(m, "subdistrict", str, "meta."),
+        r.get(m, "year", int, "meta.", minimum=2000),
+        r.get(m, "office_unit", str, "meta."),
+        timezone,
+    )
 
     i = r.section(data, "intake")
-    intake_fields = {"settle_seconds": float, "rescan_seconds": float, "sweep_minutes": int,
-                     "heartbeat_seconds": float, "convert_timeout_seconds": int,
-                     "near_duplicate_days": int, "near_duplicate_threshold": float}
+    intake_fields = {
+        "settle_seconds": float,
+        "rescan_seconds": float,
+        "sweep_minutes": int,
+        "heartbeat_seconds": float,
+        "convert_timeout_seconds": int,
+        "near_duplicate_days": int,
+        "near_duplicate_threshold": float,
+    }
     r.unknown(i, {*intake_fields, "officer_folder"}, "intake.")
-    intake = Intake(**{k: r.get(i, k, t, "intake.", minimum=0) for k, t in intake_fields.items()},
-                    officer_folder=r.get(i, "officer_folder", str, "intake.", required=False, default="信息员"))
+    intake = Intake(
+        **{k: r.get(i, k, t, "intake.", minimum=0) for k, t in intake_fields.items()},
+        officer_folder=r.get(i, "officer_folder", str, "intake.", required=False, default="信息员"),
+    )
     if intake.near_duplicate_threshold is not None and not 0 < intake.near_duplicate_threshold <= 1:
         r.problems.append("intake.near_duplicate_threshold: must be in (0, 1]")
 
     li = r.section(data, "limits")
-    limit_fields = {"max_entries": int, "max_part_bytes": int, "max_total_bytes": int,
-                    "min_inflate_ratio": float, "max_xml_part_bytes": int, "max_image_pixels": int}
+    limit_fields = {
+        "max_entries": int,
+        "max_part_bytes": int,
+        "max_total_bytes": int,
+        "min_inflate_ratio": float,
+        "max_xml_part_bytes": int,
+        "max_image_pixels": int,
+    }
     r.unknown(li, {*limit_fields, "inflate_ratio_grace_bytes"}, "limits.")
-    limits = Limits(**{k: r.get(li, k, t, "limits.", minimum=0) for k, t in limit_fields.items()},
-                    inflate_ratio_grace_bytes=r.get(li, "inflate_ratio_grace_bytes", int, "limits.",
-                                                    minimum=0, required=False, default=102400))
+    limits = Limits(
+        **{k: r.get(li, k, t, "limits.", minimum=0) for k, t in limit_fields.items()},
+        inflate_ratio_grace_bytes=r.get(
+            li, "inflate_ratio_grace_bytes", int, "limits.", minimum=0, required=False, default=102400
+        ),
+    )
 
     im = r.section(data, "images")
-    r.unknown(im, {"hd_long_side", "hd_short_side", "same_photo_max_distance", "photo_extensions",
-                   "audio_extensions", "video_extensions"}, "images.")
+    r.unknown(
+        im,
+        {
+            "hd_long_side",
+            "hd_short_side",
+            "same_photo_max_distance",
+            "photo_extensions",
+            "audio_extensions",
+            "video_extensions",
+        },
+        "images.",
+    )
     images = Images(
         r.get(im, "hd_long_side", int, "images.", minimum=1),
         r.get(im, "hd_short_side", int, "images.", minimum=1),
@@ -275,7 +361,9 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
             seen[n] = unit.name
 
     p = r.section(data, "points")
-    r.unknown(p, {"kinds", "missing", "extra", "media_bonus_min", "media_bonus_max", "bonus_cap_year"}, "points.")
+    r.unknown(
+        p, {"kinds", "missing", "extra", "media_bonus_min", "media_bonus_max", "bonus_cap_year"}, "points."
+    )
     point_kinds = r.strings(p, "kinds", "points.")
     for kind in point_kinds:
         if kind not in UNIT_KINDS:
@@ -300,20 +388,38 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     outlets: dict[str, str] = {}
     for name, level in o.items():
         if level not in OUTLET_LEVELS:
-            r.problems.append(f"outlets.{name}: level must be one of {', '.join(OUTLET_LEVELS)}, got {level!r}")
+            r.problems.append(
+                f"outlets.{name}: level must be one of {', '.join(OUTLET_LEVELS)}, got {level!r}"
+            )
         else:
             outlets[name] = level
 
     a = r.section(data, "awards")
     r.unknown(a, {"unit_amount", "officer_amount", "unit_places", "officer_places"}, "awards.")
-    awards = Awards(*(r.get(a, key, int, "awards.", minimum=0)
-                      for key in ("unit_amount", "officer_amount", "unit_places", "officer_places")))
+    awards = Awards(
+        *(
+            r.get(a, key, int, "awards.", minimum=0)
+            for key in ("unit_amount", "officer_amount", "unit_places", "officer_places")
+        )
+    )
 
     if r.problems:
         raise RulebookError(source, r.problems)
-    return Rulebook(meta=meta, intake=intake, limits=limits, images=images, calendar=calendar,
-                    types=types, kinds=kinds, units=tuple(units), points=points, fees=fees,
-                    outlets=outlets, awards=awards, source=source)
+    return Rulebook(
+        meta=meta,
+        intake=intake,
+        limits=limits,
+        images=images,
+        calendar=calendar,
+        types=types,
+        kinds=kinds,
+        units=tuple(units),
+        points=points,
+        fees=fees,
+        outlets=outlets,
+        awards=awards,
+        source=source,
+    )
 
 
 def load_rulebook(path: Path | str | None = None) -> Rulebook:

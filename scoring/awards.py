@@ -58,7 +58,9 @@ class Standing:
         return (-self.pieces, *(-self.by_tier.get(key, 0) for key, _, _ in TIERS))
 
 
-def piece_tiers(adoptions: Iterable[AdoptionRow], year: int, through: dt.date) -> dict[int, tuple[AdoptionRow, int]]:
+def piece_tiers(
+    adoptions: Iterable[AdoptionRow], year: int, through: dt.date
+) -> dict[int, tuple[AdoptionRow, int]]:
     """Each adopted piece of `year` up to `through`, with its highest tier (announcements left out)."""
     best: dict[int, tuple[AdoptionRow, int]] = {}
     for row in adoptions:
@@ -92,22 +94,40 @@ def _tally(pieces: Iterable[tuple[str, str, int]]) -> dict[tuple[str, str], dict
     return tally
 
 
-def rank_units(adoptions: Sequence[AdoptionRow], units: Sequence[str], year: int, through: dt.date,
-               rulebook: Rulebook, give_awards: bool) -> list[Standing]:
+def rank_units(
+    adoptions: Sequence[AdoptionRow],
+    units: Sequence[str],
+    year: int,
+    through: dt.date,
+    rulebook: Rulebook,
+    give_awards: bool,
+) -> list[Standing]:
     """Every unit of the rulebook ranked by the year's adopted pieces up to `through`."""
     best = piece_tiers(adoptions, year, through)
     tally = _tally((row.unit, row.unit, tier) for row, tier in best.values())
-    rows = [Standing(unit, unit, sum(tally.get((unit, unit), {}).values()), tally.get((unit, unit), {}))
-            for unit in units]
+    rows = [
+        Standing(unit, unit, sum(tally.get((unit, unit), {}).values()), tally.get((unit, unit), {}))
+        for unit in units
+    ]
     return _rank(rows, rulebook.awards.unit_places, rulebook.awards.unit_amount, give_awards)
 
 
-def rank_officers(adoptions: Sequence[AdoptionRow], known: Iterable[tuple[str, str]], year: int,
-                  through: dt.date, rulebook: Rulebook, give_awards: bool) -> list[Standing]:
+def rank_officers(
+    adoptions: Sequence[AdoptionRow],
+    known: Iterable[tuple[str, str]],
+    year: int,
+    through: dt.date,
+    rulebook: Rulebook,
+    give_awards: bool,
+) -> list[Standing]:
     """Officers (registered ones and every byline name) ranked by the year's adopted pieces."""
     best = piece_tiers(adoptions, year, through)
-    tally = _tally((row.unit, name, tier) for row, tier in best.values() for name in officer_names(row.officer))
+    tally = _tally(
+        (row.unit, name, tier) for row, tier in best.values() for name in officer_names(row.officer)
+    )
     people = dict.fromkeys(list(known) + list(tally))
-    rows = [Standing(name, unit, sum(tally.get((unit, name), {}).values()), tally.get((unit, name), {}))
-            for unit, name in people]
+    rows = [
+        Standing(name, unit, sum(tally.get((unit, name), {}).values()), tally.get((unit, name), {}))
+        for unit, name in people
+    ]
     return _rank(rows, rulebook.awards.officer_places, rulebook.awards.officer_amount, give_awards)

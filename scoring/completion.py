@@ -114,9 +114,15 @@ def type_periods(report: Period, rulebook: Rulebook, content_type: str) -> list[
     return periods_closing_in(report, ctype.period)
 
 
-def count_type(unit: Unit, content_type: str, periods: Sequence[Period], rulebook: Rulebook,
-               submissions: Sequence[SubmissionRow], adoptions: Sequence[AdoptionRow],
-               assignments: Sequence[AssignmentRow]) -> Completion:
+def count_type(
+    unit: Unit,
+    content_type: str,
+    periods: Sequence[Period],
+    rulebook: Rulebook,
+    submissions: Sequence[SubmissionRow],
+    adoptions: Sequence[AdoptionRow],
+    assignments: Sequence[AssignmentRow],
+) -> Completion:
     """Quota and counted pieces of one type for one unit over the given type-periods."""
     ctype = rulebook.types[content_type]
     if content_type == "xuexi":
@@ -137,9 +143,14 @@ def count_type(unit: Unit, content_type: str, periods: Sequence[Period], ruleboo
     return Completion(content_type, tuple(counts))
 
 
-def unit_completion(unit: Unit, report: Period, rulebook: Rulebook,
-                    submissions: Sequence[SubmissionRow], adoptions: Sequence[AdoptionRow],
-                    assignments: Sequence[AssignmentRow]) -> dict[str, Completion]:
+def unit_completion(
+    unit: Unit,
+    report: Period,
+    rulebook: Rulebook,
+    submissions: Sequence[SubmissionRow],
+    adoptions: Sequence[AdoptionRow],
+    assignments: Sequence[AssignmentRow],
+) -> dict[str, Completion]:
     """Completion of every type judged by `report` that has a quota or a counted piece."""
     result: dict[str, Completion] = {}
     for key in rulebook.types:
@@ -165,9 +176,14 @@ def open_type_period(report: Period, rulebook: Rulebook, content_type: str) -> P
     return current if current.end > report.end else None
 
 
-def unit_progress(unit: Unit, report: Period, rulebook: Rulebook,
-                  submissions: Sequence[SubmissionRow], adoptions: Sequence[AdoptionRow],
-                  assignments: Sequence[AssignmentRow]) -> dict[str, Completion]:
+def unit_progress(
+    unit: Unit,
+    report: Period,
+    rulebook: Rulebook,
+    submissions: Sequence[SubmissionRow],
+    adoptions: Sequence[AdoptionRow],
+    assignments: Sequence[AssignmentRow],
+) -> dict[str, Completion]:
     """To date, for quotas not yet judged: what counts so far toward each still-open type-period.
 
     Shown beside a report (never scored): in February the office sees that 湖滨社区 has 0 of its

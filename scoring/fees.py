@@ -24,14 +24,21 @@ WECHAT_LEVEL = "wechat"
 
 # How the office reads each outlet level (labels only; fees come from the rulebook).
 LEVEL_NAMES: dict[str, str] = {
-    "national": "国家级", "province": "省级", "city": "市级", "district": "区级",
-    "wechat": "街道公众号", "juece": "决策参考", "district_office": "区两办",
-    "city_office": "市两办", "province_office": "省两办",
+    "national": "国家级",
+    "province": "省级",
+    "city": "市级",
+    "district": "区级",
+    "wechat": "街道公众号",
+    "juece": "决策参考",
+    "district_office": "区两办",
+    "city_office": "市两办",
+    "province_office": "省两办",
 }
 
 
-def adoption_fee(content_type: str, level: str, given: float | None, is_announcement: bool,
-                 rulebook: Rulebook) -> float:
+def adoption_fee(
+    content_type: str, level: str, given: float | None, is_announcement: bool, rulebook: Rulebook
+) -> float:
     """The fee one adoption earns by the rulebook (元)."""
     table = rulebook.fees.get(content_type, {})
     if level == WECHAT_LEVEL:
@@ -64,7 +71,9 @@ class Payment:
     amount: float
 
 
-def best_adoption(rows: Sequence[AdoptionRow], rulebook: Rulebook, through: dt.date) -> tuple[AdoptionRow, float] | None:
+def best_adoption(
+    rows: Sequence[AdoptionRow], rulebook: Rulebook, through: dt.date
+) -> tuple[AdoptionRow, float] | None:
     """The highest-fee adoption of one piece dated on or before `through` (earliest on a tie)."""
     best: tuple[AdoptionRow, float] | None = None
     for row in sorted(rows, key=lambda r: (r.adopted_on, r.id)):
@@ -93,8 +102,21 @@ def payments(report: Period, adoptions: Sequence[AdoptionRow], rulebook: Ruleboo
         if amount <= 0:
             continue
         row, fee = now
-        result.append(Payment(submission_id, row.unit, row.officer, row.content_type, row.title,
-                              row.outlet, row.level, row.adopted_on, fee, paid_before, amount))
+        result.append(
+            Payment(
+                submission_id,
+                row.unit,
+                row.officer,
+                row.content_type,
+                row.title,
+                row.outlet,
+                row.level,
+                row.adopted_on,
+                fee,
+                paid_before,
+                amount,
+            )
+        )
     return result
 
 

@@ -78,9 +78,12 @@ class Period:
         """The quarters that lie wholly inside the period (none for a month)."""
         if self.kind == "month":
             return []
-        return [Period(self.year, "quarter", q) for q in range(1, 5)
-                if self.start <= Period(self.year, "quarter", q).start and
-                Period(self.year, "quarter", q).end <= self.end]
+        return [
+            Period(self.year, "quarter", q)
+            for q in range(1, 5)
+            if self.start <= Period(self.year, "quarter", q).start
+            and Period(self.year, "quarter", q).end <= self.end
+        ]
 
     def year_to_date_start(self) -> dt.date:
         """1 January of the period's year: yearly caps count from here."""

@@ -42,9 +42,13 @@ class Points:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "deductions": self.deductions / 100, "bonus": self.bonus / 100, "total": self.total / 100,
-            "applies": self.applies, "extra_bonus": self.extra_bonus / 100,
-            "media_bonus": self.media_bonus / 100, "bonus_year_to_date": self.bonus_year_to_date / 100,
+            "deductions": self.deductions / 100,
+            "bonus": self.bonus / 100,
+            "total": self.total / 100,
+            "applies": self.applies,
+            "extra_bonus": self.extra_bonus / 100,
+            "media_bonus": self.media_bonus / 100,
+            "bonus_year_to_date": self.bonus_year_to_date / 100,
             "details": list(self.details),
         }
 
@@ -57,8 +61,9 @@ def clamp_bonus(value: float | None, rulebook: Rulebook) -> int:
     return hundredths(min(max(value, low), high))
 
 
-def media_bonus_through(unit: str, start: dt.date, end: dt.date, adoptions: Sequence[AdoptionRow],
-                        rulebook: Rulebook) -> int:
+def media_bonus_through(
+    unit: str, start: dt.date, end: dt.date, adoptions: Sequence[AdoptionRow], rulebook: Rulebook
+) -> int:
     """Raw media-lead bonus of the unit's pieces adopted in [start, end]; one bonus per piece (its largest)."""
     best: dict[int, int] = {}
     for row in adoptions:
@@ -69,8 +74,14 @@ def media_bonus_through(unit: str, start: dt.date, end: dt.date, adoptions: Sequ
     return sum(best.values())
 
 
-def extra_bonus_through(unit: Unit, end: dt.date, rulebook: Rulebook, submissions: Sequence[SubmissionRow],
-                        adoptions: Sequence[AdoptionRow], assignments: Sequence[AssignmentRow]) -> int:
+def extra_bonus_through(
+    unit: Unit,
+    end: dt.date,
+    rulebook: Rulebook,
+    submissions: Sequence[SubmissionRow],
+    adoptions: Sequence[AdoptionRow],
+    assignments: Sequence[AssignmentRow],
+) -> int:
     """Raw bonus for extra pieces in the type-periods of the year that closed by `end`."""
     total = 0
     for key, rate in rulebook.points.extra.items():
@@ -94,18 +105,31 @@ def _year_periods(kind: str, year: int) -> list[Period]:
     return seen
 
 
-def capped_bonus_through(unit: Unit, end: dt.date, rulebook: Rulebook, submissions: Sequence[SubmissionRow],
-                         adoptions: Sequence[AdoptionRow], assignments: Sequence[AssignmentRow]) -> int:
+def capped_bonus_through(
+    unit: Unit,
+    end: dt.date,
+    rulebook: Rulebook,
+    submissions: Sequence[SubmissionRow],
+    adoptions: Sequence[AdoptionRow],
+    assignments: Sequence[AssignmentRow],
+) -> int:
     """All bonuses of the year through `end`, capped at bonus_cap_year (0 before 1 January)."""
     start = dt.date(end.year, 1, 1)
-    raw = (extra_bonus_through(unit, end, rulebook, submissions, adoptions, assignments)
-           + media_bonus_through(unit.name, start, end, adoptions, rulebook))
+    raw = extra_bonus_through(unit, end, rulebook, submissions, adoptions, assignments) + media_bonus_through(
+        unit.name, start, end, adoptions, rulebook
+    )
     return min(hundredths(rulebook.points.bonus_cap_year), raw)
 
 
-def unit_points(unit: Unit, report: Period, rulebook: Rulebook, completion: dict[str, Completion],
-                submissions: Sequence[SubmissionRow], adoptions: Sequence[AdoptionRow],
-                assignments: Sequence[AssignmentRow]) -> Points:
+def unit_points(
+    unit: Unit,
+    report: Period,
+    rulebook: Rulebook,
+    completion: dict[str, Completion],
+    submissions: Sequence[SubmissionRow],
+    adoptions: Sequence[AdoptionRow],
+    assignments: Sequence[AssignmentRow],
+) -> Points:
     """Deductions for the report's shortfalls and the bonus it adds under the yearly cap."""
     if unit.kind not in rulebook.points.kinds:
         return Points(applies=False)
@@ -130,8 +154,11 @@ def unit_points(unit: Unit, report: Period, rulebook: Rulebook, completion: dict
         details.append(f"媒体宣传加分{media / 100:+g}分")
     before = report.start - dt.timedelta(days=1)
     ytd_end = capped_bonus_through(unit, report.end, rulebook, submissions, adoptions, assignments)
-    ytd_before = (capped_bonus_through(unit, before, rulebook, submissions, adoptions, assignments)
-                  if before.year == report.end.year else 0)
+    ytd_before = (
+        capped_bonus_through(unit, before, rulebook, submissions, adoptions, assignments)
+        if before.year == report.end.year
+        else 0
+    )
     bonus = max(0, ytd_end - ytd_before)
     if bonus < extra + media:
         details.append(f"全年加分封顶{rulebook.points.bonus_cap_year:g}分，本期计{bonus / 100:+g}分")

@@ -72,9 +72,14 @@ def _canonical(rows: Sequence[Any], rulebook: Rulebook) -> list[Any]:
     return result
 
 
-def score_period(period: Period, rulebook: Rulebook, submissions: Sequence[SubmissionRow],
-                 adoptions: Sequence[AdoptionRow], assignments: Sequence[AssignmentRow],
-                 officers: Sequence[OfficerRow] = ()) -> PeriodReport:
+def score_period(
+    period: Period,
+    rulebook: Rulebook,
+    submissions: Sequence[SubmissionRow],
+    adoptions: Sequence[AdoptionRow],
+    assignments: Sequence[AssignmentRow],
+    officers: Sequence[OfficerRow] = (),
+) -> PeriodReport:
     """Assess `period` from the ledger's rows (pass the year to date; earlier adoptions may matter for fees)."""
     submissions = [s for s in _canonical(submissions, rulebook) if s.received_day <= period.end]
     adoptions = [a for a in _canonical(adoptions, rulebook) if a.adopted_on <= period.end]
@@ -83,15 +88,28 @@ def score_period(period: Period, rulebook: Rulebook, submissions: Sequence[Submi
     paid = payments(period, adoptions, rulebook)
     unit_fees = fees_by_unit(paid)
     give = period.kind == "year"
-    standings = {s.unit: s for s in rank_units(adoptions, [u.name for u in rulebook.units], period.year,
-                                                period.end, rulebook, give)}
+    standings = {
+        s.unit: s
+        for s in rank_units(
+            adoptions, [u.name for u in rulebook.units], period.year, period.end, rulebook, give
+        )
+    }
     units: list[UnitReport] = []
     for unit in rulebook.units:
         completion = unit_completion(unit, period, rulebook, submissions, adoptions, assignments)
         points = unit_points(unit, period, rulebook, completion, submissions, adoptions, assignments)
         progress = unit_progress(unit, period, rulebook, submissions, adoptions, assignments)
-        units.append(UnitReport(unit.name, unit.kind, completion, points, unit_fees.get(unit.name, 0.0),
-                                standings[unit.name], progress))
+        units.append(
+            UnitReport(
+                unit.name,
+                unit.kind,
+                completion,
+                points,
+                unit_fees.get(unit.name, 0.0),
+                standings[unit.name],
+                progress,
+            )
+        )
     registered = [(o.unit, o.name) for o in officers]
     people = rank_officers(adoptions, registered, period.year, period.end, rulebook, give)
     in_period = [s for s in submissions if period.contains(s.received_day)]
@@ -99,14 +117,34 @@ def score_period(period: Period, rulebook: Rulebook, submissions: Sequence[Submi
     for standing in people:
         key = (standing.unit, standing.name)
         mine = [s for s in in_period if s.unit == standing.unit and standing.name in officer_names(s.officer)]
-        fee = round(sum(p.amount for p in paid if p.unit == standing.unit and standing.name in officer_names(p.officer)), 2)
-        officer_rows.append(OfficerReport(standing.unit, standing.name, key in registered, len(mine),
-                                          sum(1 for s in mine if s.counts), fee, standing))
+        fee = round(
+            sum(
+                p.amount
+                for p in paid
+                if p.unit == standing.unit and standing.name in officer_names(p.officer)
+            ),
+            2,
+        )
+        officer_rows.append(
+            OfficerReport(
+                standing.unit,
+                standing.name,
+                key in registered,
+                len(mine),
+                sum(1 for s in mine if s.counts),
+                fee,
+                standing,
+            )
+        )
     return PeriodReport(
-        period=period, rulebook_name=rulebook.meta.name,
+        period=period,
+        rulebook_name=rulebook.meta.name,
         type_names={key: t.name for key, t in rulebook.types.items()},
-        type_short_names={key: t.names for key, t in rulebook.types.items()}, kind_names=dict(rulebook.kinds),
-        units=tuple(units), payments=tuple(paid), officers=tuple(officer_rows),
+        type_short_names={key: t.names for key, t in rulebook.types.items()},
+        kind_names=dict(rulebook.kinds),
+        units=tuple(units),
+        payments=tuple(paid),
+        officers=tuple(officer_rows),
     )
 
 
@@ -116,14 +154,25 @@ def _num(value: float) -> int | float:
 
 
 def _completion_json(done: Completion) -> dict[str, Any]:
-    return {"quota": done.quota, "counted": done.counted, "missing": done.missing, "extra": done.extra,
-            "periods": [{"period": p.period, "quota": p.quota, "counted": p.counted, "missing": p.missing}
-                        for p in done.periods]}
+    return {
+        "quota": done.quota,
+        "counted": done.counted,
+        "missing": done.missing,
+        "extra": done.extra,
+        "periods": [
+            {"period": p.period, "quota": p.quota, "counted": p.counted, "missing": p.missing}
+            for p in done.periods
+        ],
+    }
 
 
 def _standing_json(standing: Standing) -> dict[str, Any]:
-    return {"adopted": standing.pieces, "by_level": {key: standing.by_tier.get(key, 0) for key, _, _ in TIERS},
-            "rank": standing.rank, "award": standing.award}
+    return {
+        "adopted": standing.pieces,
+        "by_level": {key: standing.by_tier.get(key, 0) for key, _, _ in TIERS},
+        "rank": standing.rank,
+        "award": standing.award,
+    }
 
 
 def report_json(report: PeriodReport) -> dict[str, Any]:
@@ -134,23 +183,46 @@ def report_json(report: PeriodReport) -> dict[str, Any]:
         "start": report.period.start.isoformat(),
         "end": report.period.end.isoformat(),
         "units": [
-            {"unit": u.unit, "kind": u.kind,
-             "completion": {key: _completion_json(done) for key, done in u.completion.items()},
-             "points": u.points.as_dict(), "fees": _num(u.fees), **_standing_json(u.standing),
-             "in_progress": {key: {"period": done.periods[0].period, "quota": done.quota, "counted": done.counted}
-                             for key, done in u.progress.items()}}
+            {
+                "unit": u.unit,
+                "kind": u.kind,
+                "completion": {key: _completion_json(done) for key, done in u.completion.items()},
+                "points": u.points.as_dict(),
+                "fees": _num(u.fees),
+                **_standing_json(u.standing),
+                "in_progress": {
+                    key: {"period": done.periods[0].period, "quota": done.quota, "counted": done.counted}
+                    for key, done in u.progress.items()
+                },
+            }
             for u in report.units
         ],
         "officers": [
-            {"unit": o.unit, "name": o.name, "registered": o.registered, "submitted": o.submitted,
-             "counted": o.counted, "fees": _num(o.fees), **_standing_json(o.standing)}
+            {
+                "unit": o.unit,
+                "name": o.name,
+                "registered": o.registered,
+                "submitted": o.submitted,
+                "counted": o.counted,
+                "fees": _num(o.fees),
+                **_standing_json(o.standing),
+            }
             for o in report.officers
         ],
         "payments": [
-            {"submission_id": p.submission_id, "unit": p.unit, "officer": p.officer,
-             "content_type": p.content_type, "title": p.title, "outlet": p.outlet, "level": p.level,
-             "adopted_on": p.adopted_on.isoformat(), "highest_fee": _num(p.highest_fee),
-             "paid_before": _num(p.paid_before), "amount": _num(p.amount)}
+            {
+                "submission_id": p.submission_id,
+                "unit": p.unit,
+                "officer": p.officer,
+                "content_type": p.content_type,
+                "title": p.title,
+                "outlet": p.outlet,
+                "level": p.level,
+                "adopted_on": p.adopted_on.isoformat(),
+                "highest_fee": _num(p.highest_fee),
+                "paid_before": _num(p.paid_before),
+                "amount": _num(p.amount),
+            }
             for p in report.payments
         ],
         "fees_total": _num(report.fees_total),

@@ -58,18 +58,29 @@ class SubmissionRow:
     @property
     def counts(self) -> bool:
         """Accepted, counted, not an announcement and not a duplicate: credit toward a quota."""
-        return (self.verdict == "accepted" and self.counted and not self.is_announcement
-                and self.duplicate_of is None)
+        return (
+            self.verdict == "accepted"
+            and self.counted
+            and not self.is_announcement
+            and self.duplicate_of is None
+        )
 
     @classmethod
     def from_dict(cls, row: dict[str, Any], tz: ZoneInfo) -> SubmissionRow:
         return cls(
-            id=int(row["id"]), unit=row.get("unit") or "", content_type=row.get("content_type") or "",
-            title=row.get("title") or "", officer=row.get("officer") or "",
-            received_at=parse_instant(row["received_at"], tz), verdict=row.get("verdict") or "",
-            counted=bool(row.get("counted")), is_announcement=bool(row.get("is_announcement")),
-            duplicate_of=_opt_int(row.get("duplicate_of")), revision_of=_opt_int(row.get("revision_of")),
-            category=row.get("category") or "", original_name=row.get("original_name") or "",
+            id=int(row["id"]),
+            unit=row.get("unit") or "",
+            content_type=row.get("content_type") or "",
+            title=row.get("title") or "",
+            officer=row.get("officer") or "",
+            received_at=parse_instant(row["received_at"], tz),
+            verdict=row.get("verdict") or "",
+            counted=bool(row.get("counted")),
+            is_announcement=bool(row.get("is_announcement")),
+            duplicate_of=_opt_int(row.get("duplicate_of")),
+            revision_of=_opt_int(row.get("revision_of")),
+            category=row.get("category") or "",
+            original_name=row.get("original_name") or "",
         )
 
 
@@ -93,11 +104,17 @@ class AdoptionRow:
     @classmethod
     def from_dict(cls, row: dict[str, Any]) -> AdoptionRow:
         return cls(
-            id=int(row["id"]), submission_id=int(row["submission_id"]), outlet=row.get("outlet") or "",
-            level=row.get("level") or "", adopted_on=parse_day(row["adopted_on"]),
-            fee=_opt_float(row.get("fee")), bonus=_opt_float(row.get("bonus")),
-            unit=row.get("unit") or "", content_type=row.get("content_type") or "",
-            officer=row.get("officer") or "", title=row.get("title") or "",
+            id=int(row["id"]),
+            submission_id=int(row["submission_id"]),
+            outlet=row.get("outlet") or "",
+            level=row.get("level") or "",
+            adopted_on=parse_day(row["adopted_on"]),
+            fee=_opt_float(row.get("fee")),
+            bonus=_opt_float(row.get("bonus")),
+            unit=row.get("unit") or "",
+            content_type=row.get("content_type") or "",
+            officer=row.get("officer") or "",
+            title=row.get("title") or "",
             is_announcement=bool(row.get("is_announcement")),
         )
 
@@ -123,8 +140,13 @@ class OfficerRow:
 
     @classmethod
     def from_dict(cls, row: dict[str, Any]) -> OfficerRow:
-        return cls(unit=row.get("unit") or "", name=row.get("name") or "", mobile=row.get("mobile") or "",
-                   phone=row.get("phone") or "", position=row.get("position") or "")
+        return cls(
+            unit=row.get("unit") or "",
+            name=row.get("name") or "",
+            mobile=row.get("mobile") or "",
+            phone=row.get("phone") or "",
+            position=row.get("position") or "",
+        )
 
 
 @dataclass(frozen=True)
@@ -140,6 +162,11 @@ class RejectionRow:
 
     @classmethod
     def from_dict(cls, row: dict[str, Any]) -> RejectionRow:
-        return cls(id=int(row["id"]), unit=row.get("unit") or "", content_type=row.get("content_type") or "",
-                   title=row.get("title") or "", received_at=row.get("received_at") or "",
-                   reasons=tuple(row.get("reasons") or ()))
+        return cls(
+            id=int(row["id"]),
+            unit=row.get("unit") or "",
+            content_type=row.get("content_type") or "",
+            title=row.get("title") or "",
+            received_at=row.get("received_at") or "",
+            reasons=tuple(row.get("reasons") or ()),
+        )

@@ -36,7 +36,9 @@ def make_photo(width: int = 800, height: int = 600, seed: int = 0, fmt: str = "J
 def han_text(n: int, seed: int = 0) -> str:
     """`n` Han characters (each counts one 字), varied so that drafts are not near-duplicates."""
     rng = random.Random(seed)
-    common = "街道社区开展活动居民志愿服务工作推进会议组织群众学习宣传文明创建环境整治安全检查走访慰问老人儿童"
+    common = (
+        "街道社区开展活动居民志愿服务工作推进会议组织群众学习宣传文明创建环境整治安全检查走访慰问老人儿童"
+    )
     return "".join(rng.choice(common) for _ in range(n))
 
 
@@ -92,6 +94,7 @@ def _zishu_of_date(text: str) -> int:
 
 # ---- scoring inputs (helper D): ledger-shaped rows built in code ----
 
+
 def submission_row(id: int, unit: str, content_type: str, received: str, **fields: object):
     """A `scoring.rows.SubmissionRow`: accepted and counted unless `fields` say otherwise.
 
@@ -101,21 +104,43 @@ def submission_row(id: int, unit: str, content_type: str, received: str, **field
 
     from scoring.rows import SubmissionRow
 
-    row: dict[str, object] = {"id": id, "unit": unit, "content_type": content_type,
-                              "title": f"稿件{id}", "officer": "", "received_at": received,
-                              "verdict": "accepted", "counted": 1}
+    row: dict[str, object] = {
+        "id": id,
+        "unit": unit,
+        "content_type": content_type,
+        "title": f"稿件{id}",
+        "officer": "",
+        "received_at": received,
+        "verdict": "accepted",
+        "counted": 1,
+    }
     row.update(fields)
     return SubmissionRow.from_dict(row, ZoneInfo("Asia/Shanghai"))
 
 
-def adoption_row(id: int, submission_id: int, unit: str, content_type: str, outlet: str, level: str,
-                 adopted_on: str, **fields: object):
+def adoption_row(
+    id: int,
+    submission_id: int,
+    unit: str,
+    content_type: str,
+    outlet: str,
+    level: str,
+    adopted_on: str,
+    **fields: object,
+):
     """A `scoring.rows.AdoptionRow` (fee and bonus None unless given)."""
     from scoring.rows import AdoptionRow
 
-    row: dict[str, object] = {"id": id, "submission_id": submission_id, "unit": unit,
-                              "content_type": content_type, "outlet": outlet, "level": level,
-                              "adopted_on": adopted_on, "title": f"稿件{submission_id}"}
+    row: dict[str, object] = {
+        "id": id,
+        "submission_id": submission_id,
+        "unit": unit,
+        "content_type": content_type,
+        "outlet": outlet,
+        "level": level,
+        "adopted_on": adopted_on,
+        "title": f"稿件{submission_id}",
+    }
     row.update(fields)
     return AdoptionRow.from_dict(row)
 
@@ -140,16 +165,25 @@ def draft_value(
 
     text = tuple(body) if body is not None else (han_text(min(zishu, 400), seed=zishu),)
     return Draft(
-        source_name=source_name, title=title, metadata=dict(metadata or {}), body=text, lead=text[0],
-        counts=Counts(zishu=zishu, zishu_all=zishu_all if zishu_all is not None else zishu + len(title),
-                      hanzi=zishu),
-        photos=tuple(photos), media=tuple(media), event_date=event_date, publish_date=publish_date,
+        source_name=source_name,
+        title=title,
+        metadata=dict(metadata or {}),
+        body=text,
+        lead=text[0],
+        counts=Counts(
+            zishu=zishu, zishu_all=zishu_all if zishu_all is not None else zishu + len(title), hanzi=zishu
+        ),
+        photos=tuple(photos),
+        media=tuple(media),
+        event_date=event_date,
+        publish_date=publish_date,
         sha256=sha256,
     )
 
 
-def photo_value(width: int = 800, height: int = 600, seed: int = 0, *, source: str = "embedded",
-                key: str | None = None):
+def photo_value(
+    width: int = 800, height: int = 600, seed: int = 0, *, source: str = "embedded", key: str | None = None
+):
     """A `Photo` as the reader makes it (real bytes through extractors.photos.analyze_image)."""
     from extractors.photos import analyze_image
     from rules import load_rulebook
@@ -158,8 +192,16 @@ def photo_value(width: int = 800, height: int = 600, seed: int = 0, *, source: s
     return analyze_image(key or f"word/media/image{seed}.jpeg", data, source, load_rulebook())
 
 
-def resized_photo_value(width: int, height: int, seed: int, new_width: int, new_height: int, *,
-                        source: str = "embedded", key: str | None = None):
+def resized_photo_value(
+    width: int,
+    height: int,
+    seed: int,
+    new_width: int,
+    new_height: int,
+    *,
+    source: str = "embedded",
+    key: str | None = None,
+):
     """The photo `make_photo(width, height, seed)` resized (and recompressed) to new_width×new_height."""
     from extractors.photos import analyze_image
     from rules import load_rulebook
@@ -199,8 +241,10 @@ _DOC_NS = (
 
 def document_xml(body: str) -> str:
     """A whole word/document.xml around hand-written body XML (namespaces w, r, mc, wps, wp, a, pic, v, o)."""
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<w:document {_DOC_NS}><w:body>{body}</w:body></w:document>')
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f"<w:document {_DOC_NS}><w:body>{body}</w:body></w:document>"
+    )
 
 
 def make_raw_docx(
@@ -220,27 +264,38 @@ def make_raw_docx(
     extra = dict(parts or {})
     rel_list = list(rels)
     if settings_xml is not None:
-        extra["word/settings.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><w:settings xmlns:w="{W_MAIN}">'
-                                      f'{settings_xml}</w:settings>')
+        extra["word/settings.xml"] = (
+            f'<?xml version="1.0" encoding="UTF-8"?><w:settings xmlns:w="{W_MAIN}">'
+            f"{settings_xml}</w:settings>"
+        )
         rel_list.append(("rIdSettings", "settings", "settings.xml"))
-    ct = ('<?xml version="1.0" encoding="UTF-8"?>'
-          '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-          '<Default Extension="xml" ContentType="application/xml"/>'
-          '<Default Extension="png" ContentType="image/png"/><Default Extension="jpeg" ContentType="image/jpeg"/>'
-          f'<Override PartName="/word/document.xml" ContentType="{main_content_type}"/></Types>')
-    pkg_rels = ('<?xml version="1.0" encoding="UTF-8"?>'
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+    ct = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Default Extension="png" ContentType="image/png"/><Default Extension="jpeg" ContentType="image/jpeg"/>'
+        f'<Override PartName="/word/document.xml" ContentType="{main_content_type}"/></Types>'
+    )
+    pkg_rels = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+    )
     rel_xml = []
     for rid, kind, target in rel_list:
         mode = ' TargetMode="External"' if target.startswith("http") else ""
-        rel_xml.append(f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/'
-                       f'2006/relationships/{kind}" Target="{target}"{mode}/>')
-    doc_rels = ('<?xml version="1.0" encoding="UTF-8"?>'
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                + "".join(rel_xml) + "</Relationships>")
+        rel_xml.append(
+            f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/'
+            f'2006/relationships/{kind}" Target="{target}"{mode}/>'
+        )
+    doc_rels = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(rel_xml)
+        + "</Relationships>"
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", ct)
@@ -281,7 +336,7 @@ def make_ole(stream_names: Sequence[str]) -> bytes:
     for i, name in enumerate(names):
         off = i * 128
         raw = name.encode("utf-16-le") + b"\x00\x00"
-        directory[off:off + len(raw)] = raw
+        directory[off : off + len(raw)] = raw
         struct.pack_into("<HBB", directory, off + 64, len(raw), 5 if i == 0 else 2, 1)
         struct.pack_into("<III", directory, off + 68, free, i + 1 if i + 1 < len(names) else free, free)
         struct.pack_into("<II", directory, off + 116, end, 0)

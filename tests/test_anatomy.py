@@ -9,21 +9,38 @@ import pytest
 from extractors.anatomy import is_byline, is_caption, parse_date, parse_metadata_line, split_anatomy
 
 
-@pytest.mark.parametrize(("line", "expected"), [
-    ("报送单位：湖滨社区", {"unit": "湖滨社区"}),
-    ("报送单位:湖滨社区", {"unit": "湖滨社区"}),
-    ("稿件类型：即时信息", {"type": "即时信息"}),
-    ("信息类别：社情民意类", {"category": "社情民意类"}),
-    ("类别：正面成绩类", {"category": "正面成绩类"}),
-    ("拟发布日期：2021年3月15日", {"publish_date": "2021年3月15日"}),
-    ("发布日期: 2021-03-15", {"publish_date": "2021-03-15"}),
-    ("撰稿：张三  审核：李四  联系电话：13800000000",
-     {"writer": "张三", "reviewer": "李四", "phone": "13800000000"}),
-    ("作者：王五；通讯员：赵六", {"author": "王五", "correspondent": "赵六"}),
-    ("供稿：湖滨社区 摄影：钱七", {"contributor": "湖滨社区", "photographer": "钱七"}),
-    ("电话：0519-1234567", {"phone": "0519-1234567"}),
-], ids=["unit", "half-width-colon", "type", "info-category", "category", "publish", "publish-iso",
-        "three-on-a-line", "semicolon", "contributor-photographer", "phone"])
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("报送单位：湖滨社区", {"unit": "湖滨社区"}),
+        ("报送单位:湖滨社区", {"unit": "湖滨社区"}),
+        ("稿件类型：即时信息", {"type": "即时信息"}),
+        ("信息类别：社情民意类", {"category": "社情民意类"}),
+        ("类别：正面成绩类", {"category": "正面成绩类"}),
+        ("拟发布日期：2021年3月15日", {"publish_date": "2021年3月15日"}),
+        ("发布日期: 2021-03-15", {"publish_date": "2021-03-15"}),
+        (
+            "撰稿：张三  审核：李四  联系电话：13800000000",
+            {"writer": "张三", "reviewer": "李四", "phone": "13800000000"},
+        ),
+        ("作者：王五；通讯员：赵六", {"author": "王五", "correspondent": "赵六"}),
+        ("供稿：湖滨社区 摄影：钱七", {"contributor": "湖滨社区", "photographer": "钱七"}),
+        ("电话：0519-1234567", {"phone": "0519-1234567"}),
+    ],
+    ids=[
+        "unit",
+        "half-width-colon",
+        "type",
+        "info-category",
+        "category",
+        "publish",
+        "publish-iso",
+        "three-on-a-line",
+        "semicolon",
+        "contributor-photographer",
+        "phone",
+    ],
+)
 def test_metadata_lines_are_parsed_to_normalised_keys(line: str, expected: dict[str, str]) -> None:
     assert parse_metadata_line(line) == expected
 
@@ -41,8 +58,18 @@ def test_parenthesis_inside_a_sentence_is_not_a_byline() -> None:
     assert not is_byline("（湖滨社区）开展活动（张三）")
 
 
-@pytest.mark.parametrize("text", ["图为志愿者入户宣传", "图：活动现场", "图片：活动现场", "图1 活动现场",
-                                  "（图为活动现场）", "▲活动现场", "图二：合影"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "图为志愿者入户宣传",
+        "图：活动现场",
+        "图片：活动现场",
+        "图1 活动现场",
+        "（图为活动现场）",
+        "▲活动现场",
+        "图二：合影",
+    ],
+)
 def test_caption_prefixes(text: str) -> None:
     assert is_caption(text)
 
@@ -52,8 +79,16 @@ def test_body_paragraph_starting_with_tu_is_not_a_caption() -> None:
 
 
 def test_split_puts_each_paragraph_in_its_role() -> None:
-    texts = ["报送单位：湖滨社区", "湖滨社区开展垃圾分类宣传", "（湖滨社区 张三）", "",
-             "3月12日上午，社区开展活动。", "图为活动现场", "居民积极参与。", "审核：李四"]
+    texts = [
+        "报送单位：湖滨社区",
+        "湖滨社区开展垃圾分类宣传",
+        "（湖滨社区 张三）",
+        "",
+        "3月12日上午，社区开展活动。",
+        "图为活动现场",
+        "居民积极参与。",
+        "审核：李四",
+    ]
     a = split_anatomy(texts)
     assert a.title == 1
     assert a.metadata_lines == [0, 7]

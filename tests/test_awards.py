@@ -12,22 +12,31 @@ END = dt.date(2021, 12, 31)
 
 
 def test_units_rank_by_adopted_pieces_and_top_places_get_500(rulebook: Rulebook) -> None:
-    adopted = [adoption_row(1, 1, "湖滨社区", "instant", "武进日报", "district", "2021-02-01"),
-               adoption_row(2, 2, "湖滨社区", "instant", "武进日报", "district", "2021-03-01"),
-               adoption_row(3, 3, "建设局", "instant", "人民日报", "national", "2021-03-01"),
-               adoption_row(4, 3, "建设局", "instant", "武进日报", "district", "2021-03-02"),
-               adoption_row(5, 4, "网格办", "instant", "常州日报", "city", "2021-04-01"),
-               adoption_row(6, 5, "派出所", "instant", "武进日报", "district", "2021-04-01")]
+    adopted = [
+        adoption_row(1, 1, "湖滨社区", "instant", "武进日报", "district", "2021-02-01"),
+        adoption_row(2, 2, "湖滨社区", "instant", "武进日报", "district", "2021-03-01"),
+        adoption_row(3, 3, "建设局", "instant", "人民日报", "national", "2021-03-01"),
+        adoption_row(4, 3, "建设局", "instant", "武进日报", "district", "2021-03-02"),
+        adoption_row(5, 4, "网格办", "instant", "常州日报", "city", "2021-04-01"),
+        adoption_row(6, 5, "派出所", "instant", "武进日报", "district", "2021-04-01"),
+    ]
     ranked = rank_units(adopted, [u.name for u in rulebook.units], 2021, END, rulebook, give_awards=True)
     top = [(s.unit, s.pieces, s.rank, s.award) for s in ranked[:5]]
     # 建设局's one piece counts once (at national); 网格办 (city) beats 派出所 (district) on the tie.
-    assert top == [("湖滨社区", 2, 1, 500), ("建设局", 1, 2, 500), ("网格办", 1, 3, 500),
-                   ("派出所", 1, 4, 0), ("办公室", 0, 5, 0)]
+    assert top == [
+        ("湖滨社区", 2, 1, 500),
+        ("建设局", 1, 2, 500),
+        ("网格办", 1, 3, 500),
+        ("派出所", 1, 4, 0),
+        ("办公室", 0, 5, 0),
+    ]
 
 
 def test_announcements_and_other_years_do_not_count(rulebook: Rulebook) -> None:
-    adopted = [adoption_row(1, 1, "湖滨社区", "wechat", "常州西湖街道", "wechat", "2021-02-01", is_announcement=1),
-               adoption_row(2, 2, "湖滨社区", "instant", "武进日报", "district", "2020-12-30")]
+    adopted = [
+        adoption_row(1, 1, "湖滨社区", "wechat", "常州西湖街道", "wechat", "2021-02-01", is_announcement=1),
+        adoption_row(2, 2, "湖滨社区", "instant", "武进日报", "district", "2020-12-30"),
+    ]
     ranked = rank_units(adopted, ["湖滨社区"], 2021, END, rulebook, give_awards=True)
     assert (ranked[0].pieces, ranked[0].award) == (0, 0)
 
@@ -39,11 +48,16 @@ def test_no_award_outside_a_year_report(rulebook: Rulebook) -> None:
 
 
 def test_officers_get_300_and_shared_bylines_credit_each(rulebook: Rulebook) -> None:
-    adopted = [adoption_row(1, 1, "湖滨社区", "instant", "武进日报", "district", "2021-02-01", officer="张三、李四"),
-               adoption_row(2, 2, "湖滨社区", "instant", "新华日报", "province", "2021-03-01", officer="张三")]
+    adopted = [
+        adoption_row(1, 1, "湖滨社区", "instant", "武进日报", "district", "2021-02-01", officer="张三、李四"),
+        adoption_row(2, 2, "湖滨社区", "instant", "新华日报", "province", "2021-03-01", officer="张三"),
+    ]
     ranked = rank_officers(adopted, [("蠡河社区", "王五")], 2021, END, rulebook, give_awards=True)
     assert [(s.name, s.unit, s.pieces, s.rank, s.award) for s in ranked] == [
-        ("张三", "湖滨社区", 2, 1, 300), ("李四", "湖滨社区", 1, 2, 300), ("王五", "蠡河社区", 0, 3, 0)]
+        ("张三", "湖滨社区", 2, 1, 300),
+        ("李四", "湖滨社区", 1, 2, 300),
+        ("王五", "蠡河社区", 0, 3, 0),
+    ]
 
 
 def test_byline_names_split_on_chinese_separators() -> None:

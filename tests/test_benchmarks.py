@@ -19,27 +19,47 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 CASES = [
     pytest.param("bench_reader.py", ["ratio reader/bare", "refused"], ["NOT REFUSED"], id="reader"),
     # LibreOffice is installed wherever the tests run (.ci/run installs it), so conversion is timed too.
-    pytest.param("bench_photos.py", ["ms/photo", "separates them", "soffice .doc→.docx"], ["DOES NOT"],
-                 id="photos"),
-    pytest.param("bench_intake.py", ["intake sweep of 20 drafts", "Prefect/plain:", "drafts/s"], [],
-                 id="intake", marks=pytest.mark.integration),
-    pytest.param("bench_watch.py", ["p50", "p95", "ratio p95/target", "watch exit code after Ctrl-C: 0"], [],
-                 id="watch", marks=pytest.mark.integration),
-    pytest.param("bench_score.py", ["baseline (read 500 submissions", "× baseline", "year report total"], [],
-                 id="score"),
+    pytest.param(
+        "bench_photos.py", ["ms/photo", "separates them", "soffice .doc→.docx"], ["DOES NOT"], id="photos"
+    ),
+    pytest.param(
+        "bench_intake.py",
+        ["intake sweep of 20 drafts", "Prefect/plain:", "drafts/s"],
+        [],
+        id="intake",
+        marks=pytest.mark.integration,
+    ),
+    pytest.param(
+        "bench_watch.py",
+        ["p50", "p95", "ratio p95/target", "watch exit code after Ctrl-C: 0"],
+        [],
+        id="watch",
+        marks=pytest.mark.integration,
+    ),
+    pytest.param(
+        "bench_score.py",
+        ["baseline (read 500 submissions", "× baseline", "year report total"],
+        [],
+        id="score",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("script", "expected", "unexpected"), CASES)
 def test_benchmark_runs_in_quick_mode_and_prints_its_figures(
-        script: str, expected: list[str], unexpected: list[str]) -> None:
+    script: str, expected: list[str], unexpected: list[str]
+) -> None:
     # A benchmark configures its own Prefect (temporary or local server), never the test harness's.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    done = subprocess.run([sys.executable, str(BENCHMARKS / script), "--quick"], capture_output=True,
-                          text=True, timeout=600, env=env)
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     for text in expected:
         assert text in done.stdout, done.stdout
     for text in unexpected:
         assert text not in done.stdout, done.stdout
-

@@ -43,13 +43,18 @@ def _formats(draft) -> list[str]:
 # ---- the draft and its attachments ---------------------------------------------------------
 
 
-def test_folder_bundle_joins_embedded_and_attached_photos_and_lists_video(rulebook: Rulebook, tmp_path: Path) -> None:
-    folder = _write(tmp_path / "湖滨社区垃圾分类", {
-        "稿件.docx": _embedded_copy_draft(),
-        "IMG_0001.jpg": make_photo(*ORIGINAL, seed=0),
-        "照片/IMG_0002.png": make_photo(1920, 1080, seed=1, fmt="PNG"),
-        "现场.mp4": b"\0\0\0\x18ftypmp42" + b"\0" * 100,
-    })
+def test_folder_bundle_joins_embedded_and_attached_photos_and_lists_video(
+    rulebook: Rulebook, tmp_path: Path
+) -> None:
+    folder = _write(
+        tmp_path / "湖滨社区垃圾分类",
+        {
+            "稿件.docx": _embedded_copy_draft(),
+            "IMG_0001.jpg": make_photo(*ORIGINAL, seed=0),
+            "照片/IMG_0002.png": make_photo(1920, 1080, seed=1, fmt="PNG"),
+            "现场.mp4": b"\0\0\0\x18ftypmp42" + b"\0" * 100,
+        },
+    )
     draft = read_bundle_dir(folder, rulebook)
     assert (draft.container, draft.source_name, draft.readable) == ("bundle", "湖滨社区垃圾分类", True)
     assert draft.title == TITLE
@@ -58,16 +63,21 @@ def test_folder_bundle_joins_embedded_and_attached_photos_and_lists_video(rulebo
     assert [p.key for p in draft.photos[1:]] == ["IMG_0001.jpg", "照片/IMG_0002.png"]
     assert [(m.name, m.kind, m.size_bytes) for m in draft.media] == [("现场.mp4", "video", 112)]
     kept = distinct_photos(draft.photos, rulebook.images.same_photo_max_distance)
-    assert [(p.key, p.width, p.height) for p in kept] == [("IMG_0001.jpg", 2400, 1800), ("照片/IMG_0002.png", 1920, 1080)]
+    assert [(p.key, p.width, p.height) for p in kept] == [
+        ("IMG_0001.jpg", 2400, 1800),
+        ("照片/IMG_0002.png", 1920, 1080),
+    ]
     assert _formats(draft) == []
 
 
 def test_zip_bundle_reads_like_the_folder(rulebook: Rulebook) -> None:
-    data = make_zip({
-        "稿件.docx": _embedded_copy_draft(),
-        "IMG_0001.jpg": make_photo(*ORIGINAL, seed=0),
-        "录音.m4a": b"audio",
-    })
+    data = make_zip(
+        {
+            "稿件.docx": _embedded_copy_draft(),
+            "IMG_0001.jpg": make_photo(*ORIGINAL, seed=0),
+            "录音.m4a": b"audio",
+        }
+    )
     draft = read_bundle_zip("湖滨社区垃圾分类.zip", data, rulebook)
     assert (draft.container, draft.source_name, draft.readable) == ("bundle", "湖滨社区垃圾分类.zip", True)
     assert [p.source for p in draft.photos] == ["embedded", "attached"]
@@ -77,7 +87,9 @@ def test_zip_bundle_reads_like_the_folder(rulebook: Rulebook) -> None:
 
 
 def test_audio_video_only_bundle_is_readable_with_no_text(rulebook: Rulebook, tmp_path: Path) -> None:
-    folder = _write(tmp_path / "强国视频", {"讲解.mp4": b"video", "封面.jpg": make_photo(seed=3), "~$稿件.docx": b"lock"})
+    folder = _write(
+        tmp_path / "强国视频", {"讲解.mp4": b"video", "封面.jpg": make_photo(seed=3), "~$稿件.docx": b"lock"}
+    )
     draft = read_bundle_dir(folder, rulebook)
     assert draft.readable is True
     assert (draft.title, draft.body) == ("", ())
@@ -107,14 +119,25 @@ def test_other_files_are_ignored_with_a_warning(rulebook: Rulebook, tmp_path: Pa
     folder = _write(tmp_path / "b", {"v.mp4": b"v", "说明.pdf": b"%PDF"})
     draft = read_bundle_dir(folder, rulebook)
     assert [(f.severity, f.message) for f in draft.findings] == [
-        ("warning", "文件夹中的文件 说明.pdf 不是稿件、图片或音视频，已忽略")]
+        ("warning", "文件夹中的文件 说明.pdf 不是稿件、图片或音视频，已忽略")
+    ]
 
 
 def test_junk_files_are_not_drafts(rulebook: Rulebook, tmp_path: Path) -> None:
-    folder = _write(tmp_path / "b", {
-        "v.mp4": b"v", "~$稿件.docx": b"x", ".~lock.稿件.docx#": b"x", "稿件.tmp": b"x", "Thumbs.db": b"x",
-        "desktop.ini": b"x", ".DS_Store": b"x", "__MACOSX/._a.jpg": b"x", ".hidden.jpg": b"x",
-    })
+    folder = _write(
+        tmp_path / "b",
+        {
+            "v.mp4": b"v",
+            "~$稿件.docx": b"x",
+            ".~lock.稿件.docx#": b"x",
+            "稿件.tmp": b"x",
+            "Thumbs.db": b"x",
+            "desktop.ini": b"x",
+            ".DS_Store": b"x",
+            "__MACOSX/._a.jpg": b"x",
+            ".hidden.jpg": b"x",
+        },
+    )
     draft = read_bundle_dir(folder, rulebook)
     assert (draft.readable, draft.photos, draft.findings) == (True, (), ())
 
@@ -141,7 +164,9 @@ def test_folder_fifo_is_skipped_without_blocking(rulebook: Rulebook, tmp_path: P
     os.mkfifo(folder / "pipe.jpg")
     draft = read_bundle_dir(folder, rulebook)
     assert draft.photos == ()
-    assert [f.message for f in draft.findings] == ["pipe.jpg：不是普通文件（管道、设备或套接字），不予读取：请放入 Word 稿件文件，已忽略"]
+    assert [f.message for f in draft.findings] == [
+        "pipe.jpg：不是普通文件（管道、设备或套接字），不予读取：请放入 Word 稿件文件，已忽略"
+    ]
 
 
 def test_zip_entries_escaping_the_bundle_are_ignored(rulebook: Rulebook) -> None:
@@ -152,7 +177,7 @@ def test_zip_entries_escaping_the_bundle_are_ignored(rulebook: Rulebook) -> None
         zf.writestr("/etc/abs.jpg", make_photo(seed=8))
         link = zipfile.ZipInfo("link.jpg")
         link.create_system = 3
-        link.external_attr = (0o120777 << 16)
+        link.external_attr = 0o120777 << 16
         zf.writestr(link, "/etc/passwd")
     draft = read_bundle_zip("b.zip", buf.getvalue(), rulebook)
     assert draft.photos == ()
@@ -189,7 +214,10 @@ def test_gbk_member_names_from_chinese_windows_are_decoded(rulebook: Rulebook) -
 def test_broken_zip_bundle_is_a_format_error(rulebook: Rulebook) -> None:
     data = make_zip({"v.mp4": b"v" * 1000, "a.jpg": make_photo(seed=9)})
     draft = read_bundle_zip("cut.zip", data[: len(data) // 2], rulebook)
-    assert (draft.readable, _formats(draft)) == (False, ["压缩包无法打开：文件已损坏或不完整，请重新压缩后报送"])
+    assert (draft.readable, _formats(draft)) == (
+        False,
+        ["压缩包无法打开：文件已损坏或不完整，请重新压缩后报送"],
+    )
 
 
 def test_folder_identity_changes_with_content_only(rulebook: Rulebook, tmp_path: Path) -> None:
@@ -201,7 +229,9 @@ def test_folder_identity_changes_with_content_only(rulebook: Rulebook, tmp_path:
 
 
 @pytest.mark.parametrize("raw", [b"\xb2\xe2\xca\xd4", b"bad\xff"], ids=["gbk-bytes", "invalid-utf8"])
-def test_folder_with_a_non_utf8_name_is_read_with_the_name_escaped(rulebook: Rulebook, tmp_path: Path, raw: bytes) -> None:
+def test_folder_with_a_non_utf8_name_is_read_with_the_name_escaped(
+    rulebook: Rulebook, tmp_path: Path, raw: bytes
+) -> None:
     folder = Path(os.fsdecode(bytes(tmp_path) + b"/" + raw))
     folder.mkdir()
     (folder / "v.mp4").write_bytes(b"v")
@@ -221,13 +251,14 @@ def test_zip_with_too_many_entries_is_refused(rulebook: Rulebook) -> None:
     assert "超过上限 3" in _formats(draft)[0]
 
 
-
 def test_bundle_folder_that_is_a_symlink_is_refused(rulebook: Rulebook, tmp_path: Path) -> None:
     real = _write(tmp_path / "real", {"v.mp4": b"v"})
     (tmp_path / "link").symlink_to(real, target_is_directory=True)
     draft = read_bundle_dir(tmp_path / "link", rulebook)
     assert (draft.readable, draft.media) == (False, ())
-    assert _formats(draft) == ["文件是符号链接（快捷方式），出于安全不予读取：请直接放入稿件文件本身后重新报送"]
+    assert _formats(draft) == [
+        "文件是符号链接（快捷方式），出于安全不予读取：请直接放入稿件文件本身后重新报送"
+    ]
 
 
 def test_deeply_nested_folder_is_walked_within_the_entry_limit(rulebook: Rulebook, tmp_path: Path) -> None:

@@ -9,19 +9,25 @@ from checks.category import check_category, match_category
 from tests.factory import draft_value
 
 
-@pytest.mark.parametrize("category", ["正面成绩类", "社情民意类", "热点评议类"],
-                         ids=["positive-results", "public-opinion", "hot-topic-review"])
+@pytest.mark.parametrize(
+    "category",
+    ["正面成绩类", "社情民意类", "热点评议类"],
+    ids=["positive-results", "public-opinion", "hot-topic-review"],
+)
 def test_each_category_from_a_category_line(rulebook, category) -> None:
     draft = draft_value(700, metadata={"category": category})
     assert check_category(draft, rulebook.types["gov_info"], None) == (category, [])
 
 
-@pytest.mark.parametrize(("written", "category"), [
-    pytest.param("正面成绩", "正面成绩类", id="without-lei"),
-    pytest.param("【社情民意】", "社情民意类", id="in-brackets"),
-    pytest.param("热点评议类信息", "热点评议类", id="within-a-phrase"),
-    pytest.param("经济类", None, id="not-a-category"),
-])
+@pytest.mark.parametrize(
+    ("written", "category"),
+    [
+        pytest.param("正面成绩", "正面成绩类", id="without-lei"),
+        pytest.param("【社情民意】", "社情民意类", id="in-brackets"),
+        pytest.param("热点评议类信息", "热点评议类", id="within-a-phrase"),
+        pytest.param("经济类", None, id="not-a-category"),
+    ],
+)
 def test_match_category(rulebook, written, category) -> None:
     assert match_category(written, rulebook.types["gov_info"]) == category
 
@@ -52,12 +58,15 @@ def test_types_without_categories_need_none(rulebook) -> None:
     assert check_category(draft_value(300), rulebook.types["instant"], None) == (None, [])
 
 
-@pytest.mark.parametrize(("title", "notice"), [
-    pytest.param("关于湖滨社区停水的通知", True, id="tongzhi"),
-    pytest.param("湖滨社区2021年度评优结果公示", True, id="gongshi"),
-    pytest.param("西湖街道招聘公告", True, id="gonggao"),
-    pytest.param("湖滨社区开展垃圾分类宣传活动", False, id="news"),
-])
+@pytest.mark.parametrize(
+    ("title", "notice"),
+    [
+        pytest.param("关于湖滨社区停水的通知", True, id="tongzhi"),
+        pytest.param("湖滨社区2021年度评优结果公示", True, id="gongshi"),
+        pytest.param("西湖街道招聘公告", True, id="gonggao"),
+        pytest.param("湖滨社区开展垃圾分类宣传活动", False, id="news"),
+    ],
+)
 def test_wechat_announcements(rulebook, title, notice) -> None:
     is_notice, findings = check_announcement(draft_value(600, title=title), rulebook.types["wechat"])
     assert is_notice is notice
@@ -65,4 +74,7 @@ def test_wechat_announcements(rulebook, title, notice) -> None:
 
 
 def test_announcement_words_apply_only_where_the_rulebook_lists_them(rulebook) -> None:
-    assert check_announcement(draft_value(300, title="关于停水的通知"), rulebook.types["instant"]) == (False, [])
+    assert check_announcement(draft_value(300, title="关于停水的通知"), rulebook.types["instant"]) == (
+        False,
+        [],
+    )

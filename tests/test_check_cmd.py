@@ -18,7 +18,18 @@ from flows.cli import app
 from tests.factory import make_docx, make_photo, news_draft
 
 RUNNER = CliRunner()
-KEYS = {"path", "verdict", "counted", "unit", "content_type", "title", "counts", "images", "event_date", "findings"}
+KEYS = {
+    "path",
+    "verdict",
+    "counted",
+    "unit",
+    "content_type",
+    "title",
+    "counts",
+    "images",
+    "event_date",
+    "findings",
+}
 MARCH_12_AFTERNOON = "2021-03-12T15:00:00+08:00"
 
 
@@ -38,7 +49,9 @@ def put(ws: Path, relpath: str, data: bytes) -> Path:
 
 
 def check(ws: Path, *paths: Path | str, received: str = MARCH_12_AFTERNOON) -> tuple[int, list[dict]]:
-    result = RUNNER.invoke(app, ["check", *map(str, paths), "--workspace", str(ws), "--received", received, "--json"])
+    result = RUNNER.invoke(
+        app, ["check", *map(str, paths), "--workspace", str(ws), "--received", received, "--json"]
+    )
     assert result.exit_code in (0, 1), result.output
     return result.exit_code, json.loads(result.stdout)
 
@@ -59,7 +72,12 @@ def test_good_instant_draft_is_accepted_with_every_spec_field(ws: Path) -> None:
     assert code == 0
     assert KEYS <= set(item)
     assert item["path"] == str(path)
-    assert (item["verdict"], item["counted"], item["unit"], item["content_type"]) == ("accepted", True, "湖滨社区", "instant")
+    assert (item["verdict"], item["counted"], item["unit"], item["content_type"]) == (
+        "accepted",
+        True,
+        "湖滨社区",
+        "instant",
+    )
     assert item["title"] == "湖滨社区开展垃圾分类宣传活动"
     assert item["counts"]["zishu"] == 300 and item["counts"]["zishu_all"] > 300
     assert item["images"] == {"total": 1, "distinct": 1, "hd": 0}
@@ -67,12 +85,15 @@ def test_good_instant_draft_is_accepted_with_every_spec_field(ws: Path) -> None:
     assert item["findings"] == []
 
 
-@pytest.mark.parametrize(("chars", "verdict"), [
-    pytest.param(199, "rejected", id="199"),
-    pytest.param(200, "accepted", id="200"),
-    pytest.param(500, "accepted", id="500"),
-    pytest.param(501, "rejected", id="501"),
-])
+@pytest.mark.parametrize(
+    ("chars", "verdict"),
+    [
+        pytest.param(199, "rejected", id="199"),
+        pytest.param(200, "accepted", id="200"),
+        pytest.param(500, "accepted", id="500"),
+        pytest.param(501, "rejected", id="501"),
+    ],
+)
 def test_instant_length_boundaries_through_check(ws: Path, chars: int, verdict: str) -> None:
     path = put(ws, f"湖滨社区/即时/稿件{chars}.docx", news_draft(chars, photos=1, seed=chars))
     code, [item] = check(ws, path)
@@ -84,10 +105,13 @@ def test_instant_length_boundaries_through_check(ws: Path, chars: int, verdict: 
         assert f"正文字数 {chars} 字" in item["note"] and "Word 状态栏显示全文" in item["note"]
 
 
-@pytest.mark.parametrize(("photos", "verdict"), [
-    pytest.param(4, "rejected", id="four-photos"),
-    pytest.param(5, "accepted", id="five-photos"),
-])
+@pytest.mark.parametrize(
+    ("photos", "verdict"),
+    [
+        pytest.param(4, "rejected", id="four-photos"),
+        pytest.param(5, "accepted", id="five-photos"),
+    ],
+)
 def test_wechat_photos_and_publish_date_through_check(ws: Path, photos: int, verdict: str) -> None:
     data = news_draft(600, photos=photos, head=["拟发布日期：2021年3月22日"], lead_date="")
     code, [item] = check(ws, put(ws, "湖滨社区/微信/稿件.docx", data), received="2021-03-18T17:00:00+08:00")
@@ -99,7 +123,9 @@ def test_wechat_photos_and_publish_date_through_check(ws: Path, photos: int, ver
 
 def test_wechat_received_after_the_holiday_deadline_is_accepted_not_counted(ws: Path) -> None:
     data = news_draft(600, photos=5, head=["拟发布日期：2021年10月8日"], lead_date="")
-    code, [item] = check(ws, put(ws, "湖滨社区/微信原创稿件/国庆.docx", data), received="2021-09-30T09:00:00+08:00")
+    code, [item] = check(
+        ws, put(ws, "湖滨社区/微信原创稿件/国庆.docx", data), received="2021-09-30T09:00:00+08:00"
+    )
     assert (code, item["verdict"], item["counted"]) == (0, "accepted", False)
     assert rules(item, "warning") == ["timeliness"]
     assert "2021年9月29日 24:00 前" in item["findings"][0]["message"]
@@ -118,13 +144,23 @@ def test_wechat_announcement_is_accepted_and_not_counted(ws: Path) -> None:
     assert (code, item["verdict"], item["counted"], item["announcement"]) == (0, "accepted", False, True)
 
 
-@pytest.mark.parametrize(("relpath", "head", "category"), [
-    pytest.param("湖滨社区/党委政务信息/正面成绩类/稿件.docx", (), "正面成绩类", id="category-folder"),
-    pytest.param("湖滨社区/政务信息/稿件.docx", ("类别：社情民意类",), "社情民意类", id="category-line"),
-    pytest.param("湖滨社区/政务信息/稿件.docx", ("信息类别：热点评议",), "热点评议类", id="category-word-without-lei"),
-    pytest.param("湖滨社区/政务信息/稿件.docx", (), None, id="no-category"),
-])
-def test_gov_info_categories_through_check(ws: Path, relpath: str, head: tuple[str, ...], category: str | None) -> None:
+@pytest.mark.parametrize(
+    ("relpath", "head", "category"),
+    [
+        pytest.param("湖滨社区/党委政务信息/正面成绩类/稿件.docx", (), "正面成绩类", id="category-folder"),
+        pytest.param("湖滨社区/政务信息/稿件.docx", ("类别：社情民意类",), "社情民意类", id="category-line"),
+        pytest.param(
+            "湖滨社区/政务信息/稿件.docx",
+            ("信息类别：热点评议",),
+            "热点评议类",
+            id="category-word-without-lei",
+        ),
+        pytest.param("湖滨社区/政务信息/稿件.docx", (), None, id="no-category"),
+    ],
+)
+def test_gov_info_categories_through_check(
+    ws: Path, relpath: str, head: tuple[str, ...], category: str | None
+) -> None:
     code, [item] = check(ws, put(ws, relpath, news_draft(700, head=head, lead_date="")))
     assert item["category"] == category
     assert (item["verdict"], code) == (("accepted", 0) if category else ("rejected", 1))
@@ -165,7 +201,9 @@ def test_file_outside_the_inbox_without_a_unit_is_an_identity_error(ws: Path, tm
 
 def test_xuexi_bundle_with_hd_originals_beside_compressed_copies(ws: Path) -> None:
     originals = [make_photo(1920, 1080, seed=s) for s in (1, 2, 3)]
-    docx = make_docx(["湖滨社区学习强国稿件", "3月12日，" + "学" * 597], photos=[resized(o, (800, 450)) for o in originals])
+    docx = make_docx(
+        ["湖滨社区学习强国稿件", "3月12日，" + "学" * 597], photos=[resized(o, (800, 450)) for o in originals]
+    )
     bundle = ws / "inbox" / "湖滨社区" / "学习强国" / "强国一组"
     put(ws, "湖滨社区/学习强国/强国一组/稿件.docx", docx)
     for i, original in enumerate(originals, 1):
@@ -176,8 +214,10 @@ def test_xuexi_bundle_with_hd_originals_beside_compressed_copies(ws: Path) -> No
 
 
 def test_xuexi_bundle_without_originals_fails_image_quality(ws: Path) -> None:
-    docx = make_docx(["湖滨社区学习强国稿件", "3月12日，" + "学" * 597],
-                     photos=[resized(make_photo(1920, 1080, seed=s), (1919, 1080)) for s in (1, 2, 3)])
+    docx = make_docx(
+        ["湖滨社区学习强国稿件", "3月12日，" + "学" * 597],
+        photos=[resized(make_photo(1920, 1080, seed=s), (1919, 1080)) for s in (1, 2, 3)],
+    )
     code, [item] = check(ws, put(ws, "湖滨社区/强国/稿件.docx", docx))
     assert (code, rules(item)) == (1, ["image_quality"])
     assert "1919×1080" in item["findings"][0]["message"]
@@ -197,12 +237,15 @@ def _docm_with_macros() -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize(("name", "data", "words"), [
-    pytest.param("空文件.docx", b"", "文件无法打开", id="zero-bytes"),
-    pytest.param("乱码.docx", os.urandom(4096), "文件无法打开", id="random-bytes"),
-    pytest.param("截断.docx", news_draft(300, photos=1)[:3000], "", id="truncated"),
-    pytest.param("宏.docm", _docm_with_macros(), "宏", id="docm-with-macros"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        pytest.param("空文件.docx", b"", "文件无法打开", id="zero-bytes"),
+        pytest.param("乱码.docx", os.urandom(4096), "文件无法打开", id="random-bytes"),
+        pytest.param("截断.docx", news_draft(300, photos=1)[:3000], "", id="truncated"),
+        pytest.param("宏.docm", _docm_with_macros(), "宏", id="docm-with-macros"),
+    ],
+)
 def test_bad_inputs_are_rejected_with_a_format_note(ws: Path, name: str, data: bytes, words: str) -> None:
     code, [item] = check(ws, put(ws, f"湖滨社区/即时/{name}", data))
     assert (code, item["verdict"], item["counted"]) == (1, "rejected", False)
@@ -235,21 +278,28 @@ def test_one_json_object_per_file_and_exit_1_when_any_is_rejected(ws: Path) -> N
 
 def test_table_output_shows_the_note_of_a_rejected_draft(ws: Path) -> None:
     path = put(ws, "湖滨社区/即时/短稿.docx", news_draft(187, photos=1))
-    result = RUNNER.invoke(app, ["check", str(path), "--workspace", str(ws), "--received", MARCH_12_AFTERNOON])
+    result = RUNNER.invoke(
+        app, ["check", str(path), "--workspace", str(ws), "--received", MARCH_12_AFTERNOON]
+    )
     assert result.exit_code == 1
     assert "退回说明" in result.output and "正文字数 187 字，要求 200–500 字" in result.output
 
 
 def test_received_defaults_to_draftdesk_now(ws: Path) -> None:
     path = put(ws, "湖滨社区/即时/稿件.docx", news_draft(300, photos=1))
-    result = RUNNER.invoke(app, ["check", str(path), "--workspace", str(ws), "--json"],
-                           env={"DRAFTDESK_NOW": "2021-03-14T09:00:00+08:00"})
+    result = RUNNER.invoke(
+        app,
+        ["check", str(path), "--workspace", str(ws), "--json"],
+        env={"DRAFTDESK_NOW": "2021-03-14T09:00:00+08:00"},
+    )
     [item] = json.loads(result.stdout)
-    assert (item["verdict"], item["counted"]) == ("accepted", False)      # 3月12日上午 + 24 h has passed
+    assert (item["verdict"], item["counted"]) == ("accepted", False)  # 3月12日上午 + 24 h has passed
 
 
 def test_missing_file_is_a_usage_error_in_chinese(ws: Path) -> None:
-    result = RUNNER.invoke(app, ["check", str(ws / "inbox" / "没有这个.docx"), "--workspace", str(ws), "--json"])
+    result = RUNNER.invoke(
+        app, ["check", str(ws / "inbox" / "没有这个.docx"), "--workspace", str(ws), "--json"]
+    )
     assert result.exit_code == 2
     assert "文件不存在" in result.stderr
 
@@ -262,8 +312,9 @@ def test_bad_received_time_is_a_usage_error(ws: Path) -> None:
 
 def test_broken_workspace_rulebook_is_a_usage_error_naming_the_key(ws: Path) -> None:
     rulebook = ws / "draftdesk.toml"
-    rulebook.write_text(rulebook.read_text(encoding="utf-8").replace("min_chars = 200", "min_char = 200"),
-                        encoding="utf-8")
+    rulebook.write_text(
+        rulebook.read_text(encoding="utf-8").replace("min_chars = 200", "min_char = 200"), encoding="utf-8"
+    )
     path = put(ws, "湖滨社区/即时/稿件.docx", news_draft(300, photos=1))
     result = RUNNER.invoke(app, ["check", str(path), "--workspace", str(ws)])
     assert result.exit_code == 2 and "min_char" in result.stderr
@@ -271,13 +322,17 @@ def test_broken_workspace_rulebook_is_a_usage_error_naming_the_key(ws: Path) -> 
 
 def test_check_does_not_import_prefect(ws: Path) -> None:
     path = put(ws, "湖滨社区/即时/稿件.docx", news_draft(300, photos=1))
-    code = ("import sys\n"
-            "from pathlib import Path\n"
-            "from flows.check_cmd import check_command\n"
-            f"rc = check_command([Path({str(path)!r})], workspace=Path({str(ws)!r}), received='2021-03-12T15:00', as_json=True)\n"
-            "assert rc == 0, rc\n"
-            "assert 'prefect' not in sys.modules, 'prefect imported'\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1])
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from flows.check_cmd import check_command\n"
+        f"rc = check_command([Path({str(path)!r})], workspace=Path({str(ws)!r}), received='2021-03-12T15:00', as_json=True)\n"
+        "assert rc == 0, rc\n"
+        "assert 'prefect' not in sys.modules, 'prefect imported'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1]
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)[0]["verdict"] == "accepted"
 
@@ -298,7 +353,12 @@ def _png_header(width: int, height: int) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_zip_bomb_is_rejected_as_format(ws: Path) -> None:
@@ -307,8 +367,10 @@ def test_zip_bomb_is_rejected_as_format(ws: Path) -> None:
 
 
 def test_picture_over_the_pixel_limit_is_flagged_and_the_draft_still_judged(ws: Path) -> None:
-    docx = make_docx(["湖滨社区开展垃圾分类宣传活动", "3月12日上午，" + "社" * 293],
-                     photos=[make_photo(seed=1), _png_header(20000, 20000)])
+    docx = make_docx(
+        ["湖滨社区开展垃圾分类宣传活动", "3月12日上午，" + "社" * 293],
+        photos=[make_photo(seed=1), _png_header(20000, 20000)],
+    )
     code, [item] = check(ws, put(ws, "湖滨社区/即时/大图.docx", docx))
     assert (code, item["verdict"], item["counts"]["zishu"]) == (0, "accepted", 300)
     assert any(f["severity"] == "warning" and "像素" in f["message"] for f in item["findings"])
@@ -333,7 +395,7 @@ def test_fifo_is_rejected_not_waited_on(ws: Path) -> None:
 
 def test_file_name_not_valid_utf8_is_processed_and_shown_escaped(ws: Path) -> None:
     folder = ws / "inbox" / "湖滨社区" / "即时通讯信息"
-    raw = os.path.join(os.fsencode(folder), b"\xb8\xe5\xbc\xfe.docx")     # GBK bytes of 稿件
+    raw = os.path.join(os.fsencode(folder), b"\xb8\xe5\xbc\xfe.docx")  # GBK bytes of 稿件
     with open(raw, "wb") as fh:
         fh.write(news_draft(300, photos=1))
     code, [item] = check(ws, Path(os.fsdecode(raw)))
@@ -346,8 +408,10 @@ def test_zipped_xuexi_bundle_with_hd_originals(ws: Path) -> None:
     from tests.factory import make_zip
 
     originals = {f"原图{s}.jpg": make_photo(1920, 1080, seed=s) for s in (1, 2, 3)}
-    docx = make_docx(["湖滨社区学习强国稿件", "3月12日，" + "学" * 597],
-                     photos=[resized(o, (800, 450)) for o in originals.values()])
+    docx = make_docx(
+        ["湖滨社区学习强国稿件", "3月12日，" + "学" * 597],
+        photos=[resized(o, (800, 450)) for o in originals.values()],
+    )
     path = put(ws, "湖滨社区/学习强国/强国一组.zip", make_zip({"稿件.docx": docx, **originals}))
     code, [item] = check(ws, path)
     assert (code, item["content_type"], item["images"]) == (0, "xuexi", {"total": 6, "distinct": 3, "hd": 3})

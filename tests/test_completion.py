@@ -10,8 +10,14 @@ from tests.factory import adoption_row, submission_row
 
 
 def _done(rulebook: Rulebook, unit: str, period: str, subs=(), adoptions=(), assignments=()):
-    return unit_completion(rulebook.unit_named(unit), parse_period(period), rulebook,
-                           list(subs), list(adoptions), list(assignments))
+    return unit_completion(
+        rulebook.unit_named(unit),
+        parse_period(period),
+        rulebook,
+        list(subs),
+        list(adoptions),
+        list(assignments),
+    )
 
 
 def test_office_needs_three_instants_a_month(rulebook: Rulebook) -> None:
@@ -38,8 +44,10 @@ def test_rejected_duplicate_and_announcement_do_not_count(rulebook: Rulebook) ->
 
 
 def test_a_draft_and_its_revision_count_once(rulebook: Rulebook) -> None:
-    subs = [submission_row(1, "湖滨社区", "instant", "2021-03-02T09:00"),
-            submission_row(2, "湖滨社区", "instant", "2021-03-02T15:00", revision_of=1)]
+    subs = [
+        submission_row(1, "湖滨社区", "instant", "2021-03-02T09:00"),
+        submission_row(2, "湖滨社区", "instant", "2021-03-02T15:00", revision_of=1),
+    ]
     assert _done(rulebook, "湖滨社区", "2021-03", subs)["instant"].counted == 1
 
 
@@ -55,7 +63,10 @@ def test_a_busy_january_does_not_cover_an_empty_february(rulebook: Rulebook) -> 
     instant = _done(rulebook, "网格办", "2021Q1", subs)["instant"]
     assert (instant.quota, instant.counted, instant.missing, instant.extra) == (3, 3, 2, 2)
     assert [(p.period, p.counted, p.missing) for p in instant.periods] == [
-        ("2021-01", 3, 0), ("2021-02", 0, 1), ("2021-03", 0, 1)]
+        ("2021-01", 3, 0),
+        ("2021-02", 0, 1),
+        ("2021-03", 0, 1),
+    ]
 
 
 def test_quarterly_wechat_is_judged_only_when_the_quarter_closes(rulebook: Rulebook) -> None:
@@ -66,10 +77,14 @@ def test_quarterly_wechat_is_judged_only_when_the_quarter_closes(rulebook: Ruleb
 
 
 def test_xuexi_counts_adopted_pieces_not_submissions(rulebook: Rulebook) -> None:
-    subs = [submission_row(1, "塔下社区", "xuexi", "2021-02-01T09:00"),
-            submission_row(2, "塔下社区", "xuexi", "2021-02-02T09:00")]
-    adopted = [adoption_row(1, 2, "塔下社区", "xuexi", "学习强国(省级)", "province", "2021-03-20"),
-               adoption_row(2, 2, "塔下社区", "xuexi", "学习强国(国家级)", "national", "2021-03-25")]
+    subs = [
+        submission_row(1, "塔下社区", "xuexi", "2021-02-01T09:00"),
+        submission_row(2, "塔下社区", "xuexi", "2021-02-02T09:00"),
+    ]
+    adopted = [
+        adoption_row(1, 2, "塔下社区", "xuexi", "学习强国(省级)", "province", "2021-03-20"),
+        adoption_row(2, 2, "塔下社区", "xuexi", "学习强国(国家级)", "national", "2021-03-25"),
+    ]
     xuexi = _done(rulebook, "塔下社区", "2021Q1", subs, adopted)["xuexi"]
     assert (xuexi.quota, xuexi.counted, xuexi.missing) == (1, 1, 0)
 
@@ -107,6 +122,8 @@ def test_open_quarters_show_progress_to_date_without_judging(rulebook: Rulebook)
     unit = rulebook.unit_named("建设局")
     feb = unit_progress(unit, parse_period("2021-02"), rulebook, subs, [], [])
     assert {k: (v.periods[0].period, v.quota, v.counted) for k, v in feb.items()} == {
-        "wechat": ("2021Q1", 2, 1), "research": ("2021", 1, 0)}
+        "wechat": ("2021Q1", 2, 1),
+        "research": ("2021", 1, 0),
+    }
     assert unit_progress(unit, parse_period("2021-03"), rulebook, subs, [], []).keys() == {"research"}
     assert unit_progress(unit, parse_period("2021Q4"), rulebook, subs, [], []) == {}

@@ -104,13 +104,17 @@ def test_overrunning_conversion_is_killed_and_leaves_nothing_behind(
 
 def _linked_picture_docx(url: str) -> bytes:
     """A python-docx draft whose picture is turned into a link to `url` (r:link, TargetMode External)."""
-    source = zipfile.ZipFile(io.BytesIO(make_docx(PARAGRAPHS, photos=[make_photo(64, 48, seed=1, fmt="PNG")])))
+    source = zipfile.ZipFile(
+        io.BytesIO(make_docx(PARAGRAPHS, photos=[make_photo(64, 48, seed=1, fmt="PNG")]))
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():
             data = source.read(info)
             if info.filename == "word/_rels/document.xml.rels":
-                data = re.sub(rb'Target="media/image1\.png"', f'Target="{url}" TargetMode="External"'.encode(), data)
+                data = re.sub(
+                    rb'Target="media/image1\.png"', f'Target="{url}" TargetMode="External"'.encode(), data
+                )
             elif info.filename == "word/document.xml":
                 data = data.replace(b'r:embed="', b'r:link="')
             out.writestr(info, data)

@@ -16,21 +16,37 @@ from extractors.count import (
 )
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("街道开展活动", 6),
-    ("5G网络", 3),
-    ("增长12.5%，", 4),
-    ("hello world", 2),
-    ("Word文档", 3),
-    ("全角　空格", 4),
-    ("", 0),
-    ("   ", 0),
-    ("（湖滨社区 张三）", 8),
-    ("ＡＢＣ", 3),
-    ("𠀀𠀁", 2),
-    ("かなカナ한글", 6),
-], ids=["han", "5g", "percent", "latin", "mixed", "ideographic-space", "empty", "spaces",
-        "byline", "fullwidth", "ext-b", "kana-hangul"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("街道开展活动", 6),
+        ("5G网络", 3),
+        ("增长12.5%，", 4),
+        ("hello world", 2),
+        ("Word文档", 3),
+        ("全角　空格", 4),
+        ("", 0),
+        ("   ", 0),
+        ("（湖滨社区 张三）", 8),
+        ("ＡＢＣ", 3),
+        ("𠀀𠀁", 2),
+        ("かなカナ한글", 6),
+    ],
+    ids=[
+        "han",
+        "5g",
+        "percent",
+        "latin",
+        "mixed",
+        "ideographic-space",
+        "empty",
+        "spaces",
+        "byline",
+        "fullwidth",
+        "ext-b",
+        "kana-hangul",
+    ],
+)
 def test_zishu_of_plain_text(text: str, expected: int) -> None:
     assert count_text(text) == expected
 

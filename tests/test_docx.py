@@ -46,8 +46,11 @@ def test_header_text_is_never_counted(rulebook) -> None:
 
 def test_same_media_part_shown_twice_is_one_photo_and_linked_pictures_are_recorded(rulebook) -> None:
     body = para_xml("标题") + _blip("rIdA") + _blip("rIdA") + _blip("rIdL")
-    data = make_raw_docx(body, parts={"word/media/p.jpeg": make_photo(640, 480)},
-                         rels=[("rIdA", "image", "media/p.jpeg"), ("rIdL", "image", "http://example.invalid/x.jpg")])
+    data = make_raw_docx(
+        body,
+        parts={"word/media/p.jpeg": make_photo(640, 480)},
+        rels=[("rIdA", "image", "media/p.jpeg"), ("rIdL", "image", "http://example.invalid/x.jpg")],
+    )
     draft = read_docx_bytes("a.docx", data, rulebook)
     assert [p.key for p in draft.photos] == ["word/media/p.jpeg"]
     assert draft.photos[0].format == "JPEG" and (draft.photos[0].width, draft.photos[0].height) == (640, 480)
@@ -68,10 +71,14 @@ def test_photos_keep_the_order_the_text_shows_them_in_not_the_order_of_the_relat
 
 
 def test_picture_with_a_relationship_but_shown_nowhere_is_not_a_photo(rulebook) -> None:
-    parts = {"word/media/shown.jpeg": make_photo(640, 480), "word/media/orphan.jpeg": make_photo(1920, 1080, seed=3)}
+    parts = {
+        "word/media/shown.jpeg": make_photo(640, 480),
+        "word/media/orphan.jpeg": make_photo(1920, 1080, seed=3),
+    }
     rels = [("rIdO", "image", "media/orphan.jpeg"), ("rIdS", "image", "media/shown.jpeg")]
-    draft = read_docx_bytes("a.docx", make_raw_docx(para_xml("标题") + _blip("rIdS"), parts=parts, rels=rels),
-                            rulebook)
+    draft = read_docx_bytes(
+        "a.docx", make_raw_docx(para_xml("标题") + _blip("rIdS"), parts=parts, rels=rels), rulebook
+    )
     assert [(p.key, p.width) for p in draft.photos] == [("word/media/shown.jpeg", 640)]
 
 
@@ -79,14 +86,18 @@ def test_unshown_picture_that_cannot_be_read_does_not_spoil_the_draft(rulebook) 
     # Its analysis was started early and fails; since nothing shows it, nothing is said of it.
     parts = {"word/media/shown.jpeg": make_photo(640, 480), "word/media/bad.png": b"not a picture"}
     rels = [("rIdB", "image", "media/bad.png"), ("rIdS", "image", "media/shown.jpeg")]
-    draft = read_docx_bytes("a.docx", make_raw_docx(para_xml("标题") + _blip("rIdS"), parts=parts, rels=rels),
-                            rulebook)
+    draft = read_docx_bytes(
+        "a.docx", make_raw_docx(para_xml("标题") + _blip("rIdS"), parts=parts, rels=rels), rulebook
+    )
     assert draft.readable and draft.findings == () and [p.problem for p in draft.photos] == [None]
 
 
 def test_unreadable_picture_is_kept_with_a_problem_and_an_images_warning(rulebook) -> None:
-    data = make_raw_docx(para_xml("标题") + _blip("rIdA"), parts={"word/media/p.png": b"not a picture"},
-                         rels=[("rIdA", "image", "media/p.png")])
+    data = make_raw_docx(
+        para_xml("标题") + _blip("rIdA"),
+        parts={"word/media/p.png": b"not a picture"},
+        rels=[("rIdA", "image", "media/p.png")],
+    )
     draft = read_docx_bytes("a.docx", data, rulebook)
     assert draft.readable and len(draft.photos) == 1 and draft.photos[0].problem
     assert [(f.rule, f.severity) for f in draft.findings] == [("images", "warning")]
@@ -94,10 +105,16 @@ def test_unreadable_picture_is_kept_with_a_problem_and_an_images_warning(ruleboo
 
 
 def _with_footnote(settings: str | None) -> bytes:
-    notes = (f'<w:footnotes xmlns:w="{W_MAIN}"><w:footnote w:id="1"><w:p><w:r><w:t>脚注四字</w:t></w:r>'
-             '</w:p></w:footnote></w:footnotes>')
-    return make_raw_docx(para_xml("标题") + para_xml("正文"), parts={"word/footnotes.xml": notes},
-                         rels=[("rIdF", "footnotes", "footnotes.xml")], settings_xml=settings)
+    notes = (
+        f'<w:footnotes xmlns:w="{W_MAIN}"><w:footnote w:id="1"><w:p><w:r><w:t>脚注四字</w:t></w:r>'
+        "</w:p></w:footnote></w:footnotes>"
+    )
+    return make_raw_docx(
+        para_xml("标题") + para_xml("正文"),
+        parts={"word/footnotes.xml": notes},
+        rels=[("rIdF", "footnotes", "footnotes.xml")],
+        settings_xml=settings,
+    )
 
 
 def test_footnotes_count_unless_settings_exclude_subdocuments(rulebook) -> None:

@@ -10,17 +10,30 @@ from checks.model import Prior
 from tests.factory import draft_value, han_text
 
 TZ = ZoneInfo("Asia/Shanghai")
-NEWS = ("3月12日上午，湖滨社区在文化广场开展垃圾分类宣传活动，志愿者向居民发放宣传册二百余份，"
-        "现场讲解厨余垃圾和其他垃圾的区别，并组织居民参与分类投放游戏，活动吸引了一百多名居民参加。")
+NEWS = (
+    "3月12日上午，湖滨社区在文化广场开展垃圾分类宣传活动，志愿者向居民发放宣传册二百余份，"
+    "现场讲解厨余垃圾和其他垃圾的区别，并组织居民参与分类投放游戏，活动吸引了一百多名居民参加。"
+)
 REVISED = NEWS.replace("二百余份", "三百余份").replace("一百多名", "一百五十多名")
-OTHER = ("3月12日下午，塔下社区组织党员志愿者走访辖区独居老人，为老人检查燃气管道和用电安全，"
-         "并送上米面油等慰问品，叮嘱老人注意冬季取暖安全。")
+OTHER = (
+    "3月12日下午，塔下社区组织党员志愿者走访辖区独居老人，为老人检查燃气管道和用电安全，"
+    "并送上米面油等慰问品，叮嘱老人注意冬季取暖安全。"
+)
 RECEIVED = dt.datetime(2021, 3, 12, 15, 0, tzinfo=TZ)
 
 
-def prior(id: int, unit: str, text: str, *, days_ago: float = 0.1, sha256: str = "", ctype: str = "instant") -> Prior:
-    return Prior(id=id, unit=unit, received_at=RECEIVED - dt.timedelta(days=days_ago), sha256=sha256,
-                 title="社区开展垃圾分类宣传", text=text, content_type=ctype)
+def prior(
+    id: int, unit: str, text: str, *, days_ago: float = 0.1, sha256: str = "", ctype: str = "instant"
+) -> Prior:
+    return Prior(
+        id=id,
+        unit=unit,
+        received_at=RECEIVED - dt.timedelta(days=days_ago),
+        sha256=sha256,
+        title="社区开展垃圾分类宣传",
+        text=text,
+        content_type=ctype,
+    )
 
 
 def draft(text: str, sha256: str = "b" * 64):
@@ -40,37 +53,59 @@ def test_similarity_of_a_text_with_itself_is_one_and_of_unrelated_texts_is_low()
 
 
 def test_identical_bytes_are_a_duplicate_naming_the_first(rulebook) -> None:
-    result = check_duplicates(draft(NEWS, "a" * 64), "湖滨社区", "instant", rulebook, RECEIVED,
-                              [prior(7, "湖滨社区", NEWS, sha256="a" * 64)])
+    result = check_duplicates(
+        draft(NEWS, "a" * 64),
+        "湖滨社区",
+        "instant",
+        rulebook,
+        RECEIVED,
+        [prior(7, "湖滨社区", NEWS, sha256="a" * 64)],
+    )
     assert result.duplicate_of == 7
     [finding] = result.findings
     assert (finding.rule, finding.severity) == ("duplicate", "error")
-    assert "第 7 号稿件" in finding.message and "湖滨社区" in finding.message and "完全相同" in finding.message
+    assert (
+        "第 7 号稿件" in finding.message and "湖滨社区" in finding.message and "完全相同" in finding.message
+    )
 
 
 def test_same_news_from_another_unit_is_a_duplicate_naming_that_unit(rulebook) -> None:
-    result = check_duplicates(draft(REVISED), "塔下社区", "instant", rulebook, RECEIVED,
-                              [prior(3, "湖滨社区", NEWS)])
+    result = check_duplicates(
+        draft(REVISED), "塔下社区", "instant", rulebook, RECEIVED, [prior(3, "湖滨社区", NEWS)]
+    )
     assert result.duplicate_of == 3 and result.revision_of is None
     [finding] = result.findings
     assert finding.severity == "error" and "湖滨社区" in finding.message and "先报为准" in finding.message
 
 
 def test_same_unit_resending_a_fixed_draft_is_a_revision(rulebook) -> None:
-    result = check_duplicates(draft(REVISED), "湖滨社区", "instant", rulebook, RECEIVED,
-                              [prior(3, "湖滨社区", NEWS)])
+    result = check_duplicates(
+        draft(REVISED), "湖滨社区", "instant", rulebook, RECEIVED, [prior(3, "湖滨社区", NEWS)]
+    )
     assert (result.findings, result.duplicate_of, result.revision_of) == ((), None, 3)
 
 
 def test_similar_news_older_than_the_window_is_not_a_duplicate(rulebook) -> None:
-    result = check_duplicates(draft(REVISED), "塔下社区", "instant", rulebook, RECEIVED,
-                              [prior(3, "湖滨社区", NEWS, days_ago=rulebook.intake.near_duplicate_days + 1)])
+    result = check_duplicates(
+        draft(REVISED),
+        "塔下社区",
+        "instant",
+        rulebook,
+        RECEIVED,
+        [prior(3, "湖滨社区", NEWS, days_ago=rulebook.intake.near_duplicate_days + 1)],
+    )
     assert result.findings == ()
 
 
 def test_unrelated_news_is_not_a_duplicate(rulebook) -> None:
-    result = check_duplicates(draft(OTHER), "塔下社区", "instant", rulebook, RECEIVED,
-                              [prior(3, "湖滨社区", NEWS), prior(4, "聚新社区", han_text(200, seed=9))])
+    result = check_duplicates(
+        draft(OTHER),
+        "塔下社区",
+        "instant",
+        rulebook,
+        RECEIVED,
+        [prior(3, "湖滨社区", NEWS), prior(4, "聚新社区", han_text(200, seed=9))],
+    )
     assert (result.findings, result.duplicate_of, result.revision_of) == ((), None, None)
 
 

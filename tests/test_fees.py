@@ -12,15 +12,19 @@ from tests.factory import adoption_row
 
 
 def test_instant_fee_by_outlet_level(rulebook: Rulebook) -> None:
-    assert [adoption_fee("instant", level, None, False, rulebook)
-            for level in ("district", "city", "province", "national")] == [10, 20, 50, 100]
+    assert [
+        adoption_fee("instant", level, None, False, rulebook)
+        for level in ("district", "city", "province", "national")
+    ] == [10, 20, 50, 100]
 
 
 def test_xuexi_and_gov_info_fees(rulebook: Rulebook) -> None:
     assert adoption_fee("xuexi", "province", None, False, rulebook) == 200
     assert adoption_fee("xuexi", "national", None, False, rulebook) == 300
-    assert [adoption_fee("gov_info", level, None, False, rulebook)
-            for level in ("juece", "district_office", "city_office", "province_office")] == [20, 30, 50, 100]
+    assert [
+        adoption_fee("gov_info", level, None, False, rulebook)
+        for level in ("juece", "district_office", "city_office", "province_office")
+    ] == [20, 30, 50, 100]
 
 
 def test_wechat_fee_is_the_offices_clamped_to_20_to_50(rulebook: Rulebook) -> None:
@@ -40,17 +44,21 @@ def test_a_level_without_a_fee_for_the_type_pays_nothing(rulebook: Rulebook) -> 
 
 def test_a_piece_is_paid_once_at_its_highest_fee(rulebook: Rulebook) -> None:
     # An instant picked up by 武进日报 (10), 常州日报 (20) and 新华日报 (50) in one month: 50 元, once.
-    adopted = [adoption_row(1, 7, "湖滨社区", "instant", "武进日报", "district", "2021-03-02"),
-               adoption_row(2, 7, "湖滨社区", "instant", "常州日报", "city", "2021-03-03"),
-               adoption_row(3, 7, "湖滨社区", "instant", "新华日报", "province", "2021-03-04")]
+    adopted = [
+        adoption_row(1, 7, "湖滨社区", "instant", "武进日报", "district", "2021-03-02"),
+        adoption_row(2, 7, "湖滨社区", "instant", "常州日报", "city", "2021-03-03"),
+        adoption_row(3, 7, "湖滨社区", "instant", "新华日报", "province", "2021-03-04"),
+    ]
     paid = payments(parse_period("2021-03"), adopted, rulebook)
     assert [(p.submission_id, p.outlet, p.amount) for p in paid] == [(7, "新华日报", 50)]
 
 
 def test_a_later_higher_adoption_pays_only_the_difference(rulebook: Rulebook) -> None:
-    adopted = [adoption_row(1, 7, "湖滨社区", "instant", "武进日报", "district", "2021-03-30"),
-               adoption_row(2, 7, "湖滨社区", "instant", "人民日报", "national", "2021-04-02"),
-               adoption_row(3, 7, "湖滨社区", "instant", "常州日报", "city", "2021-05-02")]
+    adopted = [
+        adoption_row(1, 7, "湖滨社区", "instant", "武进日报", "district", "2021-03-30"),
+        adoption_row(2, 7, "湖滨社区", "instant", "人民日报", "national", "2021-04-02"),
+        adoption_row(3, 7, "湖滨社区", "instant", "常州日报", "city", "2021-05-02"),
+    ]
     march = payments(parse_period("2021-03"), adopted, rulebook)
     april = payments(parse_period("2021-04"), adopted, rulebook)
     may = payments(parse_period("2021-05"), adopted, rulebook)
@@ -67,15 +75,27 @@ _TYPES = ["instant", "wechat", "xuexi", "gov_info"]
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 6), st.sampled_from(_TYPES), st.sampled_from(_LEVELS),
-                          st.integers(1, 12), st.integers(1, 28), st.one_of(st.none(), st.integers(0, 90))),
-                max_size=25))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 6),
+            st.sampled_from(_TYPES),
+            st.sampled_from(_LEVELS),
+            st.integers(1, 12),
+            st.integers(1, 28),
+            st.one_of(st.none(), st.integers(0, 90)),
+        ),
+        max_size=25,
+    )
+)
 def test_monthly_payments_add_up_to_each_pieces_highest_fee_and_never_pay_twice(rows) -> None:
     piece_type: dict[int, str] = {}
     adopted = []
     for i, (piece, ctype, level, month, day, fee) in enumerate(rows):
         ctype = piece_type.setdefault(piece, ctype)
-        adopted.append(adoption_row(i, piece, "湖滨社区", ctype, "x", level, f"2021-{month:02d}-{day:02d}", fee=fee))
+        adopted.append(
+            adoption_row(i, piece, "湖滨社区", ctype, "x", level, f"2021-{month:02d}-{day:02d}", fee=fee)
+        )
     monthly: dict[int, float] = {}
     for month in range(1, 13):
         paid = payments(Period(2021, "month", month), adopted, _RULES)
@@ -85,5 +105,9 @@ def test_monthly_payments_add_up_to_each_pieces_highest_fee_and_never_pay_twice(
     yearly = {p.submission_id: p.amount for p in payments(Period(2021, "year"), adopted, _RULES)}
     assert monthly == yearly
     for piece, amount in yearly.items():
-        fees = [adoption_fee(a.content_type, a.level, a.fee, False, _RULES) for a in adopted if a.submission_id == piece]
+        fees = [
+            adoption_fee(a.content_type, a.level, a.fee, False, _RULES)
+            for a in adopted
+            if a.submission_id == piece
+        ]
         assert amount == max(fees)

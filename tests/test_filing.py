@@ -16,10 +16,14 @@ T0 = dt.datetime(2021, 3, 12, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 def test_accepted_drafts_go_by_month_and_unit_rejected_by_unit(tmp_path):
     ws = Workspace(tmp_path)
-    assert filing.destination(ws, "accepted", "湖滨社区", T0, 7, "稿.docx") == \
-        tmp_path / "outbox/accepted/2021-03/湖滨社区/7_稿.docx"
-    assert filing.destination(ws, "rejected", None, T0, 8, "稿.docx") == \
-        tmp_path / "outbox/rejected/_未知单位/8_稿.docx"
+    assert (
+        filing.destination(ws, "accepted", "湖滨社区", T0, 7, "稿.docx")
+        == tmp_path / "outbox/accepted/2021-03/湖滨社区/7_稿.docx"
+    )
+    assert (
+        filing.destination(ws, "rejected", None, T0, 8, "稿.docx")
+        == tmp_path / "outbox/rejected/_未知单位/8_稿.docx"
+    )
     assert filing.note_path(tmp_path / "x/8_稿.docx").name == "8_稿.docx.退回说明.txt"
 
 
@@ -51,7 +55,7 @@ def test_moving_never_overwrites_and_a_repeated_move_only_finishes_it(tmp_path):
     filing.move_item(src, dst)
     assert dst.read_bytes() == b"draft" and not src.exists()
     src.write_bytes(b"left behind by a crashed copy")
-    filing.move_item(src, dst)          # dst complete: only the source is removed
+    filing.move_item(src, dst)  # dst complete: only the source is removed
     assert dst.read_bytes() == b"draft" and not src.exists()
     with pytest.raises(FileNotFoundError):
         filing.move_item(tmp_path / "in/missing", tmp_path / "out/2_missing")

@@ -10,25 +10,64 @@ from checks.identity import identify, name_tags
 from tests.factory import draft_value
 
 
-@pytest.mark.parametrize(("relpath", "unit", "ctype", "category"), [
-    pytest.param("湖滨社区/即时通讯信息/稿件.docx", "湖滨社区", "instant", None, id="unit-and-type-folders"),
-    pytest.param("湖滨/快讯/稿件.docx", "湖滨社区", "instant", None, id="aliases-for-unit-and-type"),
-    pytest.param("审批局/公众号/稿件.docx", "行政审批局", "wechat", None, id="bureau-alias"),
-    pytest.param("湖滨社区/学习强国/一组稿件", "湖滨社区", "xuexi", None, id="bundle-folder"),
-    pytest.param("湖滨社区/强国/一组稿件.zip", "湖滨社区", "xuexi", None, id="bundle-zip"),
-    pytest.param("湖滨社区/【即时信息】社区开展活动.docx", "湖滨社区", "instant", None, id="tag-in-lenticular-brackets"),
-    pytest.param("湖滨社区/[微信]社区开展活动.docx", "湖滨社区", "wechat", None, id="tag-in-square-brackets"),
-    pytest.param("湖滨社区/即时-社区开展活动.docx", "湖滨社区", "instant", None, id="tag-with-dash"),
-    pytest.param("湖滨社区/即时_社区开展活动.docx", "湖滨社区", "instant", None, id="tag-with-underscore"),
-    pytest.param("湖滨社区/快讯：社区开展活动.docx", "湖滨社区", "instant", None, id="tag-with-colon"),
-    pytest.param("湖滨社区/调研报告-关于老旧小区改造的调研.docx", "湖滨社区", "research", None, id="research-tag"),
-    pytest.param("湖滨社区/党委政务信息/正面成绩类/稿件.docx", "湖滨社区", "gov_info", "正面成绩类",
-                 id="category-sub-folder"),
-    pytest.param("湖滨社区/政务信息/社情民意/稿件.docx", "湖滨社区", "gov_info", "社情民意类",
-                 id="category-sub-folder-without-lei"),
-    pytest.param("湖滨社区/热点评议类/稿件.docx", "湖滨社区", "gov_info", "热点评议类", id="category-folder-implies-type"),
-    pytest.param("湖滨社区/【政务信息】【正面成绩】稿件.docx", "湖滨社区", "gov_info", "正面成绩类", id="category-tag"),
-])
+@pytest.mark.parametrize(
+    ("relpath", "unit", "ctype", "category"),
+    [
+        pytest.param(
+            "湖滨社区/即时通讯信息/稿件.docx", "湖滨社区", "instant", None, id="unit-and-type-folders"
+        ),
+        pytest.param("湖滨/快讯/稿件.docx", "湖滨社区", "instant", None, id="aliases-for-unit-and-type"),
+        pytest.param("审批局/公众号/稿件.docx", "行政审批局", "wechat", None, id="bureau-alias"),
+        pytest.param("湖滨社区/学习强国/一组稿件", "湖滨社区", "xuexi", None, id="bundle-folder"),
+        pytest.param("湖滨社区/强国/一组稿件.zip", "湖滨社区", "xuexi", None, id="bundle-zip"),
+        pytest.param(
+            "湖滨社区/【即时信息】社区开展活动.docx",
+            "湖滨社区",
+            "instant",
+            None,
+            id="tag-in-lenticular-brackets",
+        ),
+        pytest.param(
+            "湖滨社区/[微信]社区开展活动.docx", "湖滨社区", "wechat", None, id="tag-in-square-brackets"
+        ),
+        pytest.param("湖滨社区/即时-社区开展活动.docx", "湖滨社区", "instant", None, id="tag-with-dash"),
+        pytest.param(
+            "湖滨社区/即时_社区开展活动.docx", "湖滨社区", "instant", None, id="tag-with-underscore"
+        ),
+        pytest.param("湖滨社区/快讯：社区开展活动.docx", "湖滨社区", "instant", None, id="tag-with-colon"),
+        pytest.param(
+            "湖滨社区/调研报告-关于老旧小区改造的调研.docx", "湖滨社区", "research", None, id="research-tag"
+        ),
+        pytest.param(
+            "湖滨社区/党委政务信息/正面成绩类/稿件.docx",
+            "湖滨社区",
+            "gov_info",
+            "正面成绩类",
+            id="category-sub-folder",
+        ),
+        pytest.param(
+            "湖滨社区/政务信息/社情民意/稿件.docx",
+            "湖滨社区",
+            "gov_info",
+            "社情民意类",
+            id="category-sub-folder-without-lei",
+        ),
+        pytest.param(
+            "湖滨社区/热点评议类/稿件.docx",
+            "湖滨社区",
+            "gov_info",
+            "热点评议类",
+            id="category-folder-implies-type",
+        ),
+        pytest.param(
+            "湖滨社区/【政务信息】【正面成绩】稿件.docx",
+            "湖滨社区",
+            "gov_info",
+            "正面成绩类",
+            id="category-tag",
+        ),
+    ],
+)
 def test_identity_from_path(rulebook, relpath, unit, ctype, category) -> None:
     identity = identify(PurePosixPath(relpath), None, rulebook)
     assert (identity.unit, identity.content_type, identity.category) == (unit, ctype, category)
@@ -67,7 +106,10 @@ def test_note_lists_valid_types_with_aliases_when_type_is_missing(rulebook) -> N
     [finding] = identity.findings
     assert finding.rule == "identity" and finding.severity == "error"
     assert "“杂项”" in finding.message
-    assert "即时通讯信息（即时信息、即时、快讯" in finding.message and "专题调研报告（调研报告、调研）" in finding.message
+    assert (
+        "即时通讯信息（即时信息、即时、快讯" in finding.message
+        and "专题调研报告（调研报告、调研）" in finding.message
+    )
 
 
 def test_outside_the_inbox_unit_comes_from_the_head(rulebook) -> None:
@@ -97,11 +139,14 @@ def test_head_naming_another_unit_is_a_warning_and_the_folder_counts(rulebook) -
     assert finding.severity == "warning" and "塔下社区" in finding.message
 
 
-@pytest.mark.parametrize(("name", "tags"), [
-    pytest.param("【即时信息】【湖滨社区】标题.docx", ["即时信息", "湖滨社区"], id="two-bracket-tags"),
-    pytest.param("湖滨-即时-标题.docx", ["湖滨", "即时"], id="dash-segments"),
-    pytest.param("标题.docx", [], id="no-tag"),
-    pytest.param("［微信］ 标题.DOCX", ["微信"], id="full-width-brackets-upper-suffix"),
-])
+@pytest.mark.parametrize(
+    ("name", "tags"),
+    [
+        pytest.param("【即时信息】【湖滨社区】标题.docx", ["即时信息", "湖滨社区"], id="two-bracket-tags"),
+        pytest.param("湖滨-即时-标题.docx", ["湖滨", "即时"], id="dash-segments"),
+        pytest.param("标题.docx", [], id="no-tag"),
+        pytest.param("［微信］ 标题.DOCX", ["微信"], id="full-width-brackets-upper-suffix"),
+    ],
+)
 def test_name_tags(name, tags) -> None:
     assert name_tags(name) == tags

@@ -13,10 +13,13 @@ def rules_of(check) -> list[tuple[str, str]]:
     return [(f.rule, f.severity) for f in check.findings]
 
 
-@pytest.mark.parametrize(("count", "ok"), [
-    pytest.param(4, False, id="four-distinct"),
-    pytest.param(5, True, id="five-distinct"),
-])
+@pytest.mark.parametrize(
+    ("count", "ok"),
+    [
+        pytest.param(4, False, id="four-distinct"),
+        pytest.param(5, True, id="five-distinct"),
+    ],
+)
 def test_wechat_needs_five_distinct_photos(rulebook, count, ok) -> None:
     draft = draft_value(600, photos=[photo_value(seed=i) for i in range(count)])
     check = check_images(draft, rulebook.types["wechat"], rulebook)
@@ -53,12 +56,15 @@ def test_instant_without_a_photo_is_rejected(rulebook) -> None:
     assert rules_of(check) == [("images", "error")]
 
 
-@pytest.mark.parametrize(("size", "hd"), [
-    pytest.param((1920, 1080), True, id="1920x1080"),
-    pytest.param((1080, 1920), True, id="portrait-1080x1920"),
-    pytest.param((1919, 1080), False, id="1919x1080"),
-    pytest.param((1920, 1079), False, id="1920x1079"),
-])
+@pytest.mark.parametrize(
+    ("size", "hd"),
+    [
+        pytest.param((1920, 1080), True, id="1920x1080"),
+        pytest.param((1080, 1920), True, id="portrait-1080x1920"),
+        pytest.param((1919, 1080), False, id="1919x1080"),
+        pytest.param((1920, 1079), False, id="1920x1079"),
+    ],
+)
 def test_xuexi_needs_hd_photos(rulebook, size, hd) -> None:
     photos = [photo_value(1920, 1080, seed=1), photo_value(1920, 1080, seed=2), photo_value(*size, seed=3)]
     check = check_images(draft_value(600, photos=photos), rulebook.types["xuexi"], rulebook)
@@ -70,7 +76,9 @@ def test_xuexi_needs_hd_photos(rulebook, size, hd) -> None:
 
 
 def test_attached_originals_make_compressed_embedded_copies_hd(rulebook) -> None:
-    embedded = [resized_photo_value(1920, 1080, s, 800, 450, key=f"word/media/image{s}.jpeg") for s in (1, 2, 3)]
+    embedded = [
+        resized_photo_value(1920, 1080, s, 800, 450, key=f"word/media/image{s}.jpeg") for s in (1, 2, 3)
+    ]
     attached = [photo_value(1920, 1080, seed=s, source="attached", key=f"原图{s}.jpg") for s in (1, 2, 3)]
     check = check_images(draft_value(600, photos=[*embedded, *attached]), rulebook.types["xuexi"], rulebook)
     assert (check.summary.total, check.summary.distinct, check.summary.hd) == (6, 3, 3)
@@ -85,8 +93,11 @@ def test_compressed_copies_alone_are_not_hd(rulebook) -> None:
 
 
 def test_a_picture_the_reader_could_not_judge_is_reported(rulebook) -> None:
-    broken = Photo(key="word/media/image9.emf", source="embedded",
-                   problem="图片 word/media/image9.emf 格式不受支持（EMF），请改用 JPG 或 PNG 图片")
+    broken = Photo(
+        key="word/media/image9.emf",
+        source="embedded",
+        problem="图片 word/media/image9.emf 格式不受支持（EMF），请改用 JPG 或 PNG 图片",
+    )
     draft = draft_value(300, photos=[photo_value(seed=1), broken])
     check = check_images(draft, rulebook.types["instant"], rulebook)
     assert ("images", "warning") in rules_of(check)
@@ -99,8 +110,11 @@ def test_types_without_photo_rules_have_no_photo_findings(rulebook) -> None:
 
 
 def test_a_picture_that_cannot_be_judged_does_not_count_toward_the_minimum(rulebook) -> None:
-    broken = Photo(key="word/media/image1.emf", source="embedded",
-                   problem="图片 word/media/image1.emf 格式不受支持（EMF），请改用 JPG 或 PNG 图片")
+    broken = Photo(
+        key="word/media/image1.emf",
+        source="embedded",
+        problem="图片 word/media/image1.emf 格式不受支持（EMF），请改用 JPG 或 PNG 图片",
+    )
     check = check_images(draft_value(300, photos=[broken]), rulebook.types["instant"], rulebook)
     assert (check.summary.total, check.summary.distinct) == (1, 0)
     assert rules_of(check) == [("images", "error"), ("images", "warning")]

@@ -51,7 +51,12 @@ def test_a_valid_draft_is_accepted_and_filed_by_month_and_unit(ws_rb):
     assert stored.read_bytes() == data
     row = _rows(ws)[0]
     assert (row["unit"], row["content_type"], row["verdict"], row["counted"], row["state"]) == (
-        "湖滨社区", "instant", "accepted", 1, "filed")
+        "湖滨社区",
+        "instant",
+        "accepted",
+        1,
+        "filed",
+    )
     assert row["stored_path"] == "outbox/accepted/2021-03/湖滨社区/1_活动.docx"
     assert row["received_at"] == "2021-03-12T15:00:00+08:00"
     assert row["sha256"] == sha(data)
@@ -204,9 +209,9 @@ def test_a_file_still_growing_during_the_settle_time_stays_in_the_inbox(ws_rb):
 def test_received_time_is_the_first_sight_kept_across_a_restart(ws_rb, monkeypatch):
     ws, rb = ws_rb
     drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1))
-    record_sightings(ws, rb, list_items(ws.inbox, rb))        # the watcher sees it at 15:00
+    record_sightings(ws, rb, list_items(ws.inbox, rb))  # the watcher sees it at 15:00
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T18:30:00")  # restart, sweep hours later
-    record_sightings(ws, rb, list_items(ws.inbox, rb))        # seen again: first sight kept
+    record_sightings(ws, rb, list_items(ws.inbox, rb))  # seen again: first sight kept
     sweep(ws, rb)
     assert _rows(ws)[0]["received_at"] == "2021-03-12T15:00:00+08:00"
 
@@ -216,19 +221,27 @@ def _set_mtime(path: Path, when: str) -> None:
     os.utime(path, (stamp, stamp))
 
 
-@pytest.mark.parametrize(("mtime", "expected"), [
-    ("2021-03-12T09:30:00+08:00", "2021-03-12T09:30:00+08:00"),   # dropped while the machine was off
-    ("2021-03-01T09:00:00+08:00", "2021-03-12T08:00:00+08:00"),   # backdated: clamped to the last heartbeat
-    ("2021-03-13T09:00:00+08:00", "2021-03-12T15:00:00+08:00"),   # from the future: clamped to first sight
-], ids=["during-downtime", "backdated", "future"])
-def test_after_downtime_the_mtime_is_clamped_between_last_heartbeat_and_first_sight(ws_rb, monkeypatch, mtime,
-                                                                                   expected):
+@pytest.mark.parametrize(
+    ("mtime", "expected"),
+    [
+        ("2021-03-12T09:30:00+08:00", "2021-03-12T09:30:00+08:00"),  # dropped while the machine was off
+        (
+            "2021-03-01T09:00:00+08:00",
+            "2021-03-12T08:00:00+08:00",
+        ),  # backdated: clamped to the last heartbeat
+        ("2021-03-13T09:00:00+08:00", "2021-03-12T15:00:00+08:00"),  # from the future: clamped to first sight
+    ],
+    ids=["during-downtime", "backdated", "future"],
+)
+def test_after_downtime_the_mtime_is_clamped_between_last_heartbeat_and_first_sight(
+    ws_rb, monkeypatch, mtime, expected
+):
     ws, rb = ws_rb
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T08:00:00")
     from flows.intake import beat
 
     beat(ws, "watch")
-    monkeypatch.setenv("DRAFTDESK_NOW", NOW)                   # seven hours without a heartbeat
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)  # seven hours without a heartbeat
     path = drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1))
     _set_mtime(path, mtime)
     sweep(ws, rb)
@@ -267,7 +280,7 @@ def test_a_submission_recorded_but_not_moved_is_filed_by_the_next_sweep(ws_rb):
     drop(ws, f"湖滨社区/{INSTANT}/活动.docx", data)
     [got] = _claim_all(ws, rb)
     db = open_ledger(ws.ledger_path)
-    step_check_and_record(ws, rb, db, got, step_read(got, rb))   # committed; the crash comes here
+    step_check_and_record(ws, rb, db, got, step_read(got, rb))  # committed; the crash comes here
     db.close()
     release(got.token)
     assert _rows(ws)[0]["state"] == "recorded"
@@ -284,7 +297,7 @@ def test_an_item_claimed_but_not_recorded_is_processed_by_the_next_sweep(ws_rb):
     data = news_draft(300, photos=1)
     drop(ws, f"湖滨社区/{INSTANT}/活动.docx", data)
     [got] = _claim_all(ws, rb)
-    release(got.token)                                          # the process died after the rename
+    release(got.token)  # the process died after the rename
     assert inbox_items(ws) == []
     result = sweep(ws, rb)
     assert (result.recovered, len(result.outcomes)) == (1, 1)
@@ -295,7 +308,7 @@ def test_an_item_claimed_but_not_recorded_is_processed_by_the_next_sweep(ws_rb):
 def test_a_live_claim_of_another_sweep_is_not_taken_over(ws_rb):
     ws, rb = ws_rb
     drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1))
-    [got] = _claim_all(ws, rb)                                   # still in flight in this process
+    [got] = _claim_all(ws, rb)  # still in flight in this process
     result = sweep(ws, rb)
     assert (result.recovered, result.outcomes) == (0, [])
     [outcome] = process_claims(ws, rb, [got.token])
@@ -303,7 +316,9 @@ def test_a_live_claim_of_another_sweep_is_not_taken_over(ws_rb):
 
 
 @pytest.mark.integration
-def test_the_intake_flow_names_and_tags_its_runs_and_leaves_a_summary_and_a_rejection_table(ws_rb, prefect_harness):
+def test_the_intake_flow_names_and_tags_its_runs_and_leaves_a_summary_and_a_rejection_table(
+    ws_rb, prefect_harness
+):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         ArtifactFilter,
@@ -321,13 +336,17 @@ def test_the_intake_flow_names_and_tags_its_runs_and_leaves_a_summary_and_a_reje
     with in_process():
         state = intake_flow(str(ws.root), return_state=True)
     result = state.result()
-    assert sorted((o.unit, o.verdict) for o in result.outcomes) == [("塔下社区", "rejected"), ("湖滨社区", "accepted")]
+    assert sorted((o.unit, o.verdict) for o in result.outcomes) == [
+        ("塔下社区", "rejected"),
+        ("湖滨社区", "accepted"),
+    ]
     run_id = state.state_details.flow_run_id
     with get_client(sync_client=True) as client:
         flow_run = client.read_flow_run(run_id)
         tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])))
         artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run_id]))
+        )
     assert flow_run.name in ("intake 湖滨社区/好稿.docx 等 2 件", "intake 塔下社区/短稿.docx 等 2 件")
     assert {"unit:湖滨社区", "unit:塔下社区", f"type:{INSTANT}", "type:instant"} <= set(flow_run.tags)
     names = sorted(t.name for t in tasks)
@@ -342,7 +361,12 @@ def test_the_intake_flow_names_and_tags_its_runs_and_leaves_a_summary_and_a_reje
     finally:
         db.close()
     assert (run["kind"], run["processed"], run["accepted"], run["rejected"], run["flow_run_id"]) == (
-        "intake", 2, 1, 1, str(run_id))
+        "intake",
+        2,
+        1,
+        1,
+        str(run_id),
+    )
 
 
 def test_a_targeted_sweep_at_start_records_first_sights_before_its_heartbeat(ws_rb, monkeypatch):
@@ -373,12 +397,14 @@ def test_an_officer_form_registers_the_officer_and_is_filed_beside_the_units_dra
     by_name = {Path(o.key).name: o for o in result.outcomes}
     assert by_name["推荐表.docx"].verdict == "officer"
     assert by_name["不是表.docx"].verdict == "rejected"
-    assert [(r["unit"], r["name"]) for r in _rows(ws, "SELECT unit, name FROM officers")] == [("湖滨社区", "张三")]
+    assert [(r["unit"], r["name"]) for r in _rows(ws, "SELECT unit, name FROM officers")] == [
+        ("湖滨社区", "张三")
+    ]
     [stored] = (ws.accepted / "2021-03" / "湖滨社区" / "信息员").iterdir()
     assert stored.read_bytes() == form
     note = ws.root / by_name["不是表.docx"].note_path
     assert "信息员推荐表未能登记" in note.read_bytes().decode("utf-8-sig")
-    assert _rows(ws) == []   # forms are not submissions
+    assert _rows(ws) == []  # forms are not submissions
 
 
 def test_a_file_removed_before_it_was_taken_is_a_new_arrival_when_dropped_again(ws_rb, monkeypatch):
@@ -386,7 +412,7 @@ def test_a_file_removed_before_it_was_taken_is_a_new_arrival_when_dropped_again(
     path = drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1))
     record_sightings(ws, rb, list_items(ws.inbox, rb))
     path.unlink()
-    sweep(ws, rb)                                                 # sees it gone
+    sweep(ws, rb)  # sees it gone
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-13T09:00:00")
     drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1))
     sweep(ws, rb)
@@ -403,7 +429,7 @@ def test_claims_left_by_a_failed_batch_are_recovered_by_the_same_process(ws_rb):
 
     with pytest.raises(OSError):
         sweep(ws, rb, run_batch=failing_batch)
-    assert inbox_items(ws) == [] and outbox_items(ws) == []       # claimed, waiting in .processing
+    assert inbox_items(ws) == [] and outbox_items(ws) == []  # claimed, waiting in .processing
     result = sweep(ws, rb)
     assert result.recovered == 1
     assert [p.read_bytes() for p in outbox_items(ws)] == [data]
@@ -414,11 +440,19 @@ def test_the_officer_is_recorded_from_the_correspondent_line_or_the_byline(ws_rb
 
     ws, rb = ws_rb
     lead = "3月12日上午，" + han_text(280, seed=3)
-    drop(ws, f"湖滨社区/{INSTANT}/署名.docx",
-         make_docx(["社区开展活动", lead, "（湖滨社区 李四）"], photos=[make_photo(seed=3)]))
-    drop(ws, f"塔下社区/{INSTANT}/通讯员.docx",
-         make_docx(["社区开展活动", "通讯员：王五", "3月12日上午，" + han_text(280, seed=4)],
-                   photos=[make_photo(seed=4)]))
+    drop(
+        ws,
+        f"湖滨社区/{INSTANT}/署名.docx",
+        make_docx(["社区开展活动", lead, "（湖滨社区 李四）"], photos=[make_photo(seed=3)]),
+    )
+    drop(
+        ws,
+        f"塔下社区/{INSTANT}/通讯员.docx",
+        make_docx(
+            ["社区开展活动", "通讯员：王五", "3月12日上午，" + han_text(280, seed=4)],
+            photos=[make_photo(seed=4)],
+        ),
+    )
     sweep(ws, rb)
     assert {r["unit"]: r["officer"] for r in _rows(ws)} == {"湖滨社区": "李四", "塔下社区": "王五"}
 
@@ -431,18 +465,18 @@ def test_a_unit_folder_that_links_outside_the_inbox_is_rejected_without_reading_
     (ws.inbox / "外部链接").symlink_to(outside, target_is_directory=True)
     result = sweep(ws, rb)
     assert [(o.verdict, "format" in o.rules) for o in result.outcomes] == [("rejected", True)]
-    assert (outside / "secret.docx").exists()                      # never moved, never read
+    assert (outside / "secret.docx").exists()  # never moved, never read
     [stored] = outbox_items(ws)
     assert stored.is_symlink() and stored.resolve() == outside.resolve()
 
 
 def test_a_unit_resending_its_fixed_draft_makes_a_revision_and_another_unit_copying_it_a_duplicate(ws_rb):
     ws, rb = ws_rb
-    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=0, seed=11))       # no photo: rejected
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=0, seed=11))  # no photo: rejected
     sweep(ws, rb)
-    drop(ws, f"湖滨社区/{INSTANT}/活动（改）.docx", news_draft(300, photos=1, seed=11))   # fixed
+    drop(ws, f"湖滨社区/{INSTANT}/活动（改）.docx", news_draft(300, photos=1, seed=11))  # fixed
     sweep(ws, rb)
-    drop(ws, f"塔下社区/{INSTANT}/活动.docx", news_draft(300, photos=2, seed=11))         # same news
+    drop(ws, f"塔下社区/{INSTANT}/活动.docx", news_draft(300, photos=2, seed=11))  # same news
     sweep(ws, rb)
     rows = _rows(ws)
     assert [(r["unit"], r["verdict"], r["revision_of"], r["duplicate_of"]) for r in rows] == [
@@ -453,7 +487,8 @@ def test_a_unit_resending_its_fixed_draft_makes_a_revision_and_another_unit_copy
 
 
 def test_an_outbox_on_another_filesystem_gets_copies_verified_and_the_claim_stays_on_the_inbox_side(
-        ws_rb, tmp_path):
+    ws_rb, tmp_path
+):
     """An SMB inbox and a local outbox: the claim is still one rename (inside the inbox's
     filesystem), and filing copies, verifies and removes the original."""
     import shutil
@@ -499,9 +534,12 @@ def test_a_sweep_of_many_drafts_and_a_form_records_each_with_its_own_text_and_ph
     drop(ws, "湖滨社区/信息员/推荐表.docx", officer_form("张三"))
     result = sweep(ws, rb)
     assert sorted(o.verdict for o in result.outcomes) == ["accepted"] * 6 + ["officer"]
-    got = {Path(r["stored_path"]).name.split("_", 1)[1]: (r["sha256"], r["zishu"], r["id"])
-           for r in _rows(ws)}
-    photos = {r["submission_id"]: r["n"] for r in
-              _rows(ws, "SELECT submission_id, count(*) AS n FROM images GROUP BY submission_id")}
+    got = {
+        Path(r["stored_path"]).name.split("_", 1)[1]: (r["sha256"], r["zishu"], r["id"]) for r in _rows(ws)
+    }
+    photos = {
+        r["submission_id"]: r["n"]
+        for r in _rows(ws, "SELECT submission_id, count(*) AS n FROM images GROUP BY submission_id")
+    }
     assert {name: (s, z, photos[i]) for name, (s, z, i) in got.items()} == sent
     assert [r["name"] for r in _rows(ws, "SELECT name FROM officers")] == ["张三"]

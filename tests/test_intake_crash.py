@@ -37,8 +37,14 @@ print(len(result.outcomes))
 
 def _spawn(ws_root: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "DRAFTDESK_NOW": NOW, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, "-c", SWEEP, str(ws_root)], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", SWEEP, str(ws_root)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _drafts(ws, count: int) -> dict[str, bytes]:

@@ -12,8 +12,20 @@ from flows.inventory import StabilityTracker, is_ignored, list_items, signature
 
 @pytest.mark.parametrize(
     "name",
-    ["~$稿件.docx", ".~lock.稿件.docx#", "x.tmp", "~WRL0001.tmp", "a.docx.part", "a.crdownload",
-     ".hidden.docx", "Thumbs.db", "desktop.ini", ".DS_Store", "@eaDir", "__MACOSX"],
+    [
+        "~$稿件.docx",
+        ".~lock.稿件.docx#",
+        "x.tmp",
+        "~WRL0001.tmp",
+        "a.docx.part",
+        "a.crdownload",
+        ".hidden.docx",
+        "Thumbs.db",
+        "desktop.ini",
+        ".DS_Store",
+        "@eaDir",
+        "__MACOSX",
+    ],
 )
 def test_junk_names_are_ignored(name: str) -> None:
     assert is_ignored(name)
@@ -26,7 +38,7 @@ def test_real_names_are_not_ignored(name: str) -> None:
 
 def test_items_by_layout(tmp_path: Path, rulebook) -> None:
     inbox = tmp_path / "inbox"
-    (inbox / "湖滨社区" / "即时通讯信息" / "活动" ).mkdir(parents=True)
+    (inbox / "湖滨社区" / "即时通讯信息" / "活动").mkdir(parents=True)
     (inbox / "湖滨社区" / "即时通讯信息" / "a.docx").write_bytes(b"x")
     (inbox / "湖滨社区" / "即时通讯信息" / "~$a.docx").write_bytes(b"x")
     (inbox / "湖滨社区" / "即时通讯信息" / "活动" / "稿.docx").write_bytes(b"x")

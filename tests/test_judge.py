@@ -50,7 +50,9 @@ def test_any_error_rejects_and_every_failed_rule_is_listed(rulebook) -> None:
 
 
 def test_reader_and_identity_findings_come_first(rulebook) -> None:
-    reader = Finding("images", "warning", "图片 word/media/image9.emf 格式不受支持（EMF），请改用 JPG 或 PNG 图片")
+    reader = Finding(
+        "images", "warning", "图片 word/media/image9.emf 格式不受支持（EMF），请改用 JPG 或 PNG 图片"
+    )
     draft = Draft(**{**draft_value(300, photos=[photo_value(seed=1)]).__dict__, "findings": (reader,)})
     identity = identify(PurePosixPath("湖东社区/即时/稿件.docx"), draft, rulebook)
     j = judge(draft, identity, rulebook, at(2021, 3, 12, 15, 0))
@@ -105,18 +107,21 @@ def test_gov_info_category_comes_from_the_folder(rulebook) -> None:
     assert (j.verdict, j.category) == ("accepted", "社情民意类")
 
 
-@pytest.mark.parametrize(("ctype", "when", "period"), [
-    pytest.param("instant", (2021, 3, 31, 23, 59), "2021-03", id="month"),
-    pytest.param("wechat", (2021, 4, 1, 0, 0), "2021Q2", id="quarter"),
-    pytest.param("wechat", (2021, 12, 31, 12, 0), "2021Q4", id="last-quarter"),
-    pytest.param("research", (2021, 9, 30, 12, 0), "2021", id="year"),
-])
+@pytest.mark.parametrize(
+    ("ctype", "when", "period"),
+    [
+        pytest.param("instant", (2021, 3, 31, 23, 59), "2021-03", id="month"),
+        pytest.param("wechat", (2021, 4, 1, 0, 0), "2021Q2", id="quarter"),
+        pytest.param("wechat", (2021, 12, 31, 12, 0), "2021Q4", id="last-quarter"),
+        pytest.param("research", (2021, 9, 30, 12, 0), "2021", id="year"),
+    ],
+)
 def test_period_follows_the_types_period(rulebook, ctype, when, period) -> None:
     assert period_of(rulebook.types[ctype], at(*when), rulebook) == period
 
 
 def test_period_is_taken_in_office_time(rulebook) -> None:
-    utc = dt.datetime(2021, 3, 31, 16, 30, tzinfo=dt.UTC)   # 2021-04-01 00:30 in Shanghai
+    utc = dt.datetime(2021, 3, 31, 16, 30, tzinfo=dt.UTC)  # 2021-04-01 00:30 in Shanghai
     assert period_of(rulebook.types["instant"], utc, rulebook) == "2021-04"
 
 
@@ -124,9 +129,18 @@ def test_duplicate_from_another_unit_rejects_and_names_the_first(rulebook) -> No
     from checks.model import Prior
 
     text = "3月12日上午，湖滨社区在文化广场开展垃圾分类宣传活动，志愿者向居民发放宣传册二百余份，现场讲解分类知识。"
-    first = Prior(id=11, unit="湖滨社区", received_at=at(2021, 3, 12, 13, 0), sha256="a" * 64,
-                  title="湖滨社区开展垃圾分类宣传活动", text=text, content_type="instant")
-    draft = draft_value(300, body=[text], photos=[photo_value(seed=1)], event_date=MARCH_12_MORNING, sha256="b" * 64)
+    first = Prior(
+        id=11,
+        unit="湖滨社区",
+        received_at=at(2021, 3, 12, 13, 0),
+        sha256="a" * 64,
+        title="湖滨社区开展垃圾分类宣传活动",
+        text=text,
+        content_type="instant",
+    )
+    draft = draft_value(
+        300, body=[text], photos=[photo_value(seed=1)], event_date=MARCH_12_MORNING, sha256="b" * 64
+    )
     j = judge(draft, ident("instant", unit="塔下社区"), rulebook, at(2021, 3, 12, 15, 0), [first])
     assert (j.verdict, j.duplicate_of, j.revision_of) == ("rejected", 11, None)
     assert [f.rule for f in j.findings] == ["duplicate"]
@@ -156,16 +170,31 @@ def test_judge_and_note_never_raise_on_odd_drafts(rulebook) -> None:
 
     from checks.notes import note_bytes, render_note
 
-    mentions = st.one_of(st.none(), st.builds(
-        DateMention, text=st.text(max_size=8), day=st.integers(-1, 40),
-        month=st.one_of(st.none(), st.integers(0, 14)), year=st.one_of(st.none(), st.integers(1, 9999)),
-        part_of_day=st.sampled_from([None, "上午", "下午", "晚上", "凌晨"])))
-    metadata = st.dictionaries(st.sampled_from(["unit", "type", "category", "publish_date"]), st.text(max_size=12))
+    mentions = st.one_of(
+        st.none(),
+        st.builds(
+            DateMention,
+            text=st.text(max_size=8),
+            day=st.integers(-1, 40),
+            month=st.one_of(st.none(), st.integers(0, 14)),
+            year=st.one_of(st.none(), st.integers(1, 9999)),
+            part_of_day=st.sampled_from([None, "上午", "下午", "晚上", "凌晨"]),
+        ),
+    )
+    metadata = st.dictionaries(
+        st.sampled_from(["unit", "type", "category", "publish_date"]), st.text(max_size=12)
+    )
 
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(ctype=st.sampled_from([*rulebook.types, None]), zishu=st.integers(0, 10_000), mention=mentions,
-           publish=st.one_of(st.none(), st.dates()), meta=metadata, title=st.text(max_size=20),
-           received=st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)))
+    @given(
+        ctype=st.sampled_from([*rulebook.types, None]),
+        zishu=st.integers(0, 10_000),
+        mention=mentions,
+        publish=st.one_of(st.none(), st.dates()),
+        meta=metadata,
+        title=st.text(max_size=20),
+        received=st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)),
+    )
     def run(ctype, zishu, mention, publish, meta, title, received) -> None:
         draft = draft_value(zishu, title=title, metadata=meta, event_date=mention, publish_date=publish)
         identity = Identity(unit="湖滨社区", content_type=ctype)

@@ -26,22 +26,37 @@ def test_a_first_sight_is_never_replaced(db):
     ledger.add_sightings(db, [("湖滨社区/即时/a.docx", "2021-03-12T15:00:00+08:00", 10, 1.0)])
     ledger.add_sightings(db, [("湖滨社区/即时/a.docx", "2021-03-12T18:00:00+08:00", 20, 2.0)])
     assert ledger.sightings(db, ["湖滨社区/即时/a.docx", "other"]) == {
-        "湖滨社区/即时/a.docx": "2021-03-12T15:00:00+08:00"}
+        "湖滨社区/即时/a.docx": "2021-03-12T15:00:00+08:00"
+    }
 
 
 def test_record_submission_commits_findings_and_images_with_it(db):
     sub_id = ledger.record_submission(
-        db, sha256="abc", unit="湖滨社区", content_type="instant", verdict="rejected", counted=False,
-        received_at=T0, event_date=dt.date(2021, 3, 12),
+        db,
+        sha256="abc",
+        unit="湖滨社区",
+        content_type="instant",
+        verdict="rejected",
+        counted=False,
+        received_at=T0,
+        event_date=dt.date(2021, 3, 12),
         findings=[Finding("length", "error", "正文字数 100 字，要求 200–500 字")],
-        images=[Photo(key="word/media/image1.png", source="embedded", format="PNG", width=10, height=5)])
+        images=[Photo(key="word/media/image1.png", source="embedded", format="PNG", width=10, height=5)],
+    )
     row = ledger.submission(db, sub_id)
     assert (row["received_at"], row["event_date"], row["counted"], row["state"]) == (
-        "2021-03-12T15:00:00+08:00", "2021-03-12", 0, "filed")
+        "2021-03-12T15:00:00+08:00",
+        "2021-03-12",
+        0,
+        "filed",
+    )
     assert ledger.findings_of(db, sub_id) == [
-        {"rule": "length", "severity": "error", "message": "正文字数 100 字，要求 200–500 字"}]
+        {"rule": "length", "severity": "error", "message": "正文字数 100 字，要求 200–500 字"}
+    ]
     images = list(db["images"].rows)
-    assert [(i["submission_id"], i["key"], i["width"]) for i in images] == [(sub_id, "word/media/image1.png", 10)]
+    assert [(i["submission_id"], i["key"], i["width"]) for i in images] == [
+        (sub_id, "word/media/image1.png", 10)
+    ]
 
 
 def test_a_failed_record_leaves_nothing_behind(db):
@@ -52,18 +67,35 @@ def test_a_failed_record_leaves_nothing_behind(db):
 
 
 def test_priors_hold_the_same_bytes_ever_and_recent_texts_of_others_when_accepted_or_of_the_same_unit(db):
-    old = ledger.record_submission(db, sha256="same", unit="塔下社区", verdict="accepted", text="旧",
-                                   received_at=T0 - dt.timedelta(days=60))
-    recent_other = ledger.record_submission(db, sha256="x1", unit="塔下社区", verdict="accepted", text="近",
-                                            received_at=T0 - dt.timedelta(days=2))
-    ledger.record_submission(db, sha256="x2", unit="塔下社区", verdict="rejected", text="退",
-                             received_at=T0 - dt.timedelta(days=1))
-    mine_rejected = ledger.record_submission(db, sha256="x3", unit="湖滨社区", verdict="rejected", text="改",
-                                             received_at=T0 - dt.timedelta(days=1))
-    ledger.record_submission(db, sha256="x4", unit="湖滨社区", verdict="accepted", text="远",
-                             received_at=T0 - dt.timedelta(days=9))
-    ledger.record_submission(db, sha256="x1", unit="湖滨社区", verdict="rejected", text="近",
-                             duplicate_of=recent_other, received_at=T0 - dt.timedelta(days=1))
+    old = ledger.record_submission(
+        db,
+        sha256="same",
+        unit="塔下社区",
+        verdict="accepted",
+        text="旧",
+        received_at=T0 - dt.timedelta(days=60),
+    )
+    recent_other = ledger.record_submission(
+        db, sha256="x1", unit="塔下社区", verdict="accepted", text="近", received_at=T0 - dt.timedelta(days=2)
+    )
+    ledger.record_submission(
+        db, sha256="x2", unit="塔下社区", verdict="rejected", text="退", received_at=T0 - dt.timedelta(days=1)
+    )
+    mine_rejected = ledger.record_submission(
+        db, sha256="x3", unit="湖滨社区", verdict="rejected", text="改", received_at=T0 - dt.timedelta(days=1)
+    )
+    ledger.record_submission(
+        db, sha256="x4", unit="湖滨社区", verdict="accepted", text="远", received_at=T0 - dt.timedelta(days=9)
+    )
+    ledger.record_submission(
+        db,
+        sha256="x1",
+        unit="湖滨社区",
+        verdict="rejected",
+        text="近",
+        duplicate_of=recent_other,
+        received_at=T0 - dt.timedelta(days=1),
+    )
     found = ledger.priors(db, "same", "湖滨社区", T0, 7)
     assert sorted(p.id for p in found) == [old, recent_other, mine_rejected]
     assert next(p for p in found if p.id == old).received_at == T0 - dt.timedelta(days=60)
@@ -103,7 +135,7 @@ def test_one_heartbeat_row_per_host_and_role(db):
 def test_runs_and_verdict_counts_feed_status(db):
     run = ledger.start_run(db, "sweep", T0, None)
     ledger.finish_run(db, run, T0 + dt.timedelta(seconds=5), 3, 2, 1)
-    ledger.start_run(db, "sweep", T0 + dt.timedelta(minutes=5), None)   # still running
+    ledger.start_run(db, "sweep", T0 + dt.timedelta(minutes=5), None)  # still running
     assert ledger.last_run(db)["id"] == run
     for verdict, counted in (("accepted", 1), ("accepted", 0), ("rejected", 0)):
         ledger.record_submission(db, sha256=verdict + str(counted), verdict=verdict, counted=counted)

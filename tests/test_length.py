@@ -8,21 +8,24 @@ from checks.length import check_length
 from tests.factory import draft_value
 
 
-@pytest.mark.parametrize(("ctype", "zishu", "ok"), [
-    pytest.param("instant", 199, False, id="instant-199"),
-    pytest.param("instant", 200, True, id="instant-200"),
-    pytest.param("instant", 500, True, id="instant-500"),
-    pytest.param("instant", 501, False, id="instant-501"),
-    pytest.param("wechat", 499, False, id="wechat-499"),
-    pytest.param("wechat", 800, True, id="wechat-800"),
-    pytest.param("wechat", 801, False, id="wechat-801"),
-    pytest.param("gov_info", 599, False, id="gov-info-599"),
-    pytest.param("gov_info", 1000, True, id="gov-info-1000"),
-    pytest.param("research", 4999, False, id="research-4999"),
-    pytest.param("research", 5000, True, id="research-5000"),
-    pytest.param("research", 20000, True, id="research-no-maximum"),
-    pytest.param("media", 10, True, id="media-no-rule"),
-])
+@pytest.mark.parametrize(
+    ("ctype", "zishu", "ok"),
+    [
+        pytest.param("instant", 199, False, id="instant-199"),
+        pytest.param("instant", 200, True, id="instant-200"),
+        pytest.param("instant", 500, True, id="instant-500"),
+        pytest.param("instant", 501, False, id="instant-501"),
+        pytest.param("wechat", 499, False, id="wechat-499"),
+        pytest.param("wechat", 800, True, id="wechat-800"),
+        pytest.param("wechat", 801, False, id="wechat-801"),
+        pytest.param("gov_info", 599, False, id="gov-info-599"),
+        pytest.param("gov_info", 1000, True, id="gov-info-1000"),
+        pytest.param("research", 4999, False, id="research-4999"),
+        pytest.param("research", 5000, True, id="research-5000"),
+        pytest.param("research", 20000, True, id="research-no-maximum"),
+        pytest.param("media", 10, True, id="media-no-rule"),
+    ],
+)
 def test_length_boundaries(rulebook, ctype, zishu, ok) -> None:
     findings = check_length(draft_value(zishu), rulebook.types[ctype])
     assert (findings == []) is ok

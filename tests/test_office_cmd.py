@@ -22,18 +22,31 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     assert RUNNER.invoke(app, ["init", "--workspace", str(root)]).exit_code == 0
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-20T10:00:00+08:00")
     db = open_ledger(root / "outbox" / "ledger.db")
-    for sid, unit, ctype, title in [(1, "湖滨社区", "instant", "湖滨社区开展消防演练"),
-                                    (2, "湖滨社区", "wechat", "湖滨社区邻里节"),
-                                    (3, "建设局", "gov_info", "关于老旧小区改造的建议")]:
-        record_submission_row(db, id=sid, unit=unit, content_type=ctype, title=title, officer="张三",
-                              received_at="2021-03-10T09:00:00+08:00", verdict="accepted", counted=1)
+    for sid, unit, ctype, title in [
+        (1, "湖滨社区", "instant", "湖滨社区开展消防演练"),
+        (2, "湖滨社区", "wechat", "湖滨社区邻里节"),
+        (3, "建设局", "gov_info", "关于老旧小区改造的建议"),
+    ]:
+        record_submission_row(
+            db,
+            id=sid,
+            unit=unit,
+            content_type=ctype,
+            title=title,
+            officer="张三",
+            received_at="2021-03-10T09:00:00+08:00",
+            verdict="accepted",
+            counted=1,
+        )
     db.close()
     return root
 
 
 def adoptions(ws: Path) -> list[dict]:
     db = open_ledger(ws / "outbox" / "ledger.db")
-    rows = list(db.query("SELECT submission_id, outlet, level, adopted_on, fee, bonus FROM adoptions ORDER BY id"))
+    rows = list(
+        db.query("SELECT submission_id, outlet, level, adopted_on, fee, bonus FROM adoptions ORDER BY id")
+    )
     db.close()
     return rows
 
@@ -47,8 +60,16 @@ def test_adopt_by_id_records_the_outlet_level_and_says_the_fee(ws: Path) -> None
     assert result.exit_code == 0, result.output
     assert "稿件 1《湖滨社区开展消防演练》" in result.stdout
     assert "新华日报（省级），2021-03-12，稿酬 50 元" in result.stdout
-    assert adoptions(ws) == [{"submission_id": 1, "outlet": "新华日报", "level": "province",
-                              "adopted_on": "2021-03-12", "fee": None, "bonus": None}]
+    assert adoptions(ws) == [
+        {
+            "submission_id": 1,
+            "outlet": "新华日报",
+            "level": "province",
+            "adopted_on": "2021-03-12",
+            "fee": None,
+            "bonus": None,
+        }
+    ]
 
 
 def test_adopt_date_defaults_to_today_in_office_time(ws: Path) -> None:
@@ -94,14 +115,22 @@ def test_init_writes_a_template_the_import_reads(ws: Path) -> None:
     template = ws / "outbox" / "reports" / "录用登记模板.xlsx"
     sheet = load_workbook(template)["录用登记"]
     assert [c.value for c in sheet[1]] == ["稿件编号", "录用媒体", "录用日期", "稿酬", "加分"]
-    filled = _sheet(template, [[1, "武进日报", dt.datetime(2021, 3, 11), None, None],
-                               [3, "区两办", "2021/3/15", 30, None],
-                               [2, "常州西湖街道", "2021-03-16", 45, 0.4]])
+    filled = _sheet(
+        template,
+        [
+            [1, "武进日报", dt.datetime(2021, 3, 11), None, None],
+            [3, "区两办", "2021/3/15", 30, None],
+            [2, "常州西湖街道", "2021-03-16", 45, 0.4],
+        ],
+    )
     result = invoke(ws, "adopt", "--from", str(filled))
     assert result.exit_code == 0, result.output
     assert result.stdout.count("已登记录用") == 3
     assert [(a["submission_id"], a["level"], a["adopted_on"]) for a in adoptions(ws)] == [
-        (1, "district", "2021-03-11"), (3, "district_office", "2021-03-15"), (2, "wechat", "2021-03-16")]
+        (1, "district", "2021-03-11"),
+        (3, "district_office", "2021-03-15"),
+        (2, "wechat", "2021-03-16"),
+    ]
     # Importing the same sheet again changes nothing.
     assert invoke(ws, "adopt", "--from", str(filled)).exit_code == 0
     assert len(adoptions(ws)) == 3
@@ -109,14 +138,22 @@ def test_init_writes_a_template_the_import_reads(ws: Path) -> None:
 
 def test_a_bad_row_stops_the_whole_sheet_and_names_every_row(ws: Path) -> None:
     template = ws / "outbox" / "reports" / "录用登记模板.xlsx"
-    filled = _sheet(template, [[1, "武进日报", "2021-03-11", None, None],
-                               [2, "微信公号", "2021-03-12", None, None],
-                               [77, "人民日报", "3月13日", "很多", None]])
+    filled = _sheet(
+        template,
+        [
+            [1, "武进日报", "2021-03-11", None, None],
+            [2, "微信公号", "2021-03-12", None, None],
+            [77, "人民日报", "3月13日", "很多", None],
+        ],
+    )
     result = invoke(ws, "adopt", "--from", str(filled))
     assert result.exit_code == 1
     assert "有 2 处问题，未登记任何录用" in result.stderr
     assert "第3行：录用媒体“微信公号”不在规则文件的媒体名单中" in result.stderr
-    assert "第4行：稿件编号 77 不存在；录用日期“3月13日”无法识别，请写成 2021-03-05；稿酬“很多”不是数字" in result.stderr
+    assert (
+        "第4行：稿件编号 77 不存在；录用日期“3月13日”无法识别，请写成 2021-03-05；稿酬“很多”不是数字"
+        in result.stderr
+    )
     assert "可用的录用媒体" in result.stderr
     assert adoptions(ws) == []
 
@@ -144,12 +181,16 @@ def test_assign_accepts_an_alias_and_replaces_on_reentry(ws: Path) -> None:
     assert assignments(ws) == [("2021-03", "湖滨社区", 2)]
 
 
-@pytest.mark.parametrize(("month", "unit", "count", "message"), [
-    ("2021Q1", "湖滨社区", "1", "--month 应是月份"),
-    ("2021-13", "湖滨社区", "1", "--month 应是月份"),
-    ("2021-03", "西湖社区", "1", "单位“西湖社区”不在规则文件中"),
-    ("2021-03", "湖滨社区", "-1", "--count 不能为负数"),
-], ids=["quarter", "month-13", "unknown-unit", "negative"])
+@pytest.mark.parametrize(
+    ("month", "unit", "count", "message"),
+    [
+        ("2021Q1", "湖滨社区", "1", "--month 应是月份"),
+        ("2021-13", "湖滨社区", "1", "--month 应是月份"),
+        ("2021-03", "西湖社区", "1", "单位“西湖社区”不在规则文件中"),
+        ("2021-03", "湖滨社区", "-1", "--count 不能为负数"),
+    ],
+    ids=["quarter", "month-13", "unknown-unit", "negative"],
+)
 def test_assign_refuses_bad_input(ws: Path, month: str, unit: str, count: str, message: str) -> None:
     result = invoke(ws, "assign", "--month", month, "--unit", unit, "--count", count)
     assert result.exit_code == 1
@@ -159,10 +200,27 @@ def test_assign_refuses_bad_input(ws: Path, month: str, unit: str, count: str, m
 
 def test_adopting_a_rejected_draft_or_an_announcement_says_so(ws: Path) -> None:
     db = open_ledger(ws / "outbox" / "ledger.db")
-    record_submission_row(db, id=4, unit="湖滨社区", content_type="instant", title="退稿", verdict="rejected",
-                          counted=0, received_at="2021-03-10T09:00:00+08:00")
-    record_submission_row(db, id=5, unit="湖滨社区", content_type="wechat", title="停水通知", verdict="accepted",
-                          counted=0, is_announcement=1, received_at="2021-03-10T09:00:00+08:00")
+    record_submission_row(
+        db,
+        id=4,
+        unit="湖滨社区",
+        content_type="instant",
+        title="退稿",
+        verdict="rejected",
+        counted=0,
+        received_at="2021-03-10T09:00:00+08:00",
+    )
+    record_submission_row(
+        db,
+        id=5,
+        unit="湖滨社区",
+        content_type="wechat",
+        title="停水通知",
+        verdict="accepted",
+        counted=0,
+        is_announcement=1,
+        received_at="2021-03-10T09:00:00+08:00",
+    )
     db.close()
     rejected = invoke(ws, "adopt", "4", "--outlet", "武进日报")
     assert rejected.exit_code == 0
@@ -173,6 +231,7 @@ def test_adopting_a_rejected_draft_or_an_announcement_says_so(ws: Path) -> None:
 
 
 # ---- unadopt: withdrawing a wrong entry --------------------------------------------------------
+
 
 def hubin_march(ws: Path) -> tuple[float, float, list[int]]:
     """湖滨社区's March fees and points bonus from `score --json`, and the workbook's paid ids."""
@@ -188,38 +247,62 @@ def hubin_march(ws: Path) -> tuple[float, float, list[int]]:
 
 def adoption_history(ws: Path) -> list[tuple]:
     db = open_ledger(ws / "outbox" / "ledger.db")
-    rows = [(r["submission_id"], r["outlet"], r["adopted_on"], r["withdrawn_at"], r["withdrawn_reason"])
-            for r in db.query("SELECT * FROM adoptions ORDER BY id")]
+    rows = [
+        (r["submission_id"], r["outlet"], r["adopted_on"], r["withdrawn_at"], r["withdrawn_reason"])
+        for r in db.query("SELECT * FROM adoptions ORDER BY id")
+    ]
     db.close()
     return rows
 
 
 def test_unadopt_keeps_the_record_stops_scoring_it_and_a_new_adopt_counts_again(ws: Path) -> None:
-    assert invoke(ws, "adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12", "--bonus", "0.4").exit_code == 0
+    assert (
+        invoke(ws, "adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12", "--bonus", "0.4").exit_code
+        == 0
+    )
     assert hubin_march(ws) == (50, 0.4, [1])
 
     result = invoke(ws, "unadopt", "1", "--outlet", "新华日报", "--reason", "登记错误，实为武进日报")
     assert result.exit_code == 0, result.output
-    assert ("已撤销录用：稿件 1《湖滨社区开展消防演练》（湖滨社区）— 新华日报，2021-03-12，"
-            "原因：登记错误，实为武进日报。") in result.stdout
+    assert (
+        "已撤销录用：稿件 1《湖滨社区开展消防演练》（湖滨社区）— 新华日报，2021-03-12，"
+        "原因：登记错误，实为武进日报。"
+    ) in result.stdout
     assert hubin_march(ws) == (0, 0, [])
-    assert adoption_history(ws) == [(1, "新华日报", "2021-03-12", "2021-03-20T10:00:00+08:00", "登记错误，实为武进日报")]
+    assert adoption_history(ws) == [
+        (1, "新华日报", "2021-03-12", "2021-03-20T10:00:00+08:00", "登记错误，实为武进日报")
+    ]
 
-    assert invoke(ws, "adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12", "--bonus", "0.4").exit_code == 0
+    assert (
+        invoke(ws, "adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12", "--bonus", "0.4").exit_code
+        == 0
+    )
     assert hubin_march(ws) == (50, 0.4, [1])
     assert [row[3] for row in adoption_history(ws)] == ["2021-03-20T10:00:00+08:00", None]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["99", "--outlet", "新华日报"], "稿件编号 99 不存在，未撤销任何录用。"),
-    (["1", "--outlet", "人民日报"], "稿件 1《湖滨社区开展消防演练》没有“人民日报”的录用记录，未撤销任何录用。"
-                                   "该稿件现有录用：新华日报 2021-03-12。"),
-    (["2", "--outlet", "新华日报"], "没有“新华日报”的录用记录，未撤销任何录用。该稿件目前没有有效的录用记录。"),
-    (["1", "--outlet", "新华日报", "--date", "2021-03-13"], "没有“新华日报”2021-03-13 的录用记录"),
-    (["1"], "请写明稿件编号和 --outlet 录用媒体"),
-    (["1", "--outlet", "新华日报", "--date", "3月12日"], "录用日期“3月12日”无法识别"),
-], ids=["unknown-id", "other-outlet", "never-adopted", "other-date", "no-outlet", "bad-date"])
-def test_unadopt_refuses_what_is_not_on_record_and_changes_nothing(ws: Path, args: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["99", "--outlet", "新华日报"], "稿件编号 99 不存在，未撤销任何录用。"),
+        (
+            ["1", "--outlet", "人民日报"],
+            "稿件 1《湖滨社区开展消防演练》没有“人民日报”的录用记录，未撤销任何录用。"
+            "该稿件现有录用：新华日报 2021-03-12。",
+        ),
+        (
+            ["2", "--outlet", "新华日报"],
+            "没有“新华日报”的录用记录，未撤销任何录用。该稿件目前没有有效的录用记录。",
+        ),
+        (["1", "--outlet", "新华日报", "--date", "2021-03-13"], "没有“新华日报”2021-03-13 的录用记录"),
+        (["1"], "请写明稿件编号和 --outlet 录用媒体"),
+        (["1", "--outlet", "新华日报", "--date", "3月12日"], "录用日期“3月12日”无法识别"),
+    ],
+    ids=["unknown-id", "other-outlet", "never-adopted", "other-date", "no-outlet", "bad-date"],
+)
+def test_unadopt_refuses_what_is_not_on_record_and_changes_nothing(
+    ws: Path, args: list[str], message: str
+) -> None:
     assert invoke(ws, "adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12").exit_code == 0
     result = invoke(ws, "unadopt", *args)
     assert result.exit_code == 1
@@ -232,8 +315,10 @@ def test_unadopting_twice_says_when_and_why_it_was_already_withdrawn(ws: Path) -
     assert invoke(ws, "unadopt", "1", "--outlet", "新华日报", "--reason", "重复登记").exit_code == 0
     again = invoke(ws, "unadopt", "1", "--outlet", "新华日报", "--reason", "再撤一次")
     assert again.exit_code == 1
-    assert ("稿件 1《湖滨社区开展消防演练》在“新华日报”2021-03-12 的录用已于 2021-03-20T10:00:00+08:00 撤销"
-            "（原因：重复登记），无需再次撤销。") in again.stderr
+    assert (
+        "稿件 1《湖滨社区开展消防演练》在“新华日报”2021-03-12 的录用已于 2021-03-20T10:00:00+08:00 撤销"
+        "（原因：重复登记），无需再次撤销。"
+    ) in again.stderr
     assert adoption_history(ws)[0][4] == "重复登记"
 
 
@@ -244,7 +329,10 @@ def test_two_adoptions_by_one_outlet_need_a_date_to_choose(ws: Path) -> None:
     assert vague.exit_code == 1
     assert "在“武进日报”有 2 条录用（2021-03-12、2021-03-15），请用 --date 指明撤销哪一条。" in vague.stderr
     assert invoke(ws, "unadopt", "1", "--outlet", "武进日报", "--date", "2021/3/15").exit_code == 0
-    assert [(row[2], row[3] is not None) for row in adoption_history(ws)] == [("2021-03-12", False), ("2021-03-15", True)]
+    assert [(row[2], row[3] is not None) for row in adoption_history(ws)] == [
+        ("2021-03-12", False),
+        ("2021-03-15", True),
+    ]
 
 
 def test_a_ledger_from_before_withdrawals_is_upgraded_in_place_and_keeps_its_adoptions(ws: Path) -> None:
@@ -254,8 +342,10 @@ def test_a_ledger_from_before_withdrawals_is_upgraded_in_place_and_keeps_its_ado
     old = sqlite3.connect(path)  # the ledger as the previous release left it
     old.execute("ALTER TABLE adoptions DROP COLUMN withdrawn_at")
     old.execute("ALTER TABLE adoptions DROP COLUMN withdrawn_reason")
-    old.execute("INSERT INTO adoptions (submission_id, outlet, level, adopted_on, entered_at, source) "
-                "VALUES (1, '新华日报', 'province', '2021-03-12', '2021-03-12T02:00:00+00:00', '命令行')")
+    old.execute(
+        "INSERT INTO adoptions (submission_id, outlet, level, adopted_on, entered_at, source) "
+        "VALUES (1, '新华日报', 'province', '2021-03-12', '2021-03-12T02:00:00+00:00', '命令行')"
+    )
     old.execute("PRAGMA user_version = 1")
     old.commit()
     old.close()

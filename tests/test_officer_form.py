@@ -45,9 +45,18 @@ def officer_form(name: str = "张三", mobile: str = "13800000000", merge_unit: 
 def test_every_field_is_read_from_the_cell_after_its_label() -> None:
     fields = read_officer_form(officer_form())
     assert fields == {
-        "unit": "湖滨社区", "leader": "李书记", "phone": "0519-86000000", "name": "张三", "gender": "女",
-        "birth": "1990.05", "politics": "中共党员", "mobile": "13800000000", "qq": "12345678",
-        "education": "本科", "position": "社工", "wechat": "zhangsan_wx",
+        "unit": "湖滨社区",
+        "leader": "李书记",
+        "phone": "0519-86000000",
+        "name": "张三",
+        "gender": "女",
+        "birth": "1990.05",
+        "politics": "中共党员",
+        "mobile": "13800000000",
+        "qq": "12345678",
+        "education": "本科",
+        "position": "社工",
+        "wechat": "zhangsan_wx",
     }
 
 
@@ -86,7 +95,11 @@ def test_registering_a_form_writes_the_officer_and_again_updates_it(tmp_path, ru
     assert ok
     officers = read_officers(db)
     assert len(officers) == 1
-    assert (officers[0]["unit"], officers[0]["name"], officers[0]["mobile"]) == ("湖滨社区", "张三", "13911112222")
+    assert (officers[0]["unit"], officers[0]["name"], officers[0]["mobile"]) == (
+        "湖滨社区",
+        "张三",
+        "13911112222",
+    )
     assert officers[0]["registered_at"] == "2021-03-14T09:30:00+08:00"
 
 

@@ -15,8 +15,12 @@ def _read(corpus, rel: str, rulebook):
 
 def test_003_matches_words_characters_with_and_without_spaces_and_paragraphs(corpus, rulebook) -> None:
     counts = _read(corpus, "word-oracle/003.docx", rulebook).counts
-    assert (counts.zishu_all, counts.characters, counts.characters_with_spaces, counts.paragraphs) == \
-        (3036, 3194, 3531, 130)
+    assert (counts.zishu_all, counts.characters, counts.characters_with_spaces, counts.paragraphs) == (
+        3036,
+        3194,
+        3531,
+        130,
+    )
 
 
 def test_008_matches_words_under_the_east_asian_hint(corpus, rulebook) -> None:

@@ -18,12 +18,16 @@ def _refusal(data: bytes, limits) -> str:
     return info.value.message
 
 
-@pytest.mark.parametrize(("data", "kind"), [
-    (b"", "empty"),
-    (b"PK\x03\x04rest", "zip"),
-    (b"%PDF-1.7", "unknown"),
-    (b"{\\rtf1\\ansi", "unknown"),
-], ids=["empty", "zip", "pdf", "rtf"])
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"", "empty"),
+        (b"PK\x03\x04rest", "zip"),
+        (b"%PDF-1.7", "unknown"),
+        (b"{\\rtf1\\ansi", "unknown"),
+    ],
+    ids=["empty", "zip", "pdf", "rtf"],
+)
 def test_sniff_decides_by_magic_bytes(data: bytes, kind: str) -> None:
     assert sniff(data) == kind
 
@@ -74,7 +78,9 @@ def _zip(entries: dict[str, bytes]) -> bytes:
 
 def test_part_inflating_past_the_part_limit_is_refused_before_reading(rulebook) -> None:
     limits = dataclasses.replace(rulebook.limits, max_part_bytes=1_000_000, max_xml_part_bytes=1_000_000)
-    data = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<a>" + b" " * 2_000_000 + b"</a>"})
+    data = _zip(
+        {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<a>" + b" " * 2_000_000 + b"</a>"}
+    )
     assert "压缩炸弹" in _refusal(data, limits)
 
 
@@ -99,8 +105,9 @@ def test_total_inflated_size_is_bounded(rulebook) -> None:
 def test_macro_enabled_package_is_refused(rulebook) -> None:
     data = make_raw_docx(para_xml("标题"), parts={"word/vbaProject.bin": b"\0" * 10})
     assert "宏" in _refusal(data, rulebook.limits)
-    docm = make_raw_docx(para_xml("标题"),
-                         main_content_type="application/vnd.ms-word.document.macroEnabled.main+xml")
+    docm = make_raw_docx(
+        para_xml("标题"), main_content_type="application/vnd.ms-word.document.macroEnabled.main+xml"
+    )
     assert "宏" in _refusal(docm, rulebook.limits)
 
 
@@ -109,8 +116,10 @@ def test_zip_without_a_word_document_is_refused(rulebook) -> None:
 
 
 def test_doctype_and_entities_are_refused() -> None:
-    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
-            b"<lolz>&lol2;</lolz>")
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+        b"<lolz>&lol2;</lolz>"
+    )
     with pytest.raises(PackageRefused) as info:
         parse_xml(bomb)
     assert "DTD" in info.value.message
@@ -131,8 +140,10 @@ def test_strict_ooxml_namespaces_are_read_as_transitional(rulebook) -> None:
 
 
 def test_relationship_targets_resolve_and_external_links_are_marked(rulebook) -> None:
-    data = make_raw_docx(para_xml("标题"), rels=[("rId5", "image", "media/image1.png"),
-                                                 ("rId6", "image", "http://example.invalid/a.png")])
+    data = make_raw_docx(
+        para_xml("标题"),
+        rels=[("rId5", "image", "media/image1.png"), ("rId6", "image", "http://example.invalid/a.png")],
+    )
     rels = open_package(data, rulebook.limits).rels("word/document.xml")
     assert rels["rId5"].target == "word/media/image1.png" and not rels["rId5"].external
     assert rels["rId6"].external
@@ -146,8 +157,8 @@ def test_central_directory_that_understates_a_part_is_refused_without_inflating_
     pos = data.find(b"PK\x01\x02")
     while pos != -1:
         name_len = struct.unpack_from("<H", data, pos + 28)[0]
-        if data[pos + 46:pos + 46 + name_len] == name:
-            struct.pack_into("<I", data, pos + 24, 1000)   # claims 1000 bytes inflated
+        if data[pos + 46 : pos + 46 + name_len] == name:
+            struct.pack_into("<I", data, pos + 24, 1000)  # claims 1000 bytes inflated
             break
         pos = data.find(b"PK\x01\x02", pos + 4)
     with pytest.raises(PackageRefused) as info:

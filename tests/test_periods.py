@@ -7,11 +7,20 @@ import pytest
 from scoring.periods import Period, due_date, parse_period, periods_closing_in, type_period_key
 
 
-@pytest.mark.parametrize(("text", "key"), [
-    ("2021-03", "2021-03"), ("2021-3", "2021-03"), ("2021年3月", "2021-03"),
-    ("2021Q1", "2021Q1"), ("2021q4", "2021Q4"), ("2021-Q2", "2021Q2"),
-    ("2021", "2021"), (2021, "2021"),
-], ids=["month", "short-month", "chinese-month", "quarter", "lower-q", "dash-q", "year", "int-year"])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("2021-03", "2021-03"),
+        ("2021-3", "2021-03"),
+        ("2021年3月", "2021-03"),
+        ("2021Q1", "2021Q1"),
+        ("2021q4", "2021Q4"),
+        ("2021-Q2", "2021Q2"),
+        ("2021", "2021"),
+        (2021, "2021"),
+    ],
+    ids=["month", "short-month", "chinese-month", "quarter", "lower-q", "dash-q", "year", "int-year"],
+)
 def test_office_spellings_parse_to_one_key(text: str | int, key: str) -> None:
     assert parse_period(text).key == key
 
@@ -41,9 +50,16 @@ def test_quarterly_quota_is_judged_by_the_month_that_closes_the_quarter() -> Non
     assert periods_closing_in(parse_period("2021-02"), "quarter") == []
     assert [p.key for p in periods_closing_in(parse_period("2021-03"), "quarter")] == ["2021Q1"]
     assert [p.key for p in periods_closing_in(parse_period("2021"), "quarter")] == [
-        "2021Q1", "2021Q2", "2021Q3", "2021Q4"]
+        "2021Q1",
+        "2021Q2",
+        "2021Q3",
+        "2021Q4",
+    ]
     assert [p.key for p in periods_closing_in(parse_period("2021Q2"), "month")] == [
-        "2021-04", "2021-05", "2021-06"]
+        "2021-04",
+        "2021-05",
+        "2021-06",
+    ]
     assert periods_closing_in(parse_period("2021Q3"), "year") == []
     assert [p.key for p in periods_closing_in(parse_period("2021"), "year")] == ["2021"]
 

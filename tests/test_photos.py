@@ -29,10 +29,17 @@ def _recompress(data: bytes, width: int, height: int, fmt: str = "JPEG", quality
 
 def _png_header_only(width: int, height: int) -> bytes:
     """A PNG whose header claims `width`×`height` but carries almost no pixel data (a pixel bomb)."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _with_pixel_limit(rulebook: Rulebook, pixels: int) -> Rulebook:
@@ -135,8 +142,14 @@ def test_default_distance_joins_resized_and_recompressed_copies(rulebook: Rulebo
     for seed in range(5):
         original = make_photo(1600, 1200, seed=seed)
         base = analyze_image("orig.jpg", original, "attached", rulebook).phash or ""
-        for width, height, fmt, quality in [(800, 600, "JPEG", 60), (300, 225, "JPEG", 30), (640, 480, "PNG", 0)]:
-            copy = analyze_image("copy", _recompress(original, width, height, fmt, quality), "embedded", rulebook)
+        for width, height, fmt, quality in [
+            (800, 600, "JPEG", 60),
+            (300, 225, "JPEG", 30),
+            (640, 480, "PNG", 0),
+        ]:
+            copy = analyze_image(
+                "copy", _recompress(original, width, height, fmt, quality), "embedded", rulebook
+            )
             worst = max(worst, phash_distance(base, copy.phash or ""))
     assert worst <= rulebook.images.same_photo_max_distance
 
@@ -179,13 +192,17 @@ def test_a_flagged_picture_is_never_hd(rulebook: Rulebook) -> None:
     assert is_hd(photo, rulebook) is False
 
 
-_IMAGES = {fmt: make_photo(160, 120, seed=1, fmt=fmt) for fmt in ("JPEG", "PNG", "GIF", "BMP", "WEBP", "TIFF")}
+_IMAGES = {
+    fmt: make_photo(160, 120, seed=1, fmt=fmt) for fmt in ("JPEG", "PNG", "GIF", "BMP", "WEBP", "TIFF")
+}
 
 
 @settings(max_examples=120, deadline=None, derandomize=True)
-@given(fmt=st.sampled_from(sorted(_IMAGES)),
-       flips=st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=12),
-       cut=st.one_of(st.none(), st.integers(0, 10**9)))
+@given(
+    fmt=st.sampled_from(sorted(_IMAGES)),
+    flips=st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=12),
+    cut=st.one_of(st.none(), st.integers(0, 10**9)),
+)
 def test_damaged_picture_gives_a_hash_or_a_problem_never_an_exception(
     fmt: str, flips: list[tuple[int, int]], cut: int | None
 ) -> None:
@@ -206,13 +223,21 @@ def _pictures_for_phash(corpus_root: Path) -> list[Image.Image]:
     import zipfile
 
     pictures = [Image.open(io.BytesIO(make_photo(40 + 37 * i, 30 + 53 * i % 700, seed=i))) for i in range(60)]
-    pictures += [Image.blend(Image.open(io.BytesIO(make_photo(320, 240, seed=i))).convert("L"),
-                             Image.effect_noise((320, 240), 20 + i), 0.4) for i in range(20)]
+    pictures += [
+        Image.blend(
+            Image.open(io.BytesIO(make_photo(320, 240, seed=i))).convert("L"),
+            Image.effect_noise((320, 240), 20 + i),
+            0.4,
+        )
+        for i in range(20)
+    ]
     for path in sorted(corpus_root.rglob("*.docx")):
         try:
             with zipfile.ZipFile(path) as zf:
                 for name in zf.namelist():
-                    if name.startswith("word/media/") and name.lower().endswith((".jpg", ".jpeg", ".png", ".gif")):
+                    if name.startswith("word/media/") and name.lower().endswith(
+                        (".jpg", ".jpeg", ".png", ".gif")
+                    ):
                         pictures.append(Image.open(io.BytesIO(zf.read(name))))
         except zipfile.BadZipFile:
             continue
@@ -225,7 +250,7 @@ def test_our_phash_is_imagehash_phash_bit_for_bit(corpus) -> None:
     from extractors.photos import phash
 
     pictures = _pictures_for_phash(corpus)
-    assert len(pictures) > 85   # the real corpus's pictures are among them
+    assert len(pictures) > 85  # the real corpus's pictures are among them
     assert [str(phash(p)) for p in pictures] == [str(imagehash.phash(p)) for p in pictures]
 
 
@@ -238,9 +263,16 @@ def test_reading_a_draft_does_not_import_scipy(tmp_path) -> None:
 
     path = tmp_path / "a.docx"
     path.write_bytes(news_draft(300, photos=2))
-    code = ("import sys; from pathlib import Path; from extractors.read import read_path; from rules import "
-            f"load_rulebook; d = read_path(Path({str(path)!r}), load_rulebook()); "
-            "print(len(d.photos), all(p.phash for p in d.photos), 'scipy' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[1])
+    code = (
+        "import sys; from pathlib import Path; from extractors.read import read_path; from rules import "
+        f"load_rulebook; d = read_path(Path({str(path)!r}), load_rulebook()); "
+        "print(len(d.photos), all(p.phash for p in d.photos), 'scipy' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert out.stdout.split() == ["2", "True", "False"]

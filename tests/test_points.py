@@ -22,12 +22,18 @@ def _points(rulebook: Rulebook, unit_name: str, period: str, subs=(), adoptions=
 def test_quarter_deductions_add_up_per_missing_piece(rulebook: Rulebook) -> None:
     # 湖滨社区, Q1: instants in January and March only (−0.1 for February), no wechat (−0.2),
     # no adopted xuexi (−0.5): −0.8.
-    subs = [submission_row(1, "湖滨社区", "instant", "2021-01-12T10:00"),
-            submission_row(2, "湖滨社区", "instant", "2021-03-12T10:00")]
+    subs = [
+        submission_row(1, "湖滨社区", "instant", "2021-01-12T10:00"),
+        submission_row(2, "湖滨社区", "instant", "2021-03-12T10:00"),
+    ]
     points = _points(rulebook, "湖滨社区", "2021Q1", subs)
     assert points.as_dict()["deductions"] == -0.8
     assert points.as_dict()["total"] == -0.8
-    assert points.details == ("即时通讯信息少1篇，-0.1分", "微信原创稿件少1篇，-0.2分", "学习强国少1篇，-0.5分")
+    assert points.details == (
+        "即时通讯信息少1篇，-0.1分",
+        "微信原创稿件少1篇，-0.2分",
+        "学习强国少1篇，-0.5分",
+    )
 
 
 def test_bureaus_have_no_points(rulebook: Rulebook) -> None:
@@ -39,8 +45,10 @@ def test_bureaus_have_no_points(rulebook: Rulebook) -> None:
 def test_extra_adopted_xuexi_and_media_leads_are_capped_at_one_and_a_half(rulebook: Rulebook) -> None:
     # Four xuexi pieces adopted in Q1 (quota 1): +1.5 for three extra; a media lead marked 0.5
     # the same quarter would make 2.0, but all bonuses together stop at 1.5.
-    adopted = [adoption_row(i, i, "湖滨社区", "xuexi", "学习强国(省级)", "province", f"2021-02-{i:02d}")
-               for i in range(1, 5)]
+    adopted = [
+        adoption_row(i, i, "湖滨社区", "xuexi", "学习强国(省级)", "province", f"2021-02-{i:02d}")
+        for i in range(1, 5)
+    ]
     adopted.append(adoption_row(9, 9, "湖滨社区", "media", "武进日报", "district", "2021-03-05", bonus=0.5))
     q1 = _points(rulebook, "湖滨社区", "2021Q1", (), adopted)
     assert (q1.extra_bonus, q1.media_bonus, q1.bonus) == (150, 50, 150)
@@ -48,8 +56,10 @@ def test_extra_adopted_xuexi_and_media_leads_are_capped_at_one_and_a_half(rulebo
     assert (q1.as_dict()["bonus"], q1.as_dict()["deductions"], q1.as_dict()["total"]) == (1.5, -0.5, 1.0)
     # Q2: another media lead, but the year's cap is already reached.
     adopted.append(adoption_row(10, 10, "湖滨社区", "media", "常州日报", "city", "2021-04-05", bonus=0.4))
-    adopted += [adoption_row(20 + i, 20 + i, "湖滨社区", "xuexi", "学习强国(省级)", "province", "2021-05-01")
-                for i in range(1)]
+    adopted += [
+        adoption_row(20 + i, 20 + i, "湖滨社区", "xuexi", "学习强国(省级)", "province", "2021-05-01")
+        for i in range(1)
+    ]
     q2 = _points(rulebook, "湖滨社区", "2021Q2", (), adopted)
     assert (q2.media_bonus, q2.bonus) == (40, 0)
     assert _points(rulebook, "湖滨社区", "2021", (), adopted).bonus == 150
@@ -57,8 +67,10 @@ def test_extra_adopted_xuexi_and_media_leads_are_capped_at_one_and_a_half(rulebo
 
 def test_monthly_bonuses_stop_at_the_cap_for_the_year_to_date(rulebook: Rulebook) -> None:
     marks = [("2021-01-10", 0.4), ("2021-02-10", 0.5), ("2021-03-10", 0.5), ("2021-04-10", 0.5)]
-    adopted = [adoption_row(i, i, "仕尚村委", "media", "武进日报", "district", day, bonus=b)
-               for i, (day, b) in enumerate(marks, 1)]
+    adopted = [
+        adoption_row(i, i, "仕尚村委", "media", "武进日报", "district", day, bonus=b)
+        for i, (day, b) in enumerate(marks, 1)
+    ]
     bonuses = [_points(rulebook, "仕尚村委", f"2021-{m:02d}", (), adopted).bonus for m in range(1, 6)]
     assert bonuses == [40, 50, 50, 10, 0]
 
@@ -72,8 +84,10 @@ def test_marked_bonus_is_clamped_to_the_rulebooks_range(rulebook: Rulebook) -> N
 
 
 def test_a_lead_adopted_twice_earns_one_bonus(rulebook: Rulebook) -> None:
-    adopted = [adoption_row(1, 5, "聚新社区", "media", "武进日报", "district", "2021-06-01", bonus=0.3),
-               adoption_row(2, 5, "聚新社区", "media", "常州日报", "city", "2021-06-02", bonus=0.4)]
+    adopted = [
+        adoption_row(1, 5, "聚新社区", "media", "武进日报", "district", "2021-06-01", bonus=0.3),
+        adoption_row(2, 5, "聚新社区", "media", "常州日报", "city", "2021-06-02", bonus=0.4),
+    ]
     assert _points(rulebook, "聚新社区", "2021-06", (), adopted).media_bonus == 40
 
 
@@ -81,11 +95,22 @@ _RULES = load_rulebook()
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 12), st.integers(1, 28), st.sampled_from(["xuexi", "media"]),
-                          st.one_of(st.none(), st.floats(0, 1))), max_size=14))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 12),
+            st.integers(1, 28),
+            st.sampled_from(["xuexi", "media"]),
+            st.one_of(st.none(), st.floats(0, 1)),
+        ),
+        max_size=14,
+    )
+)
 def test_bonuses_never_pass_the_cap_and_months_add_up_to_the_year(rows) -> None:
-    adopted = [adoption_row(i, i, "滆湖社区", ctype, "x", "province", f"2021-{m:02d}-{d:02d}", bonus=b)
-               for i, (m, d, ctype, b) in enumerate(rows)]
+    adopted = [
+        adoption_row(i, i, "滆湖社区", ctype, "x", "province", f"2021-{m:02d}-{d:02d}", bonus=b)
+        for i, (m, d, ctype, b) in enumerate(rows)
+    ]
     unit = _RULES.unit_named("滆湖社区")
 
     def bonus(period: Period) -> int:

@@ -19,18 +19,23 @@ def test_the_local_server_is_started_once_under_the_workspace_and_reused(tmp_pat
     try:
         url = prefect_env.ensure_local_server(ws)
         assert url.startswith("http://127.0.0.1:") and url.endswith("/api")
-        assert prefect_env.ensure_local_server(ws) == url          # reused, not a second server
+        assert prefect_env.ensure_local_server(ws) == url  # reused, not a second server
         assert prefect_env.running_server(ws) == url
         state = json.loads((ws.root / ".prefect" / "server.json").read_text(encoding="utf-8"))
         assert state["api_url"] == url
-        assert (ws.root / ".prefect" / "prefect.db").exists()      # its database lives in the workspace
+        assert (ws.root / ".prefect" / "prefect.db").exists()  # its database lives in the workspace
     finally:
         prefect_env.stop_local_server(ws)
 
 
 def test_configure_turns_telemetry_off_and_puts_prefect_home_in_the_workspace(tmp_path, monkeypatch):
-    for name in ("PREFECT_HOME", "PREFECT_SERVER_ANALYTICS_ENABLED", "PREFECT_LOGGING_LEVEL",
-                 "PREFECT_SERVER_LOGGING_LEVEL", "PREFECT_API_URL"):
+    for name in (
+        "PREFECT_HOME",
+        "PREFECT_SERVER_ANALYTICS_ENABLED",
+        "PREFECT_LOGGING_LEVEL",
+        "PREFECT_SERVER_LOGGING_LEVEL",
+        "PREFECT_API_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     ws = Workspace(tmp_path / "ws")
     prefect_env.configure(ws, "http://127.0.0.1:1/api")

@@ -14,7 +14,7 @@ def test_results_come_back_by_key_whatever_order_they_were_started_in() -> None:
     with Prefetch(lambda k: k * 10, workers=2) as pre:
         for k in (3, 1, 2):
             pre.start(k)
-        assert pre.take_all([1, 2, 3, 4]) == [10, 20, 30, 40]   # 4 was never started: done here
+        assert pre.take_all([1, 2, 3, 4]) == [10, 20, 30, 40]  # 4 was never started: done here
 
 
 def test_work_the_pool_has_not_begun_is_done_on_the_asking_thread() -> None:
@@ -23,7 +23,7 @@ def test_work_the_pool_has_not_begun_is_done_on_the_asking_thread() -> None:
 
     def work(k: int) -> int:
         if k == 0:
-            gate.wait(5)   # the pool's only thread is held here until 1 is done
+            gate.wait(5)  # the pool's only thread is held here until 1 is done
         ran_on[k] = threading.current_thread().name
         if k == 1:
             gate.set()
@@ -48,7 +48,7 @@ def test_work_nobody_takes_is_cancelled_and_errors_reach_the_taker() -> None:
 
     def work(k: int) -> int:
         if k == 0:
-            gate.wait(5)   # held until 2, done on the asking thread, lets it go
+            gate.wait(5)  # held until 2, done on the asking thread, lets it go
         if k == 3:
             raise ValueError("bad")
         ran.append(k)
@@ -59,7 +59,7 @@ def test_work_nobody_takes_is_cancelled_and_errors_reach_the_taker() -> None:
     pre: Prefetch[int, int] = Prefetch(work, workers=1)
     for k in (0, 1, 2, 3):
         pre.start(k)
-    assert pre.take_all([0, 2]) == [0, 2]   # 1 and 3 are cancelled before the pool reaches them
+    assert pre.take_all([0, 2]) == [0, 2]  # 1 and 3 are cancelled before the pool reaches them
     pre.start(3)
     with pytest.raises(ValueError):
         pre.take(3)

@@ -32,8 +32,9 @@ def _small_limits(rulebook: Rulebook, **changes: int) -> Rulebook:
 @pytest.fixture(scope="module")
 def corpus_drafts(corpus: Path, rulebook: Rulebook) -> dict[str, Draft]:
     """Every shared corpus file read once (r11 costs one LibreOffice conversion)."""
-    return {str(p.relative_to(corpus)): read_path(p, rulebook)
-            for p in sorted(corpus.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(corpus)): read_path(p, rulebook) for p in sorted(corpus.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -66,17 +67,25 @@ def test_every_corpus_file_is_read_or_refused_with_a_format_error(corpus_drafts:
 
 
 def test_every_real_chinese_draft_has_text(corpus_drafts: dict[str, Draft]) -> None:
-    oracle = {name: d for name, d in corpus_drafts.items() if name.startswith("word-oracle/") and name.endswith(".docx")}
+    oracle = {
+        name: d
+        for name, d in corpus_drafts.items()
+        if name.startswith("word-oracle/") and name.endswith(".docx")
+    }
     assert len(oracle) == 9
     for name, draft in oracle.items():
         assert (draft.container, draft.readable) == ("docx", True), name
         assert draft.title and draft.counts.zishu > 0, name
 
 
-def test_similar_screenshots_in_a_real_draft_stay_distinct_photos(corpus_drafts: dict[str, Draft], rulebook: Rulebook) -> None:
+def test_similar_screenshots_in_a_real_draft_stay_distinct_photos(
+    corpus_drafts: dict[str, Draft], rulebook: Rulebook
+) -> None:
     from extractors.photos import distinct_photos
 
-    photos = corpus_drafts["word-oracle/007.docx"].photos   # four 952×653 screenshots of one app, phash 14–18 apart
+    photos = corpus_drafts[
+        "word-oracle/007.docx"
+    ].photos  # four 952×653 screenshots of one app, phash 14–18 apart
     assert [(p.width, p.height) for p in photos[1:]] == [(952, 653)] * 4
     assert len(distinct_photos(photos, rulebook.images.same_photo_max_distance)) == 5
 
@@ -104,11 +113,18 @@ def test_word97_file_named_docm_is_converted_and_read(corpus: Path, corpus_draft
 # ---- .doc and .wps -----------------------------------------------------------------------------
 
 
-def test_doc_and_wps_are_read_through_libreoffice(made_doc: bytes, tmp_path: Path, rulebook: Rulebook) -> None:
+def test_doc_and_wps_are_read_through_libreoffice(
+    made_doc: bytes, tmp_path: Path, rulebook: Rulebook
+) -> None:
     for name, container in (("稿件.doc", "doc"), ("稿件.wps", "wps")):
         (tmp_path / name).write_bytes(made_doc)
         draft = read_path(tmp_path / name, rulebook)
-        assert (draft.container, draft.readable, draft.title, draft.source_name) == (container, True, TITLE, name)
+        assert (draft.container, draft.readable, draft.title, draft.source_name) == (
+            container,
+            True,
+            TITLE,
+            name,
+        )
         assert draft.lead.startswith("3月12日上午，")
         assert draft.counts.zishu == 300
         assert [(p.format, p.width, p.height) for p in draft.photos] == [("JPEG", 800, 600)] * 2
@@ -116,25 +132,33 @@ def test_doc_and_wps_are_read_through_libreoffice(made_doc: bytes, tmp_path: Pat
 
 def test_password_protected_doc_asks_to_remove_the_password(made_doc: bytes, rulebook: Rulebook) -> None:
     data = bytearray(made_doc)
-    fib = next(at for at in range(512, len(data), 512) if data[at:at + 2] == b"\xec\xa5")
-    data[fib + 11] |= 0x01   # FIB flags (little-endian) fEncrypted 0x0100: LibreOffice cannot open it without the password
+    fib = next(at for at in range(512, len(data), 512) if data[at : at + 2] == b"\xec\xa5")
+    data[fib + 11] |= (
+        0x01  # FIB flags (little-endian) fEncrypted 0x0100: LibreOffice cannot open it without the password
+    )
     draft = read_bytes("稿件.doc", bytes(data), rulebook)
     assert (draft.container, draft.readable) == ("doc", False)
     assert _formats(draft) == ["文件设有密码，无法打开，请去除密码后重新报送"]
 
 
 def test_zip_bundle_with_a_doc_draft_is_converted(made_doc: bytes, rulebook: Rulebook) -> None:
-    draft = read_bytes("湖滨.zip", make_zip({"稿件.doc": made_doc, "IMG_1.jpg": make_photo(seed=3)}), rulebook)
+    draft = read_bytes(
+        "湖滨.zip", make_zip({"稿件.doc": made_doc, "IMG_1.jpg": make_photo(seed=3)}), rulebook
+    )
     assert (draft.container, draft.readable, draft.title) == ("bundle", True, TITLE)
     assert [p.source for p in draft.photos] == ["embedded", "embedded", "attached"]
 
 
 def _rtf(*paragraphs: str) -> bytes:
     body = "".join("".join(f"\\u{ord(c)}?" for c in text) + "\\par " for text in paragraphs)
-    return ("{\\rtf1\\ansi\\ansicpg936{\\fonttbl{\\f0\\fnil\\fcharset134 SimSun;}}\\f0 " + body + "}").encode("ascii")
+    return ("{\\rtf1\\ansi\\ansicpg936{\\fonttbl{\\f0\\fnil\\fcharset134 SimSun;}}\\f0 " + body + "}").encode(
+        "ascii"
+    )
 
 
-def test_rtf_saved_under_a_doc_name_is_read_through_libreoffice(libreoffice: None, rulebook: Rulebook) -> None:
+def test_rtf_saved_under_a_doc_name_is_read_through_libreoffice(
+    libreoffice: None, rulebook: Rulebook
+) -> None:
     draft = read_bytes("稿件.doc", _rtf(TITLE, "3月12日上午，湖滨社区志愿者走进小区。"), rulebook)
     assert (draft.container, draft.readable, draft.title) == ("doc", True, TITLE)
     assert draft.body == ("3月12日上午，湖滨社区志愿者走进小区。",)
@@ -144,7 +168,9 @@ def test_rtf_under_any_other_name_is_not_a_word_document(rulebook: Rulebook) -> 
     assert _formats(read_bytes("稿件.docx", _rtf(TITLE), rulebook)) == [MSG_UNKNOWN]
 
 
-def test_doc_without_libreoffice_asks_for_docx(made_doc: bytes, rulebook: Rulebook, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_doc_without_libreoffice_asks_for_docx(
+    made_doc: bytes, rulebook: Rulebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import extractors.read
 
     monkeypatch.setattr(extractors.read, "soffice_path", lambda: None)
@@ -170,8 +196,10 @@ def test_zip_without_content_types_is_a_bundle(rulebook: Rulebook) -> None:
 
 
 def test_broken_docx_without_content_types_is_not_mistaken_for_a_bundle(rulebook: Rulebook) -> None:
-    for name, members in (("稿件.docx", {"a.jpg": make_photo(seed=4)}),
-                          ("稿件.zip", {"word/document.xml": b"<w:document/>"})):
+    for name, members in (
+        ("稿件.docx", {"a.jpg": make_photo(seed=4)}),
+        ("稿件.zip", {"word/document.xml": b"<w:document/>"}),
+    ):
         draft = read_bytes(name, make_zip(members), rulebook)
         assert (draft.container, draft.readable) == ("docx", False), name
         assert len(_formats(draft)) == 1 and _formats(draft)[0].startswith("文件无法打开："), name
@@ -184,8 +212,12 @@ def test_empty_file_is_a_format_error(tmp_path: Path, rulebook: Rulebook) -> Non
 
 
 def test_random_bytes_are_not_a_word_document(rulebook: Rulebook) -> None:
-    draft = read_bytes("稿件.docx", os.urandom(4096).replace(b"PK", b"pk").replace(b"\xd0\xcf", b"dc"), rulebook)
-    assert _formats(draft) == ["文件无法打开：不是 Word 文档（.docx/.doc/.wps），请用 Word 或 WPS 另存为 .docx 后重新报送"]
+    draft = read_bytes(
+        "稿件.docx", os.urandom(4096).replace(b"PK", b"pk").replace(b"\xd0\xcf", b"dc"), rulebook
+    )
+    assert _formats(draft) == [
+        "文件无法打开：不是 Word 文档（.docx/.doc/.wps），请用 Word 或 WPS 另存为 .docx 后重新报送"
+    ]
 
 
 def test_truncated_docx_is_a_format_error(rulebook: Rulebook) -> None:
@@ -200,8 +232,8 @@ def _claiming(data: bytes, member: bytes, size: int) -> bytes:
     at = data.find(b"PK\x01\x02")
     while at >= 0:
         name_len = struct.unpack_from("<H", data, at + 28)[0]
-        if data[at + 46: at + 46 + name_len] == member:
-            return data[:at + 24] + struct.pack("<I", size) + data[at + 28:]
+        if data[at + 46 : at + 46 + name_len] == member:
+            return data[: at + 24] + struct.pack("<I", size) + data[at + 28 :]
         at = data.find(b"PK\x01\x02", at + 4)
     raise AssertionError(f"{member!r} not in the zip")
 
@@ -236,7 +268,9 @@ def test_symlink_is_refused_without_reading_its_target(tmp_path: Path, rulebook:
     (tmp_path / "稿件.docx").symlink_to(target)
     draft = read_path(tmp_path / "稿件.docx", rulebook)
     assert (draft.readable, draft.sha256, draft.title) == (False, "", "")
-    assert _formats(draft) == ["文件是符号链接（快捷方式），出于安全不予读取：请直接放入稿件文件本身后重新报送"]
+    assert _formats(draft) == [
+        "文件是符号链接（快捷方式），出于安全不予读取：请直接放入稿件文件本身后重新报送"
+    ]
 
 
 def test_missing_file_is_a_format_error(tmp_path: Path, rulebook: Rulebook) -> None:
@@ -245,7 +279,7 @@ def test_missing_file_is_a_format_error(tmp_path: Path, rulebook: Rulebook) -> N
 
 
 def test_non_utf8_file_name_is_read_and_kept_escaped(tmp_path: Path, rulebook: Rulebook) -> None:
-    path = Path(os.fsdecode(bytes(tmp_path) + b"/\xb8\xe5\xbc\xfe.docx"))   # 稿件 in GBK
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/\xb8\xe5\xbc\xfe.docx"))  # 稿件 in GBK
     path.write_bytes(news_draft(300))
     draft = read_path(path, rulebook)
     assert (draft.readable, draft.title) == (True, TITLE)
@@ -265,7 +299,9 @@ def test_file_over_the_size_bound_is_refused(tmp_path: Path, rulebook: Rulebook)
     assert len(_formats(draft)) == 1 and _formats(draft)[0].startswith("文件过大（")
 
 
-def test_zip_bundle_over_the_size_bound_is_read_from_disk_for_its_video(tmp_path: Path, rulebook: Rulebook) -> None:
+def test_zip_bundle_over_the_size_bound_is_read_from_disk_for_its_video(
+    tmp_path: Path, rulebook: Rulebook
+) -> None:
     data = make_zip({"讲解.mp4": os.urandom(50_000), "封面.jpg": make_photo(160, 120, seed=2)}, compression=0)
     (tmp_path / "视频.zip").write_bytes(data)
     draft = read_path(tmp_path / "视频.zip", _small_limits(rulebook, max_total_bytes=40_000))
@@ -284,17 +320,25 @@ _SAMPLES: dict[str, bytes] = {}
 
 def _sample(kind: str) -> bytes:
     if kind not in _SAMPLES:
-        _SAMPLES[kind] = news_draft(200, photos=1) if kind == "docx" else make_zip(
-            {"稿件.docx": news_draft(200), "a.jpg": make_photo(160, 120, seed=1), "v.mp4": b"v" * 100})
+        _SAMPLES[kind] = (
+            news_draft(200, photos=1)
+            if kind == "docx"
+            else make_zip(
+                {"稿件.docx": news_draft(200), "a.jpg": make_photo(160, 120, seed=1), "v.mp4": b"v" * 100}
+            )
+        )
     return _SAMPLES[kind]
 
 
 @settings(max_examples=80, deadline=None, derandomize=True)
-@given(kind=st.sampled_from(["docx", "bundle"]),
-       flips=st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=12),
-       cut=st.one_of(st.none(), st.integers(0, 10**9)))
-def test_damaged_bytes_always_give_a_known_format_message(kind: str, flips: list[tuple[int, int]],
-                                                          cut: int | None) -> None:
+@given(
+    kind=st.sampled_from(["docx", "bundle"]),
+    flips=st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=12),
+    cut=st.one_of(st.none(), st.integers(0, 10**9)),
+)
+def test_damaged_bytes_always_give_a_known_format_message(
+    kind: str, flips: list[tuple[int, int]], cut: int | None
+) -> None:
     from rules import load_rulebook
 
     data = bytearray(_sample(kind))
@@ -307,7 +351,9 @@ def test_damaged_bytes_always_give_a_known_format_message(kind: str, flips: list
     assert not any("内部错误" in f.message for f in draft.findings), draft.findings
 
 
-def test_read_paths_gives_every_draft_in_order_with_bad_files_in_their_place(tmp_path: Path, rulebook: Rulebook) -> None:
+def test_read_paths_gives_every_draft_in_order_with_bad_files_in_their_place(
+    tmp_path: Path, rulebook: Rulebook
+) -> None:
     from extractors.read import read_paths
     from tests.factory import news_draft
 

@@ -16,30 +16,77 @@ from tests.factory import adoption_row, submission_row
 
 
 def _report(rulebook: Rulebook, period: str):
-    subs = [submission_row(1, "湖滨社区", "instant", "2021-03-03T10:00", officer="张三", title="湖滨社区消防演练"),
-            submission_row(2, "湖滨社区", "xuexi", "2021-03-04T10:00", officer="张三", title="强国稿件"),
-            submission_row(3, "建设局", "instant", "2021-03-05T10:00", title="建设局工地检查")]
-    adopted = [adoption_row(1, 1, "湖滨社区", "instant", "新华日报", "province", "2021-03-10",
-                            officer="张三", title="湖滨社区消防演练"),
-               adoption_row(2, 2, "湖滨社区", "xuexi", "学习强国(国家级)", "national", "2021-03-12",
-                            officer="张三", title="强国稿件", bonus=0.5)]
-    return score_period(parse_period(period), rulebook, subs, adopted, [AssignmentRow("2021-03", "建设局", 1)],
-                        [OfficerRow("湖滨社区", "张三")])
+    subs = [
+        submission_row(
+            1, "湖滨社区", "instant", "2021-03-03T10:00", officer="张三", title="湖滨社区消防演练"
+        ),
+        submission_row(2, "湖滨社区", "xuexi", "2021-03-04T10:00", officer="张三", title="强国稿件"),
+        submission_row(3, "建设局", "instant", "2021-03-05T10:00", title="建设局工地检查"),
+    ]
+    adopted = [
+        adoption_row(
+            1,
+            1,
+            "湖滨社区",
+            "instant",
+            "新华日报",
+            "province",
+            "2021-03-10",
+            officer="张三",
+            title="湖滨社区消防演练",
+        ),
+        adoption_row(
+            2,
+            2,
+            "湖滨社区",
+            "xuexi",
+            "学习强国(国家级)",
+            "national",
+            "2021-03-12",
+            officer="张三",
+            title="强国稿件",
+            bonus=0.5,
+        ),
+    ]
+    return score_period(
+        parse_period(period),
+        rulebook,
+        subs,
+        adopted,
+        [AssignmentRow("2021-03", "建设局", 1)],
+        [OfficerRow("湖滨社区", "张三")],
+    )
 
 
-REJECTED = [RejectionRow(9, "办公室", "instant", "短稿", "2021-03-05T10:00:00+08:00",
-                         ("正文字数 187 字，要求 200–500 字", "照片 0 张，要求 1–2 张"))]
+REJECTED = [
+    RejectionRow(
+        9,
+        "办公室",
+        "instant",
+        "短稿",
+        "2021-03-05T10:00:00+08:00",
+        ("正文字数 187 字，要求 200–500 字", "照片 0 张，要求 1–2 张"),
+    )
+]
 
 
 def test_month_workbook_cells(tmp_path: Path, rulebook: Rulebook) -> None:
-    path = write_period_workbook(_report(rulebook, "2021-03"), REJECTED, tmp_path / "r" / "考核结果_2021-03.xlsx")
+    path = write_period_workbook(
+        _report(rulebook, "2021-03"), REJECTED, tmp_path / "r" / "考核结果_2021-03.xlsx"
+    )
     book = load_workbook(path)
     assert book.sheetnames == ["完成情况", "考核加减分", "稿酬发放", "退稿情况"]
 
     done = book["完成情况"]
     assert done.freeze_panes == "C3"
     assert [done.cell(1, c).value for c in (1, 2, 3, 6, 9, 12)] == [
-        "单位", "类别", "即时通讯信息", "微信原创稿件", "学习强国", "党委政务信息"]
+        "单位",
+        "类别",
+        "即时通讯信息",
+        "微信原创稿件",
+        "学习强国",
+        "党委政务信息",
+    ]
     assert [done.cell(2, c).value for c in (3, 4, 5)] == ["任务数", "完成数", "缺少数"]
     assert done.cell(1, 15).value == "本期稿酬（元）"
     office = [done.cell(3, c).value for c in range(1, 16)]
@@ -52,8 +99,17 @@ def test_month_workbook_cells(tmp_path: Path, rulebook: Rulebook) -> None:
     assert done.column_dimensions["A"].width >= 20  # 政法和社会综合治理局 fits
 
     points = book["考核加减分"]
-    assert [c.value for c in points[1]] == ["单位", "类别", "扣分", "多录用加分", "媒体宣传加分",
-                                            "本期加分（封顶后）", "全年累计加分", "合计", "说明"]
+    assert [c.value for c in points[1]] == [
+        "单位",
+        "类别",
+        "扣分",
+        "多录用加分",
+        "媒体宣传加分",
+        "本期加分（封顶后）",
+        "全年累计加分",
+        "合计",
+        "说明",
+    ]
     rows = {points.cell(r, 1).value: [c.value for c in points[r]] for r in range(2, points.max_row + 1)}
     assert len(rows) == 7  # the seven communities and villages only
     assert rows["湖滨社区"][2:8] == [-0.2, 0, 0.5, 0.5, 0.5, 0.3]
@@ -62,14 +118,38 @@ def test_month_workbook_cells(tmp_path: Path, rulebook: Rulebook) -> None:
 
     fees = book["稿酬发放"]
     assert fees.freeze_panes == "A2"
-    assert [c.value for c in fees[2]] == [1, "湖滨社区", "张三", "即时通讯信息", "湖滨社区消防演练", "新华日报",
-                                          "省级", dt.datetime(2021, 3, 10), 50, 0, 50]
-    assert [c.value for c in fees[3]][5:] == ["学习强国(国家级)", "国家级", dt.datetime(2021, 3, 12), 300, 0, 300]
+    assert [c.value for c in fees[2]] == [
+        1,
+        "湖滨社区",
+        "张三",
+        "即时通讯信息",
+        "湖滨社区消防演练",
+        "新华日报",
+        "省级",
+        dt.datetime(2021, 3, 10),
+        50,
+        0,
+        50,
+    ]
+    assert [c.value for c in fees[3]][5:] == [
+        "学习强国(国家级)",
+        "国家级",
+        dt.datetime(2021, 3, 12),
+        300,
+        0,
+        300,
+    ]
     assert (fees.cell(4, 1).value, fees.cell(4, 11).value) == ("合计", 350)
 
     rejected = book["退稿情况"]
-    assert [c.value for c in rejected[2]] == [9, "办公室", "即时通讯信息", "短稿", "2021-03-05 10:00",
-                                              "正文字数 187 字，要求 200–500 字\n照片 0 张，要求 1–2 张"]
+    assert [c.value for c in rejected[2]] == [
+        9,
+        "办公室",
+        "即时通讯信息",
+        "短稿",
+        "2021-03-05 10:00",
+        "正文字数 187 字，要求 200–500 字\n照片 0 张，要求 1–2 张",
+    ]
     assert rejected.cell(2, 6).alignment.wrap_text
     assert "2021年3月 退稿情况" in rejected.oddHeader.center.text
 
@@ -79,15 +159,36 @@ def test_year_workbook_has_the_awards_sheet(tmp_path: Path, rulebook: Rulebook) 
     book = load_workbook(path)
     assert book.sheetnames[-1] == "先进评选"
     awards = book["先进评选"]
-    assert [c.value for c in awards[1]][:9] == ["名次", "单位", "录用篇数", "国家级", "省级", "市级", "区级", "街道",
-                                            "奖励（元）"]
+    assert [c.value for c in awards[1]][:9] == [
+        "名次",
+        "单位",
+        "录用篇数",
+        "国家级",
+        "省级",
+        "市级",
+        "区级",
+        "街道",
+        "奖励（元）",
+    ]
     assert [c.value for c in awards[2]][:9] == [1, "湖滨社区", 2, 1, 1, 0, 0, 0, 500]
     assert [c.value for c in awards[3]][:3] == [2, "办公室", 0]
     assert awards.cell(3, 9).value == 0
     people_header = 2 + 23 + 2
     assert awards.cell(people_header - 1, 1).value == "先进个人"
     assert [c.value for c in awards[people_header]][:4] == ["名次", "姓名", "单位", "录用篇数"]
-    assert [c.value for c in awards[people_header + 1]] == [1, "张三", "湖滨社区", 2, 1, 1, 0, 0, 0, 300, "是"]
+    assert [c.value for c in awards[people_header + 1]] == [
+        1,
+        "张三",
+        "湖滨社区",
+        2,
+        1,
+        1,
+        0,
+        0,
+        0,
+        300,
+        "是",
+    ]
 
 
 def test_adoption_template_has_headers_and_an_outlet_dropdown(tmp_path: Path, rulebook: Rulebook) -> None:
@@ -104,7 +205,9 @@ def test_adoption_template_has_headers_and_an_outlet_dropdown(tmp_path: Path, ru
     assert names.cell(2, 2).value == "国家级"
 
 
-def test_wrapped_reasons_get_a_tall_enough_row_and_shortfalls_are_red(tmp_path: Path, rulebook: Rulebook) -> None:
+def test_wrapped_reasons_get_a_tall_enough_row_and_shortfalls_are_red(
+    tmp_path: Path, rulebook: Rulebook
+) -> None:
     path = write_period_workbook(_report(rulebook, "2021-03"), REJECTED, tmp_path / "考核结果.xlsx")
     book = load_workbook(path)
     assert book["退稿情况"].row_dimensions[2].height >= 30

@@ -20,8 +20,13 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def quiet_env(monkeypatch, tmp_path):
     """run_command sets Prefect's environment; keep it from leaking into other tests."""
-    for name in ("PREFECT_HOME", "PREFECT_SERVER_ANALYTICS_ENABLED", "PREFECT_LOGGING_LEVEL",
-                 "PREFECT_SERVER_LOGGING_LEVEL", "PREFECT_API_URL"):
+    for name in (
+        "PREFECT_HOME",
+        "PREFECT_SERVER_ANALYTICS_ENABLED",
+        "PREFECT_LOGGING_LEVEL",
+        "PREFECT_SERVER_LOGGING_LEVEL",
+        "PREFECT_API_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DRAFTDESK_NOW", NOW)
 
@@ -34,8 +39,10 @@ def test_run_prints_counts_and_where_the_notes_are(tmp_path, quiet_env, prefect_
     assert run_command(ws.root) == 0
     out = capsys.readouterr().out
     assert "处理 2 件，录用 1 件，退回 1 件" in out
-    assert "outbox/rejected/塔下社区/2_短稿.docx.退回说明.txt（length）" in out or \
-        "outbox/rejected/塔下社区/1_短稿.docx.退回说明.txt（length）" in out
+    assert (
+        "outbox/rejected/塔下社区/2_短稿.docx.退回说明.txt（length）" in out
+        or "outbox/rejected/塔下社区/1_短稿.docx.退回说明.txt（length）" in out
+    )
     assert os.environ.get("PREFECT_SERVER_ANALYTICS_ENABLED") == "false"
 
 
@@ -52,8 +59,14 @@ def test_run_as_a_new_user_runs_it_prints_no_traceback_and_loses_no_task_run(tmp
         drop(ws, f"湖滨社区/{INSTANT}/稿{i}.docx", news_draft(260 + i, photos=1, seed=i))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(DRAFTDESK_NOW=NOW, PYTHONPATH=str(REPO))
-    done = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--workspace", str(ws.root)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", "--workspace", str(ws.root)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "CancelledError" not in done.stderr
     assert "处理 30 件" in done.stdout
@@ -64,7 +77,7 @@ def test_run_as_a_new_user_runs_it_prints_no_traceback_and_loses_no_task_run(tmp
     finally:
         conn.close()
     assert flows == [("COMPLETED",)]
-    assert states == [("COMPLETED",)] * 3   # the claim task and two batches of 25 and 5
+    assert states == [("COMPLETED",)] * 3  # the claim task and two batches of 25 and 5
 
 
 def test_serve_schedules_the_sweep_every_few_minutes_and_scoring_at_six_on_the_first(tmp_path):

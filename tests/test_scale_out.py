@@ -74,11 +74,28 @@ def _postgres() -> Iterator[str | None]:
         shutil.chown(data, "postgres", "postgres")
         run_as = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
-    subprocess.run([*run_as, initdb, "-D", str(data / "db"), "-A", "trust", "-U", "postgres"],
-                   check=True, capture_output=True)
-    proc = subprocess.Popen([*run_as, postgres, "-D", str(data / "db"), "-p", str(port), "-k", str(data),
-                             "-c", "listen_addresses=127.0.0.1"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    subprocess.run(
+        [*run_as, initdb, "-D", str(data / "db"), "-A", "trust", "-U", "postgres"],
+        check=True,
+        capture_output=True,
+    )
+    proc = subprocess.Popen(
+        [
+            *run_as,
+            postgres,
+            "-D",
+            str(data / "db"),
+            "-p",
+            str(port),
+            "-k",
+            str(data),
+            "-c",
+            "listen_addresses=127.0.0.1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -94,9 +111,15 @@ def _postgres() -> Iterator[str | None]:
 
 def _env(home: Path, api_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(home), PREFECT_API_URL=api_url, PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_WORKER_PREFETCH_SECONDS="1",
-               PYTHONPATH=str(REPO), DRAFTDESK_NOW=NOW)
+    env.update(
+        PREFECT_HOME=str(home),
+        PREFECT_API_URL=api_url,
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_WORKER_QUERY_SECONDS="1",
+        PREFECT_WORKER_PREFETCH_SECONDS="1",
+        PYTHONPATH=str(REPO),
+        DRAFTDESK_NOW=NOW,
+    )
     return env
 
 
@@ -144,25 +167,51 @@ def test_two_workers_on_a_process_pool_share_one_inbox_without_double_processing
             server_env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url
         log = open(home / "server.log", "wb")
         try:
-            started.append(subprocess.Popen(
-                [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=home))
+            started.append(
+                subprocess.Popen(
+                    [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                    env=server_env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    cwd=home,
+                )
+            )
             deadline = time.monotonic() + 180
             while not server_healthy(api_url):
                 assert time.monotonic() < deadline, (home / "server.log").read_text(errors="replace")[-3000:]
                 assert started[0].poll() is None, (home / "server.log").read_text(errors="replace")[-3000:]
                 time.sleep(0.5)
-            subprocess.run([PREFECT, "work-pool", "create", POOL, "--type", "process"], env=env, check=True,
-                           capture_output=True, cwd=REPO)
+            subprocess.run(
+                [PREFECT, "work-pool", "create", POOL, "--type", "process"],
+                env=env,
+                check=True,
+                capture_output=True,
+                cwd=REPO,
+            )
             for n in range(2):
-                started.append(subprocess.Popen(
-                    [PREFECT, "worker", "start", "--pool", POOL, "--limit", "1", "--name", f"worker-{n}"],
-                    env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO))
-            done = subprocess.run([sys.executable, "-c", DEPLOY_AND_RUN, str(ws.root), str(REPO), POOL],
-                                  env=env, capture_output=True, text=True, cwd=REPO, timeout=400)
+                started.append(
+                    subprocess.Popen(
+                        [PREFECT, "worker", "start", "--pool", POOL, "--limit", "1", "--name", f"worker-{n}"],
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                        cwd=REPO,
+                    )
+                )
+            done = subprocess.run(
+                [sys.executable, "-c", DEPLOY_AND_RUN, str(ws.root), str(REPO), POOL],
+                env=env,
+                capture_output=True,
+                text=True,
+                cwd=REPO,
+                timeout=400,
+            )
             assert done.returncode == 0, done.stderr[-3000:]
-            assert done.stdout.splitlines()[-1].split() == ["COMPLETED", "COMPLETED"], \
+            assert done.stdout.splitlines()[-1].split() == ["COMPLETED", "COMPLETED"], (
                 done.stdout + done.stderr[-2000:]
+            )
             print("Prefect server database:", "PostgreSQL" if database_url else "SQLite")
         finally:
             for proc in reversed(started):

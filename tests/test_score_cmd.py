@@ -28,8 +28,16 @@ RUNNER = CliRunner()
 
 
 def _sub(db, unit: str, ctype: str, received: str, **fields) -> int:
-    row = {"unit": unit, "content_type": ctype, "title": f"{unit}{ctype}{received}", "officer": "",
-           "received_at": f"{received}+08:00", "verdict": "accepted", "counted": 1, "is_announcement": 0}
+    row = {
+        "unit": unit,
+        "content_type": ctype,
+        "title": f"{unit}{ctype}{received}",
+        "officer": "",
+        "received_at": f"{received}+08:00",
+        "verdict": "accepted",
+        "counted": 1,
+        "is_announcement": 0,
+    }
     row.update(fields)
     return record_submission_row(db, **row)
 
@@ -91,12 +99,22 @@ def test_quarter_json_is_what_the_office_computes_by_hand(quarter) -> None:
     hubin = units["湖滨社区"]
     assert hubin["kind"] == "community"
     assert {k: (v["quota"], v["counted"], v["missing"]) for k, v in hubin["completion"].items()} == {
-        "instant": (3, 2, 1), "wechat": (1, 1, 0), "xuexi": (1, 2, 0), "gov_info": (1, 1, 0)}
-    assert (hubin["points"]["deductions"], hubin["points"]["bonus"], hubin["points"]["total"]) == (-0.1, 0.9, 0.8)
+        "instant": (3, 2, 1),
+        "wechat": (1, 1, 0),
+        "xuexi": (1, 2, 0),
+        "gov_info": (1, 1, 0),
+    }
+    assert (hubin["points"]["deductions"], hubin["points"]["bonus"], hubin["points"]["total"]) == (
+        -0.1,
+        0.9,
+        0.8,
+    )
     assert hubin["fees"] == 605
     office = units["办公室"]
     assert {k: (v["quota"], v["counted"], v["missing"]) for k, v in office["completion"].items()} == {
-        "instant": (9, 8, 1), "wechat": (2, 2, 0)}
+        "instant": (9, 8, 1),
+        "wechat": (2, 2, 0),
+    }
     assert office["points"] == {**office["points"], "deductions": 0, "bonus": 0, "total": 0, "applies": False}
     assert data["fees_total"] == 605
 
@@ -114,8 +132,10 @@ def test_json_has_the_spec_keys_for_every_unit(quarter) -> None:
     # February closes no quarter: only the monthly types are judged; the quarter's so far is shown.
     hubin = next(u for u in data["units"] if u["unit"] == "湖滨社区")
     assert set(hubin["completion"]) == {"instant"}
-    assert hubin["in_progress"] == {"wechat": {"period": "2021Q1", "quota": 1, "counted": 1},
-                                    "xuexi": {"period": "2021Q1", "quota": 1, "counted": 0}}
+    assert hubin["in_progress"] == {
+        "wechat": {"period": "2021Q1", "quota": 1, "counted": 1},
+        "xuexi": {"period": "2021Q1", "quota": 1, "counted": 0},
+    }
 
 
 def test_monthly_fees_add_up_to_the_quarter(quarter) -> None:
@@ -136,7 +156,11 @@ def test_year_report_awards_the_top_unit(quarter) -> None:
     ws, _ = quarter
     units = {u["unit"]: u for u in score(ws, "--year", "2021")["units"]}
     # 湖滨社区: 8 adoptions of 7 pieces; the instant adopted twice is one piece, the announcement none.
-    assert (units["湖滨社区"]["adopted"], units["湖滨社区"]["rank"], units["湖滨社区"]["award"]) == (6, 1, 500)
+    assert (units["湖滨社区"]["adopted"], units["湖滨社区"]["rank"], units["湖滨社区"]["award"]) == (
+        6,
+        1,
+        500,
+    )
     assert units["办公室"]["award"] == 0
 
 
@@ -151,12 +175,20 @@ def test_table_output_and_workbook_path(quarter) -> None:
     book = load_workbook(path)
     assert book.sheetnames == ["完成情况", "考核加减分", "稿酬发放", "退稿情况"]
     rejected = book["退稿情况"]
-    assert [c.value for c in rejected[2]][1:] == ["办公室", "即时通讯信息", "办公室instant2021-03-05T10:00:00",
-                                                  "2021-03-05 10:00", "正文字数 187 字，要求 200–500 字"]
+    assert [c.value for c in rejected[2]][1:] == [
+        "办公室",
+        "即时通讯信息",
+        "办公室instant2021-03-05T10:00:00",
+        "2021-03-05 10:00",
+        "正文字数 187 字，要求 200–500 字",
+    ]
 
 
-@pytest.mark.parametrize("args", [[], ["--month", "2021-03", "--year", "2021"], ["--month", "2021Q1"],
-                                  ["--quarter", "2021-03"]], ids=["none", "two", "month-as-quarter", "quarter-as-month"])
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--month", "2021-03", "--year", "2021"], ["--month", "2021Q1"], ["--quarter", "2021-03"]],
+    ids=["none", "two", "month-as-quarter", "quarter-as-month"],
+)
 def test_a_bad_period_choice_is_refused(quarter, args: list[str]) -> None:
     ws, _ = quarter
     result = RUNNER.invoke(app, ["score", *args, "--workspace", str(ws)])
@@ -173,10 +205,18 @@ def test_score_command_does_not_import_prefect() -> None:
     assert out.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("args", [["score", "--month", "2021-03"], ["adopt", "1", "--outlet", "武进日报"],
-                                  ["assign", "--month", "2021-03", "--unit", "湖滨社区", "--count", "1"]],
-                         ids=["score", "adopt", "assign"])
-def test_commands_outside_a_workspace_say_to_run_init_and_create_nothing(tmp_path: Path, args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score", "--month", "2021-03"],
+        ["adopt", "1", "--outlet", "武进日报"],
+        ["assign", "--month", "2021-03", "--unit", "湖滨社区", "--count", "1"],
+    ],
+    ids=["score", "adopt", "assign"],
+)
+def test_commands_outside_a_workspace_say_to_run_init_and_create_nothing(
+    tmp_path: Path, args: list[str]
+) -> None:
     empty = tmp_path / "not-a-workspace"
     empty.mkdir()
     result = RUNNER.invoke(app, [*args, "--workspace", str(empty)])

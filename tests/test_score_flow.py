@@ -21,8 +21,15 @@ def ws(tmp_path: Path) -> Path:
     root = tmp_path / "ws"
     assert CliRunner().invoke(app, ["init", "--workspace", str(root)]).exit_code == 0
     db = open_ledger(root / "outbox" / "ledger.db")
-    record_submission_row(db, unit="湖滨社区", content_type="instant", title="湖滨社区消防演练",
-                          received_at="2021-03-03T10:00:00+08:00", verdict="accepted", counted=1)
+    record_submission_row(
+        db,
+        unit="湖滨社区",
+        content_type="instant",
+        title="湖滨社区消防演练",
+        received_at="2021-03-03T10:00:00+08:00",
+        verdict="accepted",
+        counted=1,
+    )
     db.close()
     return root
 
@@ -43,8 +50,9 @@ def test_score_flow_writes_the_workbook_and_a_table_artifact(prefect_harness, ws
     assert (hubin["即时通讯信息"], hubin["微信原创稿件"], hubin["扣分"]) == ("1/1", "0/1", -0.7)
 
 
-def test_without_a_period_the_flow_scores_the_previous_month(prefect_harness, ws: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_period_the_flow_scores_the_previous_month(
+    prefect_harness, ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from flows.score_flow import previous_month, score_flow
 
     assert previous_month(dt.date(2021, 1, 1)).key == "2020-12"

@@ -31,7 +31,9 @@ def record(ws: Workspace) -> dict:
 
 
 @pytest.mark.integration
-def test_stop_ends_the_running_server_and_status_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stop_ends_the_running_server_and_status_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     ws = Workspace(tmp_path / "ws")
     ws.root.mkdir()
@@ -39,7 +41,9 @@ def test_stop_ends_the_running_server_and_status_says_so(tmp_path: Path, monkeyp
         url = prefect_env.ensure_local_server(ws)
         pid = record(ws)["pid"]
         status = RUNNER.invoke(app, ["status", "--workspace", str(ws.root)])
-        assert f"Prefect 界面：{url.removesuffix('/api')}（服务运行中，draftdesk stop 可停止）" in status.stdout
+        assert (
+            f"Prefect 界面：{url.removesuffix('/api')}（服务运行中，draftdesk stop 可停止）" in status.stdout
+        )
 
         result = RUNNER.invoke(app, ["stop", "--workspace", str(ws.root)])
         assert result.exit_code == 0, result.output
@@ -70,11 +74,14 @@ def test_stop_in_a_workspace_that_never_started_a_server_says_none_runs(tmp_path
 def test_a_stale_record_naming_another_process_is_cleared_and_that_process_left_alone(tmp_path: Path) -> None:
     ws = Workspace(tmp_path / "ws")
     (ws.root / ".prefect").mkdir(parents=True)
-    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
+    bystander = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True
+    )
     try:
         # The server died long ago and the system gave its pid to an unrelated program.
         (ws.root / ".prefect" / "server.json").write_text(
-            json.dumps({"api_url": "http://127.0.0.1:9/api", "pid": bystander.pid}), encoding="utf-8")
+            json.dumps({"api_url": "http://127.0.0.1:9/api", "pid": bystander.pid}), encoding="utf-8"
+        )
         result = RUNNER.invoke(app, ["stop", "--workspace", str(ws.root)])
         assert result.exit_code == 0, result.output
         assert "没有正在运行的 Prefect 服务" in result.stdout

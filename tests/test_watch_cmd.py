@@ -33,16 +33,21 @@ def fast_rulebook(ws: Path) -> None:
     sweep may run at every heartbeat)."""
     path = ws / "draftdesk.toml"
     text = path.read_text(encoding="utf-8")
-    for name, value in (("settle_seconds", 0.5), ("rescan_seconds", 2.0), ("sweep_minutes", 0),
-                        ("heartbeat_seconds", 1.0)):
+    for name, value in (
+        ("settle_seconds", 0.5),
+        ("rescan_seconds", 2.0),
+        ("sweep_minutes", 0),
+        ("heartbeat_seconds", 1.0),
+    ):
         text, n = re.subn(rf"(?m)^{name}\s*=.*$", f"{name} = {value}", text)
         assert n == 1, name
     path.write_text(text, encoding="utf-8")
 
 
 def init_workspace(root: Path) -> Path:
-    done = subprocess.run([str(DRAFTDESK), "init", "--workspace", str(root)], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [str(DRAFTDESK), "init", "--workspace", str(root)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     fast_rulebook(root)
     return root
@@ -68,8 +73,9 @@ class Watch:
         env = {**os.environ, "DRAFTDESK_NOW": MARCH_12_AFTERNOON, "PYTHONUNBUFFERED": "1"}
         env.pop("PREFECT_API_URL", None)
         with self.out_path.open("wb") as out, self.err_path.open("wb") as err:
-            self.proc = subprocess.Popen([str(DRAFTDESK), "watch", "--workspace", str(ws), *extra],
-                                         stdout=out, stderr=err, env=env)
+            self.proc = subprocess.Popen(
+                [str(DRAFTDESK), "watch", "--workspace", str(ws), *extra], stdout=out, stderr=err, env=env
+            )
 
     @property
     def out(self) -> str:
@@ -113,7 +119,9 @@ def outbox_files(ws: Path, pattern: str) -> list[Path]:
 
 
 @pytest.mark.parametrize("polling", [pytest.param(False, id="inotify"), pytest.param(True, id="polling")])
-def test_watch_files_dropped_drafts_with_notes_and_stops_cleanly_on_ctrl_c(workspace: Path, polling: bool) -> None:
+def test_watch_files_dropped_drafts_with_notes_and_stops_cleanly_on_ctrl_c(
+    workspace: Path, polling: bool
+) -> None:
     mode = "polling" if polling else "inotify"
     watch = Watch(workspace, mode, *(["--polling"] if polling else []))
     try:
@@ -125,9 +133,14 @@ def test_watch_files_dropped_drafts_with_notes_and_stops_cleanly_on_ctrl_c(works
         (drop / short).write_bytes(news_draft(120, photos=1, seed=seed + 1))
         (drop / lock).write_bytes(b"lock")
 
-        assert wait_for(lambda: len(outbox_files(workspace, f"accepted/*/湖滨社区/*_{good}")) == 1
-                        and len(outbox_files(workspace, f"rejected/湖滨社区/*_{short}.退回说明.txt")) == 1,
-                        FILE_DEADLINE, watch.proc), watch.out + watch.err
+        assert wait_for(
+            lambda: (
+                len(outbox_files(workspace, f"accepted/*/湖滨社区/*_{good}")) == 1
+                and len(outbox_files(workspace, f"rejected/湖滨社区/*_{short}.退回说明.txt")) == 1
+            ),
+            FILE_DEADLINE,
+            watch.proc,
+        ), watch.out + watch.err
         assert wait_for(lambda: short in watch.out, FILE_DEADLINE, watch.proc), watch.out + watch.err
 
         code = watch.interrupt()
@@ -174,19 +187,36 @@ def test_watch_finishes_a_claim_left_by_a_killed_sweep(workspace: Path) -> None:
     try:
         assert wait_for(lambda: "正在监视" in watch.out, START_DEADLINE, watch.proc), watch.out + watch.err
         env = {**os.environ, "DRAFTDESK_NOW": MARCH_12_AFTERNOON}
-        died = subprocess.run([sys.executable, "-c", CLAIM_AND_DIE, str(workspace), str(draft),
-                               "湖滨社区/即时通讯信息/被中断.docx"], capture_output=True, text=True, timeout=120, env=env)
+        died = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                CLAIM_AND_DIE,
+                str(workspace),
+                str(draft),
+                "湖滨社区/即时通讯信息/被中断.docx",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
         assert died.stdout.strip() == "claimed", died.stderr
 
-        assert wait_for(lambda: len(outbox_files(workspace, "accepted/*/湖滨社区/*_被中断.docx")) == 1,
-                        FILE_DEADLINE, watch.proc), watch.out + watch.err
+        assert wait_for(
+            lambda: len(outbox_files(workspace, "accepted/*/湖滨社区/*_被中断.docx")) == 1,
+            FILE_DEADLINE,
+            watch.proc,
+        ), watch.out + watch.err
         code = watch.interrupt()
     finally:
         watch.kill()
 
     assert code == 0, watch.err
     assert "[合格] 湖滨社区 即时通讯信息 被中断.docx" in watch.out
-    assert not (workspace / "outbox" / ".processing").exists() or not any((workspace / "outbox" / ".processing").iterdir())
+    assert not (workspace / "outbox" / ".processing").exists() or not any(
+        (workspace / "outbox" / ".processing").iterdir()
+    )
 
 
 def test_watch_stops_cleanly_on_sigterm(workspace: Path) -> None:
@@ -208,16 +238,18 @@ def test_watch_refuses_an_outbox_inside_the_inbox(tmp_path: Path) -> None:
     (root / "outbox").rename(root / "inbox" / "outbox")
     (root / "outbox").symlink_to(root / "inbox" / "outbox")
 
-    done = subprocess.run([str(DRAFTDESK), "watch", "--workspace", str(root)], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [str(DRAFTDESK), "watch", "--workspace", str(root)], capture_output=True, text=True, timeout=120
+    )
 
     assert done.returncode == 2
     assert "位于收件箱" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_watch_refuses_a_workspace_without_an_inbox(tmp_path: Path) -> None:
-    done = subprocess.run([str(DRAFTDESK), "watch", "--workspace", str(tmp_path)], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [str(DRAFTDESK), "watch", "--workspace", str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
 
     assert done.returncode == 2
     assert "draftdesk init" in done.stderr and "Traceback" not in done.stderr
@@ -226,11 +258,14 @@ def test_watch_refuses_a_workspace_without_an_inbox(tmp_path: Path) -> None:
 def test_watch_refuses_a_bad_rulebook_naming_the_key(tmp_path: Path) -> None:
     root = init_workspace(tmp_path / "ws")
     rulebook = root / "draftdesk.toml"
-    rulebook.write_text(rulebook.read_text(encoding="utf-8").replace("[intake]\n", "[intake]\nsettle_secs = 1\n"),
-                        encoding="utf-8")
+    rulebook.write_text(
+        rulebook.read_text(encoding="utf-8").replace("[intake]\n", "[intake]\nsettle_secs = 1\n"),
+        encoding="utf-8",
+    )
 
-    done = subprocess.run([str(DRAFTDESK), "watch", "--workspace", str(root)], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [str(DRAFTDESK), "watch", "--workspace", str(root)], capture_output=True, text=True, timeout=120
+    )
 
     assert done.returncode == 2
     assert "settle_secs" in done.stderr and "Traceback" not in done.stderr

@@ -47,8 +47,14 @@ def inbox(tmp_path: Path) -> Path:
 def watchers() -> Iterator[Callable[..., InboxWatcher]]:
     started: list[InboxWatcher] = []
 
-    def make(inbox: Path, rules: Rulebook, *, polling: bool, cls: type[InboxWatcher] = InboxWatcher,
-             **kwargs: object) -> InboxWatcher:
+    def make(
+        inbox: Path,
+        rules: Rulebook,
+        *,
+        polling: bool,
+        cls: type[InboxWatcher] = InboxWatcher,
+        **kwargs: object,
+    ) -> InboxWatcher:
         watcher = cls(inbox, rules, polling=polling, **kwargs)
         watcher.start()
         started.append(watcher)
@@ -59,8 +65,12 @@ def watchers() -> Iterator[Callable[..., InboxWatcher]]:
         watcher.stop()
 
 
-def poll_until(watcher: InboxWatcher, done: Callable[[list[str]], bool], deadline: float = DEADLINE,
-               step: Callable[[], None] | None = None) -> list[str]:
+def poll_until(
+    watcher: InboxWatcher,
+    done: Callable[[list[str]], bool],
+    deadline: float = DEADLINE,
+    step: Callable[[], None] | None = None,
+) -> list[str]:
     """Poll until `done(taken so far)` or the deadline; returns every key taken."""
     taken: list[str] = []
     end = time.monotonic() + deadline
@@ -104,9 +114,11 @@ def test_item_for_path_agrees_with_the_inventory(inbox: Path, rulebook: Rulebook
     for item in items:
         assert item_for_path(inbox, item.path, rulebook) == item
     assert item_for_path(inbox, bundle / "照片" / "1.jpg", rulebook) == Item(
-        bundle, PurePosixPath(UNIT, TYPE, "活动"), "bundle")
+        bundle, PurePosixPath(UNIT, TYPE, "活动"), "bundle"
+    )
     assert item_for_path(inbox, category / "组稿" / "d.docx", rulebook) == Item(
-        category / "组稿", PurePosixPath("办公室", "党委政务信息", "正面成绩类", "组稿"), "bundle")
+        category / "组稿", PurePosixPath("办公室", "党委政务信息", "正面成绩类", "组稿"), "bundle"
+    )
     for container in (inbox, inbox / UNIT, inbox / UNIT / TYPE, category, inbox.parent / "elsewhere.docx"):
         assert item_for_path(inbox, container, rulebook) is None
     for junk in ("~$a.docx", ".~lock.a.docx#", "a.docx.part", "Thumbs.db"):
@@ -220,7 +232,10 @@ class _RaisingWatcher(InboxWatcher):
 
 @pytest.mark.parametrize("polling", MODES)
 def test_a_handler_that_raises_does_not_stop_the_watcher(
-    inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], polling: bool,
+    inbox: Path,
+    rulebook: Rulebook,
+    watchers: Callable[..., InboxWatcher],
+    polling: bool,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     watcher = watchers(inbox, quick_rules(rulebook), polling=polling, cls=_RaisingWatcher)
@@ -239,7 +254,10 @@ def test_a_handler_that_raises_does_not_stop_the_watcher(
 
 @pytest.mark.parametrize("polling", MODES)
 def test_a_dead_emitter_thread_is_detected_and_the_observer_restarted(
-    inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], polling: bool,
+    inbox: Path,
+    rulebook: Rulebook,
+    watchers: Callable[..., InboxWatcher],
+    polling: bool,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.WARNING, logger="draftdesk.watch")
@@ -287,8 +305,12 @@ def test_files_already_in_the_inbox_are_found_at_start(
 ) -> None:
     (inbox / UNIT / TYPE / "old.docx").write_bytes(b"x")
     sightings: list[str] = []
-    watcher = watchers(inbox, quick_rules(rulebook), polling=False,
-                       on_first_sight=lambda items: sightings.extend(i.key for i in items))
+    watcher = watchers(
+        inbox,
+        quick_rules(rulebook),
+        polling=False,
+        on_first_sight=lambda items: sightings.extend(i.key for i in items),
+    )
 
     taken = poll_until(watcher, lambda t: bool(t))
 
@@ -474,8 +496,9 @@ def test_files_found_at_start_after_downtime_get_their_mtime_not_the_restart_tim
     os.utime(draft, (sent.timestamp(), sent.timestamp()))
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T15:00:00+08:00")  # back on, two days later
 
-    watcher = InboxWatcher(ws.inbox, rules, outbox=ws.outbox,
-                           on_first_sight=lambda items: record_sightings(ws, rules, items))
+    watcher = InboxWatcher(
+        ws.inbox, rules, outbox=ws.outbox, on_first_sight=lambda items: record_sightings(ws, rules, items)
+    )
     watcher.start()
     stop = threading.Event()
     try:
