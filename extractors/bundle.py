@@ -25,11 +25,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractors.messages import MSG_BROKEN_ZIP, MSG_SYMLINK
 from extractors.model import ERROR, WARNING, Draft, Finding, MediaFile, Photo
 from extractors.package import PackageRefused, check_zip_limits
 from extractors.photos import analyze_image
 from extractors.safefile import (
-    MSG_SYMLINK,
     FileRefused,
     display_name,
     is_junk,
@@ -39,8 +39,6 @@ from extractors.safefile import (
 from rules import Rulebook
 
 DRAFT_EXTENSIONS: tuple[str, ...] = ("docx", "doc", "wps", "docm")
-
-MSG_BROKEN_ZIP = "压缩包无法打开：文件已损坏或不完整，请重新压缩后报送"
 
 
 def _ext(name: str) -> str:

@@ -18,6 +18,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from extractors.messages import MSG_MISSING_SOFFICE
+
 _CANDIDATES: tuple[str, ...] = (
     "/usr/bin/soffice",
     "/usr/lib/libreoffice/program/soffice",
@@ -26,7 +28,6 @@ _CANDIDATES: tuple[str, ...] = (
     r"C:\Program Files\LibreOffice\program\soffice.exe",
 )
 
-MSG_MISSING = "未安装 LibreOffice，无法读取 .doc/.wps 稿件，请另存为 .docx 后重新报送"
 
 # Settings written into each throw-away profile before soffice starts. Measured here: a default
 # LibreOffice fetches a linked picture's URL while converting, and the reader promises linked
@@ -109,7 +110,7 @@ def convert(data: bytes, suffix: str, target: str, timeout: float) -> bytes:
     The general form of `convert_to_docx`; tests use it to make real .doc files."""
     soffice = soffice_path()
     if soffice is None:
-        raise ConversionError(MSG_MISSING)
+        raise ConversionError(MSG_MISSING_SOFFICE)
     suffix = "".join(ch for ch in suffix.lower().lstrip(".") if ch.isalnum()) or "doc"
     target = "".join(ch for ch in target.lower().lstrip(".") if ch.isalnum()) or "docx"
     with tempfile.TemporaryDirectory(prefix="draftdesk-convert-") as tmp:

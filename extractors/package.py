@@ -17,20 +17,22 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from extractors.messages import (
+    MSG_BROKEN,
+    MSG_DTD,
+    MSG_EMPTY,
+    MSG_ENCRYPTED,
+    MSG_MACRO,
+    MSG_NOT_WORD,
+    MSG_OLE_OTHER,
+    MSG_UNKNOWN,
+    MSG_XML,
+)
 from rules.model import Limits
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-MSG_EMPTY = "文件无法打开：文件为空（0 字节），请重新报送。"
-MSG_UNKNOWN = "文件无法打开：不是 Word 文档（.docx），请用 Word 或 WPS 另存为 .docx 后重新报送。"
-MSG_BROKEN = "文件无法打开：文件已损坏或不完整，请用 Word 或 WPS 另存为 .docx 后重新报送。"
-MSG_ENCRYPTED = "文件设有打开密码，无法读取：请去除密码后重新报送。"
-MSG_OLE_OTHER = "文件无法打开：这是旧式 Office 文件但不是 Word 文档，请另存为 .docx 后重新报送。"
-MSG_MACRO = "文件含有宏（启用宏的文档 .docm），出于安全不予读取：请另存为普通 .docx 后重新报送。"
-MSG_NOT_WORD = "文件无法打开：压缩包中没有 Word 正文，请用 Word 或 WPS 另存为 .docx 后重新报送。"
-MSG_DTD = "文件无法打开：文档内容含有不安全的 DTD/实体声明，请用 Word 或 WPS 重新另存为 .docx 后报送。"
-MSG_XML = "文件无法打开：文档内容已损坏（XML 无法解析），请用 Word 或 WPS 另存为 .docx 后重新报送。"
 
 # Strict OOXML (ISO 29500 strict) namespaces → the transitional ones the walker knows.
 STRICT_TO_TRANSITIONAL: tuple[tuple[bytes, bytes], ...] = (

@@ -21,8 +21,16 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from extractors.bundle import MSG_BROKEN_ZIP, bundle_from_zipfile, read_bundle_dir, read_bundle_zip
-from extractors.convert import MSG_MISSING, ConversionError, convert_to_docx, soffice_path
+from extractors.bundle import bundle_from_zipfile, read_bundle_dir, read_bundle_zip
+from extractors.convert import ConversionError, convert_to_docx, soffice_path
+from extractors.messages import (
+    MSG_BROKEN_ZIP,
+    MSG_EMPTY,
+    MSG_ENCRYPTED,
+    MSG_MISSING_SOFFICE,
+    MSG_OLE_OTHER,
+    MSG_UNKNOWN,
+)
 from extractors.model import ERROR, Draft, Finding
 from extractors.package import ZIP_MAGIC, PackageRefused, sniff
 from extractors.prefetch import Prefetch
@@ -35,11 +43,6 @@ from extractors.safefile import (
     too_big_message,
 )
 from rules import Rulebook
-
-MSG_ENCRYPTED = "文件设有密码，无法打开，请去除密码后重新报送"
-MSG_EMPTY = "文件无法打开：文件为空（0 字节），请重新报送"
-MSG_UNKNOWN = "文件无法打开：不是 Word 文档（.docx/.doc/.wps），请用 Word 或 WPS 另存为 .docx 后重新报送"
-MSG_OLE_OTHER = "文件无法打开：这是旧式 Office 文件但不是 Word 文档，请另存为 .docx 后重新报送"
 
 
 def _refused(name: str, data: bytes | None, container: str, message: str) -> Draft:
@@ -89,7 +92,7 @@ def _read_ole_doc(name: str, data: bytes, rulebook: Rulebook, suffix: str = "doc
     like any .docx, keeping the container by its extension and the sha256 of the bytes sent."""
     container = _container_by_name(name)
     if soffice_path() is None:
-        return _refused(name, data, container, MSG_MISSING)
+        return _refused(name, data, container, MSG_MISSING_SOFFICE)
     try:
         docx = convert_to_docx(data, suffix, float(rulebook.intake.convert_timeout_seconds))
     except ConversionError as exc:

@@ -14,8 +14,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-MSG_SYMLINK = "文件是符号链接（快捷方式），出于安全不予读取：请直接放入稿件文件本身后重新报送"
-MSG_SPECIAL = "不是普通文件（管道、设备或套接字），不予读取：请放入 Word 稿件文件"
+from extractors.messages import MSG_SPECIAL, MSG_SYMLINK
 
 
 class FileRefused(Exception):

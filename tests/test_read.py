@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors.convert import convert
+from extractors.messages import MSG_ENCRYPTED, MSG_UNKNOWN
 from extractors.model import Draft
-from extractors.read import MSG_UNKNOWN, read_bytes, read_path
+from extractors.read import read_bytes, read_path
 from rules import Rulebook
 from tests.conftest import IN_CI
 from tests.factory import make_photo, make_zip, news_draft
@@ -98,7 +99,7 @@ def test_files_that_are_not_word_are_refused_as_such(corpus_drafts: dict[str, Dr
 def test_password_protected_docx_asks_to_remove_the_password(corpus_drafts: dict[str, Draft]) -> None:
     draft = corpus_drafts["real-docx/r10.docx"]
     assert draft.readable is False
-    assert _formats(draft) == ["文件设有密码，无法打开，请去除密码后重新报送"]
+    assert _formats(draft) == [MSG_ENCRYPTED]
 
 
 def test_word97_file_named_docm_is_converted_and_read(corpus: Path, corpus_drafts: dict[str, Draft]) -> None:
@@ -138,7 +139,7 @@ def test_password_protected_doc_asks_to_remove_the_password(made_doc: bytes, rul
     )
     draft = read_bytes("稿件.doc", bytes(data), rulebook)
     assert (draft.container, draft.readable) == ("doc", False)
-    assert _formats(draft) == ["文件设有密码，无法打开，请去除密码后重新报送"]
+    assert _formats(draft) == [MSG_ENCRYPTED]
 
 
 def test_zip_bundle_with_a_doc_draft_is_converted(made_doc: bytes, rulebook: Rulebook) -> None:
