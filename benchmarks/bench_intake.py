@@ -22,8 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.workspace import Workspace, init_workspace
+from service.setup import init_workspace
 from tests.factory import news_draft
+from workspace import Workspace
 
 NOW = "2021-03-12T15:00:00"
 TYPE_FOLDER = "即时通讯信息"
@@ -57,7 +58,7 @@ def _cold_caches() -> None:
 
 
 def plain_sweep(ws: Workspace) -> tuple[float, int]:
-    from flows.intake import sweep
+    from intake.pipeline import sweep
 
     _cold_caches()
     start = time.perf_counter()

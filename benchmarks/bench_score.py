@@ -25,9 +25,10 @@ if str(ROOT) not in sys.path:
 
 
 def build(ws_root: Path, drafts: int) -> None:
-    from flows.workspace import Workspace, init_workspace
     from ledger.assessment import add_adoptions, record_submission_row, set_assignment
     from ledger.schema import open_ledger
+    from service.setup import init_workspace
+    from workspace import Workspace
 
     ws = Workspace(ws_root)
     init_workspace(ws)
@@ -81,12 +82,12 @@ def main() -> None:
 
     import datetime as dt
 
-    from flows.score_cmd import build_report, write_report
-    from flows.workspace import Workspace
     from ledger.assessment import read_adoptions, read_submissions
     from ledger.schema import open_ledger
-    from scoring.periods import parse_period
+    from reports.assessment import build_report, write_report
+    from rules.periods import parse_period
     from scoring.rows import AdoptionRow, SubmissionRow
+    from workspace import Workspace
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "ws"

@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flows import prefect_env  # noqa: E402
-from flows.workspace import Workspace, init_workspace  # noqa: E402
+from service.setup import init_workspace  # noqa: E402
 from tests.factory import news_draft  # noqa: E402
+from workspace import Workspace  # noqa: E402
 
 DRAFTDESK = Path(sys.executable).with_name("draftdesk")
 UNIT, TYPE = "湖滨社区", "即时通讯信息"

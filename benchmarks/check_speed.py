@@ -2,7 +2,7 @@
 
 Why: `check` is what an officer runs before dropping a file; it must answer in well under a second
 and never pay for Prefect. Absolute times depend on the machine, so this prints ratios:
-- the whole command vs bare interpreter start-up plus `import flows.cli` (the floor any command pays);
+- the whole command vs bare interpreter start-up plus `import cli.app` (the floor any command pays);
 - judging (identify + judge + note) vs reading the same draft (the reader dominates by design).
 
 Run: `python benchmarks/check_speed.py` (from the project root, venv active).
@@ -52,8 +52,9 @@ def main() -> None:
     from checks.judge import judge
     from checks.notes import render_note
     from extractors.read import read_path
-    from flows.workspace import Workspace, init_workspace, parse_time
+    from service.setup import init_workspace
     from tests.factory import news_draft
+    from workspace import Workspace, parse_time
 
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace(Path(tmp))
@@ -63,13 +64,13 @@ def main() -> None:
         draft_path.write_bytes(news_draft(400, photos=2))
         received = parse_time("2021-03-12T15:00", rulebook)
 
-        baseline = _child_cpu_seconds(5, [sys.executable, "-c", "import flows.cli"])
+        baseline = _child_cpu_seconds(5, [sys.executable, "-c", "import cli.app"])
         command = _child_cpu_seconds(
             5,
             [
                 sys.executable,
                 "-m",
-                "flows.cli",
+                "cli.app",
                 "check",
                 str(draft_path),
                 "--workspace",

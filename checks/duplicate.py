@@ -43,7 +43,8 @@ def _jieba() -> ModuleType:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    return jieba
+    module: ModuleType = jieba
+    return module
 
 
 def _is_noise(token: str) -> bool:

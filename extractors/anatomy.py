@@ -115,10 +115,10 @@ def split_anatomy(texts: Sequence[str], main: Sequence[bool] | None = None) -> A
             for key, value in pairs.items():
                 result.metadata.setdefault(key, value)
             continue
-        key = label_alone(text)
-        if key is not None:
+        alone = label_alone(text)
+        if alone is not None:
             result.metadata_lines.append(i)
-            pending_key = key
+            pending_key = alone
         elif is_caption(text):
             result.captions.append(i)
         else:

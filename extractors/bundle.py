@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractors.document import read_document_bytes
 from extractors.messages import MSG_BROKEN_ZIP, MSG_SYMLINK
 from extractors.model import ERROR, WARNING, Draft, Finding, MediaFile, Photo
 from extractors.package import PackageRefused, check_zip_limits
@@ -62,8 +63,6 @@ def _assemble(
     name: str, sha256: str, container: str, entries: list[_Entry], notes: list[Finding], rulebook: Rulebook
 ) -> Draft:
     """The bundle's `Draft` from its members: read the one draft, analyse photos, list media."""
-    from extractors.read import read_document_bytes  # read.py dispatches to bundles: import late
-
     images = rulebook.images
     drafts = [e for e in entries if _ext(e.name) in DRAFT_EXTENSIONS]
     photo_entries = [e for e in entries if _ext(e.name) in images.photo_extensions]

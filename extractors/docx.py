@@ -19,6 +19,7 @@ from extractors.count import count_characters as _chars
 from extractors.count import count_characters_with_spaces as _chars_ws
 from extractors.count import count_hanzi, count_zishu
 from extractors.dates import find_event_date
+from extractors.messages import MSG_BROKEN
 from extractors.model import ERROR, WARNING, Counts, Draft, Finding, Part, Photo
 from extractors.ooxml import (
     BODY,
@@ -33,7 +34,7 @@ from extractors.ooxml import (
     excludes_subdocs,
     walk_part,
 )
-from extractors.package import MSG_BROKEN, PackageRefused, SafePackage, open_package
+from extractors.package import PackageRefused, SafePackage, open_package
 from extractors.prefetch import Prefetch
 from rules import Rulebook
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from extractors.package import PackageRefused, open_package
 from rules.model import Limits
@@ -37,9 +38,9 @@ def _label(text: str) -> str:
     return "QQ" if key.upper() == "QQ" else key
 
 
-def _distinct_cells(row) -> list:  # type: ignore[no-untyped-def]
+def _distinct_cells(row: Any) -> list[Any]:
     """A row's cells with horizontally merged repeats removed (python-docx repeats them)."""
-    seen: list = []
+    seen: list[Any] = []
     for cell in row.cells:
         if not seen or cell._tc is not seen[-1]._tc:
             seen.append(cell)

@@ -311,7 +311,7 @@ class SafePackage:
                 continue
             local = etree.QName(el).localname
             if local == "Override" and el.get("PartName", "").lower() == wanted:
-                return el.get("ContentType", "")
+                return str(el.get("ContentType", ""))
             if local == "Default" and el.get("Extension", "").lower() == ext:
                 default = el.get("ContentType", "")
         return default

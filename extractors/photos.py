@@ -90,7 +90,7 @@ def _phash(img: Image.Image, orientation: int, nbytes: int) -> str:
         img.draft("L", (64, 64))
     # The whole picture in one decode call, not one per 64 KiB: each call gives up the GIL and
     # must win it back, and on a busy machine that wait stalls behind the text walk.
-    img.decodermaxblock = max(img.decodermaxblock, nbytes)
+    img.decodermaxblock = max(getattr(img, "decodermaxblock", 0), nbytes)  # type: ignore[attr-defined]
     small = img.convert("L")
     # phash shrinks to 32×32 with Lanczos, whose cost grows with the source; a box reduction to
     # about 64 px on the short side first costs little and changes nothing it can see.

@@ -9,29 +9,22 @@ naming the error class, so one odd file never stops a sweep.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 import os
 import posixpath
 import stat
-import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from extractors.bundle import bundle_from_zipfile, read_bundle_dir, read_bundle_zip
-from extractors.convert import ConversionError, convert_to_docx, soffice_path
+from extractors.document import read_document_bytes, refused
 from extractors.messages import (
     MSG_BROKEN_ZIP,
-    MSG_EMPTY,
-    MSG_ENCRYPTED,
-    MSG_MISSING_SOFFICE,
-    MSG_OLE_OTHER,
-    MSG_UNKNOWN,
 )
-from extractors.model import ERROR, Draft, Finding
+from extractors.model import Draft
 from extractors.package import ZIP_MAGIC, PackageRefused, sniff
 from extractors.prefetch import Prefetch
 from extractors.safefile import (
@@ -43,20 +36,6 @@ from extractors.safefile import (
     too_big_message,
 )
 from rules import Rulebook
-
-
-def _refused(name: str, data: bytes | None, container: str, message: str) -> Draft:
-    return Draft(
-        source_name=name,
-        container=container,
-        sha256=hashlib.sha256(data).hexdigest() if data is not None else "",
-        readable=False,
-        findings=(Finding("format", ERROR, message),),
-    )
-
-
-def _container_by_name(name: str) -> str:
-    return "wps" if posixpath.splitext(name)[1].lower() == ".wps" else "doc"
 
 
 def _looks_like_word(name: str, members: list[str]) -> bool:
@@ -76,66 +55,6 @@ def _is_word_package(name: str, data: bytes) -> bool:
         return True
 
 
-def _read_docx(name: str, data: bytes, rulebook: Rulebook) -> Draft:
-    from extractors.docx import read_docx_bytes
-
-    return read_docx_bytes(name, data, rulebook)
-
-
-def _is_rtf_named_doc(name: str, data: bytes) -> bool:
-    """Word and many office systems save RTF under a .doc name; LibreOffice reads it like a .doc."""
-    return data.lstrip()[:5] == b"{\\rtf" and posixpath.splitext(name)[1].lower() in (".doc", ".wps")
-
-
-def _read_ole_doc(name: str, data: bytes, rulebook: Rulebook, suffix: str = "doc") -> Draft:
-    """A Word 97–2003 .doc or WPS .wps (or RTF named .doc): converted by LibreOffice, then read
-    like any .docx, keeping the container by its extension and the sha256 of the bytes sent."""
-    container = _container_by_name(name)
-    if soffice_path() is None:
-        return _refused(name, data, container, MSG_MISSING_SOFFICE)
-    try:
-        docx = convert_to_docx(data, suffix, float(rulebook.intake.convert_timeout_seconds))
-    except ConversionError as exc:
-        return _refused(name, data, container, MSG_ENCRYPTED if _fib_says_encrypted(data) else exc.message)
-    draft = _read_docx(name, docx, rulebook)
-    return dataclasses.replace(
-        draft, source_name=name, container=container, sha256=hashlib.sha256(data).hexdigest()
-    )
-
-
-def _fib_says_encrypted(data: bytes) -> bool:
-    """Whether a Word 97 file's FIB has fEncrypted set (a password to open). Found by the FIB's
-    magic at the start of a sector, so it is only used to word the message once LibreOffice has
-    already failed — a password, not damage, is then the reason the unit needs to hear."""
-    try:
-        sector = 1 << struct.unpack_from("<H", data, 30)[0]
-        for at in range(max(sector, 512), len(data) - 12, sector):
-            if data[at : at + 2] == b"\xec\xa5" and struct.unpack_from("<H", data, at + 2)[0] >= 0x65:
-                return bool(struct.unpack_from("<H", data, at + 10)[0] & 0x0100)
-    except (struct.error, ValueError):
-        pass
-    return False
-
-
-def read_document_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
-    """One Word draft (.docx/.doc/.wps by content), never a bundle — what a bundle's member is
-    read with, so a zip inside a zip is not opened as another bundle."""
-    kind = sniff(data)
-    if kind == "zip":
-        return _read_docx(name, data, rulebook)
-    if kind == "ole_doc":
-        return _read_ole_doc(name, data, rulebook)
-    if kind == "ole_encrypted":
-        return _refused(name, data, "unknown", MSG_ENCRYPTED)
-    if kind == "ole_other":
-        return _refused(name, data, "unknown", MSG_OLE_OTHER)
-    if kind == "empty":
-        return _refused(name, data, "unknown", MSG_EMPTY)
-    if _is_rtf_named_doc(name, data):
-        return _read_ole_doc(name, data, rulebook, suffix="rtf")
-    return _refused(name, data, "unknown", MSG_UNKNOWN)
-
-
 def read_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
     """A `Draft` for a file's bytes: a Word draft, a zip bundle, or a `format` finding. Never raises."""
     name = display_name(name)
@@ -144,7 +63,7 @@ def read_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
             return read_bundle_zip(name, data, rulebook)
         return read_document_bytes(name, data, rulebook)
     except Exception as exc:  # the last guard: one odd file must not stop a sweep
-        return _refused(
+        return refused(
             name, data, "unknown", f"文件无法读取（内部错误 {type(exc).__name__}），请另存为 .docx 后重新报送"
         )
 
@@ -162,7 +81,7 @@ def _read_large_file(path: Path, name: str, rulebook: Rulebook) -> Draft:
         with open_regular_file(path) as fh:
             size = os.fstat(fh.fileno()).st_size
             if fh.read(4) not in ZIP_MAGIC:
-                return _refused(name, None, "unknown", too_big_message(size, limit))
+                return refused(name, None, "unknown", too_big_message(size, limit))
             fh.seek(0)
             digest = hashlib.sha256()
             while chunk := fh.read(1 << 20):
@@ -171,10 +90,10 @@ def _read_large_file(path: Path, name: str, rulebook: Rulebook) -> Draft:
             try:
                 with zipfile.ZipFile(fh) as zf:
                     if _looks_like_word(name, zf.namelist()):
-                        return _refused(name, None, "docx", too_big_message(size, limit))
+                        return refused(name, None, "docx", too_big_message(size, limit))
                     return bundle_from_zipfile(name, zf, digest.hexdigest(), rulebook)
             except PackageRefused as exc:
-                return _refused(name, None, "bundle", exc.message)
+                return refused(name, None, "bundle", exc.message)
             except (
                 zipfile.BadZipFile,
                 zipfile.LargeZipFile,
@@ -184,11 +103,11 @@ def _read_large_file(path: Path, name: str, rulebook: Rulebook) -> Draft:
                 NotImplementedError,
                 RuntimeError,
             ):
-                return _refused(name, None, "bundle", MSG_BROKEN_ZIP)
+                return refused(name, None, "bundle", MSG_BROKEN_ZIP)
     except FileRefused as exc:
-        return _refused(name, None, "unknown", exc.message)
+        return refused(name, None, "unknown", exc.message)
     except OSError as exc:
-        return _refused(name, None, "unknown", f"文件无法读取（{type(exc).__name__}），请重新报送")
+        return refused(name, None, "unknown", f"文件无法读取（{type(exc).__name__}），请重新报送")
 
 
 def read_path(path: Path, rulebook: Rulebook) -> Draft:
@@ -202,21 +121,21 @@ def read_path(path: Path, rulebook: Rulebook) -> Draft:
         try:
             st = os.lstat(path)
         except OSError as exc:
-            return _refused(name, None, "unknown", f"文件无法读取（{type(exc).__name__}），请重新报送")
+            return refused(name, None, "unknown", f"文件无法读取（{type(exc).__name__}），请重新报送")
         if stat.S_ISDIR(st.st_mode):
             return read_bundle_dir(path, rulebook)
         refusal = kind_refusal(st.st_mode)
         if refusal:
-            return _refused(name, None, "unknown", refusal)
+            return refused(name, None, "unknown", refusal)
         if st.st_size > _max_file_bytes(rulebook):
             return _read_large_file(path, name, rulebook)
         try:
             data = read_regular_file(path, _max_file_bytes(rulebook))
         except FileRefused as exc:
-            return _refused(name, None, "unknown", exc.message)
+            return refused(name, None, "unknown", exc.message)
         return read_bytes(name, data, rulebook)
     except Exception as exc:
-        return _refused(name, None, "unknown", f"文件无法读取（内部错误 {type(exc).__name__}），请重新报送")
+        return refused(name, None, "unknown", f"文件无法读取（内部错误 {type(exc).__name__}），请重新报送")
 
 
 def read_ahead(rulebook: Rulebook, *, workers: int = 1) -> Prefetch[Path, Draft]:

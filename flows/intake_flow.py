@@ -1,4 +1,4 @@
-"""The intake as a Prefect flow: the same steps as `flows.intake.sweep`, visible in the UI.
+"""The intake as a Prefect flow: the same steps as `intake.pipeline.sweep`, visible in the UI.
 
 One task claims (recovery, settle check, claims), then one task per batch of claimed items
 runs read → check → record → file. Prefect costs a few milliseconds per task, so tasks over
@@ -16,19 +16,18 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run as runtime_flow_run
 
-from flows.intake import (
+from intake.pipeline import (
     Outcome,
     SweepResult,
     Taken,
-    batches,
     finish_run,
     process_claims,
-    release_all,
+    run_batches,
     start_run,
     take,
 )
-from flows.workspace import Workspace, now
 from rules import Rulebook
+from workspace import Workspace, now
 
 
 def _unit_and_file(key: str) -> tuple[str, str, str | None]:
@@ -139,21 +138,17 @@ def intake_flow(workspace: str, keys: list[str] | None = None, settled: bool = F
     rulebook = ws.rulebook()
     run_id = start_run(ws, rulebook, "intake", str(runtime_flow_run.id or "") or None)
     taken = claim_task(workspace, keys, settled)
-    result = SweepResult(
-        pending=taken.pending, recovered=taken.recovered, taken_elsewhere=taken.taken_elsewhere
-    )
-    try:
-        for batch in batches(taken.tokens):
-            # Task runs carry no tags on purpose: a tagged task asks the server for tag concurrency
-            # slots first (measured ~1.5 s a task on 3.9.1); the flow run carries the tags instead.
-            batch_keys = [taken.keys.get(t, "") for t in batch]
-            outcomes = process_task.with_options(task_run_name=f"process {_label(batch_keys)}")(
-                workspace, batch
-            )
-            result.outcomes.extend(outcomes)
-            result.batches += 1
-    finally:
-        release_all(taken.tokens)
+
+    def run_batch(batch: list[str]) -> list[Outcome]:
+        # Task runs carry no tags on purpose: a tagged task asks the server for tag concurrency
+        # slots first (measured ~1.5 s a task on 3.9.1); the flow run carries the tags instead.
+        batch_keys = [taken.keys.get(t, "") for t in batch]
+        outcomes: list[Outcome] = process_task.with_options(task_run_name=f"process {_label(batch_keys)}")(
+            workspace, batch
+        )
+        return outcomes
+
+    result = run_batches(taken, run_batch)
     finish_run(ws, rulebook, run_id, result)
     if result.outcomes or result.pending:
         _rename_and_tag(taken, result)

@@ -22,13 +22,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
 
-from flows.workspace import Workspace
+from workspace import Workspace
 
 DEFAULT_PORT = 4200
 STARTUP_SECONDS = 120.0
@@ -68,7 +69,7 @@ def in_process(api_url: str | None = None) -> Iterator[None]:
     if api_url:
         updates[ps.PREFECT_API_URL] = api_url
     _quiet_logs()
-    with ps.temporary_settings(updates=updates):  # type: ignore[arg-type]
+    with ps.temporary_settings(updates=updates):
         yield
 
 
@@ -76,7 +77,7 @@ def server_healthy(api_url: str, timeout: float = 2.0) -> bool:
     """Whether a Prefect server answers its health endpoint at `api_url` (…/api)."""
     try:
         with urllib.request.urlopen(f"{api_url}/health", timeout=timeout) as resp:
-            return resp.status == 200
+            return bool(resp.status == 200)
     except Exception:
         return False
 
@@ -325,7 +326,7 @@ def drain(
     with contextlib.suppress(Exception), get_client(sync_client=True) as client:
         while time.monotonic() < deadline:
             runs = client.read_task_runs(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[uuid.UUID(str(flow_run_id))]))
             )
             if len(runs) >= expected_tasks and all(r.state is not None and r.state.is_final() for r in runs):
                 return

@@ -1,6 +1,6 @@
 """The assessment as a Prefect flow, for the monthly schedule of `draftdesk serve`.
 
-Same work as `draftdesk score` (`flows.score_cmd.build_report`/`write_report`): the flow adds
+Same work as `draftdesk score` (`reports.assessment.build_report`/`write_report`): the flow adds
 a run in the Prefect UI and a table artifact of the period's completion, points and fees, so
 the office sees each month's result without opening the workbook. With no period it scores
 the month before now (the schedule runs at 06:00 on the 1st).
@@ -16,10 +16,10 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.score_cmd import build_report, write_report
-from flows.workspace import Workspace, now
-from scoring.periods import Period, month_of, parse_period
+from reports.assessment import build_report, write_report
+from rules.periods import Period, month_of, parse_period
 from scoring.report import PeriodReport
+from workspace import Workspace, now
 
 
 def previous_month(today: dt.date) -> Period:

@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlite_utils
 
+from ledger.schema import new_id
+
 ADOPTION_COLUMNS = ("submission_id", "outlet", "level", "adopted_on", "fee", "bonus", "entered_at", "source")
 OFFICER_FIELDS = (
     "unit",
@@ -89,7 +91,7 @@ def add_adoptions(db: sqlite_utils.Database, rows: Sequence[dict[str, Any]]) -> 
                     f"INSERT INTO adoptions ({', '.join(ADOPTION_COLUMNS)}) VALUES ({', '.join('?' * len(ADOPTION_COLUMNS))})",
                     tuple(values[key] for key in ADOPTION_COLUMNS),
                 )
-                ids.append(int(cursor.lastrowid))
+                ids.append(new_id(cursor.lastrowid))
     return ids
 
 
@@ -173,7 +175,7 @@ def add_officer(db: sqlite_utils.Database, **fields: Any) -> int:
             f"INSERT INTO officers ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
             tuple(values.values()),
         )
-        return int(cursor.lastrowid)
+        return new_id(cursor.lastrowid)
 
 
 def record_submission_row(db: sqlite_utils.Database, **columns: Any) -> int:
@@ -182,14 +184,14 @@ def record_submission_row(db: sqlite_utils.Database, **columns: Any) -> int:
     The intake records real drafts with everything they need; this writes just the columns
     passed (unit, content_type, received_at, verdict, counted, …) and returns the new id.
     """
-    return int(db.table("submissions").insert(columns).last_pk)
+    return new_id(db.table("submissions").insert(columns).last_pk)
 
 
 def add_finding_row(
     db: sqlite_utils.Database, submission_id: int, rule: str, severity: str, message: str
 ) -> int:
     """Insert one finding — for tests and replays, like `record_submission_row`."""
-    return int(
+    return new_id(
         db.table("findings")
         .insert({"submission_id": submission_id, "rule": rule, "severity": severity, "message": message})
         .last_pk

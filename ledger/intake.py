@@ -20,6 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from checks.model import Prior
+from ledger.schema import new_id
 
 RECORDED = "recorded"  # committed in the ledger, item not yet in the outbox
 FILED = "filed"  # item (and note) in the outbox
@@ -213,7 +214,7 @@ def _insert(db: sqlite_utils.Database, table: str, columns: Mapping[str, Any]) -
     names = ", ".join(f"[{k}]" for k in values)
     marks = ", ".join("?" * len(values))
     cur = db.execute(f"INSERT INTO [{table}] ({names}) VALUES ({marks})", list(values.values()))
-    return int(cur.lastrowid)
+    return new_id(cur.lastrowid)
 
 
 def insert_submission(

@@ -136,6 +136,15 @@ INDEXES: list[tuple[str, list[str], bool]] = [
 ]
 
 
+def new_id(value: object) -> int:
+    """The id SQLite gave the row just inserted (`lastrowid`/`last_pk`), as an int.
+
+    SQLite always sets it after an INSERT; None would mean nothing was inserted, a bug."""
+    if value is None:
+        raise RuntimeError("INSERT returned no row id")
+    return int(str(value))
+
+
 def open_ledger(path: Path | str) -> sqlite_utils.Database:
     """Open (creating if needed) the ledger at `path` in WAL mode with the schema ensured."""
     target = Path(path)

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rules.model import Rulebook, Unit
-from scoring.periods import Period, due_date, period_for, periods_closing_in
+from rules.periods import Period, due_date, period_for, periods_closing_in
 from scoring.rows import AdoptionRow, AssignmentRow, SubmissionRow
 
 NO_QUOTA_TYPES: frozenset[str] = frozenset({"media"})  # bonus only, see scoring.points

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rules.model import Rulebook
-from scoring.periods import Period
+from rules.periods import Period
 from scoring.rows import AdoptionRow
 
 WECHAT_LEVEL = "wechat"

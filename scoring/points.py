@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rules.model import Rulebook, Unit
+from rules.periods import Period, period_for
 from scoring.completion import Completion, count_type
-from scoring.periods import Period, period_for
 from scoring.rows import AdoptionRow, AssignmentRow, SubmissionRow
 
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from rules.model import Rulebook
+from rules.periods import Period
 from scoring.awards import TIERS, Standing, officer_names, rank_officers, rank_units
 from scoring.completion import Completion, unit_completion, unit_progress
 from scoring.fees import Payment, fees_by_unit, payments
-from scoring.periods import Period
 from scoring.points import Points, unit_points
 from scoring.rows import AdoptionRow, AssignmentRow, OfficerRow, SubmissionRow
 

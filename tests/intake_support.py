@@ -7,8 +7,9 @@ import hashlib
 import os
 from pathlib import Path
 
-from flows.workspace import Workspace, init_workspace
 from rules import Rulebook
+from service.setup import init_workspace
+from workspace import Workspace
 
 NOW = "2021-03-12T15:00:00"
 INSTANT = "即时通讯信息"

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.app import app
 from tests.factory import make_docx, make_photo, news_draft
 
 RUNNER = CliRunner()
@@ -325,7 +325,7 @@ def test_check_does_not_import_prefect(ws: Path) -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from flows.check_cmd import check_command\n"
+        "from cli.check import check_command\n"
         f"rc = check_command([Path({str(path)!r})], workspace=Path({str(ws)!r}), received='2021-03-12T15:00', as_json=True)\n"
         "assert rc == 0, rc\n"
         "assert 'prefect' not in sys.modules, 'prefect imported'\n"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from rules import Rulebook
+from rules.periods import parse_period
 from scoring.completion import unit_completion
-from scoring.periods import parse_period
 from scoring.rows import AssignmentRow
 from tests.factory import adoption_row, submission_row
 

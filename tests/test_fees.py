@@ -6,8 +6,8 @@ import hypothesis.strategies as st
 from hypothesis import given, settings
 
 from rules import Rulebook, load_rulebook
+from rules.periods import Period, parse_period
 from scoring.fees import adoption_fee, payments
-from scoring.periods import Period, parse_period
 from tests.factory import adoption_row
 
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows import filing
-from flows.workspace import Workspace
+from intake import filing
+from workspace import Workspace
 
 T0 = dt.datetime(2021, 3, 12, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.app import app
 from tests.factory import news_draft
 
 runner = CliRunner()

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from flows import filing
-from flows.claims import claim, release
-from flows.intake import (
+from intake import filing
+from intake.claims import claim, release
+from intake.inventory import list_items
+from intake.pipeline import (
     process_claims,
-    record_sightings,
     step_check_and_record,
     step_read,
     sweep,
 )
-from flows.inventory import list_items
+from intake.received import record_sightings
 from ledger import intake as ledger
 from ledger.schema import open_ledger
 from tests.factory import make_photo, news_draft
@@ -238,7 +238,7 @@ def test_after_downtime_the_mtime_is_clamped_between_last_heartbeat_and_first_si
 ):
     ws, rb = ws_rb
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T08:00:00")
-    from flows.intake import beat
+    from intake.received import beat
 
     beat(ws, "watch")
     monkeypatch.setenv("DRAFTDESK_NOW", NOW)  # seven hours without a heartbeat
@@ -250,7 +250,7 @@ def test_after_downtime_the_mtime_is_clamped_between_last_heartbeat_and_first_si
 
 def test_while_heartbeats_keep_coming_the_mtime_is_ignored(ws_rb, monkeypatch):
     ws, rb = ws_rb
-    from flows.intake import beat
+    from intake.received import beat
 
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T14:59:40")
     beat(ws, "watch")
@@ -267,7 +267,7 @@ def _claim_all(ws, rb):
         items = list_items(ws.inbox, rb)
         record_sightings(ws, rb, items)
         seen = ledger.sightings(db, [i.key for i in items])
-        from flows.claims import owner_id
+        from intake.claims import owner_id
 
         return [claim(ws, rb, db, i, seen[i.key], owner_id()) for i in items]
     finally:
@@ -373,7 +373,7 @@ def test_a_targeted_sweep_at_start_records_first_sights_before_its_heartbeat(ws_
     """`watch` starts with a sweep for no keys (finish half-done work); files waiting since the
     downtime must still get their clamped mtime, not the time of that sweep's heartbeat."""
     ws, rb = ws_rb
-    from flows.intake import beat
+    from intake.received import beat
 
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T08:00:00")
     beat(ws, "watch")
@@ -494,7 +494,7 @@ def test_an_outbox_on_another_filesystem_gets_copies_verified_and_the_claim_stay
     import shutil
     import tempfile
 
-    from flows.claims import processing_root
+    from intake.claims import processing_root
 
     ws, rb = ws_rb
     shm = Path("/dev/shm")

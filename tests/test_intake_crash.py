@@ -27,8 +27,8 @@ UNITS = ("湖滨社区", "塔下社区", "建设局")
 SWEEP = """
 import sys
 from pathlib import Path
-from flows.workspace import Workspace
-from flows.intake import sweep
+from workspace import Workspace
+from intake.pipeline import sweep
 ws = Workspace(Path(sys.argv[1]))
 result = sweep(ws, ws.rulebook())
 print(len(result.outcomes))

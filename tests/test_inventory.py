@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.inventory import StabilityTracker, is_ignored, list_items, signature
+from intake.inventory import StabilityTracker, is_ignored, list_items, signature
 
 
 @pytest.mark.parametrize(

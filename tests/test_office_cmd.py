@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.app import app
 from ledger.assessment import record_submission_row
 from ledger.schema import open_ledger
 

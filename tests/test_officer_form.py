@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 
 from extractors.officer_form import read_officer_form
-from flows.officers import register_officer_form
+from intake.officers import register_officer_form
 from ledger.assessment import read_officers
 from ledger.schema import open_ledger
 from rules import Rulebook

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from scoring.periods import Period, due_date, parse_period, periods_closing_in, type_period_key
+from rules.periods import Period, due_date, parse_period, periods_closing_in, type_period_key
 
 
 @pytest.mark.parametrize(

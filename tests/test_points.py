@@ -6,8 +6,8 @@ import hypothesis.strategies as st
 from hypothesis import given, settings
 
 from rules import Rulebook, load_rulebook
+from rules.periods import Period, parse_period
 from scoring.completion import unit_completion
-from scoring.periods import Period, parse_period
 from scoring.points import clamp_bonus, unit_points
 from tests.factory import adoption_row, submission_row
 

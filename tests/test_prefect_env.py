@@ -8,7 +8,7 @@ import os
 import pytest
 
 from flows import prefect_env
-from flows.workspace import Workspace
+from workspace import Workspace
 
 
 @pytest.mark.integration

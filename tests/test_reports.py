@@ -7,9 +7,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from flows.reports import write_adoption_template, write_period_workbook
+from reports.workbook import write_adoption_template, write_period_workbook
 from rules import Rulebook
-from scoring.periods import parse_period
+from rules.periods import parse_period
 from scoring.report import score_period
 from scoring.rows import AssignmentRow, OfficerRow, RejectionRow
 from tests.factory import adoption_row, submission_row

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.intake_cmd import run_command
+from cli.run import run_command
 from tests.factory import news_draft
 from tests.intake_support import INSTANT, NOW, drop, workspace
 
@@ -60,7 +60,7 @@ def test_run_as_a_new_user_runs_it_prints_no_traceback_and_loses_no_task_run(tmp
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(DRAFTDESK_NOW=NOW, PYTHONPATH=str(REPO))
     done = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", "--workspace", str(ws.root)],
+        [sys.executable, "-m", "cli.app", "run", "--workspace", str(ws.root)],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -83,7 +83,7 @@ def test_run_as_a_new_user_runs_it_prints_no_traceback_and_loses_no_task_run(tmp
 def test_serve_schedules_the_sweep_every_few_minutes_and_scoring_at_six_on_the_first(tmp_path):
     import datetime as dt
 
-    from flows.serve_cmd import deployments
+    from flows.serve import deployments
 
     ws, rb = workspace(tmp_path / "ws")
     by_name = {d.name: d for d in deployments(ws)}

@@ -20,7 +20,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.app import app
 from ledger.assessment import add_finding_row, record_submission_row
 from ledger.schema import open_ledger
 
@@ -200,7 +200,7 @@ def test_score_command_does_not_import_prefect() -> None:
     import subprocess
     import sys
 
-    code = "import sys, flows.score_cmd, flows.office_cmd; print('prefect' in sys.modules)"
+    code = "import sys, cli.score, cli.office; print('prefect' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

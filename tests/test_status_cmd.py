@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flows.intake import sweep
-from flows.status_cmd import status_command, status_lines
+from cli.status import status_command, status_lines
+from intake.pipeline import sweep
 from tests.factory import news_draft
 from tests.intake_support import INSTANT, NOW, drop, workspace
 

@@ -11,9 +11,9 @@ import psutil
 import pytest
 from typer.testing import CliRunner
 
+from cli.app import app
 from flows import prefect_env
-from flows.cli import app
-from flows.workspace import Workspace
+from workspace import Workspace
 
 RUNNER = CliRunner()
 

@@ -107,7 +107,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def _stop_server(root: Path) -> None:
     """Stop the local Prefect server the watch started under this workspace, if any."""
     from flows import prefect_env
-    from flows.workspace import Workspace
+    from workspace import Workspace
 
     stop = getattr(prefect_env, "stop_local_server", None)
     if stop is not None:
@@ -163,9 +163,9 @@ def test_watch_files_dropped_drafts_with_notes_and_stops_cleanly_on_ctrl_c(
 CLAIM_AND_DIE = """
 import os, sys
 from pathlib import Path, PurePosixPath
-from flows import claims
-from flows.inventory import Item
-from flows.workspace import Workspace, now
+from intake import claims
+from intake.inventory import Item
+from workspace import Workspace, now
 from ledger import intake as ledger
 from ledger.schema import open_ledger
 ws = Workspace(Path(sys.argv[1]))

@@ -18,8 +18,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from flows.inventory import Item, list_items
-from flows.watcher import InboxWatcher, WatchError, check_layout, item_for_path, run_watch_loop
+from intake.inventory import Item, list_items
+from intake.watcher import InboxWatcher, WatchError, check_layout, item_for_path, run_watch_loop
 from rules import Rulebook
 from tests.factory import make_photo, news_draft
 
@@ -480,10 +480,11 @@ def test_files_found_at_start_after_downtime_get_their_mtime_not_the_restart_tim
     shows the downtime (SPEC §3): real ledger, real watcher."""
     import datetime as dt
 
-    from flows.intake import beat, record_sightings
-    from flows.workspace import Workspace, init_workspace
+    from intake.received import beat, record_sightings
     from ledger import intake as ledger
     from ledger.schema import open_ledger
+    from service.setup import init_workspace
+    from workspace import Workspace
 
     ws = Workspace(tmp_path / "ws")
     init_workspace(ws)

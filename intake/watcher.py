@@ -38,9 +38,9 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from flows.inventory import Item, StabilityTracker, is_ignored, list_items, signature
-from flows.workspace import layout_problem
+from intake.inventory import Item, StabilityTracker, is_ignored, list_items, signature
 from rules import Rulebook
+from workspace import layout_problem
 
 log = logging.getLogger("draftdesk.watch")
 
@@ -70,7 +70,7 @@ class WatchError(Exception):
 
 
 def check_layout(inbox: Path, outbox: Path | None) -> None:
-    """Refuse layouts that lose or loop files (see `flows.workspace.layout_problem`)."""
+    """Refuse layouts that lose or loop files (see `workspace.layout_problem`)."""
     problem = layout_problem(inbox, outbox)
     if problem:
         raise WatchError(problem)
@@ -383,7 +383,7 @@ class InboxWatcher:
             self._queued.discard(key)
 
 
-def _snapshot(emitters: Iterable[object]) -> list[object]:
+def _snapshot(emitters: Iterable[threading.Thread]) -> list[threading.Thread]:
     for _ in range(3):
         try:
             return list(emitters)

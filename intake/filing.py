@@ -19,7 +19,7 @@ import stat
 from pathlib import Path
 
 from extractors.safefile import display_name
-from flows.workspace import Workspace
+from workspace import Workspace
 
 UNKNOWN_UNIT = "_未知单位"
 NOTE_SUFFIX = ".退回说明.txt"

@@ -1,12 +1,10 @@
-"""`draftdesk adopt`, `unadopt` and `assign`: what the office enters by hand.
+"""Adoptions (录用), withdrawals and 约稿 assignments: what the office enters by hand.
 
-Adoptions come one at a time (`adopt ID --outlet NAME`) or as a sheet (`adopt --from
-FILE.xlsx`, columns 稿件编号, 录用媒体, 录用日期, 稿酬, 加分). A sheet is checked whole first:
-any bad row stops the import with every problem named by its row, and nothing from that file
-is written — the office fixes the sheet and imports it again (re-importing is harmless).
-
-A wrong adoption is withdrawn (`unadopt ID --outlet NAME`), not deleted: the ledger keeps the
-row with when and why, scoring stops counting it, and adopting it again adds a fresh row.
+Adoptions come one at a time or as a sheet (`reports.adoption_sheet`). A batch is checked
+whole first: any bad row refuses the batch with every problem named by its row (`BadRows`),
+and nothing is written — the office fixes the sheet and imports it again (re-importing is
+harmless). A wrong adoption is withdrawn, not deleted: the ledger keeps the row with when and
+why, scoring stops counting it, and adopting it again adds a fresh row.
 """
 
 from __future__ import annotations
@@ -16,10 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import typer
+import sqlite_utils
 
-from flows.reports import SHEET_COLUMNS
-from flows.workspace import Workspace, WorkspaceError, now, open_workspace
 from ledger.assessment import (
     add_adoptions,
     adoptions_of,
@@ -29,29 +25,23 @@ from ledger.assessment import (
     withdraw_adoption,
 )
 from ledger.schema import open_ledger
+from reports.adoption_sheet import AdoptionInput, read_sheet
 from rules import Rulebook
+from rules.periods import Period, parse_period
 from scoring.fees import LEVEL_NAMES, WECHAT_LEVEL, adoption_fee
-from scoring.periods import parse_period
+from service.errors import (
+    AlreadyWithdrawn,
+    AmbiguousAdoption,
+    BadInput,
+    BadRow,
+    BadRows,
+    NoSuchAdoption,
+    UnknownDraft,
+    UnknownUnit,
+)
+from workspace import Workspace, now
 
-
-@dataclass
-class AdoptionInput:
-    """One adoption as typed, before checking; `where` names it in messages (第3行 / 命令行)."""
-
-    where: str
-    submission_id: Any
-    outlet: Any
-    date: Any
-    fee: Any
-    bonus: Any
-
-
-def _open(workspace: Path | None) -> tuple[Workspace, Rulebook] | None:
-    try:
-        return open_workspace(workspace, need="outbox")
-    except WorkspaceError as exc:
-        typer.echo(str(exc), err=True)
-        return None
+__all__ = ["AdoptionInput", "Assigned", "Withdrawn", "adopt", "adopt_sheet", "assign", "unadopt"]
 
 
 def known_outlets(rulebook: Rulebook) -> str:
@@ -97,7 +87,7 @@ def _id(value: Any) -> int | None:
 
 
 def validate(
-    items: list[AdoptionInput], rulebook: Rulebook, db: Any, today: dt.date
+    items: list[AdoptionInput], rulebook: Rulebook, db: sqlite_utils.Database, today: dt.date
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Rows ready for the ledger, or every problem found (each naming its row)."""
     existing = known_submission_ids(
@@ -141,54 +131,6 @@ def validate(
     return rows, errors
 
 
-def read_sheet(path: Path) -> list[AdoptionInput]:
-    """Rows of the adoption sheet by its header names; blank rows skipped. Raises ValueError."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
-        raise ValueError(
-            f"无法打开录用登记表 {path.name}：请使用 .xlsx 格式（{exc.__class__.__name__}）"
-        ) from exc
-    try:
-        sheet = book.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-    finally:
-        book.close()
-    header_index = next(
-        (i for i, row in enumerate(rows) if any(str(c).strip() == "稿件编号" for c in row if c is not None)),
-        None,
-    )
-    if header_index is None:
-        raise ValueError(f"录用登记表 {path.name} 没有表头“稿件编号”：表头应为 {'、'.join(SHEET_COLUMNS)}")
-    header = [str(c).strip() if c is not None else "" for c in rows[header_index]]
-    missing = [name for name in SHEET_COLUMNS[:2] if name not in header]
-    if missing:
-        raise ValueError(f"录用登记表 {path.name} 缺少列：{'、'.join(missing)}")
-    col = {name: header.index(name) if name in header else None for name in SHEET_COLUMNS}
-    items: list[AdoptionInput] = []
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
-
-        def cell(name: str, row: tuple = row) -> Any:
-            index = col[name]
-            return row[index] if index is not None and index < len(row) else None
-
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in row):
-            continue
-        items.append(
-            AdoptionInput(
-                f"第{offset}行",
-                cell("稿件编号"),
-                cell("录用媒体"),
-                cell("录用日期"),
-                cell("稿酬"),
-                cell("加分"),
-            )
-        )
-    return items
-
-
 def _describe(row: dict[str, Any], submission: dict[str, Any], rulebook: Rulebook) -> str:
     ctype = rulebook.types.get(submission.get("content_type") or "")
     fee = adoption_fee(
@@ -224,63 +166,38 @@ def _describe(row: dict[str, Any], submission: dict[str, Any], rulebook: Ruleboo
     return text + (f"（{'；'.join(notes)}）" if notes else "")
 
 
-def adopt_command(
-    submission_id: int | None,
-    *,
-    outlet: str | None = None,
-    date: str | None = None,
-    fee: float | None = None,
-    bonus: float | None = None,
-    from_file: Path | None = None,
-    workspace: Path | None = None,
-) -> int:
-    """Record adoptions; 0 when written, 1 when refused (nothing written), 2 on a bad rulebook."""
-    opened = _open(workspace)
-    if opened is None:
-        return 2
-    ws, rulebook = opened
-    if from_file is not None:
-        if submission_id is not None or outlet is not None:
-            typer.echo("用 --from 导入登记表时，不要再写稿件编号或 --outlet。", err=True)
-            return 1
-        try:
-            items = read_sheet(Path(from_file))
-        except (ValueError, OSError) as exc:
-            typer.echo(str(exc), err=True)
-            return 1
-        if not items:
-            typer.echo(f"录用登记表 {Path(from_file).name} 没有数据行，未登记任何录用。", err=True)
-            return 1
-    else:
-        if submission_id is None or not outlet:
-            typer.echo(
-                "请写明稿件编号和 --outlet 录用媒体，例如：draftdesk adopt 12 --outlet 武进日报；"
-                "或用 --from 录用登记表.xlsx 批量导入。",
-                err=True,
-            )
-            typer.echo(f"可用的录用媒体：{known_outlets(rulebook)}", err=True)
-            return 1
-        items = [AdoptionInput("命令行", submission_id, outlet, date, fee, bonus)]
+def adopt(
+    ws: Workspace, rulebook: Rulebook, items: list[AdoptionInput], source: str = "本次录用", tag: str = ""
+) -> list[str]:
+    """Record adoptions all-or-nothing; one Chinese line per adoption recorded.
+
+    Raises `BadRows` (nothing written) naming every bad row, with the outlets accepted."""
+    if not items:
+        raise BadInput(f"{source}没有数据行，未登记任何录用。")
     db = open_ledger(ws.ledger_path)
     try:
         rows, errors = validate(items, rulebook, db, now(rulebook).date())
         if errors:
-            source = f"录用登记表 {Path(from_file).name}" if from_file is not None else "本次录用"
-            typer.echo(f"{source}有 {len(errors)} 处问题，未登记任何录用：", err=True)
-            for error in errors:
-                typer.echo(f"  {error}", err=True)
-            typer.echo(f"可用的录用媒体：{known_outlets(rulebook)}", err=True)
-            return 1
-        if from_file is not None:
-            for row in rows:
-                row["source"] = f"{Path(from_file).name} {row['source']}"
-        add_adoptions(db, rows)
+            raise BadRows(
+                f"{source}有 {len(errors)} 处问题，未登记任何录用：",
+                [BadRow(*error.split("：", 1)) for error in errors],
+                f"可用的录用媒体：{known_outlets(rulebook)}",
+            )
         for row in rows:
-            submission = get_submission(db, row["submission_id"]) or {}
-            typer.echo(f"已登记录用：{_describe(row, submission, rulebook)}")
+            row["source"] = f"{tag} {row['source']}".strip()
+        add_adoptions(db, rows)
+        return [_describe(row, get_submission(db, row["submission_id"]) or {}, rulebook) for row in rows]
     finally:
         db.close()
-    return 0
+
+
+def adopt_sheet(ws: Workspace, rulebook: Rulebook, path: Path) -> list[str]:
+    """Import the adoption sheet at `path` whole, or refuse it whole (`BadRows`, `BadInput`)."""
+    try:
+        items = read_sheet(path)
+    except (ValueError, OSError) as exc:
+        raise BadInput(str(exc)) from None
+    return adopt(ws, rulebook, items, source=f"录用登记表 {path.name}", tag=path.name)
 
 
 def _on_record(rows: list[dict[str, Any]]) -> str:
@@ -289,99 +206,112 @@ def _on_record(rows: list[dict[str, Any]]) -> str:
     return f"该稿件现有录用：{'、'.join(live)}" if live else "该稿件目前没有有效的录用记录"
 
 
-def unadopt_command(
-    submission_id: int | None,
-    *,
-    outlet: str | None = None,
+@dataclass(frozen=True)
+class Withdrawn:
+    """An adoption just withdrawn: which draft, which outlet and day, and why."""
+
+    submission_id: int
+    title: str
+    unit: str
+    outlet: str
+    adopted_on: str
+    reason: str | None
+
+    def sentence(self) -> str:
+        why = f"，原因：{self.reason}" if self.reason else ""
+        return (
+            f"已撤销录用：稿件 {self.submission_id}《{self.title}》（{self.unit}）— {self.outlet}，"
+            f"{self.adopted_on}{why}。记录仍保留在台账中，考核和稿酬不再计入；如需恢复，重新 adopt 即可。"
+        )
+
+
+def unadopt(
+    ws: Workspace,
+    rulebook: Rulebook,
+    submission_id: int,
+    outlet: str,
     date: str | None = None,
     reason: str | None = None,
-    workspace: Path | None = None,
-) -> int:
+) -> Withdrawn:
     """Withdraw one adoption (kept in the ledger, marked with time and reason, no longer scored).
 
-    0 when withdrawn; 1 when refused (unknown ID, no such adoption, already withdrawn, or
-    several on record and no --date to choose); 2 on a bad workspace or rulebook."""
-    opened = _open(workspace)
-    if opened is None:
-        return 2
-    ws, rulebook = opened
-    outlet = (outlet or "").strip()
-    if submission_id is None or not outlet:
-        typer.echo(
-            "请写明稿件编号和 --outlet 录用媒体，例如：draftdesk unadopt 12 --outlet 武进日报 "
-            "--reason 登记错误",
-            err=True,
-        )
-        return 1
+    Raises `UnknownDraft`, `NoSuchAdoption`, `AlreadyWithdrawn`, `AmbiguousAdoption` (several
+    on record and no date to choose) or `BadInput` (a date that cannot be read)."""
+    outlet = outlet.strip()
     when = ""
     if date is not None:
         problems: list[str] = []
         day = _date(date, now(rulebook).date(), problems)
         if problems or day is None:
-            typer.echo("；".join(problems), err=True)
-            return 1
+            raise BadInput("；".join(problems))
         when = day.isoformat()
     reason = (reason or "").strip() or None
     db = open_ledger(ws.ledger_path)
     try:
         submission = get_submission(db, submission_id)
         if submission is None:
-            typer.echo(f"稿件编号 {submission_id} 不存在，未撤销任何录用。", err=True)
-            return 1
+            raise UnknownDraft(f"稿件编号 {submission_id} 不存在，未撤销任何录用。")
         name = f"稿件 {submission_id}《{submission.get('title') or ''}》"
         rows = adoptions_of(db, submission_id)
         same = [r for r in rows if r["outlet"] == outlet and (not when or r["adopted_on"] == when)]
         live = [r for r in same if not r.get("withdrawn_at")]
         on_day = f"{when} " if when else ""
         if not same:
-            typer.echo(
-                f"{name}没有“{outlet}”{on_day}的录用记录，未撤销任何录用。{_on_record(rows)}。", err=True
+            raise NoSuchAdoption(
+                f"{name}没有“{outlet}”{on_day}的录用记录，未撤销任何录用。{_on_record(rows)}。"
             )
-            return 1
         if not live:
             last = same[-1]
             why = f"（原因：{last['withdrawn_reason']}）" if last.get("withdrawn_reason") else ""
-            typer.echo(
+            raise AlreadyWithdrawn(
                 f"{name}在“{outlet}”{last['adopted_on']} 的录用已于 {last['withdrawn_at']} 撤销{why}，"
-                f"无需再次撤销。{_on_record(rows)}。",
-                err=True,
+                f"无需再次撤销。{_on_record(rows)}。"
             )
-            return 1
         if len(live) > 1:
             days = "、".join(r["adopted_on"] for r in live)
-            typer.echo(
-                f"{name}在“{outlet}”有 {len(live)} 条录用（{days}），请用 --date 指明撤销哪一条。", err=True
+            raise AmbiguousAdoption(
+                f"{name}在“{outlet}”有 {len(live)} 条录用（{days}），请用 --date 指明撤销哪一条。"
             )
-            return 1
         row = live[0]
         at = now(rulebook).isoformat(timespec="seconds")
         if not withdraw_adoption(db, row["id"], at, reason):
-            typer.echo(f"{name}在“{outlet}”{row['adopted_on']} 的录用已被撤销，无需再次撤销。", err=True)
-            return 1
+            raise AlreadyWithdrawn(f"{name}在“{outlet}”{row['adopted_on']} 的录用已被撤销，无需再次撤销。")
     finally:
         db.close()
-    why = f"，原因：{reason}" if reason else ""
-    typer.echo(
-        f"已撤销录用：{name}（{submission.get('unit') or ''}）— {outlet}，{row['adopted_on']}{why}。"
-        "记录仍保留在台账中，考核和稿酬不再计入；如需恢复，重新 adopt 即可。"
+    return Withdrawn(
+        submission_id,
+        submission.get("title") or "",
+        submission.get("unit") or "",
+        outlet,
+        row["adopted_on"],
+        reason,
     )
-    return 0
 
 
-def assign_command(*, month: str, unit: str, count: int, workspace: Path | None = None) -> int:
-    """Record a month's 党委政务信息 assignment (约稿); 0 when written, 1 when refused."""
-    opened = _open(workspace)
-    if opened is None:
-        return 2
-    ws, rulebook = opened
+@dataclass(frozen=True)
+class Assigned:
+    """A month's 约稿 assignment as recorded."""
+
+    period: Period
+    unit: str
+    count: int
+    type_name: str
+
+    def sentence(self) -> str:
+        return f"已登记 {self.period.label} {self.type_name}约稿：{self.unit} {self.count} 篇"
+
+
+def assign(ws: Workspace, rulebook: Rulebook, month: str, unit: str, count: int) -> Assigned:
+    """Record a month's 党委政务信息 assignment (约稿). Raises `BadInput` or `UnknownUnit`,
+    with every problem of the request in one message."""
     problems: list[str] = []
+    period: Period | None = None
     try:
         period = parse_period(month)
-        if period.kind != "month":
-            problems.append(f"--month 应是月份，例如 2021-03（收到“{month}”）")
     except ValueError:
+        pass
+    if period is None or period.kind != "month":
         problems.append(f"--month 应是月份，例如 2021-03（收到“{month}”）")
-        period = None
     found = rulebook.unit_named(unit)
     if found is None:
         problems.append(
@@ -390,14 +320,11 @@ def assign_command(*, month: str, unit: str, count: int, workspace: Path | None 
     if count < 0:
         problems.append(f"--count 不能为负数（收到 {count}）")
     if problems or period is None or found is None:
-        for problem in problems:
-            typer.echo(problem, err=True)
-        return 1
+        raise (UnknownUnit if found is None and len(problems) == 1 else BadInput)("\n".join(problems))
     db = open_ledger(ws.ledger_path)
     try:
         set_assignment(db, period.key, found.name, count)
     finally:
         db.close()
-    name = rulebook.types["gov_info"].name if "gov_info" in rulebook.types else "约稿"
-    typer.echo(f"已登记 {period.label} {name}约稿：{found.name} {count} 篇")
-    return 0
+    name = rulebook.types["gov_info"].name if "gov_info" in rulebook.types else ""
+    return Assigned(period, found.name, count, name)

@@ -26,7 +26,7 @@ EXIT_OK, EXIT_FORMAT, EXIT_USAGE = 0, 1, 2
 def _rulebook() -> Rulebook:
     """The workspace's rulebook when $DRAFTDESK_WORKSPACE names one, else the default."""
     if os.environ.get("DRAFTDESK_WORKSPACE"):
-        from flows.workspace import resolve_workspace
+        from workspace import resolve_workspace
 
         return resolve_workspace(None).rulebook()
     return load_rulebook()

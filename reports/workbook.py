@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.awards import TIERS
@@ -81,11 +82,14 @@ def _fit(sheet: Worksheet, minimum: int = 6, maximum: int = 60) -> None:
 
 
 def _page(sheet: Worksheet, title: str) -> None:
-    sheet.oddHeader.center.text = title
+    if sheet.oddHeader is not None:
+        sheet.oddHeader.center.text = title
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    setup = sheet.sheet_properties.pageSetUpPr or PageSetupProperties()
+    setup.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = setup
     sheet.print_options.gridLines = False
 
 
@@ -265,7 +269,7 @@ def _awards_sheet(sheet: Worksheet, report: PeriodReport) -> None:
 def write_period_workbook(report: PeriodReport, rejections: Sequence[RejectionRow], path: Path) -> Path:
     """Write the period's workbook (先进评选 only for a year) to `path`, atomically."""
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     title = f"{report.rulebook_name} — {report.period.label}"
     builders = [(_completion_sheet, "完成情况"), (_points_sheet, "考核加减分"), (_fees_sheet, "稿酬发放")]
     for build, name in builders:
@@ -291,7 +295,7 @@ def write_period_workbook(report: PeriodReport, rejections: Sequence[RejectionRo
 def write_adoption_template(path: Path, outlets: dict[str, str] | None = None) -> Path:
     """The sheet `draftdesk adopt --from` reads, with the outlet list as a drop-down."""
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = "录用登记"
     _header(sheet, 1, list(SHEET_COLUMNS))
     widths = {"A": 10, "B": 22, "C": 14, "D": 10, "E": 10}

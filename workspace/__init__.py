@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,32 +125,3 @@ def parse_time(text: str, rulebook: Rulebook) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=rulebook.meta.tz)
     return value.astimezone(rulebook.meta.tz)
-
-
-def init_workspace(ws: Workspace) -> list[Path]:
-    """Create inbox/<unit>/<type>/ for every unit and type, outbox/, and an editable rulebook.
-
-    Idempotent: existing folders and an edited `draftdesk.toml` are left alone. Returns what was created.
-    """
-    created: list[Path] = []
-
-    def mk(path: Path) -> None:
-        if not path.exists():
-            path.mkdir(parents=True, exist_ok=True)
-            created.append(path)
-
-    if not ws.rulebook_path.exists():
-        ws.root.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(DEFAULT_RULEBOOK, ws.rulebook_path)
-        created.append(ws.rulebook_path)
-    rulebook = ws.rulebook()
-    for unit in rulebook.units:
-        for ctype in rulebook.types.values():
-            mk(ws.inbox / unit.name / ctype.name)
-        mk(ws.inbox / unit.name / rulebook.intake.officer_folder)
-    for path in (ws.outbox, ws.accepted, ws.rejected, ws.reports):
-        mk(path)
-    from flows.reports import ensure_adoption_template  # openpyxl only when initialising
-
-    created += ensure_adoption_template(ws.reports, rulebook.outlets)
-    return created

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
-from flows.workspace import Workspace, WorkspaceError, open_workspace
+from cli.common import open_or_exit
+from intake.pipeline import SweepResult
+from workspace import Workspace
 
 
-def summary_lines(ws: Workspace, result: object) -> list[str]:
+def summary_lines(ws: Workspace, result: SweepResult) -> list[str]:
     """What the office reads after a sweep: counts, and where the notes are."""
-    from flows.intake import SweepResult
-
-    assert isinstance(result, SweepResult)
     lines = [
         f"收稿完成：处理 {len(result.outcomes)} 件，录用 {len(result.accepted)} 件，"
         f"退回 {len(result.rejected)} 件，仍在写入留待下次 {len(result.pending)} 件。"
@@ -35,21 +33,17 @@ def summary_lines(ws: Workspace, result: object) -> list[str]:
 
 def run_command(workspace: Path | None) -> int:
     """One sweep of the inbox as a Prefect flow; exit 0, or 2 when the workspace is unusable."""
-    try:
-        ws, _ = open_workspace(workspace, need="inbox")
-    except WorkspaceError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+    ws, _ = open_or_exit(workspace, need="inbox")
     from flows import prefect_env
+    from flows.sweep import run_sweep
 
     api_url = prefect_env.running_server(ws)
-    prefect_env.configure(ws, api_url)
     if api_url:
         print(f"收稿中（Prefect 界面 {api_url.removesuffix('/api')}）……", flush=True)
     else:
         print("收稿中（启动临时 Prefect 服务，约需十几秒）……", flush=True)
     try:
-        result = _run_flow(ws, api_url)
+        result = run_sweep(ws, api_url)
     except KeyboardInterrupt:
         print("已中断：已领取的稿件不会丢失，下次收稿时自动续完。", file=sys.stderr)
         return 130
@@ -62,26 +56,3 @@ def run_command(workspace: Path | None) -> int:
     for line in summary_lines(ws, result):
         print(line)
     return 0
-
-
-def _run_flow(ws: Workspace, api_url: str | None) -> object:
-    """Run the flow; with the temporary server, drain before returning so no record is lost and
-    no shutdown traceback reaches the console."""
-    from flows import prefect_env
-
-    with prefect_env.in_process(api_url):
-        from flows.intake_flow import intake_flow
-
-        state = intake_flow(str(ws.root), return_state=True)
-        result = state.result()
-        prefect_env.drain(state.state_details.flow_run_id, 1 + result.batches)
-    if api_url is None:
-        _silence_shutdown()
-    return result
-
-
-def _silence_shutdown() -> None:
-    """The temporary server stops at interpreter exit, after everything was drained; what its
-    client side logs then (connection closed, cancelled tasks) is noise to a user."""
-    for name in ("prefect", "uvicorn", "uvicorn.error", "asyncio", "prefect.server"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from flows.inventory import Item
-from flows.workspace import Workspace, now
+from intake.inventory import Item
 from ledger import intake as ledger
 from ledger.schema import open_ledger
 from rules import Rulebook
+from workspace import Workspace, now
 
 
 def _mtime(path: Path) -> float | None:

@@ -1,4 +1,4 @@
-"""`draftdesk serve`: Prefect deployments with schedules, served against the local server.
+"""Prefect deployments with schedules, served against the local server (`draftdesk serve`).
 
 The sweep runs every `intake.sweep_minutes` (a safety net under `watch`, or the only intake on
 a machine without a watcher); the monthly assessment runs at 06:00 on the 1st for the previous
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from pathlib import Path
 from typing import Any
 
-from flows.workspace import Workspace, WorkspaceError, open_workspace
+from rules import Rulebook
+from workspace import Workspace
 
 MONTHLY_SCORING_CRON = "0 6 1 * *"
 
@@ -39,12 +39,12 @@ def deployments(ws: Workspace) -> list[Any]:
         from flows.score_flow import score_flow
     except ImportError:
         return found
-    from prefect.client.schemas.schedules import CronSchedule
+    from prefect.schedules import Cron
 
     found.append(
         score_flow.to_deployment(
             name="monthly-score",
-            schedule=CronSchedule(cron=MONTHLY_SCORING_CRON, timezone=rulebook.meta.timezone),
+            schedule=Cron(MONTHLY_SCORING_CRON, timezone=rulebook.meta.timezone),
             parameters={"workspace": str(ws.root)},
             description="每月1日6:00：上月考核、稿酬报表。",
         )
@@ -52,13 +52,8 @@ def deployments(ws: Workspace) -> list[Any]:
     return found
 
 
-def serve_command(workspace: Path | None) -> int:
-    """Serve the deployments until Ctrl-C; exit 2 when the workspace or server is unusable."""
-    try:
-        ws, rulebook = open_workspace(workspace, need="inbox")
-    except WorkspaceError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+def serve(ws: Workspace, rulebook: Rulebook) -> int:
+    """Serve the deployments until Ctrl-C; exit 2 when the local server cannot start."""
     from flows import prefect_env
 
     try:
@@ -69,10 +64,10 @@ def serve_command(workspace: Path | None) -> int:
     prefect_env.configure(ws, api_url)
     print(f"Prefect 界面：{api_url.removesuffix('/api')}")
     print(f"每 {rulebook.intake.sweep_minutes} 分钟收稿一次；每月1日6:00 生成上月考核报表。按 Ctrl-C 停止。")
-    from prefect import serve
+    from prefect import serve as prefect_serve
 
     try:
-        serve(*deployments(ws), print_starting_message=False)
+        prefect_serve(*deployments(ws), print_starting_message=False)
     except KeyboardInterrupt:
         pass
     print("已停止。")

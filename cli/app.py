@@ -33,8 +33,9 @@ def _fail_on_rulebook(exc: Exception) -> None:
 @app.command()
 def init(workspace: WorkspaceOpt = None) -> None:
     """Create inbox/ (a folder per unit and type), outbox/ and an editable rulebook draftdesk.toml."""
-    from flows.workspace import init_workspace, resolve_workspace
     from rules import RulebookError
+    from service.setup import init_workspace
+    from workspace import resolve_workspace
 
     ws = resolve_workspace(workspace)
     try:
@@ -49,7 +50,7 @@ def init(workspace: WorkspaceOpt = None) -> None:
 @app.command()
 def run(workspace: WorkspaceOpt = None) -> None:
     """One intake sweep now (a Prefect flow): read, check, record and file every stable draft."""
-    from flows.intake_cmd import run_command
+    from cli.run import run_command
 
     raise typer.Exit(run_command(workspace))
 
@@ -60,7 +61,7 @@ def watch(
     polling: Annotated[bool, typer.Option("--polling", help="轮询监视（SMB/NFS 共享目录用）")] = False,
 ) -> None:
     """Watch the inbox and sweep periodically until Ctrl-C."""
-    from flows.watch_cmd import watch_command
+    from cli.watch import watch_command
 
     raise typer.Exit(watch_command(workspace, polling=polling))
 
@@ -68,7 +69,7 @@ def watch(
 @app.command()
 def serve(workspace: WorkspaceOpt = None) -> None:
     """Serve Prefect deployments with schedules (sweep every few minutes; monthly scoring)."""
-    from flows.serve_cmd import serve_command
+    from cli.serve import serve_command
 
     raise typer.Exit(serve_command(workspace))
 
@@ -81,7 +82,7 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """Dry run: judge drafts as the intake would, writing nothing."""
-    from flows.check_cmd import check_command
+    from cli.check import check_command
 
     raise typer.Exit(check_command(files, workspace=workspace, received=received, as_json=as_json))
 
@@ -92,7 +93,7 @@ def inspect(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """What the reader saw: parts, title, metadata, counts, photos, dates."""
-    from flows.inspect_cmd import inspect_command
+    from cli.inspect import inspect_command
 
     raise typer.Exit(inspect_command(files, as_json=as_json))
 
@@ -108,7 +109,7 @@ def adopt(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Record an adoption (录用) by an outlet, one by ID or many from an .xlsx sheet."""
-    from flows.office_cmd import adopt_command
+    from cli.office import adopt_command
 
     raise typer.Exit(
         adopt_command(
@@ -134,7 +135,7 @@ def unadopt(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Withdraw a wrongly recorded adoption: kept in the ledger with time and reason, no longer scored."""
-    from flows.office_cmd import unadopt_command
+    from cli.office import unadopt_command
 
     raise typer.Exit(
         unadopt_command(submission_id, outlet=outlet, date=date, reason=reason, workspace=workspace)
@@ -149,7 +150,7 @@ def assign(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Record the month's 党委政务信息 assignment (约稿) for a unit."""
-    from flows.office_cmd import assign_command
+    from cli.office import assign_command
 
     raise typer.Exit(assign_command(month=month, unit=unit, count=count, workspace=workspace))
 
@@ -163,7 +164,7 @@ def score(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Completion, points and fees for a month, quarter or year; writes the Excel report."""
-    from flows.score_cmd import score_command
+    from cli.score import score_command
 
     raise typer.Exit(
         score_command(month=month, quarter=quarter, year=year, as_json=as_json, workspace=workspace)
@@ -173,7 +174,7 @@ def score(
 @app.command()
 def status(workspace: WorkspaceOpt = None) -> None:
     """Pending, accepted and rejected counts, and the last run."""
-    from flows.status_cmd import status_command
+    from cli.status import status_command
 
     raise typer.Exit(status_command(workspace))
 
@@ -181,7 +182,7 @@ def status(workspace: WorkspaceOpt = None) -> None:
 @app.command()
 def stop(workspace: WorkspaceOpt = None) -> None:
     """Stop this workspace's local Prefect server (watch/serve leave it up; end them first)."""
-    from flows.stop_cmd import stop_command
+    from cli.stop import stop_command
 
     raise typer.Exit(stop_command(workspace))
 

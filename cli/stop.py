@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from flows.workspace import resolve_workspace
+from workspace import resolve_workspace
 
 
 def stop_command(workspace: Path | None) -> int:

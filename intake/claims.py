@@ -20,10 +20,10 @@ from pathlib import Path, PurePosixPath
 
 import sqlite_utils
 
-from flows.inventory import Item
-from flows.workspace import Workspace, now
+from intake.inventory import Item
 from ledger import intake as ledger
 from rules import Rulebook
+from workspace import Workspace, now
 
 PROCESSING = ".processing"
 

@@ -1,4 +1,4 @@
-"""`draftdesk watch`: watch the inbox and file every draft as it settles, until Ctrl-C.
+"""Watch the inbox and file every draft as it settles, until Ctrl-C (`draftdesk watch`).
 
 The office leaves this running on the machine that holds the share. It starts (or reuses) the
 local Prefect server — or uses `$PREFECT_API_URL` when one is set (a shared server) — so every intake run and its artifacts show in the Prefect UI; runs the
@@ -17,12 +17,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from types import FrameType
 
-from flows.watcher import InboxWatcher, WatchError, run_watch_loop
-from flows.workspace import Workspace, WorkspaceError, open_workspace
+from intake.watcher import InboxWatcher, WatchError, run_watch_loop
 from rules import Rulebook
+from workspace import Workspace
 
 log = logging.getLogger("draftdesk.watch")
 
@@ -46,13 +46,9 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def watch_command(workspace: Path | None, polling: bool = False) -> int:
-    """Run the watcher until Ctrl-C/SIGTERM; 0 on a clean stop, 2 when it cannot start."""
-    try:
-        ws, rulebook = open_workspace(workspace, need="inbox")
-    except WorkspaceError as exc:
-        print(str(exc), file=sys.stderr, flush=True)
-        return EXIT_USAGE
+def watch(ws: Workspace, rulebook: Rulebook, polling: bool = False) -> int:
+    """Run the watcher until Ctrl-C/SIGTERM; 0 on a clean stop, 1 when Prefect cannot start,
+    2 when the inbox cannot be watched, 130 on a second Ctrl-C."""
     _show_our_logs()
     stop = threading.Event()
     with _stop_on_signals(stop):
@@ -88,8 +84,8 @@ def _watch(ws: Workspace, rulebook: Rulebook, api_url: str, polling: bool, stop:
     from prefect.exceptions import TerminationSignal
 
     from flows import prefect_env
-    from flows.intake import beat, record_sightings
     from flows.intake_flow import intake_flow
+    from intake.received import beat, record_sightings
 
     last_flow = [time.monotonic()]
 
@@ -223,5 +219,5 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
     try:
         yield
     finally:
-        for signum, old in previous.items():
-            signal.signal(signum, old if old is not None else signal.SIG_DFL)
+        for number, old in previous.items():
+            signal.signal(number, old if old is not None else signal.SIG_DFL)

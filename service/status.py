@@ -1,16 +1,13 @@
-"""`draftdesk status`: what is waiting, what was filed, and when the inbox was last swept."""
+"""What is waiting, what was filed, when the inbox was last swept, and whether Prefect runs."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from flows.workspace import Workspace, resolve_workspace
+from workspace import Workspace
 
 
 def status_lines(ws: Workspace) -> list[str]:
     """The status report as lines of Chinese text (the command prints them)."""
-    from flows.inventory import list_items
+    from intake.inventory import list_items
     from ledger import intake as ledger
     from ledger.schema import open_ledger
 
@@ -55,17 +52,3 @@ def _server_line(ws: Workspace) -> str:
     if url:
         return f"Prefect 界面：{url.removesuffix('/api')}（服务运行中，draftdesk stop 可停止）"
     return "Prefect 服务：未运行（watch、serve 会自动启动）"
-
-
-def status_command(workspace: Path | None) -> int:
-    from rules import RulebookError
-
-    ws = resolve_workspace(workspace)
-    try:
-        lines = status_lines(ws)
-    except RulebookError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    for line in lines:
-        print(line)
-    return 0

@@ -36,8 +36,8 @@ import sqlite_utils
 from checks.model import Judgement
 from extractors.model import ERROR, Draft, Finding
 from extractors.safefile import display_name
-from flows import filing
-from flows.claims import (
+from intake import filing
+from intake.claims import (
     Claim,
     claim,
     load_claim,
@@ -48,43 +48,17 @@ from flows.claims import (
     release_all,
     remove_token_dir,
 )
-from flows.inventory import Item, list_items, signature
-from flows.received import beat, forget_vanished, received_time, record_sightings, record_sightings_in
-from flows.workspace import Workspace, now
+from intake.inventory import Item, list_items, signature
+from intake.received import forget_vanished, record_sightings_in
 from ledger import intake as ledger
 from ledger.schema import open_ledger
 from rules import Rulebook
+from workspace import Workspace, now
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from extractors.prefetch import Prefetch
-
-# What the watcher and the tests use from here, wherever it now lives.
-__all__ = [
-    "BATCH_SIZE",
-    "Claim",
-    "Outcome",
-    "SweepResult",
-    "Taken",
-    "batches",
-    "beat",
-    "claim",
-    "finish_run",
-    "process_claims",
-    "process_one",
-    "received_time",
-    "record_sightings",
-    "recover",
-    "release_all",
-    "start_run",
-    "step_check_and_record",
-    "step_file",
-    "step_officer",
-    "step_read",
-    "sweep",
-    "take",
-]
 
 log = logging.getLogger("draftdesk.intake")
 
@@ -286,16 +260,17 @@ def step_file(
     """Write the note, move the item into the outbox, close the claim. Safe to repeat."""
     from checks.notes import note_bytes
 
-    sub_id = int(row["id"])  # type: ignore[arg-type]
+    sub_id = int(str(row["id"]))
     verdict = str(row["verdict"])
+    unit = _text(row["unit"])
     if claim.path is not None:
         received = ledger.parse_iso(str(row["received_at"]), rulebook.meta.tz)
         dest = filing.destination(
             ws,
             verdict,
-            row["unit"],
+            unit,
             received,
-            sub_id,  # type: ignore[arg-type]
+            sub_id,
             claim.path.name,
         )
         if row["note_text"]:
@@ -308,19 +283,24 @@ def step_file(
         key=claim.key,
         verdict=verdict,
         submission_id=sub_id,
-        unit=row["unit"],  # type: ignore[arg-type]
-        content_type=row["content_type"],
-        stored_path=str(row["stored_path"] or ""),  # type: ignore[arg-type]
-        note_path=row["note_path"],
+        unit=unit,
+        content_type=_text(row["content_type"]),
+        stored_path=str(row["stored_path"] or ""),
+        note_path=_text(row["note_path"]),
         rules=rules,
-    )  # type: ignore[arg-type]
+    )
+
+
+def _text(value: object) -> str | None:
+    """A nullable TEXT column's value as `str | None`."""
+    return None if value is None else str(value)
 
 
 def step_officer(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim) -> Outcome:
     """An officer form (inbox/<unit>/信息员/): register the officer, file the form; a form that
     cannot be read goes to rejected/ with a note saying why."""
     from checks.notes import note_bytes
-    from flows.officers import register_officer_form
+    from intake.officers import register_officer_form
 
     unit_name = claim.relpath.parts[0] if len(claim.relpath.parts) > 1 else ""
     unit = rulebook.unit_named(unit_name)
@@ -513,17 +493,23 @@ def sweep(
     each batch of claims as a task; the steps are the same."""
     run_id = start_run(ws, rulebook, "sweep")
     taken = take(ws, rulebook, keys, settled=settled)
-    runner = run_batch or process_claims
+    result = run_batches(taken, lambda batch: (run_batch or process_claims)(ws, rulebook, batch))
+    finish_run(ws, rulebook, run_id, result)
+    return result
+
+
+def run_batches(taken: Taken, run_batch: Callable[[list[str]], list[Outcome]]) -> SweepResult:
+    """Process what `take` claimed, a batch at a time, and release every claim token at the end
+    (the plain sweep and the Prefect flow differ only in how a batch is run)."""
     result = SweepResult(
         pending=taken.pending, recovered=taken.recovered, taken_elsewhere=taken.taken_elsewhere
     )
     try:
         for batch in batches(taken.tokens):
-            result.outcomes.extend(runner(ws, rulebook, batch))
+            result.outcomes.extend(run_batch(batch))
             result.batches += 1
     finally:
         release_all(taken.tokens)
-    finish_run(ws, rulebook, run_id, result)
     return result
 
 
@@ -545,12 +531,3 @@ def finish_run(ws: Workspace, rulebook: Rulebook, run_id: int, result: SweepResu
         )
     finally:
         db.close()
-
-
-def __getattr__(name: str) -> object:
-    """`flows.intake.intake_flow` without importing Prefect for every user of this module."""
-    if name == "intake_flow":
-        from flows.intake_flow import intake_flow
-
-        return intake_flow
-    raise AttributeError(name)

@@ -1,0 +1,74 @@
+"""The assessment of one period, read from the ledger and written as the office's workbook.
+
+The command line, the browser desk and the scheduled Prefect flow all score a period through
+`build_report` and `write_report`, so the figures never differ between them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ledger.assessment import (
+    read_adoptions,
+    read_assignments,
+    read_officers,
+    read_rejections,
+    read_submissions,
+)
+from ledger.schema import open_ledger
+from reports.workbook import write_period_workbook
+from rules import Rulebook
+from rules.periods import Period, parse_period
+from scoring.report import PeriodReport, score_period
+from scoring.rows import AdoptionRow, AssignmentRow, OfficerRow, RejectionRow, SubmissionRow, parse_instant
+from workspace import Workspace
+
+
+def report_path(ws: Workspace, period: Period) -> Path:
+    """outbox/reports/<period>/考核结果_<period>.xlsx"""
+    return ws.reports / period.key / f"考核结果_{period.key}.xlsx"
+
+
+def build_report(
+    ws: Workspace, rulebook: Rulebook, period: Period
+) -> tuple[PeriodReport, list[RejectionRow]]:
+    """Read the year to date from the ledger and score `period`; also the period's rejections."""
+    tz = rulebook.meta.tz
+    db = open_ledger(ws.ledger_path)
+    try:
+        year_start = period.start.replace(month=1, day=1)
+        submissions = [SubmissionRow.from_dict(r, tz) for r in read_submissions(db, year_start, period.end)]
+        adoptions = [AdoptionRow.from_dict(r) for r in read_adoptions(db, period.end)]
+        assignments = [AssignmentRow.from_dict(r) for r in read_assignments(db, period.year)]
+        officers = [OfficerRow.from_dict(r) for r in read_officers(db)]
+        rejected = [
+            r
+            for r in read_rejections(db, period.start, period.end)
+            if r.get("received_at") and period.contains(parse_instant(r["received_at"], tz).date())
+        ]
+    finally:
+        db.close()
+    submissions = [s for s in submissions if year_start <= s.received_day <= period.end]
+    report = score_period(period, rulebook, submissions, adoptions, assignments, officers)
+    return report, [RejectionRow.from_dict(r) for r in rejected]
+
+
+def write_report(ws: Workspace, report: PeriodReport, rejections: list[RejectionRow]) -> Path:
+    return write_period_workbook(report, rejections, report_path(ws, report.period))
+
+
+def choose_period(month: str | None, quarter: str | None, year: int | None) -> Period:
+    """Exactly one of --month/--quarter/--year, of the right kind. Raises ValueError (Chinese)."""
+    given = [
+        (kind, value)
+        for kind, value in (("month", month), ("quarter", quarter), ("year", year))
+        if value is not None
+    ]
+    if len(given) != 1:
+        raise ValueError("请只指定一个期间：--month 2021-03、--quarter 2021Q1 或 --year 2021")
+    kind, value = given[0]
+    period = parse_period(value)
+    if period.kind != kind:
+        names = {"month": "月份，例如 2021-03", "quarter": "季度，例如 2021Q1", "year": "年度，例如 2021"}
+        raise ValueError(f"--{kind} 的值“{value}”不是{names[kind]}")
+    return period

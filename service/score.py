@@ -1,0 +1,40 @@
+"""Score a period: the assessment, its workbook on disk, and whether the period is still open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reports.assessment import build_report, choose_period, write_report
+from rules import Rulebook
+from rules.periods import Period
+from scoring.report import PeriodReport
+from service.errors import BadInput
+from workspace import Workspace, now
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A period's report, where its workbook was written, and a warning when it is not over."""
+
+    report: PeriodReport
+    workbook: Path
+    still_open: str | None
+
+
+def period_from(month: str | None, quarter: str | None, year: int | None) -> Period:
+    """Exactly one of month/quarter/year, of the right kind; raises `BadInput` (Chinese)."""
+    try:
+        return choose_period(month, quarter, year)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def score(ws: Workspace, rulebook: Rulebook, period: Period) -> Scored:
+    """Read the ledger, score `period` and write its workbook."""
+    today = now(rulebook).date()
+    still_open = None
+    if period.end >= today:
+        still_open = f"注意：{period.label}尚未结束（今天 {today}），尚未到期的任务也按缺少计算；期末后再运行可得正式结果。"
+    report, rejections = build_report(ws, rulebook, period)
+    return Scored(report, write_report(ws, report, rejections), still_open)

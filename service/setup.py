@@ -1,0 +1,38 @@
+"""Make a workspace: the inbox folders every unit drops into, the outbox, an editable rulebook
+and the adoption template (`draftdesk init`, and the desk's first start)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from reports.workbook import ensure_adoption_template
+from rules import DEFAULT_RULEBOOK
+from workspace import Workspace
+
+
+def init_workspace(ws: Workspace) -> list[Path]:
+    """Create inbox/<unit>/<type>/ for every unit and type, outbox/, and an editable rulebook.
+
+    Idempotent: existing folders and an edited `draftdesk.toml` are left alone. Returns what was created.
+    """
+    created: list[Path] = []
+
+    def mk(path: Path) -> None:
+        if not path.exists():
+            path.mkdir(parents=True, exist_ok=True)
+            created.append(path)
+
+    if not ws.rulebook_path.exists():
+        ws.root.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(DEFAULT_RULEBOOK, ws.rulebook_path)
+        created.append(ws.rulebook_path)
+    rulebook = ws.rulebook()
+    for unit in rulebook.units:
+        for ctype in rulebook.types.values():
+            mk(ws.inbox / unit.name / ctype.name)
+        mk(ws.inbox / unit.name / rulebook.intake.officer_folder)
+    for path in (ws.outbox, ws.accepted, ws.rejected, ws.reports):
+        mk(path)
+    created += ensure_adoption_template(ws.reports, rulebook.outlets)
+    return created
