@@ -32,7 +32,7 @@ def _fail_on_rulebook(exc: Exception) -> None:
 
 @app.command()
 def init(workspace: WorkspaceOpt = None) -> None:
-    """Create inbox/ (a folder per unit and type), outbox/ and an editable rulebook draftdesk.toml."""
+    """建立工作目录：收稿目录 inbox/（每个单位、每种稿件类型一个文件夹）、outbox/ 和可编辑的规则文件 draftdesk.toml。"""
     from rules import RulebookError
     from service.setup import init_workspace
     from workspace import resolve_workspace
@@ -49,7 +49,7 @@ def init(workspace: WorkspaceOpt = None) -> None:
 
 @app.command()
 def run(workspace: WorkspaceOpt = None) -> None:
-    """One intake sweep now (a Prefect flow): read, check, record and file every stable draft."""
+    """立即收稿一次：读取、审核、登记并归档收稿目录中已稳定的每份稿件。"""
     from cli.run import run_command
 
     raise typer.Exit(run_command(workspace))
@@ -60,7 +60,7 @@ def watch(
     workspace: WorkspaceOpt = None,
     polling: Annotated[bool, typer.Option("--polling", help="轮询监视（SMB/NFS 共享目录用）")] = False,
 ) -> None:
-    """Watch the inbox and sweep periodically until Ctrl-C."""
+    """持续监视收稿目录并定期全量扫描，直到按 Ctrl-C。"""
     from cli.watch import watch_command
 
     raise typer.Exit(watch_command(workspace, polling=polling))
@@ -68,7 +68,7 @@ def watch(
 
 @app.command()
 def serve(workspace: WorkspaceOpt = None) -> None:
-    """Serve Prefect deployments with schedules (sweep every few minutes; monthly scoring)."""
+    """按计划运行 Prefect 部署：每隔几分钟收稿一次，每月1日生成上月考核报表。"""
     from cli.serve import serve_command
 
     raise typer.Exit(serve_command(workspace))
@@ -81,7 +81,7 @@ def check(
     received: Annotated[str | None, typer.Option("--received", help="收稿时间（ISO），默认现在")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    """Dry run: judge drafts as the intake would, writing nothing."""
+    """试审：按收稿的规则审核稿件，不登记、不移动任何文件。"""
     from cli.check import check_command
 
     raise typer.Exit(check_command(files, workspace=workspace, received=received, as_json=as_json))
@@ -92,7 +92,7 @@ def inspect(
     files: Annotated[list[Path], typer.Argument(help="稿件文件或稿件文件夹")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    """What the reader saw: parts, title, metadata, counts, photos, dates."""
+    """查看读取结果：标题、署名、各部分字数、照片、日期等。"""
     from cli.inspect import inspect_command
 
     raise typer.Exit(inspect_command(files, as_json=as_json))
@@ -108,7 +108,7 @@ def adopt(
     from_file: Annotated[Path | None, typer.Option("--from", help="录用登记表 .xlsx")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Record an adoption (录用) by an outlet, one by ID or many from an .xlsx sheet."""
+    """登记媒体录用：按稿件编号逐条登记，或用 --from 从录用登记表 .xlsx 批量导入。"""
     from cli.office import adopt_command
 
     raise typer.Exit(
@@ -134,7 +134,7 @@ def unadopt(
     reason: Annotated[str | None, typer.Option("--reason", help="撤销原因，记入台账")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Withdraw a wrongly recorded adoption: kept in the ledger with time and reason, no longer scored."""
+    """撤销登记错误的录用：台账中保留记录（时间、原因），考核和稿酬不再计入。"""
     from cli.office import unadopt_command
 
     raise typer.Exit(
@@ -149,7 +149,7 @@ def assign(
     count: Annotated[int, typer.Option("--count", help="约稿篇数")],
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Record the month's 党委政务信息 assignment (约稿) for a unit."""
+    """登记某单位当月党委政务信息约稿篇数。"""
     from cli.office import assign_command
 
     raise typer.Exit(assign_command(month=month, unit=unit, count=count, workspace=workspace))
@@ -157,13 +157,13 @@ def assign(
 
 @app.command()
 def score(
-    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM")] = None,
-    quarter: Annotated[str | None, typer.Option("--quarter", help="YYYYQn")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="YYYY")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="月份，如 2021-03")] = None,
+    quarter: Annotated[str | None, typer.Option("--quarter", help="季度，如 2021Q1")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="年度，如 2021")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Completion, points and fees for a month, quarter or year; writes the Excel report."""
+    """计算月度、季度或年度的完成情况、加减分和稿酬，并写出 Excel 报表。"""
     from cli.score import score_command
 
     raise typer.Exit(
@@ -173,7 +173,7 @@ def score(
 
 @app.command()
 def status(workspace: WorkspaceOpt = None) -> None:
-    """Pending, accepted and rejected counts, and the last run."""
+    """查看状态：待处理、合格、退回件数，最近一次收稿，Prefect 服务是否运行。"""
     from cli.status import status_command
 
     raise typer.Exit(status_command(workspace))
@@ -181,7 +181,7 @@ def status(workspace: WorkspaceOpt = None) -> None:
 
 @app.command()
 def stop(workspace: WorkspaceOpt = None) -> None:
-    """Stop this workspace's local Prefect server (watch/serve leave it up; end them first)."""
+    """停止本工作目录的本机 Prefect 服务（watch、serve 会保留它运行；请先结束它们）。"""
     from cli.stop import stop_command
 
     raise typer.Exit(stop_command(workspace))

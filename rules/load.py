@@ -52,7 +52,7 @@ class RulebookError(ValueError):
         self.path = path
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"规则文件 {path} 有误（rulebook is invalid）:\n{lines}")
+        super().__init__(f"规则文件 {path} 有误，请逐项修改后重试：\n{lines}")
 
 
 class _Reader:
@@ -65,16 +65,16 @@ class _Reader:
         value = data.get(key)
         where = f"{prefix}{key}"
         if value is None:
-            self.problems.append(f"{where}: missing section")
+            self.problems.append(f"{where}：缺少这一节")
             return {}
         if not isinstance(value, dict):
-            self.problems.append(f"{where}: must be a table")
+            self.problems.append(f"{where}：应是一个表（[节]）")
             return {}
         return value
 
     def unknown(self, data: dict[str, Any], allowed: set[str], prefix: str) -> None:
         for key in sorted(set(data) - allowed):
-            self.problems.append(f"{prefix}{key}: unknown key")
+            self.problems.append(f"{prefix}{key}：未知的键（可能拼写错误）")
 
     def get(
         self,
@@ -90,20 +90,20 @@ class _Reader:
         where = f"{prefix}{key}"
         if key not in data:
             if required:
-                self.problems.append(f"{where}: missing")
+                self.problems.append(f"{where}：缺少此项")
             return default
         value = data[key]
         kinds = kind if isinstance(kind, tuple) else (kind,)
         if float in kinds and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if isinstance(value, bool) and bool not in kinds:
-            self.problems.append(f"{where}: expected {_kind_name(kinds)}, got {value!r}")
+            self.problems.append(f"{where}：应是{_kind_name(kinds)}，实际为 {value!r}")
             return default
         if not isinstance(value, kinds):
-            self.problems.append(f"{where}: expected {_kind_name(kinds)}, got {value!r}")
+            self.problems.append(f"{where}：应是{_kind_name(kinds)}，实际为 {value!r}")
             return default
         if minimum is not None and isinstance(value, (int, float)) and value < minimum:
-            self.problems.append(f"{where}: must be ≥ {minimum}, got {value!r}")
+            self.problems.append(f"{where}：应不小于 {minimum}，实际为 {value!r}")
             return default
         return value
 
@@ -114,7 +114,7 @@ class _Reader:
         if value is None:
             return ()
         if not all(isinstance(v, str) and v.strip() for v in value):
-            self.problems.append(f"{prefix}{key}: must be a list of non-empty strings")
+            self.problems.append(f"{prefix}{key}：应是非空文字的列表")
             return ()
         return tuple(value)
 
@@ -126,19 +126,19 @@ class _Reader:
         for name, value in table.items():
             where = f"{prefix}{key}.{name}"
             if name not in allowed:
-                self.problems.append(f"{where}: unknown key (allowed: {', '.join(allowed)})")
+                self.problems.append(f"{where}：未知的键（可用：{'、'.join(allowed)}）")
             elif isinstance(value, bool) or not isinstance(value, (int, float)):
-                self.problems.append(f"{where}: expected a number, got {value!r}")
+                self.problems.append(f"{where}：应是数字，实际为 {value!r}")
             elif kind is int and not isinstance(value, int):
-                self.problems.append(f"{where}: expected a whole number, got {value!r}")
+                self.problems.append(f"{where}：应是整数，实际为 {value!r}")
             else:
                 out[name] = kind(value)
         return out
 
 
 def _kind_name(kinds: tuple[type, ...]) -> str:
-    return " or ".join(
-        {int: "integer", float: "number", str: "string", bool: "true/false", list: "list", dict: "table"}.get(
+    return "或".join(
+        {int: "整数", float: "数字", str: "文字", bool: "true/false", list: "列表", dict: "表"}.get(
             k, k.__name__
         )
         for k in kinds
@@ -166,7 +166,7 @@ _TYPE_KEYS = {
 def _content_type(r: _Reader, key: str, data: dict[str, Any]) -> ContentType | None:
     prefix = f"types.{key}."
     if not isinstance(data, dict):
-        r.problems.append(f"types.{key}: must be a table")
+        r.problems.append(f"types.{key}：应是一个表（[types.{key}]）")
         return None
     r.unknown(data, set(_TYPE_KEYS), prefix)
     values: dict[str, Any] = {}
@@ -185,16 +185,16 @@ def _content_type(r: _Reader, key: str, data: dict[str, Any]) -> ContentType | N
                 default=False if kind is bool else None,
             )
     if values["period"] is not None and values["period"] not in PERIODS:
-        r.problems.append(f"{prefix}period: must be one of {', '.join(PERIODS)}")
+        r.problems.append(f"{prefix}period：应是 {'、'.join(PERIODS)} 之一")
     lo, hi = values["min_chars"], values["max_chars"]
     if lo is not None and hi is not None and lo > hi:
-        r.problems.append(f"{prefix}min_chars: {lo} is above max_chars {hi}")
+        r.problems.append(f"{prefix}min_chars：{lo} 大于 max_chars {hi}")
     lo, hi = values["min_photos"], values["max_photos"]
     if lo is not None and hi is not None and lo > hi:
-        r.problems.append(f"{prefix}min_photos: {lo} is above max_photos {hi}")
+        r.problems.append(f"{prefix}min_photos：{lo} 大于 max_photos {hi}")
     due = values["due"]
     if due is not None and not re.fullmatch(r"\d{2}-\d{2}", due):
-        r.problems.append(f"{prefix}due: expected MM-DD, got {due!r}")
+        r.problems.append(f"{prefix}due：应写成 月-日（如 09-30），实际为 {due!r}")
     if values["name"] is None or values["period"] is None:
         return None
     return ContentType(key=key, **values)
@@ -206,20 +206,20 @@ def _dates(r: _Reader, data: dict[str, Any], key: str) -> frozenset[dt.date]:
         try:
             out.add(dt.date.fromisoformat(text))
         except ValueError:
-            r.problems.append(f"calendar.{key}: {text!r} is not an ISO date (YYYY-MM-DD)")
+            r.problems.append(f"calendar.{key}：{text!r} 不是日期（应写成 2027-01-01）")
     return frozenset(out)
 
 
 def _unit(r: _Reader, index: int, data: Any, type_keys: tuple[str, ...]) -> Unit | None:
     prefix = f"units[{index}]."
     if not isinstance(data, dict):
-        r.problems.append(f"units[{index}]: must be a table")
+        r.problems.append(f"units[{index}]：应是一个表（[[units]]）")
         return None
     r.unknown(data, {"name", "kind", "aliases", "quota"}, prefix)
     name = r.get(data, "name", str, prefix)
     kind = r.get(data, "kind", str, prefix)
     if kind is not None and kind not in UNIT_KINDS:
-        r.problems.append(f"{prefix}kind: must be one of {', '.join(UNIT_KINDS)}, got {kind!r}")
+        r.problems.append(f"{prefix}kind：应是 {'、'.join(UNIT_KINDS)} 之一，实际为 {kind!r}")
     aliases = r.strings(data, "aliases", prefix, required=False)
     quota = r.numbers(data, "quota", prefix, type_keys)
     if name is None or kind is None:
@@ -255,7 +255,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        r.problems.append(f"meta.timezone: unknown time zone {timezone!r}")
+        r.problems.append(f"meta.timezone：未知的时区 {timezone!r}（如 Asia/Shanghai）")
         timezone = "Asia/Shanghai"
     meta = Meta(
         r.get(m, "name", str, "meta."),
@@ -281,7 +281,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         officer_folder=r.get(i, "officer_folder", str, "intake.", required=False, default="信息员"),
     )
     if intake.near_duplicate_threshold is not None and not 0 < intake.near_duplicate_threshold <= 1:
-        r.problems.append("intake.near_duplicate_threshold: must be in (0, 1]")
+        r.problems.append("intake.near_duplicate_threshold：应大于 0 且不大于 1")
 
     li = r.section(data, "limits")
     limit_fields = {
@@ -324,7 +324,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
 
     c = data.get("calendar", {})
     if not isinstance(c, dict):
-        r.problems.append("calendar: must be a table")
+        r.problems.append("calendar：应是一个表（[calendar]）")
         c = {}
     r.unknown(c, {"holidays", "workdays"}, "calendar.")
     calendar = Calendar(_dates(r, c, "holidays"), _dates(r, c, "workdays"))
@@ -334,7 +334,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     types: dict[str, ContentType] = {}
     for key in CONTENT_TYPES:
         if key not in t:
-            r.problems.append(f"types.{key}: missing section")
+            r.problems.append(f"types.{key}：缺少这一节")
             continue
         ctype = _content_type(r, key, t[key])
         if ctype is not None:
@@ -347,7 +347,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     raw_units = data.get("units")
     units: list[Unit] = []
     if not isinstance(raw_units, list) or not raw_units:
-        r.problems.append("units: need at least one [[units]] table")
+        r.problems.append("units：至少要有一个 [[units]] 单位")
     else:
         for index, raw in enumerate(raw_units):
             unit = _unit(r, index, raw, CONTENT_TYPES)
@@ -357,7 +357,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     for unit in units:
         for n in unit.names:
             if n in seen and seen[n] != unit.name:
-                r.problems.append(f"units: name or alias {n!r} is used by both {seen[n]} and {unit.name}")
+                r.problems.append(f"units：名称或别名 {n!r} 同时属于 {seen[n]} 和 {unit.name}")
             seen[n] = unit.name
 
     p = r.section(data, "points")
@@ -367,7 +367,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     point_kinds = r.strings(p, "kinds", "points.")
     for kind in point_kinds:
         if kind not in UNIT_KINDS:
-            r.problems.append(f"points.kinds: unknown unit kind {kind!r}")
+            r.problems.append(f"points.kinds：未知的单位类别 {kind!r}")
     points = Points(
         point_kinds,
         r.numbers(p, "missing", "points.", CONTENT_TYPES, float),
@@ -388,9 +388,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     outlets: dict[str, str] = {}
     for name, level in o.items():
         if level not in OUTLET_LEVELS:
-            r.problems.append(
-                f"outlets.{name}: level must be one of {', '.join(OUTLET_LEVELS)}, got {level!r}"
-            )
+            r.problems.append(f"outlets.{name}：级别应是 {'、'.join(OUTLET_LEVELS)} 之一，实际为 {level!r}")
         else:
             outlets[name] = level
 
@@ -428,7 +426,7 @@ def load_rulebook(path: Path | str | None = None) -> Rulebook:
     try:
         data = tomllib.loads(target.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise RulebookError(str(target), ["file not found"]) from None
+        raise RulebookError(str(target), ["找不到文件"]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise RulebookError(str(target), [f"not valid TOML: {exc}"]) from None
+        raise RulebookError(str(target), [f"不是有效的 TOML：{exc}"]) from None
     return parse_rulebook(data, str(target))

@@ -147,11 +147,10 @@ def test_entity_bomb_in_document_is_refused(rulebook) -> None:
     assert not draft.readable and "DTD" in draft.findings[0].message
 
 
-def test_altchunk_content_is_reported_not_silently_counted_as_nothing(rulebook) -> None:
+def test_altchunk_content_is_reported_not_silently_counted_as_nothing(rulebook, corpus) -> None:
     from extractors.docx import read_docx_bytes
-    from tests.factory import CORPUS
 
-    path = CORPUS / "real-docx" / "r13.docx"
+    path = corpus / "real-docx" / "r13.docx"
     draft = read_docx_bytes(path.name, path.read_bytes(), rulebook)
     assert draft.readable
     assert [(f.rule, f.severity) for f in draft.findings] == [("format", "warning")]

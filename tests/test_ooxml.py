@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extractors.ooxml import BODY, FOOTNOTES, TABLE, TEXTBOX, walk_part
 from extractors.package import parse_xml
-from tests.factory import CORPUS, W_MAIN, document_xml, para_xml
+from tests.factory import W_MAIN, document_xml, para_xml
 
 
 def _walk(body: str):
@@ -127,9 +127,9 @@ def test_footnote_separators_are_skipped() -> None:
     assert [(p.where, p.text) for p in paras] == [(FOOTNOTES, "脚注")]
 
 
-def test_strict_ooxml_document_reads_its_text(rulebook) -> None:
+def test_strict_ooxml_document_reads_its_text(rulebook, corpus) -> None:
     from extractors.package import open_package
 
-    pkg = open_package((CORPUS / "real-docx" / "r16.docx").read_bytes(), rulebook.limits)
+    pkg = open_package((corpus / "real-docx" / "r16.docx").read_bytes(), rulebook.limits)
     texts = [p.text for p in walk_part(pkg.xml(pkg.main_document()), BODY).paragraphs if p.text]
     assert "Bullet1" in texts

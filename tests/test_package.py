@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from extractors.package import PackageRefused, open_package, parse_xml, sniff
-from tests.factory import CORPUS, make_docx, make_ole, make_raw_docx, para_xml
+from tests.factory import make_docx, make_ole, make_raw_docx, para_xml
 
 
 def _refusal(data: bytes, limits) -> str:
@@ -133,8 +133,8 @@ def test_malformed_xml_is_a_refusal_not_an_exception() -> None:
     assert "XML" in info.value.message
 
 
-def test_strict_ooxml_namespaces_are_read_as_transitional(rulebook) -> None:
-    pkg = open_package((CORPUS / "real-docx" / "r16.docx").read_bytes(), rulebook.limits)
+def test_strict_ooxml_namespaces_are_read_as_transitional(rulebook, corpus) -> None:
+    pkg = open_package((corpus / "real-docx" / "r16.docx").read_bytes(), rulebook.limits)
     root = pkg.xml(pkg.main_document())
     assert root.tag == "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}document"
 

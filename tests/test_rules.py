@@ -45,7 +45,7 @@ def test_unknown_key_is_named_in_the_error() -> None:
     data["types"]["instant"]["min_char"] = 100
     with pytest.raises(RulebookError) as info:
         parse_rulebook(data, "x.toml")
-    assert "types.instant.min_char: unknown key" in str(info.value)
+    assert "types.instant.min_char：未知的键（可能拼写错误）" in str(info.value)
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -58,7 +58,7 @@ def test_every_problem_is_reported_at_once() -> None:
     problems = info.value.problems
     assert any(p.startswith("intake.settle_seconds") for p in problems)
     assert any(p.startswith("units[0].kind") for p in problems)
-    assert "bogus: unknown key" in problems
+    assert "bogus：未知的键（可能拼写错误）" in problems
 
 
 def test_min_above_max_is_refused() -> None:
@@ -69,9 +69,9 @@ def test_min_above_max_is_refused() -> None:
 
 
 def test_missing_file_and_bad_toml_are_rulebook_errors(tmp_path: Path) -> None:
-    with pytest.raises(RulebookError, match="file not found"):
+    with pytest.raises(RulebookError, match="找不到文件"):
         load_rulebook(tmp_path / "none.toml")
     bad = tmp_path / "bad.toml"
     bad.write_text("[meta\n", encoding="utf-8")
-    with pytest.raises(RulebookError, match="not valid TOML"):
+    with pytest.raises(RulebookError, match="不是有效的 TOML"):
         load_rulebook(bad)
