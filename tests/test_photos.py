@@ -251,7 +251,25 @@ def test_our_phash_is_imagehash_phash_bit_for_bit(corpus) -> None:
 
     pictures = _pictures_for_phash(corpus)
     assert len(pictures) > 85  # the real corpus's pictures are among them
-    assert [str(phash(p)) for p in pictures] == [str(imagehash.phash(p)) for p in pictures]
+    # A flat or striped picture can have DCT coefficients equal to their median; there the bit
+    # is decided by the last float rounding, which differs between scipy releases' DCT and any
+    # other exact DCT. Those pictures are left out, and they must stay rare.
+    decided = [p for p in pictures if not _ties_at_median(p)]
+    assert len(pictures) - len(decided) <= 10  # in the corpus: 1×1, 1×13 and 122×12 rules and dots
+    assert [str(phash(p)) for p in decided] == [str(imagehash.phash(p)) for p in decided]
+
+
+def _ties_at_median(image: Image.Image) -> bool:
+    import numpy
+
+    from extractors.photos import _dct_matrix
+
+    pixels = numpy.asarray(image.convert("L").resize((32, 32), Image.Resampling.LANCZOS), dtype=numpy.float64)
+    dct = _dct_matrix(32)
+    low = (dct @ pixels @ dct.T)[:8, :8]
+    return bool(
+        numpy.any(numpy.abs(low - numpy.median(low)) <= 1e-10 * max(1.0, float(numpy.abs(low).max())))
+    )
 
 
 def test_reading_a_draft_does_not_import_scipy(tmp_path) -> None:

@@ -172,9 +172,9 @@ def test_rtf_under_any_other_name_is_not_a_word_document(rulebook: Rulebook) -> 
 def test_doc_without_libreoffice_asks_for_docx(
     made_doc: bytes, rulebook: Rulebook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import extractors.read
+    import extractors.document
 
-    monkeypatch.setattr(extractors.read, "soffice_path", lambda: None)
+    monkeypatch.setattr(extractors.document, "soffice_path", lambda: None)
     draft = read_bytes("稿件.doc", made_doc, rulebook)
     assert (draft.container, draft.readable) == ("doc", False)
     assert _formats(draft) == ["未安装 LibreOffice，无法读取 .doc/.wps 稿件，请另存为 .docx 后重新报送"]

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 
 from cli.run import run_command
 from tests.factory import news_draft
@@ -47,7 +48,9 @@ def test_run_prints_counts_and_where_the_notes_are(tmp_path, quiet_env, prefect_
 
 
 def test_run_refuses_a_workspace_without_an_inbox(tmp_path, quiet_env, capsys):
-    assert run_command(tmp_path / "nowhere") == 2
+    with pytest.raises(typer.Exit) as exited:
+        run_command(tmp_path / "nowhere")
+    assert exited.value.exit_code == 2
     assert "draftdesk init" in capsys.readouterr().err
 
 
