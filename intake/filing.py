@@ -158,9 +158,11 @@ def _exists(path: Path) -> bool:
 def move_item(src: Path, dst: Path) -> None:
     """Move a file, bundle folder, symlink (the link itself) or FIFO to `dst`, never overwriting.
 
-    Same filesystem: one rename. Otherwise: copy to a temp name beside `dst`, verify, rename
-    into place, then remove `src`. Repeating it after a crash finishes the move: if `dst`
-    already exists it is complete (it only ever appears by rename), so only `src` is removed.
+    Same filesystem: one rename. Otherwise — or when a file of the item has another name
+    (a hard link from outside the inbox, which a rename would keep sharing the archived bytes
+    with) — copy to a temp name beside `dst`, verify, rename into place, then remove `src`.
+    Repeating it after a crash finishes the move: if `dst` already exists it is complete (it
+    only ever appears by rename), so only `src` is removed.
     """
     if _exists(dst):
         if _exists(src):
@@ -169,18 +171,28 @@ def move_item(src: Path, dst: Path) -> None:
     if not _exists(src):
         raise FileNotFoundError(errno.ENOENT, "item missing from both places", os.fspath(src))
     dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.rename(src, dst)
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
-        tmp = dst.with_name(f".{dst.name[:100]}.{os.getpid()}.partial")
-        if _exists(tmp):
-            _remove(tmp)
-        _copy_tree(src, tmp)
-        os.rename(tmp, dst)
-        _fsync_dir(dst.parent)
-        _remove(src)
-        return
-    # No directory fsync after the rename: if power fails before the rename reaches the disk, the
-    # item is found back in the processing folder and the recovery simply moves it again.
+    if not _hard_linked(src):
+        try:
+            # No directory fsync after the rename: if power fails before it reaches the disk,
+            # the item is found back in the processing folder and recovery moves it again.
+            os.rename(src, dst)
+            return
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+    tmp = dst.with_name(f".{dst.name[:100]}.{os.getpid()}.partial")
+    if _exists(tmp):
+        _remove(tmp)
+    _copy_tree(src, tmp)
+    os.rename(tmp, dst)
+    _fsync_dir(dst.parent)
+    _remove(src)
+
+
+def _hard_linked(path: Path) -> bool:
+    """Whether a regular file of the item has another name (`st_nlink > 1`): editing that other
+    name would change the archived draft if the item were filed by rename."""
+    st = os.lstat(path)
+    if stat.S_ISDIR(st.st_mode):
+        return any(_hard_linked(path / entry) for entry in os.listdir(path))
+    return stat.S_ISREG(st.st_mode) and st.st_nlink > 1

@@ -74,3 +74,26 @@ def test_the_copy_path_keeps_bundles_links_and_fifos_without_reading_them(tmp_pa
     assert (copy / "photos/1.jpg").read_bytes() == b"jpg"
     assert os.readlink(copy / "link") == "/etc/passwd"
     assert os.path.exists(copy / "pipe") and not (copy / "pipe").is_file()
+
+
+def test_a_hard_linked_file_is_filed_as_a_copy_so_the_other_name_cannot_change_it(tmp_path):
+    outside, src, dst = tmp_path / "outside.docx", tmp_path / "in/a.docx", tmp_path / "out/1_a.docx"
+    src.parent.mkdir()
+    outside.write_bytes(b"draft")
+    os.link(outside, src)
+    filing.move_item(src, dst)
+    assert not src.exists() and dst.read_bytes() == b"draft"
+    assert os.stat(dst).st_ino != os.stat(outside).st_ino and os.stat(dst).st_nlink == 1
+    outside.write_bytes(b"edited afterwards")
+    assert dst.read_bytes() == b"draft"
+
+
+def test_a_bundle_holding_a_hard_linked_photo_is_filed_as_a_copy(tmp_path):
+    outside, bundle, dst = tmp_path / "photo.jpg", tmp_path / "in/bundle", tmp_path / "out/1_bundle"
+    bundle.mkdir(parents=True)
+    outside.write_bytes(b"jpeg")
+    (bundle / "draft.docx").write_bytes(b"draft")
+    os.link(outside, bundle / "photo.jpg")
+    filing.move_item(bundle, dst)
+    assert (dst / "photo.jpg").read_bytes() == b"jpeg"
+    assert os.stat(dst / "photo.jpg").st_ino != os.stat(outside).st_ino

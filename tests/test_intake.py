@@ -543,3 +543,17 @@ def test_a_sweep_of_many_drafts_and_a_form_records_each_with_its_own_text_and_ph
     }
     assert {name: (s, z, photos[i]) for name, (s, z, i) in got.items()} == sent
     assert [r["name"] for r in _rows(ws, "SELECT name FROM officers")] == ["张三"]
+
+
+def test_a_draft_hard_linked_from_outside_the_inbox_is_archived_as_its_own_copy(ws_rb, tmp_path):
+    ws, rb = ws_rb
+    data = news_draft(300, photos=1)
+    outside = tmp_path / "elsewhere.docx"
+    outside.write_bytes(data)
+    target = ws.inbox / "湖滨社区" / INSTANT / "活动.docx"
+    os.link(outside, target)
+    sweep(ws, rb)
+    [stored] = outbox_items(ws)
+    assert stored.read_bytes() == data and os.stat(stored).st_nlink == 1
+    outside.write_bytes(b"changed by someone outside the inbox")
+    assert stored.read_bytes() == data
