@@ -100,7 +100,31 @@ def _what_to_do(judgement: Judgement, rulebook: Rulebook) -> str:
     )
 
 
+def internal_error_note(
+    name: str, unit: str | None, received_at: dt.datetime, rulebook: Rulebook, error: str
+) -> str:
+    """The note for a draft draftdesk itself failed on (a bug, not the unit's fault): it is
+    filed as rejected so nothing stays half-done, and both the unit and the office are told
+    what to do. `error` names the failure for the maintainer (an exception class)."""
+    office = f"{rulebook.meta.subdistrict}{rulebook.meta.office_unit}"
+    lines = [
+        f"{rulebook.meta.subdistrict}信息宣传稿件退回说明",
+        "",
+        f"稿件：{name}",
+        f"报送单位：{unit or '未能识别'}",
+        f"收稿时间：{_when(received_at, rulebook)}",
+        f"处理结果：退回。系统处理本稿时出错（内部错误 {error}），未能审核；原稿已原样保存在退稿目录。",
+        "",
+        "请用 Word 或 WPS 打开稿件，另存为新的 .docx 文件后重新报送；如仍退回，请联系" + office + "。",
+        f"办公室：请把本说明和原稿交给系统维护人员（错误类型 {error}）。",
+        "",
+        office,
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def note_bytes(text: str) -> bytes:
-    """The note file's bytes: UTF-8 with a BOM and CRLF line ends, as Windows editors expect."""
+    """The note file's bytes: UTF-8 with a BOM and CRLF line ends, as Windows editors expect.
+    A character UTF-8 cannot hold (a lone surrogate) becomes "?" rather than losing the note."""
     body = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
-    return (BOM + body.removeprefix(BOM)).encode("utf-8")
+    return (BOM + body.removeprefix(BOM)).encode("utf-8", errors="replace")

@@ -18,6 +18,12 @@ def summary_lines(ws: Workspace, result: SweepResult) -> list[str]:
     ]
     if result.officers:
         lines.append(f"登记信息员 {len(result.officers)} 人。")
+    if result.failed:
+        lines.append(
+            f"处理出错 {len(result.failed)} 件：已退回并附内部错误说明（或归档失败、留待重试），"
+            "请把退回说明交给系统维护人员："
+        )
+        lines += [f"  {o.note_path or o.key}（{o.message or '内部错误'}）" for o in result.failed[:20]]
     if result.recovered:
         lines.append(f"已完成上次中断的 {result.recovered} 件。")
     if result.rejected:
@@ -55,4 +61,4 @@ def run_command(workspace: Path | None) -> int:
         return 1
     for line in summary_lines(ws, result):
         print(line)
-    return 0
+    return 1 if result.failed else 0

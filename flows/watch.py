@@ -27,7 +27,7 @@ from workspace import Workspace
 log = logging.getLogger("draftdesk.watch")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-VERDICTS = {"accepted": "合格", "rejected": "退回", "officer": "信息员登记"}
+VERDICTS = {"accepted": "合格", "rejected": "退回", "officer": "信息员登记", "unfiled": "归档失败"}
 RULES = {
     "format": "文件格式",
     "identity": "单位或类型",

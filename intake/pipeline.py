@@ -21,6 +21,7 @@ Prefect flow, with tasks over batches so Prefect's per-task cost stays small.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -82,6 +83,7 @@ class Outcome:
     note_path: str | None = None
     rules: tuple[str, ...] = ()  # rules with an error (why it was rejected)
     message: str = ""
+    failed: bool = False  # draftdesk itself failed on it: filed as rejected with an internal-error note
 
 
 @dataclass
@@ -103,6 +105,12 @@ class SweepResult:
     @property
     def officers(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.verdict == "officer"]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """Items draftdesk failed on: filed as rejected with an internal-error note, or (verdict
+        `unfiled`) left safe in the processing folder because filing itself failed."""
+        return [o for o in self.outcomes if o.failed]
 
 
 BatchRunner = Callable[[Workspace, Rulebook, Sequence[str]], list[Outcome]]
@@ -254,6 +262,52 @@ def step_check_and_record(
     return sub_id
 
 
+def step_record_failure(
+    ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim, error: BaseException
+) -> int:
+    """Record an item the pipeline failed on as rejected, with an internal-error finding and note.
+
+    Only values that were already stored once (the claim's path and time) go in, so the same
+    fault cannot strike twice; the sha256 is left empty so a resend of the same bytes after
+    the fix is judged afresh, not as a copy of this row."""
+    from checks.notes import internal_error_note
+
+    assert claim.path is not None
+    parts = claim.relpath.parts
+    unit = rulebook.unit_named(parts[0]) if len(parts) > 1 else None
+    name = display_name(str(claim.relpath))
+    error_name = type(error).__name__
+    message = f"系统处理本稿时出错（内部错误 {error_name}），未能审核，已退回并保留原稿"
+    with ledger.locked(db):
+        sub_id = ledger.insert_submission(
+            db,
+            {
+                "sha256": "",
+                "unit": unit.name if unit else None,
+                "original_name": display_name(claim.relpath.name),
+                "source_path": claim.key,
+                "container": "unknown",
+                "received_at": ledger.iso(claim.received_at),
+                "verdict": "rejected",
+                "counted": False,
+                "state": ledger.RECORDED,
+                "created_at": now(rulebook),
+                "claim_token": claim.token,
+            },
+            [Finding("format", ERROR, message)],
+        )
+        dest = filing.destination(
+            ws, "rejected", unit.name if unit else None, claim.received_at, sub_id, claim.path.name
+        )
+        note_text = internal_error_note(
+            name, unit.name if unit else None, claim.received_at, rulebook, error_name
+        )
+        ledger.set_filing(
+            db, sub_id, filing.relative(ws, dest), filing.relative(ws, filing.note_path(dest)), note_text
+        )
+    return sub_id
+
+
 def step_file(
     ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim, row: dict[str, object]
 ) -> Outcome:
@@ -376,8 +430,16 @@ def process_one(
                 ledger.drop_claim(db, token)
                 remove_token_dir(processing_root(ws), token)
                 return None
-            draft = step_read(claim, rulebook, ahead)
-            sub_id = step_check_and_record(ws, rulebook, db, claim, draft)
+            try:
+                draft = step_read(claim, rulebook, ahead)
+                sub_id = step_check_and_record(ws, rulebook, db, claim, draft)
+            except Exception as exc:  # a bug must not leave the item claimed and unfiled
+                log.exception("judging or recording %s failed; filed as rejected", claim.key)
+                sub_id = step_record_failure(ws, rulebook, db, claim, exc)
+                row = ledger.submission(db, sub_id)
+                assert row is not None
+                outcome = step_file(ws, rulebook, db, claim, row)
+                return dataclasses.replace(outcome, failed=True, message=f"内部错误 {type(exc).__name__}")
             row = ledger.submission(db, sub_id)
             assert row is not None
         return step_file(ws, rulebook, db, claim, row)
@@ -405,17 +467,31 @@ def process_claims(ws: Workspace, rulebook: Rulebook, tokens: Sequence[str]) -> 
                 last_beat = time.monotonic()
             try:
                 outcome = process_one(ws, rulebook, db, token, ahead)
-            except Exception:
+            except Exception as exc:
                 # Filing failed (disk full, permissions): the claim stays open and the item stays
                 # in the processing folder; the next sweep retries it. Nothing is lost.
                 log.exception("intake failed for claim %s; it will be retried", token)
-                continue
+                outcome = Outcome(
+                    key=_claimed_key(db, token),
+                    verdict="unfiled",
+                    message=f"归档失败（{type(exc).__name__}），稿件保留在处理目录，下次收稿时重试",
+                    failed=True,
+                )
             if outcome is not None:
                 outcomes.append(outcome)
     finally:
         ahead.close()
         db.close()
     return outcomes
+
+
+def _claimed_key(db: sqlite_utils.Database, token: str) -> str:
+    """The inbox key of a claim, for messages; the token itself when the ledger cannot say."""
+    try:
+        claimed = ledger.get_claim(db, token) or {}
+    except Exception:
+        claimed = {}
+    return str(claimed.get("relpath") or token)
 
 
 def _read_ahead(

@@ -557,3 +557,27 @@ def test_a_draft_hard_linked_from_outside_the_inbox_is_archived_as_its_own_copy(
     assert stored.read_bytes() == data and os.stat(stored).st_nlink == 1
     outside.write_bytes(b"changed by someone outside the inbox")
     assert stored.read_bytes() == data
+
+
+def test_a_draft_that_makes_judging_raise_is_filed_rejected_with_a_note_and_never_retried(ws_rb, monkeypatch):
+    import checks.judge
+
+    ws, rb = ws_rb
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1))
+
+    def broken_judge(*args: object, **kwargs: object) -> None:
+        "\ud800".encode()  # what a lone surrogate did to the ledger insert
+
+    monkeypatch.setattr(checks.judge, "judge", broken_judge)
+    result = sweep(ws, rb)
+    [outcome] = result.failed
+    assert (outcome.verdict, outcome.message) == ("rejected", "内部错误 UnicodeEncodeError")
+    [row] = _rows(ws)
+    assert (row["verdict"], row["counted"], row["unit"], row["state"]) == ("rejected", 0, "湖滨社区", "filed")
+    stored = ws.rejected / "湖滨社区" / "1_活动.docx"
+    note = (ws.rejected / "湖滨社区" / "1_活动.docx.退回说明.txt").read_bytes().decode("utf-8-sig")
+    assert stored.exists() and "内部错误 UnicodeEncodeError" in note and "另存为新的 .docx" in note
+    assert _rows(ws, "SELECT * FROM claims") == [] and inbox_items(ws) == []
+    monkeypatch.undo()
+    again = sweep(ws, rb)
+    assert (again.outcomes, again.recovered) == ([], 0)

@@ -96,3 +96,20 @@ def test_serve_schedules_the_sweep_every_few_minutes_and_scoring_at_six_on_the_f
     cron = by_name["monthly-score"].schedules[0].schedule
     assert (cron.cron, cron.timezone) == ("0 6 1 * *", "Asia/Shanghai")
     assert by_name["monthly-score"].parameters == {"workspace": str(ws.root)}
+
+
+def test_the_summary_names_items_draftdesk_failed_on(tmp_path):
+    from cli.run import summary_lines
+    from intake.pipeline import Outcome, SweepResult
+    from workspace import Workspace
+
+    failed = Outcome(
+        key="湖滨社区/即时通讯信息/a.docx",
+        verdict="rejected",
+        note_path="outbox/rejected/湖滨社区/1_a.docx.退回说明.txt",
+        message="内部错误 UnicodeEncodeError",
+        failed=True,
+    )
+    lines = summary_lines(Workspace(tmp_path), SweepResult(outcomes=[failed]))
+    assert any(line.startswith("处理出错 1 件") for line in lines)
+    assert "  outbox/rejected/湖滨社区/1_a.docx.退回说明.txt（内部错误 UnicodeEncodeError）" in lines
