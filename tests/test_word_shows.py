@@ -123,3 +123,34 @@ def test_w168_reads_only_the_restart_cells_of_its_merged_answer_column(corpus, r
 
     draft = read_path(corpus / "wild" / "w168.docx", rulebook)
     assert (draft.counts.zishu, draft.counts.zishu_all) == (47, 49)  # was 62/64: 15 hidden letters
+
+
+# -- 1. the two wild files --------------------------------------------------------------------
+
+
+def _inspect(path) -> dict:
+    """`draftdesk inspect --json` on one file, as parsed JSON."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["inspect", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)[0]
+
+
+def test_w199_reads_its_emoji_in_inspect_json(corpus, monkeypatch) -> None:
+    monkeypatch.delenv("DRAFTDESK_WORKSPACE", raising=False)
+    item = _inspect(corpus / "wild" / "w199.docx")
+    assert "Colored:❤️😏📖👌😒🤍" in [p["text"] for p in item["paragraphs"]]
+    # a run of non-Han characters stays one word, emoji or not: 字数 unchanged at 2/3
+    assert (item["counts"]["zishu"], item["counts"]["zishu_all"]) == (2, 3)
+
+
+def test_w118_keeps_its_arrow_in_inspect_json(corpus, monkeypatch) -> None:
+    monkeypatch.delenv("DRAFTDESK_WORKSPACE", raising=False)
+    item = _inspect(corpus / "wild" / "w118.docx")
+    assert any("（NP→NPSubject）" in p["text"] for p in item["paragraphs"])
+    assert (item["counts"]["zishu"], item["counts"]["zishu_all"]) == (7731, 7808)
