@@ -342,6 +342,14 @@ def _run_fonts(rpr: etree._Element) -> etree._Element | None:
     return None
 
 
+# Not read, by decision (README, "What is counted"): Word's own figures have not settled these, so
+# the walker keeps to what it has always done and the README says the evidence is open.
+# - SmartArt: its text is in word/diagrams/data*.xml (and a drawing*.xml copy), outside the
+#   document's story; the walk never opens those parts (wild/w132).
+# - Note reference marks (`w:footnoteReference`, `w:endnoteReference`, `w:footnoteRef`…): Word
+#   draws a number that is not text in the file; they are empty elements here, so they give none.
+# - Equations: `m:t` text is read like `w:t`; operators and delimiters Word stores as attributes
+#   (`m:chr`, `m:begChr`, `m:endChr`: ∑, [ ]) give no text.
 _NOTE_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}
 
 

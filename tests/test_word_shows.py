@@ -154,3 +154,44 @@ def test_w118_keeps_its_arrow_in_inspect_json(corpus, monkeypatch) -> None:
     item = _inspect(corpus / "wild" / "w118.docx")
     assert any("（NP→NPSubject）" in p["text"] for p in item["paragraphs"])
     assert (item["counts"]["zishu"], item["counts"]["zishu_all"]) == (7731, 7808)
+
+
+# -- 2, 4, 5: decided as "not read" until Word's own figures say otherwise (README) ------------
+
+M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+
+
+def test_smartart_text_is_not_read_w132(corpus, rulebook) -> None:
+    """SmartArt nodes live in word/diagrams/data*.xml, outside the story; the walk does not open it."""
+    from extractors.read import read_path
+
+    draft = read_path(corpus / "wild" / "w132.docx", rulebook)
+    texts = {p.text for p in draft.paragraphs}
+    assert not texts & {"地理位置数据展示系统", "活动轨迹展示", "对象统计搜索"}
+    assert (draft.counts.zishu, draft.counts.zishu_all) == (12182, 12382)
+
+
+def test_note_reference_marks_give_no_text() -> None:
+    body = (
+        '<w:p><w:r><w:t>正文</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>'
+        '<w:r><w:endnoteReference w:id="2"/></w:r><w:r><w:t>继续</w:t></w:r></w:p>'
+    )
+    assert _texts(body) == ["正文继续"]
+    notes = (
+        '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> 注释</w:t>'
+        "</w:r></w:p></w:footnote></w:footnotes>"
+    )
+    from extractors.ooxml import FOOTNOTES
+
+    assert [p.text for p in walk_part(parse_xml(notes.encode()), FOOTNOTES).paragraphs] == [" 注释"]
+
+
+def test_equations_give_their_m_t_text_but_not_operators_stored_as_attributes() -> None:
+    body = (
+        f'<w:p><w:r><w:t>公式</w:t></w:r><m:oMath xmlns:m="{M_NS}"><m:nary><m:naryPr>'
+        '<m:chr m:val="∑"/></m:naryPr><m:sub><m:r><m:t>i=1</m:t></m:r></m:sub><m:sup><m:r><m:t>n</m:t>'
+        '</m:r></m:sup><m:e><m:d><m:dPr><m:begChr m:val="["/><m:endChr m:val="]"/></m:dPr><m:e><m:r>'
+        "<m:t>x</m:t></m:r></m:e></m:d></m:e></m:nary></m:oMath></w:p>"
+    )
+    assert _texts(body) == ["公式i=1nx"]
