@@ -9,7 +9,6 @@ Exit 0, or 1 when any file could not be read (a `format` error).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import typer
 
 from extractors.model import Draft
+from extractors.view import draft_json
 from rules import Rulebook, RulebookError, load_rulebook
 
 EXIT_OK, EXIT_FORMAT, EXIT_USAGE = 0, 1, 2
@@ -30,43 +30,6 @@ def _rulebook() -> Rulebook:
 
         return resolve_workspace(None).rulebook()
     return load_rulebook()
-
-
-def draft_json(given: str, draft: Draft) -> dict[str, Any]:
-    """Everything the reader saw, as plain JSON values."""
-    event = draft.event_date
-    return {
-        "path": given,
-        "source_name": draft.source_name,
-        "container": draft.container,
-        "sha256": draft.sha256,
-        "readable": draft.readable,
-        "title": draft.title,
-        "metadata": dict(draft.metadata),
-        "byline": draft.byline,
-        "captions": list(draft.captions),
-        "lead": draft.lead,
-        "counts": dataclasses.asdict(draft.counts),
-        "photos": [
-            {
-                "key": p.key,
-                "source": p.source,
-                "format": p.format,
-                "width": p.width,
-                "height": p.height,
-                "size_bytes": p.size_bytes,
-                "phash": p.phash,
-                "problem": p.problem,
-            }
-            for p in draft.photos
-        ],
-        "linked_photos": list(draft.linked_photos),
-        "media": [dataclasses.asdict(m) for m in draft.media],
-        "event_date": dataclasses.asdict(event) if event else None,
-        "publish_date": draft.publish_date.isoformat() if draft.publish_date else None,
-        "parts": [dataclasses.asdict(p) for p in draft.parts],
-        "findings": [dataclasses.asdict(f) for f in draft.findings],
-    }
 
 
 def _read(path: Path, rulebook: Rulebook) -> Draft:

@@ -21,6 +21,7 @@ from extractors.count import count_hanzi, count_zishu
 from extractors.dates import find_event_date
 from extractors.messages import MSG_BROKEN
 from extractors.model import ERROR, WARNING, Counts, Draft, Finding, Part, Photo
+from extractors.model import Paragraph as ShownParagraph
 from extractors.ooxml import (
     BODY,
     ENDNOTES,
@@ -126,19 +127,20 @@ def _read_parts(
             )
         )
 
-    body = tuple(counted[i].text.strip() for i in anatomy.body)
-    lead = next((counted[i].text.strip() for i in anatomy.body if counted[i].where == BODY), "")
+    texts = [p.text.strip() for p in counted]
+    body = tuple(texts[i] for i in anatomy.body)
+    lead = next((texts[i] for i in anatomy.body if counted[i].where == BODY), "")
     metadata = dict(anatomy.metadata)
     publish = parse_date(metadata["publish_date"], rulebook.meta.year) if "publish_date" in metadata else None
     return Draft(
         source_name=name,
         container="docx",
         sha256=sha,
-        title=counted[anatomy.title].text.strip() if anatomy.title is not None else "",
+        title=texts[anatomy.title] if anatomy.title is not None else "",
         metadata=metadata,
-        byline=counted[anatomy.byline].text.strip() if anatomy.byline is not None else None,
+        byline=texts[anatomy.byline] if anatomy.byline is not None else None,
         body=body,
-        captions=tuple(counted[i].text.strip() for i in anatomy.captions),
+        captions=tuple(texts[i] for i in anatomy.captions),
         lead=lead,
         counts=counts,
         photos=tuple(photos),
@@ -146,8 +148,35 @@ def _read_parts(
         event_date=find_event_date(lead) if lead else None,
         publish_date=publish,
         parts=_parts(paragraphs + apart, skip_subdocs, words),
+        paragraphs=_shown(counted, texts, anatomy, words),
         findings=tuple(findings),
     )
+
+
+# Where a body-role paragraph sits → its `Paragraph.part` (notes are one part for readers).
+_BODY_PART = {BODY: "body", TABLE: "table", TEXTBOX: "textbox", FOOTNOTES: "note", ENDNOTES: "note"}
+
+
+def _shown(
+    counted: Sequence[Paragraph], texts: Sequence[str], anatomy: Anatomy, zishu_of: dict[int, int]
+) -> tuple[ShownParagraph, ...]:
+    """Every counted paragraph that holds text, with its part and 字数, in reading order — what
+    `inspect --json` and the desk's self-check show as "what was counted". Reuses the stripped
+    texts already made for the anatomy, so the list costs a small object per paragraph."""
+    roles: dict[int, str] = {i: "metadata" for i in anatomy.metadata_lines}
+    roles.update({i: "caption" for i in anatomy.captions})
+    if anatomy.title is not None:
+        roles[anatomy.title] = "title"
+    if anatomy.byline is not None:
+        roles[anatomy.byline] = "byline"
+    out = []
+    for i, para in enumerate(counted):
+        words = zishu_of[id(para)]
+        if not texts[i] and not words:
+            continue
+        part = roles.get(i) or _BODY_PART.get(para.where, "body")
+        out.append(ShownParagraph(part, texts[i], words))
+    return tuple(out)
 
 
 def _counts(counted: Sequence[Paragraph], anatomy: Anatomy, zishu_of: dict[int, int]) -> Counts:

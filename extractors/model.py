@@ -108,6 +108,34 @@ class Part:
     counted: bool = True
 
 
+# The part a read paragraph is shown under (`Paragraph.part`): its role in the draft's anatomy,
+# or for body text, where it sits. A contract for `inspect --json` and the desk's self-check.
+PARAGRAPH_PARTS: tuple[str, ...] = (
+    "title",
+    "metadata",
+    "byline",
+    "caption",
+    "body",
+    "table",
+    "textbox",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph as the reader counted it: its part (PARAGRAPH_PARTS), text and Word's 字数.
+
+    Kept so that anyone can see what was counted: the `zishu` of all of a draft's paragraphs sum
+    to `Counts.zishu_all`, those of the body parts (body, table, textbox, note) to `Counts.zishu`.
+    The text is the same string object the reader keeps in `Draft.body`/`title`, not a copy.
+    """
+
+    part: str
+    text: str
+    zishu: int
+
+
 @dataclass(frozen=True)
 class Draft:
     source_name: str  # file or bundle name as received
@@ -127,6 +155,7 @@ class Draft:
     event_date: DateMention | None = None
     publish_date: dt.date | None = None  # parsed 拟发布日期 / 发布日期
     parts: tuple[Part, ...] = ()
+    paragraphs: tuple[Paragraph, ...] = ()  # every non-empty counted paragraph, in reading order
     findings: tuple[Finding, ...] = ()  # the reader's own findings (format, flagged pictures)
 
     @property

@@ -2,8 +2,11 @@
 
 One small handler per element, looked up by tag (after mammoth's `body_xml`): containers that
 only wrap text (`w:ins`, `w:sdt`, `w:hyperlink`…) are unwrapped, deleted text and field
-instructions are dropped, `mc:AlternateContent` is resolved once (first Choice, else Fallback) so
-that a text box and its VML copy count once. Unknown elements are descended into, never fatal.
+instructions are dropped, `mc:AlternateContent` is resolved once, as Markup Compatibility says (the
+first Choice whose `Requires` namespaces the walker understands, else the Fallback), so that a text
+box and its VML copy count once and an emoji written as `w16se:symEx` keeps its character. The
+text of vertically merged continuation cells, which Word does not show, is dropped. Unknown
+elements are descended into, never fatal.
 The walk knows nothing about zips: it gets parsed roots and returns plain values.
 """
 
@@ -21,6 +24,29 @@ V_NS = "urn:schemas-microsoft-com:vml"
 O_NS = "urn:schemas-microsoft-com:office:office"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+
+# The namespaces this walker understands, in the sense of Markup Compatibility (ECMA-376 Part 3
+# §10.2.1, `mc:Choice/@Requires`): it reads their elements' text and pictures as Word means them.
+# The Office 2010 drawing extensions only wrap DrawingML and `w:txbxContent`, which the walk
+# already descends into; their Choice is the one Word itself takes. `w16se` (symbol extensions,
+# `w16se:symEx`) is deliberately absent: the walker has no handler for it, so an emoji or symbol
+# is read from the Fallback, where Word writes the character itself as `w:t`.
+UNDERSTOOD_NAMESPACES: frozenset[str] = frozenset(
+    {
+        W_NS,
+        R_NS,
+        A_NS,
+        V_NS,
+        O_NS,
+        M_NS,
+        "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",  # wp
+        "http://schemas.openxmlformats.org/drawingml/2006/picture",  # pic
+        "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",  # wps
+        "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup",  # wpg
+        "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas",  # wpc
+        "http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing",  # wp14
+    }
+)
 
 
 def w(tag: str) -> str:
@@ -86,6 +112,7 @@ class _Walker:
         self.fields: list[bool] = []  # per open complex field: in instruction part?
         self.hint = False
         self.hidden = False
+        self.grid: list[_Grid] = []  # per open table: where the row is, which merges are open
         self.handlers: dict[str, Callable[[etree._Element], None]] = {
             w("p"): self.paragraph,
             w("r"): self.run,
@@ -98,6 +125,8 @@ class _Walker:
             w("sym"): self.sym,
             w("fldChar"): self.fld_char,
             w("tbl"): self.table,
+            w("tr"): self.row,
+            w("tc"): self.cell,
             w("txbxContent"): self.textbox,
             f"{{{MC_NS}}}AlternateContent": self.alternate,
             f"{{{A_NS}}}blip": self.blip,
@@ -155,7 +184,7 @@ class _Walker:
 
     def run(self, el: etree._Element) -> None:
         rpr = el.find(w("rPr"))
-        fonts = rpr.find(w("rFonts")) if rpr is not None else None
+        fonts = _run_fonts(rpr) if rpr is not None else None
         outer_hint, outer_hidden = self.hint, self.hidden
         self.hint = fonts is not None and fonts.get(w("hint")) == "eastAsia"
         self.hidden = outer_hidden or (rpr is not None and _on(rpr.find(w("vanish"))))
@@ -186,8 +215,48 @@ class _Walker:
         outer = self.where
         if outer == BODY:
             self.where = TABLE
+        self.grid.append(_Grid())
         self.descend(el)
+        self.grid.pop()
         self.where = outer
+
+    def row(self, el: etree._Element) -> None:
+        if self.grid:
+            trpr = el.find(w("trPr"))
+            before = trpr.find(w("gridBefore")) if trpr is not None else None
+            self.grid[-1].column = _int(before.get(w("val")) if before is not None else None, 0)
+        self.descend(el)
+
+    def cell(self, el: etree._Element) -> None:
+        """A table cell; a vertically merged continuation cell's text is hidden.
+
+        Word draws a vertical merge as one cell showing the restart cell's content (ECMA-376
+        Part 1 §17.4.85 and ST_Merge §17.18.57; Part 3's primer shows merged text moved into the
+        restart cell), so text left in a `w:vMerge` continuation cell is never shown and is not
+        counted, like hidden text. Its pictures are still collected. A `continue` with no merge
+        open above it is ignored, as ST_Merge says. No figure Word computed confirms this yet.
+        """
+        if not self.grid:
+            self.descend(el)
+            return
+        grid = self.grid[-1]
+        tcpr = el.find(w("tcPr"))
+        span = vmerge = None
+        if tcpr is not None:
+            span, vmerge = tcpr.find(w("gridSpan")), tcpr.find(w("vMerge"))
+        column = grid.column
+        grid.column += max(1, _int(span.get(w("val")) if span is not None else None, 1))
+        continued = False
+        if vmerge is None:
+            grid.merging.discard(column)
+        elif vmerge.get(w("val"), "continue") == "restart":
+            grid.merging.add(column)
+        else:
+            continued = column in grid.merging
+        outer_hidden = self.hidden
+        self.hidden = outer_hidden or continued
+        self.descend(el)
+        self.hidden = outer_hidden
 
     def textbox(self, el: etree._Element) -> None:
         outer_where, outer_para, outer_deferred = self.where, self.para, self.deferred
@@ -207,8 +276,7 @@ class _Walker:
             outer_deferred.clear()
 
     def alternate(self, el: etree._Element) -> None:
-        choices = el.findall(f"{{{MC_NS}}}Choice")
-        chosen = choices[0] if choices else el.find(f"{{{MC_NS}}}Fallback")
+        chosen = resolve_alternate(el)
         if chosen is not None:
             self.descend(chosen)
 
@@ -225,6 +293,63 @@ class _Walker:
             self.out.pictures.append(PictureRef(rid, False, self.where))
 
 
+@dataclass
+class _Grid:
+    """A table being walked: the grid column of the next cell, and columns with a vertical merge open."""
+
+    column: int = 0
+    merging: set[int] = field(default_factory=set)
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def understands(choice: etree._Element) -> bool:
+    """Whether every namespace a `mc:Choice` requires is one the walker understands.
+
+    `Requires` lists namespace *prefixes*, resolved in the Choice's scope (ECMA-376 Part 3
+    §10.2.1); an undeclared prefix or an empty list is not understood.
+    """
+    prefixes = (choice.get("Requires") or "").split()
+    nsmap = choice.nsmap
+    return bool(prefixes) and all(nsmap.get(p) in UNDERSTOOD_NAMESPACES for p in prefixes)
+
+
+def resolve_alternate(el: etree._Element) -> etree._Element | None:
+    """The branch of an `mc:AlternateContent` a consumer understanding `UNDERSTOOD_NAMESPACES` takes:
+    the first Choice whose `Requires` it understands, else the Fallback (None when there is none)."""
+    for branch in el:
+        if branch.tag == f"{{{MC_NS}}}Choice" and understands(branch):
+            return branch
+    return el.find(f"{{{MC_NS}}}Fallback")
+
+
+def _run_fonts(rpr: etree._Element) -> etree._Element | None:
+    """A run's `w:rFonts`, also where Word wraps it in an AlternateContent (emoji runs do: a
+    `w16se` Choice with `w:hint="eastAsia"`, a Fallback naming Segoe UI Emoji)."""
+    fonts = rpr.find(w("rFonts"))
+    if fonts is not None:
+        return fonts
+    for alt in rpr.iterchildren(f"{{{MC_NS}}}AlternateContent"):
+        chosen = resolve_alternate(alt)
+        found = chosen.find(w("rFonts")) if chosen is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+# Not read, by decision (README, "What is counted"): Word's own figures have not settled these, so
+# the walker keeps to what it has always done and the README says the evidence is open.
+# - SmartArt: its text is in word/diagrams/data*.xml (and a drawing*.xml copy), outside the
+#   document's story; the walk never opens those parts (wild/w132).
+# - Note reference marks (`w:footnoteReference`, `w:endnoteReference`, `w:footnoteRef`…): Word
+#   draws a number that is not text in the file; they are empty elements here, so they give none.
+# - Equations: `m:t` text is read like `w:t`; operators and delimiters Word stores as attributes
+#   (`m:chr`, `m:begChr`, `m:endChr`: ∑, [ ]) give no text.
 _NOTE_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}
 
 

@@ -63,3 +63,68 @@ def test_inspect_uses_the_workspace_rulebook_named_by_the_environment(tmp_path, 
     result = runner.invoke(app, ["inspect", str(path), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)[0]["publish_date"] == "2022-04-06"
+
+
+def test_inspect_json_lists_each_paragraph_with_its_part_and_zishu(tmp_path, monkeypatch) -> None:
+    from tests.factory import make_docx
+
+    monkeypatch.delenv("DRAFTDESK_WORKSPACE", raising=False)
+    path = tmp_path / "a.docx"
+    path.write_bytes(
+        make_docx(
+            [
+                "社区活动",
+                "报送单位：湖滨社区",
+                "（湖滨社区 张三）",
+                "",
+                "3月12日，居民参加活动。",
+                "图为活动现场",
+            ],
+            table=[["表格文字"]],
+        )
+    )
+    result = runner.invoke(app, ["inspect", str(path), "--json"])
+    [item] = json.loads(result.output)
+    assert item["paragraphs"] == [
+        {"part": "title", "text": "社区活动", "zishu": 4},
+        {"part": "metadata", "text": "报送单位：湖滨社区", "zishu": 9},
+        {"part": "byline", "text": "（湖滨社区 张三）", "zishu": 8},
+        {"part": "body", "text": "3月12日，居民参加活动。", "zishu": 12},
+        {"part": "caption", "text": "图为活动现场", "zishu": 6},
+        {"part": "table", "text": "表格文字", "zishu": 4},
+    ]
+    body = sum(p["zishu"] for p in item["paragraphs"] if p["part"] in ("body", "table", "textbox", "note"))
+    assert (body, sum(p["zishu"] for p in item["paragraphs"])) == (
+        item["counts"]["zishu"],
+        item["counts"]["zishu_all"],
+    )
+
+
+def test_draft_json_moved_to_extractors_view_keeps_every_key() -> None:
+    from extractors.model import Draft
+    from extractors.view import draft_json
+    from flows.inspect_cmd import draft_json as via_flows
+
+    keys = list(draft_json("x.docx", Draft(source_name="x.docx")))
+    assert via_flows is draft_json
+    assert keys == [
+        "path",
+        "source_name",
+        "container",
+        "sha256",
+        "readable",
+        "title",
+        "metadata",
+        "byline",
+        "captions",
+        "lead",
+        "counts",
+        "photos",
+        "linked_photos",
+        "media",
+        "event_date",
+        "publish_date",
+        "parts",
+        "paragraphs",
+        "findings",
+    ]

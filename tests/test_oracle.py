@@ -83,3 +83,14 @@ def test_vml_picture_in_r20_body_is_one_photo(corpus, rulebook) -> None:
 def test_floating_gif_of_r19_is_a_photo(corpus, rulebook) -> None:
     photos = _read(corpus, "real-docx/r19.docx", rulebook).photos
     assert len(photos) == 1 and photos[0].format == "GIF"
+
+
+def test_paragraphs_add_up_to_the_counts_on_every_wild_file(corpus, rulebook) -> None:
+    """What `inspect --json` lists is exactly what was counted: per-paragraph 字数 sum to the figures."""
+    from extractors.read import read_path
+
+    for path in sorted((corpus / "wild").glob("*.docx")):
+        draft = read_path(path, rulebook)
+        words = [p.zishu for p in draft.paragraphs]
+        body = [p.zishu for p in draft.paragraphs if p.part in ("body", "table", "textbox", "note")]
+        assert (sum(body), sum(words)) == (draft.counts.zishu, draft.counts.zishu_all), path.name
