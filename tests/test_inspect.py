@@ -101,12 +101,12 @@ def test_inspect_json_lists_each_paragraph_with_its_part_and_zishu(tmp_path, mon
 
 
 def test_draft_json_moved_to_extractors_view_keeps_every_key() -> None:
+    from cli.inspect import draft_json as via_cli
     from extractors.model import Draft
     from extractors.view import draft_json
-    from flows.inspect_cmd import draft_json as via_flows
 
     keys = list(draft_json("x.docx", Draft(source_name="x.docx")))
-    assert via_flows is draft_json
+    assert via_cli is draft_json
     assert keys == [
         "path",
         "source_name",

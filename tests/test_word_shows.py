@@ -134,7 +134,7 @@ def _inspect(path) -> dict:
 
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from cli.app import app
 
     result = CliRunner().invoke(app, ["inspect", str(path), "--json"])
     assert result.exit_code == 0, result.output
