@@ -75,3 +75,20 @@ def test_missing_file_and_bad_toml_are_rulebook_errors(tmp_path: Path) -> None:
     bad.write_text("[meta\n", encoding="utf-8")
     with pytest.raises(RulebookError, match="not valid TOML"):
         load_rulebook(bad)
+
+
+@pytest.mark.parametrize(
+    ("section", "key"), [("limits", "max_decode_bytes"), ("intake", "near_duplicate_max_chars")]
+)
+@pytest.mark.parametrize("bad", [0, -5, 1.5, "很多", True])
+def test_work_bounds_must_be_positive_whole_numbers(section: str, key: str, bad: object) -> None:
+    data = _seed()
+    data[section][key] = bad
+    with pytest.raises(RulebookError) as info:
+        parse_rulebook(data, "x.toml")
+    assert any(p.startswith(f"{section}.{key}: 必须是大于 0 的整数") for p in info.value.problems)
+
+
+def test_work_bounds_come_from_the_rulebook(rulebook) -> None:
+    assert rulebook.limits.max_decode_bytes == 134217728
+    assert rulebook.intake.near_duplicate_max_chars == 20000
