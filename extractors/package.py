@@ -13,6 +13,7 @@ import io
 import posixpath
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from lxml import etree
@@ -218,15 +219,24 @@ def _parser() -> etree.XMLParser:
 
 
 def parse_xml(data: bytes) -> etree._Element:
-    """Parse untrusted XML: DTDs refused, entities unresolved, no network, Strict namespaces mapped."""
+    """Parse untrusted XML: DTDs refused, entities unresolved, no network, Strict namespaces mapped.
+
+    The byte scan in `refuse_dtd` is only a quick first look: XML in UTF-16 or UTF-32 without a
+    byte-order mark (libxml2 detects its encoding from the first characters) slips past it, so
+    the parsed document itself is what decides — any DOCTYPE, internal or external subset refused.
+    """
     refuse_dtd(data)
     for strict, transitional in STRICT_TO_TRANSITIONAL:
         if strict in data:
             data = data.replace(strict, transitional)
     try:
-        return etree.fromstring(data, _parser())
+        root = etree.fromstring(data, _parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise PackageRefused(MSG_XML) from exc
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise PackageRefused(MSG_DTD)
+    return root
 
 
 class SafePackage:
@@ -263,7 +273,15 @@ class SafePackage:
         try:
             with self._zf.open(info) as fh:
                 data = fh.read(limit + 1)
-        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, ValueError, NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,  # a damaged deflate stream inside an intact zip directory
+            EOFError,
+            OSError,
+            RuntimeError,
+            ValueError,
+            NotImplementedError,
+        ) as exc:
             raise PackageRefused(MSG_BROKEN) from exc
         if len(data) > limit:
             raise PackageRefused(f"文件无法打开：部件 {info.filename} 超过大小上限，不予读取。")
