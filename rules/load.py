@@ -303,13 +303,16 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         "max_xml_part_bytes": int,
         "max_image_pixels": int,
     }
-    r.unknown(li, {*limit_fields, "inflate_ratio_grace_bytes", "max_decode_bytes"}, "limits.")
+    r.unknown(
+        li, {*limit_fields, "inflate_ratio_grace_bytes", "max_decode_bytes", "max_xml_markup"}, "limits."
+    )
     limits = Limits(
         **{k: r.get(li, k, t, "limits.", minimum=0) for k, t in limit_fields.items()},
         inflate_ratio_grace_bytes=r.get(
             li, "inflate_ratio_grace_bytes", int, "limits.", minimum=0, required=False, default=102400
         ),
         max_decode_bytes=_positive(r, li, "max_decode_bytes", "limits.", "字节", 134217728),
+        max_xml_markup=_positive(r, li, "max_xml_markup", "limits.", "个", 1100000),
     )
 
     im = r.section(data, "images")

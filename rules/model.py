@@ -58,6 +58,9 @@ class Limits:
     # Pixel memory one picture may take to decode, and all pictures decoding at once together
     # (the photo threads share it). A picture needing more is judged by its header only.
     max_decode_bytes: int = 134217728
+    # Tags plus attributes ("<" and "=") one XML part may hold: its parsed tree and walk take
+    # ~210 bytes per item, and a part's byte size alone does not bound that.
+    max_xml_markup: int = 1100000
 
 
 @dataclass(frozen=True)

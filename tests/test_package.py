@@ -194,3 +194,17 @@ def test_damaged_deflate_stream_is_refused_as_broken(rulebook) -> None:
     with pytest.raises(PackageRefused) as info:
         open_package(bytes(data), rulebook.limits).xml("word/document.xml")
     assert info.value.message == MSG_BROKEN
+
+
+def test_part_with_more_markup_than_the_rulebook_allows_is_refused_before_parsing(rulebook) -> None:
+    from extractors.messages import MSG_XML_TOO_BIG
+
+    tight = dataclasses.replace(rulebook.limits, max_xml_markup=1000)
+    pkg = open_package(make_raw_docx(para_xml("标题") * 400), tight)
+    with pytest.raises(PackageRefused) as info:
+        pkg.xml("word/document.xml")
+    assert info.value.message == MSG_XML_TOO_BIG
+    assert (
+        open_package(make_raw_docx(para_xml("标题") * 400), rulebook.limits).xml("word/document.xml")
+        is not None
+    )

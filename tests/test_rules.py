@@ -92,3 +92,10 @@ def test_work_bounds_must_be_positive_whole_numbers(section: str, key: str, bad:
 def test_work_bounds_come_from_the_rulebook(rulebook) -> None:
     assert rulebook.limits.max_decode_bytes == 134217728
     assert rulebook.intake.near_duplicate_max_chars == 20000
+
+
+def test_bad_xml_markup_bound_is_refused_in_chinese() -> None:
+    data = _seed()
+    data["limits"]["max_xml_markup"] = 0
+    with pytest.raises(RulebookError, match=r"limits\.max_xml_markup: 必须是大于 0 的整数"):
+        parse_rulebook(data, "x.toml")
