@@ -312,7 +312,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
             li, "inflate_ratio_grace_bytes", int, "limits.", minimum=0, required=False, default=102400
         ),
         max_decode_bytes=_positive(r, li, "max_decode_bytes", "limits.", "字节", 134217728),
-        max_xml_markup=_positive(r, li, "max_xml_markup", "limits.", "个", 1100000),
+        max_xml_markup=_positive(r, li, "max_xml_markup", "limits.", "个", 800000),
     )
 
     im = r.section(data, "images")

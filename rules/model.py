@@ -60,7 +60,7 @@ class Limits:
     max_decode_bytes: int = 134217728
     # Tags plus attributes ("<" and "=") one XML part may hold: its parsed tree and walk take
     # ~210 bytes per item, and a part's byte size alone does not bound that.
-    max_xml_markup: int = 1100000
+    max_xml_markup: int = 800000
 
 
 @dataclass(frozen=True)
