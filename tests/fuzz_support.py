@@ -231,6 +231,7 @@ def m_zip_odd(rng: random.Random, data: bytes) -> tuple[str, bytes]:
 def m_sym(rng: random.Random, data: bytes) -> tuple[str, bytes]:
     code = rng.choice(SYMBOL_CODES)
     sym = f'<w:r><w:sym w:font="Symbol" w:char="{code}"/></w:r>'.encode()
+    main = _main_part(_members(data))
 
     def change(name: str, content: bytes) -> bytes:
         if name != main:
@@ -240,7 +241,6 @@ def m_sym(rng: random.Random, data: bytes) -> tuple[str, bytes]:
         close = content.find(b">", at - 1) + 1
         return content[:close] + sym * rng.randint(1, 3) + content[close:]
 
-    main = _main_part(_members(data))
     return f"w:sym {code[:12]}", _with_part(data, change)
 
 
