@@ -377,7 +377,15 @@ def open_package(data: bytes, limits: Limits) -> SafePackage:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,  # a damaged "version needed to extract" ("zip file version 13.4")
+        OSError,
+        ValueError,
+        EOFError,
+        struct.error,
+    ) as exc:
         raise PackageRefused(MSG_BROKEN) from exc
     check_zip_limits(infos, limits)
     pkg = SafePackage(zf, limits)

@@ -208,3 +208,14 @@ def test_part_with_more_markup_than_the_rulebook_allows_is_refused_before_parsin
         open_package(make_raw_docx(para_xml("标题") * 400), rulebook.limits).xml("word/document.xml")
         is not None
     )
+
+
+def test_zip_claiming_an_unknown_zip_version_is_refused_as_broken(rulebook) -> None:
+    import struct
+
+    from extractors.messages import MSG_BROKEN
+
+    data = bytearray(make_raw_docx(para_xml("标题")))
+    central = data.find(b"PK\x01\x02")
+    struct.pack_into("<H", data, central + 6, 134)  # "version needed": 13.4, which zipfile refuses
+    assert _refusal(bytes(data), rulebook.limits) == MSG_BROKEN
