@@ -10,12 +10,14 @@ Nothing here raises: a picture that cannot be judged is a `Photo` with `problem`
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import functools
 import hashlib
 import io
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import imagehash
@@ -147,7 +149,35 @@ def _phash(img: ImageFile.ImageFile, orientation: int, nbytes: int, budget: Deco
     try:
         return _hash_decoded(img, orientation, nbytes)
     finally:
+        if cost >= _TRIM_AFTER_BYTES:
+            _release_freed_memory()
         budget.give(cost)
+
+
+# A decode at least this large is followed by handing freed heap back to the system.
+_TRIM_AFTER_BYTES = 16 << 20
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim: Callable[[int], int] = libc.malloc_trim
+        return trim
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
+
+
+def _release_freed_memory() -> None:
+    """Give the memory of a large decode that has just been freed back to the system.
+
+    Why: glibc keeps freed heap in the arena of the thread that freed it, and each photo thread
+    has its own arena; without this, a draft with four 5000×5000 PNGs decoded one after another
+    on three threads held all three decodes' memory (peaks of 400 MB under a 128 MB budget).
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _hash_decoded(img: ImageFile.ImageFile, orientation: int, nbytes: int) -> str:

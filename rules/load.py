@@ -311,7 +311,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         inflate_ratio_grace_bytes=r.get(
             li, "inflate_ratio_grace_bytes", int, "limits.", minimum=0, required=False, default=102400
         ),
-        max_decode_bytes=_positive(r, li, "max_decode_bytes", "limits.", "字节", 134217728),
+        max_decode_bytes=_positive(r, li, "max_decode_bytes", "limits.", "字节", 67108864),
         max_xml_markup=_positive(r, li, "max_xml_markup", "limits.", "个", 800000),
     )
 

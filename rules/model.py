@@ -57,7 +57,7 @@ class Limits:
     inflate_ratio_grace_bytes: int = 102400
     # Pixel memory one picture may take to decode, and all pictures decoding at once together
     # (the photo threads share it). A picture needing more is judged by its header only.
-    max_decode_bytes: int = 134217728
+    max_decode_bytes: int = 67108864
     # Tags plus attributes ("<" and "=") one XML part may hold: its parsed tree and walk take
     # ~210 bytes per item, and a part's byte size alone does not bound that.
     max_xml_markup: int = 800000

@@ -115,6 +115,7 @@ def odd_pictures() -> list[tuple[str, str, Callable[[], bytes]]]:
         ("tiff 9000² header", "tiff", lambda: tiff_header(9000, 9000)),
         ("tiff 12000² header", "tiff", lambda: tiff_header(12000, 12000)),
         ("real png 5000²", "png", lambda: decodable_png(5000)),
+        ("real png 3600²", "png", lambda: decodable_png(3600)),
         ("truncated jpeg", "jpeg", lambda: make_photo(1600, 1200, seed=3)[:4000]),
         ("emf", "emf", lambda: b"\x01\x00\x00\x00" + bytes(36) + b" EMF" + bytes(64)),
         ("svg", "svg", lambda: b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>'),

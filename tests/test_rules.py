@@ -90,7 +90,7 @@ def test_work_bounds_must_be_positive_whole_numbers(section: str, key: str, bad:
 
 
 def test_work_bounds_come_from_the_rulebook(rulebook) -> None:
-    assert rulebook.limits.max_decode_bytes == 134217728
+    assert rulebook.limits.max_decode_bytes == 67108864
     assert rulebook.intake.near_duplicate_max_chars == 20000
 
 
