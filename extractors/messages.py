@@ -15,6 +15,10 @@ MSG_OLE_OTHER = "文件无法打开：这是旧式 Office 文件但不是 Word �
 MSG_MACRO = "文件含有宏（启用宏的文档 .docm），出于安全不予读取：请另存为普通 .docx 后重新报送"
 MSG_NOT_WORD = "文件无法打开：压缩包中没有 Word 正文，请用 Word 或 WPS 另存为 .docx 后重新报送"
 MSG_DTD = "文件无法打开：文档内容含有不安全的 DTD/实体声明，请用 Word 或 WPS 重新另存为 .docx 后报送"
+MSG_XML_TOO_BIG = (
+    "文件无法打开：文档内容结构过于庞大（格式标记超过上限），请删去多余内容或分成几篇，"
+    "用 Word 或 WPS 另存为 .docx 后重新报送"
+)
 MSG_XML = "文件无法打开：文档内容已损坏（XML 无法解析），请用 Word 或 WPS 另存为 .docx 后重新报送"
 MSG_BROKEN_ZIP = "压缩包无法打开：文件已损坏或不完整，请重新压缩后报送"
 MSG_MISSING_SOFFICE = "未安装 LibreOffice，无法读取 .doc/.wps 稿件，请另存为 .docx 后重新报送"

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from extractors.storable import symbol
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -196,11 +198,9 @@ class _Walker:
             self.emit(el.text)
 
     def sym(self, el: etree._Element) -> None:
-        code = el.get(w("char"), "")
-        try:
-            self.emit(chr(int(code, 16)))
-        except ValueError:
-            return
+        char = symbol(el.get(w("char"), ""))
+        if char:
+            self.emit(char)
 
     def fld_char(self, el: etree._Element) -> None:
         kind = el.get(w("fldCharType"))

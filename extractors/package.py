@@ -13,6 +13,7 @@ import io
 import posixpath
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from lxml import etree
@@ -27,6 +28,7 @@ from extractors.messages import (
     MSG_OLE_OTHER,
     MSG_UNKNOWN,
     MSG_XML,
+    MSG_XML_TOO_BIG,
 )
 from rules.model import Limits
 
@@ -218,15 +220,24 @@ def _parser() -> etree.XMLParser:
 
 
 def parse_xml(data: bytes) -> etree._Element:
-    """Parse untrusted XML: DTDs refused, entities unresolved, no network, Strict namespaces mapped."""
+    """Parse untrusted XML: DTDs refused, entities unresolved, no network, Strict namespaces mapped.
+
+    The byte scan in `refuse_dtd` is only a quick first look: XML in UTF-16 or UTF-32 without a
+    byte-order mark (libxml2 detects its encoding from the first characters) slips past it, so
+    the parsed document itself is what decides — any DOCTYPE, internal or external subset refused.
+    """
     refuse_dtd(data)
     for strict, transitional in STRICT_TO_TRANSITIONAL:
         if strict in data:
             data = data.replace(strict, transitional)
     try:
-        return etree.fromstring(data, _parser())
+        root = etree.fromstring(data, _parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise PackageRefused(MSG_XML) from exc
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise PackageRefused(MSG_DTD)
+    return root
 
 
 class SafePackage:
@@ -263,15 +274,28 @@ class SafePackage:
         try:
             with self._zf.open(info) as fh:
                 data = fh.read(limit + 1)
-        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, ValueError, NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,  # a damaged deflate stream inside an intact zip directory
+            EOFError,
+            OSError,
+            RuntimeError,
+            ValueError,
+            NotImplementedError,
+        ) as exc:
             raise PackageRefused(MSG_BROKEN) from exc
         if len(data) > limit:
             raise PackageRefused(f"文件无法打开：部件 {info.filename} 超过大小上限，不予读取。")
         return data
 
     def xml(self, name: str) -> etree._Element:
-        """A part parsed as XML (bounded by max_xml_part_bytes)."""
-        return parse_xml(self.read(name, self._limits.max_xml_part_bytes))
+        """A part parsed as XML, bounded by max_xml_part_bytes and, before parsing, by the count
+        of tags and attributes (max_xml_markup): the parsed tree's memory grows with those, not
+        with bytes, and a non-repetitive 18 MB part of attributes took 580 MB."""
+        data = self.read(name, self._limits.max_xml_part_bytes)
+        if data.count(b"<") + data.count(b"=") > self._limits.max_xml_markup:
+            raise PackageRefused(MSG_XML_TOO_BIG)
+        return parse_xml(data)
 
     def rels(self, part: str) -> dict[str, Rel]:
         """The relationships of `part` ("" for the package), targets resolved to part names."""
@@ -353,7 +377,15 @@ def open_package(data: bytes, limits: Limits) -> SafePackage:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,  # a damaged "version needed to extract" ("zip file version 13.4")
+        OSError,
+        ValueError,
+        EOFError,
+        struct.error,
+    ) as exc:
         raise PackageRefused(MSG_BROKEN) from exc
     check_zip_limits(infos, limits)
     pkg = SafePackage(zf, limits)

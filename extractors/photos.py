@@ -10,16 +10,19 @@ Nothing here raises: a picture that cannot be judged is a `Photo` with `problem`
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import functools
 import hashlib
 import io
+import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import imagehash
 import numpy
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from extractors.model import Photo
 from rules import Rulebook
@@ -77,21 +80,113 @@ def _unsupported_kind(data: bytes) -> str:
 
 
 def _orientation(img: Image.Image) -> int:
+    """The EXIF orientation, read from what the header already holds.
+
+    Pillow's PNG `getexif` decodes the whole picture when the eXIf chunk comes after the pixels
+    (12000×12000 → 576 MB and seconds); such a PNG is taken as upright rather than decoded.
+    """
+    if img.format == "PNG" and "exif" not in img.info:
+        return 1
     try:
         return int(img.getexif().get(0x0112, 1) or 1)
     except Exception:
         return 1
 
 
-def _phash(img: Image.Image, orientation: int, nbytes: int) -> str:
-    """imagehash.phash of the upright picture, decoded as small as the codec allows."""
+# Bytes Pillow keeps per pixel for a mode (everything not listed takes four).
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}
+
+
+def decode_bytes(img: Image.Image) -> int:
+    """Memory the hash decode of `img` takes at its current (possibly drafted) size: the decoded
+    picture plus its greyscale copy."""
+    width, height = img.size
+    grey = 0 if img.mode == "L" else 1
+    return width * height * (_BYTES_PER_PIXEL.get(img.mode, 4) + grey)
+
+
+class DecodeBudget:
+    """Pixel memory shared by every picture decoding in the process at one time.
+
+    Why: the reader decodes a draft's photos on a small pool while its own thread helps, and a
+    backlog reads two drafts at once, so four large decodes could overlap. Each decode first
+    takes its cost from this budget and waits while others hold it; small photos (a phone JPEG
+    drafted to 1/8 scale costs ~100 KB) never wait in practice.
+    """
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self._free = total
+        self._cond = threading.Condition()
+
+    def take(self, cost: int) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: self._free >= cost)
+            self._free -= cost
+
+    def give(self, cost: int) -> None:
+        with self._cond:
+            self._free += cost
+            self._cond.notify_all()
+
+
+@functools.cache
+def decode_budget(total: int) -> DecodeBudget:
+    """The process's budget for the rulebook's `limits.max_decode_bytes` (one per value)."""
+    return DecodeBudget(total)
+
+
+def _phash(img: ImageFile.ImageFile, orientation: int, nbytes: int, budget: DecodeBudget) -> str | None:
+    """imagehash.phash of the upright picture, decoded as small as the codec allows; None when
+    even that would take more than the whole decode budget (the picture is then not hashed)."""
     if img.format in ("JPEG", "MPO"):
         # JPEG decodes at 1/2, 1/4 or 1/8 scale: a 3 MP photo costs a ~50k-pixel decode.
         img.draft("L", (64, 64))
+    cost = decode_bytes(img)
+    if cost > budget.total:
+        return None
+    budget.take(cost)
+    try:
+        return _hash_decoded(img, orientation, nbytes)
+    finally:
+        if cost >= _TRIM_AFTER_BYTES:
+            _release_freed_memory()
+        budget.give(cost)
+
+
+# A decode at least this large is followed by handing freed heap back to the system.
+_TRIM_AFTER_BYTES = 16 << 20
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim: Callable[[int], int] = libc.malloc_trim
+        return trim
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
+
+
+def _release_freed_memory() -> None:
+    """Give the memory of a large decode that has just been freed back to the system.
+
+    Why: glibc keeps freed heap in the arena of the thread that freed it, and each photo thread
+    has its own arena; without this, a draft with four 5000×5000 PNGs decoded one after another
+    on three threads held all three decodes' memory (peaks of 400 MB under a 128 MB budget).
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def _hash_decoded(img: ImageFile.ImageFile, orientation: int, nbytes: int) -> str:
     # The whole picture in one decode call, not one per 64 KiB: each call gives up the GIL and
     # must win it back, and on a busy machine that wait stalls behind the text walk.
-    img.decodermaxblock = max(getattr(img, "decodermaxblock", 0), nbytes)  # type: ignore[attr-defined]
+    img.decodermaxblock = max(img.decodermaxblock, nbytes)
+    img.load()
     small = img.convert("L")
+    img.close()  # the full-size decode is freed before the smaller copies are made
     # phash shrinks to 32×32 with Lanczos, whose cost grows with the source; a box reduction to
     # about 64 px on the short side first costs little and changes nothing it can see.
     factor = min(small.size) // 64
@@ -133,6 +228,9 @@ def analyze_image(key: str, data: bytes, source: str, rulebook: Rulebook) -> Pho
     Never raises. An unsupported format (EMF/WMF/SVG/unknown), a pixel bomb over
     `rulebook.limits.max_image_pixels` or a damaged picture gives a `Photo` with `problem` set,
     so the draft is still judged and the unit is told which picture to replace.
+    A picture under the pixel limit whose decode would need more than
+    `rulebook.limits.max_decode_bytes` (a 9000×9000 PNG: no codec decodes it smaller) keeps its
+    header size and no `phash`: it counts, and copies of it are recognised by their bytes only.
     """
     with warnings.catch_warnings():
         # Pillow warns on odd EXIF, palette transparency and its own global bomb limit: noise
@@ -168,19 +266,24 @@ def _analyze(key: str, data: bytes, source: str, rulebook: Rulebook) -> Photo:
     except Exception as exc:
         return _with(base, problem=f"图片 {key} 无法读取（{type(exc).__name__}），请重新导出后报送")
     with img:
+        # Every limit is read from the header before anything (EXIF included) touches pixels.
         width, height = img.size
+        fmt = "JPEG" if img.format == "MPO" else img.format
+        if width * height > limit:
+            return _with(
+                base,
+                format=fmt,
+                width=width,
+                height=height,
+                problem=f"图片 {key} 像素超过上限（{width}×{height}，上限 {limit} 像素），请压缩后重新报送",
+            )
         orientation = _orientation(img)
         if orientation in _SWAPS_SIDES:
             width, height = height, width
-        fmt = "JPEG" if img.format == "MPO" else img.format
         photo = _with(base, format=fmt, width=width, height=height)
-        if width * height > limit:
-            return _with(
-                photo,
-                problem=f"图片 {key} 像素超过上限（{width}×{height}，上限 {limit} 像素），请压缩后重新报送",
-            )
+        budget = decode_budget(rulebook.limits.max_decode_bytes)
         try:
-            return _with(photo, phash=_phash(img, orientation, len(data)))
+            return _with(photo, phash=_phash(img, orientation, len(data), budget))
         except Exception as exc:
             return _with(
                 photo, problem=f"图片 {key} 已损坏，无法解码（{type(exc).__name__}），请重新导出后报送"

@@ -35,6 +35,7 @@ from extractors.safefile import (
     read_regular_file,
     too_big_message,
 )
+from extractors.storable import storable_draft
 from rules import Rulebook
 
 
@@ -56,7 +57,12 @@ def _is_word_package(name: str, data: bytes) -> bool:
 
 
 def read_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
-    """A `Draft` for a file's bytes: a Word draft, a zip bundle, or a `format` finding. Never raises."""
+    """A `Draft` for a file's bytes: a Word draft, a zip bundle, or a `format` finding. Never raises.
+    Every string in it is storable (see `extractors.storable`)."""
+    return storable_draft(_read_bytes(name, data, rulebook))
+
+
+def _read_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
     name = display_name(name)
     try:
         if sniff(data) == "zip" and not _is_word_package(name, data):
@@ -111,11 +117,15 @@ def _read_large_file(path: Path, name: str, rulebook: Rulebook) -> Draft:
 
 
 def read_path(path: Path, rulebook: Rulebook) -> Draft:
-    """A `Draft` for a file or bundle folder on disk. Never raises.
+    """A `Draft` for a file or bundle folder on disk. Never raises; every string is storable.
 
     Symlinks, FIFOs, sockets and devices are refused without being opened; a folder is a
     bundle; a regular file is read with O_NOFOLLOW (see `safefile`) up to a size bound.
     """
+    return storable_draft(_read_path(path, rulebook))
+
+
+def _read_path(path: Path, rulebook: Rulebook) -> Draft:
     name = display_name(path.name or str(path))
     try:
         try:
@@ -133,7 +143,7 @@ def read_path(path: Path, rulebook: Rulebook) -> Draft:
             data = read_regular_file(path, _max_file_bytes(rulebook))
         except FileRefused as exc:
             return refused(name, None, "unknown", exc.message)
-        return read_bytes(name, data, rulebook)
+        return _read_bytes(name, data, rulebook)
     except Exception as exc:
         return refused(name, None, "unknown", f"文件无法读取（内部错误 {type(exc).__name__}），请重新报送")
 

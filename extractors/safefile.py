@@ -42,7 +42,11 @@ def display_name(name: str | os.PathLike[str]) -> str:
     """A file name as text that always encodes: bytes that were not UTF-8 (kept by Python as
     surrogate escapes) are shown as \\xNN, so notes, JSON and the ledger never fail on them."""
     text = os.fsdecode(os.fspath(name))
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte (a name built in code)
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def kind_refusal(mode: int) -> str | None:

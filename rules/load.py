@@ -136,6 +136,16 @@ class _Reader:
         return out
 
 
+def _positive(r: _Reader, data: dict[str, Any], key: str, prefix: str, unit: str, default: int) -> int:
+    """A whole number above zero, or a problem in Chinese: a limit of 0 (or a fraction, or text)
+    would silently switch off the protection it names, so it is refused rather than clamped."""
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        r.problems.append(f"{prefix}{key}: 必须是大于 0 的整数（{unit}），当前为 {value!r}")
+        return default
+    return value
+
+
 def _kind_name(kinds: tuple[type, ...]) -> str:
     return "或".join(
         {int: "整数", float: "数字", str: "文字", bool: "true/false", list: "列表", dict: "表"}.get(
@@ -275,10 +285,11 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         "near_duplicate_days": int,
         "near_duplicate_threshold": float,
     }
-    r.unknown(i, {*intake_fields, "officer_folder"}, "intake.")
+    r.unknown(i, {*intake_fields, "officer_folder", "near_duplicate_max_chars"}, "intake.")
     intake = Intake(
         **{k: r.get(i, k, t, "intake.", minimum=0) for k, t in intake_fields.items()},
         officer_folder=r.get(i, "officer_folder", str, "intake.", required=False, default="信息员"),
+        near_duplicate_max_chars=_positive(r, i, "near_duplicate_max_chars", "intake.", "字", 20000),
     )
     if intake.near_duplicate_threshold is not None and not 0 < intake.near_duplicate_threshold <= 1:
         r.problems.append("intake.near_duplicate_threshold：应大于 0 且不大于 1")
@@ -292,12 +303,16 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         "max_xml_part_bytes": int,
         "max_image_pixels": int,
     }
-    r.unknown(li, {*limit_fields, "inflate_ratio_grace_bytes"}, "limits.")
+    r.unknown(
+        li, {*limit_fields, "inflate_ratio_grace_bytes", "max_decode_bytes", "max_xml_markup"}, "limits."
+    )
     limits = Limits(
         **{k: r.get(li, k, t, "limits.", minimum=0) for k, t in limit_fields.items()},
         inflate_ratio_grace_bytes=r.get(
             li, "inflate_ratio_grace_bytes", int, "limits.", minimum=0, required=False, default=102400
         ),
+        max_decode_bytes=_positive(r, li, "max_decode_bytes", "limits.", "字节", 67108864),
+        max_xml_markup=_positive(r, li, "max_xml_markup", "limits.", "个", 800000),
     )
 
     im = r.section(data, "images")

@@ -38,6 +38,10 @@ class Intake:
     near_duplicate_days: int
     near_duplicate_threshold: float
     officer_folder: str = "信息员"
+    # Only this many characters of a draft (title first, then the body) are segmented for the
+    # near-duplicate signature: a news draft is far shorter, a pasted 1.7 M-character file is
+    # not, and segmenting all of it would cost minutes for no better verdict.
+    near_duplicate_max_chars: int = 20000
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,12 @@ class Limits:
     max_xml_part_bytes: int
     max_image_pixels: int
     inflate_ratio_grace_bytes: int = 102400
+    # Pixel memory one picture may take to decode, and all pictures decoding at once together
+    # (the photo threads share it). A picture needing more is judged by its header only.
+    max_decode_bytes: int = 67108864
+    # Tags plus attributes ("<" and "=") one XML part may hold: its parsed tree and walk take
+    # ~210 bytes per item, and a part's byte size alone does not bound that.
+    max_xml_markup: int = 800000
 
 
 @dataclass(frozen=True)

@@ -341,3 +341,59 @@ def make_ole(stream_names: Sequence[str]) -> bytes:
         struct.pack_into("<III", directory, off + 68, free, i + 1 if i + 1 < len(names) else free, free)
         struct.pack_into("<II", directory, off + 116, end, 0)
     return bytes(header) + fat_sector + bytes(directory)
+
+
+# ---- pictures whose header promises more than their bytes hold (fuzz and memory tests) ----
+
+
+def _png_chunk(kind: bytes, payload: bytes) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+
+def png_header(width: int, height: int, *, exif_after_pixels: bool = False, color_type: int = 2) -> bytes:
+    """A PNG whose IHDR says `width`×`height` but whose pixel data is a few rows of zeros: what a
+    giant picture looks like to anything reading only the header. With `exif_after_pixels`, an
+    eXIf chunk follows IDAT, which is where Pillow's `getexif` would decode every pixel first."""
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
+    idat = zlib.compress(bytes(min(width * 3 + 1, 1 << 16) * 4))
+    chunks = [_png_chunk(b"IHDR", ihdr), _png_chunk(b"IDAT", idat)]
+    if exif_after_pixels:
+        exif = b"MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00"
+        chunks.append(_png_chunk(b"eXIf", exif))
+    return b"\x89PNG\r\n\x1a\n" + b"".join(chunks) + _png_chunk(b"IEND", b"")
+
+
+def tiff_header(width: int, height: int) -> bytes:
+    """A little-endian RGB TIFF whose tags say `width`×`height` over a single tiny strip."""
+    import struct
+
+    entries = [
+        (256, 4, 1, width),  # ImageWidth
+        (257, 4, 1, height),  # ImageLength
+        (258, 3, 1, 8),  # BitsPerSample (one value: fine for Pillow)
+        (259, 3, 1, 1),  # Compression: none
+        (262, 3, 1, 2),  # Photometric: RGB
+        (273, 4, 1, 0),  # StripOffsets, patched below
+        (277, 3, 1, 3),  # SamplesPerPixel
+        (278, 4, 1, height),  # RowsPerStrip
+        (279, 4, 1, 64),  # StripByteCounts
+    ]
+    ifd_size = 2 + 12 * len(entries) + 4
+    data_offset = 8 + ifd_size
+    out = bytearray(b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", len(entries)))
+    for tag, kind, count, value in entries:
+        value = data_offset if tag == 273 else value
+        fmt = "<HHII" if kind == 4 else "<HHIHH"
+        out += (
+            struct.pack(fmt, tag, kind, count, value)
+            if kind == 4
+            else struct.pack(fmt, tag, kind, count, value, 0)
+        )
+    out += struct.pack("<I", 0) + bytes(64)
+    return bytes(out)

@@ -37,6 +37,12 @@ CASES = [
         marks=pytest.mark.integration,
     ),
     pytest.param(
+        "bench_fuzz.py",
+        ["crashes 0", "catch-all refusals 0", "slowest case", "peak memory", "ratio fuzz/baseline"],
+        ["FAILED"],
+        id="fuzz",
+    ),
+    pytest.param(
         "bench_score.py",
         ["baseline (read 500 submissions", "× baseline", "year report total"],
         [],

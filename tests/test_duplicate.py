@@ -111,3 +111,55 @@ def test_unrelated_news_is_not_a_duplicate(rulebook) -> None:
 
 def test_no_priors_means_nothing_to_compare(rulebook) -> None:
     assert check_duplicates(draft(NEWS), "湖滨社区", "instant", rulebook, RECEIVED, []).findings == ()
+
+
+def test_a_huge_body_is_segmented_only_up_to_the_rulebook_bound(rulebook, monkeypatch) -> None:
+    import checks.duplicate as duplicate
+
+    segmented: list[int] = []
+
+    class CountingJieba:
+        @staticmethod
+        def lcut(text: str) -> list[str]:
+            segmented.append(len(text))
+            return list(text)
+
+    monkeypatch.setattr(duplicate, "_jieba", lambda: CountingJieba)
+    duplicate.word_set.cache_clear()
+    huge = han_text(1_700_000, seed=7)
+    result = check_duplicates(
+        draft(huge), "湖滨社区", "instant", rulebook, RECEIVED, [prior(1, "塔下社区", huge)]
+    )
+    duplicate.word_set.cache_clear()
+    bound = rulebook.intake.near_duplicate_max_chars
+    assert segmented and max(segmented) <= bound < len(huge)
+    assert result.duplicate_of == 1  # the bounded signatures still see the same story
+
+
+def test_jieba_caches_its_dictionary_under_the_user_cache_folder_not_tmpdir(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    cache, tmp = tmp_path / "cache", tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "TMPDIR": str(tmp), "PYTHONPATH": str(root)}
+    code = "from checks.duplicate import word_set; word_set('街道社区开展活动')"
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=tmp_path, timeout=120)
+    assert (cache / "draftdesk" / "jieba.cache").is_file()
+    assert not list(tmp.iterdir())
+
+
+def test_importing_the_checks_does_not_set_up_jieba() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = "import sys, checks.judge, extractors.read; assert 'jieba' not in sys.modules"
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONPATH": str(root)}, timeout=60
+    )

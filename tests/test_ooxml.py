@@ -133,3 +133,13 @@ def test_strict_ooxml_document_reads_its_text(rulebook, corpus) -> None:
     pkg = open_package((corpus / "real-docx" / "r16.docx").read_bytes(), rulebook.limits)
     texts = [p.text for p in walk_part(pkg.xml(pkg.main_document()), BODY).paragraphs if p.text]
     assert "Bullet1" in texts
+
+
+def test_symbols_that_are_no_character_become_one_replacement_mark() -> None:
+    # D800/DBFF/DFFF are surrogate halves (UTF-8 and SQLite cannot store them); a huge code made
+    # chr() raise OverflowError; a code that is no number is nothing at all.
+    codes = ["D800", "DBFF", "DFFF", "FFFFFFFFFFFFFFFFFFFFFFFF", "110000", "-1", "zz", "0000"]
+    body = "<w:p><w:r>" + "".join(f'<w:sym w:char="{c}"/>' for c in codes) + "</w:r></w:p>"
+    text = _texts(body)[0]
+    assert text == "\ufffd" * 6
+    text.encode("utf-8")

@@ -164,3 +164,58 @@ def test_central_directory_that_understates_a_part_is_refused_without_inflating_
     with pytest.raises(PackageRefused) as info:
         open_package(bytes(data), rulebook.limits).xml("word/document.xml")
     assert "无法打开" in info.value.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_doctype_in_xml_without_a_byte_order_mark_is_refused(encoding: str) -> None:
+    # No BOM: the byte scan sees "<\0!\0D\0…", libxml2 still detects the encoding and would parse it.
+    xml = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY a "aaaa">]><d>&a;</d>'
+    if encoding.startswith("utf-32"):
+        xml = xml.replace("UTF-16", "UTF-32")
+    with pytest.raises(PackageRefused) as info:
+        parse_xml(xml.encode(encoding))
+    assert "DTD" in info.value.message
+
+
+def test_damaged_deflate_stream_is_refused_as_broken(rulebook) -> None:
+    import struct
+
+    from extractors.messages import MSG_BROKEN
+
+    data = bytearray(make_raw_docx(para_xml("标题" * 200)))
+    pos = data.find(b"PK\x03\x04" + b"\x14\x00")
+    while pos != -1:
+        name_len, extra_len = struct.unpack_from("<HH", data, pos + 26)
+        if data[pos + 30 : pos + 30 + name_len] == b"word/document.xml":
+            start = pos + 30 + name_len + extra_len
+            data[start : start + 8] = b"\xff" * 8  # an invalid deflate block type
+            break
+        pos = data.find(b"PK\x03\x04", pos + 4)
+    with pytest.raises(PackageRefused) as info:
+        open_package(bytes(data), rulebook.limits).xml("word/document.xml")
+    assert info.value.message == MSG_BROKEN
+
+
+def test_part_with_more_markup_than_the_rulebook_allows_is_refused_before_parsing(rulebook) -> None:
+    from extractors.messages import MSG_XML_TOO_BIG
+
+    tight = dataclasses.replace(rulebook.limits, max_xml_markup=1000)
+    pkg = open_package(make_raw_docx(para_xml("标题") * 400), tight)
+    with pytest.raises(PackageRefused) as info:
+        pkg.xml("word/document.xml")
+    assert info.value.message == MSG_XML_TOO_BIG
+    assert (
+        open_package(make_raw_docx(para_xml("标题") * 400), rulebook.limits).xml("word/document.xml")
+        is not None
+    )
+
+
+def test_zip_claiming_an_unknown_zip_version_is_refused_as_broken(rulebook) -> None:
+    import struct
+
+    from extractors.messages import MSG_BROKEN
+
+    data = bytearray(make_raw_docx(para_xml("标题")))
+    central = data.find(b"PK\x01\x02")
+    struct.pack_into("<H", data, central + 6, 134)  # "version needed": 13.4, which zipfile refuses
+    assert _refusal(bytes(data), rulebook.limits) == MSG_BROKEN

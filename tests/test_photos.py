@@ -294,3 +294,66 @@ def test_reading_a_draft_does_not_import_scipy(tmp_path) -> None:
         cwd=Path(__file__).resolve().parents[1],
     )
     assert out.stdout.split() == ["2", "True", "False"]
+
+
+@pytest.fixture
+def no_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any pixel decode fails the test: the picture must be judged from its header alone."""
+    from PIL import ImageFile
+
+    def refuse(self: object) -> None:
+        raise AssertionError("pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
+
+
+def test_png_over_the_pixel_limit_is_refused_before_its_exif_decodes_it(
+    rulebook: Rulebook, no_decoding
+) -> None:
+    # Pillow's PNG getexif decodes the whole picture when eXIf follows the pixels (576 MB here).
+    from tests.factory import png_header
+
+    photo = analyze_image("big.png", png_header(12000, 12000, exif_after_pixels=True), "embedded", rulebook)
+    assert (photo.width, photo.height, photo.phash) == (12000, 12000, None)
+    assert photo.problem is not None and "像素超过上限（12000×12000" in photo.problem
+
+
+@pytest.mark.parametrize("kind", ["png", "tiff"])
+def test_picture_too_large_to_decode_within_budget_counts_by_its_header(
+    rulebook: Rulebook, no_decoding, kind: str
+) -> None:
+    from tests.factory import png_header, tiff_header
+
+    data = png_header(9000, 9000) if kind == "png" else tiff_header(9000, 9000)
+    photo = analyze_image(f"big.{kind}", data, "embedded", rulebook)
+    assert 9000 * 9000 <= rulebook.limits.max_image_pixels
+    assert (photo.width, photo.height, photo.phash, photo.problem) == (9000, 9000, None, None)
+
+
+def test_a_jpeg_of_many_megapixels_is_hashed_from_its_eighth_scale_decode(rulebook: Rulebook) -> None:
+    tight = dataclasses.replace(
+        rulebook, limits=dataclasses.replace(rulebook.limits, max_decode_bytes=2000 * 1500 // 64 * 2)
+    )
+    photo = analyze_image("cam.jpg", make_photo(2000, 1500, seed=3), "attached", tight)
+    assert photo.phash is not None and photo.problem is None
+
+
+def test_decode_budget_makes_a_second_large_decode_wait_for_the_first() -> None:
+    import threading
+
+    from extractors.photos import DecodeBudget
+
+    budget = DecodeBudget(10)
+    budget.take(6)
+    got = threading.Event()
+
+    def second() -> None:
+        budget.take(6)
+        got.set()
+
+    worker = threading.Thread(target=second)
+    worker.start()
+    assert not got.wait(0.2)
+    budget.give(6)
+    assert got.wait(5)
+    worker.join()

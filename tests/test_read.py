@@ -369,3 +369,42 @@ def test_read_paths_gives_every_draft_in_order_with_bad_files_in_their_place(
     assert [d.counts.zishu for d in drafts if d.readable] == [100, 110, 120, 140, 150, 160]
     assert [len(d.photos) for d in drafts] == [0, 1, 2, 0, 1, 2, 0]
     assert drafts[3].findings[0].rule == "format"
+
+
+def test_no_text_in_a_draft_is_unstorable(rulebook: Rulebook) -> None:
+    import json
+    import sqlite3
+
+    from tests.factory import make_raw_docx, para_xml
+
+    sym = '<w:p><w:r><w:t>标题</w:t><w:sym w:char="D800"/></w:r></w:p>'
+    data = make_raw_docx(sym + para_xml("3月12日上午，正文") + '<w:p><w:r><w:sym w:char="DBFF"/></w:r></w:p>')
+    draft = read_bytes("稿件\ud800\udcff.docx", data, rulebook)
+    assert draft.readable
+    values = json.dumps(dataclasses.asdict(draft), default=str, ensure_ascii=False)
+    values.encode("utf-8")
+    db = sqlite3.connect(":memory:")
+    db.execute("create table t (v text)")
+    db.execute("insert into t values (?)", (values,))
+    assert draft.title == "标题\ufffd"
+
+
+def test_storable_draft_reaches_nested_values() -> None:
+    from extractors.model import Finding, Photo
+    from extractors.storable import storable_draft
+
+    odd = "a\ud800b\x00"
+    draft = Draft(
+        source_name=odd,
+        metadata={odd: odd},
+        body=(odd,),
+        captions=(odd,),
+        photos=(Photo(key=odd, source="embedded", problem=odd),),
+        linked_photos=(odd,),
+        findings=(Finding("format", "error", odd),),
+    )
+    clean = storable_draft(draft)
+    assert "a\ufffdb\ufffd" == clean.source_name == clean.body[0] == clean.photos[0].key
+    assert clean.metadata == {"a\ufffdb\ufffd": "a\ufffdb\ufffd"}
+    json_text = repr(dataclasses.asdict(clean))
+    json_text.encode("utf-8")

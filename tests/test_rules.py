@@ -75,3 +75,27 @@ def test_missing_file_and_bad_toml_are_rulebook_errors(tmp_path: Path) -> None:
     bad.write_text("[meta\n", encoding="utf-8")
     with pytest.raises(RulebookError, match="不是有效的 TOML"):
         load_rulebook(bad)
+
+
+@pytest.mark.parametrize(
+    ("section", "key"), [("limits", "max_decode_bytes"), ("intake", "near_duplicate_max_chars")]
+)
+@pytest.mark.parametrize("bad", [0, -5, 1.5, "很多", True])
+def test_work_bounds_must_be_positive_whole_numbers(section: str, key: str, bad: object) -> None:
+    data = _seed()
+    data[section][key] = bad
+    with pytest.raises(RulebookError) as info:
+        parse_rulebook(data, "x.toml")
+    assert any(p.startswith(f"{section}.{key}: 必须是大于 0 的整数") for p in info.value.problems)
+
+
+def test_work_bounds_come_from_the_rulebook(rulebook) -> None:
+    assert rulebook.limits.max_decode_bytes == 67108864
+    assert rulebook.intake.near_duplicate_max_chars == 20000
+
+
+def test_bad_xml_markup_bound_is_refused_in_chinese() -> None:
+    data = _seed()
+    data["limits"]["max_xml_markup"] = 0
+    with pytest.raises(RulebookError, match=r"limits\.max_xml_markup: 必须是大于 0 的整数"):
+        parse_rulebook(data, "x.toml")

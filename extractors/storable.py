@@ -1,0 +1,64 @@
+"""Text a `Draft` may carry: nothing SQLite, JSON or a UTF-8 note cannot store.
+
+Why one place: text reaches a draft from many doors — `w:t`, `w:sym`, attributes, part and
+file names, metadata lines, captions, picture names — and one odd door is enough for the
+ledger insert or the note to fail with UnicodeEncodeError long after the reader returned. A
+lone surrogate (UTF-8 cannot encode it; `<w:sym w:char="D800"/>` makes one) and NUL (SQLite's
+text functions stop at it) become U+FFFD, the character Word itself shows for what it cannot
+draw. The reader's entry points pass every draft through `storable_draft` before returning it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import cast
+
+from extractors.model import Draft
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+_MAX_CODE_POINT = 0x10FFFF
+
+
+def storable(text: str) -> str:
+    """`text` with every lone surrogate and NUL replaced by U+FFFD."""
+    return _UNSTORABLE.sub(REPLACEMENT, text)
+
+
+def symbol(code: str) -> str:
+    """The character of a `w:sym w:char` hex code, as something storable; "" for no number.
+
+    Word writes symbol-font characters as F0xx (private use) and those are kept. A surrogate
+    half, or a number beyond Unicode (`chr` raises OverflowError on a huge one), is U+FFFD:
+    one unreadable symbol in the text, as Word shows it, never an exception.
+    """
+    try:
+        value = int(code, 16)
+    except ValueError:
+        return ""
+    if value < 0:
+        return ""
+    if value > _MAX_CODE_POINT:
+        return REPLACEMENT
+    return storable(chr(value))
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, tuple):
+        return tuple(_clean(v) for v in value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _clean(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def storable_draft(draft: Draft) -> Draft:
+    """`draft` with every string in it (nested values included) made storable."""
+    return cast(Draft, _clean(draft))
