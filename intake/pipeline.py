@@ -48,8 +48,9 @@ from intake.claims import (
     release_all,
     remove_token_dir,
 )
-from intake.inventory import Item, list_items, signature
+from intake.inventory import Item, list_items, quiet_for, signature
 from intake.received import forget_vanished, record_sightings_in
+from intake.segmenter import segmenter_aside
 from ledger import intake as ledger
 from ledger.schema import open_ledger
 from rules import Rulebook
@@ -127,13 +128,23 @@ def stable_items(
     items = [i for i in everything if wanted is None or i.key in wanted]
     if not items:
         return [], []
-    if settled or rulebook.intake.settle_seconds <= 0:
+    settle = rulebook.intake.settle_seconds
+    if settled or settle <= 0:
         return items, []
+    # An item nothing touched for the settle time (its newest mtime/ctime) is taken at once;
+    # only items changed since then get the look, wait, look again — so a `run` over drafts
+    # that lie there already does not wait at all.
+    order = {i.key: n for n, i in enumerate(items)}
+    quiet = [i for i in items if (q := quiet_for(i.path)) is not None and q >= settle]
+    quiet_keys = {i.key for i in quiet}
+    items = [i for i in items if i.key not in quiet_keys]
+    if not items:
+        return quiet, []
     first = {i.key: signature(i.path) for i in items}
     deadline = time.monotonic() + rulebook.intake.settle_seconds
     while (left := deadline - time.monotonic()) > 0:
         time.sleep(left)
-    ready: list[Item] = []
+    ready: list[Item] = list(quiet)
     pending: list[str] = []
     for item in items:
         sig = signature(item.path)
@@ -143,6 +154,7 @@ def stable_items(
             ready.append(item)
         else:
             pending.append(item.key)
+    ready.sort(key=lambda i: order[i.key])
     return ready, pending
 
 
@@ -493,7 +505,8 @@ def sweep(
     each batch of claims as a task; the steps are the same."""
     run_id = start_run(ws, rulebook, "sweep")
     taken = take(ws, rulebook, keys, settled=settled)
-    result = run_batches(taken, lambda batch: (run_batch or process_claims)(ws, rulebook, batch))
+    with segmenter_aside(bool(taken.tokens) and run_batch is None):
+        result = run_batches(taken, lambda batch: (run_batch or process_claims)(ws, rulebook, batch))
     finish_run(ws, rulebook, run_id, result)
     return result
 
