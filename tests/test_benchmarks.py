@@ -30,6 +30,12 @@ CASES = [
         marks=pytest.mark.integration,
     ),
     pytest.param(
+        "bench_run.py",
+        ["baseline (draftdesk --help", "run on 10 drafts, no Prefect server up", "ratio run/target (3 s)"],
+        ["FAILED"],
+        id="run",
+    ),
+    pytest.param(
         "bench_watch.py",
         ["p50", "p95", "ratio p95/target", "watch exit code after Ctrl-C: 0"],
         [],
