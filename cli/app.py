@@ -80,11 +80,26 @@ def check(
     workspace: WorkspaceOpt = None,
     received: Annotated[str | None, typer.Option("--received", help="收稿时间（ISO），默认现在")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="报送单位（名称或简称），收件箱外的稿件用")
+    ] = None,
+    content_type: Annotated[
+        str | None, typer.Option("--type", help="稿件类型（名称或简称，如 即时、微信），收件箱外的稿件用")
+    ] = None,
 ) -> None:
     """Dry run: judge drafts as the intake would, writing nothing."""
     from cli.check import check_command
 
-    raise typer.Exit(check_command(files, workspace=workspace, received=received, as_json=as_json))
+    raise typer.Exit(
+        check_command(
+            files,
+            workspace=workspace,
+            received=received,
+            as_json=as_json,
+            unit=unit,
+            content_type=content_type,
+        )
+    )
 
 
 @app.command()
