@@ -59,6 +59,12 @@ def _jieba() -> ModuleType:
     return module
 
 
+def prepare() -> None:
+    """Load jieba's dictionary now (~1 s), e.g. on a thread of a long-running watch before the
+    first draft comes; `word_set` waits for it meanwhile (jieba holds a lock)."""
+    _jieba().initialize()
+
+
 _segmenter: Callable[[str], list[str]] | None = None
 
 

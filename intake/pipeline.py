@@ -497,15 +497,17 @@ def sweep(
     *,
     settled: bool = False,
     run_batch: BatchRunner | None = None,
+    segment_aside: bool = True,
 ) -> SweepResult:
     """One intake sweep over the inbox (or only `keys`), without Prefect.
 
     `settled=False` does its own settle check (look, wait the settle time, look again); items
     still changing stay in the inbox for the next sweep. `run_batch` lets the Prefect flow run
-    each batch of claims as a task; the steps are the same."""
+    each batch of claims as a task; the steps are the same. `segment_aside` lets a fresh
+    process segment on a helper process while its own jieba is not loaded (`intake.segmenter`)."""
     run_id = start_run(ws, rulebook, "sweep")
     taken = take(ws, rulebook, keys, settled=settled)
-    with segmenter_aside(bool(taken.tokens) and run_batch is None):
+    with segmenter_aside(segment_aside and bool(taken.tokens) and run_batch is None):
         result = run_batches(taken, lambda batch: (run_batch or process_claims)(ws, rulebook, batch))
     finish_run(ws, rulebook, run_id, result)
     return result
