@@ -6,6 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
+from checks.labels import rules_text
 from cli.common import open_or_exit
 from intake.pipeline import SweepResult
 from workspace import Workspace
@@ -24,7 +25,7 @@ def summary_lines(ws: Workspace, result: SweepResult) -> list[str]:
     if result.rejected:
         lines.append(f"退回说明（.退回说明.txt）在 {ws.rejected}/<单位>/ 下，与原稿放在一起：")
         for outcome in result.rejected[:20]:
-            lines.append(f"  {outcome.note_path or outcome.stored_path}（{', '.join(outcome.rules)}）")
+            lines.append(f"  {outcome.note_path or outcome.stored_path}（{rules_text(outcome.rules)}）")
         if len(result.rejected) > 20:
             lines.append(f"  ……共 {len(result.rejected)} 件")
     if result.accepted:

@@ -39,8 +39,8 @@ def test_run_prints_counts_and_where_the_notes_are(tmp_path, quiet_env, capsys):
     out = capsys.readouterr().out
     assert "处理 2 件，录用 1 件，退回 1 件" in out
     assert (
-        "outbox/rejected/塔下社区/2_短稿.docx.退回说明.txt（length）" in out
-        or "outbox/rejected/塔下社区/1_短稿.docx.退回说明.txt（length）" in out
+        "outbox/rejected/塔下社区/2_短稿.docx.退回说明.txt（字数）" in out
+        or "outbox/rejected/塔下社区/1_短稿.docx.退回说明.txt（字数）" in out
     )
     assert not (ws.root / ".prefect").exists()  # no server up: no Prefect home, no server started
 
