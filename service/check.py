@@ -107,6 +107,13 @@ def received_time(text: str | None, rulebook: Rulebook) -> dt.datetime:
         raise BadInput(f"收稿时间“{text}”不是有效的 ISO 时间（如 2021-03-12T10:30）。") from None
 
 
+def require_files(files: Sequence[Path]) -> None:
+    """Raises `MissingFiles` naming every file that does not exist (`check` and `inspect`)."""
+    missing = [display_name(str(f)) for f in files if not os.path.lexists(f)]
+    if missing:
+        raise MissingFiles("文件不存在：" + "、".join(missing))
+
+
 def given_identity(
     rulebook: Rulebook, unit: str | None, content_type: str | None
 ) -> tuple[str | None, str | None]:
@@ -141,9 +148,7 @@ def check_files(
     say who sent the files and what they are, over what their place and text tell. Raises
     `MissingFiles` naming every missing file, `BadInput` for an unknown unit or type."""
     unit, content_type = given_identity(rulebook, unit, content_type)
-    missing = [display_name(str(f)) for f in files if not os.path.lexists(f)]
-    if missing:
-        raise MissingFiles("文件不存在：" + "、".join(missing))
+    require_files(files)
     from extractors.read import read_paths
 
     # Several files are read two at a time: one's photos decode while the other's text is walked.

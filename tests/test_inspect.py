@@ -63,3 +63,12 @@ def test_inspect_uses_the_workspace_rulebook_named_by_the_environment(tmp_path, 
     result = runner.invoke(app, ["inspect", str(path), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)[0]["publish_date"] == "2022-04-06"
+
+
+def test_a_missing_file_gets_checks_sentence_and_exit_code(tmp_path) -> None:
+    gone = tmp_path / "没有这个.docx"
+    runner = CliRunner()
+    inspected = runner.invoke(app, ["inspect", str(gone)])
+    checked = runner.invoke(app, ["check", str(gone), "--workspace", str(tmp_path)])
+    assert (inspected.exit_code, checked.exit_code) == (2, 2)
+    assert inspected.stderr == checked.stderr == f"文件不存在：{gone}\n"

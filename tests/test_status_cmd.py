@@ -30,3 +30,14 @@ def test_status_counts_pending_accepted_rejected_and_shows_the_last_run(tmp_path
         "最近一次收稿（sweep）：2021-03-12T15:00:00+08:00 — 2021-03-12T15:00:00+08:00，"
         "处理 2 件，录用 1，退回 1"
     ) in out
+
+
+def test_status_outside_a_workspace_says_the_inbox_is_missing_and_exits_2(tmp_path, capsys):
+    import pytest
+    import typer
+
+    with pytest.raises(typer.Exit) as refused:
+        status_command(tmp_path / "nowhere")
+    assert refused.value.exit_code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"收件箱 {tmp_path / 'nowhere' / 'inbox'} 不存在或不是文件夹：请先运行 draftdesk init")
