@@ -43,6 +43,13 @@ CASES = [
         marks=pytest.mark.integration,
     ),
     pytest.param(
+        "bench_watch_start.py",
+        ["watch start → first dropped draft filed", "ratio first-filed/target", "filed: yes", "Ctrl-C: 0"],
+        [],
+        id="watch_start",
+        marks=pytest.mark.integration,
+    ),
+    pytest.param(
         "bench_score.py",
         ["baseline (read 500 submissions", "× baseline", "year report total"],
         [],
