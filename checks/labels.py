@@ -18,6 +18,7 @@ RULE_LABELS: dict[str, str] = {
     "category": "类别",
     "duplicate": "重复",
     "media": "音视频",
+    "rulebook": "规则文件",
 }
 
 VERDICT_LABELS: dict[str, str] = {"accepted": "合格", "rejected": "退回", "officer": "信息员登记"}

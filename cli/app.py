@@ -202,6 +202,31 @@ def stop(workspace: WorkspaceOpt = None) -> None:
     raise typer.Exit(stop_command(workspace))
 
 
+rules_app = typer.Typer(
+    no_args_is_help=True, help="每年一份规则文件：新建下一年的（new），或检查全部（check）。"
+)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("new")
+def rules_new(
+    year: Annotated[int, typer.Argument(metavar="YEAR", help="新规则文件的年份，如 2027")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Write rules/YEAR.toml from the latest year's rulebook, year changed, [calendar] left to fill."""
+    from cli.rules import rules_new_command
+
+    raise typer.Exit(rules_new_command(year, workspace))
+
+
+@rules_app.command("check")
+def rules_check(workspace: WorkspaceOpt = None) -> None:
+    """Validate every year's rulebook in the workspace, naming file and key."""
+    from cli.rules import rules_check_command
+
+    raise typer.Exit(rules_check_command(workspace))
+
+
 def main() -> None:
     """Entry point; makes sure Chinese output survives a non-UTF-8 console."""
     for stream in (sys.stdout, sys.stderr):

@@ -240,17 +240,22 @@ def step_check_and_record(
 ) -> int:
     """Judge the draft against the ledger's priors and record it, in one write transaction."""
     from checks.identity import identify
-    from checks.judge import judge
+    from checks.judge import judge, with_rulebook_warning
     from checks.notes import render_note
 
     assert claim.path is not None
+    # Judged by the rulebook of the year it was received (the latest, with a warning, if none).
+    year_rules = ws.rulebook_for(claim.received_at.year)
+    rulebook = year_rules.rulebook
     identity = identify(claim.relpath, draft, rulebook)
     created = now(rulebook)
     with ledger.locked(db):
         priors = ledger.priors(
             db, draft.sha256, identity.unit, claim.received_at, rulebook.intake.near_duplicate_days
         )
-        judgement = judge(draft, identity, rulebook, claim.received_at, priors)
+        judgement = with_rulebook_warning(
+            judge(draft, identity, rulebook, claim.received_at, priors), year_rules.warning
+        )
         sub_id = ledger.insert_submission(
             db, _columns(claim, draft, judgement, created), judgement.findings, draft.photos
         )

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from checks.identity import identify
-from checks.judge import judge
+from checks.judge import judge, with_rulebook_warning
 from checks.model import Judgement
 from checks.notes import render_note
 from extractors.model import Draft
@@ -87,11 +87,12 @@ def check_one(
     *,
     unit: str | None = None,
     content_type: str | None = None,
+    rulebook_warning: str | None = None,
 ) -> dict[str, Any]:
     """Identify, judge and write the note text for one file or bundle folder already read."""
     relpath = inbox_relpath(path, ws)
     identity = identify(relpath, draft, rulebook, unit=unit, content_type=content_type)
-    judgement = judge(draft, identity, rulebook, received_at)
+    judgement = with_rulebook_warning(judge(draft, identity, rulebook, received_at), rulebook_warning)
     shown = display_name(str(relpath)) if relpath else None
     note = render_note(draft, judgement, rulebook, received_at, shown)
     return result_json(display_name(str(path)), draft, judgement, note)
@@ -147,12 +148,23 @@ def check_files(
     """One `check --json` object per file, in order. `unit`/`content_type` (names or aliases)
     say who sent the files and what they are, over what their place and text tell. Raises
     `MissingFiles` naming every missing file, `BadInput` for an unknown unit or type."""
+    year_rules = ws.rulebook_for(received_at.year)
+    rulebook = year_rules.rulebook
     unit, content_type = given_identity(rulebook, unit, content_type)
     require_files(files)
     from extractors.read import read_paths
 
     # Several files are read two at a time: one's photos decode while the other's text is walked.
     return [
-        check_one(path, draft, ws, rulebook, received_at, unit=unit, content_type=content_type)
+        check_one(
+            path,
+            draft,
+            ws,
+            rulebook,
+            received_at,
+            unit=unit,
+            content_type=content_type,
+            rulebook_warning=year_rules.warning,
+        )
         for path, draft in zip(files, read_paths(list(files), rulebook), strict=True)
     ]
