@@ -8,6 +8,7 @@ from pathlib import Path
 
 from checks.labels import rules_text
 from cli.common import open_or_exit
+from flows.sweep import OneLineFormatter
 from intake.pipeline import SweepResult
 from workspace import Workspace
 
@@ -61,25 +62,15 @@ def run_command(workspace: Path | None) -> int:
     return 0
 
 
-class _OneLine(logging.Formatter):
-    """A logged failure as one line (its exception type and message), never a traceback."""
-
-    def formatException(self, ei: object) -> str:
-        exc = ei[1] if isinstance(ei, tuple) else None
-        return f"  （{type(exc).__name__}: {exc}）" if exc is not None else ""
-
-    def formatStack(self, stack_info: str) -> str:
-        return ""
-
-
 def _one_line_logs() -> None:
     """draftdesk's own warnings (a draft that failed and will be retried) reach stderr as one
     line each, so a sweep never prints a traceback."""
     logger = logging.getLogger("draftdesk")
-    if not any(getattr(h, "_draftdesk_run", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(_OneLine("%(message)s"))
-        handler.setLevel(logging.WARNING)
-        handler._draftdesk_run = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
+    for old in [h for h in logger.handlers if getattr(h, "_draftdesk_run", False)]:
+        logger.removeHandler(old)  # bound to an earlier sys.stderr (a second run in one process)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLineFormatter("%(message)s"))
+    handler.setLevel(logging.WARNING)
+    handler._draftdesk_run = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
     logger.propagate = False  # a handler Prefect puts on the root would print the traceback

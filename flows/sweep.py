@@ -17,6 +17,35 @@ from intake.pipeline import SweepResult, sweep
 from workspace import Workspace
 
 
+class OneLineFormatter(logging.Formatter):
+    """A logged failure as one line (its exception type and message), never a traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        # Another handler may have cached the full traceback on the record (`exc_text`).
+        cached = record.exc_text
+        record.exc_text = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
+    def formatException(self, ei: object) -> str:
+        exc = ei[1] if isinstance(ei, tuple) else None
+        return f"  （{type(exc).__name__}: {exc}）" if exc is not None else ""
+
+    def formatStack(self, stack_info: str) -> str:
+        return ""
+
+
+def _console_one_line() -> None:
+    """Prefect's console handlers print a failed task's traceback; the run's history on the
+    server keeps it, the console gets one line."""
+    for name in ("prefect", "prefect.flow_runs", "prefect.task_runs", "prefect.flows", "prefect.tasks"):
+        for handler in logging.getLogger(name).handlers:
+            if type(handler).__name__ != "APILogHandler" and isinstance(handler, logging.StreamHandler):
+                handler.setFormatter(OneLineFormatter("%(levelname)s %(message)s"))
+
+
 def server_for_run(ws: Workspace) -> str | None:
     """The API URL `run` should use: the workspace's local server if up, else a configured
     `$PREFECT_API_URL` that answers its health check; None when no server is up."""
@@ -51,6 +80,7 @@ def _run_flow(ws: Workspace, api_url: str) -> SweepResult:
         with prefect_env.in_process(api_url):
             from flows.intake_flow import intake_flow
 
+            _console_one_line()
             state = intake_flow(str(ws.root), return_state=True)
             result = state.result()
             prefect_env.drain(state.state_details.flow_run_id, 1 + result.batches)

@@ -107,3 +107,24 @@ def test_run_with_the_workspace_server_up_runs_the_flow_and_keeps_its_history(
         conn.close()
     assert [(kind, n) for kind, n, _ in runs] == [("intake", 1)]
     assert runs[0][2]
+
+
+def test_a_draft_that_fails_is_one_line_on_the_console_never_a_traceback(
+    tmp_path, quiet_env, capsys, monkeypatch
+):
+    """Filing fails (disk full, permissions): the claim is kept for the next sweep and the
+    console gets one sentence with the exception, not a traceback."""
+    from intake import pipeline
+
+    ws, _ = workspace(tmp_path / "ws")
+    drop(ws, f"湖滨社区/{INSTANT}/好稿.docx", news_draft(300, photos=1))
+
+    def broken(*args, **kwargs):
+        raise PermissionError("outbox 无写权限")
+
+    monkeypatch.setattr(pipeline, "process_one", broken)
+    assert run_command(ws.root) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    assert "（PermissionError: outbox 无写权限）" in captured.err
+    assert "处理 0 件" in captured.out
