@@ -245,10 +245,10 @@ def step_check_and_record(
 
     assert claim.path is not None
     # Judged by the rulebook of the year it was received (the latest, with a warning, if none).
+    created = now(rulebook)  # the clock is the workspace's (its latest rulebook), not a year's
     year_rules = ws.rulebook_for(claim.received_at.year)
     rulebook = year_rules.rulebook
     identity = identify(claim.relpath, draft, rulebook)
-    created = now(rulebook)
     with ledger.locked(db):
         priors = ledger.priors(
             db, draft.sha256, identity.unit, claim.received_at, rulebook.intake.near_duplicate_days

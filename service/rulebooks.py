@@ -65,6 +65,10 @@ def check_rulebooks(ws: Workspace) -> tuple[list[str], list[str]]:
     paths = ws.rulebook_paths_unchecked()
     if not paths:
         return [f"工作目录 {ws.root} 没有规则文件，使用内置的默认规则。"], []
+    try:
+        zone = load_rulebook(ws.latest_rulebook_path()).meta.timezone
+    except RulebookError:
+        zone = None
     for path in paths:
         try:
             rulebook = load_rulebook(path)
@@ -75,6 +79,13 @@ def check_rulebooks(ws: Workspace) -> tuple[list[str], list[str]]:
             problems.append(
                 f"规则文件 {path} 有误（rulebook is invalid）:\n"
                 f"  - meta.year: 写的是 {rulebook.meta.year}，与文件名的年份 {path.stem} 不符"
+            )
+            continue
+        if zone is not None and rulebook.meta.timezone != zone:
+            problems.append(
+                f"规则文件 {path} 有误（rulebook is invalid）:\n"
+                f"  - meta.timezone: 写的是 {rulebook.meta.timezone}，而工作目录的时区（最新一年的规则文件）是 {zone}；"
+                "时钟与时区属于工作目录，各年须一致"
             )
             continue
         good.append(f"{path}：{rulebook.meta.year} 年，{rulebook.meta.name}，无误。")

@@ -33,9 +33,9 @@ def period_from(month: str | None, quarter: str | None, year: int | None) -> Per
 
 def score(ws: Workspace, rulebook: Rulebook, period: Period) -> Scored:
     """Read the ledger, score `period` by its year's rulebook and write its workbook."""
+    today = now(rulebook).date()  # the workspace's clock; the period's year gives the rules
     year_rules = ws.rulebook_for(period.year)
     rulebook = year_rules.rulebook
-    today = now(rulebook).date()
     still_open = None
     if period.end >= today:
         still_open = f"注意：{period.label}尚未结束（今天 {today}），尚未到期的任务也按缺少计算；期末后再运行可得正式结果。"

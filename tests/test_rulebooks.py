@@ -111,3 +111,23 @@ def test_status_names_this_years_rulebook(two_years, monkeypatch):
     ws, _ = two_years
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-06-01T10:00:00")
     assert "规则文件：draftdesk.toml（2021 年）" in status_lines(ws)
+
+
+def test_rules_check_refuses_a_year_with_another_timezone(tmp_path):
+    """The clock and timezone belong to the workspace: every year's file must agree."""
+    ws = _ws(tmp_path)
+    assert RUNNER.invoke(app, ["rules", "new", "2022", "--workspace", str(ws.root)]).exit_code == 0
+    legacy = ws.root / "draftdesk.toml"
+    legacy.write_text(
+        legacy.read_text(encoding="utf-8").replace(
+            'timezone = "Asia/Shanghai"', 'timezone = "Asia/Tokyo"', 1
+        ),
+        encoding="utf-8",
+    )
+    bad = RUNNER.invoke(app, ["rules", "check", "--workspace", str(ws.root)])
+    assert bad.exit_code == 2
+    assert f"规则文件 {legacy} 有误" in bad.stderr
+    assert (
+        "meta.timezone: 写的是 Asia/Tokyo，而工作目录的时区（最新一年的规则文件）是 Asia/Shanghai"
+        in bad.stderr
+    )
