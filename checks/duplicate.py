@@ -21,7 +21,7 @@ import logging
 import os
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -74,14 +74,56 @@ def _private_cache_dir() -> str:
 
 @lru_cache(maxsize=1)
 def _jieba() -> ModuleType:
-    """jieba, imported on first use (its dictionary load costs ~1 s), quiet, caching its
-    dictionary under the user's cache folder (it would write `jieba.cache` into $TMPDIR)."""
-    import jieba
+    """jieba, imported on first use and kept quiet, caching its dictionary under the user's
+    cache folder (it would write `jieba.cache` into $TMPDIR).
 
+    jieba 0.42 imports `pkg_resources` (~0.4 s) only to open its own data files, and falls back
+    to a plain `open` beside its module when that import fails; it is made to fail for this one
+    import, so `pkg_resources` is neither loaded nor kept from anyone who imports it later."""
+    import sys
+
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        if blocked:
+            del sys.modules["pkg_resources"]
     jieba.setLogLevel(logging.WARNING)
     jieba.dt.tmp_dir = _private_cache_dir()
     module: ModuleType = jieba
     return module
+
+
+def prepare() -> None:
+    """Load jieba's dictionary now (~1 s), e.g. on a thread of a long-running watch before the
+    first draft comes; `word_set` waits for it meanwhile (jieba holds a lock)."""
+    _jieba().initialize()
+
+
+_segmenter: Callable[[str], list[str]] | None = None
+
+
+def use_segmenter(segment: Callable[[str], list[str]] | None) -> None:
+    """Segment with `segment` (the same jieba elsewhere, e.g. a helper process) until reset
+    with None. It must give jieba's words, so cached word sets stay valid."""
+    global _segmenter
+    _segmenter = segment
+
+
+def jieba_loaded() -> bool:
+    """Whether this process has jieba's dictionary in memory already."""
+    import sys
+
+    module = sys.modules.get("jieba")
+    return bool(module is not None and getattr(module.dt, "initialized", False))
+
+
+def jieba_lcut(text: str) -> list[str]:
+    """jieba's words of `text`, in this process."""
+    words: list[str] = _jieba().lcut(text)
+    return words
 
 
 def _is_noise(token: str) -> bool:
@@ -98,7 +140,8 @@ def word_set(text: str) -> frozenset[str]:
     Cached: a sweep compares each new draft with the same week of earlier ones, and segmenting
     is the only costly step here. The cache holds well over a busy week of drafts (23 units
     rarely send more than a few hundred), so a long-running watch never re-segments the window."""
-    return frozenset(t.strip() for t in _jieba().lcut(text) if not _is_noise(t))
+    words = _segmenter(text) if _segmenter is not None else jieba_lcut(text)
+    return frozenset(t.strip() for t in words if not _is_noise(t))
 
 
 def signature_text(title: str, text: str, max_chars: int) -> str:

@@ -94,12 +94,20 @@ def _category_type(text: str, rulebook: Rulebook) -> tuple[ContentType, str] | N
     return None
 
 
-def identify(relpath: PurePosixPath | None, draft: Draft | None, rulebook: Rulebook) -> Identity:
+def identify(
+    relpath: PurePosixPath | None,
+    draft: Draft | None,
+    rulebook: Rulebook,
+    *,
+    unit: str | None = None,
+    content_type: str | None = None,
+) -> Identity:
     """Unit, type and category of one inbox item.
 
     `relpath` is the item's path under `<workspace>/inbox/` (`unit/type/x.docx`, `unit/x.docx`,
     `unit/type/bundle`, `unit/type/bundle.zip`), or None when the file lies outside the inbox
-    (`draftdesk check` on any file): then only the name and the draft's head can tell.
+    (`draftdesk check` on any file): then the name and the draft's head tell, unless the caller
+    names the unit or type (`check --unit/--type`: a name or alias, already validated).
     """
     parts = relpath.parts if relpath is not None else ()
     item_name = parts[-1] if parts else (draft.source_name if draft is not None else "")
@@ -107,9 +115,20 @@ def identify(relpath: PurePosixPath | None, draft: Draft | None, rulebook: Ruleb
     tags = name_tags(item_name)
     meta = draft.metadata if draft is not None else {}
     findings: list[Finding] = []
+    outside = relpath is None
 
-    unit, type_folders = _unit(folders, tags, meta, rulebook, findings)
+    given_unit = rulebook.unit_named(unit) if unit else None
+    if given_unit is not None:
+        found_unit: str | None = given_unit.name
+        type_folders = folders[1:] if folders and rulebook.unit_named(folders[0]) else folders
+    else:
+        found_unit, type_folders = _unit(folders, tags, item_name, draft, rulebook, findings, outside)
+    given_type = rulebook.type_named(content_type) if content_type else None
     ctype, category, bad_folder = _type_from_folders(type_folders, rulebook)
+    if given_type is not None:
+        if ctype is not given_type:
+            category = None
+        ctype = given_type
     if ctype is None:
         ctype, tag_category = _type_from_tags(tags, rulebook)
         category = category or tag_category
@@ -118,21 +137,53 @@ def identify(relpath: PurePosixPath | None, draft: Draft | None, rulebook: Ruleb
     if ctype is not None and category is None:
         category = next((c for c in (match_category(t, ctype) for t in tags) if c), None)
     if ctype is None:
-        findings.append(Finding("identity", ERROR, _unknown_type_message(bad_folder, meta, rulebook)))
+        findings.append(
+            Finding("identity", ERROR, _unknown_type_message(bad_folder, meta, rulebook, outside))
+        )
     return Identity(
-        unit=unit, content_type=ctype.key if ctype else None, category=category, findings=tuple(findings)
+        unit=found_unit,
+        content_type=ctype.key if ctype else None,
+        category=category,
+        findings=tuple(findings),
     )
+
+
+def _units_mentioned(sources: list[tuple[str, str]], rulebook: Rulebook) -> dict[str, list[str]]:
+    """Every unit whose name or alias appears in the texts, with where (`文件名中的“湖滨”`).
+    A match inside a longer match in the same text (`湖滨` in `湖滨社区`) is not counted twice."""
+    found: dict[str, list[str]] = {}
+    for where, text in sources:
+        if not text:
+            continue
+        spans: list[tuple[int, int, str, str]] = []
+        for candidate in rulebook.units:
+            for name in candidate.names:
+                start = text.find(name) if name else -1
+                while start >= 0:
+                    spans.append((start, start + len(name), candidate.name, name))
+                    start = text.find(name, start + 1)
+        for start, end, unit_name, name in spans:
+            inside_longer = any(s <= start and end <= e and (e - s) > (end - start) for s, e, _, _ in spans)
+            if not inside_longer:
+                said = f"{where}中的“{name}”"
+                if said not in found.setdefault(unit_name, []):
+                    found[unit_name].append(said)
+    return found
 
 
 def _unit(
     folders: tuple[str, ...],
     tags: list[str],
-    meta: dict[str, str],
+    item_name: str,
+    draft: Draft | None,
     rulebook: Rulebook,
     findings: list[Finding],
+    outside: bool,
 ) -> tuple[str | None, tuple[str, ...]]:
-    """The unit and the folders below it. The first folder decides; the name and 报送单位 only
-    when the item has no unit folder."""
+    """The unit and the folders below it. The first folder decides; without a unit folder, a
+    tag of the name, then 报送单位, then a unit name or alias anywhere in the file name, title,
+    byline or the head's other lines (one unit only: several are named back to the user)."""
+    meta = draft.metadata if draft is not None else {}
     written = (meta.get("unit") or "").strip()
     if folders:
         found = rulebook.unit_named(folders[0])
@@ -168,19 +219,44 @@ def _unit(
     claimed = _unit_in_text(written, rulebook) if written else None
     if claimed is not None:
         return claimed, ()
-    said = (
-        f"文中写的报送单位“{written}”不是已登记的单位，"
-        if written
-        else "文件名和文中都没有可识别的报送单位，"
+    sources = [("文件名", item_name)]
+    if draft is not None:
+        sources += [("标题", draft.title), ("署名", draft.byline or "")]
+        sources += [("文中信息行", value) for key, value in draft.metadata.items() if key != "unit"]
+    mentioned = _units_mentioned(sources, rulebook)
+    fix = (
+        "请用 --unit 指定报送单位（名称或简称），或把稿件放到 inbox/<单位>/<稿件类型>/ 下本单位的文件夹。"
+        if outside
+        else "请把稿件放到 inbox/<单位>/<稿件类型>/ 下本单位的文件夹后重新报送。"
     )
+    where = "稿件不在收件箱中" if outside else "稿件不在某个单位的文件夹中"
+    if len(mentioned) == 1:
+        ((unit_name, said),) = mentioned.items()
+        findings.append(
+            Finding(
+                "identity",
+                WARNING,
+                f"{where}，按{'、'.join(said)}认定报送单位为{unit_name}；如有误，{fix}",
+            )
+        )
+        return unit_name, ()
+    if mentioned:
+        listed = "；".join(f"{name}（{'、'.join(said)}）" for name, said in mentioned.items())
+        findings.append(
+            Finding(
+                "identity",
+                ERROR,
+                f"无法确定报送单位：{where}，且出现了多个单位：{listed}。{fix}",
+            )
+        )
+        return None, ()
+    tried = "文件名、标题、署名和文中各行都没有已登记的单位名称或简称"
+    head = f"文中写的报送单位“{written}”不是已登记的单位，{tried}，" if written else f"{tried}，"
     findings.append(
         Finding(
             "identity",
             ERROR,
-            (
-                f"无法确定报送单位：稿件不在某个单位的文件夹中，{said}{valid_units_text(rulebook)}。"
-                "请把稿件放到 inbox/<单位>/<稿件类型>/ 下本单位的文件夹后重新报送。"
-            ),
+            f"无法确定报送单位：{where}，{head}{valid_units_text(rulebook)}。{fix}",
         )
     )
     return None, ()
@@ -217,14 +293,20 @@ def _type_from_tags(tags: list[str], rulebook: Rulebook) -> tuple[ContentType | 
     return None, None
 
 
-def _unknown_type_message(bad_folder: str | None, meta: dict[str, str], rulebook: Rulebook) -> str:
+def _unknown_type_message(
+    bad_folder: str | None, meta: dict[str, str], rulebook: Rulebook, outside: bool
+) -> str:
     reasons = []
+    if outside:
+        reasons.append("稿件不在收件箱的类型文件夹中")
     if bad_folder:
         reasons.append(f"文件夹“{bad_folder}”不是有效的稿件类型")
     reasons.append("文件名中没有类型标记（如“【即时信息】标题.docx”）")
     written = (meta.get("type") or "").strip()
     reasons.append(f"文中“稿件类型：{written}”无法识别" if written else "文中也没有“稿件类型：”一行")
-    return (
-        f"无法确定稿件类型：{'，'.join(reasons)}。{valid_types_text(rulebook)}。"
-        "请放入 inbox/<单位>/<稿件类型>/ 下对应类型的文件夹后重新报送。"
+    fix = (
+        "请用 --type 指定稿件类型（名称或简称），或放入 inbox/<单位>/<稿件类型>/ 下对应类型的文件夹。"
+        if outside
+        else "请放入 inbox/<单位>/<稿件类型>/ 下对应类型的文件夹后重新报送。"
     )
+    return f"无法确定稿件类型：{'，'.join(reasons)}。{valid_types_text(rulebook)}。{fix}"

@@ -7,6 +7,7 @@ draft is accepted and simply not counted for the period, as the seed says.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from checks.length import check_length
 from checks.media import check_media, is_media_submission
 from checks.model import Identity, ImageSummary, Judgement, Prior
 from checks.timeliness import check_timeliness
-from extractors.model import ERROR, Draft, Finding
+from extractors.model import ERROR, WARNING, Draft, Finding
 from rules.model import ContentType, Rulebook
 
 ACCEPTED = "accepted"
@@ -169,4 +170,14 @@ def judge(
         revision_of=facts.get("revision_of"),
         period=period_of(ctype, received_at, rulebook) if ctype is not None else None,
         findings=tuple(findings),
+    )
+
+
+def with_rulebook_warning(judgement: Judgement, warning: str | None) -> Judgement:
+    """The judgement with a `rulebook` warning added when the workspace had no rulebook of the
+    draft's year and the latest one judged it (`workspace.Workspace.rulebook_for`)."""
+    if not warning:
+        return judgement
+    return dataclasses.replace(
+        judgement, findings=(*judgement.findings, Finding("rulebook", WARNING, warning))
     )

@@ -80,11 +80,26 @@ def check(
     workspace: WorkspaceOpt = None,
     received: Annotated[str | None, typer.Option("--received", help="收稿时间（ISO），默认现在")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="报送单位（名称或简称），收件箱外的稿件用")
+    ] = None,
+    content_type: Annotated[
+        str | None, typer.Option("--type", help="稿件类型（名称或简称，如 即时、微信），收件箱外的稿件用")
+    ] = None,
 ) -> None:
     """试审：按收稿的规则审核稿件，不登记、不移动任何文件。"""
     from cli.check import check_command
 
-    raise typer.Exit(check_command(files, workspace=workspace, received=received, as_json=as_json))
+    raise typer.Exit(
+        check_command(
+            files,
+            workspace=workspace,
+            received=received,
+            as_json=as_json,
+            unit=unit,
+            content_type=content_type,
+        )
+    )
 
 
 @app.command()
@@ -185,6 +200,31 @@ def stop(workspace: WorkspaceOpt = None) -> None:
     from cli.stop import stop_command
 
     raise typer.Exit(stop_command(workspace))
+
+
+rules_app = typer.Typer(
+    no_args_is_help=True, help="每年一份规则文件：新建下一年的（new），或检查全部（check）。"
+)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("new")
+def rules_new(
+    year: Annotated[int, typer.Argument(metavar="YEAR", help="新规则文件的年份，如 2027")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Write rules/YEAR.toml from the latest year's rulebook, year changed, [calendar] left to fill."""
+    from cli.rules import rules_new_command
+
+    raise typer.Exit(rules_new_command(year, workspace))
+
+
+@rules_app.command("check")
+def rules_check(workspace: WorkspaceOpt = None) -> None:
+    """Validate every year's rulebook in the workspace, naming file and key."""
+    from cli.rules import rules_check_command
+
+    raise typer.Exit(rules_check_command(workspace))
 
 
 def main() -> None:

@@ -15,7 +15,15 @@ from service.errors import DeskError
 from workspace import resolve_workspace
 
 
-def check_command(files: list[Path], *, workspace: Path | None, received: str | None, as_json: bool) -> int:
+def check_command(
+    files: list[Path],
+    *,
+    workspace: Path | None,
+    received: str | None,
+    as_json: bool,
+    unit: str | None = None,
+    content_type: str | None = None,
+) -> int:
     """The `check` command: 0 all accepted, 1 any rejected, 2 usage or system error."""
     ws = resolve_workspace(workspace)
     try:
@@ -23,7 +31,9 @@ def check_command(files: list[Path], *, workspace: Path | None, received: str | 
     except RulebookError as exc:
         fail(str(exc), ExitCode.USAGE)
     try:
-        results = check_files(ws, rulebook, files, received_time(received, rulebook))
+        results = check_files(
+            ws, rulebook, files, received_time(received, rulebook), unit=unit, content_type=content_type
+        )
     except DeskError as exc:
         fail(str(exc), ExitCode.USAGE)
     if as_json:

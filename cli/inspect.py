@@ -4,7 +4,8 @@ For the office ("why does the note say 187 字 when Word shows 215?") and for de
 reader: title, metadata, byline, captions, Word's figures, each part's 字数, photos with their
 sizes, the event date, linked pictures and the reader's own findings. It reads with the same
 dispatcher as the intake (`extractors.read.read_path`), so what it shows is what gets judged.
-Exit 0, or 1 when any file could not be read (a `format` error).
+Exit 0, 1 when any file could not be read (a `format` error), 2 when a file does not exist
+(as `check`).
 """
 
 from __future__ import annotations
@@ -40,9 +41,17 @@ def _read(path: Path, rulebook: Rulebook) -> Draft:
 
 def inspect_command(files: list[Path], as_json: bool) -> int:
     """Read each file and print what the reader saw; exit 1 if any had a `format` finding."""
+    from service.check import require_files
+    from service.errors import MissingFiles
+
     try:
         rulebook = _rulebook()
     except RulebookError as exc:
+        typer.echo(str(exc), err=True)
+        return EXIT_USAGE
+    try:
+        require_files(files)  # the same sentence and exit code as `check`
+    except MissingFiles as exc:
         typer.echo(str(exc), err=True)
         return EXIT_USAGE
     results = [draft_json(str(path), _read(path, rulebook)) for path in files]

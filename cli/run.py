@@ -1,11 +1,14 @@
-"""`draftdesk run`: one intake sweep now, as a Prefect flow, with a short Chinese summary."""
+"""`draftdesk run`: one intake sweep now (a Prefect flow when a server is up), with a short Chinese summary."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
+from checks.labels import rules_text
 from cli.common import open_or_exit
+from flows.sweep import OneLineFormatter
 from intake.pipeline import SweepResult
 from workspace import Workspace
 
@@ -29,7 +32,7 @@ def summary_lines(ws: Workspace, result: SweepResult) -> list[str]:
     if result.rejected:
         lines.append(f"退回说明（.退回说明.txt）在 {ws.rejected}/<单位>/ 下，与原稿放在一起：")
         for outcome in result.rejected[:20]:
-            lines.append(f"  {outcome.note_path or outcome.stored_path}（{', '.join(outcome.rules)}）")
+            lines.append(f"  {outcome.note_path or outcome.stored_path}（{rules_text(outcome.rules)}）")
         if len(result.rejected) > 20:
             lines.append(f"  ……共 {len(result.rejected)} 件")
     if result.accepted:
@@ -38,16 +41,17 @@ def summary_lines(ws: Workspace, result: SweepResult) -> list[str]:
 
 
 def run_command(workspace: Path | None) -> int:
-    """One sweep of the inbox as a Prefect flow; exit 0, or 2 when the workspace is unusable."""
+    """One sweep of the inbox — as a Prefect flow when a server is up, else directly in this
+    process; exit 0, or 2 when the workspace is unusable. Never a traceback on the console."""
     ws, _ = open_or_exit(workspace, need="inbox")
-    from flows import prefect_env
-    from flows.sweep import run_sweep
+    from flows.sweep import run_sweep, server_for_run
 
-    api_url = prefect_env.running_server(ws)
+    _one_line_logs()
+    api_url = server_for_run(ws)
     if api_url:
-        print(f"收稿中（Prefect 界面 {api_url.removesuffix('/api')}）……", flush=True)
+        print(f"收稿中（Prefect 界面 {api_url.removesuffix('/api')}，运行记录保存在其中）……", flush=True)
     else:
-        print("收稿中（启动临时 Prefect 服务，约需十几秒）……", flush=True)
+        print("收稿中（未发现运行中的 Prefect 服务，直接处理；台账照常记录）……", flush=True)
     try:
         result = run_sweep(ws, api_url)
     except KeyboardInterrupt:
@@ -62,3 +66,17 @@ def run_command(workspace: Path | None) -> int:
     for line in summary_lines(ws, result):
         print(line)
     return 1 if result.failed else 0
+
+
+def _one_line_logs() -> None:
+    """draftdesk's own warnings (a draft that failed and will be retried) reach stderr as one
+    line each, so a sweep never prints a traceback."""
+    logger = logging.getLogger("draftdesk")
+    for old in [h for h in logger.handlers if getattr(h, "_draftdesk_run", False)]:
+        logger.removeHandler(old)  # bound to an earlier sys.stderr (a second run in one process)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLineFormatter("%(message)s"))
+    handler.setLevel(logging.WARNING)
+    handler._draftdesk_run = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+    logger.propagate = False  # a handler Prefect puts on the root would print the traceback

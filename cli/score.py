@@ -97,6 +97,8 @@ def score_command(
         fail(str(exc))
     if scored.still_open:
         typer.echo(scored.still_open, err=True)
+    if scored.rulebook_warning:
+        typer.echo(f"注意：{scored.rulebook_warning}", err=True)
     if as_json:
         sys.stdout.write(json.dumps(report_json(scored.report), ensure_ascii=False, indent=2) + "\n")
         typer.echo(f"报表已写入：{scored.workbook}", err=True)

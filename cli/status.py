@@ -6,14 +6,14 @@ from pathlib import Path
 
 import typer
 
-from cli.common import ExitCode, fail
+from cli.common import ExitCode, fail, open_or_exit
 from rules import RulebookError
 from service.status import status_lines
-from workspace import resolve_workspace
 
 
 def status_command(workspace: Path | None) -> int:
-    ws = resolve_workspace(workspace)
+    """0 with the report; 2 when the folder is no workspace (no inbox), as `run` says."""
+    ws, _ = open_or_exit(workspace, need="inbox")
     try:
         lines = status_lines(ws)
     except RulebookError as exc:

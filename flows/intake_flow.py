@@ -16,6 +16,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run as runtime_flow_run
 
+from checks.labels import rules_text, verdict_label
 from intake.pipeline import (
     Outcome,
     SweepResult,
@@ -92,7 +93,7 @@ def summary_markdown(result: SweepResult, rulebook: Rulebook) -> str:
         for o in result.outcomes:
             unit, name, _ = _unit_and_file(o.key)
             lines.append(
-                f"| {o.unit or unit} | {name} | {o.verdict} | {o.submission_id or ''} | {o.stored_path} |"
+                f"| {o.unit or unit} | {name} | {verdict_label(o.verdict)} | {o.submission_id or ''} | {o.stored_path} |"
             )
     return "\n".join(lines)
 
@@ -102,7 +103,7 @@ def rejection_rows(result: SweepResult) -> list[dict[str, str]]:
     for o in result.rejected:
         unit, name, _ = _unit_and_file(o.key)
         rows.append(
-            {"unit": o.unit or unit, "file": name, "rules": ", ".join(o.rules), "note": o.note_path or ""}
+            {"unit": o.unit or unit, "file": name, "rules": rules_text(o.rules), "note": o.note_path or ""}
         )
     return rows
 

@@ -1,10 +1,13 @@
 """Watch the inbox and file every draft as it settles, until Ctrl-C (`draftdesk watch`).
 
-The office leaves this running on the machine that holds the share. It starts (or reuses) the
-local Prefect server — or uses `$PREFECT_API_URL` when one is set (a shared server) — so every intake run and its artifacts show in the Prefect UI; runs the
-watcher (events as hints, periodic rescan, supervised observer); writes a ledger heartbeat so
-downtime is visible to the received-time rule; and runs the intake flow from the main thread
-for each batch of settled items. Ctrl-C or SIGTERM finish the current batch and exit 0.
+The office leaves this running on the machine that holds the share. Watching starts at once:
+the watcher (events as hints, periodic rescan, supervised observer), a ledger heartbeat so
+downtime is visible to the received-time rule, and each batch of settled items filed from the
+main thread. Meanwhile a background thread finds the Prefect server — `$PREFECT_API_URL` when
+set (a shared server), else this workspace's local one, reused or started (10–30 s). Until it
+answers, batches go through the plain sweep (same steps, same ledger); from then on through
+the intake flow, so runs and artifacts show in the Prefect UI. Ctrl-C or SIGTERM finish the
+current batch and exit 0.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import PurePosixPath
 from types import FrameType
 
+from checks.labels import rules_text, verdict_label
 from intake.watcher import InboxWatcher, WatchError, run_watch_loop
 from rules import Rulebook
 from workspace import Workspace
@@ -27,18 +31,6 @@ from workspace import Workspace
 log = logging.getLogger("draftdesk.watch")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-VERDICTS = {"accepted": "合格", "rejected": "退回", "officer": "信息员登记", "unfiled": "归档失败"}
-RULES = {
-    "format": "文件格式",
-    "identity": "单位或类型",
-    "length": "字数",
-    "images": "图片数量",
-    "image_quality": "图片质量",
-    "timeliness": "时效",
-    "category": "类别",
-    "duplicate": "重复",
-    "media": "音视频",
-}
 
 
 def say(text: str) -> None:
@@ -47,51 +39,103 @@ def say(text: str) -> None:
 
 
 def watch(ws: Workspace, rulebook: Rulebook, polling: bool = False) -> int:
-    """Run the watcher until Ctrl-C/SIGTERM; 0 on a clean stop, 1 when Prefect cannot start,
-    2 when the inbox cannot be watched, 130 on a second Ctrl-C."""
+    """Run the watcher until Ctrl-C/SIGTERM; 0 on a clean stop, 2 when the inbox cannot be
+    watched, 130 on a second Ctrl-C.
+
+    Watching starts at once. Until a Prefect server answers — `$PREFECT_API_URL`, or this
+    workspace's local server, reused or started on a background thread (10–30 s) — drafts are
+    filed by the plain sweep (`intake.pipeline.sweep`: the same steps, the same ledger); from
+    then on by the intake flow, so the runs show in the Prefect UI. A server that cannot start
+    leaves watch on the plain sweep, with a sentence saying so."""
     _show_our_logs()
     stop = threading.Event()
     with _stop_on_signals(stop):
+        return _watch(ws, rulebook, _Prefect(ws), polling, stop)
+
+
+class _Prefect:
+    """The Prefect server beside the watcher: found or started on a background thread; the
+    switch to the flow happens on the main thread, at the next batch after it is up."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.api_url: str | None = None
+        self.ready = threading.Event()
+        self.in_use = False
+        self._stack = ExitStack()
+
+    def start(self) -> None:
+        """Find or start the server on a background thread, then configure Prefect and import
+        the flow there too (~2 s), so the main thread only watches and files meanwhile."""
+        from checks.duplicate import prepare
+
+        threading.Thread(target=prepare, name="jieba-load", daemon=True).start()
+        threading.Thread(target=self._bring_up, name="prefect-server-start", daemon=True).start()
+
+    def _bring_up(self) -> None:
+        """`$PREFECT_API_URL` when set (a shared server, scale-out), else this workspace's local
+        server, reused when up, else started."""
+        from flows import prefect_env
+
         try:
-            api_url = _prefect_server(ws)
-        except RuntimeError as exc:
-            print(str(exc), file=sys.stderr, flush=True)
-            return EXIT_FAILED
-        except KeyboardInterrupt:
-            say("已中断。")
-            return EXIT_INTERRUPTED
-        return _watch(ws, rulebook, api_url, polling, stop)
+            api_url = os.environ.get("PREFECT_API_URL", "").strip()
+            if api_url:
+                say(f"使用已配置的 Prefect 服务 {api_url}")
+            else:
+                api_url = prefect_env.running_server(self.ws) or ""
+                if not api_url:
+                    say("正在后台启动本机 Prefect 服务；在此之前收到的稿件直接处理，台账照常记录。")
+                    api_url = prefect_env.ensure_local_server(self.ws)
+            prefect_env.configure(self.ws, api_url)  # before Prefect is first imported
+            import flows.intake_flow  # noqa: F401  (the import costs seconds: not on the main thread)
+        except Exception as exc:  # watch goes on with the plain sweep
+            print(
+                f"{exc}\n监视照常进行：稿件直接处理、台账照常记录，只是不进 Prefect 界面。",
+                file=sys.stderr,
+                flush=True,
+            )
+            return
+        self.api_url = api_url
+        say(f"Prefect 界面：{api_url.removesuffix('/api')}")
+        self.ready.set()
+
+    def sweep(self, ws: Workspace, rulebook: Rulebook, keys: list[str]) -> object:
+        """One sweep of `keys` (settled already): the intake flow once the server is up, the
+        plain sweep until then."""
+        if self.ready.is_set() and self.api_url:
+            if not self.in_use:
+                from flows import prefect_env
+
+                self._stack.enter_context(prefect_env.in_process(self.api_url))
+                self.in_use = True
+            from flows.intake_flow import intake_flow
+
+            return intake_flow(str(ws.root), keys=keys, settled=True)
+        from intake.pipeline import sweep
+
+        # jieba loads in this process (on a thread since the start): watch lives long.
+        return sweep(ws, rulebook, keys, settled=True, segment_aside=False)
+
+    def close(self) -> None:
+        self._stack.close()
 
 
-def _prefect_server(ws: Workspace) -> str:
-    """`$PREFECT_API_URL` when set (a shared server, scale-out), else this workspace's local
-    server, started or reused; Prefect is configured for it before it is first imported."""
-    from flows import prefect_env
-
-    api_url = os.environ.get("PREFECT_API_URL", "").strip()
-    if api_url:
-        say(f"使用已配置的 Prefect 服务 {api_url}")
-    else:
-        say("正在启动本机 Prefect 服务…")
-        api_url = prefect_env.ensure_local_server(ws)
-    say(f"Prefect 界面：{api_url.removesuffix('/api')}")
-    prefect_env.configure(ws, api_url)
-    return api_url
+def _is_termination(exc: BaseException) -> bool:
+    """Prefect's TerminationSignal (SIGTERM inside a flow), without importing Prefect."""
+    module = sys.modules.get("prefect.exceptions")
+    signal_type = getattr(module, "TerminationSignal", None) if module is not None else None
+    return signal_type is not None and isinstance(exc, signal_type)
 
 
-def _watch(ws: Workspace, rulebook: Rulebook, api_url: str, polling: bool, stop: threading.Event) -> int:
+def _watch(ws: Workspace, rulebook: Rulebook, prefect: _Prefect, polling: bool, stop: threading.Event) -> int:
     """Start scan → first sightings → finish crash leftovers → the loop, all on this thread."""
-    from prefect.exceptions import TerminationSignal
-
-    from flows import prefect_env
-    from flows.intake_flow import intake_flow
     from intake.received import beat, record_sightings
 
     last_flow = [time.monotonic()]
 
     def process(keys: list[str]) -> None:
         last_flow[0] = time.monotonic()
-        _report(intake_flow(str(ws.root), keys=keys, settled=True), rulebook)
+        _report(prefect.sweep(ws, rulebook, keys), rulebook)
 
     def housekeeping() -> None:
         """The heartbeat; and, when no flow has run for the sweep interval while claims are
@@ -109,30 +153,33 @@ def _watch(ws: Workspace, rulebook: Rulebook, api_url: str, polling: bool, stop:
         on_first_sight=lambda items: record_sightings(ws, rulebook, items),
     )
     try:
-        with prefect_env.in_process(api_url):
-            try:
-                # First sightings before anything beats: files that came while draftdesk was
-                # down are recognised by the heartbeat gap (SPEC §3, received time).
-                watcher.start()
-                ready = watcher.poll_ready()
-                if not stop.is_set():
-                    say("检查上次未完成的处理…")
-                    _guarded(lambda: _report(intake_flow(str(ws.root), keys=[], settled=True), rulebook))
-                if ready and not stop.is_set():
-                    _guarded(lambda: process(ready))
-                _announce(ws, rulebook, polling)
-                run_watch_loop(watcher, process, stop, heartbeat=housekeeping)
-            finally:
-                watcher.stop()
+        try:
+            # First sightings before anything beats: files that came while draftdesk was
+            # down are recognised by the heartbeat gap (SPEC §3, received time).
+            watcher.start()
+            prefect.start()
+            ready = watcher.poll_ready()
+            if not stop.is_set():
+                say("检查上次未完成的处理…")
+                _guarded(lambda: process([]))
+            if ready and not stop.is_set():
+                _guarded(lambda: process(ready))
+            _announce(ws, rulebook, polling)
+            run_watch_loop(watcher, process, stop, heartbeat=housekeeping)
+        finally:
+            watcher.stop()
+            prefect.close()
     except KeyboardInterrupt:
         say("已中断：正在处理的稿件会在下次启动时自动续完。")
         return EXIT_INTERRUPTED
-    except TerminationSignal:
-        say("已停止：正在处理的稿件会在下次启动时自动续完。")
-        return EXIT_OK
     except WatchError as exc:
         print(str(exc), file=sys.stderr, flush=True)
         return EXIT_USAGE
+    except BaseException as exc:
+        if _is_termination(exc):
+            say("已停止：正在处理的稿件会在下次启动时自动续完。")
+            return EXIT_OK
+        raise
     say("已停止监视。")
     return EXIT_OK
 
@@ -173,13 +220,13 @@ def _report(result: object, rulebook: Rulebook) -> None:
     for outcome in getattr(result, "outcomes", None) or []:
         name = PurePosixPath(outcome.key).name
         ctype = rulebook.types.get(outcome.content_type or "")
-        parts = [f"[{VERDICTS.get(outcome.verdict, outcome.verdict)}]", outcome.unit or "（未知单位）"]
+        parts = [f"[{verdict_label(outcome.verdict)}]", outcome.unit or "（未知单位）"]
         if ctype is not None:
             parts.append(ctype.name)
         parts.append(name)
         line = " ".join(parts)
         if outcome.verdict == "rejected":
-            reasons = "、".join(RULES.get(rule, rule) for rule in outcome.rules) or outcome.message
+            reasons = rules_text(outcome.rules) or outcome.message
             line += f"（{reasons}）退回说明：{outcome.note_path}" if outcome.note_path else f"（{reasons}）"
         elif outcome.stored_path:
             line += f" → {outcome.stored_path}"

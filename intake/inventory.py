@@ -110,6 +110,27 @@ def signature(path: Path) -> Signature | None:
     return tuple(parts)
 
 
+def quiet_for(path: Path, wall_now: float | None = None) -> float | None:
+    """Seconds since anything of the item last changed, by the file system's own clock: the
+    newest mtime or ctime of the file, or of the bundle folder and everything in it. ctime
+    cannot be set back by a copy tool, so an item quiet for the settle time is as still as one
+    watched for it. None when the item has gone."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    newest = max(st.st_mtime, st.st_ctime)
+    if stat.S_ISDIR(st.st_mode):
+        for root, dirs, files in os.walk(path, followlinks=False):
+            for name in (*dirs, *files):
+                try:
+                    fst = os.lstat(os.path.join(root, name))
+                except OSError:
+                    continue
+                newest = max(newest, fst.st_mtime, fst.st_ctime)
+    return (time.time() if wall_now is None else wall_now) - newest
+
+
 @dataclass
 class StabilityTracker:
     """Decides "still for the settle time" per item key on a monotonic clock.

@@ -49,8 +49,9 @@ from intake.claims import (
     release_all,
     remove_token_dir,
 )
-from intake.inventory import Item, list_items, signature
+from intake.inventory import Item, list_items, quiet_for, signature
 from intake.received import forget_vanished, record_sightings_in
+from intake.segmenter import segmenter_aside
 from ledger import intake as ledger
 from ledger.schema import open_ledger
 from rules import Rulebook
@@ -135,13 +136,23 @@ def stable_items(
     items = [i for i in everything if wanted is None or i.key in wanted]
     if not items:
         return [], []
-    if settled or rulebook.intake.settle_seconds <= 0:
+    settle = rulebook.intake.settle_seconds
+    if settled or settle <= 0:
         return items, []
+    # An item nothing touched for the settle time (its newest mtime/ctime) is taken at once;
+    # only items changed since then get the look, wait, look again — so a `run` over drafts
+    # that lie there already does not wait at all.
+    order = {i.key: n for n, i in enumerate(items)}
+    quiet = [i for i in items if (q := quiet_for(i.path)) is not None and q >= settle]
+    quiet_keys = {i.key for i in quiet}
+    items = [i for i in items if i.key not in quiet_keys]
+    if not items:
+        return quiet, []
     first = {i.key: signature(i.path) for i in items}
     deadline = time.monotonic() + rulebook.intake.settle_seconds
     while (left := deadline - time.monotonic()) > 0:
         time.sleep(left)
-    ready: list[Item] = []
+    ready: list[Item] = list(quiet)
     pending: list[str] = []
     for item in items:
         sig = signature(item.path)
@@ -151,6 +162,7 @@ def stable_items(
             ready.append(item)
         else:
             pending.append(item.key)
+    ready.sort(key=lambda i: order[i.key])
     return ready, pending
 
 
@@ -236,17 +248,22 @@ def step_check_and_record(
 ) -> int:
     """Judge the draft against the ledger's priors and record it, in one write transaction."""
     from checks.identity import identify
-    from checks.judge import judge
+    from checks.judge import judge, with_rulebook_warning
     from checks.notes import render_note
 
     assert claim.path is not None
+    # Judged by the rulebook of the year it was received (the latest, with a warning, if none).
+    created = now(rulebook)  # the clock is the workspace's (its latest rulebook), not a year's
+    year_rules = ws.rulebook_for(claim.received_at.year)
+    rulebook = year_rules.rulebook
     identity = identify(claim.relpath, draft, rulebook)
-    created = now(rulebook)
     with ledger.locked(db):
         priors = ledger.priors(
             db, draft.sha256, identity.unit, claim.received_at, rulebook.intake.near_duplicate_days
         )
-        judgement = judge(draft, identity, rulebook, claim.received_at, priors)
+        judgement = with_rulebook_warning(
+            judge(draft, identity, rulebook, claim.received_at, priors), year_rules.warning
+        )
         sub_id = ledger.insert_submission(
             db, _columns(claim, draft, judgement, created), judgement.findings, draft.photos
         )
@@ -561,15 +578,18 @@ def sweep(
     *,
     settled: bool = False,
     run_batch: BatchRunner | None = None,
+    segment_aside: bool = True,
 ) -> SweepResult:
     """One intake sweep over the inbox (or only `keys`), without Prefect.
 
     `settled=False` does its own settle check (look, wait the settle time, look again); items
     still changing stay in the inbox for the next sweep. `run_batch` lets the Prefect flow run
-    each batch of claims as a task; the steps are the same."""
+    each batch of claims as a task; the steps are the same. `segment_aside` lets a fresh
+    process segment on a helper process while its own jieba is not loaded (`intake.segmenter`)."""
     run_id = start_run(ws, rulebook, "sweep")
     taken = take(ws, rulebook, keys, settled=settled)
-    result = run_batches(taken, lambda batch: (run_batch or process_claims)(ws, rulebook, batch))
+    with segmenter_aside(segment_aside and bool(taken.tokens) and run_batch is None):
+        result = run_batches(taken, lambda batch: (run_batch or process_claims)(ws, rulebook, batch))
     finish_run(ws, rulebook, run_id, result)
     return result
 

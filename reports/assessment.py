@@ -64,8 +64,13 @@ def choose_period(month: str | None, quarter: str | None, year: int | None) -> P
         for kind, value in (("month", month), ("quarter", quarter), ("year", year))
         if value is not None
     ]
-    if len(given) != 1:
-        raise ValueError("请只指定一个期间：--month 2021-03、--quarter 2021Q1 或 --year 2021")
+    if not given:
+        raise ValueError("请指定要考核的期间：--month 2021-03、--quarter 2021Q1 或 --year 2021（三者选一）")
+    if len(given) > 1:
+        said = "、".join(f"--{kind}" for kind, _ in given)
+        raise ValueError(
+            f"只能指定一个期间，却同时给了 {said}：请只用 --month 2021-03、--quarter 2021Q1 或 --year 2021 之一"
+        )
     kind, value = given[0]
     period = parse_period(value)
     if period.kind != kind:

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from checks.identity import identify
-from checks.judge import judge
+from checks.judge import judge, with_rulebook_warning
 from checks.model import Judgement
 from checks.notes import render_note
 from extractors.model import Draft
@@ -79,12 +79,20 @@ def result_json(given: str, draft: Draft, judgement: Judgement, note: str) -> di
 
 
 def check_one(
-    path: Path, draft: Draft, ws: Workspace, rulebook: Rulebook, received_at: dt.datetime
+    path: Path,
+    draft: Draft,
+    ws: Workspace,
+    rulebook: Rulebook,
+    received_at: dt.datetime,
+    *,
+    unit: str | None = None,
+    content_type: str | None = None,
+    rulebook_warning: str | None = None,
 ) -> dict[str, Any]:
     """Identify, judge and write the note text for one file or bundle folder already read."""
     relpath = inbox_relpath(path, ws)
-    identity = identify(relpath, draft, rulebook)
-    judgement = judge(draft, identity, rulebook, received_at)
+    identity = identify(relpath, draft, rulebook, unit=unit, content_type=content_type)
+    judgement = with_rulebook_warning(judge(draft, identity, rulebook, received_at), rulebook_warning)
     shown = display_name(str(relpath)) if relpath else None
     note = render_note(draft, judgement, rulebook, received_at, shown)
     return result_json(display_name(str(path)), draft, judgement, note)
@@ -100,17 +108,63 @@ def received_time(text: str | None, rulebook: Rulebook) -> dt.datetime:
         raise BadInput(f"收稿时间“{text}”不是有效的 ISO 时间（如 2021-03-12T10:30）。") from None
 
 
-def check_files(
-    ws: Workspace, rulebook: Rulebook, files: Sequence[Path], received_at: dt.datetime
-) -> list[dict[str, Any]]:
-    """One `check --json` object per file, in order. Raises `MissingFiles` naming every missing one."""
+def require_files(files: Sequence[Path]) -> None:
+    """Raises `MissingFiles` naming every file that does not exist (`check` and `inspect`)."""
     missing = [display_name(str(f)) for f in files if not os.path.lexists(f)]
     if missing:
         raise MissingFiles("文件不存在：" + "、".join(missing))
+
+
+def given_identity(
+    rulebook: Rulebook, unit: str | None, content_type: str | None
+) -> tuple[str | None, str | None]:
+    """`--unit` and `--type` (a name or an alias) as the rulebook's unit name and type key;
+    raises `BadInput` listing every valid name when one is not known."""
+    from checks.identity import valid_types_text, valid_units_text
+
+    unit_name = type_key = None
+    if unit:
+        found = rulebook.unit_named(unit)
+        if found is None:
+            raise BadInput(f"--unit “{unit}”不是已登记的单位。{valid_units_text(rulebook)}。")
+        unit_name = found.name
+    if content_type:
+        ctype = rulebook.type_named(content_type)
+        if ctype is None:
+            raise BadInput(f"--type “{content_type}”不是有效的稿件类型。{valid_types_text(rulebook)}。")
+        type_key = ctype.key
+    return unit_name, type_key
+
+
+def check_files(
+    ws: Workspace,
+    rulebook: Rulebook,
+    files: Sequence[Path],
+    received_at: dt.datetime,
+    *,
+    unit: str | None = None,
+    content_type: str | None = None,
+) -> list[dict[str, Any]]:
+    """One `check --json` object per file, in order. `unit`/`content_type` (names or aliases)
+    say who sent the files and what they are, over what their place and text tell. Raises
+    `MissingFiles` naming every missing file, `BadInput` for an unknown unit or type."""
+    year_rules = ws.rulebook_for(received_at.year)
+    rulebook = year_rules.rulebook
+    unit, content_type = given_identity(rulebook, unit, content_type)
+    require_files(files)
     from extractors.read import read_paths
 
     # Several files are read two at a time: one's photos decode while the other's text is walked.
     return [
-        check_one(path, draft, ws, rulebook, received_at)
+        check_one(
+            path,
+            draft,
+            ws,
+            rulebook,
+            received_at,
+            unit=unit,
+            content_type=content_type,
+            rulebook_warning=year_rules.warning,
+        )
         for path, draft in zip(files, read_paths(list(files), rulebook), strict=True)
     ]

@@ -20,6 +20,7 @@ class Scored:
     report: PeriodReport
     workbook: Path
     still_open: str | None
+    rulebook_warning: str | None = None  # the period's year had no rulebook: the latest scored it
 
 
 def period_from(month: str | None, quarter: str | None, year: int | None) -> Period:
@@ -31,10 +32,12 @@ def period_from(month: str | None, quarter: str | None, year: int | None) -> Per
 
 
 def score(ws: Workspace, rulebook: Rulebook, period: Period) -> Scored:
-    """Read the ledger, score `period` and write its workbook."""
-    today = now(rulebook).date()
+    """Read the ledger, score `period` by its year's rulebook and write its workbook."""
+    today = now(rulebook).date()  # the workspace's clock; the period's year gives the rules
+    year_rules = ws.rulebook_for(period.year)
+    rulebook = year_rules.rulebook
     still_open = None
     if period.end >= today:
         still_open = f"注意：{period.label}尚未结束（今天 {today}），尚未到期的任务也按缺少计算；期末后再运行可得正式结果。"
     report, rejections = build_report(ws, rulebook, period)
-    return Scored(report, write_report(ws, report, rejections), still_open)
+    return Scored(report, write_report(ws, report, rejections), still_open, year_rules.warning)

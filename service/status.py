@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from workspace import Workspace
+from typing import TYPE_CHECKING
+
+from extractors.safefile import display_name
+from workspace import Workspace, YearRulebook, now
+
+if TYPE_CHECKING:
+    from intake.inventory import Item
 
 
 def status_lines(ws: Workspace) -> list[str]:
@@ -12,11 +18,12 @@ def status_lines(ws: Workspace) -> list[str]:
     from ledger.schema import open_ledger
 
     rulebook = ws.rulebook()
+    this_year = ws.rulebook_for(now(rulebook).year)
     waiting = list_items(ws.inbox, rulebook) if ws.inbox.is_dir() else []
-    lines = [f"工作目录：{ws.root}", f"收稿目录待处理：{len(waiting)} 件"]
+    lines = [f"工作目录：{ws.root}", f"收稿目录待处理：{len(waiting)} 件", *_waiting_folders(waiting)]
     if not ws.ledger_path.exists():
         lines.append("台账尚未建立（还没有收过稿）。")
-        return [*lines, _server_line(ws)]
+        return [*lines, *_rulebook_line(this_year), _server_line(ws)]
     db = open_ledger(ws.ledger_path)
     try:
         counts = ledger.verdict_counts(db)
@@ -41,7 +48,24 @@ def status_lines(ws: Workspace) -> list[str]:
         )
     if beat:
         lines.append(f"最近心跳：{beat}")
-    return [*lines, _server_line(ws)]
+    return [*lines, *_rulebook_line(this_year), _server_line(ws)]
+
+
+def _rulebook_line(year_rules: YearRulebook) -> list[str]:
+    """The rulebook this year's drafts are judged by; a warning when the year has none."""
+    if year_rules.warning:
+        return [f"注意：{year_rules.warning}"]
+    return [f"规则文件：{year_rules.path.name}（{year_rules.year} 年）"]
+
+
+def _waiting_folders(waiting: list[Item]) -> list[str]:
+    """One line per inbox folder holding waiting drafts (`  湖滨社区/微信：2 件`), so the office
+    sees where they lie — alias type folders included, as the units named them."""
+    counts: dict[str, int] = {}
+    for item in waiting:
+        folder = display_name(item.relpath.parent)
+        counts[folder if folder != "." else "（收件箱根目录）"] = counts.get(folder, 0) + 1
+    return [f"  {folder}：{n} 件" for folder, n in counts.items()]
 
 
 def _server_line(ws: Workspace) -> str:

@@ -30,6 +30,12 @@ CASES = [
         marks=pytest.mark.integration,
     ),
     pytest.param(
+        "bench_run.py",
+        ["baseline (draftdesk --help", "run on 10 drafts, no Prefect server up", "ratio run/target (3 s)"],
+        ["FAILED"],
+        id="run",
+    ),
+    pytest.param(
         "bench_watch.py",
         ["p50", "p95", "ratio p95/target", "watch exit code after Ctrl-C: 0"],
         [],
@@ -41,6 +47,13 @@ CASES = [
         ["crashes 0", "catch-all refusals 0", "slowest case", "peak memory", "ratio fuzz/baseline"],
         ["FAILED"],
         id="fuzz",
+    ),
+    pytest.param(
+        "bench_watch_start.py",
+        ["watch start → first dropped draft filed", "ratio first-filed/target", "filed: yes", "Ctrl-C: 0"],
+        [],
+        id="watch_start",
+        marks=pytest.mark.integration,
     ),
     pytest.param(
         "bench_score.py",

@@ -194,9 +194,25 @@ def test_file_outside_the_inbox_takes_its_unit_from_the_head(ws: Path, tmp_path:
 
 def test_file_outside_the_inbox_without_a_unit_is_an_identity_error(ws: Path, tmp_path: Path) -> None:
     outside = tmp_path / "【即时】稿件.docx"
-    outside.write_bytes(news_draft(300, photos=1))
+    outside.write_bytes(news_draft(300, photos=1, title="开展垃圾分类宣传活动"))
     code, [item] = check(ws, outside)
     assert (code, rules(item)) == (1, ["identity"])
+    assert "请用 --unit 指定报送单位" in item["findings"][0]["message"]
+
+
+def test_unit_and_type_options_judge_a_file_outside_the_inbox(ws: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "稿件.docx"
+    outside.write_bytes(news_draft(300, photos=1, title="开展垃圾分类宣传活动"))
+    code, [item] = check(ws, outside, "--unit", "湖滨", "--type", "即时")
+    assert (code, item["unit"], item["content_type"], item["findings"]) == (0, "湖滨社区", "instant", [])
+
+
+def test_an_unknown_unit_option_is_a_usage_error_listing_the_units(ws: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "稿件.docx"
+    outside.write_bytes(news_draft(300, photos=1))
+    done = CliRunner().invoke(app, ["check", str(outside), "--workspace", str(ws), "--unit", "湖东"])
+    assert done.exit_code == 2
+    assert "--unit “湖东”不是已登记的单位。有效的单位名称：" in done.output
 
 
 def test_xuexi_bundle_with_hd_originals_beside_compressed_copies(ws: Path) -> None:

@@ -125,10 +125,55 @@ def test_outside_the_inbox_unit_from_a_name_tag(rulebook) -> None:
 
 
 def test_outside_the_inbox_without_a_unit_is_an_identity_error(rulebook) -> None:
-    identity = identify(None, draft_value(source_name="【即时】稿件.docx"), rulebook)
+    draft = draft_value(source_name="【即时】稿件.docx", title="开展垃圾分类宣传活动")
+    identity = identify(None, draft, rulebook)
     assert identity.unit is None and identity.content_type == "instant"
     [finding] = identity.findings
-    assert finding.rule == "identity" and "无法确定报送单位" in finding.message
+    assert finding.rule == "identity" and finding.message.startswith(
+        "无法确定报送单位：稿件不在收件箱中，文件名、标题、署名和文中各行都没有已登记的单位名称或简称，"
+    )
+    assert "请用 --unit 指定报送单位" in finding.message
+
+
+def test_outside_the_inbox_a_unit_named_in_the_title_is_taken_with_a_warning_saying_where(rulebook) -> None:
+    identity = identify(None, draft_value(source_name="【即时】稿件.docx"), rulebook)
+    assert (identity.unit, identity.content_type) == ("湖滨社区", "instant")
+    [finding] = identity.findings
+    assert finding.severity == "warning"
+    assert finding.message.startswith(
+        "稿件不在收件箱中，按标题中的“湖滨社区”认定报送单位为湖滨社区；如有误，请用 --unit"
+    )
+
+
+def test_outside_the_inbox_an_alias_anywhere_in_the_file_name_names_the_unit(rulebook) -> None:
+    draft = draft_value(source_name="3月12日湖滨垃圾分类.docx", title="开展垃圾分类宣传活动")
+    identity = identify(None, draft, rulebook)
+    assert identity.unit == "湖滨社区"
+    assert "文件名中的“湖滨”" in identity.findings[0].message
+
+
+def test_outside_the_inbox_two_units_named_are_both_listed_and_unit_is_asked_for(rulebook) -> None:
+    draft = draft_value(source_name="【即时】湖滨垃圾分类.docx", title="塔下社区开展垃圾分类宣传活动")
+    identity = identify(None, draft, rulebook)
+    assert identity.unit is None
+    [finding] = identity.findings
+    assert finding.severity == "error"
+    assert "出现了多个单位：湖滨社区（文件名中的“湖滨”）；塔下社区（标题中的“塔下社区”）" in finding.message
+    assert "请用 --unit 指定报送单位" in finding.message
+
+
+def test_given_unit_and_type_aliases_decide_outside_the_inbox(rulebook) -> None:
+    draft = draft_value(source_name="稿件.docx", title="塔下社区开展垃圾分类宣传活动")
+    identity = identify(None, draft, rulebook, unit="湖滨", content_type="微信")
+    assert (identity.unit, identity.content_type, identity.findings) == ("湖滨社区", "wechat", ())
+
+
+def test_a_file_loose_in_the_inbox_is_told_to_use_a_folder_not_an_option(rulebook) -> None:
+    draft = draft_value(source_name="稿件.docx", title="开展垃圾分类宣传活动")
+    identity = identify(PurePosixPath("稿件.docx"), draft, rulebook)
+    unit_msg, type_msg = (f.message for f in identity.findings)
+    assert "稿件不在某个单位的文件夹中" in unit_msg and "--unit" not in unit_msg
+    assert "--type" not in type_msg and "稿件不在收件箱的类型文件夹中" not in type_msg
 
 
 def test_head_naming_another_unit_is_a_warning_and_the_folder_counts(rulebook) -> None:

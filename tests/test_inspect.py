@@ -128,3 +128,12 @@ def test_draft_json_moved_to_extractors_view_keeps_every_key() -> None:
         "paragraphs",
         "findings",
     ]
+
+
+def test_a_missing_file_gets_checks_sentence_and_exit_code(tmp_path) -> None:
+    gone = tmp_path / "没有这个.docx"
+    runner = CliRunner()
+    inspected = runner.invoke(app, ["inspect", str(gone)])
+    checked = runner.invoke(app, ["check", str(gone), "--workspace", str(tmp_path)])
+    assert (inspected.exit_code, checked.exit_code) == (2, 2)
+    assert inspected.stderr == checked.stderr == f"文件不存在：{gone}\n"

@@ -354,7 +354,7 @@ def test_the_intake_flow_names_and_tags_its_runs_and_leaves_a_summary_and_a_reje
     by_type = {a.type: a for a in artifacts}
     assert "录用 1，退回 1" in by_type["markdown"].data
     table = json.loads(by_type["table"].data)
-    assert [(r["unit"], r["file"], r["rules"]) for r in table] == [("塔下社区", "短稿.docx", "length")]
+    assert [(r["unit"], r["file"], r["rules"]) for r in table] == [("塔下社区", "短稿.docx", "字数")]
     db = open_ledger(ws.ledger_path)
     try:
         run = ledger.last_run(db)

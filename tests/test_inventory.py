@@ -92,3 +92,22 @@ def test_bundle_signature_changes_when_a_photo_is_added(tmp_path: Path) -> None:
     (bundle / "1.jpg").write_bytes(b"y")
     assert signature(bundle) != before
     assert signature(tmp_path / "gone") is None
+
+
+def test_quiet_for_counts_from_the_newest_mtime_or_ctime_of_an_item(tmp_path):
+    import os
+    import time
+
+    from intake.inventory import quiet_for
+
+    draft = tmp_path / "稿.docx"
+    draft.write_bytes(b"x")
+    old = time.time() - 3600
+    os.utime(draft, (old, old))  # a copy tool keeping the original mtime: ctime is still now
+    assert quiet_for(draft) is not None and quiet_for(draft) < 5
+    assert quiet_for(draft, wall_now=time.time() + 100) >= 100
+    bundle = tmp_path / "图文"
+    bundle.mkdir()
+    (bundle / "a.jpg").write_bytes(b"y")
+    assert quiet_for(bundle, wall_now=time.time() + 10) >= 9
+    assert quiet_for(tmp_path / "gone") is None

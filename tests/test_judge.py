@@ -204,3 +204,25 @@ def test_judge_and_note_never_raise_on_odd_drafts(rulebook) -> None:
         assert note_bytes(render_note(draft, j, rulebook, when)).startswith(b"\xef\xbb\xbf")
 
     run()
+
+
+def test_every_rule_a_check_can_raise_has_a_chinese_label() -> None:
+    """One mapping for every output (run, watch, Prefect artifacts): a rule key with no label
+    would reach the office in English."""
+    import ast
+    from pathlib import Path
+
+    from checks.labels import RULE_LABELS, rules_text, verdict_label
+
+    root = Path(__file__).resolve().parents[1]
+    raised: set[str] = set()
+    for folder in ("checks", "extractors", "intake"):
+        for path in (root / folder).glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Finding" and node.args:
+                    first = node.args[0]
+                    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                        raised.add(first.value)
+    assert raised and raised <= set(RULE_LABELS), raised - set(RULE_LABELS)
+    assert rules_text(["length", "timeliness"]) == "字数、时效"
+    assert (verdict_label("accepted"), verdict_label("rejected")) == ("合格", "退回")

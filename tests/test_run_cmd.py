@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import typer
 
 from cli.run import run_command
 from tests.factory import news_draft
@@ -32,8 +31,7 @@ def quiet_env(monkeypatch, tmp_path):
     monkeypatch.setenv("DRAFTDESK_NOW", NOW)
 
 
-@pytest.mark.integration
-def test_run_prints_counts_and_where_the_notes_are(tmp_path, quiet_env, prefect_harness, capsys):
+def test_run_prints_counts_and_where_the_notes_are(tmp_path, quiet_env, capsys):
     ws, _ = workspace(tmp_path / "ws")
     drop(ws, f"湖滨社区/{INSTANT}/好稿.docx", news_draft(300, photos=1))
     drop(ws, f"塔下社区/{INSTANT}/短稿.docx", news_draft(100, photos=1, seed=5))
@@ -41,24 +39,27 @@ def test_run_prints_counts_and_where_the_notes_are(tmp_path, quiet_env, prefect_
     out = capsys.readouterr().out
     assert "处理 2 件，录用 1 件，退回 1 件" in out
     assert (
-        "outbox/rejected/塔下社区/2_短稿.docx.退回说明.txt（length）" in out
-        or "outbox/rejected/塔下社区/1_短稿.docx.退回说明.txt（length）" in out
+        "outbox/rejected/塔下社区/2_短稿.docx.退回说明.txt（字数）" in out
+        or "outbox/rejected/塔下社区/1_短稿.docx.退回说明.txt（字数）" in out
     )
-    assert os.environ.get("PREFECT_SERVER_ANALYTICS_ENABLED") == "false"
+    assert not (ws.root / ".prefect").exists()  # no server up: no Prefect home, no server started
 
 
 def test_run_refuses_a_workspace_without_an_inbox(tmp_path, quiet_env, capsys):
-    with pytest.raises(typer.Exit) as exited:
+    import typer
+
+    with pytest.raises(typer.Exit) as refused:
         run_command(tmp_path / "nowhere")
-    assert exited.value.exit_code == 2
+    assert refused.value.exit_code == 2
     assert "draftdesk init" in capsys.readouterr().err
 
 
-@pytest.mark.integration
-def test_run_as_a_new_user_runs_it_prints_no_traceback_and_loses_no_task_run(tmp_path):
-    """The real command, its own temporary Prefect server, Prefect's home under the workspace."""
+def test_run_with_no_server_up_sweeps_in_process_starts_no_prefect_and_keeps_the_run(tmp_path):
+    """The real command on a fresh workspace, no Prefect anywhere: the plain sweep files every
+    draft, no Prefect home or server appears, the ledger keeps the run for `status`, and no
+    traceback reaches the console."""
     ws, _ = workspace(tmp_path / "ws")
-    for i in range(30):
+    for i in range(12):
         drop(ws, f"湖滨社区/{INSTANT}/稿{i}.docx", news_draft(260 + i, photos=1, seed=i))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(DRAFTDESK_NOW=NOW, PYTHONPATH=str(REPO))
@@ -71,16 +72,62 @@ def test_run_as_a_new_user_runs_it_prints_no_traceback_and_loses_no_task_run(tmp
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr and "CancelledError" not in done.stderr
-    assert "处理 30 件" in done.stdout
-    conn = sqlite3.connect(ws.root / ".prefect" / "prefect.db")
+    assert "Traceback" not in done.stderr + done.stdout and "CancelledError" not in done.stderr
+    assert "未发现运行中的 Prefect 服务，直接处理" in done.stdout
+    assert "处理 12 件" in done.stdout
+    assert not (ws.root / ".prefect").exists()
+    assert "prefect" not in done.stderr.lower()
+    conn = sqlite3.connect(ws.ledger_path)
     try:
-        states = conn.execute("SELECT state_type FROM task_run").fetchall()
-        flows = conn.execute("SELECT state_type FROM flow_run").fetchall()
+        runs = conn.execute("SELECT kind, processed, flow_run_id FROM runs").fetchall()
     finally:
         conn.close()
-    assert flows == [("COMPLETED",)]
-    assert states == [("COMPLETED",)] * 3  # the claim task and two batches of 25 and 5
+    assert runs == [("sweep", 12, None)]
+
+
+@pytest.mark.integration
+def test_run_with_the_workspace_server_up_runs_the_flow_and_keeps_its_history(
+    tmp_path, quiet_env, prefect_harness, capsys, monkeypatch
+):
+    """A server up (here the test harness, reported as the workspace's): the sweep is the
+    intake flow on it, and the ledger's run row names the Prefect flow run."""
+    from flows import prefect_env
+
+    ws, _ = workspace(tmp_path / "ws")
+    drop(ws, f"湖滨社区/{INSTANT}/好稿.docx", news_draft(300, photos=1))
+    monkeypatch.setattr(prefect_env, "running_server", lambda _ws: prefect_harness)
+    assert run_command(ws.root) == 0
+    out = capsys.readouterr().out
+    assert f"Prefect 界面 {prefect_harness.removesuffix('/api')}" in out
+    assert "处理 1 件，录用 1 件，退回 0 件" in out
+    conn = sqlite3.connect(ws.ledger_path)
+    try:
+        runs = conn.execute("SELECT kind, processed, flow_run_id FROM runs").fetchall()
+    finally:
+        conn.close()
+    assert [(kind, n) for kind, n, _ in runs] == [("intake", 1)]
+    assert runs[0][2]
+
+
+def test_a_draft_that_fails_is_one_line_on_the_console_never_a_traceback(
+    tmp_path, quiet_env, capsys, monkeypatch
+):
+    """Filing fails (disk full, permissions): the claim is kept for the next sweep and the
+    console gets one sentence with the exception, not a traceback."""
+    from intake import pipeline
+
+    ws, _ = workspace(tmp_path / "ws")
+    drop(ws, f"湖滨社区/{INSTANT}/好稿.docx", news_draft(300, photos=1))
+
+    def broken(*args, **kwargs):
+        raise PermissionError("outbox 无写权限")
+
+    monkeypatch.setattr(pipeline, "process_one", broken)
+    assert run_command(ws.root) == 1  # the office is told something needs a look
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    assert "（PermissionError: outbox 无写权限）" in captured.err
+    assert "处理出错 1 件" in captured.out and "归档失败（PermissionError）" in captured.out
 
 
 def test_serve_schedules_the_sweep_every_few_minutes_and_scoring_at_six_on_the_first(tmp_path):

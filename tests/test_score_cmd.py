@@ -196,6 +196,16 @@ def test_a_bad_period_choice_is_refused(quarter, args: list[str]) -> None:
     assert "期间" in result.stderr or "不是" in result.stderr
 
 
+def test_no_period_asks_for_one_and_two_periods_are_named(quarter) -> None:
+    ws, _ = quarter
+    none = RUNNER.invoke(app, ["score", "--workspace", str(ws)])
+    assert none.exit_code == 1
+    assert none.stderr.startswith("请指定要考核的期间：--month 2021-03、--quarter 2021Q1 或 --year 2021")
+    two = RUNNER.invoke(app, ["score", "--month", "2021-03", "--year", "2021", "--workspace", str(ws)])
+    assert two.exit_code == 1
+    assert two.stderr.startswith("只能指定一个期间，却同时给了 --month、--year")
+
+
 def test_score_command_does_not_import_prefect() -> None:
     import subprocess
     import sys

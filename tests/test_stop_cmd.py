@@ -36,7 +36,7 @@ def test_stop_ends_the_running_server_and_status_says_so(
 ) -> None:
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     ws = Workspace(tmp_path / "ws")
-    ws.root.mkdir()
+    ws.inbox.mkdir(parents=True)  # status needs a workspace (an inbox), as run does
     try:
         url = prefect_env.ensure_local_server(ws)
         pid = record(ws)["pid"]

@@ -1,18 +1,53 @@
-"""The workspace: where inbox/, outbox/, the ledger and the editable rulebook live.
+"""The workspace: where inbox/, outbox/, the ledger and the editable rulebooks live.
 
 Only `flows/` touches folders and the clock; everything below receives them as arguments.
+
+One rulebook per year: `rules/<YYYY>.toml` (`draftdesk rules new YYYY`), and an existing
+`draftdesk.toml` still read as the rulebook of its `meta.year`. Choosing the year's rulebook
+happens here and nowhere else (`Workspace.rulebook_for`): a draft is judged by the rulebook of
+the year it was received, a period scored by its year's; a year with none is judged by the
+latest, with a warning that says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from rules import DEFAULT_RULEBOOK, Rulebook, RulebookError, load_rulebook
 
 RULEBOOK_NAME = "draftdesk.toml"
+RULES_FOLDER = "rules"
+_YEAR_FILE = re.compile(r"\d{4}")
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: str, mtime_ns: int, size: int) -> Rulebook:
+    """A rulebook file read once per version (a sweep asks per draft)."""
+    return load_rulebook(path)
+
+
+def load_file(path: Path) -> Rulebook:
+    """The rulebook at `path`, cached while the file is unchanged; raises RulebookError."""
+    try:
+        st = path.stat()
+    except OSError:
+        return load_rulebook(path)  # raises the RulebookError naming the file
+    return _load_cached(str(path), st.st_mtime_ns, st.st_size)
+
+
+@dataclass(frozen=True)
+class YearRulebook:
+    """The rulebook to judge a year by, and — when that year has none — the warning to show."""
+
+    year: int
+    rulebook: Rulebook
+    path: Path
+    warning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,9 +82,51 @@ class Workspace:
     def rulebook_path(self) -> Path:
         return self.root / RULEBOOK_NAME
 
+    @property
+    def rules_folder(self) -> Path:
+        return self.root / RULES_FOLDER
+
+    def rulebook_paths(self) -> dict[int, Path]:
+        """Every year's rulebook file, by year: `draftdesk.toml` as the year it says, then
+        `rules/<YYYY>.toml` (a year's own file wins over the old single one)."""
+        found: dict[int, Path] = {}
+        if self.rulebook_path.exists():
+            found[load_file(self.rulebook_path).meta.year] = self.rulebook_path
+        if self.rules_folder.is_dir():
+            for path in sorted(self.rules_folder.glob("*.toml")):
+                if _YEAR_FILE.fullmatch(path.stem):
+                    found[int(path.stem)] = path
+        return dict(sorted(found.items()))
+
+    def rulebook_paths_unchecked(self) -> list[Path]:
+        """Every rulebook file the workspace holds, without reading any (`rules check`)."""
+        found = [self.rulebook_path] if self.rulebook_path.exists() else []
+        if self.rules_folder.is_dir():
+            found += [p for p in sorted(self.rules_folder.glob("*.toml")) if _YEAR_FILE.fullmatch(p.stem)]
+        return found
+
+    def latest_rulebook_path(self) -> Path:
+        """The latest year's rulebook file, else the seed default."""
+        paths = self.rulebook_paths()
+        return paths[max(paths)] if paths else DEFAULT_RULEBOOK
+
     def rulebook(self) -> Rulebook:
-        """The workspace's own rulebook (`draftdesk.toml`) if present, else the seed default."""
-        return load_rulebook(self.rulebook_path if self.rulebook_path.exists() else DEFAULT_RULEBOOK)
+        """The latest year's rulebook (intake times, units, folders), else the seed default."""
+        return load_file(self.latest_rulebook_path())
+
+    def rulebook_for(self, year: int) -> YearRulebook:
+        """The rulebook of `year`; when the workspace has none for it, the latest, with a
+        warning (Chinese) for the note, the report and `status`."""
+        paths = self.rulebook_paths()
+        if year in paths:
+            return YearRulebook(year, load_file(paths[year]), paths[year])
+        path = paths[max(paths)] if paths else DEFAULT_RULEBOOK
+        rulebook = load_file(path)
+        warning = (
+            f"工作目录没有 {year} 年的规则文件，暂按 {rulebook.meta.year} 年的规则（{path.name}）判定；"
+            f"请运行 draftdesk rules new {year} 建立并核对该年的规则文件。"
+        )
+        return YearRulebook(year, rulebook, path, warning)
 
 
 def resolve_workspace(option: Path | None = None) -> Workspace:

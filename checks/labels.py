@@ -1,0 +1,43 @@
+"""The Chinese words the office reads for rule keys and verdicts: one home for every output.
+
+Rule keys (`length`, `format`…) are a contract of `check --json` and the ledger; people read
+the labels. `run`, `watch`, the Prefect artifacts and the web desk all take them from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+RULE_LABELS: dict[str, str] = {
+    "format": "文件格式",
+    "identity": "单位或类型",
+    "length": "字数",
+    "images": "图片数量",
+    "image_quality": "图片质量",
+    "timeliness": "时效",
+    "category": "类别",
+    "duplicate": "重复",
+    "media": "音视频",
+    "rulebook": "规则文件",
+}
+
+VERDICT_LABELS: dict[str, str] = {
+    "accepted": "合格",
+    "rejected": "退回",
+    "officer": "信息员登记",
+    "unfiled": "归档失败",
+}
+
+
+def rule_label(rule: str) -> str:
+    """The label of a rule key; an unknown key is shown as it is rather than hidden."""
+    return RULE_LABELS.get(rule, rule)
+
+
+def rules_text(rules: Iterable[str]) -> str:
+    """`字数、时效` for a list of rule keys."""
+    return "、".join(rule_label(rule) for rule in rules)
+
+
+def verdict_label(verdict: str) -> str:
+    return VERDICT_LABELS.get(verdict, verdict)

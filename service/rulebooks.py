@@ -1,0 +1,92 @@
+"""One rulebook per year in the workspace (`draftdesk rules new YEAR | check`).
+
+`new` copies the latest year's file to `rules/<YEAR>.toml` with the year changed and the
+`[calendar]` section emptied, to be filled from the State Council's holiday notice (the
+chinesecalendar package only knows the years published before its release). `check` loads
+every year's file and names each problem by file and key.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rules import RulebookError, load_rulebook
+from service.errors import BadInput
+from workspace import Workspace
+
+_CALENDAR = re.compile(r"(?ms)^\[calendar\][^\n]*\n.*?(?=^\[|\Z)")
+
+
+def _calendar_section(year: int) -> str:
+    return (
+        "[calendar]\n"
+        f'# {year} 年的法定节假日（holidays）与调休上班日（workdays），ISO 日期，如 "{year}-01-01"。\n'
+        "# 留空待填：国务院办公厅通常在上一年年底才公布放假安排，chinesecalendar 也只认识它发布时\n"
+        "# 已公布的年份，可能还不知道这一年。填好之前，时效按周一至周五计算工作日，并在说明中提示。\n"
+        "holidays = []\n"
+        "workdays = []\n\n"
+    )
+
+
+def new_rulebook(ws: Workspace, year: int) -> tuple[Path, Path]:
+    """Write `rules/<year>.toml` from the latest year's rulebook; return (new, source).
+    Raises `BadInput` when the year has a rulebook already or is not a year."""
+    if not 2000 <= year <= 9999:
+        raise BadInput(f"年份“{year}”无效：请写四位年份，如 draftdesk rules new 2027。")
+    paths = ws.rulebook_paths()
+    if year in paths:
+        raise BadInput(f"{year} 年的规则文件已存在：{paths[year]}。请直接编辑它。")
+    source = ws.latest_rulebook_path()
+    old = load_rulebook(source)
+    text = source.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^(year\s*=\s*)\d{4}", rf"\g<1>{year}", text, count=1)
+    text = re.sub(r"(?m)^(name\s*=\s*\".*?)" + str(old.meta.year), rf"\g<1>{year}", text, count=1)
+    text, replaced = _CALENDAR.subn(_calendar_section(year), text, count=1)
+    if not replaced:
+        text = text.rstrip("\n") + "\n\n" + _calendar_section(year)
+    target = ws.rules_folder / f"{year}.toml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        load_rulebook(tmp)
+    except RulebookError:
+        tmp.unlink()
+        raise
+    tmp.replace(target)
+    return target, source
+
+
+def check_rulebooks(ws: Workspace) -> tuple[list[str], list[str]]:
+    """(one line per good file, every problem naming file and key) over all years' files."""
+    good: list[str] = []
+    problems: list[str] = []
+    paths = ws.rulebook_paths_unchecked()
+    if not paths:
+        return [f"工作目录 {ws.root} 没有规则文件，使用内置的默认规则。"], []
+    try:
+        zone = load_rulebook(ws.latest_rulebook_path()).meta.timezone
+    except RulebookError:
+        zone = None
+    for path in paths:
+        try:
+            rulebook = load_rulebook(path)
+        except RulebookError as exc:
+            problems.append(str(exc))
+            continue
+        if path.parent == ws.rules_folder and rulebook.meta.year != int(path.stem):
+            problems.append(
+                f"规则文件 {path} 有误（rulebook is invalid）:\n"
+                f"  - meta.year: 写的是 {rulebook.meta.year}，与文件名的年份 {path.stem} 不符"
+            )
+            continue
+        if zone is not None and rulebook.meta.timezone != zone:
+            problems.append(
+                f"规则文件 {path} 有误（rulebook is invalid）:\n"
+                f"  - meta.timezone: 写的是 {rulebook.meta.timezone}，而工作目录的时区（最新一年的规则文件）是 {zone}；"
+                "时钟与时区属于工作目录，各年须一致"
+            )
+            continue
+        good.append(f"{path}：{rulebook.meta.year} 年，{rulebook.meta.name}，无误。")
+    return good, problems

@@ -1,0 +1,133 @@
+"""One rulebook per year: `rules new YEAR | check`, each draft judged by its received year's
+rulebook, the latest (with a warning) for a year that has none."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+from cli.status import status_lines
+from intake.pipeline import sweep
+from tests.factory import news_draft
+from tests.intake_support import INSTANT, drop, workspace
+from workspace import Workspace
+
+RUNNER = CliRunner()
+
+
+def _ws(tmp_path: Path) -> Workspace:
+    ws, _ = workspace(tmp_path / "ws")
+    return ws
+
+
+def test_rules_new_copies_the_latest_with_the_year_changed_and_the_calendar_left_to_fill(tmp_path):
+    ws = _ws(tmp_path)
+    done = RUNNER.invoke(app, ["rules", "new", "2027", "--workspace", str(ws.root)])
+    assert done.exit_code == 0, done.output
+    text = (ws.root / "rules" / "2027.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    assert data["meta"]["year"] == 2027
+    assert data["meta"]["name"] == "西湖街道2027年度信息宣传工作考核办法"
+    assert data["calendar"] == {"holidays": [], "workdays": []}
+    assert "chinesecalendar 也只认识它发布时" in text
+    assert data["types"]["instant"]["min_chars"] == 200  # every other value carried over
+    again = RUNNER.invoke(app, ["rules", "new", "2027", "--workspace", str(ws.root)])
+    assert again.exit_code == 2 and "2027 年的规则文件已存在" in again.stderr
+
+
+def test_rules_check_names_the_file_and_the_key(tmp_path):
+    ws = _ws(tmp_path)
+    assert RUNNER.invoke(app, ["rules", "new", "2022", "--workspace", str(ws.root)]).exit_code == 0
+    ok = RUNNER.invoke(app, ["rules", "check", "--workspace", str(ws.root)])
+    assert ok.exit_code == 0
+    assert "draftdesk.toml：2021 年" in ok.stdout and "2022.toml：2022 年" in ok.stdout
+    path = ws.root / "rules" / "2022.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("min_chars = 200", "min_chars = -5", 1), encoding="utf-8"
+    )
+    bad = RUNNER.invoke(app, ["rules", "check", "--workspace", str(ws.root)])
+    assert bad.exit_code == 2
+    assert f"规则文件 {path} 有误" in bad.stderr and "types.instant.min_chars" in bad.stderr
+    assert "draftdesk.toml：2021 年" in bad.stdout
+
+
+def _check(ws: Workspace, path: Path, received: str) -> dict:
+    done = RUNNER.invoke(
+        app, ["check", str(path), "--workspace", str(ws.root), "--received", received, "--json"]
+    )
+    assert done.exit_code in (0, 1), done.output
+    [item] = json.loads(done.stdout)
+    return item
+
+
+@pytest.fixture
+def two_years(tmp_path) -> tuple[Workspace, Path]:
+    """2021 from draftdesk.toml (即时 ≥ 200 字), 2022 from rules/2022.toml (即时 ≥ 300 字)."""
+    ws = _ws(tmp_path)
+    assert RUNNER.invoke(app, ["rules", "new", "2022", "--workspace", str(ws.root)]).exit_code == 0
+    path = ws.root / "rules" / "2022.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("min_chars = 200", "min_chars = 300", 1), encoding="utf-8"
+    )
+    draft = drop(ws, f"湖滨社区/{INSTANT}/稿件.docx", news_draft(250, photos=1))
+    return ws, draft
+
+
+def test_each_draft_is_judged_by_its_received_years_rulebook(two_years):
+    ws, draft = two_years
+    in_2021 = _check(ws, draft, "2021-03-12T15:00")
+    in_2022 = _check(ws, draft, "2022-03-12T15:00")
+    assert in_2021["verdict"] == "accepted"
+    assert in_2022["verdict"] == "rejected"
+    assert [f["rule"] for f in in_2022["findings"] if f["severity"] == "error"] == ["length"]
+    assert "要求 300–500 字" in in_2022["findings"][0]["message"]
+
+
+def test_a_year_without_a_rulebook_is_judged_by_the_latest_with_a_warning_in_the_note(two_years, monkeypatch):
+    ws, draft = two_years
+    item = _check(ws, draft, "2023-03-12T15:00")
+    warning = (
+        "工作目录没有 2023 年的规则文件，暂按 2022 年的规则（2022.toml）判定；请运行 draftdesk rules new 2023"
+    )
+    assert item["verdict"] == "rejected"  # 250 字 < the latest's 300
+    assert any(
+        f["rule"] == "rulebook" and f["severity"] == "warning" and warning in f["message"]
+        for f in item["findings"]
+    )
+    monkeypatch.setenv("DRAFTDESK_NOW", "2023-03-12T15:00:00")
+    assert f"注意：{warning} 建立并核对该年的规则文件。" in status_lines(ws)
+    result = sweep(ws, ws.rulebook())
+    [outcome] = result.outcomes
+    note = (ws.root / str(outcome.note_path)).read_bytes().decode("utf-8-sig")
+    assert warning in note
+
+
+def test_status_names_this_years_rulebook(two_years, monkeypatch):
+    ws, _ = two_years
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-06-01T10:00:00")
+    assert "规则文件：draftdesk.toml（2021 年）" in status_lines(ws)
+
+
+def test_rules_check_refuses_a_year_with_another_timezone(tmp_path):
+    """The clock and timezone belong to the workspace: every year's file must agree."""
+    ws = _ws(tmp_path)
+    assert RUNNER.invoke(app, ["rules", "new", "2022", "--workspace", str(ws.root)]).exit_code == 0
+    legacy = ws.root / "draftdesk.toml"
+    legacy.write_text(
+        legacy.read_text(encoding="utf-8").replace(
+            'timezone = "Asia/Shanghai"', 'timezone = "Asia/Tokyo"', 1
+        ),
+        encoding="utf-8",
+    )
+    bad = RUNNER.invoke(app, ["rules", "check", "--workspace", str(ws.root)])
+    assert bad.exit_code == 2
+    assert f"规则文件 {legacy} 有误" in bad.stderr
+    assert (
+        "meta.timezone: 写的是 Asia/Tokyo，而工作目录的时区（最新一年的规则文件）是 Asia/Shanghai"
+        in bad.stderr
+    )
