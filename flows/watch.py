@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import PurePosixPath
 from types import FrameType
@@ -46,7 +46,7 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def watch(ws: Workspace, rulebook: Rulebook, polling: bool = False) -> int:
+def watch(ws: Workspace, rulebook: Rulebook, polling: bool = False, also: Sequence[str] = ()) -> int:
     """Run the watcher until Ctrl-C/SIGTERM; 0 on a clean stop, 1 when Prefect cannot start,
     2 when the inbox cannot be watched, 130 on a second Ctrl-C."""
     _show_our_logs()
@@ -54,6 +54,8 @@ def watch(ws: Workspace, rulebook: Rulebook, polling: bool = False) -> int:
     with _stop_on_signals(stop):
         try:
             api_url = _prefect_server(ws)
+            for line in also:  # the browser desk's address, beside the Prefect UI's
+                say(line)
         except RuntimeError as exc:
             print(str(exc), file=sys.stderr, flush=True)
             return EXIT_FAILED

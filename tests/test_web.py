@@ -265,7 +265,9 @@ def _ledger_of(client: TestClient) -> Path:
     return Path(client.ws_root) / "outbox" / "ledger.db"  # type: ignore[attr-defined]
 
 
-OUTSIDE = re.compile(r"""(?:src|href|action)=["']?(?:https?:)?//(?!127\.0\.0\.1|localhost)""", re.I)
+OUTSIDE = re.compile(
+    r"""(?:src|href|action)=["']?(?:https?:)?//(?!127\.0\.0\.1|localhost|testserver)""", re.I
+)
 
 
 def test_no_page_references_an_outside_url(client: TestClient) -> None:
