@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from ledger.assessment import _day_bounds
+
+
+def open_read_only(path: Path) -> sqlite_utils.Database:
+    """The ledger for reading only (no schema check, no write possible); it must exist, with its
+    schema (`open_ledger` once at start). The desk's pages read through this on every request."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    return sqlite_utils.Database(conn)
+
+
+def signature(path: Path) -> tuple[int, ...]:
+    """Changes whenever the ledger does (the file or its WAL): a key for caching what it says."""
+    found: list[int] = []
+    for part in (path, path.with_name(path.name + "-wal")):
+        try:
+            stat = part.stat()
+        except OSError:
+            found += [0, 0]
+            continue
+        found += [stat.st_mtime_ns, stat.st_size]
+    return tuple(found)
 
 
 def month_submissions(

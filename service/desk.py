@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-from ledger.desk import month_submissions, submission_files
+from ledger.desk import month_submissions, open_read_only, signature, submission_files
 from ledger.schema import open_ledger
 from rules import Rulebook
 from rules.periods import Period, parse_period
@@ -112,7 +112,7 @@ def list_month(
     rule: str | None = None,
 ) -> list[dict[str, Any]]:
     """The month's submissions (office-local received day inside the month), newest first."""
-    db = open_ledger(ws.ledger_path)
+    db = open_read_only(ws.ledger_path)
     try:
         rows = month_submissions(
             db, period.start, period.end, unit=unit, content_type=content_type, verdict=verdict, rule=rule
@@ -133,7 +133,7 @@ def list_month(
 
 
 def _files(ws: Workspace, submission_id: int) -> dict[str, Any]:
-    db = open_ledger(ws.ledger_path)
+    db = open_read_only(ws.ledger_path)
     try:
         row = submission_files(db, submission_id)
     finally:
@@ -171,6 +171,16 @@ def original_of(ws: Workspace, submission_id: int) -> tuple[bytes | Path, str]:
                     bundle.write(item, item.relative_to(path).as_posix())
         return buffer.getvalue(), f"{path.name}.zip"
     return path, path.name
+
+
+def prepare(ws: Workspace) -> None:
+    """Create the ledger or bring its schema up to date, once, before the desk reads it."""
+    open_ledger(ws.ledger_path).close()
+
+
+def ledger_version(ws: Workspace) -> tuple[int, ...]:
+    """A value that changes whenever the ledger does (for caching a period's report)."""
+    return signature(ws.ledger_path)
 
 
 def assessment(ws: Workspace, rulebook: Rulebook, period: Period) -> Any:

@@ -226,6 +226,8 @@ def test_the_adoption_sheet_is_all_or_nothing_and_the_template_downloads(client:
         files={"sheet": ("录用.xlsx", sheet([[1, "新华日报", "2021-03-12"]]))},
     )
     assert good.status_code == 200 and "已登记录用" in good.text
+    # the 考核 page viewed before the import is not served from a stale cache
+    assert "新华日报" in client.get("/score?period=2021-03").text.split('id="fees"')[-1]
 
 
 def test_assign_records_and_refuses_an_unknown_unit(client: TestClient) -> None:
@@ -299,3 +301,24 @@ def test_off_loopback_the_clerk_pages_need_the_password(ws) -> None:
     assert client.get("/intake", auth=("办公室", "wrong")).status_code == 401
     assert client.get("/intake", auth=("office", "秘密")).status_code == 200
     assert client.get("/ledger/", auth=("office", "秘密")).status_code == 200
+
+
+def test_intake_pages_a_long_month(ws) -> None:
+    db = open_ledger(ws[0].ledger_path)
+    with db.conn:
+        for i in range(450):
+            record_submission_row(
+                db,
+                unit="建设局",
+                content_type="instant",
+                title=f"稿件{i}",
+                received_at="2021-03-15T09:00:00+08:00",
+                verdict="accepted",
+                counted=1,
+            )
+    db.close()
+    client = TestClient(create_app(*ws))
+    first = client.get("/intake?month=2021-03").text
+    assert "共 452 篇，合格 451，退回 1" in first and "第 1/3 页" in first and "下一页" in first
+    last = client.get("/intake?month=2021-03&page=3").text
+    assert "第 3/3 页" in last and "上一页" in last and "消防演练" in last

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
@@ -25,7 +26,17 @@ from starlette.datastructures import UploadFile
 from rules import Rulebook
 from rules.periods import Period, parse_period
 from service import adoptions
-from service.desk import Upload, assessment, list_month, month_period, note_of, original_of, self_check
+from service.desk import (
+    Upload,
+    assessment,
+    ledger_version,
+    list_month,
+    month_period,
+    note_of,
+    original_of,
+    prepare,
+    self_check,
+)
 from service.errors import BadRows, DeskError
 from web.auth import Guard
 from web.chart import completion_chart
@@ -45,6 +56,7 @@ RULES = {
     "duplicate": "重复",
     "media": "音视频",
 }
+ROWS_PER_PAGE = 200
 PAGES = [
     ("/check", "自查"),
     ("/intake", "收稿"),
@@ -88,6 +100,16 @@ class Desk:
         self.guard = guard
         self.prefect_url = prefect_url
         self.env = _jinja()
+        self._reports: dict[tuple[object, ...], Any] = {}
+
+    def report(self, period: Period) -> Any:
+        """The period's report, recomputed only when the ledger has changed since the last view."""
+        key = (period.key, ledger_version(self.ws))
+        if key not in self._reports:
+            if len(self._reports) >= 16:
+                self._reports.clear()
+            self._reports[key] = assessment(self.ws, self.rulebook, period)
+        return self._reports[key]
 
     def session(self, request: Request) -> tuple[str, bool]:
         """The session id from the cookie, or a new one (True: set the cookie)."""
@@ -180,6 +202,7 @@ def create_app(
     ledger: bool = True,
 ) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
     """The desk as one ASGI app: FastAPI pages, and Datasette under /ledger/ when `ledger`."""
+    prepare(ws)
     guard = Guard(password_hash, protect)
     desk = Desk(ws, rulebook, guard, prefect_url)
     api = FastAPI(title="draftdesk", docs_url=None, redoc_url=None, openapi_url=None)
@@ -228,6 +251,7 @@ def create_app(
         ctype: str = "",
         verdict: str = "",
         rule: str = "",
+        page: int = 1,
     ) -> Response:
         desk.clerk(request)
         try:
@@ -244,7 +268,23 @@ def create_app(
             rule=rule or None,
         )
         chosen = {"month": period.key, "unit": unit, "ctype": ctype, "verdict": verdict, "rule": rule}
-        return desk.page(request, "intake.html", rows=rows, period=period, chosen=chosen)
+        pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
+        page = min(max(page, 1), pages)
+        shown = rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]
+        totals = {v: sum(1 for r in rows if r["verdict"] == v) for v in VERDICTS}
+        query = urlencode({k: v for k, v in chosen.items() if v})
+        return desk.page(
+            request,
+            "intake.html",
+            rows=shown,
+            total=len(rows),
+            totals=totals,
+            page=page,
+            page_count=pages,
+            query=query,
+            period=period,
+            chosen=chosen,
+        )
 
     @api.get("/intake/{submission_id}/note", response_class=HTMLResponse)
     def note_page(request: Request, submission_id: int) -> Response:
@@ -392,7 +432,7 @@ def create_app(
     def score_page(request: Request, period: str = "") -> Response:
         desk.clerk(request)
         chosen = chosen_period(period)
-        report = assessment(ws, rulebook, chosen)
+        report = desk.report(chosen)
         types = [k for k in report.type_names if any(k in u.completion for u in report.units)]
         return desk.page(
             request,
