@@ -52,7 +52,7 @@ def main() -> None:
     from fastapi.testclient import TestClient
 
     from benchmarks.bench_score import build
-    from ledger.desk import month_submissions
+    from ledger.desk import month_submissions, open_read_only
     from ledger.schema import open_ledger
     from reports.assessment import build_report
     from rules.periods import parse_period
@@ -102,7 +102,7 @@ def main() -> None:
         june = parse_period("2021-06")
 
         def read_month() -> object:
-            d = open_ledger(ws.ledger_path)
+            d = open_read_only(ws.ledger_path)
             try:
                 return month_submissions(d, june.start, june.end)
             finally:

@@ -18,10 +18,14 @@ def web_command(workspace: Path | None, host: str, port: int, hash_password: boo
         typer.echo(f'password_hash = "{make_hash(secret)}"')
         return ExitCode.OK
     ws, rulebook = open_or_exit(workspace, need="outbox")
+    from web.auth import password_hash_for, refusal_to_start
     from web.server import address, run
 
+    refusal = refusal_to_start(host, password_hash_for(rulebook))
+    if refusal:
+        fail(refusal, ExitCode.USAGE)
+    typer.echo(f"办公桌：{address(host, port)}（按 Ctrl-C 停止）")
     try:
-        typer.echo(f"办公桌：{address(host, port)}（按 Ctrl-C 停止）")
         run(ws, rulebook, host, port)
     except ValueError as exc:
         fail(str(exc), ExitCode.USAGE)

@@ -322,3 +322,24 @@ def test_intake_pages_a_long_month(ws) -> None:
     assert "共 452 篇，合格 451，退回 1" in first and "第 1/3 页" in first and "下一页" in first
     last = client.get("/intake?month=2021-03&page=3").text
     assert "第 3/3 页" in last and "上一页" in last and "消防演练" in last
+
+
+def test_web_refuses_to_start_off_loopback_without_a_password(ws) -> None:
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    result = CliRunner().invoke(app, ["web", "--workspace", str(ws[0].root), "--host", "0.0.0.0"])
+    assert result.exit_code == 2
+    assert "没有设置密码" in result.output and "password_hash" in result.output
+
+
+def test_a_bad_password_hash_in_the_rulebook_is_refused(ws) -> None:
+    from rules import RulebookError
+
+    path = ws[0].rulebook_path
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('password_hash = ""', 'password_hash = "secret"')
+    )
+    with pytest.raises(RulebookError, match=r"web\.password_hash"):
+        ws[0].rulebook()
