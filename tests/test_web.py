@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from ledger.assessment import add_finding_row, record_submission_row
 from ledger.schema import open_ledger
-from tests.factory import make_photo, news_draft
+from tests.factory import make_photo, make_zip, news_draft
 from tests.intake_support import workspace
 from web.app import create_app
 from web.auth import hash_password, refusal_to_start
@@ -121,6 +121,15 @@ def test_self_check_takes_a_document_plus_photos(client: TestClient) -> None:
     )
     assert answer.status_code == 200, answer.text
     assert "2 / 2 /" in answer.text
+
+
+def test_self_check_takes_a_zip_bundle(client: TestClient) -> None:
+    bundle = make_zip(
+        {"稿件.docx": news_draft(320), "1.jpg": make_photo(seed=3), "2.jpg": make_photo(seed=4)}
+    )
+    answer = check(client, [("稿件包.zip", bundle)])
+    assert answer.status_code == 200, answer.text
+    assert 'id="verdict">合格' in answer.text and "2 / 2 /" in answer.text
 
 
 def test_self_check_refuses_a_bad_upload(client: TestClient) -> None:
