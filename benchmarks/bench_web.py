@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import statistics
 import sys
@@ -52,6 +53,7 @@ def main() -> None:
     from fastapi.testclient import TestClient
 
     from benchmarks.bench_score import build
+    from ledger.assessment import set_assignment
     from ledger.desk import month_submissions, open_read_only
     from ledger.schema import open_ledger
     from reports.assessment import build_report
@@ -124,7 +126,9 @@ def main() -> None:
         )
 
         def changed_then_score() -> object:
-            os.utime(ws.ledger_path)  # the ledger changed: the report is recomputed
+            db = open_ledger(ws.ledger_path)  # a new 约稿: the report is recomputed
+            set_assignment(db, "2021-12", "湖滨社区", random.randint(1, 1 << 30))
+            db.close()
             return client.get("/score?period=2021")
 
         line(

@@ -20,17 +20,19 @@ def open_read_only(path: Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
-def signature(path: Path) -> tuple[int, ...]:
-    """Changes whenever the ledger does (the file or its WAL): a key for caching what it says."""
-    found: list[int] = []
-    for part in (path, path.with_name(path.name + "-wal")):
-        try:
-            stat = part.stat()
-        except OSError:
-            found += [0, 0]
-            continue
-        found += [stat.st_mtime_ns, stat.st_size]
-    return tuple(found)
+def scoring_version(db: sqlite_utils.Database) -> tuple[Any, ...]:
+    """Changes whenever anything scoring reads does (drafts, adoptions and their withdrawal or
+    re-import, 约稿, officers) — but not for heartbeats, sightings or filing, which write often."""
+    row = db.execute(
+        "SELECT (SELECT count(*) FROM submissions), (SELECT max(id) FROM submissions), "
+        "(SELECT count(*) FROM adoptions), (SELECT max(entered_at) FROM adoptions), "
+        "(SELECT count(withdrawn_at) FROM adoptions), (SELECT max(withdrawn_at) FROM adoptions), "
+        "(SELECT count(*) FROM assignments), (SELECT max(entered_at) FROM assignments), "
+        "(SELECT total(count) FROM assignments), (SELECT count(*) FROM officers), "
+        "(SELECT max(id) FROM officers), (SELECT max(registered_at) FROM officers), "
+        "(SELECT total(length(unit) + length(name)) FROM officers)"
+    ).fetchone()
+    return tuple(row)
 
 
 def month_submissions(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-from ledger.desk import month_submissions, open_read_only, signature, submission_files
+from ledger.desk import month_submissions, open_read_only, scoring_version, submission_files
 from ledger.schema import open_ledger
 from rules import Rulebook
 from rules.periods import Period, parse_period
@@ -178,9 +178,13 @@ def prepare(ws: Workspace) -> None:
     open_ledger(ws.ledger_path).close()
 
 
-def ledger_version(ws: Workspace) -> tuple[int, ...]:
-    """A value that changes whenever the ledger does (for caching a period's report)."""
-    return signature(ws.ledger_path)
+def ledger_version(ws: Workspace) -> tuple[Any, ...]:
+    """A value that changes whenever what scoring reads does (for caching a period's report)."""
+    db = open_read_only(ws.ledger_path)
+    try:
+        return scoring_version(db)
+    finally:
+        db.close()
 
 
 def assessment(ws: Workspace, rulebook: Rulebook, period: Period) -> Any:

@@ -201,6 +201,7 @@ def test_adopt_records_refuses_withdraws_and_shows_on_score(client: TestClient) 
         data={"csrf": wtoken, "submission_id": "1", "outlet": "新华日报", "reason": "登记错误"},
     )
     assert "已撤销录用" in gone.text
+    assert "新华日报" not in client.get("/score?period=2021-03").text.split('id="fees"')[-1]
     again = client.post("/adopt/withdraw", data={"csrf": wtoken, "submission_id": "1", "outlet": "新华日报"})
     assert again.status_code == 400 and "无需再次撤销" in again.text
 
