@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ def scoring_version(db: sqlite_utils.Database) -> tuple[Any, ...]:
     return tuple(row)
 
 
-def month_submissions(
+def month_index(
     db: sqlite_utils.Database,
     start: dt.date,
     end: dt.date,
@@ -44,29 +45,44 @@ def month_submissions(
     content_type: str | None = None,
     verdict: str | None = None,
     rule: str | None = None,
-) -> list[dict[str, Any]]:
-    """Submissions received around [start, end] (a day's margin: the caller keeps the office-local
-    days), filtered, each with `rules`: the rules of its error findings, comma-separated."""
+) -> list[tuple[int, str, str]]:
+    """(id, received_at, verdict) of the submissions received around [start, end] (a day's
+    margin: the caller keeps the office-local days), filtered, newest first. Light on purpose:
+    a month holds thousands; `submissions_by_id` then reads one page of them in full."""
     low, high = _day_bounds(start, end)
-    where = ["s.received_at >= ?", "s.received_at < ?", "s.state IS NOT 'claimed'"]
+    where = ["received_at >= ?", "received_at < ?"]
     params: list[Any] = [low, high]
     for column, value in (("unit", unit), ("content_type", content_type), ("verdict", verdict)):
         if value:
-            where.append(f"s.{column} = ?")
+            where.append(f"{column} = ?")
             params.append(value)
     if rule:
-        where.append(
-            "EXISTS (SELECT 1 FROM findings r WHERE r.submission_id = s.id AND r.rule = ? AND r.severity = 'error')"
-        )
+        where.append("id IN (SELECT submission_id FROM findings WHERE rule = ? AND severity = 'error')")
         params.append(rule)
     sql = (
-        "SELECT s.id, s.unit, s.content_type, s.title, s.original_name, s.received_at, s.zishu, "
-        "s.photos_total, s.photos_distinct, s.photos_hd, s.verdict, s.counted, "
-        "(SELECT group_concat(DISTINCT f.rule) FROM findings f "
-        " WHERE f.submission_id = s.id AND f.severity = 'error') AS rules "
-        f"FROM submissions s WHERE {' AND '.join(where)} ORDER BY s.received_at DESC, s.id DESC"
+        f"SELECT id, received_at, verdict FROM submissions WHERE {' AND '.join(where)} "
+        "ORDER BY received_at DESC, id DESC"
     )
-    return list(db.query(sql, params))
+    return [(int(r[0]), str(r[1]), str(r[2] or "")) for r in db.execute(sql, params).fetchall()]
+
+
+def submissions_by_id(db: sqlite_utils.Database, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The listed submissions in that order, each with `rules`: its error findings' rules."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = {
+        row["id"]: row
+        for row in db.query(
+            "SELECT s.id, s.unit, s.content_type, s.title, s.original_name, s.received_at, s.zishu, "
+            "s.photos_total, s.photos_distinct, s.photos_hd, s.verdict, s.counted, "
+            "(SELECT group_concat(DISTINCT f.rule) FROM findings f "
+            " WHERE f.submission_id = s.id AND f.severity = 'error') AS rules "
+            f"FROM submissions s WHERE s.id IN ({marks})",
+            list(ids),
+        )
+    }
+    return [rows[i] for i in ids if i in rows]
 
 
 def submission_files(db: sqlite_utils.Database, submission_id: int) -> dict[str, Any] | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-from ledger.desk import month_submissions, open_read_only, scoring_version, submission_files
+from ledger.desk import month_index, open_read_only, scoring_version, submission_files, submissions_by_id
 from ledger.schema import open_ledger
 from rules import Rulebook
 from rules.periods import Period, parse_period
@@ -101,6 +101,17 @@ def month_period(month: str | None, today: dt.date) -> Period:
     return period
 
 
+@dataclass(frozen=True)
+class MonthPage:
+    """One page of a month's submissions, with the whole month's totals."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    totals: dict[str, int]
+    page: int
+    pages: int
+
+
 def list_month(
     ws: Workspace,
     rulebook: Rulebook,
@@ -110,26 +121,37 @@ def list_month(
     content_type: str | None = None,
     verdict: str | None = None,
     rule: str | None = None,
-) -> list[dict[str, Any]]:
-    """The month's submissions (office-local received day inside the month), newest first."""
+    page: int = 1,
+    per_page: int = 200,
+) -> MonthPage:
+    """The month's submissions (office-local received day inside the month), newest first:
+    page `page` of them read in full, and the counts of all of them by verdict."""
     db = open_read_only(ws.ledger_path)
     try:
-        rows = month_submissions(
+        index = month_index(
             db, period.start, period.end, unit=unit, content_type=content_type, verdict=verdict, rule=rule
         )
+        kept: list[tuple[int, dt.datetime]] = []
+        totals: dict[str, int] = {}
+        for sid, received_at, outcome in index:
+            try:
+                received = parse_time(received_at, rulebook)
+            except ValueError:
+                continue
+            if period.contains(received.date()):
+                kept.append((sid, received))
+                totals[outcome] = totals.get(outcome, 0) + 1
+        pages = max(1, -(-len(kept) // per_page))
+        page = min(max(page, 1), pages)
+        shown = kept[(page - 1) * per_page : page * per_page]
+        rows = submissions_by_id(db, [sid for sid, _ in shown])
     finally:
         db.close()
-    kept: list[dict[str, Any]] = []
+    when = dict(shown)
     for row in rows:
-        try:
-            received = parse_time(str(row["received_at"]), rulebook)
-        except ValueError:
-            continue
-        if period.contains(received.date()):
-            row["received"] = received
-            row["rules"] = [r for r in (row.get("rules") or "").split(",") if r]
-            kept.append(row)
-    return kept
+        row["received"] = when[row["id"]]
+        row["rules"] = [r for r in (row.get("rules") or "").split(",") if r]
+    return MonthPage(rows, len(kept), totals, page, pages)
 
 
 def _files(ws: Workspace, submission_id: int) -> dict[str, Any]:

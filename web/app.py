@@ -258,7 +258,7 @@ def create_app(
             period = month_period(month, now(rulebook).date())
         except DeskError as exc:
             raise Refused(400, str(exc)) from None
-        rows = list_month(
+        found = list_month(
             ws,
             rulebook,
             period,
@@ -266,21 +266,19 @@ def create_app(
             content_type=ctype or None,
             verdict=verdict or None,
             rule=rule or None,
+            page=page,
+            per_page=ROWS_PER_PAGE,
         )
         chosen = {"month": period.key, "unit": unit, "ctype": ctype, "verdict": verdict, "rule": rule}
-        pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
-        page = min(max(page, 1), pages)
-        shown = rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]
-        totals = {v: sum(1 for r in rows if r["verdict"] == v) for v in VERDICTS}
         query = urlencode({k: v for k, v in chosen.items() if v})
         return desk.page(
             request,
             "intake.html",
-            rows=shown,
-            total=len(rows),
-            totals=totals,
-            page=page,
-            page_count=pages,
+            rows=found.rows,
+            total=found.total,
+            totals={v: found.totals.get(v, 0) for v in VERDICTS},
+            page=found.page,
+            page_count=found.pages,
             query=query,
             period=period,
             chosen=chosen,
