@@ -55,23 +55,60 @@ def run(workspace: WorkspaceOpt = None) -> None:
     raise typer.Exit(run_command(workspace))
 
 
+NoWebOpt = Annotated[bool, typer.Option("--no-web", help="不启动浏览器办公桌")]
+HostOpt = Annotated[str, typer.Option("--host", help="办公桌监听地址（非本机地址需设置密码）")]
+PortOpt = Annotated[int, typer.Option("--port", help="办公桌端口")]
+
+
+def _desk(workspace: Path | None, no_web: bool, host: str, port: int) -> list[str]:
+    if no_web:
+        return []
+    from cli.web import start_desk
+
+    line = start_desk(workspace, host, port)
+    return [line] if line else []
+
+
 @app.command()
 def watch(
     workspace: WorkspaceOpt = None,
     polling: Annotated[bool, typer.Option("--polling", help="轮询监视（SMB/NFS 共享目录用）")] = False,
+    no_web: NoWebOpt = False,
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8700,
 ) -> None:
-    """持续监视收稿目录并定期全量扫描，直到按 Ctrl-C。"""
+    """持续监视收稿目录并定期全量扫描，直到按 Ctrl-C；同时开启浏览器办公桌。"""
     from cli.watch import watch_command
 
-    raise typer.Exit(watch_command(workspace, polling=polling))
+    raise typer.Exit(watch_command(workspace, polling=polling, also=_desk(workspace, no_web, host, port)))
 
 
 @app.command()
-def serve(workspace: WorkspaceOpt = None) -> None:
-    """按计划运行 Prefect 部署：每隔几分钟收稿一次，每月1日生成上月考核报表。"""
+def serve(
+    workspace: WorkspaceOpt = None,
+    no_web: NoWebOpt = False,
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8700,
+) -> None:
+    """按计划运行 Prefect 部署：每隔几分钟收稿一次，每月1日生成上月考核报表；同时开启浏览器办公桌。"""
     from cli.serve import serve_command
 
-    raise typer.Exit(serve_command(workspace))
+    raise typer.Exit(serve_command(workspace, also=_desk(workspace, no_web, host, port)))
+
+
+@app.command()
+def web(
+    workspace: WorkspaceOpt = None,
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8700,
+    hash_password: Annotated[
+        bool, typer.Option("--hash-password", help="生成 [web] password_hash（不启动）")
+    ] = False,
+) -> None:
+    """Serve the browser desk: 自查, 收稿, 录用登记, 考核, 台账."""
+    from cli.web import web_command
+
+    raise typer.Exit(web_command(workspace, host, port, hash_password))
 
 
 @app.command()

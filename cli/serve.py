@@ -7,8 +7,8 @@ from pathlib import Path
 from cli.common import open_or_exit
 
 
-def serve_command(workspace: Path | None) -> int:
+def serve_command(workspace: Path | None, also: list[str] | None = None) -> int:
     ws, rulebook = open_or_exit(workspace, need="inbox")
     from flows.serve import serve
 
-    return serve(ws, rulebook)
+    return serve(ws, rulebook, also=also or [])

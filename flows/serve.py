@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from rules import Rulebook
@@ -52,7 +53,7 @@ def deployments(ws: Workspace) -> list[Any]:
     return found
 
 
-def serve(ws: Workspace, rulebook: Rulebook) -> int:
+def serve(ws: Workspace, rulebook: Rulebook, also: Sequence[str] = ()) -> int:
     """Serve the deployments until Ctrl-C; exit 2 when the local server cannot start."""
     from flows import prefect_env
 
@@ -63,6 +64,8 @@ def serve(ws: Workspace, rulebook: Rulebook) -> int:
         return 2
     prefect_env.configure(ws, api_url)
     print(f"Prefect 界面：{api_url.removesuffix('/api')}")
+    for line in also:  # the browser desk's address, beside the Prefect UI's
+        print(line)
     print(f"每 {rulebook.intake.sweep_minutes} 分钟收稿一次；每月1日6:00 生成上月考核报表。按 Ctrl-C 停止。")
     from prefect import serve as prefect_serve
 

@@ -18,7 +18,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import PurePosixPath
 from types import FrameType
@@ -38,7 +38,7 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def watch(ws: Workspace, rulebook: Rulebook, polling: bool = False) -> int:
+def watch(ws: Workspace, rulebook: Rulebook, polling: bool = False, also: Sequence[str] = ()) -> int:
     """Run the watcher until Ctrl-C/SIGTERM; 0 on a clean stop, 2 when the inbox cannot be
     watched, 130 on a second Ctrl-C.
 
@@ -46,8 +46,11 @@ def watch(ws: Workspace, rulebook: Rulebook, polling: bool = False) -> int:
     workspace's local server, reused or started on a background thread (10–30 s) — drafts are
     filed by the plain sweep (`intake.pipeline.sweep`: the same steps, the same ledger); from
     then on by the intake flow, so the runs show in the Prefect UI. A server that cannot start
-    leaves watch on the plain sweep, with a sentence saying so."""
+    leaves watch on the plain sweep, with a sentence saying so. `also`: lines to print at
+    start, such as the browser desk's address."""
     _show_our_logs()
+    for line in also:  # the browser desk's address, beside the Prefect UI's
+        say(line)
     stop = threading.Event()
     with _stop_on_signals(stop):
         return _watch(ws, rulebook, _Prefect(ws), polling, stop)

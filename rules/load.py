@@ -28,6 +28,7 @@ from rules.model import (
     Points,
     Rulebook,
     Unit,
+    Web,
 )
 
 DEFAULT_RULEBOOK = Path(__file__).with_name("xihu-2021.toml")
@@ -255,6 +256,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
             "fees",
             "outlets",
             "awards",
+            "web",
         },
         "",
     )
@@ -416,6 +418,20 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         )
     )
 
+    w = data.get("web", {})
+    if not isinstance(w, dict):
+        r.problems.append("web: must be a table")
+        w = {}
+    r.unknown(w, {"max_upload_bytes", "password_hash"}, "web.")
+    web = Web(
+        r.get(w, "max_upload_bytes", int, "web.", minimum=1, required=False, default=Web.max_upload_bytes),
+        r.get(w, "password_hash", str, "web.", required=False, default=""),
+    )
+    if web.password_hash and not re.fullmatch(
+        r"scrypt\$\d+\$\d+\$\d+\$[0-9a-f]+\$[0-9a-f]+", web.password_hash
+    ):
+        r.problems.append("web.password_hash: must be scrypt$n$r$p$salt$hash (draftdesk web --hash-password)")
+
     if r.problems:
         raise RulebookError(source, r.problems)
     return Rulebook(
@@ -432,6 +448,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         outlets=outlets,
         awards=awards,
         source=source,
+        web=web,
     )
 
 

@@ -136,6 +136,14 @@ class Awards:
 
 
 @dataclass(frozen=True)
+class Web:
+    """The browser desk (`draftdesk web`): the upload limit and the clerk's password hash."""
+
+    max_upload_bytes: int = 30 * 1024 * 1024
+    password_hash: str = ""  # "scrypt$n$r$p$salt$hash" (hex); empty: no password set
+
+
+@dataclass(frozen=True)
 class Rulebook:
     meta: Meta
     intake: Intake
@@ -150,6 +158,7 @@ class Rulebook:
     outlets: dict[str, str]
     awards: Awards
     source: str = ""
+    web: Web = Web()
 
     def unit_named(self, name: str) -> Unit | None:
         """The unit whose name or alias is `name` (exact, after trimming), else None."""

@@ -112,19 +112,22 @@ def score_period(
         )
     registered = [(o.unit, o.name) for o in officers]
     people = rank_officers(adoptions, registered, period.year, period.end, rulebook, give)
-    in_period = [s for s in submissions if period.contains(s.received_day)]
+    # Each byline is split once and indexed by (unit, name): a year has thousands of drafts and
+    # hundreds of officers, and scanning every draft per officer took seconds.
+    by_officer: dict[tuple[str, str], list[SubmissionRow]] = {}
+    for s in submissions:
+        if period.contains(s.received_day):
+            for name in dict.fromkeys(officer_names(s.officer)):
+                by_officer.setdefault((s.unit, name), []).append(s)
+    paid_to: dict[tuple[str, str], list[float]] = {}
+    for p in paid:
+        for name in dict.fromkeys(officer_names(p.officer)):
+            paid_to.setdefault((p.unit, name), []).append(p.amount)
     officer_rows: list[OfficerReport] = []
     for standing in people:
         key = (standing.unit, standing.name)
-        mine = [s for s in in_period if s.unit == standing.unit and standing.name in officer_names(s.officer)]
-        fee = round(
-            sum(
-                p.amount
-                for p in paid
-                if p.unit == standing.unit and standing.name in officer_names(p.officer)
-            ),
-            2,
-        )
+        mine = by_officer.get(key, [])
+        fee = round(sum(paid_to.get(key, [])), 2)
         officer_rows.append(
             OfficerReport(
                 standing.unit,

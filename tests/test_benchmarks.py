@@ -61,6 +61,9 @@ CASES = [
         [],
         id="score",
     ),
+    pytest.param(
+        "bench_web.py", ["自查 2-photo draft", "收稿 month", "考核 year", "ratio p95/target"], [], id="web"
+    ),
 ]
 
 

@@ -1,0 +1,216 @@
+"""What the browser desk asks of the library beyond the CLI's commands.
+
+自查 judges uploads in a throwaway workspace (identity comes from the folder, as in the inbox);
+收稿 lists a month's submissions and hands out a submission's original and note by ledger ID —
+never by a path from a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any
+
+from ledger.desk import month_index, open_read_only, scoring_version, submission_files, submissions_by_id
+from ledger.schema import open_ledger
+from rules import Rulebook
+from rules.periods import Period, parse_period
+from service.check import check_files, received_time
+from service.errors import BadInput, UnknownDraft, UnknownUnit
+from workspace import Workspace, is_inside, parse_time
+
+DOCUMENTS = (".docx", ".doc", ".wps")
+BUNDLES = (".zip",)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded file: the name the browser gave and where the desk saved its bytes."""
+
+    name: str
+    path: Path
+
+
+def _safe_name(name: str) -> str:
+    base = PurePath(name.replace("\\", "/")).name.strip()
+    if not base or base in {".", ".."} or base.startswith("."):
+        raise BadInput(f"文件名“{name}”无法使用，请改名后再上传。")
+    return base
+
+
+def self_check(
+    rulebook: Rulebook, unit: str, type_name: str, uploads: Sequence[Upload], received: str | None
+) -> dict[str, Any]:
+    """Judge one upload (a document, a .zip bundle, or a document plus photos) as the intake
+    would for `unit`/`type_name`, in a throwaway workspace deleted before returning. Raises
+    `BadInput`/`UnknownUnit` (Chinese) for a request that cannot be judged."""
+    found = rulebook.unit_named(unit)
+    if found is None:
+        raise UnknownUnit(f"单位“{unit}”不在规则文件中，请从列表中选择单位。")
+    ctype = rulebook.type_named(type_name)
+    if ctype is None:
+        raise BadInput(f"稿件类型“{type_name}”不在规则文件中，请从列表中选择稿件类型。")
+    received_at = received_time(received, rulebook)
+    if not uploads:
+        raise BadInput("请选择要自查的稿件文件。")
+    photo_exts = tuple(e if e.startswith(".") else f".{e}" for e in rulebook.images.photo_extensions)
+    names = [_safe_name(u.name) for u in uploads]
+    suffixes = [PurePath(n).suffix.lower() for n in names]
+    documents = [n for n, s in zip(names, suffixes, strict=True) if s in DOCUMENTS + BUNDLES]
+    others = [n for n, s in zip(names, suffixes, strict=True) if s not in DOCUMENTS + BUNDLES + photo_exts]
+    if others:
+        raise BadInput(
+            f"不支持的文件：{'、'.join(others)}。请上传 Word 稿件（.docx/.doc/.wps）、.zip 稿件包，或一份稿件加照片。"
+        )
+    if len(documents) != 1:
+        raise BadInput("一次自查一篇稿件：请上传一份稿件文件（.docx/.doc/.wps 或 .zip），照片可一并上传。")
+    if len(set(names)) != len(names):
+        raise BadInput("上传的文件有重名，请改名后再上传。")
+    with tempfile.TemporaryDirectory(prefix="draftdesk-selfcheck-") as tmp:
+        ws = Workspace(Path(tmp))
+        folder = ws.inbox / found.name / ctype.name
+        if len(uploads) == 1:
+            target = folder / names[0]
+            target.parent.mkdir(parents=True)
+            shutil.copyfile(uploads[0].path, target)
+        else:  # a document plus photos: a bundle folder named after the document
+            target = folder / PurePath(documents[0]).stem
+            target.mkdir(parents=True)
+            for upload, name in zip(uploads, names, strict=True):
+                shutil.copyfile(upload.path, target / name)
+        (result,) = check_files(ws, rulebook, [target], received_at)
+    result["path"] = documents[0] if len(uploads) == 1 else f"{documents[0]} 等 {len(uploads)} 个文件"
+    return result
+
+
+def month_period(month: str | None, today: dt.date) -> Period:
+    """`2021-03`, or this month when empty; raises `BadInput`."""
+    text = (month or "").strip() or today.strftime("%Y-%m")
+    try:
+        period = parse_period(text)
+    except ValueError:
+        period = None
+    if period is None or period.kind != "month":
+        raise BadInput(f"月份“{text}”无法识别，请写成 2021-03。")
+    return period
+
+
+@dataclass(frozen=True)
+class MonthPage:
+    """One page of a month's submissions, with the whole month's totals."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    totals: dict[str, int]
+    page: int
+    pages: int
+
+
+def list_month(
+    ws: Workspace,
+    rulebook: Rulebook,
+    period: Period,
+    *,
+    unit: str | None = None,
+    content_type: str | None = None,
+    verdict: str | None = None,
+    rule: str | None = None,
+    page: int = 1,
+    per_page: int = 200,
+) -> MonthPage:
+    """The month's submissions (office-local received day inside the month), newest first:
+    page `page` of them read in full, and the counts of all of them by verdict."""
+    db = open_read_only(ws.ledger_path)
+    try:
+        index = month_index(
+            db, period.start, period.end, unit=unit, content_type=content_type, verdict=verdict, rule=rule
+        )
+        kept: list[tuple[int, dt.datetime]] = []
+        totals: dict[str, int] = {}
+        for sid, received_at, outcome in index:
+            try:
+                received = parse_time(received_at, rulebook)
+            except ValueError:
+                continue
+            if period.contains(received.date()):
+                kept.append((sid, received))
+                totals[outcome] = totals.get(outcome, 0) + 1
+        pages = max(1, -(-len(kept) // per_page))
+        page = min(max(page, 1), pages)
+        shown = kept[(page - 1) * per_page : page * per_page]
+        rows = submissions_by_id(db, [sid for sid, _ in shown])
+    finally:
+        db.close()
+    when = dict(shown)
+    for row in rows:
+        row["received"] = when[row["id"]]
+        row["rules"] = [r for r in (row.get("rules") or "").split(",") if r]
+    return MonthPage(rows, len(kept), totals, page, pages)
+
+
+def _files(ws: Workspace, submission_id: int) -> dict[str, Any]:
+    db = open_read_only(ws.ledger_path)
+    try:
+        row = submission_files(db, submission_id)
+    finally:
+        db.close()
+    if row is None:
+        raise UnknownDraft(f"稿件编号 {submission_id} 不存在。")
+    return row
+
+
+def note_of(ws: Workspace, submission_id: int) -> tuple[str, str]:
+    """A rejected submission's note as the unit received it, and a file name for it."""
+    row = _files(ws, submission_id)
+    text = row.get("note_text")
+    if not text and row.get("note_path"):
+        path = ws.root / str(row["note_path"])
+        if is_inside(path, ws.outbox) and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+    if not text:
+        raise UnknownDraft(f"稿件 {submission_id} 没有退回说明（未被退回）。")
+    return str(text), f"{PurePath(str(row.get('original_name') or submission_id)).stem}.退回说明.txt"
+
+
+def original_of(ws: Workspace, submission_id: int) -> tuple[bytes | Path, str]:
+    """A submission's filed original (a file, or a bundle folder zipped) and its download name."""
+    row = _files(ws, submission_id)
+    stored = str(row.get("stored_path") or "")
+    path = ws.root / stored if stored else None
+    if path is None or not is_inside(path, ws.outbox) or not path.exists():
+        raise UnknownDraft(f"稿件 {submission_id} 的原件不在发件箱中（可能尚未归档或已被移走）。")
+    if path.is_dir():
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+            for item in sorted(path.rglob("*")):
+                if item.is_file() and not item.is_symlink():
+                    bundle.write(item, item.relative_to(path).as_posix())
+        return buffer.getvalue(), f"{path.name}.zip"
+    return path, path.name
+
+
+def prepare(ws: Workspace) -> None:
+    """Create the ledger or bring its schema up to date, once, before the desk reads it."""
+    open_ledger(ws.ledger_path).close()
+
+
+def ledger_version(ws: Workspace) -> tuple[Any, ...]:
+    """A value that changes whenever what scoring reads does (for caching a period's report)."""
+    db = open_read_only(ws.ledger_path)
+    try:
+        return scoring_version(db)
+    finally:
+        db.close()
+
+
+def assessment(ws: Workspace, rulebook: Rulebook, period: Period) -> Any:
+    """The period's `PeriodReport` as `score` computes it, without writing the workbook."""
+    from reports.assessment import build_report
+
+    return build_report(ws, rulebook, period)[0]

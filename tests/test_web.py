@@ -1,0 +1,355 @@
+"""The browser desk through FastAPI's TestClient: every page and every refusal."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import Workbook
+
+from ledger.assessment import add_finding_row, record_submission_row
+from ledger.schema import open_ledger
+from tests.factory import make_photo, make_zip, news_draft
+from tests.intake_support import workspace
+from web.app import create_app
+from web.auth import hash_password, refusal_to_start
+
+NOW = "2021-03-20T10:00:00+08:00"
+INSTANT = "即时通讯信息"
+
+
+def seed_ledger(root: Path) -> None:
+    db = open_ledger(root / "outbox" / "ledger.db")
+    original = root / "outbox" / "rejected" / "湖滨社区" / "短稿.docx"
+    original.parent.mkdir(parents=True, exist_ok=True)
+    original.write_bytes(b"PK-original")
+    record_submission_row(
+        db,
+        id=1,
+        unit="湖滨社区",
+        content_type="instant",
+        title="湖滨社区开展消防演练",
+        officer="张三",
+        received_at="2021-03-10T09:00:00+08:00",
+        verdict="accepted",
+        counted=1,
+        zishu=320,
+        photos_distinct=2,
+        photos_hd=2,
+    )
+    record_submission_row(
+        db,
+        id=2,
+        unit="湖滨社区",
+        content_type="instant",
+        title="短稿",
+        officer="张三",
+        received_at="2021-03-11T09:00:00+08:00",
+        verdict="rejected",
+        counted=0,
+        zishu=50,
+        original_name="短稿.docx",
+        stored_path="outbox/rejected/湖滨社区/短稿.docx",
+        note_text="湖滨社区：您报送的《短稿》未通过审核。正文字数 50，不足要求。",
+    )
+    add_finding_row(db, 2, "length", "error", "正文字数 50，不足 200 字")
+    db.close()
+
+
+@pytest.fixture()
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    monkeypatch.delenv("DRAFTDESK_WEB_PASSWORD", raising=False)
+    ws, rulebook = workspace(tmp_path / "ws")
+    seed_ledger(ws.root)
+    return ws, rulebook
+
+
+@pytest.fixture()
+def client(ws) -> TestClient:
+    client = TestClient(create_app(*ws))
+    client.ws_root = str(ws[0].root)  # type: ignore[attr-defined]
+    return client
+
+
+def csrf(client: TestClient, page: str, form: str) -> str:
+    html = client.get(page).text
+    found = re.search(rf'action="{re.escape(form)}".*?name="csrf" value="([0-9a-f]+)"', html, re.S)
+    assert found, html
+    return found.group(1)
+
+
+def check(client: TestClient, files: list[tuple[str, bytes]], unit: str = "湖滨社区", **extra: str):
+    token = csrf(client, "/check", "/check")
+    data = {"csrf": token, "unit": unit, "ctype": INSTANT, "received": "2021-03-12T15:00", **extra}
+    return client.post("/check", data=data, files=[("files", f) for f in files])
+
+
+def test_home_links_every_page_in_chinese(client: TestClient) -> None:
+    html = client.get("/").text
+    for href, word in [
+        ("/check", "自查"),
+        ("/intake", "收稿"),
+        ("/adopt", "录用登记"),
+        ("/score", "考核"),
+        ("/ledger/", "台账"),
+    ]:
+        assert f'href="{href}"' in html and word in html
+    assert "Prefect 界面" in html
+
+
+def test_self_check_accepts_a_good_draft_and_rejects_a_short_one(client: TestClient, ws) -> None:
+    good = check(client, [("稿件.docx", news_draft(320, photos=2))])
+    assert good.status_code == 200, good.text
+    assert 'id="verdict">合格' in good.text and 'id="zishu">320<' in good.text
+    short = check(client, [("短.docx", news_draft(60, photos=2))])
+    assert 'id="verdict">退回' in short.text and 'id="zishu">60<' in short.text
+    assert "退回说明" in short.text
+    # writes nothing: the ledger keeps its two rows, inbox stays empty
+    db = open_ledger(ws[0].ledger_path)
+    assert db.table("submissions").count == 2
+    db.close()
+    assert not [p for p in ws[0].inbox.rglob("*") if p.is_file()]
+
+
+def test_self_check_takes_a_document_plus_photos(client: TestClient) -> None:
+    answer = check(
+        client, [("稿件.docx", news_draft(320)), ("a.jpg", make_photo(seed=1)), ("b.jpg", make_photo(seed=2))]
+    )
+    assert answer.status_code == 200, answer.text
+    assert "2 / 2 /" in answer.text
+
+
+def test_self_check_takes_a_zip_bundle(client: TestClient) -> None:
+    bundle = make_zip(
+        {"稿件.docx": news_draft(320), "1.jpg": make_photo(seed=3), "2.jpg": make_photo(seed=4)}
+    )
+    answer = check(client, [("稿件包.zip", bundle)])
+    assert answer.status_code == 200, answer.text
+    assert 'id="verdict">合格' in answer.text and "2 / 2 /" in answer.text
+
+
+def test_self_check_refuses_a_bad_upload(client: TestClient) -> None:
+    answer = check(client, [("notes.txt", b"hello")])
+    assert answer.status_code == 400 and "不支持的文件" in answer.text
+    two = check(client, [("a.docx", news_draft(300)), ("b.docx", news_draft(300))])
+    assert two.status_code == 400 and "一次自查一篇稿件" in two.text
+    unit = check(client, [("a.docx", news_draft(300))], unit="火星社区")
+    assert unit.status_code == 400 and "火星社区" in unit.text
+
+
+def test_an_oversize_upload_is_refused_before_it_is_read(ws) -> None:
+    import dataclasses
+
+    from rules.model import Web
+
+    small = dataclasses.replace(ws[1], web=Web(max_upload_bytes=1000))
+    client = TestClient(create_app(ws[0], small))
+    answer = check(client, [("稿件.docx", news_draft(320, photos=2))])
+    assert answer.status_code == 413 and "超过" in answer.text
+
+
+def test_a_form_without_its_csrf_token_changes_nothing(client: TestClient) -> None:
+    client.get("/adopt")
+    answer = client.post("/adopt", data={"submission_id": "1", "outlet": "新华日报"})
+    assert answer.status_code == 403 and "安全校验" in answer.text
+    forged = client.post("/adopt", data={"submission_id": "1", "outlet": "新华日报", "csrf": "0" * 64})
+    assert forged.status_code == 403
+    assert "武进" not in client.get("/score?period=2021-03").text.split("稿酬")[-1]
+
+
+def test_intake_lists_the_month_filters_and_serves_files_by_id(client: TestClient) -> None:
+    html = client.get("/intake?month=2021-03").text
+    assert "湖滨社区开展消防演练" in html and "短稿" in html and "字数" in html
+    rejected = client.get("/intake?month=2021-03&verdict=rejected").text
+    assert "短稿" in rejected and "消防演练" not in rejected
+    by_rule = client.get("/intake?month=2021-03&rule=length").text
+    assert "短稿" in by_rule and "消防演练" not in by_rule
+    assert "共 0 篇" in client.get("/intake?month=2021-02").text
+    note = client.get("/intake/2/note")
+    assert "未通过审核" in note.text
+    assert client.get("/intake/2/note.txt").text.startswith("湖滨社区：")
+    original = client.get("/intake/2/original")
+    assert original.content == b"PK-original"
+    assert client.get("/intake/1/original").status_code == 404  # not filed
+    assert client.get("/intake/99/note").status_code == 404
+    assert client.get("/intake/..%2F..%2Fdraftdesk.toml/original").status_code in (404, 422)
+
+
+def test_adopt_records_refuses_withdraws_and_shows_on_score(client: TestClient) -> None:
+    token = csrf(client, "/adopt", "/adopt")
+    done = client.post(
+        "/adopt", data={"csrf": token, "submission_id": "1", "outlet": "新华日报", "date": "2021-03-12"}
+    )
+    assert done.status_code == 200 and "已登记录用" in done.text, done.text
+    unknown = client.post("/adopt", data={"csrf": token, "submission_id": "1", "outlet": "火星日报"})
+    assert (
+        unknown.status_code == 400
+        and "不在规则文件的媒体名单中" in unknown.text
+        and "可用的录用媒体" in unknown.text
+    )
+    missing = client.post("/adopt", data={"csrf": token, "submission_id": "42", "outlet": "新华日报"})
+    assert "稿件编号 42 不存在" in missing.text
+    score = client.get("/score?period=2021-03")
+    assert score.status_code == 200 and "新华日报" in score.text and "<svg" in score.text
+    wtoken = csrf(client, "/adopt", "/adopt/withdraw")
+    gone = client.post(
+        "/adopt/withdraw",
+        data={"csrf": wtoken, "submission_id": "1", "outlet": "新华日报", "reason": "登记错误"},
+    )
+    assert "已撤销录用" in gone.text
+    assert "新华日报" not in client.get("/score?period=2021-03").text.split('id="fees"')[-1]
+    again = client.post("/adopt/withdraw", data={"csrf": wtoken, "submission_id": "1", "outlet": "新华日报"})
+    assert again.status_code == 400 and "无需再次撤销" in again.text
+
+
+def sheet(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["稿件编号", "录用媒体", "录用日期", "稿酬", "加分"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_adoption_sheet_is_all_or_nothing_and_the_template_downloads(client: TestClient) -> None:
+    template = client.get("/adopt/template.xlsx")
+    assert template.status_code == 200 and template.content[:2] == b"PK"
+    token = csrf(client, "/adopt", "/adopt/sheet")
+    bad = client.post(
+        "/adopt/sheet",
+        data={"csrf": token},
+        files={
+            "sheet": ("录用.xlsx", sheet([[1, "新华日报", "2021-03-12"], [99, "新华日报", "2021-03-12"]]))
+        },
+    )
+    assert bad.status_code == 400 and "第3行" in bad.text and "稿件编号 99 不存在" in bad.text
+    assert "新华日报" not in client.get("/score?period=2021-03").text.split('id="fees"')[-1]
+    good = client.post(
+        "/adopt/sheet",
+        data={"csrf": token},
+        files={"sheet": ("录用.xlsx", sheet([[1, "新华日报", "2021-03-12"]]))},
+    )
+    assert good.status_code == 200 and "已登记录用" in good.text
+    # the 考核 page viewed before the import is not served from a stale cache
+    assert "新华日报" in client.get("/score?period=2021-03").text.split('id="fees"')[-1]
+
+
+def test_assign_records_and_refuses_an_unknown_unit(client: TestClient) -> None:
+    token = csrf(client, "/adopt", "/adopt/assign")
+    done = client.post(
+        "/adopt/assign", data={"csrf": token, "month": "2021-03", "unit": "建设局", "count": "2"}
+    )
+    assert "已登记" in done.text and "建设局 2 篇" in done.text
+    bad = client.post(
+        "/adopt/assign", data={"csrf": token, "month": "2021-03", "unit": "火星局", "count": "2"}
+    )
+    assert bad.status_code == 400 and "火星局" in bad.text
+
+
+def test_score_shows_the_tables_the_chart_and_the_workbook(client: TestClient) -> None:
+    for period in ("2021-03", "2021Q1", "2021"):
+        page = client.get(f"/score?period={period}")
+        assert page.status_code == 200 and 'id="completion"' in page.text and "<svg" in page.text
+    assert client.get("/score?period=三月").status_code == 400
+    book = client.get("/score/xlsx?period=2021-03")
+    assert book.status_code == 200 and book.content[:2] == b"PK"
+
+
+def test_the_ledger_is_datasette_read_only_with_chinese_queries(client: TestClient) -> None:
+    home = client.get("/ledger/")
+    assert home.status_code == 200, home.text
+    db = client.get("/ledger/ledger")
+    assert "本月退回稿件" in db.text and "疑似重复稿件" in db.text
+    rejected = client.get("/ledger/ledger/本月退回稿件?month=2021-03")
+    assert rejected.status_code == 200 and "短稿" in rejected.text
+    refused = client.post("/ledger/ledger", data={"sql": "DELETE FROM submissions"})
+    assert refused.status_code >= 400
+    assert open_ledger(_ledger_of(client)).table("submissions").count == 2
+
+
+def _ledger_of(client: TestClient) -> Path:
+    return Path(client.ws_root) / "outbox" / "ledger.db"  # type: ignore[attr-defined]
+
+
+OUTSIDE = re.compile(
+    r"""(?:src|href|action)=["']?(?:https?:)?//(?!127\.0\.0\.1|localhost|testserver)""", re.I
+)
+
+
+def test_no_page_references_an_outside_url(client: TestClient) -> None:
+    pages = [
+        "/",
+        "/check",
+        "/intake",
+        "/intake/2/note",
+        "/adopt",
+        "/score?period=2021",
+        "/ledger/",
+        "/ledger/ledger",
+    ]
+    for page in pages:
+        html = client.get(page).text
+        assert not OUTSIDE.search(html), (page, OUTSIDE.search(html))
+        assert "cdn" not in html.lower() or page.startswith("/ledger"), page
+    css = client.get("/static/desk.css").text
+    assert "http" not in css
+
+
+def test_off_loopback_the_clerk_pages_need_the_password(ws) -> None:
+    assert refusal_to_start("0.0.0.0", "") and "密码" in (refusal_to_start("0.0.0.0", "") or "")
+    assert refusal_to_start("127.0.0.1", "") is None
+    client = TestClient(create_app(*ws, password_hash=hash_password("秘密"), protect=True))
+    assert client.get("/check").status_code == 200
+    for page in ("/intake", "/intake/2/original", "/adopt", "/score", "/ledger/"):
+        assert client.get(page).status_code == 401, page
+    assert client.get("/intake", auth=("办公室", "wrong")).status_code == 401
+    assert client.get("/intake", auth=("office", "秘密")).status_code == 200
+    assert client.get("/ledger/", auth=("office", "秘密")).status_code == 200
+
+
+def test_intake_pages_a_long_month(ws) -> None:
+    db = open_ledger(ws[0].ledger_path)
+    with db.conn:
+        for i in range(450):
+            record_submission_row(
+                db,
+                unit="建设局",
+                content_type="instant",
+                title=f"稿件{i}",
+                received_at="2021-03-15T09:00:00+08:00",
+                verdict="accepted",
+                counted=1,
+            )
+    db.close()
+    client = TestClient(create_app(*ws))
+    first = client.get("/intake?month=2021-03").text
+    assert "共 452 篇，合格 451，退回 1" in first and "第 1/3 页" in first and "下一页" in first
+    last = client.get("/intake?month=2021-03&page=3").text
+    assert "第 3/3 页" in last and "上一页" in last and "消防演练" in last
+
+
+def test_web_refuses_to_start_off_loopback_without_a_password(ws) -> None:
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    result = CliRunner().invoke(app, ["web", "--workspace", str(ws[0].root), "--host", "0.0.0.0"])
+    assert result.exit_code == 2
+    assert "没有设置密码" in result.output and "password_hash" in result.output
+
+
+def test_a_bad_password_hash_in_the_rulebook_is_refused(ws) -> None:
+    from rules import RulebookError
+
+    path = ws[0].rulebook_path
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('password_hash = ""', 'password_hash = "secret"')
+    )
+    with pytest.raises(RulebookError, match=r"web\.password_hash"):
+        ws[0].rulebook()

@@ -1,0 +1,116 @@
+"""The desk in a real browser: headless Chromium (Selenium) against a real uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.factory import news_draft
+from tests.intake_support import workspace
+from tests.test_web import NOW, seed_ledger
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+def _need_browser() -> None:
+    missing = [p for p in (CHROMIUM, DRIVER) if not os.path.exists(p)]
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must have chromium and chromium-driver installed (.ci/run): missing {missing}")
+        pytest.skip(f"no headless browser here: missing {missing}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture()
+def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    _need_browser()
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    monkeypatch.delenv("DRAFTDESK_WEB_PASSWORD", raising=False)
+    ws, rulebook = workspace(tmp_path / "ws")
+    seed_ledger(ws.root)
+    from web.server import start_background
+
+    yield start_background(ws, rulebook, "127.0.0.1", _free_port())
+
+
+@pytest.fixture()
+def browser(tmp_path: Path) -> Iterator[object]:
+    _need_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _shot(driver: object, path: Path) -> None:
+    driver.save_screenshot(str(path))  # type: ignore[attr-defined]
+    colours = Image.open(io.BytesIO(path.read_bytes())).convert("RGB").getcolors(1 << 24) or []
+    assert len(colours) > 20, f"{path.name} looks blank ({len(colours)} colours)"
+
+
+def test_the_desk_in_a_real_browser(desk: str, browser: object, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    d = browser
+    d.get(desk)  # type: ignore[attr-defined]
+    _shot(d, tmp_path / "home.png")
+    assert "自查" in d.page_source  # type: ignore[attr-defined]
+
+    for name, chars, verdict in (("好稿.docx", 320, "合格"), ("短稿.docx", 60, "退回")):
+        path = tmp_path / name
+        path.write_bytes(news_draft(chars, photos=2))
+        d.find_element(By.LINK_TEXT, "自查").click()  # type: ignore[attr-defined]
+        Select(d.find_element(By.NAME, "unit")).select_by_visible_text("湖滨社区")  # type: ignore[attr-defined]
+        Select(d.find_element(By.NAME, "ctype")).select_by_visible_text("即时通讯信息")  # type: ignore[attr-defined]
+        d.find_element(By.NAME, "received").send_keys("2021-03-12T15:00")  # type: ignore[attr-defined]
+        d.find_element(By.NAME, "files").send_keys(str(path))  # type: ignore[attr-defined]
+        d.find_element(By.CSS_SELECTOR, "form button").click()  # type: ignore[attr-defined]
+        assert d.find_element(By.ID, "verdict").text == verdict  # type: ignore[attr-defined]
+        assert d.find_element(By.ID, "zishu").text == str(chars)  # type: ignore[attr-defined]
+        _shot(d, tmp_path / f"check-{chars}.png")
+
+    d.find_element(By.LINK_TEXT, "录用登记").click()  # type: ignore[attr-defined]
+    form = d.find_element(By.CSS_SELECTOR, 'form[action="/adopt"]')  # type: ignore[attr-defined]
+    form.find_element(By.NAME, "submission_id").send_keys("1")
+    Select(form.find_element(By.NAME, "outlet")).select_by_visible_text("新华日报")
+    form.find_element(By.TAG_NAME, "button").click()
+    assert "已登记录用" in d.page_source  # type: ignore[attr-defined]
+    _shot(d, tmp_path / "adopt.png")
+
+    d.get(desk + "score?period=2021-03")  # type: ignore[attr-defined]
+    fees = d.find_element(By.ID, "fees").text  # type: ignore[attr-defined]
+    assert "新华日报" in fees and "湖滨社区开展消防演练" in fees
+    _shot(d, tmp_path / "score.png")
+
+    d.find_element(By.LINK_TEXT, "收稿").click()  # type: ignore[attr-defined]
+    d.get(desk + "intake?month=2021-03")  # type: ignore[attr-defined]
+    _shot(d, tmp_path / "intake.png")
+    d.find_element(By.LINK_TEXT, "退回").click()  # type: ignore[attr-defined]
+    assert "未通过审核" in d.find_element(By.ID, "note").text  # type: ignore[attr-defined]
+    _shot(d, tmp_path / "note.png")
+
+    d.get(desk + "ledger/")  # type: ignore[attr-defined]
+    assert "台账" in d.page_source  # type: ignore[attr-defined]
+    _shot(d, tmp_path / "ledger.png")
