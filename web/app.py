@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import UploadFile
 
+from checks.labels import RULE_LABELS, VERDICT_LABELS
 from rules import Rulebook
 from rules.periods import Period, parse_period
 from service import adoptions
@@ -44,18 +45,6 @@ from workspace import Workspace, now
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "dd_session"
-VERDICTS = {"accepted": "合格", "rejected": "退回", "officer": "信息员登记"}
-RULES = {
-    "format": "文件格式",
-    "identity": "单位或类型",
-    "length": "字数",
-    "images": "图片数量",
-    "image_quality": "图片质量",
-    "timeliness": "时效",
-    "category": "类别",
-    "duplicate": "重复",
-    "media": "音视频",
-}
 ROWS_PER_PAGE = 200
 PAGES = [
     ("/check", "自查"),
@@ -87,7 +76,8 @@ def _jinja() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(pages=PAGES, verdicts=VERDICTS, rule_names=RULES)
+    ledger_verdicts = {k: v for k, v in VERDICT_LABELS.items() if k != "unfiled"}  # what a row can hold
+    env.globals.update(pages=PAGES, verdicts=ledger_verdicts, rule_names=RULE_LABELS)
     return env
 
 
@@ -276,7 +266,7 @@ def create_app(
             "intake.html",
             rows=found.rows,
             total=found.total,
-            totals={v: found.totals.get(v, 0) for v in VERDICTS},
+            totals={v: found.totals.get(v, 0) for v in ("accepted", "rejected", "officer")},
             page=found.page,
             page_count=found.pages,
             query=query,
