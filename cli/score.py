@@ -70,6 +70,8 @@ def print_table(report: PeriodReport) -> None:
         console = Console(width=120)
     console.print(table)
     console.print(f"本期稿酬合计 {report.fees_total:g} 元，{len(report.payments)} 篇。")
+    for u in report.unpaid:
+        console.print(f"不发稿酬：稿件 {u.submission_id}《{u.title}》（{u.unit}）— {u.outlet}：{u.reason}")
     if report.is_year:
         winners = sorted((u for u in report.units if u.standing.award), key=lambda u: u.standing.rank)
         people = sorted((o for o in report.officers if o.standing.award), key=lambda o: o.standing.rank)

@@ -211,6 +211,12 @@ def _fees_sheet(sheet: Worksheet, report: PeriodReport) -> None:
     sheet.freeze_panes = "A2"
     _fit(sheet)
     sheet.column_dimensions["H"].width = 12
+    for offset, u in enumerate(report.unpaid, start=2):  # after _fit: notes overflow, not widen column A
+        sheet.cell(
+            row=end + offset,
+            column=1,
+            value=f"不发稿酬：稿件 {u.submission_id}《{u.title}》（{u.unit}）— {u.outlet}：{u.reason}",
+        )
 
 
 def _rejections_sheet(sheet: Worksheet, report: PeriodReport, rejections: Sequence[RejectionRow]) -> None:

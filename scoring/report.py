@@ -16,7 +16,7 @@ from rules.model import Rulebook
 from rules.periods import Period
 from scoring.awards import TIERS, Standing, officer_names, rank_officers, rank_units
 from scoring.completion import Completion, unit_completion, unit_progress
-from scoring.fees import Payment, fees_by_unit, payments
+from scoring.fees import Payment, Unpaid, fees_by_unit, payments, unpaid
 from scoring.points import Points, unit_points
 from scoring.rows import AdoptionRow, AssignmentRow, OfficerRow, SubmissionRow
 
@@ -53,6 +53,7 @@ class PeriodReport:
     units: tuple[UnitReport, ...]
     payments: tuple[Payment, ...]
     officers: tuple[OfficerReport, ...]
+    unpaid: tuple[Unpaid, ...] = ()  # adoptions in the period the rulebook pays nothing for, with why
 
     @property
     def is_year(self) -> bool:
@@ -145,6 +146,7 @@ def score_period(
         units=tuple(units),
         payments=tuple(paid),
         officers=tuple(officer_rows),
+        unpaid=tuple(unpaid(period, adoptions, rulebook)),
     )
 
 
@@ -226,4 +228,17 @@ def report_json(report: PeriodReport) -> dict[str, Any]:
             for p in report.payments
         ],
         "fees_total": _num(report.fees_total),
+        "unpaid": [
+            {
+                "submission_id": u.submission_id,
+                "unit": u.unit,
+                "content_type": u.content_type,
+                "title": u.title,
+                "outlet": u.outlet,
+                "level": u.level,
+                "adopted_on": u.adopted_on.isoformat(),
+                "reason": u.reason,
+            }
+            for u in report.unpaid
+        ],
     }
