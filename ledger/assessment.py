@@ -48,6 +48,16 @@ def known_submission_ids(db: sqlite_utils.Database, ids: Iterable[int]) -> set[i
     return {row[0] for row in db.execute(f"SELECT id FROM submissions WHERE id IN ({marks})", wanted)}
 
 
+def received_times(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, str]:
+    """When each of `ids` was received (ISO text as stored), for the ids that exist."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return {}
+    marks = ",".join("?" for _ in wanted)
+    sql = f"SELECT id, received_at FROM submissions WHERE id IN ({marks})"
+    return {row[0]: row[1] for row in db.execute(sql, wanted)}
+
+
 def get_submission(db: sqlite_utils.Database, submission_id: int) -> dict[str, Any] | None:
     rows = list(db.query("SELECT * FROM submissions WHERE id = ?", [submission_id]))
     return rows[0] if rows else None
