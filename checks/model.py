@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 
 from extractors.model import Finding
 
+# The office's words for the intake verdicts (SPEC §8): 合格 / 退回. 录用 is kept for adoption
+# by a medium and never used for intake.
+VERDICT_WORDS: dict[str, str] = {"accepted": "合格", "rejected": "退回", "officer": "信息员登记"}
+
 
 @dataclass(frozen=True)
 class Identity:

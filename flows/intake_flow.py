@@ -16,6 +16,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run as runtime_flow_run
 
+from checks.model import VERDICT_WORDS
 from intake.pipeline import (
     Outcome,
     SweepResult,
@@ -82,7 +83,7 @@ def summary_markdown(result: SweepResult, rulebook: Rulebook) -> str:
     lines = [
         f"# 收稿 {now(rulebook):%Y-%m-%d %H:%M}",
         "",
-        f"- 处理：{len(result.outcomes)} 件（录用 {len(result.accepted)}，退回 {len(result.rejected)}，"
+        f"- 处理：{len(result.outcomes)} 件（合格 {len(result.accepted)}，退回 {len(result.rejected)}，"
         f"信息员登记 {len(result.officers)}）",
         f"- 仍在写入、留待下次：{len(result.pending)} 件",
         f"- 从中断中恢复：{result.recovered} 件；被其他进程领取：{result.taken_elsewhere} 件",
@@ -92,7 +93,7 @@ def summary_markdown(result: SweepResult, rulebook: Rulebook) -> str:
         for o in result.outcomes:
             unit, name, _ = _unit_and_file(o.key)
             lines.append(
-                f"| {o.unit or unit} | {name} | {o.verdict} | {o.submission_id or ''} | {o.stored_path} |"
+                f"| {o.unit or unit} | {name} | {VERDICT_WORDS.get(o.verdict, o.verdict)} | {o.submission_id or ''} | {o.stored_path} |"
             )
     return "\n".join(lines)
 

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import PurePosixPath
 from types import FrameType
 
+from checks.model import VERDICT_WORDS
 from intake.watcher import InboxWatcher, WatchError, run_watch_loop
 from rules import Rulebook
 from workspace import Workspace
@@ -27,7 +28,7 @@ from workspace import Workspace
 log = logging.getLogger("draftdesk.watch")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-VERDICTS = {"accepted": "合格", "rejected": "退回", "officer": "信息员登记"}
+VERDICTS = VERDICT_WORDS
 RULES = {
     "format": "文件格式",
     "identity": "单位或类型",
@@ -173,7 +174,10 @@ def _report(result: object, rulebook: Rulebook) -> None:
     for outcome in getattr(result, "outcomes", None) or []:
         name = PurePosixPath(outcome.key).name
         ctype = rulebook.types.get(outcome.content_type or "")
-        parts = [f"[{VERDICTS.get(outcome.verdict, outcome.verdict)}]", outcome.unit or "（未知单位）"]
+        parts = [f"[{VERDICTS.get(outcome.verdict, outcome.verdict)}]"]
+        if outcome.submission_id is not None:
+            parts.append(f"稿件 {outcome.submission_id}")
+        parts.append(outcome.unit or "（未知单位）")
         if ctype is not None:
             parts.append(ctype.name)
         parts.append(name)
@@ -183,6 +187,8 @@ def _report(result: object, rulebook: Rulebook) -> None:
             line += f"（{reasons}）退回说明：{outcome.note_path}" if outcome.note_path else f"（{reasons}）"
         elif outcome.stored_path:
             line += f" → {outcome.stored_path}"
+            if outcome.counted is False:
+                line += f"（已登记，不计入当月完成；说明：{outcome.note_path}）"
         say(line)
     pending = getattr(result, "pending", None) or []
     if pending:

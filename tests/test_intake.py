@@ -352,7 +352,7 @@ def test_the_intake_flow_names_and_tags_its_runs_and_leaves_a_summary_and_a_reje
     names = sorted(t.name for t in tasks)
     assert names[0].startswith("claim") and any("等 2 件" in n for n in names)
     by_type = {a.type: a for a in artifacts}
-    assert "录用 1，退回 1" in by_type["markdown"].data
+    assert "合格 1，退回 1" in by_type["markdown"].data
     table = json.loads(by_type["table"].data)
     assert [(r["unit"], r["file"], r["rules"]) for r in table] == [("塔下社区", "短稿.docx", "length")]
     db = open_ledger(ws.ledger_path)
@@ -543,3 +543,23 @@ def test_a_sweep_of_many_drafts_and_a_form_records_each_with_its_own_text_and_ph
     }
     assert {name: (s, z, photos[i]) for name, (s, z, i) in got.items()} == sent
     assert [r["name"] for r in _rows(ws, "SELECT name FROM officers")] == ["张三"]
+
+
+def test_a_late_draft_is_registered_not_counted_and_gets_a_notice_beside_it(ws_rb):
+    # Event 3月10日上午, 即时 deadline 24 hours after it; received 2021-03-12 15:00: 合格, not counted.
+    ws, rb = ws_rb
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1, lead_date="3月10日上午，"))
+    result = sweep(ws, rb)
+    assert [(o.verdict, o.counted) for o in result.outcomes] == [("accepted", False)]
+    assert [o.submission_id for o in result.not_counted] == [1]
+    stored = ws.accepted / "2021-03" / "湖滨社区" / "1_活动.docx"
+    notice = filing.notice_path(stored)
+    assert notice.name == "1_活动.docx.未计入.txt"
+    text = notice.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    assert "稿件编号：1\n" in text
+    assert "报送截止：2021年3月11日 12:00\n收稿时间：2021年3月12日 15:00\n" in text
+    assert "已登记，但不计入当月完成：" in text
+    assert "即 2021年3月11日 12:00 前；实际收稿 2021年3月12日 15:00，已超时。" in text
+    row = _rows(ws)[0]
+    assert (row["verdict"], row["counted"]) == ("accepted", 0)
+    assert row["note_path"] == "outbox/accepted/2021-03/湖滨社区/1_活动.docx.未计入.txt"
