@@ -51,15 +51,19 @@ def render_note(
     rulebook: Rulebook,
     received_at: dt.datetime,
     relpath: str | PurePath | None = None,
+    submission_id: int | None = None,
 ) -> str:
     """The note for one judged draft ("\\n" line ends; `note_bytes` makes the file's bytes).
 
-    `relpath` (the item's path under the inbox) names the draft when given, else its file name."""
+    `relpath` (the item's path under the inbox) names the draft when given, else its file name;
+    `submission_id` (the ledger's 稿件编号), when the draft was recorded, heads the facts."""
     ctype = rulebook.types.get(judgement.content_type or "")
     rejected = judgement.verdict == "rejected"
     errors = [f for f in judgement.findings if f.severity == ERROR]
     warnings = [f for f in judgement.findings if f.severity == WARNING]
     lines = [f"{rulebook.meta.subdistrict}信息宣传稿件{'退回说明' if rejected else '收稿回执'}", ""]
+    if submission_id is not None:
+        lines.append(f"稿件编号：{submission_id}")
     lines.append(f"稿件：{relpath or draft.source_name}")
     if draft.title:
         lines.append(f"标题：{draft.title}")

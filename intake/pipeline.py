@@ -254,7 +254,7 @@ def step_check_and_record(
         note_text = None
         note = None
         if judgement.verdict != "accepted":
-            note_text = render_note(draft, judgement, rulebook, claim.received_at, claim.relpath)
+            note_text = render_note(draft, judgement, rulebook, claim.received_at, claim.relpath, sub_id)
             note = filing.relative(ws, filing.note_path(dest))
         elif not judgement.counted:
             note_text = render_notice(draft, judgement, rulebook, claim.received_at, claim.relpath, sub_id)

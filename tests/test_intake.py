@@ -139,6 +139,7 @@ def test_a_corrupt_file_is_rejected_with_a_format_note(ws_rb):
     assert [(o.verdict, o.rules) for o in result.outcomes] == [("rejected", ("format",))]
     note = ws.rejected / "湖滨社区" / "1_坏文件.docx.退回说明.txt"
     assert note.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "\r\n稿件编号：1\r\n" in note.read_bytes().decode("utf-8-sig")  # the number adopt/list ask for
     assert (ws.rejected / "湖滨社区" / "1_坏文件.docx").read_bytes() == b"PK\x03\x04 this is not a zip"
 
 
