@@ -105,4 +105,8 @@ def score_command(
     else:
         print_table(scored.report)
         typer.echo(f"报表已写入：{scored.workbook}")
+        if scored.earlier:
+            typer.echo(
+                f"此前的 {len(scored.earlier)} 份同期报表已按生成时间保留，最近一份：{scored.earlier[-1].name}"
+            )
     return ExitCode.OK

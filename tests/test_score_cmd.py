@@ -184,6 +184,25 @@ def test_table_output_and_workbook_path(quarter) -> None:
     ]
 
 
+def test_a_rerun_keeps_the_earlier_workbook_time_stamped(quarter) -> None:
+    import os
+
+    ws, _ = quarter
+    path = ws / "outbox" / "reports" / "2021Q1" / "考核结果_2021Q1.xlsx"
+    assert RUNNER.invoke(app, ["score", "--quarter", "2021Q1", "--workspace", str(ws)]).exit_code == 0
+    first = path.read_bytes()
+    # The first run's file was written 2021-04-01 09:30 office time (01:30 UTC).
+    os.utime(path, (1617240600, 1617240600))
+    again = RUNNER.invoke(app, ["score", "--quarter", "2021Q1", "--workspace", str(ws)])
+    assert again.exit_code == 0, again.output
+    kept = path.with_name("考核结果_2021Q1_20210401-093000.xlsx")
+    assert kept.read_bytes() == first
+    assert path.exists()
+    assert (
+        "此前的 1 份同期报表已按生成时间保留，最近一份：考核结果_2021Q1_20210401-093000.xlsx" in again.stdout
+    )
+
+
 @pytest.mark.parametrize(
     "args",
     [[], ["--month", "2021-03", "--year", "2021"], ["--month", "2021Q1"], ["--quarter", "2021-03"]],
