@@ -239,7 +239,7 @@ def _rejections_sheet(sheet: Worksheet, report: PeriodReport, rejections: Sequen
 
 def _awards_sheet(sheet: Worksheet, report: PeriodReport) -> None:
     tiers = [name for _, name, _ in TIERS]
-    _header(sheet, 1, ["名次", "单位", "录用篇数", *tiers, "奖励（元）"])
+    _header(sheet, 1, ["名次", "单位", "录用篇数", *tiers, "建议奖励（元）", "排名依据"])
     unit_rows = [
         [
             u.standing.rank,
@@ -247,14 +247,17 @@ def _awards_sheet(sheet: Worksheet, report: PeriodReport) -> None:
             u.standing.pieces,
             *(u.standing.by_tier.get(key, 0) for key, _, _ in TIERS),
             u.standing.award,
+            u.standing.basis,
         ]
         for u in sorted(report.units, key=lambda u: u.standing.rank)
     ]
     money = 4 + len(tiers)
     end = _rows(sheet, 2, unit_rows, {money: MONEY_FORMAT})
     start = end + 2
-    sheet.cell(row=start - 1, column=1, value="先进个人").font = _BOLD
-    _header(sheet, start, ["名次", "姓名", "单位", "录用篇数", *tiers, "奖励（元）", "已登记"])
+    sheet.cell(row=start - 1, column=1, value="先进个人（推荐名单）").font = _BOLD
+    _header(
+        sheet, start, ["名次", "姓名", "单位", "录用篇数", *tiers, "建议奖励（元）", "已登记", "排名依据"]
+    )
     officer_rows = [
         [
             o.standing.rank,
@@ -264,10 +267,17 @@ def _awards_sheet(sheet: Worksheet, report: PeriodReport) -> None:
             *(o.standing.by_tier.get(key, 0) for key, _, _ in TIERS),
             o.standing.award,
             "是" if o.registered else "否",
+            o.standing.basis,
         ]
         for o in sorted(report.officers, key=lambda o: o.standing.rank)
     ]
-    _rows(sheet, start + 1, officer_rows, {money + 1: MONEY_FORMAT})
+    end = _rows(sheet, start + 1, officer_rows, {money + 1: MONEY_FORMAT})
+    sheet.cell(
+        row=end + 1,
+        column=1,
+        value="以上为按全年录用篇数（同篇按最高级别计一次，公告通知类不计）排出的推荐名单，"
+        "建议奖励为考核办法四(二)规定的金额，最终名单和奖励由街道研究决定。",
+    )
     sheet.freeze_panes = "A2"
     _fit(sheet)
 
@@ -288,7 +298,7 @@ def write_period_workbook(report: PeriodReport, rejections: Sequence[RejectionRo
     if report.is_year:
         sheet = book.create_sheet("先进评选")
         _awards_sheet(sheet, report)
-        _page(sheet, f"{title} 先进评选")
+        _page(sheet, f"{title} 先进评选推荐名单（建议）")
     book.properties.title = title
     book.properties.creator = "draftdesk"
     path.parent.mkdir(parents=True, exist_ok=True)

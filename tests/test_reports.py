@@ -159,7 +159,7 @@ def test_year_workbook_has_the_awards_sheet(tmp_path: Path, rulebook: Rulebook) 
     book = load_workbook(path)
     assert book.sheetnames[-1] == "先进评选"
     awards = book["先进评选"]
-    assert [c.value for c in awards[1]][:9] == [
+    assert [c.value for c in awards[1]][:10] == [
         "名次",
         "单位",
         "录用篇数",
@@ -168,13 +168,25 @@ def test_year_workbook_has_the_awards_sheet(tmp_path: Path, rulebook: Rulebook) 
         "市级",
         "区级",
         "街道",
-        "奖励（元）",
+        "建议奖励（元）",
+        "排名依据",
     ]
-    assert [c.value for c in awards[2]][:9] == [1, "湖滨社区", 2, 1, 1, 0, 0, 0, 500]
+    assert [c.value for c in awards[2]][:10] == [
+        1,
+        "湖滨社区",
+        2,
+        1,
+        1,
+        0,
+        0,
+        0,
+        500,
+        "录用 2 篇（国家级 1、省级 1）",
+    ]
     assert [c.value for c in awards[3]][:3] == [2, "办公室", 0]
     assert awards.cell(3, 9).value == 0
     people_header = 2 + 23 + 2
-    assert awards.cell(people_header - 1, 1).value == "先进个人"
+    assert awards.cell(people_header - 1, 1).value == "先进个人（推荐名单）"
     assert [c.value for c in awards[people_header]][:4] == ["名次", "姓名", "单位", "录用篇数"]
     assert [c.value for c in awards[people_header + 1]] == [
         1,
@@ -188,7 +200,10 @@ def test_year_workbook_has_the_awards_sheet(tmp_path: Path, rulebook: Rulebook) 
         0,
         300,
         "是",
+        "录用 2 篇（国家级 1、省级 1）",
     ]
+    notes = [str(awards.cell(r, 1).value) for r in range(people_header, awards.max_row + 1)]
+    assert any("最终名单和奖励由街道研究决定" in note for note in notes)
 
 
 def test_adoption_template_has_headers_and_an_outlet_dropdown(tmp_path: Path, rulebook: Rulebook) -> None:

@@ -164,6 +164,17 @@ def test_year_report_awards_the_top_unit(quarter) -> None:
     assert units["办公室"]["award"] == 0
 
 
+def test_the_year_table_proposes_a_ranked_list_with_its_figures(quarter) -> None:
+    ws, _ = quarter
+    result = RUNNER.invoke(app, ["score", "--year", "2021", "--workspace", str(ws)])
+    assert result.exit_code == 0, result.output
+    assert "先进评选推荐名单（按全年录用排名，供研究决定" in result.stdout
+    assert "先进单位（建议）：" in result.stdout
+    assert "第1名 湖滨社区：录用" in result.stdout
+    assert "建议奖励 500 元" in result.stdout
+    assert "先进单位：" not in result.stdout
+
+
 def test_table_output_and_workbook_path(quarter) -> None:
     ws, _ = quarter
     result = RUNNER.invoke(app, ["score", "--quarter", "2021Q1", "--workspace", str(ws)])
