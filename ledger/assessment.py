@@ -273,3 +273,27 @@ def read_rejections(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> 
             )
         ]
     return rows
+
+
+def read_not_counted(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Accepted (合格, registered) submissions received around [start, end] that do not count
+    (late, announcements, duplicates), each with the warnings that say why as `reasons`."""
+    low, high = _day_bounds(start, end)
+    rows = list(
+        db.query(
+            "SELECT id, unit, content_type, title, original_name, received_at FROM submissions "
+            "WHERE verdict = 'accepted' AND coalesce(counted, 0) = 0 "
+            "AND received_at >= ? AND received_at < ? ORDER BY received_at, id",
+            [low, high],
+        )
+    )
+    for row in rows:
+        row["reasons"] = [
+            f["message"]
+            for f in db.query(
+                "SELECT message FROM findings WHERE submission_id = ? AND severity = 'warning' "
+                "AND rule IN ('timeliness', 'category') ORDER BY id",
+                [row["id"]],
+            )
+        ]
+    return rows

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from ledger.assessment import (
     read_adoptions,
     read_assignments,
+    read_not_counted,
     read_officers,
     read_rejections,
     read_submissions,
@@ -80,12 +82,27 @@ def earlier_workbooks(ws: Workspace, period: Period) -> list[Path]:
 
 
 def write_report(
-    ws: Workspace, report: PeriodReport, rejections: list[RejectionRow], tz: dt.tzinfo | None = None
+    ws: Workspace, report: PeriodReport, rejections: list[RejectionRow], tz: ZoneInfo | None = None
 ) -> Path:
     """Write the period's workbook; an earlier one for the same period is kept, time-stamped."""
     path = report_path(ws, report.period)
     keep_earlier(path, tz)
-    return write_period_workbook(report, rejections, path)
+    return write_period_workbook(report, rejections, path, not_counted_rows(ws, report.period, tz))
+
+
+def not_counted_rows(ws: Workspace, period: Period, tz: ZoneInfo | None = None) -> list[RejectionRow]:
+    """Drafts received in `period` that are 合格 and registered but not counted, with why."""
+    zone = tz or ws.rulebook().meta.tz
+    db = open_ledger(ws.ledger_path)
+    try:
+        rows = read_not_counted(db, period.start, period.end)
+    finally:
+        db.close()
+    return [
+        RejectionRow.from_dict(r)
+        for r in rows
+        if r.get("received_at") and period.contains(parse_instant(r["received_at"], zone).date())
+    ]
 
 
 def choose_period(month: str | None, quarter: str | None, year: int | None) -> Period:

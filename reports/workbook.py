@@ -24,7 +24,7 @@ from scoring.report import PeriodReport
 from scoring.rows import RejectionRow
 
 SHEET_COLUMNS: tuple[str, ...] = ("稿件编号", "录用媒体", "录用日期", "稿酬", "加分")
-SHEETS: tuple[str, ...] = ("完成情况", "考核加减分", "稿酬发放", "退稿情况", "先进评选")
+SHEETS: tuple[str, ...] = ("完成情况", "考核加减分", "稿酬发放", "退稿情况", "未计入稿件", "先进评选", "说明")
 
 _BOLD = Font(bold=True)
 _RED = Font(color="C00000", bold=True)
@@ -282,8 +282,44 @@ def _awards_sheet(sheet: Worksheet, report: PeriodReport) -> None:
     _fit(sheet)
 
 
-def write_period_workbook(report: PeriodReport, rejections: Sequence[RejectionRow], path: Path) -> Path:
-    """Write the period's workbook (先进评选 only for a year) to `path`, atomically."""
+def _not_counted_sheet(sheet: Worksheet, report: PeriodReport, rows: Sequence[RejectionRow]) -> None:
+    _header(sheet, 1, ["稿件编号", "单位", "稿件类型", "标题", "收稿时间", "不计入原因"])
+    values = [
+        [
+            r.id,
+            r.unit,
+            report.type_names.get(r.content_type, r.content_type or "未识别"),
+            r.title,
+            r.received_at[:16].replace("T", " "),
+            "\n".join(r.reasons) or "已登记，不计入完成数",
+        ]
+        for r in rows
+    ]
+    _rows(sheet, 2, values)
+    sheet.freeze_panes = "A2"
+    _fit(sheet)
+
+
+def _notes_sheet(sheet: Worksheet, report: PeriodReport) -> None:
+    """How the figures were reached where the rules leave room: for whoever signs the workbook."""
+    _header(sheet, 1, ["序号", "说明"])
+    _rows(sheet, 2, [[i, note] for i, note in enumerate(report.notes, 1)])
+    sheet.column_dimensions["A"].width = 6
+    sheet.column_dimensions["B"].width = 100
+    for r in range(2, 2 + len(report.notes)):
+        sheet.cell(row=r, column=2).alignment = _WRAP
+        sheet.row_dimensions[r].height = 33
+
+
+def write_period_workbook(
+    report: PeriodReport,
+    rejections: Sequence[RejectionRow],
+    path: Path,
+    not_counted: Sequence[RejectionRow] = (),
+) -> Path:
+    """Write the period's workbook (先进评选 only for a year) to `path`, atomically.
+
+    `not_counted`: the period's drafts that are 合格 and registered but do not count (未计入稿件)."""
     book = Workbook()
     book.remove(book.worksheets[0])
     title = f"{report.rulebook_name} — {report.period.label}"
@@ -295,10 +331,16 @@ def write_period_workbook(report: PeriodReport, rejections: Sequence[RejectionRo
     sheet = book.create_sheet("退稿情况")
     _rejections_sheet(sheet, report, rejections)
     _page(sheet, f"{title} 退稿情况")
+    sheet = book.create_sheet("未计入稿件")
+    _not_counted_sheet(sheet, report, not_counted)
+    _page(sheet, f"{title} 未计入稿件")
     if report.is_year:
         sheet = book.create_sheet("先进评选")
         _awards_sheet(sheet, report)
         _page(sheet, f"{title} 先进评选推荐名单（建议）")
+    sheet = book.create_sheet("说明")
+    _notes_sheet(sheet, report)
+    _page(sheet, f"{title} 说明")
     book.properties.title = title
     book.properties.creator = "draftdesk"
     path.parent.mkdir(parents=True, exist_ok=True)

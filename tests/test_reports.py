@@ -75,7 +75,14 @@ def test_month_workbook_cells(tmp_path: Path, rulebook: Rulebook) -> None:
         _report(rulebook, "2021-03"), REJECTED, tmp_path / "r" / "考核结果_2021-03.xlsx"
     )
     book = load_workbook(path)
-    assert book.sheetnames == ["完成情况", "考核加减分", "稿酬发放", "退稿情况"]
+    assert book.sheetnames == ["完成情况", "考核加减分", "稿酬发放", "退稿情况", "未计入稿件", "说明"]
+    notes = [book["说明"].cell(r, 2).value for r in range(2, book["说明"].max_row + 1)]
+    # 附件1 as reconstructed: the 7 communities and villages, 1 xuexi piece a quarter each.
+    assert notes[0].startswith("学习强国任务数：附件1的合并单元格还原为7个单位每季度1篇")
+    assert "只计学习强国(国家级)、学习强国(省级)的录用" in notes[0]
+    assert notes[1].startswith("不结转：")
+    assert "按自然年累计不超过 1.5 分" in notes[2]
+    assert notes[3] == "媒体宣传加分：只给区级、市级、省级、国家级媒体的报道，每篇 0.3–0.5 分，同篇只计一次。"
 
     done = book["完成情况"]
     assert done.freeze_panes == "C3"
@@ -157,7 +164,7 @@ def test_month_workbook_cells(tmp_path: Path, rulebook: Rulebook) -> None:
 def test_year_workbook_has_the_awards_sheet(tmp_path: Path, rulebook: Rulebook) -> None:
     path = write_period_workbook(_report(rulebook, "2021"), [], tmp_path / "考核结果_2021.xlsx")
     book = load_workbook(path)
-    assert book.sheetnames[-1] == "先进评选"
+    assert book.sheetnames[-2:] == ["先进评选", "说明"]
     awards = book["先进评选"]
     assert [c.value for c in awards[1]][:10] == [
         "名次",

@@ -61,6 +61,13 @@ def quarter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict
         "short": _sub(db, "办公室", "instant", "2021-03-05T10:00:00", verdict="rejected", counted=0),
     }
     add_finding_row(db, ids["short"], "length", "error", "正文字数 187 字，要求 200–500 字")
+    add_finding_row(
+        db,
+        ids["instant_late"],
+        "timeliness",
+        "warning",
+        "即 2021年2月9日 12:00 前；实际收稿 2021年2月10日 10:00，已超时。",
+    )
     for month, count in (("01", 3), ("02", 3), ("03", 2)):
         for day in range(1, count + 1):
             _sub(db, "办公室", "instant", f"2021-{month}-{day:02d}T09:00:00")
@@ -184,7 +191,27 @@ def test_table_output_and_workbook_path(quarter) -> None:
     path = ws / "outbox" / "reports" / "2021Q1" / "考核结果_2021Q1.xlsx"
     assert f"报表已写入：{path}" in result.stdout
     book = load_workbook(path)
-    assert book.sheetnames == ["完成情况", "考核加减分", "稿酬发放", "退稿情况"]
+    assert book.sheetnames == ["完成情况", "考核加减分", "稿酬发放", "退稿情况", "未计入稿件", "说明"]
+    # 未计入: the late instant of 2021-02-10 and the 通知 of 2021-03-01, both 合格 and registered.
+    late = book["未计入稿件"]
+    assert [[c.value for c in row] for row in late.iter_rows(min_row=2)] == [
+        [
+            2,
+            "湖滨社区",
+            "即时通讯信息",
+            "湖滨社区instant2021-02-10T10:00:00",
+            "2021-02-10 10:00",
+            "即 2021年2月9日 12:00 前；实际收稿 2021年2月10日 10:00，已超时。",
+        ],
+        [
+            5,
+            "湖滨社区",
+            "微信原创稿件",
+            "湖滨社区wechat2021-03-01T10:00:00",
+            "2021-03-01 10:00",
+            "已登记，不计入完成数",
+        ],
+    ]
     rejected = book["退稿情况"]
     assert [c.value for c in rejected[2]][1:] == [
         "办公室",
