@@ -54,6 +54,7 @@ class PeriodReport:
     payments: tuple[Payment, ...]
     officers: tuple[OfficerReport, ...]
     unpaid: tuple[Unpaid, ...] = ()  # adoptions in the period the rulebook pays nothing for, with why
+    subdistrict: str = ""
     notes: tuple[str, ...] = ()  # how the rulebook was read where the seed is silent (说明 sheet)
 
     @property
@@ -186,6 +187,7 @@ def score_period(
         payments=tuple(paid),
         officers=tuple(officer_rows),
         unpaid=tuple(unpaid(period, adoptions, rulebook)),
+        subdistrict=rulebook.meta.subdistrict,
         notes=assumption_notes(rulebook),
     )
 

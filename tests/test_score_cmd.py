@@ -194,8 +194,9 @@ def test_table_output_and_workbook_path(quarter) -> None:
     assert book.sheetnames == ["完成情况", "考核加减分", "稿酬发放", "退稿情况", "未计入稿件", "说明"]
     # 未计入: the late instant of 2021-02-10 and the 通知 of 2021-03-01, both 合格 and registered.
     late = book["未计入稿件"]
-    assert [[c.value for c in row] for row in late.iter_rows(min_row=2)] == [
+    assert [[c.value for c in row] for row in late.iter_rows(min_row=3)] == [
         [
+            1,
             2,
             "湖滨社区",
             "即时通讯信息",
@@ -204,6 +205,7 @@ def test_table_output_and_workbook_path(quarter) -> None:
             "即 2021年2月9日 12:00 前；实际收稿 2021年2月10日 10:00，已超时。",
         ],
         [
+            2,
             5,
             "湖滨社区",
             "微信原创稿件",
@@ -213,7 +215,7 @@ def test_table_output_and_workbook_path(quarter) -> None:
         ],
     ]
     rejected = book["退稿情况"]
-    assert [c.value for c in rejected[2]][1:] == [
+    assert [c.value for c in rejected[3]][2:] == [
         "办公室",
         "即时通讯信息",
         "办公室instant2021-03-05T10:00:00",
