@@ -426,8 +426,12 @@ def write_period_workbook(
     return path
 
 
-def write_adoption_template(path: Path, outlets: dict[str, str] | None = None) -> Path:
-    """The sheet `draftdesk adopt --from` reads, with the outlet list as a drop-down."""
+def write_adoption_template(
+    path: Path, outlets: dict[str, str] | None = None, rules_line: str | None = None
+) -> Path:
+    """The sheet `draftdesk adopt --from` reads, with the outlet list as a drop-down.
+
+    `rules_line`: the fee and bonus rules in the rulebook's numbers, for the 填写说明 sheet."""
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.title = "录用登记"
@@ -439,9 +443,12 @@ def write_adoption_template(path: Path, outlets: dict[str, str] | None = None) -
         sheet.cell(row=row, column=3).number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
     notes = book.create_sheet("填写说明")
-    notes["A1"] = "稿件编号：退稿说明或 draftdesk status 中的编号；录用媒体：从下拉列表选择（见“媒体名单”）。"
-    notes["A2"] = (
-        "录用日期：2021-03-05，空白为当天；稿酬：仅公众号录用填写（按质量 20–50 元）；加分：媒体宣传 0.3–0.5。"
+    notes["A1"] = (
+        "稿件编号：退回说明、收稿回执或 draftdesk list 中的编号；录用媒体：从下拉列表选择（见“媒体名单”），"
+        "全角括号、《》和常见简称也可。"
+    )
+    notes["A2"] = "录用日期：2021-03-05，空白为当天，不能早于收稿日期；" + (
+        rules_line or "稿酬：仅公众号录用的微信原创稿件填写；加分：仅区级以上媒体的报道。"
     )
     notes["A3"] = "有任何一行填写有误时整表不登记，按提示修改后重新导入即可（重复导入不会重复登记）。"
     notes.column_dimensions["A"].width = 100
@@ -464,9 +471,11 @@ def write_adoption_template(path: Path, outlets: dict[str, str] | None = None) -
 TEMPLATE_NAME = "录用登记模板.xlsx"
 
 
-def ensure_adoption_template(reports: Path, outlets: dict[str, str]) -> list[Path]:
+def ensure_adoption_template(
+    reports: Path, outlets: dict[str, str], rules_line: str | None = None
+) -> list[Path]:
     """Write outbox/reports/录用登记模板.xlsx unless it exists (init is idempotent); what was created."""
     path = reports / TEMPLATE_NAME
     if path.exists():
         return []
-    return [write_adoption_template(path, outlets)]
+    return [write_adoption_template(path, outlets, rules_line)]

@@ -353,7 +353,7 @@ def test_the_intake_flow_names_and_tags_its_runs_and_leaves_a_summary_and_a_reje
     names = sorted(t.name for t in tasks)
     assert names[0].startswith("claim") and any("等 2 件" in n for n in names)
     by_type = {a.type: a for a in artifacts}
-    assert "合格 1，退回 1" in by_type["markdown"].data
+    assert "合格 1，其中未计入 0；退回 1" in by_type["markdown"].data
     table = json.loads(by_type["table"].data)
     assert [(r["unit"], r["file"], r["rules"]) for r in table] == [("塔下社区", "短稿.docx", "length")]
     db = open_ledger(ws.ledger_path)

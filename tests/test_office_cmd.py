@@ -421,3 +421,10 @@ def test_an_instant_piece_on_the_wechat_account_pays_nothing_and_says_why(ws: Pa
     assert result.exit_code == 0, result.output
     assert "稿酬 0 元" in result.stdout
     assert "规则文件未规定即时通讯信息被街道公众号录用的稿酬" in result.stdout
+
+
+def test_the_template_states_the_rules_in_the_rulebooks_numbers(ws: Path) -> None:
+    notes = load_workbook(ws / "outbox" / "reports" / "录用登记模板.xlsx")["填写说明"]
+    assert "draftdesk list" in notes["A1"].value
+    assert "稿酬：仅公众号录用的微信原创稿件填写（按质量 20–50 元）" in notes["A2"].value
+    assert "加分：区级以上媒体的报道 0.3–0.5 分" in notes["A2"].value
