@@ -51,15 +51,19 @@ def render_note(
     rulebook: Rulebook,
     received_at: dt.datetime,
     relpath: str | PurePath | None = None,
+    submission_id: int | None = None,
 ) -> str:
     """The note for one judged draft ("\\n" line ends; `note_bytes` makes the file's bytes).
 
-    `relpath` (the item's path under the inbox) names the draft when given, else its file name."""
+    `relpath` (the item's path under the inbox) names the draft when given, else its file name;
+    `submission_id` (the ledger's 稿件编号), when the draft was recorded, heads the facts."""
     ctype = rulebook.types.get(judgement.content_type or "")
     rejected = judgement.verdict == "rejected"
     errors = [f for f in judgement.findings if f.severity == ERROR]
     warnings = [f for f in judgement.findings if f.severity == WARNING]
     lines = [f"{rulebook.meta.subdistrict}信息宣传稿件{'退回说明' if rejected else '收稿回执'}", ""]
+    if submission_id is not None:
+        lines.append(f"稿件编号：{submission_id}")
     lines.append(f"稿件：{relpath or draft.source_name}")
     if draft.title:
         lines.append(f"标题：{draft.title}")
@@ -72,8 +76,8 @@ def render_note(
     if rejected:
         lines.append("处理结果：退回。本稿未登记，请按下列要求修改后重新报送。")
     else:
-        counted = "计入考核" if judgement.counted else "予以登记，但不计入考核完成数"
-        lines.append(f"处理结果：收稿，{counted}。")
+        counted = "计入考核" if judgement.counted else "但不计入考核完成数"
+        lines.append(f"处理结果：合格，已登记，{counted}。")
     if errors:
         lines += ["", "未达到的要求："]
         lines += [f"{i}. {_sentence(f.message)}" for i, f in enumerate(errors, 1)]
@@ -85,6 +89,38 @@ def render_note(
         lines += [f"- {_sentence(f.message)}" for f in warnings]
     if rejected:
         lines += ["", _what_to_do(judgement, rulebook)]
+    lines += ["", f"{rulebook.meta.subdistrict}{rulebook.meta.office_unit}"]
+    return "\n".join(lines) + "\n"
+
+
+def render_notice(
+    draft: Draft,
+    judgement: Judgement,
+    rulebook: Rulebook,
+    received_at: dt.datetime,
+    relpath: str | PurePath | None = None,
+    submission_id: int | None = None,
+) -> str:
+    """The short notice beside a draft that is 合格 and registered but not counted (late, or an
+    announcement): why, with the deadline and the time it was received."""
+    ctype = rulebook.types.get(judgement.content_type or "")
+    why = [
+        _sentence(f.message) for f in judgement.findings if f.severity == WARNING and f.rule == "timeliness"
+    ]
+    if judgement.is_announcement:
+        why.append("公告、通知类稿件按规定不纳入考核。")
+    lines = [f"{rulebook.meta.subdistrict}信息宣传稿件不计入说明", ""]
+    if submission_id is not None:
+        lines.append(f"稿件编号：{submission_id}")
+    lines.append(f"稿件：{relpath or draft.source_name}")
+    if draft.title:
+        lines.append(f"标题：{draft.title}")
+    lines.append(f"报送单位：{judgement.unit or '未能识别'}")
+    lines.append(f"稿件类型：{ctype.name if ctype else '未能识别'}")
+    if judgement.event_deadline is not None:
+        lines.append(f"报送截止：{_when(judgement.event_deadline, rulebook)}")
+    lines.append(f"收稿时间：{_when(received_at, rulebook)}")
+    lines += ["", f"已登记，但不计入当月完成：{''.join(why) or '见收稿回执。'}"]
     lines += ["", f"{rulebook.meta.subdistrict}{rulebook.meta.office_unit}"]
     return "\n".join(lines) + "\n"
 

@@ -231,6 +231,31 @@ def status(workspace: WorkspaceOpt = None) -> None:
     raise typer.Exit(status_command(workspace))
 
 
+@app.command("list")
+def list_drafts(
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(help="关键词：标题、文件名或存放位置中含有的字词（可写多个，须都含有）"),
+    ] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="只列此单位（可写简称）")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="只列此月收到的稿件，YYYY-MM")] = None,
+    verdict: Annotated[str | None, typer.Option("--verdict", help="只列此结果：合格 或 退回")] = None,
+    counted: Annotated[
+        bool | None,
+        typer.Option("--counted/--not-counted", help="只列计入考核的合格稿件 / 只列已登记但不计入的合格稿件"),
+    ] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """列出台账中的稿件：编号、标题、单位、类型、收稿时间、结果、是否计入、存放位置。"""
+    from cli.listing import list_command
+
+    raise typer.Exit(
+        list_command(
+            unit=unit, month=month, verdict=verdict, counted=counted, words=words or [], workspace=workspace
+        )
+    )
+
+
 @app.command()
 def stop(workspace: WorkspaceOpt = None) -> None:
     """停止本工作目录的本机 Prefect 服务（watch、serve 会保留它运行；请先结束它们）。"""

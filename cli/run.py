@@ -16,7 +16,8 @@ from workspace import Workspace
 def summary_lines(ws: Workspace, result: SweepResult) -> list[str]:
     """What the office reads after a sweep: counts, and where the notes are."""
     lines = [
-        f"收稿完成：处理 {len(result.outcomes)} 件，录用 {len(result.accepted)} 件，"
+        f"收稿完成：处理 {len(result.outcomes)} 件，合格 {len(result.accepted)} 件"
+        f"（其中未计入 {len(result.not_counted)} 件），"
         f"退回 {len(result.rejected)} 件，仍在写入留待下次 {len(result.pending)} 件。"
     ]
     if result.officers:
@@ -32,11 +33,20 @@ def summary_lines(ws: Workspace, result: SweepResult) -> list[str]:
     if result.rejected:
         lines.append(f"退回说明（.退回说明.txt）在 {ws.rejected}/<单位>/ 下，与原稿放在一起：")
         for outcome in result.rejected[:20]:
-            lines.append(f"  {outcome.note_path or outcome.stored_path}（{rules_text(outcome.rules)}）")
+            lines.append(
+                f"  稿件 {outcome.submission_id}：{outcome.note_path or outcome.stored_path}"
+                f"（{rules_text(outcome.rules)}）"
+            )
         if len(result.rejected) > 20:
             lines.append(f"  ……共 {len(result.rejected)} 件")
+    if result.not_counted:
+        lines.append("已登记但不计入当月完成的稿件（不计入说明 .未计入.txt 在原稿旁）：")
+        for outcome in result.not_counted[:20]:
+            lines.append(f"  稿件 {outcome.submission_id}：{outcome.note_path or outcome.stored_path}")
+        if len(result.not_counted) > 20:
+            lines.append(f"  ……共 {len(result.not_counted)} 件")
     if result.accepted:
-        lines.append(f"录用稿件在 {ws.accepted}/<年-月>/<单位>/ 下。")
+        lines.append(f"合格稿件在 {ws.accepted}/<年-月>/<单位>/ 下。")
     return lines
 
 

@@ -70,15 +70,27 @@ def print_table(report: PeriodReport) -> None:
         console = Console(width=120)
     console.print(table)
     console.print(f"本期稿酬合计 {report.fees_total:g} 元，{len(report.payments)} 篇。")
+    for item in report.unpaid:
+        console.print(
+            f"不发稿酬：稿件 {item.submission_id}《{item.title}》（{item.unit}）— {item.outlet}：{item.reason}"
+        )
     if report.is_year:
         winners = sorted((u for u in report.units if u.standing.award), key=lambda u: u.standing.rank)
         people = sorted((o for o in report.officers if o.standing.award), key=lambda o: o.standing.rank)
+        if winners or people:
+            console.print("先进评选推荐名单（按全年录用排名，供研究决定，奖励金额为办法规定的建议数）：")
         if winners:
-            console.print("先进单位：" + "、".join(f"{u.unit}（{u.standing.pieces}篇）" for u in winners))
+            console.print("先进单位（建议）：")
+            for u in winners:
+                console.print(
+                    f"  第{u.standing.rank}名 {u.unit}：{u.standing.basis}；建议奖励 {u.standing.award} 元"
+                )
         if people:
-            console.print(
-                "先进个人：" + "、".join(f"{o.name}（{o.unit}，{o.standing.pieces}篇）" for o in people)
-            )
+            console.print("先进个人（建议）：")
+            for o in people:
+                console.print(
+                    f"  第{o.standing.rank}名 {o.name}（{o.unit}）：{o.standing.basis}；建议奖励 {o.standing.award} 元"
+                )
 
 
 def score_command(
@@ -105,4 +117,8 @@ def score_command(
     else:
         print_table(scored.report)
         typer.echo(f"报表已写入：{scored.workbook}")
+        if scored.earlier:
+            typer.echo(
+                f"此前的 {len(scored.earlier)} 份同期报表已按生成时间保留，最近一份：{scored.earlier[-1].name}"
+            )
     return ExitCode.OK

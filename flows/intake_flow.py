@@ -83,7 +83,8 @@ def summary_markdown(result: SweepResult, rulebook: Rulebook) -> str:
     lines = [
         f"# 收稿 {now(rulebook):%Y-%m-%d %H:%M}",
         "",
-        f"- 处理：{len(result.outcomes)} 件（录用 {len(result.accepted)}，退回 {len(result.rejected)}，"
+        f"- 处理：{len(result.outcomes)} 件（合格 {len(result.accepted)}，其中未计入 {len(result.not_counted)}；"
+        f"退回 {len(result.rejected)}，"
         f"信息员登记 {len(result.officers)}）",
         f"- 仍在写入、留待下次：{len(result.pending)} 件",
         f"- 从中断中恢复：{result.recovered} 件；被其他进程领取：{result.taken_elsewhere} 件",

@@ -57,7 +57,7 @@ def score_task(workspace: str, period_key: str) -> str:
     rulebook = ws.rulebook()
     period = parse_period(period_key)
     report, rejections = build_report(ws, rulebook, period)
-    path = write_report(ws, report, rejections)
+    path = write_report(ws, report, rejections, rulebook.meta.tz)
     create_table_artifact(
         artifact_rows(report),
         key=artifact_key(period),

@@ -223,7 +223,10 @@ def _report(result: object, rulebook: Rulebook) -> None:
     for outcome in getattr(result, "outcomes", None) or []:
         name = PurePosixPath(outcome.key).name
         ctype = rulebook.types.get(outcome.content_type or "")
-        parts = [f"[{verdict_label(outcome.verdict)}]", outcome.unit or "（未知单位）"]
+        parts = [f"[{verdict_label(outcome.verdict)}]"]
+        if outcome.submission_id is not None:
+            parts.append(f"稿件 {outcome.submission_id}")
+        parts.append(outcome.unit or "（未知单位）")
         if ctype is not None:
             parts.append(ctype.name)
         parts.append(name)
@@ -233,6 +236,8 @@ def _report(result: object, rulebook: Rulebook) -> None:
             line += f"（{reasons}）退回说明：{outcome.note_path}" if outcome.note_path else f"（{reasons}）"
         elif outcome.stored_path:
             line += f" → {outcome.stored_path}"
+            if outcome.counted is False:
+                line += f"（已登记，不计入当月完成；说明：{outcome.note_path}）"
         say(line)
     pending = getattr(result, "pending", None) or []
     if pending:

@@ -23,6 +23,7 @@ from workspace import Workspace
 
 UNKNOWN_UNIT = "_未知单位"
 NOTE_SUFFIX = ".退回说明.txt"
+NOTICE_SUFFIX = ".未计入.txt"  # beside an accepted draft that does not count (no longer than NOTE_SUFFIX)
 _NAME_MAX = 255  # bytes, ext4/NTFS/SMB
 
 
@@ -70,6 +71,16 @@ def destination(
 
 def note_path(stored: Path) -> Path:
     return stored.with_name(stored.name + NOTE_SUFFIX)
+
+
+def notice_path(stored: Path) -> Path:
+    """The 不计入 notice beside an accepted, registered draft that does not count."""
+    return stored.with_name(stored.name + NOTICE_SUFFIX)
+
+
+def note_or_notice_path(stored: Path, verdict: str) -> Path:
+    """Where the text the ledger keeps for this item goes: the 退回说明 or the 未计入 notice."""
+    return notice_path(stored) if verdict == "accepted" else note_path(stored)
 
 
 def relative(ws: Workspace, path: Path) -> str:

@@ -85,6 +85,7 @@ class Outcome:
     rules: tuple[str, ...] = ()  # rules with an error (why it was rejected)
     message: str = ""
     failed: bool = False  # draftdesk itself failed on it: filed as rejected with an internal-error note
+    counted: bool | None = None  # accepted: counts toward the period's quota (None: not accepted)
 
 
 @dataclass
@@ -98,6 +99,11 @@ class SweepResult:
     @property
     def accepted(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.verdict == "accepted"]
+
+    @property
+    def not_counted(self) -> list[Outcome]:
+        """Accepted and registered, but not counted (late, an announcement): a notice beside each."""
+        return [o for o in self.outcomes if o.verdict == "accepted" and o.counted is False]
 
     @property
     def rejected(self) -> list[Outcome]:
@@ -249,7 +255,7 @@ def step_check_and_record(
     """Judge the draft against the ledger's priors and record it, in one write transaction."""
     from checks.identity import identify
     from checks.judge import judge, with_rulebook_warning
-    from checks.notes import render_note
+    from checks.notes import render_note, render_notice
 
     assert claim.path is not None
     # Judged by the rulebook of the year it was received (the latest, with a warning, if none).
@@ -273,8 +279,11 @@ def step_check_and_record(
         note_text = None
         note = None
         if judgement.verdict != "accepted":
-            note_text = render_note(draft, judgement, rulebook, claim.received_at, claim.relpath)
+            note_text = render_note(draft, judgement, rulebook, claim.received_at, claim.relpath, sub_id)
             note = filing.relative(ws, filing.note_path(dest))
+        elif not judgement.counted:
+            note_text = render_notice(draft, judgement, rulebook, claim.received_at, claim.relpath, sub_id)
+            note = filing.relative(ws, filing.notice_path(dest))
         ledger.set_filing(db, sub_id, filing.relative(ws, dest), note, note_text)
     return sub_id
 
@@ -345,7 +354,7 @@ def step_file(
             claim.path.name,
         )
         if row["note_text"]:
-            filing.write_note(filing.note_path(dest), note_bytes(str(row["note_text"])))
+            filing.write_note(filing.note_or_notice_path(dest, verdict), note_bytes(str(row["note_text"])))
         filing.move_item(claim.path, dest)
     ledger.mark_filed(db, sub_id, claim.token)
     remove_token_dir(processing_root(ws), claim.token)
@@ -359,6 +368,7 @@ def step_file(
         stored_path=str(row["stored_path"] or ""),
         note_path=_text(row["note_path"]),
         rules=rules,
+        counted=bool(row.get("counted")) if verdict == "accepted" else None,
     )
 
 

@@ -48,6 +48,16 @@ def known_submission_ids(db: sqlite_utils.Database, ids: Iterable[int]) -> set[i
     return {row[0] for row in db.execute(f"SELECT id FROM submissions WHERE id IN ({marks})", wanted)}
 
 
+def received_times(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, str]:
+    """When each of `ids` was received (ISO text as stored), for the ids that exist."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return {}
+    marks = ",".join("?" for _ in wanted)
+    sql = f"SELECT id, received_at FROM submissions WHERE id IN ({marks})"
+    return {row[0]: row[1] for row in db.execute(sql, wanted)}
+
+
 def get_submission(db: sqlite_utils.Database, submission_id: int) -> dict[str, Any] | None:
     rows = list(db.query("SELECT * FROM submissions WHERE id = ?", [submission_id]))
     return rows[0] if rows else None
@@ -259,6 +269,30 @@ def read_rejections(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> 
             f["message"]
             for f in db.query(
                 "SELECT message FROM findings WHERE submission_id = ? AND severity = 'error' ORDER BY id",
+                [row["id"]],
+            )
+        ]
+    return rows
+
+
+def read_not_counted(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Accepted (合格, registered) submissions received around [start, end] that do not count
+    (late, announcements, duplicates), each with the warnings that say why as `reasons`."""
+    low, high = _day_bounds(start, end)
+    rows = list(
+        db.query(
+            "SELECT id, unit, content_type, title, original_name, received_at FROM submissions "
+            "WHERE verdict = 'accepted' AND coalesce(counted, 0) = 0 "
+            "AND received_at >= ? AND received_at < ? ORDER BY received_at, id",
+            [low, high],
+        )
+    )
+    for row in rows:
+        row["reasons"] = [
+            f["message"]
+            for f in db.query(
+                "SELECT message FROM findings WHERE submission_id = ? AND severity = 'warning' "
+                "AND rule IN ('timeliness', 'category') ORDER BY id",
                 [row["id"]],
             )
         ]

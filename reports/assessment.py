@@ -6,11 +6,14 @@ The command line, the browser desk and the scheduled Prefect flow all score a pe
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from ledger.assessment import (
     read_adoptions,
     read_assignments,
+    read_not_counted,
     read_officers,
     read_rejections,
     read_submissions,
@@ -53,8 +56,53 @@ def build_report(
     return report, [RejectionRow.from_dict(r) for r in rejected]
 
 
-def write_report(ws: Workspace, report: PeriodReport, rejections: list[RejectionRow]) -> Path:
-    return write_period_workbook(report, rejections, report_path(ws, report.period))
+def keep_earlier(path: Path, tz: dt.tzinfo | None = None) -> Path | None:
+    """Move an earlier workbook at `path` aside, named by when it was written
+    (考核结果_2021Q1_20210402-0930.xlsx), so a re-run never overwrites what may have been
+    printed or sent. Returns where it went, or None when there was none."""
+    if not path.exists():
+        return None
+    made = dt.datetime.fromtimestamp(path.stat().st_mtime, tz)
+    stem = f"{path.stem}_{made:%Y%m%d-%H%M%S}"
+    target = path.with_name(f"{stem}{path.suffix}")
+    n = 2
+    while target.exists():
+        target = path.with_name(f"{stem}-{n}{path.suffix}")
+        n += 1
+    path.replace(target)
+    return target
+
+
+def earlier_workbooks(ws: Workspace, period: Period) -> list[Path]:
+    """The period's earlier workbooks kept by `keep_earlier`, oldest first."""
+    current = report_path(ws, period)
+    if not current.parent.is_dir():
+        return []
+    return sorted(current.parent.glob(f"{current.stem}_*{current.suffix}"))
+
+
+def write_report(
+    ws: Workspace, report: PeriodReport, rejections: list[RejectionRow], tz: ZoneInfo | None = None
+) -> Path:
+    """Write the period's workbook; an earlier one for the same period is kept, time-stamped."""
+    path = report_path(ws, report.period)
+    keep_earlier(path, tz)
+    return write_period_workbook(report, rejections, path, not_counted_rows(ws, report.period, tz))
+
+
+def not_counted_rows(ws: Workspace, period: Period, tz: ZoneInfo | None = None) -> list[RejectionRow]:
+    """Drafts received in `period` that are 合格 and registered but not counted, with why."""
+    zone = tz or ws.rulebook().meta.tz
+    db = open_ledger(ws.ledger_path)
+    try:
+        rows = read_not_counted(db, period.start, period.end)
+    finally:
+        db.close()
+    return [
+        RejectionRow.from_dict(r)
+        for r in rows
+        if r.get("received_at") and period.contains(parse_instant(r["received_at"], zone).date())
+    ]
 
 
 def choose_period(month: str | None, quarter: str | None, year: int | None) -> Period:

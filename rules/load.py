@@ -29,6 +29,7 @@ from rules.model import (
     Rulebook,
     Unit,
     Web,
+    outlet_key,
 )
 
 DEFAULT_RULEBOOK = Path(__file__).with_name("xihu-2021.toml")
@@ -142,7 +143,7 @@ def _positive(r: _Reader, data: dict[str, Any], key: str, prefix: str, unit: str
     would silently switch off the protection it names, so it is refused rather than clamped."""
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        r.problems.append(f"{prefix}{key}: 必须是大于 0 的整数（{unit}），当前为 {value!r}")
+        r.problems.append(f"{prefix}{key}：必须是大于 0 的整数（{unit}），当前为 {value!r}")
         return default
     return value
 
@@ -171,6 +172,7 @@ _TYPE_KEYS = {
     "media_skips_text": bool,
     "categories": list,
     "due": str,
+    "platform": str,
 }
 
 
@@ -379,7 +381,17 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
 
     p = r.section(data, "points")
     r.unknown(
-        p, {"kinds", "missing", "extra", "media_bonus_min", "media_bonus_max", "bonus_cap_year"}, "points."
+        p,
+        {
+            "kinds",
+            "missing",
+            "extra",
+            "media_bonus_min",
+            "media_bonus_max",
+            "bonus_cap_year",
+            "media_bonus_levels",
+        },
+        "points.",
     )
     point_kinds = r.strings(p, "kinds", "points.")
     for kind in point_kinds:
@@ -392,7 +404,13 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         r.get(p, "media_bonus_min", float, "points.", minimum=0),
         r.get(p, "media_bonus_max", float, "points.", minimum=0),
         r.get(p, "bonus_cap_year", float, "points.", minimum=0),
+        r.strings(p, "media_bonus_levels", "points.", required=False),
     )
+    for level in points.media_bonus_levels:
+        if level not in OUTLET_LEVELS:
+            r.problems.append(
+                f"points.media_bonus_levels：“{level}”不是媒体级别，可用：{'、'.join(OUTLET_LEVELS)}"
+            )
 
     f = r.section(data, "fees")
     r.unknown(f, set(CONTENT_TYPES), "fees.")
@@ -402,12 +420,17 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
             fees[key] = r.numbers(f, key, "fees.", (*OUTLET_LEVELS, "wechat_min", "wechat_max"))
 
     o = r.section(data, "outlets")
-    outlets: dict[str, str] = {}
-    for name, level in o.items():
-        if level not in OUTLET_LEVELS:
-            r.problems.append(f"outlets.{name}：级别应是 {'、'.join(OUTLET_LEVELS)} 之一，实际为 {level!r}")
-        else:
-            outlets[name] = level
+    outlets, outlet_aliases, outlet_platforms = _outlets(r, o)
+    platforms = {t.platform for t in types.values() if t.platform}
+    for key, ctype in types.items():
+        if ctype.platform and ctype.platform not in set(outlet_platforms.values()):
+            r.problems.append(
+                f"types.{key}.platform：没有任何媒体标为 platform = “{ctype.platform}”"
+                "（在 [outlets] 中写 {{ level = …, platform = … }}）"
+            )
+    for name, platform in outlet_platforms.items():
+        if platform not in platforms:
+            r.problems.append(f"outlets.{name}.platform：“{platform}”不是任何稿件类型的 platform")
 
     a = r.section(data, "awards")
     r.unknown(a, {"unit_amount", "officer_amount", "unit_places", "officer_places"}, "awards.")
@@ -449,7 +472,45 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         awards=awards,
         source=source,
         web=web,
+        outlet_aliases=outlet_aliases,
+        outlet_platforms=outlet_platforms,
     )
+
+
+def _outlets(
+    r: _Reader, o: dict[str, Any]
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]], dict[str, str]]:
+    """[outlets]: `"名称" = "级别"`, or `"名称" = { level = "级别", platform = "xuexi", aliases = […] }`.
+
+    Names and aliases are compared as people type them (see `rules.model.outlet_key`), so two
+    outlets may not share a spelling once brackets and 《》 are set aside."""
+    outlets: dict[str, str] = {}
+    aliases: dict[str, tuple[str, ...]] = {}
+    platforms: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for name, value in o.items():
+        where = f"outlets.{name}"
+        if isinstance(value, dict):
+            r.unknown(value, {"level", "platform", "aliases"}, f"{where}.")
+            level = value.get("level")
+            platform = r.get(value, "platform", str, f"{where}.", required=False)
+            spellings = r.strings(value, "aliases", f"{where}.", required=False)
+        else:
+            level, platform, spellings = value, None, ()
+        if level not in OUTLET_LEVELS:
+            r.problems.append(f"{where}：级别须是 {'、'.join(OUTLET_LEVELS)} 之一，现为 {level!r}")
+            continue
+        outlets[name] = level
+        if spellings:
+            aliases[name] = spellings
+        if platform:
+            platforms[name] = platform
+        for spelling in (name, *spellings):
+            key = outlet_key(spelling)
+            if key in seen and seen[key] != name:
+                r.problems.append(f"{where}：写法“{spelling}”与媒体“{seen[key]}”相同，无法区分")
+            seen[key] = name
+    return outlets, aliases, platforms
 
 
 def load_rulebook(path: Path | str | None = None) -> Rulebook:

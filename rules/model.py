@@ -7,6 +7,8 @@ value in the TOML; nothing in the program hard-codes a limit, a quota or a fee.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -98,6 +100,7 @@ class ContentType:
     media_skips_text: bool = False
     categories: tuple[str, ...] = ()
     due: str | None = None  # "MM-DD" within the rulebook year
+    platform: str | None = None  # adoptions count (quota, points, fees) only on outlets of this platform
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -125,6 +128,7 @@ class Points:
     media_bonus_min: float
     media_bonus_max: float
     bonus_cap_year: float
+    media_bonus_levels: tuple[str, ...] = ()  # outlet levels a media-lead bonus may be given for
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,16 @@ class Awards:
     officer_amount: int
     unit_places: int
     officer_places: int
+
+
+# Marks people type around or inside outlet names that never change which outlet is meant.
+_OUTLET_NOISE = re.compile(r"[\s《》〈〉「」『』“”\"'‘’]")
+
+
+def outlet_key(text: str) -> str:
+    """An outlet name as typed, reduced for matching: full-width brackets and letters made
+    half-width (NFKC), 《》 and quotes and spaces dropped — 《武进日报》 and 学习强国（省级） match."""
+    return _OUTLET_NOISE.sub("", unicodedata.normalize("NFKC", text))
 
 
 @dataclass(frozen=True)
@@ -159,6 +173,8 @@ class Rulebook:
     awards: Awards
     source: str = ""
     web: Web = Web()
+    outlet_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name → other spellings
+    outlet_platforms: dict[str, str] = field(default_factory=dict)  # name → platform (学习强国: "xuexi")
 
     def unit_named(self, name: str) -> Unit | None:
         """The unit whose name or alias is `name` (exact, after trimming), else None."""
@@ -176,5 +192,29 @@ class Rulebook:
                 return ctype
         return None
 
+    def outlet_named(self, outlet: str) -> str | None:
+        """The rulebook's name for an outlet as people type it (brackets, 《》, aliases), else None."""
+        wanted = outlet_key(outlet)
+        if not wanted:
+            return None
+        for name in self.outlets:
+            if wanted == outlet_key(name) or wanted in (
+                outlet_key(a) for a in self.outlet_aliases.get(name, ())
+            ):
+                return name
+        return None
+
     def outlet_level(self, outlet: str) -> str | None:
-        return self.outlets.get(outlet.strip())
+        name = self.outlet_named(outlet)
+        return self.outlets[name] if name is not None else None
+
+    def counts_for(self, content_type: str, outlet: str) -> bool:
+        """Whether an adoption by `outlet` is an adoption of this type's kind: a type with a
+        platform (学习强国) counts only adoptions by outlets on that platform."""
+        ctype = self.types.get(content_type)
+        return ctype is None or ctype.platform is None or self.outlet_platform(outlet) == ctype.platform
+
+    def outlet_platform(self, outlet: str) -> str | None:
+        """The platform the outlet belongs to (学习强国 outlets: "xuexi"), else None."""
+        name = self.outlet_named(outlet)
+        return self.outlet_platforms.get(name) if name is not None else None

@@ -4,8 +4,9 @@ A piece counts once, at the highest level that adopted it; announcements never c
 通知类 不纳入考核). Units and officers are ranked by pieces, ties broken by the pieces at the
 higher levels (national, then province, city, district, the subdistrict's own account);
 complete ties share a place. The top `unit_places` / `officer_places` with at least one
-piece get the rulebook's amounts — in a year's report only; other reports show the standing
-to date.
+piece are *proposed* with the rulebook's amounts — in a year's report only; other reports show
+the standing to date. 四(二) makes the pieces "重要评选依据", not the whole decision: the ranking
+is a 推荐名单 with the figures behind each place (`Standing.basis`) for the office to decide on.
 """
 
 from __future__ import annotations
@@ -53,6 +54,12 @@ class Standing:
     by_tier: dict[str, int] = field(default_factory=dict)
     rank: int = 0
     award: int = 0
+
+    @property
+    def basis(self) -> str:
+        """The figures behind the place: 录用 2 篇（国家级 1、省级 1）."""
+        tiers = "、".join(f"{name} {self.by_tier[key]}" for key, name, _ in TIERS if self.by_tier.get(key))
+        return f"录用 {self.pieces} 篇" + (f"（{tiers}）" if tiers else "")
 
     def sort_key(self) -> tuple[int, ...]:
         return (-self.pieces, *(-self.by_tier.get(key, 0) for key, _, _ in TIERS))

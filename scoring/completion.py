@@ -4,7 +4,8 @@ Rules (SPEC §7, seed 二/三, 附件1):
 - instant (month), wechat (quarter): accepted, counted submissions — not late (the intake sets
   `counted` = 0), not duplicates, not announcements — received in the period (office-local day).
   A draft and its revisions count once, in the period of the first counted version.
-- xuexi (quarter): *adopted* pieces; a piece counts in the period of its first adoption.
+- xuexi (quarter): *adopted* pieces, adopted by an outlet on the type's platform (the rulebook's
+  学习强国 outlets); a piece counts in the period of its first such adoption.
 - gov_info (month): quota = the month's assignment (约稿) for the unit; counted as instant.
 - research (year): quota from the unit (1 for bureaus); counted only if received by the
   rulebook's due date (09-30). It is judged in any report whose period holds the due date.
@@ -126,7 +127,9 @@ def count_type(
     """Quota and counted pieces of one type for one unit over the given type-periods."""
     ctype = rulebook.types[content_type]
     if content_type == "xuexi":
-        days = adopted_days(unit.name, content_type, adoptions)
+        # Only adoptions by the type's own platform (学习强国 outlets) count.
+        on_platform = [a for a in adoptions if rulebook.counts_for(content_type, a.outlet)]
+        days = adopted_days(unit.name, content_type, on_platform)
     else:
         days = credited_days(unit.name, content_type, submissions)
     counts: list[PeriodCount] = []

@@ -3,8 +3,11 @@
 - A fixed-rate outlet level pays the rulebook's fee for the piece's type at that level
   (instant: district 10 … national 100; xuexi: province 200, national 300; gov_info: 决策参考 20 …
   省两办 100). A level without a fee for that type pays nothing.
-- The WeChat account (level "wechat") pays by quality: the fee the office gave, clamped to
-  wechat_min..wechat_max, wechat_min when none was given; announcements always wechat_min.
+- The WeChat account (level "wechat") pays a 微信原创稿件 by quality: the fee the office gave,
+  clamped to wechat_min..wechat_max, wechat_min when none was given; announcements always
+  wechat_min. Another type adopted by the account pays nothing: the range is in wechat's table only.
+- A type with a platform (学习强国) is paid only for adoptions by outlets on that platform.
+- What pays nothing says why (`Unpaid`), so the report can show it.
 - 单篇稿件不重复奖励，以最高标准发放: a piece is paid once, at its highest fee. When a higher
   adoption arrives in a later period, that period pays only the difference, so the payments of
   consecutive reports add up to exactly the piece's highest fee.
@@ -36,22 +39,92 @@ LEVEL_NAMES: dict[str, str] = {
 }
 
 
-def adoption_fee(
-    content_type: str, level: str, given: float | None, is_announcement: bool, rulebook: Rulebook
-) -> float:
-    """The fee one adoption earns by the rulebook (元)."""
+@dataclass(frozen=True)
+class FeeRule:
+    """What the rulebook pays for one adoption, and why nothing when it pays nothing."""
+
+    amount: float
+    reason: str = ""  # empty when the rulebook prices the pair
+
+
+def fee_rule(
+    content_type: str,
+    level: str,
+    given: float | None,
+    is_announcement: bool,
+    rulebook: Rulebook,
+    outlet: str | None = None,
+) -> FeeRule:
+    """The fee one adoption earns by the rulebook (元): the piece's own type's table at the outlet's
+    level; the WeChat range only where that type's table has one (微信原创稿件); nothing, with the
+    reason, for a pair the rulebook does not price or an outlet off the type's platform."""
+    ctype = rulebook.types.get(content_type)
+    type_name = ctype.name if ctype else content_type
+    level_name = LEVEL_NAMES.get(level, level)
+    if outlet is not None and not rulebook.counts_for(content_type, outlet):
+        return FeeRule(0.0, f"{type_name}稿酬只在{type_name}平台录用时发放，{outlet}不是该平台")
     table = rulebook.fees.get(content_type, {})
-    if level == WECHAT_LEVEL:
-        wechat = rulebook.fees.get("wechat", {})
-        low, high = float(wechat.get("wechat_min", 0)), float(wechat.get("wechat_max", 0))
+    if level == WECHAT_LEVEL and "wechat_min" in table:
+        low, high = float(table["wechat_min"]), float(table.get("wechat_max", table["wechat_min"]))
         if is_announcement or given is None:
-            return low
-        return min(max(float(given), low), high)
-    return float(table.get(level, 0))
+            return FeeRule(low)
+        return FeeRule(min(max(float(given), low), high))
+    if level in table:
+        return FeeRule(float(table[level]))
+    return FeeRule(0.0, f"规则文件未规定{type_name}被{level_name}录用的稿酬（四(一)），不发稿酬")
+
+
+def adoption_fee(
+    content_type: str,
+    level: str,
+    given: float | None,
+    is_announcement: bool,
+    rulebook: Rulebook,
+    outlet: str | None = None,
+) -> float:
+    """The fee one adoption earns by the rulebook (元); see `fee_rule`."""
+    return fee_rule(content_type, level, given, is_announcement, rulebook, outlet).amount
 
 
 def fee_of(row: AdoptionRow, rulebook: Rulebook) -> float:
-    return adoption_fee(row.content_type, row.level, row.fee, row.is_announcement, rulebook)
+    return adoption_fee(row.content_type, row.level, row.fee, row.is_announcement, rulebook, row.outlet)
+
+
+@dataclass(frozen=True)
+class Unpaid:
+    """An adoption in the period the rulebook pays nothing for, with the reason."""
+
+    submission_id: int
+    unit: str
+    content_type: str
+    title: str
+    outlet: str
+    level: str
+    adopted_on: dt.date
+    reason: str
+
+
+def unpaid(report: Period, adoptions: Sequence[AdoptionRow], rulebook: Rulebook) -> list[Unpaid]:
+    """Adoptions dated in `report` that earn nothing by the rulebook, each with why."""
+    result: list[Unpaid] = []
+    for row in sorted(adoptions, key=lambda r: (r.adopted_on, r.id)):
+        if not report.contains(row.adopted_on):
+            continue
+        rule = fee_rule(row.content_type, row.level, row.fee, row.is_announcement, rulebook, row.outlet)
+        if rule.amount <= 0 and rule.reason:
+            result.append(
+                Unpaid(
+                    row.submission_id,
+                    row.unit,
+                    row.content_type,
+                    row.title,
+                    row.outlet,
+                    row.level,
+                    row.adopted_on,
+                    rule.reason,
+                )
+            )
+    return result
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from ledger.assessment import (
     add_adoptions,
     adoptions_of,
     get_submission,
-    known_submission_ids,
+    received_times,
     set_assignment,
     withdraw_adoption,
 )
@@ -28,7 +28,8 @@ from ledger.schema import open_ledger
 from reports.adoption_sheet import AdoptionInput, read_sheet
 from rules import Rulebook
 from rules.periods import Period, parse_period
-from scoring.fees import LEVEL_NAMES, WECHAT_LEVEL, adoption_fee
+from scoring.fees import LEVEL_NAMES, WECHAT_LEVEL, fee_rule
+from scoring.rows import parse_instant
 from service.errors import (
     AlreadyWithdrawn,
     AmbiguousAdoption,
@@ -45,7 +46,25 @@ __all__ = ["AdoptionInput", "Assigned", "Withdrawn", "adopt", "adopt_sheet", "as
 
 
 def known_outlets(rulebook: Rulebook) -> str:
-    return "、".join(rulebook.outlets)
+    """The accepted outlet names, each with the other spellings the rulebook knows for it."""
+    names = []
+    for name in rulebook.outlets:
+        aliases = rulebook.outlet_aliases.get(name, ())
+        names.append(f"{name}（又作 {'、'.join(aliases)}）" if aliases else name)
+    return "、".join(names) + "；括号全角半角、《》均可"
+
+
+def _bonus_problem(outlet: str, level: str, rulebook: Rulebook) -> str | None:
+    """Why a media-lead bonus cannot be given for this outlet (三.2: 区级以上媒体), else None."""
+    allowed = rulebook.points.media_bonus_levels
+    if not allowed or level in allowed:
+        return None
+    levels = "、".join(LEVEL_NAMES.get(x, x) for x in allowed)
+    return (
+        f"加分只给区级以上媒体的报道（考核办法三.2：配合街道在区级以上媒体平台完成亮点工作重要报道，"
+        f"加{rulebook.points.media_bonus_min:g}-{rulebook.points.media_bonus_max:g}分；"
+        f"可加分的级别：{levels}），“{outlet}”是{LEVEL_NAMES.get(level, level)}"
+    )
 
 
 def _number(value: Any, label: str, problems: list[str]) -> float | None:
@@ -90,9 +109,8 @@ def validate(
     items: list[AdoptionInput], rulebook: Rulebook, db: sqlite_utils.Database, today: dt.date
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Rows ready for the ledger, or every problem found (each naming its row)."""
-    existing = known_submission_ids(
-        db, [i for i in (_id(item.submission_id) for item in items) if i is not None]
-    )
+    received = received_times(db, [i for i in (_id(item.submission_id) for item in items) if i is not None])
+    tz = rulebook.meta.tz
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
     for item in items:
@@ -103,17 +121,29 @@ def validate(
             problems.append(f"稿件编号“{raw_id}”不是数字")
         if raw_id == "":
             problems.append("缺少稿件编号")
-        elif submission_id is not None and submission_id not in existing:
+        elif submission_id is not None and submission_id not in received:
             problems.append(f"稿件编号 {submission_id} 不存在")
-        outlet = "" if item.outlet is None else str(item.outlet).strip()
-        level = rulebook.outlet_level(outlet) if outlet else None
-        if not outlet:
+        typed = "" if item.outlet is None else str(item.outlet).strip()
+        outlet = rulebook.outlet_named(typed) if typed else None
+        level = rulebook.outlets[outlet] if outlet else None
+        if not typed:
             problems.append("缺少录用媒体")
-        elif level is None:
-            problems.append(f"录用媒体“{outlet}”不在规则文件的媒体名单中")
+        elif outlet is None:
+            problems.append(f"录用媒体“{typed}”不在规则文件的媒体名单中（可用名称见下）")
         adopted_on = _date(item.date, today, problems)
+        if adopted_on is not None and submission_id in received:
+            got = parse_instant(received[submission_id], tz)
+            if adopted_on < got.date():
+                problems.append(
+                    f"录用日期 {adopted_on.isoformat()} 早于稿件 {submission_id} 的收稿时间 "
+                    f"{got.strftime('%Y-%m-%d %H:%M')}，稿件收到之前不可能被录用"
+                )
         fee = _number(item.fee, "稿酬", problems)
         bonus = _number(item.bonus, "加分", problems)
+        if bonus and outlet and level:
+            why = _bonus_problem(outlet, level, rulebook)
+            if why:
+                problems.append(why)
         if problems:
             errors.append(f"{item.where}：{'；'.join(problems)}")
             continue
@@ -133,25 +163,31 @@ def validate(
 
 def _describe(row: dict[str, Any], submission: dict[str, Any], rulebook: Rulebook) -> str:
     ctype = rulebook.types.get(submission.get("content_type") or "")
-    fee = adoption_fee(
+    rule = fee_rule(
         submission.get("content_type") or "",
         row["level"],
         row["fee"],
         bool(submission.get("is_announcement")),
         rulebook,
+        row["outlet"],
     )
+    fee = rule.amount
     notes: list[str] = []
     if submission.get("verdict") == "rejected":
         notes.append("注意：该稿件审核未通过（已退稿），仍按录用登记")
     if submission.get("is_announcement"):
         notes.append("公告通知类：按最低稿酬，不纳入考核")
-    if row["fee"] is not None and row["level"] != WECHAT_LEVEL and row["fee"] != fee:
+    if rule.reason:
+        notes.append(rule.reason)
+    wechat_range = rulebook.fees.get(submission.get("content_type") or "", {})
+    if row["level"] == WECHAT_LEVEL and "wechat_min" in wechat_range:
+        if row["fee"] is not None and row["fee"] != fee:
+            notes.append(
+                f"公众号稿酬按 {fee:g} 元计（范围 {wechat_range['wechat_min']}–"
+                f"{wechat_range.get('wechat_max', wechat_range['wechat_min'])} 元，公告通知类按最低）"
+            )
+    elif row["fee"] is not None and row["fee"] != fee:
         notes.append(f"按规则稿酬为 {fee:g} 元，填写的 {row['fee']:g} 元未采用")
-    if row["level"] == WECHAT_LEVEL and row["fee"] is not None and row["fee"] != fee:
-        notes.append(
-            f"公众号稿酬按 {fee:g} 元计（范围 {rulebook.fees['wechat']['wechat_min']}–"
-            f"{rulebook.fees['wechat']['wechat_max']} 元，公告通知类按最低）"
-        )
     if row["bonus"]:
         low, high = rulebook.points.media_bonus_min, rulebook.points.media_bonus_max
         if not low <= row["bonus"] <= high:

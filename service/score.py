@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reports.assessment import build_report, choose_period, write_report
+from reports.assessment import build_report, choose_period, earlier_workbooks, write_report
 from rules import Rulebook
 from rules.periods import Period
 from scoring.report import PeriodReport
@@ -21,6 +21,7 @@ class Scored:
     workbook: Path
     still_open: str | None
     rulebook_warning: str | None = None  # the period's year had no rulebook: the latest scored it
+    earlier: tuple[Path, ...] = ()  # the period's earlier workbooks, kept time-stamped beside it
 
 
 def period_from(month: str | None, quarter: str | None, year: int | None) -> Period:
@@ -40,4 +41,5 @@ def score(ws: Workspace, rulebook: Rulebook, period: Period) -> Scored:
     if period.end >= today:
         still_open = f"注意：{period.label}尚未结束（今天 {today}），尚未到期的任务也按缺少计算；期末后再运行可得正式结果。"
     report, rejections = build_report(ws, rulebook, period)
-    return Scored(report, write_report(ws, report, rejections), still_open, year_rules.warning)
+    workbook = write_report(ws, report, rejections, rulebook.meta.tz)
+    return Scored(report, workbook, still_open, year_rules.warning, tuple(earlier_workbooks(ws, period)))

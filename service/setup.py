@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from reports.workbook import ensure_adoption_template
-from rules import DEFAULT_RULEBOOK
+from rules import DEFAULT_RULEBOOK, Rulebook
 from workspace import Workspace
 
 
@@ -34,5 +34,17 @@ def init_workspace(ws: Workspace) -> list[Path]:
         mk(ws.inbox / unit.name / rulebook.intake.officer_folder)
     for path in (ws.outbox, ws.accepted, ws.rejected, ws.reports):
         mk(path)
-    created += ensure_adoption_template(ws.reports, rulebook.outlets)
+    created += ensure_adoption_template(ws.reports, rulebook.outlets, _template_rules(rulebook))
     return created
+
+
+def _template_rules(rulebook: Rulebook) -> str:
+    """The fee and bonus rules for the adoption template, in the rulebook's numbers."""
+    wechat = rulebook.fees.get("wechat", {})
+    fee = (
+        f"稿酬：仅公众号录用的微信原创稿件填写（按质量 {wechat['wechat_min']}–{wechat.get('wechat_max', wechat['wechat_min'])} 元）"
+        if "wechat_min" in wechat
+        else "稿酬：按规则文件计，无需填写"
+    )
+    p = rulebook.points
+    return f"{fee}；加分：区级以上媒体的报道 {p.media_bonus_min:g}–{p.media_bonus_max:g} 分。"

@@ -33,7 +33,8 @@ def status_lines(ws: Workspace) -> list[str]:
     finally:
         db.close()
     lines.append(
-        f"已录用：{counts['accepted']} 件（计入考核 {counts['counted']} 件）；已退回：{counts['rejected']} 件"
+        f"合格（已登记）：{counts['accepted']} 件（计入考核 {counts['counted']} 件，"
+        f"未计入 {counts['accepted'] - counts['counted']} 件）；已退回：{counts['rejected']} 件"
     )
     if claims or counts["unfiled"]:
         lines.append(f"处理中或中断待续：{len(claims)} 件（下次收稿时自动完成）")
@@ -44,7 +45,7 @@ def status_lines(ws: Workspace) -> list[str]:
         when = f"{run['started_at']} — {finished}" if finished else f"{run['started_at']} 开始，未完成"
         lines.append(
             f"最近一次收稿（{run['kind']}）：{when}，处理 {run['processed'] or 0} 件，"
-            f"录用 {run['accepted'] or 0}，退回 {run['rejected'] or 0}"
+            f"合格 {run['accepted'] or 0}，退回 {run['rejected'] or 0}"
         )
     if beat:
         lines.append(f"最近心跳：{beat}")

@@ -63,3 +63,13 @@ def test_officers_get_300_and_shared_bylines_credit_each(rulebook: Rulebook) -> 
 def test_byline_names_split_on_chinese_separators() -> None:
     assert officer_names(" 张三、李四，王五 ") == ["张三", "李四", "王五"]
     assert officer_names("") == []
+
+
+def test_each_place_carries_the_figures_behind_it() -> None:
+    from scoring.awards import Standing
+
+    assert (
+        Standing("湖滨社区", "湖滨社区", 3, {"national": 1, "district": 2}).basis
+        == "录用 3 篇（国家级 1、区级 2）"
+    )
+    assert Standing("办公室", "办公室", 0).basis == "录用 0 篇"

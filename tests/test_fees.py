@@ -7,7 +7,7 @@ from hypothesis import given, settings
 
 from rules import Rulebook, load_rulebook
 from rules.periods import Period, parse_period
-from scoring.fees import adoption_fee, payments
+from scoring.fees import adoption_fee, fee_rule, payments, unpaid
 from tests.factory import adoption_row
 
 
@@ -42,6 +42,41 @@ def test_a_level_without_a_fee_for_the_type_pays_nothing(rulebook: Rulebook) -> 
     assert adoption_fee("gov_info", "national", None, False, rulebook) == 0
 
 
+def test_fee_is_by_type_and_outlet_an_instant_on_the_wechat_account_pays_nothing(rulebook: Rulebook) -> None:
+    # 20–50 元 is 四(一)2 for 微信原创稿件 only; an 即时 piece on the 街道公众号 is not priced.
+    assert adoption_fee("wechat", "wechat", 40, False, rulebook, "常州西湖街道") == 40
+    rule = fee_rule("instant", "wechat", 40, False, rulebook, "常州西湖街道")
+    assert rule.amount == 0
+    assert rule.reason == "规则文件未规定即时通讯信息被街道公众号录用的稿酬（四(一)），不发稿酬"
+    # A 微信原创 piece picked up by 武进日报 is not priced either (四(一)2 names the account only).
+    assert fee_rule("wechat", "district", None, False, rulebook, "武进日报").amount == 0
+
+
+def test_xuexi_fee_only_on_the_xuexi_platform(rulebook: Rulebook) -> None:
+    # 四(一)3: 省级学习强国平台 200, 国家级 300; the same piece printed by 新华日报 (省级) is not a
+    # 学习强国 adoption and pays nothing; an instant piece on 学习强国(省级) is 省级 media: 50.
+    assert adoption_fee("xuexi", "province", None, False, rulebook, "学习强国（省级）") == 200
+    assert adoption_fee("xuexi", "national", None, False, rulebook, "学习强国(国家级)") == 300
+    rule = fee_rule("xuexi", "province", None, False, rulebook, "新华日报")
+    assert (rule.amount, rule.reason) == (0, "学习强国稿酬只在学习强国平台录用时发放，新华日报不是该平台")
+    assert adoption_fee("instant", "province", None, False, rulebook, "学习强国(省级)") == 50
+
+
+def test_the_report_lists_adoptions_that_pay_nothing_with_why(rulebook: Rulebook) -> None:
+    adopted = [
+        adoption_row(1, 7, "湖滨社区", "instant", "常州西湖街道", "wechat", "2021-03-02", fee=40),
+        adoption_row(2, 8, "湖滨社区", "xuexi", "新华日报", "province", "2021-03-03"),
+        adoption_row(3, 9, "湖滨社区", "xuexi", "学习强国(省级)", "province", "2021-03-04"),
+        adoption_row(4, 10, "湖滨社区", "wechat", "常州西湖街道", "wechat", "2021-03-05", fee=35),
+    ]
+    march = parse_period("2021-03")
+    assert [(p.submission_id, p.amount) for p in payments(march, adopted, rulebook)] == [(9, 200), (10, 35)]
+    assert [(u.submission_id, u.reason[:8]) for u in unpaid(march, adopted, rulebook)] == [
+        (7, "规则文件未规定即"),
+        (8, "学习强国稿酬只在"),
+    ]
+
+
 def test_a_piece_is_paid_once_at_its_highest_fee(rulebook: Rulebook) -> None:
     # An instant picked up by 武进日报 (10), 常州日报 (20) and 新华日报 (50) in one month: 50 元, once.
     adopted = [
@@ -70,7 +105,7 @@ def test_a_later_higher_adoption_pays_only_the_difference(rulebook: Rulebook) ->
 
 
 _RULES = load_rulebook()
-_LEVELS = sorted(set(_RULES.outlets.values()))
+_OUTLETS = sorted(_RULES.outlets.items())
 _TYPES = ["instant", "wechat", "xuexi", "gov_info"]
 
 
@@ -80,7 +115,7 @@ _TYPES = ["instant", "wechat", "xuexi", "gov_info"]
         st.tuples(
             st.integers(1, 6),
             st.sampled_from(_TYPES),
-            st.sampled_from(_LEVELS),
+            st.sampled_from(_OUTLETS),
             st.integers(1, 12),
             st.integers(1, 28),
             st.one_of(st.none(), st.integers(0, 90)),
@@ -91,10 +126,10 @@ _TYPES = ["instant", "wechat", "xuexi", "gov_info"]
 def test_monthly_payments_add_up_to_each_pieces_highest_fee_and_never_pay_twice(rows) -> None:
     piece_type: dict[int, str] = {}
     adopted = []
-    for i, (piece, ctype, level, month, day, fee) in enumerate(rows):
+    for i, (piece, ctype, (outlet, level), month, day, fee) in enumerate(rows):
         ctype = piece_type.setdefault(piece, ctype)
         adopted.append(
-            adoption_row(i, piece, "湖滨社区", ctype, "x", level, f"2021-{month:02d}-{day:02d}", fee=fee)
+            adoption_row(i, piece, "湖滨社区", ctype, outlet, level, f"2021-{month:02d}-{day:02d}", fee=fee)
         )
     monthly: dict[int, float] = {}
     for month in range(1, 13):
@@ -106,7 +141,7 @@ def test_monthly_payments_add_up_to_each_pieces_highest_fee_and_never_pay_twice(
     assert monthly == yearly
     for piece, amount in yearly.items():
         fees = [
-            adoption_fee(a.content_type, a.level, a.fee, False, _RULES)
+            adoption_fee(a.content_type, a.level, a.fee, False, _RULES, a.outlet)
             for a in adopted
             if a.submission_id == piece
         ]

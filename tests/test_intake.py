@@ -139,6 +139,7 @@ def test_a_corrupt_file_is_rejected_with_a_format_note(ws_rb):
     assert [(o.verdict, o.rules) for o in result.outcomes] == [("rejected", ("format",))]
     note = ws.rejected / "湖滨社区" / "1_坏文件.docx.退回说明.txt"
     assert note.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "\r\n稿件编号：1\r\n" in note.read_bytes().decode("utf-8-sig")  # the number adopt/list ask for
     assert (ws.rejected / "湖滨社区" / "1_坏文件.docx").read_bytes() == b"PK\x03\x04 this is not a zip"
 
 
@@ -352,7 +353,7 @@ def test_the_intake_flow_names_and_tags_its_runs_and_leaves_a_summary_and_a_reje
     names = sorted(t.name for t in tasks)
     assert names[0].startswith("claim") and any("等 2 件" in n for n in names)
     by_type = {a.type: a for a in artifacts}
-    assert "录用 1，退回 1" in by_type["markdown"].data
+    assert "合格 1，其中未计入 0；退回 1" in by_type["markdown"].data
     table = json.loads(by_type["table"].data)
     assert [(r["unit"], r["file"], r["rules"]) for r in table] == [("塔下社区", "短稿.docx", "字数")]
     db = open_ledger(ws.ledger_path)
@@ -581,3 +582,23 @@ def test_a_draft_that_makes_judging_raise_is_filed_rejected_with_a_note_and_neve
     monkeypatch.undo()
     again = sweep(ws, rb)
     assert (again.outcomes, again.recovered) == ([], 0)
+
+
+def test_a_late_draft_is_registered_not_counted_and_gets_a_notice_beside_it(ws_rb):
+    # Event 3月10日上午, 即时 deadline 24 hours after it; received 2021-03-12 15:00: 合格, not counted.
+    ws, rb = ws_rb
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1, lead_date="3月10日上午，"))
+    result = sweep(ws, rb)
+    assert [(o.verdict, o.counted) for o in result.outcomes] == [("accepted", False)]
+    assert [o.submission_id for o in result.not_counted] == [1]
+    stored = ws.accepted / "2021-03" / "湖滨社区" / "1_活动.docx"
+    notice = filing.notice_path(stored)
+    assert notice.name == "1_活动.docx.未计入.txt"
+    text = notice.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    assert "稿件编号：1\n" in text
+    assert "报送截止：2021年3月11日 12:00\n收稿时间：2021年3月12日 15:00\n" in text
+    assert "已登记，但不计入当月完成：" in text
+    assert "即 2021年3月11日 12:00 前；实际收稿 2021年3月12日 15:00，已超时。" in text
+    row = _rows(ws)[0]
+    assert (row["verdict"], row["counted"]) == ("accepted", 0)
+    assert row["note_path"] == "outbox/accepted/2021-03/湖滨社区/1_活动.docx.未计入.txt"

@@ -61,7 +61,7 @@ def test_unknown_unit_is_said_plainly_with_the_valid_names() -> None:
 def test_accepted_draft_gets_a_receipt_not_a_rejection() -> None:
     note = note_for(draft_value(300, photos=[photo_value(seed=1)], event_date=DateMention("3月13日", 13, 3)))
     assert note.startswith("西湖街道信息宣传稿件收稿回执\n")
-    assert "处理结果：收稿，计入考核。" in note
+    assert "处理结果：合格，已登记，计入考核。" in note
     assert "未达到的要求" not in note
 
 

@@ -118,9 +118,9 @@ def test_init_writes_a_template_the_import_reads(ws: Path) -> None:
     filled = _sheet(
         template,
         [
-            [1, "武进日报", dt.datetime(2021, 3, 11), None, None],
+            [1, "武进日报", dt.datetime(2021, 3, 11), None, 0.4],
             [3, "区两办", "2021/3/15", 30, None],
-            [2, "常州西湖街道", "2021-03-16", 45, 0.4],
+            [2, "常州西湖街道", "2021-03-16", 45, None],
         ],
     )
     result = invoke(ws, "adopt", "--from", str(filled))
@@ -353,3 +353,78 @@ def test_a_ledger_from_before_withdrawals_is_upgraded_in_place_and_keeps_its_ado
     assert invoke(ws, "unadopt", "1", "--outlet", "新华日报").exit_code == 0
     assert hubin_march(ws) == (0, 0, [])
     assert adoption_history(ws) == [(1, "新华日报", "2021-03-12", "2021-03-20T10:00:00+08:00", None)]
+
+
+# ---- issue 12: what an adoption may be ----
+
+
+def test_a_bonus_for_an_outlet_below_district_level_is_refused_naming_the_rule(ws: Path) -> None:
+    result = invoke(ws, "adopt", "2", "--outlet", "常州西湖街道", "--date", "2021-03-12", "--bonus", "0.4")
+    assert result.exit_code == 1
+    assert "命令行：加分只给区级以上媒体的报道（考核办法三.2" in result.stderr
+    assert "“常州西湖街道”是街道公众号" in result.stderr
+    assert adoptions(ws) == []
+    # The same lead on 武进日报 (区级) is taken.
+    ok = invoke(ws, "adopt", "1", "--outlet", "武进日报", "--date", "2021-03-12", "--bonus", "0.4")
+    assert ok.exit_code == 0, ok.output
+    assert adoptions(ws)[0]["bonus"] == 0.4
+
+
+def test_an_adoption_dated_before_the_draft_was_received_is_refused(ws: Path) -> None:
+    # Received 2021-03-10 09:00; adopted 2021-03-09 cannot be.
+    result = invoke(ws, "adopt", "1", "--outlet", "武进日报", "--date", "2021-03-09")
+    assert result.exit_code == 1
+    assert "录用日期 2021-03-09 早于稿件 1 的收稿时间 2021-03-10 09:00" in result.stderr
+    assert adoptions(ws) == []
+    # The day of receipt itself is fine.
+    assert invoke(ws, "adopt", "1", "--outlet", "武进日报", "--date", "2021-03-10").exit_code == 0
+
+
+def test_a_sheet_row_dated_before_receipt_names_its_row(ws: Path) -> None:
+    template = ws / "outbox" / "reports" / "录用登记模板.xlsx"
+    filled = _sheet(
+        template, [[1, "武进日报", "2021-03-11", None, None], [3, "区两办", "2021-03-01", None, None]]
+    )
+    result = invoke(ws, "adopt", "--from", str(filled))
+    assert result.exit_code == 1
+    assert "第3行：录用日期 2021-03-01 早于稿件 3 的收稿时间" in result.stderr
+    assert adoptions(ws) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "level"),
+    [
+        ("学习强国（省级）", "学习强国(省级)", "province"),
+        ("《武进日报》", "武进日报", "district"),
+        ("街道公众号", "常州西湖街道", "wechat"),
+        ("《常州西湖街道》微信公众号", "常州西湖街道", "wechat"),
+        (" 学习强国 (国家级) ", "学习强国(国家级)", "national"),
+    ],
+)
+def test_outlet_names_as_people_type_them_are_matched_and_stored_by_the_rulebook_name(
+    ws: Path, typed: str, stored: str, level: str
+) -> None:
+    result = invoke(ws, "adopt", "2", "--outlet", typed, "--date", "2021-03-12")
+    assert result.exit_code == 0, result.output
+    assert [(a["outlet"], a["level"]) for a in adoptions(ws)] == [(stored, level)]
+
+
+def test_an_unknown_outlet_refusal_lists_names_and_their_other_spellings(ws: Path) -> None:
+    result = invoke(ws, "adopt", "2", "--outlet", "微信公号", "--date", "2021-03-12")
+    assert result.exit_code == 1
+    assert "常州西湖街道（又作 常州西湖街道公众号" in result.stderr
+    assert "括号全角半角、《》均可" in result.stderr
+
+
+def test_an_instant_piece_on_the_wechat_account_pays_nothing_and_says_why(ws: Path) -> None:
+    result = invoke(ws, "adopt", "1", "--outlet", "常州西湖街道", "--date", "2021-03-12", "--fee", "40")
+    assert result.exit_code == 0, result.output
+    assert "稿酬 0 元" in result.stdout
+    assert "规则文件未规定即时通讯信息被街道公众号录用的稿酬" in result.stdout
+
+
+def test_the_template_states_the_rules_in_the_rulebooks_numbers(ws: Path) -> None:
+    notes = load_workbook(ws / "outbox" / "reports" / "录用登记模板.xlsx")["填写说明"]
+    assert "draftdesk list" in notes["A1"].value
+    assert "稿酬：仅公众号录用的微信原创稿件填写（按质量 20–50 元）" in notes["A2"].value
+    assert "加分：区级以上媒体的报道 0.3–0.5 分" in notes["A2"].value

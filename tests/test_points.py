@@ -91,6 +91,28 @@ def test_a_lead_adopted_twice_earns_one_bonus(rulebook: Rulebook) -> None:
     assert _points(rulebook, "聚新社区", "2021-06", (), adopted).media_bonus == 40
 
 
+def test_only_adoptions_on_the_xuexi_platform_count_for_the_xuexi_quota_and_points(
+    rulebook: Rulebook,
+) -> None:
+    # 湖滨社区, Q1, quota 1 xuexi. Three xuexi pieces adopted: one by 学习强国(省级), one typed
+    # as 学习强国（国家级） (full-width brackets), one by 新华日报 (a newspaper, not the platform).
+    # Two count: one meets the quota, one is extra (+0.5). Counting 新华日报 would give +1.0.
+    adopted = [
+        adoption_row(1, 1, "湖滨社区", "xuexi", "学习强国(省级)", "province", "2021-01-15"),
+        adoption_row(2, 2, "湖滨社区", "xuexi", "学习强国（国家级）", "national", "2021-02-15"),
+        adoption_row(3, 3, "湖滨社区", "xuexi", "新华日报", "province", "2021-03-15"),
+    ]
+    unit = rulebook.unit_named("湖滨社区")
+    done = unit_completion(unit, parse_period("2021Q1"), rulebook, [], adopted, [])
+    assert (done["xuexi"].quota, done["xuexi"].counted, done["xuexi"].extra) == (1, 2, 1)
+    q1 = _points(rulebook, "湖滨社区", "2021Q1", (), adopted)
+    assert q1.extra_bonus == 50
+    # Only the 新华日报 adoption: the quota is not met, −0.5 (plus −0.3 instant, −0.2 wechat = −1.0).
+    only_paper = _points(rulebook, "湖滨社区", "2021Q1", (), adopted[2:])
+    assert "学习强国少1篇，-0.5分" in only_paper.details
+    assert only_paper.as_dict()["total"] == -1.0
+
+
 _RULES = load_rulebook()
 
 
@@ -108,7 +130,7 @@ _RULES = load_rulebook()
 )
 def test_bonuses_never_pass_the_cap_and_months_add_up_to_the_year(rows) -> None:
     adopted = [
-        adoption_row(i, i, "滆湖社区", ctype, "x", "province", f"2021-{m:02d}-{d:02d}", bonus=b)
+        adoption_row(i, i, "滆湖社区", ctype, "学习强国(省级)", "province", f"2021-{m:02d}-{d:02d}", bonus=b)
         for i, (m, d, ctype, b) in enumerate(rows)
     ]
     unit = _RULES.unit_named("滆湖社区")

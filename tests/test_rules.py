@@ -86,7 +86,7 @@ def test_work_bounds_must_be_positive_whole_numbers(section: str, key: str, bad:
     data[section][key] = bad
     with pytest.raises(RulebookError) as info:
         parse_rulebook(data, "x.toml")
-    assert any(p.startswith(f"{section}.{key}: 必须是大于 0 的整数") for p in info.value.problems)
+    assert any(p.startswith(f"{section}.{key}：必须是大于 0 的整数") for p in info.value.problems)
 
 
 def test_work_bounds_come_from_the_rulebook(rulebook) -> None:
@@ -97,5 +97,46 @@ def test_work_bounds_come_from_the_rulebook(rulebook) -> None:
 def test_bad_xml_markup_bound_is_refused_in_chinese() -> None:
     data = _seed()
     data["limits"]["max_xml_markup"] = 0
-    with pytest.raises(RulebookError, match=r"limits\.max_xml_markup: 必须是大于 0 的整数"):
+    with pytest.raises(RulebookError, match=r"limits\.max_xml_markup：必须是大于 0 的整数"):
         parse_rulebook(data, "x.toml")
+
+
+# ---- issue 12: outlets with platforms and spellings, bonus levels ----
+
+
+def _with(patch) -> dict:
+    import tomllib
+
+    from rules.load import DEFAULT_RULEBOOK
+
+    data = tomllib.loads(DEFAULT_RULEBOOK.read_text(encoding="utf-8"))
+    patch(data)
+    return data
+
+
+def test_outlets_carry_platform_and_aliases(rulebook) -> None:
+    assert rulebook.outlet_platform("学习强国（省级）") == "xuexi"
+    assert rulebook.outlet_platform("新华日报") is None
+    assert rulebook.outlet_named("《常州日报》") == "常州日报"
+    assert rulebook.outlet_named("西湖街道公众号") == "常州西湖街道"
+    assert rulebook.types["xuexi"].platform == "xuexi"
+
+
+def test_bad_outlet_and_bonus_level_fields_are_named_in_chinese() -> None:
+    import pytest
+
+    from rules.load import RulebookError, parse_rulebook
+
+    def patch(data: dict) -> None:
+        data["points"]["media_bonus_levels"] = ["district", "县级"]
+        data["outlets"]["武进日报"] = {"level": "district", "aliases": ["常州日报"]}
+        data["outlets"]["学习强国(省级)"]["platform"] = "qiangguo"
+        data["outlets"]["学习强国(国家级)"]["platform"] = "qiangguo"
+
+    with pytest.raises(RulebookError) as caught:
+        parse_rulebook(_with(patch))
+    text = str(caught.value)
+    assert "points.media_bonus_levels：“县级”不是媒体级别" in text
+    assert "写法“常州日报”与媒体“常州日报”相同，无法区分" in text
+    assert "types.xuexi.platform：没有任何媒体标为 platform = “xuexi”" in text
+    assert "outlets.学习强国(省级).platform：“qiangguo”不是任何稿件类型的 platform" in text

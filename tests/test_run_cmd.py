@@ -37,10 +37,10 @@ def test_run_prints_counts_and_where_the_notes_are(tmp_path, quiet_env, capsys):
     drop(ws, f"塔下社区/{INSTANT}/短稿.docx", news_draft(100, photos=1, seed=5))
     assert run_command(ws.root) == 0
     out = capsys.readouterr().out
-    assert "处理 2 件，录用 1 件，退回 1 件" in out
+    assert "处理 2 件，合格 1 件（其中未计入 0 件），退回 1 件" in out
     assert (
-        "outbox/rejected/塔下社区/2_短稿.docx.退回说明.txt（字数）" in out
-        or "outbox/rejected/塔下社区/1_短稿.docx.退回说明.txt（字数）" in out
+        "稿件 2：outbox/rejected/塔下社区/2_短稿.docx.退回说明.txt（字数）" in out
+        or "稿件 1：outbox/rejected/塔下社区/1_短稿.docx.退回说明.txt（字数）" in out
     )
     assert not (ws.root / ".prefect").exists()  # no server up: no Prefect home, no server started
 

@@ -61,6 +61,13 @@ def quarter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict
         "short": _sub(db, "办公室", "instant", "2021-03-05T10:00:00", verdict="rejected", counted=0),
     }
     add_finding_row(db, ids["short"], "length", "error", "正文字数 187 字，要求 200–500 字")
+    add_finding_row(
+        db,
+        ids["instant_late"],
+        "timeliness",
+        "warning",
+        "即 2021年2月9日 12:00 前；实际收稿 2021年2月10日 10:00，已超时。",
+    )
     for month, count in (("01", 3), ("02", 3), ("03", 2)):
         for day in range(1, count + 1):
             _sub(db, "办公室", "instant", f"2021-{month}-{day:02d}T09:00:00")
@@ -164,6 +171,17 @@ def test_year_report_awards_the_top_unit(quarter) -> None:
     assert units["办公室"]["award"] == 0
 
 
+def test_the_year_table_proposes_a_ranked_list_with_its_figures(quarter) -> None:
+    ws, _ = quarter
+    result = RUNNER.invoke(app, ["score", "--year", "2021", "--workspace", str(ws)])
+    assert result.exit_code == 0, result.output
+    assert "先进评选推荐名单（按全年录用排名，供研究决定" in result.stdout
+    assert "先进单位（建议）：" in result.stdout
+    assert "第1名 湖滨社区：录用" in result.stdout
+    assert "建议奖励 500 元" in result.stdout
+    assert "先进单位：" not in result.stdout
+
+
 def test_table_output_and_workbook_path(quarter) -> None:
     ws, _ = quarter
     result = RUNNER.invoke(app, ["score", "--quarter", "2021Q1", "--workspace", str(ws)])
@@ -173,15 +191,56 @@ def test_table_output_and_workbook_path(quarter) -> None:
     path = ws / "outbox" / "reports" / "2021Q1" / "考核结果_2021Q1.xlsx"
     assert f"报表已写入：{path}" in result.stdout
     book = load_workbook(path)
-    assert book.sheetnames == ["完成情况", "考核加减分", "稿酬发放", "退稿情况"]
+    assert book.sheetnames == ["完成情况", "考核加减分", "稿酬发放", "退稿情况", "未计入稿件", "说明"]
+    # 未计入: the late instant of 2021-02-10 and the 通知 of 2021-03-01, both 合格 and registered.
+    late = book["未计入稿件"]
+    assert [[c.value for c in row] for row in late.iter_rows(min_row=3)] == [
+        [
+            1,
+            2,
+            "湖滨社区",
+            "即时通讯信息",
+            "湖滨社区instant2021-02-10T10:00:00",
+            "2021-02-10 10:00",
+            "即 2021年2月9日 12:00 前；实际收稿 2021年2月10日 10:00，已超时。",
+        ],
+        [
+            2,
+            5,
+            "湖滨社区",
+            "微信原创稿件",
+            "湖滨社区wechat2021-03-01T10:00:00",
+            "2021-03-01 10:00",
+            "已登记，不计入完成数",
+        ],
+    ]
     rejected = book["退稿情况"]
-    assert [c.value for c in rejected[2]][1:] == [
+    assert [c.value for c in rejected[3]][2:] == [
         "办公室",
         "即时通讯信息",
         "办公室instant2021-03-05T10:00:00",
         "2021-03-05 10:00",
         "正文字数 187 字，要求 200–500 字",
     ]
+
+
+def test_a_rerun_keeps_the_earlier_workbook_time_stamped(quarter) -> None:
+    import os
+
+    ws, _ = quarter
+    path = ws / "outbox" / "reports" / "2021Q1" / "考核结果_2021Q1.xlsx"
+    assert RUNNER.invoke(app, ["score", "--quarter", "2021Q1", "--workspace", str(ws)]).exit_code == 0
+    first = path.read_bytes()
+    # The first run's file was written 2021-04-01 09:30 office time (01:30 UTC).
+    os.utime(path, (1617240600, 1617240600))
+    again = RUNNER.invoke(app, ["score", "--quarter", "2021Q1", "--workspace", str(ws)])
+    assert again.exit_code == 0, again.output
+    kept = path.with_name("考核结果_2021Q1_20210401-093000.xlsx")
+    assert kept.read_bytes() == first
+    assert path.exists()
+    assert (
+        "此前的 1 份同期报表已按生成时间保留，最近一份：考核结果_2021Q1_20210401-093000.xlsx" in again.stdout
+    )
 
 
 @pytest.mark.parametrize(

@@ -25,10 +25,10 @@ def test_status_counts_pending_accepted_rejected_and_shows_the_last_run(tmp_path
     assert status_command(ws.root) == 0
     out = capsys.readouterr().out.splitlines()
     assert "收稿目录待处理：1 件" in out
-    assert "已录用：1 件（计入考核 1 件）；已退回：1 件" in out
+    assert "合格（已登记）：1 件（计入考核 1 件，未计入 0 件）；已退回：1 件" in out
     assert (
         "最近一次收稿（sweep）：2021-03-12T15:00:00+08:00 — 2021-03-12T15:00:00+08:00，"
-        "处理 2 件，录用 1，退回 1"
+        "处理 2 件，合格 1，退回 1"
     ) in out
 
 

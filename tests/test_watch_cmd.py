@@ -155,8 +155,10 @@ def test_watch_files_dropped_drafts_with_notes_and_stops_cleanly_on_ctrl_c(
     assert not (drop / good).exists() and not (drop / short).exists()
     assert code == 0, watch.err
     assert "Traceback" not in watch.err
-    assert f"[合格] 湖滨社区 即时通讯信息 {good}" in watch.out
-    assert f"[退回] 湖滨社区 即时通讯信息 {short}（字数）退回说明：" in watch.out
+    assert re.search(rf"\[合格\] 稿件 \d+ 湖滨社区 即时通讯信息 {re.escape(good)}", watch.out)
+    assert re.search(
+        rf"\[退回\] 稿件 \d+ 湖滨社区 即时通讯信息 {re.escape(short)}（字数）退回说明：", watch.out
+    )
     assert "已停止监视" in watch.out
 
 
@@ -213,7 +215,7 @@ def test_watch_finishes_a_claim_left_by_a_killed_sweep(workspace: Path) -> None:
         watch.kill()
 
     assert code == 0, watch.err
-    assert "[合格] 湖滨社区 即时通讯信息 被中断.docx" in watch.out
+    assert re.search(r"\[合格\] 稿件 \d+ 湖滨社区 即时通讯信息 被中断\.docx", watch.out)
     assert not (workspace / "outbox" / ".processing").exists() or not any(
         (workspace / "outbox" / ".processing").iterdir()
     )

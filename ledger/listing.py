@@ -1,0 +1,47 @@
+"""The drafts on record, filtered the way the office asks for them (`draftdesk list`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlite_utils
+
+
+def find_submissions(
+    db: sqlite_utils.Database,
+    *,
+    units: Sequence[str] = (),
+    month: str | None = None,
+    verdict: str | None = None,
+    counted: bool | None = None,
+    words: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """Submissions by id. `units`: any of these names; `month` ("2021-03"): received that month
+    (received_at is stored in office-local time); `counted` applies to accepted drafts only;
+    every word must appear in the title, the file name or the stored path."""
+    where: list[str] = []
+    params: list[Any] = []
+    if units:
+        where.append(f"unit IN ({','.join('?' for _ in units)})")
+        params += list(units)
+    if month:
+        where.append("substr(received_at, 1, 7) = ?")
+        params.append(month)
+    if verdict:
+        where.append("verdict = ?")
+        params.append(verdict)
+    if counted is not None:
+        where.append("verdict = 'accepted' AND coalesce(counted, 0) = ?")
+        params.append(1 if counted else 0)
+    for word in words:
+        where.append(
+            "(instr(coalesce(title, ''), ?) > 0 OR instr(coalesce(original_name, ''), ?) > 0 "
+            "OR instr(coalesce(stored_path, ''), ?) > 0)"
+        )
+        params += [word, word, word]
+    sql = (
+        "SELECT id, title, unit, content_type, received_at, verdict, counted, stored_path, original_name "
+        "FROM submissions" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY id"
+    )
+    return [dict(row) for row in db.query(sql, params)]

@@ -1,0 +1,119 @@
+"""`draftdesk list`: which drafts are on record, with the 稿件编号 people need for adopt/unadopt."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from checks.labels import verdict_label
+from ledger.listing import find_submissions
+from ledger.schema import open_ledger
+from rules import Rulebook
+from rules.periods import parse_period
+from service.errors import BadInput, UnknownUnit
+from workspace import Workspace
+
+# What the office may type for --verdict.
+_VERDICTS: dict[str, str] = {
+    "合格": "accepted",
+    "退回": "rejected",
+    "accepted": "accepted",
+    "rejected": "rejected",
+}
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    """One draft as `list` shows it."""
+
+    id: int
+    title: str
+    unit: str
+    type_name: str
+    received_at: str
+    verdict: str  # 合格 / 退回
+    counted: str  # 计入 / 不计入 / "" for a rejected draft
+    path: str
+
+    def cells(self) -> list[str]:
+        return [
+            str(self.id),
+            self.title,
+            self.unit,
+            self.type_name,
+            self.received_at,
+            self.verdict,
+            self.counted,
+            self.path,
+        ]
+
+
+HEADINGS: tuple[str, ...] = ("编号", "标题", "单位", "类型", "收稿时间", "结果", "计入", "存放位置")
+
+
+def list_drafts(
+    ws: Workspace,
+    rulebook: Rulebook,
+    *,
+    unit: str | None = None,
+    month: str | None = None,
+    verdict: str | None = None,
+    counted: bool | None = None,
+    words: Sequence[str] = (),
+) -> list[DraftLine]:
+    """The drafts on record matching every filter given, by 稿件编号.
+
+    Raises `UnknownUnit` (listing the units) or `BadInput` (a month or verdict that cannot be read)."""
+    units: tuple[str, ...] = ()
+    if unit is not None:
+        found = rulebook.unit_named(unit)
+        if found is None:
+            raise UnknownUnit(
+                f"单位“{unit}”不在规则文件中；可用的单位：{'、'.join(u.name for u in rulebook.units)}"
+            )
+        units = found.names  # drafts recorded under an alias are the unit's too
+    month_key = None
+    if month is not None:
+        try:
+            period = parse_period(month)
+        except ValueError:
+            period = None
+        if period is None or period.kind != "month":
+            raise BadInput(f"--month 应是月份，例如 2021-03（收到“{month}”）")
+        month_key = period.key
+    wanted = None
+    if verdict is not None:
+        wanted = _VERDICTS.get(verdict.strip())
+        if wanted is None:
+            raise BadInput(f"--verdict 应是 合格 或 退回（收到“{verdict}”）")
+    if not ws.ledger_path.exists():
+        return []
+    db = open_ledger(ws.ledger_path)
+    try:
+        rows = find_submissions(
+            db,
+            units=units,
+            month=month_key,
+            verdict=wanted,
+            counted=counted,
+            words=[w for w in words if w.strip()],
+        )
+    finally:
+        db.close()
+    result: list[DraftLine] = []
+    for row in rows:
+        ctype = rulebook.types.get(row.get("content_type") or "")
+        accepted = row.get("verdict") == "accepted"
+        result.append(
+            DraftLine(
+                id=int(row["id"]),
+                title=row.get("title") or "",
+                unit=row.get("unit") or "",
+                type_name=ctype.name if ctype else (row.get("content_type") or ""),
+                received_at=str(row.get("received_at") or "")[:16].replace("T", " "),
+                verdict=verdict_label(row.get("verdict") or ""),
+                counted=("计入" if row.get("counted") else "不计入") if accepted else "",
+                path=row.get("stored_path") or "",
+            )
+        )
+    return result
