@@ -99,7 +99,7 @@ def test_run_with_the_workspace_server_up_runs_the_flow_and_keeps_its_history(
     assert run_command(ws.root) == 0
     out = capsys.readouterr().out
     assert f"Prefect 界面 {prefect_harness.removesuffix('/api')}" in out
-    assert "处理 1 件，录用 1 件，退回 0 件" in out
+    assert "处理 1 件，合格 1 件（其中未计入 0 件），退回 0 件" in out
     conn = sqlite3.connect(ws.ledger_path)
     try:
         runs = conn.execute("SELECT kind, processed, flow_run_id FROM runs").fetchall()
