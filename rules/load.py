@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from rules.model import (
     CONTENT_TYPES,
     PERIODS,
+    QUOTA_KINDS,
     UNIT_KINDS,
     Awards,
     Calendar,
@@ -173,6 +174,7 @@ _TYPE_KEYS = {
     "categories": list,
     "due": str,
     "platform": str,
+    "quota": str,
 }
 
 
@@ -208,6 +210,11 @@ def _content_type(r: _Reader, key: str, data: dict[str, Any]) -> ContentType | N
     due = values["due"]
     if due is not None and not re.fullmatch(r"\d{2}-\d{2}", due):
         r.problems.append(f"{prefix}due：应写成 月-日（如 09-30），实际为 {due!r}")
+    values["quota"] = values["quota"] or "count"
+    if values["quota"] not in QUOTA_KINDS:
+        r.problems.append(f"{prefix}quota：应是 {'、'.join(QUOTA_KINDS)} 之一，实际为 {values['quota']!r}")
+    if values["quota"] == "adopted" and not values["platform"]:
+        r.problems.append(f"{prefix}quota：按录用计的任务（adopted）要写明 platform（录用平台）")
     if values["name"] is None or values["period"] is None:
         return None
     return ContentType(key=key, **values)
@@ -263,6 +270,43 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         "",
     )
 
+    meta = _read_meta(r, data)
+    intake = _read_intake(r, data)
+    limits = _read_limits(r, data)
+    images = _read_images(r, data)
+    calendar = _read_calendar(r, data)
+    types = _read_types(r, data)
+    kinds = _read_kinds(r, data)
+    units = _read_units(r, data)
+    points = _read_points(r, data)
+    fees = _read_fees(r, data)
+    outlets, outlet_aliases, outlet_platforms = _read_outlets_section(r, data, types)
+    awards = _read_awards(r, data)
+    web = _read_web(r, data)
+    if r.problems:
+        raise RulebookError(source, r.problems)
+    return Rulebook(
+        meta=meta,
+        intake=intake,
+        limits=limits,
+        images=images,
+        calendar=calendar,
+        types=types,
+        kinds=kinds,
+        units=tuple(units),
+        points=points,
+        fees=fees,
+        outlets=outlets,
+        awards=awards,
+        source=source,
+        web=web,
+        outlet_aliases=outlet_aliases,
+        outlet_platforms=outlet_platforms,
+    )
+
+
+def _read_meta(r: _Reader, data: dict[str, Any]) -> Meta:
+    """[meta]: the rulebook's name, subdistrict, year, office and time zone."""
     m = r.section(data, "meta")
     r.unknown(m, {"name", "subdistrict", "year", "office_unit", "timezone"}, "meta.")
     timezone = r.get(m, "timezone", str, "meta.", required=False, default="Asia/Shanghai")
@@ -271,7 +315,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     except (ZoneInfoNotFoundError, ValueError):
         r.problems.append(f"meta.timezone：未知的时区 {timezone!r}（如 Asia/Shanghai）")
         timezone = "Asia/Shanghai"
-    meta = Meta(
+    return Meta(
         r.get(m, "name", str, "meta."),
         r.get(m, "subdistrict", str, "meta."),
         r.get(m, "year", int, "meta.", minimum=2000),
@@ -279,6 +323,9 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         timezone,
     )
 
+
+def _read_intake(r: _Reader, data: dict[str, Any]) -> Intake:
+    """[intake]: settle and sweep timing, conversion timeout, near-duplicate bounds."""
     i = r.section(data, "intake")
     intake_fields = {
         "settle_seconds": float,
@@ -297,7 +344,11 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     )
     if intake.near_duplicate_threshold is not None and not 0 < intake.near_duplicate_threshold <= 1:
         r.problems.append("intake.near_duplicate_threshold：应大于 0 且不大于 1")
+    return intake
 
+
+def _read_limits(r: _Reader, data: dict[str, Any]) -> Limits:
+    """[limits]: the reader's bounds on zip entries, sizes, pictures and XML markup."""
     li = r.section(data, "limits")
     limit_fields = {
         "max_entries": int,
@@ -318,7 +369,11 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         max_decode_bytes=_positive(r, li, "max_decode_bytes", "limits.", "字节", 67108864),
         max_xml_markup=_positive(r, li, "max_xml_markup", "limits.", "个", 800000),
     )
+    return limits
 
+
+def _read_images(r: _Reader, data: dict[str, Any]) -> Images:
+    """[images]: HD size, how close two photos' hashes are for one photo, file kinds."""
     im = r.section(data, "images")
     r.unknown(
         im,
@@ -340,14 +395,22 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         tuple(e.lower() for e in r.strings(im, "audio_extensions", "images.")),
         tuple(e.lower() for e in r.strings(im, "video_extensions", "images.")),
     )
+    return images
 
+
+def _read_calendar(r: _Reader, data: dict[str, Any]) -> Calendar:
+    """[calendar]: holidays and make-up workdays chinesecalendar does not know yet."""
     c = data.get("calendar", {})
     if not isinstance(c, dict):
         r.problems.append("calendar：应是一个表（[calendar]）")
         c = {}
     r.unknown(c, {"holidays", "workdays"}, "calendar.")
     calendar = Calendar(_dates(r, c, "holidays"), _dates(r, c, "workdays"))
+    return calendar
 
+
+def _read_types(r: _Reader, data: dict[str, Any]) -> dict[str, ContentType]:
+    """[types.*]: the six content types and each one's rules."""
     t = r.section(data, "types")
     r.unknown(t, set(CONTENT_TYPES), "types.")
     types: dict[str, ContentType] = {}
@@ -358,11 +421,19 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         ctype = _content_type(r, key, t[key])
         if ctype is not None:
             types[key] = ctype
+    return types
 
+
+def _read_kinds(r: _Reader, data: dict[str, Any]) -> dict[str, str]:
+    """[kinds]: the Chinese name of each unit kind."""
     k = r.section(data, "kinds")
     r.unknown(k, set(UNIT_KINDS), "kinds.")
     kinds = {key: r.get(k, key, str, "kinds.") for key in UNIT_KINDS}
+    return kinds
 
+
+def _read_units(r: _Reader, data: dict[str, Any]) -> list[Unit]:
+    """[[units]]: every unit with its kind, aliases and 附件1 quotas; names unique."""
     raw_units = data.get("units")
     units: list[Unit] = []
     if not isinstance(raw_units, list) or not raw_units:
@@ -378,7 +449,11 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
             if n in seen and seen[n] != unit.name:
                 r.problems.append(f"units：名称或别名 {n!r} 同时属于 {seen[n]} 和 {unit.name}")
             seen[n] = unit.name
+    return units
 
+
+def _read_points(r: _Reader, data: dict[str, Any]) -> Points:
+    """[points]: deductions, extras and the media bonus for communities and villages."""
     p = r.section(data, "points")
     r.unknown(
         p,
@@ -411,14 +486,24 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
             r.problems.append(
                 f"points.media_bonus_levels：“{level}”不是媒体级别，可用：{'、'.join(OUTLET_LEVELS)}"
             )
+    return points
 
+
+def _read_fees(r: _Reader, data: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """[fees]: the fee of each content type by outlet level."""
     f = r.section(data, "fees")
     r.unknown(f, set(CONTENT_TYPES), "fees.")
     fees: dict[str, dict[str, int]] = {}
     for key, _table in f.items():
         if key in CONTENT_TYPES:
             fees[key] = r.numbers(f, key, "fees.", (*OUTLET_LEVELS, "wechat_min", "wechat_max"))
+    return fees
 
+
+def _read_outlets_section(
+    r: _Reader, data: dict[str, Any], types: dict[str, ContentType]
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]], dict[str, str]]:
+    """[outlets]: outlets by level, their spellings, and the platform each belongs to (学习强国)."""
     o = r.section(data, "outlets")
     outlets, outlet_aliases, outlet_platforms = _outlets(r, o)
     platforms = {t.platform for t in types.values() if t.platform}
@@ -431,19 +516,26 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     for name, platform in outlet_platforms.items():
         if platform not in platforms:
             r.problems.append(f"outlets.{name}.platform：“{platform}”不是任何稿件类型的 platform")
+    return outlets, outlet_aliases, outlet_platforms
 
+
+def _read_awards(r: _Reader, data: dict[str, Any]) -> Awards:
+    """[awards]: the amounts and places proposed for 先进单位 and 先进个人."""
     a = r.section(data, "awards")
     r.unknown(a, {"unit_amount", "officer_amount", "unit_places", "officer_places"}, "awards.")
-    awards = Awards(
+    return Awards(
         *(
             r.get(a, key, int, "awards.", minimum=0)
             for key in ("unit_amount", "officer_amount", "unit_places", "officer_places")
         )
     )
 
+
+def _read_web(r: _Reader, data: dict[str, Any]) -> Web:
+    """[web]: the browser desk's upload limit and password hash."""
     w = data.get("web", {})
     if not isinstance(w, dict):
-        r.problems.append("web: must be a table")
+        r.problems.append("web：应是一个表（[web]）")
         w = {}
     r.unknown(w, {"max_upload_bytes", "password_hash"}, "web.")
     web = Web(
@@ -453,28 +545,10 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     if web.password_hash and not re.fullmatch(
         r"scrypt\$\d+\$\d+\$\d+\$[0-9a-f]+\$[0-9a-f]+", web.password_hash
     ):
-        r.problems.append("web.password_hash: must be scrypt$n$r$p$salt$hash (draftdesk web --hash-password)")
-
-    if r.problems:
-        raise RulebookError(source, r.problems)
-    return Rulebook(
-        meta=meta,
-        intake=intake,
-        limits=limits,
-        images=images,
-        calendar=calendar,
-        types=types,
-        kinds=kinds,
-        units=tuple(units),
-        points=points,
-        fees=fees,
-        outlets=outlets,
-        awards=awards,
-        source=source,
-        web=web,
-        outlet_aliases=outlet_aliases,
-        outlet_platforms=outlet_platforms,
-    )
+        r.problems.append(
+            "web.password_hash：格式应为 scrypt$n$r$p$salt$hash（用 draftdesk web --hash-password 生成）"
+        )
+    return web
 
 
 def _outlets(

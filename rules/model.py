@@ -15,6 +15,10 @@ from zoneinfo import ZoneInfo
 CONTENT_TYPES: tuple[str, ...] = ("instant", "wechat", "xuexi", "gov_info", "research", "media")
 UNIT_KINDS: tuple[str, ...] = ("bureau", "community", "related")
 PERIODS: tuple[str, ...] = ("month", "quarter", "year")
+# What a type's quota counts (the seed words each differently): drafts received and counted,
+# pieces adopted on the type's platform (学习强国), the month's 约稿 assignment, or no quota at
+# all (媒体宣传 earns bonus points only).
+QUOTA_KINDS: tuple[str, ...] = ("count", "adopted", "assigned", "none")
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ class ContentType:
     categories: tuple[str, ...] = ()
     due: str | None = None  # "MM-DD" within the rulebook year
     platform: str | None = None  # adoptions count (quota, points, fees) only on outlets of this platform
+    quota: str = "count"  # one of QUOTA_KINDS: what the type's quota counts
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -25,8 +25,6 @@ from rules.model import Rulebook, Unit
 from rules.periods import Period, due_date, period_for, periods_closing_in
 from scoring.rows import AdoptionRow, AssignmentRow, SubmissionRow
 
-NO_QUOTA_TYPES: frozenset[str] = frozenset({"media"})  # bonus only, see scoring.points
-
 
 @dataclass(frozen=True)
 class PeriodCount:
@@ -126,7 +124,7 @@ def count_type(
 ) -> Completion:
     """Quota and counted pieces of one type for one unit over the given type-periods."""
     ctype = rulebook.types[content_type]
-    if content_type == "xuexi":
+    if ctype.quota == "adopted":
         # Only adoptions by the type's own platform (学习强国 outlets) count.
         on_platform = [a for a in adoptions if rulebook.counts_for(content_type, a.outlet)]
         days = adopted_days(unit.name, content_type, on_platform)
@@ -138,7 +136,7 @@ def count_type(
         if ctype.due:
             window_end = min(window_end, due_date(period.year, ctype.due))
         counted = sum(1 for d in days if period.start <= d <= window_end)
-        if content_type == "gov_info":
+        if ctype.quota == "assigned":
             quota = sum(assigned(unit.name, m, assignments) for m in period.months())
         else:
             quota = unit.quota.get(content_type, 0)
@@ -156,8 +154,8 @@ def unit_completion(
 ) -> dict[str, Completion]:
     """Completion of every type judged by `report` that has a quota or a counted piece."""
     result: dict[str, Completion] = {}
-    for key in rulebook.types:
-        if key in NO_QUOTA_TYPES:
+    for key, ctype in rulebook.types.items():
+        if ctype.quota == "none":  # bonus only, see scoring.points
             continue
         periods = type_periods(report, rulebook, key)
         if not periods:
@@ -194,8 +192,8 @@ def unit_progress(
     by the caller.
     """
     result: dict[str, Completion] = {}
-    for key in rulebook.types:
-        if key in NO_QUOTA_TYPES:
+    for key, ctype in rulebook.types.items():
+        if ctype.quota == "none":  # bonus only, see scoring.points
             continue
         period = open_type_period(report, rulebook, key)
         if period is None:

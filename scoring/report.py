@@ -69,14 +69,13 @@ class PeriodReport:
 def assumption_notes(rulebook: Rulebook) -> tuple[str, ...]:
     """The readings of the rules the figures rest on, in the clerk's words, with the rulebook's numbers."""
     notes: list[str] = []
-    xuexi = rulebook.types.get("xuexi")
-    if xuexi is not None:
-        units = [u for u in rulebook.units if u.quota.get("xuexi")]
-        quotas = sorted({u.quota["xuexi"] for u in units})
+    for xuexi in (t for t in rulebook.types.values() if t.quota == "adopted"):
+        units = [u for u in rulebook.units if u.quota.get(xuexi.key)]
+        quotas = sorted({u.quota[xuexi.key] for u in units})
         platform = [name for name, p in rulebook.outlet_platforms.items() if p == xuexi.platform]
         notes.append(
             f"{xuexi.name}任务数：附件1的合并单元格还原为{len(units)}个单位每季度"
-            f"{'、'.join(str(q) for q in quotas)}篇（规则文件 [[units]] 的 quota.xuexi）；"
+            f"{'、'.join(str(q) for q in quotas)}篇（规则文件 [[units]] 的 quota.{xuexi.key}）；"
             + (
                 f"只计{'、'.join(platform)}的录用，按首次录用日期计入季度。"
                 if platform

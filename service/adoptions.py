@@ -362,5 +362,5 @@ def assign(ws: Workspace, rulebook: Rulebook, month: str, unit: str, count: int)
         set_assignment(db, period.key, found.name, count)
     finally:
         db.close()
-    name = rulebook.types["gov_info"].name if "gov_info" in rulebook.types else ""
+    name = next((t.name for t in rulebook.types.values() if t.quota == "assigned"), "")
     return Assigned(period, found.name, count, name)

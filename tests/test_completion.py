@@ -127,3 +127,15 @@ def test_open_quarters_show_progress_to_date_without_judging(rulebook: Rulebook)
     }
     assert unit_progress(unit, parse_period("2021-03"), rulebook, subs, [], []).keys() == {"research"}
     assert unit_progress(unit, parse_period("2021Q4"), rulebook, subs, [], []) == {}
+
+
+def test_what_a_quota_counts_comes_from_the_rulebook_not_the_type_key(rulebook: Rulebook) -> None:
+    import dataclasses
+
+    # The office decides that 微信原创稿件 no longer has a quota: it leaves the completion table.
+    types = dict(rulebook.types)
+    types["wechat"] = dataclasses.replace(types["wechat"], quota="none")
+    edited = dataclasses.replace(rulebook, types=types)
+    subs = [submission_row(1, "湖滨社区", "wechat", "2021-03-05T09:00")]
+    assert "wechat" in _done(rulebook, "湖滨社区", "2021Q1", subs)
+    assert "wechat" not in _done(edited, "湖滨社区", "2021Q1", subs)

@@ -140,3 +140,26 @@ def test_bad_outlet_and_bonus_level_fields_are_named_in_chinese() -> None:
     assert "写法“常州日报”与媒体“常州日报”相同，无法区分" in text
     assert "types.xuexi.platform：没有任何媒体标为 platform = “xuexi”" in text
     assert "outlets.学习强国(省级).platform：“qiangguo”不是任何稿件类型的 platform" in text
+
+
+def test_each_types_quota_kind_is_a_rulebook_field(rulebook) -> None:
+    kinds = {key: t.quota for key, t in rulebook.types.items()}
+    assert kinds == {
+        "instant": "count",
+        "wechat": "count",
+        "xuexi": "adopted",
+        "gov_info": "assigned",
+        "research": "count",
+        "media": "none",
+    }
+
+
+def test_a_bad_quota_kind_and_an_adopted_quota_without_platform_are_named_in_chinese() -> None:
+    data = _seed()
+    data["types"]["wechat"]["quota"] = "录用"
+    data["types"]["instant"]["quota"] = "adopted"
+    with pytest.raises(RulebookError) as info:
+        parse_rulebook(data, "x.toml")
+    problems = info.value.problems
+    assert "types.wechat.quota：应是 count、adopted、assigned、none 之一，实际为 '录用'" in problems
+    assert "types.instant.quota：按录用计的任务（adopted）要写明 platform（录用平台）" in problems
