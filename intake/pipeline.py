@@ -53,6 +53,7 @@ from intake.inventory import Item, list_items, quiet_for, signature
 from intake.received import forget_vanished, record_sightings_in
 from intake.segmenter import segmenter_aside
 from ledger import intake as ledger
+from ledger.records import SubmissionRecord
 from ledger.schema import open_ledger
 from rules import Rulebook
 from workspace import Workspace, now
@@ -335,7 +336,7 @@ def step_record_failure(
 
 
 def step_file(
-    ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim, row: dict[str, object]
+    ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim, row: SubmissionRecord
 ) -> Outcome:
     """Write the note, move the item into the outbox, close the claim. Safe to repeat."""
     from checks.notes import note_bytes

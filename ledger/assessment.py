@@ -13,7 +13,8 @@ from typing import Any
 
 import sqlite_utils
 
-from ledger.schema import new_id
+from ledger.records import AdoptionRecord, AssignmentRecord, OfficerRecord, RejectionRecord, SubmissionRecord
+from ledger.schema import new_id, records
 
 ADOPTION_COLUMNS = ("submission_id", "outlet", "level", "adopted_on", "fee", "bonus", "entered_at", "source")
 OFFICER_FIELDS = (
@@ -58,8 +59,10 @@ def received_times(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, s
     return {row[0]: row[1] for row in db.execute(sql, wanted)}
 
 
-def get_submission(db: sqlite_utils.Database, submission_id: int) -> dict[str, Any] | None:
-    rows = list(db.query("SELECT * FROM submissions WHERE id = ?", [submission_id]))
+def get_submission(db: sqlite_utils.Database, submission_id: int) -> SubmissionRecord | None:
+    rows: list[SubmissionRecord] = records(
+        db.query("SELECT * FROM submissions WHERE id = ?", [submission_id])
+    )
     return rows[0] if rows else None
 
 
@@ -132,10 +135,10 @@ def add_adoption(
     )[0]
 
 
-def adoptions_of(db: sqlite_utils.Database, submission_id: int) -> list[dict[str, Any]]:
+def adoptions_of(db: sqlite_utils.Database, submission_id: int) -> list[AdoptionRecord]:
     """Every adoption of one submission, withdrawn ones included (oldest first), so the office
     can be told what is on record when it withdraws one."""
-    return list(
+    return records(
         db.query(
             "SELECT id, submission_id, outlet, level, adopted_on, fee, bonus, entered_at, source, "
             "withdrawn_at, withdrawn_reason FROM adoptions WHERE submission_id = ? ORDER BY adopted_on, id",
@@ -214,10 +217,10 @@ def _day_bounds(start: dt.date, end: dt.date) -> tuple[str, str]:
     return (start - dt.timedelta(days=1)).isoformat(), (end + dt.timedelta(days=2)).isoformat()
 
 
-def read_submissions(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+def read_submissions(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[SubmissionRecord]:
     """Submissions received around [start, end] (a day's margin each side)."""
     low, high = _day_bounds(start, end)
-    return list(
+    return records(
         db.query(
             "SELECT id, unit, content_type, title, officer, original_name, received_at, verdict, counted, "
             "is_announcement, duplicate_of, revision_of, category FROM submissions "
@@ -227,10 +230,10 @@ def read_submissions(db: sqlite_utils.Database, start: dt.date, end: dt.date) ->
     )
 
 
-def read_adoptions(db: sqlite_utils.Database, through: dt.date) -> list[dict[str, Any]]:
+def read_adoptions(db: sqlite_utils.Database, through: dt.date) -> list[AdoptionRecord]:
     """Every adoption in force (not withdrawn) dated on or before `through`, with its
     submission's unit, type, officer, title."""
-    return list(
+    return records(
         db.query(
             "SELECT a.id, a.submission_id, a.outlet, a.level, a.adopted_on, a.fee, a.bonus, a.source, "
             "s.unit, s.content_type, s.officer, s.title, s.is_announcement FROM adoptions a "
@@ -241,8 +244,8 @@ def read_adoptions(db: sqlite_utils.Database, through: dt.date) -> list[dict[str
     )
 
 
-def read_assignments(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
-    return list(
+def read_assignments(db: sqlite_utils.Database, year: int) -> list[AssignmentRecord]:
+    return records(
         db.query(
             "SELECT month, unit, count FROM assignments WHERE month LIKE ? ORDER BY month, unit",
             [f"{year}-%"],
@@ -250,14 +253,14 @@ def read_assignments(db: sqlite_utils.Database, year: int) -> list[dict[str, Any
     )
 
 
-def read_officers(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM officers ORDER BY unit, name"))
+def read_officers(db: sqlite_utils.Database) -> list[OfficerRecord]:
+    return records(db.query("SELECT * FROM officers ORDER BY unit, name"))
 
 
-def read_rejections(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+def read_rejections(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[RejectionRecord]:
     """Rejected submissions received around [start, end], each with its error messages as `reasons`."""
     low, high = _day_bounds(start, end)
-    rows = list(
+    rows: list[RejectionRecord] = records(
         db.query(
             "SELECT id, unit, content_type, title, original_name, received_at FROM submissions "
             "WHERE verdict = 'rejected' AND received_at >= ? AND received_at < ? ORDER BY received_at, id",
@@ -275,11 +278,11 @@ def read_rejections(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> 
     return rows
 
 
-def read_not_counted(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+def read_not_counted(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[RejectionRecord]:
     """Accepted (合格, registered) submissions received around [start, end] that do not count
     (late, announcements, duplicates), each with the warnings that say why as `reasons`."""
     low, high = _day_bounds(start, end)
-    rows = list(
+    rows: list[RejectionRecord] = records(
         db.query(
             "SELECT id, unit, content_type, title, original_name, received_at FROM submissions "
             "WHERE verdict = 'accepted' AND coalesce(counted, 0) = 0 "

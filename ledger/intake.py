@@ -20,6 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from checks.model import Prior
+from ledger.records import ClaimRecord, FindingRecord, RunRecord, SubmissionRecord
 from ledger.schema import new_id
 
 RECORDED = "recorded"  # committed in the ledger, item not yet in the outbox
@@ -33,7 +34,8 @@ def iso(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    """Rows as dicts, typed by the caller's record type (`ledger/records.py`)."""
     cursor = db.execute(sql, list(params))
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -161,12 +163,12 @@ def drop_claim(db: sqlite_utils.Database, token: str) -> None:
         db.execute("DELETE FROM claims WHERE token = ?", [token])
 
 
-def get_claim(db: sqlite_utils.Database, token: str) -> dict[str, Any] | None:
+def get_claim(db: sqlite_utils.Database, token: str) -> ClaimRecord | None:
     rows = _rows(db, "SELECT * FROM claims WHERE token = ?", [token])
     return rows[0] if rows else None
 
 
-def open_claims(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+def open_claims(db: sqlite_utils.Database) -> list[ClaimRecord]:
     """Claims not yet closed by `mark_filed`: work some process started and may not have finished."""
     return _rows(db, "SELECT * FROM claims ORDER BY claimed_at, token")
 
@@ -181,7 +183,7 @@ def take_over(db: sqlite_utils.Database, token: str, old_owner: str, new_owner: 
         return cur.rowcount == 1
 
 
-def submission_for_claim(db: sqlite_utils.Database, token: str) -> dict[str, Any] | None:
+def submission_for_claim(db: sqlite_utils.Database, token: str) -> SubmissionRecord | None:
     rows = _rows(db, "SELECT * FROM submissions WHERE claim_token = ?", [token])
     return rows[0] if rows else None
 
@@ -270,12 +272,12 @@ def mark_filed(db: sqlite_utils.Database, sub_id: int | None, token: str) -> Non
         db.execute("DELETE FROM claims WHERE token = ?", [token])
 
 
-def submission(db: sqlite_utils.Database, sub_id: int) -> dict[str, Any] | None:
+def submission(db: sqlite_utils.Database, sub_id: int) -> SubmissionRecord | None:
     rows = _rows(db, "SELECT * FROM submissions WHERE id = ?", [sub_id])
     return rows[0] if rows else None
 
 
-def findings_of(db: sqlite_utils.Database, sub_id: int) -> list[dict[str, Any]]:
+def findings_of(db: sqlite_utils.Database, sub_id: int) -> list[FindingRecord]:
     return _rows(
         db, "SELECT rule, severity, message FROM findings WHERE submission_id = ? ORDER BY id", [sub_id]
     )
@@ -329,7 +331,7 @@ def priors(
     return out
 
 
-def unfiled(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+def unfiled(db: sqlite_utils.Database) -> list[SubmissionRecord]:
     """Submissions committed but not yet moved to the outbox (a crash between the two)."""
     return _rows(db, "SELECT * FROM submissions WHERE state = ? ORDER BY id", [RECORDED])
 
@@ -368,7 +370,7 @@ def finish_run(
         )
 
 
-def last_run(db: sqlite_utils.Database) -> dict[str, Any] | None:
+def last_run(db: sqlite_utils.Database) -> RunRecord | None:
     """The latest finished run, else the latest started one."""
     rows = _rows(db, "SELECT * FROM runs ORDER BY finished_at IS NULL, id DESC LIMIT 1")
     return rows[0] if rows else None

@@ -7,8 +7,9 @@ indexes, and never drops or renames anything, so an office's ledger survives eve
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -134,6 +135,12 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("submissions", ["claim_token"], False),
     ("submissions", ["state"], False),
 ]
+
+
+def records(rows: Iterable[dict[str, Any]]) -> list[Any]:
+    """`rows` as a list typed by the caller's record type (`ledger/records.py`): the queries
+    name their columns, the records say what those columns hold."""
+    return list(rows)
 
 
 def new_id(value: object) -> int:

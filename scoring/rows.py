@@ -8,6 +8,7 @@ build inputs directly.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -66,7 +67,7 @@ class SubmissionRow:
         )
 
     @classmethod
-    def from_dict(cls, row: dict[str, Any], tz: ZoneInfo) -> SubmissionRow:
+    def from_dict(cls, row: Mapping[str, Any], tz: ZoneInfo) -> SubmissionRow:
         return cls(
             id=int(row["id"]),
             unit=row.get("unit") or "",
@@ -102,7 +103,7 @@ class AdoptionRow:
     is_announcement: bool = False
 
     @classmethod
-    def from_dict(cls, row: dict[str, Any]) -> AdoptionRow:
+    def from_dict(cls, row: Mapping[str, Any]) -> AdoptionRow:
         return cls(
             id=int(row["id"]),
             submission_id=int(row["submission_id"]),
@@ -126,7 +127,7 @@ class AssignmentRow:
     count: int
 
     @classmethod
-    def from_dict(cls, row: dict[str, Any]) -> AssignmentRow:
+    def from_dict(cls, row: Mapping[str, Any]) -> AssignmentRow:
         return cls(month=str(row["month"]), unit=str(row["unit"]), count=int(row["count"] or 0))
 
 
@@ -139,7 +140,7 @@ class OfficerRow:
     position: str = ""
 
     @classmethod
-    def from_dict(cls, row: dict[str, Any]) -> OfficerRow:
+    def from_dict(cls, row: Mapping[str, Any]) -> OfficerRow:
         return cls(
             unit=row.get("unit") or "",
             name=row.get("name") or "",
@@ -161,7 +162,7 @@ class RejectionRow:
     reasons: tuple[str, ...]
 
     @classmethod
-    def from_dict(cls, row: dict[str, Any]) -> RejectionRow:
+    def from_dict(cls, row: Mapping[str, Any]) -> RejectionRow:
         return cls(
             id=int(row["id"]),
             unit=row.get("unit") or "",

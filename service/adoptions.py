@@ -24,6 +24,7 @@ from ledger.assessment import (
     set_assignment,
     withdraw_adoption,
 )
+from ledger.records import AdoptionRecord, SubmissionRecord
 from ledger.schema import open_ledger
 from reports.adoption_sheet import AdoptionInput, read_sheet
 from rules import Rulebook
@@ -161,7 +162,7 @@ def validate(
     return rows, errors
 
 
-def _describe(row: dict[str, Any], submission: dict[str, Any], rulebook: Rulebook) -> str:
+def _describe(row: dict[str, Any], submission: SubmissionRecord, rulebook: Rulebook) -> str:
     ctype = rulebook.types.get(submission.get("content_type") or "")
     rule = fee_rule(
         submission.get("content_type") or "",
@@ -236,7 +237,7 @@ def adopt_sheet(ws: Workspace, rulebook: Rulebook, path: Path) -> list[str]:
     return adopt(ws, rulebook, items, source=f"录用登记表 {path.name}", tag=path.name)
 
 
-def _on_record(rows: list[dict[str, Any]]) -> str:
+def _on_record(rows: list[AdoptionRecord]) -> str:
     """The adoptions in force, for a message: 武进日报 2021-03-12、新华日报 2021-03-15."""
     live = [f"{r['outlet']} {r['adopted_on']}" for r in rows if not r.get("withdrawn_at")]
     return f"该稿件现有录用：{'、'.join(live)}" if live else "该稿件目前没有有效的录用记录"
