@@ -570,7 +570,10 @@ def take(
         tokens = list(recovered)
         names = {t: (ledger.get_claim(db, t) or {}).get("relpath", "") for t in recovered}
         lost = 0
-        for item in items:
+        # Claimed — and so judged — in received order: a near-duplicate check compares a draft
+        # with those recorded before it, so the first sender must be recorded first, however
+        # the paths sort or sweeps fall (a backlog after downtime arrives in one sweep).
+        for item in sorted(items, key=lambda i: (first_seen[i.key], i.key)):
             got = claim(ws, rulebook, db, item, first_seen[item.key], owner)
             if got is None:
                 lost += 1

@@ -602,3 +602,26 @@ def test_a_late_draft_is_registered_not_counted_and_gets_a_notice_beside_it(ws_r
     row = _rows(ws)[0]
     assert (row["verdict"], row["counted"]) == ("accepted", 0)
     assert row["note_path"] == "outbox/accepted/2021-03/湖滨社区/1_活动.docx.未计入.txt"
+
+
+def test_a_backlog_is_judged_in_received_order_so_the_first_sender_counts(ws_rb, monkeypatch):
+    """Worked from issue 12's replay: after downtime both drafts arrive in one sweep; 仕尚村委's
+    copy (its path sorts first) was received 1.5 h after 湖滨社区's, so it is the duplicate."""
+    from intake.received import beat
+
+    ws, rb = ws_rb
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T08:00:00")
+    beat(ws, "watch")
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)  # the office machine was off until 15:00
+    first = drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1, title="垃圾分类宣传活动"))
+    copy = drop(ws, f"仕尚村委/{INSTANT}/活动.docx", news_draft(300, photos=1, title="垃圾分类宣传"))
+    _set_mtime(first, "2021-03-12T09:30:00+08:00")
+    _set_mtime(copy, "2021-03-12T11:00:00+08:00")
+    sweep(ws, rb)
+    rows = {r["unit"]: r for r in _rows(ws)}
+    assert (rows["湖滨社区"]["verdict"], rows["湖滨社区"]["counted"]) == ("accepted", 1)
+    assert (rows["仕尚村委"]["verdict"], rows["仕尚村委"]["duplicate_of"]) == (
+        "rejected",
+        rows["湖滨社区"]["id"],
+    )
+    assert rows["湖滨社区"]["id"] < rows["仕尚村委"]["id"]
