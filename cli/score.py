@@ -69,6 +69,12 @@ def print_table(report: PeriodReport) -> None:
     if not console.is_terminal:  # piped or redirected: do not squeeze the table into 80 columns
         console = Console(width=120)
     console.print(table)
+    for a in report.adjustments:
+        console.print(
+            f"稿酬调整：稿件 {a.submission_id}《{a.title}》（{a.unit}）{a.outlet} {a.adopted_on} 的录用"
+            f"已于 {a.withdrawn_on} 撤销，前期已计稿酬扣回 {a.amount:g} 元。",
+            markup=False,
+        )
     console.print(f"本期稿酬合计 {report.fees_total:g} 元，{len(report.payments)} 篇。")
     for item in report.unpaid:
         console.print(

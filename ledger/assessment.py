@@ -244,6 +244,21 @@ def read_adoptions(db: sqlite_utils.Database, through: dt.date) -> list[Adoption
     )
 
 
+def read_withdrawals(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[AdoptionRecord]:
+    """Adoptions withdrawn between `start` and `end` (by the office's withdrawal time), with
+    their submission's facts, so a report can take back what an earlier report paid."""
+    low, high = start.isoformat(), (end + dt.timedelta(days=1)).isoformat()
+    return records(
+        db.query(
+            "SELECT a.id, a.submission_id, a.outlet, a.level, a.adopted_on, a.fee, a.bonus, a.source, "
+            "a.withdrawn_at, a.withdrawn_reason, s.unit, s.content_type, s.officer, s.title, "
+            "s.is_announcement FROM adoptions a JOIN submissions s ON s.id = a.submission_id "
+            "WHERE a.withdrawn_at >= ? AND a.withdrawn_at < ? ORDER BY a.withdrawn_at, a.id",
+            [low, high],
+        )
+    )
+
+
 def read_assignments(db: sqlite_utils.Database, year: int) -> list[AssignmentRecord]:
     return records(
         db.query(

@@ -17,13 +17,22 @@ from ledger.assessment import (
     read_officers,
     read_rejections,
     read_submissions,
+    read_withdrawals,
 )
 from ledger.schema import open_ledger
 from reports.workbook import write_period_workbook
 from rules import Rulebook
 from rules.periods import Period, parse_period
 from scoring.report import PeriodReport, score_period
-from scoring.rows import AdoptionRow, AssignmentRow, OfficerRow, RejectionRow, SubmissionRow, parse_instant
+from scoring.rows import (
+    AdoptionRow,
+    AssignmentRow,
+    OfficerRow,
+    RejectionRow,
+    SubmissionRow,
+    WithdrawalRow,
+    parse_instant,
+)
 from workspace import Workspace
 
 
@@ -44,6 +53,7 @@ def build_report(
         adoptions = [AdoptionRow.from_dict(r) for r in read_adoptions(db, period.end)]
         assignments = [AssignmentRow.from_dict(r) for r in read_assignments(db, period.year)]
         officers = [OfficerRow.from_dict(r) for r in read_officers(db)]
+        withdrawn = [WithdrawalRow.from_dict(r) for r in read_withdrawals(db, period.start, period.end)]
         rejected = [
             r
             for r in read_rejections(db, period.start, period.end)
@@ -52,7 +62,7 @@ def build_report(
     finally:
         db.close()
     submissions = [s for s in submissions if year_start <= s.received_day <= period.end]
-    report = score_period(period, rulebook, submissions, adoptions, assignments, officers)
+    report = score_period(period, rulebook, submissions, adoptions, assignments, officers, withdrawn)
     return report, [RejectionRow.from_dict(r) for r in rejected]
 
 

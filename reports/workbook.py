@@ -321,6 +321,34 @@ def _rejections_sheet(sheet: Worksheet, report: PeriodReport, rejections: Sequen
     _reasons_sheet(sheet, report, rejections, "退稿情况", "退稿原因", "")
 
 
+def _adjustments_sheet(sheet: Worksheet, report: PeriodReport) -> None:
+    """Fees an earlier period's report paid for adoptions withdrawn in this period, taken back."""
+    _header(
+        sheet,
+        HEAD,
+        ["序号", "稿件编号", "单位", "标题", "录用媒体", "录用日期", "撤销日期", "撤销原因", "调整（元）"],
+    )
+    values: list[list[Any]] = [
+        [
+            i,
+            a.submission_id,
+            a.unit,
+            a.title,
+            a.outlet,
+            a.adopted_on.isoformat(),
+            a.withdrawn_on.isoformat(),
+            a.reason,
+            a.amount,
+        ]
+        for i, a in enumerate(report.adjustments, 1)
+    ]
+    total = round(sum(a.amount for a in report.adjustments), 2)
+    values.append(["合计", "", "", "本期从稿酬中扣回（前期已发放、本期撤销录用）", "", "", "", "", total])
+    end = _rows(sheet, HEAD + 1, values, {9: MONEY_FORMAT})
+    sheet.cell(row=end - 1, column=1).font = _BOLD
+    _fit(sheet, skip_rows=1)
+
+
 def _not_counted_sheet(sheet: Worksheet, report: PeriodReport, rows: Sequence[RejectionRow]) -> None:
     _reasons_sheet(sheet, report, rows, "未计入稿件", "不计入原因", "已登记，不计入完成数")
 
@@ -404,6 +432,10 @@ def write_period_workbook(
         sheet = book.create_sheet(name)
         build(sheet, report)
         _page(sheet, f"{title} {name}", day)
+    if report.adjustments:
+        sheet = book.create_sheet("稿酬调整")
+        _adjustments_sheet(sheet, report)
+        _page(sheet, f"{title} 稿酬调整", day)
     sheet = book.create_sheet("退稿情况")
     _rejections_sheet(sheet, report, rejections)
     _page(sheet, f"{title} 退稿情况", day)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from rules.model import Rulebook
 from rules.periods import Period
-from scoring.rows import AdoptionRow
+from scoring.rows import AdoptionRow, WithdrawalRow
 
 WECHAT_LEVEL = "wechat"
 
@@ -190,6 +190,57 @@ def payments(report: Period, adoptions: Sequence[AdoptionRow], rulebook: Ruleboo
                 amount,
             )
         )
+    return result
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """Money an earlier report paid for a piece whose adoption was withdrawn in this period:
+    taken back here (a negative amount), so a re-run of the earlier period is not the only trace."""
+
+    submission_id: int
+    unit: str
+    officer: str
+    title: str
+    outlet: str
+    adopted_on: dt.date
+    withdrawn_on: dt.date
+    reason: str
+    amount: float
+
+
+def adjustments(
+    report: Period,
+    withdrawn: Sequence[WithdrawalRow],
+    in_force: Sequence[AdoptionRow],
+    rulebook: Rulebook,
+) -> list[Adjustment]:
+    """For each piece with an adoption dated before `report` and withdrawn inside it: what the
+    piece earned before `report` with that adoption, less what it earns without it."""
+    before = report.start - dt.timedelta(days=1)
+    result: list[Adjustment] = []
+    for w in withdrawn:
+        row = w.adoption
+        if not report.contains(w.withdrawn_on) or row.adopted_on > before:
+            continue  # withdrawn in its own period: that period's report simply leaves it out
+        others = [a for a in in_force if a.submission_id == row.submission_id]
+        was = best_adoption([*others, row], rulebook, before)
+        now = best_adoption(others, rulebook, before)
+        amount = round((now[1] if now else 0.0) - (was[1] if was else 0.0), 2)
+        if amount < 0:
+            result.append(
+                Adjustment(
+                    row.submission_id,
+                    row.unit,
+                    row.officer,
+                    row.title,
+                    row.outlet,
+                    row.adopted_on,
+                    w.withdrawn_on,
+                    w.reason,
+                    amount,
+                )
+            )
     return result
 
 

@@ -16,9 +16,9 @@ from rules.model import Rulebook
 from rules.periods import Period
 from scoring.awards import TIERS, Standing, officer_names, rank_officers, rank_units
 from scoring.completion import Completion, unit_completion, unit_progress
-from scoring.fees import LEVEL_NAMES, Payment, Unpaid, fees_by_unit, payments, unpaid
+from scoring.fees import LEVEL_NAMES, Adjustment, Payment, Unpaid, adjustments, fees_by_unit, payments, unpaid
 from scoring.points import Points, unit_points
-from scoring.rows import AdoptionRow, AssignmentRow, OfficerRow, SubmissionRow
+from scoring.rows import AdoptionRow, AssignmentRow, OfficerRow, SubmissionRow, WithdrawalRow
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class PeriodReport:
     unpaid: tuple[Unpaid, ...] = ()  # adoptions in the period the rulebook pays nothing for, with why
     subdistrict: str = ""
     notes: tuple[str, ...] = ()  # how the rulebook was read where the seed is silent (说明 sheet)
+    adjustments: tuple[Adjustment, ...] = ()  # fees taken back for adoptions withdrawn in the period
 
     @property
     def is_year(self) -> bool:
@@ -63,7 +64,8 @@ class PeriodReport:
 
     @property
     def fees_total(self) -> float:
-        return round(sum(p.amount for p in self.payments), 2)
+        """What the period pays: its payments less what withdrawals take back."""
+        return round(sum(p.amount for p in self.payments) + sum(a.amount for a in self.adjustments), 2)
 
 
 def assumption_notes(rulebook: Rulebook) -> tuple[str, ...]:
@@ -119,6 +121,7 @@ def score_period(
     adoptions: Sequence[AdoptionRow],
     assignments: Sequence[AssignmentRow],
     officers: Sequence[OfficerRow] = (),
+    withdrawn: Sequence[WithdrawalRow] = (),
 ) -> PeriodReport:
     """Assess `period` from the ledger's rows (pass the year to date; earlier adoptions may matter for fees)."""
     submissions = [s for s in _canonical(submissions, rulebook) if s.received_day <= period.end]
@@ -126,7 +129,10 @@ def score_period(
     assignments = _canonical(assignments, rulebook)
     officers = _canonical(officers, rulebook)
     paid = payments(period, adoptions, rulebook)
+    taken_back = adjustments(period, withdrawn, adoptions, rulebook)
     unit_fees = fees_by_unit(paid)
+    for a in taken_back:
+        unit_fees[a.unit] = round(unit_fees.get(a.unit, 0.0) + a.amount, 2)
     give = period.kind == "year"
     standings = {
         s.unit: s
@@ -191,6 +197,7 @@ def score_period(
         unpaid=tuple(unpaid(period, adoptions, rulebook)),
         subdistrict=rulebook.meta.subdistrict,
         notes=assumption_notes(rulebook),
+        adjustments=tuple(taken_back),
     )
 
 
@@ -272,6 +279,19 @@ def report_json(report: PeriodReport) -> dict[str, Any]:
             for p in report.payments
         ],
         "fees_total": _num(report.fees_total),
+        "adjustments": [
+            {
+                "submission_id": a.submission_id,
+                "unit": a.unit,
+                "title": a.title,
+                "outlet": a.outlet,
+                "adopted_on": a.adopted_on.isoformat(),
+                "withdrawn_on": a.withdrawn_on.isoformat(),
+                "reason": a.reason,
+                "amount": _num(a.amount),
+            }
+            for a in report.adjustments
+        ],
         "unpaid": [
             {
                 "submission_id": u.submission_id,

@@ -86,6 +86,23 @@ class SubmissionRow:
 
 
 @dataclass(frozen=True)
+class WithdrawalRow:
+    """An adoption the office withdrew (`draftdesk unadopt`), and the day it did."""
+
+    adoption: AdoptionRow
+    withdrawn_on: dt.date
+    reason: str = ""
+
+    @classmethod
+    def from_dict(cls, row: Mapping[str, Any]) -> WithdrawalRow:
+        return cls(
+            AdoptionRow.from_dict(row),
+            parse_day(str(row["withdrawn_at"])[:10]),
+            row.get("withdrawn_reason") or "",
+        )
+
+
+@dataclass(frozen=True)
 class AdoptionRow:
     """One adoption (录用) with the facts of its submission that scoring needs."""
 

@@ -146,3 +146,40 @@ def test_monthly_payments_add_up_to_each_pieces_highest_fee_and_never_pay_twice(
             if a.submission_id == piece
         ]
         assert amount == max(fees)
+
+
+def test_a_withdrawal_after_its_period_was_paid_is_taken_back_in_the_next_report(rulebook: Rulebook) -> None:
+    """Issue 12's replay: 湖滨社区's 即时 piece adopted by 武进日报 on 5月20日 (区级, 10 元) is
+    paid in May; the office withdraws it on 7月3日. July's report takes the 10 元 back; June's
+    is untouched, and May re-run simply no longer pays it."""
+    import datetime as dt
+
+    from scoring.report import score_period
+    from scoring.rows import WithdrawalRow
+
+    wrong = adoption_row(1, 7, "湖滨社区", "instant", "武进日报", "district", "2021-05-20")
+    withdrawn = [WithdrawalRow(wrong, dt.date(2021, 7, 3), "登记错误")]
+    may = score_period(parse_period("2021-05"), rulebook, [], [wrong], [])
+    june = score_period(parse_period("2021-06"), rulebook, [], [], [], (), withdrawn)
+    july = score_period(parse_period("2021-07"), rulebook, [], [], [], (), withdrawn)
+    assert may.fees_total == 10
+    assert (june.adjustments, june.fees_total) == ((), 0)
+    [back] = july.adjustments
+    assert (back.submission_id, back.amount, back.reason) == (7, -10, "登记错误")
+    assert july.fees_total == -10
+    assert {u.unit: u.fees for u in july.units}["湖滨社区"] == -10
+
+
+def test_a_withdrawn_adoption_outranked_by_another_takes_nothing_back(rulebook: Rulebook) -> None:
+    import datetime as dt
+
+    from scoring.report import score_period
+    from scoring.rows import WithdrawalRow
+
+    # Paid once at its highest fee (常州日报, 市级 20 元): withdrawing the 区级 one changes nothing.
+    low = adoption_row(1, 7, "湖滨社区", "instant", "武进日报", "district", "2021-05-20")
+    high = adoption_row(2, 7, "湖滨社区", "instant", "常州日报", "city", "2021-05-21")
+    july = score_period(
+        parse_period("2021-07"), rulebook, [], [high], [], (), [WithdrawalRow(low, dt.date(2021, 7, 3))]
+    )
+    assert july.adjustments == ()

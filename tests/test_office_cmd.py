@@ -428,3 +428,36 @@ def test_the_template_states_the_rules_in_the_rulebooks_numbers(ws: Path) -> Non
     assert "draftdesk list" in notes["A1"].value
     assert "稿酬：仅公众号录用的微信原创稿件填写（按质量 20–50 元）" in notes["A2"].value
     assert "加分：区级以上媒体的报道 0.3–0.5 分" in notes["A2"].value
+
+
+def test_a_withdrawal_after_its_month_was_scored_is_an_adjustment_in_the_next_report(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from openpyxl import load_workbook
+
+    assert invoke(ws, "adopt", "1", "--outlet", "武进日报", "--date", "2021-03-12").exit_code == 0
+    march = json.loads(invoke(ws, "score", "--month", "2021-03", "--json").stdout)
+    assert march["fees_total"] == 10
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-04-08T09:00:00+08:00")
+    assert invoke(ws, "unadopt", "1", "--outlet", "武进日报", "--reason", "登记错误").exit_code == 0
+    april = invoke(ws, "score", "--month", "2021-04", "--json")
+    report = json.loads(april.stdout)
+    assert report["adjustments"] == [
+        {
+            "submission_id": 1,
+            "unit": "湖滨社区",
+            "title": "湖滨社区开展消防演练",
+            "outlet": "武进日报",
+            "adopted_on": "2021-03-12",
+            "withdrawn_on": "2021-04-08",
+            "reason": "登记错误",
+            "amount": -10,
+        }
+    ]
+    assert report["fees_total"] == -10
+    book = load_workbook(ws / "outbox" / "reports" / "2021-04" / "考核结果_2021-04.xlsx")
+    sheet = book["稿酬调整"]
+    values = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+    assert [1, 1, "湖滨社区", "湖滨社区开展消防演练", "武进日报", "2021-03-12", "2021-04-08", "登记错误", -10] in values
