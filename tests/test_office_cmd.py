@@ -460,4 +460,14 @@ def test_a_withdrawal_after_its_month_was_scored_is_an_adjustment_in_the_next_re
     book = load_workbook(ws / "outbox" / "reports" / "2021-04" / "考核结果_2021-04.xlsx")
     sheet = book["稿酬调整"]
     values = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
-    assert [1, 1, "湖滨社区", "湖滨社区开展消防演练", "武进日报", "2021-03-12", "2021-04-08", "登记错误", -10] in values
+    assert [
+        1,
+        1,
+        "湖滨社区",
+        "湖滨社区开展消防演练",
+        "武进日报",
+        "2021-03-12",
+        "2021-04-08",
+        "登记错误",
+        -10,
+    ] in values
