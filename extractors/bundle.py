@@ -28,7 +28,7 @@ from pathlib import Path
 from extractors.document import read_document_bytes
 from extractors.messages import MSG_BROKEN_ZIP, MSG_SYMLINK
 from extractors.model import ERROR, WARNING, Draft, Finding, MediaFile, Photo
-from extractors.package import PackageRefused, check_zip_limits
+from extractors.package import ZIP_MEMBER_DAMAGE, PackageRefused, check_zip_limits
 from extractors.photos import analyze_image
 from extractors.safefile import (
     FileRefused,
@@ -257,15 +257,7 @@ def _bounded_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> Cal
         try:
             with zf.open(info) as fh:
                 data = fh.read(cap + 1)
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            EOFError,
-            OSError,
-            RuntimeError,
-            ValueError,
-            NotImplementedError,
-        ) as exc:
+        except ZIP_MEMBER_DAMAGE as exc:
             raise PackageRefused(MSG_BROKEN_ZIP) from exc
         if len(data) > cap:
             raise PackageRefused(f"压缩包中的 {_entry_name(info)} 超过大小上限，不予读取")

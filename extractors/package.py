@@ -35,6 +35,19 @@ from rules.model import Limits
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
+# What reading one member of an intact zip directory raises when the member itself is damaged:
+# a bad deflate stream (zlib.error), a truncated file (EOFError), an unknown zip version
+# (NotImplementedError), a bad CRC (BadZipFile)… Each is damage the unit can fix by saving again.
+ZIP_MEMBER_DAMAGE: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    RuntimeError,
+    ValueError,
+    NotImplementedError,
+)
+
 
 # Strict OOXML (ISO 29500 strict) namespaces → the transitional ones the walker knows.
 STRICT_TO_TRANSITIONAL: tuple[tuple[bytes, bytes], ...] = (
@@ -274,15 +287,7 @@ class SafePackage:
         try:
             with self._zf.open(info) as fh:
                 data = fh.read(limit + 1)
-        except (
-            zipfile.BadZipFile,
-            zlib.error,  # a damaged deflate stream inside an intact zip directory
-            EOFError,
-            OSError,
-            RuntimeError,
-            ValueError,
-            NotImplementedError,
-        ) as exc:
+        except ZIP_MEMBER_DAMAGE as exc:
             raise PackageRefused(MSG_BROKEN) from exc
         if len(data) > limit:
             raise PackageRefused(f"文件无法打开：部件 {info.filename} 超过大小上限，不予读取。")

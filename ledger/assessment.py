@@ -274,44 +274,35 @@ def read_officers(db: sqlite_utils.Database) -> list[OfficerRecord]:
 
 def read_rejections(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[RejectionRecord]:
     """Rejected submissions received around [start, end], each with its error messages as `reasons`."""
-    low, high = _day_bounds(start, end)
-    rows: list[RejectionRecord] = records(
-        db.query(
-            "SELECT id, unit, content_type, title, original_name, received_at FROM submissions "
-            "WHERE verdict = 'rejected' AND received_at >= ? AND received_at < ? ORDER BY received_at, id",
-            [low, high],
-        )
-    )
-    for row in rows:
-        row["reasons"] = [
-            f["message"]
-            for f in db.query(
-                "SELECT message FROM findings WHERE submission_id = ? AND severity = 'error' ORDER BY id",
-                [row["id"]],
-            )
-        ]
-    return rows
+    return _with_reasons(db, start, end, "verdict = 'rejected'", "severity = 'error'")
 
 
 def read_not_counted(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[RejectionRecord]:
     """Accepted (合格, registered) submissions received around [start, end] that do not count
     (late, announcements, duplicates), each with the warnings that say why as `reasons`."""
+    return _with_reasons(
+        db,
+        start,
+        end,
+        "verdict = 'accepted' AND coalesce(counted, 0) = 0",
+        "severity = 'warning' AND rule IN ('timeliness', 'category')",
+    )
+
+
+def _with_reasons(
+    db: sqlite_utils.Database, start: dt.date, end: dt.date, which: str, why: str
+) -> list[RejectionRecord]:
+    """Submissions matching `which` received around [start, end], with the messages of their
+    findings matching `why` as `reasons` (both are fixed SQL conditions of this module)."""
     low, high = _day_bounds(start, end)
     rows: list[RejectionRecord] = records(
         db.query(
             "SELECT id, unit, content_type, title, original_name, received_at FROM submissions "
-            "WHERE verdict = 'accepted' AND coalesce(counted, 0) = 0 "
-            "AND received_at >= ? AND received_at < ? ORDER BY received_at, id",
+            f"WHERE {which} AND received_at >= ? AND received_at < ? ORDER BY received_at, id",
             [low, high],
         )
     )
     for row in rows:
-        row["reasons"] = [
-            f["message"]
-            for f in db.query(
-                "SELECT message FROM findings WHERE submission_id = ? AND severity = 'warning' "
-                "AND rule IN ('timeliness', 'category') ORDER BY id",
-                [row["id"]],
-            )
-        ]
+        sql = f"SELECT message FROM findings WHERE submission_id = ? AND {why} ORDER BY id"
+        row["reasons"] = [f["message"] for f in db.query(sql, [row["id"]])]
     return rows
