@@ -1,5 +1,5 @@
 """One rulebook per year: `rules new YEAR | check`, each draft judged by its received year's
-rulebook, the latest (with a warning) for a year that has none."""
+rulebook, the nearest earlier year's (with a warning) for a year that has none."""
 
 from __future__ import annotations
 
@@ -88,13 +88,13 @@ def test_each_draft_is_judged_by_its_received_years_rulebook(two_years):
     assert "要求 300–500 字" in in_2022["findings"][0]["message"]
 
 
-def test_a_year_without_a_rulebook_is_judged_by_the_latest_with_a_warning_in_the_note(two_years, monkeypatch):
+def test_a_year_without_a_rulebook_is_judged_by_the_nearest_earlier_with_a_warning_in_the_note(
+    two_years, monkeypatch
+):
     ws, draft = two_years
     item = _check(ws, draft, "2023-03-12T15:00")
-    warning = (
-        "工作目录没有 2023 年的规则文件，暂按 2022 年的规则（2022.toml）判定；请运行 draftdesk rules new 2023"
-    )
-    assert item["verdict"] == "rejected"  # 250 字 < the latest's 300
+    warning = "工作目录没有 2023 年的规则文件，暂按此前最近的 2022 年的规则（2022.toml）判定；请运行 draftdesk rules new 2023"
+    assert item["verdict"] == "rejected"  # 250 字 < 2022's 300
     assert any(
         f["rule"] == "rulebook" and f["severity"] == "warning" and warning in f["message"]
         for f in item["findings"]
@@ -131,3 +131,24 @@ def test_rules_check_refuses_a_year_with_another_timezone(tmp_path):
         "meta.timezone: 写的是 Asia/Tokyo，而工作目录的时区（最新一年的规则文件）是 Asia/Shanghai"
         in bad.stderr
     )
+
+
+def test_a_gap_year_is_judged_by_the_nearest_earlier_year_not_a_later_one(tmp_path):
+    """draftdesk.toml (2021) and rules/2027.toml (即时 ≥ 300 字): 2026 takes 2021's rules."""
+    ws = _ws(tmp_path)
+    assert RUNNER.invoke(app, ["rules", "new", "2027", "--workspace", str(ws.root)]).exit_code == 0
+    path = ws.root / "rules" / "2027.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("min_chars = 200", "min_chars = 300", 1), encoding="utf-8"
+    )
+    chosen = ws.rulebook_for(2026)
+    assert chosen.path == ws.root / "draftdesk.toml" and chosen.rulebook.meta.year == 2021
+    assert chosen.warning is not None
+    assert "暂按此前最近的 2021 年的规则（draftdesk.toml）判定" in chosen.warning
+    before = ws.rulebook_for(2019)
+    assert before.rulebook.meta.year == 2021 and before.path == ws.root / "draftdesk.toml"
+    assert before.warning is not None and "暂按此后最早的 2021 年的规则" in before.warning
+    assert ws.rulebook_for(2027).warning is None
+    draft = drop(ws, f"湖滨社区/{INSTANT}/稿件.docx", news_draft(250, photos=1))
+    assert _check(ws, draft, "2026-03-12T15:00")["verdict"] == "accepted"  # 250 ≥ 2021's 200
+    assert _check(ws, draft, "2027-03-12T15:00")["verdict"] == "rejected"  # 250 < 2027's 300
