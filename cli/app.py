@@ -272,7 +272,7 @@ app.add_typer(rules_app, name="rules")
 
 @rules_app.command("new")
 def rules_new(
-    year: Annotated[int, typer.Argument(metavar="YEAR", help="新规则文件的年份，如 2027")],
+    year: Annotated[str, typer.Argument(metavar="YEAR", help="新规则文件的年份（2000–9999），如 2027")],
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Write rules/YEAR.toml from the latest year's rulebook, year changed, [calendar] left to fill."""

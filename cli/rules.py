@@ -12,11 +12,12 @@ from service.errors import DeskError
 from workspace import resolve_workspace
 
 
-def rules_new_command(year: int, workspace: Path | None) -> int:
-    from service.rulebooks import new_rulebook
+def rules_new_command(year_text: str, workspace: Path | None) -> int:
+    from service.rulebooks import new_rulebook, parse_year
 
     ws = resolve_workspace(workspace)
     try:
+        year = parse_year(year_text)
         target, source = new_rulebook(ws, year)
     except (DeskError, RulebookError) as exc:
         fail(str(exc), ExitCode.USAGE)

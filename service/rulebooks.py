@@ -29,11 +29,25 @@ def _calendar_section(year: int) -> str:
     )
 
 
-def new_rulebook(ws: Workspace, year: int) -> tuple[Path, Path]:
+YEAR_MIN, YEAR_MAX = 2000, 9999
+
+
+def parse_year(text: str) -> int:
+    """The year `text` names, as `rules new` takes it; raises `BadInput` (Chinese) naming the
+    accepted range when it is not a whole number from YEAR_MIN to YEAR_MAX."""
+    value = text.strip()
+    year = int(value) if value.isascii() and value.isdigit() else None
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+        raise BadInput(
+            f"年份“{text}”无效：请写 {YEAR_MIN}–{YEAR_MAX} 之间的年份，如 draftdesk rules new 2027。"
+        )
+    return year
+
+
+def new_rulebook(ws: Workspace, year: int | str) -> tuple[Path, Path]:
     """Write `rules/<year>.toml` from the latest year's rulebook; return (new, source).
-    Raises `BadInput` when the year has a rulebook already or is not a year."""
-    if not 2000 <= year <= 9999:
-        raise BadInput(f"年份“{year}”无效：请写四位年份，如 draftdesk rules new 2027。")
+    Raises `BadInput` when the year has a rulebook already or is not a year in range."""
+    year = parse_year(str(year))
     paths = ws.rulebook_paths()
     if year in paths:
         raise BadInput(f"{year} 年的规则文件已存在：{paths[year]}。请直接编辑它。")

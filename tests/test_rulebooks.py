@@ -152,3 +152,14 @@ def test_a_gap_year_is_judged_by_the_nearest_earlier_year_not_a_later_one(tmp_pa
     draft = drop(ws, f"湖滨社区/{INSTANT}/稿件.docx", news_draft(250, photos=1))
     assert _check(ws, draft, "2026-03-12T15:00")["verdict"] == "accepted"  # 250 ≥ 2021's 200
     assert _check(ws, draft, "2027-03-12T15:00")["verdict"] == "rejected"  # 250 < 2027's 300
+
+
+@pytest.mark.parametrize("year", ["1999", "abc", "20270", "２０２７"])
+def test_rules_new_refuses_a_bad_year_in_chinese_naming_the_range(tmp_path, year):
+    ws = _ws(tmp_path)
+    done = RUNNER.invoke(app, ["rules", "new", year, "--workspace", str(ws.root)])
+    assert done.exit_code == 2
+    assert done.stderr.strip() == (
+        f"年份“{year}”无效：请写 2000–9999 之间的年份，如 draftdesk rules new 2027。"
+    )
+    assert "Invalid value" not in done.output and not (ws.root / "rules").exists()
