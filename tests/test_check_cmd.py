@@ -440,3 +440,24 @@ def test_a_received_time_at_midnight_reads_as_the_new_days_0000(ws: Path) -> Non
     [late] = [f["message"] for f in item["findings"] if f["rule"] == "timeliness"]
     assert "即 2021年3月13日 12:00 前；实际收稿 2021年3月14日 00:00，已超时。" in late
     assert "24:00" not in late
+
+
+def test_the_table_reads_合格_or_退回_in_the_result_column(ws: Path) -> None:
+    good = put(ws, "湖滨社区/即时/好稿.docx", news_draft(300, photos=1, seed=1))
+    short = put(ws, "湖滨社区/即时/短稿.docx", news_draft(100, photos=1, seed=2))
+    result = RUNNER.invoke(
+        app,
+        ["check", str(good), str(short), "--workspace", str(ws), "--received", MARCH_12_AFTERNOON],
+        env={"COLUMNS": "250"},
+    )
+    assert result.exit_code == 1, result.output
+    rows = {
+        line.split("│")[1].strip(): line
+        for line in result.stdout.splitlines()
+        if ".docx" in line and "│" in line
+    }
+    [good_row] = [row for path, row in rows.items() if path.endswith("好稿.docx")]
+    [short_row] = [row for path, row in rows.items() if path.endswith("短稿.docx")]
+    assert [c.strip() for c in good_row.split("│")][4] == "合格"
+    assert [c.strip() for c in short_row.split("│")][4] == "退回"
+    assert "收稿 " not in "".join(rows.values())
