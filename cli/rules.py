@@ -32,9 +32,11 @@ def rules_check_command(workspace: Path | None) -> int:
     from service.rulebooks import check_rulebooks
 
     ws = resolve_workspace(workspace)
-    good, problems = check_rulebooks(ws)
+    good, warnings, problems = check_rulebooks(ws)
     for line in good:
         typer.echo(line)
+    for warning in warnings:
+        typer.echo(warning, err=True)
     for problem in problems:
         typer.echo(problem, err=True)
     return ExitCode.USAGE if problems else ExitCode.OK

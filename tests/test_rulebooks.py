@@ -163,3 +163,29 @@ def test_rules_new_refuses_a_bad_year_in_chinese_naming_the_range(tmp_path, year
         f"年份“{year}”无效：请写 2000–9999 之间的年份，如 draftdesk rules new 2027。"
     )
     assert "Invalid value" not in done.output and not (ws.root / "rules").exists()
+
+
+def test_rules_check_warns_when_a_years_calendar_is_empty_and_chinesecalendar_does_not_know_it(tmp_path):
+    """2099: a year chinesecalendar will not know for a long while (2027 today)."""
+    ws = _ws(tmp_path)
+    assert RUNNER.invoke(app, ["rules", "new", "2099", "--workspace", str(ws.root)]).exit_code == 0
+    path = ws.root / "rules" / "2099.toml"
+    done = RUNNER.invoke(app, ["rules", "check", "--workspace", str(ws.root)])
+    assert done.exit_code == 0  # a warning, not a failure
+    assert (
+        f"{path}：2099 年，西湖街道2099年度信息宣传工作考核办法，格式无误，放假安排待填（见提示）。"
+        in done.stdout
+    )
+    assert "draftdesk.toml：2021 年，西湖街道2021年度信息宣传工作考核办法，无误。" in done.stdout
+    assert done.stderr.strip() == (
+        f"提示：规则文件 {path} 的 [calendar] 一节没有 2099 年的放假安排，chinesecalendar 也还不认识 "
+        "2099 年，时效暂按周一至周五计算工作日。请按国务院办公厅公布的 2099 年放假安排填写："
+        'holidays（法定节假日）和 workdays（调休上班日），ISO 日期，如 holidays = ["2099-01-01"]。'
+    )
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("holidays = []", 'holidays = ["2099-01-01"]', 1),
+        encoding="utf-8",
+    )
+    filled = RUNNER.invoke(app, ["rules", "check", "--workspace", str(ws.root)])
+    assert filled.exit_code == 0 and filled.stderr == ""
+    assert "2099.toml：2099 年，西湖街道2099年度信息宣传工作考核办法，无误。" in filled.stdout
