@@ -28,6 +28,11 @@ VERDICT_LABELS: dict[str, str] = {
     "unfiled": "归档失败",
 }
 
+RUN_KIND_LABELS: dict[str, str] = {
+    "sweep": "直接处理",  # draftdesk run / watch, without Prefect
+    "intake": "Prefect 流程",  # the intake flow of draftdesk serve
+}
+
 
 def rule_label(rule: str) -> str:
     """The label of a rule key; an unknown key is shown as it is rather than hidden."""
@@ -41,3 +46,8 @@ def rules_text(rules: Iterable[str]) -> str:
 
 def verdict_label(verdict: str) -> str:
     return VERDICT_LABELS.get(verdict, verdict)
+
+
+def run_kind_label(kind: str) -> str:
+    """How a 收稿 run was made (`sweep` → 直接处理); an unknown kind is shown as it is."""
+    return RUN_KIND_LABELS.get(kind, kind)

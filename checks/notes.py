@@ -74,7 +74,7 @@ def render_note(
     )
     lines.append(f"收稿时间：{_when(received_at, rulebook)}")
     if rejected:
-        lines.append("处理结果：退回。本稿未登记，请按下列要求修改后重新报送。")
+        lines.append("处理结果：退回。本稿不计入考核，请按下列要求修改后重新报送。")
     else:
         counted = "计入考核" if judgement.counted else "但不计入考核完成数"
         lines.append(f"处理结果：合格，已登记，{counted}。")

@@ -48,8 +48,14 @@ def date_text(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def received_text(moment: dt.datetime) -> str:
+    """A received (or any actual) time: `2021年3月14日 00:00` — midnight is the new day's 00:00."""
+    return f"{date_text(moment.date())} {moment:%H:%M}"
+
+
 def time_text(moment: dt.datetime) -> str:
-    """`2021年3月13日 18:00`; midnight is written as the previous day's 24:00, as people say it."""
+    """A deadline: `2021年3月13日 18:00`; midnight is written as the previous day's 24:00, as
+    people say it (“截至13日24:00”). For received times use `received_text`."""
     if moment.hour == 0 and moment.minute == 0:
         return f"{date_text(moment.date() - dt.timedelta(days=1))} 24:00"
     return f"{date_text(moment.date())} {moment:%H:%M}"
@@ -170,7 +176,7 @@ def _event_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received: 
     message = (
         f"活动时间为{date_text(day)}{mention.part_of_day or ''}（导语写“{mention.text}”），"
         f"{ctype.name}要求活动结束后 {hours} 小时内报送，即 {time_text(deadline)} 前；"
-        f"实际收稿 {time_text(local)}，已超时。{_not_counted(ctype)}"
+        f"实际收稿 {received_text(local)}，已超时。{_not_counted(ctype)}"
     )
     return Timeliness(
         findings=(Finding("timeliness", WARNING, message),), late=True, event_date=day, deadline=deadline
@@ -233,7 +239,7 @@ def _publish_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received
                 WARNING,
                 (
                     f"拟发布日期为{date_text(publish)}，{ctype.name}要求提前 {lead} 个工作日报送（节假日不算工作日），"
-                    f"即 {time_text(deadline)} 前；实际收稿 {time_text(local)}，已逾期。{_not_counted(ctype)}"
+                    f"即 {time_text(deadline)} 前；实际收稿 {received_text(local)}，已逾期。{_not_counted(ctype)}"
                 ),
             )
         )
@@ -252,7 +258,7 @@ def _due_rule(ctype: ContentType, rulebook: Rulebook, received: dt.datetime) -> 
                 "timeliness",
                 WARNING,
                 (
-                    f"{ctype.name}要求在 {time_text(deadline)} 前报送，实际收稿 {time_text(local)}，已逾期。"
+                    f"{ctype.name}要求在 {time_text(deadline)} 前报送，实际收稿 {received_text(local)}，已逾期。"
                     f"{_not_counted(ctype)}"
                 ),
             ),

@@ -12,7 +12,10 @@ from typing import Annotated
 
 import typer
 
+from cli.help import ChineseCommand, ChineseGroup
+
 app = typer.Typer(
+    cls=ChineseGroup,
     add_completion=False,
     no_args_is_help=True,
     help="draftdesk：街道信息宣传稿件的收稿、审核、登记与考核。",
@@ -30,7 +33,7 @@ def _fail_on_rulebook(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def init(workspace: WorkspaceOpt = None) -> None:
     """建立工作目录：收稿目录 inbox/（每个单位、每种稿件类型一个文件夹）、outbox/ 和可编辑的规则文件 draftdesk.toml。"""
     from rules import RulebookError
@@ -47,7 +50,7 @@ def init(workspace: WorkspaceOpt = None) -> None:
     typer.echo(f"各单位把稿件放入 {ws.inbox}/<单位>/<稿件类型>/ 即可。")
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def run(workspace: WorkspaceOpt = None) -> None:
     """立即收稿一次：读取、审核、登记并归档收稿目录中已稳定的每份稿件。"""
     from cli.run import run_command
@@ -69,7 +72,7 @@ def _desk(workspace: Path | None, no_web: bool, host: str, port: int) -> list[st
     return [line] if line else []
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def watch(
     workspace: WorkspaceOpt = None,
     polling: Annotated[bool, typer.Option("--polling", help="轮询监视（SMB/NFS 共享目录用）")] = False,
@@ -83,7 +86,7 @@ def watch(
     raise typer.Exit(watch_command(workspace, polling=polling, also=_desk(workspace, no_web, host, port)))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def serve(
     workspace: WorkspaceOpt = None,
     no_web: NoWebOpt = False,
@@ -96,7 +99,7 @@ def serve(
     raise typer.Exit(serve_command(workspace, also=_desk(workspace, no_web, host, port)))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def web(
     workspace: WorkspaceOpt = None,
     host: HostOpt = "127.0.0.1",
@@ -105,13 +108,13 @@ def web(
         bool, typer.Option("--hash-password", help="生成 [web] password_hash（不启动）")
     ] = False,
 ) -> None:
-    """Serve the browser desk: 自查, 收稿, 录用登记, 考核, 台账."""
+    """开启浏览器办公桌：自查、收稿、录用登记、考核、台账。"""
     from cli.web import web_command
 
     raise typer.Exit(web_command(workspace, host, port, hash_password))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def check(
     files: Annotated[list[Path], typer.Argument(help="稿件文件或稿件文件夹")],
     workspace: WorkspaceOpt = None,
@@ -139,7 +142,7 @@ def check(
     )
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def inspect(
     files: Annotated[list[Path], typer.Argument(help="稿件文件或稿件文件夹")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
@@ -150,7 +153,7 @@ def inspect(
     raise typer.Exit(inspect_command(files, as_json=as_json))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def adopt(
     submission_id: Annotated[int | None, typer.Argument(metavar="ID", help="稿件编号")] = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="录用媒体")] = None,
@@ -176,7 +179,7 @@ def adopt(
     )
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def unadopt(
     submission_id: Annotated[int | None, typer.Argument(metavar="ID", help="稿件编号")] = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="录用媒体（与登记时相同）")] = None,
@@ -194,7 +197,7 @@ def unadopt(
     )
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def assign(
     month: Annotated[str, typer.Option("--month", help="月份 YYYY-MM")],
     unit: Annotated[str, typer.Option("--unit", help="单位")],
@@ -207,7 +210,7 @@ def assign(
     raise typer.Exit(assign_command(month=month, unit=unit, count=count, workspace=workspace))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def score(
     month: Annotated[str | None, typer.Option("--month", help="月份，如 2021-03")] = None,
     quarter: Annotated[str | None, typer.Option("--quarter", help="季度，如 2021Q1")] = None,
@@ -223,7 +226,7 @@ def score(
     )
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def status(workspace: WorkspaceOpt = None) -> None:
     """查看状态：待处理、合格、退回件数，最近一次收稿，Prefect 服务是否运行。"""
     from cli.status import status_command
@@ -231,7 +234,7 @@ def status(workspace: WorkspaceOpt = None) -> None:
     raise typer.Exit(status_command(workspace))
 
 
-@app.command("list")
+@app.command("list", cls=ChineseCommand)
 def list_drafts(
     words: Annotated[
         list[str] | None,
@@ -256,7 +259,7 @@ def list_drafts(
     )
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def stop(workspace: WorkspaceOpt = None) -> None:
     """停止本工作目录的本机 Prefect 服务（watch、serve 会保留它运行；请先结束它们）。"""
     from cli.stop import stop_command
@@ -265,25 +268,27 @@ def stop(workspace: WorkspaceOpt = None) -> None:
 
 
 rules_app = typer.Typer(
-    no_args_is_help=True, help="每年一份规则文件：新建下一年的（new），或检查全部（check）。"
+    cls=ChineseGroup,
+    no_args_is_help=True,
+    help="每年一份规则文件：新建下一年的（new），或检查全部（check）。",
 )
 app.add_typer(rules_app, name="rules")
 
 
-@rules_app.command("new")
+@rules_app.command("new", cls=ChineseCommand)
 def rules_new(
-    year: Annotated[int, typer.Argument(metavar="YEAR", help="新规则文件的年份，如 2027")],
+    year: Annotated[str, typer.Argument(metavar="YEAR", help="新规则文件的年份（2000–9999），如 2027")],
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Write rules/YEAR.toml from the latest year's rulebook, year changed, [calendar] left to fill."""
+    """由最新一年的规则文件复制出 rules/YEAR.toml：年份改为 YEAR，放假安排（calendar 一节）留空待填。"""
     from cli.rules import rules_new_command
 
     raise typer.Exit(rules_new_command(year, workspace))
 
 
-@rules_app.command("check")
+@rules_app.command("check", cls=ChineseCommand)
 def rules_check(workspace: WorkspaceOpt = None) -> None:
-    """Validate every year's rulebook in the workspace, naming file and key."""
+    """检查工作目录中每一年的规则文件，有误时指出文件和条目。"""
     from cli.rules import rules_check_command
 
     raise typer.Exit(rules_check_command(workspace))

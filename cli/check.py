@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from checks.labels import verdict_label
 from cli.common import ExitCode, fail
 from rules import Rulebook, RulebookError
 from service.check import check_files, received_time
@@ -61,7 +62,7 @@ def _print_table(results: list[dict[str, Any]], rulebook: Rulebook) -> None:
             r["path"],
             r["unit"] or "?",
             ctype.name if ctype else "?",
-            "退回" if r["verdict"] == "rejected" else "收稿",
+            verdict_label(r["verdict"]),
             "是" if r["counted"] else "否",
             str(r["counts"]["zishu"]),
             f"{r['images']['distinct']}/{r['images']['hd']}",

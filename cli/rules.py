@@ -12,11 +12,12 @@ from service.errors import DeskError
 from workspace import resolve_workspace
 
 
-def rules_new_command(year: int, workspace: Path | None) -> int:
-    from service.rulebooks import new_rulebook
+def rules_new_command(year_text: str, workspace: Path | None) -> int:
+    from service.rulebooks import new_rulebook, parse_year
 
     ws = resolve_workspace(workspace)
     try:
+        year = parse_year(year_text)
         target, source = new_rulebook(ws, year)
     except (DeskError, RulebookError) as exc:
         fail(str(exc), ExitCode.USAGE)
@@ -31,9 +32,11 @@ def rules_check_command(workspace: Path | None) -> int:
     from service.rulebooks import check_rulebooks
 
     ws = resolve_workspace(workspace)
-    good, problems = check_rulebooks(ws)
+    good, warnings, problems = check_rulebooks(ws)
     for line in good:
         typer.echo(line)
+    for warning in warnings:
+        typer.echo(warning, err=True)
     for problem in problems:
         typer.echo(problem, err=True)
     return ExitCode.USAGE if problems else ExitCode.OK

@@ -106,14 +106,30 @@ def _id(value: Any) -> int | None:
     return int(number) if number.is_integer() and number > 0 else None
 
 
+@dataclass
+class Checked:
+    """What `validate` found: rows ready for the ledger, or every problem (each naming its
+    row), and whether an outlet problem is among them (then the outlet list helps)."""
+
+    rows: list[dict[str, Any]]
+    errors: list[str]
+    outlet_trouble: bool = False
+
+
+def _outlet_level_text(outlet: str, level: str) -> str:
+    """`武进日报（区级）`; `学习强国(省级)` as it is — its name already says the level."""
+    name = LEVEL_NAMES.get(level, level)
+    return outlet if name in outlet else f"{outlet}（{name}）"
+
+
 def validate(
     items: list[AdoptionInput], rulebook: Rulebook, db: sqlite_utils.Database, today: dt.date
-) -> tuple[list[dict[str, Any]], list[str]]:
+) -> Checked:
     """Rows ready for the ledger, or every problem found (each naming its row)."""
     received = received_times(db, [i for i in (_id(item.submission_id) for item in items) if i is not None])
     tz = rulebook.meta.tz
-    rows: list[dict[str, Any]] = []
-    errors: list[str] = []
+    checked = Checked([], [])
+    low, high = rulebook.points.media_bonus_min, rulebook.points.media_bonus_max
     for item in items:
         problems: list[str] = []
         raw_id = "" if item.submission_id is None else str(item.submission_id).strip()
@@ -129,8 +145,10 @@ def validate(
         level = rulebook.outlets[outlet] if outlet else None
         if not typed:
             problems.append("缺少录用媒体")
+            checked.outlet_trouble = True
         elif outlet is None:
             problems.append(f"录用媒体“{typed}”不在规则文件的媒体名单中（可用名称见下）")
+            checked.outlet_trouble = True
         adopted_on = _date(item.date, today, problems)
         if adopted_on is not None and submission_id in received:
             got = parse_instant(received[submission_id], tz)
@@ -141,14 +159,19 @@ def validate(
                 )
         fee = _number(item.fee, "稿酬", problems)
         bonus = _number(item.bonus, "加分", problems)
-        if bonus and outlet and level:
+        if bonus and not low <= bonus <= high:
+            problems.append(
+                f"加分 {bonus:g} 超出规则文件的范围：媒体宣传加分为 {low:g}–{high:g} 分（考核办法三.2），"
+                f"请写 {low:g} 到 {high:g} 之间的数"
+            )
+        elif bonus and outlet and level:
             why = _bonus_problem(outlet, level, rulebook)
             if why:
                 problems.append(why)
         if problems:
-            errors.append(f"{item.where}：{'；'.join(problems)}")
+            checked.errors.append(f"{item.where}：{'；'.join(problems)}")
             continue
-        rows.append(
+        checked.rows.append(
             {
                 "submission_id": submission_id,
                 "outlet": outlet,
@@ -159,7 +182,7 @@ def validate(
                 "source": item.where,
             }
         )
-    return rows, errors
+    return checked
 
 
 def _describe(row: dict[str, Any], submission: SubmissionRecord, rulebook: Rulebook) -> str:
@@ -189,14 +212,10 @@ def _describe(row: dict[str, Any], submission: SubmissionRecord, rulebook: Ruleb
             )
     elif row["fee"] is not None and row["fee"] != fee:
         notes.append(f"按规则稿酬为 {fee:g} 元，填写的 {row['fee']:g} 元未采用")
-    if row["bonus"]:
-        low, high = rulebook.points.media_bonus_min, rulebook.points.media_bonus_max
-        if not low <= row["bonus"] <= high:
-            notes.append(f"加分按 {min(max(row['bonus'], low), high):g} 分计（范围 {low:g}–{high:g}）")
     text = (
         f"稿件 {row['submission_id']}《{submission.get('title') or ''}》（{submission.get('unit') or ''}，"
-        f"{ctype.name if ctype else submission.get('content_type')}）— {row['outlet']}"
-        f"（{LEVEL_NAMES.get(row['level'], row['level'])}），{row['adopted_on']}，稿酬 {fee:g} 元"
+        f"{ctype.name if ctype else submission.get('content_type')}）— "
+        f"{_outlet_level_text(row['outlet'], row['level'])}，{row['adopted_on']}，稿酬 {fee:g} 元"
     )
     if row["bonus"]:
         text += f"，加分 {row['bonus']:g}"
@@ -208,18 +227,20 @@ def adopt(
 ) -> list[str]:
     """Record adoptions all-or-nothing; one Chinese line per adoption recorded.
 
-    Raises `BadRows` (nothing written) naming every bad row, with the outlets accepted."""
+    Raises `BadRows` (nothing written) naming every bad row, with the outlets accepted when an
+    outlet is among the problems."""
     if not items:
         raise BadInput(f"{source}没有数据行，未登记任何录用。")
     db = open_ledger(ws.ledger_path)
     try:
-        rows, errors = validate(items, rulebook, db, now(rulebook).date())
-        if errors:
+        checked = validate(items, rulebook, db, now(rulebook).date())
+        if checked.errors:
             raise BadRows(
-                f"{source}有 {len(errors)} 处问题，未登记任何录用：",
-                [BadRow(*error.split("：", 1)) for error in errors],
-                f"可用的录用媒体：{known_outlets(rulebook)}",
+                f"{source}有 {len(checked.errors)} 处问题，未登记任何录用：",
+                [BadRow(*error.split("：", 1)) for error in checked.errors],
+                f"可用的录用媒体：{known_outlets(rulebook)}" if checked.outlet_trouble else "",
             )
+        rows = checked.rows
         for row in rows:
             row["source"] = f"{tag} {row['source']}".strip()
         add_adoptions(db, rows)

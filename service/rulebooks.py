@@ -3,15 +3,17 @@
 `new` copies the latest year's file to `rules/<YEAR>.toml` with the year changed and the
 `[calendar]` section emptied, to be filled from the State Council's holiday notice (the
 chinesecalendar package only knows the years published before its release). `check` loads
-every year's file and names each problem by file and key.
+every year's file and names each problem by file and key, and warns (without failing) when a
+year's `[calendar]` is empty while chinesecalendar does not know that year either.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
-from rules import RulebookError, load_rulebook
+from rules import Rulebook, RulebookError, load_rulebook
 from service.errors import BadInput
 from workspace import Workspace
 
@@ -29,11 +31,25 @@ def _calendar_section(year: int) -> str:
     )
 
 
-def new_rulebook(ws: Workspace, year: int) -> tuple[Path, Path]:
+YEAR_MIN, YEAR_MAX = 2000, 9999
+
+
+def parse_year(text: str) -> int:
+    """The year `text` names, as `rules new` takes it; raises `BadInput` (Chinese) naming the
+    accepted range when it is not a whole number from YEAR_MIN to YEAR_MAX."""
+    value = text.strip()
+    year = int(value) if value.isascii() and value.isdigit() else None
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+        raise BadInput(
+            f"年份“{text}”无效：请写 {YEAR_MIN}–{YEAR_MAX} 之间的年份，如 draftdesk rules new 2027。"
+        )
+    return year
+
+
+def new_rulebook(ws: Workspace, year: int | str) -> tuple[Path, Path]:
     """Write `rules/<year>.toml` from the latest year's rulebook; return (new, source).
-    Raises `BadInput` when the year has a rulebook already or is not a year."""
-    if not 2000 <= year <= 9999:
-        raise BadInput(f"年份“{year}”无效：请写四位年份，如 draftdesk rules new 2027。")
+    Raises `BadInput` when the year has a rulebook already or is not a year in range."""
+    year = parse_year(str(year))
     paths = ws.rulebook_paths()
     if year in paths:
         raise BadInput(f"{year} 年的规则文件已存在：{paths[year]}。请直接编辑它。")
@@ -58,13 +74,42 @@ def new_rulebook(ws: Workspace, year: int) -> tuple[Path, Path]:
     return target, source
 
 
-def check_rulebooks(ws: Workspace) -> tuple[list[str], list[str]]:
-    """(one line per good file, every problem naming file and key) over all years' files."""
+def _calendar_known(year: int) -> bool:
+    """Whether chinesecalendar knows `year`'s holidays (it only knows years published before
+    its release)."""
+    import chinese_calendar
+
+    try:
+        chinese_calendar.is_workday(dt.date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def calendar_warning(path: Path, rulebook: Rulebook) -> str | None:
+    """The warning (Chinese) for a rulebook whose `[calendar]` lists nothing of its year while
+    chinesecalendar does not know the year either; None when the calendar is covered."""
+    year = rulebook.meta.year
+    calendar = rulebook.calendar
+    if any(d.year == year for d in (*calendar.holidays, *calendar.workdays)) or _calendar_known(year):
+        return None
+    return (
+        f"提示：规则文件 {path} 的 [calendar] 一节没有 {year} 年的放假安排，chinesecalendar 也还不认识 "
+        f"{year} 年，时效暂按周一至周五计算工作日。请按国务院办公厅公布的 {year} 年放假安排填写："
+        f'holidays（法定节假日）和 workdays（调休上班日），ISO 日期，如 holidays = ["{year}-01-01"]。'
+    )
+
+
+def check_rulebooks(ws: Workspace) -> tuple[list[str], list[str], list[str]]:
+    """(one line per good file, warnings, every problem naming file and key) over all years'
+    files. A warning (an empty `[calendar]` for a year chinesecalendar does not know) does not
+    make a file bad."""
     good: list[str] = []
+    warnings: list[str] = []
     problems: list[str] = []
     paths = ws.rulebook_paths_unchecked()
     if not paths:
-        return [f"工作目录 {ws.root} 没有规则文件，使用内置的默认规则。"], []
+        return [f"工作目录 {ws.root} 没有规则文件，使用内置的默认规则。"], [], []
     try:
         zone = load_rulebook(ws.latest_rulebook_path()).meta.timezone
     except RulebookError:
@@ -88,5 +133,12 @@ def check_rulebooks(ws: Workspace) -> tuple[list[str], list[str]]:
                 "时钟与时区属于工作目录，各年须一致"
             )
             continue
-        good.append(f"{path}：{rulebook.meta.year} 年，{rulebook.meta.name}，无误。")
-    return good, problems
+        warning = calendar_warning(path, rulebook)
+        if warning:
+            warnings.append(warning)
+            good.append(
+                f"{path}：{rulebook.meta.year} 年，{rulebook.meta.name}，格式无误，放假安排待填（见提示）。"
+            )
+        else:
+            good.append(f"{path}：{rulebook.meta.year} 年，{rulebook.meta.name}，无误。")
+    return good, warnings, problems

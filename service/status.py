@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from checks.labels import run_kind_label
 from extractors.safefile import display_name
 from workspace import Workspace, YearRulebook, now
 
@@ -44,7 +45,7 @@ def status_lines(ws: Workspace) -> list[str]:
         finished = run.get("finished_at")
         when = f"{run['started_at']} — {finished}" if finished else f"{run['started_at']} 开始，未完成"
         lines.append(
-            f"最近一次收稿（{run['kind']}）：{when}，处理 {run['processed'] or 0} 件，"
+            f"最近一次收稿（{run_kind_label(run['kind'])}）：{when}，处理 {run['processed'] or 0} 件，"
             f"合格 {run['accepted'] or 0}，退回 {run['rejected'] or 0}"
         )
     if beat:

@@ -431,3 +431,33 @@ def test_zipped_xuexi_bundle_with_hd_originals(ws: Path) -> None:
     path = put(ws, "湖滨社区/学习强国/强国一组.zip", make_zip({"稿件.docx": docx, **originals}))
     code, [item] = check(ws, path)
     assert (code, item["content_type"], item["images"]) == (0, "xuexi", {"total": 6, "distinct": 3, "hd": 3})
+
+
+def test_a_received_time_at_midnight_reads_as_the_new_days_0000(ws: Path) -> None:
+    """24:00 of the previous day is for deadlines; a received time is the day it fell on."""
+    path = put(ws, "湖滨社区/即时/稿件.docx", news_draft(300, photos=1))
+    _, [item] = check(ws, path, received="2021-03-14")
+    [late] = [f["message"] for f in item["findings"] if f["rule"] == "timeliness"]
+    assert "即 2021年3月13日 12:00 前；实际收稿 2021年3月14日 00:00，已超时。" in late
+    assert "24:00" not in late
+
+
+def test_the_table_reads_合格_or_退回_in_the_result_column(ws: Path) -> None:
+    good = put(ws, "湖滨社区/即时/好稿.docx", news_draft(300, photos=1, seed=1))
+    short = put(ws, "湖滨社区/即时/短稿.docx", news_draft(100, photos=1, seed=2))
+    result = RUNNER.invoke(
+        app,
+        ["check", str(good), str(short), "--workspace", str(ws), "--received", MARCH_12_AFTERNOON],
+        env={"COLUMNS": "250"},
+    )
+    assert result.exit_code == 1, result.output
+    rows = {
+        line.split("│")[1].strip(): line
+        for line in result.stdout.splitlines()
+        if ".docx" in line and "│" in line
+    }
+    [good_row] = [row for path, row in rows.items() if path.endswith("好稿.docx")]
+    [short_row] = [row for path, row in rows.items() if path.endswith("短稿.docx")]
+    assert [c.strip() for c in good_row.split("│")][4] == "合格"
+    assert [c.strip() for c in short_row.split("│")][4] == "退回"
+    assert "收稿 " not in "".join(rows.values())

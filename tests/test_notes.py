@@ -75,3 +75,15 @@ def test_note_bytes_are_utf8_with_bom_and_crlf() -> None:
 def test_note_bytes_do_not_double_crlf_or_bom() -> None:
     data = note_bytes("\ufeff一\r\n二\n")
     assert data == "\ufeff一\r\n二\r\n".encode()
+
+
+def test_a_rejected_note_with_its_ledger_number_does_not_say_it_was_not_recorded() -> None:
+    from rules import load_rulebook
+
+    rulebook = load_rulebook()
+    draft = draft_value(187, photos=[photo_value(seed=1)])
+    judgement = judge(draft, identify(PurePosixPath(PATH), draft, rulebook), rulebook, RECEIVED)
+    note = render_note(draft, judgement, rulebook, RECEIVED, PATH, submission_id=1)
+    assert "稿件编号：1\n" in note
+    assert "处理结果：退回。本稿不计入考核，请按下列要求修改后重新报送。" in note
+    assert "未登记" not in note

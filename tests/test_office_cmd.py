@@ -89,7 +89,8 @@ def test_unknown_outlet_lists_the_known_ones_and_writes_nothing(ws: Path) -> Non
 def test_unknown_id_is_refused(ws: Path) -> None:
     result = invoke(ws, "adopt", "99", "--outlet", "武进日报")
     assert result.exit_code == 1
-    assert "稿件编号 99 不存在" in result.stderr
+    assert result.stderr == "本次录用有 1 处问题，未登记任何录用：\n  命令行：稿件编号 99 不存在\n"
+    assert "可用的录用媒体" not in result.stderr  # the outlet list only when an outlet is wrong
     assert adoptions(ws) == []
 
 
@@ -471,3 +472,28 @@ def test_a_withdrawal_after_its_month_was_scored_is_an_adjustment_in_the_next_re
         "登记错误",
         -10,
     ] in values
+
+
+@pytest.mark.parametrize("bonus", ["0.6", "0.2"])
+def test_a_bonus_outside_the_rulebooks_range_is_refused_naming_the_range(ws: Path, bonus: str) -> None:
+    result = invoke(ws, "adopt", "1", "--outlet", "武进日报", "--date", "2021-03-12", "--bonus", bonus)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "本次录用有 1 处问题，未登记任何录用：\n"
+        f"  命令行：加分 {bonus} 超出规则文件的范围：媒体宣传加分为 0.3–0.5 分（考核办法三.2），"
+        "请写 0.3 到 0.5 之间的数\n"
+    )
+    assert adoptions(ws) == []
+    ok = invoke(ws, "adopt", "1", "--outlet", "武进日报", "--date", "2021-03-12", "--bonus", "0.5")
+    assert ok.exit_code == 0, ok.output
+    assert "加分 0.5" in ok.stdout and "（范围" not in ok.stdout
+    assert adoptions(ws)[0]["bonus"] == 0.5
+
+
+def test_the_adopt_line_does_not_repeat_a_level_the_outlet_name_already_says(ws: Path) -> None:
+    result = invoke(ws, "adopt", "2", "--outlet", "学习强国（省级）", "--date", "2021-03-12")
+    assert result.exit_code == 0, result.output
+    assert "— 学习强国(省级)，2021-03-12" in result.stdout
+    assert "（省级）（省级）" not in result.stdout and "(省级)（省级）" not in result.stdout
+    plain = invoke(ws, "adopt", "1", "--outlet", "武进日报", "--date", "2021-03-12")
+    assert "— 武进日报（区级），2021-03-12" in plain.stdout

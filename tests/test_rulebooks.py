@@ -1,5 +1,5 @@
 """One rulebook per year: `rules new YEAR | check`, each draft judged by its received year's
-rulebook, the latest (with a warning) for a year that has none."""
+rulebook, the nearest earlier year's (with a warning) for a year that has none."""
 
 from __future__ import annotations
 
@@ -88,13 +88,13 @@ def test_each_draft_is_judged_by_its_received_years_rulebook(two_years):
     assert "要求 300–500 字" in in_2022["findings"][0]["message"]
 
 
-def test_a_year_without_a_rulebook_is_judged_by_the_latest_with_a_warning_in_the_note(two_years, monkeypatch):
+def test_a_year_without_a_rulebook_is_judged_by_the_nearest_earlier_with_a_warning_in_the_note(
+    two_years, monkeypatch
+):
     ws, draft = two_years
     item = _check(ws, draft, "2023-03-12T15:00")
-    warning = (
-        "工作目录没有 2023 年的规则文件，暂按 2022 年的规则（2022.toml）判定；请运行 draftdesk rules new 2023"
-    )
-    assert item["verdict"] == "rejected"  # 250 字 < the latest's 300
+    warning = "工作目录没有 2023 年的规则文件，暂按此前最近的 2022 年的规则（2022.toml）判定；请运行 draftdesk rules new 2023"
+    assert item["verdict"] == "rejected"  # 250 字 < 2022's 300
     assert any(
         f["rule"] == "rulebook" and f["severity"] == "warning" and warning in f["message"]
         for f in item["findings"]
@@ -131,3 +131,61 @@ def test_rules_check_refuses_a_year_with_another_timezone(tmp_path):
         "meta.timezone: 写的是 Asia/Tokyo，而工作目录的时区（最新一年的规则文件）是 Asia/Shanghai"
         in bad.stderr
     )
+
+
+def test_a_gap_year_is_judged_by_the_nearest_earlier_year_not_a_later_one(tmp_path):
+    """draftdesk.toml (2021) and rules/2027.toml (即时 ≥ 300 字): 2026 takes 2021's rules."""
+    ws = _ws(tmp_path)
+    assert RUNNER.invoke(app, ["rules", "new", "2027", "--workspace", str(ws.root)]).exit_code == 0
+    path = ws.root / "rules" / "2027.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("min_chars = 200", "min_chars = 300", 1), encoding="utf-8"
+    )
+    chosen = ws.rulebook_for(2026)
+    assert chosen.path == ws.root / "draftdesk.toml" and chosen.rulebook.meta.year == 2021
+    assert chosen.warning is not None
+    assert "暂按此前最近的 2021 年的规则（draftdesk.toml）判定" in chosen.warning
+    before = ws.rulebook_for(2019)
+    assert before.rulebook.meta.year == 2021 and before.path == ws.root / "draftdesk.toml"
+    assert before.warning is not None and "暂按此后最早的 2021 年的规则" in before.warning
+    assert ws.rulebook_for(2027).warning is None
+    draft = drop(ws, f"湖滨社区/{INSTANT}/稿件.docx", news_draft(250, photos=1))
+    assert _check(ws, draft, "2026-03-12T15:00")["verdict"] == "accepted"  # 250 ≥ 2021's 200
+    assert _check(ws, draft, "2027-03-12T15:00")["verdict"] == "rejected"  # 250 < 2027's 300
+
+
+@pytest.mark.parametrize("year", ["1999", "abc", "20270", "２０２７"])
+def test_rules_new_refuses_a_bad_year_in_chinese_naming_the_range(tmp_path, year):
+    ws = _ws(tmp_path)
+    done = RUNNER.invoke(app, ["rules", "new", year, "--workspace", str(ws.root)])
+    assert done.exit_code == 2
+    assert done.stderr.strip() == (
+        f"年份“{year}”无效：请写 2000–9999 之间的年份，如 draftdesk rules new 2027。"
+    )
+    assert "Invalid value" not in done.output and not (ws.root / "rules").exists()
+
+
+def test_rules_check_warns_when_a_years_calendar_is_empty_and_chinesecalendar_does_not_know_it(tmp_path):
+    """2099: a year chinesecalendar will not know for a long while (2027 today)."""
+    ws = _ws(tmp_path)
+    assert RUNNER.invoke(app, ["rules", "new", "2099", "--workspace", str(ws.root)]).exit_code == 0
+    path = ws.root / "rules" / "2099.toml"
+    done = RUNNER.invoke(app, ["rules", "check", "--workspace", str(ws.root)])
+    assert done.exit_code == 0  # a warning, not a failure
+    assert (
+        f"{path}：2099 年，西湖街道2099年度信息宣传工作考核办法，格式无误，放假安排待填（见提示）。"
+        in done.stdout
+    )
+    assert "draftdesk.toml：2021 年，西湖街道2021年度信息宣传工作考核办法，无误。" in done.stdout
+    assert done.stderr.strip() == (
+        f"提示：规则文件 {path} 的 [calendar] 一节没有 2099 年的放假安排，chinesecalendar 也还不认识 "
+        "2099 年，时效暂按周一至周五计算工作日。请按国务院办公厅公布的 2099 年放假安排填写："
+        'holidays（法定节假日）和 workdays（调休上班日），ISO 日期，如 holidays = ["2099-01-01"]。'
+    )
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("holidays = []", 'holidays = ["2099-01-01"]', 1),
+        encoding="utf-8",
+    )
+    filled = RUNNER.invoke(app, ["rules", "check", "--workspace", str(ws.root)])
+    assert filled.exit_code == 0 and filled.stderr == ""
+    assert "2099.toml：2099 年，西湖街道2099年度信息宣传工作考核办法，无误。" in filled.stdout

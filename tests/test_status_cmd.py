@@ -27,7 +27,7 @@ def test_status_counts_pending_accepted_rejected_and_shows_the_last_run(tmp_path
     assert "收稿目录待处理：1 件" in out
     assert "合格（已登记）：1 件（计入考核 1 件，未计入 0 件）；已退回：1 件" in out
     assert (
-        "最近一次收稿（sweep）：2021-03-12T15:00:00+08:00 — 2021-03-12T15:00:00+08:00，"
+        "最近一次收稿（直接处理）：2021-03-12T15:00:00+08:00 — 2021-03-12T15:00:00+08:00，"
         "处理 2 件，合格 1，退回 1"
     ) in out
 
@@ -73,3 +73,11 @@ def test_alias_type_folders_are_taken_and_status_says_which_folders_hold_waiting
     finally:
         conn.close()
     assert found == [("湖滨社区", "wechat")]
+
+
+def test_run_kinds_read_in_chinese() -> None:
+    from checks.labels import run_kind_label
+
+    assert run_kind_label("sweep") == "直接处理"
+    assert run_kind_label("intake") == "Prefect 流程"
+    assert run_kind_label("other") == "other"

@@ -205,3 +205,12 @@ def test_research_report_is_due_by_sep_30(rulebook, received, late) -> None:
 def test_types_without_a_timeliness_rule_have_none(rulebook) -> None:
     result = check_timeliness(draft_value(700), rulebook.types["gov_info"], rulebook, at(2021, 3, 1))
     assert (result.late, result.findings) == (False, ())
+
+
+def test_midnight_is_24_00_for_a_deadline_but_00_00_for_a_received_time() -> None:
+    from checks.timeliness import received_text, time_text
+
+    midnight = dt.datetime(2021, 3, 14, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert time_text(midnight) == "2021年3月13日 24:00"
+    assert received_text(midnight) == "2021年3月14日 00:00"
+    assert received_text(midnight.replace(hour=9, minute=5)) == "2021年3月14日 09:05"

@@ -6,7 +6,8 @@ One rulebook per year: `rules/<YYYY>.toml` (`draftdesk rules new YYYY`), and an 
 `draftdesk.toml` still read as the rulebook of its `meta.year`. Choosing the year's rulebook
 happens here and nowhere else (`Workspace.rulebook_for`): a draft is judged by the rulebook of
 the year it was received, a period scored by its year's; a year with none is judged by the
-latest, with a warning that says so.
+nearest earlier year's (the latest year before it), or — when no year is earlier — by the
+earliest later one, with a warning that names the one used.
 """
 
 from __future__ import annotations
@@ -115,15 +116,23 @@ class Workspace:
         return load_file(self.latest_rulebook_path())
 
     def rulebook_for(self, year: int) -> YearRulebook:
-        """The rulebook of `year`; when the workspace has none for it, the latest, with a
-        warning (Chinese) for the note, the report and `status`."""
+        """The rulebook of `year`; when the workspace has none for it, the nearest earlier
+        year's (latest year ≤ `year`), else the earliest later one, with a warning (Chinese)
+        naming the one used, for the note, the report and `status`."""
         paths = self.rulebook_paths()
         if year in paths:
             return YearRulebook(year, load_file(paths[year]), paths[year])
-        path = paths[max(paths)] if paths else DEFAULT_RULEBOOK
+        earlier = [y for y in paths if y < year]
+        later = [y for y in paths if y > year]
+        if earlier:
+            path, which = paths[max(earlier)], "此前最近的"
+        elif later:
+            path, which = paths[min(later)], "此后最早的"
+        else:
+            path, which = DEFAULT_RULEBOOK, "内置默认的"
         rulebook = load_file(path)
         warning = (
-            f"工作目录没有 {year} 年的规则文件，暂按 {rulebook.meta.year} 年的规则（{path.name}）判定；"
+            f"工作目录没有 {year} 年的规则文件，暂按{which} {rulebook.meta.year} 年的规则（{path.name}）判定；"
             f"请运行 draftdesk rules new {year} 建立并核对该年的规则文件。"
         )
         return YearRulebook(year, rulebook, path, warning)
