@@ -115,6 +115,28 @@ def test_self_check_accepts_a_good_draft_and_rejects_a_short_one(client: TestCli
     assert not [p for p in ws[0].inbox.rglob("*") if p.is_file()]
 
 
+def test_self_check_judges_by_the_workspaces_own_rulebook(ws) -> None:
+    root = ws[0].root
+    toml = root / "draftdesk.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace("min_chars = 200", "min_chars = 400", 1), encoding="utf-8")
+    client = TestClient(create_app(ws[0], ws[0].rulebook()))
+    answer = check(client, [("稿件.docx", news_draft(320, photos=2))])
+    assert answer.status_code == 200, answer.text
+    assert 'id="verdict">退回' in answer.text and 'id="zishu">320<' in answer.text
+    assert "400" in answer.text
+    assert "规则文件" not in answer.text
+    assert not [p for p in ws[0].inbox.rglob("*") if p.is_file()]
+
+
+def test_self_check_warns_only_when_the_workspace_lacks_the_year(client: TestClient) -> None:
+    answer = check(client, [("稿件.docx", news_draft(320, photos=2))], received="2022-03-12T15:00")
+    assert answer.status_code == 200, answer.text
+    assert "工作目录没有 2022 年的规则文件" in answer.text
+    current = check(client, [("稿件.docx", news_draft(320, photos=2))])
+    assert 'id="verdict">合格' in current.text and "规则文件" not in current.text
+
+
 def test_self_check_takes_a_document_plus_photos(client: TestClient) -> None:
     answer = check(
         client, [("稿件.docx", news_draft(320)), ("a.jpg", make_photo(seed=1)), ("b.jpg", make_photo(seed=2))]

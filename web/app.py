@@ -222,7 +222,7 @@ def create_app(
         try:
             uploads = await _save_uploads(_uploads(form, "files"), tmp)
             result = self_check(
-                rulebook, chosen["unit"], chosen["ctype"], uploads, chosen["received"] or None
+                ws, rulebook, chosen["unit"], chosen["ctype"], uploads, chosen["received"] or None
             )
         except DeskError as exc:
             return desk.page(request, "check.html", status=400, result=None, error=str(exc), chosen=chosen)
