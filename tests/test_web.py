@@ -101,6 +101,37 @@ def test_home_links_every_page_in_chinese(client: TestClient) -> None:
     assert "Prefect 界面" in html
 
 
+def test_home_finds_a_prefect_server_started_after_the_desk(ws, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows.prefect_env
+    import web.app
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setattr(web.app, "PREFECT_RECHECK_SECONDS", 0.0)
+    server: list[str | None] = [None]
+    monkeypatch.setattr(flows.prefect_env, "running_server", lambda _ws: server[0])
+    client = TestClient(create_app(*ws))
+    before = client.get("/").text
+    assert "Prefect 服务未运行" in before and "127.0.0.1:4299" not in before
+    server[0] = "http://127.0.0.1:4299/api"
+    after = client.get("/").text
+    assert '<a href="http://127.0.0.1:4299">Prefect 界面</a>' in after
+    assert "Prefect 服务未运行" not in after
+    server[0] = None
+    assert "Prefect 服务未运行" in client.get("/").text
+
+
+def test_the_prefect_lookup_is_cached_for_a_few_seconds(ws, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows.prefect_env
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    calls: list[object] = []
+    monkeypatch.setattr(flows.prefect_env, "running_server", lambda _ws: calls.append(_ws))
+    client = TestClient(create_app(*ws))
+    for _ in range(3):
+        assert "Prefect 服务未运行" in client.get("/").text
+    assert len(calls) == 1
+
+
 def test_self_check_accepts_a_good_draft_and_rejects_a_short_one(client: TestClient, ws) -> None:
     good = check(client, [("稿件.docx", news_draft(320, photos=2))])
     assert good.status_code == 200, good.text

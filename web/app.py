@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,7 @@ from workspace import Workspace, now
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "dd_session"
 ROWS_PER_PAGE = 200
+PREFECT_RECHECK_SECONDS = 5.0  # `watch` starts Prefect 10–30 s after the desk: look again this often
 PAGES = [
     ("/check", "自查"),
     ("/intake", "收稿"),
@@ -81,6 +84,25 @@ def _jinja() -> Environment:
     return env
 
 
+class PrefectLink:
+    """The Prefect UI's address, looked up again when the last answer is a few seconds old:
+    the server may start (`watch`) or stop after the desk does."""
+
+    def __init__(self, find: Callable[[], str | None]) -> None:
+        self._find = find
+        self._lock = threading.Lock()
+        self._at: float | None = None
+        self._url: str | None = None
+
+    def __call__(self) -> str | None:
+        with self._lock:
+            moment = time.monotonic()
+            if self._at is None or moment - self._at >= PREFECT_RECHECK_SECONDS:
+                self._url = self._find()
+                self._at = time.monotonic()
+            return self._url
+
+
 class Desk:
     """The state every page shares: the workspace, its rulebook, the guard and the templates."""
 
@@ -88,7 +110,8 @@ class Desk:
         self.ws = ws
         self.rulebook = rulebook
         self.guard = guard
-        self.prefect_url = prefect_url
+        fixed = prefect_url
+        self.prefect_url = PrefectLink((lambda: fixed) if fixed else (lambda: prefect_url_for(ws)))
         self.env = _jinja()
         self._reports: dict[tuple[object, ...], Any] = {}
 
@@ -115,7 +138,7 @@ class Desk:
             rulebook=self.rulebook,
             type_names={k: t.name for k, t in self.rulebook.types.items()},
             csrf=lambda form: self.guard.token(session, form),
-            prefect_url=self.prefect_url,
+            prefect_url=self.prefect_url(),
             **context,
         )
         response = HTMLResponse(html, status_code=status)
@@ -191,7 +214,8 @@ def create_app(
     prefect_url: str | None = None,
     ledger: bool = True,
 ) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
-    """The desk as one ASGI app: FastAPI pages, and Datasette under /ledger/ when `ledger`."""
+    """The desk as one ASGI app: FastAPI pages, and Datasette under /ledger/ when `ledger`.
+    `prefect_url` fixes the Prefect link; without it each page looks the server up (`prefect_url_for`)."""
     prepare(ws)
     guard = Guard(password_hash, protect)
     desk = Desk(ws, rulebook, guard, prefect_url)
