@@ -219,7 +219,8 @@ def ledger_version(ws: Workspace) -> tuple[Any, ...]:
 
 
 def assessment(ws: Workspace, rulebook: Rulebook, period: Period) -> Any:
-    """The period's `PeriodReport` as `score` computes it, without writing the workbook."""
-    from reports.assessment import build_report
+    """The period's `Assessed` (report, still-open and rulebook warnings) as `score` computes
+    it, by the period's year's rulebook, without writing the workbook."""
+    from service.score import assess
 
-    return build_report(ws, rulebook, period)[0]
+    return assess(ws, rulebook, period)

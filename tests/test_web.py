@@ -314,6 +314,21 @@ def test_score_shows_the_tables_the_chart_and_the_workbook(client: TestClient) -
     assert book.status_code == 200 and book.content[:2] == b"PK"
 
 
+def test_score_shows_the_warnings_and_open_progress_the_cli_prints(client: TestClient) -> None:
+    month = client.get("/score?period=2021-03").text
+    assert (
+        '<p class="warning">注意：2021年3月尚未结束（今天 2021-03-20），尚未到期的任务也按缺少计算；'
+        "期末后再运行可得正式结果。</p>" in month
+    )
+    assert '<th class="open">调研(至今)</th>' in month
+    row = re.search(r"<tr><td>办公室</td>.*?</tr>", month, re.S)
+    assert row and '<td class="open">0/1</td>' in row.group(0)
+    assert "规则文件" not in month
+    earlier = client.get("/score?period=2020-12").text
+    assert "注意：工作目录没有 2020 年的规则文件，暂按 2021 年的规则（draftdesk.toml）判定" in earlier
+    assert "尚未结束" not in earlier and "(至今)" not in earlier
+
+
 def test_the_ledger_is_datasette_read_only_with_chinese_queries(client: TestClient) -> None:
     home = client.get("/ledger/")
     assert home.status_code == 200, home.text

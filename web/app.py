@@ -116,8 +116,9 @@ class Desk:
         self._reports: dict[tuple[object, ...], Any] = {}
 
     def report(self, period: Period) -> Any:
-        """The period's report, recomputed only when the ledger has changed since the last view."""
-        key = (period.key, ledger_version(self.ws))
+        """The period's `Assessed`, recomputed only when the ledger (or the day) has changed since
+        the last view."""
+        key = (period.key, now(self.rulebook).date(), ledger_version(self.ws))
         if key not in self._reports:
             if len(self._reports) >= 16:
                 self._reports.clear()
@@ -444,14 +445,23 @@ def create_app(
     def score_page(request: Request, period: str = "") -> Response:
         desk.clerk(request)
         chosen = chosen_period(period)
-        report = desk.report(chosen)
+        assessed = desk.report(chosen)
+        report = assessed.report
         types = [k for k in report.type_names if any(k in u.completion for u in report.units)]
+        open_types = [
+            k for k in report.type_names if k not in types and any(k in u.progress for u in report.units)
+        ]
+        short_names = {k: min(names, key=len) for k, names in report.type_short_names.items()}
+        warnings = [w for w in (assessed.still_open, assessed.rulebook_warning) if w]
         return desk.page(
             request,
             "score.html",
             report=report,
             period=chosen,
             types=types,
+            open_types=open_types,
+            short_names=short_names,
+            warnings=[w if w.startswith("注意：") else f"注意：{w}" for w in warnings],
             chart=completion_chart(report),
             fmt=_fmt,
         )
