@@ -175,7 +175,10 @@ def _files(ws: Workspace, submission_id: int) -> dict[str, Any]:
 
 
 def note_of(ws: Workspace, submission_id: int) -> tuple[str, str]:
-    """A rejected submission's note as the unit received it, and a file name for it."""
+    """A submission's note as the unit received it — the 退回说明 of a rejected draft, or the
+    未计入 notice of an accepted draft that does not count — and a file name for it."""
+    from intake.filing import NOTE_SUFFIX, NOTICE_SUFFIX
+
     row = _files(ws, submission_id)
     text = row.get("note_text")
     if not text and row.get("note_path"):
@@ -183,8 +186,9 @@ def note_of(ws: Workspace, submission_id: int) -> tuple[str, str]:
         if is_inside(path, ws.outbox) and path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
     if not text:
-        raise UnknownDraft(f"稿件 {submission_id} 没有退回说明（未被退回）。")
-    return str(text), f"{PurePath(str(row.get('original_name') or submission_id)).stem}.退回说明.txt"
+        raise UnknownDraft(f"稿件 {submission_id} 没有退回说明或未计入说明。")
+    suffix = NOTICE_SUFFIX if row.get("verdict") == "accepted" else NOTE_SUFFIX
+    return str(text), f"{PurePath(str(row.get('original_name') or submission_id)).stem}{suffix}"
 
 
 def original_of(ws: Workspace, submission_id: int) -> tuple[bytes | Path, str]:

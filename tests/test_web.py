@@ -232,6 +232,48 @@ def test_intake_lists_the_month_filters_and_serves_files_by_id(client: TestClien
     assert client.get("/intake/..%2F..%2Fdraftdesk.toml/original").status_code in (404, 422)
 
 
+def test_intake_links_the_notice_of_a_late_accepted_draft(client: TestClient, ws) -> None:
+    root = ws[0].root
+    stored = root / "outbox" / "accepted" / "湖滨社区" / "迟报.docx"
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_bytes(b"PK-late")
+    notice = stored.with_name("迟报.docx.未计入.txt")
+    notice.write_text("湖滨社区：您报送的《迟报》合格，但报送超过时限，不计入本月任务。", encoding="utf-8")
+    db = open_ledger(ws[0].ledger_path)
+    common = dict(unit="湖滨社区", content_type="instant", verdict="accepted", counted=0, zishu=300)
+    record_submission_row(
+        db,
+        id=3,
+        title="迟报",
+        received_at="2021-03-12T09:00:00+08:00",
+        original_name="迟报.docx",
+        stored_path="outbox/accepted/湖滨社区/迟报.docx",
+        note_path="outbox/accepted/湖滨社区/迟报.docx.未计入.txt",
+        **common,
+    )
+    record_submission_row(  # a note path that escapes the outbox is never read
+        db, id=4, title="越界", received_at="2021-03-13T09:00:00+08:00", note_path="draftdesk.toml", **common
+    )
+    db.close()
+    listing = client.get("/intake?month=2021-03").text
+    row = re.search(r'<tr class="accepted">\s*<td>3</td>.*?</tr>', listing, re.S)
+    assert row, listing
+    assert '<a href="/intake/3/note">否（未计入说明）</a>' in row.group(0)
+    assert '<a href="/intake/3/note.txt">说明</a>' in row.group(0)
+    counted = re.search(r'<tr class="accepted">\s*<td>1</td>.*?</tr>', listing, re.S)
+    assert counted and "note" not in counted.group(0)
+    page = client.get("/intake/3/note")
+    assert page.status_code == 200 and "不计入本月任务" in page.text and "未计入说明" in page.text
+    download = client.get("/intake/3/note.txt")
+    assert download.text == notice.read_text(encoding="utf-8")
+    assert (
+        "filename*=UTF-8''%E8%BF%9F%E6%8A%A5.%E6%9C%AA%E8%AE%A1%E5%85%A5.txt"
+        in download.headers["content-disposition"]
+    )
+    assert client.get("/intake/4/note.txt").status_code == 404
+    assert client.get("/intake/4/note").status_code == 404
+
+
 def test_adopt_records_refuses_withdraws_and_shows_on_score(client: TestClient) -> None:
     token = csrf(client, "/adopt", "/adopt")
     done = client.post(
