@@ -383,6 +383,28 @@ def test_the_ledger_is_datasette_read_only_with_chinese_queries(client: TestClie
     assert open_ledger(_ledger_of(client)).table("submissions").count == 2
 
 
+def test_the_ledger_pages_read_in_chinese(client: TestClient) -> None:
+    home = client.get("/ledger/").text
+    assert "<title>台账</title>" in home and "<h1>台账</h1>" in home
+    assert ">台账首页</a>" in home and '<a href="/ledger/ledger">台账数据库</a>' in home
+    assert "11 张表，共 3 行" in home
+    assert '<a href="/ledger/ledger/submissions" title="2 行">稿件</a>' in home
+    for english in ("rows in", ">home<", "tables</"):
+        assert english not in home, english
+    db = client.get("/ledger/ledger").text
+    assert "<title>台账数据库</title>" in db
+    for chinese in (
+        "自定义 SQL 查询",
+        "常用查询",
+        "数据表",
+        '<a href="/ledger/ledger/submissions">稿件</a>',
+        "2 行",
+    ):
+        assert chinese in db, chinese
+    for english in ("Custom SQL query", ">Queries<", ">Tables<", " rows<", ">home<"):
+        assert english not in db, english
+
+
 def _ledger_of(client: TestClient) -> Path:
     return Path(client.ws_root) / "outbox" / "ledger.db"  # type: ignore[attr-defined]
 
