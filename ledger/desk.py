@@ -67,7 +67,8 @@ def month_index(
 
 
 def submissions_by_id(db: sqlite_utils.Database, ids: Sequence[int]) -> list[dict[str, Any]]:
-    """The listed submissions in that order, each with `rules`: its error findings' rules."""
+    """The listed submissions in that order, each with `rules`: its error findings' rules, and
+    `has_note`: whether it has a note (a 退回说明, or the 未计入 notice of a late accepted draft)."""
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
@@ -76,6 +77,7 @@ def submissions_by_id(db: sqlite_utils.Database, ids: Sequence[int]) -> list[dic
         for row in db.query(
             "SELECT s.id, s.unit, s.content_type, s.title, s.original_name, s.received_at, s.zishu, "
             "s.photos_total, s.photos_distinct, s.photos_hd, s.verdict, s.counted, "
+            "coalesce(s.note_path, s.note_text) IS NOT NULL AS has_note, "
             "(SELECT group_concat(DISTINCT f.rule) FROM findings f "
             " WHERE f.submission_id = s.id AND f.severity = 'error') AS rules "
             f"FROM submissions s WHERE s.id IN ({marks})",

@@ -1,6 +1,7 @@
 """What the browser desk asks of the library beyond the CLI's commands.
 
-自查 judges uploads in a throwaway workspace (identity comes from the folder, as in the inbox);
+自查 lays uploads out in a throwaway inbox (identity comes from the folder, as in the inbox) and
+judges them by the real workspace's rulebook for the received year;
 收稿 lists a month's submissions and hands out a submission's original and note by ledger ID —
 never by a path from a request.
 """
@@ -45,18 +46,26 @@ def _safe_name(name: str) -> str:
 
 
 def self_check(
-    rulebook: Rulebook, unit: str, type_name: str, uploads: Sequence[Upload], received: str | None
+    ws: Workspace,
+    rulebook: Rulebook,
+    unit: str,
+    type_name: str,
+    uploads: Sequence[Upload],
+    received: str | None,
 ) -> dict[str, Any]:
     """Judge one upload (a document, a .zip bundle, or a document plus photos) as the intake
-    would for `unit`/`type_name`, in a throwaway workspace deleted before returning. Raises
-    `BadInput`/`UnknownUnit` (Chinese) for a request that cannot be judged."""
+    of `ws` would for `unit`/`type_name`: by `ws`'s rulebook for the received year, with the
+    files laid out in a throwaway inbox deleted before returning (nothing is written to `ws`).
+    Raises `BadInput`/`UnknownUnit` (Chinese) for a request that cannot be judged."""
+    received_at = received_time(received, rulebook)
+    year_rules = ws.rulebook_for(received_at.year)
+    rulebook = year_rules.rulebook
     found = rulebook.unit_named(unit)
     if found is None:
         raise UnknownUnit(f"单位“{unit}”不在规则文件中，请从列表中选择单位。")
     ctype = rulebook.type_named(type_name)
     if ctype is None:
         raise BadInput(f"稿件类型“{type_name}”不在规则文件中，请从列表中选择稿件类型。")
-    received_at = received_time(received, rulebook)
     if not uploads:
         raise BadInput("请选择要自查的稿件文件。")
     photo_exts = tuple(e if e.startswith(".") else f".{e}" for e in rulebook.images.photo_extensions)
@@ -73,8 +82,8 @@ def self_check(
     if len(set(names)) != len(names):
         raise BadInput("上传的文件有重名，请改名后再上传。")
     with tempfile.TemporaryDirectory(prefix="draftdesk-selfcheck-") as tmp:
-        ws = Workspace(Path(tmp))
-        folder = ws.inbox / found.name / ctype.name
+        scratch = Workspace(Path(tmp))
+        folder = scratch.inbox / found.name / ctype.name
         if len(uploads) == 1:
             target = folder / names[0]
             target.parent.mkdir(parents=True)
@@ -84,7 +93,7 @@ def self_check(
             target.mkdir(parents=True)
             for upload, name in zip(uploads, names, strict=True):
                 shutil.copyfile(upload.path, target / name)
-        (result,) = check_files(ws, rulebook, [target], received_at)
+        (result,) = check_files(scratch, rulebook, [target], received_at, year_rules=year_rules)
     result["path"] = documents[0] if len(uploads) == 1 else f"{documents[0]} 等 {len(uploads)} 个文件"
     return result
 
@@ -166,7 +175,10 @@ def _files(ws: Workspace, submission_id: int) -> dict[str, Any]:
 
 
 def note_of(ws: Workspace, submission_id: int) -> tuple[str, str]:
-    """A rejected submission's note as the unit received it, and a file name for it."""
+    """A submission's note as the unit received it — the 退回说明 of a rejected draft, or the
+    未计入 notice of an accepted draft that does not count — and a file name for it."""
+    from intake.filing import NOTE_SUFFIX, NOTICE_SUFFIX
+
     row = _files(ws, submission_id)
     text = row.get("note_text")
     if not text and row.get("note_path"):
@@ -174,8 +186,9 @@ def note_of(ws: Workspace, submission_id: int) -> tuple[str, str]:
         if is_inside(path, ws.outbox) and path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
     if not text:
-        raise UnknownDraft(f"稿件 {submission_id} 没有退回说明（未被退回）。")
-    return str(text), f"{PurePath(str(row.get('original_name') or submission_id)).stem}.退回说明.txt"
+        raise UnknownDraft(f"稿件 {submission_id} 没有退回说明或未计入说明。")
+    suffix = NOTICE_SUFFIX if row.get("verdict") == "accepted" else NOTE_SUFFIX
+    return str(text), f"{PurePath(str(row.get('original_name') or submission_id)).stem}{suffix}"
 
 
 def original_of(ws: Workspace, submission_id: int) -> tuple[bytes | Path, str]:
@@ -210,7 +223,8 @@ def ledger_version(ws: Workspace) -> tuple[Any, ...]:
 
 
 def assessment(ws: Workspace, rulebook: Rulebook, period: Period) -> Any:
-    """The period's `PeriodReport` as `score` computes it, without writing the workbook."""
-    from reports.assessment import build_report
+    """The period's `Assessed` (report, still-open and rulebook warnings) as `score` computes
+    it, by the period's year's rulebook, without writing the workbook."""
+    from service.score import assess
 
-    return build_report(ws, rulebook, period)[0]
+    return assess(ws, rulebook, period)

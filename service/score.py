@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,14 +33,37 @@ def period_from(month: str | None, quarter: str | None, year: int | None) -> Per
         raise BadInput(str(exc)) from None
 
 
+def still_open_warning(period: Period, today: dt.date) -> str | None:
+    """The warning (Chinese) that `period` is not over yet on `today`, else None."""
+    if period.end < today:
+        return None
+    return f"注意：{period.label}尚未结束（今天 {today}），尚未到期的任务也按缺少计算；期末后再运行可得正式结果。"
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """A period's report with the warnings `score` prints beside it (the desk's 考核 page)."""
+
+    report: PeriodReport
+    still_open: str | None
+    rulebook_warning: str | None
+
+
+def assess(ws: Workspace, rulebook: Rulebook, period: Period) -> Assessed:
+    """`score` without writing the workbook: the report by the period's year's rulebook, and
+    the still-open and rulebook warnings."""
+    today = now(rulebook).date()
+    year_rules = ws.rulebook_for(period.year)
+    report, _ = build_report(ws, year_rules.rulebook, period)
+    return Assessed(report, still_open_warning(period, today), year_rules.warning)
+
+
 def score(ws: Workspace, rulebook: Rulebook, period: Period) -> Scored:
     """Read the ledger, score `period` by its year's rulebook and write its workbook."""
     today = now(rulebook).date()  # the workspace's clock; the period's year gives the rules
     year_rules = ws.rulebook_for(period.year)
     rulebook = year_rules.rulebook
-    still_open = None
-    if period.end >= today:
-        still_open = f"注意：{period.label}尚未结束（今天 {today}），尚未到期的任务也按缺少计算；期末后再运行可得正式结果。"
+    still_open = still_open_warning(period, today)
     report, rejections = build_report(ws, rulebook, period)
     workbook = write_report(ws, report, rejections, rulebook.meta.tz)
     return Scored(report, workbook, still_open, year_rules.warning, tuple(earlier_workbooks(ws, period)))

@@ -101,6 +101,37 @@ def test_home_links_every_page_in_chinese(client: TestClient) -> None:
     assert "Prefect 界面" in html
 
 
+def test_home_finds_a_prefect_server_started_after_the_desk(ws, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows.prefect_env
+    import web.app
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setattr(web.app, "PREFECT_RECHECK_SECONDS", 0.0)
+    server: list[str | None] = [None]
+    monkeypatch.setattr(flows.prefect_env, "running_server", lambda _ws: server[0])
+    client = TestClient(create_app(*ws))
+    before = client.get("/").text
+    assert "Prefect 服务未运行" in before and "127.0.0.1:4299" not in before
+    server[0] = "http://127.0.0.1:4299/api"
+    after = client.get("/").text
+    assert '<a href="http://127.0.0.1:4299">Prefect 界面</a>' in after
+    assert "Prefect 服务未运行" not in after
+    server[0] = None
+    assert "Prefect 服务未运行" in client.get("/").text
+
+
+def test_the_prefect_lookup_is_cached_for_a_few_seconds(ws, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows.prefect_env
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    calls: list[object] = []
+    monkeypatch.setattr(flows.prefect_env, "running_server", lambda _ws: calls.append(_ws))
+    client = TestClient(create_app(*ws))
+    for _ in range(3):
+        assert "Prefect 服务未运行" in client.get("/").text
+    assert len(calls) == 1
+
+
 def test_self_check_accepts_a_good_draft_and_rejects_a_short_one(client: TestClient, ws) -> None:
     good = check(client, [("稿件.docx", news_draft(320, photos=2))])
     assert good.status_code == 200, good.text
@@ -113,6 +144,28 @@ def test_self_check_accepts_a_good_draft_and_rejects_a_short_one(client: TestCli
     assert db.table("submissions").count == 2
     db.close()
     assert not [p for p in ws[0].inbox.rglob("*") if p.is_file()]
+
+
+def test_self_check_judges_by_the_workspaces_own_rulebook(ws) -> None:
+    root = ws[0].root
+    toml = root / "draftdesk.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace("min_chars = 200", "min_chars = 400", 1), encoding="utf-8")
+    client = TestClient(create_app(ws[0], ws[0].rulebook()))
+    answer = check(client, [("稿件.docx", news_draft(320, photos=2))])
+    assert answer.status_code == 200, answer.text
+    assert 'id="verdict">退回' in answer.text and 'id="zishu">320<' in answer.text
+    assert "400" in answer.text
+    assert "规则文件" not in answer.text
+    assert not [p for p in ws[0].inbox.rglob("*") if p.is_file()]
+
+
+def test_self_check_warns_only_when_the_workspace_lacks_the_year(client: TestClient) -> None:
+    answer = check(client, [("稿件.docx", news_draft(320, photos=2))], received="2022-03-12T15:00")
+    assert answer.status_code == 200, answer.text
+    assert "工作目录没有 2022 年的规则文件" in answer.text
+    current = check(client, [("稿件.docx", news_draft(320, photos=2))])
+    assert 'id="verdict">合格' in current.text and "规则文件" not in current.text
 
 
 def test_self_check_takes_a_document_plus_photos(client: TestClient) -> None:
@@ -177,6 +230,48 @@ def test_intake_lists_the_month_filters_and_serves_files_by_id(client: TestClien
     assert client.get("/intake/1/original").status_code == 404  # not filed
     assert client.get("/intake/99/note").status_code == 404
     assert client.get("/intake/..%2F..%2Fdraftdesk.toml/original").status_code in (404, 422)
+
+
+def test_intake_links_the_notice_of_a_late_accepted_draft(client: TestClient, ws) -> None:
+    root = ws[0].root
+    stored = root / "outbox" / "accepted" / "湖滨社区" / "迟报.docx"
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_bytes(b"PK-late")
+    notice = stored.with_name("迟报.docx.未计入.txt")
+    notice.write_text("湖滨社区：您报送的《迟报》合格，但报送超过时限，不计入本月任务。", encoding="utf-8")
+    db = open_ledger(ws[0].ledger_path)
+    common = dict(unit="湖滨社区", content_type="instant", verdict="accepted", counted=0, zishu=300)
+    record_submission_row(
+        db,
+        id=3,
+        title="迟报",
+        received_at="2021-03-12T09:00:00+08:00",
+        original_name="迟报.docx",
+        stored_path="outbox/accepted/湖滨社区/迟报.docx",
+        note_path="outbox/accepted/湖滨社区/迟报.docx.未计入.txt",
+        **common,
+    )
+    record_submission_row(  # a note path that escapes the outbox is never read
+        db, id=4, title="越界", received_at="2021-03-13T09:00:00+08:00", note_path="draftdesk.toml", **common
+    )
+    db.close()
+    listing = client.get("/intake?month=2021-03").text
+    row = re.search(r'<tr class="accepted">\s*<td>3</td>.*?</tr>', listing, re.S)
+    assert row, listing
+    assert '<a href="/intake/3/note">否（未计入说明）</a>' in row.group(0)
+    assert '<a href="/intake/3/note.txt">说明</a>' in row.group(0)
+    counted = re.search(r'<tr class="accepted">\s*<td>1</td>.*?</tr>', listing, re.S)
+    assert counted and "note" not in counted.group(0)
+    page = client.get("/intake/3/note")
+    assert page.status_code == 200 and "不计入本月任务" in page.text and "未计入说明" in page.text
+    download = client.get("/intake/3/note.txt")
+    assert download.text == notice.read_text(encoding="utf-8")
+    assert (
+        "filename*=UTF-8''%E8%BF%9F%E6%8A%A5.%E6%9C%AA%E8%AE%A1%E5%85%A5.txt"
+        in download.headers["content-disposition"]
+    )
+    assert client.get("/intake/4/note.txt").status_code == 404
+    assert client.get("/intake/4/note").status_code == 404
 
 
 def test_adopt_records_refuses_withdraws_and_shows_on_score(client: TestClient) -> None:
@@ -261,6 +356,21 @@ def test_score_shows_the_tables_the_chart_and_the_workbook(client: TestClient) -
     assert book.status_code == 200 and book.content[:2] == b"PK"
 
 
+def test_score_shows_the_warnings_and_open_progress_the_cli_prints(client: TestClient) -> None:
+    month = client.get("/score?period=2021-03").text
+    assert (
+        '<p class="warning">注意：2021年3月尚未结束（今天 2021-03-20），尚未到期的任务也按缺少计算；'
+        "期末后再运行可得正式结果。</p>" in month
+    )
+    assert '<th class="open">调研(至今)</th>' in month
+    row = re.search(r"<tr><td>办公室</td>.*?</tr>", month, re.S)
+    assert row and '<td class="open">0/1</td>' in row.group(0)
+    assert "规则文件" not in month
+    earlier = client.get("/score?period=2020-12").text
+    assert "注意：工作目录没有 2020 年的规则文件，暂按 2021 年的规则（draftdesk.toml）判定" in earlier
+    assert "尚未结束" not in earlier and "(至今)" not in earlier
+
+
 def test_the_ledger_is_datasette_read_only_with_chinese_queries(client: TestClient) -> None:
     home = client.get("/ledger/")
     assert home.status_code == 200, home.text
@@ -271,6 +381,28 @@ def test_the_ledger_is_datasette_read_only_with_chinese_queries(client: TestClie
     refused = client.post("/ledger/ledger", data={"sql": "DELETE FROM submissions"})
     assert refused.status_code >= 400
     assert open_ledger(_ledger_of(client)).table("submissions").count == 2
+
+
+def test_the_ledger_pages_read_in_chinese(client: TestClient) -> None:
+    home = client.get("/ledger/").text
+    assert "<title>台账</title>" in home and "<h1>台账</h1>" in home
+    assert ">台账首页</a>" in home and '<a href="/ledger/ledger">台账数据库</a>' in home
+    assert "11 张表，共 3 行" in home
+    assert '<a href="/ledger/ledger/submissions" title="2 行">稿件</a>' in home
+    for english in ("rows in", ">home<", "tables</"):
+        assert english not in home, english
+    db = client.get("/ledger/ledger").text
+    assert "<title>台账数据库</title>" in db
+    for chinese in (
+        "自定义 SQL 查询",
+        "常用查询",
+        "数据表",
+        '<a href="/ledger/ledger/submissions">稿件</a>',
+        "2 行",
+    ):
+        assert chinese in db, chinese
+    for english in ("Custom SQL query", ">Queries<", ">Tables<", " rows<", ">home<"):
+        assert english not in db, english
 
 
 def _ledger_of(client: TestClient) -> Path:

@@ -71,7 +71,8 @@ def _shot(driver: object, path: Path) -> None:
 
 def test_the_desk_in_a_real_browser(desk: str, browser: object, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     d = browser
     d.get(desk)  # type: ignore[attr-defined]
@@ -86,8 +87,14 @@ def test_the_desk_in_a_real_browser(desk: str, browser: object, tmp_path: Path) 
         Select(d.find_element(By.NAME, "ctype")).select_by_visible_text("即时通讯信息")  # type: ignore[attr-defined]
         d.find_element(By.NAME, "received").send_keys("2021-03-12T15:00")  # type: ignore[attr-defined]
         d.find_element(By.NAME, "files").send_keys(str(path))  # type: ignore[attr-defined]
-        d.find_element(By.CSS_SELECTOR, "form button").click()  # type: ignore[attr-defined]
-        assert d.find_element(By.ID, "verdict").text == verdict  # type: ignore[attr-defined]
+        button = d.find_element(By.CSS_SELECTOR, "form button")  # type: ignore[attr-defined]
+        button.click()
+        # the click may return before the result page replaces the form: wait for it
+        WebDriverWait(d, 30).until(expected_conditions.staleness_of(button))
+        found = WebDriverWait(d, 30).until(
+            expected_conditions.presence_of_element_located((By.ID, "verdict"))
+        )
+        assert found.text == verdict
         assert d.find_element(By.ID, "zishu").text == str(chars)  # type: ignore[attr-defined]
         _shot(d, tmp_path / f"check-{chars}.png")
 

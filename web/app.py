@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,7 @@ from workspace import Workspace, now
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "dd_session"
 ROWS_PER_PAGE = 200
+PREFECT_RECHECK_SECONDS = 5.0  # `watch` starts Prefect 10–30 s after the desk: look again this often
 PAGES = [
     ("/check", "自查"),
     ("/intake", "收稿"),
@@ -81,6 +84,25 @@ def _jinja() -> Environment:
     return env
 
 
+class PrefectLink:
+    """The Prefect UI's address, looked up again when the last answer is a few seconds old:
+    the server may start (`watch`) or stop after the desk does."""
+
+    def __init__(self, find: Callable[[], str | None]) -> None:
+        self._find = find
+        self._lock = threading.Lock()
+        self._at: float | None = None
+        self._url: str | None = None
+
+    def __call__(self) -> str | None:
+        with self._lock:
+            moment = time.monotonic()
+            if self._at is None or moment - self._at >= PREFECT_RECHECK_SECONDS:
+                self._url = self._find()
+                self._at = time.monotonic()
+            return self._url
+
+
 class Desk:
     """The state every page shares: the workspace, its rulebook, the guard and the templates."""
 
@@ -88,13 +110,15 @@ class Desk:
         self.ws = ws
         self.rulebook = rulebook
         self.guard = guard
-        self.prefect_url = prefect_url
+        fixed = prefect_url
+        self.prefect_url = PrefectLink((lambda: fixed) if fixed else (lambda: prefect_url_for(ws)))
         self.env = _jinja()
         self._reports: dict[tuple[object, ...], Any] = {}
 
     def report(self, period: Period) -> Any:
-        """The period's report, recomputed only when the ledger has changed since the last view."""
-        key = (period.key, ledger_version(self.ws))
+        """The period's `Assessed`, recomputed only when the ledger (or the day) has changed since
+        the last view."""
+        key = (period.key, now(self.rulebook).date(), ledger_version(self.ws))
         if key not in self._reports:
             if len(self._reports) >= 16:
                 self._reports.clear()
@@ -115,7 +139,7 @@ class Desk:
             rulebook=self.rulebook,
             type_names={k: t.name for k, t in self.rulebook.types.items()},
             csrf=lambda form: self.guard.token(session, form),
-            prefect_url=self.prefect_url,
+            prefect_url=self.prefect_url(),
             **context,
         )
         response = HTMLResponse(html, status_code=status)
@@ -191,7 +215,8 @@ def create_app(
     prefect_url: str | None = None,
     ledger: bool = True,
 ) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
-    """The desk as one ASGI app: FastAPI pages, and Datasette under /ledger/ when `ledger`."""
+    """The desk as one ASGI app: FastAPI pages, and Datasette under /ledger/ when `ledger`.
+    `prefect_url` fixes the Prefect link; without it each page looks the server up (`prefect_url_for`)."""
     prepare(ws)
     guard = Guard(password_hash, protect)
     desk = Desk(ws, rulebook, guard, prefect_url)
@@ -222,7 +247,7 @@ def create_app(
         try:
             uploads = await _save_uploads(_uploads(form, "files"), tmp)
             result = self_check(
-                rulebook, chosen["unit"], chosen["ctype"], uploads, chosen["received"] or None
+                ws, rulebook, chosen["unit"], chosen["ctype"], uploads, chosen["received"] or None
             )
         except DeskError as exc:
             return desk.page(request, "check.html", status=400, result=None, error=str(exc), chosen=chosen)
@@ -420,14 +445,23 @@ def create_app(
     def score_page(request: Request, period: str = "") -> Response:
         desk.clerk(request)
         chosen = chosen_period(period)
-        report = desk.report(chosen)
+        assessed = desk.report(chosen)
+        report = assessed.report
         types = [k for k in report.type_names if any(k in u.completion for u in report.units)]
+        open_types = [
+            k for k in report.type_names if k not in types and any(k in u.progress for u in report.units)
+        ]
+        short_names = {k: min(names, key=len) for k, names in report.type_short_names.items()}
+        warnings = [w for w in (assessed.still_open, assessed.rulebook_warning) if w]
         return desk.page(
             request,
             "score.html",
             report=report,
             period=chosen,
             types=types,
+            open_types=open_types,
+            short_names=short_names,
+            warnings=[w if w.startswith("注意：") else f"注意：{w}" for w in warnings],
             chart=completion_chart(report),
             fmt=_fmt,
         )

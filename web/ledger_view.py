@@ -98,11 +98,12 @@ QUERIES: dict[str, dict[str, str]] = {
 
 def metadata() -> dict[str, Any]:
     return {
-        "title": "draftdesk 台账",
+        "title": "台账",
         "description": "稿件、审核问题、录用和约稿的只读台账。",
         "databases": {
             "ledger": {
-                "title": "台账",
+                "title": "台账数据库",
+                "description": "outbox/ledger.db，只读。点表名浏览，或用下面的常用查询。",
                 "tables": {
                     name: {"title": title, "columns": columns} for name, (title, columns) in TABLES.items()
                 },
@@ -120,7 +121,7 @@ def ledger_app(ws: Workspace) -> Any:
     ds = Datasette(
         [str(ws.ledger_path)],
         metadata=metadata(),
-        template_dir=str(Path(__file__).resolve().parent / "datasette_templates"),
+        template_dir=str(Path(__file__).resolve().parent / "datasette_templates"),  # Chinese headlines
         settings={"base_url": "/ledger/", "allow_download": False, "allow_csv_stream": True},
     )
     return ds.app()

@@ -22,7 +22,7 @@ def _server(ws: Workspace, rulebook: Rulebook, host: str, port: int) -> object:
     """A configured uvicorn.Server; raises ValueError (Chinese) when `host` needs a password."""
     import uvicorn
 
-    from web.app import create_app, prefect_url_for
+    from web.app import create_app
 
     password_hash = password_hash_for(rulebook)
     refusal = refusal_to_start(host, password_hash)
@@ -33,7 +33,6 @@ def _server(ws: Workspace, rulebook: Rulebook, host: str, port: int) -> object:
         rulebook,
         password_hash=password_hash,
         protect=not is_loopback(host),
-        prefect_url=prefect_url_for(ws),
     )
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
     return uvicorn.Server(config)
