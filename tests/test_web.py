@@ -367,7 +367,9 @@ def test_score_shows_the_warnings_and_open_progress_the_cli_prints(client: TestC
     assert row and '<td class="open">0/1</td>' in row.group(0)
     assert "规则文件" not in month
     earlier = client.get("/score?period=2020-12").text
-    assert "注意：工作目录没有 2020 年的规则文件，暂按此后最早的 2021 年的规则（draftdesk.toml）判定" in earlier
+    assert (
+        "注意：工作目录没有 2020 年的规则文件，暂按此后最早的 2021 年的规则（draftdesk.toml）判定" in earlier
+    )
     assert "尚未结束" not in earlier and "(至今)" not in earlier
 
 
