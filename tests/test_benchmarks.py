@@ -67,10 +67,16 @@ CASES = [
 ]
 
 
+# Benchmarks over the shared corpus: they skip with it (required under CI, like every corpus test).
+NEEDS_CORPUS = {"bench_fuzz.py"}
+
+
 @pytest.mark.parametrize(("script", "expected", "unexpected"), CASES)
 def test_benchmark_runs_in_quick_mode_and_prints_its_figures(
-    script: str, expected: list[str], unexpected: list[str]
+    script: str, expected: list[str], unexpected: list[str], request: pytest.FixtureRequest
 ) -> None:
+    if script in NEEDS_CORPUS:
+        request.getfixturevalue("corpus")
     # A benchmark configures its own Prefect (temporary or local server), never the test harness's.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     done = subprocess.run(
