@@ -126,7 +126,14 @@ def count_type(
     ctype = rulebook.types[content_type]
     if ctype.quota == "adopted":
         # Only adoptions by the type's own platform (学习强国 outlets) count.
-        on_platform = [a for a in adoptions if rulebook.counts_for(content_type, a.outlet)]
+        # The cheap unit and type test first: a year holds thousands of other units' adoptions.
+        on_platform = [
+            a
+            for a in adoptions
+            if a.unit == unit.name
+            and a.content_type == content_type
+            and rulebook.counts_for(content_type, a.outlet)
+        ]
         days = adopted_days(unit.name, content_type, on_platform)
     else:
         days = credited_days(unit.name, content_type, submissions)
