@@ -45,6 +45,28 @@ def counts_line(draft: Draft) -> str | None:
     return f"字数说明：Word 状态栏显示全文 {counts.zishu_all} 字，正文按 {counts.zishu} 字计算。"
 
 
+def _head(
+    heading: str,
+    draft: Draft,
+    judgement: Judgement,
+    rulebook: Rulebook,
+    relpath: str | PurePath | None,
+    submission_id: int | None,
+) -> list[str]:
+    """The lines every note and notice opens with, so a unit finds the same facts in the same
+    place: heading, 稿件编号 (once recorded), file, title, unit, type (the last line)."""
+    ctype = rulebook.types.get(judgement.content_type or "")
+    lines = [heading, ""]
+    if submission_id is not None:
+        lines.append(f"稿件编号：{submission_id}")
+    lines.append(f"稿件：{relpath or draft.source_name}")
+    if draft.title:
+        lines.append(f"标题：{draft.title}")
+    lines.append(f"报送单位：{judgement.unit or '未能识别'}")
+    lines.append(f"稿件类型：{ctype.name if ctype else '未能识别'}")
+    return lines
+
+
 def render_note(
     draft: Draft,
     judgement: Judgement,
@@ -57,21 +79,18 @@ def render_note(
 
     `relpath` (the item's path under the inbox) names the draft when given, else its file name;
     `submission_id` (the ledger's 稿件编号), when the draft was recorded, heads the facts."""
-    ctype = rulebook.types.get(judgement.content_type or "")
     rejected = judgement.verdict == "rejected"
     errors = [f for f in judgement.findings if f.severity == ERROR]
     warnings = [f for f in judgement.findings if f.severity == WARNING]
-    lines = [f"{rulebook.meta.subdistrict}信息宣传稿件{'退回说明' if rejected else '收稿回执'}", ""]
-    if submission_id is not None:
-        lines.append(f"稿件编号：{submission_id}")
-    lines.append(f"稿件：{relpath or draft.source_name}")
-    if draft.title:
-        lines.append(f"标题：{draft.title}")
-    lines.append(f"报送单位：{judgement.unit or '未能识别'}")
-    lines.append(
-        f"稿件类型：{ctype.name if ctype else '未能识别'}"
-        + (f"（{judgement.category}）" if judgement.category else "")
+    lines = _head(
+        f"{rulebook.meta.subdistrict}信息宣传稿件{'退回说明' if rejected else '收稿回执'}",
+        draft,
+        judgement,
+        rulebook,
+        relpath,
+        submission_id,
     )
+    lines[-1] += f"（{judgement.category}）" if judgement.category else ""
     lines.append(f"收稿时间：{_when(received_at, rulebook)}")
     if rejected:
         lines.append("处理结果：退回。本稿不计入考核，请按下列要求修改后重新报送。")
@@ -103,20 +122,19 @@ def render_notice(
 ) -> str:
     """The short notice beside a draft that is 合格 and registered but not counted (late, or an
     announcement): why, with the deadline and the time it was received."""
-    ctype = rulebook.types.get(judgement.content_type or "")
     why = [
         _sentence(f.message) for f in judgement.findings if f.severity == WARNING and f.rule == "timeliness"
     ]
     if judgement.is_announcement:
         why.append("公告、通知类稿件按规定不纳入考核。")
-    lines = [f"{rulebook.meta.subdistrict}信息宣传稿件不计入说明", ""]
-    if submission_id is not None:
-        lines.append(f"稿件编号：{submission_id}")
-    lines.append(f"稿件：{relpath or draft.source_name}")
-    if draft.title:
-        lines.append(f"标题：{draft.title}")
-    lines.append(f"报送单位：{judgement.unit or '未能识别'}")
-    lines.append(f"稿件类型：{ctype.name if ctype else '未能识别'}")
+    lines = _head(
+        f"{rulebook.meta.subdistrict}信息宣传稿件不计入说明",
+        draft,
+        judgement,
+        rulebook,
+        relpath,
+        submission_id,
+    )
     if judgement.event_deadline is not None:
         lines.append(f"报送截止：{_when(judgement.event_deadline, rulebook)}")
     lines.append(f"收稿时间：{_when(received_at, rulebook)}")
