@@ -17,11 +17,10 @@ from typing import Any
 
 import typer
 
+from cli.common import ExitCode, fail
 from extractors.model import Draft
 from extractors.view import draft_json
 from rules import Rulebook, RulebookError, load_rulebook
-
-EXIT_OK, EXIT_FORMAT, EXIT_USAGE = 0, 1, 2
 
 
 def _rulebook() -> Rulebook:
@@ -47,20 +46,18 @@ def inspect_command(files: list[Path], as_json: bool) -> int:
     try:
         rulebook = _rulebook()
     except RulebookError as exc:
-        typer.echo(str(exc), err=True)
-        return EXIT_USAGE
+        fail(str(exc), ExitCode.USAGE)
     try:
         require_files(files)  # the same sentence and exit code as `check`
     except MissingFiles as exc:
-        typer.echo(str(exc), err=True)
-        return EXIT_USAGE
+        fail(str(exc), ExitCode.USAGE)
     results = [draft_json(str(path), _read(path, rulebook)) for path in files]
     if as_json:
         typer.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
         _print(results)
     bad = any(f["rule"] == "format" and f["severity"] == "error" for r in results for f in r["findings"])
-    return EXIT_FORMAT if bad else EXIT_OK
+    return ExitCode.REFUSED if bad else ExitCode.OK
 
 
 PART_NAMES = {

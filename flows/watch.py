@@ -30,7 +30,7 @@ from workspace import Workspace
 
 log = logging.getLogger("draftdesk.watch")
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130  # as cli.common.ExitCode (flows cannot import cli)
 
 
 def say(text: str) -> None:
