@@ -69,10 +69,21 @@ def _shot(driver: object, path: Path) -> None:
     assert len(colours) > 20, f"{path.name} looks blank ({len(colours)} colours)"
 
 
+def _follow(d: object, element: object, locator: tuple[str, str]) -> object:
+    """Click, then wait until the next page has replaced this one and shows `locator`: under a
+    loaded machine the click returns before the new page arrives, and reading at once reads the
+    old page (seen in a full-suite run)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    element.click()  # type: ignore[attr-defined]
+    WebDriverWait(d, 30).until(expected_conditions.staleness_of(element))
+    return WebDriverWait(d, 30).until(expected_conditions.presence_of_element_located(locator))
+
+
 def test_the_desk_in_a_real_browser(desk: str, browser: object, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     d = browser
     d.get(desk)  # type: ignore[attr-defined]
@@ -87,13 +98,7 @@ def test_the_desk_in_a_real_browser(desk: str, browser: object, tmp_path: Path) 
         Select(d.find_element(By.NAME, "ctype")).select_by_visible_text("即时通讯信息")  # type: ignore[attr-defined]
         d.find_element(By.NAME, "received").send_keys("2021-03-12T15:00")  # type: ignore[attr-defined]
         d.find_element(By.NAME, "files").send_keys(str(path))  # type: ignore[attr-defined]
-        button = d.find_element(By.CSS_SELECTOR, "form button")  # type: ignore[attr-defined]
-        button.click()
-        # the click may return before the result page replaces the form: wait for it
-        WebDriverWait(d, 30).until(expected_conditions.staleness_of(button))
-        found = WebDriverWait(d, 30).until(
-            expected_conditions.presence_of_element_located((By.ID, "verdict"))
-        )
+        found = _follow(d, d.find_element(By.CSS_SELECTOR, "form button"), (By.ID, "verdict"))  # type: ignore[attr-defined]
         assert found.text == verdict
         assert d.find_element(By.ID, "zishu").text == str(chars)  # type: ignore[attr-defined]
         _shot(d, tmp_path / f"check-{chars}.png")
@@ -102,7 +107,7 @@ def test_the_desk_in_a_real_browser(desk: str, browser: object, tmp_path: Path) 
     form = d.find_element(By.CSS_SELECTOR, 'form[action="/adopt"]')  # type: ignore[attr-defined]
     form.find_element(By.NAME, "submission_id").send_keys("1")
     Select(form.find_element(By.NAME, "outlet")).select_by_visible_text("新华日报")
-    form.find_element(By.TAG_NAME, "button").click()
+    _follow(d, form.find_element(By.TAG_NAME, "button"), (By.TAG_NAME, "main"))
     assert "已登记录用" in d.page_source  # type: ignore[attr-defined]
     _shot(d, tmp_path / "adopt.png")
 
@@ -114,8 +119,8 @@ def test_the_desk_in_a_real_browser(desk: str, browser: object, tmp_path: Path) 
     d.find_element(By.LINK_TEXT, "收稿").click()  # type: ignore[attr-defined]
     d.get(desk + "intake?month=2021-03")  # type: ignore[attr-defined]
     _shot(d, tmp_path / "intake.png")
-    d.find_element(By.LINK_TEXT, "退回").click()  # type: ignore[attr-defined]
-    assert "未通过审核" in d.find_element(By.ID, "note").text  # type: ignore[attr-defined]
+    note = _follow(d, d.find_element(By.LINK_TEXT, "退回"), (By.ID, "note"))  # type: ignore[attr-defined]
+    assert "未通过审核" in note.text
     _shot(d, tmp_path / "note.png")
 
     d.get(desk + "ledger/")  # type: ignore[attr-defined]
