@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from checks.labels import run_kind_label
 from extractors.safefile import display_name
+from rules import Rulebook
 from workspace import Workspace, YearRulebook, now
 
 if TYPE_CHECKING:
@@ -43,7 +45,8 @@ def status_lines(ws: Workspace) -> list[str]:
         lines.append("最近一次收稿：无")
     else:
         finished = run.get("finished_at")
-        when = f"{run['started_at']} — {finished}" if finished else f"{run['started_at']} 开始，未完成"
+        start = _when(run["started_at"], rulebook)
+        when = f"{start} — {_when(finished, rulebook)}" if finished else f"{start} 开始，未完成"
         lines.append(
             f"最近一次收稿（{run_kind_label(run['kind'])}）：{when}，处理 {run['processed'] or 0} 件，"
             f"合格 {run['accepted'] or 0}，退回 {run['rejected'] or 0}"
@@ -70,11 +73,60 @@ def _waiting_folders(waiting: list[Item]) -> list[str]:
     return [f"  {folder}：{n} 件" for folder, n in counts.items()]
 
 
-def _server_line(ws: Workspace) -> str:
-    """Whether the workspace's local Prefect server runs, so the office knows what `stop` would do."""
+def _when(text: str, rulebook: Rulebook) -> str:
+    """A ledger time as the office reads it (2021年3月12日 15:00:05)."""
+    from ledger.intake import parse_iso
+
+    try:
+        local = parse_iso(text, rulebook.meta.tz)
+    except ValueError:
+        return text
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M:%S}"
+
+
+USER_LABELS = {"watch": "持续收稿 watch", "serve": "定时任务 serve"}
+
+ServerStateKind = Literal["running", "unresponsive", "stopped"]
+
+
+@dataclass(frozen=True)
+class ServerSummary:
+    """The workspace's local Prefect server at a glance: its state, its UI address when it
+    answers, its process, and which `watch`/`serve` rely on it."""
+
+    state: ServerStateKind
+    ui_url: str | None
+    pid: int | None
+    users: tuple[str, ...]
+
+
+def server_summary(ws: Workspace) -> ServerSummary:
+    """The server's state as `status` and the desk's home page show it."""
     from flows import prefect_env
 
-    url = prefect_env.running_server(ws)
-    if url:
-        return f"Prefect 界面：{url.removesuffix('/api')}（服务运行中，draftdesk stop 可停止）"
+    found = prefect_env.server_state(ws)
+    users = tuple(f"{USER_LABELS[user.role]}（进程 {user.pid}）" for user in prefect_env.server_users(ws))
+    if found.api_url:
+        return ServerSummary("running", found.api_url.removesuffix("/api"), found.pid, users)
+    return ServerSummary("unresponsive" if found.pid else "stopped", None, found.pid, users)
+
+
+def server_sentence(summary: ServerSummary) -> str:
+    """One Chinese line: is the server up, and what happens to drafts if it is not."""
+    users = f"；正在使用：{'、'.join(summary.users)}" if summary.users else ""
+    if summary.state == "running":
+        return f"Prefect 界面：{summary.ui_url}（服务运行中，draftdesk stop 可停止{users}）"
+    if summary.state == "unresponsive":
+        return (
+            f"Prefect 服务：进程 {summary.pid} 在运行但未响应（正在启动，或已停止工作）；"
+            f"收稿改为直接处理，台账照常记录{users}"
+        )
+    if summary.users:
+        return f"Prefect 服务：未运行，收稿改为直接处理，正在后台重新启动{users}"
     return "Prefect 服务：未运行（watch、serve 会自动启动）"
+
+
+def _server_line(ws: Workspace) -> str:
+    """Whether the workspace's local Prefect server runs, so the office knows what `stop` would
+    do and whether drafts go through Prefect or are filed directly."""
+    return server_sentence(server_summary(ws))
