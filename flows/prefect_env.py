@@ -90,6 +90,9 @@ def server_healthy(api_url: str, timeout: float = 2.0) -> bool:
 
 def _port_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As Prefect's own check: a port left in TIME_WAIT by a killed server is free to bind,
+        # so a restarted server keeps its address (the UI's bookmark).
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

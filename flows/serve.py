@@ -37,7 +37,8 @@ MONTHLY_SCORING_CRON = "0 6 1 * *"
 RESTART_SECONDS = 35.0  # the issue's bound is a server again within 40 s (a start took 32 s, measured)
 CHECK_SECONDS = 1.0  # how often the server's health is asked: a loop mechanic, not a rule
 MISSED_CHECKS = 3  # a live server process that fails this many checks in a row is restarted
-RUNNER_STOP_SECONDS = 5.0  # SIGTERM, then SIGKILL: a runner with no server ignores SIGTERM
+RUNNER_RETRIES = 3  # a runner that keeps exiting (a bad deployment) ends serve, with the reason
+RUNNER_STOP_SECONDS = 4.0  # SIGTERM, then SIGKILL: a runner with no server ignores SIGTERM
 REGISTERED = "draftdesk-serve: deployments registered"  # the runner's line once they are
 
 
@@ -100,6 +101,7 @@ def serve(ws: Workspace, notice: Callable[[ServeNotice], None], stop: threading.
     """Serve the deployments until `stop` is set; raise ServeFailed when the server cannot be
     (re)started."""
     url = _server(ws, notice, stop, first=True)
+    exits = 0
     while url is not None and not stop.is_set():
         runner = _start_runner(ws, url, notice)
         try:
@@ -107,9 +109,13 @@ def serve(ws: Workspace, notice: Callable[[ServeNotice], None], stop: threading.
         finally:
             _end_runner(runner)
         if why == "runner":
-            log.warning("部署进程意外退出（退出码 %s），重新启动", runner.returncode)
+            exits += 1
+            if exits >= RUNNER_RETRIES:
+                raise ServeFailed(f"定时任务进程连续 {exits} 次意外退出（退出码 {runner.returncode}），请查看日志。")
+            log.warning("定时任务进程意外退出（退出码 %s），重新启动", runner.returncode)
             stop.wait(CHECK_SECONDS)
             continue
+        exits = 0
         if why == "server":
             notice(ServeNotice("lost"))
             url = _server(ws, notice, stop, first=False)
@@ -123,8 +129,9 @@ def _server(
 
     try:
         url = prefect_env.running_server(ws)
-        if url is None:
+        if url is None and first:
             notice(ServeNotice("starting"))
+        if url is None:
             url = prefect_env.ensure_local_server(ws, timeout=RESTART_SECONDS, stop=stop)
     except prefect_env.ServerStartAborted:
         return None

@@ -84,6 +84,7 @@ class FlowOrDirect:
         self._ever_up = False
         self._stack = ExitStack()
         self._settings_for: str | None = None
+        self._said: set[str] = set()
 
     def start(self) -> None:
         """jieba and the server come up on threads; the caller watches and files meanwhile."""
@@ -111,7 +112,7 @@ class FlowOrDirect:
         try:
             url = self.configured or prefect_env.running_server(self.ws)
             if url is None:
-                self.notice(Notice("starting"))
+                self._once("starting")
                 url = prefect_env.ensure_local_server(self.ws, stop=self.stop)
             elif not prefect_env.server_healthy(url):
                 return  # a configured server that does not answer: asked again next period
@@ -121,11 +122,19 @@ class FlowOrDirect:
             return
         except Exception as exc:
             log.exception("Prefect 服务未能启动")
-            self.notice(Notice("failed", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+            self._once("failed", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
             return
         self.api_url = url
         self.notice(Notice("back" if self._ever_up else "up", url.removesuffix("/api")))
         self._ever_up = True
+        self._said.discard("failed")
+
+    def _once(self, kind: NoticeKind, detail: str = "") -> None:
+        """A notice said once: the first start, and the first failure of each outage (the
+        retries that follow every rescan period would repeat it)."""
+        if kind not in self._said:
+            self._said.add(kind)
+            self.notice(Notice(kind, detail))
 
     def sweep(self, keys: list[str]) -> SweepResult:
         """One sweep of `keys` (settled already): a flow run when the server answers, else
