@@ -89,7 +89,12 @@ def open_console(ws: Workspace) -> Console:
     printed = logging.getLogger("draftdesk.printed")
     printed.propagate = False
     printed.addHandler(to_file)
-    sys.stdout = sys.stderr = _LogStream(printed)
+    stream = _LogStream(printed)
+    sys.stdout = sys.stderr = stream
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):  # the desk, started just before
+        for handler in logging.getLogger(name).handlers:
+            if isinstance(handler, logging.StreamHandler):
+                handler.setStream(stream)
     return console
 
 
