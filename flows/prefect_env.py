@@ -247,7 +247,7 @@ def ensure_local_server(
         if proc is None:
             with contextlib.suppress(OSError):
                 _pid_path(ws).unlink()
-            proc = _start_background(ws)
+            proc = _start_background(ws, stop)
         url = _api_url_of(proc.cmdline())
         waiter = stop or threading.Event()
         deadline = time.monotonic() + timeout
@@ -266,8 +266,10 @@ def ensure_local_server(
         )
 
 
-def _start_background(ws: Workspace) -> psutil.Process:
-    """Run `prefect server start --background` and return the server process it records."""
+def _start_background(ws: Workspace, stop: threading.Event | None = None) -> psutil.Process:
+    """Run `prefect server start --background` and return the server process it records. A
+    stop request does not wait for the command: it is left to finish (the server is then up
+    for the next start) and ServerStartAborted is raised."""
     home = prefect_home(ws)
     port = _free_port()
     env = dict(os.environ)
@@ -281,7 +283,7 @@ def _start_background(ws: Workspace) -> psutil.Process:
     command = [*_prefect_executable(), "server", "start", "--background"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--analytics-off"]
     with open(home / "server.log", "ab") as log_file:
-        done = subprocess.run(
+        cli = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
             stdout=log_file,
@@ -289,11 +291,14 @@ def _start_background(ws: Workspace) -> psutil.Process:
             env=env,
             start_new_session=True,
             cwd=str(home),
-            timeout=STARTUP_SECONDS,
-            check=False,
         )
+    waiter = stop or threading.Event()
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while cli.poll() is None and time.monotonic() < deadline:
+        if waiter.wait(0.2):
+            raise ServerStartAborted()
     proc = _recorded_server(ws)
-    if done.returncode != 0 or proc is None:
+    if cli.returncode != 0 or proc is None:
         tail = (home / "server.log").read_text(encoding="utf-8", errors="replace")[-2000:]
         raise RuntimeError(f"Prefect 服务未能启动（日志 {home / 'server.log'}）：\n{tail}")
     return proc

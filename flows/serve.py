@@ -111,7 +111,9 @@ def serve(ws: Workspace, notice: Callable[[ServeNotice], None], stop: threading.
         if why == "runner":
             exits += 1
             if exits >= RUNNER_RETRIES:
-                raise ServeFailed(f"定时任务进程连续 {exits} 次意外退出（退出码 {runner.returncode}），请查看日志。")
+                raise ServeFailed(
+                    f"定时任务进程连续 {exits} 次意外退出（退出码 {runner.returncode}），请查看日志。"
+                )
             log.warning("定时任务进程意外退出（退出码 %s），重新启动", runner.returncode)
             stop.wait(CHECK_SECONDS)
             continue
