@@ -41,11 +41,19 @@ class Console:
     log_path: Path
 
     def say(self, text: str) -> None:
-        """One line for the office, flushed at once (the output is often a pipe or a journal)."""
-        print(text, file=self.out, flush=True)
+        """One line for the office, flushed at once (the output is often a pipe or a journal);
+        whole lines, whichever thread says them."""
+        with _LINES:
+            self.out.write(text + "\n")
+            self.out.flush()
 
     def warn(self, text: str) -> None:
-        print(text, file=self.err, flush=True)
+        with _LINES:
+            self.err.write(text + "\n")
+            self.err.flush()
+
+
+_LINES = threading.Lock()
 
 
 class _LogStream(io.TextIOBase):

@@ -178,8 +178,9 @@ def _our_servers(ws: Workspace) -> list[psutil.Process]:
     return list(found.values())
 
 
-def server_state(ws: Workspace) -> ServerState:
-    """The local server's process and, when it answers its health check, its API URL."""
+def server_state(ws: Workspace, ask: bool = True) -> ServerState:
+    """The local server's process and, when it answers its health check, its API URL
+    (`ask=False`: the process only, no request)."""
     proc = _recorded_server(ws)
     if proc is None:
         return ServerState(None, None)
@@ -187,7 +188,7 @@ def server_state(ws: Workspace) -> ServerState:
         url = _api_url_of(proc.cmdline())
     except psutil.Error:
         return ServerState(None, None)
-    return ServerState(proc.pid, url if server_healthy(url) else None)
+    return ServerState(proc.pid, url if ask and server_healthy(url) else None)
 
 
 def running_server(ws: Workspace) -> str | None:

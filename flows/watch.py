@@ -151,7 +151,7 @@ class FlowOrDirect:
                 except Exception:
                     if prefect_env.server_healthy(url, timeout=1.0):
                         raise  # a failure of the flow itself: logged, the rescan retries
-                    log.warning("Prefect 服务在收稿中途停止响应，改为直接处理", exc_info=True)
+                    log.info("Prefect 服务在收稿中途停止响应，改为直接处理", exc_info=True)
             self._lost()
         from intake.pipeline import sweep
 
@@ -165,7 +165,7 @@ class FlowOrDirect:
         if self._settings_for != url:
             self._stack.close()
             self._stack = ExitStack()
-            self._stack.enter_context(prefect_env.in_process(url, retries=1))
+            self._stack.enter_context(prefect_env.in_process(url, retries=0))
             self._settings_for = url
         result = intake_flow(str(self.ws.root), keys=keys, settled=True)
         assert isinstance(result, SweepResult)

@@ -130,3 +130,50 @@ def _server_line(ws: Workspace) -> str:
     """Whether the workspace's local Prefect server runs, so the office knows what `stop` would
     do and whether drafts go through Prefect or are filed directly."""
     return server_sentence(server_summary(ws))
+
+
+@dataclass(frozen=True)
+class IntakeGlance:
+    """What the desk's home page shows of intake: the server's state in one sentence, and how
+    (Prefect flow or directly) and when the inbox was last swept. An outage reads at a glance:
+    the server line says it, and the last sweep says 直接处理."""
+
+    server: ServerSummary
+    server_line: str  # for a page: no command names
+    last_kind: str | None
+    last_at: str | None
+
+
+def intake_glance(ws: Workspace, ui_url: str | None) -> IntakeGlance:
+    """The server's state and the last sweep's kind (in Chinese) and start time. `ui_url`: the
+    Prefect UI's address as the caller found it answering (the desk caches that look-up), so
+    only the process is looked at here — a page never waits for a hung server."""
+    from flows import prefect_env
+    from ledger import intake as ledger
+    from ledger.schema import open_ledger
+
+    if ui_url:
+        summary = ServerSummary("running", ui_url, None, ())
+    else:
+        pid = prefect_env.server_state(ws, ask=False).pid
+        summary = ServerSummary("unresponsive" if pid else "stopped", None, pid, ())
+    run = None
+    if ws.ledger_path.exists():
+        db = open_ledger(ws.ledger_path)
+        try:
+            run = ledger.last_run(db)
+        finally:
+            db.close()
+    if run is None:
+        return IntakeGlance(summary, _page_line(summary), None, None)
+    when = _when(run["started_at"], ws.rulebook())
+    return IntakeGlance(summary, _page_line(summary), run_kind_label(run["kind"]), when)
+
+
+def _page_line(summary: ServerSummary) -> str:
+    """The server's state for the desk's home page."""
+    if summary.state == "running":
+        return "Prefect 服务运行中：收稿通过 Prefect 流程处理。"
+    if summary.state == "unresponsive":
+        return "Prefect 服务未响应：收稿改为直接处理，台账照常记录。"
+    return "Prefect 服务未运行：收稿直接处理，台账照常记录。"
