@@ -114,8 +114,9 @@ class FlowOrDirect:
             if url is None:
                 self._once("starting")
                 url = prefect_env.ensure_local_server(self.ws, stop=self.stop)
-            elif not prefect_env.server_healthy(url):
-                return  # a configured server that does not answer: asked again next period
+            elif not prefect_env.server_healthy(url):  # configured, and not answering
+                self._once("failed", f"{url} 不响应")
+                return  # asked again next period
             prefect_env.configure(self.ws, url)  # before Prefect is first imported
             import flows.intake_flow  # noqa: F401  (the import costs seconds: not on the loop thread)
         except prefect_env.ServerStartAborted:
