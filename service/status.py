@@ -52,7 +52,7 @@ def status_lines(ws: Workspace) -> list[str]:
             f"合格 {run['accepted'] or 0}，退回 {run['rejected'] or 0}"
         )
     if beat:
-        lines.append(f"最近心跳：{beat}")
+        lines.append(f"最近心跳：{_when(beat, rulebook)}")
     return [*lines, *_rulebook_line(this_year), _server_line(ws)]
 
 
