@@ -22,8 +22,8 @@ EXIT_SECONDS = 2.0
 def serve_command(workspace: Path | None, also: list[str] | None = None) -> int:
     """0 on a clean stop; 2 when the local server cannot be (re)started, with the reason."""
     ws, rulebook = open_or_exit(workspace, need="inbox")
-    from flows.prefect_env import using_server
     from flows.serve import serve
+    from flows.server_users import using_server
 
     console = open_console(ws)
     failure: list[BaseException] = []

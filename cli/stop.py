@@ -16,7 +16,7 @@ from pathlib import Path
 import typer
 
 from cli.common import ExitCode
-from flows.prefect_env import ServerUser
+from flows.server_users import ServerUser, server_users
 from service.status import USER_LABELS
 from workspace import resolve_workspace
 
@@ -27,7 +27,7 @@ def stop_command(workspace: Path | None, force: bool = False) -> int:
     from flows import prefect_env
 
     ws = resolve_workspace(workspace)
-    users = prefect_env.server_users(ws)
+    users = server_users(ws)
     if users and not force and not _confirmed(users):
         return ExitCode.REFUSED if not sys.stdin.isatty() else ExitCode.OK
     try:

@@ -28,7 +28,7 @@ def watch_command(workspace: Path | None, polling: bool = False, also: list[str]
     """0 on a clean stop (Ctrl-C or SIGTERM), 2 when the inbox cannot be watched, 130 on a
     second Ctrl-C."""
     ws, rulebook = open_or_exit(workspace, need="inbox")
-    from flows.prefect_env import using_server
+    from flows.server_users import using_server
 
     console = open_console(ws)
     for line in also or []:  # the browser desk's address, beside the Prefect UI's

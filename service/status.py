@@ -103,9 +103,10 @@ class ServerSummary:
 def server_summary(ws: Workspace) -> ServerSummary:
     """The server's state as `status` and the desk's home page show it."""
     from flows import prefect_env
+    from flows.server_users import server_users
 
     found = prefect_env.server_state(ws)
-    users = tuple(f"{USER_LABELS[user.role]}（进程 {user.pid}）" for user in prefect_env.server_users(ws))
+    users = tuple(f"{USER_LABELS[user.role]}（进程 {user.pid}）" for user in server_users(ws))
     if found.api_url:
         return ServerSummary("running", found.api_url.removesuffix("/api"), found.pid, users)
     return ServerSummary("unresponsive" if found.pid else "stopped", None, found.pid, users)

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from flows import prefect_env
+from flows.server_users import server_users, using_server
 from workspace import Workspace
 
 RUNNER = CliRunner()
@@ -96,7 +97,7 @@ def test_stop_refuses_without_force_while_a_watch_relies_on_the_server_and_no_on
 ) -> None:
     ws = Workspace(tmp_path / "ws")
     (ws.root / ".prefect").mkdir(parents=True)
-    with prefect_env.using_server(ws, "watch"):  # this test process stands in for a running watch
+    with using_server(ws, "watch"):  # this test process stands in for a running watch
         refused = RUNNER.invoke(app, ["stop", "--workspace", str(ws.root)])
         forced = RUNNER.invoke(app, ["stop", "--workspace", str(ws.root), "--force"])
     assert refused.exit_code == 1
@@ -104,7 +105,7 @@ def test_stop_refuses_without_force_while_a_watch_relies_on_the_server_and_no_on
     assert "请加 --force" in refused.stderr
     assert forced.exit_code == 0, forced.output
     assert "没有正在运行的 Prefect 服务" in forced.stdout
-    assert prefect_env.server_users(ws) == []  # the record went with the block
+    assert server_users(ws) == []  # the record went with the block
 
 
 def test_a_user_record_left_by_a_killed_watch_is_ignored_and_removed(tmp_path: Path) -> None:
@@ -116,5 +117,5 @@ def test_a_user_record_left_by_a_killed_watch_is_ignored_and_removed(tmp_path: P
     (users / f"{dead.pid}.json").write_text(
         f'{{"role": "watch", "pid": {dead.pid}, "started": 1.0}}', encoding="utf-8"
     )
-    assert prefect_env.server_users(ws) == []
+    assert server_users(ws) == []
     assert not any(users.iterdir())
