@@ -76,13 +76,21 @@ class _LogStream(io.TextIOBase):
 
 
 def open_console(ws: Workspace) -> Console:
-    """Send details to `<outbox>/logs/draftdesk.log` and keep the console for our lines."""
+    """Send details to `<outbox>/logs/draftdesk.log` and keep the console for our lines; exit 2
+    with the reason when the log file cannot be written."""
+    from cli.common import ExitCode, fail
+
     log_path = ws.outbox / "logs" / "draftdesk.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        to_file = logging.handlers.RotatingFileHandler(
+            log_path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+        )
+    except OSError as exc:
+        fail(
+            f"无法写入日志文件 {log_path}（{exc.strerror or exc}）：请检查 outbox 的写权限。", ExitCode.USAGE
+        )
     console = Console(sys.stdout, sys.stderr, log_path)
-    to_file = logging.handlers.RotatingFileHandler(
-        log_path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-    )
     to_file.setFormatter(logging.Formatter("%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"))
     root = logging.getLogger()
     root.addHandler(to_file)

@@ -37,10 +37,14 @@ def using_server(ws: Workspace, role: UserRole) -> Iterator[None]:
     `draftdesk stop` can say who would lose it (a record per process, removed on exit; one left
     by a killed process is recognised by its pid and start time, and ignored)."""
     folder = _users_dir(ws)
-    folder.mkdir(parents=True, exist_ok=True)
     me = psutil.Process()
     path = folder / f"{me.pid}.json"
-    path.write_text(json.dumps({"role": role, "pid": me.pid, "started": me.create_time()}), encoding="utf-8")
+    record = {"role": role, "pid": me.pid, "started": me.create_time()}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(record), encoding="utf-8")
+    except OSError:  # a courtesy for `stop`: never a reason not to watch
+        pass
     try:
         yield
     finally:
