@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.watch import FlowOrDirect, Notice, PeriodicJob, _housekeeping
+from flows.watch import FlowOrDirect
+from intake.watch_loop import Notice, PeriodicJob, _housekeeping
 from ledger import intake as ledger
 from ledger.schema import open_ledger
 from rules import Rulebook
