@@ -294,6 +294,11 @@ def rules_check(workspace: WorkspaceOpt = None) -> None:
     raise typer.Exit(rules_check_command(workspace))
 
 
+from cli.units import units_app  # noqa: E402  (a sub-group of its own module)
+
+app.add_typer(units_app, name="units")
+
+
 def main() -> None:
     """Entry point; makes sure Chinese output survives a non-UTF-8 console."""
     for stream in (sys.stdout, sys.stderr):
