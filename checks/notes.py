@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import PurePath
 
+from checks.labels import when_text
 from checks.model import Judgement
 from extractors.model import ERROR, WARNING, Draft
 from rules.model import Rulebook
@@ -27,8 +28,7 @@ def _sentence(message: str) -> str:
 
 
 def _when(moment: dt.datetime, rulebook: Rulebook) -> str:
-    local = moment.astimezone(rulebook.meta.tz) if moment.tzinfo else moment
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return when_text(moment, rulebook.meta.tz)
 
 
 def counts_line(draft: Draft) -> str | None:
