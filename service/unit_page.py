@@ -10,7 +10,9 @@ the period's year's rulebook) cut down to this unit's row.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from checks.labels import date_text, rules_text, verdict_label, when_text
 from ledger.desk import open_read_only
@@ -21,6 +23,9 @@ from scoring.completion import Completion
 from scoring.fees import LEVEL_NAMES, adoption_fee
 from service.errors import UnknownDraft
 from workspace import Workspace, now, parse_time
+
+if TYPE_CHECKING:
+    from service.score import Assessed
 
 
 @dataclass(frozen=True)
@@ -72,13 +77,18 @@ class UnitPage:
     warnings: tuple[str, ...]
 
 
-def unit_page(ws: Workspace, rulebook: Rulebook, unit: str) -> UnitPage:
-    """The unit's page on the workspace's today (`DRAFTDESK_NOW` in replays)."""
+def unit_page(
+    ws: Workspace, rulebook: Rulebook, unit: str, assessed: Callable[[Period], Assessed] | None = None
+) -> UnitPage:
+    """The unit's page on the workspace's today (`DRAFTDESK_NOW` in replays). `assessed` gives a
+    period's assessment (the desk passes its cached one); by default it is computed."""
+    from service.score import assess
+
     today = now(rulebook).date()
     year = year_of(today)
     lines = _draft_lines(ws, rulebook, unit, year)
     in_month = tuple(line for line, day in lines if month_of(day) == month_of(today))
-    due, points, warnings = _progress(ws, rulebook, unit, today)
+    due, points, warnings = _progress(ws, unit, today, assessed or (lambda p: assess(ws, rulebook, p)))
     return UnitPage(
         unit,
         date_text(today),
@@ -148,11 +158,9 @@ def _line(
 
 
 def _progress(
-    ws: Workspace, rulebook: Rulebook, unit: str, today: dt.date
+    ws: Workspace, unit: str, today: dt.date, assess: Callable[[Period], Assessed]
 ) -> tuple[dict[str, tuple[DueLine, ...]], float, tuple[str, ...]]:
     """本月, 本季度, 本年度: each type-period judged in the period or still open in it."""
-    from service.score import assess
-
     due: dict[str, tuple[DueLine, ...]] = {}
     points, warnings = 0.0, []
     for heading, period in (
@@ -160,7 +168,7 @@ def _progress(
         ("本季度", quarter_of(today)),
         ("本年度", year_of(today)),
     ):
-        assessed = assess(ws, rulebook, period)
+        assessed = assess(period)
         mine = next((u for u in assessed.report.units if u.unit == unit), None)
         if assessed.rulebook_warning and assessed.rulebook_warning not in warnings:
             warnings.append(assessed.rulebook_warning)
