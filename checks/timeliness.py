@@ -45,8 +45,6 @@ def _end_of(day: dt.date, hours: int, rulebook: Rulebook) -> dt.datetime:
     return start + dt.timedelta(hours=hours)
 
 
-
-
 def received_text(moment: dt.datetime) -> str:
     """A received (or any actual) time: `2021年3月14日 00:00` — midnight is the new day's 00:00."""
     return f"{date_text(moment.date())} {moment:%H:%M}"

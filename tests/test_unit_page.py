@@ -4,6 +4,7 @@ bytes, and a 自查 that knows the record (real sweeps into a real SQLite ledger
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -28,7 +29,7 @@ def desk(tmp_path, monkeypatch):
     ids = {o.key.rsplit("/", 1)[-1]: o.submission_id for o in result.outcomes}
     links = {link.unit: link.url.rsplit("/u/", 1)[1] for link in unit_links(ws, rulebook, "http://d")}
     client = TestClient(create_app(ws, rulebook, password_hash="", protect=True, ledger=False))
-    return ws, rulebook, client, links, ids
+    return SimpleNamespace(ws=ws, rulebook=rulebook, client=client, links=links, ids=ids)
 
 
 def _text(html: str) -> str:
@@ -36,7 +37,7 @@ def _text(html: str) -> str:
 
 
 def test_a_units_link_opens_its_own_drafts_and_dues_without_a_password(desk):
-    ws, rulebook, client, links, ids = desk
+    client, links, ids = desk.client, desk.links, desk.ids
     page = client.get(f"/u/{links['湖滨社区']}")
     assert page.status_code == 200
     text = _text(page.text)
@@ -49,7 +50,7 @@ def test_a_units_link_opens_its_own_drafts_and_dues_without_a_password(desk):
 
 
 def test_a_note_downloads_as_the_outbox_holds_it(desk):
-    ws, rulebook, client, links, ids = desk
+    ws, client, links, ids = desk.ws, desk.client, desk.links, desk.ids
     got = client.get(f"/u/{links['湖滨社区']}/note/{ids['短稿.docx']}")
     assert got.status_code == 200
     on_disk = next(ws.rejected.rglob("*短稿.docx.退回说明.txt")).read_bytes()
@@ -58,7 +59,7 @@ def test_a_note_downloads_as_the_outbox_holds_it(desk):
 
 
 def test_another_units_draft_under_a_valid_link_answers_404_and_shows_nothing(desk):
-    ws, rulebook, client, links, ids = desk
+    client, links, ids = desk.client, desk.links, desk.ids
     got = client.get(f"/u/{links['湖滨社区']}/note/{ids['塔下短稿.docx']}")
     assert got.status_code == 404
     assert "塔下" not in got.text and "短稿" not in got.text
@@ -66,7 +67,7 @@ def test_another_units_draft_under_a_valid_link_answers_404_and_shows_nothing(de
 
 @pytest.mark.parametrize("token", ["x" * TOKEN_CHARS, "short", "A" * 300], ids=["made-up", "short", "long"])
 def test_a_made_up_token_answers_404_and_shows_no_unit(desk, token):
-    ws, rulebook, client, links, ids = desk
+    client, ids = desk.client, desk.ids
     got = client.get(f"/u/{token}")
     assert got.status_code == 404
     assert "湖滨" not in got.text and "塔下" not in got.text
@@ -74,7 +75,7 @@ def test_a_made_up_token_answers_404_and_shows_no_unit(desk, token):
 
 
 def test_a_rotated_link_answers_404_at_once(desk):
-    ws, rulebook, client, links, ids = desk
+    ws, rulebook, client, links = desk.ws, desk.rulebook, desk.client, desk.links
     new = rotate_link(ws, rulebook, "湖滨社区", "http://d").url.rsplit("/u/", 1)[1]
     assert client.get(f"/u/{links['湖滨社区']}").status_code == 404
     assert client.get(f"/u/{new}").status_code == 200
@@ -85,7 +86,7 @@ def _csrf(html: str) -> str:
 
 
 def test_self_check_on_the_unit_page_names_the_draft_already_on_record(desk):
-    ws, rulebook, client, links, ids = desk
+    ws, client, links, ids = desk.ws, desk.client, desk.links, desk.ids
     token = links["湖滨社区"]
     page = client.get(f"/u/{token}")
     filed = next(ws.accepted.rglob("*好稿.docx")).read_bytes()

@@ -72,7 +72,14 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "claims": ("处理中", {"relpath": "文件", "state": "状态"}),
     "notifications": (
         "消息记录",
-        {"created_at": "时间", "unit": "单位", "shown": "发往", "body": "内容", "state": "状态", "last_error": "原因"},
+        {
+            "created_at": "时间",
+            "unit": "单位",
+            "shown": "发往",
+            "body": "内容",
+            "state": "状态",
+            "last_error": "原因",
+        },
     ),
 }
 HIDDEN = ("unit_links",)  # token hashes: of no use to read, and not to be shown
@@ -118,7 +125,10 @@ def metadata() -> dict[str, Any]:
                 "title": "台账数据库",
                 "description": "outbox/ledger.db，只读。点表名浏览，或用下面的常用查询。",
                 "tables": {
-                    **{name: {"title": title, "columns": columns} for name, (title, columns) in TABLES.items()},
+                    **{
+                        name: {"title": title, "columns": columns}
+                        for name, (title, columns) in TABLES.items()
+                    },
                     **{name: {"hidden": True} for name in HIDDEN},
                 },
                 "queries": QUERIES,
