@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from ledger.desk import open_read_only
 from ledger.schema import open_ledger
 from ledger.unit_links import link_of, store_link, unit_for_token_hash
 from rules import Rulebook
@@ -120,7 +121,7 @@ def unit_for_token(ws: Workspace, token: str) -> str | None:
     """The unit a link's token opens, else None: a rotated or made-up token opens nothing."""
     if len(token) != TOKEN_CHARS or not ws.ledger_path.exists():
         return None
-    db = open_ledger(ws.ledger_path)
+    db = open_read_only(ws.ledger_path)
     try:
         return unit_for_token_hash(db, token_hash(token))
     finally:
