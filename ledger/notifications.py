@@ -56,3 +56,10 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
     for row in db.query(f"SELECT state, COUNT(*) AS n FROM {TABLE} GROUP BY state"):
         found[str(row["state"])] = int(row["n"])
     return found
+
+
+def already_queued(db: sqlite_utils.Database, target: str, body: str) -> bool:
+    """Whether this very message was queued for this target before (reminders: once each)."""
+    return bool(
+        list(db.query(f"SELECT 1 FROM {TABLE} WHERE target = ? AND body = ? LIMIT 1", [target, body]))
+    )

@@ -63,6 +63,7 @@ class DueLine:
     missing: int
     deadline: str  # 2021年3月31日
     open: bool  # the period has not ended: still time
+    deadline_day: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -176,13 +177,13 @@ def _progress(
             continue
         year_rules = ws.rulebook_for(period.year).rulebook
         seen = {**mine.progress, **mine.completion}
-        due[heading] = tuple(line for c in seen.values() for line in _due_lines(c, year_rules, today))
+        due[heading] = tuple(line for c in seen.values() for line in due_lines(c, year_rules, today))
         if period.kind == "year":
             points = mine.points.total / 100
     return due, points, tuple(warnings)
 
 
-def _due_lines(completion: Completion, rulebook: Rulebook, today: dt.date) -> list[DueLine]:
+def due_lines(completion: Completion, rulebook: Rulebook, today: dt.date) -> list[DueLine]:
     ctype = rulebook.types[completion.content_type]
     lines = []
     for count in completion.periods:
@@ -197,6 +198,7 @@ def _due_lines(completion: Completion, rulebook: Rulebook, today: dt.date) -> li
                 count.missing,
                 date_text(deadline),
                 deadline >= today,
+                deadline,
             )
         )
     return lines

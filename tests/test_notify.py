@@ -123,3 +123,19 @@ def test_notify_toml_names_every_bad_key_in_chinese(tmp_path, rulebook):
 
 def test_an_address_is_shown_with_its_key_hidden():
     assert "abcdef123456" not in shown("json://user:abcdef123456@127.0.0.1:9/")
+
+
+def test_a_unit_below_quota_is_reminded_once_days_before_the_month_ends(tmp_path, monkeypatch, receiver):
+    from service.reminders import send_reminders
+
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-28T09:00:00")  # 3 days before 31 March
+    ws, _ = workspace(tmp_path / "ws")
+    url = f"json://127.0.0.1:{receiver.port}/"
+    _notify(ws, f'[units]\n"湖滨社区" = ["{url}"]\n')
+    assert send_reminders(ws) == 1
+    assert send_reminders(ws) == 0  # the same reminder is never queued twice
+    (body,) = [b["message"] for b in receiver.bodies]
+    assert body.startswith("提醒：湖滨社区2021年3月即时通讯信息还差 1 篇")
+    assert body.endswith("截止 2021年3月31日。请抓紧报送。")
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-20T09:00:00")
+    assert send_reminders(ws) == 0  # not the reminding day
