@@ -29,6 +29,7 @@ from scoring.rows import (
     AssignmentRow,
     OfficerRow,
     RejectionRow,
+    ScoringRows,
     SubmissionRow,
     WithdrawalRow,
     parse_instant,
@@ -62,7 +63,9 @@ def build_report(
     finally:
         db.close()
     submissions = [s for s in submissions if year_start <= s.received_day <= period.end]
-    report = score_period(period, rulebook, submissions, adoptions, assignments, officers, withdrawn)
+    report = score_period(
+        period, rulebook, ScoringRows(submissions, adoptions, assignments), officers, withdrawn
+    )
     return report, [RejectionRow.from_dict(r) for r in rejected]
 
 

@@ -11,7 +11,7 @@ from reports.workbook import write_adoption_template, write_period_workbook
 from rules import Rulebook
 from rules.periods import parse_period
 from scoring.report import score_period
-from scoring.rows import AssignmentRow, OfficerRow, RejectionRow
+from scoring.rows import AssignmentRow, OfficerRow, RejectionRow, ScoringRows
 from tests.factory import adoption_row, submission_row
 
 
@@ -51,9 +51,7 @@ def _report(rulebook: Rulebook, period: str):
     return score_period(
         parse_period(period),
         rulebook,
-        subs,
-        adopted,
-        [AssignmentRow("2021-03", "建设局", 1)],
+        ScoringRows(subs, adopted, [AssignmentRow("2021-03", "建设局", 1)]),
         [OfficerRow("湖滨社区", "张三")],
     )
 
