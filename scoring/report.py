@@ -16,7 +16,7 @@ from rules.model import Rulebook
 from rules.periods import Period
 from scoring.awards import TIERS, Standing, officer_names, rank_officers, rank_units
 from scoring.completion import Completion, unit_completion, unit_progress
-from scoring.fees import LEVEL_NAMES, Adjustment, Payment, Unpaid, adjustments, fees_by_unit, payments, unpaid
+from scoring.fees import Adjustment, Payment, Unpaid, adjustments, fees_by_unit, payments, unpaid
 from scoring.points import Points, unit_points
 from scoring.rows import OfficerRow, ScoringRows, SubmissionRow, WithdrawalRow
 
@@ -55,7 +55,6 @@ class PeriodReport:
     officers: tuple[OfficerReport, ...]
     unpaid: tuple[Unpaid, ...] = ()  # adoptions in the period the rulebook pays nothing for, with why
     subdistrict: str = ""
-    notes: tuple[str, ...] = ()  # how the rulebook was read where the seed is silent (说明 sheet)
     adjustments: tuple[Adjustment, ...] = ()  # fees taken back for adoptions withdrawn in the period
 
     @property
@@ -66,43 +65,6 @@ class PeriodReport:
     def fees_total(self) -> float:
         """What the period pays: its payments less what withdrawals take back."""
         return round(sum(p.amount for p in self.payments) + sum(a.amount for a in self.adjustments), 2)
-
-
-def assumption_notes(rulebook: Rulebook) -> tuple[str, ...]:
-    """The readings of the rules the figures rest on, in the clerk's words, with the rulebook's numbers."""
-    notes: list[str] = []
-    for xuexi in (t for t in rulebook.types.values() if t.quota == "adopted"):
-        units = [u for u in rulebook.units if u.quota.get(xuexi.key)]
-        quotas = sorted({u.quota[xuexi.key] for u in units})
-        platform = [name for name, p in rulebook.outlet_platforms.items() if p == xuexi.platform]
-        notes.append(
-            f"{xuexi.name}任务数：附件1的合并单元格还原为{len(units)}个单位每季度"
-            f"{'、'.join(str(q) for q in quotas)}篇（规则文件 [[units]] 的 quota.{xuexi.key}）；"
-            + (
-                f"只计{'、'.join(platform)}的录用，按首次录用日期计入季度。"
-                if platform
-                else "按首次录用日期计入季度。"
-            )
-        )
-    notes.append(
-        "不结转：每个月（季、年）的任务单独考核，某期多报的稿件不抵补其他期的缺少数；"
-        "迟报稿件予以登记但不计入当期完成数（见“未计入稿件”）。"
-    )
-    p = rulebook.points
-    notes.append(
-        f"加分封顶：所有加分（多录用加分、媒体宣传加分）按自然年累计不超过 {p.bonus_cap_year:g} 分；"
-        "月报、季报按年初至期末累计后封顶，本期只计新增部分。"
-    )
-    if p.media_bonus_levels:
-        levels = "、".join(LEVEL_NAMES.get(x, x) for x in p.media_bonus_levels)
-        notes.append(
-            f"媒体宣传加分：只给{levels}媒体的报道，每篇 {p.media_bonus_min:g}–{p.media_bonus_max:g} 分，同篇只计一次。"
-        )
-    notes.append(
-        "稿酬：同一稿件按最高标准发放一次，后来更高级别的录用只补差额；规则文件未定价的类型与媒体组合不发稿酬。"
-    )
-    notes.append("先进评选：按全年录用篇数排出的推荐名单，建议奖励为办法规定的金额，最终由街道研究决定。")
-    return tuple(notes)
 
 
 def _canonical(rows: Sequence[Any], rulebook: Rulebook) -> list[Any]:
@@ -201,7 +163,6 @@ def score_period(
         officers=tuple(_officer_reports(period, rulebook, rows, _canonical(officers, rulebook), paid)),
         unpaid=tuple(unpaid(period, rows.adoptions, rulebook)),
         subdistrict=rulebook.meta.subdistrict,
-        notes=assumption_notes(rulebook),
         adjustments=tuple(taken_back),
     )
 
