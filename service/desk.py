@@ -224,9 +224,9 @@ def ledger_version(ws: Workspace) -> tuple[Any, ...]:
         db.close()
 
 
-def assessment(ws: Workspace, rulebook: Rulebook | None, period: Period) -> PeriodAssessment:
-    """The 考核 page's period as `score` assesses it (by the period's year's rulebook), without
-    writing the workbook. `rulebook` is not used: the period's year chooses the rules."""
+def assessment(ws: Workspace, period: Period) -> PeriodAssessment:
+    """The 考核 page's period as `score` assesses it (by the period's year's rulebook, on the
+    workspace's day), without writing the workbook."""
     from reports.assessment import assess_period  # openpyxl is loaded when a page first needs it
 
     return assess_period(ws, period)
