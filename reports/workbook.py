@@ -435,6 +435,24 @@ def _sheets(assessment: PeriodAssessment) -> list[tuple[str, str, Any]]:
     return sheets
 
 
+def _rules_under(sheet: Worksheet, rules: Sequence[str]) -> None:
+    """The rules that shape a sheet's figures, one a row under its table (after the widths are
+    set: the text runs on to the right instead of widening column A)."""
+    start = sheet.max_row + 2
+    for offset, rule in enumerate(rules):
+        sheet.cell(row=start + offset, column=1, value=rule)
+
+
+def _beside(assessment: PeriodAssessment) -> dict[str, list[str]]:
+    """Per sheet, the rules shaping its figures: completion's types and 不结转, the points' rates and cap."""
+    rules = {c.key: c.rule for c in assessment.columns}
+    types = [c.rule for c in assessment.columns if c.key.startswith("type:")]
+    return {
+        "完成情况": [*types, assessment.carry_over, assessment.scored],
+        "考核加减分": [rules["deductions"], rules["bonus"]],
+    }
+
+
 def write_period_workbook(assessment: PeriodAssessment, path: Path) -> Path:
     """Write the period's workbook to `path`, atomically: its 制表日期 is the assessment's day,
     and an unfinished period says so in every title row and first on the 说明 sheet."""
@@ -442,9 +460,11 @@ def write_period_workbook(assessment: PeriodAssessment, path: Path) -> Path:
     book = Workbook()
     book.remove(book.worksheets[0])
     title = f"{report.rulebook_name} — {report.period.label}{assessment.unfinished_mark}"
+    beside = _beside(assessment)
     for name, heading, build in _sheets(assessment):
         sheet = book.create_sheet(name)
         build(sheet)
+        _rules_under(sheet, beside.get(name, []))
         _title(sheet, assessment, heading, sheet.max_column)
         _page(sheet, f"{title} {heading}", assessment.made_on, header_rows=2 if name == "完成情况" else 1)
     book.properties.title = title

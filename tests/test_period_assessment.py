@@ -137,3 +137,15 @@ def test_score_json_keeps_every_field_and_adds_the_unfinished_mark(quarter) -> N
     assert {"period", "label", "start", "end", "units", "officers", "payments", "fees_total"} <= data.keys()
     assert {"adjustments", "unpaid"} <= data.keys()
     assert (data["unfinished"], data["made_on"]) == (True, "2021-04-01")
+
+
+def test_the_workbook_states_the_rules_under_the_figures_they_shape(quarter) -> None:  # noqa: F811
+    ws, _ = quarter
+    book = load_workbook(write_report(Workspace(ws), assess_period(Workspace(ws), parse_period("2021Q1"))))
+    done = [str(c.value) for c in book["完成情况"]["A"] if c.value]
+    assert any(
+        v.startswith("微信原创稿件：每季度任务数按各单位任务分解表，按收稿日期计入，不结转") for v in done
+    )
+    assert any(v.startswith("不结转：每个月（季、年）的任务单独考核") for v in done)
+    points = [str(c.value) for c in book["考核加减分"]["A"] if c.value]
+    assert any("按自然年累计不超过 1.5 分" in v for v in points)

@@ -135,7 +135,11 @@ def test_month_workbook_cells(tmp_path: Path, rulebook: Rulebook) -> None:
         "合计",
         "说明",
     ]
-    rows = {points.cell(r, 2).value: [c.value for c in points[r]] for r in range(3, points.max_row + 1)}
+    rows = {
+        points.cell(r, 2).value: [c.value for c in points[r]]
+        for r in range(3, points.max_row + 1)
+        if points.cell(r, 2).value  # the rules under the table fill column A only
+    }
     assert len(rows) == 7  # the seven communities and villages only
     assert rows["湖滨社区"][3:9] == [-0.2, 0, 0.5, 0.5, 0.5, 0.3]
     assert rows["湖滨社区"][9] == "微信原创稿件少1篇，-0.2分\n媒体宣传加分+0.5分"
