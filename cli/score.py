@@ -92,9 +92,9 @@ def score_command(
     workspace: Path | None = None,
 ) -> int:
     """Score a period; print JSON or a table; write the workbook. 0 ok, 1 bad period, 2 bad workspace."""
-    ws, rulebook = open_or_exit(workspace, need="outbox")
+    ws, _ = open_or_exit(workspace, need="outbox")  # the rulebook is checked; the period's year scores
     try:
-        scored = score(ws, rulebook, period_from(month, quarter, year))
+        scored = score(ws, period_from(month, quarter, year))
     except DeskError as exc:
         fail(str(exc))
     for warning in scored.assessment.warnings:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from reports.assessment import assess_period, choose_period, earlier_workbooks, write_report
 from reports.period import PeriodAssessment
-from rules import Rulebook
 from rules.periods import Period
 from scoring.report import PeriodReport
 from service.errors import BadInput
@@ -43,14 +42,8 @@ def period_from(month: str | None, quarter: str | None, year: int | None) -> Per
         raise BadInput(str(exc)) from None
 
 
-def assess(ws: Workspace, period: Period) -> PeriodAssessment:
-    """`score` without writing the workbook (the desk's 考核 page)."""
-    return assess_period(ws, period)
-
-
-def score(ws: Workspace, rulebook: Rulebook, period: Period) -> Scored:
-    """Assess `period` by its year's rulebook and write its workbook (`rulebook`, the latest
-    year's, is what opened the workspace; it does not score)."""
+def score(ws: Workspace, period: Period) -> Scored:
+    """Assess `period` by its year's rulebook and write its workbook."""
     assessment = assess_period(ws, period)
     workbook = write_report(ws, assessment)
     return Scored(assessment, workbook, tuple(earlier_workbooks(ws, period)))

@@ -65,5 +65,5 @@ def score_unit_page(request: Request, desk: Clerk, period: str = "", unit: str =
 def score_download(desk: Clerk, period: str = "") -> Response:
     from service.score import score
 
-    scored = score(desk.ws, desk.rulebook, _period(desk, period))
+    scored = score(desk.ws, _period(desk, period))
     return FileResponse(scored.workbook, media_type=XLSX, headers=attachment(scored.workbook.name))
