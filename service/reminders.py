@@ -13,9 +13,9 @@ import datetime as dt
 from intake.notify import NotifyConfigError, deliver, load_config, shown
 from ledger import notifications
 from ledger.schema import open_ledger
+from reports.assessment import assess_period
 from rules import Rulebook
 from rules.periods import month_of
-from service.score import assess
 from service.unit_page import DueLine, due_lines
 from workspace import Workspace, now
 
@@ -25,7 +25,7 @@ def reminders_due(
 ) -> dict[str, list[DueLine]]:
     """Per unit, the quotas it still misses whose deadline is `days_before` days after `today`."""
     deadline = today + dt.timedelta(days=days_before)
-    assessed = assess(ws, rulebook, month_of(today))
+    assessed = assess_period(ws, month_of(today))
     year_rules = ws.rulebook_for(today.year).rulebook
     due: dict[str, list[DueLine]] = {}
     for unit in assessed.report.units:

@@ -25,7 +25,7 @@ from service.errors import UnknownDraft
 from workspace import Workspace, now, parse_time
 
 if TYPE_CHECKING:
-    from service.score import Assessed
+    from reports.period import PeriodAssessment
 
 
 @dataclass(frozen=True)
@@ -76,20 +76,22 @@ class UnitPage:
     due: dict[str, tuple[DueLine, ...]]  # 本月 / 本季度 / 本年度 → lines
     points: float  # the year to date
     warnings: tuple[str, ...]
+    carry_over: str = ""  # 不结转, in the 考核 page's own words
 
 
 def unit_page(
-    ws: Workspace, rulebook: Rulebook, unit: str, assessed: Callable[[Period], Assessed] | None = None
+    ws: Workspace, rulebook: Rulebook, unit: str, assessed: Callable[[Period], PeriodAssessment] | None = None
 ) -> UnitPage:
     """The unit's page on the workspace's today (`DRAFTDESK_NOW` in replays). `assessed` gives a
     period's assessment (the desk passes its cached one); by default it is computed."""
-    from service.score import assess
+    from reports.assessment import assess_period
 
     today = now(rulebook).date()
     year = year_of(today)
     lines = _draft_lines(ws, rulebook, unit, year)
     in_month = tuple(line for line, day in lines if month_of(day) == month_of(today))
-    due, points, warnings = _progress(ws, unit, today, assessed or (lambda p: assess(ws, rulebook, p)))
+    assess = assessed or (lambda p: assess_period(ws, p))
+    due, points, warnings = _progress(ws, unit, today, assess)
     return UnitPage(
         unit,
         date_text(today),
@@ -99,6 +101,7 @@ def unit_page(
         due,
         points,
         warnings,
+        assess(month_of(today)).carry_over,
     )
 
 
@@ -159,7 +162,7 @@ def _line(
 
 
 def _progress(
-    ws: Workspace, unit: str, today: dt.date, assess: Callable[[Period], Assessed]
+    ws: Workspace, unit: str, today: dt.date, assess: Callable[[Period], PeriodAssessment]
 ) -> tuple[dict[str, tuple[DueLine, ...]], float, tuple[str, ...]]:
     """本月, 本季度, 本年度: each type-period judged in the period or still open in it."""
     due: dict[str, tuple[DueLine, ...]] = {}
