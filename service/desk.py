@@ -23,7 +23,7 @@ from ledger.schema import open_ledger
 from rules import Rulebook
 from rules.periods import Period, parse_period
 from service.check import check_files, received_time
-from service.errors import BadInput, UnknownDraft, UnknownUnit
+from service.errors import UnknownDraft, bad_month, bad_upload, unknown_type, unknown_unit
 from workspace import Workspace, is_inside, parse_time
 
 DOCUMENTS = (".docx", ".doc", ".wps")
@@ -41,7 +41,7 @@ class Upload:
 def _safe_name(name: str) -> str:
     base = PurePath(name.replace("\\", "/")).name.strip()
     if not base or base in {".", ".."} or base.startswith("."):
-        raise BadInput(f"文件名“{name}”无法使用，请改名后再上传。")
+        raise bad_upload("无法使用，请改名后再上传。", name)
     return base
 
 
@@ -62,25 +62,27 @@ def self_check(
     rulebook = year_rules.rulebook
     found = rulebook.unit_named(unit)
     if found is None:
-        raise UnknownUnit(f"单位“{unit}”不在规则文件中，请从列表中选择单位。")
+        raise unknown_unit(unit, rulebook)
     ctype = rulebook.type_named(type_name)
     if ctype is None:
-        raise BadInput(f"稿件类型“{type_name}”不在规则文件中，请从列表中选择稿件类型。")
+        from checks.identity import valid_types_text
+
+        raise unknown_type(type_name, valid_types_text(rulebook))
     if not uploads:
-        raise BadInput("请选择要自查的稿件文件。")
+        raise bad_upload("请选择要自查的稿件文件。")
     photo_exts = tuple(e if e.startswith(".") else f".{e}" for e in rulebook.images.photo_extensions)
     names = [_safe_name(u.name) for u in uploads]
     suffixes = [PurePath(n).suffix.lower() for n in names]
     documents = [n for n, s in zip(names, suffixes, strict=True) if s in DOCUMENTS + BUNDLES]
     others = [n for n, s in zip(names, suffixes, strict=True) if s not in DOCUMENTS + BUNDLES + photo_exts]
     if others:
-        raise BadInput(
+        raise bad_upload(
             f"不支持的文件：{'、'.join(others)}。请上传 Word 稿件（.docx/.doc/.wps）、.zip 稿件包，或一份稿件加照片。"
         )
     if len(documents) != 1:
-        raise BadInput("一次自查一篇稿件：请上传一份稿件文件（.docx/.doc/.wps 或 .zip），照片可一并上传。")
+        raise bad_upload("一次自查一篇稿件：请上传一份稿件文件（.docx/.doc/.wps 或 .zip），照片可一并上传。")
     if len(set(names)) != len(names):
-        raise BadInput("上传的文件有重名，请改名后再上传。")
+        raise bad_upload("上传的文件有重名，请改名后再上传。")
     with tempfile.TemporaryDirectory(prefix="draftdesk-selfcheck-") as tmp:
         scratch = Workspace(Path(tmp))
         folder = scratch.inbox / found.name / ctype.name
@@ -106,7 +108,7 @@ def month_period(month: str | None, today: dt.date) -> Period:
     except ValueError:
         period = None
     if period is None or period.kind != "month":
-        raise BadInput(f"月份“{text}”无法识别，请写成 2021-03。")
+        raise bad_month(text)
     return period
 
 
@@ -170,7 +172,7 @@ def _files(ws: Workspace, submission_id: int) -> dict[str, Any]:
     finally:
         db.close()
     if row is None:
-        raise UnknownDraft(f"稿件编号 {submission_id} 不存在。")
+        raise UnknownDraft(submission_id)
     return row
 
 
@@ -186,7 +188,7 @@ def note_of(ws: Workspace, submission_id: int) -> tuple[str, str]:
         if is_inside(path, ws.outbox) and path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
     if not text:
-        raise UnknownDraft(f"稿件 {submission_id} 没有退回说明或未计入说明。")
+        raise UnknownDraft(submission_id, "note")
     suffix = NOTICE_SUFFIX if row.get("verdict") == "accepted" else NOTE_SUFFIX
     return str(text), f"{PurePath(str(row.get('original_name') or submission_id)).stem}{suffix}"
 
@@ -197,7 +199,7 @@ def original_of(ws: Workspace, submission_id: int) -> tuple[bytes | Path, str]:
     stored = str(row.get("stored_path") or "")
     path = ws.root / stored if stored else None
     if path is None or not is_inside(path, ws.outbox) or not path.exists():
-        raise UnknownDraft(f"稿件 {submission_id} 的原件不在发件箱中（可能尚未归档或已被移走）。")
+        raise UnknownDraft(submission_id, "original")
     if path.is_dir():
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:

@@ -10,7 +10,7 @@ from ledger.listing import find_submissions
 from ledger.schema import open_ledger
 from rules import Rulebook
 from rules.periods import parse_period
-from service.errors import BadInput, UnknownUnit
+from service.errors import bad_month, bad_verdict, unknown_unit
 from workspace import Workspace
 
 # What the office may type for --verdict.
@@ -68,9 +68,7 @@ def list_drafts(
     if unit is not None:
         found = rulebook.unit_named(unit)
         if found is None:
-            raise UnknownUnit(
-                f"单位“{unit}”不在规则文件中；可用的单位：{'、'.join(u.name for u in rulebook.units)}"
-            )
+            raise unknown_unit(unit, rulebook)
         units = found.names  # drafts recorded under an alias are the unit's too
     month_key = None
     if month is not None:
@@ -79,13 +77,13 @@ def list_drafts(
         except ValueError:
             period = None
         if period is None or period.kind != "month":
-            raise BadInput(f"--month 应是月份，例如 2021-03（收到“{month}”）")
+            raise bad_month(month)
         month_key = period.key
     wanted = None
     if verdict is not None:
         wanted = _VERDICTS.get(verdict.strip())
         if wanted is None:
-            raise BadInput(f"--verdict 应是 合格 或 退回（收到“{verdict}”）")
+            raise bad_verdict(verdict)
     if not ws.ledger_path.exists():
         return []
     db = open_ledger(ws.ledger_path)
