@@ -23,6 +23,7 @@ from ledger.schema import open_ledger
 from reports.workbook import write_period_workbook
 from rules import Rulebook
 from rules.periods import Period, parse_period
+from rules.times import parse_instant
 from scoring.report import PeriodReport, score_period
 from scoring.rows import (
     AdoptionRow,
@@ -31,7 +32,6 @@ from scoring.rows import (
     RejectionRow,
     SubmissionRow,
     WithdrawalRow,
-    parse_instant,
 )
 from workspace import Workspace
 

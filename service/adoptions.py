@@ -29,9 +29,10 @@ from ledger.records import AdoptionRecord, SubmissionRecord
 from ledger.schema import open_ledger
 from reports.adoption_sheet import AdoptionInput, read_sheet
 from rules import Rulebook
+from rules.levels import LEVEL_NAMES, WECHAT_LEVEL
 from rules.periods import Period, parse_period
-from scoring.fees import LEVEL_NAMES, WECHAT_LEVEL, fee_rule
-from scoring.rows import parse_instant
+from rules.times import parse_instant
+from scoring.fees import fee_rule
 from service.errors import (
     AlreadyWithdrawn,
     AmbiguousAdoption,

@@ -22,8 +22,9 @@ from checks.notes import render_note
 from extractors.model import Draft
 from extractors.safefile import display_name
 from rules import Rulebook
+from rules.times import parse_instant
 from service.errors import MissingFiles, bad_received, unknown_type, unknown_unit
-from workspace import Workspace, YearRulebook, now, parse_time
+from workspace import Workspace, YearRulebook, now
 
 
 def inbox_relpath(path: Path, ws: Workspace) -> PurePosixPath | None:
@@ -103,7 +104,7 @@ def received_time(text: str | None, rulebook: Rulebook) -> dt.datetime:
     if not text:
         return now(rulebook)
     try:
-        return parse_time(text, rulebook)
+        return parse_instant(text, rulebook.meta.tz)
     except ValueError:
         raise bad_received(text) from None
 

@@ -22,9 +22,10 @@ from ledger.desk import month_index, open_read_only, scoring_version, submission
 from ledger.schema import open_ledger
 from rules import Rulebook
 from rules.periods import Period, parse_period
+from rules.times import parse_instant
 from service.check import check_files, received_time
 from service.errors import UnknownDraft, bad_month, bad_upload, unknown_type, unknown_unit
-from workspace import Workspace, is_inside, parse_time
+from workspace import Workspace, is_inside
 
 DOCUMENTS = (".docx", ".doc", ".wps")
 BUNDLES = (".zip",)
@@ -146,7 +147,7 @@ def list_month(
         totals: dict[str, int] = {}
         for sid, received_at, outcome in index:
             try:
-                received = parse_time(received_at, rulebook)
+                received = parse_instant(received_at, rulebook.meta.tz)
             except ValueError:
                 continue
             if period.contains(received.date()):
