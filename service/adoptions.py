@@ -34,6 +34,7 @@ from rules.periods import Period, parse_period
 from rules.times import parse_instant
 from scoring.fees import fee_rule
 from service.errors import (
+    FIELD_NAMES,
     AlreadyWithdrawn,
     AmbiguousAdoption,
     BadRequest,
@@ -44,6 +45,7 @@ from service.errors import (
     UnknownDraft,
     bad_date,
     bad_month,
+    bad_number,
     negative_count,
     no_rows,
     unknown_unit,
@@ -76,16 +78,16 @@ def _bonus_problem(outlet: str, level: str, rulebook: Rulebook) -> str | None:
     )
 
 
-def _number(value: Any, label: str, problems: list[str]) -> float | None:
+def _number(value: Any, field: str, problems: list[str]) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
         number = float(str(value).strip().rstrip("元分"))
     except ValueError:
-        problems.append(f"{label}“{value}”不是数字")
+        problems.append(str(bad_number(field, value)))
         return None
     if number < 0:
-        problems.append(f"{label}不能为负数（{value}）")
+        problems.append(f"{FIELD_NAMES[field]}不能为负数（{value}）")
         return None
     return number
 
@@ -134,7 +136,7 @@ def _check_id(item: AdoptionInput, received: dict[int, str], problems: list[str]
     raw_id = "" if item.submission_id is None else str(item.submission_id).strip()
     submission_id = _id(item.submission_id)
     if raw_id and submission_id is None:
-        problems.append(f"稿件编号“{raw_id}”不是数字")
+        problems.append(str(bad_number("submission_id", raw_id)))
     if raw_id == "":
         problems.append("缺少稿件编号")
     elif submission_id is not None and submission_id not in received:
@@ -195,8 +197,8 @@ def _check_row(
     checked.outlet_trouble = checked.outlet_trouble or outlet_trouble
     adopted_on = _date(item.date, today, problems)
     _check_after_receipt(adopted_on, submission_id, received, rulebook.meta.tz, problems)
-    fee = _number(item.fee, "稿酬", problems)
-    bonus = _number(item.bonus, "加分", problems)
+    fee = _number(item.fee, "fee", problems)
+    bonus = _number(item.bonus, "bonus", problems)
     _check_bonus(bonus, outlet, rulebook, problems)
     if problems:
         checked.errors.append(f"{item.where}：{'；'.join(problems)}")

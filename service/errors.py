@@ -31,6 +31,9 @@ FIELD_NAMES: dict[str, str] = {
     "verdict": "审核结果",
     "upload": "上传的文件",
     "sheet": "录用登记表",
+    "submission_id": "稿件编号",
+    "fee": "稿酬",
+    "bonus": "加分",
 }
 
 
@@ -74,6 +77,15 @@ def bad_year(value: object, low: int, high: int) -> BadInput:
 
 def year_exists(year: int, path: object) -> BadInput:
     return BadInput("year", None, f"{year} 年的规则文件已存在：{path}。请直接编辑它。")
+
+
+def bad_number(field: str, value: object) -> BadInput:
+    """Also a row problem of `BadRows` (`稿酬“很多”不是数字`), hence no closing 。."""
+    return BadInput(field, value, "不是数字")
+
+
+def not_whole(field: str, value: object) -> BadInput:
+    return BadInput(field, value, "不是整数。")
 
 
 def negative_count(value: object) -> BadInput:

@@ -237,3 +237,36 @@ def test_every_service_refusal_is_a_desk_error() -> None:
     for cls in (AlreadyWithdrawn, AmbiguousAdoption, BadInput, BadRows, MissingFiles, NoSuchAdoption):
         assert issubclass(cls, DeskError)
     assert issubclass(UnknownDraft, DeskError) and issubclass(UnknownUnit, DeskError)
+
+
+def test_the_desk_words_each_refusal_by_its_form_label_and_never_by_an_option(
+    ws: Workspace, rulebook: Rulebook
+) -> None:
+    from web.wording import say as page_says
+
+    refusals: list[DeskError] = []
+    for call in (
+        lambda: list_drafts(ws, rulebook, month="2021-13"),
+        lambda: adoptions.assign(ws, rulebook, "2021Q1", "火星社区", -1),
+        lambda: self_check(ws, rulebook, "湖滨社区", "长篇", [], None),
+        lambda: received_time("昨天", rulebook),
+    ):
+        with pytest.raises(DeskError) as caught:
+            call()
+        refusals.append(caught.value)
+    for day in ("2021-03-12", "2021-03-15"):
+        _adopt(ws, rulebook, "武进日报", day)
+    with pytest.raises(AmbiguousAdoption) as ambiguous:
+        adoptions.unadopt(ws, rulebook, 1, "武进日报")
+    refusals.append(ambiguous.value)
+    said = [page_says(r) for r in refusals]
+    assert said[0] == "月份“2021-13”无法识别，请写成 2021-03 这样的月份。"
+    assert said[1].splitlines() == [
+        "月份“2021Q1”无法识别，请写成 2021-03 这样的月份。",
+        "单位“火星社区”不在规则文件中，请从列表中选择单位。",
+        "约稿篇数“-1”不能为负数。",
+    ]
+    assert said[2] == "稿件类型“长篇”不在规则文件中，请从列表中选择稿件类型。"
+    assert said[3].startswith("收稿时间“昨天”")
+    assert said[4].endswith("请用“录用日期”一栏指明撤销哪一条。")
+    assert not any("--" in s for s in said)

@@ -6,10 +6,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from rules.periods import Period, parse_period
+from service.errors import bad_period
 from web.chart import completion_chart
 from web.deps import Clerk
 from web.desk import Desk, Refused
 from web.forms import XLSX, attachment
+from web.wording import say
 from workspace import now
 
 router = APIRouter()
@@ -20,7 +22,7 @@ def _period(desk: Desk, text: str) -> Period:
     try:
         return parse_period(text)
     except ValueError:
-        raise Refused(400, f"期间“{text}”无法识别：请写月份 2021-03、季度 2021Q1 或年度 2021。") from None
+        raise Refused(400, say(bad_period(text))) from None
 
 
 def _fmt(hundredths: int) -> str:
