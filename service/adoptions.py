@@ -34,20 +34,27 @@ from rules.periods import Period, parse_period
 from rules.times import parse_instant
 from scoring.fees import fee_rule
 from service.errors import (
-    FIELD_NAMES,
+    ROW_NO_ID,
+    ROW_NO_OUTLET,
     AlreadyWithdrawn,
     AmbiguousAdoption,
     BadRequest,
     BadRow,
-    BadRows,
     DeskError,
     NoSuchAdoption,
-    UnknownDraft,
     bad_date,
     bad_month,
     bad_number,
+    bad_rows,
     negative_count,
     no_rows,
+    nothing_to_withdraw,
+    row_before_receipt,
+    row_bonus_level,
+    row_bonus_out_of_range,
+    row_negative,
+    row_unknown_id,
+    row_unknown_outlet,
     unknown_unit,
     unreadable_sheet,
 )
@@ -70,11 +77,12 @@ def _bonus_problem(outlet: str, level: str, rulebook: Rulebook) -> str | None:
     allowed = rulebook.points.media_bonus_levels
     if not allowed or level in allowed:
         return None
-    levels = "、".join(LEVEL_NAMES.get(x, x) for x in allowed)
-    return (
-        f"加分只给区级以上媒体的报道（考核办法三.2：配合街道在区级以上媒体平台完成亮点工作重要报道，"
-        f"加{rulebook.points.media_bonus_min:g}-{rulebook.points.media_bonus_max:g}分；"
-        f"可加分的级别：{levels}），“{outlet}”是{LEVEL_NAMES.get(level, level)}"
+    return row_bonus_level(
+        outlet,
+        LEVEL_NAMES.get(level, level),
+        [LEVEL_NAMES.get(x, x) for x in allowed],
+        rulebook.points.media_bonus_min,
+        rulebook.points.media_bonus_max,
     )
 
 
@@ -87,7 +95,7 @@ def _number(value: Any, field: str, problems: list[str]) -> float | None:
         problems.append(str(bad_number(field, value)))
         return None
     if number < 0:
-        problems.append(f"{FIELD_NAMES[field]}不能为负数（{value}）")
+        problems.append(row_negative(field, value))
         return None
     return number
 
@@ -138,9 +146,9 @@ def _check_id(item: AdoptionInput, received: dict[int, str], problems: list[str]
     if raw_id and submission_id is None:
         problems.append(str(bad_number("submission_id", raw_id)))
     if raw_id == "":
-        problems.append("缺少稿件编号")
+        problems.append(ROW_NO_ID)
     elif submission_id is not None and submission_id not in received:
-        problems.append(f"稿件编号 {submission_id} 不存在")
+        problems.append(row_unknown_id(submission_id))
     return submission_id
 
 
@@ -148,11 +156,11 @@ def _check_outlet(item: AdoptionInput, rulebook: Rulebook, problems: list[str]) 
     """The rulebook's name for the typed outlet, and whether the outlet was the trouble."""
     typed = "" if item.outlet is None else str(item.outlet).strip()
     if not typed:
-        problems.append("缺少录用媒体")
+        problems.append(ROW_NO_OUTLET)
         return None, True
     outlet = rulebook.outlet_named(typed)
     if outlet is None:
-        problems.append(f"录用媒体“{typed}”不在规则文件的媒体名单中（可用名称见下）")
+        problems.append(row_unknown_outlet(typed))
         return None, True
     return outlet, False
 
@@ -169,18 +177,14 @@ def _check_after_receipt(
     got = parse_instant(received[submission_id], tz)
     if adopted_on < got.date():
         problems.append(
-            f"录用日期 {adopted_on.isoformat()} 早于稿件 {submission_id} 的收稿时间 "
-            f"{got.strftime('%Y-%m-%d %H:%M')}，稿件收到之前不可能被录用"
+            row_before_receipt(adopted_on.isoformat(), submission_id, got.strftime("%Y-%m-%d %H:%M"))
         )
 
 
 def _check_bonus(bonus: float | None, outlet: str | None, rulebook: Rulebook, problems: list[str]) -> None:
     low, high = rulebook.points.media_bonus_min, rulebook.points.media_bonus_max
     if bonus and not low <= bonus <= high:
-        problems.append(
-            f"加分 {bonus:g} 超出规则文件的范围：媒体宣传加分为 {low:g}–{high:g} 分（考核办法三.2），"
-            f"请写 {low:g} 到 {high:g} 之间的数"
-        )
+        problems.append(row_bonus_out_of_range(bonus, low, high))
     elif bonus and outlet and rulebook.outlets[outlet]:
         why = _bonus_problem(outlet, rulebook.outlets[outlet], rulebook)
         if why:
@@ -277,10 +281,10 @@ def adopt(
     try:
         checked = validate(items, rulebook, db, now(rulebook).date())
         if checked.errors:
-            raise BadRows(
-                f"{source}有 {len(checked.errors)} 处问题，未登记任何录用：",
+            raise bad_rows(
+                source,
                 [BadRow(*error.split("：", 1)) for error in checked.errors],
-                f"可用的录用媒体：{known_outlets(rulebook)}" if checked.outlet_trouble else "",
+                known_outlets(rulebook) if checked.outlet_trouble else None,
             )
         rows = checked.rows
         for row in rows:
@@ -378,7 +382,7 @@ def unadopt(
     try:
         submission = get_submission(db, submission_id)
         if submission is None:
-            raise UnknownDraft(submission_id, nothing_done="未撤销任何录用")
+            raise nothing_to_withdraw(submission_id)
         title = submission.get("title") or ""
         row = _the_live_adoption(submission_id, title, adoptions_of(db, submission_id), outlet, when)
         if not withdraw_adoption(db, row["id"], now(rulebook).isoformat(timespec="seconds"), reason):

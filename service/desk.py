@@ -24,7 +24,17 @@ from rules import Rulebook
 from rules.periods import Period, parse_period
 from rules.times import parse_instant
 from service.check import check_files, received_time
-from service.errors import UnknownDraft, bad_month, bad_upload, unknown_type, unknown_unit
+from service.errors import (
+    UnknownDraft,
+    bad_file_name,
+    bad_month,
+    duplicate_uploads,
+    no_upload,
+    not_one_draft,
+    unknown_type,
+    unknown_unit,
+    unsupported_uploads,
+)
 from workspace import Workspace, is_inside
 
 DOCUMENTS = (".docx", ".doc", ".wps")
@@ -42,7 +52,7 @@ class Upload:
 def _safe_name(name: str) -> str:
     base = PurePath(name.replace("\\", "/")).name.strip()
     if not base or base in {".", ".."} or base.startswith("."):
-        raise bad_upload("无法使用，请改名后再上传。", name)
+        raise bad_file_name(name)
     return base
 
 
@@ -70,20 +80,18 @@ def self_check(
 
         raise unknown_type(type_name, valid_types_text(rulebook))
     if not uploads:
-        raise bad_upload("请选择要自查的稿件文件。")
+        raise no_upload()
     photo_exts = tuple(e if e.startswith(".") else f".{e}" for e in rulebook.images.photo_extensions)
     names = [_safe_name(u.name) for u in uploads]
     suffixes = [PurePath(n).suffix.lower() for n in names]
     documents = [n for n, s in zip(names, suffixes, strict=True) if s in DOCUMENTS + BUNDLES]
     others = [n for n, s in zip(names, suffixes, strict=True) if s not in DOCUMENTS + BUNDLES + photo_exts]
     if others:
-        raise bad_upload(
-            f"不支持的文件：{'、'.join(others)}。请上传 Word 稿件（.docx/.doc/.wps）、.zip 稿件包，或一份稿件加照片。"
-        )
+        raise unsupported_uploads(others)
     if len(documents) != 1:
-        raise bad_upload("一次自查一篇稿件：请上传一份稿件文件（.docx/.doc/.wps 或 .zip），照片可一并上传。")
+        raise not_one_draft()
     if len(set(names)) != len(names):
-        raise bad_upload("上传的文件有重名，请改名后再上传。")
+        raise duplicate_uploads()
     with tempfile.TemporaryDirectory(prefix="draftdesk-selfcheck-") as tmp:
         scratch = Workspace(Path(tmp))
         folder = scratch.inbox / found.name / ctype.name

@@ -110,9 +110,30 @@ def unknown_type(value: object, known: str) -> BadInput:
     return BadInput("type", value, f"不在规则文件中。{known}。")
 
 
-def bad_upload(reason: str, value: object = None) -> BadInput:
-    """A desk upload that cannot be judged: a bad name (`value`), none, several, duplicates."""
-    return BadInput("upload", value, reason)
+def bad_file_name(name: str) -> BadInput:
+    return BadInput("upload", name, "无法使用，请改名后再上传。")
+
+
+def no_upload() -> BadInput:
+    return BadInput("upload", None, "请选择要自查的稿件文件。")
+
+
+def unsupported_uploads(names: Sequence[str]) -> BadInput:
+    return BadInput(
+        "upload",
+        None,
+        f"不支持的文件：{'、'.join(names)}。请上传 Word 稿件（.docx/.doc/.wps）、.zip 稿件包，或一份稿件加照片。",
+    )
+
+
+def not_one_draft() -> BadInput:
+    return BadInput(
+        "upload", None, "一次自查一篇稿件：请上传一份稿件文件（.docx/.doc/.wps 或 .zip），照片可一并上传。"
+    )
+
+
+def duplicate_uploads() -> BadInput:
+    return BadInput("upload", None, "上传的文件有重名，请改名后再上传。")
 
 
 def no_rows(source: str) -> BadInput:
@@ -165,6 +186,10 @@ class UnknownUnit(DeskError):
         self.name = name
         self.known = tuple(known)
         super().__init__(f"单位“{name}”不在规则文件中；可用的单位：{'、'.join(self.known)}。")
+
+
+def nothing_to_withdraw(submission_id: int) -> UnknownDraft:
+    return UnknownDraft(submission_id, nothing_done="未撤销任何录用")
 
 
 def unknown_unit(name: str, rulebook: Rulebook) -> UnknownUnit:
@@ -247,6 +272,52 @@ class BadRows(DeskError):
         self.hint = hint
         lines = [heading, *(f"  {p}" for p in problems), hint]
         super().__init__("\n".join(line for line in lines if line))
+
+
+def bad_rows(source: str, rows: list[BadRow], outlets: str | None) -> BadRows:
+    """`rows` of adoptions from `source` were refused; `outlets`, when an outlet was among the
+    problems, lists the accepted outlet names."""
+    return BadRows(
+        f"{source}有 {len(rows)} 处问题，未登记任何录用：",
+        rows,
+        f"可用的录用媒体：{outlets}" if outlets else "",
+    )
+
+
+# A row's problems, each a phrase: a `BadRow` joins one row's with ；.
+ROW_NO_ID = "缺少稿件编号"
+ROW_NO_OUTLET = "缺少录用媒体"
+
+
+def row_unknown_id(submission_id: int) -> str:
+    return f"稿件编号 {submission_id} 不存在"
+
+
+def row_unknown_outlet(typed: str) -> str:
+    return f"录用媒体“{typed}”不在规则文件的媒体名单中（可用名称见下）"
+
+
+def row_negative(field: str, value: object) -> str:
+    return f"{FIELD_NAMES.get(field, field)}不能为负数（{value}）"
+
+
+def row_before_receipt(adopted_on: str, submission_id: int, received: str) -> str:
+    return f"录用日期 {adopted_on} 早于稿件 {submission_id} 的收稿时间 {received}，稿件收到之前不可能被录用"
+
+
+def row_bonus_out_of_range(bonus: float, low: float, high: float) -> str:
+    return (
+        f"加分 {bonus:g} 超出规则文件的范围：媒体宣传加分为 {low:g}–{high:g} 分（考核办法三.2），"
+        f"请写 {low:g} 到 {high:g} 之间的数"
+    )
+
+
+def row_bonus_level(outlet: str, level: str, allowed: Sequence[str], low: float, high: float) -> str:
+    """A media-lead bonus for an outlet below the levels 三.2 allows (names, not codes)."""
+    return (
+        f"加分只给区级以上媒体的报道（考核办法三.2：配合街道在区级以上媒体平台完成亮点工作重要报道，"
+        f"加{low:g}-{high:g}分；可加分的级别：{'、'.join(allowed)}），“{outlet}”是{level}"
+    )
 
 
 class BadRow:
