@@ -68,7 +68,11 @@ def bad_month(value: object) -> BadInput:
 
 
 def bad_period(value: object) -> BadInput:
-    return BadInput("period", value, "无法识别：请写月份 2021-03、季度 2021Q1 或年度 2021。")
+    return BadInput(
+        "period",
+        value,
+        "无法识别：请写月份 2021-03（或 2021年3月）、季度 2021Q1（或 2021年第1季度）、年度 2021（或 2021年度）。",
+    )
 
 
 def bad_year(value: object, low: int, high: int) -> BadInput:
@@ -180,20 +184,23 @@ class UnknownDraft(DeskError):
 
 
 class UnknownUnit(DeskError):
-    """The unit is not in the rulebook; `known` are the rulebook's unit names."""
+    """The unit is not in the rulebook (that of `year`, when a period's year was asked);
+    `known` are that rulebook's unit names."""
 
-    def __init__(self, name: str, known: Sequence[str]) -> None:
+    def __init__(self, name: str, known: Sequence[str], year: int | None = None) -> None:
         self.name = name
         self.known = tuple(known)
-        super().__init__(f"单位“{name}”不在规则文件中；可用的单位：{'、'.join(self.known)}。")
+        self.year = year
+        rulebook = f"{year}年的规则文件" if year else "规则文件"
+        super().__init__(f"单位“{name}”不在{rulebook}中；可用的单位：{'、'.join(self.known)}。")
 
 
 def nothing_to_withdraw(submission_id: int) -> UnknownDraft:
     return UnknownDraft(submission_id, nothing_done="未撤销任何录用")
 
 
-def unknown_unit(name: str, rulebook: Rulebook) -> UnknownUnit:
-    return UnknownUnit(name, [u.name for u in rulebook.units])
+def unknown_unit(name: str, rulebook: Rulebook, year: int | None = None) -> UnknownUnit:
+    return UnknownUnit(name, [u.name for u in rulebook.units], year)
 
 
 def _draft_name(submission_id: int, title: str) -> str:
