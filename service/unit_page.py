@@ -18,11 +18,13 @@ from checks.labels import date_text, rules_text, verdict_label, when_text
 from ledger.desk import open_read_only
 from ledger.unit_page import unit_adoptions, unit_drafts, unit_submission
 from rules import Rulebook
+from rules.levels import LEVEL_NAMES
 from rules.periods import Period, due_date, month_of, parse_period, quarter_of, year_of
+from rules.times import parse_instant
 from scoring.completion import Completion
-from scoring.fees import LEVEL_NAMES, adoption_fee
+from scoring.fees import adoption_fee
 from service.errors import UnknownDraft
-from workspace import Workspace, now, parse_time
+from workspace import Workspace, now
 
 if TYPE_CHECKING:
     from reports.period import PeriodAssessment
@@ -131,7 +133,7 @@ def _draft_lines(
         )
     found = []
     for row in rows:
-        received = parse_time(str(row["received_at"]), rulebook)
+        received = parse_instant(str(row["received_at"]), rulebook.meta.tz)
         if year.contains(received.date()):
             found.append(
                 (_line(row, received, rulebook, tuple(by_draft.get(int(row["id"]), ()))), received.date())
@@ -220,5 +222,5 @@ def unit_note(ws: Workspace, unit: str, submission_id: int) -> tuple[bytes, str]
         db.close()
     path = ws.root / str(row["note_path"]) if row and row.get("note_path") else None
     if row is None or path is None or not is_inside(path, ws.outbox) or not path.is_file():
-        raise UnknownDraft(f"稿件编号 {submission_id} 没有可下载的说明。")
+        raise UnknownDraft(submission_id, "note")
     return path.read_bytes(), display_name(path.name)

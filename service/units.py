@@ -104,7 +104,7 @@ def rotate_link(ws: Workspace, rulebook: Rulebook, name: str, base_url: str | No
     """Replace one unit's link; the old one stops working at once. `UnknownUnit` names the unit."""
     unit = rulebook.unit_named(name)
     if unit is None:
-        raise UnknownUnit(f"单位“{name}”不在规则文件中。")
+        raise UnknownUnit(name, [u.name for u in rulebook.units])
     key = _key(ws)
     db = open_ledger(ws.ledger_path)
     try:
