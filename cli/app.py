@@ -227,6 +227,21 @@ def score(
 
 
 @app.command(cls=ChineseCommand)
+def log(
+    submission_id: Annotated[int | None, typer.Option("--id", help="只列此稿件编号的操作记录")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    check: Annotated[bool, typer.Option("--verify", help="核对操作记录是否被改动或删除")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """查看操作记录：谁在何时登记、撤销、分配或核定了什么，前后如何，原因为何。"""
+    from cli.log import log_command
+
+    raise typer.Exit(
+        log_command(submission_id=submission_id, as_json=as_json, check=check, workspace=workspace)
+    )
+
+
+@app.command(cls=ChineseCommand)
 def status(workspace: WorkspaceOpt = None) -> None:
     """查看状态：待处理、合格、退回件数，最近一次收稿，Prefect 服务是否运行。"""
     from cli.status import status_command

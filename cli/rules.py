@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cli.common import ExitCode, fail
+from cli.common import ExitCode, cli_actor, fail
 from rules import RulebookError
 from service.errors import DeskError
 from workspace import resolve_workspace
@@ -18,7 +18,7 @@ def rules_new_command(year_text: str, workspace: Path | None) -> int:
     ws = resolve_workspace(workspace)
     try:
         year = parse_year(year_text)
-        target, source = new_rulebook(ws, year)
+        target, source = new_rulebook(ws, year, actor=cli_actor())
     except (DeskError, RulebookError) as exc:
         fail(str(exc), ExitCode.USAGE)
     typer.echo(f"已建立 {target}（由 {source.name} 复制，年份改为 {year}）。")

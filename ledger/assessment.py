@@ -170,6 +170,12 @@ def set_assignment(db: sqlite_utils.Database, month: str, unit: str, count: int)
         )
 
 
+def assignment_count(db: sqlite_utils.Database, month: str, unit: str) -> int | None:
+    """The count on record for `unit` in `month`, or None when none was entered."""
+    row = db.execute("SELECT count FROM assignments WHERE month = ? AND unit = ?", (month, unit)).fetchone()
+    return None if row is None else int(row[0])
+
+
 def add_officer(db: sqlite_utils.Database, **fields: Any) -> int:
     """Register an officer (信息员); registering the same unit and name again updates the record."""
     unknown = set(fields) - set(OFFICER_FIELDS)

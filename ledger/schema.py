@@ -13,7 +13,9 @@ from typing import Any
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2  # 2: adoptions.withdrawn_at / withdrawn_reason
+from ledger.events import ensure_events_table
+
+SCHEMA_VERSION = 3  # 2: adoptions.withdrawn_at / withdrawn_reason; 3: events (操作记录), 约稿
 
 TABLES: dict[str, dict[str, type]] = {
     "units": {"name": str, "kind": str, "aliases": str},
@@ -196,4 +198,5 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 table.add_column(column, col_type)
     for name, cols, unique in INDEXES:
         db.table(name).create_index(cols, unique=unique, if_not_exists=True)
+    ensure_events_table(db)  # raw SQL: AUTOINCREMENT and the append-only triggers
     db.execute(f"PRAGMA user_version = {int(SCHEMA_VERSION)}")

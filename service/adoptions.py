@@ -19,11 +19,13 @@ import sqlite_utils
 from ledger.assessment import (
     add_adoptions,
     adoptions_of,
+    assignment_count,
     get_submission,
     received_times,
     set_assignment,
     withdraw_adoption,
 )
+from ledger.events import Actor, Change
 from ledger.records import AdoptionRecord, SubmissionRecord
 from ledger.schema import open_ledger
 from reports.adoption_sheet import AdoptionInput, read_sheet
@@ -41,6 +43,7 @@ from service.errors import (
     UnknownDraft,
     UnknownUnit,
 )
+from service.events import UNKNOWN, record_in
 from workspace import Workspace, now
 
 __all__ = ["AdoptionInput", "Assigned", "Withdrawn", "adopt", "adopt_sheet", "assign", "unadopt"]
@@ -223,7 +226,12 @@ def _describe(row: dict[str, Any], submission: SubmissionRecord, rulebook: Ruleb
 
 
 def adopt(
-    ws: Workspace, rulebook: Rulebook, items: list[AdoptionInput], source: str = "本次录用", tag: str = ""
+    ws: Workspace,
+    rulebook: Rulebook,
+    items: list[AdoptionInput],
+    source: str = "本次录用",
+    tag: str = "",
+    actor: Actor = UNKNOWN,
 ) -> list[str]:
     """Record adoptions all-or-nothing; one Chinese line per adoption recorded.
 
@@ -243,19 +251,37 @@ def adopt(
         rows = checked.rows
         for row in rows:
             row["source"] = f"{tag} {row['source']}".strip()
+        changes = [_adopt_change(db, row) for row in rows]
         add_adoptions(db, rows)
+        record_in(db, rulebook, actor, changes)
         return [_describe(row, get_submission(db, row["submission_id"]) or {}, rulebook) for row in rows]
     finally:
         db.close()
 
 
-def adopt_sheet(ws: Workspace, rulebook: Rulebook, path: Path) -> list[str]:
+_ADOPTION_FIELDS = ("outlet", "level", "adopted_on", "fee", "bonus", "source")
+
+
+def _adopt_change(db: sqlite_utils.Database, row: dict[str, Any]) -> Change:
+    """The event of entering `row`: a new adoption, or the same one again with its fee and
+    bonus replaced (then `before` is the row as it was)."""
+    same = [
+        r
+        for r in adoptions_of(db, row["submission_id"])
+        if r["outlet"] == row["outlet"] and r["adopted_on"] == row["adopted_on"] and not r.get("withdrawn_at")
+    ]
+    before = {key: same[0].get(key) for key in _ADOPTION_FIELDS} if same else None
+    after = {key: row.get(key) for key in _ADOPTION_FIELDS}
+    return Change("adopt", before, after, submission_id=row["submission_id"])
+
+
+def adopt_sheet(ws: Workspace, rulebook: Rulebook, path: Path, actor: Actor = UNKNOWN) -> list[str]:
     """Import the adoption sheet at `path` whole, or refuse it whole (`BadRows`, `BadInput`)."""
     try:
         items = read_sheet(path)
     except (ValueError, OSError) as exc:
         raise BadInput(str(exc)) from None
-    return adopt(ws, rulebook, items, source=f"录用登记表 {path.name}", tag=path.name)
+    return adopt(ws, rulebook, items, source=f"录用登记表 {path.name}", tag=path.name, actor=actor)
 
 
 def _on_record(rows: list[AdoptionRecord]) -> str:
@@ -290,6 +316,7 @@ def unadopt(
     outlet: str,
     date: str | None = None,
     reason: str | None = None,
+    actor: Actor = UNKNOWN,
 ) -> Withdrawn:
     """Withdraw one adoption (kept in the ledger, marked with time and reason, no longer scored).
 
@@ -334,6 +361,13 @@ def unadopt(
         at = now(rulebook).isoformat(timespec="seconds")
         if not withdraw_adoption(db, row["id"], at, reason):
             raise AlreadyWithdrawn(f"{name}在“{outlet}”{row['adopted_on']} 的录用已被撤销，无需再次撤销。")
+        was = {"outlet": outlet, "adopted_on": row["adopted_on"], "withdrawn_at": None}
+        record_in(
+            db,
+            rulebook,
+            actor,
+            [Change("unadopt", was, {**was, "withdrawn_at": at}, submission_id=submission_id, reason=reason)],
+        )
     finally:
         db.close()
     return Withdrawn(
@@ -359,7 +393,9 @@ class Assigned:
         return f"已登记 {self.period.label} {self.type_name}约稿：{self.unit} {self.count} 篇"
 
 
-def assign(ws: Workspace, rulebook: Rulebook, month: str, unit: str, count: int) -> Assigned:
+def assign(
+    ws: Workspace, rulebook: Rulebook, month: str, unit: str, count: int, actor: Actor = UNKNOWN
+) -> Assigned:
     """Record a month's 党委政务信息 assignment (约稿). Raises `BadInput` or `UnknownUnit`,
     with every problem of the request in one message."""
     problems: list[str] = []
@@ -381,7 +417,12 @@ def assign(ws: Workspace, rulebook: Rulebook, month: str, unit: str, count: int)
         raise (UnknownUnit if found is None and len(problems) == 1 else BadInput)("\n".join(problems))
     db = open_ledger(ws.ledger_path)
     try:
+        was = assignment_count(db, period.key, found.name)
         set_assignment(db, period.key, found.name, count)
+        key = {"month": period.key, "unit": found.name}
+        before = None if was is None else {**key, "count": was}
+        subject = f"{period.label} {found.name}"
+        record_in(db, rulebook, actor, [Change("assign", before, {**key, "count": count}, subject=subject)])
     finally:
         db.close()
     name = next((t.name for t in rulebook.types.values() if t.quota == "assigned"), "")
