@@ -19,7 +19,9 @@ from ledger.assessment import (
     read_submissions,
     read_withdrawals,
 )
+from ledger.events import events_between
 from ledger.schema import open_ledger
+from reports.events_view import Event
 from reports.workbook import write_period_workbook
 from rules import Rulebook
 from rules.periods import Period, parse_period
@@ -97,7 +99,20 @@ def write_report(
     """Write the period's workbook; an earlier one for the same period is kept, time-stamped."""
     path = report_path(ws, report.period)
     keep_earlier(path, tz)
-    return write_period_workbook(report, rejections, path, not_counted_rows(ws, report.period, tz))
+    not_counted = not_counted_rows(ws, report.period, tz)
+    return write_period_workbook(
+        report, rejections, path, not_counted, events=period_events(ws, report.period)
+    )
+
+
+def period_events(ws: Workspace, period: Period) -> list[Event]:
+    """The changes of the record made during `period` (by the workspace clock), oldest first."""
+    db = open_ledger(ws.ledger_path)
+    try:
+        rows = events_between(db, period.start.isoformat(), period.end.isoformat())
+    finally:
+        db.close()
+    return [Event.of(row) for row in rows]
 
 
 def not_counted_rows(ws: Workspace, period: Period, tz: ZoneInfo | None = None) -> list[RejectionRow]:

@@ -19,6 +19,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.events_sheet import SHEET_NAME as EVENTS_SHEET
+from reports.events_sheet import fill_events_sheet
+from reports.events_view import Event
 from scoring.awards import TIERS
 from scoring.fees import LEVEL_NAMES
 from scoring.report import PeriodReport
@@ -416,11 +419,13 @@ def write_period_workbook(
     path: Path,
     not_counted: Sequence[RejectionRow] = (),
     made_on: dt.date | None = None,
+    events: Sequence[Event] = (),
 ) -> Path:
     """Write the period's workbook (先进评选 only for a year) to `path`, atomically.
 
     `not_counted`: the period's drafts that are 合格 and registered but do not count (未计入稿件);
-    `made_on`: the 制表日期 in every page footer (default today)."""
+    `made_on`: the 制表日期 in every page footer (default today); `events`: the period's
+    changes of the record (操作记录 sheet, only when there are any)."""
     day = made_on or dt.date.today()
     book = Workbook()
     book.remove(book.worksheets[0])
@@ -446,6 +451,10 @@ def write_period_workbook(
         sheet = book.create_sheet("先进评选")
         _awards_sheet(sheet, report)
         _page(sheet, f"{title} 先进评选推荐名单（建议）", day)
+    if events:
+        sheet = book.create_sheet(EVENTS_SHEET)
+        fill_events_sheet(sheet, f"{title} {EVENTS_SHEET}", events, HEAD)
+        _page(sheet, f"{title} {EVENTS_SHEET}", day)
     sheet = book.create_sheet("说明")
     _notes_sheet(sheet, report)
     _page(sheet, f"{title} 说明", day)

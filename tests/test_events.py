@@ -146,3 +146,17 @@ def test_verify_finds_the_last_row_deleted(ws: Path) -> None:
     done = invoke(ws, "log", "--verify")
     assert done.exit_code == 1
     assert "操作记录第 3 条（最后一条）已被删除" in done.stderr
+
+
+def test_the_period_workbook_gets_an_operations_sheet(ws: Path) -> None:
+    from openpyxl import load_workbook
+
+    _changes(ws)
+    assert invoke(ws, "score", "--month", "2021-03").exit_code == 0
+    book = load_workbook(ws / "outbox" / "reports" / "2021-03" / "考核结果_2021-03.xlsx")
+    assert book.sheetnames[-2:] == ["操作记录", "说明"]
+    rows = [[c.value for c in row] for row in book["操作记录"].iter_rows(min_row=3)]
+    assert [r[3] for r in rows] == ["登记录用", "撤销录用", "登记约稿篇数"]
+    assert rows[0][:2] == [1, "2021年3月20日 10:00"]
+    assert rows[1][7] == "登记错误"
+    assert rows[2][4] == "2021年3月 建设局" and rows[2][6] == "月份 2021-03，单位 建设局，篇数 2"
