@@ -113,6 +113,25 @@ TABLES: dict[str, dict[str, type]] = {
         "rejected": int,
         "flow_run_id": str,
     },
+    # 约稿 as tasks (`draftdesk request`): a topic sent to some units with a deadline, and the
+    # drafts that answer it (named in the file name, or picked by the clerk).
+    "requests": {
+        "id": int,
+        "topic": str,
+        "deadline": str,
+        "issued_at": str,
+        "closed_at": str,
+        "close_reason": str,
+    },
+    "request_units": {"id": int, "request_id": int, "unit": str},
+    "request_answers": {
+        "id": int,
+        "request_id": int,
+        "submission_id": int,
+        "unit": str,
+        "how": str,
+        "linked_at": str,
+    },
     "claims": {
         "token": str,
         "relpath": str,
@@ -136,6 +155,9 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("assignments", ["month", "unit"], True),
     ("submissions", ["claim_token"], False),
     ("submissions", ["state"], False),
+    ("request_units", ["request_id", "unit"], True),
+    ("request_answers", ["request_id", "submission_id"], True),
+    ("request_answers", ["submission_id"], False),
 ]
 
 

@@ -22,10 +22,12 @@ from ledger.assessment import (
 from ledger.events import events_between
 from ledger.schema import open_ledger
 from reports.events_view import Event
+from reports.request_rows import load_requests
 from reports.workbook import write_period_workbook
 from rules import Rulebook
 from rules.periods import Period, parse_period
 from scoring.report import PeriodReport, score_period
+from scoring.requests import with_requests
 from scoring.rows import (
     AdoptionRow,
     AssignmentRow,
@@ -54,6 +56,7 @@ def build_report(
         submissions = [SubmissionRow.from_dict(r, tz) for r in read_submissions(db, year_start, period.end)]
         adoptions = [AdoptionRow.from_dict(r) for r in read_adoptions(db, period.end)]
         assignments = [AssignmentRow.from_dict(r) for r in read_assignments(db, period.year)]
+        assignments = with_requests(assignments, load_requests(db, period.year, tz)[0])  # 约稿 as tasks
         officers = [OfficerRow.from_dict(r) for r in read_officers(db)]
         withdrawn = [WithdrawalRow.from_dict(r) for r in read_withdrawals(db, period.start, period.end)]
         rejected = [
