@@ -15,6 +15,7 @@ import typer
 from cli.common import ExitCode, fail, open_or_exit
 from scoring.report import PeriodReport, report_json
 from service.errors import DeskError
+from service.requests import summary_json, summary_lines
 from service.score import period_from, score
 
 
@@ -118,10 +119,15 @@ def score_command(
     if scored.rulebook_warning:
         typer.echo(f"注意：{scored.rulebook_warning}", err=True)
     if as_json:
-        sys.stdout.write(json.dumps(report_json(scored.report), ensure_ascii=False, indent=2) + "\n")
+        data = report_json(scored.report)
+        if scored.requests and scored.requests.requests:
+            data["requests"] = summary_json(scored.requests)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         typer.echo(f"报表已写入：{scored.workbook}", err=True)
     else:
         print_table(scored.report)
+        for line in summary_lines(scored.requests) if scored.requests else []:
+            typer.echo(line)
         typer.echo(f"报表已写入：{scored.workbook}")
         if scored.earlier:
             typer.echo(

@@ -243,3 +243,40 @@ def listing(ws: Workspace, rulebook: Rulebook, year: int | None = None) -> list[
             ids = f"（稿件 {'、'.join(str(i) for i in u.submission_ids)}）" if u.submission_ids else ""
             lines.append(f"  {u.unit}：{u.state}{ids}")
     return lines
+
+
+def summary_lines(report: RequestsReport) -> list[str]:
+    """约稿完成情况 for `score`: per 约稿, then per unit; nothing when the period had none."""
+    if not report.requests:
+        return []
+    lines = [f"约稿完成情况（{report.period.label}，按截止日期计）："]
+    for p in report.requests:
+        states = "、".join(f"{u.unit}{u.state}" for u in p.units)
+        lines.append(f"  约稿 {p.request.id}“{p.request.topic}”（截止 {p.request.deadline}）：{states}")
+    for u in report.units:
+        lines.append(
+            f"  {u.unit}：约稿 {u.issued} 篇，按时 {u.on_time} 篇，逾期 {u.late} 篇，未报 {u.missing} 篇"
+        )
+    return lines
+
+
+def summary_json(report: RequestsReport) -> dict[str, object]:
+    """The same as machine output (`score --json` field `requests`)."""
+    return {
+        "requests": [
+            {
+                "id": p.request.id,
+                "topic": p.request.topic,
+                "deadline": p.request.deadline.isoformat(),
+                "units": [
+                    {"unit": u.unit, "state": u.state, "submission_ids": list(u.submission_ids)}
+                    for u in p.units
+                ],
+            }
+            for p in report.requests
+        ],
+        "units": [
+            {"unit": u.unit, "issued": u.issued, "on_time": u.on_time, "late": u.late, "missing": u.missing}
+            for u in report.units
+        ],
+    }

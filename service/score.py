@@ -11,6 +11,7 @@ from rules import Rulebook
 from rules.periods import Period
 from scoring.report import PeriodReport
 from service.errors import BadInput
+from service.requests import RequestsReport, progress
 from workspace import Workspace, now
 
 
@@ -23,6 +24,7 @@ class Scored:
     still_open: str | None
     rulebook_warning: str | None = None  # the period's year had no rulebook: the latest scored it
     earlier: tuple[Path, ...] = ()  # the period's earlier workbooks, kept time-stamped beside it
+    requests: RequestsReport | None = None  # 约稿完成情况 of the period
 
 
 def period_from(month: str | None, quarter: str | None, year: int | None) -> Period:
@@ -64,6 +66,8 @@ def score(ws: Workspace, rulebook: Rulebook, period: Period) -> Scored:
     year_rules = ws.rulebook_for(period.year)
     rulebook = year_rules.rulebook
     still_open = still_open_warning(period, today)
+    answered = progress(ws, rulebook, period)  # links 约稿 answers named in file names first
     report, rejections = build_report(ws, rulebook, period)
     workbook = write_report(ws, report, rejections, rulebook.meta.tz)
-    return Scored(report, workbook, still_open, year_rules.warning, tuple(earlier_workbooks(ws, period)))
+    earlier = tuple(earlier_workbooks(ws, period))
+    return Scored(report, workbook, still_open, year_rules.warning, earlier, answered)

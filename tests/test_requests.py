@@ -149,3 +149,31 @@ def test_a_request_answered_by_its_deadline_counts_toward_the_quota(ws: Path, mo
     assert _gov(report, "湖滨社区")["quota"] == 3  # the larger of the count and the 约稿 issued
     listed = invoke(ws, "request", "list", "--year", "2021").stdout
     assert "  湖滨社区：按时（稿件 1）" in listed and "  建设局：未报" in listed
+
+
+def test_score_shows_how_each_request_was_answered_per_request_and_per_unit(ws: Path, monkeypatch) -> None:
+    invoke(
+        ws,
+        "request",
+        "new",
+        "--topic",
+        "老旧小区改造",
+        "--units",
+        "湖滨社区、建设局",
+        "--deadline",
+        "2021-03-25",
+    )
+    draft(ws, 1, "湖滨社区", "2021-03-20T09:00:00+08:00", name="【约稿1】湖滨社区的建议.docx")
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-04-02T10:00:00+08:00")
+    done = invoke(ws, "score", "--month", "2021-03")
+    assert done.exit_code == 0, done.output
+    assert "约稿 1“老旧小区改造”（截止 2021-03-25）：湖滨社区按时、建设局未报" in done.stdout
+    assert "建设局：约稿 1 篇，按时 0 篇，逾期 0 篇，未报 1 篇" in done.stdout
+    data = json.loads(invoke(ws, "score", "--month", "2021-03", "--json").stdout)
+    assert data["requests"]["units"][0] == {
+        "unit": "湖滨社区",
+        "issued": 1,
+        "on_time": 1,
+        "late": 0,
+        "missing": 0,
+    }
