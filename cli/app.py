@@ -227,6 +227,19 @@ def score(
 
 
 @app.command(cls=ChineseCommand)
+def bulletin(
+    month: Annotated[str | None, typer.Option("--month", help="月份，如 2021-03")] = None,
+    quarter: Annotated[str | None, typer.Option("--quarter", help="季度，如 2021Q1")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="年度，如 2021")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """写出月度、季度或年度通报（Word 文档）：排名、录用、零报送、约稿完成情况、稿酬，年度加推荐名单。"""
+    from cli.bulletin import bulletin_command
+
+    raise typer.Exit(bulletin_command(month=month, quarter=quarter, year=year, workspace=workspace))
+
+
+@app.command(cls=ChineseCommand)
 def log(
     submission_id: Annotated[int | None, typer.Option("--id", help="只列此稿件编号的操作记录")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
