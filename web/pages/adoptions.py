@@ -9,11 +9,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from service import adoptions
+from service import adoptions, requests
 from service.errors import BadRows, DeskError
 from web.deps import Clerk
 from web.desk import Desk
-from web.forms import XLSX, attachment, number, save_uploads, scratch, text, uploads
+from web.forms import XLSX, attachment, clerk_actor, number, save_uploads, scratch, text, uploads
 from workspace import now
 
 router = APIRouter()
@@ -24,6 +24,7 @@ def _page(desk: Desk, request: Request, status: int = 200, **context: Any) -> Re
     context.setdefault("done", [])
     context.setdefault("error", None)
     context.setdefault("problems", [])
+    context.setdefault("request_lines", requests.listing(desk.ws, desk.rulebook))
     return desk.page(request, "adopt.html", status=status, today=now(desk.rulebook).date(), **context)
 
 
@@ -52,7 +53,7 @@ async def adopt_post(request: Request, desk: Clerk) -> Response:
         number(text(form, "bonus"), "加分"),
     )
     try:
-        lines = adoptions.adopt(desk.ws, desk.rulebook, [item], source="网页登记")
+        lines = adoptions.adopt(desk.ws, desk.rulebook, [item], source="网页登记", actor=clerk_actor(request))
     except DeskError as exc:
         return _refused(desk, request, exc)
     return _page(desk, request, done=[f"已登记录用：{line}" for line in lines])
@@ -72,6 +73,7 @@ async def withdraw_post(request: Request, desk: Clerk) -> Response:
             text(form, "outlet"),
             text(form, "date") or None,
             text(form, "reason") or None,
+            actor=clerk_actor(request),
         )
     except DeskError as exc:
         return _refused(desk, request, exc)
@@ -90,7 +92,9 @@ async def sheet_post(request: Request, desk: Clerk) -> Response:
     try:
         with scratch("draftdesk-sheet-") as tmp:
             (saved,) = await save_uploads(files[:1], tmp)
-            lines = adoptions.adopt_sheet(desk.ws, desk.rulebook, saved.path.rename(tmp / name))
+            lines = adoptions.adopt_sheet(
+                desk.ws, desk.rulebook, saved.path.rename(tmp / name), actor=clerk_actor(request)
+            )
     except DeskError as exc:
         return _refused(desk, request, exc)
     finally:
@@ -116,7 +120,9 @@ async def assign_post(request: Request, desk: Clerk) -> Response:
     except ValueError:
         return _page(desk, request, 400, error=f"约稿篇数“{raw}”不是整数。")
     try:
-        assigned = adoptions.assign(desk.ws, desk.rulebook, text(form, "month"), text(form, "unit"), count)
+        assigned = adoptions.assign(
+            desk.ws, desk.rulebook, text(form, "month"), text(form, "unit"), count, actor=clerk_actor(request)
+        )
     except DeskError as exc:
         return _refused(desk, request, exc)
     return _page(desk, request, done=[assigned.sentence()])

@@ -59,3 +59,15 @@ def score_download(desk: Clerk, period: str = "") -> Response:
 
     scored = score(desk.ws, desk.rulebook, _period(desk, period))
     return FileResponse(scored.workbook, media_type=XLSX, headers=attachment(scored.workbook.name))
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("/score/bulletin.docx")
+def bulletin_download(desk: Clerk, period: str = "") -> Response:
+    """The period's 通报 as written by `draftdesk bulletin` (an earlier one is kept beside it)."""
+    from service.bulletin import bulletin
+
+    published = bulletin(desk.ws, desk.rulebook, _period(desk, period))
+    return FileResponse(published.path, media_type=DOCX, headers=attachment(published.path.name))
