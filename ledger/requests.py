@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from collections.abc import Callable
+from typing import Any, TypeAlias, TypedDict
 
 import sqlite_utils
 
@@ -35,10 +36,13 @@ class AnswerRecord(TypedDict):
     counted: int | None
 
 
+Then: TypeAlias = Callable[[int], object] | None  # runs inside the write's transaction (the log's event)
+
+
 def add_request(
-    db: sqlite_utils.Database, topic: str, deadline: str, units: list[str], issued_at: str
+    db: sqlite_utils.Database, topic: str, deadline: str, units: list[str], issued_at: str, then: Then = None
 ) -> int:
-    """Record a 约稿 and its units in one transaction; its id."""
+    """Record a 约稿 and its units in one transaction (with `then(id)`); its id."""
     with db.conn:
         cursor = db.conn.execute(
             "INSERT INTO requests (topic, deadline, issued_at) VALUES (?, ?, ?)", (topic, deadline, issued_at)
@@ -47,6 +51,8 @@ def add_request(
         db.conn.executemany(
             "INSERT INTO request_units (request_id, unit) VALUES (?, ?)", [(request_id, u) for u in units]
         )
+        if then is not None:
+            then(request_id)
     return request_id
 
 
@@ -76,26 +82,38 @@ def read_requests(db: sqlite_utils.Database, year: int | None = None) -> list[Re
     return _with_units(db, rows)
 
 
-def close_request(db: sqlite_utils.Database, request_id: int, at: str, reason: str | None) -> bool:
-    """Mark a 约稿 closed; False when it was closed already."""
+def close_request(
+    db: sqlite_utils.Database, request_id: int, at: str, reason: str | None, then: Then = None
+) -> bool:
+    """Mark a 约稿 closed (with `then(id)`); False when it was closed already."""
     with db.conn:
         cursor = db.conn.execute(
             "UPDATE requests SET closed_at = ?, close_reason = ? WHERE id = ? AND closed_at IS NULL",
             (at, reason, request_id),
         )
+        if cursor.rowcount == 1 and then is not None:
+            then(request_id)
     return cursor.rowcount == 1
 
 
 def add_answer(
-    db: sqlite_utils.Database, request_id: int, submission_id: int, unit: str, how: str, at: str
+    db: sqlite_utils.Database,
+    request_id: int,
+    submission_id: int,
+    unit: str,
+    how: str,
+    at: str,
+    then: Then = None,
 ) -> bool:
-    """Link a draft to the 约稿 it answers; False when it was linked already."""
+    """Link a draft to the 约稿 it answers (with `then(id)`); False when it was linked already."""
     with db.conn:
         cursor = db.conn.execute(
             "INSERT OR IGNORE INTO request_answers (request_id, submission_id, unit, how, linked_at) "
             "VALUES (?, ?, ?, ?, ?)",
             (request_id, submission_id, unit, how, at),
         )
+        if cursor.rowcount == 1 and then is not None:
+            then(request_id)
     return cursor.rowcount == 1
 
 

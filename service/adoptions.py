@@ -252,8 +252,7 @@ def adopt(
         for row in rows:
             row["source"] = f"{tag} {row['source']}".strip()
         changes = [_adopt_change(db, row) for row in rows]
-        add_adoptions(db, rows)
-        record_in(db, rulebook, actor, changes)
+        add_adoptions(db, rows, then=lambda: record_in(db, rulebook, actor, changes))
         return [_describe(row, get_submission(db, row["submission_id"]) or {}, rulebook) for row in rows]
     finally:
         db.close()
@@ -359,15 +358,14 @@ def unadopt(
             )
         row = live[0]
         at = now(rulebook).isoformat(timespec="seconds")
-        if not withdraw_adoption(db, row["id"], at, reason):
-            raise AlreadyWithdrawn(f"{name}在“{outlet}”{row['adopted_on']} 的录用已被撤销，无需再次撤销。")
         was = {"outlet": outlet, "adopted_on": row["adopted_on"], "withdrawn_at": None}
-        record_in(
-            db,
-            rulebook,
-            actor,
-            [Change("unadopt", was, {**was, "withdrawn_at": at}, submission_id=submission_id, reason=reason)],
+        change = Change(
+            "unadopt", was, {**was, "withdrawn_at": at}, submission_id=submission_id, reason=reason
         )
+        if not withdraw_adoption(
+            db, row["id"], at, reason, then=lambda: record_in(db, rulebook, actor, [change])
+        ):
+            raise AlreadyWithdrawn(f"{name}在“{outlet}”{row['adopted_on']} 的录用已被撤销，无需再次撤销。")
     finally:
         db.close()
     return Withdrawn(
@@ -418,11 +416,12 @@ def assign(
     db = open_ledger(ws.ledger_path)
     try:
         was = assignment_count(db, period.key, found.name)
-        set_assignment(db, period.key, found.name, count)
         key = {"month": period.key, "unit": found.name}
         before = None if was is None else {**key, "count": was}
-        subject = f"{period.label} {found.name}"
-        record_in(db, rulebook, actor, [Change("assign", before, {**key, "count": count}, subject=subject)])
+        change = Change("assign", before, {**key, "count": count}, subject=f"{period.label} {found.name}")
+        set_assignment(
+            db, period.key, found.name, count, then=lambda: record_in(db, rulebook, actor, [change])
+        )
     finally:
         db.close()
     name = next((t.name for t in rulebook.types.values() if t.quota == "assigned"), "")

@@ -104,9 +104,12 @@ def new_request(
     at = now(rulebook).isoformat(timespec="seconds")
     db = open_ledger(ws.ledger_path)
     try:
-        request_id = add_request(db, topic, day.isoformat(), names, at)
-        after = {"request_id": request_id, "topic": topic, "units": names, "deadline": day.isoformat()}
-        record_in(db, rulebook, actor, [Change("request_new", None, after, subject=f"约稿 {request_id}")])
+
+        def log(request_id: int) -> None:
+            after = {"request_id": request_id, "topic": topic, "units": names, "deadline": day.isoformat()}
+            record_in(db, rulebook, actor, [Change("request_new", None, after, subject=f"约稿 {request_id}")])
+
+        request_id = add_request(db, topic, day.isoformat(), names, at, then=log)
     finally:
         db.close()
     return Issued(request_id, topic, day, tuple(names))
@@ -128,8 +131,7 @@ def close(
     db = open_ledger(ws.ledger_path)
     try:
         found = _get(db, request_id)
-        if not close_request(db, request_id, at, (reason or "").strip() or None):
-            raise BadInput(f"约稿 {request_id}“{found['topic']}”已经结束，无需再次结束。")
+        reason = (reason or "").strip() or None
         change = Change(
             "request_close",
             {"closed_at": None},
@@ -137,7 +139,10 @@ def close(
             subject=f"约稿 {request_id}",
             reason=reason,
         )
-        record_in(db, rulebook, actor, [change])
+        if not close_request(
+            db, request_id, at, reason, then=lambda _: record_in(db, rulebook, actor, [change])
+        ):
+            raise BadInput(f"约稿 {request_id}“{found['topic']}”已经结束，无需再次结束。")
     finally:
         db.close()
     return f"已结束约稿 {request_id}“{found['topic']}”：此后不再登记对它的答复。"
@@ -165,9 +170,18 @@ def _link(
     earlier = answered_request(db, submission_id)
     if earlier is not None:
         raise BadInput(f"{title}已登记为约稿 {earlier} 的答复。")
-    add_answer(db, request_id, submission_id, unit.name, how, now(rulebook).isoformat(timespec="seconds"))
     after = {"request_id": request_id, "unit": unit.name, "how": how}
-    record_in(db, rulebook, actor, [Change("request_answer", None, after, submission_id=submission_id)])
+    change = Change("request_answer", None, after, submission_id=submission_id)
+    at = now(rulebook).isoformat(timespec="seconds")
+    add_answer(
+        db,
+        request_id,
+        submission_id,
+        unit.name,
+        how,
+        at,
+        then=lambda _: record_in(db, rulebook, actor, [change]),
+    )
     return f"已登记：{title}（{unit.name}）答复约稿 {request_id}“{found['topic']}”。"
 
 

@@ -160,3 +160,22 @@ def test_the_period_workbook_gets_an_operations_sheet(ws: Path) -> None:
     assert rows[0][:2] == [1, "2021年3月20日 10:00"]
     assert rows[1][7] == "登记错误"
     assert rows[2][4] == "2021年3月 建设局" and rows[2][6] == "月份 2021-03，单位 建设局，篇数 2"
+
+
+def test_a_change_and_its_event_commit_together_or_not_at_all(ws: Path) -> None:
+    from rules import load_rulebook
+    from service.adoptions import AdoptionInput, adopt
+    from workspace import Workspace
+
+    conn = sqlite3.connect(ws / "outbox" / "ledger.db")
+    conn.execute(
+        "CREATE TRIGGER no_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, '日志坏了'); END"
+    )
+    conn.commit()
+    conn.close()
+    item = AdoptionInput("命令行", 1, "新华日报", "2021-03-12", None, None)
+    with pytest.raises(sqlite3.IntegrityError, match="日志坏了"):
+        adopt(Workspace(ws), load_rulebook(ws / "draftdesk.toml"), [item])
+    db = open_ledger(ws / "outbox" / "ledger.db")
+    assert db.execute("SELECT count(*) FROM adoptions").fetchone()[0] == 0
+    db.close()
