@@ -49,6 +49,7 @@ class Assessed:
     report: PeriodReport
     still_open: str | None
     rulebook_warning: str | None
+    requests: RequestsReport | None = None  # 约稿完成情况 of the period
 
 
 def assess(ws: Workspace, rulebook: Rulebook, period: Period) -> Assessed:
@@ -56,8 +57,9 @@ def assess(ws: Workspace, rulebook: Rulebook, period: Period) -> Assessed:
     the still-open and rulebook warnings."""
     today = now(rulebook).date()
     year_rules = ws.rulebook_for(period.year)
+    answered = progress(ws, year_rules.rulebook, period)  # links 约稿 answers named in file names first
     report, _ = build_report(ws, year_rules.rulebook, period)
-    return Assessed(report, still_open_warning(period, today), year_rules.warning)
+    return Assessed(report, still_open_warning(period, today), year_rules.warning, answered)
 
 
 def score(ws: Workspace, rulebook: Rulebook, period: Period) -> Scored:

@@ -49,6 +49,7 @@ def score_page(request: Request, desk: Clerk, period: str = "") -> Response:
         short_names=short_names,
         warnings=[w if w.startswith("注意：") else f"注意：{w}" for w in warnings],
         chart=completion_chart(report),
+        requests=assessed.requests,
         fmt=_fmt,
     )
 
