@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_TAG = re.compile(r"约稿\s*(?:编号)?\s*[-_—－#＃:：]?\s*(\d{1,6})(?!\d)")
+_TAG = re.compile(r"约稿\s*(?:编号)?\s*[-_—－#＃:：]?\s*(\d{1,6})(?![\d年月])")  # 约稿2021年… is a date
 
 
 def request_tag(name: str) -> int | None:

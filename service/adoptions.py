@@ -308,6 +308,17 @@ class Withdrawn:
         )
 
 
+def _withdraw(
+    db: sqlite_utils.Database, rulebook: Rulebook, actor: Actor, row: AdoptionRecord, reason: str | None
+) -> bool:
+    """Withdraw `row` now (the office's clock) and log it in the same transaction."""
+    at = now(rulebook).isoformat(timespec="seconds")
+    was = {"outlet": row["outlet"], "adopted_on": row["adopted_on"], "withdrawn_at": None}
+    after = {**was, "withdrawn_at": at}
+    change = Change("unadopt", was, after, submission_id=row["submission_id"], reason=reason)
+    return withdraw_adoption(db, row["id"], at, reason, then=lambda: record_in(db, rulebook, actor, [change]))
+
+
 def unadopt(
     ws: Workspace,
     rulebook: Rulebook,
@@ -357,14 +368,7 @@ def unadopt(
                 f"{name}在“{outlet}”有 {len(live)} 条录用（{days}），请用 --date 指明撤销哪一条。"
             )
         row = live[0]
-        at = now(rulebook).isoformat(timespec="seconds")
-        was = {"outlet": outlet, "adopted_on": row["adopted_on"], "withdrawn_at": None}
-        change = Change(
-            "unadopt", was, {**was, "withdrawn_at": at}, submission_id=submission_id, reason=reason
-        )
-        if not withdraw_adoption(
-            db, row["id"], at, reason, then=lambda: record_in(db, rulebook, actor, [change])
-        ):
+        if not _withdraw(db, rulebook, actor, row, reason):
             raise AlreadyWithdrawn(f"{name}在“{outlet}”{row['adopted_on']} 的录用已被撤销，无需再次撤销。")
     finally:
         db.close()

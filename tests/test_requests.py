@@ -50,6 +50,7 @@ def test_the_file_name_tag_is_read_in_its_usual_spellings() -> None:
     assert request_tag("约稿-3 关于垃圾分类.docx") == 3
     assert request_tag("[约稿７]全角数字.docx") == 7
     assert request_tag("关于约稿工作的建议.docx") is None
+    assert request_tag("约稿2021年3月工作.docx") is None
 
 
 def test_new_list_and_close(ws: Path) -> None:
