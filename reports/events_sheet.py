@@ -37,10 +37,8 @@ def event_row(event: Event) -> list[str | int]:
     ]
 
 
-def fill_events_sheet(sheet: Worksheet, title: str, events: Sequence[Event], head_row: int = 2) -> None:
-    """Title in row 1, headers in `head_row`, one row per event (oldest first)."""
-    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+def fill_events_sheet(sheet: Worksheet, events: Sequence[Event], head_row: int = 2) -> None:
+    """Headers in `head_row` (the workbook writes the title row above), one row per event."""
     for col, name in enumerate(HEADERS, 1):
         cell = sheet.cell(row=head_row, column=col, value=name)
         cell.font, cell.fill, cell.alignment = _HEAD

@@ -241,6 +241,11 @@ def progress(ws: Workspace, rulebook: Rulebook, period: Period) -> RequestsRepor
     return RequestsReport(period, found, by_unit(found))
 
 
+def period_progress(ws: Workspace, period: Period) -> RequestsReport:
+    """`progress` by the period's year's rulebook (the 考核 page)."""
+    return progress(ws, ws.rulebook_for(period.year).rulebook, period)
+
+
 def listing(ws: Workspace, rulebook: Rulebook, year: int | None = None) -> list[str]:
     """One block of lines per 约稿 of `year` (default: this year): who answered, who not yet."""
     today = now(rulebook).date()
