@@ -76,3 +76,22 @@ def test_the_score_page_shows_how_each_request_was_answered(client: TestClient, 
     assert "约稿完成情况" in page
     assert "<td>老旧小区改造</td><td>2021-03-25</td><td>0/2</td><td>建设局未到期、湖滨社区未到期</td>" in page
     assert "<tr><td>建设局</td><td>1</td><td>0</td><td>0</td><td>0</td></tr>" in page
+
+
+def test_the_intake_page_links_a_gov_info_draft_to_the_answer_form(client: TestClient, ws) -> None:  # noqa: F811
+    db = open_ledger(ws[0].root / "outbox" / "ledger.db")
+    record_submission_row(
+        db,
+        id=3,
+        unit="建设局",
+        content_type="gov_info",
+        title="关于老旧小区改造的建议",
+        received_at="2021-03-15T09:00:00+08:00",
+        verdict="accepted",
+        counted=1,
+    )
+    db.close()
+    page = client.get("/intake?month=2021-03").text
+    assert page.count("答复约稿") == 1 and 'href="/adopt?answer=3#requests"' in page
+    form = client.get("/adopt?answer=3").text
+    assert 'name="submission_id" min="1" value="3" required' in form

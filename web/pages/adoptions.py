@@ -37,8 +37,9 @@ def _refused(desk: Desk, request: Request, exc: DeskError) -> Response:
 
 
 @router.get("/adopt", response_class=HTMLResponse)
-def adopt_page(request: Request, desk: Clerk) -> Response:
-    return _page(desk, request)
+def adopt_page(request: Request, desk: Clerk, answer: str = "") -> Response:
+    """`answer`: the 稿件编号 the 收稿 page's 答复约稿 link fills into the 约稿答复 form."""
+    return _page(desk, request, answer=answer if answer.isdigit() else "")
 
 
 @router.post("/adopt", response_class=HTMLResponse)
