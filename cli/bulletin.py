@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from cli.common import ExitCode, fail, open_or_exit
+from cli.wording import say
 from service.bulletin import bulletin
 from service.errors import DeskError
 from service.score import period_from
@@ -20,7 +21,7 @@ def bulletin_command(
     try:
         published = bulletin(ws, rulebook, period_from(month, quarter, year))
     except DeskError as exc:
-        fail(str(exc))
+        fail(say(exc))
     if published.still_open:
         typer.echo("注意：该期间尚未结束，通报标题注明“截至”今天；期末后再运行可得正式通报。", err=True)
     typer.echo(f"通报已写入：{published.path}")

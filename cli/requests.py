@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from cli.common import ExitCode, cli_actor, fail, open_or_exit
+from cli.wording import say
 from service import requests
 from service.errors import DeskError
 
@@ -16,7 +17,7 @@ def new_command(*, topic: str, units: str, deadline: str, workspace: Path | None
     try:
         issued = requests.new_request(ws, rulebook, topic, units, deadline, actor=cli_actor())
     except DeskError as exc:
-        fail(str(exc))
+        fail(say(exc))
     typer.echo(issued.sentence())
     return ExitCode.OK
 
@@ -26,7 +27,7 @@ def list_command(*, year: int | None, workspace: Path | None) -> int:
     try:
         lines = requests.listing(ws, rulebook, year)
     except DeskError as exc:
-        fail(str(exc))
+        fail(say(exc))
     for line in lines or ["还没有约稿。用 draftdesk request new 发出约稿。"]:
         typer.echo(line)
     return ExitCode.OK
@@ -37,7 +38,7 @@ def close_command(*, request_id: int, reason: str | None, workspace: Path | None
     try:
         line = requests.close(ws, rulebook, request_id, reason, actor=cli_actor())
     except DeskError as exc:
-        fail(str(exc))
+        fail(say(exc))
     typer.echo(line)
     return ExitCode.OK
 
@@ -47,6 +48,6 @@ def answer_command(*, request_id: int, submission_id: int, workspace: Path | Non
     try:
         line = requests.answer_request(ws, rulebook, request_id, submission_id, actor=cli_actor())
     except DeskError as exc:
-        fail(str(exc))
+        fail(say(exc))
     typer.echo(line)
     return ExitCode.OK

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger.events import EventRecord
-from scoring.fees import LEVEL_NAMES
+from rules.levels import LEVEL_NAMES
 
 ACTION_NAMES = {
     "adopt": "登记录用",

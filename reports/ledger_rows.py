@@ -20,6 +20,7 @@ from ledger.schema import open_ledger
 from reports.request_rows import load_requests
 from rules import Rulebook
 from rules.periods import Period
+from rules.times import parse_instant
 from scoring.requests import with_requests
 from scoring.rows import (
     AdoptionRow,
@@ -29,7 +30,6 @@ from scoring.rows import (
     ScoringRows,
     SubmissionRow,
     WithdrawalRow,
-    parse_instant,
 )
 from workspace import Workspace
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from ledger.requests import read_answers, read_requests
+from rules.times import parse_day, parse_instant
 from scoring.requests import AnswerRow, RequestRow
-from scoring.rows import parse_day, parse_instant
 
 
 def load_requests(

@@ -23,8 +23,7 @@ from reports.events_sheet import SHEET_NAME as EVENTS_SHEET
 from reports.events_sheet import fill_events_sheet
 from reports.events_view import Event
 from reports.period import PeriodAssessment
-from scoring.awards import TIERS
-from scoring.fees import LEVEL_NAMES
+from rules.levels import LEVEL_NAMES, TIERS
 from scoring.report import PeriodReport
 from scoring.rows import RejectionRow
 

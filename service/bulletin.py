@@ -12,9 +12,8 @@ from ledger.schema import open_ledger
 from reports.assessment import build_report, keep_earlier
 from reports.bulletin import BulletinData, UnitDrafts, write_bulletin
 from rules import Rulebook
+from rules.levels import LEVEL_NAMES, TIERS
 from rules.periods import Period
-from scoring.awards import TIERS
-from scoring.fees import LEVEL_NAMES
 from service.requests import progress
 from workspace import Workspace, now
 

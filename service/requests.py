@@ -46,7 +46,9 @@ def _assigned_type(rulebook: Rulebook) -> tuple[str, str]:
     for key, ctype in rulebook.types.items():
         if ctype.quota == "assigned":
             return key, ctype.name
-    raise BadInput('规则文件中没有按约稿考核的稿件类型（quota = "assigned"），无法登记约稿。')
+    raise BadInput(
+        "request", None, '规则文件中没有按约稿考核的稿件类型（quota = "assigned"），无法登记约稿。'
+    )
 
 
 def _units(text: str, rulebook: Rulebook, problems: list[str]) -> list[str]:
@@ -100,7 +102,7 @@ def new_request(
     names = _units(units, rulebook, problems)
     day = _deadline(deadline, now(rulebook).date(), problems)
     if problems or day is None:
-        raise BadInput("约稿未登记：" + "；".join(problems) + "。")
+        raise BadInput("request", None, "约稿未登记：" + "；".join(problems) + "。")
     at = now(rulebook).isoformat(timespec="seconds")
     db = open_ledger(ws.ledger_path)
     try:
@@ -142,7 +144,7 @@ def close(
         if not close_request(
             db, request_id, at, reason, then=lambda _: record_in(db, rulebook, actor, [change])
         ):
-            raise BadInput(f"约稿 {request_id}“{found['topic']}”已经结束，无需再次结束。")
+            raise BadInput("request", None, f"约稿 {request_id}“{found['topic']}”已经结束，无需再次结束。")
     finally:
         db.close()
     return f"已结束约稿 {request_id}“{found['topic']}”：此后不再登记对它的答复。"
@@ -155,21 +157,23 @@ def _link(
     found = _get(db, request_id)
     draft = get_submission(db, submission_id)
     if draft is None:
-        raise UnknownDraft(f"稿件编号 {submission_id} 不存在，未登记约稿答复。")
+        raise UnknownDraft(submission_id, nothing_done="未登记约稿答复")
     title = f"稿件 {submission_id}《{draft.get('title') or ''}》"
     unit = rulebook.unit_named(draft.get("unit") or "")
     if draft.get("content_type") != key:
-        raise BadInput(f"{title}不是{name}，不能作为约稿的答复。")
+        raise BadInput("request", None, f"{title}不是{name}，不能作为约稿的答复。")
     if found["closed_at"]:
-        raise BadInput(f"约稿 {request_id}“{found['topic']}”已经结束，不再登记答复。")
+        raise BadInput("request", None, f"约稿 {request_id}“{found['topic']}”已经结束，不再登记答复。")
     if unit is None or unit.name not in found["units"]:
         raise BadInput(
+            "request",
+            None,
             f"{title}来自{draft.get('unit') or '未知单位'}，约稿 {request_id} 没有发给该单位"
-            f"（发给：{'、'.join(found['units'])}）。"
+            f"（发给：{'、'.join(found['units'])}）。",
         )
     earlier = answered_request(db, submission_id)
     if earlier is not None:
-        raise BadInput(f"{title}已登记为约稿 {earlier} 的答复。")
+        raise BadInput("request", None, f"{title}已登记为约稿 {earlier} 的答复。")
     after = {"request_id": request_id, "unit": unit.name, "how": how}
     change = Change("request_answer", None, after, submission_id=submission_id)
     at = now(rulebook).isoformat(timespec="seconds")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ledger.events import Actor, Change
 from rules import Rulebook, RulebookError, load_rulebook
-from service.errors import BadInput
+from service.errors import bad_year, year_exists
 from service.events import UNKNOWN, record
 from workspace import Workspace
 
@@ -42,9 +42,7 @@ def parse_year(text: str) -> int:
     value = text.strip()
     year = int(value) if value.isascii() and value.isdigit() else None
     if year is None or not YEAR_MIN <= year <= YEAR_MAX:
-        raise BadInput(
-            f"年份“{text}”无效：请写 {YEAR_MIN}–{YEAR_MAX} 之间的年份，如 draftdesk rules new 2027。"
-        )
+        raise bad_year(text, YEAR_MIN, YEAR_MAX)
     return year
 
 
@@ -55,7 +53,7 @@ def new_rulebook(ws: Workspace, year: int | str, actor: Actor = UNKNOWN) -> tupl
     year = parse_year(str(year))
     paths = ws.rulebook_paths()
     if year in paths:
-        raise BadInput(f"{year} 年的规则文件已存在：{paths[year]}。请直接编辑它。")
+        raise year_exists(year, paths[year])
     source = ws.latest_rulebook_path()
     old = load_rulebook(source)
     text = source.read_text(encoding="utf-8")
