@@ -62,12 +62,13 @@ def rotate(
     base_url: BaseUrlOpt = None,
 ) -> None:
     """更换一个单位的专属链接：旧链接立即失效。"""
+    from cli.common import cli_actor
     from service.errors import DeskError
     from service.units import rotate_link
 
     ws, rulebook = open_or_exit(workspace, need="outbox")
     try:
-        link = rotate_link(ws, rulebook, unit, base_url)
+        link = rotate_link(ws, rulebook, unit, base_url, cli_actor())
     except DeskError as exc:
         fail(str(exc))
     typer.echo(f"{link.unit} 的新链接（旧链接已失效）：{link.url}")

@@ -22,6 +22,7 @@ from ledger.schema import open_ledger
 from ledger.unit_links import link_of, store_link, unit_for_token_hash
 from rules import Rulebook
 from service.errors import UnknownUnit
+from service.events import UNKNOWN, Actor, Change, record_in
 from workspace import Workspace, now
 
 TOKEN_CHARS = 32  # base64url characters: 192 bits (the issue asks for at least 128)
@@ -100,8 +101,11 @@ def unit_links(ws: Workspace, rulebook: Rulebook, base_url: str | None = None) -
         db.close()
 
 
-def rotate_link(ws: Workspace, rulebook: Rulebook, name: str, base_url: str | None = None) -> UnitLink:
-    """Replace one unit's link; the old one stops working at once. `UnknownUnit` names the unit."""
+def rotate_link(
+    ws: Workspace, rulebook: Rulebook, name: str, base_url: str | None = None, actor: Actor = UNKNOWN
+) -> UnitLink:
+    """Replace one unit's link; the old one stops working at once, and the log says who did it
+    (never the token). `UnknownUnit` names the unit."""
     unit = rulebook.unit_named(name)
     if unit is None:
         raise UnknownUnit(name, [u.name for u in rulebook.units])
@@ -111,7 +115,12 @@ def rotate_link(ws: Workspace, rulebook: Rulebook, name: str, base_url: str | No
         row = link_of(db, unit.name)
         generation = int(row["generation"]) + 1 if row else 0
         token = token_for(key, unit.name, generation)
-        store_link(db, unit.name, generation, token_hash(token), now(rulebook).isoformat())
+        with db.conn:
+            store_link(db, unit.name, generation, token_hash(token), now(rulebook).isoformat())
+            change = Change(
+                "link_rotate", {"第几版链接": generation}, {"第几版链接": generation + 1}, subject=unit.name
+            )
+            record_in(db, rulebook, actor, [change])
     finally:
         db.close()
     return UnitLink(unit.name, _url(base_url or default_base_url(), token))

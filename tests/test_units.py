@@ -89,3 +89,14 @@ def test_units_links_command_prints_json_and_writes_one_qr_code_per_unit(ws_rule
     listed = json.loads(out.stdout)
     assert listed[0] == {"unit": rulebook.units[0].name, "url": listed[0]["url"]}
     assert sorted(p.stem for p in (tmp_path / "qr").glob("*.png")) == sorted(u.name for u in rulebook.units)
+
+
+def test_rotating_a_link_is_logged_with_who_did_it_and_never_the_token(ws_rules):
+    from service.events import Actor, list_events
+
+    ws, rulebook = ws_rules
+    new = rotate_link(ws, rulebook, "湖滨社区", "http://desk", Actor("clerk@office"))
+    (event,) = list_events(ws)
+    assert event.actor == "clerk@office"
+    assert "更换单位链接" in str(event)
+    assert _token(new.url) not in repr(event)

@@ -81,8 +81,30 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "last_error": "原因",
         },
     ),
+    "events": (
+        "操作记录",
+        {
+            "at": "时间",
+            "actor": "操作人",
+            "address": "来源地址",
+            "action": "操作",
+            "submission_id": "稿件编号",
+            "subject": "对象",
+            "before": "变更前",
+            "after": "变更后",
+            "reason": "原因",
+            "hash": "校验值",
+        },
+    ),
+    "requests": ("约稿任务", {"topic": "主题", "deadline": "截止日期", "closed_at": "结束时间"}),
+    "request_units": ("约稿单位", {"request_id": "约稿编号", "unit": "单位"}),
+    "request_answers": (
+        "约稿答复",
+        {"request_id": "约稿编号", "submission_id": "稿件编号", "unit": "单位", "how": "方式"},
+    ),
 }
-HIDDEN = ("unit_links",)  # token hashes: of no use to read, and not to be shown
+# Token hashes (of no use to read, and not to be shown) and SQLite's own counter (操作记录 numbering).
+HIDDEN = ("unit_links", "sqlite_sequence")
 
 QUERIES: dict[str, dict[str, str]] = {
     "本月退回稿件": {
