@@ -40,7 +40,7 @@ def swept_directly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def test_the_home_page_shows_the_server_down_and_the_last_sweep_filed_directly(swept_directly) -> None:
     html = TestClient(create_app(*swept_directly)).get("/").text
     assert '<p class="warning">Prefect 服务未运行：收稿直接处理，台账照常记录。</p>' in html
-    assert "最近一次收稿：直接处理，2021年3月12日 15:04:05" in html
+    assert "最近一次收稿：直接处理，2021年3月12日 15:04" in html
 
 
 def test_the_home_page_shows_flows_when_the_server_answers(swept_directly) -> None:
@@ -48,12 +48,12 @@ def test_the_home_page_shows_flows_when_the_server_answers(swept_directly) -> No
     record_run(ws.root, "intake", dt.datetime(2021, 3, 12, 16, 0, tzinfo=SHANGHAI))
     html = TestClient(create_app(ws, rulebook, prefect_url="http://127.0.0.1:4299")).get("/").text
     assert '<p class="hint">Prefect 服务运行中：收稿通过 Prefect 流程处理。</p>' in html
-    assert "最近一次收稿：Prefect 流程，2021年3月12日 16:00:00" in html
+    assert "最近一次收稿：Prefect 流程，2021年3月12日 16:00" in html
 
 
 def test_status_names_the_kind_and_time_of_the_last_sweep_and_the_server_state(swept_directly) -> None:
     ws, _ = swept_directly
     result = CliRunner().invoke(app, ["status", "--workspace", str(ws.root)])
     assert result.exit_code == 0, result.output
-    assert "最近一次收稿（直接处理）：2021年3月12日 15:04:05 开始，未完成" in result.stdout
+    assert "最近一次收稿（直接处理）：2021年3月12日 15:04 开始，未完成" in result.stdout
     assert "Prefect 服务：未运行（watch、serve 会自动启动）" in result.stdout
