@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 
-from intake.pipeline import SweepResult
+from intake.pipeline import Outcome, SweepResult
 from intake.watch_loop import Notice, NoticeKind, WatchCallbacks, watch_inbox
 from rules import Rulebook
 from workspace import Workspace
@@ -107,10 +107,11 @@ class FlowOrDirect:
         from flows import prefect_env
 
         url = self.api_url
+        filed: list[Outcome] = []  # by a flow run that then failed
         if url is not None:
             if prefect_env.server_healthy(url, timeout=1.0):
                 try:
-                    return self._flow(url, keys)
+                    return self._flow(url, keys, filed)
                 except Exception:
                     if prefect_env.server_healthy(url, timeout=1.0):
                         raise  # a failure of the flow itself: logged, the rescan retries
@@ -119,18 +120,26 @@ class FlowOrDirect:
         from intake.pipeline import sweep
 
         # jieba loads in this process (on a thread since the start): watch lives long.
-        return sweep(self.ws, self.rulebook, keys, settled=True, segment_aside=False)
+        result = sweep(self.ws, self.rulebook, keys, settled=True, segment_aside=False)
+        result.outcomes[:0] = filed
+        return result
 
-    def _flow(self, url: str, keys: list[str]) -> SweepResult:
+    def _flow(self, url: str, keys: list[str], filed: list[Outcome]) -> SweepResult:
+        """The intake flow on the server at `url`; `filed` gets each batch's outcomes as it is
+        filed, so that they are not lost when the run fails afterwards."""
         from flows import prefect_env
-        from flows.intake_flow import intake_flow
+        from flows.intake_flow import intake_flow, outcomes_collected
 
         if self._settings_for != url:
             self._stack.close()
             self._stack = ExitStack()
             self._stack.enter_context(prefect_env.in_process(url, retries=0))
             self._settings_for = url
-        result = intake_flow(str(self.ws.root), keys=keys, settled=True)
+        with outcomes_collected() as found:
+            try:
+                result = intake_flow(str(self.ws.root), keys=keys, settled=True)
+            finally:
+                filed.extend(found)
         assert isinstance(result, SweepResult)
         return result
 
