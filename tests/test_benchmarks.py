@@ -62,6 +62,9 @@ CASES = [
         id="score",
     ),
     pytest.param(
+        "bench_duplicate.py", ["window   100: exact scan", "jieba floor", "window   400"], [], id="duplicate"
+    ),
+    pytest.param(
         "bench_web.py", ["自查 2-photo draft", "收稿 month", "考核 year", "ratio p95/target"], [], id="web"
     ),
 ]
