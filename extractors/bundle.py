@@ -82,20 +82,7 @@ def _assemble(
                     f"{_where(container)}中的文件 {entry.name} 不是稿件、图片或音视频，已忽略",
                 )
             )
-
-    attached: list[Photo] = []
-    for entry in photo_entries:
-        try:
-            attached.append(analyze_image(entry.name, entry.load(), "attached", rulebook))
-        except (FileRefused, PackageRefused) as exc:
-            attached.append(
-                Photo(
-                    key=entry.name,
-                    source="attached",
-                    size_bytes=entry.size,
-                    problem=f"图片 {entry.name} 无法读取：{exc.message}",
-                )
-            )
+    attached = [_attached_photo(entry, rulebook) for entry in photo_entries]
 
     base = Draft(source_name=name, container="bundle", sha256=sha256, readable=False)
     if len(drafts) == 1:
@@ -122,6 +109,19 @@ def _assemble(
         media=tuple(media),
         findings=(*draft.findings, *findings),  # picture problems are reported by checks.images
     )
+
+
+def _attached_photo(entry: _Entry, rulebook: Rulebook) -> Photo:
+    """A photo sent beside the draft, analysed; one that cannot be read carries its problem."""
+    try:
+        return analyze_image(entry.name, entry.load(), "attached", rulebook)
+    except (FileRefused, PackageRefused) as exc:
+        return Photo(
+            key=entry.name,
+            source="attached",
+            size_bytes=entry.size,
+            problem=f"图片 {entry.name} 无法读取：{exc.message}",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
