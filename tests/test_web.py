@@ -10,10 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
-from ledger.assessment import add_finding_row, record_submission_row
 from ledger.schema import open_ledger
 from tests.factory import make_photo, make_zip, news_draft
 from tests.intake_support import workspace
+from tests.ledger_support import add_finding_row, record_submission_row
 from web.app import create_app
 from web.auth import hash_password, refusal_to_start
 
