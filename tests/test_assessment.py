@@ -19,6 +19,8 @@ from ledger.assessment import (
 from ledger.schema import open_ledger
 from tests.ledger_support import add_adoption, record_submission_row
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture()
 def db(tmp_path: Path):

@@ -12,6 +12,8 @@ from ledger import intake as ledger
 from ledger.schema import open_ledger
 from tests.ledger_support import record_submission
 
+pytestmark = pytest.mark.integration
+
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = dt.datetime(2021, 3, 12, 15, 0, tzinfo=TZ)
 

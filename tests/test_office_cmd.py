@@ -13,6 +13,8 @@ from cli.app import app
 from ledger.schema import open_ledger
 from tests.ledger_support import record_submission_row
 
+pytestmark = pytest.mark.integration
+
 RUNNER = CliRunner()
 
 

@@ -17,6 +17,8 @@ from tests.ledger_support import add_finding_row, record_submission_row
 from web.app import create_app
 from web.auth import hash_password, refusal_to_start
 
+pytestmark = pytest.mark.integration
+
 NOW = "2021-03-20T10:00:00+08:00"
 INSTANT = "即时通讯信息"
 
