@@ -48,9 +48,6 @@ class Duplicates:
     revision_of: int | None = None
 
 
-_cache_dir: Path | None = None
-
-
 def default_cache_dir() -> Path:
     """The user's cache folder for draftdesk: `$XDG_CACHE_HOME/draftdesk`, else `~/.cache/draftdesk`
     (a relative XDG_CACHE_HOME is ignored, as the XDG spec says)."""
@@ -59,18 +56,11 @@ def default_cache_dir() -> Path:
     return base / "draftdesk"
 
 
-def use_cache_dir(folder: Path) -> None:
-    """Keep jieba's dictionary cache in `folder` instead of the user's cache folder. Takes effect
-    if called before the first comparison (jieba loads its dictionary once per process)."""
-    global _cache_dir
-    _cache_dir = folder
-
-
 def _private_cache_dir() -> str:
-    """Where jieba's cache goes: the chosen folder, or a fresh private temporary one if that
-    cannot be made. Never the shared $TMPDIR itself: jieba loads its cache with `marshal`, so a
-    file another user planted there would be trusted."""
-    folder = _cache_dir or default_cache_dir()
+    """Where jieba's cache goes: the user's cache folder, or a fresh private temporary one if
+    that cannot be made. Never the shared $TMPDIR itself: jieba loads its cache with `marshal`,
+    so a file another user planted there would be trusted."""
+    folder = default_cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         return str(folder)
