@@ -1,7 +1,10 @@
-"""Reports: one period's assessment from the ledger, and the office's Excel sheets.
+"""What the office reads of a period: its assessment and the workbook it prints.
 
-`assessment` reads a period's rows from the ledger, has `scoring` (pure) score them and writes
-the workbook (`workbook`); the command line, the browser desk and the scheduled flow all go
-through it, so their figures agree. `adoption_sheet` reads the office's filled 录用登记表 back
-as plain rows for `service.adoptions` to check. Only here is openpyxl used.
+`assessment.assess_period` is the one place that decides which year's rulebook scores a period
+and what people see of it (`period.PeriodAssessment`: columns, cells, rules, warnings, the
+推荐名单, whether the period is unfinished); `workbook` writes it as Excel, `behind` lists the
+drafts and adoptions behind one unit's figures, `rule_texts` words the rules in Chinese, and
+`adoption_sheet` reads the office's filled 录用登记表 back as rows for `service.adoptions` to
+check. Reads the ledger through `ledger/` (`ledger_rows`: a period's rows, read once), scores
+through `scoring/`; no front end lives here.
 """
