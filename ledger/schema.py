@@ -13,7 +13,9 @@ from typing import Any
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2  # 2: adoptions.withdrawn_at / withdrawn_reason
+from ledger.events import ensure_events_table
+
+SCHEMA_VERSION = 3  # 2: adoptions.withdrawn_at / withdrawn_reason; 3: events (操作记录), 约稿
 
 TABLES: dict[str, dict[str, type]] = {
     "units": {"name": str, "kind": str, "aliases": str},
@@ -111,6 +113,25 @@ TABLES: dict[str, dict[str, type]] = {
         "rejected": int,
         "flow_run_id": str,
     },
+    # 约稿 as tasks (`draftdesk request`): a topic sent to some units with a deadline, and the
+    # drafts that answer it (named in the file name, or picked by the clerk).
+    "requests": {
+        "id": int,
+        "topic": str,
+        "deadline": str,
+        "issued_at": str,
+        "closed_at": str,
+        "close_reason": str,
+    },
+    "request_units": {"id": int, "request_id": int, "unit": str},
+    "request_answers": {
+        "id": int,
+        "request_id": int,
+        "submission_id": int,
+        "unit": str,
+        "how": str,
+        "linked_at": str,
+    },
     "claims": {
         "token": str,
         "relpath": str,
@@ -134,6 +155,9 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("assignments", ["month", "unit"], True),
     ("submissions", ["claim_token"], False),
     ("submissions", ["state"], False),
+    ("request_units", ["request_id", "unit"], True),
+    ("request_answers", ["request_id", "submission_id"], True),
+    ("request_answers", ["submission_id"], False),
 ]
 
 
@@ -196,4 +220,5 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 table.add_column(column, col_type)
     for name, cols, unique in INDEXES:
         db.table(name).create_index(cols, unique=unique, if_not_exists=True)
+    ensure_events_table(db)  # raw SQL: AUTOINCREMENT and the append-only triggers
     db.execute(f"PRAGMA user_version = {int(SCHEMA_VERSION)}")
