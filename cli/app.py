@@ -322,6 +322,9 @@ def rules_check(workspace: WorkspaceOpt = None) -> None:
     raise typer.Exit(rules_check_command(workspace))
 
 
+from cli.units import units_app  # noqa: E402  (a sub-group of its own module)
+
+app.add_typer(units_app, name="units")
 request_app = typer.Typer(
     cls=ChineseGroup,
     no_args_is_help=True,

@@ -141,9 +141,28 @@ TABLES: dict[str, dict[str, type]] = {
         "claimed_at": str,
         "state": str,
     },
+    # A unit's private link: the hash of its token only (ledger/unit_links.py).
+    "unit_links": {"unit": str, "generation": int, "token_sha256": str, "issued_at": str},
+    # Messages to the units' and the office's groups, queued after filing (intake/notify.py):
+    # `target` names a notify.toml entry (office#0, unit#1) and `shown` its address with the
+    # key hidden, never the address itself.
+    "notifications": {
+        "id": int,
+        "created_at": str,
+        "run_id": int,
+        "submission_id": int,
+        "unit": str,
+        "target": str,
+        "shown": str,
+        "body": str,
+        "state": str,
+        "attempts": int,
+        "last_error": str,
+        "sent_at": str,
+    },
 }
 
-PRIMARY_KEYS: dict[str, str] = {"units": "name", "sightings": "path", "claims": "token"}
+PRIMARY_KEYS: dict[str, str] = {"units": "name", "sightings": "path", "claims": "token", "unit_links": "unit"}
 
 INDEXES: list[tuple[str, list[str], bool]] = [
     ("submissions", ["sha256"], False),
@@ -155,6 +174,8 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("assignments", ["month", "unit"], True),
     ("submissions", ["claim_token"], False),
     ("submissions", ["state"], False),
+    ("unit_links", ["token_sha256"], True),
+    ("notifications", ["state"], False),
     ("request_units", ["request_id", "unit"], True),
     ("request_answers", ["request_id", "submission_id"], True),
     ("request_answers", ["submission_id"], False),

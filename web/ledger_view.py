@@ -70,6 +70,17 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "heartbeats": ("运行心跳", {"at": "时间", "role": "角色"}),
     "sightings": ("首次发现", {"path": "文件", "first_seen": "首次发现时间"}),
     "claims": ("处理中", {"relpath": "文件", "state": "状态"}),
+    "notifications": (
+        "消息记录",
+        {
+            "created_at": "时间",
+            "unit": "单位",
+            "shown": "发往",
+            "body": "内容",
+            "state": "状态",
+            "last_error": "原因",
+        },
+    ),
     "events": (
         "操作记录",
         {
@@ -92,6 +103,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         {"request_id": "约稿编号", "submission_id": "稿件编号", "unit": "单位", "how": "方式"},
     ),
 }
+# Token hashes (of no use to read, and not to be shown) and SQLite's own counter (操作记录 numbering).
+HIDDEN = ("unit_links", "sqlite_sequence")
 
 QUERIES: dict[str, dict[str, str]] = {
     "本月退回稿件": {
@@ -138,7 +151,7 @@ def metadata() -> dict[str, Any]:
                         name: {"title": title, "columns": columns}
                         for name, (title, columns) in TABLES.items()
                     },
-                    "sqlite_sequence": {"hidden": True},  # SQLite's own counter (操作记录 numbering)
+                    **{name: {"hidden": True} for name in HIDDEN},
                 },
                 "queries": QUERIES,
             }
