@@ -224,7 +224,8 @@ def test_intake_lists_the_month_filters_and_serves_files_by_id(client: TestClien
     assert "共 0 篇" in client.get("/intake?month=2021-02").text
     note = client.get("/intake/2/note")
     assert "未通过审核" in note.text
-    assert client.get("/intake/2/note.txt").text.startswith("湖滨社区：")
+    # no note file in the outbox here: the ledger's copy, written as the outbox writes notes
+    assert client.get("/intake/2/note.txt").content.startswith("\ufeff湖滨社区：".encode())
     original = client.get("/intake/2/original")
     assert original.content == b"PK-original"
     assert client.get("/intake/1/original").status_code == 404  # not filed
@@ -238,7 +239,9 @@ def test_intake_links_the_notice_of_a_late_accepted_draft(client: TestClient, ws
     stored.parent.mkdir(parents=True, exist_ok=True)
     stored.write_bytes(b"PK-late")
     notice = stored.with_name("迟报.docx.未计入.txt")
-    notice.write_text("湖滨社区：您报送的《迟报》合格，但报送超过时限，不计入本月任务。", encoding="utf-8")
+    notice.write_bytes(
+        "\ufeff湖滨社区：您报送的《迟报》合格，\r\n但报送超过时限，不计入本月任务。\r\n".encode()
+    )
     db = open_ledger(ws[0].ledger_path)
     common = dict(unit="湖滨社区", content_type="instant", verdict="accepted", counted=0, zishu=300)
     record_submission_row(
@@ -265,7 +268,7 @@ def test_intake_links_the_notice_of_a_late_accepted_draft(client: TestClient, ws
     page = client.get("/intake/3/note")
     assert page.status_code == 200 and "不计入本月任务" in page.text and "未计入说明" in page.text
     download = client.get("/intake/3/note.txt")
-    assert download.text == notice.read_text(encoding="utf-8")
+    assert download.content == notice.read_bytes()  # byte for byte: BOM and CRLF kept for Notepad
     assert (
         "filename*=UTF-8''%E8%BF%9F%E6%8A%A5.%E6%9C%AA%E8%AE%A1%E5%85%A5.txt"
         in download.headers["content-disposition"]
