@@ -108,7 +108,8 @@ def test_the_completion_chart_has_a_legend() -> None:
             self.unit, self.completion = name, {"instant": Count(counted, 4)}
 
     class Report:
-        units = [Unit("蠡河社区", 4), Unit("湖滨社区", 1)]
+        def __init__(self) -> None:
+            self.units = [Unit("蠡河社区", 4), Unit("湖滨社区", 1)]
 
     svg = completion_chart(Report())
     for label in ("完成任务", "完成一半以上", "不到一半", "任务篇数"):
