@@ -55,7 +55,10 @@ def test_on_this_machine_alone_there_is_nothing_to_log_out_of(tmp_path: Path) ->
 def test_every_address_is_printed_as_the_machines_real_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(server, "machine_addresses", lambda: ["192.168.1.20", "10.0.0.5"])
     shown = server.shown_addresses("0.0.0.0", 8793)
-    assert shown == "http://192.168.1.20:8793/、http://10.0.0.5:8793/（其他电脑）；http://127.0.0.1:8793/（本机）"
+    assert (
+        shown
+        == "http://192.168.1.20:8793/、http://10.0.0.5:8793/（其他电脑）；http://127.0.0.1:8793/（本机）"
+    )
     assert "0.0.0.0" not in shown
     assert server.shown_addresses("192.168.1.20", 8793) == "http://192.168.1.20:8793/"
     monkeypatch.setattr(server, "machine_addresses", lambda: [])
