@@ -21,7 +21,7 @@ WHEN = re.compile(
 
 
 def received_at(text: str) -> str | None:
-    """The 收稿时间 box as the service reads it, or None (now); a Chinese refusal when it is no time."""
+    """The 收稿时间 box (2021年3月12日 10:30, or any of `WHEN`) as the service reads it, or None (now); a Chinese refusal when it is no time."""
     if not text:
         return None
     found = WHEN.fullmatch(text.strip())
@@ -31,9 +31,7 @@ def received_at(text: str) -> str | None:
         year, month, day, hour, minute = (int(g) if g else 0 for g in found.groups())
         return dt.datetime(year, month, day, hour, minute).isoformat(timespec="minutes")
     except ValueError:
-        raise DeskError(
-            f"收稿时间“{text}”无法识别，请用日期时间框选择，或写成 2021年3月12日 10:30。"
-        ) from None
+        raise DeskError(f"收稿时间“{text}”无法识别，请写成 2021年3月12日 10:30。") from None
 
 
 @router.get("/check", response_class=HTMLResponse)
