@@ -68,7 +68,11 @@ def browser() -> Iterator[object]:
     options.binary_location = CHROMIUM
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN"):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    # the browser's own widgets (date boxes, file pickers) speak the locale, as on the office's PCs;
+    # they stay English here unless chromium-l10n is installed (only en-US.pak ships by default)
+    service = Service(DRIVER, env={**os.environ, "LANGUAGE": "zh_CN:zh", "LANG": "zh_CN.UTF-8"})
+    driver = webdriver.Chrome(service=service, options=options)
     try:
         yield driver
     finally:
