@@ -3,7 +3,7 @@
 The ledger's own tables keep their English names and codes (a contract of `--json` and the
 scripts that read them); the clerk reads these views instead. Codes are written as the rest of
 the desk writes them: types by the rulebook's names, verdicts and rules by `checks.labels`,
-outlet levels by `scoring.fees.LEVEL_NAMES`, unit kinds by the rulebook. The 稿酬 column is the
+outlet levels by `rules.levels.LEVEL_NAMES`, unit kinds by the rulebook. The 稿酬 column is the
 rulebook's fee for that one adoption (`scoring.fees.fee_rule`) written as SQL, so it shows even
 where the clerk typed none. Times are shown to the minute without the ISO `T` and offset.
 
@@ -21,7 +21,7 @@ import sqlite_utils
 from checks.labels import RULE_LABELS, RUN_KIND_LABELS, VERDICT_LABELS
 from ledger.schema import open_ledger
 from rules import Rulebook
-from scoring.fees import LEVEL_NAMES, WECHAT_LEVEL
+from rules.levels import LEVEL_NAMES, WECHAT_LEVEL
 
 SEVERITY_LABELS = {"error": "问题", "warning": "提示"}  # as 自查 words a finding
 YES_NO = {1: "是", 0: "否"}

@@ -8,10 +8,12 @@ build inputs directly.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from rules.times import parse_day, parse_instant
 
 
 def _opt_int(value: Any) -> int | None:
@@ -20,19 +22,6 @@ def _opt_int(value: Any) -> int | None:
 
 def _opt_float(value: Any) -> float | None:
     return None if value in (None, "") else float(value)
-
-
-def parse_instant(text: str, tz: ZoneInfo) -> dt.datetime:
-    """An ISO time from the ledger; a naive value is office local time."""
-    value = dt.datetime.fromisoformat(str(text).strip())
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    return value.astimezone(tz)
-
-
-def parse_day(text: str) -> dt.date:
-    """An ISO date (a time part, if any, is dropped)."""
-    return dt.date.fromisoformat(str(text).strip()[:10])
 
 
 @dataclass(frozen=True)
@@ -188,3 +177,14 @@ class RejectionRow:
             received_at=row.get("received_at") or "",
             reasons=tuple(row.get("reasons") or ()),
         )
+
+
+@dataclass(frozen=True)
+class ScoringRows:
+    """What a unit's completion and points are counted from, passed as one value: the drafts,
+    the adoptions and the month's 约稿 assignments (the year to date, already cut at the
+    report's end and with unit aliases resolved)."""
+
+    submissions: Sequence[SubmissionRow] = ()
+    adoptions: Sequence[AdoptionRow] = ()
+    assignments: Sequence[AssignmentRow] = ()

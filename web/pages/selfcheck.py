@@ -12,6 +12,7 @@ from service.desk import self_check
 from service.errors import DeskError
 from web.deps import Open
 from web.forms import save_uploads, scratch, text, uploads
+from web.wording import say
 
 router = APIRouter()
 # 2021-03-12T10:30 (the browser's date-time box), 2021-03-12 10:30, 2021/3/12 10:30, 2021年3月12日 10:30
@@ -49,7 +50,7 @@ async def check_post(request: Request, desk: Open) -> Response:
             when = received_at(chosen["received"])
             result = self_check(desk.ws, desk.rulebook, chosen["unit"], chosen["ctype"], saved, when)
     except DeskError as exc:
-        return desk.page(request, "check.html", status=400, result=None, error=str(exc), chosen=chosen)
+        return desk.page(request, "check.html", status=400, result=None, error=say(exc), chosen=chosen)
     finally:
         await form.close()
     return desk.page(request, "check.html", result=result, error=None, chosen=chosen)
