@@ -14,6 +14,7 @@ from PIL import Image
 
 from ledger.assessment import add_adoption, set_assignment
 from ledger.schema import open_ledger
+from tests.factory import news_draft
 from tests.intake_support import workspace
 from tests.test_web import NOW, seed_ledger
 from tests.test_web_browser import CHROMIUM, DRIVER, _free_port, _need_browser
@@ -30,6 +31,8 @@ PAGES = {
     "adopt": "adopt",
     "score-month": "score?period=2021-03",
     "score-year": "score?period=2021",
+    "score-unit": "score/unit?period=2021-03&unit=湖滨社区",
+    "check-result": "",  # 自查 with a draft checked: drawn by _check_result
     "refused": "intake?month=2021-13",
     "ledger": "ledger/",
     "ledger-db": "ledger/taizhang",
@@ -69,9 +72,9 @@ def browser() -> Iterator[object]:
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN"):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-    # the browser's own widgets (date boxes, file pickers) speak the locale, as on the office's PCs;
-    # they stay English here unless chromium-l10n is installed (only en-US.pak ships by default)
-    service = Service(DRIVER, env={**os.environ, "LANGUAGE": "zh_CN:zh", "LANG": "zh_CN.UTF-8"})
+    # the browser's own widgets (date boxes, file pickers) speak the browser's locale: English here,
+    # where only en-US.pak ships (no chromium-l10n), Chinese on the office's PCs
+    service = Service(DRIVER)
     driver = webdriver.Chrome(service=service, options=options)
     try:
         yield driver
@@ -88,12 +91,30 @@ def _full_page(d: object, width: int, path: Path) -> None:
     assert len(colours) > 20, f"{path.name} looks blank"
 
 
-def test_every_page_at_1400_and_390_px(desk: str, browser: object) -> None:
+def _check_result(d: object, desk: str, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    draft = tmp_path / "短稿.docx"
+    draft.write_bytes(news_draft(60, photos=1))
+    d.get(desk + "check")  # type: ignore[attr-defined]
+    Select(d.find_element(By.NAME, "unit")).select_by_visible_text("湖滨社区")  # type: ignore[attr-defined]
+    d.find_element(By.NAME, "received").send_keys("2021年3月12日 15:00")  # type: ignore[attr-defined]
+    d.find_element(By.NAME, "files").send_keys(str(draft))  # type: ignore[attr-defined]
+    d.find_element(By.CSS_SELECTOR, "form button").click()  # type: ignore[attr-defined]
+    WebDriverWait(d, 30).until(expected_conditions.presence_of_element_located((By.ID, "verdict")))
+
+
+def test_every_page_at_1400_and_390_px(desk: str, browser: object, tmp_path: Path) -> None:
     d = browser
     SCREENS.mkdir(parents=True, exist_ok=True)
     for name, page in PAGES.items():
         for width in WIDTHS:
-            d.get(desk + page)  # type: ignore[attr-defined]
+            if name == "check-result":
+                _check_result(d, desk, tmp_path)
+            else:
+                d.get(desk + page)  # type: ignore[attr-defined]
             _full_page(d, width, SCREENS / f"{name}-{width}.png")
             inner = int(d.execute_script("return window.innerWidth"))  # type: ignore[attr-defined]
             scroll = int(d.execute_script("return document.documentElement.scrollWidth"))  # type: ignore[attr-defined]
