@@ -24,6 +24,7 @@ from rules import Rulebook
 from rules.levels import LEVEL_NAMES, WECHAT_LEVEL
 
 SEVERITY_LABELS = {"error": "问题", "warning": "提示"}  # as 自查 words a finding
+SENDING_LABELS = {"pending": "待发送", "sent": "已发送", "failed": "发送失败"}  # ledger/notifications.py
 YES_NO = {1: "是", 0: "否"}
 
 SUBMISSIONS, DETAIL, ADOPTIONS = "稿件", "稿件详情", "录用"
@@ -73,8 +74,9 @@ def fee_sql(rulebook: Rulebook, s: str = "s", a: str = "a") -> str:
     return f"(CASE {' '.join(cases)} ELSE 0 END)" if cases else "0"
 
 
-def view_sql(rulebook: Rulebook) -> dict[str, str]:
-    """Each view's SELECT, by the view's Chinese name."""
+def view_sql(rulebook: Rulebook, actions: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each view's SELECT, by the view's Chinese name. `actions`: how 操作记录 names each action
+    (`reports.events_view.ACTION_NAMES`, a room above this one)."""
     types = {k: t.name for k, t in rulebook.types.items()}
     verdicts = {k: v for k, v in VERDICT_LABELS.items() if k != "unfiled"}
     return {
@@ -93,6 +95,24 @@ def view_sql(rulebook: Rulebook) -> dict[str, str]:
         f"{labelled('hd', YES_NO)} AS 高清, problem AS 问题 FROM images",
         "收稿运行记录": f"SELECT {labelled('kind', RUN_KIND_LABELS)} AS 方式, {minute('started_at')} AS 开始, "
         f"{minute('finished_at')} AS 结束, processed AS 处理篇数, accepted AS 合格, rejected AS 退回 FROM runs",
+        **_office_views(actions or {}),
+    }
+
+
+def _office_views(actions: Mapping[str, str]) -> dict[str, str]:
+    """约稿, messages and the log of changes; the log's JSON and hash chain stay in the table."""
+    return {
+        "约稿任务": f"SELECT id AS 约稿编号, topic AS 主题, deadline AS 截止日期, {minute('issued_at')} AS 发出时间, "
+        f"{minute('closed_at')} AS 结束时间, close_reason AS 结束原因 FROM requests",
+        "约稿单位": "SELECT request_id AS 约稿编号, unit AS 单位 FROM request_units",
+        "约稿答复": "SELECT request_id AS 约稿编号, submission_id AS 稿件编号, unit AS 单位, how AS 方式, "
+        f"{minute('linked_at')} AS 答复时间 FROM request_answers",
+        "消息记录": f"SELECT {minute('created_at')} AS 时间, unit AS 单位, shown AS 发往, body AS 内容, "
+        f"{labelled('state', SENDING_LABELS)} AS 状态, attempts AS 尝试次数, last_error AS 原因, "
+        f"{minute('sent_at')} AS 发送时间 FROM notifications",
+        "操作记录": f"SELECT id AS 序号, {minute('at')} AS 时间, actor AS 操作人, address AS 来源地址, "
+        f"{labelled('action', actions)} AS 操作, submission_id AS 稿件编号, subject AS 对象, reason AS 原因 "
+        "FROM events",
     }
 
 
@@ -127,9 +147,9 @@ def _adoptions(rulebook: Rulebook, types: Mapping[str, str]) -> str:
     )
 
 
-def ensure_views(path: Path, rulebook: Rulebook) -> list[str]:
+def ensure_views(path: Path, rulebook: Rulebook, actions: Mapping[str, str] | None = None) -> list[str]:
     """Create or remake the views at the ledger `path`; their names, in the order shown."""
-    wanted = view_sql(rulebook)
+    wanted = view_sql(rulebook, actions)
     db = open_ledger(path)
     try:
         _replace_changed(db, wanted)

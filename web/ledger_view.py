@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, unquote, urlencode
 
 from ledger import views
 from ledger.schema import TABLES
+from reports.events_view import ACTION_NAMES
 from rules import Rulebook
 from web.auth import Guard
 from web.desk import BASIC_CHALLENGE, CLERK_ONLY
@@ -49,7 +50,15 @@ VIEWS: dict[str, dict[str, Any]] = {
     "单位": {"facets": ["类别"]},
     "照片": {},
     "收稿运行记录": {"sort_desc": "开始"},
+    "约稿任务": {"sort_desc": "约稿编号"},
+    "约稿单位": {},
+    "约稿答复": {},
+    "消息记录": {"description": "发往各单位和办公室群的消息（地址中的密钥已隐去）。", "sort_desc": "时间"},
+    "操作记录": {"description": "每一次更改台账的记录，只增不改。", "sort_desc": "序号"},
 }
+# The ledger's own tables (English codes) are hidden; so are the log's table (its JSON and hash
+# chain), the units' link tokens (hashes, not to be shown) and SQLite's own counter.
+HIDDEN = (*TABLES, "events", "unit_links", "sqlite_sequence")
 
 QUERIES: dict[str, dict[str, str]] = {
     "本月退回稿件": {
@@ -79,7 +88,7 @@ QUERIES: dict[str, dict[str, str]] = {
 
 
 def metadata() -> dict[str, Any]:
-    hidden: dict[str, dict[str, Any]] = {name: {"hidden": True} for name in TABLES}
+    hidden: dict[str, dict[str, Any]] = {name: {"hidden": True} for name in HIDDEN}
     return {
         "title": "台账",
         "description": "稿件、审核问题、录用和约稿的只读台账。",
@@ -98,7 +107,9 @@ def ledger_app(ws: Workspace, rulebook: Rulebook) -> Any:
     """Datasette's ASGI app for the workspace's ledger, answering under /ledger/."""
     from datasette.app import Datasette
 
-    views.ensure_views(ws.ledger_path, rulebook)  # the schema and views exist before Datasette reads them
+    views.ensure_views(
+        ws.ledger_path, rulebook, ACTION_NAMES
+    )  # the schema and views exist before Datasette reads them
     ds = Datasette(
         [str(ws.ledger_path)],
         metadata=metadata(),
