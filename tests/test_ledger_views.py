@@ -75,6 +75,17 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     db = open_ledger(ws.ledger_path)
     add_adoption(db, 1, "常州日报", "city", "2021-03-15", None, None, "网页登记")
     set_assignment(db, "2021-03", "湖滨社区", 2)
+    db.table("notifications").insert(
+        {
+            "created_at": "2021-03-11T09:01:00+08:00",
+            "unit": "湖滨社区",
+            "shown": "湖滨社区群",
+            "body": "退回",
+            "state": "failed",
+            "attempts": 3,
+            "last_error": "网络不通",
+        }
+    )
     db.close()
     return TestClient(create_app(ws, rulebook))
 
@@ -107,7 +118,7 @@ def test_every_page_of_the_ledger_reads_in_chinese_with_no_code_value(client: Te
     for url, html in pages.items():
         found, _ = english(html)
         assert not found, (unquote(url), sorted(found))
-    for code in ("instant", "accepted", "rejected", "city", "community", "length", "error"):
+    for code in ("instant", "accepted", "rejected", "city", "community", "length", "error", "failed"):
         assert not any(f">{code}<" in html for html in pages.values()), code
 
 
@@ -133,6 +144,8 @@ def test_the_views_show_types_results_and_levels_as_the_desk_writes_them(client:
     assert (adopted["级别"], adopted["稿酬"], adopted["登记稿酬"]) == ("市级", 20.0, None)
     (finding,) = rows(client, "审核问题")
     assert (finding["规则"], finding["级别"]) == ("字数", "问题")
+    (message,) = rows(client, "消息记录")
+    assert (message["状态"], message["时间"]) == ("发送失败", "2021-03-11 09:01")
 
 
 def test_a_draft_number_opens_its_detail_page(client: TestClient) -> None:
