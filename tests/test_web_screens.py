@@ -40,6 +40,8 @@ PAGES = {
     "ledger-detail": "ledger/taizhang/稿件详情?稿件编号=2",
     "ledger-adoptions": "ledger/taizhang/录用",
     "ledger-findings": "ledger/taizhang/审核问题",
+    "ledger-log": "ledger/taizhang/操作记录",
+    "ledger-requests": "ledger/taizhang/约稿任务",
     "ledger-query": "ledger/taizhang/本月退回稿件",
     "ledger-counts": "ledger/taizhang/各单位本月完成情况",
 }
