@@ -1,4 +1,10 @@
-"""Prefect work: the workspace's local Prefect server (`prefect_env`), the intake and score
-flows, `run`'s choice of flow or direct sweep (`sweep`), `watch`'s (`watch`), and `serve`'s
-deployments and the supervision of their runner (`serve`). Consoles, signals and exit codes
-belong to `cli/`; the watcher and the filing steps to `intake/`."""
+"""Prefect, and nothing else: the intake and the assessment as flows, the local server, schedules.
+
+`intake_flow` runs the intake's own steps (`intake.pipeline`) as tasks, so each run shows in
+the Prefect UI; `score_flow` scores a period through `reports.assessment`; `serve` deploys both
+on schedules and supervises their runner and the server; `sweep` (`run`) and `watch` run the
+intake with Prefect when a server answers and directly when not (the watch loop itself is
+`intake.watch_loop`); `prefect_env` sets Prefect up and runs the workspace's local server,
+`server_users` knows who relies on it. The console, signals and exit codes are `cli/`'s; the
+workbook and watchdog stay out (import-linter checks it).
+"""
