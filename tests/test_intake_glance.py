@@ -18,6 +18,8 @@ from web.app import create_app
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
+pytestmark = pytest.mark.integration  # a real ledger (SQLite file)
+
 
 def record_run(root: Path, kind: str, at: dt.datetime) -> None:
     db = open_ledger(root / "outbox" / "ledger.db")

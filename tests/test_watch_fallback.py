@@ -19,6 +19,8 @@ from workspace import Workspace
 
 DEAD = "http://127.0.0.1:9/api"  # nothing listens on the discard port
 
+pytestmark = pytest.mark.integration  # a real ledger (SQLite file)
+
 
 def last_kind(ws: Workspace) -> str:
     db = open_ledger(ws.ledger_path)
