@@ -336,15 +336,31 @@ def _read_intake(r: _Reader, data: dict[str, Any]) -> Intake:
         "near_duplicate_days": int,
         "near_duplicate_threshold": float,
     }
-    r.unknown(i, {*intake_fields, "officer_folder", "near_duplicate_max_chars"}, "intake.")
+    r.unknown(i, {*intake_fields, "officer_folder", "receipt_folder", "near_duplicate_max_chars"}, "intake.")
     intake = Intake(
         **{k: r.get(i, k, t, "intake.", minimum=0) for k, t in intake_fields.items()},
-        officer_folder=r.get(i, "officer_folder", str, "intake.", required=False, default="信息员"),
+        officer_folder=_folder_name(r, i, "officer_folder", "信息员"),
+        receipt_folder=_folder_name(r, i, "receipt_folder", "回执"),
         near_duplicate_max_chars=_positive(r, i, "near_duplicate_max_chars", "intake.", "字", 20000),
     )
+    if intake.receipt_folder == intake.officer_folder:
+        r.problems.append("intake.receipt_folder：回执文件夹不能与信息员文件夹同名")
     if intake.near_duplicate_threshold is not None and not 0 < intake.near_duplicate_threshold <= 1:
         r.problems.append("intake.near_duplicate_threshold：应大于 0 且不大于 1")
     return intake
+
+
+def _folder_name(r: _Reader, section: dict[str, Any], key: str, default: str) -> str:
+    """A folder name under inbox/<unit>/: one plain name (no slash, not hidden, not `.`/`..`),
+    since the inventory compares it with one path part."""
+    name = r.get(section, key, str, "intake.", required=False, default=default)
+    if not isinstance(name, str):
+        return default
+    stripped = name.strip()
+    if not stripped or any(c in stripped for c in "/\\") or stripped.startswith(".") or stripped != name:
+        r.problems.append(f"intake.{key}：应为一个文件夹名称（不含斜杠、首尾空格，不以点开头），现为 {name!r}")
+        return default
+    return name
 
 
 def _read_limits(r: _Reader, data: dict[str, Any]) -> Limits:

@@ -45,6 +45,8 @@ class Intake:
     near_duplicate_days: int
     near_duplicate_threshold: float
     officer_folder: str = "信息员"
+    # inbox/<unit>/<receipt_folder>/: the receipts draftdesk writes back to the unit; never a draft.
+    receipt_folder: str = "回执"
     # Only this many characters of a draft (title first, then the body) are segmented for the
     # near-duplicate signature: a news draft is far shorter, a pasted 1.7 M-character file is
     # not, and segmenting all of it would cost minutes for no better verdict.
