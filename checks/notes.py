@@ -26,6 +26,11 @@ def _sentence(message: str) -> str:
     return message if message.endswith(tuple(_SENTENCE_ENDS)) else message + "。"
 
 
+def when_text(moment: dt.datetime, rulebook: Rulebook) -> str:
+    """A time as people read it (`2021年3月12日 15:00`, office time), never ISO."""
+    return _when(moment, rulebook)
+
+
 def _when(moment: dt.datetime, rulebook: Rulebook) -> str:
     local = moment.astimezone(rulebook.meta.tz) if moment.tzinfo else moment
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"

@@ -23,10 +23,11 @@ from typing import Literal
 
 from checks.inbox_place import InboxPlace, place_of
 from extractors.safefile import display_name
+from ledger.records import ClaimKind
 from rules import Rulebook
 
 Role = Literal["container", "item", "ignored"]
-ItemKind = Literal["file", "bundle", "officer_form"]
+ItemKind = ClaimKind  # an item's kind is what its claim records
 UNKNOWN_UNIT = "_未知单位"
 
 

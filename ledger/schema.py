@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2  # 2: adoptions.withdrawn_at / withdrawn_reason
+SCHEMA_VERSION = 3  # 2: adoptions.withdrawn_at / withdrawn_reason; 3: filing plans and receipts
 
 TABLES: dict[str, dict[str, type]] = {
     "units": {"name": str, "kind": str, "aliases": str},
@@ -51,6 +51,11 @@ TABLES: dict[str, dict[str, type]] = {
         "created_at": str,
         "claim_token": str,
         "note_text": str,
+        # The filing plan (JSON, `intake.filing.FilingPlan`), decided once before filing, and
+        # the unit's receipt: where it goes and when it was written (NULL: still to write).
+        "filing_plan": str,
+        "receipt_path": str,
+        "receipt_at": str,
     },
     "findings": {"id": int, "submission_id": int, "rule": str, "severity": str, "message": str},
     "images": {
@@ -119,6 +124,7 @@ TABLES: dict[str, dict[str, type]] = {
         "owner": str,
         "claimed_at": str,
         "state": str,
+        "plan": str,  # an officer form's filing plan and registration result (JSON), once decided
     },
 }
 

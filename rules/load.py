@@ -358,7 +358,9 @@ def _folder_name(r: _Reader, section: dict[str, Any], key: str, default: str) ->
         return default
     stripped = name.strip()
     if not stripped or any(c in stripped for c in "/\\") or stripped.startswith(".") or stripped != name:
-        r.problems.append(f"intake.{key}：应为一个文件夹名称（不含斜杠、首尾空格，不以点开头），现为 {name!r}")
+        r.problems.append(
+            f"intake.{key}：应为一个文件夹名称（不含斜杠、首尾空格，不以点开头），现为 {name!r}"
+        )
         return default
     return name
 
