@@ -33,9 +33,11 @@ from workspace import Workspace, now
 
 
 def _unit_and_file(key: str, rulebook: Rulebook) -> tuple[str, str, str | None]:
-    """(unit, file name, type key) of an inbox key, by the one inbox-path parser."""
+    """(unit, file name, type name) of an inbox key, by the one inbox-path parser: an alias
+    folder or a name tag gives the type's own name, so one type is one tag."""
     where = InboxPath.parse(key, rulebook)
-    return where.unit_label, where.name or key, where.content_type
+    ctype = rulebook.types.get(where.content_type or "")
+    return where.unit_label, where.name or key, ctype.name if ctype else None
 
 
 def _label(keys: Sequence[str], rulebook: Rulebook) -> str:
