@@ -219,7 +219,9 @@ def officer_of(draft: Draft) -> str | None:
     return None
 
 
-def _columns(claim: Claim, draft: Draft, judgement: Judgement, created: dt.datetime) -> dict[str, object]:
+def _columns(
+    claim: Claim, where: InboxPath, draft: Draft, judgement: Judgement, created: dt.datetime
+) -> dict[str, object]:
     j = judgement
     counts = draft.counts
     return {
@@ -228,7 +230,7 @@ def _columns(claim: Claim, draft: Draft, judgement: Judgement, created: dt.datet
         "content_type": j.content_type,
         "title": draft.title,
         "officer": officer_of(draft),
-        "original_name": display_name(claim.relpath.name),
+        "original_name": display_name(where.name),
         "source_path": claim.key,
         "container": draft.container,
         "received_at": ledger.iso(claim.received_at),
@@ -269,7 +271,8 @@ def step_check_and_record(
     receipt_folder = rulebook.intake.receipt_folder  # the inbox's layout is the workspace's too
     year_rules = ws.rulebook_for(claim.received_at.year)
     rulebook = year_rules.rulebook
-    identity = identify(None, draft, rulebook, place=InboxPath.parse(claim.relpath, rulebook).place)
+    where = InboxPath.parse(claim.relpath, rulebook)
+    identity = identify(None, draft, rulebook, place=where.place)
     with ledger.locked(db):
         priors = ledger.priors(
             db, draft.sha256, identity.unit, claim.received_at, rulebook.intake.near_duplicate_days
@@ -278,7 +281,7 @@ def step_check_and_record(
             judge(draft, identity, rulebook, claim.received_at, priors), year_rules.warning
         )
         sub_id = ledger.insert_submission(
-            db, _columns(claim, draft, judgement, created), judgement.findings, draft.photos
+            db, _columns(claim, where, draft, judgement, created), judgement.findings, draft.photos
         )
         outcome = plan_outcome(judgement.verdict, judgement.counted)
         plan = filing.plan_filing(
@@ -304,7 +307,8 @@ def step_record_failure(
     from checks.notes import internal_error_note
 
     assert claim.path is not None
-    unit_name = InboxPath.parse(claim.relpath, rulebook).unit
+    where = InboxPath.parse(claim.relpath, rulebook)
+    unit_name = where.unit
     name = display_name(str(claim.relpath))
     error_name = type(error).__name__
     message = f"系统处理本稿时出错（内部错误 {error_name}），未能审核，已退回并保留原稿"
@@ -314,7 +318,7 @@ def step_record_failure(
             {
                 "sha256": "",
                 "unit": unit_name,
-                "original_name": display_name(claim.relpath.name),
+                "original_name": display_name(where.name),
                 "source_path": claim.key,
                 "container": "unknown",
                 "received_at": ledger.iso(claim.received_at),
