@@ -11,6 +11,7 @@ a crash: `move_item` finishes a half-done move instead of failing on it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import errno
@@ -189,11 +190,16 @@ def write_note(path: Path, data: bytes) -> None:
     whole new one, never half a note. Writing the same note again is harmless."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{os.getpid()}.note.partial")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)  # a failed write leaves no partial file behind
+        raise
     _fsync_dir(path.parent)
 
 
