@@ -11,6 +11,7 @@ flow use — is built from. Nothing else splits an inbox path.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -82,8 +83,14 @@ def place_of(relpath: PurePosixPath | tuple[str, ...], rulebook: Rulebook) -> In
         tags=tags,
         officer_form=len(parts) == 3 and second == intake.officer_folder,
         receipt=len(parts) >= 2 and second == intake.receipt_folder,
-        junk=any(is_junk(part) for part in parts),
+        junk=any(_junk(part) for part in parts),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _junk(name: str) -> bool:
+    """`is_junk`, remembered: every entry's unit and type folders are asked again and again."""
+    return is_junk(name)
 
 
 def name_tags(name: str) -> list[str]:
