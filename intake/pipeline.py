@@ -473,9 +473,9 @@ class OfficerDecision:
         )
 
     def receipt_text(self, claim: Claim, rulebook: Rulebook) -> str:
-        from checks.notes import when_text
+        from checks.labels import when_text
 
-        head = f"收稿回执\n\n文件：{display_name(claim.key)}\n收稿时间：{when_text(claim.received_at, rulebook)}\n"
+        head = f"收稿回执\n\n文件：{display_name(claim.key)}\n收稿时间：{when_text(claim.received_at, rulebook.meta.tz)}\n"
         if self.ok:
             return head + f"信息员推荐表：已登记（{self.message}）\n"
         return head + "信息员推荐表：退回\n\n—— 退回说明 ——\n\n" + self.note_text(claim)
@@ -727,3 +727,6 @@ def finish_run(ws: Workspace, rulebook: Rulebook, run_id: int, result: SweepResu
         )
     finally:
         db.close()
+    from intake.notify import after_sweep
+
+    after_sweep(ws, rulebook, run_id, result)

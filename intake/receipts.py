@@ -15,11 +15,13 @@ import logging
 
 import sqlite_utils
 
-from checks.notes import note_bytes, when_text
+from checks.labels import when_text
+from checks.notes import note_bytes
 from intake import filing
 from ledger import intake as ledger
 from ledger.records import SubmissionRecord
 from rules import Rulebook
+from rules.times import parse_instant
 from workspace import Workspace, now
 
 log = logging.getLogger("draftdesk.intake")
@@ -31,7 +33,7 @@ def render_receipt(row: SubmissionRecord, rulebook: Rulebook) -> str:
     and for a returned or uncounted draft the same note or notice the outbox holds."""
     accepted = row.get("verdict") == "accepted"
     counted = accepted and bool(row.get("counted"))
-    received = ledger.parse_iso(str(row["received_at"]), rulebook.meta.tz)
+    received = parse_instant(str(row["received_at"]), rulebook.meta.tz)
     lines = [
         "收稿回执",
         "",
@@ -39,7 +41,7 @@ def render_receipt(row: SubmissionRecord, rulebook: Rulebook) -> str:
         f"稿件：{row.get('source_path') or row.get('original_name') or ''}",
         f"标题：{row.get('title') or '未能识别'}",
         f"报送单位：{row.get('unit') or '未能识别'}",
-        f"收稿时间：{when_text(received, rulebook)}",
+        f"收稿时间：{when_text(received, rulebook.meta.tz)}",
         f"审核结果：{'合格' if accepted else '退回'}",
         f"是否计入：{_counted_text(accepted, counted)}",
         _zishu_text(row),

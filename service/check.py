@@ -13,7 +13,7 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checks.identity import identify
 from checks.judge import judge, with_rulebook_warning
@@ -23,8 +23,12 @@ from extractors.model import Draft
 from extractors.safefile import display_name
 from intake.inbox_path import relative_to_inbox
 from rules import Rulebook
-from service.errors import BadInput, MissingFiles
-from workspace import Workspace, YearRulebook, now, parse_time
+from rules.times import parse_instant
+from service.errors import MissingFiles, bad_received, unknown_type, unknown_unit
+from workspace import Workspace, YearRulebook, now
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def inbox_relpath(path: Path, ws: Workspace) -> PurePosixPath | None:
@@ -90,13 +94,24 @@ def check_one(
     unit: str | None = None,
     content_type: str | None = None,
     rulebook_warning: str | None = None,
+    history: sqlite_utils.Database | None = None,
+    self_check: bool = False,
 ) -> dict[str, Any]:
-    """Identify, judge and write the note text for one file or bundle folder already read."""
+    """Identify, judge and write the note text for one file or bundle folder already read.
+    With `history` (a ledger), the draft is compared with what is on record as intake would
+    compare it: an identical or near-identical draft already filed is named."""
     relpath = inbox_relpath(path, ws)
     identity = identify(relpath, draft, rulebook, unit=unit, content_type=content_type)
-    judgement = with_rulebook_warning(judge(draft, identity, rulebook, received_at), rulebook_warning)
+    from ledger.intake import priors as ledger_priors
+
+    priors = (
+        ledger_priors(history, draft.sha256, identity.unit, received_at, rulebook.intake.near_duplicate_days)
+        if history is not None
+        else []
+    )
+    judgement = with_rulebook_warning(judge(draft, identity, rulebook, received_at, priors), rulebook_warning)
     shown = display_name(str(relpath)) if relpath else None
-    note = render_note(draft, judgement, rulebook, received_at, shown)
+    note = render_note(draft, judgement, rulebook, received_at, shown, self_check=self_check)
     return result_json(display_name(str(path)), draft, judgement, note)
 
 
@@ -105,35 +120,35 @@ def received_time(text: str | None, rulebook: Rulebook) -> dt.datetime:
     if not text:
         return now(rulebook)
     try:
-        return parse_time(text, rulebook)
+        return parse_instant(text, rulebook.meta.tz)
     except ValueError:
-        raise BadInput(f"收稿时间“{text}”不是有效的 ISO 时间（如 2021-03-12T10:30）。") from None
+        raise bad_received(text) from None
 
 
 def require_files(files: Sequence[Path]) -> None:
     """Raises `MissingFiles` naming every file that does not exist (`check` and `inspect`)."""
     missing = [display_name(str(f)) for f in files if not os.path.lexists(f)]
     if missing:
-        raise MissingFiles("文件不存在：" + "、".join(missing))
+        raise MissingFiles(missing)
 
 
 def given_identity(
     rulebook: Rulebook, unit: str | None, content_type: str | None
 ) -> tuple[str | None, str | None]:
     """`--unit` and `--type` (a name or an alias) as the rulebook's unit name and type key;
-    raises `BadInput` listing every valid name when one is not known."""
-    from checks.identity import valid_types_text, valid_units_text
+    raises `UnknownUnit` or `BadInput` (field "type") listing the valid names."""
+    from checks.identity import valid_types_text
 
     unit_name = type_key = None
     if unit:
         found = rulebook.unit_named(unit)
         if found is None:
-            raise BadInput(f"--unit “{unit}”不是已登记的单位。{valid_units_text(rulebook)}。")
+            raise unknown_unit(unit, rulebook)
         unit_name = found.name
     if content_type:
         ctype = rulebook.type_named(content_type)
         if ctype is None:
-            raise BadInput(f"--type “{content_type}”不是有效的稿件类型。{valid_types_text(rulebook)}。")
+            raise unknown_type(content_type, valid_types_text(rulebook))
         type_key = ctype.key
     return unit_name, type_key
 
@@ -147,30 +162,40 @@ def check_files(
     unit: str | None = None,
     content_type: str | None = None,
     year_rules: YearRulebook | None = None,
+    history: Workspace | None = None,
 ) -> list[dict[str, Any]]:
     """One `check --json` object per file, in order. `unit`/`content_type` (names or aliases)
     say who sent the files and what they are, over what their place and text tell. `year_rules`
     judges by another workspace's rulebook (自查 reads files from a throwaway copy of the inbox
     but judges by the real workspace's rules); by default `ws`'s own for the received year.
-    Raises `MissingFiles` naming every missing file, `BadInput` for an unknown unit or type."""
+    `history` compares each draft with that workspace's ledger (自查 knows the record).
+    Raises `MissingFiles` naming every missing file, `UnknownUnit` / `BadInput` for an unknown unit or type."""
     if year_rules is None:
         year_rules = ws.rulebook_for(received_at.year)
     rulebook = year_rules.rulebook
     unit, content_type = given_identity(rulebook, unit, content_type)
     require_files(files)
     from extractors.read import read_paths
+    from ledger.desk import open_read_only
 
-    # Several files are read two at a time: one's photos decode while the other's text is walked.
-    return [
-        check_one(
-            path,
-            draft,
-            ws,
-            rulebook,
-            received_at,
-            unit=unit,
-            content_type=content_type,
-            rulebook_warning=year_rules.warning,
-        )
-        for path, draft in zip(files, read_paths(list(files), rulebook), strict=True)
-    ]
+    db = open_read_only(history.ledger_path) if history and history.ledger_path.exists() else None
+    try:
+        # Several files are read two at a time: one's photos decode while the other's text is walked.
+        return [
+            check_one(
+                path,
+                draft,
+                ws,
+                rulebook,
+                received_at,
+                unit=unit,
+                content_type=content_type,
+                rulebook_warning=year_rules.warning,
+                history=db,
+                self_check=history is not None,
+            )
+            for path, draft in zip(files, read_paths(list(files), rulebook), strict=True)
+        ]
+    finally:
+        if db is not None:
+            db.close()

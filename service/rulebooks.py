@@ -13,8 +13,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from ledger.events import Actor, Change
 from rules import Rulebook, RulebookError, load_rulebook
-from service.errors import BadInput
+from service.errors import bad_year, year_exists
+from service.events import UNKNOWN, record
 from workspace import Workspace
 
 _CALENDAR = re.compile(r"(?ms)^\[calendar\][^\n]*\n.*?(?=^\[|\Z)")
@@ -40,19 +42,18 @@ def parse_year(text: str) -> int:
     value = text.strip()
     year = int(value) if value.isascii() and value.isdigit() else None
     if year is None or not YEAR_MIN <= year <= YEAR_MAX:
-        raise BadInput(
-            f"年份“{text}”无效：请写 {YEAR_MIN}–{YEAR_MAX} 之间的年份，如 draftdesk rules new 2027。"
-        )
+        raise bad_year(text, YEAR_MIN, YEAR_MAX)
     return year
 
 
-def new_rulebook(ws: Workspace, year: int | str) -> tuple[Path, Path]:
+def new_rulebook(ws: Workspace, year: int | str, actor: Actor = UNKNOWN) -> tuple[Path, Path]:
     """Write `rules/<year>.toml` from the latest year's rulebook; return (new, source).
-    Raises `BadInput` when the year has a rulebook already or is not a year in range."""
+    Raises `BadInput` when the year has a rulebook already or is not a year in range.
+    The new file is logged (操作记录) when the workspace has its ledger's outbox."""
     year = parse_year(str(year))
     paths = ws.rulebook_paths()
     if year in paths:
-        raise BadInput(f"{year} 年的规则文件已存在：{paths[year]}。请直接编辑它。")
+        raise year_exists(year, paths[year])
     source = ws.latest_rulebook_path()
     old = load_rulebook(source)
     text = source.read_text(encoding="utf-8")
@@ -71,6 +72,9 @@ def new_rulebook(ws: Workspace, year: int | str) -> tuple[Path, Path]:
         tmp.unlink()
         raise
     tmp.replace(target)
+    if ws.outbox.is_dir():
+        after = {"year": year, "path": f"{ws.rules_folder.name}/{target.name}", "copied_from": source.name}
+        record(ws, old, actor, [Change("rules_new", None, after, subject=f"{year} 年规则文件")])
     return target, source
 
 

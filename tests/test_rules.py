@@ -187,3 +187,12 @@ def test_the_receipt_folder_defaults_to_huizhi() -> None:
     data = _seed()
     del data["intake"]["receipt_folder"]
     assert parse_rulebook(data, "x.toml").intake.receipt_folder == "回执"
+
+
+def test_every_outlet_level_has_one_name_and_one_tier_and_the_rulebook_uses_only_those() -> None:
+    from rules.levels import LEVEL_NAMES, OUTLET_LEVELS, TIERS
+
+    tiered = [code for _, _, codes in TIERS for code in codes]
+    assert sorted(tiered) == sorted(OUTLET_LEVELS) == sorted(LEVEL_NAMES)
+    assert set(load_rulebook(DEFAULT_RULEBOOK).outlets.values()) <= set(OUTLET_LEVELS)
+    assert [name for _, name, _ in TIERS] == ["国家级", "省级", "市级", "区级", "街道"]

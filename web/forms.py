@@ -11,9 +11,13 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
+from starlette.requests import Request
 
 from service.desk import Upload
+from service.errors import bad_number
+from service.events import Actor
 from web.desk import Refused
+from web.wording import say
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,13 +27,14 @@ def text(form: Any, key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def number(raw: str, label: str) -> float | None:
+def number(raw: str, field: str) -> float | None:
+    """`raw` as a number, or the refusal naming `field` (a `service.errors` field)."""
     if not raw:
         return None
     try:
         return float(raw)
     except ValueError:
-        raise Refused(400, f"{label}“{raw}”不是数字。") from None
+        raise Refused(400, f"{say(bad_number(field, raw))}。") from None
 
 
 def uploads(form: Any, key: str) -> list[UploadFile]:
@@ -61,3 +66,11 @@ def scratch(prefix: str) -> Iterator[Path]:
 
 def attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+
+
+CLERK = "办公室"
+
+
+def clerk_actor(request: Request) -> Actor:
+    """Who changes the record from the desk, for the log: the office's clerk and the client's address."""
+    return Actor(CLERK, request.client.host if request.client else None)

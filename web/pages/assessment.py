@@ -9,11 +9,13 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from rules.periods import Period, parse_period
 from service.desk import figures_of
-from service.errors import DeskError
+from service.errors import DeskError, bad_period
+from service.requests import period_progress
 from web.chart import completion_chart
 from web.deps import Clerk
 from web.desk import Desk, Refused
 from web.forms import XLSX, attachment
+from web.wording import say
 from workspace import now
 
 router = APIRouter()
@@ -24,11 +26,7 @@ def _period(desk: Desk, text: str) -> Period:
     try:
         return parse_period(text)
     except ValueError:
-        raise Refused(
-            400,
-            f"期间“{text}”无法识别：请写月份 2021-03（或 2021年3月）、季度 2021Q1（或 2021年第1季度）"
-            "、年度 2021（或 2021年度）。",
-        ) from None
+        raise Refused(400, say(bad_period(text))) from None
 
 
 @router.get("/score", response_class=HTMLResponse)
@@ -45,6 +43,7 @@ def score_page(request: Request, desk: Clerk, period: str = "") -> Response:
         rows=rows,
         type_rules=[c.rule for c in assessment.columns if c.key.startswith("type:")],
         chart=completion_chart(assessment.report),
+        requests=period_progress(desk.ws, chosen),
     )
 
 
@@ -67,3 +66,15 @@ def score_download(desk: Clerk, period: str = "") -> Response:
 
     scored = score(desk.ws, _period(desk, period))
     return FileResponse(scored.workbook, media_type=XLSX, headers=attachment(scored.workbook.name))
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("/score/bulletin.docx")
+def bulletin_download(desk: Clerk, period: str = "") -> Response:
+    """The period's 通报 as written by `draftdesk bulletin` (an earlier one is kept beside it)."""
+    from service.bulletin import bulletin
+
+    published = bulletin(desk.ws, desk.rulebook, _period(desk, period))
+    return FileResponse(published.path, media_type=DOCX, headers=attachment(published.path.name))

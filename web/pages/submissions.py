@@ -10,9 +10,11 @@ from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Res
 
 from service.desk import list_month, month_period, note_of, original_of
 from service.errors import DeskError
+from service.events import list_events
 from web.deps import Clerk
 from web.desk import Refused
 from web.forms import attachment
+from web.wording import say
 from workspace import now
 
 router = APIRouter()
@@ -33,7 +35,7 @@ def intake_page(
     try:
         period = month_period(month, now(desk.rulebook).date())
     except DeskError as exc:
-        raise Refused(400, str(exc)) from None
+        raise Refused(400, say(exc)) from None
     chosen = {"month": period.key, "unit": unit, "ctype": ctype, "verdict": verdict, "rule": rule}
     found = list_month(
         desk.ws,
@@ -64,13 +66,14 @@ def _note(desk: Clerk, submission_id: int) -> tuple[str, str]:
     try:
         return note_of(desk.ws, submission_id)
     except DeskError as exc:
-        raise Refused(404, str(exc)) from None
+        raise Refused(404, say(exc)) from None
 
 
 @router.get("/intake/{submission_id}/note", response_class=HTMLResponse)
 def note_page(request: Request, desk: Clerk, submission_id: int) -> Response:
     text, name = _note(desk, submission_id)
-    return desk.page(request, "note.html", text=text, name=name, submission_id=submission_id)
+    events = [e.line() for e in list_events(desk.ws, submission_id)]
+    return desk.page(request, "note.html", text=text, name=name, submission_id=submission_id, events=events)
 
 
 @router.get("/intake/{submission_id}/note.txt")
@@ -84,7 +87,7 @@ def original_download(desk: Clerk, submission_id: int) -> Response:
     try:
         content, name = original_of(desk.ws, submission_id)
     except DeskError as exc:
-        raise Refused(404, str(exc)) from None
+        raise Refused(404, say(exc)) from None
     if isinstance(content, Path):
         return FileResponse(content, headers=attachment(name))
     return Response(content, media_type="application/zip", headers=attachment(name))
