@@ -24,6 +24,7 @@ def _names(folder):
     return [p.name for p in folder.rglob("*")] if folder.exists() else []
 
 
+@pytest.mark.integration
 def test_a_rejected_officer_form_with_an_80_character_name_is_filed_with_its_note(ws_rb):
     ws, rb = ws_rb
     assert len(LONG_NAME.encode()) == 245
@@ -43,6 +44,7 @@ def test_a_rejected_officer_form_with_an_80_character_name_is_filed_with_its_not
     assert "信息员推荐表未能登记" in note.read_bytes().decode("utf-8-sig")
 
 
+@pytest.mark.integration
 def test_a_rerun_after_a_failed_filing_files_by_the_stored_plan(ws_rb, monkeypatch):
     import json
 
@@ -83,6 +85,7 @@ def test_a_rerun_after_a_failed_filing_files_by_the_stored_plan(ws_rb, monkeypat
     assert _names(ws.outbox / ".processing") == []
 
 
+@pytest.mark.integration
 def test_an_existing_ledger_gains_the_plan_and_receipt_columns_without_losing_a_row(tmp_path):
     import sqlite3
 

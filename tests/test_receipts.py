@@ -15,6 +15,8 @@ from tests.factory import news_draft
 from tests.intake_support import INSTANT, NOW, drop, inbox_items, workspace
 from tests.intake_support import receipts as receipts_in
 
+pytestmark = pytest.mark.integration  # real workspaces, real SQLite ledgers
+
 BOM = b"\xef\xbb\xbf"
 
 
