@@ -529,6 +529,7 @@ def test_files_found_at_start_after_downtime_get_their_mtime_not_the_restart_tim
     assert dt.datetime.fromisoformat(first_seen[key(UNIT, TYPE, "周末报送.docx")]) == sent
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("polling", MODES)
 def test_receipts_written_into_the_units_receipt_folder_are_never_offered(
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], polling: bool
