@@ -267,6 +267,47 @@ def stop(workspace: WorkspaceOpt = None) -> None:
     raise typer.Exit(stop_command(workspace))
 
 
+@app.command(cls=ChineseCommand)
+def backup(
+    to: Annotated[Path | None, typer.Option("--to", help="备份存放的文件夹（默认 outbox/backups/）")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """备份台账：收稿进行中也可备份，文件按时间命名，按规则文件 [backup] 一节保留。"""
+    from cli.backup import backup_command
+
+    raise typer.Exit(backup_command(to, workspace))
+
+
+@app.command(cls=ChineseCommand)
+def verify(
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """核对台账与发件箱：原稿齐全且未被改动、说明齐全、没有台账不知道的文件、没有未完成的领取、台账完好。"""
+    from cli.backup import verify_command
+
+    raise typer.Exit(verify_command(as_json, workspace))
+
+
+@app.command(cls=ChineseCommand)
+def restore(
+    backup_file: Annotated[
+        Path | None, typer.Argument(metavar="BACKUP", help="要恢复的台账备份文件（outbox/backups/ 下）")
+    ] = None,
+    re_register: Annotated[
+        bool,
+        typer.Option(
+            "--re-register", help="按原编号、原收稿时间重新登记备份之后归档的稿件（取自被替换的台账）"
+        ),
+    ] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """从备份恢复台账：收稿运行时拒绝；原台账保留在旁边；恢复后核对并列出备份之后归档的稿件。"""
+    from cli.backup import restore_command
+
+    raise typer.Exit(restore_command(backup_file, re_register, workspace))
+
+
 rules_app = typer.Typer(
     cls=ChineseGroup,
     no_args_is_help=True,

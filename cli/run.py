@@ -10,7 +10,9 @@ from checks.labels import rules_text
 from cli.common import open_or_exit
 from flows.sweep import OneLineFormatter
 from intake.pipeline import SweepResult
+from ledger.schema import LedgerDamaged
 from workspace import Workspace
+from workspace.lock import intake_lock
 
 
 def summary_lines(ws: Workspace, result: SweepResult) -> list[str]:
@@ -63,10 +65,14 @@ def run_command(workspace: Path | None) -> int:
     else:
         print("收稿中（未发现运行中的 Prefect 服务，直接处理；台账照常记录）……", flush=True)
     try:
-        result = run_sweep(ws, api_url)
+        with intake_lock(ws):  # restore refuses while this runs
+            result = run_sweep(ws, api_url)
     except KeyboardInterrupt:
         print("已中断：已领取的稿件不会丢失，下次收稿时自动续完。", file=sys.stderr)
         return 130
+    except LedgerDamaged as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     except Exception as exc:  # the office needs a sentence, not a traceback
         print(
             f"收稿中断：{type(exc).__name__}: {exc}。已领取的稿件不会丢失，下次收稿时自动续完。",

@@ -7,6 +7,7 @@ indexes, and never drops or renames anything, so an office's ledger survives eve
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -162,10 +163,38 @@ def open_ledger(path: Path | str) -> sqlite_utils.Database:
     # is locked" at once, without waiting, when two of them change the schema together, so the
     # WAL switch and the schema check are serialised with a lock file beside the ledger.
     with _schema_lock(target):
-        db.enable_wal()
-        db.execute("PRAGMA synchronous = NORMAL")
-        ensure_schema(db)
+        try:
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
+            ensure_schema(db)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise LedgerDamaged(target, exc) from None
     return db
+
+
+class LedgerDamaged(sqlite3.DatabaseError):
+    """The ledger file cannot be opened as a database (truncated, overwritten): nothing was
+    claimed or written, and the message (Chinese) says what happened and how to recover."""
+
+    def __init__(self, path: Path, cause: BaseException) -> None:
+        self.path = path
+        super().__init__(
+            f"台账 {path} {damage_reason(cause)}，本次没有领取或登记任何稿件（收件箱中的稿件原样保留）。"
+            "请运行 draftdesk verify 查看，再用 draftdesk restore 从 outbox/backups/ 中的备份恢复。"
+        )
+
+
+def damage_reason(exc: BaseException) -> str:
+    """SQLite's English reason as a Chinese phrase for the office."""
+    text = str(exc).lower()
+    if "not a database" in text:
+        return "不是数据库文件（可能被其他文件覆盖）"
+    if "malformed" in text or "corrupt" in text:
+        return "文件已损坏（可能被截断）"
+    if "locked" in text or "busy" in text:
+        return "正被其他程序占用"
+    return "无法读取"
 
 
 @contextlib.contextmanager

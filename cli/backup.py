@@ -1,0 +1,87 @@
+"""`draftdesk backup`, `verify` and `restore`: thin over service/backup, verify and restore."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli.common import ExitCode, fail, open_or_exit
+from service.errors import DeskError
+
+
+def backup_command(to: Path | None, workspace: Path | None) -> int:
+    from service.backup import make_backup
+
+    ws, _ = open_or_exit(workspace, need="outbox")
+    try:
+        result = make_backup(ws, to)
+    except DeskError as exc:
+        fail(str(exc))
+    print(f"台账已备份到：{result.path}")
+    if result.removed:
+        print(f"按保留规则删除了 {len(result.removed)} 份较早的备份。")
+    return int(ExitCode.OK)
+
+
+def verify_command(as_json: bool, workspace: Path | None) -> int:
+    from service.verify import verify
+
+    ws, _ = open_or_exit(workspace, need="outbox")
+    result = verify(ws)
+    if as_json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+    elif result.ok:
+        print("核对完毕：台账完好，每份已归档的原稿、退回说明和不计入说明都在，内容与登记时一致。")
+    else:
+        for problem in result.problems:
+            print(problem.line())
+        print(f"共 {len(result.problems)} 个问题。")
+    return int(ExitCode.OK if result.ok else ExitCode.REFUSED)
+
+
+def restore_command(backup: Path | None, re_register: bool, workspace: Path | None) -> int:
+    from service.restore import re_register as do_re_register
+    from service.restore import restore
+
+    ws, _ = open_or_exit(workspace, need="outbox")
+    if backup is None and not re_register:
+        fail(
+            "请指定要恢复的备份文件（outbox/backups/ 下的 ledger_….db），或用 --re-register 重新登记。",
+            ExitCode.USAGE,
+        )
+    try:
+        if backup is not None:
+            done = restore(ws, backup)
+            print(f"已用备份 {backup} 恢复台账。")
+            if done.replaced is not None:
+                print(f"原台账保留为：{done.replaced}")
+            _report_missing(done.missing_ids, re_register)
+            other = [p for p in done.verification.problems if p.code != "unknown"]
+            for problem in other:
+                print(problem.line())
+            if other and not re_register:
+                return int(ExitCode.REFUSED)
+        if re_register:
+            again = do_re_register(ws)
+            print(
+                f"已从 {again.source.name} 重新登记 {len(again.copied)} 件："
+                + "、".join(map(str, again.copied))
+            )
+            if again.unreadable:
+                print(
+                    "以下稿件在原台账中已无法读取，未能登记，请人工核对其原稿和说明："
+                    + "、".join(map(str, again.unreadable))
+                )
+                return int(ExitCode.REFUSED)
+    except DeskError as exc:
+        fail(str(exc))
+    return int(ExitCode.OK)
+
+
+def _report_missing(ids: tuple[int, ...], will_re_register: bool) -> None:
+    if not ids:
+        print("发件箱中没有恢复后的台账缺少的稿件。")
+        return
+    print(f"发件箱中有 {len(ids)} 件稿件是备份之后归档的，恢复后的台账没有记录：" + "、".join(map(str, ids)))
+    if not will_re_register:
+        print("请在启动收稿之前运行 draftdesk restore --re-register，按原编号、原收稿时间重新登记它们。")

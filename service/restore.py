@@ -1,0 +1,153 @@
+"""`draftdesk restore BACKUP`: put a backup in place of the ledger, keeping the one it replaces.
+
+Refused while intake runs (the workspace's intake lock, and a fresh heartbeat for hosts that
+share the outbox): a sweep writing into the old ledger would lose its rows. The replaced ledger
+is checkpointed and kept beside it as `ledger.db.replaced-<time>` (with its -wal, if any), the
+backup is copied in (temp name, fsync, rename), then verify runs.
+
+Items filed after the backup lie in the outbox but not in the restored ledger. `re_register`
+copies their rows from the replaced ledger — same 稿件编号, received time, verdict, findings and
+note text — because those are what the unit was told: re-reading the originals would give them a
+new received time (late instead of on time) and new numbers that contradict the notes already
+beside them. A row the damaged ledger cannot give back is listed, never invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ledger import backup as store
+from service.errors import DeskError
+from service.verify import Verification, verify
+from workspace import Workspace, now
+from workspace.lock import IntakeRunning, exclusive
+
+REPLACED = ".replaced-"
+_REPLACED_NAME = re.compile(r"ledger\.db\.replaced-\d{8}-\d{6}")
+
+
+class IntakeBusy(DeskError):
+    """Intake (watch, serve or run) is running on this workspace."""
+
+
+class BadBackup(DeskError):
+    """The file named is not a readable, sound ledger backup."""
+
+
+class NothingReplaced(DeskError):
+    """`--re-register` without a replaced ledger to take the rows from."""
+
+
+@dataclass(frozen=True)
+class Restored:
+    replaced: Path | None  # where the previous ledger was kept (None: there was none)
+    verification: Verification
+    missing_ids: tuple[int, ...]  # 稿件编号 in the outbox the restored ledger lacks
+
+
+@dataclass(frozen=True)
+class Reregistered:
+    copied: tuple[int, ...]
+    unreadable: tuple[int, ...]
+    source: Path
+
+
+def _refuse_if_running(ws: Workspace) -> None:
+    """A heartbeat fresher than three beats means some host's watch/serve is alive."""
+    rulebook = ws.rulebook()
+    try:
+        with store.read_only(ws.ledger_path) as conn:
+            beat = store.last_heartbeat(conn)
+    except (store.LedgerUnreadable, Exception):
+        return
+    if beat is None:
+        return
+    age = (now(rulebook) - dt.datetime.fromisoformat(beat)).total_seconds()
+    if 0 <= age <= 3 * rulebook.intake.heartbeat_seconds:
+        raise IntakeBusy(
+            f"收稿服务仍在运行（最近心跳 {beat[:19].replace('T', ' ')}）：请先结束 watch、serve 和 run，再恢复台账。"
+        )
+
+
+def _check_backup(backup: Path) -> None:
+    try:
+        with store.read_only(backup) as conn:
+            problems = store.integrity_problems(conn)
+            has = store.has_table(conn, "submissions")
+    except store.LedgerUnreadable as exc:
+        raise BadBackup(f"{backup} 不是可读的台账备份（{exc}）。") from None
+    if problems or not has:
+        raise BadBackup(f"{backup} 不是完好的台账备份（{'；'.join(problems) or '没有稿件表'}），未恢复。")
+
+
+def _keep_replaced(ws: Workspace) -> Path | None:
+    """Move the current ledger (and its -wal/-shm) aside under ledger.db.replaced-<time>."""
+    current = ws.ledger_path
+    if not current.exists():
+        return None
+    store.checkpoint(current)
+    kept = current.with_name(f"{current.name}{REPLACED}{now(ws.rulebook()):%Y%m%d-%H%M%S}")
+    os.replace(current, kept)
+    for suffix in ("-wal", "-shm"):
+        side = current.with_name(current.name + suffix)
+        if side.exists():
+            os.replace(side, kept.with_name(kept.name + suffix))
+    return kept
+
+
+def restore(ws: Workspace, backup: Path) -> Restored:
+    """Restore `backup` as the ledger; raises IntakeBusy, BadBackup."""
+    backup = backup.expanduser().resolve()
+    _check_backup(backup)
+    try:
+        with exclusive(ws):
+            _refuse_if_running(ws)
+            replaced = _keep_replaced(ws)
+            store.copy_file_synced(backup, ws.ledger_path)
+    except IntakeRunning:
+        raise IntakeBusy("收稿正在运行（watch、serve 或 run）：请先结束它们，再恢复台账。") from None
+    result = verify(ws)
+    missing = sorted(
+        {p.submission_id for p in result.problems if p.code == "unknown" and p.submission_id is not None}
+    )
+    return Restored(replaced, result, tuple(missing))
+
+
+def latest_replaced(ws: Workspace) -> Path | None:
+    found = sorted(p for p in ws.outbox.glob("ledger.db.replaced-*") if _REPLACED_NAME.fullmatch(p.name))
+    return found[-1] if found else None
+
+
+def re_register(ws: Workspace) -> Reregistered:
+    """Copy the rows of outbox items the ledger lacks from the latest replaced ledger."""
+    source = latest_replaced(ws)
+    if source is None:
+        raise NothingReplaced(
+            "没有被替换下来的台账（ledger.db.replaced-…），无从重新登记；请先运行 draftdesk restore。"
+        )
+    try:
+        with exclusive(ws):
+            _refuse_if_running(ws)
+            result = verify(ws)
+            wanted = sorted(
+                {
+                    p.submission_id
+                    for p in result.problems
+                    if p.code == "unknown" and p.submission_id is not None
+                }
+            )
+            with store.read_only(ws.ledger_path) as conn:
+                have = store.submission_ids(conn)
+            copied, unreadable = store.copy_submissions(
+                ws.ledger_path, source, [i for i in wanted if i not in have]
+            )
+    except IntakeRunning:
+        raise IntakeBusy("收稿正在运行（watch、serve 或 run）：请先结束它们，再重新登记。") from None
+    except store.LedgerUnreadable as exc:
+        raise BadBackup(f"台账无法读取（{exc}），请先用 draftdesk restore 恢复备份。") from None
+    verify(ws)
+    return Reregistered(tuple(copied), tuple(unreadable), source)
