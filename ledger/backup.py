@@ -165,11 +165,15 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
     return _table_exists(conn, name)
 
 
-def last_heartbeat(conn: sqlite3.Connection) -> str | None:
+def last_heartbeat_elsewhere(conn: sqlite3.Connection, host: str) -> tuple[str, str] | None:
+    """(time, host) of the latest heartbeat from a host other than `host` (this machine's own
+    intake is seen by the workspace lock), or None."""
     if not _table_exists(conn, "heartbeats"):
         return None
-    row = conn.execute("SELECT max(at) FROM heartbeats").fetchone()
-    return str(row[0]) if row and row[0] else None
+    row = conn.execute(
+        "SELECT at, host FROM heartbeats WHERE host != ? ORDER BY at DESC LIMIT 1", [host]
+    ).fetchone()
+    return (str(row[0]), str(row[1])) if row else None
 
 
 def submission_ids(conn: sqlite3.Connection) -> set[int]:

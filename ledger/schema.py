@@ -7,12 +7,15 @@ indexes, and never drops or renames anything, so an office's ledger survives eve
 from __future__ import annotations
 
 import contextlib
+import errno
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+
+DatabaseError = sqlite3.DatabaseError  # what a damaged or unwritable ledger raises, for callers above
 
 SCHEMA_VERSION = 2  # 2: adoptions.withdrawn_at / withdrawn_reason
 
@@ -179,15 +182,25 @@ class LedgerDamaged(sqlite3.DatabaseError):
 
     def __init__(self, path: Path, cause: BaseException) -> None:
         self.path = path
-        super().__init__(
-            f"台账 {path} {damage_reason(cause)}，本次没有领取或登记任何稿件（收件箱中的稿件原样保留）。"
-            "请运行 draftdesk verify 查看，再用 draftdesk restore 从 outbox/backups/ 中的备份恢复。"
+        reason = damage_reason(cause)
+        fix = (
+            "请腾出磁盘空间（或检查磁盘）后再收稿。"
+            if reason == DISK_FULL
+            else "请运行 draftdesk verify 查看，再用 draftdesk restore 从 outbox/backups/ 中的备份恢复。"
         )
+        super().__init__(f"台账 {path} {reason}，本次没有领取或登记任何稿件（收件箱中的稿件原样保留）。{fix}")
+
+
+DISK_FULL = "无法写入（磁盘已满或出错）"
 
 
 def damage_reason(exc: BaseException) -> str:
-    """SQLite's English reason as a Chinese phrase for the office."""
+    """SQLite's (or the system's) English reason as a Chinese phrase for the office."""
     text = str(exc).lower()
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO):
+        return DISK_FULL
+    if "disk is full" in text or "disk i/o error" in text:
+        return DISK_FULL
     if "not a database" in text:
         return "不是数据库文件（可能被其他文件覆盖）"
     if "malformed" in text or "corrupt" in text:

@@ -26,7 +26,9 @@ log = logging.getLogger("draftdesk.backup")
 
 BACKUP_FOLDER = "backups"
 _NAME = re.compile(r"ledger_(\d{8})-(\d{6})\.db")
-_STALE = re.compile(r"\.ledger_\d{8}-\d{6}\.db\.(\d+)" + re.escape(store.PARTIAL_SUFFIX))
+_STALE = re.compile(
+    r"\.ledger_\d{8}-\d{6}\.db\.(\d+)" + re.escape(store.PARTIAL_SUFFIX) + "(-journal|-wal|-shm)?"
+)
 
 
 class NoLedger(DeskError):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,19 +58,22 @@ class Reregistered:
 
 
 def _refuse_if_running(ws: Workspace) -> None:
-    """A heartbeat fresher than three beats means some host's watch/serve is alive."""
+    """Another host sharing the outbox (scale-out) is alive while its heartbeat is fresher than
+    three beats; its locks may not reach us over SMB."""
     rulebook = ws.rulebook()
     try:
         with store.read_only(ws.ledger_path) as conn:
-            beat = store.last_heartbeat(conn)
-    except (store.LedgerUnreadable, Exception):
+            found = store.last_heartbeat_elsewhere(conn, socket.gethostname())
+    except Exception:  # a damaged ledger has no trustworthy heartbeats: the lock decides
         return
-    if beat is None:
+    if found is None:
         return
+    beat, host = found
     age = (now(rulebook) - dt.datetime.fromisoformat(beat)).total_seconds()
     if 0 <= age <= 3 * rulebook.intake.heartbeat_seconds:
         raise IntakeBusy(
-            f"收稿服务仍在运行（最近心跳 {beat[:19].replace('T', ' ')}）：请先结束 watch、serve 和 run，再恢复台账。"
+            f"收稿服务仍在计算机 {host} 上运行（最近心跳 {beat[:19].replace('T', ' ')}）："
+            "请先结束各处的 watch、serve 和 run，再恢复台账。"
         )
 
 
