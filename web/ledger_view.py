@@ -7,11 +7,19 @@ offers no writes here (no write queries, no plugins that write).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
 from ledger.schema import open_ledger
+from web.auth import Guard
+from web.desk import BASIC_CHALLENGE, CLERK_ONLY
 from workspace import Workspace
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MONTH = "coalesce(nullif(:month, ''), strftime('%Y-%m', 'now', '+8 hours'))"
 
@@ -125,3 +133,53 @@ def ledger_app(ws: Workspace) -> Any:
         settings={"base_url": "/ledger/", "allow_download": False, "allow_csv_stream": True},
     )
     return ds.app()
+
+
+def with_ledger(pages: ASGIApp, ws: Workspace, guard: Guard) -> ASGIApp:
+    """The desk's pages, with Datasette answering /ledger/ behind the clerk's password."""
+    datasette = _datasette(ws)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] not in ("http", "websocket") or not (
+            path == "/ledger" or path.startswith("/ledger/")
+        ):
+            await pages(scope, receive, send)
+            return
+        auth = dict(scope.get("headers") or []).get(b"authorization")
+        if not guard.allows(auth.decode("latin-1") if auth else None):
+            await _unauthorized(send)
+            return
+        if path == "/ledger":
+            scope = {**scope, "path": "/ledger/", "raw_path": b"/ledger/"}
+        await datasette()(scope, receive, send)
+
+    return app
+
+
+async def _unauthorized(send: Send) -> None:
+    body = CLERK_ONLY.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 401,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"www-authenticate", BASIC_CHALLENGE.encode()),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _datasette(ws: Workspace) -> Callable[[], ASGIApp]:
+    """Datasette over outbox/ledger.db, built on first use (the ledger may not exist yet)."""
+    built: list[ASGIApp] = []
+
+    def get() -> ASGIApp:
+        if not built:
+            built.append(ledger_app(ws))
+        return built[0]
+
+    return get

@@ -1,0 +1,15 @@
+"""The home page: links to every page, and the Prefect UI when its server runs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from web.deps import Open
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, desk: Open) -> Response:
+    return desk.page(request, "home.html", protect=desk.guard.protect)
