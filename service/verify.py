@@ -269,12 +269,12 @@ def summary_line(ws: Workspace) -> str:
     """One Chinese line for the desk's home page: when verify last ran and what it found."""
     data = last_verification(ws)
     if data is None:
-        return "归档核对：尚未运行（draftdesk verify）"
+        return "归档核对：尚未进行"
     when = _shown_time(str(data.get("checked_at", "")))
     problems = data.get("problems") or []
     if not problems:
         return f"归档核对：{when}，全部相符"
-    return f"归档核对：{when}，发现 {len(problems)} 个问题（运行 draftdesk verify 查看）"
+    return f"归档核对：{when}，发现 {len(problems)} 个问题，请核对台账与发件箱"
 
 
 def _shown_time(text: str) -> str:

@@ -264,6 +264,20 @@ def test_verify_passes_on_a_filed_workspace_and_keeps_its_result(ws_rb):
     assert summary_line(ws) == "归档核对：2021年3月12日 15:00，全部相符"
 
 
+def test_the_desk_home_page_shows_the_last_verify(ws_rb, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    monkeypatch.delenv("DRAFTDESK_WEB_PASSWORD", raising=False)
+    ws, rb = ws_rb
+    client = TestClient(create_app(ws, rb))
+    assert "归档核对：尚未进行" in client.get("/").text
+    _file(ws, rb, ["甲"])
+    verify(ws)
+    assert "归档核对：2021年3月12日 15:00，全部相符" in client.get("/").text
+
+
 def test_verify_names_the_draft_and_path_of_every_problem(ws_rb):
     ws, rb = ws_rb
     _file(ws, rb, ["稿1", "稿2", "稿3"])
@@ -291,7 +305,7 @@ def test_verify_names_the_draft_and_path_of_every_problem(ws_rb):
         ("unknown", 7),
         ("unknown", None),
     ]
-    assert summary_line(ws) == "归档核对：2021年3月12日 15:00，发现 4 个问题（运行 draftdesk verify 查看）"
+    assert summary_line(ws) == "归档核对：2021年3月12日 15:00，发现 4 个问题，请核对台账与发件箱"
 
 
 def test_verify_checks_notes_and_notices_and_passes_officer_forms(ws_rb):

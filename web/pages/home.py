@@ -1,4 +1,4 @@
-"""The home page: links to every page, and the Prefect UI when its server runs."""
+"""The home page: links to every page, the Prefect UI when its server runs, and the last verify."""
 
 from __future__ import annotations
 
@@ -12,4 +12,6 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, desk: Open) -> Response:
-    return desk.page(request, "home.html", protect=desk.guard.protect)
+    from service.verify import summary_line
+
+    return desk.page(request, "home.html", protect=desk.guard.protect, verified=summary_line(desk.ws))
