@@ -53,9 +53,12 @@ def init(workspace: WorkspaceOpt = None) -> None:
 @app.command(cls=ChineseCommand)
 def run(workspace: WorkspaceOpt = None) -> None:
     """立即收稿一次：读取、审核、登记并归档收稿目录中已稳定的每份稿件。"""
+    from cli.common import intake_running
     from cli.run import run_command
 
-    raise typer.Exit(run_command(workspace))
+    with intake_running(workspace):  # restore refuses while intake runs
+        code = run_command(workspace)
+    raise typer.Exit(code)
 
 
 NoWebOpt = Annotated[bool, typer.Option("--no-web", help="不启动浏览器办公桌")]
@@ -81,9 +84,12 @@ def watch(
     port: PortOpt = 8700,
 ) -> None:
     """持续监视收稿目录并定期全量扫描，直到按 Ctrl-C；同时开启浏览器办公桌。"""
+    from cli.common import intake_running
     from cli.watch import watch_command
 
-    raise typer.Exit(watch_command(workspace, polling=polling, also=_desk(workspace, no_web, host, port)))
+    with intake_running(workspace):  # restore refuses while intake runs
+        code = watch_command(workspace, polling=polling, also=_desk(workspace, no_web, host, port))
+    raise typer.Exit(code)
 
 
 @app.command(cls=ChineseCommand)
@@ -94,9 +100,12 @@ def serve(
     port: PortOpt = 8700,
 ) -> None:
     """按计划运行 Prefect 部署：每隔几分钟收稿一次，每月1日生成上月考核报表；同时开启浏览器办公桌。"""
+    from cli.common import intake_running
     from cli.serve import serve_command
 
-    raise typer.Exit(serve_command(workspace, also=_desk(workspace, no_web, host, port)))
+    with intake_running(workspace):  # restore refuses while intake runs
+        code = serve_command(workspace, also=_desk(workspace, no_web, host, port))
+    raise typer.Exit(code)
 
 
 @app.command(cls=ChineseCommand)

@@ -6,7 +6,9 @@ the Chinese sentence and the exit code below — nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import enum
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -43,3 +45,18 @@ def open_or_exit(option: Path | None, *, need: str = "inbox") -> tuple[Workspace
         return open_workspace(option, need=need)
     except WorkspaceError as exc:
         fail(str(exc), ExitCode.USAGE)
+
+
+@contextlib.contextmanager
+def intake_running(option: Path | None) -> Iterator[None]:
+    """Hold the workspace's intake lock while `run`, `watch` or `serve` runs, so `restore`
+    refuses meanwhile. A folder that is no workspace is not locked (the command says why)."""
+    from workspace import resolve_workspace
+    from workspace.lock import intake_lock
+
+    ws = resolve_workspace(option)
+    if not ws.inbox.is_dir():
+        yield
+        return
+    with intake_lock(ws):
+        yield

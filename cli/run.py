@@ -12,7 +12,6 @@ from flows.sweep import OneLineFormatter
 from intake.pipeline import SweepResult
 from ledger.schema import DatabaseError, LedgerDamaged, damage_reason
 from workspace import Workspace
-from workspace.lock import intake_lock
 
 
 def summary_lines(ws: Workspace, result: SweepResult) -> list[str]:
@@ -65,8 +64,7 @@ def run_command(workspace: Path | None) -> int:
     else:
         print("收稿中（未发现运行中的 Prefect 服务，直接处理；台账照常记录）……", flush=True)
     try:
-        with intake_lock(ws):  # restore refuses while this runs
-            result = run_sweep(ws, api_url)
+        result = run_sweep(ws, api_url)
     except KeyboardInterrupt:
         print("已中断：已领取的稿件不会丢失，下次收稿时自动续完。", file=sys.stderr)
         return 130

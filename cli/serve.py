@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli.common import open_or_exit
-from workspace.lock import intake_lock
 
 
 def serve_command(workspace: Path | None, also: list[str] | None = None) -> int:
     ws, rulebook = open_or_exit(workspace, need="inbox")
     from flows.serve import serve
 
-    with intake_lock(ws):  # restore refuses while this runs
-        return serve(ws, rulebook, also=also or [])
+    return serve(ws, rulebook, also=also or [])

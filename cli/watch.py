@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli.common import open_or_exit
-from workspace.lock import intake_lock
 
 
 def watch_command(workspace: Path | None, polling: bool = False, also: list[str] | None = None) -> int:
     ws, rulebook = open_or_exit(workspace, need="inbox")
     from flows.watch import watch
 
-    with intake_lock(ws):  # restore refuses while this runs
-        return watch(ws, rulebook, polling=polling, also=also or [])
+    return watch(ws, rulebook, polling=polling, also=also or [])

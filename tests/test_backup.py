@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
+from cli.common import intake_running
 from intake.pipeline import sweep
 from ledger import intake as ledger
 from ledger.schema import open_ledger
@@ -441,7 +442,7 @@ def test_restore_refuses_while_intake_holds_the_workspace(ws_rb):
     ws, rb = ws_rb
     _file(ws, rb, ["甲"])
     backup = make_backup(ws).path
-    with intake_lock(ws):
+    with intake_running(ws.root):  # what run, watch and serve hold while they run
         result = runner.invoke(app, ["restore", str(backup), "--workspace", str(ws.root)])
     assert result.exit_code == 1
     assert result.output.strip() == "收稿正在运行（watch、serve 或 run）：请先结束它们，再恢复台账。"
