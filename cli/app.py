@@ -87,7 +87,7 @@ def watch(
     from cli.common import intake_running
     from cli.watch import watch_command
 
-    with intake_running(workspace):  # restore refuses while intake runs
+    with intake_running(workspace, daily_backup=True):  # restore refuses while intake runs
         code = watch_command(workspace, polling=polling, also=_desk(workspace, no_web, host, port))
     raise typer.Exit(code)
 
@@ -103,7 +103,7 @@ def serve(
     from cli.common import intake_running
     from cli.serve import serve_command
 
-    with intake_running(workspace):  # restore refuses while intake runs
+    with intake_running(workspace, daily_backup=True):  # restore refuses while intake runs
         code = serve_command(workspace, also=_desk(workspace, no_web, host, port))
     raise typer.Exit(code)
 

@@ -48,9 +48,13 @@ def open_or_exit(option: Path | None, *, need: str = "inbox") -> tuple[Workspace
 
 
 @contextlib.contextmanager
-def intake_running(option: Path | None) -> Iterator[None]:
+def intake_running(option: Path | None, *, daily_backup: bool = False) -> Iterator[None]:
     """Hold the workspace's intake lock while `run`, `watch` or `serve` runs, so `restore`
-    refuses meanwhile. A folder that is no workspace is not locked (the command says why)."""
+    refuses meanwhile; with `daily_backup` (watch, serve) back the ledger up once a day beside
+    it. A folder that is no workspace is not locked (the command itself says why)."""
+    import threading
+
+    from service.backup import keep_backing_up
     from workspace import resolve_workspace
     from workspace.lock import intake_lock
 
@@ -58,5 +62,13 @@ def intake_running(option: Path | None) -> Iterator[None]:
     if not ws.inbox.is_dir():
         yield
         return
+    stop = threading.Event()
     with intake_lock(ws):
-        yield
+        if daily_backup:
+            threading.Thread(
+                target=keep_backing_up, args=(ws, stop), name="daily-backup", daemon=True
+            ).start()
+        try:
+            yield
+        finally:
+            stop.set()

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import os
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,3 +165,16 @@ def backup_if_due(ws: Workspace) -> Path | None:
     except Exception as exc:  # a side channel never stops intake
         log.warning("每日台账备份未完成：%s", exc)
         return None
+
+
+def keep_backing_up(ws: Workspace, stop: threading.Event) -> None:
+    """While `watch` or `serve` runs (a daemon thread beside it): `backup_if_due` now and then
+    at every heartbeat interval, so the first sweep after midnight is followed by that day's
+    backup. The online backup never blocks the intake's writers (WAL)."""
+    while not stop.is_set():
+        backup_if_due(ws)
+        try:
+            interval = ws.rulebook().intake.heartbeat_seconds
+        except Exception:  # a rulebook being edited: try again at the default pace
+            interval = 30.0
+        stop.wait(max(interval, 1.0))

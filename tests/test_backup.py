@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,19 @@ def test_backup_if_due_makes_one_backup_a_day(ws_rb, monkeypatch):
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-13T00:01:00")
     second = backup_if_due(ws)
     assert second is not None and second.name == "ledger_20210313-000100.db"
+
+
+def test_watch_and_serve_back_up_once_a_day_while_they_hold_the_workspace(ws_rb):
+    ws, rb = ws_rb
+    _file(ws, rb, ["甲"])
+    expected = backup_folder(ws) / "ledger_20210312-150000.db"
+    with intake_running(ws.root, daily_backup=True):
+        for _ in range(600):  # the backup thread starts with the command
+            if expected.exists():
+                break
+            time.sleep(0.05)
+    assert _ids(expected) == [1]
+    assert os.listdir(backup_folder(ws)) == [expected.name]
 
 
 def test_the_backup_rule_is_validated_in_chinese():
