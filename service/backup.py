@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger import backup as store
+from ledger.schema import DISK_FULL, damage_reason
 from rules.model import Backup
 from service.errors import DeskError
 from workspace import Workspace, now
@@ -125,29 +126,34 @@ def make_backup(
         folder.mkdir(parents=True, exist_ok=True)
         _remove_stale_partials(folder)
         store.copy_ledger(ws.ledger_path, final, progress=progress)
-    except OSError as exc:
+    except Exception as exc:  # disk full, no permission, a damaged ledger: said, never a traceback
         _remove_own_partial(final)
-        raise BackupFailed(
-            f"备份未能写入 {folder}（{_os_reason(exc)}）；已有的备份未受影响，台账照常。"
-        ) from None
-    except Exception as exc:
-        _remove_own_partial(final)
-        raise BackupFailed(f"备份未能完成：台账 {ws.ledger_path} 无法读取（{exc}）。") from None
+        raise _failure(exc, folder, ws.ledger_path) from None
     return BackupResult(final, prune(folder, rulebook.backup))
 
 
 def _remove_own_partial(final: Path) -> None:
-    try:
-        store.partial_name(final).unlink()
-    except OSError:
-        pass
+    partial = store.partial_name(final)
+    for path in (partial, partial.with_name(partial.name + "-journal")):
+        try:
+            path.unlink()
+        except OSError:
+            pass
 
 
-def _os_reason(exc: OSError) -> str:
+def _failure(exc: Exception, folder: Path, ledger_path: Path) -> BackupFailed:
+    """The Chinese sentence for a backup that failed: where it could not write, or why the
+    ledger could not be read."""
     import errno
 
     reasons = {errno.ENOSPC: "磁盘已满", errno.EFBIG: "文件超过大小上限", errno.EACCES: "没有写入权限"}
-    return reasons.get(exc.errno or 0, f"系统错误 {exc.errno}")
+    if isinstance(exc, OSError):
+        reason = reasons.get(exc.errno or 0, f"系统错误 {exc.errno}")
+    elif damage_reason(exc) == DISK_FULL:
+        reason = "磁盘已满或无法写入"
+    else:
+        return BackupFailed(f"备份未能完成：台账 {ledger_path} {damage_reason(exc)}；已有的备份未受影响。")
+    return BackupFailed(f"备份未能写入 {folder}（{reason}）；已有的备份未受影响，台账照常。")
 
 
 def backup_if_due(ws: Workspace) -> Path | None:

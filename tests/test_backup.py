@@ -266,6 +266,46 @@ def test_sigkill_during_a_backup_leaves_earlier_backups_whole_and_no_half_file_u
     assert sorted(os.listdir(backup_folder(ws))) == [earlier.name, again.name]
 
 
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 1 MB tmpfs (root only); skipped where mounting is not allowed."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (not root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.mark.integration
+def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_file_under_a_final_name(
+    ws_rb, tiny_disk, monkeypatch
+):
+    ws, rb = ws_rb
+    _file(ws, rb, ["甲"])
+    db = open_ledger(ws.ledger_path)
+    with ledger.locked(db):  # ~2 MB: more than the disk holds
+        for i in range(300):
+            ledger.insert_submission(
+                db, {"sha256": f"{i:064x}", "received_at": NOW, "verdict": "accepted", "text": "字" * 2500}
+            )
+    db.close()
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-11T09:00:00")
+    (tiny_disk / "ledger_20210311-090000.db").write_bytes(b"an earlier backup")
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    result = runner.invoke(app, ["backup", "--to", str(tiny_disk), "--workspace", str(ws.root)])
+    assert result.exit_code == 1
+    assert (
+        result.output.strip()
+        == f"备份未能写入 {tiny_disk}（磁盘已满或无法写入）；已有的备份未受影响，台账照常。"
+    )
+    assert sorted(os.listdir(tiny_disk)) == ["ledger_20210311-090000.db"]
+    assert (tiny_disk / "ledger_20210311-090000.db").read_bytes() == b"an earlier backup"
+
+
 # ---- verify ---------------------------------------------------------------------------------
 
 
