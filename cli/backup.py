@@ -63,9 +63,10 @@ def restore_command(backup: Path | None, re_register: bool, workspace: Path | No
                 return int(ExitCode.REFUSED)
         if re_register:
             again = do_re_register(ws)
+            done_ids = "、".join(map(str, again.copied))
             print(
-                f"已从 {again.source.name} 重新登记 {len(again.copied)} 件："
-                + "、".join(map(str, again.copied))
+                f"已从 {again.source.name} 重新登记 {len(again.copied)} 件"
+                + (f"：{done_ids}" if done_ids else "。")
             )
             if again.unreadable:
                 print(

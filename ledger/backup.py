@@ -195,8 +195,11 @@ def copy_submissions(target: Path, source: Path, ids: list[int]) -> tuple[list[i
     copied: list[int] = []
     unreadable: list[int] = []
     try:
-        conn.execute("ATTACH DATABASE ? AS old", [f"file:{source}?mode=ro"])
-        cols = {t: _common(conn, t) for t in ("submissions", "findings", "images", "adoptions")}
+        try:
+            conn.execute("ATTACH DATABASE ? AS old", [f"file:{source}?mode=ro"])
+            cols = {t: _common(conn, t) for t in ("submissions", "findings", "images", "adoptions")}
+        except sqlite3.DatabaseError:  # its schema is gone: no row can be read back
+            return [], list(ids)
         for sub_id in ids:
             try:
                 _copy_one(conn, cols, sub_id)

@@ -558,3 +558,24 @@ def test_restore_lists_items_filed_after_the_backup_and_re_registers_them_as_the
     after.close()
     assert verify(ws).ok
     assert re_register(ws).copied == ()  # again: nothing left to copy
+
+
+def test_rows_the_damaged_ledger_cannot_give_back_are_listed_not_invented(ws_rb, monkeypatch):
+    ws, rb = ws_rb
+    _file(ws, rb, ["甲"])
+    backup = make_backup(ws).path
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-13T10:00:00")
+    _file(ws, rb, [f"稿{i}" for i in range(8)], seed=10)
+    db = open_ledger(ws.ledger_path)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    os.truncate(ws.ledger_path, int(os.path.getsize(ws.ledger_path) * 0.7))
+    assert restore(ws, backup).missing_ids == (2, 3, 4, 5, 6, 7, 8, 9)
+    result = runner.invoke(app, ["restore", "--re-register", "--workspace", str(ws.root)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[-1].startswith("以下稿件在原台账中已无法读取，未能登记，请人工核对其原稿和说明：")
+    lost = [int(i) for i in lines[-1].split("：", 1)[1].split("、")]
+    copied = _ids(ws.ledger_path)[1:]
+    assert lost and sorted(lost + copied) == [2, 3, 4, 5, 6, 7, 8, 9]
+    assert {p.submission_id for p in verify(ws).problems if p.code == "unknown"} == set(lost)
