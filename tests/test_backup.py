@@ -365,11 +365,21 @@ def test_verify_names_the_draft_and_path_of_every_problem(ws_rb):
 
 def test_verify_checks_notes_and_notices_and_passes_officer_forms(ws_rb):
     ws, rb = ws_rb
+    from tests.test_officer_form import officer_form
+
     drop(ws, f"湖滨社区/{INSTANT}/短.docx", news_draft(20, photos=0, seed=5))  # rejected: note beside it
-    drop(ws, "湖滨社区/信息员/表.xlsx", b"not a workbook")  # a refused officer form, filed without a row
+    drop(ws, "湖滨社区/信息员/表.docx", b"not a form")  # a refused officer form, filed without a row
+    drop(ws, "湖滨社区/信息员/推荐表.docx", officer_form("张三"))  # registered in `officers`
     result = sweep(ws, rb)
-    assert sorted(o.verdict for o in result.outcomes) == ["rejected", "rejected"]
+    assert sorted(o.verdict for o in result.outcomes) == ["officer", "rejected", "rejected"]
     assert verify(ws).ok
+    [form] = (ws.accepted / "2021-03" / "湖滨社区" / "信息员").iterdir()
+    original = form.read_bytes()
+    form.write_bytes(b"another file")  # no longer the registered form
+    assert [(p.code, p.path) for p in verify(ws).problems] == [
+        ("unknown", form.relative_to(ws.root).as_posix())
+    ]
+    form.write_bytes(original)
     note = next(ws.rejected.rglob("1_*.退回说明.txt"))
     note.unlink()
     problems = verify(ws).problems
