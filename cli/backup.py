@@ -72,6 +72,7 @@ def restore_command(backup: Path | None, re_register: bool, workspace: Path | No
                 print(
                     "以下稿件在原台账中已无法读取，未能登记，请人工核对其原稿和说明："
                     + "、".join(map(str, again.unreadable))
+                    + "。处理好之前请勿收稿：新收的稿件会重复使用这些编号。"
                 )
                 return int(ExitCode.REFUSED)
     except DeskError as exc:

@@ -244,7 +244,6 @@ class Snapshot:
     integrity: list[str]
     rows: list[dict[str, Any]]
     officers: set[str]
-    claims: list[dict[str, Any]]
     chain: list[str]  # one Chinese sentence per broken link of the event log's hash chain
 
 
@@ -254,9 +253,16 @@ def read_snapshot(path: Path) -> Snapshot:
     with read_only(path) as conn:
         integrity = integrity_problems(conn)
         try:
-            return Snapshot(
-                integrity, filed_rows(conn), officer_hashes(conn), open_claim_rows(conn), chain_problems(conn)
-            )
+            return Snapshot(integrity, filed_rows(conn), officer_hashes(conn), chain_problems(conn))
+        except sqlite3.DatabaseError as exc:
+            raise LedgerUnreadable(damage_reason(exc)) from None
+
+
+def read_claims(path: Path) -> list[dict[str, Any]]:
+    """The open claims (token, relpath, owner, claimed_at, state); LedgerUnreadable as above."""
+    with read_only(path) as conn:
+        try:
+            return open_claim_rows(conn)
         except sqlite3.DatabaseError as exc:
             raise LedgerUnreadable(damage_reason(exc)) from None
 

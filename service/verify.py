@@ -222,13 +222,14 @@ def check_workspace(ws: Workspace) -> list[Problem]:
 
 def _read(ws: Workspace) -> tuple[store.Snapshot, list[Problem]]:
     """The ledger's snapshot, and the claim problems when no intake runs (a running sweep's
-    claims are its work in hand, not problems)."""
+    claims are its work in hand, not problems). Only the claims are read under the lock, so
+    a long integrity check never holds up a sweep that starts meanwhile."""
+    snap = store.read_snapshot(ws.ledger_path)
     try:
         with exclusive(ws):
-            snap = store.read_snapshot(ws.ledger_path)
-            return snap, _claim_problems(ws, snap.claims)
+            return snap, _claim_problems(ws, store.read_claims(ws.ledger_path))
     except IntakeRunning:
-        return store.read_snapshot(ws.ledger_path), []
+        return snap, []
 
 
 def _unreadable(path: str, reason: str) -> Problem:

@@ -585,7 +585,8 @@ def test_rows_the_damaged_ledger_cannot_give_back_are_listed_not_invented(ws_rb,
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[-1].startswith("以下稿件在原台账中已无法读取，未能登记，请人工核对其原稿和说明：")
-    lost = [int(i) for i in lines[-1].split("：", 1)[1].split("、")]
+    assert lines[-1].endswith("。处理好之前请勿收稿：新收的稿件会重复使用这些编号。")
+    lost = [int(i) for i in lines[-1].split("：", 1)[1].split("。")[0].split("、")]
     copied = _ids(ws.ledger_path)[1:]
     assert lost and sorted(lost + copied) == [2, 3, 4, 5, 6, 7, 8, 9]
     assert {p.submission_id for p in verify(ws).problems if p.code == "unknown"} == set(lost)
