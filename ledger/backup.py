@@ -13,6 +13,7 @@ import contextlib
 import importlib
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,11 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _uri(path: Path, mode: str) -> str:
+    """A SQLite URI for `path` (percent-encoded: a folder named `a#b` or `问?` stays one path)."""
+    return f"file:{urllib.parse.quote(str(path.resolve()))}?mode={mode}"
+
+
 def partial_name(final: Path) -> Path:
     """The hidden temporary name a copy is written under before it is renamed to `final`."""
     return final.with_name(f".{final.name}.{os.getpid()}{PARTIAL_SUFFIX}")
@@ -52,7 +58,7 @@ def copy_ledger(source: Path, final: Path, *, progress: Callable[[int, int], Non
     tmp = partial_name(final)
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    src = sqlite3.connect(_uri(source, "ro"), uri=True, timeout=30)
     try:
         dst = sqlite3.connect(tmp)
         try:
@@ -94,7 +100,7 @@ def read_only(path: Path) -> Iterator[sqlite3.Connection]:
     if not path.is_file():
         raise LedgerUnreadable("文件不存在")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        conn = sqlite3.connect(_uri(path, "ro"), uri=True, timeout=30)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         raise LedgerUnreadable(damage_reason(exc)) from None
@@ -191,12 +197,12 @@ def copy_submissions(target: Path, source: Path, ids: list[int]) -> tuple[list[i
     (the one a restore replaced) into `target`, keeping each id, received time, verdict and note
     text as they were when the unit was told. Returns (copied, unreadable): a row the damaged
     source cannot give back is left out, never invented."""
-    conn = sqlite3.connect(target, timeout=30)
+    conn = sqlite3.connect(_uri(target, "rw"), uri=True, timeout=30)  # URIs for ATTACH too
     copied: list[int] = []
     unreadable: list[int] = []
     try:
         try:
-            conn.execute("ATTACH DATABASE ? AS old", [f"file:{source}?mode=ro"])
+            conn.execute("ATTACH DATABASE ? AS old", [_uri(source, "ro")])
             cols = {t: _common(conn, t) for t in ("submissions", "findings", "images", "adoptions")}
         except sqlite3.DatabaseError:  # its schema is gone: no row can be read back
             return [], list(ids)

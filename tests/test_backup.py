@@ -590,3 +590,14 @@ def test_rows_the_damaged_ledger_cannot_give_back_are_listed_not_invented(ws_rb,
     copied = _ids(ws.ledger_path)[1:]
     assert lost and sorted(lost + copied) == [2, 3, 4, 5, 6, 7, 8, 9]
     assert {p.submission_id for p in verify(ws).problems if p.code == "unknown"} == set(lost)
+
+
+def test_a_workspace_whose_path_has_uri_characters_backs_up_verifies_and_restores(tmp_path, monkeypatch):
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    ws, rb = workspace(tmp_path / "共享 #2?a=b%")
+    _file(ws, rb, ["甲"])
+    backup = make_backup(ws).path
+    assert _ids(backup) == [1]
+    assert verify(ws).ok
+    done = restore(ws, backup)
+    assert done.verification.ok and _ids(ws.ledger_path) == [1]
