@@ -84,7 +84,7 @@ def main() -> None:
 
     from ledger.assessment import read_adoptions, read_submissions
     from ledger.schema import open_ledger
-    from reports.assessment import build_report, write_report
+    from reports.assessment import assess_period, write_report
     from rules.periods import parse_period
     from scoring.rows import AdoptionRow, SubmissionRow
     from workspace import Workspace
@@ -111,10 +111,11 @@ def main() -> None:
 
         for key in ("2021-03", "2021Q1", "2021"):
             started = time.perf_counter()
-            report, rejections = build_report(ws, rulebook, parse_period(key))
+            assessment = assess_period(ws, parse_period(key))
+            report, rejections = assessment.report, assessment.rejections
             scored = time.perf_counter() - started
             started = time.perf_counter()
-            write_report(ws, report, rejections)
+            write_report(ws, assessment)
             written = time.perf_counter() - started
             print(
                 f"{key:8s} score {scored:.3f} s ({scored / baseline:.1f}× baseline), "

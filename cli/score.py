@@ -9,94 +9,78 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any, Literal
 
 import typer
 
 from cli.common import ExitCode, fail, open_or_exit
-from scoring.report import PeriodReport, report_json
+from reports.period import PeriodAssessment, assessment_json
+from scoring.report import PeriodReport
 from service.errors import DeskError
 from service.score import period_from, score
 
 
-def _fmt(value: float) -> str:
-    return f"{value:+g}" if value else "0"
-
-
-def print_table(report: PeriodReport) -> None:
-    """A readable summary for the terminal (rich)."""
-    from rich.console import Console
+def _table(assessment: PeriodAssessment) -> Any:
+    """The unit table: the assessment's columns and cells; a shortfall red, progress dim."""
+    from rich.markup import escape
     from rich.table import Table
 
-    types = [key for key in report.type_names if any(key in u.completion for u in report.units)]
-    short_names = {key: min(names, key=len) for key, names in report.type_short_names.items()}
+    report = assessment.report
     table = Table(
-        title=f"{report.rulebook_name} {report.period.label}",
-        caption="稿件栏为 完成/任务，红色为未完成；(至今) 为尚未结束的季度或年度的进度，不计分；"
-        "扣分、加分只适用于社区、村",
+        title=f"{report.rulebook_name} {report.period.label}{assessment.unfinished_mark}",
+        caption=assessment.legend,
         show_lines=False,
     )
-    table.add_column("单位", no_wrap=True)
-    for key in types:
-        table.add_column(short_names.get(key, key), justify="center", no_wrap=True)
-    open_types = [
-        key for key in report.type_names if key not in types and any(key in u.progress for u in report.units)
+    for column in assessment.columns:
+        justify: Literal["left", "center", "right"] = "center"
+        if column.numeric or column.key in ("unit", "kind"):
+            justify = "right" if column.numeric else "left"
+        table.add_column(column.short, justify=justify, no_wrap=True, style="dim" if column.open else None)
+    for line in assessment.lines:
+        table.add_row(*(f"[red]{c.text}[/red]" if c.short else escape(c.text) for c in line.cells))
+    return table
+
+
+def _nominees(assessment: PeriodAssessment) -> list[str]:
+    """The year's 推荐名单, one line each (none for a month or quarter)."""
+    if not assessment.nominated:
+        return []
+    lines = ["先进评选推荐名单（按全年录用排名，供研究决定，奖励金额为办法规定的建议数）："]
+    for heading, nominees in (
+        ("先进单位（建议）：", assessment.unit_nominees),
+        ("先进个人（建议）：", assessment.officer_nominees),
+    ):
+        if nominees:
+            lines.append(heading)
+            lines += [f"  第{n.rank}名 {n.who}：{n.basis}；建议奖励 {n.award} 元" for n in nominees]
+    return lines
+
+
+def _money_lines(report: PeriodReport) -> list[str]:
+    """Fees taken back, the period's total, and adoptions that pay nothing."""
+    lines = [
+        f"稿酬调整：稿件 {a.submission_id}《{a.title}》（{a.unit}）{a.outlet} {a.adopted_on} 的录用"
+        f"已于 {a.withdrawn_on} 撤销，前期已计稿酬扣回 {a.amount:g} 元。"
+        for a in report.adjustments
     ]
-    for key in open_types:
-        table.add_column(f"{short_names.get(key, key)}(至今)", justify="center", no_wrap=True, style="dim")
-    for name in ("扣分", "加分", "合计", "稿酬"):
-        table.add_column(name, justify="right", no_wrap=True)
-    for unit in report.units:
-        cells = [unit.unit]
-        for key in types:
-            done = unit.completion.get(key)
-            if done is None:
-                cells.append("-")
-            else:
-                mark = f"{done.counted}/{done.quota}"
-                cells.append(f"[red]{mark}[/red]" if done.missing else mark)
-        for key in open_types:
-            done = unit.progress.get(key)
-            cells.append(f"{done.counted}/{done.quota}" if done else "-")
-        p = unit.points
-        cells += (
-            [_fmt(p.deductions / 100), _fmt(p.bonus / 100), _fmt(p.total / 100)]
-            if p.applies
-            else ["-", "-", "-"]
-        )
-        cells.append(f"{unit.fees:g}")
-        table.add_row(*cells)
+    lines.append(f"本期稿酬合计 {report.fees_total:g} 元，{len(report.payments)} 篇。")
+    lines += [
+        f"不发稿酬：稿件 {u.submission_id}《{u.title}》（{u.unit}）— {u.outlet}：{u.reason}"
+        for u in report.unpaid
+    ]
+    return lines
+
+
+def print_table(assessment: PeriodAssessment) -> None:
+    """A readable summary for the terminal (rich): the table, the money, the 推荐名单."""
+    from rich.console import Console
+
     console = Console()
     if not console.is_terminal:  # piped or redirected: do not squeeze the table into 80 columns
         console = Console(width=120)
-    console.print(table)
-    for a in report.adjustments:
-        console.print(
-            f"稿酬调整：稿件 {a.submission_id}《{a.title}》（{a.unit}）{a.outlet} {a.adopted_on} 的录用"
-            f"已于 {a.withdrawn_on} 撤销，前期已计稿酬扣回 {a.amount:g} 元。",
-            markup=False,
-        )
-    console.print(f"本期稿酬合计 {report.fees_total:g} 元，{len(report.payments)} 篇。")
-    for item in report.unpaid:
-        console.print(
-            f"不发稿酬：稿件 {item.submission_id}《{item.title}》（{item.unit}）— {item.outlet}：{item.reason}"
-        )
-    if report.is_year:
-        winners = sorted((u for u in report.units if u.standing.award), key=lambda u: u.standing.rank)
-        people = sorted((o for o in report.officers if o.standing.award), key=lambda o: o.standing.rank)
-        if winners or people:
-            console.print("先进评选推荐名单（按全年录用排名，供研究决定，奖励金额为办法规定的建议数）：")
-        if winners:
-            console.print("先进单位（建议）：")
-            for u in winners:
-                console.print(
-                    f"  第{u.standing.rank}名 {u.unit}：{u.standing.basis}；建议奖励 {u.standing.award} 元"
-                )
-        if people:
-            console.print("先进个人（建议）：")
-            for o in people:
-                console.print(
-                    f"  第{o.standing.rank}名 {o.name}（{o.unit}）：{o.standing.basis}；建议奖励 {o.standing.award} 元"
-                )
+    console.print(_table(assessment))
+    for line in [*_money_lines(assessment.report), *_nominees(assessment)]:
+        console.print(line, markup=False)
 
 
 def score_command(
@@ -108,20 +92,18 @@ def score_command(
     workspace: Path | None = None,
 ) -> int:
     """Score a period; print JSON or a table; write the workbook. 0 ok, 1 bad period, 2 bad workspace."""
-    ws, rulebook = open_or_exit(workspace, need="outbox")
+    ws, _ = open_or_exit(workspace, need="outbox")  # the rulebook is checked; the period's year scores
     try:
-        scored = score(ws, rulebook, period_from(month, quarter, year))
+        scored = score(ws, period_from(month, quarter, year))
     except DeskError as exc:
         fail(str(exc))
-    if scored.still_open:
-        typer.echo(scored.still_open, err=True)
-    if scored.rulebook_warning:
-        typer.echo(f"注意：{scored.rulebook_warning}", err=True)
+    for warning in scored.assessment.warnings:
+        typer.echo(warning, err=True)
     if as_json:
-        sys.stdout.write(json.dumps(report_json(scored.report), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(assessment_json(scored.assessment), ensure_ascii=False, indent=2) + "\n")
         typer.echo(f"报表已写入：{scored.workbook}", err=True)
     else:
-        print_table(scored.report)
+        print_table(scored.assessment)
         typer.echo(f"报表已写入：{scored.workbook}")
         if scored.earlier:
             typer.echo(

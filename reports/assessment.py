@@ -1,7 +1,8 @@
 """The assessment of one period, read from the ledger and written as the office's workbook.
 
-The command line, the browser desk and the scheduled Prefect flow all score a period through
-`build_report` and `write_report`, so the figures never differ between them.
+The command line, the browser desk and the scheduled Prefect flow all assess a period through
+`assess_period` (which year's rulebook scores it, and what people see of it) and write it with
+`write_report`, so the figures never differ between them.
 """
 
 from __future__ import annotations
@@ -10,30 +11,16 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ledger.assessment import (
-    read_adoptions,
-    read_assignments,
-    read_not_counted,
-    read_officers,
-    read_rejections,
-    read_submissions,
-    read_withdrawals,
-)
+from ledger.assessment import read_not_counted
 from ledger.schema import open_ledger
+from reports.ledger_rows import read_period
+from reports.period import PeriodAssessment, assessment_of
 from reports.workbook import write_period_workbook
 from rules import Rulebook
 from rules.periods import Period, parse_period
 from scoring.report import PeriodReport, score_period
-from scoring.rows import (
-    AdoptionRow,
-    AssignmentRow,
-    OfficerRow,
-    RejectionRow,
-    SubmissionRow,
-    WithdrawalRow,
-    parse_instant,
-)
-from workspace import Workspace
+from scoring.rows import RejectionRow, parse_instant
+from workspace import Workspace, now
 
 
 def report_path(ws: Workspace, period: Period) -> Path:
@@ -45,25 +32,9 @@ def build_report(
     ws: Workspace, rulebook: Rulebook, period: Period
 ) -> tuple[PeriodReport, list[RejectionRow]]:
     """Read the year to date from the ledger and score `period`; also the period's rejections."""
-    tz = rulebook.meta.tz
-    db = open_ledger(ws.ledger_path)
-    try:
-        year_start = period.start.replace(month=1, day=1)
-        submissions = [SubmissionRow.from_dict(r, tz) for r in read_submissions(db, year_start, period.end)]
-        adoptions = [AdoptionRow.from_dict(r) for r in read_adoptions(db, period.end)]
-        assignments = [AssignmentRow.from_dict(r) for r in read_assignments(db, period.year)]
-        officers = [OfficerRow.from_dict(r) for r in read_officers(db)]
-        withdrawn = [WithdrawalRow.from_dict(r) for r in read_withdrawals(db, period.start, period.end)]
-        rejected = [
-            r
-            for r in read_rejections(db, period.start, period.end)
-            if r.get("received_at") and period.contains(parse_instant(r["received_at"], tz).date())
-        ]
-    finally:
-        db.close()
-    submissions = [s for s in submissions if year_start <= s.received_day <= period.end]
-    report = score_period(period, rulebook, submissions, adoptions, assignments, officers, withdrawn)
-    return report, [RejectionRow.from_dict(r) for r in rejected]
+    read = read_period(ws, rulebook, period)
+    report = score_period(period, rulebook, read.rows, read.officers, read.withdrawn)
+    return report, list(read.rejections)
 
 
 def keep_earlier(path: Path, tz: dt.tzinfo | None = None) -> Path | None:
@@ -91,13 +62,24 @@ def earlier_workbooks(ws: Workspace, period: Period) -> list[Path]:
     return sorted(current.parent.glob(f"{current.stem}_*{current.suffix}"))
 
 
-def write_report(
-    ws: Workspace, report: PeriodReport, rejections: list[RejectionRow], tz: ZoneInfo | None = None
-) -> Path:
+def assess_period(ws: Workspace, period: Period) -> PeriodAssessment:
+    """The one place that decides which rulebook scores `period` — its own year's
+    (`Workspace.rulebook_for`, with the warning when the year has none) — and what people see of
+    it: the report, its columns and rules, the warnings, the 推荐名单, on the workspace's day
+    (`DRAFTDESK_NOW`), which also decides whether the period is unfinished."""
+    year_rules = ws.rulebook_for(period.year)
+    rulebook = year_rules.rulebook
+    report, rejections = build_report(ws, rulebook, period)
+    not_counted = not_counted_rows(ws, period, rulebook.meta.tz)
+    today = now(rulebook).date()
+    return assessment_of(report, rulebook, today, year_rules.warning, rejections, not_counted)
+
+
+def write_report(ws: Workspace, assessment: PeriodAssessment) -> Path:
     """Write the period's workbook; an earlier one for the same period is kept, time-stamped."""
-    path = report_path(ws, report.period)
-    keep_earlier(path, tz)
-    return write_period_workbook(report, rejections, path, not_counted_rows(ws, report.period, tz))
+    path = report_path(ws, assessment.period)
+    keep_earlier(path, ws.rulebook_for(assessment.period.year).rulebook.meta.tz)
+    return write_period_workbook(assessment, path)
 
 
 def not_counted_rows(ws: Workspace, period: Period, tz: ZoneInfo | None = None) -> list[RejectionRow]:

@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.period import PeriodAssessment
 from scoring.awards import TIERS
 from scoring.fees import LEVEL_NAMES
 from scoring.report import PeriodReport
@@ -86,9 +87,14 @@ def _fit(sheet: Worksheet, minimum: int = 6, maximum: int = 60, skip_rows: int =
         sheet.column_dimensions[get_column_letter(column)].width = max(minimum, min(maximum, width + 2))
 
 
-def _title(sheet: Worksheet, report: PeriodReport, name: str, columns: int) -> None:
-    """Row 1: who, which period, by which rulebook — the sheet stands alone once printed."""
-    text = f"{report.subdistrict}{report.period.label}信息宣传考核 {name}（依据：{report.rulebook_name}）"
+def _title(sheet: Worksheet, assessment: PeriodAssessment, name: str, columns: int) -> None:
+    """Row 1: who, which period, by which rulebook, and — while the period runs — that it is
+    unfinished and when the sheet was made: the sheet stands alone once printed."""
+    report = assessment.report
+    text = (
+        f"{report.subdistrict}{report.period.label}信息宣传考核 {name}（依据：{report.rulebook_name}）"
+        f"{assessment.unfinished_mark}"
+    )
     cell = sheet.cell(row=TITLE_ROW, column=1, value=text)
     cell.font, cell.alignment = _TITLE, Alignment(horizontal="center", vertical="center")
     if columns > 1:
@@ -106,7 +112,7 @@ def _page(sheet: Worksheet, title: str, made_on: dt.date, header_rows: int = 1) 
     if sheet.oddHeader is not None:
         sheet.oddHeader.center.text = title
     if sheet.oddFooter is not None:
-        sheet.oddFooter.left.text = f"制表日期：{made_on.isoformat()}"
+        sheet.oddFooter.left.text = f"制表日期：{made_on.year}年{made_on.month}月{made_on.day}日"
         sheet.oddFooter.right.text = "第 &P 页，共 &N 页"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if _wide(sheet) else "portrait"
@@ -174,7 +180,6 @@ def _completion_sheet(sheet: Worksheet, report: PeriodReport) -> None:
             letter = get_column_letter(4 + 3 * key_index + offset)
             sheet.column_dimensions[letter].width = max(8, sheet.column_dimensions[letter].width or 8)
     sheet.column_dimensions[get_column_letter(fee_col)].width = 12
-    _title(sheet, report, "完成情况", fee_col)
 
 
 def _points_sheet(sheet: Worksheet, report: PeriodReport) -> None:
@@ -212,7 +217,6 @@ def _points_sheet(sheet: Worksheet, report: PeriodReport) -> None:
     sheet.freeze_panes = sheet.cell(row=HEAD + 1, column=1).coordinate
     _fit(sheet, skip_rows=1)
     sheet.column_dimensions["A"].width = 6
-    _title(sheet, report, "考核加减分", len(names))
 
 
 FEE_COLUMNS: tuple[str, ...] = (
@@ -276,7 +280,6 @@ def _fees_sheet(sheet: Worksheet, report: PeriodReport) -> None:
     sheet.column_dimensions["A"].width = 14  # "<unit> 小计" overflows into the empty cells beside it
     sheet.column_dimensions["I"].width = 12
     sheet.column_dimensions["M"].width = 14
-    _title(sheet, report, "稿酬发放", len(FEE_COLUMNS))
     for offset, u in enumerate(report.unpaid, start=2):  # after _fit: notes overflow, not widen column A
         sheet.cell(
             row=row + offset,
@@ -314,7 +317,6 @@ def _reasons_sheet(
         cell.alignment = _WRAP
         lines = sum(max(1, -(-_width(line) // (REASON_WIDTH - 2))) for line in str(cell.value).split("\n"))
         sheet.row_dimensions[r].height = max(sheet.row_dimensions[r].height or 0, 15 * lines + 3)
-    _title(sheet, report, name, 7)
 
 
 def _rejections_sheet(sheet: Worksheet, report: PeriodReport, rejections: Sequence[RejectionRow]) -> None:
@@ -389,7 +391,6 @@ def _awards_sheet(sheet: Worksheet, report: PeriodReport) -> None:
     end = _rows(sheet, start + 1, officer_rows, {money + 1: MONEY_FORMAT})
     sheet.freeze_panes = sheet.cell(row=HEAD + 1, column=1).coordinate
     _fit(sheet, skip_rows=1)
-    _title(sheet, report, "先进评选推荐名单（建议）", len(unit_head) + 1)
     sheet.cell(
         row=end + 1,
         column=1,
@@ -398,57 +399,74 @@ def _awards_sheet(sheet: Worksheet, report: PeriodReport) -> None:
     )
 
 
-def _notes_sheet(sheet: Worksheet, report: PeriodReport) -> None:
-    """How the figures were reached where the rules leave room: for whoever signs the workbook."""
+def _notes_sheet(sheet: Worksheet, assessment: PeriodAssessment) -> None:
+    """How the figures were reached where the rules leave room, and whether they are final:
+    for whoever signs the workbook."""
+    notes = assessment.explanations
     _header(sheet, HEAD, ["序号", "说明"])
-    _rows(sheet, HEAD + 1, [[i, note] for i, note in enumerate(report.notes, 1)])
+    _rows(sheet, HEAD + 1, [[i, note] for i, note in enumerate(notes, 1)])
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 86  # with 序号, fits A4 portrait
-    for r in range(HEAD + 1, HEAD + 1 + len(report.notes)):
+    for r in range(HEAD + 1, HEAD + 1 + len(notes)):
         sheet.cell(row=r, column=2).alignment = _WRAP
         sheet.row_dimensions[r].height = 33
-    _title(sheet, report, "说明", 2)
 
 
-def write_period_workbook(
-    report: PeriodReport,
-    rejections: Sequence[RejectionRow],
-    path: Path,
-    not_counted: Sequence[RejectionRow] = (),
-    made_on: dt.date | None = None,
-) -> Path:
-    """Write the period's workbook (先进评选 only for a year) to `path`, atomically.
+def _sheets(assessment: PeriodAssessment) -> list[tuple[str, str, Any]]:
+    """(sheet name, title name, builder) in workbook order: 稿酬调整 only with withdrawals,
+    先进评选 only for a year."""
+    report = assessment.report
+    sheets: list[tuple[str, str, Any]] = [
+        ("完成情况", "完成情况", lambda sheet: _completion_sheet(sheet, report)),
+        ("考核加减分", "考核加减分", lambda sheet: _points_sheet(sheet, report)),
+        ("稿酬发放", "稿酬发放", lambda sheet: _fees_sheet(sheet, report)),
+    ]
+    if report.adjustments:
+        sheets.append(("稿酬调整", "稿酬调整", lambda sheet: _adjustments_sheet(sheet, report)))
+    sheets.append(
+        ("退稿情况", "退稿情况", lambda sheet: _rejections_sheet(sheet, report, assessment.rejections))
+    )
+    sheets.append(
+        ("未计入稿件", "未计入稿件", lambda sheet: _not_counted_sheet(sheet, report, assessment.not_counted))
+    )
+    if report.is_year:
+        sheets.append(("先进评选", "先进评选推荐名单（建议）", lambda sheet: _awards_sheet(sheet, report)))
+    sheets.append(("说明", "说明", lambda sheet: _notes_sheet(sheet, assessment)))
+    return sheets
 
-    `not_counted`: the period's drafts that are 合格 and registered but do not count (未计入稿件);
-    `made_on`: the 制表日期 in every page footer (default today)."""
-    day = made_on or dt.date.today()
+
+def _rules_under(sheet: Worksheet, rules: Sequence[str]) -> None:
+    """The rules that shape a sheet's figures, one a row under its table (after the widths are
+    set: the text runs on to the right instead of widening column A)."""
+    start = sheet.max_row + 2
+    for offset, rule in enumerate(rules):
+        sheet.cell(row=start + offset, column=1, value=rule)
+
+
+def _beside(assessment: PeriodAssessment) -> dict[str, list[str]]:
+    """Per sheet, the rules shaping its figures: completion's types and 不结转, the points' rates and cap."""
+    rules = {c.key: c.rule for c in assessment.columns}
+    types = [c.rule for c in assessment.columns if c.key.startswith("type:")]
+    return {
+        "完成情况": [*types, assessment.carry_over, assessment.scored],
+        "考核加减分": [rules["deductions"], rules["bonus"]],
+    }
+
+
+def write_period_workbook(assessment: PeriodAssessment, path: Path) -> Path:
+    """Write the period's workbook to `path`, atomically: its 制表日期 is the assessment's day,
+    and an unfinished period says so in every title row and first on the 说明 sheet."""
+    report = assessment.report
     book = Workbook()
     book.remove(book.worksheets[0])
-    title = f"{report.rulebook_name} — {report.period.label}"
-    sheet = book.create_sheet("完成情况")
-    _completion_sheet(sheet, report)
-    _page(sheet, f"{title} 完成情况", day, header_rows=2)
-    for build, name in ((_points_sheet, "考核加减分"), (_fees_sheet, "稿酬发放")):
+    title = f"{report.rulebook_name} — {report.period.label}{assessment.unfinished_mark}"
+    beside = _beside(assessment)
+    for name, heading, build in _sheets(assessment):
         sheet = book.create_sheet(name)
-        build(sheet, report)
-        _page(sheet, f"{title} {name}", day)
-    if report.adjustments:
-        sheet = book.create_sheet("稿酬调整")
-        _adjustments_sheet(sheet, report)
-        _page(sheet, f"{title} 稿酬调整", day)
-    sheet = book.create_sheet("退稿情况")
-    _rejections_sheet(sheet, report, rejections)
-    _page(sheet, f"{title} 退稿情况", day)
-    sheet = book.create_sheet("未计入稿件")
-    _not_counted_sheet(sheet, report, not_counted)
-    _page(sheet, f"{title} 未计入稿件", day)
-    if report.is_year:
-        sheet = book.create_sheet("先进评选")
-        _awards_sheet(sheet, report)
-        _page(sheet, f"{title} 先进评选推荐名单（建议）", day)
-    sheet = book.create_sheet("说明")
-    _notes_sheet(sheet, report)
-    _page(sheet, f"{title} 说明", day)
+        build(sheet)
+        _rules_under(sheet, beside.get(name, []))
+        _title(sheet, assessment, heading, sheet.max_column)
+        _page(sheet, f"{title} {heading}", assessment.made_on, header_rows=2 if name == "完成情况" else 1)
     book.properties.title = title
     book.properties.creator = "draftdesk"
     path.parent.mkdir(parents=True, exist_ok=True)

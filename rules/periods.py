@@ -14,7 +14,10 @@ KINDS: tuple[str, ...] = ("month", "quarter", "year")
 
 _MONTH = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
 _QUARTER = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*[Qq]\s*([1-4])\s*$")
-_YEAR = re.compile(r"^\s*(\d{4})\s*年?\s*$")
+# The pages' own headings: 2021年第1季度 (Period.label), also 2021年一季度, 2021年第四季度.
+_QUARTER_HAN = re.compile(r"^\s*(\d{4})\s*年\s*第?\s*([1-4一二三四])\s*季度?\s*$")
+_HAN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+_YEAR = re.compile(r"^\s*(\d{4})\s*(?:年度?)?\s*$")
 
 
 @dataclass(frozen=True, order=True)
@@ -91,15 +94,19 @@ class Period:
 
 
 def parse_period(text: str | int) -> Period:
-    """Parse "2021-03" (also 2021年3月), "2021Q1" (2021-Q1, 2021q1) or "2021". Raises ValueError."""
+    """Parse "2021-03" (also 2021年3月), "2021Q1" (2021-Q1, 2021q1, 2021年第1季度, 2021年一季度) or
+    "2021" (2021年度): the keys the CLI takes and every `label` the pages and sheets write.
+    Raises ValueError (Chinese)."""
     raw = str(text)
-    if m := _MONTH.match(raw):
+    if (m := _MONTH.match(raw)) and 1 <= int(m[2]) <= 12:
         return Period(int(m[1]), "month", int(m[2]))
     if m := _QUARTER.match(raw):
         return Period(int(m[1]), "quarter", int(m[2]))
+    if m := _QUARTER_HAN.match(raw):
+        return Period(int(m[1]), "quarter", _HAN_DIGITS.get(m[2]) or int(m[2]))
     if m := _YEAR.match(raw):
         return Period(int(m[1]), "year")
-    raise ValueError(f"无法识别的期间 {raw!r}：月份写 2021-03，季度写 2021Q1，年度写 2021")
+    raise ValueError(f"无法识别的期间“{raw.strip()}”：月份写 2021-03，季度写 2021Q1，年度写 2021")
 
 
 def month_of(day: dt.date) -> Period:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from rules.model import Rulebook, Unit
 from rules.periods import Period, due_date, period_for, periods_closing_in
-from scoring.rows import AdoptionRow, AssignmentRow, SubmissionRow
+from scoring.rows import AdoptionRow, AssignmentRow, ScoringRows, SubmissionRow
 
 
 @dataclass(frozen=True)
@@ -118,9 +118,7 @@ def count_type(
     content_type: str,
     periods: Sequence[Period],
     rulebook: Rulebook,
-    submissions: Sequence[SubmissionRow],
-    adoptions: Sequence[AdoptionRow],
-    assignments: Sequence[AssignmentRow],
+    rows: ScoringRows,
 ) -> Completion:
     """Quota and counted pieces of one type for one unit over the given type-periods."""
     ctype = rulebook.types[content_type]
@@ -129,14 +127,14 @@ def count_type(
         # The cheap unit and type test first: a year holds thousands of other units' adoptions.
         on_platform = [
             a
-            for a in adoptions
+            for a in rows.adoptions
             if a.unit == unit.name
             and a.content_type == content_type
             and rulebook.counts_for(content_type, a.outlet)
         ]
         days = adopted_days(unit.name, content_type, on_platform)
     else:
-        days = credited_days(unit.name, content_type, submissions)
+        days = credited_days(unit.name, content_type, rows.submissions)
     counts: list[PeriodCount] = []
     for period in periods:
         window_end = period.end
@@ -144,7 +142,7 @@ def count_type(
             window_end = min(window_end, due_date(period.year, ctype.due))
         counted = sum(1 for d in days if period.start <= d <= window_end)
         if ctype.quota == "assigned":
-            quota = sum(assigned(unit.name, m, assignments) for m in period.months())
+            quota = sum(assigned(unit.name, m, rows.assignments) for m in period.months())
         else:
             quota = unit.quota.get(content_type, 0)
         counts.append(PeriodCount(period.key, quota, counted))
@@ -155,9 +153,7 @@ def unit_completion(
     unit: Unit,
     report: Period,
     rulebook: Rulebook,
-    submissions: Sequence[SubmissionRow],
-    adoptions: Sequence[AdoptionRow],
-    assignments: Sequence[AssignmentRow],
+    rows: ScoringRows,
 ) -> dict[str, Completion]:
     """Completion of every type judged by `report` that has a quota or a counted piece."""
     result: dict[str, Completion] = {}
@@ -167,7 +163,7 @@ def unit_completion(
         periods = type_periods(report, rulebook, key)
         if not periods:
             continue
-        completion = count_type(unit, key, periods, rulebook, submissions, adoptions, assignments)
+        completion = count_type(unit, key, periods, rulebook, rows)
         if completion.quota or completion.counted:
             result[key] = completion
     return result
@@ -188,9 +184,7 @@ def unit_progress(
     unit: Unit,
     report: Period,
     rulebook: Rulebook,
-    submissions: Sequence[SubmissionRow],
-    adoptions: Sequence[AdoptionRow],
-    assignments: Sequence[AssignmentRow],
+    rows: ScoringRows,
 ) -> dict[str, Completion]:
     """To date, for quotas not yet judged: what counts so far toward each still-open type-period.
 
@@ -205,7 +199,7 @@ def unit_progress(
         period = open_type_period(report, rulebook, key)
         if period is None:
             continue
-        completion = count_type(unit, key, [period], rulebook, submissions, adoptions, assignments)
+        completion = count_type(unit, key, [period], rulebook, rows)
         if completion.quota or completion.counted:
             result[key] = completion
     return result

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from rules.model import Rulebook, Unit
 from rules.periods import Period, period_for
 from scoring.completion import Completion, count_type
-from scoring.rows import AdoptionRow, AssignmentRow, SubmissionRow
+from scoring.rows import AdoptionRow, ScoringRows
 
 
 def hundredths(value: float) -> int:
@@ -78,9 +78,7 @@ def extra_bonus_through(
     unit: Unit,
     end: dt.date,
     rulebook: Rulebook,
-    submissions: Sequence[SubmissionRow],
-    adoptions: Sequence[AdoptionRow],
-    assignments: Sequence[AssignmentRow],
+    rows: ScoringRows,
 ) -> int:
     """Raw bonus for extra pieces in the type-periods of the year that closed by `end`."""
     total = 0
@@ -91,7 +89,7 @@ def extra_bonus_through(
         periods = _year_periods(kind, end.year)
         closed = [p for p in periods if p.end <= end]
         if closed:
-            completion = count_type(unit, key, closed, rulebook, submissions, adoptions, assignments)
+            completion = count_type(unit, key, closed, rulebook, rows)
             total += completion.extra * hundredths(rate)
     return total
 
@@ -109,14 +107,12 @@ def capped_bonus_through(
     unit: Unit,
     end: dt.date,
     rulebook: Rulebook,
-    submissions: Sequence[SubmissionRow],
-    adoptions: Sequence[AdoptionRow],
-    assignments: Sequence[AssignmentRow],
+    rows: ScoringRows,
 ) -> int:
     """All bonuses of the year through `end`, capped at bonus_cap_year (0 before 1 January)."""
     start = dt.date(end.year, 1, 1)
-    raw = extra_bonus_through(unit, end, rulebook, submissions, adoptions, assignments) + media_bonus_through(
-        unit.name, start, end, adoptions, rulebook
+    raw = extra_bonus_through(unit, end, rulebook, rows) + media_bonus_through(
+        unit.name, start, end, rows.adoptions, rulebook
     )
     return min(hundredths(rulebook.points.bonus_cap_year), raw)
 
@@ -126,9 +122,7 @@ def unit_points(
     report: Period,
     rulebook: Rulebook,
     completion: dict[str, Completion],
-    submissions: Sequence[SubmissionRow],
-    adoptions: Sequence[AdoptionRow],
-    assignments: Sequence[AssignmentRow],
+    rows: ScoringRows,
 ) -> Points:
     """Deductions for the report's shortfalls and the bonus it adds under the yearly cap."""
     if unit.kind not in rulebook.points.kinds:
@@ -149,16 +143,12 @@ def unit_points(
             amount = done.extra * hundredths(rate)
             extra += amount
             details.append(f"{rulebook.types[key].name}多录用{done.extra}篇，{amount / 100:+g}分")
-    media = media_bonus_through(unit.name, report.start, report.end, adoptions, rulebook)
+    media = media_bonus_through(unit.name, report.start, report.end, rows.adoptions, rulebook)
     if media:
         details.append(f"媒体宣传加分{media / 100:+g}分")
     before = report.start - dt.timedelta(days=1)
-    ytd_end = capped_bonus_through(unit, report.end, rulebook, submissions, adoptions, assignments)
-    ytd_before = (
-        capped_bonus_through(unit, before, rulebook, submissions, adoptions, assignments)
-        if before.year == report.end.year
-        else 0
-    )
+    ytd_end = capped_bonus_through(unit, report.end, rulebook, rows)
+    ytd_before = capped_bonus_through(unit, before, rulebook, rows) if before.year == report.end.year else 0
     bonus = max(0, ytd_end - ytd_before)
     if bonus < extra + media:
         details.append(f"全年加分封顶{rulebook.points.bonus_cap_year:g}分，本期计{bonus / 100:+g}分")

@@ -16,9 +16,9 @@ from rules.model import Rulebook
 from rules.periods import Period
 from scoring.awards import TIERS, Standing, officer_names, rank_officers, rank_units
 from scoring.completion import Completion, unit_completion, unit_progress
-from scoring.fees import LEVEL_NAMES, Adjustment, Payment, Unpaid, adjustments, fees_by_unit, payments, unpaid
+from scoring.fees import Adjustment, Payment, Unpaid, adjustments, fees_by_unit, payments, unpaid
 from scoring.points import Points, unit_points
-from scoring.rows import AdoptionRow, AssignmentRow, OfficerRow, SubmissionRow, WithdrawalRow
+from scoring.rows import OfficerRow, ScoringRows, SubmissionRow, WithdrawalRow
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,6 @@ class PeriodReport:
     officers: tuple[OfficerReport, ...]
     unpaid: tuple[Unpaid, ...] = ()  # adoptions in the period the rulebook pays nothing for, with why
     subdistrict: str = ""
-    notes: tuple[str, ...] = ()  # how the rulebook was read where the seed is silent (说明 sheet)
     adjustments: tuple[Adjustment, ...] = ()  # fees taken back for adoptions withdrawn in the period
 
     @property
@@ -68,43 +67,6 @@ class PeriodReport:
         return round(sum(p.amount for p in self.payments) + sum(a.amount for a in self.adjustments), 2)
 
 
-def assumption_notes(rulebook: Rulebook) -> tuple[str, ...]:
-    """The readings of the rules the figures rest on, in the clerk's words, with the rulebook's numbers."""
-    notes: list[str] = []
-    for xuexi in (t for t in rulebook.types.values() if t.quota == "adopted"):
-        units = [u for u in rulebook.units if u.quota.get(xuexi.key)]
-        quotas = sorted({u.quota[xuexi.key] for u in units})
-        platform = [name for name, p in rulebook.outlet_platforms.items() if p == xuexi.platform]
-        notes.append(
-            f"{xuexi.name}任务数：附件1的合并单元格还原为{len(units)}个单位每季度"
-            f"{'、'.join(str(q) for q in quotas)}篇（规则文件 [[units]] 的 quota.{xuexi.key}）；"
-            + (
-                f"只计{'、'.join(platform)}的录用，按首次录用日期计入季度。"
-                if platform
-                else "按首次录用日期计入季度。"
-            )
-        )
-    notes.append(
-        "不结转：每个月（季、年）的任务单独考核，某期多报的稿件不抵补其他期的缺少数；"
-        "迟报稿件予以登记但不计入当期完成数（见“未计入稿件”）。"
-    )
-    p = rulebook.points
-    notes.append(
-        f"加分封顶：所有加分（多录用加分、媒体宣传加分）按自然年累计不超过 {p.bonus_cap_year:g} 分；"
-        "月报、季报按年初至期末累计后封顶，本期只计新增部分。"
-    )
-    if p.media_bonus_levels:
-        levels = "、".join(LEVEL_NAMES.get(x, x) for x in p.media_bonus_levels)
-        notes.append(
-            f"媒体宣传加分：只给{levels}媒体的报道，每篇 {p.media_bonus_min:g}–{p.media_bonus_max:g} 分，同篇只计一次。"
-        )
-    notes.append(
-        "稿酬：同一稿件按最高标准发放一次，后来更高级别的录用只补差额；规则文件未定价的类型与媒体组合不发稿酬。"
-    )
-    notes.append("先进评选：按全年录用篇数排出的推荐名单，建议奖励为办法规定的金额，最终由街道研究决定。")
-    return tuple(notes)
-
-
 def _canonical(rows: Sequence[Any], rulebook: Rulebook) -> list[Any]:
     """Rows with unit aliases resolved to the rulebook's unit names."""
     result = []
@@ -114,54 +76,50 @@ def _canonical(rows: Sequence[Any], rulebook: Rulebook) -> list[Any]:
     return result
 
 
-def score_period(
+def _unit_reports(
     period: Period,
     rulebook: Rulebook,
-    submissions: Sequence[SubmissionRow],
-    adoptions: Sequence[AdoptionRow],
-    assignments: Sequence[AssignmentRow],
-    officers: Sequence[OfficerRow] = (),
-    withdrawn: Sequence[WithdrawalRow] = (),
-) -> PeriodReport:
-    """Assess `period` from the ledger's rows (pass the year to date; earlier adoptions may matter for fees)."""
-    submissions = [s for s in _canonical(submissions, rulebook) if s.received_day <= period.end]
-    adoptions = [a for a in _canonical(adoptions, rulebook) if a.adopted_on <= period.end]
-    assignments = _canonical(assignments, rulebook)
-    officers = _canonical(officers, rulebook)
-    paid = payments(period, adoptions, rulebook)
-    taken_back = adjustments(period, withdrawn, adoptions, rulebook)
+    rows: ScoringRows,
+    paid: Sequence[Payment],
+    taken_back: Sequence[Adjustment],
+) -> list[UnitReport]:
+    """Every unit of the rulebook, in its order: completion, points, fees, standing, progress."""
     unit_fees = fees_by_unit(paid)
     for a in taken_back:
         unit_fees[a.unit] = round(unit_fees.get(a.unit, 0.0) + a.amount, 2)
+    names = [u.name for u in rulebook.units]
     give = period.kind == "year"
     standings = {
-        s.unit: s
-        for s in rank_units(
-            adoptions, [u.name for u in rulebook.units], period.year, period.end, rulebook, give
-        )
+        s.unit: s for s in rank_units(rows.adoptions, names, period.year, period.end, rulebook, give)
     }
     units: list[UnitReport] = []
     for unit in rulebook.units:
-        completion = unit_completion(unit, period, rulebook, submissions, adoptions, assignments)
-        points = unit_points(unit, period, rulebook, completion, submissions, adoptions, assignments)
-        progress = unit_progress(unit, period, rulebook, submissions, adoptions, assignments)
+        completion = unit_completion(unit, period, rulebook, rows)
+        points = unit_points(unit, period, rulebook, completion, rows)
+        progress = unit_progress(unit, period, rulebook, rows)
+        fee = unit_fees.get(unit.name, 0.0)
         units.append(
-            UnitReport(
-                unit.name,
-                unit.kind,
-                completion,
-                points,
-                unit_fees.get(unit.name, 0.0),
-                standings[unit.name],
-                progress,
-            )
+            UnitReport(unit.name, unit.kind, completion, points, fee, standings[unit.name], progress)
         )
+    return units
+
+
+def _officer_reports(
+    period: Period,
+    rulebook: Rulebook,
+    rows: ScoringRows,
+    officers: Sequence[OfficerRow],
+    paid: Sequence[Payment],
+) -> list[OfficerReport]:
+    """Every officer with an adoption this year or registered: drafts, counted, fees, standing."""
     registered = [(o.unit, o.name) for o in officers]
-    people = rank_officers(adoptions, registered, period.year, period.end, rulebook, give)
+    people = rank_officers(
+        rows.adoptions, registered, period.year, period.end, rulebook, period.kind == "year"
+    )
     # Each byline is split once and indexed by (unit, name): a year has thousands of drafts and
     # hundreds of officers, and scanning every draft per officer took seconds.
     by_officer: dict[tuple[str, str], list[SubmissionRow]] = {}
-    for s in submissions:
+    for s in rows.submissions:
         if period.contains(s.received_day):
             for name in dict.fromkeys(officer_names(s.officer)):
                 by_officer.setdefault((s.unit, name), []).append(s)
@@ -169,34 +127,42 @@ def score_period(
     for p in paid:
         for name in dict.fromkeys(officer_names(p.officer)):
             paid_to.setdefault((p.unit, name), []).append(p.amount)
-    officer_rows: list[OfficerReport] = []
+    result: list[OfficerReport] = []
     for standing in people:
         key = (standing.unit, standing.name)
         mine = by_officer.get(key, [])
         fee = round(sum(paid_to.get(key, [])), 2)
-        officer_rows.append(
-            OfficerReport(
-                standing.unit,
-                standing.name,
-                key in registered,
-                len(mine),
-                sum(1 for s in mine if s.counts),
-                fee,
-                standing,
-            )
-        )
+        counted = sum(1 for s in mine if s.counts)
+        result.append(OfficerReport(key[0], key[1], key in registered, len(mine), counted, fee, standing))
+    return result
+
+
+def score_period(
+    period: Period,
+    rulebook: Rulebook,
+    rows: ScoringRows,
+    officers: Sequence[OfficerRow] = (),
+    withdrawn: Sequence[WithdrawalRow] = (),
+) -> PeriodReport:
+    """Assess `period` from the ledger's rows (pass the year to date; earlier adoptions may matter for fees)."""
+    rows = ScoringRows(
+        [s for s in _canonical(rows.submissions, rulebook) if s.received_day <= period.end],
+        [a for a in _canonical(rows.adoptions, rulebook) if a.adopted_on <= period.end],
+        _canonical(rows.assignments, rulebook),
+    )
+    paid = payments(period, rows.adoptions, rulebook)
+    taken_back = adjustments(period, withdrawn, rows.adoptions, rulebook)
     return PeriodReport(
         period=period,
         rulebook_name=rulebook.meta.name,
         type_names={key: t.name for key, t in rulebook.types.items()},
         type_short_names={key: t.names for key, t in rulebook.types.items()},
         kind_names=dict(rulebook.kinds),
-        units=tuple(units),
+        units=tuple(_unit_reports(period, rulebook, rows, paid, taken_back)),
         payments=tuple(paid),
-        officers=tuple(officer_rows),
-        unpaid=tuple(unpaid(period, adoptions, rulebook)),
+        officers=tuple(_officer_reports(period, rulebook, rows, _canonical(officers, rulebook), paid)),
+        unpaid=tuple(unpaid(period, rows.adoptions, rulebook)),
         subdistrict=rulebook.meta.subdistrict,
-        notes=assumption_notes(rulebook),
         adjustments=tuple(taken_back),
     )
 
@@ -228,6 +194,75 @@ def _standing_json(standing: Standing) -> dict[str, Any]:
     }
 
 
+def _unit_json(u: UnitReport) -> dict[str, Any]:
+    return {
+        "unit": u.unit,
+        "kind": u.kind,
+        "completion": {key: _completion_json(done) for key, done in u.completion.items()},
+        "points": u.points.as_dict(),
+        "fees": _num(u.fees),
+        **_standing_json(u.standing),
+        "in_progress": {
+            key: {"period": done.periods[0].period, "quota": done.quota, "counted": done.counted}
+            for key, done in u.progress.items()
+        },
+    }
+
+
+def _officer_json(o: OfficerReport) -> dict[str, Any]:
+    return {
+        "unit": o.unit,
+        "name": o.name,
+        "registered": o.registered,
+        "submitted": o.submitted,
+        "counted": o.counted,
+        "fees": _num(o.fees),
+        **_standing_json(o.standing),
+    }
+
+
+def _payment_json(p: Payment) -> dict[str, Any]:
+    return {
+        "submission_id": p.submission_id,
+        "unit": p.unit,
+        "officer": p.officer,
+        "content_type": p.content_type,
+        "title": p.title,
+        "outlet": p.outlet,
+        "level": p.level,
+        "adopted_on": p.adopted_on.isoformat(),
+        "highest_fee": _num(p.highest_fee),
+        "paid_before": _num(p.paid_before),
+        "amount": _num(p.amount),
+    }
+
+
+def _adjustment_json(a: Adjustment) -> dict[str, Any]:
+    return {
+        "submission_id": a.submission_id,
+        "unit": a.unit,
+        "title": a.title,
+        "outlet": a.outlet,
+        "adopted_on": a.adopted_on.isoformat(),
+        "withdrawn_on": a.withdrawn_on.isoformat(),
+        "reason": a.reason,
+        "amount": _num(a.amount),
+    }
+
+
+def _unpaid_json(u: Unpaid) -> dict[str, Any]:
+    return {
+        "submission_id": u.submission_id,
+        "unit": u.unit,
+        "content_type": u.content_type,
+        "title": u.title,
+        "outlet": u.outlet,
+        "level": u.level,
+        "adopted_on": u.adopted_on.isoformat(),
+        "reason": u.reason,
+    }
+
+
 def report_json(report: PeriodReport) -> dict[str, Any]:
     """SPEC §8: {"period", "units": [{"unit", "kind", "completion", "points", "fees"}], "officers"}."""
     return {
@@ -235,74 +270,10 @@ def report_json(report: PeriodReport) -> dict[str, Any]:
         "label": report.period.label,
         "start": report.period.start.isoformat(),
         "end": report.period.end.isoformat(),
-        "units": [
-            {
-                "unit": u.unit,
-                "kind": u.kind,
-                "completion": {key: _completion_json(done) for key, done in u.completion.items()},
-                "points": u.points.as_dict(),
-                "fees": _num(u.fees),
-                **_standing_json(u.standing),
-                "in_progress": {
-                    key: {"period": done.periods[0].period, "quota": done.quota, "counted": done.counted}
-                    for key, done in u.progress.items()
-                },
-            }
-            for u in report.units
-        ],
-        "officers": [
-            {
-                "unit": o.unit,
-                "name": o.name,
-                "registered": o.registered,
-                "submitted": o.submitted,
-                "counted": o.counted,
-                "fees": _num(o.fees),
-                **_standing_json(o.standing),
-            }
-            for o in report.officers
-        ],
-        "payments": [
-            {
-                "submission_id": p.submission_id,
-                "unit": p.unit,
-                "officer": p.officer,
-                "content_type": p.content_type,
-                "title": p.title,
-                "outlet": p.outlet,
-                "level": p.level,
-                "adopted_on": p.adopted_on.isoformat(),
-                "highest_fee": _num(p.highest_fee),
-                "paid_before": _num(p.paid_before),
-                "amount": _num(p.amount),
-            }
-            for p in report.payments
-        ],
+        "units": [_unit_json(u) for u in report.units],
+        "officers": [_officer_json(o) for o in report.officers],
+        "payments": [_payment_json(p) for p in report.payments],
         "fees_total": _num(report.fees_total),
-        "adjustments": [
-            {
-                "submission_id": a.submission_id,
-                "unit": a.unit,
-                "title": a.title,
-                "outlet": a.outlet,
-                "adopted_on": a.adopted_on.isoformat(),
-                "withdrawn_on": a.withdrawn_on.isoformat(),
-                "reason": a.reason,
-                "amount": _num(a.amount),
-            }
-            for a in report.adjustments
-        ],
-        "unpaid": [
-            {
-                "submission_id": u.submission_id,
-                "unit": u.unit,
-                "content_type": u.content_type,
-                "title": u.title,
-                "outlet": u.outlet,
-                "level": u.level,
-                "adopted_on": u.adopted_on.isoformat(),
-                "reason": u.reason,
-            }
-            for u in report.unpaid
-        ],
+        "adjustments": [_adjustment_json(a) for a in report.adjustments],
+        "unpaid": [_unpaid_json(u) for u in report.unpaid],
     }

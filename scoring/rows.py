@@ -8,7 +8,7 @@ build inputs directly.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -188,3 +188,14 @@ class RejectionRow:
             received_at=row.get("received_at") or "",
             reasons=tuple(row.get("reasons") or ()),
         )
+
+
+@dataclass(frozen=True)
+class ScoringRows:
+    """What a unit's completion and points are counted from, passed as one value: the drafts,
+    the adoptions and the month's 约稿 assignments (the year to date, already cut at the
+    report's end and with unit aliases resolved)."""
+
+    submissions: Sequence[SubmissionRow] = ()
+    adoptions: Sequence[AdoptionRow] = ()
+    assignments: Sequence[AssignmentRow] = ()

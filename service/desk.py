@@ -20,6 +20,8 @@ from typing import Any
 
 from ledger.desk import month_index, open_read_only, scoring_version, submission_files, submissions_by_id
 from ledger.schema import open_ledger
+from reports.behind import UnitFigures, figures_behind
+from reports.period import PeriodAssessment
 from rules import Rulebook
 from rules.periods import Period, parse_period
 from service.check import check_files, received_time
@@ -222,9 +224,18 @@ def ledger_version(ws: Workspace) -> tuple[Any, ...]:
         db.close()
 
 
-def assessment(ws: Workspace, rulebook: Rulebook, period: Period) -> Any:
-    """The period's `Assessed` (report, still-open and rulebook warnings) as `score` computes
-    it, by the period's year's rulebook, without writing the workbook."""
-    from service.score import assess
+def assessment(ws: Workspace, period: Period) -> PeriodAssessment:
+    """The 考核 page's period as `score` assesses it (by the period's year's rulebook, on the
+    workspace's day), without writing the workbook."""
+    from reports.assessment import assess_period  # openpyxl is loaded when a page first needs it
 
-    return assess(ws, rulebook, period)
+    return assess_period(ws, period)
+
+
+def figures_of(ws: Workspace, period: Period, unit: str) -> UnitFigures:
+    """The drafts and adoptions behind one unit's figures for `period` (the 考核 page's link from a
+    unit's figure); raises `UnknownUnit` (Chinese) for a unit the period's rulebook lacks."""
+    try:
+        return figures_behind(ws, period, unit)
+    except LookupError:
+        raise UnknownUnit(f"单位“{unit}”不在{period.year}年的规则文件中，请从考核表中选择单位。") from None

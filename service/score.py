@@ -1,28 +1,37 @@
-"""Score a period: the assessment, its workbook on disk, and whether the period is still open."""
+"""Score a period: its assessment (`reports.assessment.assess_period`) and its workbook on disk."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from reports.assessment import build_report, choose_period, earlier_workbooks, write_report
-from rules import Rulebook
+from reports.assessment import assess_period, choose_period, earlier_workbooks, write_report
+from reports.period import PeriodAssessment
 from rules.periods import Period
 from scoring.report import PeriodReport
 from service.errors import BadInput
-from workspace import Workspace, now
+from workspace import Workspace
 
 
 @dataclass(frozen=True)
 class Scored:
-    """A period's report, where its workbook was written, and a warning when it is not over."""
+    """A period's assessment, where its workbook was written, and the earlier ones kept."""
 
-    report: PeriodReport
+    assessment: PeriodAssessment
     workbook: Path
-    still_open: str | None
-    rulebook_warning: str | None = None  # the period's year had no rulebook: the latest scored it
     earlier: tuple[Path, ...] = ()  # the period's earlier workbooks, kept time-stamped beside it
+
+    @property
+    def report(self) -> PeriodReport:
+        return self.assessment.report
+
+    @property
+    def still_open(self) -> str | None:
+        return self.assessment.still_open
+
+    @property
+    def rulebook_warning(self) -> str | None:
+        return self.assessment.rulebook_warning
 
 
 def period_from(month: str | None, quarter: str | None, year: int | None) -> Period:
@@ -33,37 +42,8 @@ def period_from(month: str | None, quarter: str | None, year: int | None) -> Per
         raise BadInput(str(exc)) from None
 
 
-def still_open_warning(period: Period, today: dt.date) -> str | None:
-    """The warning (Chinese) that `period` is not over yet on `today`, else None."""
-    if period.end < today:
-        return None
-    return f"注意：{period.label}尚未结束（今天 {today}），尚未到期的任务也按缺少计算；期末后再运行可得正式结果。"
-
-
-@dataclass(frozen=True)
-class Assessed:
-    """A period's report with the warnings `score` prints beside it (the desk's 考核 page)."""
-
-    report: PeriodReport
-    still_open: str | None
-    rulebook_warning: str | None
-
-
-def assess(ws: Workspace, rulebook: Rulebook, period: Period) -> Assessed:
-    """`score` without writing the workbook: the report by the period's year's rulebook, and
-    the still-open and rulebook warnings."""
-    today = now(rulebook).date()
-    year_rules = ws.rulebook_for(period.year)
-    report, _ = build_report(ws, year_rules.rulebook, period)
-    return Assessed(report, still_open_warning(period, today), year_rules.warning)
-
-
-def score(ws: Workspace, rulebook: Rulebook, period: Period) -> Scored:
-    """Read the ledger, score `period` by its year's rulebook and write its workbook."""
-    today = now(rulebook).date()  # the workspace's clock; the period's year gives the rules
-    year_rules = ws.rulebook_for(period.year)
-    rulebook = year_rules.rulebook
-    still_open = still_open_warning(period, today)
-    report, rejections = build_report(ws, rulebook, period)
-    workbook = write_report(ws, report, rejections, rulebook.meta.tz)
-    return Scored(report, workbook, still_open, year_rules.warning, tuple(earlier_workbooks(ws, period)))
+def score(ws: Workspace, period: Period) -> Scored:
+    """Assess `period` by its year's rulebook and write its workbook."""
+    assessment = assess_period(ws, period)
+    workbook = write_report(ws, assessment)
+    return Scored(assessment, workbook, tuple(earlier_workbooks(ws, period)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rules import Rulebook
 from rules.periods import parse_period
 from scoring.completion import unit_completion
-from scoring.rows import AssignmentRow
+from scoring.rows import AssignmentRow, ScoringRows
 from tests.factory import adoption_row, submission_row
 
 
@@ -14,9 +14,7 @@ def _done(rulebook: Rulebook, unit: str, period: str, subs=(), adoptions=(), ass
         rulebook.unit_named(unit),
         parse_period(period),
         rulebook,
-        list(subs),
-        list(adoptions),
-        list(assignments),
+        ScoringRows(list(subs), list(adoptions), list(assignments)),
     )
 
 
@@ -120,13 +118,13 @@ def test_open_quarters_show_progress_to_date_without_judging(rulebook: Rulebook)
 
     subs = [submission_row(1, "建设局", "wechat", "2021-02-03T10:00")]
     unit = rulebook.unit_named("建设局")
-    feb = unit_progress(unit, parse_period("2021-02"), rulebook, subs, [], [])
+    feb = unit_progress(unit, parse_period("2021-02"), rulebook, ScoringRows(subs))
     assert {k: (v.periods[0].period, v.quota, v.counted) for k, v in feb.items()} == {
         "wechat": ("2021Q1", 2, 1),
         "research": ("2021", 1, 0),
     }
-    assert unit_progress(unit, parse_period("2021-03"), rulebook, subs, [], []).keys() == {"research"}
-    assert unit_progress(unit, parse_period("2021Q4"), rulebook, subs, [], []) == {}
+    assert unit_progress(unit, parse_period("2021-03"), rulebook, ScoringRows(subs)).keys() == {"research"}
+    assert unit_progress(unit, parse_period("2021Q4"), rulebook, ScoringRows(subs)) == {}
 
 
 def test_what_a_quota_counts_comes_from_the_rulebook_not_the_type_key(rulebook: Rulebook) -> None:

@@ -155,13 +155,13 @@ def test_a_withdrawal_after_its_period_was_paid_is_taken_back_in_the_next_report
     import datetime as dt
 
     from scoring.report import score_period
-    from scoring.rows import WithdrawalRow
+    from scoring.rows import ScoringRows, WithdrawalRow
 
     wrong = adoption_row(1, 7, "湖滨社区", "instant", "武进日报", "district", "2021-05-20")
     withdrawn = [WithdrawalRow(wrong, dt.date(2021, 7, 3), "登记错误")]
-    may = score_period(parse_period("2021-05"), rulebook, [], [wrong], [])
-    june = score_period(parse_period("2021-06"), rulebook, [], [], [], (), withdrawn)
-    july = score_period(parse_period("2021-07"), rulebook, [], [], [], (), withdrawn)
+    may = score_period(parse_period("2021-05"), rulebook, ScoringRows((), [wrong]))
+    june = score_period(parse_period("2021-06"), rulebook, ScoringRows(), (), withdrawn)
+    july = score_period(parse_period("2021-07"), rulebook, ScoringRows(), (), withdrawn)
     assert may.fees_total == 10
     assert (june.adjustments, june.fees_total) == ((), 0)
     [back] = july.adjustments
@@ -174,12 +174,16 @@ def test_a_withdrawn_adoption_outranked_by_another_takes_nothing_back(rulebook: 
     import datetime as dt
 
     from scoring.report import score_period
-    from scoring.rows import WithdrawalRow
+    from scoring.rows import ScoringRows, WithdrawalRow
 
     # Paid once at its highest fee (常州日报, 市级 20 元): withdrawing the 区级 one changes nothing.
     low = adoption_row(1, 7, "湖滨社区", "instant", "武进日报", "district", "2021-05-20")
     high = adoption_row(2, 7, "湖滨社区", "instant", "常州日报", "city", "2021-05-21")
     july = score_period(
-        parse_period("2021-07"), rulebook, [], [high], [], (), [WithdrawalRow(low, dt.date(2021, 7, 3))]
+        parse_period("2021-07"),
+        rulebook,
+        ScoringRows((), [high]),
+        (),
+        [WithdrawalRow(low, dt.date(2021, 7, 3))],
     )
     assert july.adjustments == ()

@@ -25,6 +25,36 @@ def test_office_spellings_parse_to_one_key(text: str | int, key: str) -> None:
     assert parse_period(text).key == key
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("2021年第1季度", "2021Q1"),
+        ("2021年第四季度", "2021Q4"),
+        ("2021年2季度", "2021Q2"),
+        ("2021年一季度", "2021Q1"),
+        ("2021年度", "2021"),
+        ("2021年", "2021"),
+        ("2021年3月", "2021-03"),
+        (" 2021 年 第 3 季度 ", "2021Q3"),
+    ],
+)
+def test_the_headings_the_pages_write_parse_back(text: str, key: str) -> None:
+    """The 考核 page and the workbook title a period 2021年第1季度 / 2021年度: the period box takes them."""
+    assert parse_period(text).key == key
+
+
+def test_every_periods_label_parses_to_itself() -> None:
+    periods = [Period(2021, "year"), *(Period(2021, "quarter", q) for q in range(1, 5))]
+    periods += [Period(2021, "month", m) for m in range(1, 13)]
+    assert all(parse_period(p.label) == p for p in periods)
+
+
+@pytest.mark.parametrize("text", ["2021年第5季度", "2021年第0季度", "2021年13月"])
+def test_a_heading_out_of_range_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="期间"):
+        parse_period(text)
+
+
 @pytest.mark.parametrize("text", ["2021-13", "2021Q5", "March", "21-03", ""])
 def test_bad_period_is_refused_with_a_chinese_message(text: str) -> None:
     with pytest.raises(ValueError, match="期间"):

@@ -9,14 +9,16 @@ from rules import Rulebook, load_rulebook
 from rules.periods import Period, parse_period
 from scoring.completion import unit_completion
 from scoring.points import clamp_bonus, unit_points
+from scoring.rows import ScoringRows
 from tests.factory import adoption_row, submission_row
 
 
 def _points(rulebook: Rulebook, unit_name: str, period: str, subs=(), adoptions=()):
     unit = rulebook.unit_named(unit_name)
     report = parse_period(period)
-    done = unit_completion(unit, report, rulebook, list(subs), list(adoptions), [])
-    return unit_points(unit, report, rulebook, done, list(subs), list(adoptions), [])
+    rows = ScoringRows(list(subs), list(adoptions))
+    done = unit_completion(unit, report, rulebook, rows)
+    return unit_points(unit, report, rulebook, done, rows)
 
 
 def test_quarter_deductions_add_up_per_missing_piece(rulebook: Rulebook) -> None:
@@ -103,7 +105,7 @@ def test_only_adoptions_on_the_xuexi_platform_count_for_the_xuexi_quota_and_poin
         adoption_row(3, 3, "湖滨社区", "xuexi", "新华日报", "province", "2021-03-15"),
     ]
     unit = rulebook.unit_named("湖滨社区")
-    done = unit_completion(unit, parse_period("2021Q1"), rulebook, [], adopted, [])
+    done = unit_completion(unit, parse_period("2021Q1"), rulebook, ScoringRows((), adopted))
     assert (done["xuexi"].quota, done["xuexi"].counted, done["xuexi"].extra) == (1, 2, 1)
     q1 = _points(rulebook, "湖滨社区", "2021Q1", (), adopted)
     assert q1.extra_bonus == 50
@@ -136,8 +138,9 @@ def test_bonuses_never_pass_the_cap_and_months_add_up_to_the_year(rows) -> None:
     unit = _RULES.unit_named("滆湖社区")
 
     def bonus(period: Period) -> int:
-        done = unit_completion(unit, period, _RULES, [], adopted, [])
-        return unit_points(unit, period, _RULES, done, [], adopted, []).bonus
+        rows = ScoringRows((), adopted)
+        done = unit_completion(unit, period, _RULES, rows)
+        return unit_points(unit, period, _RULES, done, rows).bonus
 
     cap = round(_RULES.points.bonus_cap_year * 100)
     months = [bonus(Period(2021, "month", m)) for m in range(1, 13)]

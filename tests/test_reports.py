@@ -7,11 +7,12 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from reports.period import assessment_of
 from reports.workbook import write_adoption_template, write_period_workbook
 from rules import Rulebook
 from rules.periods import parse_period
 from scoring.report import score_period
-from scoring.rows import AssignmentRow, OfficerRow, RejectionRow
+from scoring.rows import AssignmentRow, OfficerRow, RejectionRow, ScoringRows
 from tests.factory import adoption_row, submission_row
 
 
@@ -51,10 +52,15 @@ def _report(rulebook: Rulebook, period: str):
     return score_period(
         parse_period(period),
         rulebook,
-        subs,
-        adopted,
-        [AssignmentRow("2021-03", "建设局", 1)],
+        ScoringRows(subs, adopted, [AssignmentRow("2021-03", "建设局", 1)]),
         [OfficerRow("湖滨社区", "张三")],
+    )
+
+
+def _write(rulebook: Rulebook, period: str, path: Path, rejections=(), made_on=dt.date(2022, 1, 5)) -> Path:
+    """The period's workbook as `score` writes it, made on `made_on` (after 2021 by default)."""
+    return write_period_workbook(
+        assessment_of(_report(rulebook, period), rulebook, made_on, None, rejections), path
     )
 
 
@@ -71,11 +77,8 @@ REJECTED = [
 
 
 def test_month_workbook_cells(tmp_path: Path, rulebook: Rulebook) -> None:
-    path = write_period_workbook(
-        _report(rulebook, "2021-03"),
-        REJECTED,
-        tmp_path / "r" / "考核结果_2021-03.xlsx",
-        made_on=dt.date(2021, 4, 2),
+    path = _write(
+        rulebook, "2021-03", tmp_path / "r" / "考核结果_2021-03.xlsx", REJECTED, dt.date(2021, 4, 2)
     )
     book = load_workbook(path)
     assert book.sheetnames == ["完成情况", "考核加减分", "稿酬发放", "退稿情况", "未计入稿件", "说明"]
@@ -132,7 +135,11 @@ def test_month_workbook_cells(tmp_path: Path, rulebook: Rulebook) -> None:
         "合计",
         "说明",
     ]
-    rows = {points.cell(r, 2).value: [c.value for c in points[r]] for r in range(3, points.max_row + 1)}
+    rows = {
+        points.cell(r, 2).value: [c.value for c in points[r]]
+        for r in range(3, points.max_row + 1)
+        if points.cell(r, 2).value  # the rules under the table fill column A only
+    }
     assert len(rows) == 7  # the seven communities and villages only
     assert rows["湖滨社区"][3:9] == [-0.2, 0, 0.5, 0.5, 0.5, 0.3]
     assert rows["湖滨社区"][9] == "微信原创稿件少1篇，-0.2分\n媒体宣传加分+0.5分"
@@ -199,14 +206,14 @@ def test_month_workbook_cells(tmp_path: Path, rulebook: Rulebook) -> None:
     assert "2021年3月 退稿情况" in rejected.oddHeader.center.text
     for sheet in book.worksheets:
         assert int(sheet.page_setup.paperSize) == 9  # A4
-        assert sheet.oddFooter.left.text == "制表日期：2021-04-02"
+        assert sheet.oddFooter.left.text == "制表日期：2021年4月2日"
         assert "&P" in sheet.oddFooter.right.text and "&N" in sheet.oddFooter.right.text
     assert done.page_setup.orientation == "landscape"
     assert book["说明"].page_setup.orientation == "portrait"
 
 
 def test_year_workbook_has_the_awards_sheet(tmp_path: Path, rulebook: Rulebook) -> None:
-    path = write_period_workbook(_report(rulebook, "2021"), [], tmp_path / "考核结果_2021.xlsx")
+    path = _write(rulebook, "2021", tmp_path / "考核结果_2021.xlsx")
     book = load_workbook(path)
     assert book.sheetnames[-2:] == ["先进评选", "说明"]
     awards = book["先进评选"]
@@ -274,7 +281,7 @@ def test_adoption_template_has_headers_and_an_outlet_dropdown(tmp_path: Path, ru
 def test_wrapped_reasons_get_a_tall_enough_row_and_shortfalls_are_red(
     tmp_path: Path, rulebook: Rulebook
 ) -> None:
-    path = write_period_workbook(_report(rulebook, "2021-03"), REJECTED, tmp_path / "考核结果.xlsx")
+    path = _write(rulebook, "2021-03", tmp_path / "考核结果.xlsx", REJECTED)
     book = load_workbook(path)
     assert book["退稿情况"].row_dimensions[3].height >= 30
     done = book["完成情况"]

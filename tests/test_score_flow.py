@@ -59,3 +59,31 @@ def test_without_a_period_the_flow_scores_the_previous_month(
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-04-01T06:00:00+08:00")
     path = score_flow(workspace=str(ws))
     assert Path(path).name == "考核结果_2021-03.xlsx"
+
+
+def test_the_flow_scores_a_period_by_its_own_years_rulebook_as_score_does(
+    prefect_harness, ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once `rules new 2022` exists and 2022 deducts more, the flow still scores March 2021 by
+    2021's rules — the figures `score --json` gives — not by the latest year's."""
+    from flows.score_flow import score_flow
+
+    assert CliRunner().invoke(app, ["rules", "new", "2022", "--workspace", str(ws)]).exit_code == 0
+    newer = ws / "rules" / "2022.toml"
+    text = newer.read_text(encoding="utf-8")
+    assert "instant = -0.1, wechat = -0.2" in text
+    newer.write_text(text.replace("instant = -0.1, wechat = -0.2", "instant = -0.3, wechat = -0.4"), "utf-8")
+    monkeypatch.setenv("DRAFTDESK_NOW", "2022-01-01T06:00:00+08:00")
+
+    score_flow.fn(workspace=str(ws), period="2021-03")
+    from prefect.artifacts import Artifact
+
+    artifact = Artifact.get("score-2021-03")
+    assert artifact is not None
+    rows = artifact.data if isinstance(artifact.data, list) else json.loads(artifact.data)
+    by_flow = next(r for r in rows if r["单位"] == "湖滨社区")
+    result = CliRunner().invoke(app, ["score", "--month", "2021-03", "--json", "--workspace", str(ws)])
+    assert result.exit_code == 0, result.output
+    by_score = next(u for u in json.loads(result.stdout)["units"] if u["unit"] == "湖滨社区")
+    assert by_score["points"]["deductions"] == -0.7  # 2021's rates: one wechat −0.2, one xuexi −0.5
+    assert by_flow["扣分"] == by_score["points"]["deductions"]

@@ -362,8 +362,8 @@ def test_score_shows_the_warnings_and_open_progress_the_cli_prints(client: TestC
         '<p class="warning">注意：2021年3月尚未结束（今天 2021-03-20），尚未到期的任务也按缺少计算；'
         "期末后再运行可得正式结果。</p>" in month
     )
-    assert '<th class="open">调研(至今)</th>' in month
-    row = re.search(r"<tr><td>办公室</td>.*?</tr>", month, re.S)
+    assert re.search(r'<th class="open" title="（至今）[^"]*">调研\(至今\)</th>', month)
+    row = re.search(r"<tr><td><a [^>]*>办公室</a></td>.*?</tr>", month, re.S)
     assert row and '<td class="open">0/1</td>' in row.group(0)
     assert "规则文件" not in month
     earlier = client.get("/score?period=2020-12").text
@@ -371,6 +371,51 @@ def test_score_shows_the_warnings_and_open_progress_the_cli_prints(client: TestC
         "注意：工作目录没有 2020 年的规则文件，暂按此后最早的 2021 年的规则（draftdesk.toml）判定" in earlier
     )
     assert "尚未结束" not in earlier and "(至今)" not in earlier
+
+
+@pytest.mark.parametrize("heading", ["2021年第1季度", "2021年度", "2021年3月"])
+def test_the_period_box_takes_the_headings_the_page_writes(client: TestClient, heading: str) -> None:
+    page = client.get("/score", params={"period": heading})
+    assert page.status_code == 200
+    assert f"<title>考核 {heading}" in page.text
+    assert f'name="period" value="{heading}"' in page.text  # the box shows what it accepts
+
+
+def test_score_states_the_rules_beside_the_figures(client: TestClient) -> None:
+    page = client.get("/score?period=2021Q1").text
+    rules = page.split('id="rules"')[1].split("</ul>")[0]
+    assert "不结转：每个月（季、年）的任务单独考核" in rules
+    assert "加分封顶：所有加分（多录用加分、媒体宣传加分）按自然年累计不超过 1.5 分" in rules
+    assert "扣分、加分只适用于社区、村" in rules
+    assert "微信原创稿件：每季度任务数按各单位任务分解表" in rules
+    assert re.search(r'<th title="微信原创稿件：[^"]*不结转[^"]*">微信</th>', page)
+    assert '<p class="warning" id="unfinished">2021年第1季度（未结束，截至2021年3月20日制表' in page
+
+
+def test_the_year_page_carries_the_recommended_list_and_its_unfinished_mark(client: TestClient) -> None:
+    token = csrf(client, "/adopt", "/adopt")
+    done = client.post(
+        "/adopt", data={"csrf": token, "submission_id": "1", "outlet": "新华日报", "date": "2021-03-12"}
+    )
+    assert done.status_code == 200
+    year = client.get("/score", params={"period": "2021年度"}).text
+    listed = year.split('id="nominees"')[1].split("</table>")[0]
+    assert "<td>先进单位</td><td>1</td><td>湖滨社区</td><td>录用 1 篇" in listed
+    assert "<td>先进个人</td><td>1</td><td>张三（湖滨社区）</td>" in listed
+    assert "2021年度（未结束，截至2021年3月20日制表，非最终结果）" in year
+    assert 'id="nominees"' not in client.get("/score?period=2021-03").text
+
+
+def test_a_units_figure_opens_the_drafts_and_adoptions_behind_it(client: TestClient) -> None:
+    page = client.get("/score?period=2021-03").text
+    link = re.search(r'<a href="(/score/unit\?period=2021-03&amp;unit=[^"]+)">1/1</a>', page)
+    assert link, page
+    behind = client.get(link.group(1).replace("&amp;", "&"))
+    assert behind.status_code == 200
+    drafts = behind.text.split('id="drafts"')[1].split("</table>")[0]
+    assert "湖滨社区开展消防演练" in drafts and "计入完成数" in drafts
+    assert "短稿" in drafts and "退回，不计入" in drafts
+    assert client.get("/score/unit", params={"period": "2021-03", "unit": "火星局"}).status_code == 404
 
 
 def test_the_ledger_is_datasette_read_only_with_chinese_queries(client: TestClient) -> None:

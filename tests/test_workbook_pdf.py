@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reports.workbook import write_period_workbook
 from rules import Rulebook
-from tests.test_reports import REJECTED, _report
+from tests.test_reports import REJECTED, _write
 
 _MEDIABOX = re.compile(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]")
 _PAGE = re.compile(rb"/Type\s*/Page(?!s)")  # a page object, not the /Pages tree (whose box is the union)
@@ -37,9 +36,7 @@ def test_the_year_workbook_prints_on_a4(tmp_path: Path, rulebook: Rulebook) -> N
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
-    book = write_period_workbook(
-        _report(rulebook, "2021"), REJECTED, tmp_path / "考核结果_2021.xlsx", made_on=dt.date(2022, 1, 5)
-    )
+    book = _write(rulebook, "2021", tmp_path / "考核结果_2021.xlsx", REJECTED, dt.date(2022, 1, 5))
     out = tmp_path / "pdf"
     done = subprocess.run(
         [

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+
+from scoring.report import PeriodReport
 
 
-def completion_chart(report: Any, width: int = 640) -> str:
+def completion_chart(report: PeriodReport, width: int = 640) -> str:
     """One bar per unit: pieces counted over pieces due in the period, all types together."""
     rows: list[tuple[str, int, int]] = []
     for unit in report.units:

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from checks.labels import RULE_LABELS, VERDICT_LABELS
+from reports.period import PeriodAssessment
 from rules import Rulebook
 from rules.periods import Period
 from service.desk import assessment, ledger_version
@@ -68,16 +69,16 @@ class Desk:
         self.guard = guard
         self.prefect_url = prefect_url
         self.env = _jinja()
-        self._reports: dict[tuple[object, ...], Any] = {}
+        self._reports: dict[tuple[object, ...], PeriodAssessment] = {}
 
-    def report(self, period: Period) -> Any:
-        """The period's `Assessed`, recomputed only when the ledger (or the day) has changed since
-        the last view."""
+    def report(self, period: Period) -> PeriodAssessment:
+        """The period's assessment (as `score` makes it), recomputed only when the ledger (or the
+        day) has changed since the last view."""
         key = (period.key, now(self.rulebook).date(), ledger_version(self.ws))
         if key not in self._reports:
             if len(self._reports) >= 16:
                 self._reports.clear()
-            self._reports[key] = assessment(self.ws, self.rulebook, period)
+            self._reports[key] = assessment(self.ws, period)
         return self._reports[key]
 
     def session(self, request: Request) -> tuple[str, bool]:

@@ -1,4 +1,6 @@
-"""考核: a period's completion, adoptions and points per unit, with its chart and workbook."""
+"""考核: a period's assessment as `score` makes it (`PeriodAssessment`): the unit table with the
+rule beside each column, the chart, the year's 推荐名单, the workbook, and for each unit the
+drafts and adoptions behind its figures. The page lays the assessment out; it decides nothing."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from rules.periods import Period, parse_period
+from service.desk import figures_of
+from service.errors import DeskError
 from web.chart import completion_chart
 from web.deps import Clerk
 from web.desk import Desk, Refused
@@ -20,42 +24,46 @@ def _period(desk: Desk, text: str) -> Period:
     try:
         return parse_period(text)
     except ValueError:
-        raise Refused(400, f"期间“{text}”无法识别：请写月份 2021-03、季度 2021Q1 或年度 2021。") from None
-
-
-def _fmt(hundredths: int) -> str:
-    value = hundredths / 100
-    return f"{value:+g}" if value else "0"
+        raise Refused(
+            400,
+            f"期间“{text}”无法识别：请写月份 2021-03（或 2021年3月）、季度 2021Q1（或 2021年第1季度）"
+            "、年度 2021（或 2021年度）。",
+        ) from None
 
 
 @router.get("/score", response_class=HTMLResponse)
 def score_page(request: Request, desk: Clerk, period: str = "") -> Response:
     chosen = _period(desk, period)
-    assessed = desk.report(chosen)
-    report = assessed.report
-    types = [k for k in report.type_names if any(k in u.completion for u in report.units)]
-    open_types = [
-        k for k in report.type_names if k not in types and any(k in u.progress for u in report.units)
-    ]
-    short_names = {k: min(names, key=len) for k, names in report.type_short_names.items()}
-    warnings = [w for w in (assessed.still_open, assessed.rulebook_warning) if w]
+    assessment = desk.report(chosen)
+    rows = [(line.unit, list(zip(assessment.columns, line.cells, strict=True))) for line in assessment.lines]
     return desk.page(
         request,
         "score.html",
-        report=report,
+        a=assessment,
+        report=assessment.report,
         period=chosen,
-        types=types,
-        open_types=open_types,
-        short_names=short_names,
-        warnings=[w if w.startswith("注意：") else f"注意：{w}" for w in warnings],
-        chart=completion_chart(report),
-        fmt=_fmt,
+        rows=rows,
+        type_rules=[c.rule for c in assessment.columns if c.key.startswith("type:")],
+        chart=completion_chart(assessment.report),
     )
+
+
+@router.get("/score/unit", response_class=HTMLResponse)
+def score_unit_page(request: Request, desk: Clerk, period: str = "", unit: str = "") -> Response:
+    chosen = _period(desk, period)
+    try:
+        behind = figures_of(desk.ws, chosen, unit)
+    except DeskError as exc:
+        raise Refused(404, str(exc)) from None
+    assessment = desk.report(chosen)
+    line = next(line for line in assessment.lines if line.unit == behind.unit)
+    figures = [(c, cell) for c, cell in zip(assessment.columns, line.cells, strict=True) if c.key != "unit"]
+    return desk.page(request, "score_unit.html", a=assessment, period=chosen, behind=behind, figures=figures)
 
 
 @router.get("/score/xlsx")
 def score_download(desk: Clerk, period: str = "") -> Response:
     from service.score import score
 
-    scored = score(desk.ws, desk.rulebook, _period(desk, period))
+    scored = score(desk.ws, _period(desk, period))
     return FileResponse(scored.workbook, media_type=XLSX, headers=attachment(scored.workbook.name))

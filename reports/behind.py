@@ -1,0 +1,175 @@
+"""The drafts and adoptions behind one unit's figures for a period (issue 20: open a figure).
+
+A unit's 2/3 is only believed when the office can see the three drafts it was counted from and
+why the third did not count. `figures_behind` reads the same rows the period is scored from
+(`reports.ledger_rows.read_period`, by the period's year's rulebook) and lists, per content
+type, the drafts received and the adoptions dated in the windows its figures cover: the report
+period, and for a quarter's or year's quota judged or running in it, that whole quarter or year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from reports.ledger_rows import read_period
+from rules.model import Rulebook
+from rules.periods import Period, parse_period
+from scoring.fees import LEVEL_NAMES
+from scoring.report import UnitReport, score_period
+from scoring.rows import AdoptionRow, SubmissionRow
+from workspace import Workspace
+
+
+@dataclass(frozen=True)
+class DraftBehind:
+    """A draft of the unit in a window its figures cover, and whether (and why not) it counts."""
+
+    id: int
+    type_name: str
+    title: str
+    officer: str
+    received: dt.datetime
+    counts: bool
+    why: str  # 计入完成数 / 迟报等原因不计入 / 退回 …
+
+
+@dataclass(frozen=True)
+class AdoptionBehind:
+    """An adoption of the unit's piece in a window its figures cover."""
+
+    submission_id: int
+    type_name: str
+    title: str
+    outlet: str
+    level: str  # 区级, 市级 … (Chinese)
+    adopted_on: dt.date
+    counts: bool  # toward the type's quota (学习强国: only on its platform)
+    fee: float  # paid for it in this period (0: none, or paid earlier)
+    bonus: float | None  # the media-lead bonus the office marked
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    period: Period
+    unit: str
+    report: UnitReport
+    windows: dict[str, tuple[dt.date, dt.date]]  # type name → the days its figures cover
+    drafts: tuple[DraftBehind, ...]
+    adoptions: tuple[AdoptionBehind, ...]
+
+
+def _windows(period: Period, rulebook: Rulebook, unit: UnitReport) -> dict[str, tuple[dt.date, dt.date]]:
+    """Per content type, the days its figures cover: its judged or running type-periods, else the period."""
+    found: dict[str, tuple[dt.date, dt.date]] = {}
+    for key in rulebook.types:
+        done = unit.completion.get(key) or unit.progress.get(key)
+        spans = [parse_period(p.period) for p in done.periods] if done else [period]
+        found[key] = (min(p.start for p in spans), min(max(p.end for p in spans), period.end))
+    return found
+
+
+def _why(row: SubmissionRow, credited: set[int]) -> str:
+    if row.verdict != "accepted":
+        return "退回，不计入"
+    if row.is_announcement:
+        return "公告通知类，不计入"
+    if row.duplicate_of is not None:
+        return f"与稿件 {row.duplicate_of} 重复，不计入"
+    if not row.counted:
+        return "迟报等原因不计入（见未计入说明）"
+    if row.revision_of is not None and row.id not in credited:
+        return f"稿件 {row.revision_of} 的修改稿，只计一次"
+    return "计入完成数"
+
+
+def _credited(rows: list[SubmissionRow]) -> set[int]:
+    """The drafts that earn credit: per revision chain, its first counted version (as scoring counts)."""
+    by_id = {s.id: s for s in rows}
+    first: dict[int, int] = {}
+    for s in sorted(rows, key=lambda s: (s.received_at, s.id)):
+        if not s.counts:
+            continue
+        root, seen = s, {s.id}
+        while root.revision_of in by_id and root.revision_of not in seen:
+            root = by_id[root.revision_of]
+            seen.add(root.id)
+        first.setdefault(root.id, s.id)
+    return set(first.values())
+
+
+def _drafts(
+    rows: list[SubmissionRow], rulebook: Rulebook, windows: dict[str, tuple[dt.date, dt.date]]
+) -> tuple[DraftBehind, ...]:
+    mine = [s for s in rows if s.content_type in windows]
+    shown = [s for s in mine if windows[s.content_type][0] <= s.received_day <= windows[s.content_type][1]]
+    credited = _credited(mine)
+    return tuple(
+        DraftBehind(
+            s.id,
+            rulebook.types[s.content_type].name,
+            s.title,
+            s.officer,
+            s.received_at,
+            s.id in credited,
+            _why(s, credited),
+        )
+        for s in shown
+    )
+
+
+def _adoptions(
+    rows: list[AdoptionRow],
+    rulebook: Rulebook,
+    period: Period,
+    windows: dict[str, tuple[dt.date, dt.date]],
+    paid: dict[int, float],
+) -> tuple[AdoptionBehind, ...]:
+    def shown(a: AdoptionRow) -> bool:
+        low, high = windows.get(a.content_type, (period.start, period.end))
+        return period.contains(a.adopted_on) or low <= a.adopted_on <= high
+
+    return tuple(
+        AdoptionBehind(
+            a.submission_id,
+            rulebook.types[a.content_type].name if a.content_type in rulebook.types else a.content_type,
+            a.title,
+            a.outlet,
+            LEVEL_NAMES.get(a.level, a.level),
+            a.adopted_on,
+            not a.is_announcement and rulebook.counts_for(a.content_type, a.outlet),
+            paid.get(a.submission_id, 0.0),
+            a.bonus,
+        )
+        for a in rows
+        if shown(a)
+    )
+
+
+def figures_behind(ws: Workspace, period: Period, unit: str) -> UnitFigures:
+    """The drafts and adoptions behind `unit`'s figures for `period`, by the period's year's
+    rulebook. Raises LookupError when that rulebook has no such unit (name or alias)."""
+    rulebook = ws.rulebook_for(period.year).rulebook
+    found = rulebook.unit_named(unit)
+    if found is None:
+        raise LookupError(unit)
+    read = read_period(ws, rulebook, period)
+    report = score_period(period, rulebook, read.rows, read.officers, read.withdrawn)
+    mine = next(u for u in report.units if u.unit == found.name)
+    windows = _windows(period, rulebook, mine)
+    names = set(found.names)
+    subs = [s for s in read.rows.submissions if s.unit in names]
+    adopted = [a for a in read.rows.adoptions if a.unit in names and a.adopted_on <= period.end]
+    paid: dict[int, float] = {}
+    for p in report.payments:
+        if p.unit == found.name:
+            paid[p.submission_id] = round(paid.get(p.submission_id, 0.0) + p.amount, 2)
+    type_windows = {rulebook.types[k].name: w for k, w in windows.items()}
+    return UnitFigures(
+        period,
+        found.name,
+        mine,
+        type_windows,
+        _drafts(subs, rulebook, windows),
+        _adoptions(adopted, rulebook, period, windows, paid),
+    )
