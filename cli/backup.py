@@ -68,12 +68,24 @@ def restore_command(backup: Path | None, re_register: bool, workspace: Path | No
                 f"已从 {again.source.name} 重新登记 {len(again.copied)} 件"
                 + (f"：{done_ids}" if done_ids else "。")
             )
+            if again.claims:
+                print(
+                    f"已找回处理中文件夹里 {len(again.claims)} 件稿件的领取记录，下次收稿时按原收稿时间续完。"
+                )
+            if again.lost_claims:
+                print(
+                    "处理中文件夹里以下稿件的领取记录已无法找回，请把它们放回收件箱对应的单位和类型文件夹："
+                )
+                for path in again.lost_claims:
+                    print(f"  {path}")
             if again.unreadable:
                 print(
                     "以下稿件在原台账中已无法读取，未能登记，请人工核对其原稿和说明："
                     + "、".join(map(str, again.unreadable))
                     + "。处理好之前请勿收稿：新收的稿件会重复使用这些编号。"
                 )
+                return int(ExitCode.REFUSED)
+            if again.lost_claims:
                 return int(ExitCode.REFUSED)
     except DeskError as exc:
         fail(str(exc))

@@ -219,10 +219,34 @@ def copy_submissions(target: Path, source: Path, ids: list[int]) -> tuple[list[i
     return copied, unreadable
 
 
+def copy_claims(target: Path, source: Path, tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Copy the claim rows `tokens` from the replaced ledger at `source` into `target`: items
+    lying in the processing folder then carry their inbox path and received time again, and the
+    next sweep finishes them as it finishes any dead process's claim. Returns (copied, lost)."""
+    conn = sqlite3.connect(_uri(target, "rw"), uri=True, timeout=30)
+    copied: list[str] = []
+    try:
+        conn.execute("ATTACH DATABASE ? AS old", [_uri(source, "ro")])
+        cols = _common(conn, "claims")
+        for token in tokens:
+            cur = conn.execute(
+                f"INSERT OR IGNORE INTO main.claims ({cols}) SELECT {cols} FROM old.claims WHERE token = ?",
+                [token],
+            )
+            conn.commit()
+            if cur.rowcount == 1:
+                copied.append(token)
+    except sqlite3.DatabaseError:
+        conn.rollback()
+    finally:
+        conn.close()
+    return copied, [t for t in tokens if t not in copied]
+
+
 def _common(conn: sqlite3.Connection, table: str) -> str:
     new = _columns(conn, "main", table)
     old = set(_columns(conn, "old", table))
-    keep = [c for c in new if c in old and (table == "submissions" or c != "id")]
+    keep = [c for c in new if c in old and (table in ("submissions", "claims") or c != "id")]
     return ", ".join(f"[{c}]" for c in keep)
 
 

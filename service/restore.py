@@ -21,6 +21,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from intake.claims import processing_root
 from ledger import backup as store
 from service.errors import DeskError
 from service.verify import Verification, verify
@@ -55,6 +56,8 @@ class Reregistered:
     copied: tuple[int, ...]
     unreadable: tuple[int, ...]
     source: Path
+    claims: tuple[str, ...] = ()  # processing-folder items whose claim came back (finished by the next sweep)
+    lost_claims: tuple[Path, ...] = ()  # processing-folder items no ledger knows: to put back by hand
 
 
 def _refuse_if_running(ws: Workspace) -> None:
@@ -149,9 +152,25 @@ def re_register(ws: Workspace) -> Reregistered:
             copied, unreadable = store.copy_submissions(
                 ws.ledger_path, source, [i for i in wanted if i not in have]
             )
+            claims, lost = store.copy_claims(ws.ledger_path, source, _stray_tokens(ws))
     except IntakeRunning:
         raise IntakeBusy("收稿正在运行（watch、serve 或 run）：请先结束它们，再重新登记。") from None
     except store.LedgerUnreadable as exc:
         raise BadBackup(f"台账无法读取（{exc}），请先用 draftdesk restore 恢复备份。") from None
     verify(ws)
-    return Reregistered(tuple(copied), tuple(unreadable), source)
+    root = processing_root(ws)
+    return Reregistered(
+        tuple(copied), tuple(unreadable), source, tuple(claims), tuple(root / t for t in lost)
+    )
+
+
+def _stray_tokens(ws: Workspace) -> list[str]:
+    """Folders in the processing folder holding an item the ledger has no claim for (claimed
+    after the backup was taken)."""
+    root = processing_root(ws)
+    known = {str(r["token"]) for r in store.read_claims(ws.ledger_path)}
+    try:
+        names = sorted(os.listdir(root))
+    except OSError:
+        return []
+    return [n for n in names if n not in known and (root / n).is_dir() and any(os.scandir(root / n))]

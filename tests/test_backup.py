@@ -601,3 +601,40 @@ def test_a_workspace_whose_path_has_uri_characters_backs_up_verifies_and_restore
     assert verify(ws).ok
     done = restore(ws, backup)
     assert done.verification.ok and _ids(ws.ledger_path) == [1]
+
+
+def test_an_item_claimed_after_the_backup_gets_its_claim_back_and_the_next_sweep_files_it(ws_rb, monkeypatch):
+    import socket
+
+    from intake.claims import claim, release
+    from intake.inventory import list_items
+
+    ws, rb = ws_rb
+    _file(ws, rb, ["甲"])
+    backup = make_backup(ws).path
+    data = news_draft(330, photos=1, seed=40)
+    drop(ws, f"湖滨社区/{INSTANT}/乙.docx", data)
+    [item] = list_items(ws.inbox, rb)
+    db = open_ledger(ws.ledger_path)
+    dead = f"{socket.gethostname()}|999999|0"  # a process that died holding it
+    taken = claim(ws, rb, db, item, "2021-03-12T09:30:00+08:00", dead)
+    db.close()
+    assert taken is not None
+    release(taken.token)
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-13T10:00:00")
+    done = restore(ws, backup)
+    assert [(p.code, p.message) for p in done.verification.problems] == [
+        ("claim", "处理中文件夹里有台账不知道的稿件")
+    ]
+    result = runner.invoke(app, ["restore", "--re-register", "--workspace", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    assert "已找回处理中文件夹里 1 件稿件的领取记录，下次收稿时按原收稿时间续完。" in result.output
+    sweep(ws, rb)
+    conn = sqlite3.connect(ws.ledger_path)
+    assert conn.execute("SELECT id, sha256, received_at FROM submissions WHERE id = 2").fetchone() == (
+        2,
+        sha(data),
+        "2021-03-12T09:30:00+08:00",
+    )
+    conn.close()
+    assert verify(ws).ok
