@@ -10,7 +10,6 @@ Reads for verify open the file read-only, so checking a damaged ledger never cha
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import sqlite3
 import urllib.parse
@@ -274,7 +273,7 @@ class Snapshot:
     integrity: list[str]
     rows: list[dict[str, Any]]
     officers: set[str]
-    chain: list[str]  # one Chinese sentence per broken link of the event log's hash chain
+    has_events: bool  # the ledger keeps the hash-chained log of changes (`events`)
 
 
 def read_snapshot(path: Path) -> Snapshot:
@@ -283,7 +282,7 @@ def read_snapshot(path: Path) -> Snapshot:
     with read_only(path) as conn:
         integrity = integrity_problems(conn)
         try:
-            return Snapshot(integrity, filed_rows(conn), officer_hashes(conn), chain_problems(conn))
+            return Snapshot(integrity, filed_rows(conn), officer_hashes(conn), _table_exists(conn, "events"))
         except sqlite3.DatabaseError as exc:
             raise LedgerUnreadable(damage_reason(exc)) from None
 
@@ -295,15 +294,3 @@ def read_claims(path: Path) -> list[dict[str, Any]]:
             return open_claim_rows(conn)
         except sqlite3.DatabaseError as exc:
             raise LedgerUnreadable(damage_reason(exc)) from None
-
-
-def chain_problems(conn: sqlite3.Connection) -> list[str]:
-    """The event log's hash chain, when the ledger has an `events` table: the helper adding the
-    log provides `ledger.events.verify_chain(conn) -> list[str]` (Chinese, one per broken link)."""
-    if not _table_exists(conn, "events"):
-        return []
-    try:
-        check = importlib.import_module("ledger.events").verify_chain
-    except (ImportError, AttributeError):
-        return ["台账有事件日志，但本版本无法核对其哈希链"]
-    return [str(message) for message in check(conn)]

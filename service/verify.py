@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import json
 import os
 import stat
@@ -215,9 +216,24 @@ def check_workspace(ws: Workspace) -> list[Problem]:
     except store.LedgerUnreadable as exc:
         return [_unreadable(ledger_rel, str(exc))]
     problems = [Problem("integrity", f"台账完整性检查未通过：{p}", ledger_rel) for p in snap.integrity]
-    problems += claims + [Problem("chain", p, ledger_rel) for p in snap.chain]
+    problems += claims + (_chain_problems(ws, ledger_rel) if snap.has_events else [])
     missing, known = _file_problems(ws, snap.rows)
     return missing + _unknown_problems(ws, known, snap.officers) + problems
+
+
+def _chain_problems(ws: Workspace, ledger_rel: str) -> list[Problem]:
+    """The event log's hash chain, checked by the log's own service (`service.events.verify`,
+    returning (count, the first break in Chinese or None)), looked up at run time so verify
+    works on a build without the log."""
+    try:
+        check = importlib.import_module("service.events").verify
+    except (ImportError, AttributeError):
+        return [Problem("chain", "台账有操作记录，但本版本无法核对其记录链", ledger_rel)]
+    try:
+        _, broken = check(ws)
+    except Exception:  # a log this version cannot read is a finding, not a crash
+        return [Problem("chain", "操作记录无法读取，记录链无法核对", ledger_rel)]
+    return [Problem("chain", str(broken), ledger_rel)] if broken else []
 
 
 def _read(ws: Workspace) -> tuple[store.Snapshot, list[Problem]]:
