@@ -53,7 +53,7 @@ def init(workspace: WorkspaceOpt = None) -> None:
 @app.command(cls=ChineseCommand)
 def run(workspace: WorkspaceOpt = None) -> None:
     """立即收稿一次：读取、审核、登记并归档收稿目录中已稳定的每份稿件。"""
-    from cli.common import intake_running
+    from cli.intake_lock import intake_running
     from cli.run import run_command
 
     with intake_running(workspace):  # restore refuses while intake runs
@@ -84,7 +84,7 @@ def watch(
     port: PortOpt = 8700,
 ) -> None:
     """持续监视收稿目录并定期全量扫描，直到按 Ctrl-C；同时开启浏览器办公桌。"""
-    from cli.common import intake_running
+    from cli.intake_lock import intake_running
     from cli.watch import watch_command
 
     with intake_running(workspace, daily_backup=True):  # restore refuses while intake runs
@@ -100,7 +100,7 @@ def serve(
     port: PortOpt = 8700,
 ) -> None:
     """按计划运行 Prefect 部署：每隔几分钟收稿一次，每月1日生成上月考核报表；同时开启浏览器办公桌。"""
-    from cli.common import intake_running
+    from cli.intake_lock import intake_running
     from cli.serve import serve_command
 
     with intake_running(workspace, daily_backup=True):  # restore refuses while intake runs

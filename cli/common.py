@@ -6,9 +6,7 @@ the Chinese sentence and the exit code below — nothing else.
 
 from __future__ import annotations
 
-import contextlib
 import enum
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -45,30 +43,3 @@ def open_or_exit(option: Path | None, *, need: str = "inbox") -> tuple[Workspace
         return open_workspace(option, need=need)
     except WorkspaceError as exc:
         fail(str(exc), ExitCode.USAGE)
-
-
-@contextlib.contextmanager
-def intake_running(option: Path | None, *, daily_backup: bool = False) -> Iterator[None]:
-    """Hold the workspace's intake lock while `run`, `watch` or `serve` runs, so `restore`
-    refuses meanwhile; with `daily_backup` (watch, serve) back the ledger up once a day beside
-    it. A folder that is no workspace is not locked (the command itself says why)."""
-    import threading
-
-    from service.backup import keep_backing_up
-    from workspace import resolve_workspace
-    from workspace.lock import intake_lock
-
-    ws = resolve_workspace(option)
-    if not ws.inbox.is_dir():
-        yield
-        return
-    stop = threading.Event()
-    with intake_lock(ws):
-        if daily_backup:
-            threading.Thread(
-                target=keep_backing_up, args=(ws, stop), name="daily-backup", daemon=True
-            ).start()
-        try:
-            yield
-        finally:
-            stop.set()

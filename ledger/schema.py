@@ -15,8 +15,6 @@ from typing import Any
 
 import sqlite_utils
 
-DatabaseError = sqlite3.DatabaseError  # what a damaged or unwritable ledger raises, for callers above
-
 SCHEMA_VERSION = 2  # 2: adoptions.withdrawn_at / withdrawn_reason
 
 TABLES: dict[str, dict[str, type]] = {
@@ -174,6 +172,9 @@ def open_ledger(path: Path | str) -> sqlite_utils.Database:
             db.close()
             raise LedgerDamaged(target, exc) from None
     return db
+
+
+DatabaseError = sqlite3.DatabaseError  # what a damaged or unwritable ledger raises, for callers above
 
 
 class LedgerDamaged(sqlite3.DatabaseError):

@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from cli.common import intake_running
+from cli.intake_lock import intake_running
 from intake.pipeline import sweep
 from ledger import intake as ledger
 from ledger.schema import open_ledger
