@@ -52,9 +52,10 @@ def main() -> None:
     from checks.judge import judge
     from checks.notes import render_note
     from extractors.read import read_path
+    from rules.times import parse_instant
     from service.setup import init_workspace
     from tests.factory import news_draft
-    from workspace import Workspace, parse_time
+    from workspace import Workspace
 
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace(Path(tmp))
@@ -62,7 +63,7 @@ def main() -> None:
         rulebook = ws.rulebook()
         draft_path = ws.inbox / "湖滨社区" / "即时通讯信息" / "稿件.docx"
         draft_path.write_bytes(news_draft(400, photos=2))
-        received = parse_time("2021-03-12T15:00", rulebook)
+        received = parse_instant("2021-03-12T15:00", rulebook.meta.tz)
 
         baseline = _child_cpu_seconds(5, [sys.executable, "-c", "import cli.app"])
         command = _child_cpu_seconds(

@@ -10,6 +10,7 @@ import typer
 
 from checks.labels import verdict_label
 from cli.common import ExitCode, fail
+from cli.wording import say
 from rules import Rulebook, RulebookError
 from service.check import check_files, received_time
 from service.errors import DeskError
@@ -36,7 +37,7 @@ def check_command(
             ws, rulebook, files, received_time(received, rulebook), unit=unit, content_type=content_type
         )
     except DeskError as exc:
-        fail(str(exc), ExitCode.USAGE)
+        fail(say(exc), ExitCode.USAGE)
     if as_json:
         typer.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:

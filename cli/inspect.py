@@ -40,6 +40,7 @@ def _read(path: Path, rulebook: Rulebook) -> Draft:
 
 def inspect_command(files: list[Path], as_json: bool) -> int:
     """Read each file and print what the reader saw; exit 1 if any had a `format` finding."""
+    from cli.wording import say
     from service.check import require_files
     from service.errors import MissingFiles
 
@@ -50,7 +51,7 @@ def inspect_command(files: list[Path], as_json: bool) -> int:
     try:
         require_files(files)  # the same sentence and exit code as `check`
     except MissingFiles as exc:
-        fail(str(exc), ExitCode.USAGE)
+        fail(say(exc), ExitCode.USAGE)
     results = [draft_json(str(path), _read(path, rulebook)) for path in files]
     if as_json:
         typer.echo(json.dumps(results, ensure_ascii=False, indent=2))

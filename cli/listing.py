@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli.common import ExitCode, fail, open_or_exit
+from cli.wording import say
 from service.errors import DeskError
 
 
@@ -25,7 +26,7 @@ def list_command(
             ws, rulebook, unit=unit, month=month, verdict=verdict, counted=counted, words=words
         )
     except DeskError as exc:
-        fail(str(exc))
+        fail(say(exc))
     print("\t".join(HEADINGS))
     for line in lines:
         print("\t".join(line.cells()))

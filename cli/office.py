@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from cli.common import ExitCode, fail, open_or_exit
+from cli.wording import say
 from service import adoptions
 from service.errors import DeskError
 
@@ -38,7 +39,7 @@ def adopt_command(
             item = adoptions.AdoptionInput("命令行", submission_id, outlet, date, fee, bonus)
             lines = adoptions.adopt(ws, rulebook, [item])
     except DeskError as exc:
-        fail(str(exc))
+        fail(say(exc))
     for line in lines:
         typer.echo(f"已登记录用：{line}")
     return ExitCode.OK
@@ -61,7 +62,7 @@ def unadopt_command(
     try:
         withdrawn = adoptions.unadopt(ws, rulebook, submission_id, outlet or "", date, reason)
     except DeskError as exc:
-        fail(str(exc))
+        fail(say(exc))
     typer.echo(withdrawn.sentence())
     return ExitCode.OK
 
@@ -72,6 +73,6 @@ def assign_command(*, month: str, unit: str, count: int, workspace: Path | None 
     try:
         assigned = adoptions.assign(ws, rulebook, month, unit, count)
     except DeskError as exc:
-        fail(str(exc))
+        fail(say(exc))
     typer.echo(assigned.sentence())
     return ExitCode.OK

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from cli.common import ExitCode, fail
+from cli.wording import say
 from rules import RulebookError
 from service.errors import DeskError
 from workspace import resolve_workspace
@@ -19,7 +20,9 @@ def rules_new_command(year_text: str, workspace: Path | None) -> int:
     try:
         year = parse_year(year_text)
         target, source = new_rulebook(ws, year)
-    except (DeskError, RulebookError) as exc:
+    except DeskError as exc:
+        fail(say(exc), ExitCode.USAGE)
+    except RulebookError as exc:
         fail(str(exc), ExitCode.USAGE)
     typer.echo(f"已建立 {target}（由 {source.name} 复制，年份改为 {year}）。")
     typer.echo(

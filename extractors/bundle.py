@@ -26,7 +26,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.document import read_document_bytes
-from extractors.messages import MSG_BROKEN_ZIP, MSG_SYMLINK
+from extractors.messages import (
+    MSG_BROKEN_ZIP,
+    MSG_SYMLINK,
+    attached_photo_unreadable,
+    bundle_draft_count,
+    bundle_skipped,
+    bundle_stray,
+    folder_too_big,
+    folder_too_many,
+    folder_unlistable,
+    folder_unreadable,
+    zip_member_escapes,
+    zip_member_symlink,
+    zip_member_too_big,
+)
 from extractors.model import ERROR, WARNING, Draft, Finding, MediaFile, Photo
 from extractors.package import ZIP_MEMBER_DAMAGE, PackageRefused, check_zip_limits
 from extractors.photos import analyze_image
@@ -55,10 +69,6 @@ class _Entry:
     load: Callable[[], bytes]
 
 
-def _where(container: str) -> str:
-    return "文件夹" if container == "dir" else "压缩包"
-
-
 def _assemble(
     name: str, sha256: str, container: str, entries: list[_Entry], notes: list[Finding], rulebook: Rulebook
 ) -> Draft:
@@ -75,13 +85,7 @@ def _assemble(
         elif ext in images.video_extensions:
             media.append(MediaFile(name=entry.name, kind="video", size_bytes=entry.size))
         elif ext not in DRAFT_EXTENSIONS and ext not in images.photo_extensions:
-            findings.append(
-                Finding(
-                    "format",
-                    WARNING,
-                    f"{_where(container)}中的文件 {entry.name} 不是稿件、图片或音视频，已忽略",
-                )
-            )
+            findings.append(Finding("format", WARNING, bundle_stray(container, entry.name)))
 
     attached: list[Photo] = []
     for entry in photo_entries:
@@ -93,7 +97,7 @@ def _assemble(
                     key=entry.name,
                     source="attached",
                     size_bytes=entry.size,
-                    problem=f"图片 {entry.name} 无法读取：{exc.message}",
+                    problem=attached_photo_unreadable(entry.name, exc.message),
                 )
             )
 
@@ -108,10 +112,7 @@ def _assemble(
         # 学习强国 audio/video: no Word draft is expected; the checks decide what applies.
         draft = dataclasses.replace(base, readable=True)
     else:
-        listed = "、".join(e.name for e in drafts)
-        message = f"{_where(container)}中应有且只有一个 Word 稿件，现有 {len(drafts)} 个" + (
-            f"：{listed}" if listed else ""
-        )
+        message = bundle_draft_count(container, [e.name for e in drafts])
         draft = dataclasses.replace(base, findings=(Finding("format", ERROR, message),))
     return dataclasses.replace(
         draft,
@@ -143,24 +144,14 @@ def _walk(root: Path, budget: int, notes: list[Finding]) -> list[tuple[str, Path
             with os.scandir(folder) as it:
                 children = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            notes.append(
-                Finding(
-                    "format",
-                    WARNING,
-                    f"文件夹 {display_name(rel or '.')} 无法列出（{type(exc).__name__}），已跳过",
-                )
-            )
+            notes.append(Finding("format", WARNING, folder_unlistable(display_name(rel or "."), exc)))
             continue
         for child in children:
             if is_junk(child.name):
                 continue
             seen += 1
             if seen > budget:
-                notes.append(
-                    Finding(
-                        "format", ERROR, f"文件夹中文件过多（超过 {budget} 个），请只放稿件、照片和音视频"
-                    )
-                )
+                notes.append(Finding("format", ERROR, folder_too_many(budget)))
                 return files
             child_rel = posixpath.join(rel, child.name) if rel else child.name
             try:
@@ -172,7 +163,7 @@ def _walk(root: Path, budget: int, notes: list[Finding]) -> list[tuple[str, Path
                 continue
             refusal = kind_refusal(st.st_mode)
             if refusal:
-                notes.append(Finding("format", WARNING, f"{display_name(child_rel)}：{refusal}，已忽略"))
+                notes.append(Finding("format", WARNING, bundle_skipped(display_name(child_rel), refusal)))
                 continue
             files.append((display_name(child_rel), Path(child.path), st))
     return files
@@ -186,7 +177,7 @@ def read_bundle_dir(path: Path, rulebook: Rulebook) -> Draft:
     try:
         refusal = None if stat.S_ISDIR(os.lstat(path).st_mode) else MSG_SYMLINK
     except OSError as exc:
-        refusal = f"文件夹无法读取（{type(exc).__name__}），请重新报送"
+        refusal = folder_unreadable(exc)
     if refusal:
         return Draft(
             source_name=name,
@@ -199,7 +190,7 @@ def read_bundle_dir(path: Path, rulebook: Rulebook) -> Draft:
     readable_exts = {*DRAFT_EXTENSIONS, *rulebook.images.photo_extensions}
     to_read = sum(st.st_size for shown, _, st in files if _ext(shown) in readable_exts)
     if to_read > limits.max_total_bytes:
-        message = f"文件夹中稿件和图片共 {to_read / 1048576:.0f} MB，超过上限 {limits.max_total_bytes / 1048576:.0f} MB，不予读取"
+        message = folder_too_big(to_read, limits.max_total_bytes)
         return Draft(
             source_name=name,
             container="bundle",
@@ -260,7 +251,7 @@ def _bounded_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> Cal
         except ZIP_MEMBER_DAMAGE as exc:
             raise PackageRefused(MSG_BROKEN_ZIP) from exc
         if len(data) > cap:
-            raise PackageRefused(f"压缩包中的 {_entry_name(info)} 超过大小上限，不予读取")
+            raise PackageRefused(zip_member_too_big(_entry_name(info)))
         return data
 
     return load
@@ -280,14 +271,12 @@ def bundle_from_zipfile(name: str, zf: zipfile.ZipFile, sha256: str, rulebook: R
     for info in infos:
         shown = _entry_name(info)
         if _escapes(info.filename):
-            notes.append(
-                Finding("format", WARNING, f"压缩包中的 {display_name(shown)} 路径越出压缩包，已忽略")
-            )
+            notes.append(Finding("format", WARNING, zip_member_escapes(display_name(shown))))
             continue
         if info.is_dir() or any(is_junk(part) for part in shown.split("/") if part not in ("", ".")):
             continue
         if _is_symlink(info):
-            notes.append(Finding("format", WARNING, f"压缩包中的 {display_name(shown)} 是符号链接，已忽略"))
+            notes.append(Finding("format", WARNING, zip_member_symlink(display_name(shown))))
             continue
         kept.append((shown, info))
     to_read = [info for shown, info in kept if _ext(shown) in readable_exts]

@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from extractors.messages import MSG_MISSING_SOFFICE
+from extractors.messages import MSG_MISSING_SOFFICE, soffice_failed, soffice_no_start, soffice_timeout
 
 _CANDIDATES: tuple[str, ...] = (
     "/usr/bin/soffice",
@@ -147,22 +147,16 @@ def convert(data: bytes, suffix: str, target: str, timeout: float) -> bytes:
                 cwd=root,
             )
         except OSError as exc:
-            raise ConversionError(
-                f"LibreOffice 无法启动（{type(exc).__name__}），请另存为 .docx 后重新报送"
-            ) from exc
+            raise ConversionError(soffice_no_start(exc)) from exc
         try:
             proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             _kill_group(proc)
-            raise ConversionError(
-                f"LibreOffice 转换超时（超过 {timeout:g} 秒），请另存为 .docx 后重新报送"
-            ) from exc
+            raise ConversionError(soffice_timeout(timeout)) from exc
         except BaseException:  # Ctrl-C or shutdown while converting: leave no soffice behind
             _kill_group(proc)
             raise
         result = outdir / f"draft.{target}"
         if not result.is_file() or result.stat().st_size == 0:
-            raise ConversionError(
-                f"LibreOffice 无法转换此文件（退出码 {proc.returncode}），文件可能已损坏，请另存为 .docx 后重新报送"
-            )
+            raise ConversionError(soffice_failed(proc.returncode))
         return result.read_bytes()

@@ -19,7 +19,7 @@ from extractors.count import count_characters as _chars
 from extractors.count import count_characters_with_spaces as _chars_ws
 from extractors.count import count_hanzi, count_zishu
 from extractors.dates import find_event_date
-from extractors.messages import MSG_BROKEN
+from extractors.messages import MSG_ALTCHUNK, MSG_TOO_DEEP, broken_word, photo_not_counted
 from extractors.model import ERROR, WARNING, Counts, Draft, Finding, Part, Photo
 from extractors.model import Paragraph as ShownParagraph
 from extractors.ooxml import (
@@ -51,11 +51,9 @@ def read_docx_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
     except PackageRefused as exc:
         return _unreadable(name, data, exc.message)
     except (RecursionError, MemoryError):
-        return _unreadable(
-            name, data, "文件无法打开：文档结构异常（嵌套过深或过大），请用 Word 另存为 .docx 后重新报送。"
-        )
+        return _unreadable(name, data, MSG_TOO_DEEP)
     except Exception as exc:  # the reader's edge: one odd file must never stop the office
-        return _unreadable(name, data, f"{MSG_BROKEN}（{type(exc).__name__}）")
+        return _unreadable(name, data, broken_word(exc))
 
 
 def _unreadable(name: str, data: bytes, message: str) -> Draft:
@@ -118,14 +116,7 @@ def _read_parts(
     if _rels_of_type(pkg, main, "aFChunk"):
         # altChunk: Word imports this HTML/RTF/other document only when it opens the file, so
         # its text is nowhere in document.xml; say so instead of silently counting it as nothing.
-        findings.append(
-            Finding(
-                "format",
-                WARNING,
-                "稿件含有插入的外部文档内容（altChunk），这部分文字要在 Word "
-                "打开时才会生成，未能计入字数。请在 Word 中打开后另存为 .docx 再报送。",
-            )
-        )
+        findings.append(Finding("format", WARNING, MSG_ALTCHUNK))
 
     texts = [p.text.strip() for p in counted]
     body = tuple(texts[i] for i in anatomy.body)
@@ -246,7 +237,7 @@ def _photos(
     for photo in pending.take_all(targets):
         photos.append(photo)
         if photo.problem:
-            findings.append(Finding("images", WARNING, f"{photo.problem.rstrip('。')}，未计入。"))
+            findings.append(Finding("images", WARNING, photo_not_counted(photo.problem)))
     return photos, linked, findings
 
 

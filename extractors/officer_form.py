@@ -12,6 +12,7 @@ import re
 import zipfile
 from typing import Any
 
+from extractors.messages import MSG_FORM_NAME_EMPTY, MSG_FORM_NO_NAME, form_not_word
 from extractors.package import PackageRefused, open_package
 from rules.model import Limits
 
@@ -63,9 +64,9 @@ def read_officer_form(data: bytes, limits: Limits | None = None) -> dict[str, st
     try:
         document = Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValueError(f"文件无法打开，不是有效的 Word（.docx）文件：{exc.__class__.__name__}") from exc
+        raise ValueError(form_not_word(exc)) from exc
     except Exception as exc:  # python-docx raises several kinds on malformed packages
-        raise ValueError("文件无法打开，不是有效的 Word（.docx）文件") from exc
+        raise ValueError(form_not_word(exc)) from exc
     found: dict[str, str] = {}
     for table in document.tables:
         for row in table.rows:
@@ -78,9 +79,7 @@ def read_officer_form(data: bytes, limits: Limits | None = None) -> dict[str, st
                 value = following.text.strip() if following is not None else ""
                 found[key] = "" if LABELS.get(_label(value)) else value
     if "name" not in found:
-        raise ValueError(
-            "不是信息员推荐表：表格中没有“通讯员姓名”一栏（请使用附件2《西湖街道信息员推荐表》）"
-        )
+        raise ValueError(MSG_FORM_NO_NAME)
     if not found["name"]:
-        raise ValueError("信息员推荐表未填写“通讯员姓名”，请填写后重新报送")
+        raise ValueError(MSG_FORM_NAME_EMPTY)
     return found

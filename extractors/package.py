@@ -25,10 +25,16 @@ from extractors.messages import (
     MSG_ENCRYPTED,
     MSG_MACRO,
     MSG_NOT_WORD,
+    MSG_OLD_WORD,
     MSG_OLE_OTHER,
     MSG_UNKNOWN,
     MSG_XML,
     MSG_XML_TOO_BIG,
+    part_over_limit,
+    part_ratio,
+    part_too_big,
+    too_many_parts,
+    total_too_big,
 )
 from rules.model import Limits
 
@@ -174,17 +180,10 @@ class Rel:
     external: bool
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1048576:.0f} MB"
-
-
 def check_zip_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     """Refuse a package whose central directory promises too much, before inflating anything."""
     if len(infos) > limits.max_entries:
-        raise PackageRefused(
-            f"文件无法打开：压缩包内有 {len(infos)} 个部件，超过上限 {limits.max_entries}，"
-            "疑似异常文件，请用 Word 另存为 .docx 后重新报送。"
-        )
+        raise PackageRefused(too_many_parts(len(infos), limits.max_entries))
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
@@ -193,21 +192,12 @@ def check_zip_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
             raise PackageRefused(MSG_BROKEN)
         size = info.file_size
         if size > limits.max_part_bytes:
-            raise PackageRefused(
-                f"文件无法打开：部件 {info.filename} 解压后 {_mb(size)}，超过上限 "
-                f"{_mb(limits.max_part_bytes)}（疑似压缩炸弹），不予读取。"
-            )
+            raise PackageRefused(part_too_big(info.filename, size, limits.max_part_bytes))
         if size > limits.inflate_ratio_grace_bytes and info.compress_size / size < limits.min_inflate_ratio:
-            raise PackageRefused(
-                f"文件无法打开：部件 {info.filename} 压缩比异常（{size} 字节压成 "
-                f"{info.compress_size} 字节，疑似压缩炸弹），不予读取。"
-            )
+            raise PackageRefused(part_ratio(info.filename, size, info.compress_size))
         total += size
         if total > limits.max_total_bytes:
-            raise PackageRefused(
-                f"文件无法打开：解压后总大小超过上限 {_mb(limits.max_total_bytes)}"
-                "（疑似压缩炸弹），不予读取。"
-            )
+            raise PackageRefused(total_too_big(limits.max_total_bytes))
 
 
 def refuse_dtd(data: bytes) -> None:
@@ -290,7 +280,7 @@ class SafePackage:
         except ZIP_MEMBER_DAMAGE as exc:
             raise PackageRefused(MSG_BROKEN) from exc
         if len(data) > limit:
-            raise PackageRefused(f"文件无法打开：部件 {info.filename} 超过大小上限，不予读取。")
+            raise PackageRefused(part_over_limit(info.filename))
         return data
 
     def xml(self, name: str) -> etree._Element:
@@ -374,7 +364,7 @@ def open_package(data: bytes, limits: Limits) -> SafePackage:
     if kind == "ole_encrypted":
         raise PackageRefused(MSG_ENCRYPTED)
     if kind == "ole_doc":
-        raise PackageRefused("文件是旧版 Word 格式（.doc/.wps），请另存为 .docx 后重新报送。")
+        raise PackageRefused(MSG_OLD_WORD)
     if kind == "ole_other":
         raise PackageRefused(MSG_OLE_OTHER)
     if kind != "zip":

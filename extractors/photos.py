@@ -24,6 +24,14 @@ import imagehash
 import numpy
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from extractors.messages import (
+    photo_bomb,
+    photo_empty,
+    photo_too_many_pixels,
+    photo_undecodable,
+    photo_unreadable,
+    photo_unsupported,
+)
 from extractors.model import Photo
 from rules import Rulebook
 
@@ -244,14 +252,14 @@ def analyze_image(key: str, data: bytes, source: str, rulebook: Rulebook) -> Pho
                 source=source,
                 size_bytes=len(data),
                 sha256=hashlib.sha256(data).hexdigest(),
-                problem=f"图片 {key} 无法读取（{type(exc).__name__}），请重新导出后报送",
+                problem=photo_unreadable(key, exc),
             )
 
 
 def _analyze(key: str, data: bytes, source: str, rulebook: Rulebook) -> Photo:
     base = Photo(key=key, source=source, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
     if not data:
-        return _with(base, problem=f"图片 {key} 为空（0 字节）")
+        return _with(base, problem=photo_empty(key))
     formats = list(_FORMATS)
     if _is_heif(data) and _register_heif():
         formats.append("HEIF")
@@ -259,12 +267,12 @@ def _analyze(key: str, data: bytes, source: str, rulebook: Rulebook) -> Photo:
     try:
         img = Image.open(io.BytesIO(data), formats=formats)
     except Image.DecompressionBombError:
-        return _with(base, problem=f"图片 {key} 像素超过上限（{limit} 像素），未读取，请压缩后重新报送")
+        return _with(base, problem=photo_bomb(key, limit))
     except UnidentifiedImageError:
         kind = _unsupported_kind(data)
-        return _with(base, problem=f"图片 {key} 格式不受支持（{kind}），请改用 JPG 或 PNG 图片")
+        return _with(base, problem=photo_unsupported(key, kind))
     except Exception as exc:
-        return _with(base, problem=f"图片 {key} 无法读取（{type(exc).__name__}），请重新导出后报送")
+        return _with(base, problem=photo_unreadable(key, exc))
     with img:
         # Every limit is read from the header before anything (EXIF included) touches pixels.
         width, height = img.size
@@ -275,7 +283,7 @@ def _analyze(key: str, data: bytes, source: str, rulebook: Rulebook) -> Photo:
                 format=fmt,
                 width=width,
                 height=height,
-                problem=f"图片 {key} 像素超过上限（{width}×{height}，上限 {limit} 像素），请压缩后重新报送",
+                problem=photo_too_many_pixels(key, width, height, limit),
             )
         orientation = _orientation(img)
         if orientation in _SWAPS_SIDES:
@@ -285,9 +293,7 @@ def _analyze(key: str, data: bytes, source: str, rulebook: Rulebook) -> Photo:
         try:
             return _with(photo, phash=_phash(img, orientation, len(data), budget))
         except Exception as exc:
-            return _with(
-                photo, problem=f"图片 {key} 已损坏，无法解码（{type(exc).__name__}），请重新导出后报送"
-            )
+            return _with(photo, problem=photo_undecodable(key, exc))
 
 
 def _with(photo: Photo, **changes: object) -> Photo:

@@ -21,9 +21,7 @@ from pathlib import Path
 
 from extractors.bundle import bundle_from_zipfile, read_bundle_dir, read_bundle_zip
 from extractors.document import read_document_bytes, refused
-from extractors.messages import (
-    MSG_BROKEN_ZIP,
-)
+from extractors.messages import MSG_BROKEN_ZIP, internal_error, too_big, unreadable
 from extractors.model import Draft
 from extractors.package import ZIP_MAGIC, PackageRefused, sniff
 from extractors.prefetch import Prefetch
@@ -33,7 +31,6 @@ from extractors.safefile import (
     kind_refusal,
     open_regular_file,
     read_regular_file,
-    too_big_message,
 )
 from extractors.storable import storable_draft
 from rules import Rulebook
@@ -69,9 +66,7 @@ def _read_bytes(name: str, data: bytes, rulebook: Rulebook) -> Draft:
             return read_bundle_zip(name, data, rulebook)
         return read_document_bytes(name, data, rulebook)
     except Exception as exc:  # the last guard: one odd file must not stop a sweep
-        return refused(
-            name, data, "unknown", f"文件无法读取（内部错误 {type(exc).__name__}），请另存为 .docx 后重新报送"
-        )
+        return refused(name, data, "unknown", internal_error(exc))
 
 
 def _max_file_bytes(rulebook: Rulebook) -> int:
@@ -87,7 +82,7 @@ def _read_large_file(path: Path, name: str, rulebook: Rulebook) -> Draft:
         with open_regular_file(path) as fh:
             size = os.fstat(fh.fileno()).st_size
             if fh.read(4) not in ZIP_MAGIC:
-                return refused(name, None, "unknown", too_big_message(size, limit))
+                return refused(name, None, "unknown", too_big(size, limit))
             fh.seek(0)
             digest = hashlib.sha256()
             while chunk := fh.read(1 << 20):
@@ -96,7 +91,7 @@ def _read_large_file(path: Path, name: str, rulebook: Rulebook) -> Draft:
             try:
                 with zipfile.ZipFile(fh) as zf:
                     if _looks_like_word(name, zf.namelist()):
-                        return refused(name, None, "docx", too_big_message(size, limit))
+                        return refused(name, None, "docx", too_big(size, limit))
                     return bundle_from_zipfile(name, zf, digest.hexdigest(), rulebook)
             except PackageRefused as exc:
                 return refused(name, None, "bundle", exc.message)
@@ -113,7 +108,7 @@ def _read_large_file(path: Path, name: str, rulebook: Rulebook) -> Draft:
     except FileRefused as exc:
         return refused(name, None, "unknown", exc.message)
     except OSError as exc:
-        return refused(name, None, "unknown", f"文件无法读取（{type(exc).__name__}），请重新报送")
+        return refused(name, None, "unknown", unreadable(exc))
 
 
 def read_path(path: Path, rulebook: Rulebook) -> Draft:
@@ -131,7 +126,7 @@ def _read_path(path: Path, rulebook: Rulebook) -> Draft:
         try:
             st = os.lstat(path)
         except OSError as exc:
-            return refused(name, None, "unknown", f"文件无法读取（{type(exc).__name__}），请重新报送")
+            return refused(name, None, "unknown", unreadable(exc))
         if stat.S_ISDIR(st.st_mode):
             return read_bundle_dir(path, rulebook)
         refusal = kind_refusal(st.st_mode)
@@ -145,7 +140,7 @@ def _read_path(path: Path, rulebook: Rulebook) -> Draft:
             return refused(name, None, "unknown", exc.message)
         return _read_bytes(name, data, rulebook)
     except Exception as exc:
-        return refused(name, None, "unknown", f"文件无法读取（内部错误 {type(exc).__name__}），请重新报送")
+        return refused(name, None, "unknown", internal_error(exc))
 
 
 def read_ahead(rulebook: Rulebook, *, workers: int = 1) -> Prefetch[Path, Draft]:

@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-from extractors.messages import MSG_SPECIAL, MSG_SYMLINK
+from extractors.messages import MSG_SPECIAL, MSG_SYMLINK, too_big, unreadable
 
 
 class FileRefused(Exception):
@@ -58,14 +58,6 @@ def kind_refusal(mode: int) -> str | None:
     return None
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1048576:.1f} MB"
-
-
-def too_big_message(size: int, max_bytes: int) -> str:
-    return f"文件过大（{_mb(size)}，上限 {_mb(max_bytes)}），不予读取：请压缩图片或拆分后重新报送"
-
-
 def open_regular_file(path: Path) -> BinaryIO:
     """`path` opened for reading if it is a regular file (not a link, FIFO, socket or device);
     else `FileRefused`. The link check and the read use the same descriptor (O_NOFOLLOW, then
@@ -75,19 +67,19 @@ def open_regular_file(path: Path) -> BinaryIO:
     try:
         before = os.lstat(path)
     except OSError as exc:
-        raise FileRefused(f"文件无法读取（{type(exc).__name__}），请重新报送") from exc
+        raise FileRefused(unreadable(exc)) from exc
     refusal = kind_refusal(before.st_mode)
     if refusal:
         raise FileRefused(refusal)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise FileRefused(f"文件无法读取（{type(exc).__name__}），请重新报送") from exc
+        raise FileRefused(unreadable(exc)) from exc
     try:
         refusal = kind_refusal(os.fstat(fd).st_mode)
     except OSError as exc:
         os.close(fd)
-        raise FileRefused(f"文件无法读取（{type(exc).__name__}），请重新报送") from exc
+        raise FileRefused(unreadable(exc)) from exc
     if refusal:
         os.close(fd)
         raise FileRefused(refusal)
@@ -100,10 +92,10 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
         try:
             size = os.fstat(fh.fileno()).st_size
             if size > max_bytes:
-                raise FileRefused(too_big_message(size, max_bytes))
+                raise FileRefused(too_big(size, max_bytes))
             data = fh.read(max_bytes + 1)
         except OSError as exc:
-            raise FileRefused(f"文件无法读取（{type(exc).__name__}），请重新报送") from exc
+            raise FileRefused(unreadable(exc)) from exc
     if len(data) > max_bytes:  # the file grew while we read it
-        raise FileRefused(too_big_message(len(data), max_bytes))
+        raise FileRefused(too_big(len(data), max_bytes))
     return data

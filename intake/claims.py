@@ -23,6 +23,7 @@ import sqlite_utils
 from intake.inventory import Item
 from ledger import intake as ledger
 from rules import Rulebook
+from rules.times import parse_instant
 from workspace import Workspace, now
 
 PROCESSING = ".processing"
@@ -68,7 +69,7 @@ def _owner_alive(owner: str, db: sqlite_utils.Database, rulebook: Rulebook) -> b
         last = ledger.heartbeat_of_host(db, host)
         if last is None:
             return False
-        age = (now(rulebook) - ledger.parse_iso(last, rulebook.meta.tz)).total_seconds()
+        age = (now(rulebook) - parse_instant(last, rulebook.meta.tz)).total_seconds()
         return age <= 3 * rulebook.intake.heartbeat_seconds
     try:
         import psutil
@@ -127,7 +128,7 @@ def claim(
         release(token)
         return None
     ledger.confirm_claim(db, token)
-    return Claim(token, item.key, item.kind, ledger.parse_iso(received_at, rulebook.meta.tz), target)
+    return Claim(token, item.key, item.kind, parse_instant(received_at, rulebook.meta.tz), target)
 
 
 def release(token: str) -> None:
@@ -187,6 +188,6 @@ def load_claim(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, tok
         token,
         row["relpath"],
         row["kind"],
-        ledger.parse_iso(row["received_at"], rulebook.meta.tz),
+        parse_instant(row["received_at"], rulebook.meta.tz),
         claimed_entry(processing_root(ws), token),
     )

@@ -56,6 +56,7 @@ from ledger import intake as ledger
 from ledger.records import SubmissionRecord
 from ledger.schema import open_ledger
 from rules import Rulebook
+from rules.times import parse_instant
 from workspace import Workspace, now
 
 if TYPE_CHECKING:
@@ -345,7 +346,7 @@ def step_file(
     verdict = str(row["verdict"])
     unit = _text(row["unit"])
     if claim.path is not None:
-        received = ledger.parse_iso(str(row["received_at"]), rulebook.meta.tz)
+        received = parse_instant(str(row["received_at"]), rulebook.meta.tz)
         dest = filing.destination(
             ws,
             verdict,

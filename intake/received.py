@@ -20,6 +20,7 @@ from intake.inventory import Item
 from ledger import intake as ledger
 from ledger.schema import open_ledger
 from rules import Rulebook
+from rules.times import parse_instant
 from workspace import Workspace, now
 
 
@@ -82,7 +83,7 @@ def record_sightings_in(
     if new:
         current = now(rulebook)
         last = ledger.last_heartbeat(db)
-        last_beat = ledger.parse_iso(last, rulebook.meta.tz) if last else None
+        last_beat = parse_instant(last, rulebook.meta.tz) if last else None
         rows = []
         for item in new:
             mtime = _mtime(item.path)

@@ -22,6 +22,7 @@ import sqlite_utils
 from checks.model import Prior
 from ledger.records import ClaimRecord, FindingRecord, RunRecord, SubmissionRecord
 from ledger.schema import new_id
+from rules.times import parse_instant
 
 RECORDED = "recorded"  # committed in the ledger, item not yet in the outbox
 FILED = "filed"  # item (and note) in the outbox
@@ -283,11 +284,6 @@ def findings_of(db: sqlite_utils.Database, sub_id: int) -> list[FindingRecord]:
     )
 
 
-def parse_iso(text: str, tz: dt.tzinfo) -> dt.datetime:
-    value = dt.datetime.fromisoformat(text)
-    return value.replace(tzinfo=tz) if value.tzinfo is None else value
-
-
 def priors(
     db: sqlite_utils.Database, sha256: str, unit: str | None, received_at: dt.datetime, days: int
 ) -> list[Prior]:
@@ -321,7 +317,7 @@ def priors(
             Prior(
                 id=row["id"],
                 unit=row["unit"] or "",
-                received_at=parse_iso(row["received_at"], tz),
+                received_at=parse_instant(row["received_at"], tz),
                 sha256=row["sha256"] or "",
                 title=row["title"] or "",
                 text=row["text"] or "",

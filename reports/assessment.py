@@ -18,8 +18,9 @@ from reports.period import PeriodAssessment, assessment_of
 from reports.workbook import write_period_workbook
 from rules import Rulebook
 from rules.periods import Period, parse_period
+from rules.times import parse_instant
 from scoring.report import PeriodReport, score_period
-from scoring.rows import RejectionRow, parse_instant
+from scoring.rows import RejectionRow
 from workspace import Workspace, now
 
 

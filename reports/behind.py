@@ -13,9 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from reports.ledger_rows import read_period
+from rules.levels import LEVEL_NAMES
 from rules.model import Rulebook
 from rules.periods import Period, parse_period
-from scoring.fees import LEVEL_NAMES
 from scoring.report import UnitReport, score_period
 from scoring.rows import AdoptionRow, SubmissionRow
 from workspace import Workspace

@@ -19,6 +19,7 @@ from ledger.assessment import (
 from ledger.schema import open_ledger
 from rules import Rulebook
 from rules.periods import Period
+from rules.times import parse_instant
 from scoring.rows import (
     AdoptionRow,
     AssignmentRow,
@@ -27,7 +28,6 @@ from scoring.rows import (
     ScoringRows,
     SubmissionRow,
     WithdrawalRow,
-    parse_instant,
 )
 from workspace import Workspace
 

@@ -8,8 +8,8 @@ the terminal say the same thing. No code value, key or file syntax appears in th
 
 from __future__ import annotations
 
+from rules.levels import LEVEL_NAMES
 from rules.model import ContentType, Rulebook
-from scoring.fees import LEVEL_NAMES
 
 PERIOD_WORDS = {"month": "月", "quarter": "季度", "year": "年"}
 

@@ -20,8 +20,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.period import PeriodAssessment
-from scoring.awards import TIERS
-from scoring.fees import LEVEL_NAMES
+from rules.levels import LEVEL_NAMES, TIERS
 from scoring.report import PeriodReport
 from scoring.rows import RejectionRow
 

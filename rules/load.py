@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rules.levels import OUTLET_LEVELS
 from rules.model import (
     CONTENT_TYPES,
     PERIODS,
@@ -35,18 +36,6 @@ from rules.model import (
 )
 
 DEFAULT_RULEBOOK = Path(__file__).with_name("xihu-2021.toml")
-
-OUTLET_LEVELS = (
-    "national",
-    "province",
-    "city",
-    "district",
-    "wechat",
-    "juece",
-    "district_office",
-    "city_office",
-    "province_office",
-)
 
 
 class RulebookError(ValueError):

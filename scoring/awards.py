@@ -16,18 +16,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rules.levels import TIERS
 from rules.model import Rulebook
 from scoring.rows import AdoptionRow
 
-# Outlet levels grouped into tiers, highest first. This is the order of the outlets, not a
-# number of the rules: every amount still comes from the rulebook.
-TIERS: tuple[tuple[str, str, frozenset[str]], ...] = (
-    ("national", "国家级", frozenset({"national"})),
-    ("province", "省级", frozenset({"province", "province_office"})),
-    ("city", "市级", frozenset({"city", "city_office"})),
-    ("district", "区级", frozenset({"district", "district_office", "juece"})),
-    ("subdistrict", "街道", frozenset({"wechat"})),
-)
 TIER_NAMES: dict[str, str] = {key: name for key, name, _ in TIERS}
 
 _NAME_SPLIT = re.compile(r"[、，,；;/\s]+")

@@ -19,24 +19,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rules.levels import LEVEL_NAMES, WECHAT_LEVEL
 from rules.model import Rulebook
 from rules.periods import Period
 from scoring.rows import AdoptionRow, WithdrawalRow
-
-WECHAT_LEVEL = "wechat"
-
-# How the office reads each outlet level (labels only; fees come from the rulebook).
-LEVEL_NAMES: dict[str, str] = {
-    "national": "国家级",
-    "province": "省级",
-    "city": "市级",
-    "district": "区级",
-    "wechat": "街道公众号",
-    "juece": "决策参考",
-    "district_office": "区两办",
-    "city_office": "市两办",
-    "province_office": "省两办",
-}
 
 
 @dataclass(frozen=True)

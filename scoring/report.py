@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rules.levels import TIERS
 from rules.model import Rulebook
 from rules.periods import Period
-from scoring.awards import TIERS, Standing, officer_names, rank_officers, rank_units
+from scoring.awards import Standing, officer_names, rank_officers, rank_units
 from scoring.completion import Completion, unit_completion, unit_progress
 from scoring.fees import Adjustment, Payment, Unpaid, adjustments, fees_by_unit, payments, unpaid
 from scoring.points import Points, unit_points

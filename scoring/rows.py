@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rules.times import parse_day, parse_instant
+
 
 def _opt_int(value: Any) -> int | None:
     return None if value in (None, "") else int(value)
@@ -20,19 +22,6 @@ def _opt_int(value: Any) -> int | None:
 
 def _opt_float(value: Any) -> float | None:
     return None if value in (None, "") else float(value)
-
-
-def parse_instant(text: str, tz: ZoneInfo) -> dt.datetime:
-    """An ISO time from the ledger; a naive value is office local time."""
-    value = dt.datetime.fromisoformat(str(text).strip())
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    return value.astimezone(tz)
-
-
-def parse_day(text: str) -> dt.date:
-    """An ISO date (a time part, if any, is dropped)."""
-    return dt.date.fromisoformat(str(text).strip()[:10])
 
 
 @dataclass(frozen=True)

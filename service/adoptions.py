@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
@@ -28,18 +29,34 @@ from ledger.records import AdoptionRecord, SubmissionRecord
 from ledger.schema import open_ledger
 from reports.adoption_sheet import AdoptionInput, read_sheet
 from rules import Rulebook
+from rules.levels import LEVEL_NAMES, WECHAT_LEVEL
 from rules.periods import Period, parse_period
-from scoring.fees import LEVEL_NAMES, WECHAT_LEVEL, fee_rule
-from scoring.rows import parse_instant
+from rules.times import parse_instant
+from scoring.fees import fee_rule
 from service.errors import (
+    ROW_NO_ID,
+    ROW_NO_OUTLET,
     AlreadyWithdrawn,
     AmbiguousAdoption,
-    BadInput,
+    BadRequest,
     BadRow,
-    BadRows,
+    DeskError,
     NoSuchAdoption,
-    UnknownDraft,
-    UnknownUnit,
+    bad_date,
+    bad_month,
+    bad_number,
+    bad_rows,
+    negative_count,
+    no_rows,
+    nothing_to_withdraw,
+    row_before_receipt,
+    row_bonus_level,
+    row_bonus_out_of_range,
+    row_negative,
+    row_unknown_id,
+    row_unknown_outlet,
+    unknown_unit,
+    unreadable_sheet,
 )
 from workspace import Workspace, now
 
@@ -60,24 +77,25 @@ def _bonus_problem(outlet: str, level: str, rulebook: Rulebook) -> str | None:
     allowed = rulebook.points.media_bonus_levels
     if not allowed or level in allowed:
         return None
-    levels = "、".join(LEVEL_NAMES.get(x, x) for x in allowed)
-    return (
-        f"加分只给区级以上媒体的报道（考核办法三.2：配合街道在区级以上媒体平台完成亮点工作重要报道，"
-        f"加{rulebook.points.media_bonus_min:g}-{rulebook.points.media_bonus_max:g}分；"
-        f"可加分的级别：{levels}），“{outlet}”是{LEVEL_NAMES.get(level, level)}"
+    return row_bonus_level(
+        outlet,
+        LEVEL_NAMES.get(level, level),
+        [LEVEL_NAMES.get(x, x) for x in allowed],
+        rulebook.points.media_bonus_min,
+        rulebook.points.media_bonus_max,
     )
 
 
-def _number(value: Any, label: str, problems: list[str]) -> float | None:
+def _number(value: Any, field: str, problems: list[str]) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
         number = float(str(value).strip().rstrip("元分"))
     except ValueError:
-        problems.append(f"{label}“{value}”不是数字")
+        problems.append(str(bad_number(field, value)))
         return None
     if number < 0:
-        problems.append(f"{label}不能为负数（{value}）")
+        problems.append(row_negative(field, value))
         return None
     return number
 
@@ -93,7 +111,7 @@ def _date(value: Any, today: dt.date, problems: list[str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
     except ValueError:
-        problems.append(f"录用日期“{value}”无法识别，请写成 2021-03-05")
+        problems.append(str(bad_date(value)))
         return None
 
 
@@ -122,66 +140,94 @@ def _outlet_level_text(outlet: str, level: str) -> str:
     return outlet if name in outlet else f"{outlet}（{name}）"
 
 
+def _check_id(item: AdoptionInput, received: dict[int, str], problems: list[str]) -> int | None:
+    raw_id = "" if item.submission_id is None else str(item.submission_id).strip()
+    submission_id = _id(item.submission_id)
+    if raw_id and submission_id is None:
+        problems.append(str(bad_number("submission_id", raw_id)))
+    if raw_id == "":
+        problems.append(ROW_NO_ID)
+    elif submission_id is not None and submission_id not in received:
+        problems.append(row_unknown_id(submission_id))
+    return submission_id
+
+
+def _check_outlet(item: AdoptionInput, rulebook: Rulebook, problems: list[str]) -> tuple[str | None, bool]:
+    """The rulebook's name for the typed outlet, and whether the outlet was the trouble."""
+    typed = "" if item.outlet is None else str(item.outlet).strip()
+    if not typed:
+        problems.append(ROW_NO_OUTLET)
+        return None, True
+    outlet = rulebook.outlet_named(typed)
+    if outlet is None:
+        problems.append(row_unknown_outlet(typed))
+        return None, True
+    return outlet, False
+
+
+def _check_after_receipt(
+    adopted_on: dt.date | None,
+    submission_id: int | None,
+    received: dict[int, str],
+    tz: ZoneInfo,
+    problems: list[str],
+) -> None:
+    if adopted_on is None or submission_id not in received:
+        return
+    got = parse_instant(received[submission_id], tz)
+    if adopted_on < got.date():
+        problems.append(
+            row_before_receipt(adopted_on.isoformat(), submission_id, got.strftime("%Y-%m-%d %H:%M"))
+        )
+
+
+def _check_bonus(bonus: float | None, outlet: str | None, rulebook: Rulebook, problems: list[str]) -> None:
+    low, high = rulebook.points.media_bonus_min, rulebook.points.media_bonus_max
+    if bonus and not low <= bonus <= high:
+        problems.append(row_bonus_out_of_range(bonus, low, high))
+    elif bonus and outlet and rulebook.outlets[outlet]:
+        why = _bonus_problem(outlet, rulebook.outlets[outlet], rulebook)
+        if why:
+            problems.append(why)
+
+
+def _check_row(
+    item: AdoptionInput, rulebook: Rulebook, received: dict[int, str], today: dt.date, checked: Checked
+) -> None:
+    """One row: its ledger row added to `checked`, or its problems (naming the row)."""
+    problems: list[str] = []
+    submission_id = _check_id(item, received, problems)
+    outlet, outlet_trouble = _check_outlet(item, rulebook, problems)
+    checked.outlet_trouble = checked.outlet_trouble or outlet_trouble
+    adopted_on = _date(item.date, today, problems)
+    _check_after_receipt(adopted_on, submission_id, received, rulebook.meta.tz, problems)
+    fee = _number(item.fee, "fee", problems)
+    bonus = _number(item.bonus, "bonus", problems)
+    _check_bonus(bonus, outlet, rulebook, problems)
+    if problems:
+        checked.errors.append(f"{item.where}：{'；'.join(problems)}")
+        return
+    checked.rows.append(
+        {
+            "submission_id": submission_id,
+            "outlet": outlet,
+            "level": rulebook.outlets[outlet] if outlet else None,
+            "adopted_on": adopted_on.isoformat() if adopted_on else None,
+            "fee": fee,
+            "bonus": bonus,
+            "source": item.where,
+        }
+    )
+
+
 def validate(
     items: list[AdoptionInput], rulebook: Rulebook, db: sqlite_utils.Database, today: dt.date
 ) -> Checked:
     """Rows ready for the ledger, or every problem found (each naming its row)."""
     received = received_times(db, [i for i in (_id(item.submission_id) for item in items) if i is not None])
-    tz = rulebook.meta.tz
     checked = Checked([], [])
-    low, high = rulebook.points.media_bonus_min, rulebook.points.media_bonus_max
     for item in items:
-        problems: list[str] = []
-        raw_id = "" if item.submission_id is None else str(item.submission_id).strip()
-        submission_id = _id(item.submission_id)
-        if raw_id and submission_id is None:
-            problems.append(f"稿件编号“{raw_id}”不是数字")
-        if raw_id == "":
-            problems.append("缺少稿件编号")
-        elif submission_id is not None and submission_id not in received:
-            problems.append(f"稿件编号 {submission_id} 不存在")
-        typed = "" if item.outlet is None else str(item.outlet).strip()
-        outlet = rulebook.outlet_named(typed) if typed else None
-        level = rulebook.outlets[outlet] if outlet else None
-        if not typed:
-            problems.append("缺少录用媒体")
-            checked.outlet_trouble = True
-        elif outlet is None:
-            problems.append(f"录用媒体“{typed}”不在规则文件的媒体名单中（可用名称见下）")
-            checked.outlet_trouble = True
-        adopted_on = _date(item.date, today, problems)
-        if adopted_on is not None and submission_id in received:
-            got = parse_instant(received[submission_id], tz)
-            if adopted_on < got.date():
-                problems.append(
-                    f"录用日期 {adopted_on.isoformat()} 早于稿件 {submission_id} 的收稿时间 "
-                    f"{got.strftime('%Y-%m-%d %H:%M')}，稿件收到之前不可能被录用"
-                )
-        fee = _number(item.fee, "稿酬", problems)
-        bonus = _number(item.bonus, "加分", problems)
-        if bonus and not low <= bonus <= high:
-            problems.append(
-                f"加分 {bonus:g} 超出规则文件的范围：媒体宣传加分为 {low:g}–{high:g} 分（考核办法三.2），"
-                f"请写 {low:g} 到 {high:g} 之间的数"
-            )
-        elif bonus and outlet and level:
-            why = _bonus_problem(outlet, level, rulebook)
-            if why:
-                problems.append(why)
-        if problems:
-            checked.errors.append(f"{item.where}：{'；'.join(problems)}")
-            continue
-        checked.rows.append(
-            {
-                "submission_id": submission_id,
-                "outlet": outlet,
-                "level": level,
-                "adopted_on": adopted_on.isoformat() if adopted_on else None,
-                "fee": fee,
-                "bonus": bonus,
-                "source": item.where,
-            }
-        )
+        _check_row(item, rulebook, received, today, checked)
     return checked
 
 
@@ -230,15 +276,15 @@ def adopt(
     Raises `BadRows` (nothing written) naming every bad row, with the outlets accepted when an
     outlet is among the problems."""
     if not items:
-        raise BadInput(f"{source}没有数据行，未登记任何录用。")
+        raise no_rows(source)
     db = open_ledger(ws.ledger_path)
     try:
         checked = validate(items, rulebook, db, now(rulebook).date())
         if checked.errors:
-            raise BadRows(
-                f"{source}有 {len(checked.errors)} 处问题，未登记任何录用：",
+            raise bad_rows(
+                source,
                 [BadRow(*error.split("：", 1)) for error in checked.errors],
-                f"可用的录用媒体：{known_outlets(rulebook)}" if checked.outlet_trouble else "",
+                known_outlets(rulebook) if checked.outlet_trouble else None,
             )
         rows = checked.rows
         for row in rows:
@@ -254,14 +300,13 @@ def adopt_sheet(ws: Workspace, rulebook: Rulebook, path: Path) -> list[str]:
     try:
         items = read_sheet(path)
     except (ValueError, OSError) as exc:
-        raise BadInput(str(exc)) from None
+        raise unreadable_sheet(path.name, str(exc)) from None
     return adopt(ws, rulebook, items, source=f"录用登记表 {path.name}", tag=path.name)
 
 
-def _on_record(rows: list[AdoptionRecord]) -> str:
-    """The adoptions in force, for a message: 武进日报 2021-03-12、新华日报 2021-03-15."""
-    live = [f"{r['outlet']} {r['adopted_on']}" for r in rows if not r.get("withdrawn_at")]
-    return f"该稿件现有录用：{'、'.join(live)}" if live else "该稿件目前没有有效的录用记录"
+def _live(rows: list[AdoptionRecord]) -> list[str]:
+    """The adoptions in force, for a refusal: 武进日报 2021-03-12, 新华日报 2021-03-15."""
+    return [f"{r['outlet']} {r['adopted_on']}" for r in rows if not r.get("withdrawn_at")]
 
 
 @dataclass(frozen=True)
@@ -279,8 +324,43 @@ class Withdrawn:
         why = f"，原因：{self.reason}" if self.reason else ""
         return (
             f"已撤销录用：稿件 {self.submission_id}《{self.title}》（{self.unit}）— {self.outlet}，"
-            f"{self.adopted_on}{why}。记录仍保留在台账中，考核和稿酬不再计入；如需恢复，重新 adopt 即可。"
+            f"{self.adopted_on}{why}。记录仍保留在台账中，考核和稿酬不再计入；如需恢复，重新登记这条录用即可。"
         )
+
+
+def _withdrawal_day(date: str | None, rulebook: Rulebook) -> str:
+    """The typed date as YYYY-MM-DD, or "" when none was given; `BadInput` when unreadable."""
+    if date is None:
+        return ""
+    problems: list[str] = []
+    day = _date(date, now(rulebook).date(), problems)
+    if problems or day is None:
+        raise bad_date(date)
+    return day.isoformat()
+
+
+def _the_live_adoption(
+    submission_id: int, title: str, rows: list[AdoptionRecord], outlet: str, when: str
+) -> AdoptionRecord:
+    """The one adoption in force by `outlet` (on `when`, if given), or the refusal saying why not."""
+    same = [r for r in rows if r["outlet"] == outlet and (not when or r["adopted_on"] == when)]
+    live = [r for r in same if not r.get("withdrawn_at")]
+    if not same:
+        raise NoSuchAdoption(submission_id, title, outlet, when, _live(rows))
+    if not live:
+        last = same[-1]
+        raise AlreadyWithdrawn(
+            submission_id,
+            title,
+            outlet,
+            last["adopted_on"],
+            str(last.get("withdrawn_at") or ""),
+            str(last.get("withdrawn_reason") or ""),
+            _live(rows),
+        )
+    if len(live) > 1:
+        raise AmbiguousAdoption(submission_id, title, outlet, [r["adopted_on"] for r in live])
+    return live[0]
 
 
 def unadopt(
@@ -296,54 +376,20 @@ def unadopt(
     Raises `UnknownDraft`, `NoSuchAdoption`, `AlreadyWithdrawn`, `AmbiguousAdoption` (several
     on record and no date to choose) or `BadInput` (a date that cannot be read)."""
     outlet = outlet.strip()
-    when = ""
-    if date is not None:
-        problems: list[str] = []
-        day = _date(date, now(rulebook).date(), problems)
-        if problems or day is None:
-            raise BadInput("；".join(problems))
-        when = day.isoformat()
+    when = _withdrawal_day(date, rulebook)
     reason = (reason or "").strip() or None
     db = open_ledger(ws.ledger_path)
     try:
         submission = get_submission(db, submission_id)
         if submission is None:
-            raise UnknownDraft(f"稿件编号 {submission_id} 不存在，未撤销任何录用。")
-        name = f"稿件 {submission_id}《{submission.get('title') or ''}》"
-        rows = adoptions_of(db, submission_id)
-        same = [r for r in rows if r["outlet"] == outlet and (not when or r["adopted_on"] == when)]
-        live = [r for r in same if not r.get("withdrawn_at")]
-        on_day = f"{when} " if when else ""
-        if not same:
-            raise NoSuchAdoption(
-                f"{name}没有“{outlet}”{on_day}的录用记录，未撤销任何录用。{_on_record(rows)}。"
-            )
-        if not live:
-            last = same[-1]
-            why = f"（原因：{last['withdrawn_reason']}）" if last.get("withdrawn_reason") else ""
-            raise AlreadyWithdrawn(
-                f"{name}在“{outlet}”{last['adopted_on']} 的录用已于 {last['withdrawn_at']} 撤销{why}，"
-                f"无需再次撤销。{_on_record(rows)}。"
-            )
-        if len(live) > 1:
-            days = "、".join(r["adopted_on"] for r in live)
-            raise AmbiguousAdoption(
-                f"{name}在“{outlet}”有 {len(live)} 条录用（{days}），请用 --date 指明撤销哪一条。"
-            )
-        row = live[0]
-        at = now(rulebook).isoformat(timespec="seconds")
-        if not withdraw_adoption(db, row["id"], at, reason):
-            raise AlreadyWithdrawn(f"{name}在“{outlet}”{row['adopted_on']} 的录用已被撤销，无需再次撤销。")
+            raise nothing_to_withdraw(submission_id)
+        title = submission.get("title") or ""
+        row = _the_live_adoption(submission_id, title, adoptions_of(db, submission_id), outlet, when)
+        if not withdraw_adoption(db, row["id"], now(rulebook).isoformat(timespec="seconds"), reason):
+            raise AlreadyWithdrawn(submission_id, title, outlet, row["adopted_on"])
     finally:
         db.close()
-    return Withdrawn(
-        submission_id,
-        submission.get("title") or "",
-        submission.get("unit") or "",
-        outlet,
-        row["adopted_on"],
-        reason,
-    )
+    return Withdrawn(submission_id, title, submission.get("unit") or "", outlet, row["adopted_on"], reason)
 
 
 @dataclass(frozen=True)
@@ -360,25 +406,22 @@ class Assigned:
 
 
 def assign(ws: Workspace, rulebook: Rulebook, month: str, unit: str, count: int) -> Assigned:
-    """Record a month's 党委政务信息 assignment (约稿). Raises `BadInput` or `UnknownUnit`,
-    with every problem of the request in one message."""
-    problems: list[str] = []
-    period: Period | None = None
+    """Record a month's 党委政务信息 assignment (约稿). Raises `BadInput` or `UnknownUnit` for
+    one wrong input, `BadRequest` holding each refusal when several are wrong."""
+    problems: list[DeskError] = []
     try:
-        period = parse_period(month)
+        period: Period | None = parse_period(month)
     except ValueError:
-        pass
+        period = None
     if period is None or period.kind != "month":
-        problems.append(f"--month 应是月份，例如 2021-03（收到“{month}”）")
+        problems.append(bad_month(month))
     found = rulebook.unit_named(unit)
     if found is None:
-        problems.append(
-            f"单位“{unit}”不在规则文件中；可用的单位：{'、'.join(u.name for u in rulebook.units)}"
-        )
+        problems.append(unknown_unit(unit, rulebook))
     if count < 0:
-        problems.append(f"--count 不能为负数（收到 {count}）")
+        problems.append(negative_count(count))
     if problems or period is None or found is None:
-        raise (UnknownUnit if found is None and len(problems) == 1 else BadInput)("\n".join(problems))
+        raise problems[0] if len(problems) == 1 else BadRequest(problems)
     db = open_ledger(ws.ledger_path)
     try:
         set_assignment(db, period.key, found.name, count)

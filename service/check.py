@@ -22,8 +22,9 @@ from checks.notes import render_note
 from extractors.model import Draft
 from extractors.safefile import display_name
 from rules import Rulebook
-from service.errors import BadInput, MissingFiles
-from workspace import Workspace, YearRulebook, now, parse_time
+from rules.times import parse_instant
+from service.errors import MissingFiles, bad_received, unknown_type, unknown_unit
+from workspace import Workspace, YearRulebook, now
 
 
 def inbox_relpath(path: Path, ws: Workspace) -> PurePosixPath | None:
@@ -103,35 +104,35 @@ def received_time(text: str | None, rulebook: Rulebook) -> dt.datetime:
     if not text:
         return now(rulebook)
     try:
-        return parse_time(text, rulebook)
+        return parse_instant(text, rulebook.meta.tz)
     except ValueError:
-        raise BadInput(f"收稿时间“{text}”不是有效的 ISO 时间（如 2021-03-12T10:30）。") from None
+        raise bad_received(text) from None
 
 
 def require_files(files: Sequence[Path]) -> None:
     """Raises `MissingFiles` naming every file that does not exist (`check` and `inspect`)."""
     missing = [display_name(str(f)) for f in files if not os.path.lexists(f)]
     if missing:
-        raise MissingFiles("文件不存在：" + "、".join(missing))
+        raise MissingFiles(missing)
 
 
 def given_identity(
     rulebook: Rulebook, unit: str | None, content_type: str | None
 ) -> tuple[str | None, str | None]:
     """`--unit` and `--type` (a name or an alias) as the rulebook's unit name and type key;
-    raises `BadInput` listing every valid name when one is not known."""
-    from checks.identity import valid_types_text, valid_units_text
+    raises `UnknownUnit` or `BadInput` (field "type") listing the valid names."""
+    from checks.identity import valid_types_text
 
     unit_name = type_key = None
     if unit:
         found = rulebook.unit_named(unit)
         if found is None:
-            raise BadInput(f"--unit “{unit}”不是已登记的单位。{valid_units_text(rulebook)}。")
+            raise unknown_unit(unit, rulebook)
         unit_name = found.name
     if content_type:
         ctype = rulebook.type_named(content_type)
         if ctype is None:
-            raise BadInput(f"--type “{content_type}”不是有效的稿件类型。{valid_types_text(rulebook)}。")
+            raise unknown_type(content_type, valid_types_text(rulebook))
         type_key = ctype.key
     return unit_name, type_key
 
@@ -150,7 +151,7 @@ def check_files(
     say who sent the files and what they are, over what their place and text tell. `year_rules`
     judges by another workspace's rulebook (自查 reads files from a throwaway copy of the inbox
     but judges by the real workspace's rules); by default `ws`'s own for the received year.
-    Raises `MissingFiles` naming every missing file, `BadInput` for an unknown unit or type."""
+    Raises `MissingFiles` naming every missing file, `UnknownUnit` / `BadInput` for an unknown unit or type."""
     if year_rules is None:
         year_rules = ws.rulebook_for(received_at.year)
     rulebook = year_rules.rulebook

@@ -24,9 +24,20 @@ from reports.behind import UnitFigures, figures_behind
 from reports.period import PeriodAssessment
 from rules import Rulebook
 from rules.periods import Period, parse_period
+from rules.times import parse_instant
 from service.check import check_files, received_time
-from service.errors import BadInput, UnknownDraft, UnknownUnit
-from workspace import Workspace, is_inside, parse_time
+from service.errors import (
+    UnknownDraft,
+    bad_file_name,
+    bad_month,
+    duplicate_uploads,
+    no_upload,
+    not_one_draft,
+    unknown_type,
+    unknown_unit,
+    unsupported_uploads,
+)
+from workspace import Workspace, is_inside
 
 DOCUMENTS = (".docx", ".doc", ".wps")
 BUNDLES = (".zip",)
@@ -43,7 +54,7 @@ class Upload:
 def _safe_name(name: str) -> str:
     base = PurePath(name.replace("\\", "/")).name.strip()
     if not base or base in {".", ".."} or base.startswith("."):
-        raise BadInput(f"文件名“{name}”无法使用，请改名后再上传。")
+        raise bad_file_name(name)
     return base
 
 
@@ -64,25 +75,25 @@ def self_check(
     rulebook = year_rules.rulebook
     found = rulebook.unit_named(unit)
     if found is None:
-        raise UnknownUnit(f"单位“{unit}”不在规则文件中，请从列表中选择单位。")
+        raise unknown_unit(unit, rulebook)
     ctype = rulebook.type_named(type_name)
     if ctype is None:
-        raise BadInput(f"稿件类型“{type_name}”不在规则文件中，请从列表中选择稿件类型。")
+        from checks.identity import valid_types_text
+
+        raise unknown_type(type_name, valid_types_text(rulebook))
     if not uploads:
-        raise BadInput("请选择要自查的稿件文件。")
+        raise no_upload()
     photo_exts = tuple(e if e.startswith(".") else f".{e}" for e in rulebook.images.photo_extensions)
     names = [_safe_name(u.name) for u in uploads]
     suffixes = [PurePath(n).suffix.lower() for n in names]
     documents = [n for n, s in zip(names, suffixes, strict=True) if s in DOCUMENTS + BUNDLES]
     others = [n for n, s in zip(names, suffixes, strict=True) if s not in DOCUMENTS + BUNDLES + photo_exts]
     if others:
-        raise BadInput(
-            f"不支持的文件：{'、'.join(others)}。请上传 Word 稿件（.docx/.doc/.wps）、.zip 稿件包，或一份稿件加照片。"
-        )
+        raise unsupported_uploads(others)
     if len(documents) != 1:
-        raise BadInput("一次自查一篇稿件：请上传一份稿件文件（.docx/.doc/.wps 或 .zip），照片可一并上传。")
+        raise not_one_draft()
     if len(set(names)) != len(names):
-        raise BadInput("上传的文件有重名，请改名后再上传。")
+        raise duplicate_uploads()
     with tempfile.TemporaryDirectory(prefix="draftdesk-selfcheck-") as tmp:
         scratch = Workspace(Path(tmp))
         folder = scratch.inbox / found.name / ctype.name
@@ -108,7 +119,7 @@ def month_period(month: str | None, today: dt.date) -> Period:
     except ValueError:
         period = None
     if period is None or period.kind != "month":
-        raise BadInput(f"月份“{text}”无法识别，请写成 2021-03。")
+        raise bad_month(text)
     return period
 
 
@@ -146,7 +157,7 @@ def list_month(
         totals: dict[str, int] = {}
         for sid, received_at, outcome in index:
             try:
-                received = parse_time(received_at, rulebook)
+                received = parse_instant(received_at, rulebook.meta.tz)
             except ValueError:
                 continue
             if period.contains(received.date()):
@@ -172,7 +183,7 @@ def _files(ws: Workspace, submission_id: int) -> dict[str, Any]:
     finally:
         db.close()
     if row is None:
-        raise UnknownDraft(f"稿件编号 {submission_id} 不存在。")
+        raise UnknownDraft(submission_id)
     return row
 
 
@@ -188,7 +199,7 @@ def note_of(ws: Workspace, submission_id: int) -> tuple[str, str]:
         if is_inside(path, ws.outbox) and path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
     if not text:
-        raise UnknownDraft(f"稿件 {submission_id} 没有退回说明或未计入说明。")
+        raise UnknownDraft(submission_id, "note")
     suffix = NOTICE_SUFFIX if row.get("verdict") == "accepted" else NOTE_SUFFIX
     return str(text), f"{PurePath(str(row.get('original_name') or submission_id)).stem}{suffix}"
 
@@ -199,7 +210,7 @@ def original_of(ws: Workspace, submission_id: int) -> tuple[bytes | Path, str]:
     stored = str(row.get("stored_path") or "")
     path = ws.root / stored if stored else None
     if path is None or not is_inside(path, ws.outbox) or not path.exists():
-        raise UnknownDraft(f"稿件 {submission_id} 的原件不在发件箱中（可能尚未归档或已被移走）。")
+        raise UnknownDraft(submission_id, "original")
     if path.is_dir():
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
@@ -238,4 +249,4 @@ def figures_of(ws: Workspace, period: Period, unit: str) -> UnitFigures:
     try:
         return figures_behind(ws, period, unit)
     except LookupError:
-        raise UnknownUnit(f"单位“{unit}”不在{period.year}年的规则文件中，请从考核表中选择单位。") from None
+        raise unknown_unit(unit, ws.rulebook_for(period.year).rulebook, period.year) from None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from checks.labels import verdict_label
 from ledger.listing import find_submissions
 from ledger.schema import open_ledger
 from rules import Rulebook
 from rules.periods import parse_period
-from service.errors import BadInput, UnknownUnit
+from service.errors import bad_month, bad_verdict, unknown_unit
 from workspace import Workspace
 
 # What the office may type for --verdict.
@@ -51,6 +52,52 @@ class DraftLine:
 HEADINGS: tuple[str, ...] = ("编号", "标题", "单位", "类型", "收稿时间", "结果", "计入", "存放位置")
 
 
+def _units(rulebook: Rulebook, unit: str | None) -> tuple[str, ...]:
+    """Every name the unit's drafts may be recorded under (aliases too); () for no filter."""
+    if unit is None:
+        return ()
+    found = rulebook.unit_named(unit)
+    if found is None:
+        raise unknown_unit(unit, rulebook)
+    return found.names
+
+
+def _month_key(month: str | None) -> str | None:
+    if month is None:
+        return None
+    try:
+        period = parse_period(month)
+    except ValueError:
+        period = None
+    if period is None or period.kind != "month":
+        raise bad_month(month)
+    return period.key
+
+
+def _verdict(verdict: str | None) -> str | None:
+    if verdict is None:
+        return None
+    wanted = _VERDICTS.get(verdict.strip())
+    if wanted is None:
+        raise bad_verdict(verdict)
+    return wanted
+
+
+def _line(row: dict[str, Any], rulebook: Rulebook) -> DraftLine:
+    ctype = rulebook.types.get(row.get("content_type") or "")
+    accepted = row.get("verdict") == "accepted"
+    return DraftLine(
+        id=int(row["id"]),
+        title=row.get("title") or "",
+        unit=row.get("unit") or "",
+        type_name=ctype.name if ctype else (row.get("content_type") or ""),
+        received_at=str(row.get("received_at") or "")[:16].replace("T", " "),
+        verdict=verdict_label(row.get("verdict") or ""),
+        counted=("计入" if row.get("counted") else "不计入") if accepted else "",
+        path=row.get("stored_path") or "",
+    )
+
+
 def list_drafts(
     ws: Workspace,
     rulebook: Rulebook,
@@ -64,28 +111,7 @@ def list_drafts(
     """The drafts on record matching every filter given, by 稿件编号.
 
     Raises `UnknownUnit` (listing the units) or `BadInput` (a month or verdict that cannot be read)."""
-    units: tuple[str, ...] = ()
-    if unit is not None:
-        found = rulebook.unit_named(unit)
-        if found is None:
-            raise UnknownUnit(
-                f"单位“{unit}”不在规则文件中；可用的单位：{'、'.join(u.name for u in rulebook.units)}"
-            )
-        units = found.names  # drafts recorded under an alias are the unit's too
-    month_key = None
-    if month is not None:
-        try:
-            period = parse_period(month)
-        except ValueError:
-            period = None
-        if period is None or period.kind != "month":
-            raise BadInput(f"--month 应是月份，例如 2021-03（收到“{month}”）")
-        month_key = period.key
-    wanted = None
-    if verdict is not None:
-        wanted = _VERDICTS.get(verdict.strip())
-        if wanted is None:
-            raise BadInput(f"--verdict 应是 合格 或 退回（收到“{verdict}”）")
+    units, month_key, wanted = _units(rulebook, unit), _month_key(month), _verdict(verdict)
     if not ws.ledger_path.exists():
         return []
     db = open_ledger(ws.ledger_path)
@@ -100,20 +126,4 @@ def list_drafts(
         )
     finally:
         db.close()
-    result: list[DraftLine] = []
-    for row in rows:
-        ctype = rulebook.types.get(row.get("content_type") or "")
-        accepted = row.get("verdict") == "accepted"
-        result.append(
-            DraftLine(
-                id=int(row["id"]),
-                title=row.get("title") or "",
-                unit=row.get("unit") or "",
-                type_name=ctype.name if ctype else (row.get("content_type") or ""),
-                received_at=str(row.get("received_at") or "")[:16].replace("T", " "),
-                verdict=verdict_label(row.get("verdict") or ""),
-                counted=("计入" if row.get("counted") else "不计入") if accepted else "",
-                path=row.get("stored_path") or "",
-            )
-        )
-    return result
+    return [_line(row, rulebook) for row in rows]

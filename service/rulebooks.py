@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from rules import Rulebook, RulebookError, load_rulebook
-from service.errors import BadInput
+from service.errors import bad_year, year_exists
 from workspace import Workspace
 
 _CALENDAR = re.compile(r"(?ms)^\[calendar\][^\n]*\n.*?(?=^\[|\Z)")
@@ -40,9 +40,7 @@ def parse_year(text: str) -> int:
     value = text.strip()
     year = int(value) if value.isascii() and value.isdigit() else None
     if year is None or not YEAR_MIN <= year <= YEAR_MAX:
-        raise BadInput(
-            f"年份“{text}”无效：请写 {YEAR_MIN}–{YEAR_MAX} 之间的年份，如 draftdesk rules new 2027。"
-        )
+        raise bad_year(text, YEAR_MIN, YEAR_MAX)
     return year
 
 
@@ -52,7 +50,7 @@ def new_rulebook(ws: Workspace, year: int | str) -> tuple[Path, Path]:
     year = parse_year(str(year))
     paths = ws.rulebook_paths()
     if year in paths:
-        raise BadInput(f"{year} 年的规则文件已存在：{paths[year]}。请直接编辑它。")
+        raise year_exists(year, paths[year])
     source = ws.latest_rulebook_path()
     old = load_rulebook(source)
     text = source.read_text(encoding="utf-8")

@@ -39,7 +39,7 @@ def period_from(month: str | None, quarter: str | None, year: int | None) -> Per
     try:
         return choose_period(month, quarter, year)
     except ValueError as exc:
-        raise BadInput(str(exc)) from None
+        raise BadInput("period", None, str(exc)) from None
 
 
 def score(ws: Workspace, period: Period) -> Scored:

@@ -212,7 +212,7 @@ def test_an_unknown_unit_option_is_a_usage_error_listing_the_units(ws: Path, tmp
     outside.write_bytes(news_draft(300, photos=1))
     done = CliRunner().invoke(app, ["check", str(outside), "--workspace", str(ws), "--unit", "湖东"])
     assert done.exit_code == 2
-    assert "--unit “湖东”不是已登记的单位。有效的单位名称：" in done.output
+    assert "单位“湖东”不在规则文件中；可用的单位：" in done.output
 
 
 def test_xuexi_bundle_with_hd_originals_beside_compressed_copies(ws: Path) -> None:
@@ -323,7 +323,7 @@ def test_missing_file_is_a_usage_error_in_chinese(ws: Path) -> None:
 def test_bad_received_time_is_a_usage_error(ws: Path) -> None:
     path = put(ws, "湖滨社区/即时/稿件.docx", news_draft(300, photos=1))
     result = RUNNER.invoke(app, ["check", str(path), "--workspace", str(ws), "--received", "昨天"])
-    assert result.exit_code == 2 and "ISO" in result.stderr
+    assert result.exit_code == 2 and "--received “昨天”不是有效的时间" in result.stderr
 
 
 def test_broken_workspace_rulebook_is_a_usage_error_naming_the_key(ws: Path) -> None:

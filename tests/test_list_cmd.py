@@ -84,8 +84,8 @@ def test_list_filters(ws: Path, args: tuple[str, ...], expected: list[int]) -> N
     ("args", "message"),
     [
         (("--unit", "火星社区"), "单位“火星社区”不在规则文件中"),
-        (("--month", "2021Q1"), "--month 应是月份"),
-        (("--verdict", "录用"), "--verdict 应是 合格 或 退回"),
+        (("--month", "2021Q1"), "--month “2021Q1”无法识别"),
+        (("--verdict", "录用"), "--verdict “录用”无法识别，请写 合格 或 退回。"),
     ],
 )
 def test_list_refuses_what_it_cannot_read(ws: Path, args: tuple[str, ...], message: str) -> None:

@@ -185,10 +185,10 @@ def test_assign_accepts_an_alias_and_replaces_on_reentry(ws: Path) -> None:
 @pytest.mark.parametrize(
     ("month", "unit", "count", "message"),
     [
-        ("2021Q1", "湖滨社区", "1", "--month 应是月份"),
-        ("2021-13", "湖滨社区", "1", "--month 应是月份"),
+        ("2021Q1", "湖滨社区", "1", "--month “2021Q1”无法识别，请写成 2021-03 这样的月份。"),
+        ("2021-13", "湖滨社区", "1", "--month “2021-13”无法识别"),
         ("2021-03", "西湖社区", "1", "单位“西湖社区”不在规则文件中"),
-        ("2021-03", "湖滨社区", "-1", "--count 不能为负数"),
+        ("2021-03", "湖滨社区", "-1", "--count “-1”不能为负数。"),
     ],
     ids=["quarter", "month-13", "unknown-unit", "negative"],
 )
@@ -297,7 +297,7 @@ def test_unadopt_keeps_the_record_stops_scoring_it_and_a_new_adopt_counts_again(
         ),
         (["1", "--outlet", "新华日报", "--date", "2021-03-13"], "没有“新华日报”2021-03-13 的录用记录"),
         (["1"], "请写明稿件编号和 --outlet 录用媒体"),
-        (["1", "--outlet", "新华日报", "--date", "3月12日"], "录用日期“3月12日”无法识别"),
+        (["1", "--outlet", "新华日报", "--date", "3月12日"], "--date “3月12日”无法识别"),
     ],
     ids=["unknown-id", "other-outlet", "never-adopted", "other-date", "no-outlet", "bad-date"],
 )

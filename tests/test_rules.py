@@ -163,3 +163,12 @@ def test_a_bad_quota_kind_and_an_adopted_quota_without_platform_are_named_in_chi
     problems = info.value.problems
     assert "types.wechat.quota：应是 count、adopted、assigned、none 之一，实际为 '录用'" in problems
     assert "types.instant.quota：按录用计的任务（adopted）要写明 platform（录用平台）" in problems
+
+
+def test_every_outlet_level_has_one_name_and_one_tier_and_the_rulebook_uses_only_those() -> None:
+    from rules.levels import LEVEL_NAMES, OUTLET_LEVELS, TIERS
+
+    tiered = [code for _, _, codes in TIERS for code in codes]
+    assert sorted(tiered) == sorted(OUTLET_LEVELS) == sorted(LEVEL_NAMES)
+    assert set(load_rulebook(DEFAULT_RULEBOOK).outlets.values()) <= set(OUTLET_LEVELS)
+    assert [name for _, name, _ in TIERS] == ["国家级", "省级", "市级", "区级", "街道"]

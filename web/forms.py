@@ -13,7 +13,9 @@ from urllib.parse import quote
 from starlette.datastructures import UploadFile
 
 from service.desk import Upload
+from service.errors import bad_number
 from web.desk import Refused
+from web.wording import say
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,13 +25,14 @@ def text(form: Any, key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def number(raw: str, label: str) -> float | None:
+def number(raw: str, field: str) -> float | None:
+    """`raw` as a number, or the refusal naming `field` (a `service.errors` field)."""
     if not raw:
         return None
     try:
         return float(raw)
     except ValueError:
-        raise Refused(400, f"{label}“{raw}”不是数字。") from None
+        raise Refused(400, f"{say(bad_number(field, raw))}。") from None
 
 
 def uploads(form: Any, key: str) -> list[UploadFile]:

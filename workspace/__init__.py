@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rules import DEFAULT_RULEBOOK, Rulebook, RulebookError, load_rulebook
+from rules.times import parse_instant
 
 RULEBOOK_NAME = "draftdesk.toml"
 RULES_FOLDER = "rules"
@@ -201,13 +202,5 @@ def now(rulebook: Rulebook) -> dt.datetime:
     tz = rulebook.meta.tz
     override = os.environ.get("DRAFTDESK_NOW")
     if override:
-        return parse_time(override, rulebook)
+        return parse_instant(override, tz)
     return dt.datetime.now(tz)
-
-
-def parse_time(text: str, rulebook: Rulebook) -> dt.datetime:
-    """An ISO date or time; a naive value is office local time. Raises ValueError when not ISO."""
-    value = dt.datetime.fromisoformat(text.strip())
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=rulebook.meta.tz)
-    return value.astimezone(rulebook.meta.tz)

@@ -10,10 +10,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from service import adoptions
-from service.errors import BadRows, DeskError
+from service.errors import BadRows, DeskError, bad_number, not_whole
 from web.deps import Clerk
 from web.desk import Desk
 from web.forms import XLSX, attachment, number, save_uploads, scratch, text, uploads
+from web.wording import say
 from workspace import now
 
 router = APIRouter()
@@ -32,7 +33,7 @@ def _refused(desk: Desk, request: Request, exc: DeskError) -> Response:
         return _page(
             desk, request, 400, error=exc.heading, problems=[str(p) for p in exc.problems], hint=exc.hint
         )
-    return _page(desk, request, 400, error=str(exc))
+    return _page(desk, request, 400, error=say(exc))
 
 
 @router.get("/adopt", response_class=HTMLResponse)
@@ -48,8 +49,8 @@ async def adopt_post(request: Request, desk: Clerk) -> Response:
         text(form, "submission_id"),
         text(form, "outlet"),
         text(form, "date") or None,
-        number(text(form, "fee"), "稿酬"),
-        number(text(form, "bonus"), "加分"),
+        number(text(form, "fee"), "fee"),
+        number(text(form, "bonus"), "bonus"),
     )
     try:
         lines = adoptions.adopt(desk.ws, desk.rulebook, [item], source="网页登记")
@@ -63,7 +64,9 @@ async def withdraw_post(request: Request, desk: Clerk) -> Response:
     form = await desk.form(request, "withdraw", limit=SMALL_FORM)
     raw_id = text(form, "submission_id")
     if not raw_id.isdigit():
-        return _page(desk, request, 400, error=f"稿件编号“{raw_id}”不是数字，未撤销任何录用。")
+        return _page(
+            desk, request, 400, error=f"{say(bad_number('submission_id', raw_id))}，未撤销任何录用。"
+        )
     try:
         withdrawn = adoptions.unadopt(
             desk.ws,
@@ -114,7 +117,7 @@ async def assign_post(request: Request, desk: Clerk) -> Response:
     try:
         count = int(raw)
     except ValueError:
-        return _page(desk, request, 400, error=f"约稿篇数“{raw}”不是整数。")
+        return _page(desk, request, 400, error=say(not_whole("count", raw)))
     try:
         assigned = adoptions.assign(desk.ws, desk.rulebook, text(form, "month"), text(form, "unit"), count)
     except DeskError as exc:

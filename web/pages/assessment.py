@@ -9,11 +9,12 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from rules.periods import Period, parse_period
 from service.desk import figures_of
-from service.errors import DeskError
+from service.errors import DeskError, bad_period
 from web.chart import completion_chart
 from web.deps import Clerk
 from web.desk import Desk, Refused
 from web.forms import XLSX, attachment
+from web.wording import say
 from workspace import now
 
 router = APIRouter()
@@ -24,11 +25,7 @@ def _period(desk: Desk, text: str) -> Period:
     try:
         return parse_period(text)
     except ValueError:
-        raise Refused(
-            400,
-            f"期间“{text}”无法识别：请写月份 2021-03（或 2021年3月）、季度 2021Q1（或 2021年第1季度）"
-            "、年度 2021（或 2021年度）。",
-        ) from None
+        raise Refused(400, say(bad_period(text))) from None
 
 
 @router.get("/score", response_class=HTMLResponse)

@@ -9,6 +9,7 @@ from service.desk import self_check
 from service.errors import DeskError
 from web.deps import Open
 from web.forms import save_uploads, scratch, text, uploads
+from web.wording import say
 
 router = APIRouter()
 
@@ -29,7 +30,7 @@ async def check_post(request: Request, desk: Open) -> Response:
                 desk.ws, desk.rulebook, chosen["unit"], chosen["ctype"], saved, chosen["received"] or None
             )
     except DeskError as exc:
-        return desk.page(request, "check.html", status=400, result=None, error=str(exc), chosen=chosen)
+        return desk.page(request, "check.html", status=400, result=None, error=say(exc), chosen=chosen)
     finally:
         await form.close()
     return desk.page(request, "check.html", result=result, error=None, chosen=chosen)

@@ -13,6 +13,7 @@ from service.errors import DeskError
 from web.deps import Clerk
 from web.desk import Refused
 from web.forms import attachment
+from web.wording import say
 from workspace import now
 
 router = APIRouter()
@@ -33,7 +34,7 @@ def intake_page(
     try:
         period = month_period(month, now(desk.rulebook).date())
     except DeskError as exc:
-        raise Refused(400, str(exc)) from None
+        raise Refused(400, say(exc)) from None
     chosen = {"month": period.key, "unit": unit, "ctype": ctype, "verdict": verdict, "rule": rule}
     found = list_month(
         desk.ws,
@@ -64,7 +65,7 @@ def _note(desk: Clerk, submission_id: int) -> tuple[str, str]:
     try:
         return note_of(desk.ws, submission_id)
     except DeskError as exc:
-        raise Refused(404, str(exc)) from None
+        raise Refused(404, say(exc)) from None
 
 
 @router.get("/intake/{submission_id}/note", response_class=HTMLResponse)
@@ -84,7 +85,7 @@ def original_download(desk: Clerk, submission_id: int) -> Response:
     try:
         content, name = original_of(desk.ws, submission_id)
     except DeskError as exc:
-        raise Refused(404, str(exc)) from None
+        raise Refused(404, say(exc)) from None
     if isinstance(content, Path):
         return FileResponse(content, headers=attachment(name))
     return Response(content, media_type="application/zip", headers=attachment(name))

@@ -1,0 +1,272 @@
+"""The service's refusals are named exceptions that say which input was wrong, by field.
+
+The front ends word them (`cli.wording`, the desk's pages); these tests call the service
+functions directly and read the exception's class and fields, never a flag name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from cli.wording import say
+from ledger.assessment import record_submission_row
+from ledger.schema import open_ledger
+from rules import Rulebook
+from service import adoptions
+from service.adoptions import AdoptionInput
+from service.check import check_files, given_identity, received_time, require_files
+from service.desk import month_period, note_of, original_of, self_check
+from service.errors import (
+    AlreadyWithdrawn,
+    AmbiguousAdoption,
+    BadInput,
+    BadRequest,
+    BadRows,
+    DeskError,
+    MissingFiles,
+    NoSuchAdoption,
+    UnknownDraft,
+    UnknownUnit,
+)
+from service.listing import list_drafts
+from service.rulebooks import new_rulebook, parse_year
+from service.setup import init_workspace
+from workspace import Workspace
+
+
+@pytest.fixture()
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    workspace = Workspace(tmp_path / "ws")
+    init_workspace(workspace)
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-20T10:00:00+08:00")
+    db = open_ledger(workspace.ledger_path)
+    record_submission_row(
+        db,
+        id=1,
+        unit="湖滨社区",
+        content_type="instant",
+        title="湖滨社区开展消防演练",
+        officer="张三",
+        received_at="2021-03-10T09:00:00+08:00",
+        verdict="accepted",
+        counted=1,
+    )
+    db.close()
+    return workspace
+
+
+@pytest.fixture()
+def rulebook(ws: Workspace) -> Rulebook:
+    return ws.rulebook()
+
+
+def _adopt(ws: Workspace, rulebook: Rulebook, outlet: str, date: str) -> None:
+    adoptions.adopt(ws, rulebook, [AdoptionInput("命令行", 1, outlet, date, None, None)])
+
+
+def test_a_bad_month_is_bad_input_on_the_month_field_and_no_sentence_names_an_option(
+    ws: Workspace, rulebook: Rulebook
+) -> None:
+    with pytest.raises(BadInput) as caught:
+        list_drafts(ws, rulebook, month="2021-13")
+    assert (caught.value.field, caught.value.value) == ("month", "2021-13")
+    assert str(caught.value) == "月份“2021-13”无法识别，请写成 2021-03 这样的月份。"
+    assert say(caught.value) == "--month “2021-13”无法识别，请写成 2021-03 这样的月份。"
+    with pytest.raises(BadInput) as desk:
+        month_period("2021Q1", dt.date(2021, 3, 1))
+    assert (desk.value.field, desk.value.value) == ("month", "2021Q1")
+
+
+def test_a_bad_verdict_and_a_bad_received_time_name_their_fields(ws: Workspace, rulebook: Rulebook) -> None:
+    with pytest.raises(BadInput) as verdict:
+        list_drafts(ws, rulebook, verdict="录用")
+    assert (verdict.value.field, verdict.value.value) == ("verdict", "录用")
+    with pytest.raises(BadInput) as received:
+        received_time("昨天", rulebook)
+    assert (received.value.field, received.value.value) == ("received", "昨天")
+    assert "--" not in str(received.value)
+
+
+def test_an_unknown_unit_is_one_exception_with_the_units_known_wherever_it_is_typed(
+    ws: Workspace, rulebook: Rulebook
+) -> None:
+    known = tuple(u.name for u in rulebook.units)
+    refusals: list[UnknownUnit] = []
+    for call in (
+        lambda: list_drafts(ws, rulebook, unit="火星社区"),
+        lambda: given_identity(rulebook, "火星社区", None),
+        lambda: adoptions.assign(ws, rulebook, "2021-03", "火星社区", 1),
+        lambda: self_check(ws, rulebook, "火星社区", "即时", [], None),
+    ):
+        with pytest.raises(UnknownUnit) as caught:
+            call()
+        refusals.append(caught.value)
+    assert {(r.name, r.known) for r in refusals} == {("火星社区", known)}
+    assert len({str(r) for r in refusals}) == 1
+
+
+def test_an_unknown_type_is_bad_input_on_the_type_field(rulebook: Rulebook) -> None:
+    with pytest.raises(BadInput) as caught:
+        given_identity(rulebook, None, "长篇")
+    assert (caught.value.field, caught.value.value) == ("type", "长篇")
+    assert say(caught.value).startswith("--type “长篇”不在规则文件中。有效的稿件类型：")
+
+
+def test_assign_names_every_wrong_field_at_once(ws: Workspace, rulebook: Rulebook) -> None:
+    with pytest.raises(BadRequest) as caught:
+        adoptions.assign(ws, rulebook, "2021Q1", "火星社区", -1)
+    problems = caught.value.problems
+    assert [type(p) for p in problems] == [BadInput, UnknownUnit, BadInput]
+    assert [getattr(p, "field", None) for p in problems] == ["month", None, "count"]
+    assert say(caught.value).splitlines()[2] == "--count “-1”不能为负数。"
+    with pytest.raises(BadInput) as alone:
+        adoptions.assign(ws, rulebook, "2021-03", "湖滨社区", -1)
+    assert (alone.value.field, alone.value.value) == ("count", "-1")
+
+
+def test_missing_files_lists_every_path(tmp_path: Path) -> None:
+    with pytest.raises(MissingFiles) as caught:
+        require_files([tmp_path / "a.docx", tmp_path / "b.docx"])
+    assert caught.value.paths == (str(tmp_path / "a.docx"), str(tmp_path / "b.docx"))
+
+
+def test_check_of_a_missing_file_is_missing_files(ws: Workspace, rulebook: Rulebook, tmp_path: Path) -> None:
+    with pytest.raises(MissingFiles):
+        check_files(ws, rulebook, [tmp_path / "gone.docx"], received_time(None, rulebook))
+
+
+def test_an_unknown_draft_says_which_draft_and_what_is_missing(ws: Workspace) -> None:
+    with pytest.raises(UnknownDraft) as gone:
+        note_of(ws, 42)
+    assert (gone.value.submission_id, gone.value.missing) == (42, "draft")
+    with pytest.raises(UnknownDraft) as no_note:
+        note_of(ws, 1)
+    assert (no_note.value.submission_id, no_note.value.missing) == (1, "note")
+    with pytest.raises(UnknownDraft) as no_original:
+        original_of(ws, 1)
+    assert no_original.value.missing == "original"
+    with pytest.raises(UnknownDraft) as unadopted:
+        adoptions.unadopt(ws, ws.rulebook(), 42, "新华日报")
+    assert str(unadopted.value) == "稿件编号 42 不存在，未撤销任何录用。"
+
+
+def test_bad_rows_name_each_row_and_write_nothing(ws: Workspace, rulebook: Rulebook) -> None:
+    items = [
+        AdoptionInput("第2行", 1, "武进日报", "2021-03-12", None, None),
+        AdoptionInput("第3行", 99, "新华日版", "3月13日", None, None),
+    ]
+    with pytest.raises(BadRows) as caught:
+        adoptions.adopt(ws, rulebook, items)
+    assert [(p.where, p.reason.split("；")[0]) for p in caught.value.problems] == [
+        ("第3行", "稿件编号 99 不存在")
+    ]
+    assert caught.value.hint.startswith("可用的录用媒体：")
+    db = open_ledger(ws.ledger_path)
+    assert db["adoptions"].count == 0
+    db.close()
+
+
+def test_an_empty_or_unreadable_sheet_is_bad_input_on_the_sheet(
+    ws: Workspace, rulebook: Rulebook, tmp_path: Path
+) -> None:
+    with pytest.raises(BadInput) as empty:
+        adoptions.adopt(ws, rulebook, [])
+    assert empty.value.field == "sheet"
+    book = Workbook()
+    book.active.append(["标题"])
+    sheet = tmp_path / "表.xlsx"
+    book.save(sheet)
+    with pytest.raises(BadInput) as unreadable:
+        adoptions.adopt_sheet(ws, rulebook, sheet)
+    assert unreadable.value.field == "sheet" and "表.xlsx" in str(unreadable.value)
+
+
+def test_withdrawing_what_is_not_on_record_says_what_is(ws: Workspace, rulebook: Rulebook) -> None:
+    _adopt(ws, rulebook, "新华日报", "2021-03-12")
+    with pytest.raises(NoSuchAdoption) as caught:
+        adoptions.unadopt(ws, rulebook, 1, "人民日报")
+    refusal = caught.value
+    assert (refusal.submission_id, refusal.outlet, refusal.date) == (1, "人民日报", "")
+    assert refusal.on_record == ("新华日报 2021-03-12",)
+
+
+def test_withdrawing_twice_is_already_withdrawn_with_when_and_why(ws: Workspace, rulebook: Rulebook) -> None:
+    _adopt(ws, rulebook, "新华日报", "2021-03-12")
+    adoptions.unadopt(ws, rulebook, 1, "新华日报", reason="重复登记")
+    with pytest.raises(AlreadyWithdrawn) as caught:
+        adoptions.unadopt(ws, rulebook, 1, "新华日报")
+    refusal = caught.value
+    assert (refusal.adopted_on, refusal.withdrawn_at, refusal.reason) == (
+        "2021-03-12",
+        "2021-03-20T10:00:00+08:00",
+        "重复登记",
+    )
+
+
+def test_two_adoptions_by_one_outlet_are_ambiguous_until_a_date_is_given(
+    ws: Workspace, rulebook: Rulebook
+) -> None:
+    for day in ("2021-03-12", "2021-03-15"):
+        _adopt(ws, rulebook, "武进日报", day)
+    with pytest.raises(AmbiguousAdoption) as caught:
+        adoptions.unadopt(ws, rulebook, 1, "武进日报")
+    assert (caught.value.outlet, caught.value.dates) == ("武进日报", ("2021-03-12", "2021-03-15"))
+    assert str(caught.value).endswith("请用录用日期指明撤销哪一条。")
+    assert say(caught.value).endswith("请用 --date 指明撤销哪一条。")
+    with pytest.raises(BadInput) as bad_date:
+        adoptions.unadopt(ws, rulebook, 1, "武进日报", date="3月12日")
+    assert (bad_date.value.field, bad_date.value.value) == ("date", "3月12日")
+    assert adoptions.unadopt(ws, rulebook, 1, "武进日报", date="2021/3/15").adopted_on == "2021-03-15"
+
+
+def test_a_year_out_of_range_or_already_ruled_is_bad_input_on_the_year(ws: Workspace) -> None:
+    with pytest.raises(BadInput) as caught:
+        parse_year("20x7")
+    assert (caught.value.field, caught.value.value) == ("year", "20x7")
+    assert say(caught.value).endswith("如 draftdesk rules new 2027。")
+    with pytest.raises(BadInput) as exists:
+        new_rulebook(ws, 2021)
+    assert exists.value.field == "year" and "2021 年的规则文件已存在" in str(exists.value)
+
+
+def test_every_service_refusal_is_a_desk_error() -> None:
+    for cls in (AlreadyWithdrawn, AmbiguousAdoption, BadInput, BadRows, MissingFiles, NoSuchAdoption):
+        assert issubclass(cls, DeskError)
+    assert issubclass(UnknownDraft, DeskError) and issubclass(UnknownUnit, DeskError)
+
+
+def test_the_desk_words_each_refusal_by_its_form_label_and_never_by_an_option(
+    ws: Workspace, rulebook: Rulebook
+) -> None:
+    from web.wording import say as page_says
+
+    refusals: list[DeskError] = []
+    for call in (
+        lambda: list_drafts(ws, rulebook, month="2021-13"),
+        lambda: adoptions.assign(ws, rulebook, "2021Q1", "火星社区", -1),
+        lambda: self_check(ws, rulebook, "湖滨社区", "长篇", [], None),
+        lambda: received_time("昨天", rulebook),
+    ):
+        with pytest.raises(DeskError) as caught:
+            call()
+        refusals.append(caught.value)
+    for day in ("2021-03-12", "2021-03-15"):
+        _adopt(ws, rulebook, "武进日报", day)
+    with pytest.raises(AmbiguousAdoption) as ambiguous:
+        adoptions.unadopt(ws, rulebook, 1, "武进日报")
+    refusals.append(ambiguous.value)
+    said = [page_says(r) for r in refusals]
+    assert said[0] == "月份“2021-13”无法识别，请写成 2021-03 这样的月份。"
+    assert said[1].splitlines() == [
+        "月份“2021Q1”无法识别，请写成 2021-03 这样的月份。",
+        "单位“火星社区”不在规则文件中，请从列表中选择单位。",
+        "约稿篇数“-1”不能为负数。",
+    ]
+    assert said[2] == "稿件类型“长篇”不在规则文件中，请从列表中选择稿件类型。"
+    assert said[3].startswith("收稿时间“昨天”")
+    assert said[4].endswith("请用“录用日期”一栏指明撤销哪一条。")
+    assert not any("--" in s for s in said)
