@@ -42,7 +42,7 @@ class Problem:
     def line(self) -> str:
         who = f"稿件编号 {self.submission_id}" if self.submission_id is not None else "台账"
         where = f"：{self.path}" if self.path else ""
-        return f"{who}：{self.message}{where}"
+        return f"{who}：{self.message.rstrip('。')}{where}"
 
 
 @dataclass(frozen=True)

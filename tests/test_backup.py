@@ -411,16 +411,25 @@ def test_verify_reports_a_claim_left_open_unless_intake_is_running(ws_rb):
         assert verify(ws).ok
 
 
-def test_verify_runs_the_event_chain_hook_when_the_ledger_has_an_events_table(ws_rb):
+def test_verify_runs_the_event_chain_hook_when_the_ledger_has_an_events_table(ws_rb, monkeypatch):
+    import types
+
     ws, rb = ws_rb
     _file(ws, rb, ["甲"])
+    assert verify(ws).ok  # no events table: nothing to check
     conn = sqlite3.connect(ws.ledger_path)
-    conn.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, hash TEXT)")
+    conn.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, hash TEXT)")
     conn.commit()
     conn.close()
-    problems = verify(ws).problems
-    assert [p.code for p in problems] == ["chain"]
-    assert HAN.search(problems[0].message)
+    # The log's service (another branch) answers (count, the first break in Chinese or None).
+    log = types.ModuleType("service.events")
+    log.verify = lambda w: (3, "操作记录第 2 条已被改动：内容与记录链的校验值不符（或其前一条被改动）。")  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "service.events", log)
+    assert [p.line() for p in verify(ws).problems] == [
+        "台账：操作记录第 2 条已被改动：内容与记录链的校验值不符（或其前一条被改动）：outbox/ledger.db"
+    ]
+    log.verify = lambda w: (3, None)  # type: ignore[attr-defined]
+    assert verify(ws).ok
 
 
 # ---- faults ---------------------------------------------------------------------------------
