@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli.common import ExitCode, fail, open_or_exit
 from service.errors import DeskError
+
+if TYPE_CHECKING:
+    from service.restore import Reregistered, Restored
 
 
 def backup_command(to: Path | None, workspace: Path | None) -> int:
@@ -40,6 +44,8 @@ def verify_command(as_json: bool, workspace: Path | None) -> int:
 
 
 def restore_command(backup: Path | None, re_register: bool, workspace: Path | None) -> int:
+    """Restore BACKUP (and/or re-register what the outbox holds beyond it); 1 when something
+    is left for a person to look at."""
     from service.restore import re_register as do_re_register
     from service.restore import restore
 
@@ -49,47 +55,46 @@ def restore_command(backup: Path | None, re_register: bool, workspace: Path | No
             "请指定要恢复的备份文件（outbox/backups/ 下的 ledger_….db），或用 --re-register 重新登记。",
             ExitCode.USAGE,
         )
+    ok = True
     try:
         if backup is not None:
-            done = restore(ws, backup)
-            print(f"已用备份 {backup} 恢复台账。")
-            if done.replaced is not None:
-                print(f"原台账保留为：{done.replaced}")
-            _report_missing(done.missing_ids, re_register)
-            other = [p for p in done.verification.problems if p.code != "unknown"]
-            for problem in other:
-                print(problem.line())
-            if other and not re_register:
-                return int(ExitCode.REFUSED)
+            ok = _said_restored(backup, restore(ws, backup), re_register)
         if re_register:
-            again = do_re_register(ws)
-            done_ids = "、".join(map(str, again.copied))
-            print(
-                f"已从 {again.source.name} 重新登记 {len(again.copied)} 件"
-                + (f"：{done_ids}" if done_ids else "。")
-            )
-            if again.claims:
-                print(
-                    f"已找回处理中文件夹里 {len(again.claims)} 件稿件的领取记录，下次收稿时按原收稿时间续完。"
-                )
-            if again.lost_claims:
-                print(
-                    "处理中文件夹里以下稿件的领取记录已无法找回，请把它们放回收件箱对应的单位和类型文件夹："
-                )
-                for path in again.lost_claims:
-                    print(f"  {path}")
-            if again.unreadable:
-                print(
-                    "以下稿件在原台账中已无法读取，未能登记，请人工核对其原稿和说明："
-                    + "、".join(map(str, again.unreadable))
-                    + "。处理好之前请勿收稿：新收的稿件会重复使用这些编号。"
-                )
-                return int(ExitCode.REFUSED)
-            if again.lost_claims:
-                return int(ExitCode.REFUSED)
+            ok = _said_re_registered(do_re_register(ws))
     except DeskError as exc:
         fail(str(exc))
-    return int(ExitCode.OK)
+    return int(ExitCode.OK if ok else ExitCode.REFUSED)
+
+
+def _said_restored(backup: Path, done: Restored, will_re_register: bool) -> bool:
+    print(f"已用备份 {backup} 恢复台账。")
+    if done.replaced is not None:
+        print(f"原台账保留为：{done.replaced}")
+    _report_missing(done.missing_ids, will_re_register)
+    other = [p for p in done.verification.problems if p.code != "unknown"]
+    for problem in other:
+        print(problem.line())
+    return not other or will_re_register
+
+
+def _said_re_registered(again: Reregistered) -> bool:
+    done_ids = "、".join(map(str, again.copied))
+    print(
+        f"已从 {again.source.name} 重新登记 {len(again.copied)} 件" + (f"：{done_ids}" if done_ids else "。")
+    )
+    if again.claims:
+        print(f"已找回处理中文件夹里 {len(again.claims)} 件稿件的领取记录，下次收稿时按原收稿时间续完。")
+    if again.lost_claims:
+        print("处理中文件夹里以下稿件的领取记录已无法找回，请把它们放回收件箱对应的单位和类型文件夹：")
+        for path in again.lost_claims:
+            print(f"  {path}")
+    if again.unreadable:
+        print(
+            "以下稿件在原台账中已无法读取，未能登记，请人工核对其原稿和说明："
+            + "、".join(map(str, again.unreadable))
+            + "。处理好之前请勿收稿：新收的稿件会重复使用这些编号。"
+        )
+    return not again.unreadable and not again.lost_claims
 
 
 def _report_missing(ids: tuple[int, ...], will_re_register: bool) -> None:
