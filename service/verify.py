@@ -211,6 +211,8 @@ def _rel(ws: Workspace, path: Path) -> str:
 def check_workspace(ws: Workspace) -> list[Problem]:
     """Every problem found, in the order the office should look at them."""
     ledger_rel = _rel(ws, ws.ledger_path)
+    if not os.path.lexists(ws.ledger_path) and next(_walk(ws, set()), None) is None:
+        return []  # nothing received yet: no ledger and nothing filed
     try:
         snap, claims = _read(ws)
     except store.LedgerUnreadable as exc:

@@ -333,6 +333,16 @@ def test_the_desk_home_page_shows_the_last_verify(ws_rb, monkeypatch):
     assert "归档核对：2021年3月12日 15:00，全部相符" in client.get("/").text
 
 
+def test_verify_of_a_new_workspace_holds_and_a_missing_ledger_with_filed_drafts_does_not(ws_rb):
+    ws, rb = ws_rb
+    assert verify(ws).ok  # nothing received yet
+    _file(ws, rb, ["甲"])
+    ws.ledger_path.rename(ws.root / "elsewhere.db")
+    assert [p.line() for p in verify(ws).problems] == [
+        "台账：台账文件不存在，已归档稿件无法核对；请用 draftdesk restore 从 outbox/backups/ 中的备份恢复：outbox/ledger.db"
+    ]
+
+
 def test_verify_names_the_draft_and_path_of_every_problem(ws_rb):
     ws, rb = ws_rb
     _file(ws, rb, ["稿1", "稿2", "稿3"])
