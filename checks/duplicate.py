@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
+from checks.labels import when_text
 from checks.model import Prior
 from extractors.model import ERROR, Draft, Finding
 from rules.model import Rulebook
@@ -167,8 +168,7 @@ def _aware(moment: dt.datetime, rulebook: Rulebook) -> dt.datetime:
 
 
 def _when(moment: dt.datetime, rulebook: Rulebook) -> str:
-    local = _aware(moment, rulebook).astimezone(rulebook.meta.tz)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return when_text(_aware(moment, rulebook), rulebook.meta.tz)
 
 
 def check_duplicates(

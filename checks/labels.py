@@ -6,6 +6,7 @@ the labels. `run`, `watch`, the Prefect artifacts and the web desk all take them
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 RULE_LABELS: dict[str, str] = {
@@ -51,3 +52,15 @@ def verdict_label(verdict: str) -> str:
 def run_kind_label(kind: str) -> str:
     """How a 收稿 run was made (`sweep` → 直接处理); an unknown kind is shown as it is."""
     return RUN_KIND_LABELS.get(kind, kind)
+
+
+def date_text(day: dt.date) -> str:
+    """A day as people read it: 2021年3月12日 (never an ISO date)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def when_text(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """A moment as people read it, in the office's time zone: 2021年3月12日 10:30 (a naive
+    moment is taken as already office-local)."""
+    local = moment.astimezone(tz) if moment.tzinfo else moment
+    return f"{date_text(local)} {local:%H:%M}"

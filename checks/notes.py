@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import PurePath
 
+from checks.labels import when_text
 from checks.model import Judgement
 from extractors.model import ERROR, WARNING, Draft
 from rules.model import Rulebook
@@ -27,8 +28,7 @@ def _sentence(message: str) -> str:
 
 
 def _when(moment: dt.datetime, rulebook: Rulebook) -> str:
-    local = moment.astimezone(rulebook.meta.tz) if moment.tzinfo else moment
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return when_text(moment, rulebook.meta.tz)
 
 
 def counts_line(draft: Draft) -> str | None:
@@ -74,16 +74,20 @@ def render_note(
     received_at: dt.datetime,
     relpath: str | PurePath | None = None,
     submission_id: int | None = None,
+    *,
+    self_check: bool = False,
 ) -> str:
     """The note for one judged draft ("\\n" line ends; `note_bytes` makes the file's bytes).
 
     `relpath` (the item's path under the inbox) names the draft when given, else its file name;
-    `submission_id` (the ledger's 稿件编号), when the draft was recorded, heads the facts."""
+    `submission_id` (the ledger's 稿件编号), when the draft was recorded, heads the facts.
+    `self_check` words it as 自查 (nothing was sent or registered) and ends with where to drop it."""
     rejected = judgement.verdict == "rejected"
     errors = [f for f in judgement.findings if f.severity == ERROR]
     warnings = [f for f in judgement.findings if f.severity == WARNING]
+    heading = "自查结果（仅供参考，稿件尚未报送）" if self_check else ("退回说明" if rejected else "收稿回执")
     lines = _head(
-        f"{rulebook.meta.subdistrict}信息宣传稿件{'退回说明' if rejected else '收稿回执'}",
+        f"{rulebook.meta.subdistrict}信息宣传稿件{heading}",
         draft,
         judgement,
         rulebook,
@@ -92,11 +96,7 @@ def render_note(
     )
     lines[-1] += f"（{judgement.category}）" if judgement.category else ""
     lines.append(f"收稿时间：{_when(received_at, rulebook)}")
-    if rejected:
-        lines.append("处理结果：退回。本稿不计入考核，请按下列要求修改后重新报送。")
-    else:
-        counted = "计入考核" if judgement.counted else "但不计入考核完成数"
-        lines.append(f"处理结果：合格，已登记，{counted}。")
+    lines.append(_result_line(judgement, self_check))
     if errors:
         lines += ["", "未达到的要求："]
         lines += [f"{i}. {_sentence(f.message)}" for i, f in enumerate(errors, 1)]
@@ -108,8 +108,28 @@ def render_note(
         lines += [f"- {_sentence(f.message)}" for f in warnings]
     if rejected:
         lines += ["", _what_to_do(judgement, rulebook)]
+    if self_check:
+        lines += ["", _where_to_drop(judgement, rulebook)]
     lines += ["", f"{rulebook.meta.subdistrict}{rulebook.meta.office_unit}"]
     return "\n".join(lines) + "\n"
+
+
+def _result_line(judgement: Judgement, self_check: bool) -> str:
+    counted = "计入考核" if judgement.counted else "但不计入考核完成数"
+    if self_check:
+        if judgement.verdict == "rejected":
+            return "自查结果：如现在报送，将被退回，不计入考核。请按下列要求修改后再报送。"
+        return f"自查结果：如现在报送，将判为合格，{counted}。"
+    if judgement.verdict == "rejected":
+        return "处理结果：退回。本稿不计入考核，请按下列要求修改后重新报送。"
+    return f"处理结果：合格，已登记，{counted}。"
+
+
+def _where_to_drop(judgement: Judgement, rulebook: Rulebook) -> str:
+    """The self-check's last word: nothing was sent, and the folder that sends it."""
+    ctype = rulebook.types.get(judgement.content_type or "")
+    folder = f"inbox/{judgement.unit or '<单位>'}/{ctype.name if ctype else '<稿件类型>'}/"
+    return f"这只是自查，稿件没有报送，也没有登记。正式报送请把稿件放入共享收件箱的 {folder} 文件夹。"
 
 
 def render_notice(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from checks.labels import date_text
 from extractors.model import ERROR, WARNING, DateMention, Draft, Finding
 from rules.model import ContentType, Rulebook
 
@@ -42,10 +43,6 @@ def _local(moment: dt.datetime, rulebook: Rulebook) -> dt.datetime:
 def _end_of(day: dt.date, hours: int, rulebook: Rulebook) -> dt.datetime:
     start = dt.datetime.combine(day, dt.time(), tzinfo=rulebook.meta.tz)
     return start + dt.timedelta(hours=hours)
-
-
-def date_text(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def received_text(moment: dt.datetime) -> str:

@@ -236,6 +236,34 @@ def score(
 
 
 @app.command(cls=ChineseCommand)
+def bulletin(
+    month: Annotated[str | None, typer.Option("--month", help="月份，如 2021-03")] = None,
+    quarter: Annotated[str | None, typer.Option("--quarter", help="季度，如 2021Q1")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="年度，如 2021")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """写出月度、季度或年度通报（Word 文档）：排名、录用、零报送、约稿完成情况、稿酬，年度加推荐名单。"""
+    from cli.bulletin import bulletin_command
+
+    raise typer.Exit(bulletin_command(month=month, quarter=quarter, year=year, workspace=workspace))
+
+
+@app.command(cls=ChineseCommand)
+def log(
+    submission_id: Annotated[int | None, typer.Option("--id", help="只列此稿件编号的操作记录")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    check: Annotated[bool, typer.Option("--verify", help="核对操作记录是否被改动或删除")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """查看操作记录：谁在何时登记、撤销、分配或核定了什么，前后如何，原因为何。"""
+    from cli.log import log_command
+
+    raise typer.Exit(
+        log_command(submission_id=submission_id, as_json=as_json, check=check, workspace=workspace)
+    )
+
+
+@app.command(cls=ChineseCommand)
 def status(workspace: WorkspaceOpt = None) -> None:
     """查看状态：待处理、合格、退回件数，最近一次收稿，Prefect 服务是否运行。"""
     from cli.status import status_command
@@ -342,6 +370,65 @@ def rules_check(workspace: WorkspaceOpt = None) -> None:
     from cli.rules import rules_check_command
 
     raise typer.Exit(rules_check_command(workspace))
+
+
+from cli.units import units_app  # noqa: E402  (a sub-group of its own module)
+
+app.add_typer(units_app, name="units")
+request_app = typer.Typer(
+    cls=ChineseGroup,
+    no_args_is_help=True,
+    help="约稿：发给若干单位、有截止日期的党委政务信息任务；发出（new）、查看（list）、结束（close）、登记答复（answer）。",
+)
+app.add_typer(request_app, name="request")
+
+
+@request_app.command("new", cls=ChineseCommand)
+def request_new(
+    topic: Annotated[str, typer.Option("--topic", help="约稿主题")],
+    units: Annotated[str, typer.Option("--units", help="约稿单位，多个用顿号或逗号隔开，可写简称")],
+    deadline: Annotated[str, typer.Option("--deadline", help="截止日期 YYYY-MM-DD")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """发出约稿：主题、约稿单位和截止日期；各单位在文件名中写【约稿编号】报送即可对应。"""
+    from cli.requests import new_command
+
+    raise typer.Exit(new_command(topic=topic, units=units, deadline=deadline, workspace=workspace))
+
+
+@request_app.command("list", cls=ChineseCommand)
+def request_list(
+    year: Annotated[int | None, typer.Option("--year", help="年度（按截止日期），默认今年")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """列出约稿及各单位答复情况：按时、逾期、退回、未报、未到期。"""
+    from cli.requests import list_command
+
+    raise typer.Exit(list_command(year=year, workspace=workspace))
+
+
+@request_app.command("close", cls=ChineseCommand)
+def request_close(
+    request_id: Annotated[int, typer.Argument(metavar="ID", help="约稿编号")],
+    reason: Annotated[str | None, typer.Option("--reason", help="结束原因，记入操作记录")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """结束约稿：此后不再登记对它的答复。"""
+    from cli.requests import close_command
+
+    raise typer.Exit(close_command(request_id=request_id, reason=reason, workspace=workspace))
+
+
+@request_app.command("answer", cls=ChineseCommand)
+def request_answer(
+    request_id: Annotated[int, typer.Argument(metavar="ID", help="约稿编号")],
+    submission_id: Annotated[int, typer.Option("--draft", help="答复该约稿的稿件编号")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """登记约稿答复：指定哪篇党委政务信息稿件答复了该约稿（文件名未标注时用）。"""
+    from cli.requests import answer_command
+
+    raise typer.Exit(answer_command(request_id=request_id, submission_id=submission_id, workspace=workspace))
 
 
 def main() -> None:

@@ -7,11 +7,14 @@ the Chinese sentence and the exit code below — nothing else.
 from __future__ import annotations
 
 import enum
+import getpass
+import socket
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
+from ledger.events import Actor
 from rules import Rulebook
 from workspace import Workspace, WorkspaceError, open_workspace
 
@@ -43,3 +46,12 @@ def open_or_exit(option: Path | None, *, need: str = "inbox") -> tuple[Workspace
         return open_workspace(option, need=need)
     except WorkspaceError as exc:
         fail(str(exc), ExitCode.USAGE)
+
+
+def cli_actor() -> Actor:
+    """Who is at the command line, for the log of changes: the OS user @ this host."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        user = "未知用户"
+    return Actor(f"{user}@{socket.gethostname()}")

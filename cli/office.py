@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cli.common import ExitCode, fail, open_or_exit
+from cli.common import ExitCode, cli_actor, fail, open_or_exit
 from cli.wording import say
 from service import adoptions
 from service.errors import DeskError
@@ -28,7 +28,7 @@ def adopt_command(
         if from_file is not None:
             if submission_id is not None or outlet is not None:
                 fail("用 --from 导入登记表时，不要再写稿件编号或 --outlet。")
-            lines = adoptions.adopt_sheet(ws, rulebook, Path(from_file))
+            lines = adoptions.adopt_sheet(ws, rulebook, Path(from_file), actor=cli_actor())
         else:
             if submission_id is None or not outlet:
                 fail(
@@ -37,7 +37,7 @@ def adopt_command(
                     f"可用的录用媒体：{adoptions.known_outlets(rulebook)}"
                 )
             item = adoptions.AdoptionInput("命令行", submission_id, outlet, date, fee, bonus)
-            lines = adoptions.adopt(ws, rulebook, [item])
+            lines = adoptions.adopt(ws, rulebook, [item], actor=cli_actor())
     except DeskError as exc:
         fail(say(exc))
     for line in lines:
@@ -60,7 +60,9 @@ def unadopt_command(
             "请写明稿件编号和 --outlet 录用媒体，例如：draftdesk unadopt 12 --outlet 武进日报 --reason 登记错误"
         )
     try:
-        withdrawn = adoptions.unadopt(ws, rulebook, submission_id, outlet or "", date, reason)
+        withdrawn = adoptions.unadopt(
+            ws, rulebook, submission_id, outlet or "", date, reason, actor=cli_actor()
+        )
     except DeskError as exc:
         fail(say(exc))
     typer.echo(withdrawn.sentence())
@@ -71,7 +73,7 @@ def assign_command(*, month: str, unit: str, count: int, workspace: Path | None 
     """Record a month's 党委政务信息 assignment (约稿); 0 when written, 1 when refused."""
     ws, rulebook = open_or_exit(workspace, need="outbox")
     try:
-        assigned = adoptions.assign(ws, rulebook, month, unit, count)
+        assigned = adoptions.assign(ws, rulebook, month, unit, count, actor=cli_actor())
     except DeskError as exc:
         fail(say(exc))
     typer.echo(assigned.sentence())

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cli.common import ExitCode, fail
+from cli.common import ExitCode, cli_actor, fail
 from cli.wording import say
 from rules import RulebookError
 from service.errors import DeskError
@@ -19,7 +19,7 @@ def rules_new_command(year_text: str, workspace: Path | None) -> int:
     ws = resolve_workspace(workspace)
     try:
         year = parse_year(year_text)
-        target, source = new_rulebook(ws, year)
+        target, source = new_rulebook(ws, year, actor=cli_actor())
     except DeskError as exc:
         fail(say(exc), ExitCode.USAGE)
     except RulebookError as exc:

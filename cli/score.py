@@ -17,6 +17,7 @@ from cli.common import ExitCode, fail, open_or_exit
 from reports.period import PeriodAssessment, assessment_json
 from scoring.report import PeriodReport
 from service.errors import DeskError
+from service.requests import summary_json, summary_lines
 from service.score import period_from, score
 
 
@@ -100,10 +101,15 @@ def score_command(
     for warning in scored.assessment.warnings:
         typer.echo(warning, err=True)
     if as_json:
-        sys.stdout.write(json.dumps(assessment_json(scored.assessment), ensure_ascii=False, indent=2) + "\n")
+        data = assessment_json(scored.assessment)
+        if scored.requests and scored.requests.requests:
+            data["requests"] = summary_json(scored.requests)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         typer.echo(f"报表已写入：{scored.workbook}", err=True)
     else:
         print_table(scored.assessment)
+        for line in summary_lines(scored.requests) if scored.requests else []:
+            typer.echo(line)
         typer.echo(f"报表已写入：{scored.workbook}")
         if scored.earlier:
             typer.echo(

@@ -642,3 +642,6 @@ def finish_run(ws: Workspace, rulebook: Rulebook, run_id: int, result: SweepResu
         )
     finally:
         db.close()
+    from intake.notify import after_sweep
+
+    after_sweep(ws, rulebook, run_id, result)

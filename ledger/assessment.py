@@ -8,7 +8,7 @@ leaves the ledger untouched. Readers return plain dicts (one per row) that
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import sqlite_utils
@@ -66,8 +66,11 @@ def get_submission(db: sqlite_utils.Database, submission_id: int) -> SubmissionR
     return rows[0] if rows else None
 
 
-def add_adoptions(db: sqlite_utils.Database, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Record adoptions all-or-nothing (one transaction). Returns their ids.
+def add_adoptions(
+    db: sqlite_utils.Database, rows: Sequence[dict[str, Any]], then: Callable[[], object] | None = None
+) -> list[int]:
+    """Record adoptions all-or-nothing (one transaction). Returns their ids. `then` runs inside
+    the same transaction (the log of changes appends its events there, so both commit or neither).
 
     Entering the same submission, outlet and date again updates fee and bonus instead of adding
     a second row, so re-importing a sheet changes nothing. A withdrawn adoption is left as it
@@ -105,6 +108,8 @@ def add_adoptions(db: sqlite_utils.Database, rows: Sequence[dict[str, Any]]) -> 
                     tuple(values[key] for key in ADOPTION_COLUMNS),
                 )
                 ids.append(new_id(cursor.lastrowid))
+        if then is not None:
+            then()
     return ids
 
 
@@ -147,27 +152,47 @@ def adoptions_of(db: sqlite_utils.Database, submission_id: int) -> list[Adoption
     )
 
 
-def withdraw_adoption(db: sqlite_utils.Database, adoption_id: int, at: str, reason: str | None) -> bool:
+def withdraw_adoption(
+    db: sqlite_utils.Database,
+    adoption_id: int,
+    at: str,
+    reason: str | None,
+    then: Callable[[], object] | None = None,
+) -> bool:
     """Mark one adoption withdrawn at `at` (the office's clock) with the office's reason.
 
     The row stays, so nothing the office recorded is lost; scoring skips it. False when it was
-    already withdrawn (or does not exist): a second withdrawal never overwrites the first."""
+    already withdrawn (or does not exist): a second withdrawal never overwrites the first.
+    `then` runs in the same transaction when the row was withdrawn (its event in the log)."""
     with db.conn:
         cursor = db.conn.execute(
             "UPDATE adoptions SET withdrawn_at = ?, withdrawn_reason = ? WHERE id = ? AND withdrawn_at IS NULL",
             (at, reason, adoption_id),
         )
+        if cursor.rowcount == 1 and then is not None:
+            then()
     return cursor.rowcount == 1
 
 
-def set_assignment(db: sqlite_utils.Database, month: str, unit: str, count: int) -> None:
-    """The month's gov_info assignment (约稿) for a unit; entering it again replaces it."""
+def set_assignment(
+    db: sqlite_utils.Database, month: str, unit: str, count: int, then: Callable[[], object] | None = None
+) -> None:
+    """The month's gov_info assignment (约稿) for a unit; entering it again replaces it. `then`
+    runs in the same transaction (its event in the log)."""
     with db.conn:
         db.conn.execute(
             "INSERT INTO assignments (month, unit, count, entered_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(month, unit) DO UPDATE SET count = excluded.count, entered_at = excluded.entered_at",
             (month, unit, int(count), _stamp()),
         )
+        if then is not None:
+            then()
+
+
+def assignment_count(db: sqlite_utils.Database, month: str, unit: str) -> int | None:
+    """The count on record for `unit` in `month`, or None when none was entered."""
+    row = db.execute("SELECT count FROM assignments WHERE month = ? AND unit = ?", (month, unit)).fetchone()
+    return None if row is None else int(row[0])
 
 
 def add_officer(db: sqlite_utils.Database, **fields: Any) -> int:

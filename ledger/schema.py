@@ -15,7 +15,9 @@ from typing import Any
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2  # 2: adoptions.withdrawn_at / withdrawn_reason
+from ledger.events import ensure_events_table
+
+SCHEMA_VERSION = 3  # 2: adoptions.withdrawn_at / withdrawn_reason; 3: events (操作记录), 约稿
 
 TABLES: dict[str, dict[str, type]] = {
     "units": {"name": str, "kind": str, "aliases": str},
@@ -113,6 +115,25 @@ TABLES: dict[str, dict[str, type]] = {
         "rejected": int,
         "flow_run_id": str,
     },
+    # 约稿 as tasks (`draftdesk request`): a topic sent to some units with a deadline, and the
+    # drafts that answer it (named in the file name, or picked by the clerk).
+    "requests": {
+        "id": int,
+        "topic": str,
+        "deadline": str,
+        "issued_at": str,
+        "closed_at": str,
+        "close_reason": str,
+    },
+    "request_units": {"id": int, "request_id": int, "unit": str},
+    "request_answers": {
+        "id": int,
+        "request_id": int,
+        "submission_id": int,
+        "unit": str,
+        "how": str,
+        "linked_at": str,
+    },
     "claims": {
         "token": str,
         "relpath": str,
@@ -122,9 +143,28 @@ TABLES: dict[str, dict[str, type]] = {
         "claimed_at": str,
         "state": str,
     },
+    # A unit's private link: the hash of its token only (ledger/unit_links.py).
+    "unit_links": {"unit": str, "generation": int, "token_sha256": str, "issued_at": str},
+    # Messages to the units' and the office's groups, queued after filing (intake/notify.py):
+    # `target` names a notify.toml entry (office#0, unit#1) and `shown` its address with the
+    # key hidden, never the address itself.
+    "notifications": {
+        "id": int,
+        "created_at": str,
+        "run_id": int,
+        "submission_id": int,
+        "unit": str,
+        "target": str,
+        "shown": str,
+        "body": str,
+        "state": str,
+        "attempts": int,
+        "last_error": str,
+        "sent_at": str,
+    },
 }
 
-PRIMARY_KEYS: dict[str, str] = {"units": "name", "sightings": "path", "claims": "token"}
+PRIMARY_KEYS: dict[str, str] = {"units": "name", "sightings": "path", "claims": "token", "unit_links": "unit"}
 
 INDEXES: list[tuple[str, list[str], bool]] = [
     ("submissions", ["sha256"], False),
@@ -136,6 +176,11 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("assignments", ["month", "unit"], True),
     ("submissions", ["claim_token"], False),
     ("submissions", ["state"], False),
+    ("unit_links", ["token_sha256"], True),
+    ("notifications", ["state"], False),
+    ("request_units", ["request_id", "unit"], True),
+    ("request_answers", ["request_id", "submission_id"], True),
+    ("request_answers", ["submission_id"], False),
 ]
 
 
@@ -239,4 +284,5 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 table.add_column(column, col_type)
     for name, cols, unique in INDEXES:
         db.table(name).create_index(cols, unique=unique, if_not_exists=True)
+    ensure_events_table(db)  # raw SQL: AUTOINCREMENT and the append-only triggers
     db.execute(f"PRAGMA user_version = {int(SCHEMA_VERSION)}")

@@ -12,7 +12,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ledger.assessment import read_not_counted
+from ledger.events import events_between
 from ledger.schema import open_ledger
+from reports.events_view import Event
 from reports.ledger_rows import read_period
 from reports.period import PeriodAssessment, assessment_of
 from reports.workbook import write_period_workbook
@@ -80,7 +82,17 @@ def write_report(ws: Workspace, assessment: PeriodAssessment) -> Path:
     """Write the period's workbook; an earlier one for the same period is kept, time-stamped."""
     path = report_path(ws, assessment.period)
     keep_earlier(path, ws.rulebook_for(assessment.period.year).rulebook.meta.tz)
-    return write_period_workbook(assessment, path)
+    return write_period_workbook(assessment, path, period_events(ws, assessment.period))
+
+
+def period_events(ws: Workspace, period: Period) -> list[Event]:
+    """The changes of the record made during `period` (by the workspace clock), oldest first."""
+    db = open_ledger(ws.ledger_path)
+    try:
+        rows = events_between(db, period.start.isoformat(), period.end.isoformat())
+    finally:
+        db.close()
+    return [Event.of(row) for row in rows]
 
 
 def not_counted_rows(ws: Workspace, period: Period, tz: ZoneInfo | None = None) -> list[RejectionRow]:

@@ -17,9 +17,11 @@ from ledger.assessment import (
     read_withdrawals,
 )
 from ledger.schema import open_ledger
+from reports.request_rows import load_requests
 from rules import Rulebook
 from rules.periods import Period
 from rules.times import parse_instant
+from scoring.requests import with_requests
 from scoring.rows import (
     AdoptionRow,
     AssignmentRow,
@@ -51,6 +53,7 @@ def read_period(ws: Workspace, rulebook: Rulebook, period: Period) -> PeriodRows
         submissions = [SubmissionRow.from_dict(r, tz) for r in read_submissions(db, year_start, period.end)]
         adoptions = [AdoptionRow.from_dict(r) for r in read_adoptions(db, period.end)]
         assignments = [AssignmentRow.from_dict(r) for r in read_assignments(db, period.year)]
+        assignments = with_requests(assignments, load_requests(db, period.year, tz)[0])  # 约稿 as tasks
         officers = tuple(OfficerRow.from_dict(r) for r in read_officers(db))
         withdrawn = tuple(WithdrawalRow.from_dict(r) for r in read_withdrawals(db, period.start, period.end))
         rejected = [

@@ -19,6 +19,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.events_sheet import SHEET_NAME as EVENTS_SHEET
+from reports.events_sheet import fill_events_sheet
+from reports.events_view import Event
 from reports.period import PeriodAssessment
 from rules.levels import LEVEL_NAMES, TIERS
 from scoring.report import PeriodReport
@@ -411,9 +414,9 @@ def _notes_sheet(sheet: Worksheet, assessment: PeriodAssessment) -> None:
         sheet.row_dimensions[r].height = 33
 
 
-def _sheets(assessment: PeriodAssessment) -> list[tuple[str, str, Any]]:
+def _sheets(assessment: PeriodAssessment, events: Sequence[Event] = ()) -> list[tuple[str, str, Any]]:
     """(sheet name, title name, builder) in workbook order: 稿酬调整 only with withdrawals,
-    先进评选 only for a year."""
+    先进评选 only for a year, 操作记录 only when the record changed in the period."""
     report = assessment.report
     sheets: list[tuple[str, str, Any]] = [
         ("完成情况", "完成情况", lambda sheet: _completion_sheet(sheet, report)),
@@ -430,6 +433,8 @@ def _sheets(assessment: PeriodAssessment) -> list[tuple[str, str, Any]]:
     )
     if report.is_year:
         sheets.append(("先进评选", "先进评选推荐名单（建议）", lambda sheet: _awards_sheet(sheet, report)))
+    if events:
+        sheets.append((EVENTS_SHEET, EVENTS_SHEET, lambda sheet: fill_events_sheet(sheet, events, HEAD)))
     sheets.append(("说明", "说明", lambda sheet: _notes_sheet(sheet, assessment)))
     return sheets
 
@@ -452,15 +457,16 @@ def _beside(assessment: PeriodAssessment) -> dict[str, list[str]]:
     }
 
 
-def write_period_workbook(assessment: PeriodAssessment, path: Path) -> Path:
+def write_period_workbook(assessment: PeriodAssessment, path: Path, events: Sequence[Event] = ()) -> Path:
     """Write the period's workbook to `path`, atomically: its 制表日期 is the assessment's day,
-    and an unfinished period says so in every title row and first on the 说明 sheet."""
+    and an unfinished period says so in every title row and first on the 说明 sheet. `events`:
+    the period's changes of the record (操作记录 sheet)."""
     report = assessment.report
     book = Workbook()
     book.remove(book.worksheets[0])
     title = f"{report.rulebook_name} — {report.period.label}{assessment.unfinished_mark}"
     beside = _beside(assessment)
-    for name, heading, build in _sheets(assessment):
+    for name, heading, build in _sheets(assessment, events):
         sheet = book.create_sheet(name)
         build(sheet)
         _rules_under(sheet, beside.get(name, []))

@@ -20,11 +20,13 @@ import sqlite_utils
 from ledger.assessment import (
     add_adoptions,
     adoptions_of,
+    assignment_count,
     get_submission,
     received_times,
     set_assignment,
     withdraw_adoption,
 )
+from ledger.events import Actor, Change
 from ledger.records import AdoptionRecord, SubmissionRecord
 from ledger.schema import open_ledger
 from reports.adoption_sheet import AdoptionInput, read_sheet
@@ -58,6 +60,7 @@ from service.errors import (
     unknown_unit,
     unreadable_sheet,
 )
+from service.events import UNKNOWN, record_in
 from workspace import Workspace, now
 
 __all__ = ["AdoptionInput", "Assigned", "Withdrawn", "adopt", "adopt_sheet", "assign", "unadopt"]
@@ -269,7 +272,12 @@ def _describe(row: dict[str, Any], submission: SubmissionRecord, rulebook: Ruleb
 
 
 def adopt(
-    ws: Workspace, rulebook: Rulebook, items: list[AdoptionInput], source: str = "本次录用", tag: str = ""
+    ws: Workspace,
+    rulebook: Rulebook,
+    items: list[AdoptionInput],
+    source: str = "本次录用",
+    tag: str = "",
+    actor: Actor = UNKNOWN,
 ) -> list[str]:
     """Record adoptions all-or-nothing; one Chinese line per adoption recorded.
 
@@ -289,19 +297,36 @@ def adopt(
         rows = checked.rows
         for row in rows:
             row["source"] = f"{tag} {row['source']}".strip()
-        add_adoptions(db, rows)
+        changes = [_adopt_change(db, row) for row in rows]
+        add_adoptions(db, rows, then=lambda: record_in(db, rulebook, actor, changes))
         return [_describe(row, get_submission(db, row["submission_id"]) or {}, rulebook) for row in rows]
     finally:
         db.close()
 
 
-def adopt_sheet(ws: Workspace, rulebook: Rulebook, path: Path) -> list[str]:
+_ADOPTION_FIELDS = ("outlet", "level", "adopted_on", "fee", "bonus", "source")
+
+
+def _adopt_change(db: sqlite_utils.Database, row: dict[str, Any]) -> Change:
+    """The event of entering `row`: a new adoption, or the same one again with its fee and
+    bonus replaced (then `before` is the row as it was)."""
+    same = [
+        r
+        for r in adoptions_of(db, row["submission_id"])
+        if r["outlet"] == row["outlet"] and r["adopted_on"] == row["adopted_on"] and not r.get("withdrawn_at")
+    ]
+    before = {key: same[0].get(key) for key in _ADOPTION_FIELDS} if same else None
+    after = {key: row.get(key) for key in _ADOPTION_FIELDS}
+    return Change("adopt", before, after, submission_id=row["submission_id"])
+
+
+def adopt_sheet(ws: Workspace, rulebook: Rulebook, path: Path, actor: Actor = UNKNOWN) -> list[str]:
     """Import the adoption sheet at `path` whole, or refuse it whole (`BadRows`, `BadInput`)."""
     try:
         items = read_sheet(path)
     except (ValueError, OSError) as exc:
         raise unreadable_sheet(path.name, str(exc)) from None
-    return adopt(ws, rulebook, items, source=f"录用登记表 {path.name}", tag=path.name)
+    return adopt(ws, rulebook, items, source=f"录用登记表 {path.name}", tag=path.name, actor=actor)
 
 
 def _live(rows: list[AdoptionRecord]) -> list[str]:
@@ -363,6 +388,17 @@ def _the_live_adoption(
     return live[0]
 
 
+def _withdraw(
+    db: sqlite_utils.Database, rulebook: Rulebook, actor: Actor, row: AdoptionRecord, reason: str | None
+) -> bool:
+    """Withdraw `row` now (the office's clock) and log it in the same transaction."""
+    at = now(rulebook).isoformat(timespec="seconds")
+    was = {"outlet": row["outlet"], "adopted_on": row["adopted_on"], "withdrawn_at": None}
+    after = {**was, "withdrawn_at": at}
+    change = Change("unadopt", was, after, submission_id=row["submission_id"], reason=reason)
+    return withdraw_adoption(db, row["id"], at, reason, then=lambda: record_in(db, rulebook, actor, [change]))
+
+
 def unadopt(
     ws: Workspace,
     rulebook: Rulebook,
@@ -370,6 +406,7 @@ def unadopt(
     outlet: str,
     date: str | None = None,
     reason: str | None = None,
+    actor: Actor = UNKNOWN,
 ) -> Withdrawn:
     """Withdraw one adoption (kept in the ledger, marked with time and reason, no longer scored).
 
@@ -385,7 +422,7 @@ def unadopt(
             raise nothing_to_withdraw(submission_id)
         title = submission.get("title") or ""
         row = _the_live_adoption(submission_id, title, adoptions_of(db, submission_id), outlet, when)
-        if not withdraw_adoption(db, row["id"], now(rulebook).isoformat(timespec="seconds"), reason):
+        if not _withdraw(db, rulebook, actor, row, reason):
             raise AlreadyWithdrawn(submission_id, title, outlet, row["adopted_on"])
     finally:
         db.close()
@@ -405,7 +442,9 @@ class Assigned:
         return f"已登记 {self.period.label} {self.type_name}约稿：{self.unit} {self.count} 篇"
 
 
-def assign(ws: Workspace, rulebook: Rulebook, month: str, unit: str, count: int) -> Assigned:
+def assign(
+    ws: Workspace, rulebook: Rulebook, month: str, unit: str, count: int, actor: Actor = UNKNOWN
+) -> Assigned:
     """Record a month's 党委政务信息 assignment (约稿). Raises `BadInput` or `UnknownUnit` for
     one wrong input, `BadRequest` holding each refusal when several are wrong."""
     problems: list[DeskError] = []
@@ -424,7 +463,13 @@ def assign(ws: Workspace, rulebook: Rulebook, month: str, unit: str, count: int)
         raise problems[0] if len(problems) == 1 else BadRequest(problems)
     db = open_ledger(ws.ledger_path)
     try:
-        set_assignment(db, period.key, found.name, count)
+        was = assignment_count(db, period.key, found.name)
+        key = {"month": period.key, "unit": found.name}
+        before = None if was is None else {**key, "count": was}
+        change = Change("assign", before, {**key, "count": count}, subject=f"{period.label} {found.name}")
+        set_assignment(
+            db, period.key, found.name, count, then=lambda: record_in(db, rulebook, actor, [change])
+        )
     finally:
         db.close()
     name = next((t.name for t in rulebook.types.values() if t.quota == "assigned"), "")

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checks.identity import identify
 from checks.judge import judge, with_rulebook_warning
@@ -25,6 +25,9 @@ from rules import Rulebook
 from rules.times import parse_instant
 from service.errors import MissingFiles, bad_received, unknown_type, unknown_unit
 from workspace import Workspace, YearRulebook, now
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def inbox_relpath(path: Path, ws: Workspace) -> PurePosixPath | None:
@@ -89,13 +92,24 @@ def check_one(
     unit: str | None = None,
     content_type: str | None = None,
     rulebook_warning: str | None = None,
+    history: sqlite_utils.Database | None = None,
+    self_check: bool = False,
 ) -> dict[str, Any]:
-    """Identify, judge and write the note text for one file or bundle folder already read."""
+    """Identify, judge and write the note text for one file or bundle folder already read.
+    With `history` (a ledger), the draft is compared with what is on record as intake would
+    compare it: an identical or near-identical draft already filed is named."""
     relpath = inbox_relpath(path, ws)
     identity = identify(relpath, draft, rulebook, unit=unit, content_type=content_type)
-    judgement = with_rulebook_warning(judge(draft, identity, rulebook, received_at), rulebook_warning)
+    from ledger.intake import priors as ledger_priors
+
+    priors = (
+        ledger_priors(history, draft.sha256, identity.unit, received_at, rulebook.intake.near_duplicate_days)
+        if history is not None
+        else []
+    )
+    judgement = with_rulebook_warning(judge(draft, identity, rulebook, received_at, priors), rulebook_warning)
     shown = display_name(str(relpath)) if relpath else None
-    note = render_note(draft, judgement, rulebook, received_at, shown)
+    note = render_note(draft, judgement, rulebook, received_at, shown, self_check=self_check)
     return result_json(display_name(str(path)), draft, judgement, note)
 
 
@@ -146,11 +160,13 @@ def check_files(
     unit: str | None = None,
     content_type: str | None = None,
     year_rules: YearRulebook | None = None,
+    history: Workspace | None = None,
 ) -> list[dict[str, Any]]:
     """One `check --json` object per file, in order. `unit`/`content_type` (names or aliases)
     say who sent the files and what they are, over what their place and text tell. `year_rules`
     judges by another workspace's rulebook (自查 reads files from a throwaway copy of the inbox
     but judges by the real workspace's rules); by default `ws`'s own for the received year.
+    `history` compares each draft with that workspace's ledger (自查 knows the record).
     Raises `MissingFiles` naming every missing file, `UnknownUnit` / `BadInput` for an unknown unit or type."""
     if year_rules is None:
         year_rules = ws.rulebook_for(received_at.year)
@@ -158,18 +174,26 @@ def check_files(
     unit, content_type = given_identity(rulebook, unit, content_type)
     require_files(files)
     from extractors.read import read_paths
+    from ledger.desk import open_read_only
 
-    # Several files are read two at a time: one's photos decode while the other's text is walked.
-    return [
-        check_one(
-            path,
-            draft,
-            ws,
-            rulebook,
-            received_at,
-            unit=unit,
-            content_type=content_type,
-            rulebook_warning=year_rules.warning,
-        )
-        for path, draft in zip(files, read_paths(list(files), rulebook), strict=True)
-    ]
+    db = open_read_only(history.ledger_path) if history and history.ledger_path.exists() else None
+    try:
+        # Several files are read two at a time: one's photos decode while the other's text is walked.
+        return [
+            check_one(
+                path,
+                draft,
+                ws,
+                rulebook,
+                received_at,
+                unit=unit,
+                content_type=content_type,
+                rulebook_warning=year_rules.warning,
+                history=db,
+                self_check=history is not None,
+            )
+            for path, draft in zip(files, read_paths(list(files), rulebook), strict=True)
+        ]
+    finally:
+        if db is not None:
+            db.close()

@@ -106,7 +106,7 @@ def self_check(
             target.mkdir(parents=True)
             for upload, name in zip(uploads, names, strict=True):
                 shutil.copyfile(upload.path, target / name)
-        (result,) = check_files(scratch, rulebook, [target], received_at, year_rules=year_rules)
+        (result,) = check_files(scratch, rulebook, [target], received_at, year_rules=year_rules, history=ws)
     result["path"] = documents[0] if len(uploads) == 1 else f"{documents[0]} 等 {len(uploads)} 个文件"
     return result
 

@@ -13,8 +13,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from ledger.events import Actor, Change
 from rules import Rulebook, RulebookError, load_rulebook
 from service.errors import bad_year, year_exists
+from service.events import UNKNOWN, record
 from workspace import Workspace
 
 _CALENDAR = re.compile(r"(?ms)^\[calendar\][^\n]*\n.*?(?=^\[|\Z)")
@@ -44,9 +46,10 @@ def parse_year(text: str) -> int:
     return year
 
 
-def new_rulebook(ws: Workspace, year: int | str) -> tuple[Path, Path]:
+def new_rulebook(ws: Workspace, year: int | str, actor: Actor = UNKNOWN) -> tuple[Path, Path]:
     """Write `rules/<year>.toml` from the latest year's rulebook; return (new, source).
-    Raises `BadInput` when the year has a rulebook already or is not a year in range."""
+    Raises `BadInput` when the year has a rulebook already or is not a year in range.
+    The new file is logged (操作记录) when the workspace has its ledger's outbox."""
     year = parse_year(str(year))
     paths = ws.rulebook_paths()
     if year in paths:
@@ -69,6 +72,9 @@ def new_rulebook(ws: Workspace, year: int | str) -> tuple[Path, Path]:
         tmp.unlink()
         raise
     tmp.replace(target)
+    if ws.outbox.is_dir():
+        after = {"year": year, "path": f"{ws.rules_folder.name}/{target.name}", "copied_from": source.name}
+        record(ws, old, actor, [Change("rules_new", None, after, subject=f"{year} 年规则文件")])
     return target, source
 
 

@@ -10,6 +10,7 @@ from reports.period import PeriodAssessment
 from rules.periods import Period
 from scoring.report import PeriodReport
 from service.errors import BadInput
+from service.requests import RequestsReport, progress
 from workspace import Workspace
 
 
@@ -20,6 +21,7 @@ class Scored:
     assessment: PeriodAssessment
     workbook: Path
     earlier: tuple[Path, ...] = ()  # the period's earlier workbooks, kept time-stamped beside it
+    requests: RequestsReport | None = None  # 约稿完成情况 of the period
 
     @property
     def report(self) -> PeriodReport:
@@ -44,6 +46,7 @@ def period_from(month: str | None, quarter: str | None, year: int | None) -> Per
 
 def score(ws: Workspace, period: Period) -> Scored:
     """Assess `period` by its year's rulebook and write its workbook."""
+    answered = progress(ws, ws.rulebook_for(period.year).rulebook, period)  # links named 约稿 answers first
     assessment = assess_period(ws, period)
     workbook = write_report(ws, assessment)
-    return Scored(assessment, workbook, tuple(earlier_workbooks(ws, period)))
+    return Scored(assessment, workbook, tuple(earlier_workbooks(ws, period)), answered)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from checks.labels import run_kind_label
 from extractors.safefile import display_name
@@ -16,6 +16,7 @@ def status_lines(ws: Workspace) -> list[str]:
     """The status report as lines of Chinese text (the command prints them)."""
     from intake.inventory import list_items
     from ledger import intake as ledger
+    from ledger import notifications
     from ledger.schema import open_ledger
 
     rulebook = ws.rulebook()
@@ -31,6 +32,8 @@ def status_lines(ws: Workspace) -> list[str]:
         claims = ledger.open_claims(db)
         run = ledger.last_run(db)
         beat = ledger.last_heartbeat(db)
+        sent = notifications.counts(db)
+        failed = notifications.failures(db, limit=3)
     finally:
         db.close()
     lines.append(
@@ -50,7 +53,20 @@ def status_lines(ws: Workspace) -> list[str]:
         )
     if beat:
         lines.append(f"最近心跳：{beat}")
+    lines += _notify_lines(sent, failed)
     return [*lines, *_rulebook_line(this_year), _server_line(ws)]
+
+
+def _notify_lines(counts: dict[str, int], failed: list[dict[str, Any]]) -> list[str]:
+    """Messages to the units' groups: how many went, wait, and failed (with the latest reasons,
+    addresses shown with their keys hidden)."""
+    if not any(counts.values()):
+        return []
+    lines = [
+        f"消息：已发送 {counts['sent']} 条，待重试 {counts['pending']} 条，消息发送失败 {counts['failed']} 条"
+    ]
+    lines += [f"  {row['unit'] or '办公室'}（{row['shown']}）：{row['last_error']}" for row in failed]
+    return lines
 
 
 def _rulebook_line(year_rules: YearRulebook) -> list[str]:

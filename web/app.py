@@ -23,11 +23,19 @@ from web.auth import Guard
 from web.deps import refused_page
 from web.desk import HERE, Desk, Refused
 from web.ledger_view import ASGIApp, with_ledger
-from web.pages import adoptions, assessment, home, selfcheck, submissions
+from web.pages import adoptions, assessment, home, requests, selfcheck, submissions, unit
 from workspace import Workspace
 
 PREFECT_RECHECK_SECONDS = 5.0  # `watch` starts Prefect 10–30 s after the desk: look again this often
-ROUTERS = (home.router, selfcheck.router, submissions.router, adoptions.router, assessment.router)
+ROUTERS = (
+    home.router,
+    selfcheck.router,
+    submissions.router,
+    adoptions.router,
+    requests.router,
+    assessment.router,
+    unit.router,
+)
 
 
 class PrefectLink:

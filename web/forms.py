@@ -11,9 +11,11 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
+from starlette.requests import Request
 
 from service.desk import Upload
 from service.errors import bad_number
+from service.events import Actor
 from web.desk import Refused
 from web.wording import say
 
@@ -64,3 +66,11 @@ def scratch(prefix: str) -> Iterator[Path]:
 
 def attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+
+
+CLERK = "办公室"
+
+
+def clerk_actor(request: Request) -> Actor:
+    """Who changes the record from the desk, for the log: the office's clerk and the client's address."""
+    return Actor(CLERK, request.client.host if request.client else None)

@@ -70,7 +70,41 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "heartbeats": ("运行心跳", {"at": "时间", "role": "角色"}),
     "sightings": ("首次发现", {"path": "文件", "first_seen": "首次发现时间"}),
     "claims": ("处理中", {"relpath": "文件", "state": "状态"}),
+    "notifications": (
+        "消息记录",
+        {
+            "created_at": "时间",
+            "unit": "单位",
+            "shown": "发往",
+            "body": "内容",
+            "state": "状态",
+            "last_error": "原因",
+        },
+    ),
+    "events": (
+        "操作记录",
+        {
+            "at": "时间",
+            "actor": "操作人",
+            "address": "来源地址",
+            "action": "操作",
+            "submission_id": "稿件编号",
+            "subject": "对象",
+            "before": "变更前",
+            "after": "变更后",
+            "reason": "原因",
+            "hash": "校验值",
+        },
+    ),
+    "requests": ("约稿任务", {"topic": "主题", "deadline": "截止日期", "closed_at": "结束时间"}),
+    "request_units": ("约稿单位", {"request_id": "约稿编号", "unit": "单位"}),
+    "request_answers": (
+        "约稿答复",
+        {"request_id": "约稿编号", "submission_id": "稿件编号", "unit": "单位", "how": "方式"},
+    ),
 }
+# Token hashes (of no use to read, and not to be shown) and SQLite's own counter (操作记录 numbering).
+HIDDEN = ("unit_links", "sqlite_sequence")
 
 QUERIES: dict[str, dict[str, str]] = {
     "本月退回稿件": {
@@ -113,7 +147,11 @@ def metadata() -> dict[str, Any]:
                 "title": "台账数据库",
                 "description": "outbox/ledger.db，只读。点表名浏览，或用下面的常用查询。",
                 "tables": {
-                    name: {"title": title, "columns": columns} for name, (title, columns) in TABLES.items()
+                    **{
+                        name: {"title": title, "columns": columns}
+                        for name, (title, columns) in TABLES.items()
+                    },
+                    **{name: {"hidden": True} for name in HIDDEN},
                 },
                 "queries": QUERIES,
             }

@@ -9,11 +9,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from service import adoptions
+from service import adoptions, requests
 from service.errors import BadRows, DeskError, bad_number, not_whole
 from web.deps import Clerk
 from web.desk import Desk
-from web.forms import XLSX, attachment, number, save_uploads, scratch, text, uploads
+from web.forms import XLSX, attachment, clerk_actor, number, save_uploads, scratch, text, uploads
 from web.wording import say
 from workspace import now
 
@@ -25,6 +25,7 @@ def _page(desk: Desk, request: Request, status: int = 200, **context: Any) -> Re
     context.setdefault("done", [])
     context.setdefault("error", None)
     context.setdefault("problems", [])
+    context.setdefault("request_lines", requests.listing(desk.ws, desk.rulebook))
     return desk.page(request, "adopt.html", status=status, today=now(desk.rulebook).date(), **context)
 
 
@@ -37,8 +38,9 @@ def _refused(desk: Desk, request: Request, exc: DeskError) -> Response:
 
 
 @router.get("/adopt", response_class=HTMLResponse)
-def adopt_page(request: Request, desk: Clerk) -> Response:
-    return _page(desk, request)
+def adopt_page(request: Request, desk: Clerk, answer: str = "") -> Response:
+    """`answer`: the 稿件编号 the 收稿 page's 答复约稿 link fills into the 约稿答复 form."""
+    return _page(desk, request, answer=answer if answer.isdigit() else "")
 
 
 @router.post("/adopt", response_class=HTMLResponse)
@@ -53,7 +55,7 @@ async def adopt_post(request: Request, desk: Clerk) -> Response:
         number(text(form, "bonus"), "bonus"),
     )
     try:
-        lines = adoptions.adopt(desk.ws, desk.rulebook, [item], source="网页登记")
+        lines = adoptions.adopt(desk.ws, desk.rulebook, [item], source="网页登记", actor=clerk_actor(request))
     except DeskError as exc:
         return _refused(desk, request, exc)
     return _page(desk, request, done=[f"已登记录用：{line}" for line in lines])
@@ -75,6 +77,7 @@ async def withdraw_post(request: Request, desk: Clerk) -> Response:
             text(form, "outlet"),
             text(form, "date") or None,
             text(form, "reason") or None,
+            actor=clerk_actor(request),
         )
     except DeskError as exc:
         return _refused(desk, request, exc)
@@ -93,7 +96,9 @@ async def sheet_post(request: Request, desk: Clerk) -> Response:
     try:
         with scratch("draftdesk-sheet-") as tmp:
             (saved,) = await save_uploads(files[:1], tmp)
-            lines = adoptions.adopt_sheet(desk.ws, desk.rulebook, saved.path.rename(tmp / name))
+            lines = adoptions.adopt_sheet(
+                desk.ws, desk.rulebook, saved.path.rename(tmp / name), actor=clerk_actor(request)
+            )
     except DeskError as exc:
         return _refused(desk, request, exc)
     finally:
@@ -119,7 +124,9 @@ async def assign_post(request: Request, desk: Clerk) -> Response:
     except ValueError:
         return _page(desk, request, 400, error=say(not_whole("count", raw)))
     try:
-        assigned = adoptions.assign(desk.ws, desk.rulebook, text(form, "month"), text(form, "unit"), count)
+        assigned = adoptions.assign(
+            desk.ws, desk.rulebook, text(form, "month"), text(form, "unit"), count, actor=clerk_actor(request)
+        )
     except DeskError as exc:
         return _refused(desk, request, exc)
     return _page(desk, request, done=[assigned.sentence()])

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from rules.periods import Period, parse_period
 from service.desk import figures_of
 from service.errors import DeskError, bad_period
+from service.requests import period_progress
 from web.chart import completion_chart
 from web.deps import Clerk
 from web.desk import Desk, Refused
@@ -42,6 +43,7 @@ def score_page(request: Request, desk: Clerk, period: str = "") -> Response:
         rows=rows,
         type_rules=[c.rule for c in assessment.columns if c.key.startswith("type:")],
         chart=completion_chart(assessment.report),
+        requests=period_progress(desk.ws, chosen),
     )
 
 
@@ -64,3 +66,15 @@ def score_download(desk: Clerk, period: str = "") -> Response:
 
     scored = score(desk.ws, _period(desk, period))
     return FileResponse(scored.workbook, media_type=XLSX, headers=attachment(scored.workbook.name))
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("/score/bulletin.docx")
+def bulletin_download(desk: Clerk, period: str = "") -> Response:
+    """The period's 通报 as written by `draftdesk bulletin` (an earlier one is kept beside it)."""
+    from service.bulletin import bulletin
+
+    published = bulletin(desk.ws, desk.rulebook, _period(desk, period))
+    return FileResponse(published.path, media_type=DOCX, headers=attachment(published.path.name))

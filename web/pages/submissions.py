@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Res
 
 from service.desk import list_month, month_period, note_of, original_of
 from service.errors import DeskError
+from service.events import list_events
 from web.deps import Clerk
 from web.desk import Refused
 from web.forms import attachment
@@ -71,7 +72,8 @@ def _note(desk: Clerk, submission_id: int) -> tuple[str, str]:
 @router.get("/intake/{submission_id}/note", response_class=HTMLResponse)
 def note_page(request: Request, desk: Clerk, submission_id: int) -> Response:
     text, name = _note(desk, submission_id)
-    return desk.page(request, "note.html", text=text, name=name, submission_id=submission_id)
+    events = [e.line() for e in list_events(desk.ws, submission_id)]
+    return desk.page(request, "note.html", text=text, name=name, submission_id=submission_id, events=events)
 
 
 @router.get("/intake/{submission_id}/note.txt")

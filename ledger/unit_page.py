@@ -1,0 +1,62 @@
+"""What one unit's own page reads: its drafts of a span and their adoptions, nothing of others.
+
+Every query here is filtered by the unit first, so a unit's link can never read another
+unit's rows, whatever 稿件编号 it asks for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlite_utils
+
+
+def unit_drafts(db: sqlite_utils.Database, unit: str, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """The unit's submissions received in [start, end] (a day's margin each side: the caller
+    keeps the office-local days), newest first, each with `rules` (error findings' rules) and
+    `reasons` (every finding's message, for 计入 or why not)."""
+    low = (start - dt.timedelta(days=1)).isoformat()
+    high = (end + dt.timedelta(days=2)).isoformat()
+    return list(
+        db.query(
+            "SELECT s.id, s.unit, s.content_type, s.title, s.original_name, s.received_at, s.zishu, "
+            "s.zishu_all, s.photos_total, s.photos_distinct, s.photos_hd, s.verdict, s.counted, "
+            "s.is_announcement, s.duplicate_of, coalesce(s.note_path, s.note_text) IS NOT NULL AS has_note, "
+            "(SELECT group_concat(DISTINCT f.rule) FROM findings f "
+            " WHERE f.submission_id = s.id AND f.severity = 'error') AS rules, "
+            "(SELECT group_concat(f.message, '\n') FROM findings f WHERE f.submission_id = s.id) AS reasons "
+            "FROM submissions s WHERE s.unit = ? AND s.received_at >= ? AND s.received_at < ? "
+            "ORDER BY s.received_at DESC, s.id DESC",
+            [unit, low, high],
+        )
+    )
+
+
+def unit_adoptions(db: sqlite_utils.Database, unit: str, ids: list[int]) -> list[dict[str, Any]]:
+    """The adoptions (withdrawn ones left out) of the unit's listed submissions, oldest first."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return list(
+        db.query(
+            "SELECT a.id, a.submission_id, a.outlet, a.level, a.adopted_on, a.fee, s.content_type, "
+            "s.is_announcement FROM adoptions a JOIN submissions s ON s.id = a.submission_id "
+            f"WHERE s.unit = ? AND a.withdrawn_at IS NULL AND a.submission_id IN ({marks}) "
+            "ORDER BY a.adopted_on, a.id",
+            [unit, *ids],
+        )
+    )
+
+
+def unit_submission(db: sqlite_utils.Database, unit: str, submission_id: int) -> dict[str, Any] | None:
+    """One submission's files, only when it is the unit's own (else None: another unit's 稿件编号
+    answers exactly as a made-up one)."""
+    rows = list(
+        db.query(
+            "SELECT id, title, unit, original_name, stored_path, note_path, note_text, verdict "
+            "FROM submissions WHERE id = ? AND unit = ?",
+            [submission_id, unit],
+        )
+    )
+    return rows[0] if rows else None

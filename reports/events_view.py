@@ -1,0 +1,131 @@
+"""An event of the log of changes as people read it: the Chinese line (cli, desk) and the JSON
+form (`log --json`), made once here for the command line, the desk and the workbook sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ledger.events import EventRecord
+from rules.levels import LEVEL_NAMES
+
+ACTION_NAMES = {
+    "adopt": "登记录用",
+    "unadopt": "撤销录用",
+    "assign": "登记约稿篇数",
+    "request_new": "发出约稿",
+    "request_close": "结束约稿",
+    "request_answer": "约稿答复",
+    "rules_new": "新建规则文件",
+    "decide": "核定",
+    "link_rotate": "更换单位链接",
+}
+FIELD_NAMES = {
+    "outlet": "录用媒体",
+    "level": "级别",
+    "adopted_on": "录用日期",
+    "fee": "稿酬",
+    "bonus": "加分",
+    "source": "来源",
+    "withdrawn_at": "撤销时间",
+    "withdrawn_reason": "撤销原因",
+    "month": "月份",
+    "unit": "单位",
+    "count": "篇数",
+    "year": "年份",
+    "path": "文件",
+    "copied_from": "复制自",
+    "topic": "主题",
+    "units": "约稿单位",
+    "deadline": "截止日期",
+    "request_id": "约稿编号",
+    "closed_at": "结束时间",
+    "state": "状态",
+    "how": "方式",
+}
+
+
+def _value(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return "无"
+    if key == "level":
+        return LEVEL_NAMES.get(str(value), str(value))
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return when_text(text) if key in ("withdrawn_at", "closed_at") else text
+
+
+def fields_text(data: Any) -> str:
+    """`before`/`after` in words: 录用媒体 新华日报，级别 省级 …; 无 when there was none."""
+    if not data:
+        return "无"
+    return "，".join(f"{FIELD_NAMES.get(k, k)} {_value(k, v)}" for k, v in data.items())
+
+
+def when_text(text: str) -> str:
+    """An ISO time as the office writes it: 2021年3月20日 10:00."""
+    try:
+        at = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event as people and scripts read it."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    submission_id: int | None
+    reason: str | None
+    before: Any
+    after: Any
+    action_name: str
+    subject: str | None
+
+    @classmethod
+    def of(cls, row: EventRecord) -> Event:
+        who = f"{row['actor']}（{row['address']}）" if row.get("address") else row["actor"]
+        return cls(
+            row["id"],
+            row["at"],
+            who,
+            row["action"],
+            row["submission_id"],
+            row["reason"],
+            json.loads(row["before"]) if row["before"] else None,
+            json.loads(row["after"]) if row["after"] else None,
+            ACTION_NAMES.get(row["action"], row["action"]),
+            row["subject"],
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """The machine form: exactly at, actor, action, submission_id, reason, before, after."""
+        return {
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "submission_id": self.submission_id,
+            "reason": self.reason,
+            "before": self.before,
+            "after": self.after,
+        }
+
+    def line(self) -> str:
+        """第 3 条 2021年3月20日 10:00 张三@pc 登记录用 稿件 1：无 → 录用媒体 …；原因：…"""
+        before, after = fields_text(self.before), fields_text(self.after)
+        why = f"；原因：{self.reason}" if self.reason else ""
+        return f"第 {self.id} 条 {when_text(self.at)} {self.actor} {self.action_name} {self.about}：{before} → {after}{why}"
+
+    @property
+    def about(self) -> str:
+        """稿件 12, or what else the change is about (a month and unit, a 约稿, a year)."""
+        return f"稿件 {self.submission_id}" if self.submission_id is not None else (self.subject or "")

@@ -1,0 +1,75 @@
+"""The period's 通报 (`draftdesk bulletin`, the desk's 考核 page): gather what it says from the
+ledger and write outbox/reports/<期间>/通报_<期间>.docx, keeping an earlier one time-stamped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ledger.assessment import read_adoptions
+from ledger.bulletin import draft_counts
+from ledger.schema import open_ledger
+from reports.assessment import build_report, keep_earlier
+from reports.bulletin import BulletinData, UnitDrafts, write_bulletin
+from rules import Rulebook
+from rules.levels import LEVEL_NAMES, TIERS
+from rules.periods import Period
+from service.requests import progress
+from workspace import Workspace, now
+
+
+def bulletin_path(ws: Workspace, period: Period) -> Path:
+    """outbox/reports/<period>/通报_<period>.docx"""
+    return ws.reports / period.key / f"通报_{period.key}.docx"
+
+
+def _level_counts(levels: list[str]) -> tuple[tuple[str, int], ...]:
+    """Adoptions by tier (国家级 … 街道), then any level outside the tiers by its own name."""
+    counts = [(name, sum(1 for x in levels if x in members)) for _, name, members in TIERS]
+    tiered = set().union(*(members for _, _, members in TIERS))
+    others = sorted({x for x in levels if x not in tiered})
+    return tuple(counts + [(LEVEL_NAMES.get(x, x), levels.count(x)) for x in others])
+
+
+def gather(ws: Workspace, rulebook: Rulebook, period: Period) -> BulletinData:
+    """What the 通报 of `period` says, by the period's year's rulebook and the workspace clock."""
+    today = now(rulebook).date()
+    rules = ws.rulebook_for(period.year).rulebook
+    answered = progress(ws, rules, period)
+    report, _ = build_report(ws, rules, period)
+    db = open_ledger(ws.ledger_path)
+    try:
+        counts = draft_counts(db, period.start.isoformat(), period.end.isoformat())
+        levels = [
+            str(a["level"])
+            for a in read_adoptions(db, period.end)
+            if a["adopted_on"] >= period.start.isoformat()
+        ]
+    finally:
+        db.close()
+    drafts: dict[str, UnitDrafts] = {}
+    for row in counts:
+        unit = rules.unit_named(row["unit"] or "")
+        name = unit.name if unit else str(row["unit"])
+        was = drafts.get(name, UnitDrafts())
+        drafts[name] = UnitDrafts(
+            was.received + int(row["received"] or 0),
+            was.accepted + int(row["accepted"] or 0),
+            was.counted + int(row["counted"] or 0),
+        )
+    return BulletinData(report, today, drafts, _level_counts(levels), answered.requests, answered.units)
+
+
+@dataclass(frozen=True)
+class Published:
+    path: Path
+    earlier: Path | None  # where an earlier 通报 of the period was kept
+    still_open: bool
+
+
+def bulletin(ws: Workspace, rulebook: Rulebook, period: Period) -> Published:
+    """Write the period's 通报; an earlier one is kept beside it, named by when it was written."""
+    data = gather(ws, rulebook, period)
+    path = bulletin_path(ws, period)
+    earlier = keep_earlier(path, rulebook.meta.tz)
+    return Published(write_bulletin(data, path), earlier, data.still_open)

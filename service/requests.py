@@ -1,0 +1,305 @@
+"""约稿 as tasks: issue one to some units with a deadline, list them with who answered, close
+one, and link the 党委政务信息 draft that answers it (picked by the clerk, or named in its file
+name as 【约稿12】 — `link_named` reads those after intake). Every change is logged (操作记录).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from checks.request_tag import request_tag
+from ledger.assessment import get_submission
+from ledger.events import Actor, Change
+from ledger.requests import (
+    RequestRecord,
+    add_answer,
+    add_request,
+    answered_request,
+    close_request,
+    get_request,
+    named_unlinked,
+    read_requests,
+)
+from ledger.schema import open_ledger
+from reports.request_rows import load_requests
+from rules import Rulebook
+from rules.periods import Period
+from scoring.requests import RequestProgress, UnitRequests, by_unit, request_progress
+from service.errors import BadInput, DeskError, UnknownDraft
+from service.events import UNKNOWN, record_in
+from workspace import Workspace, now
+
+FILE_NAME = "文件名标注"
+CLERK = "办公室指定"
+
+
+class NoSuchRequest(DeskError):
+    """No 约稿 has this number."""
+
+
+def _assigned_type(rulebook: Rulebook) -> tuple[str, str]:
+    """(key, name) of the type whose quota is the month's 约稿 (党委政务信息)."""
+    for key, ctype in rulebook.types.items():
+        if ctype.quota == "assigned":
+            return key, ctype.name
+    raise BadInput(
+        "request", None, '规则文件中没有按约稿考核的稿件类型（quota = "assigned"），无法登记约稿。'
+    )
+
+
+def _units(text: str, rulebook: Rulebook, problems: list[str]) -> list[str]:
+    names: list[str] = []
+    for part in (p.strip() for p in re.split(r"[、,，;；\s]+", text or "") if p.strip()):
+        unit = rulebook.unit_named(part)
+        if unit is None:
+            problems.append(f"单位“{part}”不在规则文件中")
+        elif unit.name not in names:
+            names.append(unit.name)
+    if not names and not problems:
+        problems.append("请写明约稿发给哪些单位，多个单位用顿号或逗号隔开，如：湖滨社区、建设局")
+    return names
+
+
+def _deadline(text: str, today: dt.date, problems: list[str]) -> dt.date | None:
+    raw = (text or "").strip().replace("/", "-").replace(".", "-")
+    try:
+        day = dt.date.fromisoformat("-".join(part.zfill(2) for part in raw.split("-")))
+    except ValueError:
+        problems.append(f"截止日期“{text}”无法识别，请写成 2021-03-25")
+        return None
+    if day < today:
+        problems.append(f"截止日期 {day} 早于今天（{today}），请写今天或以后的日期")
+    return day
+
+
+@dataclass(frozen=True)
+class Issued:
+    id: int
+    topic: str
+    deadline: dt.date
+    units: tuple[str, ...]
+
+    def sentence(self) -> str:
+        return (
+            f"已发出约稿 {self.id}：“{self.topic}”，发给 {'、'.join(self.units)}，截止 {self.deadline}。"
+            f"各单位报送时在文件名中写【约稿{self.id}】即可自动对应。"
+        )
+
+
+def new_request(
+    ws: Workspace, rulebook: Rulebook, topic: str, units: str, deadline: str, actor: Actor = UNKNOWN
+) -> Issued:
+    """Issue a 约稿. Raises `BadInput` naming every problem (nothing written)."""
+    _assigned_type(rulebook)
+    problems: list[str] = []
+    topic = (topic or "").strip()
+    if not topic:
+        problems.append("请写明约稿主题")
+    names = _units(units, rulebook, problems)
+    day = _deadline(deadline, now(rulebook).date(), problems)
+    if problems or day is None:
+        raise BadInput("request", None, "约稿未登记：" + "；".join(problems) + "。")
+    at = now(rulebook).isoformat(timespec="seconds")
+    db = open_ledger(ws.ledger_path)
+    try:
+
+        def log(request_id: int) -> None:
+            after = {"request_id": request_id, "topic": topic, "units": names, "deadline": day.isoformat()}
+            record_in(db, rulebook, actor, [Change("request_new", None, after, subject=f"约稿 {request_id}")])
+
+        request_id = add_request(db, topic, day.isoformat(), names, at, then=log)
+    finally:
+        db.close()
+    return Issued(request_id, topic, day, tuple(names))
+
+
+def _get(db: sqlite_utils.Database, request_id: int) -> RequestRecord:
+    found = get_request(db, request_id)
+    if found is None:
+        known = "、".join(str(r["id"]) for r in read_requests(db)) or "无"
+        raise NoSuchRequest(f"约稿编号 {request_id} 不存在。已有的约稿编号：{known}。")
+    return found
+
+
+def close(
+    ws: Workspace, rulebook: Rulebook, request_id: int, reason: str | None, actor: Actor = UNKNOWN
+) -> str:
+    """Close a 约稿 (no more answers are linked to it); the sentence to show."""
+    at = now(rulebook).isoformat(timespec="seconds")
+    db = open_ledger(ws.ledger_path)
+    try:
+        found = _get(db, request_id)
+        reason = (reason or "").strip() or None
+        change = Change(
+            "request_close",
+            {"closed_at": None},
+            {"closed_at": at},
+            subject=f"约稿 {request_id}",
+            reason=reason,
+        )
+        if not close_request(
+            db, request_id, at, reason, then=lambda _: record_in(db, rulebook, actor, [change])
+        ):
+            raise BadInput("request", None, f"约稿 {request_id}“{found['topic']}”已经结束，无需再次结束。")
+    finally:
+        db.close()
+    return f"已结束约稿 {request_id}“{found['topic']}”：此后不再登记对它的答复。"
+
+
+def _link(
+    db: sqlite_utils.Database, rulebook: Rulebook, request_id: int, submission_id: int, how: str, actor: Actor
+) -> str:
+    key, name = _assigned_type(rulebook)
+    found = _get(db, request_id)
+    draft = get_submission(db, submission_id)
+    if draft is None:
+        raise UnknownDraft(submission_id, nothing_done="未登记约稿答复")
+    title = f"稿件 {submission_id}《{draft.get('title') or ''}》"
+    unit = rulebook.unit_named(draft.get("unit") or "")
+    if draft.get("content_type") != key:
+        raise BadInput("request", None, f"{title}不是{name}，不能作为约稿的答复。")
+    if found["closed_at"]:
+        raise BadInput("request", None, f"约稿 {request_id}“{found['topic']}”已经结束，不再登记答复。")
+    if unit is None or unit.name not in found["units"]:
+        raise BadInput(
+            "request",
+            None,
+            f"{title}来自{draft.get('unit') or '未知单位'}，约稿 {request_id} 没有发给该单位"
+            f"（发给：{'、'.join(found['units'])}）。",
+        )
+    earlier = answered_request(db, submission_id)
+    if earlier is not None:
+        raise BadInput("request", None, f"{title}已登记为约稿 {earlier} 的答复。")
+    after = {"request_id": request_id, "unit": unit.name, "how": how}
+    change = Change("request_answer", None, after, submission_id=submission_id)
+    at = now(rulebook).isoformat(timespec="seconds")
+    add_answer(
+        db,
+        request_id,
+        submission_id,
+        unit.name,
+        how,
+        at,
+        then=lambda _: record_in(db, rulebook, actor, [change]),
+    )
+    return f"已登记：{title}（{unit.name}）答复约稿 {request_id}“{found['topic']}”。"
+
+
+def answer_request(
+    ws: Workspace, rulebook: Rulebook, request_id: int, submission_id: int, actor: Actor = UNKNOWN
+) -> str:
+    """The clerk picks the draft that answers a 约稿. Raises `NoSuchRequest`, `UnknownDraft` or
+    `BadInput` (wrong type, a unit the 约稿 was not sent to, closed, answered already)."""
+    db = open_ledger(ws.ledger_path)
+    try:
+        return _link(db, rulebook, request_id, submission_id, CLERK, actor)
+    finally:
+        db.close()
+
+
+def link_named(ws: Workspace, rulebook: Rulebook) -> list[str]:
+    """Link every 党委政务信息 draft whose file name names a 约稿 (【约稿12】) and answers none yet;
+    one line per link. A name that fits no open 约稿 of its unit is left as it is."""
+    key, _ = _assigned_type(rulebook)
+    actor = Actor(f"收稿（{FILE_NAME}）")
+    lines: list[str] = []
+    db = open_ledger(ws.ledger_path)
+    try:
+        for row in named_unlinked(db, key):
+            number = request_tag(row["original_name"] or "")
+            if number is None:
+                continue
+            try:
+                lines.append(_link(db, rulebook, number, int(row["id"]), FILE_NAME, actor))
+            except DeskError:
+                continue
+    finally:
+        db.close()
+    return lines
+
+
+@dataclass(frozen=True)
+class RequestsReport:
+    """约稿完成情况 of a period: each 约稿 unit by unit, and per unit."""
+
+    period: Period
+    requests: tuple[RequestProgress, ...]
+    units: tuple[UnitRequests, ...]
+
+
+def progress(ws: Workspace, rulebook: Rulebook, period: Period) -> RequestsReport:
+    """约稿完成情况 for `period` (约稿 whose deadline falls in it), after linking named answers."""
+    if not any(t.quota == "assigned" for t in rulebook.types.values()):
+        return RequestsReport(period, (), ())
+    link_named(ws, rulebook)
+    db = open_ledger(ws.ledger_path)
+    try:
+        requests, answers = load_requests(db, period.year, rulebook.meta.tz)
+    finally:
+        db.close()
+    found = request_progress(period, requests, answers, now(rulebook).date())
+    return RequestsReport(period, found, by_unit(found))
+
+
+def period_progress(ws: Workspace, period: Period) -> RequestsReport:
+    """`progress` by the period's year's rulebook (the 考核 page)."""
+    return progress(ws, ws.rulebook_for(period.year).rulebook, period)
+
+
+def listing(ws: Workspace, rulebook: Rulebook, year: int | None = None) -> list[str]:
+    """One block of lines per 约稿 of `year` (default: this year): who answered, who not yet."""
+    today = now(rulebook).date()
+    year = year or today.year
+    report = progress(ws, rulebook, Period(year, "year"))
+    lines: list[str] = []
+    for p in report.requests:
+        r = p.request
+        state = "已结束" if r.closed else ("进行中" if today <= r.deadline else "已到期")
+        lines.append(
+            f"约稿 {r.id}“{r.topic}”，截止 {r.deadline}，{state}，按时答复 {p.on_time}/{len(p.units)} 个单位："
+        )
+        for u in p.units:
+            ids = f"（稿件 {'、'.join(str(i) for i in u.submission_ids)}）" if u.submission_ids else ""
+            lines.append(f"  {u.unit}：{u.state}{ids}")
+    return lines
+
+
+def summary_lines(report: RequestsReport) -> list[str]:
+    """约稿完成情况 for `score`: per 约稿, then per unit; nothing when the period had none."""
+    if not report.requests:
+        return []
+    lines = [f"约稿完成情况（{report.period.label}，按截止日期计）："]
+    for p in report.requests:
+        states = "、".join(f"{u.unit}{u.state}" for u in p.units)
+        lines.append(f"  约稿 {p.request.id}“{p.request.topic}”（截止 {p.request.deadline}）：{states}")
+    for u in report.units:
+        lines.append(
+            f"  {u.unit}：约稿 {u.issued} 篇，按时 {u.on_time} 篇，逾期 {u.late} 篇，未报 {u.missing} 篇"
+        )
+    return lines
+
+
+def summary_json(report: RequestsReport) -> dict[str, object]:
+    """The same as machine output (`score --json` field `requests`)."""
+    return {
+        "requests": [
+            {
+                "id": p.request.id,
+                "topic": p.request.topic,
+                "deadline": p.request.deadline.isoformat(),
+                "units": [
+                    {"unit": u.unit, "state": u.state, "submission_ids": list(u.submission_ids)}
+                    for u in p.units
+                ],
+            }
+            for p in report.requests
+        ],
+        "units": [
+            {"unit": u.unit, "issued": u.issued, "on_time": u.on_time, "late": u.late, "missing": u.missing}
+            for u in report.units
+        ],
+    }

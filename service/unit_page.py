@@ -1,0 +1,226 @@
+"""A unit's own page, reached by its private link: what it sent, what counted and why, what
+was adopted and paid, and what it still owes — the questions a unit's officer would otherwise
+ask the clerk.
+
+Everything is read for the unit named by the link and nothing else: the ledger queries filter
+by unit (`ledger/unit_page.py`), and the figures are the 考核 page's own (`service.score.assess`,
+the period's year's rulebook) cut down to this unit's row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from checks.labels import date_text, rules_text, verdict_label, when_text
+from ledger.desk import open_read_only
+from ledger.unit_page import unit_adoptions, unit_drafts, unit_submission
+from rules import Rulebook
+from rules.levels import LEVEL_NAMES
+from rules.periods import Period, due_date, month_of, parse_period, quarter_of, year_of
+from rules.times import parse_instant
+from scoring.completion import Completion
+from scoring.fees import adoption_fee
+from service.errors import UnknownDraft
+from workspace import Workspace, now
+
+if TYPE_CHECKING:
+    from reports.period import PeriodAssessment
+
+
+@dataclass(frozen=True)
+class AdoptionLine:
+    outlet: str
+    level: str  # 区级, 市级… as people read it
+    adopted_on: str  # 2021年3月15日
+    fee: float
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    id: int
+    title: str
+    type_name: str
+    received: str  # 2021年3月12日 10:30
+    verdict: str  # 合格 | 退回
+    rules: str  # 字数、时效 (退回: the rules broken)
+    counted: str  # 计入 | 不计入 | —
+    why: str  # the findings' words: why not counted, or what the note says
+    zishu: int
+    photos: int
+    has_note: bool
+    adoptions: tuple[AdoptionLine, ...]
+
+
+@dataclass(frozen=True)
+class DueLine:
+    """One quota of one type-period: what counted, what is still missing and by when."""
+
+    type_name: str
+    period: str  # 2021年3月, 2021年第1季度
+    quota: int
+    counted: int
+    missing: int
+    deadline: str  # 2021年3月31日
+    open: bool  # the period has not ended: still time
+    deadline_day: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class UnitPage:
+    unit: str
+    today: str
+    month: Period
+    month_drafts: tuple[DraftLine, ...]
+    year_drafts: tuple[DraftLine, ...]
+    due: dict[str, tuple[DueLine, ...]]  # 本月 / 本季度 / 本年度 → lines
+    points: float  # the year to date
+    warnings: tuple[str, ...]
+    carry_over: str = ""  # 不结转, in the 考核 page's own words
+
+
+def unit_page(
+    ws: Workspace, rulebook: Rulebook, unit: str, assessed: Callable[[Period], PeriodAssessment] | None = None
+) -> UnitPage:
+    """The unit's page on the workspace's today (`DRAFTDESK_NOW` in replays). `assessed` gives a
+    period's assessment (the desk passes its cached one); by default it is computed."""
+    from reports.assessment import assess_period
+
+    today = now(rulebook).date()
+    year = year_of(today)
+    lines = _draft_lines(ws, rulebook, unit, year)
+    in_month = tuple(line for line, day in lines if month_of(day) == month_of(today))
+    assess = assessed or (lambda p: assess_period(ws, p))
+    due, points, warnings = _progress(ws, unit, today, assess)
+    return UnitPage(
+        unit,
+        date_text(today),
+        month_of(today),
+        in_month,
+        tuple(line for line, _ in lines),
+        due,
+        points,
+        warnings,
+        assess(month_of(today)).carry_over,
+    )
+
+
+def _draft_lines(
+    ws: Workspace, rulebook: Rulebook, unit: str, year: Period
+) -> list[tuple[DraftLine, dt.date]]:
+    db = open_read_only(ws.ledger_path)
+    try:
+        rows = unit_drafts(db, unit, year.start, year.end)
+        adoptions = unit_adoptions(db, unit, [int(r["id"]) for r in rows])
+    finally:
+        db.close()
+    by_draft: dict[int, list[AdoptionLine]] = {}
+    for a in adoptions:
+        fee = adoption_fee(
+            str(a["content_type"]),
+            str(a["level"]),
+            a["fee"],
+            bool(a["is_announcement"]),
+            rulebook,
+            str(a["outlet"]),
+        )
+        day = dt.date.fromisoformat(str(a["adopted_on"])[:10])
+        level = LEVEL_NAMES.get(str(a["level"]), str(a["level"]))
+        by_draft.setdefault(int(a["submission_id"]), []).append(
+            AdoptionLine(str(a["outlet"]), level, date_text(day), fee)
+        )
+    found = []
+    for row in rows:
+        received = parse_instant(str(row["received_at"]), rulebook.meta.tz)
+        if year.contains(received.date()):
+            found.append(
+                (_line(row, received, rulebook, tuple(by_draft.get(int(row["id"]), ()))), received.date())
+            )
+    return found
+
+
+def _line(
+    row: dict[str, object], received: dt.datetime, rulebook: Rulebook, adoptions: tuple[AdoptionLine, ...]
+) -> DraftLine:
+    verdict = str(row["verdict"] or "")
+    ctype = rulebook.types.get(str(row["content_type"] or ""))
+    counted = ("计入" if row["counted"] else "不计入") if verdict == "accepted" else "—"
+    return DraftLine(
+        id=int(str(row["id"])),
+        title=str(row["title"] or row["original_name"] or ""),
+        type_name=ctype.name if ctype else "",
+        received=when_text(received, rulebook.meta.tz),
+        verdict=verdict_label(verdict),
+        rules=rules_text(r for r in str(row["rules"] or "").split(",") if r),
+        counted=counted,
+        why=str(row["reasons"] or ""),
+        zishu=int(str(row["zishu"] or 0)),
+        photos=int(str(row["photos_total"] or 0)),
+        has_note=bool(row["has_note"]),
+        adoptions=adoptions,
+    )
+
+
+def _progress(
+    ws: Workspace, unit: str, today: dt.date, assess: Callable[[Period], PeriodAssessment]
+) -> tuple[dict[str, tuple[DueLine, ...]], float, tuple[str, ...]]:
+    """本月, 本季度, 本年度: each type-period judged in the period or still open in it."""
+    due: dict[str, tuple[DueLine, ...]] = {}
+    points, warnings = 0.0, []
+    for heading, period in (
+        ("本月", month_of(today)),
+        ("本季度", quarter_of(today)),
+        ("本年度", year_of(today)),
+    ):
+        assessed = assess(period)
+        mine = next((u for u in assessed.report.units if u.unit == unit), None)
+        if assessed.rulebook_warning and assessed.rulebook_warning not in warnings:
+            warnings.append(assessed.rulebook_warning)
+        if mine is None:
+            continue
+        year_rules = ws.rulebook_for(period.year).rulebook
+        seen = {**mine.progress, **mine.completion}
+        due[heading] = tuple(line for c in seen.values() for line in due_lines(c, year_rules, today))
+        if period.kind == "year":
+            points = mine.points.total / 100
+    return due, points, tuple(warnings)
+
+
+def due_lines(completion: Completion, rulebook: Rulebook, today: dt.date) -> list[DueLine]:
+    ctype = rulebook.types[completion.content_type]
+    lines = []
+    for count in completion.periods:
+        period = parse_period(count.period)
+        deadline = due_date(period.year, ctype.due) if ctype.due else period.end
+        lines.append(
+            DueLine(
+                ctype.name,
+                period.label,
+                count.quota,
+                count.counted,
+                count.missing,
+                date_text(deadline),
+                deadline >= today,
+                deadline,
+            )
+        )
+    return lines
+
+
+def unit_note(ws: Workspace, unit: str, submission_id: int) -> tuple[bytes, str]:
+    """The note or notice of the unit's own draft, as the outbox holds it (its bytes), and its
+    name; `UnknownDraft` for another unit's draft exactly as for a made-up number."""
+    from extractors.safefile import display_name
+    from workspace import is_inside
+
+    db = open_read_only(ws.ledger_path)
+    try:
+        row = unit_submission(db, unit, submission_id)
+    finally:
+        db.close()
+    path = ws.root / str(row["note_path"]) if row and row.get("note_path") else None
+    if row is None or path is None or not is_inside(path, ws.outbox) or not path.is_file():
+        raise UnknownDraft(submission_id, "note")
+    return path.read_bytes(), display_name(path.name)

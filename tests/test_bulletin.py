@@ -1,0 +1,147 @@
+"""The period's 通报 (`draftdesk bulletin`) through the real CLI: an empty month still says
+every section, the same ledger gives the same bytes, a re-run keeps the earlier file, an open
+period says so in the title, and LibreOffice prints it on A4."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+from typer.testing import CliRunner
+
+from cli.app import app
+from ledger.assessment import record_submission_row
+from ledger.schema import open_ledger
+from tests.test_workbook_pdf import A4, page_boxes
+
+RUNNER = CliRunner()
+
+
+@pytest.fixture()
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "ws"
+    assert RUNNER.invoke(app, ["init", "--workspace", str(root)]).exit_code == 0
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-20T10:00:00+08:00")
+    return root
+
+
+def invoke(ws: Path, *args: str):
+    return RUNNER.invoke(app, [*args, "--workspace", str(ws)])
+
+
+def texts(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs if p.text]
+
+
+def test_the_bulletin_of_an_empty_month_says_every_section(ws: Path) -> None:
+    done = invoke(ws, "bulletin", "--month", "2021-02")
+    assert done.exit_code == 0, done.output
+    path = ws / "outbox" / "reports" / "2021-02" / "通报_2021-02.docx"
+    assert f"通报已写入：{path}" in done.stdout
+    lines = texts(path)
+    assert lines[0] == "西湖街道2021年2月信息宣传工作通报"
+    assert lines[1] == "（2021年3月20日）"
+    assert "本期共收到各单位报送稿件0篇，审核合格0篇，计入考核0篇；媒体录用0篇；发放稿酬0元。" in lines
+    assert "本期无媒体录用。" in lines
+    assert any(line.startswith("本期以下23个单位未报送稿件：办公室、行政审批局") for line in lines)
+    assert "本期无到期约稿。" in lines
+    assert "本期稿酬合计0元，共0篇。" in lines
+    assert lines[-2:] == ["西湖街道办公室", "2021年3月20日"]
+    assert not any("推荐名单" in line for line in lines)
+    doc = Document(str(path))
+    section = doc.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    assert doc.core_properties.created.isoformat() == "2021-03-20T00:00:00+00:00"
+    ranking = doc.tables[0]
+    assert [c.text for c in ranking.rows[0].cells][:2] == ["名次", "单位"]
+    assert len(ranking.rows) == 24
+
+
+def test_the_same_ledger_gives_the_same_bytes_and_a_rerun_keeps_the_earlier_file(ws: Path) -> None:
+    invoke(ws, "bulletin", "--month", "2021-02")
+    folder = ws / "outbox" / "reports" / "2021-02"
+    first = (folder / "通报_2021-02.docx").read_bytes()
+    done = invoke(ws, "bulletin", "--month", "2021-02")
+    assert "此前的同期通报已按生成时间保留：通报_2021-02_" in done.stdout
+    kept = sorted(folder.glob("通报_2021-02_*.docx"))
+    assert len(kept) == 1 and kept[0].read_bytes() == first
+    assert (folder / "通报_2021-02.docx").read_bytes() == first
+
+
+def test_an_open_period_says_so_and_the_content_follows_the_ledger(ws: Path) -> None:
+    db = open_ledger(ws / "outbox" / "ledger.db")
+    record_submission_row(
+        db,
+        id=1,
+        unit="湖滨社区",
+        content_type="instant",
+        title="消防演练",
+        received_at="2021-03-10T09:00:00+08:00",
+        verdict="accepted",
+        counted=1,
+    )
+    db.close()
+    assert invoke(ws, "adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12").exit_code == 0
+    invoke(ws, "request", "new", "--topic", "老旧小区改造", "--units", "湖滨社区", "--deadline", "2021-03-25")
+    done = invoke(ws, "bulletin", "--month", "2021-03")
+    assert "尚未结束" in done.stderr
+    path = ws / "outbox" / "reports" / "2021-03" / "通报_2021-03.docx"
+    lines = texts(path)
+    assert lines[0] == "西湖街道2021年3月信息宣传工作通报（截至3月20日）"
+    assert (
+        "本期共收到各单位报送稿件1篇，审核合格1篇，计入考核1篇；媒体录用1篇（省级1篇）；发放稿酬50元。"
+        in lines
+    )
+    assert "湖滨社区" not in next(line for line in lines if "未报送稿件" in line)
+    tables = Document(str(path)).tables
+    assert [c.text for c in tables[0].rows[1].cells][:2] == ["1", "湖滨社区"]
+    assert [c.text for c in tables[2].rows[1].cells] == [
+        "1",
+        "老旧小区改造",
+        "2021年3月25日",
+        "0/1",
+        "湖滨社区（未到期）",
+    ]
+
+
+def test_the_year_bulletin_adds_the_recommendation_list(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DRAFTDESK_NOW", "2022-01-05T10:00:00+08:00")
+    assert invoke(ws, "bulletin", "--year", "2021").exit_code == 0
+    lines = texts(ws / "outbox" / "reports" / "2021" / "通报_2021.docx")
+    assert "七、先进评选推荐名单" in lines
+    assert "本年度无符合条件的推荐对象。" in lines
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(120)
+def test_the_bulletin_prints_on_a4(ws: Path, tmp_path: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    invoke(ws, "bulletin", "--month", "2021-02")
+    source = ws / "outbox" / "reports" / "2021-02" / "通报_2021-02.docx"
+    out = tmp_path / "pdf"
+    done = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=100,
+    )
+    pdf = out / "通报_2021-02.pdf"
+    assert pdf.exists(), done.stdout + done.stderr
+    boxes = page_boxes(pdf.read_bytes())
+    assert boxes
+    for x0, y0, x1, y1 in boxes:
+        assert abs((x1 - x0) - A4[0]) < 2 and abs((y1 - y0) - A4[1]) < 2, (x0, y0, x1, y1)

@@ -1,0 +1,103 @@
+"""A unit's own page by its private link: its drafts only, what it still owes, its notes'
+bytes, and a 自查 that knows the record (real sweeps into a real SQLite ledger)."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from fastapi.testclient import TestClient
+
+from intake.pipeline import sweep
+from service.units import TOKEN_CHARS, rotate_link, unit_links
+from tests.factory import news_draft
+from tests.intake_support import INSTANT, NOW, drop, workspace
+from web.app import create_app
+
+
+@pytest.fixture
+def desk(tmp_path, monkeypatch):
+    """Two units' drafts filed by a real sweep, each unit's link, and the desk off loopback
+    (every clerk page wants a password; a unit's link must not)."""
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    ws, rulebook = workspace(tmp_path / "ws")
+    drop(ws, f"湖滨社区/{INSTANT}/好稿.docx", news_draft(300, photos=1))
+    drop(ws, f"湖滨社区/{INSTANT}/短稿.docx", news_draft(100, photos=1, seed=5))
+    drop(ws, f"塔下社区/{INSTANT}/塔下短稿.docx", news_draft(90, photos=1, seed=7))
+    result = sweep(ws, rulebook, settled=True)
+    ids = {o.key.rsplit("/", 1)[-1]: o.submission_id for o in result.outcomes}
+    links = {link.unit: link.url.rsplit("/u/", 1)[1] for link in unit_links(ws, rulebook, "http://d")}
+    client = TestClient(create_app(ws, rulebook, password_hash="", protect=True, ledger=False))
+    return SimpleNamespace(ws=ws, rulebook=rulebook, client=client, links=links, ids=ids)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_a_units_link_opens_its_own_drafts_and_dues_without_a_password(desk):
+    client, links, ids = desk.client, desk.links, desk.ids
+    page = client.get(f"/u/{links['湖滨社区']}")
+    assert page.status_code == 200
+    text = _text(page.text)
+    assert "湖滨社区：本单位稿件与考核" in text
+    assert str(ids["好稿.docx"]) in text and "计入" in text
+    assert "退回（字数）" in text
+    assert "塔下" not in text  # nothing of another unit
+    assert "本月还差什么" in text and "2021年3月31日" in text
+    assert client.get("/intake").status_code == 401  # the clerk's pages still want the password
+
+
+def test_a_note_downloads_as_the_outbox_holds_it(desk):
+    ws, client, links, ids = desk.ws, desk.client, desk.links, desk.ids
+    got = client.get(f"/u/{links['湖滨社区']}/note/{ids['短稿.docx']}")
+    assert got.status_code == 200
+    on_disk = next(ws.rejected.rglob("*短稿.docx.退回说明.txt")).read_bytes()
+    assert got.content == on_disk
+    assert got.content.startswith(b"\xef\xbb\xbf") and b"\r\n" in got.content
+
+
+def test_another_units_draft_under_a_valid_link_answers_404_and_shows_nothing(desk):
+    client, links, ids = desk.client, desk.links, desk.ids
+    got = client.get(f"/u/{links['湖滨社区']}/note/{ids['塔下短稿.docx']}")
+    assert got.status_code == 404
+    assert "塔下" not in got.text and "短稿" not in got.text
+
+
+@pytest.mark.parametrize("token", ["x" * TOKEN_CHARS, "short", "A" * 300], ids=["made-up", "short", "long"])
+def test_a_made_up_token_answers_404_and_shows_no_unit(desk, token):
+    client, ids = desk.client, desk.ids
+    got = client.get(f"/u/{token}")
+    assert got.status_code == 404
+    assert "湖滨" not in got.text and "塔下" not in got.text
+    assert client.get(f"/u/{token}/note/{ids['短稿.docx']}").status_code == 404
+
+
+def test_a_rotated_link_answers_404_at_once(desk):
+    ws, rulebook, client, links = desk.ws, desk.rulebook, desk.client, desk.links
+    new = rotate_link(ws, rulebook, "湖滨社区", "http://d").url.rsplit("/u/", 1)[1]
+    assert client.get(f"/u/{links['湖滨社区']}").status_code == 404
+    assert client.get(f"/u/{new}").status_code == 200
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html)[1]
+
+
+def test_self_check_on_the_unit_page_names_the_draft_already_on_record(desk):
+    ws, client, links, ids = desk.ws, desk.client, desk.links, desk.ids
+    token = links["湖滨社区"]
+    page = client.get(f"/u/{token}")
+    filed = next(ws.accepted.rglob("*好稿.docx")).read_bytes()
+    got = client.post(
+        f"/u/{token}/check",
+        data={"csrf": _csrf(page.text), "ctype": INSTANT},
+        files={"files": ("好稿.docx", filed)},
+    )
+    assert got.status_code == 200
+    text = _text(got.text)
+    assert f"第 {ids['好稿.docx']} 号稿件（湖滨社区" in text
+    assert "将被退回" in text
+    assert "这只是自查，稿件没有报送，也没有登记" in text and f"inbox/湖滨社区/{INSTANT}/" in text
+    assert "收稿回执" not in text and "已登记" not in text
