@@ -71,10 +71,18 @@ def _said_restored(backup: Path, done: Restored, will_re_register: bool) -> bool
     if done.replaced is not None:
         print(f"原台账保留为：{done.replaced}")
     _report_missing(done.missing_ids, will_re_register)
+    if done.later_changes:
+        print(
+            f"备份之后还有 {len(done.later_changes)} 条操作记录不在恢复后的台账中（登记录用、约稿等），请据此重新办理："
+        )
+        for line in done.later_changes:
+            print(f"  {line}")
+    if done.changes_unknown:
+        print("原台账已无法读取，备份之后的操作记录（登记录用、约稿等）无从列出，请人工核对。")
     other = [p for p in done.verification.problems if p.code != "unknown"]
     for problem in other:
         print(problem.line())
-    return not other or will_re_register
+    return (not other or will_re_register) and not done.later_changes and not done.changes_unknown
 
 
 def _said_re_registered(again: Reregistered) -> bool:

@@ -202,7 +202,7 @@ def copy_submissions(target: Path, source: Path, ids: list[int]) -> tuple[list[i
     try:
         try:
             conn.execute("ATTACH DATABASE ? AS old", [_uri(source, "ro")])
-            cols = {t: _common(conn, t) for t in ("submissions", "findings", "images", "adoptions")}
+            cols = {t: _common(conn, t) for t in ("submissions", "findings", "images")}
         except sqlite3.DatabaseError:  # its schema is gone: no row can be read back
             return [], list(ids)
         for sub_id in ids:
@@ -257,7 +257,7 @@ def _copy_one(conn: sqlite3.Connection, cols: dict[str, str], sub_id: int) -> No
     )
     if cur.rowcount != 1:
         raise sqlite3.DatabaseError("row not in the replaced ledger")
-    for table in ("findings", "images", "adoptions"):
+    for table in ("findings", "images"):
         c = cols[table]
         conn.execute(
             f"INSERT INTO main.{table} ({c}) SELECT {c} FROM old.{table} WHERE submission_id = ? ORDER BY id",
@@ -294,3 +294,25 @@ def read_claims(path: Path) -> list[dict[str, Any]]:
             return open_claim_rows(conn)
         except sqlite3.DatabaseError as exc:
             raise LedgerUnreadable(damage_reason(exc)) from None
+
+
+def events_after(source: Path, target: Path) -> list[dict[str, Any]] | None:
+    """The 操作记录 rows of the ledger at `source` past the last one `target` holds (changes
+    made after the backup now restored), or None when `source` cannot be read."""
+    try:
+        with read_only(target) as conn:
+            last = (
+                conn.execute("SELECT max(id) FROM events").fetchone()[0]
+                if _table_exists(conn, "events")
+                else 0
+            )
+        with read_only(source) as conn:
+            if not _table_exists(conn, "events"):
+                return []
+            return _dicts(
+                conn,
+                "SELECT id, at, action, submission_id, subject FROM events WHERE id > ? ORDER BY id",
+                [int(last or 0)],
+            )
+    except (LedgerUnreadable, sqlite3.DatabaseError):
+        return None

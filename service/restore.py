@@ -20,6 +20,7 @@ import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from intake.claims import processing_root
 from ledger import backup as store
@@ -49,6 +50,8 @@ class Restored:
     replaced: Path | None  # where the previous ledger was kept (None: there was none)
     verification: Verification
     missing_ids: tuple[int, ...]  # 稿件编号 in the outbox the restored ledger lacks
+    later_changes: tuple[str, ...] = ()  # 操作记录 after the backup (adoptions, 约稿…), to redo
+    changes_unknown: bool = False  # the replaced ledger's log could not be read
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,21 @@ def restore(ws: Workspace, backup: Path) -> Restored:
     missing = sorted(
         {p.submission_id for p in result.problems if p.code == "unknown" and p.submission_id is not None}
     )
-    return Restored(replaced, result, tuple(missing))
+    later = store.events_after(replaced, ws.ledger_path) if replaced is not None else []
+    return Restored(replaced, result, tuple(missing), tuple(_change_lines(later or [])), later is None)
+
+
+def _change_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """One Chinese line per change made after the backup: number, time, what, which draft."""
+    from reports.events_view import ACTION_NAMES, when_text
+
+    lines = []
+    for row in rows:
+        what = ACTION_NAMES.get(str(row["action"]), str(row["action"]))
+        about = f" 稿件 {row['submission_id']}" if row["submission_id"] is not None else ""
+        subject = f" {row['subject']}" if row["subject"] else ""
+        lines.append(f"第 {row['id']} 条 {when_text(str(row['at']))} {what}{about}{subject}")
+    return lines
 
 
 def latest_replaced(ws: Workspace) -> Path | None:

@@ -652,3 +652,19 @@ def test_an_item_claimed_after_the_backup_gets_its_claim_back_and_the_next_sweep
     )
     conn.close()
     assert verify(ws).ok
+
+
+def test_restore_lists_the_changes_made_after_the_backup_to_redo(ws_rb, monkeypatch):
+    ws, rb = ws_rb
+    _file(ws, rb, ["甲"])
+    backup = make_backup(ws).path
+    adopt = ["adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12", "--workspace", str(ws.root)]
+    assert runner.invoke(app, adopt).exit_code == 0
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-13T10:00:00")
+    result = runner.invoke(app, ["restore", str(backup), "--workspace", str(ws.root)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[-2:] == [
+        "备份之后还有 1 条操作记录不在恢复后的台账中（登记录用、约稿等），请据此重新办理：",
+        "  第 1 条 2021年3月12日 15:00 登记录用 稿件 1",
+    ]
