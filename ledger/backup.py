@@ -79,18 +79,38 @@ def copy_ledger(source: Path, final: Path, *, progress: Callable[[int, int], Non
     return final
 
 
-def copy_file_synced(source: Path, final: Path) -> Path:
-    """Copy a closed database file byte for byte (temp name, fsync, rename): restore puts a
-    backup in place this way, so a crash leaves the old ledger or the whole backup."""
-    tmp = partial_name(final)
-    with open(source, "rb") as fin, open(tmp, "wb") as fout:
+def swap_in(backup: Path, current: Path, kept: Path) -> Path | None:
+    """Put the file `backup` in place of the ledger `current`, keeping the old one as `kept`
+    (with its -wal/-shm). Returns `kept`, or None when there was no ledger.
+
+    Ordered so a kill at any point leaves a whole ledger under `current`: the backup is first
+    copied beside it under a temp name and synced; the old file gets its second name by a hard
+    link (a copy where links are not allowed); its -wal is moved aside only after a checkpoint;
+    one rename then replaces it."""
+    tmp = partial_name(current)
+    with open(backup, "rb") as fin, open(tmp, "wb") as fout:
         while chunk := fin.read(1 << 20):
             fout.write(chunk)
         fout.flush()
         os.fsync(fout.fileno())
-    os.replace(tmp, final)
-    _fsync(final.parent)
-    return final
+    had = current.exists()
+    if had:
+        checkpoint(current)
+        try:
+            os.link(current, kept)
+        except FileExistsError:
+            raise
+        except OSError:  # a filesystem without hard links
+            with open(current, "rb") as fin, open(kept, "xb") as fout:
+                while chunk := fin.read(1 << 20):
+                    fout.write(chunk)
+        for suffix in ("-wal", "-shm"):
+            side = current.with_name(current.name + suffix)
+            if side.exists():
+                os.replace(side, kept.with_name(kept.name + suffix))
+    os.replace(tmp, current)
+    _fsync(current.parent)
+    return kept if had else None
 
 
 @contextlib.contextmanager

@@ -3,7 +3,8 @@
 Refused while intake runs (the workspace's intake lock, and a fresh heartbeat for hosts that
 share the outbox): a sweep writing into the old ledger would lose its rows. The replaced ledger
 is checkpointed and kept beside it as `ledger.db.replaced-<time>` (with its -wal, if any), the
-backup is copied in (temp name, fsync, rename), then verify runs.
+backup is copied in (temp name, fsync, rename: a kill at any point leaves a whole ledger in
+place), then verify runs.
 
 Items filed after the backup lie in the outbox but not in the restored ledger. `re_register`
 copies their rows from the replaced ledger — same 稿件编号, received time, verdict, findings and
@@ -30,7 +31,7 @@ from workspace import Workspace, now
 from workspace.lock import IntakeRunning, exclusive
 
 REPLACED = ".replaced-"
-_REPLACED_NAME = re.compile(r"ledger\.db\.replaced-\d{8}-\d{6}")
+_REPLACED_NAME = re.compile(r"ledger\.db\.replaced-\d{8}-\d{6}(-\d+)?")
 
 
 class IntakeBusy(DeskError):
@@ -94,18 +95,13 @@ def _check_backup(backup: Path) -> None:
         raise BadBackup(f"{backup} 不是完好的台账备份（{'；'.join(problems) or '没有稿件表'}），未恢复。")
 
 
-def _keep_replaced(ws: Workspace) -> Path | None:
-    """Move the current ledger (and its -wal/-shm) aside under ledger.db.replaced-<time>."""
-    current = ws.ledger_path
-    if not current.exists():
-        return None
-    store.checkpoint(current)
-    kept = current.with_name(f"{current.name}{REPLACED}{now(ws.rulebook()):%Y%m%d-%H%M%S}")
-    os.replace(current, kept)
-    for suffix in ("-wal", "-shm"):
-        side = current.with_name(current.name + suffix)
-        if side.exists():
-            os.replace(side, kept.with_name(kept.name + suffix))
+def _kept_name(ws: Workspace) -> Path:
+    """`ledger.db.replaced-<time>`, never an existing one (two restores in one second)."""
+    base = ws.ledger_path.with_name(f"{ws.ledger_path.name}{REPLACED}{now(ws.rulebook()):%Y%m%d-%H%M%S}")
+    kept, n = base, 1
+    while os.path.lexists(kept):
+        n += 1
+        kept = base.with_name(f"{base.name}-{n}")
     return kept
 
 
@@ -116,8 +112,7 @@ def restore(ws: Workspace, backup: Path) -> Restored:
     try:
         with exclusive(ws):
             _refuse_if_running(ws)
-            replaced = _keep_replaced(ws)
-            store.copy_file_synced(backup, ws.ledger_path)
+            replaced = store.swap_in(backup, ws.ledger_path, _kept_name(ws))
     except IntakeRunning:
         raise IntakeBusy("收稿正在运行（watch、serve 或 run）：请先结束它们，再恢复台账。") from None
     result = verify(ws)

@@ -668,3 +668,18 @@ def test_restore_lists_the_changes_made_after_the_backup_to_redo(ws_rb, monkeypa
         "备份之后还有 1 条操作记录不在恢复后的台账中（登记录用、约稿等），请据此重新办理：",
         "  第 1 条 2021年3月12日 15:00 登记录用 稿件 1",
     ]
+
+
+def test_two_restores_in_one_second_keep_both_replaced_ledgers(ws_rb):
+    ws, rb = ws_rb
+    _file(ws, rb, ["甲"])
+    backup = make_backup(ws).path
+    first = restore(ws, backup).replaced
+    second = restore(ws, backup).replaced
+    assert first is not None and second is not None
+    assert (first.name, second.name) == (
+        "ledger.db.replaced-20210312-150000",
+        "ledger.db.replaced-20210312-150000-2",
+    )
+    assert _ids(first) == _ids(second) == _ids(ws.ledger_path) == [1]
+    assert not [n for n in os.listdir(ws.outbox) if n.endswith(".partial")]
