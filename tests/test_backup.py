@@ -139,6 +139,25 @@ def test_backup_if_due_makes_one_backup_a_day(ws_rb, monkeypatch):
     assert second is not None and second.name == "ledger_20210313-000100.db"
 
 
+def test_a_daily_backup_that_cannot_be_written_is_logged_in_chinese_and_never_raises(ws_rb):
+    import logging
+
+    ws, rb = ws_rb
+    _file(ws, rb, ["甲"])
+    backup_folder(ws).write_text("不是文件夹", encoding="utf-8")  # the folder's name is taken
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("draftdesk.backup")
+    logger.addHandler(handler)
+    try:
+        assert backup_if_due(ws) is None
+    finally:
+        logger.removeHandler(handler)
+    assert len(seen) == 1 and seen[0].startswith("每日台账备份未完成：备份未能写入")
+    assert _ids(ws.ledger_path) == [1]
+
+
 def test_watch_and_serve_back_up_once_a_day_while_they_hold_the_workspace(ws_rb):
     ws, rb = ws_rb
     _file(ws, rb, ["甲"])
