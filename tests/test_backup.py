@@ -24,15 +24,14 @@ from cli.intake_lock import intake_running
 from intake.pipeline import sweep
 from ledger import intake as ledger
 from ledger.schema import open_ledger
-from rules import RulebookError
-from rules.load import parse_rulebook
-from rules.model import Backup
-from service.backup import backup_folder, backup_if_due, make_backup, to_keep
+from service.backup import backup_folder, backup_if_due, make_backup
 from service.restore import IntakeBusy, re_register, restore
 from service.verify import last_verification, summary_line, verify
 from tests.factory import news_draft
 from tests.intake_support import INSTANT, NOW, drop, inbox_items, sha, workspace
 from workspace.lock import intake_lock
+
+pytestmark = pytest.mark.integration  # real SQLite ledgers, real files, real processes
 
 REPO = Path(__file__).resolve().parents[1]
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -88,22 +87,6 @@ def test_backup_to_another_folder_and_without_a_ledger(ws_rb, tmp_path):
     result = runner.invoke(app, ["backup", "--to", str(tmp_path / "copies"), "--workspace", str(ws.root)])
     assert result.exit_code == 0
     assert _ids(tmp_path / "copies" / "ledger_20210312-150000.db") == [1]
-
-
-def test_retention_keeps_the_newest_of_each_recent_day_and_month():
-    start = dt.datetime(2021, 1, 1, 8, 0)
-    backups = []
-    for day in range(120):  # two a day for 120 days
-        for hour in (8, 18):
-            moment = start + dt.timedelta(days=day, hours=hour - 8)
-            backups.append((moment, Path(f"ledger_{moment:%Y%m%d-%H%M%S}.db")))
-    keep = to_keep(backups, Backup(keep_daily=3, keep_monthly=2))
-    assert sorted(p.name for p in keep) == [
-        "ledger_20210331-180000.db",  # newest of March (a kept month)
-        "ledger_20210428-180000.db",
-        "ledger_20210429-180000.db",
-        "ledger_20210430-180000.db",  # newest of the last day, and of April
-    ]
 
 
 def test_old_backups_are_removed_by_the_rulebook_rule_after_the_new_one(ws_rb, monkeypatch):
@@ -169,25 +152,6 @@ def test_watch_and_serve_back_up_once_a_day_while_they_hold_the_workspace(ws_rb)
             time.sleep(0.05)
     assert _ids(expected) == [1]
     assert os.listdir(backup_folder(ws)) == [expected.name]
-
-
-def test_the_backup_rule_is_validated_in_chinese():
-    import tomllib
-
-    from rules import load_rulebook
-    from rules.load import DEFAULT_RULEBOOK
-
-    data = tomllib.loads(Path(DEFAULT_RULEBOOK).read_text(encoding="utf-8"))
-    assert load_rulebook().backup == Backup(keep_daily=14, keep_monthly=12)
-    data["backup"] = {"keep_daily": 0, "keep_monthly": -1, "keep_weekly": 3}
-    with pytest.raises(RulebookError) as err:
-        parse_rulebook(data)
-    text = str(err.value)
-    assert "backup.keep_daily：应不小于 1" in text
-    assert "backup.keep_monthly：应不小于 0" in text
-    assert "backup.keep_weekly：未知的键" in text
-    del data["backup"]
-    assert parse_rulebook(data).backup == Backup()  # optional: defaults
 
 
 WRITER = """
