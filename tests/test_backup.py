@@ -162,8 +162,10 @@ from ledger.schema import open_ledger
 db = open_ledger(Path(sys.argv[1]))
 print("ready", flush=True)
 for i in range(100000):
-    ledger.record_submission(db, sha256=f"{i:064x}", unit="湖滨社区", received_at="2021-03-12T15:00:00+08:00",
-                             verdict="accepted", text="字" * 2000)
+    with ledger.locked(db):  # one submission per transaction, as the intake records them
+        ledger.insert_submission(db, {"sha256": f"{i:064x}", "unit": "湖滨社区",
+                                      "received_at": "2021-03-12T15:00:00+08:00", "verdict": "accepted",
+                                      "text": "字" * 2000})
 """
 
 
