@@ -21,6 +21,7 @@ from rules.model import (
     QUOTA_KINDS,
     UNIT_KINDS,
     Awards,
+    Backup,
     Calendar,
     ContentType,
     Images,
@@ -255,6 +256,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
             "outlets",
             "awards",
             "web",
+            "backup",
         },
         "",
     )
@@ -272,6 +274,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     outlets, outlet_aliases, outlet_platforms = _read_outlets_section(r, data, types)
     awards = _read_awards(r, data)
     web = _read_web(r, data)
+    backup = _read_backup(r, data)
     if r.problems:
         raise RulebookError(source, r.problems)
     return Rulebook(
@@ -289,6 +292,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         awards=awards,
         source=source,
         web=web,
+        backup=backup,
         outlet_aliases=outlet_aliases,
         outlet_platforms=outlet_platforms,
     )
@@ -556,6 +560,20 @@ def _read_web(r: _Reader, data: dict[str, Any]) -> Web:
             "web.password_hash：格式应为 scrypt$n$r$p$salt$hash（用 draftdesk web --hash-password 生成）"
         )
     return web
+
+
+def _read_backup(r: _Reader, data: dict[str, Any]) -> Backup:
+    """[backup]: how many daily and monthly ledger backups to keep (optional; at least 1 daily,
+    so the copy just made is never the one removed)."""
+    b = data.get("backup", {})
+    if not isinstance(b, dict):
+        r.problems.append("backup：应是一个表（[backup]）")
+        b = {}
+    r.unknown(b, {"keep_daily", "keep_monthly"}, "backup.")
+    return Backup(
+        r.get(b, "keep_daily", int, "backup.", minimum=1, required=False, default=Backup.keep_daily),
+        r.get(b, "keep_monthly", int, "backup.", minimum=0, required=False, default=Backup.keep_monthly),
+    )
 
 
 def _outlets(

@@ -166,6 +166,17 @@ class Web:
 
 
 @dataclass(frozen=True)
+class Backup:
+    """Ledger backups (`draftdesk backup`, daily under watch/serve): how many to keep.
+
+    The newest copy of each of the last `keep_daily` days and of each of the last
+    `keep_monthly` months is kept; older copies are removed after a new one is complete."""
+
+    keep_daily: int = 14
+    keep_monthly: int = 12
+
+
+@dataclass(frozen=True)
 class Rulebook:
     meta: Meta
     intake: Intake
@@ -181,6 +192,7 @@ class Rulebook:
     awards: Awards
     source: str = ""
     web: Web = Web()
+    backup: Backup = Backup()
     outlet_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name → other spellings
     outlet_platforms: dict[str, str] = field(default_factory=dict)  # name → platform (学习强国: "xuexi")
 
