@@ -31,6 +31,11 @@ from workspace import Workspace
 
 log = logging.getLogger("draftdesk.watch")
 
+HEALTH_SECONDS = 2.0
+"""How long a health check before a flow run may take. A dead server refuses at once; a live
+one on a busy machine (a backup running, the server just restarted) can take over a second,
+and should not be taken for dead."""
+
 
 class FlowOrDirect:
     """Files a batch as a flow run while the server answers, directly while it does not, and
@@ -109,11 +114,11 @@ class FlowOrDirect:
         url = self.api_url
         filed: list[Outcome] = []  # by a flow run that then failed
         if url is not None:
-            if prefect_env.server_healthy(url, timeout=1.0):
+            if prefect_env.server_healthy(url, timeout=HEALTH_SECONDS):
                 try:
                     return self._flow(url, keys, filed)
                 except Exception:
-                    if prefect_env.server_healthy(url, timeout=1.0):
+                    if prefect_env.server_healthy(url, timeout=HEALTH_SECONDS):
                         raise  # a failure of the flow itself: logged, the rescan retries
                     log.info("Prefect 服务在收稿中途停止响应，改为直接处理", exc_info=True)
             self._lost()

@@ -124,6 +124,7 @@ def kill_server(root: Path) -> None:
 
 
 def last_run_kind(root: Path) -> str:
+    """The kind of the latest finished sweep (`ledger.last_run`)."""
     db = open_ledger(Workspace(root).ledger_path)
     try:
         run = ledger.last_run(db)
@@ -158,19 +159,22 @@ def test_watch_files_directly_when_its_server_is_killed_and_returns_to_flows_whe
         )
         drop(workspace, "服务在.docx", seed=51)
         assert wait_for(lambda: filed(workspace, "服务在.docx"), 90, watch.proc), watch.out + watch.err
-        assert last_run_kind(workspace) == "intake"
+        assert wait_for(lambda: last_run_kind(workspace) == "intake", 60, watch.proc), watch.out
 
         kill_server(workspace)
         drop(workspace, "服务停了.docx", seed=52)
         assert wait_for(lambda: filed(workspace, "服务停了.docx"), SETTLE_SECONDS + 5, watch.proc), (
             watch.out + watch.err
         )
-        assert last_run_kind(workspace) == "sweep"  # filed directly, and the ledger says so
+        # Filed directly, and the ledger's runs say so (once the sweep has finished).
+        assert wait_for(lambda: last_run_kind(workspace) == "sweep", 60, watch.proc), watch.out
 
         assert wait_for(lambda: "Prefect 服务已恢复" in watch.out, START_DEADLINE, watch.proc), watch.out
         drop(workspace, "服务回来了.docx", seed=53)
         assert wait_for(lambda: filed(workspace, "服务回来了.docx"), 90, watch.proc), watch.out + watch.err
-        assert last_run_kind(workspace) == "intake"  # a flow run again
+        assert wait_for(lambda: last_run_kind(workspace) == "intake", 60, watch.proc), (
+            watch.out
+        )  # a flow again
         code = watch.terminate()
     finally:
         watch.kill()
