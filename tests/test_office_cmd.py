@@ -132,8 +132,11 @@ def test_init_writes_a_template_the_import_reads(ws: Path) -> None:
         (3, "district_office", "2021-03-15"),
         (2, "wechat", "2021-03-16"),
     ]
-    # Importing the same sheet again changes nothing.
-    assert invoke(ws, "adopt", "--from", str(filled)).exit_code == 0
+    # Importing the same sheet again changes nothing, and says so for every row.
+    again = invoke(ws, "adopt", "--from", str(filled))
+    assert again.exit_code == 0
+    assert again.stdout.count("这条录用已经登记过，内容相同，未作任何改动") == 3
+    assert "已登记录用" not in again.stdout
     assert len(adoptions(ws)) == 3
 
 
@@ -497,3 +500,29 @@ def test_the_adopt_line_does_not_repeat_a_level_the_outlet_name_already_says(ws:
     assert "（省级）（省级）" not in result.stdout and "(省级)（省级）" not in result.stdout
     plain = invoke(ws, "adopt", "1", "--outlet", "武进日报", "--date", "2021-03-12")
     assert "— 武进日报（区级），2021-03-12" in plain.stdout
+
+
+def events(ws: Path) -> list[tuple]:
+    db = open_ledger(ws / "outbox" / "ledger.db")
+    rows = [(r["action"], r["submission_id"]) for r in db.query("SELECT * FROM events ORDER BY id")]
+    db.close()
+    return rows
+
+
+def test_adopting_the_same_entry_again_says_it_changed_nothing_and_logs_nothing(ws: Path) -> None:
+    first = invoke(ws, "adopt", "2", "--outlet", "常州西湖街道", "--date", "2021-03-12", "--fee", "40")
+    assert first.stdout.startswith("已登记录用：稿件 2")
+    again = invoke(ws, "adopt", "2", "--outlet", "常州西湖街道", "--date", "2021-03-12", "--fee", "40")
+    assert again.exit_code == 0, again.output
+    assert again.stdout.startswith("这条录用已经登记过，内容相同，未作任何改动：稿件 2")
+    assert events(ws) == [("adopt", 2)]
+    assert len(adoptions(ws)) == 1
+
+
+def test_adopting_the_same_entry_with_another_fee_says_what_changed(ws: Path) -> None:
+    invoke(ws, "adopt", "2", "--outlet", "常州西湖街道", "--date", "2021-03-12", "--fee", "40")
+    changed = invoke(ws, "adopt", "2", "--outlet", "常州西湖街道", "--date", "2021-03-12", "--fee", "45")
+    assert changed.exit_code == 0, changed.output
+    assert changed.stdout.startswith("已修改录用（稿酬由 40 元 改为 45 元）：稿件 2")
+    assert adoptions(ws)[0]["fee"] == 45
+    assert events(ws) == [("adopt", 2), ("adopt", 2)]

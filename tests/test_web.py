@@ -12,10 +12,12 @@ from openpyxl import Workbook
 
 from ledger.assessment import add_finding_row, record_submission_row
 from ledger.schema import open_ledger
+from service.events import list_events
 from tests.factory import make_photo, make_zip, news_draft
 from tests.intake_support import workspace
 from web.app import create_app
 from web.auth import hash_password, refusal_to_start
+from workspace import Workspace
 
 NOW = "2021-03-20T10:00:00+08:00"
 INSTANT = "即时通讯信息"
@@ -299,6 +301,56 @@ def test_adopt_records_refuses_withdraws_and_shows_on_score(client: TestClient) 
     assert "新华日报" not in client.get("/score?period=2021-03").text.split('id="fees"')[-1]
     again = client.post("/adopt/withdraw", data={"csrf": wtoken, "submission_id": "1", "outlet": "新华日报"})
     assert again.status_code == 400 and "无需再次撤销" in again.text
+
+
+def test_the_adopt_page_lists_the_months_adoptions_each_with_its_own_edit_and_withdraw(
+    client: TestClient,
+) -> None:
+    token = csrf(client, "/adopt", "/adopt")
+    client.post(
+        "/adopt", data={"csrf": token, "submission_id": "1", "outlet": "新华日报", "date": "2021-03-12"}
+    )
+    again = client.post(
+        "/adopt", data={"csrf": token, "submission_id": "1", "outlet": "新华日报", "date": "2021-03-12"}
+    )
+    assert "这条录用已经登记过，内容相同，未作任何改动" in again.text and "已登记录用" not in again.text
+    page = client.get("/adopt").text
+    listed = page.split('id="adoption-list"')[1].split("</table>")[0]
+    assert "稿件 1《湖滨社区开展消防演练》（湖滨社区）" in listed and "新华日报" in listed
+    assert "还没有登记录用" in client.get("/adopt?month=2021-02").text
+    assert "2021年4月还没有登记录用" in client.get("/adopt?month=2021-04").text
+    bad = client.get("/adopt?month=2021-13")
+    assert bad.status_code == 400 and "月份“2021-13”无法识别" in bad.text
+    etoken = csrf(client, "/adopt", "/adopt/edit")
+    adoption_id = re.search(r'name="adoption_id" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    edited = client.post(
+        "/adopt/edit",
+        data={
+            "csrf": etoken,
+            "adoption_id": adoption_id,
+            "month": "2021-03",
+            "date": "2021-03-13",
+            "bonus": "0.4",
+        },
+    )
+    assert edited.status_code == 200, edited.text
+    assert "已修改录用（录用日期由 2021年3月12日 改为 2021年3月13日；加分由 未填 改为 0.4 分）" in edited.text
+    wtoken = csrf(client, "/adopt", "/adopt/withdraw")
+    row = edited.text.split('id="adoption-list"')[1]
+    fields = dict(
+        re.findall(
+            r'name="(submission_id|outlet|date)" value="([^"]*)"', row.split('action="/adopt/withdraw"')[1]
+        )[:3]
+    )
+    gone = client.post(
+        "/adopt/withdraw", data={"csrf": wtoken, "month": "2021-03", "reason": "登记错误", **fields}
+    )
+    assert "已撤销录用" in gone.text, gone.text
+    withdrawn = gone.text.split('id="withdrawn-list"')[1].split("</ul>")[0]
+    assert "新华日报，2021年3月13日：2021年3月20日 10:00 撤销，原因：登记错误" in withdrawn
+    assert "还没有登记录用" in gone.text
+    actions = [e.action for e in list_events(Workspace(Path(client.ws_root)))]  # type: ignore[attr-defined]
+    assert actions == ["adopt", "adopt_edit", "unadopt"]
 
 
 def sheet(rows: list[list[object]]) -> bytes:
