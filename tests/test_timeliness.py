@@ -203,6 +203,7 @@ def test_research_report_is_due_by_sep_30(rulebook, received, late) -> None:
     assert result.late is late
     if late:
         [finding] = result.findings
+        assert "已逾期" in finding.message
         assert result.if_accepted == "稿件予以登记，但不计入本年度完成数。"
     else:
         assert result.findings == ()
