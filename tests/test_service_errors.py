@@ -270,3 +270,36 @@ def test_the_desk_words_each_refusal_by_its_form_label_and_never_by_an_option(
     assert said[3].startswith("收稿时间“昨天”")
     assert said[4].endswith("请用“录用日期”一栏指明撤销哪一条。")
     assert not any("--" in s for s in said)
+
+
+@pytest.mark.parametrize(
+    ("given", "field", "cli", "web"),
+    [
+        (("2021Q1", None, None), "month", "--month “2021Q1”不是月份，例如 2021-03。", "月份“2021Q1”不是月份"),
+        ((None, "2021-03", None), "quarter", "--quarter “2021-03”不是季度", "季度“2021-03”不是季度"),
+        (
+            (None, None, None),
+            "period",
+            "请指定要考核的期间：--month 2021-03、--quarter 2021Q1 或 --year 2021",
+            "请指定要考核的期间：月份（如 2021-03）",
+        ),
+        (
+            ("2021-03", None, 2021),
+            "period",
+            "只能指定一个期间，却同时给了 --month、--year",
+            "只能指定一个期间，却同时给了月份、年份",
+        ),
+    ],
+    ids=["month-as-quarter", "quarter-as-month", "none", "two"],
+)
+def test_a_bad_period_choice_is_bad_input_on_its_field_worded_by_each_front_end(
+    given, field, cli, web
+) -> None:
+    from service.score import period_from
+    from web.wording import say as page_say
+
+    with pytest.raises(BadInput) as caught:
+        period_from(*given)
+    assert caught.value.field == field
+    assert say(caught.value).startswith(cli)
+    assert page_say(caught.value).startswith(web) and "--" not in page_say(caught.value)

@@ -411,7 +411,7 @@ def test_score_shows_the_tables_the_chart_and_the_workbook(client: TestClient) -
 def test_score_shows_the_warnings_and_open_progress_the_cli_prints(client: TestClient) -> None:
     month = client.get("/score?period=2021-03").text
     assert (
-        '<p class="warning">注意：2021年3月尚未结束（今天 2021-03-20），尚未到期的任务也按缺少计算；'
+        '<p class="warning">注意：2021年3月尚未结束（今天 2021年3月20日），尚未到期的任务也按缺少计算；'
         "期末后再运行可得正式结果。</p>" in month
     )
     assert re.search(r'<th class="open" title="（至今）[^"]*">调研\(至今\)</th>', month)
