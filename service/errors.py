@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from reports.events_view import when_text
 from rules import Rulebook
 
 # The inputs a refusal can name, by field, as a person who never saw the command line calls them.
@@ -127,7 +128,7 @@ def bad_verdict(value: object) -> BadInput:
 
 
 def bad_received(value: object) -> BadInput:
-    return BadInput("received", value, "不是有效的时间，请写成 2021-03-12T10:30 这样的时间。")
+    return BadInput("received", value, "不是有效的时间，请写成 2021-03-12 10:30 这样的时间。")
 
 
 def bad_date(value: object) -> BadInput:
@@ -275,7 +276,8 @@ class AlreadyWithdrawn(DeskError):
             super().__init__(f"{head}已被撤销，无需再次撤销。")
             return
         why = f"（原因：{reason}）" if reason else ""
-        super().__init__(f"{head}已于 {withdrawn_at} 撤销{why}，无需再次撤销。{_on_record(self.on_record)}。")
+        at = when_text(withdrawn_at)
+        super().__init__(f"{head}已于 {at} 撤销{why}，无需再次撤销。{_on_record(self.on_record)}。")
 
 
 class AmbiguousAdoption(DeskError):
