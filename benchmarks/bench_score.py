@@ -25,9 +25,10 @@ if str(ROOT) not in sys.path:
 
 
 def build(ws_root: Path, drafts: int) -> None:
-    from ledger.assessment import add_adoptions, record_submission_row, set_assignment
+    from ledger.assessment import add_adoptions, set_assignment
     from ledger.schema import open_ledger
     from service.setup import init_workspace
+    from tests.ledger_support import record_submission_row
     from workspace import Workspace
 
     ws = Workspace(ws_root)

@@ -192,21 +192,7 @@ def _publish_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received
     lead = ctype.publish_lead_workdays or 0
     publish = draft.publish_date
     if publish is None:
-        written = (draft.metadata.get("publish_date") or "").strip()
-        said = f"稿件中的拟发布日期“{written}”无法识别" if written else f"{ctype.name}未写明拟发布日期"
-        example = date_text(_local(received, rulebook).date() + dt.timedelta(days=7))
-        return Timeliness(
-            findings=(
-                Finding(
-                    "timeliness",
-                    ERROR,
-                    (
-                        f"{said}，要求写明拟发布日期并提前 {lead} 个工作日报送。请在文末加一行"
-                        f"“拟发布日期：{example}”（按实际日期填写）后重新报送。"
-                    ),
-                ),
-            )
-        )
+        return Timeliness(findings=(_no_publish_date(draft, ctype, rulebook, received),))
     try:
         due, guessed = workdays_before(publish, lead, rulebook)
         deadline = _end_of(due, _END_OF_DAY_HOURS, rulebook)
@@ -254,6 +240,22 @@ def _publish_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received
         deadline=deadline,
         publish_date=publish,
         if_accepted=_not_counted(ctype) if late else "",
+    )
+
+
+def _no_publish_date(draft: Draft, ctype: ContentType, rulebook: Rulebook, received: dt.datetime) -> Finding:
+    """The error for a type that needs a publish date when the draft gives none it can read."""
+    lead = ctype.publish_lead_workdays or 0
+    written = (draft.metadata.get("publish_date") or "").strip()
+    said = f"稿件中的拟发布日期“{written}”无法识别" if written else f"{ctype.name}未写明拟发布日期"
+    example = date_text(_local(received, rulebook).date() + dt.timedelta(days=7))
+    return Finding(
+        "timeliness",
+        ERROR,
+        (
+            f"{said}，要求写明拟发布日期并提前 {lead} 个工作日报送。请在文末加一行"
+            f"“拟发布日期：{example}”（按实际日期填写）后重新报送。"
+        ),
     )
 
 

@@ -105,6 +105,24 @@ def convert_to_docx(data: bytes, suffix: str, timeout: float) -> bytes:
     return convert(data, suffix, "docx", timeout)
 
 
+def _command(soffice: str, profile: Path, source: Path, target: str, outdir: Path) -> list[str]:
+    """soffice converting `source` to `target` in `outdir`, headless, with its own `profile`."""
+    return [
+        soffice,
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--nodefault",
+        "--nolockcheck",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(outdir),
+        str(source),
+    ]
+
+
 def convert(data: bytes, suffix: str, target: str, timeout: float) -> bytes:
     """`data` (a file of type `suffix`) converted by LibreOffice to `target` ("docx", "doc"…).
     The general form of `convert_to_docx`; tests use it to make real .doc files."""
@@ -121,24 +139,10 @@ def convert(data: bytes, suffix: str, target: str, timeout: float) -> bytes:
         outdir.mkdir()
         profile = root / "profile"
         _seed_profile(profile)
-        command = [
-            soffice,
-            "--headless",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            "--nolockcheck",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(outdir),
-            str(source),
-        ]
         env = {**os.environ, "HOME": str(root), "TMPDIR": str(root)}
         try:
             proc = subprocess.Popen(
-                command,
+                _command(soffice, profile, source, target, outdir),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

@@ -1,8 +1,9 @@
-"""A `Draft` as plain JSON values: what `inspect --json` prints and the browser desk shows.
+"""A `Draft` as plain JSON values: what `draftdesk inspect --json` prints.
 
-Why here and not in `flows/`: the view is a pure function of the reader's value, needed by the
-command line and the desk alike, so it lives beside the value it renders. Its keys are a
-contract — later versions add keys, never rename or drop one.
+Why here and not in `cli/`: the view is a pure function of the reader's value, so it lives
+beside the value it renders, and a new `Draft` field and its key change together; the command
+stays thin (read, call this, print). Its keys are a contract — later versions add keys, never
+rename or drop one.
 """
 
 from __future__ import annotations

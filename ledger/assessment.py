@@ -40,15 +40,6 @@ def _stamp() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def known_submission_ids(db: sqlite_utils.Database, ids: Iterable[int]) -> set[int]:
-    """Which of `ids` exist in submissions."""
-    wanted = sorted({int(i) for i in ids})
-    if not wanted:
-        return set()
-    marks = ",".join("?" for _ in wanted)
-    return {row[0] for row in db.execute(f"SELECT id FROM submissions WHERE id IN ({marks})", wanted)}
-
-
 def received_times(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, str]:
     """When each of `ids` was received (ISO text as stored), for the ids that exist."""
     wanted = sorted({int(i) for i in ids})
@@ -111,33 +102,6 @@ def add_adoptions(
         if then is not None:
             then()
     return ids
-
-
-def add_adoption(
-    db: sqlite_utils.Database,
-    submission_id: int,
-    outlet: str,
-    level: str,
-    adopted_on: str,
-    fee: float | None,
-    bonus: float | None,
-    source: str,
-) -> int:
-    """Record one adoption (录用); `fee` is the office's quality fee (wechat), `bonus` a media-lead mark."""
-    return add_adoptions(
-        db,
-        [
-            {
-                "submission_id": submission_id,
-                "outlet": outlet,
-                "level": level,
-                "adopted_on": adopted_on,
-                "fee": fee,
-                "bonus": bonus,
-                "source": source,
-            }
-        ],
-    )[0]
 
 
 def adoptions_of(db: sqlite_utils.Database, submission_id: int) -> list[AdoptionRecord]:
@@ -260,26 +224,6 @@ def add_officer(db: sqlite_utils.Database, **fields: Any) -> int:
             tuple(values.values()),
         )
         return new_id(cursor.lastrowid)
-
-
-def record_submission_row(db: sqlite_utils.Database, **columns: Any) -> int:
-    """Insert one submissions row as given — for tests and replays of the scoring stage only.
-
-    The intake records real drafts with everything they need; this writes just the columns
-    passed (unit, content_type, received_at, verdict, counted, …) and returns the new id.
-    """
-    return new_id(db.table("submissions").insert(columns).last_pk)
-
-
-def add_finding_row(
-    db: sqlite_utils.Database, submission_id: int, rule: str, severity: str, message: str
-) -> int:
-    """Insert one finding — for tests and replays, like `record_submission_row`."""
-    return new_id(
-        db.table("findings")
-        .insert({"submission_id": submission_id, "rule": rule, "severity": severity, "message": message})
-        .last_pk
-    )
 
 
 def _day_bounds(start: dt.date, end: dt.date) -> tuple[str, str]:

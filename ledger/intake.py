@@ -243,18 +243,6 @@ def insert_submission(
     return sub_id
 
 
-def record_submission(
-    db: sqlite_utils.Database, *, findings: Iterable[Any] = (), images: Iterable[Any] = (), **columns: Any
-) -> int:
-    """Record one submission (any `submissions` columns; datetimes and dates become ISO text,
-    booleans 0/1) with its findings and images, committed in one transaction. Returns its id.
-
-    The intake records through the same path; other modules' tests use it to build ledgers."""
-    columns.setdefault("state", FILED)
-    with locked(db):
-        return insert_submission(db, columns, findings, images)
-
-
 def set_filing(
     db: sqlite_utils.Database, sub_id: int, stored_path: str, note_path: str | None, note_text: str | None
 ) -> None:

@@ -204,6 +204,19 @@ def note_of(ws: Workspace, submission_id: int) -> tuple[str, str]:
     return str(text), f"{PurePath(str(row.get('original_name') or submission_id)).stem}{suffix}"
 
 
+def note_file_of(ws: Workspace, submission_id: int) -> tuple[bytes, str]:
+    """The note as a download: byte for byte the outbox's file (UTF-8 with a BOM, CRLF), or,
+    when that file is gone, the ledger's copy written the same way (`checks.notes.note_bytes`)."""
+    from checks.notes import note_bytes
+
+    text, name = note_of(ws, submission_id)
+    stored = str(_files(ws, submission_id).get("note_path") or "")
+    path = ws.root / stored if stored else None
+    if path is not None and is_inside(path, ws.outbox) and path.is_file():
+        return path.read_bytes(), name
+    return note_bytes(text), name
+
+
 def original_of(ws: Workspace, submission_id: int) -> tuple[bytes | Path, str]:
     """A submission's filed original (a file, or a bundle folder zipped) and its download name."""
     row = _files(ws, submission_id)

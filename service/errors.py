@@ -128,7 +128,7 @@ def bad_verdict(value: object) -> BadInput:
 
 
 def bad_received(value: object) -> BadInput:
-    return BadInput("received", value, "不是有效的时间，请写成 2021-03-12 10:30 这样的时间。")
+    return BadInput("received", value, "不是有效的时间，请写成 2021-03-12T10:30 这样的时间。")
 
 
 def bad_date(value: object) -> BadInput:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import subprocess
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,3 +45,54 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield PREFECT_API_URL.value()
+
+
+# The `integration` marker's definition, kept true: a test not marked integration that opens a
+# real SQLite file (from the test's own thread: the web test client and background workers are
+# not watched), runs LibreOffice or starts a watchdog observer fails, naming the part. The other
+# way round (a marked test using none) is checked by hand: a part used by a subprocess is not
+# visible from here.
+_REAL_PARTS: list[str] = []
+_sqlite_connect = sqlite3.connect
+
+
+def _connect_noting_files(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+    name = os.fspath(database) if isinstance(database, str | os.PathLike) else str(database)
+    in_memory = name in ("", ":memory:") or "mode=memory" in name
+    if not in_memory and threading.current_thread() is threading.main_thread():
+        _REAL_PARTS.append(f"a real SQLite file ({name})")
+    return _sqlite_connect(database, *args, **kwargs)
+
+
+class _PopenNotingLibreOffice(subprocess.Popen):  # type: ignore[type-arg]
+    def __init__(self, args: Any, *rest: Any, **kwargs: Any) -> None:
+        program = args[0] if isinstance(args, list | tuple) and args else args
+        if Path(os.fspath(program)).name.startswith(("soffice", "libreoffice")):
+            _REAL_PARTS.append("LibreOffice")
+        super().__init__(args, *rest, **kwargs)
+
+
+def _note_observer_starts() -> None:
+    from watchdog.observers.api import BaseObserver
+
+    start = BaseObserver.start
+
+    def noting_start(self: BaseObserver) -> None:
+        _REAL_PARTS.append("a watchdog observer")
+        start(self)
+
+    BaseObserver.start = noting_start  # type: ignore[method-assign]
+
+
+sqlite3.connect = _connect_noting_files  # type: ignore[assignment]
+subprocess.Popen = _PopenNotingLibreOffice  # type: ignore[misc]
+_note_observer_starts()
+
+
+@pytest.fixture(autouse=True)
+def _integration_marker_is_honest(request: pytest.FixtureRequest) -> Iterator[None]:
+    _REAL_PARTS.clear()
+    yield
+    used = sorted(set(_REAL_PARTS))
+    if used and request.node.get_closest_marker("integration") is None:
+        pytest.fail(f"uses {', '.join(used)} but is not marked @pytest.mark.integration", pytrace=False)

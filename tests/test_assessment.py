@@ -9,16 +9,17 @@ from pathlib import Path
 import pytest
 
 from ledger.assessment import (
-    add_adoption,
     add_adoptions,
     add_officer,
     read_adoptions,
     read_assignments,
     read_submissions,
-    record_submission_row,
     set_assignment,
 )
 from ledger.schema import open_ledger
+from tests.ledger_support import add_adoption, record_submission_row
+
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture()

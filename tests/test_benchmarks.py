@@ -20,7 +20,11 @@ CASES = [
     pytest.param("bench_reader.py", ["ratio reader/bare", "refused"], ["NOT REFUSED"], id="reader"),
     # LibreOffice is installed wherever the tests run (.ci/run installs it), so conversion is timed too.
     pytest.param(
-        "bench_photos.py", ["ms/photo", "separates them", "soffice .doc→.docx"], ["DOES NOT"], id="photos"
+        "bench_photos.py",
+        ["ms/photo", "separates them", "soffice .doc→.docx"],
+        ["DOES NOT"],
+        id="photos",
+        marks=pytest.mark.integration,
     ),
     pytest.param(
         "bench_intake.py",
@@ -34,6 +38,7 @@ CASES = [
         ["baseline (draftdesk --help", "run on 10 drafts, no Prefect server up", "ratio run/target (3 s)"],
         ["FAILED"],
         id="run",
+        marks=pytest.mark.integration,
     ),
     pytest.param(
         "bench_watch.py",
@@ -60,9 +65,17 @@ CASES = [
         ["baseline (read 500 submissions", "× baseline", "year report total"],
         [],
         id="score",
+        marks=pytest.mark.integration,
     ),
     pytest.param(
-        "bench_web.py", ["自查 2-photo draft", "收稿 month", "考核 year", "ratio p95/target"], [], id="web"
+        "bench_duplicate.py", ["window   100: exact scan", "jieba floor", "window   400"], [], id="duplicate"
+    ),
+    pytest.param(
+        "bench_web.py",
+        ["自查 2-photo draft", "收稿 month", "考核 year", "ratio p95/target"],
+        [],
+        id="web",
+        marks=pytest.mark.integration,
     ),
 ]
 

@@ -13,9 +13,11 @@ from docx import Document
 from typer.testing import CliRunner
 
 from cli.app import app
-from ledger.assessment import record_submission_row
 from ledger.schema import open_ledger
+from tests.ledger_support import record_submission_row
 from tests.test_workbook_pdf import A4, page_boxes
+
+pytestmark = pytest.mark.integration
 
 RUNNER = CliRunner()
 
@@ -115,7 +117,6 @@ def test_the_year_bulletin_adds_the_recommendation_list(ws: Path, monkeypatch: p
     assert "本年度无符合条件的推荐对象。" in lines
 
 
-@pytest.mark.integration
 @pytest.mark.timeout(120)
 def test_the_bulletin_prints_on_a4(ws: Path, tmp_path: Path) -> None:
     soffice = shutil.which("soffice")

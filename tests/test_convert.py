@@ -61,6 +61,7 @@ def test_soffice_is_found() -> None:
     assert _require_soffice().endswith(("soffice", "libreoffice", "soffice.exe"))
 
 
+@pytest.mark.integration
 def test_word97_file_named_docm_converts_to_a_docx_with_its_text(r11_docx: bytes) -> None:
     assert sniff(r11_docx) == "zip"
     text = _document_text(r11_docx)
@@ -68,6 +69,7 @@ def test_word97_file_named_docm_converts_to_a_docx_with_its_text(r11_docx: bytes
     assert "say “Hello world!”;" in text
 
 
+@pytest.mark.integration
 def test_doc_made_from_a_python_docx_draft_round_trips_its_han_text(made_doc: bytes) -> None:
     assert sniff(made_doc) == "ole_doc"
     text = _document_text(convert_to_docx(made_doc, "doc", TIMEOUT))
@@ -75,10 +77,12 @@ def test_doc_made_from_a_python_docx_draft_round_trips_its_han_text(made_doc: by
         assert paragraph in text
 
 
+@pytest.mark.integration
 def test_wps_suffix_is_read_with_the_word_filter(made_doc: bytes) -> None:
     assert PARAGRAPHS[0] in _document_text(convert_to_docx(made_doc, "wps", TIMEOUT))
 
 
+@pytest.mark.integration
 def test_garbage_is_a_conversion_error_with_a_chinese_message() -> None:
     _require_soffice()
     with pytest.raises(ConversionError) as caught:
@@ -87,6 +91,7 @@ def test_garbage_is_a_conversion_error_with_a_chinese_message() -> None:
     assert caught.value.message.endswith("请另存为 .docx 后重新报送")
 
 
+@pytest.mark.integration
 def test_overrunning_conversion_is_killed_and_leaves_nothing_behind(
     made_doc: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -121,6 +126,7 @@ def _linked_picture_docx(url: str) -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.integration
 def test_linked_picture_is_never_fetched_while_converting() -> None:
     _require_soffice()
     hits: list[str] = []

@@ -26,6 +26,8 @@ from ledger.schema import open_ledger
 from tests.factory import make_photo, news_draft
 from tests.intake_support import INSTANT, NOW, drop, inbox_items, outbox_items, sha, with_settle, workspace
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def ws_rb(tmp_path, monkeypatch):

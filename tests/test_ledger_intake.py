@@ -10,6 +10,9 @@ import pytest
 from extractors.model import Finding, Photo
 from ledger import intake as ledger
 from ledger.schema import open_ledger
+from tests.ledger_support import record_submission
+
+pytestmark = pytest.mark.integration
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = dt.datetime(2021, 3, 12, 15, 0, tzinfo=TZ)
@@ -31,7 +34,7 @@ def test_a_first_sight_is_never_replaced(db):
 
 
 def test_record_submission_commits_findings_and_images_with_it(db):
-    sub_id = ledger.record_submission(
+    sub_id = record_submission(
         db,
         sha256="abc",
         unit="湖滨社区",
@@ -61,13 +64,13 @@ def test_record_submission_commits_findings_and_images_with_it(db):
 
 def test_a_failed_record_leaves_nothing_behind(db):
     with pytest.raises(ValueError, match="no column"):
-        ledger.record_submission(db, sha256="abc", findings=[Finding("length", "error", "x")], nonsense=1)
+        record_submission(db, sha256="abc", findings=[Finding("length", "error", "x")], nonsense=1)
     assert db.execute("SELECT count(*) FROM submissions").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM findings").fetchone()[0] == 0
 
 
 def test_priors_hold_the_same_bytes_ever_and_recent_texts_of_others_when_accepted_or_of_the_same_unit(db):
-    old = ledger.record_submission(
+    old = record_submission(
         db,
         sha256="same",
         unit="塔下社区",
@@ -75,19 +78,19 @@ def test_priors_hold_the_same_bytes_ever_and_recent_texts_of_others_when_accepte
         text="旧",
         received_at=T0 - dt.timedelta(days=60),
     )
-    recent_other = ledger.record_submission(
+    recent_other = record_submission(
         db, sha256="x1", unit="塔下社区", verdict="accepted", text="近", received_at=T0 - dt.timedelta(days=2)
     )
-    ledger.record_submission(
+    record_submission(
         db, sha256="x2", unit="塔下社区", verdict="rejected", text="退", received_at=T0 - dt.timedelta(days=1)
     )
-    mine_rejected = ledger.record_submission(
+    mine_rejected = record_submission(
         db, sha256="x3", unit="湖滨社区", verdict="rejected", text="改", received_at=T0 - dt.timedelta(days=1)
     )
-    ledger.record_submission(
+    record_submission(
         db, sha256="x4", unit="湖滨社区", verdict="accepted", text="远", received_at=T0 - dt.timedelta(days=9)
     )
-    ledger.record_submission(
+    record_submission(
         db,
         sha256="x1",
         unit="湖滨社区",
@@ -102,7 +105,7 @@ def test_priors_hold_the_same_bytes_ever_and_recent_texts_of_others_when_accepte
 
 
 def test_priors_never_match_an_empty_digest(db):
-    ledger.record_submission(db, sha256="", unit="湖滨社区", verdict="rejected", text="", received_at=T0)
+    record_submission(db, sha256="", unit="湖滨社区", verdict="rejected", text="", received_at=T0)
     assert ledger.priors(db, "", "湖滨社区", T0, 7) == []
 
 
@@ -118,7 +121,7 @@ def test_confirming_a_claim_ends_its_sighting_and_filing_closes_it(db):
     ledger.add_claim(db, "tok", "湖滨社区/a.docx", "file", "2021-03-12T15:00:00+08:00", "me", T0)
     ledger.confirm_claim(db, "tok")
     assert ledger.sightings(db, ["湖滨社区/a.docx"]) == {}
-    sub_id = ledger.record_submission(db, sha256="a", state=ledger.RECORDED, claim_token="tok")
+    sub_id = record_submission(db, sha256="a", state=ledger.RECORDED, claim_token="tok")
     assert [r["id"] for r in ledger.unfiled(db)] == [sub_id]
     ledger.mark_filed(db, sub_id, "tok")
     assert (ledger.unfiled(db), ledger.open_claims(db)) == ([], [])
@@ -138,5 +141,5 @@ def test_runs_and_verdict_counts_feed_status(db):
     ledger.start_run(db, "sweep", T0 + dt.timedelta(minutes=5), None)  # still running
     assert ledger.last_run(db)["id"] == run
     for verdict, counted in (("accepted", 1), ("accepted", 0), ("rejected", 0)):
-        ledger.record_submission(db, sha256=verdict + str(counted), verdict=verdict, counted=counted)
+        record_submission(db, sha256=verdict + str(counted), verdict=verdict, counted=counted)
     assert ledger.verdict_counts(db) == {"accepted": 2, "rejected": 1, "counted": 1, "unfiled": 0}

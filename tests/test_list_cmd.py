@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from ledger.assessment import record_submission_row
 from ledger.schema import open_ledger
+from tests.ledger_support import record_submission_row
 
 RUNNER = CliRunner()
 
@@ -49,6 +49,7 @@ def invoke(ws: Path, *args: str):
     return RUNNER.invoke(app, ["list", *args, "--workspace", str(ws)])
 
 
+@pytest.mark.integration
 def test_list_prints_every_draft_with_its_id_and_columns(ws: Path) -> None:
     result = invoke(ws)
     assert result.exit_code == 0, result.output
@@ -61,6 +62,7 @@ def test_list_prints_every_draft_with_its_id_and_columns(ws: Path) -> None:
     assert lines[-1] == "共 4 件。"
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
@@ -80,6 +82,7 @@ def test_list_filters(ws: Path, args: tuple[str, ...], expected: list[int]) -> N
     assert ids(result.stdout) == expected
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("args", "message"),
     [

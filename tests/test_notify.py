@@ -60,6 +60,7 @@ def _notify(ws, text: str) -> None:
     (ws.root / "notify.toml").write_text(text, encoding="utf-8")
 
 
+@pytest.mark.integration
 def test_each_filed_draft_sends_its_unit_one_message_and_the_office_a_summary(ws_now, receiver):
     ws, rulebook = ws_now
     url = f"json://127.0.0.1:{receiver.port}/"
@@ -82,6 +83,7 @@ def test_each_filed_draft_sends_its_unit_one_message_and_the_office_a_summary(ws
     assert notifications.counts(db) == {"sent": 3, "pending": 0, "failed": 0}
 
 
+@pytest.mark.integration
 def test_a_notifier_that_is_down_never_stops_filing_and_its_failure_is_shown(ws_now, receiver):
     ws, rulebook = ws_now
     port = receiver.port
@@ -104,6 +106,7 @@ def test_a_notifier_that_is_down_never_stops_filing_and_its_failure_is_shown(ws_
     assert all("SECRETKEY" not in str(v) for row in db["notifications"].rows for v in row.values())
 
 
+@pytest.mark.integration
 def test_a_workspace_without_notify_toml_sends_nothing_and_queues_nothing(ws_now):
     ws, rulebook = ws_now
     drop(ws, f"湖滨社区/{INSTANT}/好稿.docx", news_draft(300, photos=1))
@@ -125,6 +128,7 @@ def test_an_address_is_shown_with_its_key_hidden():
     assert "abcdef123456" not in shown("json://user:abcdef123456@127.0.0.1:9/")
 
 
+@pytest.mark.integration
 def test_a_unit_below_quota_is_reminded_once_days_before_the_month_ends(tmp_path, monkeypatch, receiver):
     from service.reminders import send_reminders
 

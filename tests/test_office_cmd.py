@@ -10,8 +10,10 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from cli.app import app
-from ledger.assessment import record_submission_row
 from ledger.schema import open_ledger
+from tests.ledger_support import record_submission_row
+
+pytestmark = pytest.mark.integration
 
 RUNNER = CliRunner()
 

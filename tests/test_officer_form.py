@@ -87,6 +87,7 @@ def test_an_empty_name_is_refused() -> None:
         read_officer_form(officer_form(name=""))
 
 
+@pytest.mark.integration
 def test_registering_a_form_writes_the_officer_and_again_updates_it(tmp_path, rulebook: Rulebook) -> None:
     db = open_ledger(tmp_path / "ledger.db")
     ok, message = register_officer_form(db, "湖滨社区", officer_form(), RECEIVED, rulebook.limits)
@@ -103,6 +104,7 @@ def test_registering_a_form_writes_the_officer_and_again_updates_it(tmp_path, ru
     assert officers[0]["registered_at"] == "2021-03-14T09:30:00+08:00"
 
 
+@pytest.mark.integration
 def test_a_bad_form_registers_nobody(tmp_path) -> None:
     db = open_ledger(tmp_path / "ledger.db")
     ok, message = register_officer_form(db, "湖滨社区", b"\x00" * 10, RECEIVED)

@@ -30,6 +30,7 @@ def test_a_period_not_over_on_the_day_is_unfinished_and_says_since_when(rulebook
     assert assessment_of(report, rulebook, dt.date(2021, 12, 31)).unfinished  # the last day is not over
 
 
+@pytest.mark.integration
 def test_an_unfinished_workbook_is_marked_in_every_title_row_and_first_on_the_notes_sheet(
     quarter,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
@@ -46,6 +47,7 @@ def test_an_unfinished_workbook_is_marked_in_every_title_row_and_first_on_the_no
     assert book["完成情况"].oddFooter.left.text == "制表日期：2021年3月15日"
 
 
+@pytest.mark.integration
 def test_a_finished_workbook_carries_no_mark(quarter) -> None:  # noqa: F811
     ws, _ = quarter  # DRAFTDESK_NOW is 2021-04-01
     book = load_workbook(write_report(Workspace(ws), assess_period(Workspace(ws), parse_period("2021Q1"))))
@@ -87,6 +89,7 @@ def test_one_list_of_columns_and_one_cell_per_unit_and_column(rulebook: Rulebook
     assert (office["单位"], office["扣分"]) == ("办公室", "-")  # bureaus earn no points
 
 
+@pytest.mark.integration
 def test_the_year_assessment_carries_the_recommended_list(quarter) -> None:  # noqa: F811
     ws, _ = quarter
     year = assess_period(Workspace(ws), parse_period("2021"))
@@ -96,6 +99,7 @@ def test_the_year_assessment_carries_the_recommended_list(quarter) -> None:  # n
     assert assess_period(Workspace(ws), parse_period("2021Q1")).nominated is False
 
 
+@pytest.mark.integration
 def test_a_units_figures_open_to_the_drafts_and_adoptions_behind_them(quarter) -> None:  # noqa: F811
     ws, ids = quarter
     behind = figures_behind(Workspace(ws), parse_period("2021Q1"), "湖滨社区")
@@ -116,12 +120,14 @@ def test_a_units_figures_open_to_the_drafts_and_adoptions_behind_them(quarter) -
     assert behind.windows["微信原创稿件"] == (dt.date(2021, 1, 1), dt.date(2021, 3, 31))
 
 
+@pytest.mark.integration
 def test_a_unit_the_years_rulebook_lacks_is_a_lookup_error(quarter) -> None:  # noqa: F811
     ws, _ = quarter
     with pytest.raises(LookupError):
         figures_behind(Workspace(ws), parse_period("2021Q1"), "不存在社区")
 
 
+@pytest.mark.integration
 def test_unit_aliases_open_the_same_figures(quarter, rulebook: Rulebook) -> None:  # noqa: F811
     ws, _ = quarter
     unit = next(u for u in rulebook.units if u.aliases)
@@ -129,6 +135,7 @@ def test_unit_aliases_open_the_same_figures(quarter, rulebook: Rulebook) -> None
     assert behind.unit == unit.name
 
 
+@pytest.mark.integration
 def test_score_json_keeps_every_field_and_adds_the_unfinished_mark(quarter) -> None:  # noqa: F811
     from tests.test_score_cmd import score
 
@@ -139,6 +146,7 @@ def test_score_json_keeps_every_field_and_adds_the_unfinished_mark(quarter) -> N
     assert (data["unfinished"], data["made_on"]) == (True, "2021-04-01")
 
 
+@pytest.mark.integration
 def test_the_workbook_states_the_rules_under_the_figures_they_shape(quarter) -> None:  # noqa: F811
     ws, _ = quarter
     book = load_workbook(write_report(Workspace(ws), assess_period(Workspace(ws), parse_period("2021Q1"))))

@@ -58,6 +58,7 @@ def made_doc(libreoffice: None) -> bytes:
 # ---- the shared corpus -------------------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_every_corpus_file_is_read_or_refused_with_a_format_error(corpus_drafts: dict[str, Draft]) -> None:
     assert len(corpus_drafts) >= 29
     for name, draft in corpus_drafts.items():
@@ -114,6 +115,7 @@ def test_word97_file_named_docm_is_converted_and_read(corpus: Path, corpus_draft
 # ---- .doc and .wps -----------------------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_doc_and_wps_are_read_through_libreoffice(
     made_doc: bytes, tmp_path: Path, rulebook: Rulebook
 ) -> None:
@@ -131,6 +133,7 @@ def test_doc_and_wps_are_read_through_libreoffice(
         assert [(p.format, p.width, p.height) for p in draft.photos] == [("JPEG", 800, 600)] * 2
 
 
+@pytest.mark.integration
 def test_password_protected_doc_asks_to_remove_the_password(made_doc: bytes, rulebook: Rulebook) -> None:
     data = bytearray(made_doc)
     fib = next(at for at in range(512, len(data), 512) if data[at : at + 2] == b"\xec\xa5")
@@ -142,6 +145,7 @@ def test_password_protected_doc_asks_to_remove_the_password(made_doc: bytes, rul
     assert _formats(draft) == [MSG_ENCRYPTED]
 
 
+@pytest.mark.integration
 def test_zip_bundle_with_a_doc_draft_is_converted(made_doc: bytes, rulebook: Rulebook) -> None:
     draft = read_bytes(
         "湖滨.zip", make_zip({"稿件.doc": made_doc, "IMG_1.jpg": make_photo(seed=3)}), rulebook
@@ -157,6 +161,7 @@ def _rtf(*paragraphs: str) -> bytes:
     )
 
 
+@pytest.mark.integration
 def test_rtf_saved_under_a_doc_name_is_read_through_libreoffice(
     libreoffice: None, rulebook: Rulebook
 ) -> None:

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from checks.request_tag import request_tag
 from cli.app import app
-from ledger.assessment import record_submission_row
 from ledger.schema import open_ledger
+from tests.ledger_support import record_submission_row
 
 RUNNER = CliRunner()
 
@@ -53,6 +53,7 @@ def test_the_file_name_tag_is_read_in_its_usual_spellings() -> None:
     assert request_tag("约稿2021年3月工作.docx") is None
 
 
+@pytest.mark.integration
 def test_new_list_and_close(ws: Path) -> None:
     done = invoke(
         ws,
@@ -79,6 +80,7 @@ def test_new_list_and_close(ws: Path) -> None:
     assert actions == ["request_new", "request_close"]
 
 
+@pytest.mark.integration
 def test_a_bad_request_names_every_problem(ws: Path) -> None:
     done = invoke(ws, "request", "new", "--topic", " ", "--units", "火星社区", "--deadline", "2021-02-30")
     assert done.exit_code == 1
@@ -89,6 +91,7 @@ def test_a_bad_request_names_every_problem(ws: Path) -> None:
     assert missing.exit_code == 1 and "约稿编号 9 不存在" in missing.stderr
 
 
+@pytest.mark.integration
 def test_answers_by_file_name_and_by_the_clerk(ws: Path) -> None:
     invoke(
         ws,
@@ -124,6 +127,7 @@ def _gov(report: dict, unit: str) -> dict:
     return next(u for u in report["units"] if u["unit"] == unit)["completion"]["gov_info"]
 
 
+@pytest.mark.integration
 def test_a_request_answered_by_its_deadline_counts_toward_the_quota(ws: Path, monkeypatch) -> None:
     invoke(
         ws,
@@ -152,6 +156,7 @@ def test_a_request_answered_by_its_deadline_counts_toward_the_quota(ws: Path, mo
     assert "  湖滨社区：按时（稿件 1）" in listed and "  建设局：未报" in listed
 
 
+@pytest.mark.integration
 def test_score_shows_how_each_request_was_answered_per_request_and_per_unit(ws: Path, monkeypatch) -> None:
     invoke(
         ws,

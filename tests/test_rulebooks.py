@@ -88,6 +88,7 @@ def test_each_draft_is_judged_by_its_received_years_rulebook(two_years):
     assert "要求 300–500 字" in in_2022["findings"][0]["message"]
 
 
+@pytest.mark.integration
 def test_a_year_without_a_rulebook_is_judged_by_the_nearest_earlier_with_a_warning_in_the_note(
     two_years, monkeypatch
 ):

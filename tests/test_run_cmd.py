@@ -31,6 +31,7 @@ def quiet_env(monkeypatch, tmp_path):
     monkeypatch.setenv("DRAFTDESK_NOW", NOW)
 
 
+@pytest.mark.integration
 def test_run_prints_counts_and_where_the_notes_are(tmp_path, quiet_env, capsys):
     ws, _ = workspace(tmp_path / "ws")
     drop(ws, f"湖滨社区/{INSTANT}/好稿.docx", news_draft(300, photos=1))
@@ -54,6 +55,7 @@ def test_run_refuses_a_workspace_without_an_inbox(tmp_path, quiet_env, capsys):
     assert "draftdesk init" in capsys.readouterr().err
 
 
+@pytest.mark.integration
 def test_run_with_no_server_up_sweeps_in_process_starts_no_prefect_and_keeps_the_run(tmp_path):
     """The real command on a fresh workspace, no Prefect anywhere: the plain sweep files every
     draft, no Prefect home or server appears, the ledger keeps the run for `status`, and no
@@ -109,6 +111,7 @@ def test_run_with_the_workspace_server_up_runs_the_flow_and_keeps_its_history(
     assert runs[0][2]
 
 
+@pytest.mark.integration
 def test_a_draft_that_fails_is_one_line_on_the_console_never_a_traceback(
     tmp_path, quiet_env, capsys, monkeypatch
 ):

@@ -21,8 +21,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from cli.app import app
-from ledger.assessment import add_finding_row, record_submission_row
 from ledger.schema import open_ledger
+from tests.ledger_support import add_finding_row, record_submission_row
 
 RUNNER = CliRunner()
 
@@ -98,6 +98,7 @@ def score(ws: Path, *args: str) -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.mark.integration
 def test_quarter_json_is_what_the_office_computes_by_hand(quarter) -> None:
     ws, _ = quarter
     data = score(ws, "--quarter", "2021Q1")
@@ -126,6 +127,7 @@ def test_quarter_json_is_what_the_office_computes_by_hand(quarter) -> None:
     assert data["fees_total"] == 605
 
 
+@pytest.mark.integration
 def test_json_has_the_spec_keys_for_every_unit(quarter) -> None:
     ws, _ = quarter
     data = score(ws, "--month", "2021-02")
@@ -145,6 +147,7 @@ def test_json_has_the_spec_keys_for_every_unit(quarter) -> None:
     }
 
 
+@pytest.mark.integration
 def test_monthly_fees_add_up_to_the_quarter(quarter) -> None:
     ws, _ = quarter
     months = [score(ws, "--month", f"2021-0{m}")["fees_total"] for m in (1, 2, 3)]
@@ -152,6 +155,7 @@ def test_monthly_fees_add_up_to_the_quarter(quarter) -> None:
     assert sum(months) == score(ws, "--quarter", "2021Q1")["fees_total"]
 
 
+@pytest.mark.integration
 def test_officers_are_credited_by_byline(quarter) -> None:
     ws, _ = quarter
     officers = {o["name"]: o for o in score(ws, "--year", "2021")["officers"]}
@@ -159,6 +163,7 @@ def test_officers_are_credited_by_byline(quarter) -> None:
     assert officers["李四"]["adopted"] == 1
 
 
+@pytest.mark.integration
 def test_year_report_awards_the_top_unit(quarter) -> None:
     ws, _ = quarter
     units = {u["unit"]: u for u in score(ws, "--year", "2021")["units"]}
@@ -171,6 +176,7 @@ def test_year_report_awards_the_top_unit(quarter) -> None:
     assert units["办公室"]["award"] == 0
 
 
+@pytest.mark.integration
 def test_the_year_table_proposes_a_ranked_list_with_its_figures(quarter) -> None:
     ws, _ = quarter
     result = RUNNER.invoke(app, ["score", "--year", "2021", "--workspace", str(ws)])
@@ -182,6 +188,7 @@ def test_the_year_table_proposes_a_ranked_list_with_its_figures(quarter) -> None
     assert "先进单位：" not in result.stdout
 
 
+@pytest.mark.integration
 def test_table_output_and_workbook_path(quarter) -> None:
     ws, _ = quarter
     result = RUNNER.invoke(app, ["score", "--quarter", "2021Q1", "--workspace", str(ws)])
@@ -224,6 +231,7 @@ def test_table_output_and_workbook_path(quarter) -> None:
     ]
 
 
+@pytest.mark.integration
 def test_a_rerun_keeps_the_earlier_workbook_time_stamped(quarter) -> None:
     import os
 
@@ -243,6 +251,7 @@ def test_a_rerun_keeps_the_earlier_workbook_time_stamped(quarter) -> None:
     )
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     "args",
     [[], ["--month", "2021-03", "--year", "2021"], ["--month", "2021Q1"], ["--quarter", "2021-03"]],
@@ -255,6 +264,7 @@ def test_a_bad_period_choice_is_refused(quarter, args: list[str]) -> None:
     assert "期间" in result.stderr or "不是" in result.stderr
 
 
+@pytest.mark.integration
 def test_no_period_asks_for_one_and_two_periods_are_named(quarter) -> None:
     ws, _ = quarter
     none = RUNNER.invoke(app, ["score", "--workspace", str(ws)])
@@ -294,6 +304,7 @@ def test_commands_outside_a_workspace_say_to_run_init_and_create_nothing(
     assert list(empty.iterdir()) == []
 
 
+@pytest.mark.integration
 def test_scoring_a_period_that_has_not_ended_warns(quarter) -> None:
     ws, _ = quarter  # DRAFTDESK_NOW is 2021-04-01
     early = RUNNER.invoke(app, ["score", "--year", "2021", "--json", "--workspace", str(ws)])

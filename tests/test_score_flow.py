@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from ledger.assessment import record_submission_row
 from ledger.schema import open_ledger
+from tests.ledger_support import record_submission_row
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,6 @@ import pytest
 from openpyxl import Workbook
 
 from cli.wording import say
-from ledger.assessment import record_submission_row
 from ledger.schema import open_ledger
 from rules import Rulebook
 from service import adoptions
@@ -35,6 +34,7 @@ from service.errors import (
 from service.listing import list_drafts
 from service.rulebooks import new_rulebook, parse_year
 from service.setup import init_workspace
+from tests.ledger_support import record_submission_row
 from workspace import Workspace
 
 
@@ -68,6 +68,7 @@ def _adopt(ws: Workspace, rulebook: Rulebook, outlet: str, date: str) -> None:
     adoptions.adopt(ws, rulebook, [AdoptionInput("命令行", 1, outlet, date, None, None)])
 
 
+@pytest.mark.integration
 def test_a_bad_month_is_bad_input_on_the_month_field_and_no_sentence_names_an_option(
     ws: Workspace, rulebook: Rulebook
 ) -> None:
@@ -81,6 +82,7 @@ def test_a_bad_month_is_bad_input_on_the_month_field_and_no_sentence_names_an_op
     assert (desk.value.field, desk.value.value) == ("month", "2021Q1")
 
 
+@pytest.mark.integration
 def test_a_bad_verdict_and_a_bad_received_time_name_their_fields(ws: Workspace, rulebook: Rulebook) -> None:
     with pytest.raises(BadInput) as verdict:
         list_drafts(ws, rulebook, verdict="录用")
@@ -91,6 +93,7 @@ def test_a_bad_verdict_and_a_bad_received_time_name_their_fields(ws: Workspace, 
     assert "--" not in str(received.value)
 
 
+@pytest.mark.integration
 def test_an_unknown_unit_is_one_exception_with_the_units_known_wherever_it_is_typed(
     ws: Workspace, rulebook: Rulebook
 ) -> None:
@@ -109,6 +112,7 @@ def test_an_unknown_unit_is_one_exception_with_the_units_known_wherever_it_is_ty
     assert len({str(r) for r in refusals}) == 1
 
 
+@pytest.mark.integration
 def test_an_unknown_type_is_bad_input_on_the_type_field(rulebook: Rulebook) -> None:
     with pytest.raises(BadInput) as caught:
         given_identity(rulebook, None, "长篇")
@@ -116,6 +120,7 @@ def test_an_unknown_type_is_bad_input_on_the_type_field(rulebook: Rulebook) -> N
     assert say(caught.value).startswith("--type “长篇”不在规则文件中。有效的稿件类型：")
 
 
+@pytest.mark.integration
 def test_assign_names_every_wrong_field_at_once(ws: Workspace, rulebook: Rulebook) -> None:
     with pytest.raises(BadRequest) as caught:
         adoptions.assign(ws, rulebook, "2021Q1", "火星社区", -1)
@@ -134,11 +139,13 @@ def test_missing_files_lists_every_path(tmp_path: Path) -> None:
     assert caught.value.paths == (str(tmp_path / "a.docx"), str(tmp_path / "b.docx"))
 
 
+@pytest.mark.integration
 def test_check_of_a_missing_file_is_missing_files(ws: Workspace, rulebook: Rulebook, tmp_path: Path) -> None:
     with pytest.raises(MissingFiles):
         check_files(ws, rulebook, [tmp_path / "gone.docx"], received_time(None, rulebook))
 
 
+@pytest.mark.integration
 def test_an_unknown_draft_says_which_draft_and_what_is_missing(ws: Workspace) -> None:
     with pytest.raises(UnknownDraft) as gone:
         note_of(ws, 42)
@@ -154,6 +161,7 @@ def test_an_unknown_draft_says_which_draft_and_what_is_missing(ws: Workspace) ->
     assert str(unadopted.value) == "稿件编号 42 不存在，未撤销任何录用。"
 
 
+@pytest.mark.integration
 def test_bad_rows_name_each_row_and_write_nothing(ws: Workspace, rulebook: Rulebook) -> None:
     items = [
         AdoptionInput("第2行", 1, "武进日报", "2021-03-12", None, None),
@@ -170,6 +178,7 @@ def test_bad_rows_name_each_row_and_write_nothing(ws: Workspace, rulebook: Ruleb
     db.close()
 
 
+@pytest.mark.integration
 def test_an_empty_or_unreadable_sheet_is_bad_input_on_the_sheet(
     ws: Workspace, rulebook: Rulebook, tmp_path: Path
 ) -> None:
@@ -185,6 +194,7 @@ def test_an_empty_or_unreadable_sheet_is_bad_input_on_the_sheet(
     assert unreadable.value.field == "sheet" and "表.xlsx" in str(unreadable.value)
 
 
+@pytest.mark.integration
 def test_withdrawing_what_is_not_on_record_says_what_is(ws: Workspace, rulebook: Rulebook) -> None:
     _adopt(ws, rulebook, "新华日报", "2021-03-12")
     with pytest.raises(NoSuchAdoption) as caught:
@@ -194,6 +204,7 @@ def test_withdrawing_what_is_not_on_record_says_what_is(ws: Workspace, rulebook:
     assert refusal.on_record == ("新华日报 2021-03-12",)
 
 
+@pytest.mark.integration
 def test_withdrawing_twice_is_already_withdrawn_with_when_and_why(ws: Workspace, rulebook: Rulebook) -> None:
     _adopt(ws, rulebook, "新华日报", "2021-03-12")
     adoptions.unadopt(ws, rulebook, 1, "新华日报", reason="重复登记")
@@ -207,6 +218,7 @@ def test_withdrawing_twice_is_already_withdrawn_with_when_and_why(ws: Workspace,
     )
 
 
+@pytest.mark.integration
 def test_two_adoptions_by_one_outlet_are_ambiguous_until_a_date_is_given(
     ws: Workspace, rulebook: Rulebook
 ) -> None:
@@ -223,6 +235,7 @@ def test_two_adoptions_by_one_outlet_are_ambiguous_until_a_date_is_given(
     assert adoptions.unadopt(ws, rulebook, 1, "武进日报", date="2021/3/15").adopted_on == "2021-03-15"
 
 
+@pytest.mark.integration
 def test_a_year_out_of_range_or_already_ruled_is_bad_input_on_the_year(ws: Workspace) -> None:
     with pytest.raises(BadInput) as caught:
         parse_year("20x7")
@@ -239,6 +252,7 @@ def test_every_service_refusal_is_a_desk_error() -> None:
     assert issubclass(UnknownDraft, DeskError) and issubclass(UnknownUnit, DeskError)
 
 
+@pytest.mark.integration
 def test_the_desk_words_each_refusal_by_its_form_label_and_never_by_an_option(
     ws: Workspace, rulebook: Rulebook
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cli.status import status_command, status_lines
 from intake.pipeline import sweep
 from tests.factory import news_draft
@@ -15,6 +17,7 @@ def test_status_of_a_fresh_workspace_says_nothing_was_received_yet(tmp_path):
     assert "台账尚未建立（还没有收过稿）。" in lines
 
 
+@pytest.mark.integration
 def test_status_counts_pending_accepted_rejected_and_shows_the_last_run(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DRAFTDESK_NOW", NOW)
     ws, rb = workspace(tmp_path / "ws")
@@ -45,6 +48,7 @@ def test_status_outside_a_workspace_says_the_inbox_is_missing_and_exits_2(tmp_pa
     )
 
 
+@pytest.mark.integration
 def test_alias_type_folders_are_taken_and_status_says_which_folders_hold_waiting_drafts(
     tmp_path, monkeypatch
 ):

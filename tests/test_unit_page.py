@@ -15,6 +15,8 @@ from tests.factory import news_draft
 from tests.intake_support import INSTANT, NOW, drop, workspace
 from web.app import create_app
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def desk(tmp_path, monkeypatch):

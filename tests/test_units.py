@@ -22,6 +22,7 @@ def _token(url: str) -> str:
     return url.rsplit("/u/", 1)[1]
 
 
+@pytest.mark.integration
 def test_every_unit_gets_a_link_of_at_least_128_bits_that_opens_its_own_unit(ws_rules):
     ws, rulebook = ws_rules
     links = unit_links(ws, rulebook, "http://desk:8700")
@@ -33,6 +34,7 @@ def test_every_unit_gets_a_link_of_at_least_128_bits_that_opens_its_own_unit(ws_
         assert unit_for_token(ws, _token(link.url)) == link.unit
 
 
+@pytest.mark.integration
 def test_links_print_the_same_again_and_the_ledger_holds_only_hashes(ws_rules):
     ws, rulebook = ws_rules
     first = unit_links(ws, rulebook, "http://desk")
@@ -43,6 +45,7 @@ def test_links_print_the_same_again_and_the_ledger_holds_only_hashes(ws_rules):
         assert token_hash(_token(link.url)).encode() in stored
 
 
+@pytest.mark.integration
 def test_a_rotated_link_stops_working_at_once_and_others_keep_theirs(ws_rules):
     ws, rulebook = ws_rules
     before = {link.unit: link.url for link in unit_links(ws, rulebook, "http://desk")}
@@ -54,6 +57,7 @@ def test_a_rotated_link_stops_working_at_once_and_others_keep_theirs(ws_rules):
     assert {link.unit: link.url for link in unit_links(ws, rulebook, "http://desk")}["湖滨社区"] == new.url
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     "token", ["", "x" * TOKEN_CHARS, "../../etc/passwd", "A" * 500], ids=["empty", "made-up", "path", "long"]
 )
@@ -69,6 +73,7 @@ def test_rotating_an_unknown_unit_is_refused_by_name(ws_rules):
         rotate_link(ws, rulebook, "火星社区")
 
 
+@pytest.mark.integration
 def test_units_links_command_prints_json_and_writes_one_qr_code_per_unit(ws_rules, tmp_path):
     ws, rulebook = ws_rules
     out = CliRunner().invoke(
@@ -91,6 +96,7 @@ def test_units_links_command_prints_json_and_writes_one_qr_code_per_unit(ws_rule
     assert sorted(p.stem for p in (tmp_path / "qr").glob("*.png")) == sorted(u.name for u in rulebook.units)
 
 
+@pytest.mark.integration
 def test_rotating_a_link_is_logged_with_who_did_it_and_never_the_token(ws_rules):
     from service.events import Actor, list_events
 

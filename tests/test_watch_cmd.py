@@ -20,8 +20,6 @@ import pytest
 
 from tests.factory import news_draft
 
-pytestmark = pytest.mark.integration
-
 DRAFTDESK = Path(sys.executable).with_name("draftdesk")
 MARCH_12_AFTERNOON = "2021-03-12T15:00:00+08:00"
 START_DEADLINE = 180.0  # a cold Prefect server on a busy 2-core machine
@@ -118,6 +116,7 @@ def outbox_files(ws: Path, pattern: str) -> list[Path]:
     return sorted(p for p in (ws / "outbox").glob(pattern) if ".processing" not in p.parts)
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("polling", [pytest.param(False, id="inotify"), pytest.param(True, id="polling")])
 def test_watch_files_dropped_drafts_with_notes_and_stops_cleanly_on_ctrl_c(
     workspace: Path, polling: bool
@@ -180,6 +179,7 @@ os._exit(0)  # dies holding the claim, as a `draftdesk run` killed mid-sweep wou
 """
 
 
+@pytest.mark.integration
 def test_watch_finishes_a_claim_left_by_a_killed_sweep(workspace: Path) -> None:
     staging = workspace.parent / "staging"
     staging.mkdir(exist_ok=True)
@@ -221,6 +221,7 @@ def test_watch_finishes_a_claim_left_by_a_killed_sweep(workspace: Path) -> None:
     )
 
 
+@pytest.mark.integration
 def test_watch_stops_cleanly_on_sigterm(workspace: Path) -> None:
     watch = Watch(workspace, "sigterm")
     try:
@@ -235,6 +236,7 @@ def test_watch_stops_cleanly_on_sigterm(workspace: Path) -> None:
     assert "已停止监视" in watch.out
 
 
+@pytest.mark.integration
 def test_watch_refuses_an_outbox_inside_the_inbox(tmp_path: Path) -> None:
     root = init_workspace(tmp_path / "ws")
     (root / "outbox").rename(root / "inbox" / "outbox")
@@ -257,6 +259,7 @@ def test_watch_refuses_a_workspace_without_an_inbox(tmp_path: Path) -> None:
     assert "draftdesk init" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.integration
 def test_watch_refuses_a_bad_rulebook_naming_the_key(tmp_path: Path) -> None:
     root = init_workspace(tmp_path / "ws")
     rulebook = root / "draftdesk.toml"

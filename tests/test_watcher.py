@@ -23,8 +23,6 @@ from intake.watcher import InboxWatcher, WatchError, check_layout, item_for_path
 from rules import Rulebook
 from tests.factory import make_photo, news_draft
 
-pytestmark = pytest.mark.integration
-
 UNIT, TYPE = "湖滨社区", "即时通讯信息"
 MODES = [pytest.param(False, id="inotify"), pytest.param(True, id="polling")]
 DEADLINE = 30.0  # generous: an upper bound to stop waiting, never a speed claim
@@ -125,6 +123,7 @@ def test_item_for_path_agrees_with_the_inventory(inbox: Path, rulebook: Rulebook
         assert item_for_path(inbox, inbox / UNIT / TYPE / junk, rulebook) is None
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("polling", MODES)
 def test_a_file_written_in_chunks_over_five_seconds_is_taken_once_after_it_stops_growing(
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], polling: bool
@@ -160,6 +159,7 @@ def test_a_file_written_in_chunks_over_five_seconds_is_taken_once_after_it_stops
     assert target.read_bytes() == data
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("polling", MODES)
 def test_a_temp_name_renamed_to_the_final_name_is_taken_once_under_the_final_name(
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], polling: bool
@@ -186,6 +186,7 @@ def test_a_temp_name_renamed_to_the_final_name_is_taken_once_under_the_final_nam
     assert seen_pending == set()
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("polling", MODES)
 def test_office_lock_files_are_left_alone(
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], polling: bool
@@ -203,6 +204,7 @@ def test_office_lock_files_are_left_alone(
     assert all(path.read_bytes() == b"owner" for path in junk)
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("polling", MODES)
 def test_a_bundle_folder_moved_in_whole_is_one_item(
     tmp_path: Path, inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], polling: bool
@@ -230,6 +232,7 @@ class _RaisingWatcher(InboxWatcher):
         super().on_event(event)
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("polling", MODES)
 def test_a_handler_that_raises_does_not_stop_the_watcher(
     inbox: Path,
@@ -252,6 +255,7 @@ def test_a_handler_that_raises_does_not_stop_the_watcher(
     assert watcher.supervise() is False  # nothing died
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("polling", MODES)
 def test_a_dead_emitter_thread_is_detected_and_the_observer_restarted(
     inbox: Path,
@@ -287,6 +291,7 @@ def test_a_dead_emitter_thread_is_detected_and_the_observer_restarted(
     assert watcher.supervise() is False
 
 
+@pytest.mark.integration
 def test_a_periodic_rescan_finds_a_file_whose_event_was_missed(
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher]
 ) -> None:
@@ -300,6 +305,7 @@ def test_a_periodic_rescan_finds_a_file_whose_event_was_missed(
     assert taken == [key(UNIT, TYPE, "missed.docx")]
 
 
+@pytest.mark.integration
 def test_files_already_in_the_inbox_are_found_at_start(
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher]
 ) -> None:
@@ -333,6 +339,7 @@ def test_a_missing_inbox_is_refused(tmp_path: Path, rulebook: Rulebook) -> None:
         InboxWatcher(tmp_path / "nowhere", rulebook).start()
 
 
+@pytest.mark.integration
 def test_the_loop_hands_ready_keys_to_process_on_the_calling_thread(
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], tmp_path: Path
 ) -> None:
@@ -372,6 +379,7 @@ def test_the_loop_hands_ready_keys_to_process_on_the_calling_thread(
     assert sorted(p.name for p in filed.iterdir()) == ["one.docx", "two.docx"]
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("polling", MODES)
 def test_a_file_name_that_is_not_utf8_is_taken_under_its_escaped_key(
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], polling: bool
@@ -387,6 +395,7 @@ def test_a_file_name_that_is_not_utf8_is_taken_under_its_escaped_key(
     assert [i.key for i in list_items(inbox, rulebook)] == taken
 
 
+@pytest.mark.integration
 def test_a_symlink_and_a_fifo_are_taken_as_items_without_being_opened(
     tmp_path: Path, inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher]
 ) -> None:
@@ -401,6 +410,7 @@ def test_a_symlink_and_a_fifo_are_taken_as_items_without_being_opened(
     assert sorted(taken) == [key(UNIT, TYPE, "link.docx"), key(UNIT, TYPE, "pipe.docx")]
 
 
+@pytest.mark.integration
 def test_a_failed_first_sight_record_is_retried_before_the_item_is_lost(
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher]
 ) -> None:
@@ -420,6 +430,7 @@ def test_a_failed_first_sight_record_is_retried_before_the_item_is_lost(
     assert calls == [[key(UNIT, TYPE, "a.docx")], [key(UNIT, TYPE, "a.docx")]]
 
 
+@pytest.mark.integration
 def test_an_empty_bundle_folder_waits_for_its_files(
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher]
 ) -> None:
@@ -434,6 +445,7 @@ def test_an_empty_bundle_folder_waits_for_its_files(
     assert taken == [key(UNIT, TYPE, "新建文件夹")]
 
 
+@pytest.mark.integration
 def test_a_stopped_dispatcher_thread_is_restarted(
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -450,6 +462,7 @@ def test_a_stopped_dispatcher_thread_is_restarted(
     assert poll_until(watcher, lambda t: bool(t)) == [key(UNIT, TYPE, "a.docx")]
 
 
+@pytest.mark.integration
 def test_the_loop_survives_a_failing_batch_and_the_rescan_offers_it_again(
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -473,6 +486,7 @@ def test_the_loop_survives_a_failing_batch_and_the_rescan_offers_it_again(
     assert "处理 1 份稿件时出错" in caplog.text
 
 
+@pytest.mark.integration
 def test_files_found_at_start_after_downtime_get_their_mtime_not_the_restart_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from docx import Document
 from fastapi.testclient import TestClient
 
-from ledger.assessment import record_submission_row
 from ledger.schema import open_ledger
 from service.events import list_events
+from tests.ledger_support import record_submission_row
 from tests.test_web import client, csrf, ws  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.integration
 
 
 def test_an_adoption_from_the_desk_is_logged_and_shown_on_the_note_page(client: TestClient, ws) -> None:  # noqa: F811

@@ -78,7 +78,7 @@ def create_app(
     api.add_exception_handler(Refused, refused_page)
     for router in ROUTERS:
         api.include_router(router)
-    return with_ledger(api, ws, guard) if ledger else api
+    return with_ledger(api, ws, rulebook, guard) if ledger else api
 
 
 def prefect_url_for(ws: Workspace) -> str | None:

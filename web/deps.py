@@ -31,6 +31,8 @@ Clerk = Annotated[Desk, Depends(clerk_desk)]
 async def refused_page(request: Request, exc: Exception) -> Response:
     """Every `Refused` as the desk's Chinese page, with its status and headers."""
     assert isinstance(exc, Refused)
-    response = desk_of(request).page(request, "refused.html", status=exc.status, message=exc.message)
+    response = desk_of(request).page(
+        request, "refused.html", status=exc.status, message=exc.message, title=exc.title
+    )
     response.headers.update(exc.headers)
     return response

@@ -31,18 +31,21 @@ PAGES = [
     ("/score", "考核"),
     ("/ledger/", "台账"),
 ]
-CLERK_ONLY = "此页面仅供街道办公室使用，请输入办公桌密码。"
+CLERK_ONLY = "此页面仅供街道办公室使用，请输入办公桌密码（用户名随便填）。"
 BASIC_CHALLENGE = 'Basic realm="draftdesk", charset="UTF-8"'
 
 
 class Refused(Exception):
     """A request the desk answers with a Chinese page and an HTTP status."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, message: str, headers: dict[str, str] | None = None, title: str = ""
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+        self.title = title  # a heading other than 无法完成, for an answer that is not a failure
 
 
 def _jinja() -> Environment:
@@ -96,6 +99,7 @@ class Desk:
             type_names={k: t.name for k, t in self.rulebook.types.items()},
             csrf=lambda form: self.guard.token(session, form),
             prefect_url=self.prefect_url(),
+            protect=self.guard.protect,
             **context,
         )
         response = HTMLResponse(html, status_code=status)

@@ -1,4 +1,7 @@
-"""台账: Datasette over outbox/ledger.db, read-only, with Chinese labels and canned queries.
+"""台账: Datasette over outbox/ledger.db, read-only, over Chinese views, with canned queries.
+
+The clerk sees the views of `ledger.views` (Chinese columns and values); the ledger's own tables
+are hidden. Datasette's interface words are Chinese through web/datasette_templates/.
 
 The ledger is opened read-only (`mode=ro`) rather than `immutable`: the intake keeps writing it in
 WAL mode, and an immutable open would ignore the WAL and show a stale ledger. Datasette itself
@@ -10,172 +13,142 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlencode
 
-from ledger.schema import open_ledger
+from ledger import views
+from ledger.schema import TABLES
+from reports.events_view import ACTION_NAMES
+from rules import Rulebook
 from web.auth import Guard
 from web.desk import BASIC_CHALLENGE, CLERK_ONLY
-from workspace import Workspace
+from workspace import Workspace, now
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-MONTH = "coalesce(nullif(:month, ''), strftime('%Y-%m', 'now', '+8 hours'))"
+PREFIX = "/ledger"
+ROUTE = "taizhang"  # the database's address under /ledger/; "ledger" would be taken for the prefix again
+MONTH_QUERIES = ("本月退回稿件", "各单位本月完成情况")  # their :month is the desk's month when left empty
 
-TABLES: dict[str, tuple[str, dict[str, str]]] = {
-    "submissions": (
-        "稿件",
-        {
-            "id": "稿件编号",
-            "unit": "单位",
-            "content_type": "稿件类型",
-            "title": "标题",
-            "officer": "信息员",
-            "original_name": "原文件名",
-            "received_at": "收稿时间",
-            "event_date": "事件日期",
-            "zishu": "正文字数",
-            "photos_distinct": "不同照片数",
-            "photos_hd": "高清照片数",
-            "verdict": "结果（accepted 合格 / rejected 退回）",
-            "counted": "是否计入",
-            "duplicate_of": "重复于稿件",
-            "stored_path": "归档位置",
-            "note_text": "退回说明",
-        },
-    ),
-    "findings": (
-        "审核问题",
-        {"submission_id": "稿件编号", "rule": "规则", "severity": "级别", "message": "说明"},
-    ),
-    "images": ("照片", {"submission_id": "稿件编号", "width": "宽", "height": "高", "hd": "是否高清"}),
-    "adoptions": (
-        "录用",
-        {
-            "submission_id": "稿件编号",
-            "outlet": "录用媒体",
-            "level": "级别",
-            "adopted_on": "录用日期",
-            "fee": "稿酬",
-            "bonus": "加分",
-            "withdrawn_at": "撤销时间",
-            "withdrawn_reason": "撤销原因",
-        },
-    ),
-    "assignments": ("约稿", {"month": "月份", "unit": "单位", "count": "篇数"}),
-    "officers": ("信息员", {"unit": "单位", "name": "姓名", "phone": "电话"}),
-    "units": ("单位", {"name": "名称", "kind": "类别"}),
-    "runs": ("收稿运行记录", {"started_at": "开始", "finished_at": "结束", "processed": "处理篇数"}),
-    "heartbeats": ("运行心跳", {"at": "时间", "role": "角色"}),
-    "sightings": ("首次发现", {"path": "文件", "first_seen": "首次发现时间"}),
-    "claims": ("处理中", {"relpath": "文件", "state": "状态"}),
-    "notifications": (
-        "消息记录",
-        {
-            "created_at": "时间",
-            "unit": "单位",
-            "shown": "发往",
-            "body": "内容",
-            "state": "状态",
-            "last_error": "原因",
-        },
-    ),
-    "events": (
-        "操作记录",
-        {
-            "at": "时间",
-            "actor": "操作人",
-            "address": "来源地址",
-            "action": "操作",
-            "submission_id": "稿件编号",
-            "subject": "对象",
-            "before": "变更前",
-            "after": "变更后",
-            "reason": "原因",
-            "hash": "校验值",
-        },
-    ),
-    "requests": ("约稿任务", {"topic": "主题", "deadline": "截止日期", "closed_at": "结束时间"}),
-    "request_units": ("约稿单位", {"request_id": "约稿编号", "unit": "单位"}),
-    "request_answers": (
-        "约稿答复",
-        {"request_id": "约稿编号", "submission_id": "稿件编号", "unit": "单位", "how": "方式"},
-    ),
+VIEWS: dict[str, dict[str, Any]] = {
+    views.SUBMISSIONS: {
+        "description": "每篇来稿一行；点稿件编号看正文、退回说明和归档位置。",
+        "sort_desc": "稿件编号",
+        "facets": ["单位", "类型", "结果"],
+    },
+    views.DETAIL: {"description": "每篇来稿的全部记录，包括正文和文件指纹。", "sort_desc": "稿件编号"},
+    "审核问题": {"description": "审核时发现的问题（退回原因）和提示。", "facets": ["规则", "级别"]},
+    views.ADOPTIONS: {
+        "description": "稿酬按规则文件计算（每次录用分别算）；同一篇多次录用只按最高一次发放，以考核页为准。",
+        "sort_desc": "录用日期",
+        "facets": ["级别", "单位"],
+    },
+    "约稿": {"sort_desc": "月份"},
+    "信息员": {},
+    "单位": {"facets": ["类别"]},
+    "照片": {},
+    "收稿运行记录": {"sort_desc": "开始"},
+    "约稿任务": {"sort_desc": "约稿编号"},
+    "约稿单位": {},
+    "约稿答复": {},
+    "消息记录": {"description": "发往各单位和办公室群的消息（地址中的密钥已隐去）。", "sort_desc": "时间"},
+    "操作记录": {"description": "每一次更改台账的记录，只增不改。", "sort_desc": "序号"},
 }
-# Token hashes (of no use to read, and not to be shown) and SQLite's own counter (操作记录 numbering).
-HIDDEN = ("unit_links", "sqlite_sequence")
+# The ledger's own tables (English codes) are hidden; so are the log's table (its JSON and hash
+# chain), the units' link tokens (hashes, not to be shown) and SQLite's own counter.
+HIDDEN = (*TABLES, "events", "unit_links", "sqlite_sequence")
 
 QUERIES: dict[str, dict[str, str]] = {
     "本月退回稿件": {
         "title": "本月退回稿件",
         "description": "月份留空为本月，可填 2021-03。",
-        "sql": "SELECT id AS 稿件编号, unit AS 单位, content_type AS 稿件类型, title AS 标题, "
-        "received_at AS 收稿时间, note_text AS 退回说明 FROM submissions "
-        f"WHERE verdict = 'rejected' AND substr(received_at, 1, 7) = {MONTH} ORDER BY received_at DESC",
+        "sql": "SELECT 稿件编号, 单位, 类型, 标题, 收稿时间 FROM 稿件 "
+        "WHERE 结果 = '退回' AND substr(收稿时间, 1, 7) = :month ORDER BY 收稿时间 DESC",
     },
     "各单位本月完成情况": {
         "title": "各单位本月完成情况",
         "description": "按单位和稿件类型统计收稿、合格和计入篇数（月份留空为本月）。",
-        "sql": "SELECT unit AS 单位, content_type AS 稿件类型, count(*) AS 收稿, "
-        "sum(verdict = 'accepted') AS 合格, sum(counted) AS 计入 FROM submissions "
-        f"WHERE substr(received_at, 1, 7) = {MONTH} GROUP BY unit, content_type ORDER BY unit, content_type",
+        "sql": "SELECT 单位, 类型, count(*) AS 收稿, sum(结果 = '合格') AS 合格, sum(计入 = '是') AS 计入 "
+        "FROM 稿件 WHERE substr(收稿时间, 1, 7) = :month GROUP BY 单位, 类型 ORDER BY 单位, 类型",
     },
     "疑似重复稿件": {
         "title": "疑似重复稿件",
-        "sql": "SELECT s.id AS 稿件编号, s.unit AS 单位, s.title AS 标题, s.received_at AS 收稿时间, "
-        "s.duplicate_of AS 重复于, o.title AS 原稿标题 FROM submissions s "
-        "LEFT JOIN submissions o ON o.id = s.duplicate_of WHERE s.duplicate_of IS NOT NULL "
-        "ORDER BY s.received_at DESC",
+        "sql": "SELECT s.稿件编号, s.单位, s.标题, s.收稿时间, s.重复于稿件, o.标题 AS 原稿标题 FROM 稿件 s "
+        "LEFT JOIN 稿件 o ON o.稿件编号 = s.重复于稿件 WHERE s.重复于稿件 IS NOT NULL ORDER BY s.收稿时间 DESC",
     },
     "迟报未计入稿件": {
         "title": "迟报未计入稿件",
-        "sql": "SELECT DISTINCT s.id AS 稿件编号, s.unit AS 单位, s.content_type AS 稿件类型, s.title AS 标题, "
-        "s.event_date AS 事件日期, s.received_at AS 收稿时间, f.message AS 说明 FROM submissions s "
-        "JOIN findings f ON f.submission_id = s.id WHERE f.rule = 'timeliness' AND s.counted = 0 "
-        "ORDER BY s.received_at DESC",
+        "sql": "SELECT DISTINCT s.稿件编号, s.单位, s.类型, s.标题, s.事件日期, s.收稿时间, f.说明 FROM 稿件 s "
+        "JOIN 审核问题 f ON f.稿件编号 = s.稿件编号 WHERE f.规则 = '时效' AND s.计入 = '否' "
+        "ORDER BY s.收稿时间 DESC",
     },
 }
 
 
 def metadata() -> dict[str, Any]:
+    hidden: dict[str, dict[str, Any]] = {name: {"hidden": True} for name in HIDDEN}
     return {
         "title": "台账",
         "description": "稿件、审核问题、录用和约稿的只读台账。",
         "databases": {
             "ledger": {
                 "title": "台账数据库",
-                "description": "outbox/ledger.db，只读。点表名浏览，或用下面的常用查询。",
-                "tables": {
-                    **{
-                        name: {"title": title, "columns": columns}
-                        for name, (title, columns) in TABLES.items()
-                    },
-                    **{name: {"hidden": True} for name in HIDDEN},
-                },
-                "queries": QUERIES,
+                "description": "只读。点表名浏览，或用下面的常用查询。",
+                "tables": {**hidden, **VIEWS},
+                "queries": {name: {**query, "hide_sql": True} for name, query in QUERIES.items()},
             }
         },
     }
 
 
-def ledger_app(ws: Workspace) -> Any:
+def ledger_app(ws: Workspace, rulebook: Rulebook) -> Any:
     """Datasette's ASGI app for the workspace's ledger, answering under /ledger/."""
     from datasette.app import Datasette
 
-    open_ledger(ws.ledger_path).close()  # the schema exists before Datasette reads it
+    views.ensure_views(
+        ws.ledger_path, rulebook, ACTION_NAMES
+    )  # the schema and views exist before Datasette reads them
     ds = Datasette(
         [str(ws.ledger_path)],
         metadata=metadata(),
-        template_dir=str(Path(__file__).resolve().parent / "datasette_templates"),  # Chinese headlines
-        settings={"base_url": "/ledger/", "allow_download": False, "allow_csv_stream": True},
+        template_dir=str(Path(__file__).resolve().parent / "datasette_templates"),  # Chinese words
+        settings={"base_url": PREFIX + "/", "allow_download": False, "allow_csv_stream": True},
     )
+    ds.databases["ledger"].route = ROUTE
     return ds.app()
 
 
-def with_ledger(pages: ASGIApp, ws: Workspace, guard: Guard) -> ASGIApp:
+def below_prefix(scope: Scope) -> Scope:
+    """The request as Datasette expects it behind `base_url`: without the /ledger prefix.
+    Datasette adds `base_url` to the paths it reads from the request (sort, facet and page links);
+    handed the full path it wrote /ledger/ledger/ledger/… and every sort or facet link failed.
+    A percent-encoded name is tilde-encoded here, as Datasette's own redirect would (it would
+    redirect to an address without the prefix)."""
+    path = scope.get("path", "").removeprefix(PREFIX) or "/"
+    raw = (scope.get("raw_path") or path.encode()).removeprefix(PREFIX.encode()) or b"/"
+    if b"%" in raw:  # a typed address (/ledger/taizhang/稿件): Datasette reads names tilde-encoded
+        raw = raw.replace(b"~", b"~7E").replace(b"%", b"~").replace(b".", b"~2E")
+    return {**scope, "path": path, "raw_path": raw}
+
+
+def with_month(scope: Scope, month: str) -> Scope:
+    """A request for a month query with its month left empty, asking for `month` (the desk's clock,
+    `$DRAFTDESK_NOW` in a replay) instead."""
+    path = unquote(scope.get("path", ""))
+    if not any(path.endswith(f"/{ROUTE}/{name}") for name in MONTH_QUERIES):
+        return scope
+    args = [(k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True)]
+    if any(k == "month" and v.strip() for k, v in args):
+        return scope
+    kept = [(k, v) for k, v in args if k != "month"] + [("month", month)]
+    return {**scope, "query_string": urlencode(kept).encode()}
+
+
+def with_ledger(pages: ASGIApp, ws: Workspace, rulebook: Rulebook, guard: Guard) -> ASGIApp:
     """The desk's pages, with Datasette answering /ledger/ behind the clerk's password."""
-    datasette = _datasette(ws)
+    datasette = _datasette(ws, rulebook)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -188,9 +161,8 @@ def with_ledger(pages: ASGIApp, ws: Workspace, guard: Guard) -> ASGIApp:
         if not guard.allows(auth.decode("latin-1") if auth else None):
             await _unauthorized(send)
             return
-        if path == "/ledger":
-            scope = {**scope, "path": "/ledger/", "raw_path": b"/ledger/"}
-        await datasette()(scope, receive, send)
+        month = now(rulebook).strftime("%Y-%m")
+        await datasette()(below_prefix(with_month(scope, month)), receive, send)
 
     return app
 
@@ -211,13 +183,13 @@ async def _unauthorized(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def _datasette(ws: Workspace) -> Callable[[], ASGIApp]:
+def _datasette(ws: Workspace, rulebook: Rulebook) -> Callable[[], ASGIApp]:
     """Datasette over outbox/ledger.db, built on first use (the ledger may not exist yet)."""
     built: list[ASGIApp] = []
 
     def get() -> ASGIApp:
         if not built:
-            built.append(ledger_app(ws))
+            built.append(ledger_app(ws, rulebook))
         return built[0]
 
     return get

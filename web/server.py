@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import time
 
@@ -16,6 +18,38 @@ DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8700
 def address(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
+
+
+def machine_addresses() -> list[str]:
+    """This machine's addresses a colleague can open (IPv4, not loopback), best first: the one
+    the default route leaves by (a UDP socket is "connected" without sending anything), then the
+    host name's. Empty when the machine has no network."""
+    found: list[str] = []
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            found.append(str(probe.getsockname()[0]))
+    except OSError:
+        pass
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        infos = []
+    found += [str(info[4][0]) for info in infos]
+    usable = [a for a in found if not ipaddress.ip_address(a).is_loopback and not a.startswith("0.")]
+    return list(dict.fromkeys(usable))
+
+
+def shown_addresses(host: str, port: int) -> str:
+    """Where people open the desk: for 0.0.0.0 or :: (every address) the machine's real
+    addresses and this machine's own, never "http://0.0.0.0:…/", which no colleague can open."""
+    if host not in ("0.0.0.0", "::", ""):
+        return address(host, port)
+    others = [address(a, port) for a in machine_addresses()]
+    here = address("127.0.0.1", port)
+    if not others:
+        return f"{here}（本机；未找到本机的网络地址，其他电脑暂时无法打开）"
+    return f"{'、'.join(others)}（其他电脑）；{here}（本机）"
 
 
 def _server(ws: Workspace, rulebook: Rulebook, host: str, port: int) -> object:

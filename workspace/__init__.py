@@ -1,6 +1,9 @@
 """The workspace: where inbox/, outbox/, the ledger and the editable rulebooks live.
 
-Only `flows/` touches folders and the clock; everything below receives them as arguments.
+Everything above (intake, reports, flows, service, the front ends) asks this module for a
+path, the office clock (`now`, which `$DRAFTDESK_NOW` replaces for replays) or a rulebook, and
+nothing below it (ledger, scoring, checks, extractors, rules) knows a workspace exists: they
+receive paths, times and rulebooks as arguments.
 
 One rulebook per year: `rules/<YYYY>.toml` (`draftdesk rules new YYYY`), and an existing
 `draftdesk.toml` still read as the rulebook of its `meta.year`. Choosing the year's rulebook

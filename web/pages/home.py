@@ -1,4 +1,4 @@
-"""The home page: links to every page, and the Prefect UI when its server runs."""
+"""The home page: links to every page, and the Prefect UI when its server runs; and logging out."""
 
 from __future__ import annotations
 
@@ -6,10 +6,25 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from web.deps import Open
+from web.desk import BASIC_CHALLENGE, Refused
 
 router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, desk: Open) -> Response:
-    return desk.page(request, "home.html", protect=desk.guard.protect)
+    return desk.page(request, "home.html")
+
+
+@router.get("/logout", response_class=HTMLResponse)
+def logout(desk: Open) -> Response:
+    """Log out of password mode: a browser forgets the password it keeps for the desk when the
+    desk refuses it (401). On this machine alone there is no password to forget."""
+    if not desk.guard.protect:
+        raise Refused(404, "本机使用办公桌不需要密码，也就不需要退出。")
+    raise Refused(
+        401,
+        "已退出办公桌。要继续使用，请打开首页重新输入密码（用户名随便填）；关闭浏览器也会退出。",
+        {"WWW-Authenticate": BASIC_CHALLENGE},
+        title="已退出",
+    )

@@ -6,9 +6,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from service.desk import list_month, month_period, note_of, original_of
+from service.desk import list_month, month_period, note_file_of, note_of, original_of
 from service.errors import DeskError
 from service.events import list_events
 from web.deps import Clerk
@@ -78,8 +78,12 @@ def note_page(request: Request, desk: Clerk, submission_id: int) -> Response:
 
 @router.get("/intake/{submission_id}/note.txt")
 def note_download(desk: Clerk, submission_id: int) -> Response:
-    text, name = _note(desk, submission_id)
-    return PlainTextResponse(text, headers=attachment(name))
+    """Byte for byte the outbox's note (BOM and CRLF for Notepad), never re-encoded."""
+    try:
+        data, name = note_file_of(desk.ws, submission_id)
+    except DeskError as exc:
+        raise Refused(404, str(exc)) from None
+    return Response(data, media_type="text/plain; charset=utf-8", headers=attachment(name))
 
 
 @router.get("/intake/{submission_id}/original")

@@ -1,0 +1,77 @@
+"""House rule: no function outside tests/ and benchmarks/ is longer than 60 lines.
+
+A long function is where a decision hides that a lower layer should own, so the limit is
+checked on every run, over the packages pyproject.toml ships. Length is counted from the `def`
+line to the function's last line (decorators aside), nested functions included on their own.
+"""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LIMIT = 60
+
+# Known offenders still being split by others, with their length when this test was written:
+# they may shrink, never grow. Empty this as they are merged; then delete it.
+ALLOWED: dict[str, int] = {
+    "checks/identity.py::_unit": 89,
+}
+
+
+def _packages() -> list[str]:
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        packages: list[str] = tomllib.load(f)["tool"]["setuptools"]["packages"]
+    return packages
+
+
+def _functions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, int]]:
+    """(qualified name, length in lines) of every function and method in `tree`."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            name = f"{prefix}{node.name}"
+            yield name, (node.end_lineno or node.lineno) - node.lineno + 1
+            yield from _functions(node, f"{name}.")
+        elif isinstance(node, ast.ClassDef):
+            yield from _functions(node, f"{prefix}{node.name}.")
+        else:
+            yield from _functions(node, prefix)
+
+
+def function_lengths() -> dict[str, int]:
+    """Every shipped function's length, keyed `path/to/module.py::qualified.name`."""
+    lengths: dict[str, int] = {}
+    for package in _packages():
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            module = path.relative_to(ROOT).as_posix()
+            for name, length in _functions(tree):
+                lengths[f"{module}::{name}"] = max(length, lengths.get(f"{module}::{name}", 0))
+    return lengths
+
+
+def test_the_shipped_packages_are_found_and_measured() -> None:
+    lengths = function_lengths()
+    assert "checks/duplicate.py::check_duplicates" in lengths
+    assert "workspace/__init__.py::Workspace.rulebook" in lengths
+    assert not any(key.startswith(("tests/", "benchmarks/")) for key in lengths)
+
+
+def test_no_function_outside_tests_and_benchmarks_is_longer_than_60_lines() -> None:
+    too_long = {
+        name: length
+        for name, length in function_lengths().items()
+        if length > LIMIT and length > ALLOWED.get(name, 0)
+    }
+    assert too_long == {}, (
+        f"split these under {LIMIT} lines (an allowed offender may shrink, never grow): {too_long}"
+    )
+
+
+def test_the_allow_list_names_only_functions_still_over_the_limit() -> None:
+    lengths = function_lengths()
+    done = sorted(name for name in ALLOWED if lengths.get(name, 0) <= LIMIT)
+    assert done == [], f"these are split (or gone): remove them from ALLOWED: {done}"

@@ -1,0 +1,133 @@
+"""A screenshot of every page at 1,400 px and 390 px wide, in headless Chromium, kept in
+test-artifacts/screens/ (git-ignored) for people to look at; the pages use the window's width
+and never scroll sideways on a phone."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from ledger.assessment import add_adoption, set_assignment
+from ledger.schema import open_ledger
+from tests.factory import news_draft
+from tests.intake_support import workspace
+from tests.test_web import NOW, seed_ledger
+from tests.test_web_browser import CHROMIUM, DRIVER, _free_port, _need_browser
+
+pytestmark = pytest.mark.integration
+
+SCREENS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screens"
+WIDTHS = (1400, 390)
+PAGES = {
+    "home": "",
+    "check": "check",
+    "intake": "intake?month=2021-03",
+    "note": "intake/2/note",
+    "adopt": "adopt",
+    "score-month": "score?period=2021-03",
+    "score-year": "score?period=2021",
+    "score-unit": "score/unit?period=2021-03&unit=湖滨社区",
+    "check-result": "",  # 自查 with a draft checked: drawn by _check_result
+    "refused": "intake?month=2021-13",
+    "ledger": "ledger/",
+    "ledger-db": "ledger/taizhang",
+    "ledger-drafts": "ledger/taizhang/稿件",
+    "ledger-detail": "ledger/taizhang/稿件详情?稿件编号=2",
+    "ledger-adoptions": "ledger/taizhang/录用",
+    "ledger-findings": "ledger/taizhang/审核问题",
+    "ledger-log": "ledger/taizhang/操作记录",
+    "ledger-requests": "ledger/taizhang/约稿任务",
+    "ledger-query": "ledger/taizhang/本月退回稿件",
+    "ledger-counts": "ledger/taizhang/各单位本月完成情况",
+}
+
+
+@pytest.fixture()
+def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    _need_browser()
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    monkeypatch.delenv("DRAFTDESK_WEB_PASSWORD", raising=False)
+    ws, rulebook = workspace(tmp_path / "ws")
+    seed_ledger(ws.root)
+    db = open_ledger(ws.ledger_path)
+    add_adoption(db, 1, "常州日报", "city", "2021-03-15", None, None, "网页登记")
+    set_assignment(db, "2021-03", "湖滨社区", 2)
+    db.close()
+    from web.server import start_background
+
+    yield start_background(ws, rulebook, "127.0.0.1", _free_port())
+
+
+@pytest.fixture()
+def browser() -> Iterator[object]:
+    _need_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    # the browser's own widgets (date boxes, file pickers) speak the browser's locale: English here,
+    # where only en-US.pak ships (no chromium-l10n), Chinese on the office's PCs
+    service = Service(DRIVER)
+    driver = webdriver.Chrome(service=service, options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _full_page(d: object, width: int, path: Path) -> None:
+    d.set_window_size(width, 900)  # type: ignore[attr-defined]
+    height = int(d.execute_script("return document.documentElement.scrollHeight"))  # type: ignore[attr-defined]
+    d.set_window_size(width, min(max(height, 600), 8000))  # type: ignore[attr-defined]
+    d.save_screenshot(str(path))  # type: ignore[attr-defined]
+    colours = Image.open(io.BytesIO(path.read_bytes())).convert("RGB").getcolors(1 << 24) or []
+    assert len(colours) > 20, f"{path.name} looks blank"
+
+
+def _check_result(d: object, desk: str, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    draft = tmp_path / "短稿.docx"
+    draft.write_bytes(news_draft(60, photos=1))
+    d.get(desk + "check")  # type: ignore[attr-defined]
+    Select(d.find_element(By.NAME, "unit")).select_by_visible_text("湖滨社区")  # type: ignore[attr-defined]
+    d.find_element(By.NAME, "received").send_keys("2021年3月12日 15:00")  # type: ignore[attr-defined]
+    d.find_element(By.NAME, "files").send_keys(str(draft))  # type: ignore[attr-defined]
+    d.find_element(By.CSS_SELECTOR, "form button").click()  # type: ignore[attr-defined]
+    WebDriverWait(d, 30).until(expected_conditions.presence_of_element_located((By.ID, "verdict")))
+
+
+def test_every_page_at_1400_and_390_px(desk: str, browser: object, tmp_path: Path) -> None:
+    d = browser
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    for name, page in PAGES.items():
+        for width in WIDTHS:
+            if name == "check-result":
+                _check_result(d, desk, tmp_path)
+            else:
+                d.get(desk + page)  # type: ignore[attr-defined]
+            _full_page(d, width, SCREENS / f"{name}-{width}.png")
+            inner = int(d.execute_script("return window.innerWidth"))  # type: ignore[attr-defined]
+            scroll = int(d.execute_script("return document.documentElement.scrollWidth"))  # type: ignore[attr-defined]
+            assert scroll <= inner, (name, width, scroll, inner)  # no sideways scrolling
+            if width == 1400:
+                used = int(d.execute_script(SPAN))  # type: ignore[attr-defined]
+                assert used > 1200, (name, used)  # the content uses the window's width
+    assert len(os.listdir(SCREENS)) >= len(PAGES) * len(WIDTHS)
+
+
+SPAN = """
+const main = document.querySelector('main') || document.querySelector('section.content');
+return main.getBoundingClientRect().width;
+"""
