@@ -18,6 +18,8 @@ from tests.intake_support import INSTANT, drop, workspace
 from workspace import Workspace
 
 RUNNER = CliRunner()
+# Every test here builds a workspace with its real ledger (SQLite file).
+pytestmark = pytest.mark.integration
 
 
 def _ws(tmp_path: Path) -> Workspace:
