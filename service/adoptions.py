@@ -282,7 +282,7 @@ def _describe(row: dict[str, Any], submission: SubmissionRecord, rulebook: Ruleb
     text = (
         f"稿件 {row['submission_id']}《{submission.get('title') or ''}》（{submission.get('unit') or ''}，"
         f"{ctype.name if ctype else submission.get('content_type')}）— "
-        f"{_outlet_level_text(row['outlet'], row['level'])}，{row['adopted_on']}，稿酬 {fee:g} 元"
+        f"{_outlet_level_text(row['outlet'], row['level'])}，{_day(row['adopted_on'])}，稿酬 {fee:g} 元"
     )
     if row["bonus"]:
         text += f"，加分 {row['bonus']:g}"
@@ -353,11 +353,16 @@ class Entered:
         return f"已修改录用（{'；'.join(self.changes)}）：{self.text}"
 
 
+def _day(iso: Any) -> str:
+    """A ledger date (2021-03-12) as people read it: 2021年3月12日."""
+    return date_text(dt.date.fromisoformat(str(iso)))
+
+
 def _amount(key: str, value: Any) -> str:
     if value is None:
         return "未填"
     if key == "adopted_on":
-        return date_text(dt.date.fromisoformat(str(value)))
+        return _day(value)
     return f"{value:g} 元" if key == "fee" else f"{value:g} 分"
 
 
@@ -419,7 +424,7 @@ class Withdrawn:
         why = f"，原因：{self.reason}" if self.reason else ""
         return (
             f"已撤销录用：稿件 {self.submission_id}《{self.title}》（{self.unit}）— {self.outlet}，"
-            f"{self.adopted_on}{why}。记录仍保留在台账中，考核和稿酬不再计入；如需恢复，重新登记这条录用即可。"
+            f"{_day(self.adopted_on)}{why}。记录仍保留在台账中，考核和稿酬不再计入；如需恢复，重新登记这条录用即可。"
         )
 
 
@@ -562,7 +567,7 @@ class Recorded:
 
     @property
     def day(self) -> str:
-        return date_text(dt.date.fromisoformat(self.adopted_on))
+        return _day(self.adopted_on)
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def test_adopt_by_id_records_the_outlet_level_and_says_the_fee(ws: Path) -> None
     result = invoke(ws, "adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12")
     assert result.exit_code == 0, result.output
     assert "稿件 1《湖滨社区开展消防演练》" in result.stdout
-    assert "新华日报（省级），2021-03-12，稿酬 50 元" in result.stdout
+    assert "新华日报（省级），2021年3月12日，稿酬 50 元" in result.stdout
     assert adoptions(ws) == [
         {
             "submission_id": 1,
@@ -271,7 +271,7 @@ def test_unadopt_keeps_the_record_stops_scoring_it_and_a_new_adopt_counts_again(
     result = invoke(ws, "unadopt", "1", "--outlet", "新华日报", "--reason", "登记错误，实为武进日报")
     assert result.exit_code == 0, result.output
     assert (
-        "已撤销录用：稿件 1《湖滨社区开展消防演练》（湖滨社区）— 新华日报，2021-03-12，"
+        "已撤销录用：稿件 1《湖滨社区开展消防演练》（湖滨社区）— 新华日报，2021年3月12日，"
         "原因：登记错误，实为武进日报。"
     ) in result.stdout
     assert hubin_march(ws) == (0, 0, [])
@@ -498,10 +498,10 @@ def test_a_bonus_outside_the_rulebooks_range_is_refused_naming_the_range(ws: Pat
 def test_the_adopt_line_does_not_repeat_a_level_the_outlet_name_already_says(ws: Path) -> None:
     result = invoke(ws, "adopt", "2", "--outlet", "学习强国（省级）", "--date", "2021-03-12")
     assert result.exit_code == 0, result.output
-    assert "— 学习强国(省级)，2021-03-12" in result.stdout
+    assert "— 学习强国(省级)，2021年3月12日" in result.stdout
     assert "（省级）（省级）" not in result.stdout and "(省级)（省级）" not in result.stdout
     plain = invoke(ws, "adopt", "1", "--outlet", "武进日报", "--date", "2021-03-12")
-    assert "— 武进日报（区级），2021-03-12" in plain.stdout
+    assert "— 武进日报（区级），2021年3月12日" in plain.stdout
 
 
 def events(ws: Path) -> list[tuple]:
