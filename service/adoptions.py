@@ -638,7 +638,8 @@ def _checked_edit(
     adoptions by the same outlet on the new day."""
     checked = validate([item], rulebook, db, now(rulebook).date())
     if checked.errors:
-        raise bad_rows(item.where, [BadRow(*error.split("：", 1)) for error in checked.errors], None)
+        problems = "；".join(error.split("：", 1)[-1] for error in checked.errors)
+        raise BadInput("adoption", None, f"{problems}，未作任何修改。")
     row = checked.rows[0]
     clash = [
         r
@@ -662,7 +663,8 @@ def edit(
     """Change the date, fee and bonus of one adoption in force (录用登记's 修改), logged as
     `adopt_edit`; an edit that changes nothing writes and logs nothing.
 
-    Raises `BadRows` (the values refused as a new entry would be) or `BadInput`."""
+    Raises `BadInput`: values a new entry would be refused for, a day on which the outlet's
+    adoption of the draft is already on record, or an adoption gone or withdrawn."""
     db = open_ledger(ws.ledger_path)
     try:
         was = get_adoption(db, adoption_id)

@@ -354,6 +354,8 @@ def test_the_adopt_page_lists_the_months_adoptions_each_with_its_own_edit_and_wi
     withdrawn = gone.text.split('id="withdrawn-list"')[1].split("</ul>")[0]
     assert "新华日报，2021年3月13日：2021年3月20日 10:00 撤销，原因：登记错误" in withdrawn
     assert "还没有登记录用" in gone.text
+    shown = re.sub(r"<[^>]+>", " ", gone.text)  # what a person reads: no ISO time, command or option
+    assert not re.search(r"\d{4}-\d\d-\d\dT|draftdesk|--[a-z]", shown), shown
     actions = [e.action for e in list_events(Workspace(Path(client.ws_root)))]  # type: ignore[attr-defined]
     assert actions == ["adopt", "adopt_edit", "unadopt"]
 
