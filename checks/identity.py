@@ -9,39 +9,13 @@ finding lists every valid name, so the unit can fix the folder or the name in on
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePosixPath
 
 from checks.category import match_category
+from checks.inbox_place import InboxPlace, place_of, type_from_tags, types_in_folders
 from checks.model import Identity
 from extractors.model import ERROR, WARNING, Draft, Finding
 from rules.model import ContentType, Rulebook
-
-_BRACKET_TAG = re.compile(r"^\s*[【\[［〔(（<《]([^】\]］〕)）>》]{1,20})[】\]］〕)）>》]\s*")
-_SEPARATORS = re.compile(r"\s*[-_－—–:：]+\s*")
-_DRAFT_SUFFIXES = (".docx", ".docm", ".doc", ".wps", ".zip")
-
-
-def name_tags(name: str) -> list[str]:
-    """Leading tags of a file or bundle name: bracketed groups, then dash/underscore segments.
-
-    `【即时信息】【湖滨社区】标题.docx` → [即时信息, 湖滨社区]; `湖滨-即时-标题.docx` → [湖滨, 即时].
-    The last segment is the title and never a tag.
-    """
-    stem = name.strip()
-    lowered = stem.lower()
-    for suffix in _DRAFT_SUFFIXES:
-        if lowered.endswith(suffix):
-            stem = stem[: -len(suffix)]
-            break
-    tags: list[str] = []
-    rest = stem
-    while match := _BRACKET_TAG.match(rest):
-        tags.append(match.group(1).strip())
-        rest = rest[match.end() :]
-    segments = _SEPARATORS.split(rest.strip(), maxsplit=3)
-    tags.extend(segment for segment in segments[:-1])
-    return [tag for tag in tags if tag]
 
 
 def valid_units_text(rulebook: Rulebook) -> str:
@@ -85,15 +59,6 @@ def _unit_in_text(text: str, rulebook: Rulebook) -> str | None:
     return best[1] if best else None
 
 
-def _category_type(text: str, rulebook: Rulebook) -> tuple[ContentType, str] | None:
-    """A folder or tag that is a category (`正面成绩类`) implies its type (党委政务信息)."""
-    for ctype in rulebook.types.values():
-        found = match_category(text, ctype)
-        if found and text.strip().removesuffix("类") == found.removesuffix("类"):
-            return ctype, found
-    return None
-
-
 def identify(
     relpath: PurePosixPath | None,
     draft: Draft | None,
@@ -101,41 +66,35 @@ def identify(
     *,
     unit: str | None = None,
     content_type: str | None = None,
+    place: InboxPlace | None = None,
 ) -> Identity:
     """Unit, type and category of one inbox item.
 
-    `relpath` is the item's path under `<workspace>/inbox/` (`unit/type/x.docx`, `unit/x.docx`,
-    `unit/type/bundle`, `unit/type/bundle.zip`), or None when the file lies outside the inbox
-    (`draftdesk check` on any file): then the name and the draft's head tell, unless the caller
-    names the unit or type (`check --unit/--type`: a name or alias, already validated).
+    `place` is the item's parsed inbox path (`intake.inbox_path.InboxPath.place`); `relpath`
+    the same path unparsed (`unit/type/x.docx`, `unit/x.docx`, `unit/type/bundle.zip`). With
+    neither, the file lies outside the inbox (`draftdesk check` on any file): then the name and
+    the draft's head tell, unless the caller names the unit or type (`check --unit/--type`: a
+    name or alias, already validated).
     """
-    parts = relpath.parts if relpath is not None else ()
-    item_name = parts[-1] if parts else (draft.source_name if draft is not None else "")
-    folders = parts[:-1]
-    tags = name_tags(item_name)
-    meta = draft.metadata if draft is not None else {}
+    outside = relpath is None and place is None
+    if place is None:
+        source = draft.source_name if draft is not None else ""
+        place = place_of(relpath if relpath is not None else ((source,) if source else ()), rulebook)
     findings: list[Finding] = []
-    outside = relpath is None
-
     given_unit = rulebook.unit_named(unit) if unit else None
     if given_unit is not None:
         found_unit: str | None = given_unit.name
-        type_folders = folders[1:] if folders and rulebook.unit_named(folders[0]) else folders
+        type_folders = place.type_folders if place.unit else place.folders
     else:
-        found_unit, type_folders = _unit(folders, tags, item_name, draft, rulebook, findings, outside)
+        found_unit = _unit(place, draft, rulebook, findings, outside)
+        type_folders = place.type_folders
     given_type = rulebook.type_named(content_type) if content_type else None
-    ctype, category, bad_folder = _type_from_folders(type_folders, rulebook)
-    if given_type is not None:
-        if ctype is not given_type:
-            category = None
-        ctype = given_type
-    if ctype is None:
-        ctype, tag_category = _type_from_tags(tags, rulebook)
-        category = category or tag_category
+    ctype, category, bad_folder = _type(place, type_folders, given_type, rulebook)
+    meta = draft.metadata if draft is not None else {}
     if ctype is None and meta.get("type"):
         ctype = _type_in_text(meta["type"], rulebook)
     if ctype is not None and category is None:
-        category = next((c for c in (match_category(t, ctype) for t in tags) if c), None)
+        category = next((c for c in (match_category(t, ctype) for t in place.tags) if c), None)
     if ctype is None:
         findings.append(
             Finding("identity", ERROR, _unknown_type_message(bad_folder, meta, rulebook, outside))
@@ -146,6 +105,24 @@ def identify(
         category=category,
         findings=tuple(findings),
     )
+
+
+def _type(
+    place: InboxPlace, type_folders: tuple[str, ...], given: ContentType | None, rulebook: Rulebook
+) -> tuple[ContentType | None, str | None, str | None]:
+    """(type, category, unrecognised folder) from the path: the place's own reading, unless the
+    caller names the type or the type folders are not the place's (a `--unit` overrides)."""
+    if given is None and type_folders == place.type_folders:
+        return rulebook.types.get(place.content_type or ""), place.category, place.bad_type_folder
+    ctype, category, bad_folder = types_in_folders(type_folders, rulebook)
+    if given is not None:
+        if ctype is not given:
+            category = None
+        ctype = given
+    if ctype is None:
+        ctype, tag_category = type_from_tags(place.tags, rulebook)
+        category = category or tag_category
+    return ctype, category, bad_folder
 
 
 def _units_mentioned(sources: list[tuple[str, str]], rulebook: Rulebook) -> dict[str, list[str]]:
@@ -172,53 +149,66 @@ def _units_mentioned(sources: list[tuple[str, str]], rulebook: Rulebook) -> dict
 
 
 def _unit(
-    folders: tuple[str, ...],
-    tags: list[str],
+    place: InboxPlace, draft: Draft | None, rulebook: Rulebook, findings: list[Finding], outside: bool
+) -> str | None:
+    """The unit. The first folder decides; without a unit folder, a tag of the name, then
+    报送单位, then a unit name or alias anywhere in the file name, title, byline or the head's
+    other lines (one unit only: several are named back to the user)."""
+    written = ((draft.metadata if draft is not None else {}).get("unit") or "").strip()
+    if place.unit_folder is not None:
+        return _unit_of_folder(place, written, rulebook, findings)
+    for tag in place.tags:
+        found = rulebook.unit_named(tag)
+        if found is not None:
+            return found.name
+    claimed = _unit_in_text(written, rulebook) if written else None
+    if claimed is not None:
+        return claimed
+    return _unit_mentioned(place.name, draft, written, rulebook, findings, outside)
+
+
+def _unit_of_folder(
+    place: InboxPlace, written: str, rulebook: Rulebook, findings: list[Finding]
+) -> str | None:
+    """The unit folder's unit; a warning when the draft's 报送单位 names another one."""
+    folder = place.unit_folder
+    if place.unit is None:
+        findings.append(
+            Finding(
+                "identity",
+                ERROR,
+                (
+                    f"稿件所在的单位文件夹“{folder}”不是已登记的单位，无法确定报送单位。"
+                    f"{valid_units_text(rulebook)}。请把稿件放到 inbox/<单位>/<稿件类型>/ 下本单位的文件夹后重新报送。"
+                ),
+            )
+        )
+        return None
+    claimed = _unit_in_text(written, rulebook) if written else None
+    if claimed is not None and claimed != place.unit:
+        findings.append(
+            Finding(
+                "identity",
+                WARNING,
+                (
+                    f"稿件中写的报送单位是“{written}”，但放在“{folder}”的文件夹里，按文件夹计为{place.unit}的稿件；"
+                    "如有误请放到正确单位的文件夹重新报送。"
+                ),
+            )
+        )
+    return place.unit
+
+
+def _unit_mentioned(
     item_name: str,
     draft: Draft | None,
+    written: str,
     rulebook: Rulebook,
     findings: list[Finding],
     outside: bool,
-) -> tuple[str | None, tuple[str, ...]]:
-    """The unit and the folders below it. The first folder decides; without a unit folder, a
-    tag of the name, then 报送单位, then a unit name or alias anywhere in the file name, title,
-    byline or the head's other lines (one unit only: several are named back to the user)."""
-    meta = draft.metadata if draft is not None else {}
-    written = (meta.get("unit") or "").strip()
-    if folders:
-        found = rulebook.unit_named(folders[0])
-        if found is None:
-            findings.append(
-                Finding(
-                    "identity",
-                    ERROR,
-                    (
-                        f"稿件所在的单位文件夹“{folders[0]}”不是已登记的单位，无法确定报送单位。"
-                        f"{valid_units_text(rulebook)}。请把稿件放到 inbox/<单位>/<稿件类型>/ 下本单位的文件夹后重新报送。"
-                    ),
-                )
-            )
-            return None, folders[1:]
-        claimed = _unit_in_text(written, rulebook) if written else None
-        if claimed is not None and claimed != found.name:
-            findings.append(
-                Finding(
-                    "identity",
-                    WARNING,
-                    (
-                        f"稿件中写的报送单位是“{written}”，但放在“{folders[0]}”的文件夹里，按文件夹计为{found.name}的稿件；"
-                        "如有误请放到正确单位的文件夹重新报送。"
-                    ),
-                )
-            )
-        return found.name, folders[1:]
-    for tag in tags:
-        found = rulebook.unit_named(tag)
-        if found is not None:
-            return found.name, ()
-    claimed = _unit_in_text(written, rulebook) if written else None
-    if claimed is not None:
-        return claimed, ()
+) -> str | None:
+    """The one unit named anywhere in the name or the draft's head (a warning says so), else
+    an error naming the several units found, or saying none was."""
     sources = [("文件名", item_name)]
     if draft is not None:
         sources += [("标题", draft.title), ("署名", draft.byline or "")]
@@ -234,63 +224,22 @@ def _unit(
         ((unit_name, said),) = mentioned.items()
         findings.append(
             Finding(
-                "identity",
-                WARNING,
-                f"{where}，按{'、'.join(said)}认定报送单位为{unit_name}；如有误，{fix}",
+                "identity", WARNING, f"{where}，按{'、'.join(said)}认定报送单位为{unit_name}；如有误，{fix}"
             )
         )
-        return unit_name, ()
+        return unit_name
     if mentioned:
         listed = "；".join(f"{name}（{'、'.join(said)}）" for name, said in mentioned.items())
         findings.append(
-            Finding(
-                "identity",
-                ERROR,
-                f"无法确定报送单位：{where}，且出现了多个单位：{listed}。{fix}",
-            )
+            Finding("identity", ERROR, f"无法确定报送单位：{where}，且出现了多个单位：{listed}。{fix}")
         )
-        return None, ()
+        return None
     tried = "文件名、标题、署名和文中各行都没有已登记的单位名称或简称"
     head = f"文中写的报送单位“{written}”不是已登记的单位，{tried}，" if written else f"{tried}，"
     findings.append(
-        Finding(
-            "identity",
-            ERROR,
-            f"无法确定报送单位：{where}，{head}{valid_units_text(rulebook)}。{fix}",
-        )
+        Finding("identity", ERROR, f"无法确定报送单位：{where}，{head}{valid_units_text(rulebook)}。{fix}")
     )
-    return None, ()
-
-
-def _type_from_folders(
-    folders: tuple[str, ...], rulebook: Rulebook
-) -> tuple[ContentType | None, str | None, str | None]:
-    """(type, category, the unrecognised folder name) from the folders below the unit folder."""
-    if not folders:
-        return None, None, None
-    first = folders[0]
-    ctype = rulebook.type_named(first)
-    category = None
-    if ctype is None:
-        implied = _category_type(first, rulebook)
-        if implied is None:
-            return None, None, first
-        ctype, category = implied
-    for folder in folders[1:]:
-        category = category or match_category(folder, ctype)
-    return ctype, category, None
-
-
-def _type_from_tags(tags: list[str], rulebook: Rulebook) -> tuple[ContentType | None, str | None]:
-    for tag in tags:
-        ctype = rulebook.type_named(tag)
-        if ctype is not None:
-            return ctype, None
-    for tag in tags:
-        implied = _category_type(tag, rulebook)
-        if implied is not None:
-            return implied
-    return None, None
+    return None
 
 
 def _unknown_type_message(

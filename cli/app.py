@@ -53,9 +53,12 @@ def init(workspace: WorkspaceOpt = None) -> None:
 @app.command(cls=ChineseCommand)
 def run(workspace: WorkspaceOpt = None) -> None:
     """立即收稿一次：读取、审核、登记并归档收稿目录中已稳定的每份稿件。"""
+    from cli.intake_lock import intake_running
     from cli.run import run_command
 
-    raise typer.Exit(run_command(workspace))
+    with intake_running(workspace):  # restore refuses while intake runs
+        code = run_command(workspace)
+    raise typer.Exit(code)
 
 
 NoWebOpt = Annotated[bool, typer.Option("--no-web", help="不启动浏览器办公桌")]
@@ -81,9 +84,12 @@ def watch(
     port: PortOpt = 8700,
 ) -> None:
     """持续监视收稿目录并定期全量扫描，直到按 Ctrl-C；同时开启浏览器办公桌。"""
+    from cli.intake_lock import intake_running
     from cli.watch import watch_command
 
-    raise typer.Exit(watch_command(workspace, polling=polling, also=_desk(workspace, no_web, host, port)))
+    with intake_running(workspace, daily_backup=True):  # restore refuses while intake runs
+        code = watch_command(workspace, polling=polling, also=_desk(workspace, no_web, host, port))
+    raise typer.Exit(code)
 
 
 @app.command(cls=ChineseCommand)
@@ -94,9 +100,12 @@ def serve(
     port: PortOpt = 8700,
 ) -> None:
     """按计划运行 Prefect 部署：每隔几分钟收稿一次，每月1日生成上月考核报表；同时开启浏览器办公桌。"""
+    from cli.intake_lock import intake_running
     from cli.serve import serve_command
 
-    raise typer.Exit(serve_command(workspace, also=_desk(workspace, no_web, host, port)))
+    with intake_running(workspace, daily_backup=True):  # restore refuses while intake runs
+        code = serve_command(workspace, also=_desk(workspace, no_web, host, port))
+    raise typer.Exit(code)
 
 
 @app.command(cls=ChineseCommand)
@@ -293,6 +302,47 @@ def stop(workspace: WorkspaceOpt = None) -> None:
     from cli.stop import stop_command
 
     raise typer.Exit(stop_command(workspace))
+
+
+@app.command(cls=ChineseCommand)
+def backup(
+    to: Annotated[Path | None, typer.Option("--to", help="备份存放的文件夹（默认 outbox/backups/）")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """备份台账：收稿进行中也可备份，文件按时间命名，按规则文件 [backup] 一节保留。"""
+    from cli.backup import backup_command
+
+    raise typer.Exit(backup_command(to, workspace))
+
+
+@app.command(cls=ChineseCommand)
+def verify(
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """核对台账与发件箱：原稿齐全且未被改动、说明齐全、没有台账不知道的文件、没有未完成的领取、台账完好。"""
+    from cli.backup import verify_command
+
+    raise typer.Exit(verify_command(as_json, workspace))
+
+
+@app.command(cls=ChineseCommand)
+def restore(
+    backup_file: Annotated[
+        Path | None, typer.Argument(metavar="BACKUP", help="要恢复的台账备份文件（outbox/backups/ 下）")
+    ] = None,
+    re_register: Annotated[
+        bool,
+        typer.Option(
+            "--re-register", help="按原编号、原收稿时间重新登记备份之后归档的稿件（取自被替换的台账）"
+        ),
+    ] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """从备份恢复台账：收稿运行时拒绝；原台账保留在旁边；恢复后核对并列出备份之后归档的稿件。"""
+    from cli.backup import restore_command
+
+    raise typer.Exit(restore_command(backup_file, re_register, workspace))
 
 
 rules_app = typer.Typer(

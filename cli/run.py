@@ -10,6 +10,7 @@ from checks.labels import rules_text
 from cli.common import open_or_exit
 from flows.sweep import OneLineFormatter
 from intake.pipeline import SweepResult
+from ledger.schema import DatabaseError, LedgerDamaged, damage_reason
 from workspace import Workspace
 
 
@@ -67,9 +68,14 @@ def run_command(workspace: Path | None) -> int:
     except KeyboardInterrupt:
         print("已中断：已领取的稿件不会丢失，下次收稿时自动续完。", file=sys.stderr)
         return 130
+    except LedgerDamaged as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     except Exception as exc:  # the office needs a sentence, not a traceback
+        reason = damage_reason(exc) if isinstance(exc, (OSError, DatabaseError)) else None
         print(
-            f"收稿中断：{type(exc).__name__}: {exc}。已领取的稿件不会丢失，下次收稿时自动续完。",
+            f"收稿中断：{f'台账或发件箱{reason}' if reason else f'{type(exc).__name__}: {exc}'}。"
+            "已领取的稿件不会丢失，下次收稿时自动续完。",
             file=sys.stderr,
         )
         return 1

@@ -9,7 +9,7 @@ run's tags carry units and types; each run leaves a markdown summary and a table
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run as runtime_flow_run
 
 from checks.labels import rules_text, verdict_label
+from intake.inbox_path import InboxPath
 from intake.pipeline import (
     Outcome,
     SweepResult,
@@ -31,25 +32,26 @@ from rules import Rulebook
 from workspace import Workspace, now
 
 
-def _unit_and_file(key: str) -> tuple[str, str, str | None]:
-    parts = PurePosixPath(key).parts
-    unit = parts[0] if len(parts) > 1 else "_未知单位"
-    kind = parts[1] if len(parts) > 2 else None
-    return unit, parts[-1] if parts else key, kind
+def _unit_and_file(key: str, rulebook: Rulebook) -> tuple[str, str, str | None]:
+    """(unit, file name, type name) of an inbox key, by the one inbox-path parser: an alias
+    folder or a name tag gives the type's own name, so one type is one tag."""
+    where = InboxPath.parse(key, rulebook)
+    ctype = rulebook.types.get(where.content_type or "")
+    return where.unit_label, where.name or key, ctype.name if ctype else None
 
 
-def _label(keys: Sequence[str]) -> str:
+def _label(keys: Sequence[str], rulebook: Rulebook) -> str:
     if not keys:
         return "空"
-    unit, name, _ = _unit_and_file(keys[0])
+    unit, name, _ = _unit_and_file(keys[0], rulebook)
     more = f" 等 {len(keys)} 件" if len(keys) > 1 else ""
     return f"{unit}/{name}{more}"
 
 
-def _tags_for(keys: Sequence[str]) -> list[str]:
+def _tags_for(keys: Sequence[str], rulebook: Rulebook) -> list[str]:
     found: dict[str, None] = {}
     for key in keys:
-        unit, _, kind = _unit_and_file(key)
+        unit, _, kind = _unit_and_file(key, rulebook)
         found[f"unit:{unit}"] = None
         if kind:
             found[f"type:{kind}"] = None
@@ -60,7 +62,8 @@ def _flow_run_name() -> str:
     params = runtime_flow_run.parameters or {}
     keys = params.get("keys")
     if keys:
-        return f"intake {_label(list(keys))}"
+        rulebook = Workspace(Path(params["workspace"])).rulebook()
+        return f"intake {_label(list(keys), rulebook)}"
     return "intake sweep"
 
 
@@ -92,24 +95,24 @@ def summary_markdown(result: SweepResult, rulebook: Rulebook) -> str:
     if result.outcomes:
         lines += ["", "| 单位 | 文件 | 结果 | 编号 | 存放位置 |", "|---|---|---|---|---|"]
         for o in result.outcomes:
-            unit, name, _ = _unit_and_file(o.key)
+            unit, name, _ = _unit_and_file(o.key, rulebook)
             lines.append(
                 f"| {o.unit or unit} | {name} | {verdict_label(o.verdict)} | {o.submission_id or ''} | {o.stored_path} |"
             )
     return "\n".join(lines)
 
 
-def rejection_rows(result: SweepResult) -> list[dict[str, str]]:
+def rejection_rows(result: SweepResult, rulebook: Rulebook) -> list[dict[str, str]]:
     rows = []
     for o in result.rejected:
-        unit, name, _ = _unit_and_file(o.key)
+        unit, name, _ = _unit_and_file(o.key, rulebook)
         rows.append(
             {"unit": o.unit or unit, "file": name, "rules": rules_text(o.rules), "note": o.note_path or ""}
         )
     return rows
 
 
-def _rename_and_tag(taken: Taken, result: SweepResult) -> None:
+def _rename_and_tag(taken: Taken, result: SweepResult, rulebook: Rulebook) -> None:
     """Name the flow run after what it took, and tag it by unit and type (known only now)."""
     run_id = runtime_flow_run.id
     if not run_id:
@@ -118,7 +121,7 @@ def _rename_and_tag(taken: Taken, result: SweepResult) -> None:
         from prefect.client.orchestration import get_client
 
         keys = [o.key for o in result.outcomes] or list(taken.keys.values())
-        found = _tags_for(keys)
+        found = _tags_for(keys, rulebook)
         for o in result.outcomes:
             if o.content_type:
                 found.append(f"type:{o.content_type}")
@@ -126,7 +129,7 @@ def _rename_and_tag(taken: Taken, result: SweepResult) -> None:
             current = client.read_flow_run(run_id)
             client.update_flow_run(
                 run_id,
-                name=f"intake {_label(keys)}" if keys else None,
+                name=f"intake {_label(keys, rulebook)}" if keys else None,
                 tags=list(dict.fromkeys([*current.tags, *found])),
             )
     except Exception:  # naming is a courtesy; never fail a sweep over it
@@ -145,19 +148,19 @@ def intake_flow(workspace: str, keys: list[str] | None = None, settled: bool = F
         # Task runs carry no tags on purpose: a tagged task asks the server for tag concurrency
         # slots first (measured ~1.5 s a task on 3.9.1); the flow run carries the tags instead.
         batch_keys = [taken.keys.get(t, "") for t in batch]
-        outcomes: list[Outcome] = process_task.with_options(task_run_name=f"process {_label(batch_keys)}")(
-            workspace, batch
-        )
+        outcomes: list[Outcome] = process_task.with_options(
+            task_run_name=f"process {_label(batch_keys, rulebook)}"
+        )(workspace, batch)
         return outcomes
 
     result = run_batches(taken, run_batch)
     finish_run(ws, rulebook, run_id, result)
     if result.outcomes or result.pending:
-        _rename_and_tag(taken, result)
+        _rename_and_tag(taken, result, rulebook)
         create_markdown_artifact(
             summary_markdown(result, rulebook), key="intake-summary", description="收稿汇总"
         )
-        rows = rejection_rows(result)
+        rows = rejection_rows(result, rulebook)
         if rows:
             create_table_artifact(
                 rows, key="intake-rejections", description="退回稿件（单位、文件、未达要求）"

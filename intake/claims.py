@@ -22,6 +22,7 @@ import sqlite_utils
 
 from intake.inventory import Item
 from ledger import intake as ledger
+from ledger.records import ClaimKind
 from rules import Rulebook
 from rules.times import parse_instant
 from workspace import Workspace, now
@@ -39,7 +40,7 @@ class Claim:
 
     token: str
     key: str  # inbox relpath as text (undecodable bytes escaped)
-    kind: str  # "file" | "bundle" | "officer_form"
+    kind: ClaimKind
     received_at: dt.datetime
     path: Path | None  # None when the item already left the processing folder
 

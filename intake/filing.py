@@ -1,7 +1,8 @@
 """Filing into the outbox: where an item goes, and moving it there without ever losing bytes.
 
 accepted/<YYYY-MM>/<unit>/<id>_<name>, rejected/<unit>/<id>_<name> and its note beside it
-(SPEC §6). The ledger id in the name keeps two units' `通知.docx` apart and makes every
+(SPEC §6), and the unit's receipt in inbox/<unit>/<receipt folder>/: `plan_filing` decides all
+three once, before anything is written, and the plan is stored with the ledger row. The ledger id in the name keeps two units' `通知.docx` apart and makes every
 destination new, so nothing is ever overwritten. Bytes are moved, never rewritten: a rename
 on the same filesystem, else copy → fsync → verify → rename into place → remove the source
 (an SMB inbox and a local outbox are different filesystems). Every step can be repeated after
@@ -10,13 +11,18 @@ a crash: `move_item` finishes a half-done move instead of failing on it.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import errno
 import hashlib
+import json
 import os
 import shutil
 import stat
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from extractors.safefile import display_name
 from workspace import Workspace
@@ -25,6 +31,18 @@ UNKNOWN_UNIT = "_未知单位"
 NOTE_SUFFIX = ".退回说明.txt"
 NOTICE_SUFFIX = ".未计入.txt"  # beside an accepted draft that does not count (no longer than NOTE_SUFFIX)
 _NAME_MAX = 255  # bytes, ext4/NTFS/SMB
+OFFICER_FOLDER = "信息员"  # under accepted/<YYYY-MM>/<unit>/ for registered officer forms
+
+PlanOutcome = Literal["accepted", "not_counted", "rejected", "failed", "officer", "officer_rejected"]
+# The word a receipt's name and text carry for each outcome (`<编号>_<原名>.<word>.txt`).
+RECEIPT_LABELS: dict[PlanOutcome, str] = {
+    "accepted": "合格",
+    "not_counted": "未计入",
+    "rejected": "退回",
+    "failed": "退回",
+    "officer": "合格",
+    "officer_rejected": "退回",
+}
 
 
 def unit_folder(unit: str | None) -> str:
@@ -35,52 +53,114 @@ def unit_folder(unit: str | None) -> str:
     return cleaned or UNKNOWN_UNIT
 
 
-def stored_name(sub_id: int, name: str, reserve: int = len(NOTE_SUFFIX.encode())) -> str:
-    """`<id>_<name>`, shortened (keeping the extension) when the note's name would pass the
-    255-byte limit. `name` may carry surrogate-escaped bytes; they are kept as they are."""
-    prefix = f"{sub_id}_"
+def fit_name(prefix: str, name: str, suffix: str = "", reserve: int = 0) -> str:
+    """`prefix + name + suffix`, with `name` shortened (keeping its extension) so that the whole,
+    plus `reserve` bytes still to be added, stays within the 255-byte limit. The cap is applied
+    to the finished name, after every tag and suffix. `name` may carry surrogate-escaped bytes;
+    they are kept as they are, and a UTF-8 character is never cut in half."""
     raw = os.fsencode(name)
-    room = _NAME_MAX - reserve - len(prefix.encode())
+    room = _NAME_MAX - reserve - len(os.fsencode(prefix)) - len(os.fsencode(suffix))
     if len(raw) > room:
         stem, dot, ext = raw.rpartition(b".")
         if not dot or len(ext) > 16:
             stem, ext = raw, b""
-        keep = room - (len(ext) + 1 if ext else 0)
-        short = stem[:keep]
-        while short:  # do not cut a UTF-8 character in half
-            try:
-                short.decode("utf-8")
-                break
-            except UnicodeDecodeError as exc:
-                if exc.start < len(short) - 4:
-                    break  # undecodable anyway: keep the bytes
-                short = short[:-1]
+        short = _whole_chars(stem[: room - (len(ext) + 1 if ext else 0)])
         raw = short + (b"." + ext if ext else b"")
-    return prefix + os.fsdecode(raw)
+    return prefix + os.fsdecode(raw) + suffix
 
 
-def destination(
-    ws: Workspace, verdict: str, unit: str | None, received_at: dt.datetime, sub_id: int, name: str
-) -> Path:
-    """Where an item lands: accepted by the month it was received, rejected by unit."""
-    filename = stored_name(sub_id, name)
-    if verdict == "accepted":
-        return ws.accepted / f"{received_at:%Y-%m}" / unit_folder(unit) / filename
-    return ws.rejected / unit_folder(unit) / filename
+def _whole_chars(raw: bytes) -> bytes:
+    """`raw` without a UTF-8 character cut in half at its end (undecodable bytes stay)."""
+    while raw:
+        try:
+            raw.decode("utf-8")
+            return raw
+        except UnicodeDecodeError as exc:
+            if exc.start < len(raw) - 4:
+                return raw  # undecodable anyway: keep the bytes
+            raw = raw[:-1]
+    return raw
 
 
-def note_path(stored: Path) -> Path:
-    return stored.with_name(stored.name + NOTE_SUFFIX)
+def stored_name(sub_id: int | str, name: str, reserve: int = len(NOTE_SUFFIX.encode())) -> str:
+    """`<id>_<name>`, shortened (keeping the extension) so that its note's name still fits."""
+    return fit_name(f"{sub_id}_", name, reserve=reserve)
 
 
-def notice_path(stored: Path) -> Path:
-    """The 不计入 notice beside an accepted, registered draft that does not count."""
-    return stored.with_name(stored.name + NOTICE_SUFFIX)
+# ---- the filing plan ----------------------------------------------------------------------
 
 
-def note_or_notice_path(stored: Path, verdict: str) -> Path:
-    """Where the text the ledger keeps for this item goes: the 退回说明 or the 未计入 notice."""
-    return notice_path(stored) if verdict == "accepted" else note_path(stored)
+@dataclass(frozen=True)
+class FilingPlan:
+    """Where one item's files go, decided once before anything is written (`plan_filing`) and
+    stored with its ledger row, so filing and a re-run after a crash read it back, never work
+    it out again. Paths are relative to the workspace and exact: a name that was not UTF-8
+    keeps its bytes (as surrogate escapes, kept by the ASCII JSON as `\\udcXX`); `shown` gives
+    a path as the ledger's stored/note/receipt columns show it."""
+
+    outcome: PlanOutcome
+    stored: str  # the original (file or bundle folder)
+    note: str | None  # its 退回说明 or 未计入 notice; None when it has none
+    receipt: str | None  # the unit's receipt in inbox/<unit>/<receipt folder>/; None: unit unknown
+
+    @property
+    def receipt_label(self) -> str:
+        return RECEIPT_LABELS[self.outcome]
+
+    def to_json(self) -> str:
+        """ASCII JSON: lone surrogates (undecodable name bytes) survive the round trip."""
+        return json.dumps(dataclasses.asdict(self), ensure_ascii=True, sort_keys=True)
+
+    def shown(self, path: str | None) -> str | None:
+        """A planned path as text that always encodes (the ledger's stored/note/receipt columns)."""
+        return display_name(path) if path is not None else None
+
+    @classmethod
+    def from_json(cls, text: str) -> FilingPlan:
+        data = json.loads(text)
+        return cls(data["outcome"], data["stored"], data.get("note"), data.get("receipt"))
+
+
+def plan_filing(
+    ws: Workspace,
+    receipt_folder: str,
+    outcome: PlanOutcome,
+    unit: str | None,
+    received_at: dt.datetime,
+    number: int | str,
+    name: str,
+) -> FilingPlan:
+    """THE decision of where an item, its note or notice and its receipt go, for every outcome.
+
+    `number` is the 稿件编号 (an officer form, which has none, passes its claim's tag); `name`
+    the item's own file name. Accepted items go by month and unit, the rest by unit; officer
+    forms into their unit's officer folder. Each name is capped after all its tags: the stored
+    name leaves room for the longest note suffix, the receipt its own."""
+    stored_as = stored_name(number, name, reserve=len(NOTE_SUFFIX.encode()))
+    folder = unit_folder(unit)
+    month = f"{received_at:%Y-%m}"
+    base = {
+        "accepted": ws.accepted / month / folder,
+        "not_counted": ws.accepted / month / folder,
+        "officer": ws.accepted / month / folder / OFFICER_FOLDER,
+    }.get(outcome, ws.rejected / folder)
+    stored = base / stored_as
+    note_suffix = {"accepted": None, "officer": None, "not_counted": NOTICE_SUFFIX}.get(outcome, NOTE_SUFFIX)
+    note = stored.with_name(stored.name + note_suffix) if note_suffix else None
+    receipt = None
+    if unit:
+        label = RECEIPT_LABELS[outcome]
+        receipt = ws.inbox / folder / receipt_folder / fit_name(f"{number}_", name, f".{label}.txt")
+    return FilingPlan(
+        outcome,
+        _exact(ws, stored),
+        _exact(ws, note) if note else None,
+        _exact(ws, receipt) if receipt else None,
+    )
+
+
+def _exact(ws: Workspace, path: Path) -> str:
+    return path.relative_to(ws.root).as_posix()
 
 
 def relative(ws: Workspace, path: Path) -> str:
@@ -110,11 +190,16 @@ def write_note(path: Path, data: bytes) -> None:
     whole new one, never half a note. Writing the same note again is harmless."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{os.getpid()}.note.partial")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)  # a failed write leaves no partial file behind
+        raise
     _fsync_dir(path.parent)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from extractors.safefile import display_name, is_junk
+from intake.inbox_path import InboxPath, ItemKind
 from rules import Rulebook
 
 Signature = tuple[object, ...]
@@ -31,7 +32,7 @@ class Item:
 
     path: Path
     relpath: PurePosixPath
-    kind: str
+    kind: ItemKind
 
     @property
     def key(self) -> str:
@@ -52,40 +53,24 @@ def _is_real_dir(entry: os.DirEntry[str]) -> bool:
 
 
 def list_items(inbox: Path, rulebook: Rulebook) -> list[Item]:
-    """Every item under `inbox`, in a stable order.
+    """Every item under `inbox`, in a stable order (sorted names, depth first).
 
-    Layout (SPEC §3): files at `<unit>/` or `<unit>/<type>/` (or `<unit>/<type>/<category>/`
-    for gov_info categories) are drafts; a folder at `<unit>/<type>/<name>/` is a bundle; files
-    in `<unit>/<officer folder>/` are officer forms. Files directly in the inbox (no unit) are
-    items too, so they get a note instead of lying there unseen. Symlinks and other non-regular
-    entries are listed (never followed) so the intake can reject them.
+    `InboxPath.parse` decides, entry by entry, what to look into (unit, type and category
+    folders), what is an item and what is ignored (junk, the units' receipt folder): the layout
+    lives there, once. Symlinks and other non-regular entries are listed (never followed) so
+    the intake can reject them.
     """
-    categories = {c for t in rulebook.types.values() for c in t.categories}
-    officer = rulebook.intake.officer_folder
     items: list[Item] = []
 
-    def add(entry: os.DirEntry[str], rel: PurePosixPath, kind: str) -> None:
-        items.append(Item(Path(entry.path), rel / entry.name, kind))
+    def walk(folder: Path, rel: PurePosixPath) -> None:
+        for entry in _entries(folder):
+            where = InboxPath.parse(rel / entry.name, rulebook, is_dir=_is_real_dir(entry))
+            if where.role == "container":
+                walk(Path(entry.path), where.relpath)
+            elif where.role == "item" and where.kind is not None:
+                items.append(Item(Path(entry.path), where.relpath, where.kind))
 
-    for top in _entries(inbox):
-        if not _is_real_dir(top):
-            add(top, PurePosixPath(), "file")
-            continue
-        unit_rel = PurePosixPath(top.name)
-        for second in _entries(Path(top.path)):
-            if not _is_real_dir(second):
-                add(second, unit_rel, "file")
-                continue
-            type_rel = unit_rel / second.name
-            kind = "officer_form" if second.name == officer else "file"
-            for third in _entries(Path(second.path)):
-                if not _is_real_dir(third):
-                    add(third, type_rel, kind)
-                elif kind == "file" and third.name in categories:
-                    for fourth in _entries(Path(third.path)):
-                        add(fourth, type_rel / third.name, "bundle" if _is_real_dir(fourth) else "file")
-                else:
-                    add(third, type_rel, "bundle")
+    walk(inbox, PurePosixPath())
     return items
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
 import os
 import socket
@@ -30,14 +31,14 @@ import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import sqlite_utils
 
 from checks.model import Judgement
 from extractors.model import ERROR, Draft, Finding
 from extractors.safefile import display_name
-from intake import filing
+from intake import filing, receipts
 from intake.claims import (
     Claim,
     claim,
@@ -49,6 +50,7 @@ from intake.claims import (
     release_all,
     remove_token_dir,
 )
+from intake.inbox_path import InboxPath
 from intake.inventory import Item, list_items, quiet_for, signature
 from intake.received import forget_vanished, record_sightings_in
 from intake.segmenter import segmenter_aside
@@ -56,7 +58,6 @@ from ledger import intake as ledger
 from ledger.records import SubmissionRecord
 from ledger.schema import open_ledger
 from rules import Rulebook
-from rules.times import parse_instant
 from workspace import Workspace, now
 
 if TYPE_CHECKING:
@@ -66,8 +67,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("draftdesk.intake")
 
-OFFICER_FOLDER = "信息员"  # under accepted/<YYYY-MM>/<unit>/ for registered officer forms
 BATCH_SIZE = 25
+
+# accepted | rejected (both filed with a ledger row) | officer (a registered officer form) |
+# unfiled (filing itself failed: the item waits in the processing folder for the next sweep)
+OutcomeVerdict = Literal["accepted", "rejected", "officer", "unfiled"]
 
 
 # ---- values ------------------------------------------------------------------------------
@@ -78,7 +82,7 @@ class Outcome:
     """What happened to one item: for the summary, the artifacts and the tests."""
 
     key: str
-    verdict: str  # accepted | rejected | officer
+    verdict: OutcomeVerdict
     submission_id: int | None = None
     unit: str | None = None
     content_type: str | None = None
@@ -215,7 +219,9 @@ def officer_of(draft: Draft) -> str | None:
     return None
 
 
-def _columns(claim: Claim, draft: Draft, judgement: Judgement, created: dt.datetime) -> dict[str, object]:
+def _columns(
+    claim: Claim, where: InboxPath, draft: Draft, judgement: Judgement, created: dt.datetime
+) -> dict[str, object]:
     j = judgement
     counts = draft.counts
     return {
@@ -224,7 +230,7 @@ def _columns(claim: Claim, draft: Draft, judgement: Judgement, created: dt.datet
         "content_type": j.content_type,
         "title": draft.title,
         "officer": officer_of(draft),
-        "original_name": display_name(claim.relpath.name),
+        "original_name": display_name(where.name),
         "source_path": claim.key,
         "container": draft.container,
         "received_at": ledger.iso(claim.received_at),
@@ -262,9 +268,11 @@ def step_check_and_record(
     assert claim.path is not None
     # Judged by the rulebook of the year it was received (the latest, with a warning, if none).
     created = now(rulebook)  # the clock is the workspace's (its latest rulebook), not a year's
+    receipt_folder = rulebook.intake.receipt_folder  # the inbox's layout is the workspace's too
     year_rules = ws.rulebook_for(claim.received_at.year)
     rulebook = year_rules.rulebook
-    identity = identify(claim.relpath, draft, rulebook)
+    where = InboxPath.parse(claim.relpath, rulebook)
+    identity = identify(None, draft, rulebook, place=where.place)
     with ledger.locked(db):
         priors = ledger.priors(
             db, draft.sha256, identity.unit, claim.received_at, rulebook.intake.near_duplicate_days
@@ -273,20 +281,18 @@ def step_check_and_record(
             judge(draft, identity, rulebook, claim.received_at, priors), year_rules.warning
         )
         sub_id = ledger.insert_submission(
-            db, _columns(claim, draft, judgement, created), judgement.findings, draft.photos
+            db, _columns(claim, where, draft, judgement, created), judgement.findings, draft.photos
         )
-        dest = filing.destination(
-            ws, judgement.verdict, judgement.unit, claim.received_at, sub_id, claim.path.name
+        outcome = plan_outcome(judgement.verdict, judgement.counted)
+        plan = filing.plan_filing(
+            ws, receipt_folder, outcome, judgement.unit, claim.received_at, sub_id, claim.path.name
         )
         note_text = None
-        note = None
-        if judgement.verdict != "accepted":
+        if outcome == "rejected":
             note_text = render_note(draft, judgement, rulebook, claim.received_at, claim.relpath, sub_id)
-            note = filing.relative(ws, filing.note_path(dest))
-        elif not judgement.counted:
+        elif outcome == "not_counted":
             note_text = render_notice(draft, judgement, rulebook, claim.received_at, claim.relpath, sub_id)
-            note = filing.relative(ws, filing.notice_path(dest))
-        ledger.set_filing(db, sub_id, filing.relative(ws, dest), note, note_text)
+        _set_filing(db, sub_id, plan, note_text)
     return sub_id
 
 
@@ -301,8 +307,8 @@ def step_record_failure(
     from checks.notes import internal_error_note
 
     assert claim.path is not None
-    parts = claim.relpath.parts
-    unit = rulebook.unit_named(parts[0]) if len(parts) > 1 else None
+    where = InboxPath.parse(claim.relpath, rulebook)
+    unit_name = where.unit
     name = display_name(str(claim.relpath))
     error_name = type(error).__name__
     message = f"系统处理本稿时出错（内部错误 {error_name}），未能审核，已退回并保留原稿"
@@ -311,8 +317,8 @@ def step_record_failure(
             db,
             {
                 "sha256": "",
-                "unit": unit.name if unit else None,
-                "original_name": display_name(claim.relpath.name),
+                "unit": unit_name,
+                "original_name": display_name(where.name),
                 "source_path": claim.key,
                 "container": "unknown",
                 "received_at": ledger.iso(claim.received_at),
@@ -324,54 +330,85 @@ def step_record_failure(
             },
             [Finding("format", ERROR, message)],
         )
-        dest = filing.destination(
-            ws, "rejected", unit.name if unit else None, claim.received_at, sub_id, claim.path.name
+        plan = filing.plan_filing(
+            ws,
+            rulebook.intake.receipt_folder,
+            "failed",
+            unit_name,
+            claim.received_at,
+            sub_id,
+            claim.path.name,
         )
-        note_text = internal_error_note(
-            name, unit.name if unit else None, claim.received_at, rulebook, error_name
-        )
-        ledger.set_filing(
-            db, sub_id, filing.relative(ws, dest), filing.relative(ws, filing.note_path(dest)), note_text
-        )
+        note_text = internal_error_note(name, unit_name, claim.received_at, rulebook, error_name)
+        _set_filing(db, sub_id, plan, note_text)
     return sub_id
+
+
+def _set_filing(
+    db: sqlite_utils.Database, sub_id: int, plan: filing.FilingPlan, note_text: str | None
+) -> None:
+    """Store the plan with the row (its paths shown in their own columns too)."""
+    shown = plan.shown
+    stored = shown(plan.stored) or ""
+    ledger.set_filing(db, sub_id, stored, shown(plan.note), note_text, plan.to_json(), shown(plan.receipt))
+
+
+def plan_outcome(verdict: str, counted: bool | None) -> filing.PlanOutcome:
+    """The filing outcome of a judged draft: accepted (and counted or not) or rejected."""
+    if verdict != "accepted":
+        return "rejected"
+    return "accepted" if counted else "not_counted"
+
+
+def stored_plan(row: SubmissionRecord) -> filing.FilingPlan:
+    """The plan recorded with the row. A row recorded before plans were stored (an upgrade
+    between recording and filing) keeps the paths it recorded then, without a receipt."""
+    if row.get("filing_plan"):
+        return filing.FilingPlan.from_json(str(row["filing_plan"]))
+    outcome = plan_outcome(str(row["verdict"]), bool(row.get("counted")))
+    return filing.FilingPlan(outcome, str(row["stored_path"]), _text(row.get("note_path")), None)
 
 
 def step_file(
     ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim, row: SubmissionRecord
 ) -> Outcome:
-    """Write the note, move the item into the outbox, close the claim. Safe to repeat."""
+    """Write the note, move the item into the outbox, close the claim, all by the stored plan;
+    then the unit's receipt. Safe to repeat."""
     from checks.notes import note_bytes
 
     sub_id = int(str(row["id"]))
-    verdict = str(row["verdict"])
-    unit = _text(row["unit"])
+    verdict = row["verdict"]
+    plan = stored_plan(row)
     if claim.path is not None:
-        received = parse_instant(str(row["received_at"]), rulebook.meta.tz)
-        dest = filing.destination(
-            ws,
-            verdict,
-            unit,
-            received,
-            sub_id,
-            claim.path.name,
-        )
-        if row["note_text"]:
-            filing.write_note(filing.note_or_notice_path(dest, verdict), note_bytes(str(row["note_text"])))
-        filing.move_item(claim.path, dest)
+        if row["note_text"] and plan.note:
+            filing.write_note(ws.root / plan.note, note_bytes(str(row["note_text"])))
+        filing.move_item(claim.path, ws.root / plan.stored)
     ledger.mark_filed(db, sub_id, claim.token)
     remove_token_dir(processing_root(ws), claim.token)
+    _receipt_after_filing(ws, rulebook, db, sub_id)
     rules = tuple(dict.fromkeys(f["rule"] for f in ledger.findings_of(db, sub_id) if f["severity"] == ERROR))
     return Outcome(
         key=claim.key,
         verdict=verdict,
         submission_id=sub_id,
-        unit=unit,
+        unit=_text(row["unit"]),
         content_type=_text(row["content_type"]),
-        stored_path=str(row["stored_path"] or ""),
-        note_path=_text(row["note_path"]),
+        stored_path=plan.shown(plan.stored) or "",
+        note_path=plan.shown(plan.note) if row["note_text"] else None,
         rules=rules,
         counted=bool(row.get("counted")) if verdict == "accepted" else None,
     )
+
+
+def _receipt_after_filing(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, sub_id: int) -> None:
+    """The unit's receipt, once the item is filed: a side channel, so no failure here reaches
+    filing; an unwritten receipt stays due in the ledger and the next sweep writes it."""
+    try:
+        row = ledger.submission(db, sub_id)
+        if row is not None:
+            receipts.write_receipt(ws, rulebook, db, row)
+    except Exception:
+        log.exception("receipt of submission %s not written; the next sweep writes it", sub_id)
 
 
 def _text(value: object) -> str | None:
@@ -381,58 +418,105 @@ def _text(value: object) -> str | None:
 
 def step_officer(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim) -> Outcome:
     """An officer form (inbox/<unit>/信息员/): register the officer, file the form; a form that
-    cannot be read goes to rejected/ with a note saying why."""
+    cannot be read goes to rejected/ with a note saying why. The registration and the plan are
+    decided once and kept on the claim, so a re-run after a crash files by them."""
     from checks.notes import note_bytes
+
+    decided = _officer_decision(ws, rulebook, db, claim)
+    plan = decided.plan
+    if claim.path is not None:
+        if plan.note is not None:
+            filing.write_note(ws.root / plan.note, note_bytes(decided.note_text(claim)))
+        filing.move_item(claim.path, ws.root / plan.stored)
+    if plan.receipt is not None:  # no ledger row outlives the claim: written before it closes
+        try:
+            filing.write_note(ws.root / plan.receipt, note_bytes(decided.receipt_text(claim, rulebook)))
+        except Exception:
+            log.exception("receipt of officer form %s not written", claim.key)
+    ledger.mark_filed(db, None, claim.token)
+    remove_token_dir(processing_root(ws), claim.token)
+    return Outcome(
+        key=claim.key,
+        verdict="officer" if decided.ok else "rejected",
+        unit=decided.unit,
+        stored_path=plan.shown(plan.stored) or "",
+        note_path=plan.shown(plan.note),
+        rules=() if decided.ok else ("format",),
+        message=decided.message,
+    )
+
+
+@dataclass(frozen=True)
+class OfficerDecision:
+    """What became of an officer form: registered or not (and why), its unit and its plan."""
+
+    ok: bool
+    message: str
+    unit: str | None
+    plan: filing.FilingPlan
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"ok": self.ok, "message": self.message, "unit": self.unit, "plan": self.plan.to_json()},
+            ensure_ascii=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> OfficerDecision:
+        data = json.loads(text)
+        return cls(data["ok"], data["message"], data["unit"], filing.FilingPlan.from_json(data["plan"]))
+
+    def note_text(self, claim: Claim) -> str:
+        return (
+            f"文件：{display_name(claim.key)}\n单位：{self.unit or '未知'}\n"
+            f"信息员推荐表未能登记：{self.message}\n请按附件2《信息员推荐表》填写后重新报送。\n"
+        )
+
+    def receipt_text(self, claim: Claim, rulebook: Rulebook) -> str:
+        from checks.labels import when_text
+
+        head = f"收稿回执\n\n文件：{display_name(claim.key)}\n收稿时间：{when_text(claim.received_at, rulebook.meta.tz)}\n"
+        if self.ok:
+            return head + f"信息员推荐表：已登记（{self.message}）\n"
+        return head + "信息员推荐表：退回\n\n—— 退回说明 ——\n\n" + self.note_text(claim)
+
+
+def _officer_decision(
+    ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim
+) -> OfficerDecision:
+    """The decision kept on the claim, else: read and register the form, plan its filing, and
+    keep both on the claim before anything is written."""
     from intake.officers import register_officer_form
 
-    unit_name = claim.relpath.parts[0] if len(claim.relpath.parts) > 1 else ""
-    unit = rulebook.unit_named(unit_name)
-    name = claim.path.name if claim.path is not None else ""
+    kept = (ledger.get_claim(db, claim.token) or {}).get("plan")
+    if kept:
+        return OfficerDecision.from_json(kept)
+    where = InboxPath.parse(claim.relpath, rulebook)
+    unit = where.unit
     ok, message = False, "未找到该文件"
     if claim.path is not None:
         if unit is None:
-            message = f"信息员推荐表所在文件夹“{display_name(unit_name)}”不是本街道的单位名称"
+            message = (
+                f"信息员推荐表所在文件夹“{display_name(where.place.unit_folder or '')}”不是本街道的单位名称"
+            )
         elif not stat.S_ISREG(os.lstat(claim.path).st_mode):
             message = "不是普通文件（快捷方式、管道等），未读取"
         else:
             with open(claim.path, "rb") as fh:
                 data = fh.read(rulebook.limits.max_total_bytes + 1)
-            ok, message = register_officer_form(db, unit.name, data, claim.received_at, rulebook.limits)
-    tag = claim.token[:8]
-    unit_dir = filing.unit_folder(unit.name if unit else None)
-    if ok:
-        dest = (
-            ws.accepted
-            / f"{claim.received_at:%Y-%m}"
-            / unit_dir
-            / OFFICER_FOLDER
-            / filing.stored_name(0, name)
-        )
-        dest = dest.with_name(tag + dest.name[1:])
-        note = None
-    else:
-        dest = ws.rejected / unit_dir / filing.stored_name(0, name)
-        dest = dest.with_name(tag + dest.name[1:])
-        note = filing.note_path(dest)
-    if claim.path is not None:
-        if note is not None:
-            text = (
-                f"文件：{display_name(claim.key)}\n单位：{unit.name if unit else '未知'}\n"
-                f"信息员推荐表未能登记：{message}\n请按附件2《信息员推荐表》填写后重新报送。\n"
-            )
-            filing.write_note(note, note_bytes(text))
-        filing.move_item(claim.path, dest)
-    ledger.mark_filed(db, None, claim.token)
-    remove_token_dir(processing_root(ws), claim.token)
-    return Outcome(
-        key=claim.key,
-        verdict="officer" if ok else "rejected",
-        unit=unit.name if unit else None,
-        stored_path=filing.relative(ws, dest),
-        note_path=filing.relative(ws, note) if note else None,
-        rules=() if ok else ("format",),
-        message=message,
+            ok, message = register_officer_form(db, unit, data, claim.received_at, rulebook.limits)
+    plan = filing.plan_filing(
+        ws,
+        rulebook.intake.receipt_folder,
+        "officer" if ok else "officer_rejected",
+        unit,
+        claim.received_at,
+        claim.token[:8],
+        claim.path.name if claim.path is not None else where.name,
     )
+    decided = OfficerDecision(ok, message, unit, plan)
+    ledger.set_claim_plan(db, claim.token, decided.to_json())
+    return decided
 
 
 def process_one(
@@ -562,6 +646,7 @@ def take(
     db = open_ledger(ws.ledger_path)
     try:
         recovered = recover(ws, rulebook, db, owner)
+        receipts.write_due_receipts(ws, rulebook, db)  # a crash between filing and a receipt
         items, pending = stable_items(ws, rulebook, db, keys, settled)
         ledger.beat(db, now(rulebook), "sweep", os.getpid(), socket.gethostname())
         first_seen = ledger.sightings(db, (i.key for i in items))

@@ -18,7 +18,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -38,7 +38,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from intake.inventory import Item, StabilityTracker, is_ignored, list_items, signature
+from intake.inbox_path import InboxPath, relative_to_inbox
+from intake.inventory import Item, StabilityTracker, list_items, signature
 from rules import Rulebook
 from workspace import layout_problem
 
@@ -77,39 +78,13 @@ def check_layout(inbox: Path, outbox: Path | None) -> None:
 
 
 def item_for_path(inbox: Path, path: Path, rulebook: Rulebook) -> Item | None:
-    """The inbox item `path` is or lies inside, by the same layout rules as `list_items`.
-
-    Files at depth 1–3 (or 4 under a category folder) are items; a folder at depth 3 (or 4 under
-    a category) is a bundle, and anything inside it maps to the bundle. Returns None for the
-    inbox itself, for unit/type/category folders (they only hold items), for paths outside the
-    inbox and for junk names. `lstat` decides folder or file; a vanished path is taken as a file,
-    which is harmless: its signature is None and it is dropped.
-    """
-    try:
-        rel = PurePosixPath(*Path(os.path.abspath(path)).relative_to(os.path.abspath(inbox)).parts)
-    except ValueError:
+    """The inbox item `path` is or lies inside, by the inventory's own parser (`InboxPath`):
+    anything inside a bundle maps to the bundle; the inbox itself, unit/type/category folders,
+    paths outside the inbox, junk and the receipt folder map to None."""
+    where = InboxPath.locate(inbox, path, rulebook)
+    if where is None or where.kind is None:
         return None
-    parts = rel.parts
-    if not parts:
-        return None
-    categories = {c for t in rulebook.types.values() for c in t.categories}
-    officer = rulebook.intake.officer_folder
-    in_category = len(parts) >= 4 and parts[1] != officer and parts[2] in categories
-    depth = 4 if in_category else 3
-    item_parts = parts[:depth]
-    if any(is_ignored(name) for name in item_parts):
-        return None
-    item_path = inbox.joinpath(*item_parts)
-    is_dir = len(parts) > depth or _is_real_dir(item_path)
-    if is_dir and len(item_parts) < 3:
-        return None  # a unit or type folder
-    if is_dir and len(item_parts) == 3 and parts[1] != officer and parts[2] in categories:
-        return None  # a category folder
-    if is_dir:
-        kind = "bundle"
-    else:
-        kind = "officer_form" if len(item_parts) == 3 and parts[1] == officer else "file"
-    return Item(item_path, PurePosixPath(*item_parts), kind)
+    return Item(inbox / where.relpath, where.relpath, where.kind)
 
 
 def _is_real_dir(path: Path) -> bool:
@@ -279,13 +254,12 @@ class InboxWatcher:
                 self._rescan_wanted.set()
 
     def _is_new_container(self, path: Path) -> bool:
-        """A real folder inside the inbox, none of whose names is junk (the intake's hidden
-        claim folder, `__MACOSX`…): a unit, type or category folder that may hold items."""
-        try:
-            parts = Path(os.path.abspath(path)).relative_to(os.path.abspath(self.inbox)).parts
-        except ValueError:
+        """A real folder inside the inbox that `InboxPath` says holds items (a unit, type or
+        category folder; not junk such as the intake's hidden claim folder, nor the receipts)."""
+        rel = relative_to_inbox(self.inbox, path)
+        if rel is None or not rel.parts:
             return False
-        return bool(parts) and not any(is_ignored(name) for name in parts) and _is_real_dir(path)
+        return InboxPath.parse(rel, self.rulebook, is_dir=True).role == "container" and _is_real_dir(path)
 
     def offer(self, item: Item) -> None:
         """Queue `item` unless it is already queued or pending (thread-safe)."""

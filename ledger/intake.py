@@ -244,12 +244,43 @@ def insert_submission(
 
 
 def set_filing(
-    db: sqlite_utils.Database, sub_id: int, stored_path: str, note_path: str | None, note_text: str | None
+    db: sqlite_utils.Database,
+    sub_id: int,
+    stored_path: str,
+    note_path: str | None,
+    note_text: str | None,
+    plan: str | None = None,
+    receipt_path: str | None = None,
 ) -> None:
-    """Where the item (and its note) will lie; written in the recording transaction."""
+    """Where the item, its note and its receipt will lie (the filing plan, as JSON, and its
+    paths in their own columns for the readers that know them); written in the recording
+    transaction, so a re-run after a crash files by the same plan."""
     db.execute(
-        "UPDATE submissions SET stored_path = ?, note_path = ?, note_text = ? WHERE id = ?",
-        [stored_path, note_path, note_text, sub_id],
+        "UPDATE submissions SET stored_path = ?, note_path = ?, note_text = ?, filing_plan = ?, "
+        "receipt_path = ? WHERE id = ?",
+        [stored_path, note_path, note_text, plan, receipt_path, sub_id],
+    )
+
+
+def set_claim_plan(db: sqlite_utils.Database, token: str, plan: str) -> None:
+    """An officer form's plan and registration result, kept on its claim until it is filed."""
+    with locked(db):
+        db.execute("UPDATE claims SET plan = ? WHERE token = ?", [plan, token])
+
+
+def mark_receipt_written(db: sqlite_utils.Database, sub_id: int, at: dt.datetime) -> None:
+    """The unit's receipt is in its folder: no later sweep writes it again."""
+    with locked(db):
+        db.execute("UPDATE submissions SET receipt_at = ? WHERE id = ?", [iso(at), sub_id])
+
+
+def receipts_due(db: sqlite_utils.Database) -> list[SubmissionRecord]:
+    """Filed submissions whose receipt is planned but not written (a crash, or a failed write)."""
+    return _rows(
+        db,
+        "SELECT * FROM submissions WHERE state = ? AND receipt_path IS NOT NULL AND receipt_at IS NULL "
+        "ORDER BY id",
+        [FILED],
     )
 
 

@@ -7,7 +7,11 @@ The names are the ledger's own column names (a contract: extend, never rename).
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Literal, TypedDict
+
+Verdict = Literal["accepted", "rejected"]
+ClaimKind = Literal["file", "bundle", "officer_form"]  # what the inventory found in the inbox
+Container = Literal["docx", "doc", "wps", "bundle", "unknown"]  # what the reader found inside
 
 
 class SubmissionRecord(TypedDict, total=False):
@@ -21,7 +25,7 @@ class SubmissionRecord(TypedDict, total=False):
     officer: str | None
     original_name: str | None
     source_path: str | None
-    container: str | None
+    container: Container | None
     received_at: str
     event_date: str | None
     event_deadline: str | None
@@ -33,7 +37,7 @@ class SubmissionRecord(TypedDict, total=False):
     photos_total: int | None
     photos_distinct: int | None
     photos_hd: int | None
-    verdict: str
+    verdict: Verdict
     counted: int | None
     is_announcement: int | None
     period: str | None
@@ -46,6 +50,9 @@ class SubmissionRecord(TypedDict, total=False):
     created_at: str | None
     claim_token: str | None
     note_text: str | None
+    filing_plan: str | None  # JSON of intake.filing.FilingPlan
+    receipt_path: str | None
+    receipt_at: str | None  # when the unit's receipt was written; None: not yet (or no receipt)
 
 
 class AdoptionRecord(TypedDict, total=False):
@@ -92,11 +99,12 @@ class ClaimRecord(TypedDict, total=False):
 
     token: str
     relpath: str
-    kind: str
+    kind: ClaimKind
     received_at: str
     owner: str
     claimed_at: str
     state: str
+    plan: str | None  # an officer form's plan (JSON), written before it is filed
 
 
 class AssignmentRecord(TypedDict, total=False):

@@ -7,6 +7,8 @@ indexes, and never drops or renames anything, so an office's ledger survives eve
 from __future__ import annotations
 
 import contextlib
+import errno
+import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,9 @@ import sqlite_utils
 
 from ledger.events import ensure_events_table
 
-SCHEMA_VERSION = 3  # 2: adoptions.withdrawn_at / withdrawn_reason; 3: events (操作记录), 约稿
+# 2: adoptions.withdrawn_at / withdrawn_reason; 3: events (操作记录), 约稿;
+# 4: filing plans and receipts (submissions.filing_plan / receipt_path / receipt_at, claims.plan)
+SCHEMA_VERSION = 4
 
 TABLES: dict[str, dict[str, type]] = {
     "units": {"name": str, "kind": str, "aliases": str},
@@ -53,6 +57,11 @@ TABLES: dict[str, dict[str, type]] = {
         "created_at": str,
         "claim_token": str,
         "note_text": str,
+        # The filing plan (JSON, `intake.filing.FilingPlan`), decided once before filing, and
+        # the unit's receipt: where it goes and when it was written (NULL: still to write).
+        "filing_plan": str,
+        "receipt_path": str,
+        "receipt_at": str,
     },
     "findings": {"id": int, "submission_id": int, "rule": str, "severity": str, "message": str},
     "images": {
@@ -140,6 +149,7 @@ TABLES: dict[str, dict[str, type]] = {
         "owner": str,
         "claimed_at": str,
         "state": str,
+        "plan": str,  # an officer form's filing plan and registration result (JSON), once decided
     },
     # A unit's private link: the hash of its token only (ledger/unit_links.py).
     "unit_links": {"unit": str, "generation": int, "token_sha256": str, "issued_at": str},
@@ -207,10 +217,51 @@ def open_ledger(path: Path | str) -> sqlite_utils.Database:
     # is locked" at once, without waiting, when two of them change the schema together, so the
     # WAL switch and the schema check are serialised with a lock file beside the ledger.
     with _schema_lock(target):
-        db.enable_wal()
-        db.execute("PRAGMA synchronous = NORMAL")
-        ensure_schema(db)
+        try:
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
+            ensure_schema(db)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise LedgerDamaged(target, exc) from None
     return db
+
+
+DatabaseError = sqlite3.DatabaseError  # what a damaged or unwritable ledger raises, for callers above
+
+
+class LedgerDamaged(sqlite3.DatabaseError):
+    """The ledger file cannot be opened as a database (truncated, overwritten): nothing was
+    claimed or written, and the message (Chinese) says what happened and how to recover."""
+
+    def __init__(self, path: Path, cause: BaseException) -> None:
+        self.path = path
+        reason = damage_reason(cause)
+        fix = (
+            "请腾出磁盘空间（或检查磁盘）后再收稿。"
+            if reason == DISK_FULL
+            else "请运行 draftdesk verify 查看，再用 draftdesk restore 从 outbox/backups/ 中的备份恢复。"
+        )
+        super().__init__(f"台账 {path} {reason}，本次没有领取或登记任何稿件（收件箱中的稿件原样保留）。{fix}")
+
+
+DISK_FULL = "无法写入（磁盘已满或出错）"
+
+
+def damage_reason(exc: BaseException) -> str:
+    """SQLite's (or the system's) English reason as a Chinese phrase for the office."""
+    text = str(exc).lower()
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO):
+        return DISK_FULL
+    if "disk is full" in text or "disk i/o error" in text:
+        return DISK_FULL
+    if "not a database" in text:
+        return "不是数据库文件（可能被其他文件覆盖）"
+    if "malformed" in text or "corrupt" in text:
+        return "文件已损坏（可能被截断）"
+    if "locked" in text or "busy" in text:
+        return "正被其他程序占用"
+    return "无法读取"
 
 
 @contextlib.contextmanager

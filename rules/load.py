@@ -21,6 +21,7 @@ from rules.model import (
     QUOTA_KINDS,
     UNIT_KINDS,
     Awards,
+    Backup,
     Calendar,
     ContentType,
     Images,
@@ -255,6 +256,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
             "outlets",
             "awards",
             "web",
+            "backup",
         },
         "",
     )
@@ -272,6 +274,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     outlets, outlet_aliases, outlet_platforms = _read_outlets_section(r, data, types)
     awards = _read_awards(r, data)
     web = _read_web(r, data)
+    backup = _read_backup(r, data)
     if r.problems:
         raise RulebookError(source, r.problems)
     return Rulebook(
@@ -289,6 +292,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         awards=awards,
         source=source,
         web=web,
+        backup=backup,
         outlet_aliases=outlet_aliases,
         outlet_platforms=outlet_platforms,
     )
@@ -325,15 +329,33 @@ def _read_intake(r: _Reader, data: dict[str, Any]) -> Intake:
         "near_duplicate_days": int,
         "near_duplicate_threshold": float,
     }
-    r.unknown(i, {*intake_fields, "officer_folder", "near_duplicate_max_chars"}, "intake.")
+    r.unknown(i, {*intake_fields, "officer_folder", "receipt_folder", "near_duplicate_max_chars"}, "intake.")
     intake = Intake(
         **{k: r.get(i, k, t, "intake.", minimum=0) for k, t in intake_fields.items()},
-        officer_folder=r.get(i, "officer_folder", str, "intake.", required=False, default="信息员"),
+        officer_folder=_folder_name(r, i, "officer_folder", "信息员"),
+        receipt_folder=_folder_name(r, i, "receipt_folder", "回执"),
         near_duplicate_max_chars=_positive(r, i, "near_duplicate_max_chars", "intake.", "字", 20000),
     )
+    if intake.receipt_folder == intake.officer_folder:
+        r.problems.append("intake.receipt_folder：回执文件夹不能与信息员文件夹同名")
     if intake.near_duplicate_threshold is not None and not 0 < intake.near_duplicate_threshold <= 1:
         r.problems.append("intake.near_duplicate_threshold：应大于 0 且不大于 1")
     return intake
+
+
+def _folder_name(r: _Reader, section: dict[str, Any], key: str, default: str) -> str:
+    """A folder name under inbox/<unit>/: one plain name (no slash, not hidden, not `.`/`..`),
+    since the inventory compares it with one path part."""
+    name = r.get(section, key, str, "intake.", required=False, default=default)
+    if not isinstance(name, str):
+        return default
+    stripped = name.strip()
+    if not stripped or any(c in stripped for c in "/\\") or stripped.startswith(".") or stripped != name:
+        r.problems.append(
+            f"intake.{key}：应为一个文件夹名称（不含斜杠、首尾空格，不以点开头），现为 {name!r}"
+        )
+        return default
+    return name
 
 
 def _read_limits(r: _Reader, data: dict[str, Any]) -> Limits:
@@ -538,6 +560,20 @@ def _read_web(r: _Reader, data: dict[str, Any]) -> Web:
             "web.password_hash：格式应为 scrypt$n$r$p$salt$hash（用 draftdesk web --hash-password 生成）"
         )
     return web
+
+
+def _read_backup(r: _Reader, data: dict[str, Any]) -> Backup:
+    """[backup]: how many daily and monthly ledger backups to keep (optional; at least 1 daily,
+    so the copy just made is never the one removed)."""
+    b = data.get("backup", {})
+    if not isinstance(b, dict):
+        r.problems.append("backup：应是一个表（[backup]）")
+        b = {}
+    r.unknown(b, {"keep_daily", "keep_monthly"}, "backup.")
+    return Backup(
+        r.get(b, "keep_daily", int, "backup.", minimum=1, required=False, default=Backup.keep_daily),
+        r.get(b, "keep_monthly", int, "backup.", minimum=0, required=False, default=Backup.keep_monthly),
+    )
 
 
 def _outlets(

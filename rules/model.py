@@ -45,6 +45,8 @@ class Intake:
     near_duplicate_days: int
     near_duplicate_threshold: float
     officer_folder: str = "信息员"
+    # inbox/<unit>/<receipt_folder>/: the receipts draftdesk writes back to the unit; never a draft.
+    receipt_folder: str = "回执"
     # Only this many characters of a draft (title first, then the body) are segmented for the
     # near-duplicate signature: a news draft is far shorter, a pasted 1.7 M-character file is
     # not, and segmenting all of it would cost minutes for no better verdict.
@@ -164,6 +166,17 @@ class Web:
 
 
 @dataclass(frozen=True)
+class Backup:
+    """Ledger backups (`draftdesk backup`, daily under watch/serve): how many to keep.
+
+    The newest copy of each of the last `keep_daily` days and of each of the last
+    `keep_monthly` months is kept; older copies are removed after a new one is complete."""
+
+    keep_daily: int = 14
+    keep_monthly: int = 12
+
+
+@dataclass(frozen=True)
 class Rulebook:
     meta: Meta
     intake: Intake
@@ -179,6 +192,7 @@ class Rulebook:
     awards: Awards
     source: str = ""
     web: Web = Web()
+    backup: Backup = Backup()
     outlet_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name → other spellings
     outlet_platforms: dict[str, str] = field(default_factory=dict)  # name → platform (学习强国: "xuexi")
 

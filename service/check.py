@@ -21,6 +21,7 @@ from checks.model import Judgement
 from checks.notes import render_note
 from extractors.model import Draft
 from extractors.safefile import display_name
+from intake.inbox_path import relative_to_inbox
 from rules import Rulebook
 from rules.times import parse_instant
 from service.errors import MissingFiles, bad_received, unknown_type, unknown_unit
@@ -39,10 +40,11 @@ def inbox_relpath(path: Path, ws: Workspace) -> PurePosixPath | None:
     try:
         absolute = Path(os.path.abspath(path))
         located = absolute.parent.resolve() / absolute.name
-        relative = located.relative_to(ws.inbox.resolve())
-    except (OSError, ValueError):
+        inbox = ws.inbox.resolve()
+    except OSError:
         return None
-    return PurePosixPath(relative.as_posix()) if relative.parts else None
+    relative = relative_to_inbox(inbox, located)
+    return relative if relative is not None and relative.parts else None
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:

@@ -12,7 +12,8 @@ from workspace import Workspace
 
 
 def init_workspace(ws: Workspace) -> list[Path]:
-    """Create inbox/<unit>/<type>/ for every unit and type, outbox/, and an editable rulebook.
+    """Create inbox/<unit>/<type>/ for every unit and type, each unit's officer and receipt
+    folders, outbox/, and an editable rulebook.
 
     Idempotent: existing folders and an edited `draftdesk.toml` are left alone. Returns what was created.
     """
@@ -32,6 +33,7 @@ def init_workspace(ws: Workspace) -> list[Path]:
         for ctype in rulebook.types.values():
             mk(ws.inbox / unit.name / ctype.name)
         mk(ws.inbox / unit.name / rulebook.intake.officer_folder)
+        mk(ws.inbox / unit.name / rulebook.intake.receipt_folder)  # receipts come back here
     for path in (ws.outbox, ws.accepted, ws.rejected, ws.reports):
         mk(path)
     created += ensure_adoption_template(ws.reports, rulebook.outlets, _template_rules(rulebook))

@@ -61,4 +61,14 @@ def outbox_items(ws: Workspace) -> list[Path]:
 
 
 def inbox_items(ws: Workspace) -> list[Path]:
-    return [p for p in ws.inbox.rglob("*") if p.is_file() or p.is_symlink()]
+    """Files left in the inbox, the receipts draftdesk wrote back (inbox/<unit>/回执/) left out."""
+    return [
+        p
+        for p in ws.inbox.rglob("*")
+        if (p.is_file() or p.is_symlink()) and p.relative_to(ws.inbox).parts[1:2] != ("回执",)
+    ]
+
+
+def receipts(ws: Workspace) -> list[Path]:
+    """The receipts in every unit's receipt folder, sorted."""
+    return sorted(ws.inbox.glob("*/回执/*.txt"))

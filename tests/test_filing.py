@@ -14,17 +14,53 @@ from workspace import Workspace
 T0 = dt.datetime(2021, 3, 12, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-def test_accepted_drafts_go_by_month_and_unit_rejected_by_unit(tmp_path):
+def test_the_plan_puts_each_outcome_its_note_and_its_receipt_where_the_layout_says(tmp_path):
     ws = Workspace(tmp_path)
+
+    def plan(outcome, unit="湖滨社区", number=7):
+        return filing.plan_filing(ws, "回执", outcome, unit, T0, number, "稿.docx")
+
+    assert plan("accepted") == filing.FilingPlan(
+        "accepted",
+        "outbox/accepted/2021-03/湖滨社区/7_稿.docx",
+        None,
+        "inbox/湖滨社区/回执/7_稿.docx.合格.txt",
+    )
+    assert plan("not_counted") == filing.FilingPlan(
+        "not_counted",
+        "outbox/accepted/2021-03/湖滨社区/7_稿.docx",
+        "outbox/accepted/2021-03/湖滨社区/7_稿.docx.未计入.txt",
+        "inbox/湖滨社区/回执/7_稿.docx.未计入.txt",
+    )
+    assert plan("rejected", unit=None, number=8) == filing.FilingPlan(
+        "rejected",
+        "outbox/rejected/_未知单位/8_稿.docx",
+        "outbox/rejected/_未知单位/8_稿.docx.退回说明.txt",
+        None,
+    )
+    assert plan("failed").receipt == "inbox/湖滨社区/回执/7_稿.docx.退回.txt"
     assert (
-        filing.destination(ws, "accepted", "湖滨社区", T0, 7, "稿.docx")
-        == tmp_path / "outbox/accepted/2021-03/湖滨社区/7_稿.docx"
+        plan("officer", number="c3cb770b").stored
+        == "outbox/accepted/2021-03/湖滨社区/信息员/c3cb770b_稿.docx"
     )
     assert (
-        filing.destination(ws, "rejected", None, T0, 8, "稿.docx")
-        == tmp_path / "outbox/rejected/_未知单位/8_稿.docx"
+        plan("officer_rejected", number="c3cb770b").note
+        == "outbox/rejected/湖滨社区/c3cb770b_稿.docx.退回说明.txt"
     )
-    assert filing.note_path(tmp_path / "x/8_稿.docx").name == "8_稿.docx.退回说明.txt"
+    assert filing.FilingPlan.from_json(plan("not_counted").to_json()) == plan("not_counted")
+
+
+@pytest.mark.parametrize(
+    "outcome", ["accepted", "not_counted", "rejected", "failed", "officer", "officer_rejected"]
+)
+def test_every_planned_name_fits_in_255_bytes_after_all_its_tags(tmp_path, outcome):
+    ws = Workspace(tmp_path)
+    for name in ("字" * 80 + ".docx", "字" * 84 + ".docx", "字" * 200, "x" * 250 + ".docx"):
+        plan = filing.plan_filing(ws, "回执", outcome, "湖滨社区", T0, "c3cb770b", name)
+        for path in (plan.stored, plan.note, plan.receipt):
+            if path is not None:
+                assert len(os.fsencode(path.rsplit("/", 1)[-1])) <= 255, path
+        assert plan.stored.endswith(".docx") == name.endswith(".docx")
 
 
 def test_a_long_name_is_shortened_so_its_note_still_fits_keeping_the_extension():

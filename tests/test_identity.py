@@ -6,7 +6,8 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from checks.identity import identify, name_tags
+from checks.identity import identify
+from checks.inbox_place import name_tags
 from tests.factory import draft_value
 
 

@@ -594,8 +594,7 @@ def test_a_late_draft_is_registered_not_counted_and_gets_a_notice_beside_it(ws_r
     assert [(o.verdict, o.counted) for o in result.outcomes] == [("accepted", False)]
     assert [o.submission_id for o in result.not_counted] == [1]
     stored = ws.accepted / "2021-03" / "湖滨社区" / "1_活动.docx"
-    notice = filing.notice_path(stored)
-    assert notice.name == "1_活动.docx.未计入.txt"
+    notice = stored.with_name("1_活动.docx.未计入.txt")
     text = notice.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     assert "稿件编号：1\n" in text
     assert "报送截止：2021年3月11日 12:00\n收稿时间：2021年3月12日 15:00\n" in text

@@ -19,7 +19,7 @@ import pytest
 
 from ledger.schema import open_ledger
 from tests.factory import news_draft
-from tests.intake_support import INSTANT, NOW, drop, inbox_items, outbox_items, sha, workspace
+from tests.intake_support import INSTANT, NOW, drop, inbox_items, outbox_items, receipts, sha, workspace
 
 REPO = Path(__file__).resolve().parents[1]
 UNITS = ("湖滨社区", "塔下社区", "建设局")
@@ -88,8 +88,12 @@ def _assert_each_exactly_once(ws, made: dict[str, bytes]) -> None:
     db = open_ledger(ws.ledger_path)
     try:
         assert db.execute("SELECT count(*) FROM claims").fetchone()[0] == 0
+        planned = db.execute("SELECT receipt_path, receipt_at FROM submissions").fetchall()
     finally:
         db.close()
+    # Every receipt is written once the sweeps are over, whatever a kill fell between.
+    assert all(at is not None for _, at in planned)
+    assert sorted(ws.root / path for path, _ in planned) == receipts(ws)
     processing = ws.outbox / ".processing"
     assert not processing.exists() or list(processing.iterdir()) == []
 

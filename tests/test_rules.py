@@ -165,6 +165,30 @@ def test_a_bad_quota_kind_and_an_adopted_quota_without_platform_are_named_in_chi
     assert "types.instant.quota：按录用计的任务（adopted）要写明 platform（录用平台）" in problems
 
 
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("回执/旧", "intake.receipt_folder：应为一个文件夹名称"),
+        (".回执", "intake.receipt_folder：应为一个文件夹名称"),
+        ("", "intake.receipt_folder：应为一个文件夹名称"),
+        ("信息员", "intake.receipt_folder：回执文件夹不能与信息员文件夹同名"),
+        (3, "intake.receipt_folder：应是"),
+    ],
+)
+def test_the_receipt_folder_must_be_one_plain_folder_name_of_its_own(value, problem) -> None:
+    data = _seed()
+    data["intake"]["receipt_folder"] = value
+    with pytest.raises(RulebookError) as info:
+        parse_rulebook(data, "x.toml")
+    assert any(p.startswith(problem) for p in info.value.problems), info.value.problems
+
+
+def test_the_receipt_folder_defaults_to_huizhi() -> None:
+    data = _seed()
+    del data["intake"]["receipt_folder"]
+    assert parse_rulebook(data, "x.toml").intake.receipt_folder == "回执"
+
+
 def test_every_outlet_level_has_one_name_and_one_tier_and_the_rulebook_uses_only_those() -> None:
     from rules.levels import LEVEL_NAMES, OUTLET_LEVELS, TIERS
 

@@ -527,3 +527,24 @@ def test_files_found_at_start_after_downtime_get_their_mtime_not_the_restart_tim
     finally:
         db.close()
     assert dt.datetime.fromisoformat(first_seen[key(UNIT, TYPE, "周末报送.docx")]) == sent
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("polling", MODES)
+def test_receipts_written_into_the_units_receipt_folder_are_never_offered(
+    inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], polling: bool
+) -> None:
+    rules = quick_rules(rulebook, settle=0.2)
+    watcher = watchers(inbox, rules, polling=polling)
+    receipts = inbox / UNIT / rules.intake.receipt_folder
+    receipts.mkdir()
+    (receipts / "1_稿.docx.合格.txt").write_bytes(b"\xef\xbb\xbf\xe6\x94\xb6\xe7\xa8\xbf\r\n")
+    (receipts / "2_稿.docx").write_bytes(b"looks like a draft, lies among receipts")
+    (inbox / UNIT / TYPE / "稿.docx").write_bytes(b"a draft")  # written after the receipts
+
+    taken = poll_until(watcher, lambda got: key(UNIT, TYPE, "稿.docx") in got)
+
+    assert taken == [key(UNIT, TYPE, "稿.docx")]
+    assert watcher.pending() == []
+    watcher.rescan()  # the truth behind the events: the draft (still there) again, no receipt
+    assert watcher.pending() == [key(UNIT, TYPE, "稿.docx")]

@@ -1,4 +1,5 @@
-"""The home page: links to every page, and the Prefect UI when its server runs; and logging out."""
+"""The home page: links to every page, the Prefect UI when its server runs, and the last verify;
+and logging out."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, desk: Open) -> Response:
-    return desk.page(request, "home.html")
+    from service.verify import summary_line
+
+    return desk.page(request, "home.html", verified=summary_line(desk.ws))
 
 
 @router.get("/logout", response_class=HTMLResponse)

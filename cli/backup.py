@@ -1,0 +1,114 @@
+"""`draftdesk backup`, `verify` and `restore`: thin over service/backup, verify and restore."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cli.common import ExitCode, fail, open_or_exit
+from service.errors import DeskError
+
+if TYPE_CHECKING:
+    from service.restore import Reregistered, Restored
+
+
+def backup_command(to: Path | None, workspace: Path | None) -> int:
+    from service.backup import make_backup
+
+    ws, _ = open_or_exit(workspace, need="outbox")
+    try:
+        result = make_backup(ws, to)
+    except DeskError as exc:
+        fail(str(exc))
+    print(f"台账已备份到：{result.path}")
+    if result.removed:
+        print(f"按保留规则删除了 {len(result.removed)} 份较早的备份。")
+    return int(ExitCode.OK)
+
+
+def verify_command(as_json: bool, workspace: Path | None) -> int:
+    from service.verify import verify
+
+    ws, _ = open_or_exit(workspace, need="outbox")
+    result = verify(ws)
+    if as_json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+    elif result.ok:
+        print("核对完毕：台账完好，每份已归档的原稿、退回说明和不计入说明都在，内容与登记时一致。")
+    else:
+        for problem in result.problems:
+            print(problem.line())
+        print(f"共 {len(result.problems)} 个问题。")
+    return int(ExitCode.OK if result.ok else ExitCode.REFUSED)
+
+
+def restore_command(backup: Path | None, re_register: bool, workspace: Path | None) -> int:
+    """Restore BACKUP (and/or re-register what the outbox holds beyond it); 1 when something
+    is left for a person to look at."""
+    from service.restore import re_register as do_re_register
+    from service.restore import restore
+
+    ws, _ = open_or_exit(workspace, need="outbox")
+    if backup is None and not re_register:
+        fail(
+            "请指定要恢复的备份文件（outbox/backups/ 下的 ledger_….db），或用 --re-register 重新登记。",
+            ExitCode.USAGE,
+        )
+    ok = True
+    try:
+        if backup is not None:
+            ok = _said_restored(backup, restore(ws, backup), re_register)
+        if re_register:
+            ok = _said_re_registered(do_re_register(ws))
+    except DeskError as exc:
+        fail(str(exc))
+    return int(ExitCode.OK if ok else ExitCode.REFUSED)
+
+
+def _said_restored(backup: Path, done: Restored, will_re_register: bool) -> bool:
+    print(f"已用备份 {backup} 恢复台账。")
+    if done.replaced is not None:
+        print(f"原台账保留为：{done.replaced}")
+    _report_missing(done.missing_ids, will_re_register)
+    if done.later_changes:
+        print(
+            f"备份之后还有 {len(done.later_changes)} 条操作记录不在恢复后的台账中（登记录用、约稿等），请据此重新办理："
+        )
+        for line in done.later_changes:
+            print(f"  {line}")
+    if done.changes_unknown:
+        print("原台账已无法读取，备份之后的操作记录（登记录用、约稿等）无从列出，请人工核对。")
+    other = [p for p in done.verification.problems if p.code != "unknown"]
+    for problem in other:
+        print(problem.line())
+    return (not other or will_re_register) and not done.later_changes and not done.changes_unknown
+
+
+def _said_re_registered(again: Reregistered) -> bool:
+    done_ids = "、".join(map(str, again.copied))
+    print(
+        f"已从 {again.source.name} 重新登记 {len(again.copied)} 件" + (f"：{done_ids}" if done_ids else "。")
+    )
+    if again.claims:
+        print(f"已找回处理中文件夹里 {len(again.claims)} 件稿件的领取记录，下次收稿时按原收稿时间续完。")
+    if again.lost_claims:
+        print("处理中文件夹里以下稿件的领取记录已无法找回，请把它们放回收件箱对应的单位和类型文件夹：")
+        for path in again.lost_claims:
+            print(f"  {path}")
+    if again.unreadable:
+        print(
+            "以下稿件在原台账中已无法读取，未能登记，请人工核对其原稿和说明："
+            + "、".join(map(str, again.unreadable))
+            + "。处理好之前请勿收稿：新收的稿件会重复使用这些编号。"
+        )
+    return not again.unreadable and not again.lost_claims
+
+
+def _report_missing(ids: tuple[int, ...], will_re_register: bool) -> None:
+    if not ids:
+        print("发件箱中没有恢复后的台账缺少的稿件。")
+        return
+    print(f"发件箱中有 {len(ids)} 件稿件是备份之后归档的，恢复后的台账没有记录：" + "、".join(map(str, ids)))
+    if not will_re_register:
+        print("请在启动收稿之前运行 draftdesk restore --re-register，按原编号、原收稿时间重新登记它们。")

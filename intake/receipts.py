@@ -1,0 +1,95 @@
+"""Receipts: the unit hears back in its own folder, inbox/<unit>/<receipt folder>/.
+
+A receipt is written for every filed item, after its ledger row and after filing, atomically
+and in the notes' encoding (UTF-8 with BOM, CRLF). It is a side channel: a receipt that cannot
+be written never blocks or undoes filing; the ledger records whether it was written
+(`submissions.receipt_at`), and every sweep first writes the receipts still due, so a crash
+between filing and the receipt costs nothing. A unit that deletes its receipts loses nothing:
+the ledger and the outbox keep everything. The intake never takes the receipt folder's files
+as drafts (`InboxPath` ignores the folder).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import sqlite_utils
+
+from checks.labels import when_text
+from checks.notes import note_bytes
+from intake import filing
+from ledger import intake as ledger
+from ledger.records import SubmissionRecord
+from rules import Rulebook
+from rules.times import parse_instant
+from workspace import Workspace, now
+
+log = logging.getLogger("draftdesk.intake")
+
+
+def render_receipt(row: SubmissionRecord, rulebook: Rulebook) -> str:
+    """The receipt's text for one recorded submission ("\\n" line ends; `note_bytes` makes the
+    bytes): 稿件编号, title, received time, 合格 or 退回, 计入 or why not, both 字数 figures,
+    and for a returned or uncounted draft the same note or notice the outbox holds."""
+    accepted = row.get("verdict") == "accepted"
+    counted = accepted and bool(row.get("counted"))
+    received = parse_instant(str(row["received_at"]), rulebook.meta.tz)
+    lines = [
+        "收稿回执",
+        "",
+        f"稿件编号：{row['id']}",
+        f"稿件：{row.get('source_path') or row.get('original_name') or ''}",
+        f"标题：{row.get('title') or '未能识别'}",
+        f"报送单位：{row.get('unit') or '未能识别'}",
+        f"收稿时间：{when_text(received, rulebook.meta.tz)}",
+        f"审核结果：{'合格' if accepted else '退回'}",
+        f"是否计入：{_counted_text(accepted, counted)}",
+        _zishu_text(row),
+    ]
+    note = (row.get("note_text") or "").strip()
+    if note:
+        lines += ["", "—— 退回说明 ——" if not accepted else "—— 未计入说明 ——", "", note]
+    return "\n".join(lines) + "\n"
+
+
+def _counted_text(accepted: bool, counted: bool) -> str:
+    if counted:
+        return "计入"
+    if accepted:
+        return "不计入（已登记，原因见下方说明）"
+    return "不计入（稿件已退回，原因见下方退回说明，修改后可重新报送）"
+
+
+def _zishu_text(row: SubmissionRecord) -> str:
+    """Both figures: the body the rules count, and the whole text Word's status bar shows."""
+    body, whole = row.get("zishu"), row.get("zishu_all")
+    if not body and not whole:
+        return "字数：未能统计"
+    return f"字数：正文 {body or 0} 字（Word 状态栏显示全文 {whole or 0} 字）"
+
+
+def write_receipt(
+    ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, row: SubmissionRecord
+) -> bool:
+    """Write one submission's planned receipt and record that it was written. Never raises:
+    False when it could not be written (the next sweep tries again)."""
+    plan = filing.FilingPlan.from_json(str(row["filing_plan"])) if row.get("filing_plan") else None
+    if plan is None or plan.receipt is None:
+        return False
+    try:
+        filing.write_note(ws.root / plan.receipt, note_bytes(render_receipt(row, rulebook)))
+        ledger.mark_receipt_written(db, int(row["id"]), now(rulebook))
+    except Exception:
+        log.exception("writing the receipt of submission %s failed; the next sweep retries", row.get("id"))
+        return False
+    return True
+
+
+def write_due_receipts(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database) -> int:
+    """Write every receipt still due (a crash or a failure after filing); how many were written."""
+    try:
+        due = ledger.receipts_due(db)
+    except Exception:
+        log.exception("could not list the receipts due")
+        return 0
+    return sum(write_receipt(ws, rulebook, db, row) for row in due)

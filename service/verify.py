@@ -1,0 +1,300 @@
+"""`draftdesk verify`: does the outbox still hold what the ledger says was filed, unchanged?
+
+Every filed original is present with the sha256 the ledger recorded; every note and notice is
+present; nothing lies in outbox/accepted or outbox/rejected that the ledger does not know; no
+claim is left open; the ledger passes `PRAGMA integrity_check`; the event log's hash chain holds
+(when the ledger has one). Each problem names the 稿件编号 (when there is one) and the path.
+
+The last result is kept in `outbox/verify.json`, outside the ledger on purpose: a verify that
+finds the ledger damaged must still be able to say so to the desk's home page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from ledger import backup as store
+from workspace import Workspace, now
+from workspace.lock import IntakeRunning, exclusive
+
+RESULT_FILE = "verify.json"
+_OFFICER_TAG = 8  # hex characters of a claim token an officer form is filed under (intake/pipeline)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that does not hold; `line()` is what the office reads."""
+
+    code: str  # missing | changed | unknown | claim | integrity | chain | unreadable | receipt
+    message: str
+    path: str = ""
+    submission_id: int | None = None
+
+    def line(self) -> str:
+        who = f"稿件编号 {self.submission_id}" if self.submission_id is not None else "台账"
+        where = f"：{self.path}" if self.path else ""
+        return f"{who}：{self.message.rstrip('。')}{where}"
+
+
+@dataclass(frozen=True)
+class ExpectedFile:
+    """A file the outbox must hold for one submission (workspace-relative path)."""
+
+    relpath: str
+    kind: str  # original | note | notice | receipt
+    sha256: str | None = None  # checked when the ledger recorded one and the entry is a file
+
+
+@dataclass(frozen=True)
+class Verification:
+    checked_at: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "checked_at": self.checked_at, "problems": [asdict(p) for p in self.problems]}
+
+
+def expected_files(ws: Workspace, row: dict[str, Any]) -> list[ExpectedFile]:
+    """The files one filed submission left in the outbox, read from its ledger row.
+
+    The one place that knows where a submission's files are: when a stored filing plan per
+    item exists, read it here instead and every check below follows."""
+    from intake.filing import NOTE_SUFFIX
+
+    files: list[ExpectedFile] = []
+    if row.get("stored_path"):
+        files.append(ExpectedFile(str(row["stored_path"]), "original", row.get("sha256") or None))
+    note = row.get("note_path")
+    if note:
+        files.append(ExpectedFile(str(note), "note" if str(note).endswith(NOTE_SUFFIX) else "notice"))
+    return files + receipt_files(ws, row)
+
+
+def receipt_files(ws: Workspace, row: dict[str, Any]) -> list[ExpectedFile]:
+    """Receipts sent back to the unit (inbox/<单位>/回执/): none are written yet. The helper who
+    adds receipts returns them here as ExpectedFile(..., "receipt") and verify checks them."""
+    return []
+
+
+_KIND_LABEL = {"original": "原稿", "note": "退回说明", "notice": "不计入说明", "receipt": "回执"}
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _check_file(ws: Workspace, sub_id: int, want: ExpectedFile) -> Problem | None:
+    label = _KIND_LABEL.get(want.kind, want.kind)
+    path = ws.root / want.relpath
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return Problem("missing", f"{label}缺失", want.relpath, sub_id)
+    if want.sha256 and stat.S_ISREG(st.st_mode):
+        try:
+            digest = _digest(path)
+        except OSError as exc:
+            return Problem("missing", f"{label}无法读取（{exc.strerror}）", want.relpath, sub_id)
+        if digest != want.sha256:
+            return Problem("changed", f"{label}内容与登记时不同（sha256 不符）", want.relpath, sub_id)
+    return None
+
+
+def _file_problems(ws: Workspace, rows: list[dict[str, Any]]) -> tuple[list[Problem], set[str]]:
+    problems: list[Problem] = []
+    known: set[str] = set()
+    for row in rows:
+        sub_id = int(row["id"])
+        wanted = expected_files(ws, row)
+        known.update(w.relpath for w in wanted)
+        if row.get("state") != "filed":
+            problems.append(Problem("claim", "已登记但尚未归档（收稿中断，下次收稿时自动续完）", "", sub_id))
+            continue
+        problems += [p for w in wanted if (p := _check_file(ws, sub_id, w)) is not None]
+    return problems, known
+
+
+def _walk(ws: Workspace, known: set[str]) -> Iterator[str]:
+    """Workspace-relative paths under accepted/ and rejected/ that no submission names; a
+    known folder (a bundle) is not entered, hidden names (temp files) are passed over."""
+    for top in (ws.accepted, ws.rejected):
+        for folder, dirs, files in os.walk(top):
+            here = Path(folder)
+            rel = here.relative_to(ws.root).as_posix()
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and f"{rel}/{d}" not in known)
+            for name in sorted(files):
+                if not name.startswith(".") and f"{rel}/{name}" not in known:
+                    yield f"{rel}/{name}"
+
+
+def _is_officer_form(relpath: str, officer_folder: str, officer_hash: Callable[[str], bool]) -> bool:
+    """Officer forms are filed without a submission: accepted ones under <单位>/信息员/ (their
+    bytes registered in `officers`), refused ones in rejected/ under an 8-hex claim tag."""
+    parts = relpath.split("/")
+    name = parts[-1]
+    tag, sep, _ = name.partition("_")
+    tagged = bool(sep) and len(tag) == _OFFICER_TAG and all(c in "0123456789abcdef" for c in tag)
+    if parts[1] == "accepted" and len(parts) >= 3 and parts[-2] == officer_folder:
+        return officer_hash(relpath)
+    return parts[1] == "rejected" and tagged
+
+
+def _unknown_problems(ws: Workspace, known: set[str], officers: set[str]) -> list[Problem]:
+    officer_folder = ws.rulebook().intake.officer_folder
+
+    def registered(relpath: str) -> bool:
+        try:
+            return _digest(ws.root / relpath) in officers
+        except OSError:
+            return False
+
+    return [
+        Problem("unknown", "发件箱中有台账没有记录的文件", rel, _id_of(rel))
+        for rel in _walk(ws, known)
+        if not _is_officer_form(rel, officer_folder, registered)
+    ]
+
+
+def _id_of(relpath: str) -> int | None:
+    """The 稿件编号 a filed name starts with (`12_通知.docx`), if it has one."""
+    head = relpath.rsplit("/", 1)[-1].split("_", 1)[0]
+    return int(head) if head.isdigit() and len(head) < 12 else None
+
+
+def _claim_problems(ws: Workspace, claims: list[dict[str, Any]]) -> list[Problem]:
+    """Open claims, and entries in the processing folder no claim names (taken while no
+    intake runs: a running sweep's claims are its work in hand)."""
+    from intake.claims import processing_root
+
+    root = processing_root(ws)
+    problems = [
+        Problem(
+            "claim",
+            "领取后未完成的稿件（下次收稿时自动续完）",
+            f"{_rel(ws, root / r['token'])}（原 {r['relpath']}）",
+        )
+        for r in claims
+    ]
+    tokens = {r["token"] for r in claims}
+    try:
+        strays = [n for n in sorted(os.listdir(root)) if n not in tokens and any(os.scandir(root / n))]
+    except OSError:
+        strays = []
+    problems += [Problem("claim", "处理中文件夹里有台账不知道的稿件", _rel(ws, root / n)) for n in strays]
+    return problems
+
+
+def _rel(ws: Workspace, path: Path) -> str:
+    try:
+        return path.relative_to(ws.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def check_workspace(ws: Workspace) -> list[Problem]:
+    """Every problem found, in the order the office should look at them."""
+    ledger_rel = _rel(ws, ws.ledger_path)
+    if not os.path.lexists(ws.ledger_path) and next(_walk(ws, set()), None) is None:
+        return []  # nothing received yet: no ledger and nothing filed
+    try:
+        snap, claims = _read(ws)
+    except store.LedgerUnreadable as exc:
+        return [_unreadable(ledger_rel, str(exc))]
+    problems = [Problem("integrity", f"台账完整性检查未通过：{p}", ledger_rel) for p in snap.integrity]
+    problems += claims + (_chain_problems(ws, ledger_rel) if snap.has_events else [])
+    missing, known = _file_problems(ws, snap.rows)
+    return missing + _unknown_problems(ws, known, snap.officers) + problems
+
+
+def _chain_problems(ws: Workspace, ledger_rel: str) -> list[Problem]:
+    """The 操作记录's hash chain, checked by the log's own service: the first changed or
+    deleted event, in Chinese."""
+    from service.events import verify as verify_events
+
+    try:
+        _, broken = verify_events(ws)
+    except Exception:  # a log this version cannot read is a finding, not a crash
+        return [Problem("chain", "操作记录无法读取，记录链无法核对", ledger_rel)]
+    return [Problem("chain", str(broken), ledger_rel)] if broken else []
+
+
+def _read(ws: Workspace) -> tuple[store.Snapshot, list[Problem]]:
+    """The ledger's snapshot, and the claim problems when no intake runs (a running sweep's
+    claims are its work in hand, not problems). Only the claims are read under the lock, so
+    a long integrity check never holds up a sweep that starts meanwhile."""
+    snap = store.read_snapshot(ws.ledger_path)
+    try:
+        with exclusive(ws):
+            return snap, _claim_problems(ws, store.read_claims(ws.ledger_path))
+    except IntakeRunning:
+        return snap, []
+
+
+def _unreadable(path: str, reason: str) -> Problem:
+    return Problem(
+        "unreadable",
+        f"台账{reason}，已归档稿件无法核对；请用 draftdesk restore 从 outbox/backups/ 中的备份恢复",
+        path,
+    )
+
+
+def verify(ws: Workspace) -> Verification:
+    """Check the workspace and keep the result for the desk's home page."""
+    result = Verification(now(ws.rulebook()).isoformat(timespec="seconds"), tuple(check_workspace(ws)))
+    _store(ws, result)
+    return result
+
+
+def _store(ws: Workspace, result: Verification) -> None:
+    path = ws.outbox / RESULT_FILE
+    tmp = path.with_name(f".{RESULT_FILE}.{os.getpid()}.partial")
+    try:
+        tmp.write_text(json.dumps(result.as_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # the result is printed anyway; a full disk must not hide it
+
+
+def last_verification(ws: Workspace) -> dict[str, Any] | None:
+    """The last verify's result as stored (ok, checked_at, problems), or None."""
+    try:
+        data = json.loads((ws.outbox / RESULT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def summary_line(ws: Workspace) -> str:
+    """One Chinese line for the desk's home page: when verify last ran and what it found."""
+    data = last_verification(ws)
+    if data is None:
+        return "归档核对：尚未进行"
+    when = _shown_time(str(data.get("checked_at", "")))
+    problems = data.get("problems") or []
+    if not problems:
+        return f"归档核对：{when}，全部相符"
+    return f"归档核对：{when}，发现 {len(problems)} 个问题，请核对台账与发件箱"
+
+
+def _shown_time(text: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
