@@ -1,5 +1,6 @@
 """What `run`, `watch` and `serve` hold while they run: the workspace's intake lock (so
-`restore` refuses meanwhile) and, for the long-running two, the daily ledger backup."""
+`restore` refuses meanwhile) and, for the long-running two, the daily ledger backup and the
+units' reminders (notify.toml)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ def intake_running(option: Path | None, *, daily_backup: bool = False) -> Iterat
     import threading
 
     from service.backup import keep_backing_up
+    from service.reminders import keep_reminding
     from workspace import resolve_workspace
     from workspace.lock import intake_lock
 
@@ -28,6 +30,9 @@ def intake_running(option: Path | None, *, daily_backup: bool = False) -> Iterat
         if daily_backup:
             threading.Thread(
                 target=keep_backing_up, args=(ws, stop), name="daily-backup", daemon=True
+            ).start()
+            threading.Thread(
+                target=keep_reminding, args=(ws, stop), name="daily-reminders", daemon=True
             ).start()
         try:
             yield

@@ -9,6 +9,8 @@ sent is retried and shown; the same reminder is never queued twice.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 
 from intake.notify import NotifyConfigError, deliver, load_config, shown
 from ledger import notifications
@@ -18,6 +20,8 @@ from rules import Rulebook
 from rules.periods import month_of
 from service.unit_page import DueLine, due_lines
 from workspace import Workspace, now
+
+log = logging.getLogger("draftdesk.notify")
 
 
 def reminders_due(
@@ -80,3 +84,18 @@ def send_reminders(ws: Workspace) -> int:
         return len(rows)
     finally:
         db.close()
+
+
+def keep_reminding(ws: Workspace, stop: threading.Event, check_seconds: float = 600.0) -> None:
+    """While `watch` or `serve` runs (a daemon thread beside it): today's reminders once a day,
+    on the first check of each day. Never raises: a reminder is a side channel."""
+    done_for: dt.date | None = None
+    while not stop.is_set():
+        try:
+            today = now(ws.rulebook()).date()
+            if today != done_for:
+                send_reminders(ws)
+                done_for = today
+        except Exception as exc:
+            log.warning("今日提醒未发出：%s", exc)
+        stop.wait(check_seconds)

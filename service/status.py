@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from checks.labels import run_kind_label
+from checks.labels import run_kind_label, when_text
 from extractors.safefile import display_name
 from rules import Rulebook
 from workspace import Workspace, YearRulebook, now
@@ -20,6 +20,7 @@ def status_lines(ws: Workspace) -> list[str]:
     from ledger import intake as ledger
     from ledger import notifications
     from ledger.schema import open_ledger
+    from service.verify import summary_line as verify_summary
 
     rulebook = ws.rulebook()
     this_year = ws.rulebook_for(now(rulebook).year)
@@ -57,7 +58,36 @@ def status_lines(ws: Workspace) -> list[str]:
     if beat:
         lines.append(f"最近心跳：{_when(beat, rulebook)}")
     lines += _notify_lines(sent, failed)
+    lines += [_backup_line(ws, rulebook), verify_summary(ws)]
     return [*lines, *_rulebook_line(this_year), _server_line(ws)]
+
+
+def _backup_line(ws: Workspace, rulebook: Rulebook) -> str:
+    """When the ledger was last backed up (watch and serve do it daily)."""
+    from service.backup import backup_folder, backups_in
+
+    found = backups_in(backup_folder(ws))
+    if not found:
+        return "台账备份：还没有备份"
+    moment, path = found[-1]
+    return f"台账备份：最近一次 {when_text(moment, rulebook.meta.tz)}（{path.name}，共 {len(found)} 份）"
+
+
+def notify_summary(ws: Workspace) -> str | None:
+    """One line for the desk's home page when messages to the units failed or wait, else None."""
+    from ledger import notifications
+    from ledger.desk import open_read_only
+
+    if not ws.ledger_path.exists():
+        return None
+    db = open_read_only(ws.ledger_path)
+    try:
+        counts = notifications.counts(db)
+    finally:
+        db.close()
+    if not counts["failed"] and not counts["pending"]:
+        return None
+    return f"消息：发送失败 {counts['failed']} 条，待重试 {counts['pending']} 条（详见收稿状态）"
 
 
 def _notify_lines(counts: dict[str, int], failed: list[dict[str, Any]]) -> list[str]:
@@ -91,7 +121,6 @@ def _waiting_folders(waiting: list[Item]) -> list[str]:
 
 def _when(text: str, rulebook: Rulebook) -> str:
     """A ledger time as the office reads it (2021年3月12日 15:00)."""
-    from checks.labels import when_text
     from rules.times import parse_instant
 
     try:

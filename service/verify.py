@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from checks.labels import when_text
 from ledger import backup as store
 from workspace import Workspace, now
 from workspace.lock import IntakeRunning, exclusive
@@ -297,4 +298,4 @@ def _shown_time(text: str) -> str:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         return text
-    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+    return when_text(moment, moment.tzinfo or dt.UTC)

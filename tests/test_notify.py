@@ -143,3 +143,26 @@ def test_a_unit_below_quota_is_reminded_once_days_before_the_month_ends(tmp_path
     assert body.endswith("截止 2021年3月31日。请抓紧报送。")
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-20T09:00:00")
     assert send_reminders(ws) == 0  # not the reminding day
+
+
+@pytest.mark.integration
+def test_watch_and_serve_send_the_days_reminders_from_a_thread_beside_them(tmp_path, monkeypatch, receiver):
+    import threading
+    import time
+
+    from service.reminders import keep_reminding
+
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-28T09:00:00")
+    ws, _ = workspace(tmp_path / "ws")
+    _notify(ws, f'[units]\n"湖滨社区" = ["json://127.0.0.1:{receiver.port}/"]\n')
+    stop = threading.Event()
+    thread = threading.Thread(target=keep_reminding, args=(ws, stop, 0.05), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not receiver.bodies and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # later checks the same day send nothing more
+    stop.set()
+    thread.join(5)
+    assert not thread.is_alive()
+    assert [b["message"][:12] for b in receiver.bodies] == ["提醒：湖滨社区2021年"]

@@ -85,3 +85,21 @@ def test_run_kinds_read_in_chinese() -> None:
     assert run_kind_label("sweep") == "直接处理"
     assert run_kind_label("intake") == "Prefect 流程"
     assert run_kind_label("other") == "other"
+
+
+@pytest.mark.integration
+def test_status_says_when_the_ledger_was_last_backed_up_and_verified(tmp_path, monkeypatch):
+    from service.backup import make_backup
+    from service.verify import verify
+
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    ws, rulebook = workspace(tmp_path / "ws")
+    drop(ws, f"湖滨社区/{INSTANT}/好稿.docx", news_draft(300, photos=1))
+    sweep(ws, rulebook, settled=True)
+    before = "\n".join(status_lines(ws))
+    assert "台账备份：还没有备份" in before and "归档核对：尚未进行" in before
+    make_backup(ws)
+    verify(ws)
+    after = "\n".join(status_lines(ws))
+    assert "台账备份：最近一次 2021年3月12日 15:00" in after
+    assert "归档核对：2021年3月12日 15:00，全部相符" in after

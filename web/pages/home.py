@@ -15,7 +15,7 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, desk: Open) -> Response:
-    from service.status import intake_glance
+    from service.status import intake_glance, notify_summary
     from service.verify import summary_line
 
     return desk.page(
@@ -23,6 +23,7 @@ def home(request: Request, desk: Open) -> Response:
         "home.html",
         intake=intake_glance(desk.ws, desk.prefect_url()),
         verified=summary_line(desk.ws),
+        messages=notify_summary(desk.ws),
     )
 
 
