@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from ledger.decisions import counted_sql, effective_columns, verdict_sql
 from ledger.records import AdoptionRecord, AssignmentRecord, OfficerRecord, RejectionRecord, SubmissionRecord
 from ledger.schema import new_id, records
 
@@ -191,7 +192,7 @@ def read_submissions(db: sqlite_utils.Database, start: dt.date, end: dt.date) ->
     low, high = _day_bounds(start, end)
     return records(
         db.query(
-            "SELECT id, unit, content_type, title, officer, original_name, received_at, verdict, counted, "
+            f"SELECT id, unit, content_type, title, officer, original_name, received_at, {effective_columns()}, "
             "is_announcement, duplicate_of, revision_of, category FROM submissions "
             "WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id",
             [low, high],
@@ -243,7 +244,7 @@ def read_officers(db: sqlite_utils.Database) -> list[OfficerRecord]:
 
 def read_rejections(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[RejectionRecord]:
     """Rejected submissions received around [start, end], each with its error messages as `reasons`."""
-    return _with_reasons(db, start, end, "verdict = 'rejected'", "severity = 'error'")
+    return _with_reasons(db, start, end, f"{verdict_sql()} = 'rejected'", "severity = 'error'")
 
 
 def read_not_counted(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[RejectionRecord]:
@@ -253,7 +254,7 @@ def read_not_counted(db: sqlite_utils.Database, start: dt.date, end: dt.date) ->
         db,
         start,
         end,
-        "verdict = 'accepted' AND coalesce(counted, 0) = 0",
+        f"{verdict_sql()} = 'accepted' AND coalesce({counted_sql()}, 0) = 0",
         "severity = 'warning' AND rule IN ('timeliness', 'category')",
     )
 

@@ -11,6 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from ledger.assessment import _day_bounds
+from ledger.decisions import effective_columns, verdict_sql
 
 
 def open_read_only(path: Path) -> sqlite_utils.Database:
@@ -52,7 +53,7 @@ def month_index(
     low, high = _day_bounds(start, end)
     where = ["received_at >= ?", "received_at < ?"]
     params: list[Any] = [low, high]
-    for column, value in (("unit", unit), ("content_type", content_type), ("verdict", verdict)):
+    for column, value in (("unit", unit), ("content_type", content_type), (verdict_sql(), verdict)):
         if value:
             where.append(f"{column} = ?")
             params.append(value)
@@ -60,7 +61,7 @@ def month_index(
         where.append("id IN (SELECT submission_id FROM findings WHERE rule = ? AND severity = 'error')")
         params.append(rule)
     sql = (
-        f"SELECT id, received_at, verdict FROM submissions WHERE {' AND '.join(where)} "
+        f"SELECT id, received_at, {verdict_sql()} FROM submissions WHERE {' AND '.join(where)} "
         "ORDER BY received_at DESC, id DESC"
     )
     return [(int(r[0]), str(r[1]), str(r[2] or "")) for r in db.execute(sql, params).fetchall()]
@@ -76,7 +77,8 @@ def submissions_by_id(db: sqlite_utils.Database, ids: Sequence[int]) -> list[dic
         row["id"]: row
         for row in db.query(
             "SELECT s.id, s.unit, s.content_type, s.title, s.original_name, s.received_at, s.zishu, "
-            "s.photos_total, s.photos_distinct, s.photos_hd, s.verdict, s.counted, "
+            "s.photos_total, s.photos_distinct, s.photos_hd, "
+            f"{effective_columns('s')}, s.decided_verdict IS NOT NULL AS decided, "
             "coalesce(s.note_path, s.note_text) IS NOT NULL AS has_note, "
             "(SELECT group_concat(DISTINCT f.rule) FROM findings f "
             " WHERE f.submission_id = s.id AND f.severity = 'error') AS rules "
@@ -91,7 +93,8 @@ def submission_files(db: sqlite_utils.Database, submission_id: int) -> dict[str,
     """Where one submission's original and note were filed (workspace-relative), and the note text."""
     rows = list(
         db.query(
-            "SELECT id, title, unit, original_name, stored_path, note_path, note_text, verdict "
+            f"SELECT id, title, unit, original_name, stored_path, note_path, note_text, {verdict_sql()} AS verdict, "
+            "verdict AS machine_verdict, decided_verdict, decided_counted, decided_reason, decided_at, counted "
             "FROM submissions WHERE id = ?",
             [submission_id],
         )

@@ -34,6 +34,7 @@ FIELD_NAMES: dict[str, str] = {
     "submission_id": "稿件编号",
     "fee": "稿酬",
     "bonus": "加分",
+    "reason": "理由",
 }
 
 
