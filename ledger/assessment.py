@@ -51,6 +51,16 @@ def received_times(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, s
     return {row[0]: row[1] for row in db.execute(sql, wanted)}
 
 
+def rejected_ids(db: sqlite_utils.Database, ids: Iterable[int]) -> set[int]:
+    """Those of `ids` whose verdict in force (the office's 核定, else the machine's) is 退回."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return set()
+    marks = ",".join("?" for _ in wanted)
+    sql = f"SELECT id FROM submissions WHERE id IN ({marks}) AND {verdict_sql()} = 'rejected'"
+    return {int(row[0]) for row in db.execute(sql, wanted)}
+
+
 def get_submission(db: sqlite_utils.Database, submission_id: int) -> SubmissionRecord | None:
     rows: list[SubmissionRecord] = records(
         db.query("SELECT * FROM submissions WHERE id = ?", [submission_id])

@@ -301,6 +301,11 @@ def row_unknown_id(submission_id: int) -> str:
     return f"稿件编号 {submission_id} 不存在"
 
 
+def row_rejected(submission_id: int) -> str:
+    """A 退回 draft is paid only after the office has 核定 it 合格, so each payment has a decision."""
+    return f"稿件 {submission_id} 已退回，不能登记录用，请先由办公室核定为合格（写明理由）再登记"
+
+
 def row_unknown_outlet(typed: str) -> str:
     return f"录用媒体“{typed}”不在规则文件的媒体名单中（可用名称见下）"
 

@@ -164,3 +164,19 @@ def test_a_decision_without_a_reason_or_of_an_unknown_draft_is_refused_in_chines
     assert result.exit_code == 1 and "核定必须写明理由" in result.output
     assert _decide(ws, "1", "--reason", "x").exit_code == 1
     assert list_events(ws, 1) == []
+
+
+def test_a_rejected_draft_can_be_adopted_only_after_the_office_accepts_it(ws_rb):
+    ws, rb = ws_rb
+    drop(ws, f"湖滨社区/{INSTANT}/短稿.docx", news_draft(40))
+    sweep(ws, rb, settled=True)
+
+    refused = RUNNER.invoke(app, ["adopt", "1", "--outlet", "武进日报", "--workspace", str(ws.root)])
+    assert refused.exit_code == 1
+    assert "稿件 1 已退回，不能登记录用，请先由办公室核定为合格（写明理由）再登记" in refused.output
+
+    assert _decide(ws, "1", "--accept", "--reason", "已被武进日报录用，内容合格").exit_code == 0
+    adopted = RUNNER.invoke(app, ["adopt", "1", "--outlet", "武进日报", "--workspace", str(ws.root)])
+    assert adopted.exit_code == 0, adopted.output
+    assert [e.action for e in list_events(ws, 1)] == ["decide", "adopt"]
+    assert check_workspace(ws) == []
