@@ -180,3 +180,56 @@ def test_a_rejected_draft_can_be_adopted_only_after_the_office_accepts_it(ws_rb)
     assert adopted.exit_code == 0, adopted.output
     assert [e.action for e in list_events(ws, 1)] == ["decide", "adopt"]
     assert check_workspace(ws) == []
+
+
+def _csrf(client, page, form):
+    import re
+
+    html = client.get(page).text
+    found = re.search(rf'action="{re.escape(form)}".*?name="csrf" value="([0-9a-f]+)"', html, re.S)
+    assert found, html
+    return found.group(1)
+
+
+def test_the_desk_lists_drafts_waiting_for_a_decision_and_decides_them_with_a_reason(ws_rb, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    monkeypatch.delenv("DRAFTDESK_WEB_PASSWORD", raising=False)
+    ws, rb = ws_rb
+    drop(
+        ws,
+        f"湖滨社区/{INSTANT}/无日期.docx",
+        news_draft(300, photos=1, lead_date="近日，", title="无日期的稿件"),
+    )
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1, seed=1, title="有日期的稿件"))
+    sweep(ws, rb, settled=True)
+    client = TestClient(create_app(ws, rb))
+
+    waiting = client.get("/intake?month=2021-03&verdict=pending").text
+    assert "无日期的稿件" in waiting and "有日期的稿件" not in waiting and "共 1 篇" in waiting
+    [pending_id] = [r["id"] for r in [_row(ws, 1), _row(ws, 2)] if r["title"] == "无日期的稿件"]
+
+    token = _csrf(client, "/intake?month=2021-03", f"/intake/{pending_id}/decide")
+    refused = client.post(
+        f"/intake/{pending_id}/decide", data={"csrf": token, "choice": "not_count", "reason": ""}
+    )
+    assert refused.status_code == 400 and "核定必须写明理由" in refused.text
+    unknown = client.post("/intake/99/decide", data={"csrf": token, "choice": "accept", "reason": "x"})
+    assert unknown.status_code == 404 and "稿件编号 99 不存在" in unknown.text
+    forged = client.post(
+        f"/intake/{pending_id}/decide", data={"csrf": "0" * 64, "choice": "reject", "reason": "x"}
+    )
+    assert forged.status_code == 403
+
+    done = client.post(
+        f"/intake/{pending_id}/decide", data={"csrf": token, "choice": "not_count", "reason": "活动已过时效"}
+    )
+    assert done.status_code == 200 and "合格，计入考核 → 合格，不计入考核" in done.text
+    assert "办公室核定：本稿合格，不计入考核。理由：活动已过时效。" in done.text
+    assert "办公室（testclient）" in done.text  # the event, by the desk's clerk and address
+    assert "共 0 篇" in client.get("/intake?month=2021-03&verdict=pending").text
+    assert "已核定" in client.get("/intake?month=2021-03").text
+    assert _row(ws, pending_id)["effective_counted"] == 0
+    assert check_workspace(ws) == []
