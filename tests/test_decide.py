@@ -77,6 +77,8 @@ def test_a_rejected_draft_accepted_by_the_office_moves_counts_and_tells_the_unit
     assert "审核结果：合格" in text and "是否计入：计入" in text
     assert f"办公室核定：本稿合格，计入考核。理由：{REASON}。" in text
     assert _counted(ws) == 1
+    listed = RUNNER.invoke(app, ["list", "--verdict", "合格", "--workspace", str(ws.root)])
+    assert "短稿" in listed.stdout
     row = _row(ws)
     assert (row["verdict"], row["decided_verdict"], row["effective_verdict"]) == (
         "rejected",
@@ -100,7 +102,10 @@ def test_a_rejected_draft_accepted_by_the_office_moves_counts_and_tells_the_unit
         ("decide", "rejected", "accepted"),
         ("decide", "accepted", "rejected"),
     ]
-    assert events[0].reason == REASON and events[0].actor.endswith(")") is False
+    assert events[0].reason == REASON and "@" in events[0].actor  # user@host at the command line
+    assert "核定 稿件 1：审核结果 退回，计入考核 否 → 审核结果 合格，计入考核 是；原因：" in events[0].line()
+    status = RUNNER.invoke(app, ["status", "--workspace", str(ws.root)])
+    assert "已退回：1 件" in status.stdout
     assert RUNNER.invoke(app, ["log", "--verify", "--workspace", str(ws.root)]).exit_code == 0
 
 
@@ -145,6 +150,11 @@ def test_not_counting_and_counting_again_move_between_notice_and_none(ws_rb):
     assert [r.name for r in receipts_in(ws)] == ["1_活动.docx.合格.txt"]
     assert _counted(ws) == 1 and check_workspace(ws) == []
     assert len(list_events(ws, 1)) == 2
+
+    [receipt] = receipts_in(ws)
+    receipt.unlink()  # verify reads the receipt from the stored plan too
+    [problem] = check_workspace(ws)
+    assert problem.line() == f"稿件编号 1：回执缺失：inbox/湖滨社区/回执/{receipt.name}"
 
 
 def test_a_decision_without_a_reason_or_of_an_unknown_draft_is_refused_in_chinese(ws_rb):
