@@ -76,6 +76,7 @@ def test_a_rejected_draft_accepted_by_the_office_moves_counts_and_tells_the_unit
     text = receipt.read_bytes()[3:].decode("utf-8")
     assert "审核结果：合格" in text and "是否计入：计入" in text
     assert f"办公室核定：本稿合格，计入考核。理由：{REASON}。" in text
+    assert "—— 原审核说明 ——" in text and "—— 退回说明 ——" not in text
     assert _counted(ws) == 1
     listed = RUNNER.invoke(app, ["list", "--verdict", "合格", "--workspace", str(ws.root)])
     assert "短稿" in listed.stdout
