@@ -85,6 +85,8 @@ def _timeliness(ctx: Context) -> None:
         publish_date=result.publish_date or ctx.draft.publish_date,
     )
     ctx.findings.extend(result.findings)
+    if result.if_accepted and result.findings:
+        ctx.facts["if_accepted"] = (result.findings[-1], result.if_accepted)
 
 
 def _duplicate(ctx: Context) -> None:
@@ -155,6 +157,8 @@ def judge(
     elif draft.readable:
         facts["images"] = summarize(draft, rulebook)[0]
     rejected = any(f.severity == ERROR for f in findings)
+    if not rejected and "if_accepted" in facts:
+        findings = _ended(findings, *facts["if_accepted"])
     return Judgement(
         verdict=REJECTED if rejected else ACCEPTED,
         counted=not rejected and not uncounted,
@@ -171,6 +175,12 @@ def judge(
         period=period_of(ctype, received_at, rulebook) if ctype is not None else None,
         findings=tuple(findings),
     )
+
+
+def _ended(findings: list[Finding], last: Finding, sentence: str) -> list[Finding]:
+    """`findings` with `last` ending in `sentence`: what an accepted draft's timeliness means
+    for its count (暂计入, 不计入本季度完成数), never said on a draft sent back."""
+    return [Finding(f.rule, f.severity, f.message + sentence) if f is last else f for f in findings]
 
 
 def with_rulebook_warning(judgement: Judgement, warning: str | None) -> Judgement:

@@ -59,6 +59,31 @@ def date_text(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def deadline_text(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """A deadline as the office writes it: `2021年3月13日 18:00`, and midnight as the previous
+    day's 24:00 (“截至12日24:00”), in every note, notice and finding. Received and other
+    actual times use `when_text`, where midnight is the new day's 00:00."""
+    local = moment.astimezone(tz) if moment.tzinfo else moment
+    if local.hour == 0 and local.minute == 0:
+        return f"{date_text(local.date() - dt.timedelta(days=1))} 24:00"
+    return f"{date_text(local)} {local:%H:%M}"
+
+
+# A type's assessment period as the notes say it (`不计入本季度完成数`).
+PERIOD_WORDS = {"month": "当月", "quarter": "本季度", "year": "本年度"}
+
+
+def not_counted_words(period: str) -> str:
+    """The one wording for “registered, but not counted” in a type's period: 不计入本季度完成数."""
+    return f"不计入{PERIOD_WORDS.get(period, '本期')}完成数"
+
+
+def registered_not_counted(period: str) -> str:
+    """How a late draft's finding ends when the draft is accepted (and what a notice, which
+    says the fact in its own line, takes off): 稿件予以登记，但不计入本季度完成数。"""
+    return f"稿件予以登记，但{not_counted_words(period)}。"
+
+
 def when_text(moment: dt.datetime, tz: dt.tzinfo) -> str:
     """A moment as people read it, in the office's time zone: 2021年3月12日 10:30 (a naive
     moment is taken as already office-local)."""

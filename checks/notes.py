@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import PurePath
 
-from checks.labels import when_text
+from checks.labels import deadline_text, not_counted_words, registered_not_counted, when_text
 from checks.model import Judgement
 from extractors.model import ERROR, WARNING, Draft
 from rules.model import Rulebook
@@ -96,7 +96,7 @@ def render_note(
     )
     lines[-1] += f"（{judgement.category}）" if judgement.category else ""
     lines.append(f"收稿时间：{_when(received_at, rulebook)}")
-    lines.append(_result_line(judgement, self_check))
+    lines.append(_result_line(judgement, rulebook, self_check))
     if errors:
         lines += ["", "未达到的要求："]
         lines += [f"{i}. {_sentence(f.message)}" for i, f in enumerate(errors, 1)]
@@ -114,8 +114,14 @@ def render_note(
     return "\n".join(lines) + "\n"
 
 
-def _result_line(judgement: Judgement, self_check: bool) -> str:
-    counted = "计入考核" if judgement.counted else "但不计入考核完成数"
+def _not_counted(judgement: Judgement, rulebook: Rulebook) -> str:
+    """不计入本季度完成数: the draft's type's period, the one wording notes and notices share."""
+    ctype = rulebook.types.get(judgement.content_type or "")
+    return not_counted_words(ctype.period if ctype else "")
+
+
+def _result_line(judgement: Judgement, rulebook: Rulebook, self_check: bool) -> str:
+    counted = "计入考核" if judgement.counted else f"但{_not_counted(judgement, rulebook)}"
     if self_check:
         if judgement.verdict == "rejected":
             return "自查结果：如现在报送，将被退回，不计入考核。请按下列要求修改后再报送。"
@@ -142,8 +148,13 @@ def render_notice(
 ) -> str:
     """The short notice beside a draft that is 合格 and registered but not counted (late, or an
     announcement): why, with the deadline and the time it was received."""
+    ctype = rulebook.types.get(judgement.content_type or "")
+    not_counted = not_counted_words(ctype.period if ctype else "")
+    said = registered_not_counted(ctype.period if ctype else "")  # said once, in the line below
     why = [
-        _sentence(f.message) for f in judgement.findings if f.severity == WARNING and f.rule == "timeliness"
+        _sentence(f.message).removesuffix(said)
+        for f in judgement.findings
+        if f.severity == WARNING and f.rule == "timeliness"
     ]
     if judgement.is_announcement:
         why.append("公告、通知类稿件按规定不纳入考核。")
@@ -156,9 +167,9 @@ def render_notice(
         submission_id,
     )
     if judgement.event_deadline is not None:
-        lines.append(f"报送截止：{_when(judgement.event_deadline, rulebook)}")
+        lines.append(f"报送截止：{deadline_text(judgement.event_deadline, rulebook.meta.tz)}")
     lines.append(f"收稿时间：{_when(received_at, rulebook)}")
-    lines += ["", f"已登记，但不计入当月完成：{''.join(why) or '见收稿回执。'}"]
+    lines += ["", f"已登记，但{not_counted}：{''.join(why) or '见收稿回执。'}"]
     lines += ["", f"{rulebook.meta.subdistrict}{rulebook.meta.office_unit}"]
     return "\n".join(lines) + "\n"
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from checks.labels import date_text
+from checks.labels import date_text, deadline_text, registered_not_counted
 from extractors.model import ERROR, WARNING, DateMention, Draft, Finding
 from rules.model import ContentType, Rulebook
 
@@ -23,7 +23,9 @@ from rules.model import ContentType, Rulebook
 # mean (SPEC §4), not assessment policy; the allowance after the event is the rulebook's.
 PART_OF_DAY_END_HOURS: dict[str, int] = {"上午": 12, "下午": 18, "晚上": 24}
 _END_OF_DAY_HOURS = 24
-_PERIOD_WORDS = {"month": "当月", "quarter": "本季度", "year": "本年度"}
+# Said of a draft whose timeliness could not be checked, only when it is accepted (a 退回
+# note says the draft is not counted; it must not also say it is counted for now).
+COUNTED_FOR_NOW = "本稿暂计入完成数，由办公室核定。"
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class Timeliness:
     event_date: dt.date | None = None
     deadline: dt.datetime | None = None
     publish_date: dt.date | None = None
+    # The sentence the last finding ends with if the draft is accepted: whether it counts
+    # depends on the verdict, which only the whole judgement knows (`checks.judge`).
+    if_accepted: str = ""
 
 
 def _local(moment: dt.datetime, rulebook: Rulebook) -> dt.datetime:
@@ -51,11 +56,9 @@ def received_text(moment: dt.datetime) -> str:
 
 
 def time_text(moment: dt.datetime) -> str:
-    """A deadline: `2021年3月13日 18:00`; midnight is written as the previous day's 24:00, as
-    people say it (“截至13日24:00”). For received times use `received_text`."""
-    if moment.hour == 0 and moment.minute == 0:
-        return f"{date_text(moment.date() - dt.timedelta(days=1))} 24:00"
-    return f"{date_text(moment.date())} {moment:%H:%M}"
+    """A deadline (`labels.deadline_text`: midnight is the previous day's 24:00), the moment
+    taken in its own zone. For received times use `received_text`."""
+    return deadline_text(moment, moment.tzinfo or dt.UTC)
 
 
 def event_day(mention: DateMention, received: dt.datetime, rulebook: Rulebook) -> dt.date:
@@ -128,7 +131,7 @@ def check_timeliness(
 
 
 def _not_counted(ctype: ContentType) -> str:
-    return f"稿件予以登记，但不计入{_PERIOD_WORDS.get(ctype.period, '本期')}完成数。"
+    return registered_not_counted(ctype.period)
 
 
 def _event_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received: dt.datetime) -> Timeliness:
@@ -142,10 +145,11 @@ def _event_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received: 
                     WARNING,
                     (
                         f"导语中未写明活动日期，无法核对时效（{ctype.name}要求活动结束后 {hours} 小时内报送）。"
-                        "本稿暂计入完成数，由办公室核定；今后请在导语写明活动日期，如“3月12日上午，……”。"
+                        "今后请在导语写明活动日期，如“3月12日上午，……”。"
                     ),
                 ),
-            )
+            ),
+            if_accepted=COUNTED_FOR_NOW,
         )
     try:
         end = resolve_event_end(mention, received, rulebook)
@@ -157,10 +161,10 @@ def _event_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received: 
                     WARNING,
                     (
                         f"导语中的日期“{mention.text}”不是有效日期，无法核对时效（{ctype.name}要求活动结束后 {hours} 小时内报送）。"
-                        "本稿暂计入完成数，由办公室核定。"
                     ),
                 ),
-            )
+            ),
+            if_accepted=COUNTED_FOR_NOW,
         )
     try:
         deadline = end + dt.timedelta(hours=hours)
@@ -173,10 +177,14 @@ def _event_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received: 
     message = (
         f"活动时间为{date_text(day)}{mention.part_of_day or ''}（导语写“{mention.text}”），"
         f"{ctype.name}要求活动结束后 {hours} 小时内报送，即 {time_text(deadline)} 前；"
-        f"实际收稿 {received_text(local)}，已超时。{_not_counted(ctype)}"
+        f"实际收稿 {received_text(local)}，已超时。"
     )
     return Timeliness(
-        findings=(Finding("timeliness", WARNING, message),), late=True, event_date=day, deadline=deadline
+        findings=(Finding("timeliness", WARNING, message),),
+        late=True,
+        event_date=day,
+        deadline=deadline,
+        if_accepted=_not_counted(ctype),
     )
 
 
@@ -208,7 +216,7 @@ def _publish_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received
             WARNING,
             (
                 f"节假日日历中没有 {year} 年的法定节假日和调休安排，本次按周一至周五为工作日推算报送截止日为"
-                f"{date_text(due)}，可能不准确，请办公室核对；可在规则文件 [calendar] 中列出该年的 holidays 和 workdays。"
+                f"{date_text(due)}，可能不准确，请办公室核对，并在规则文件中补上该年的放假和调休日期。"
             ),
         )
         for year in guessed
@@ -222,11 +230,17 @@ def _publish_rule(draft: Draft, ctype: ContentType, rulebook: Rulebook, received
                 WARNING,
                 (
                     f"拟发布日期为{date_text(publish)}，{ctype.name}要求提前 {lead} 个工作日报送（节假日不算工作日），"
-                    f"即 {time_text(deadline)} 前；实际收稿 {received_text(local)}，已逾期。{_not_counted(ctype)}"
+                    f"即 {time_text(deadline)} 前；实际收稿 {received_text(local)}，已逾期。"
                 ),
             )
         )
-    return Timeliness(findings=tuple(findings), late=late, deadline=deadline, publish_date=publish)
+    return Timeliness(
+        findings=tuple(findings),
+        late=late,
+        deadline=deadline,
+        publish_date=publish,
+        if_accepted=_not_counted(ctype) if late else "",
+    )
 
 
 def _no_publish_date(draft: Draft, ctype: ContentType, rulebook: Rulebook, received: dt.datetime) -> Finding:
@@ -258,10 +272,10 @@ def _due_rule(ctype: ContentType, rulebook: Rulebook, received: dt.datetime) -> 
                 WARNING,
                 (
                     f"{ctype.name}要求在 {time_text(deadline)} 前报送，实际收稿 {received_text(local)}，已逾期。"
-                    f"{_not_counted(ctype)}"
                 ),
             ),
         ),
         late=True,
         deadline=deadline,
+        if_accepted=_not_counted(ctype),
     )

@@ -10,7 +10,7 @@ import typer
 
 from checks.labels import verdict_label
 from cli.common import ExitCode, fail
-from cli.wording import say
+from cli.wording import say, with_command
 from rules import Rulebook, RulebookError
 from service.check import check_files, received_time
 from service.errors import DeskError
@@ -76,8 +76,8 @@ def _print_table(results: list[dict[str, Any]], rulebook: Rulebook) -> None:
     for r in results:
         if r["verdict"] == "rejected":
             console.rule(f"退回说明：{r['path']}")
-            console.print(r["note"], markup=False, soft_wrap=True)
+            console.print(with_command(r["note"]), markup=False, soft_wrap=True)
         elif r["findings"]:
             console.rule(f"提示：{r['path']}")
             for f in r["findings"]:
-                console.print(f"- {f['message']}", markup=False, soft_wrap=True)
+                console.print(f"- {with_command(f['message'])}", markup=False, soft_wrap=True)

@@ -40,8 +40,8 @@ def adopt_command(
             lines = adoptions.adopt(ws, rulebook, [item], actor=cli_actor())
     except DeskError as exc:
         fail(say(exc))
-    for line in lines:
-        typer.echo(f"已登记录用：{line}")
+    for entered in lines:
+        typer.echo(entered.sentence())
     return ExitCode.OK
 
 

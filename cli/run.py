@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from checks.labels import rules_text
@@ -55,9 +57,13 @@ def run_command(workspace: Path | None) -> int:
     """One sweep of the inbox — as a Prefect flow when a server is up, else directly in this
     process; exit 0, or 2 when the workspace is unusable. Never a traceback on the console."""
     ws, _ = open_or_exit(workspace, need="inbox")
+    with _one_line_logs():
+        return _run(ws)
+
+
+def _run(ws: Workspace) -> int:
     from flows.sweep import run_sweep, server_for_run
 
-    _one_line_logs()
     api_url = server_for_run(ws)
     if api_url:
         print(f"收稿中（Prefect 界面 {api_url.removesuffix('/api')}，运行记录保存在其中）……", flush=True)
@@ -84,15 +90,20 @@ def run_command(workspace: Path | None) -> int:
     return 1 if result.failed else 0
 
 
-def _one_line_logs() -> None:
+@contextlib.contextmanager
+def _one_line_logs() -> Iterator[None]:
     """draftdesk's own warnings (a draft that failed and will be retried) reach stderr as one
-    line each, so a sweep never prints a traceback."""
+    line each, so a sweep never prints a traceback. Undone when the sweep ends, so a second
+    command in one process (the tests) finds the logger as it was."""
     logger = logging.getLogger("draftdesk")
-    for old in [h for h in logger.handlers if getattr(h, "_draftdesk_run", False)]:
-        logger.removeHandler(old)  # bound to an earlier sys.stderr (a second run in one process)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(OneLineFormatter("%(message)s"))
     handler.setLevel(logging.WARNING)
-    handler._draftdesk_run = True  # type: ignore[attr-defined]
+    was = logger.propagate
     logger.addHandler(handler)
     logger.propagate = False  # a handler Prefect puts on the root would print the traceback
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = was

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import typer
 
 from cli.common import ExitCode, fail, open_or_exit
+from cli.wording import say, with_command
 from reports.period import PeriodAssessment, assessment_json
 from scoring.report import PeriodReport
 from service.errors import DeskError
@@ -97,9 +98,9 @@ def score_command(
     try:
         scored = score(ws, period_from(month, quarter, year))
     except DeskError as exc:
-        fail(str(exc))
+        fail(say(exc))
     for warning in scored.assessment.warnings:
-        typer.echo(warning, err=True)
+        typer.echo(with_command(warning), err=True)
     if as_json:
         data = assessment_json(scored.assessment)
         if scored.requests and scored.requests.requests:

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from cli.common import ExitCode, fail, open_or_exit
+from cli.wording import with_command
 from rules import RulebookError
 from service.status import status_lines
 
@@ -19,5 +20,5 @@ def status_command(workspace: Path | None) -> int:
     except RulebookError as exc:
         fail(str(exc), ExitCode.USAGE)
     for line in lines:
-        typer.echo(line)
+        typer.echo(with_command(line))
     return ExitCode.OK

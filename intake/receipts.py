@@ -15,7 +15,7 @@ import logging
 
 import sqlite_utils
 
-from checks.labels import when_text
+from checks.labels import not_counted_words, when_text
 from checks.notes import note_bytes
 from intake import filing
 from intake.decided import ORIGINAL_HEADING, decision_text
@@ -45,7 +45,7 @@ def render_receipt(row: SubmissionRecord, rulebook: Rulebook) -> str:
         f"报送单位：{row.get('unit') or '未能识别'}",
         f"收稿时间：{when_text(received, rulebook.meta.tz)}",
         f"审核结果：{'合格' if accepted else '退回'}",
-        f"是否计入：{_counted_text(accepted, counted)}",
+        f"是否计入：{_counted_text(accepted, counted, _period(row, rulebook))}",
         _zishu_text(row),
     ]
     decided = decision_text(row, rulebook)  # the office's 核定 and its reason, when there is one
@@ -58,11 +58,17 @@ def render_receipt(row: SubmissionRecord, rulebook: Rulebook) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _counted_text(accepted: bool, counted: bool) -> str:
+def _period(row: SubmissionRecord, rulebook: Rulebook) -> str:
+    ctype = rulebook.types.get(row.get("content_type") or "")
+    return ctype.period if ctype else ""
+
+
+def _counted_text(accepted: bool, counted: bool, period: str) -> str:
+    """Counted or not, an accepted draft in the notes' one wording (不计入本季度完成数)."""
     if counted:
         return "计入"
     if accepted:
-        return "不计入（已登记，原因见下方说明）"
+        return f"{not_counted_words(period)}（已登记，原因见下方说明）"
     return "不计入（稿件已退回，原因见下方退回说明，修改后可重新报送）"
 
 

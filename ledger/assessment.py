@@ -149,6 +149,52 @@ def withdraw_adoption(
     return cursor.rowcount == 1
 
 
+def adoptions_in(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Adoptions dated between `start` and `end`, and those withdrawn then, withdrawn ones
+    included, with their submission's title and unit: what the office entered that month."""
+    low, high = start.isoformat(), (end + dt.timedelta(days=1)).isoformat()
+    return records(
+        db.query(
+            "SELECT a.id, a.submission_id, a.outlet, a.level, a.adopted_on, a.fee, a.bonus, a.source, "
+            "a.entered_at, a.withdrawn_at, a.withdrawn_reason, s.unit, s.content_type, s.title "
+            "FROM adoptions a JOIN submissions s ON s.id = a.submission_id "
+            "WHERE (a.adopted_on >= ? AND a.adopted_on < ?) OR (a.withdrawn_at >= ? AND a.withdrawn_at < ?) "
+            "ORDER BY a.adopted_on, a.id",
+            [low, high, low, high],
+        )
+    )
+
+
+def get_adoption(db: sqlite_utils.Database, adoption_id: int) -> AdoptionRecord | None:
+    rows: list[AdoptionRecord] = records(
+        db.query(
+            "SELECT id, submission_id, outlet, level, adopted_on, fee, bonus, entered_at, source, "
+            "withdrawn_at, withdrawn_reason FROM adoptions WHERE id = ?",
+            [adoption_id],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def edit_adoption(
+    db: sqlite_utils.Database,
+    adoption_id: int,
+    fields: dict[str, Any],
+    then: Callable[[], object] | None = None,
+) -> bool:
+    """Set the date, fee and bonus of one adoption in force; False when it was withdrawn
+    meanwhile. `then` runs in the same transaction (its event in the log)."""
+    with db.conn:
+        cursor = db.conn.execute(
+            "UPDATE adoptions SET adopted_on = ?, fee = ?, bonus = ?, entered_at = ? "
+            "WHERE id = ? AND withdrawn_at IS NULL",
+            (fields["adopted_on"], fields["fee"], fields["bonus"], _stamp(), adoption_id),
+        )
+        if cursor.rowcount == 1 and then is not None:
+            then()
+    return cursor.rowcount == 1
+
+
 def set_assignment(
     db: sqlite_utils.Database, month: str, unit: str, count: int, then: Callable[[], object] | None = None
 ) -> None:

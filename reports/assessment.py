@@ -19,7 +19,7 @@ from reports.ledger_rows import read_period
 from reports.period import PeriodAssessment, assessment_of
 from reports.workbook import write_period_workbook
 from rules import Rulebook
-from rules.periods import Period, parse_period
+from rules.periods import Period
 from rules.times import parse_instant
 from scoring.report import PeriodReport, score_period
 from scoring.rows import RejectionRow
@@ -108,25 +108,3 @@ def not_counted_rows(ws: Workspace, period: Period, tz: ZoneInfo | None = None) 
         for r in rows
         if r.get("received_at") and period.contains(parse_instant(r["received_at"], zone).date())
     ]
-
-
-def choose_period(month: str | None, quarter: str | None, year: int | None) -> Period:
-    """Exactly one of --month/--quarter/--year, of the right kind. Raises ValueError (Chinese)."""
-    given = [
-        (kind, value)
-        for kind, value in (("month", month), ("quarter", quarter), ("year", year))
-        if value is not None
-    ]
-    if not given:
-        raise ValueError("请指定要考核的期间：--month 2021-03、--quarter 2021Q1 或 --year 2021（三者选一）")
-    if len(given) > 1:
-        said = "、".join(f"--{kind}" for kind, _ in given)
-        raise ValueError(
-            f"只能指定一个期间，却同时给了 {said}：请只用 --month 2021-03、--quarter 2021Q1 或 --year 2021 之一"
-        )
-    kind, value = given[0]
-    period = parse_period(value)
-    if period.kind != kind:
-        names = {"month": "月份，例如 2021-03", "quarter": "季度，例如 2021Q1", "year": "年度，例如 2021"}
-        raise ValueError(f"--{kind} 的值“{value}”不是{names[kind]}")
-    return period

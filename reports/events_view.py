@@ -19,6 +19,7 @@ ACTION_NAMES = {
     "request_new": "发出约稿",
     "request_close": "结束约稿",
     "request_answer": "约稿答复",
+    "adopt_edit": "修改录用",
     "rules_new": "新建规则文件",
     "decide": "核定",
     "link_rotate": "更换单位链接",

@@ -106,7 +106,7 @@ class PeriodAssessment:
         if not self.unfinished:
             return None
         return (
-            f"注意：{self.period.label}尚未结束（今天 {self.made_on}），尚未到期的任务也按缺少计算；"
+            f"注意：{self.period.label}尚未结束（今天 {_day(self.made_on)}），尚未到期的任务也按缺少计算；"
             "期末后再运行可得正式结果。"
         )
 

@@ -499,7 +499,7 @@ def write_adoption_template(
     sheet.freeze_panes = "A2"
     notes = book.create_sheet("填写说明")
     notes["A1"] = (
-        "稿件编号：退回说明、收稿回执或 draftdesk list 中的编号；录用媒体：从下拉列表选择（见“媒体名单”），"
+        "稿件编号：退回说明、收稿回执或办公室收稿页面上的编号；录用媒体：从下拉列表选择（见“媒体名单”），"
         "全角括号、《》和常见简称也可。"
     )
     notes["A2"] = "录用日期：2021-03-05，空白为当天，不能早于收稿日期；" + (

@@ -10,6 +10,7 @@ why, scoring stops counting it, and adopting it again adds a fresh row.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,16 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from checks.labels import date_text, when_text
 from ledger.assessment import (
     add_adoptions,
+    adoptions_in,
     adoptions_of,
     assignment_count,
+    edit_adoption,
+    get_adoption,
     get_submission,
+    read_assignments,
     received_times,
     rejected_ids,
     set_assignment,
@@ -33,7 +39,7 @@ from ledger.schema import open_ledger
 from reports.adoption_sheet import AdoptionInput, read_sheet
 from rules import Rulebook
 from rules.levels import LEVEL_NAMES, WECHAT_LEVEL
-from rules.periods import Period, parse_period
+from rules.periods import Period, month_of, parse_period
 from rules.times import parse_instant
 from scoring.fees import fee_rule
 from service.errors import (
@@ -41,6 +47,7 @@ from service.errors import (
     ROW_NO_OUTLET,
     AlreadyWithdrawn,
     AmbiguousAdoption,
+    BadInput,
     BadRequest,
     BadRow,
     DeskError,
@@ -65,7 +72,18 @@ from service.errors import (
 from service.events import UNKNOWN, record_in
 from workspace import Workspace, now
 
-__all__ = ["AdoptionInput", "Assigned", "Withdrawn", "adopt", "adopt_sheet", "assign", "unadopt"]
+__all__ = [
+    "AdoptionInput",
+    "Assigned",
+    "Entered",
+    "Withdrawn",
+    "adopt",
+    "adopt_sheet",
+    "assign",
+    "edit",
+    "month_entries",
+    "unadopt",
+]
 
 
 def known_outlets(rulebook: Rulebook) -> str:
@@ -268,7 +286,7 @@ def _describe(row: dict[str, Any], submission: SubmissionRecord, rulebook: Ruleb
     text = (
         f"稿件 {row['submission_id']}《{submission.get('title') or ''}》（{submission.get('unit') or ''}，"
         f"{ctype.name if ctype else submission.get('content_type')}）— "
-        f"{_outlet_level_text(row['outlet'], row['level'])}，{row['adopted_on']}，稿酬 {fee:g} 元"
+        f"{_outlet_level_text(row['outlet'], row['level'])}，{_day(row['adopted_on'])}，稿酬 {fee:g} 元"
     )
     if row["bonus"]:
         text += f"，加分 {row['bonus']:g}"
@@ -282,8 +300,10 @@ def adopt(
     source: str = "本次录用",
     tag: str = "",
     actor: Actor = UNKNOWN,
-) -> list[str]:
-    """Record adoptions all-or-nothing; one Chinese line per adoption recorded.
+) -> list[Entered]:
+    """Record adoptions all-or-nothing; one `Entered` per row, saying whether it was new,
+    changed the fee or bonus of the same adoption, or repeated it exactly (then nothing is
+    written and nothing logged).
 
     Raises `BadRows` (nothing written) naming every bad row, with the outlets accepted when an
     outlet is among the problems."""
@@ -298,14 +318,69 @@ def adopt(
                 [BadRow(*error.split("：", 1)) for error in checked.errors],
                 known_outlets(rulebook) if checked.outlet_trouble else None,
             )
-        rows = checked.rows
-        for row in rows:
+        entered: list[Entered] = []
+        to_write: list[dict[str, Any]] = []
+        changes: list[Change] = []
+        for row in checked.rows:
             row["source"] = f"{tag} {row['source']}".strip()
-        changes = [_adopt_change(db, row) for row in rows]
-        add_adoptions(db, rows, then=lambda: record_in(db, rulebook, actor, changes))
-        return [_describe(row, get_submission(db, row["submission_id"]) or {}, rulebook) for row in rows]
+            change = _adopt_change(db, row)
+            what = tuple(edit_words(change.before, change.after)) if change.before else ()
+            if change.before is None or what:
+                to_write.append(row)
+                changes.append(change)
+            text = _describe(row, get_submission(db, row["submission_id"]) or {}, rulebook)
+            entered.append(Entered(text, change.before is not None, what))
+        if to_write:
+            add_adoptions(db, to_write, then=lambda: record_in(db, rulebook, actor, changes))
+        return entered
     finally:
         db.close()
+
+
+@dataclass(frozen=True)
+class Entered:
+    """One adoption as entered: its line, whether it was already on record, and what changed."""
+
+    text: str
+    repeated: bool
+    changes: tuple[str, ...] = ()
+
+    @property
+    def changed_nothing(self) -> bool:
+        return self.repeated and not self.changes
+
+    def sentence(self) -> str:
+        if not self.repeated:
+            return f"已登记录用：{self.text}"
+        if not self.changes:
+            return f"这条录用已经登记过，内容相同，未作任何改动：{self.text}"
+        return f"已修改录用（{'；'.join(self.changes)}）：{self.text}"
+
+
+def _day(iso: Any) -> str:
+    """A ledger date (2021-03-12) as people read it: 2021年3月12日."""
+    return date_text(dt.date.fromisoformat(str(iso)))
+
+
+def _amount(key: str, value: Any) -> str:
+    if value is None:
+        return "未填"
+    if key == "adopted_on":
+        return _day(value)
+    return f"{value:g} 元" if key == "fee" else f"{value:g} 分"
+
+
+_EDITED = {"adopted_on": "录用日期", "fee": "稿酬", "bonus": "加分"}
+
+
+def edit_words(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> list[str]:
+    """What an entry changed, in words: 稿酬由 300 元改为 500 元; [] when it changed nothing."""
+    before, after = before or {}, after or {}
+    return [
+        f"{name}由 {_amount(key, before.get(key))} 改为 {_amount(key, after.get(key))}"
+        for key, name in _EDITED.items()
+        if key in after and before.get(key) != after.get(key)
+    ]
 
 
 _ADOPTION_FIELDS = ("outlet", "level", "adopted_on", "fee", "bonus", "source")
@@ -324,7 +399,7 @@ def _adopt_change(db: sqlite_utils.Database, row: dict[str, Any]) -> Change:
     return Change("adopt", before, after, submission_id=row["submission_id"])
 
 
-def adopt_sheet(ws: Workspace, rulebook: Rulebook, path: Path, actor: Actor = UNKNOWN) -> list[str]:
+def adopt_sheet(ws: Workspace, rulebook: Rulebook, path: Path, actor: Actor = UNKNOWN) -> list[Entered]:
     """Import the adoption sheet at `path` whole, or refuse it whole (`BadRows`, `BadInput`)."""
     try:
         items = read_sheet(path)
@@ -353,7 +428,7 @@ class Withdrawn:
         why = f"，原因：{self.reason}" if self.reason else ""
         return (
             f"已撤销录用：稿件 {self.submission_id}《{self.title}》（{self.unit}）— {self.outlet}，"
-            f"{self.adopted_on}{why}。记录仍保留在台账中，考核和稿酬不再计入；如需恢复，重新登记这条录用即可。"
+            f"{_day(self.adopted_on)}{why}。记录仍保留在台账中，考核和稿酬不再计入；如需恢复，重新登记这条录用即可。"
         )
 
 
@@ -478,3 +553,139 @@ def assign(
         db.close()
     name = next((t.name for t in rulebook.types.values() if t.quota == "assigned"), "")
     return Assigned(period, found.name, count, name)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One adoption on the month's list: what it is, in words, and the keys its forms send."""
+
+    id: int
+    submission_id: int
+    title: str
+    unit: str
+    outlet: str
+    adopted_on: str
+    fee: float | None
+    bonus: float | None
+    withdrawn: str
+
+    @property
+    def day(self) -> str:
+        return _day(self.adopted_on)
+
+
+@dataclass(frozen=True)
+class MonthEntries:
+    """录用登记's list: the month's adoptions (in force first) and its 约稿 counts."""
+
+    period: Period
+    live: list[Recorded]
+    withdrawn: list[Recorded]
+    assignments: list[tuple[str, int]]
+
+
+def _recorded(row: dict[str, Any], tz: ZoneInfo) -> Recorded:
+    withdrawn = ""
+    if row.get("withdrawn_at"):
+        at = when_text(dt.datetime.fromisoformat(str(row["withdrawn_at"])), tz)
+        withdrawn = f"{at} 撤销" + (
+            f"，原因：{row['withdrawn_reason']}" if row.get("withdrawn_reason") else ""
+        )
+    return Recorded(
+        int(row["id"]),
+        int(row["submission_id"]),
+        str(row.get("title") or ""),
+        str(row.get("unit") or ""),
+        str(row["outlet"]),
+        str(row["adopted_on"]),
+        row.get("fee"),
+        row.get("bonus"),
+        withdrawn,
+    )
+
+
+def month_entries(ws: Workspace, rulebook: Rulebook, month: str | None = None) -> MonthEntries:
+    """The adoptions dated or withdrawn in `month` (this month by the workspace clock when
+    None) and its 约稿 counts. Raises `BadInput` for a month that cannot be read."""
+    try:
+        period = parse_period(month) if month and month.strip() else month_of(now(rulebook).date())
+    except ValueError:
+        raise bad_month(month) from None
+    if period.kind != "month":
+        raise bad_month(month)
+    db = open_ledger(ws.ledger_path)
+    try:
+        rows = [_recorded(row, rulebook.meta.tz) for row in adoptions_in(db, period.start, period.end)]
+        keyed = [a for a in read_assignments(db, period.start.year) if a["month"] == period.key]
+    finally:
+        db.close()
+    return MonthEntries(
+        period,
+        [r for r in rows if not r.withdrawn],
+        [r for r in rows if r.withdrawn],
+        [(a["unit"], int(a["count"])) for a in keyed],
+    )
+
+
+def _edit_refused(adoption_id: int) -> BadInput:
+    return BadInput("adoption", None, f"要修改的录用（第 {adoption_id} 条）不存在或已撤销，未作任何改动。")
+
+
+def _fields(row: dict[str, Any] | AdoptionRecord) -> dict[str, Any]:
+    return {"adopted_on": row["adopted_on"], "fee": row.get("fee"), "bonus": row.get("bonus")}
+
+
+def _checked_edit(
+    db: sqlite_utils.Database, rulebook: Rulebook, was: AdoptionRecord, item: AdoptionInput
+) -> dict[str, Any]:
+    """The edited row, checked as a new entry would be, and clear of the draft's other
+    adoptions by the same outlet on the new day."""
+    checked = validate([item], rulebook, db, now(rulebook).date())
+    if checked.errors:
+        problems = "；".join(error.split("：", 1)[-1] for error in checked.errors)
+        raise BadInput("adoption", None, f"{problems}，未作任何修改。")
+    row = checked.rows[0]
+    clash = [
+        r
+        for r in adoptions_of(db, was["submission_id"])
+        if r["id"] != was["id"] and r["outlet"] == was["outlet"] and r["adopted_on"] == row["adopted_on"]
+    ]
+    if any(not r.get("withdrawn_at") for r in clash):
+        raise BadInput("date", item.date, "这一天这家媒体已登记过这篇稿件的录用，请修改或撤销那一条。")
+    return row
+
+
+def edit(
+    ws: Workspace,
+    rulebook: Rulebook,
+    adoption_id: int,
+    date: str | None,
+    fee: float | None,
+    bonus: float | None,
+    actor: Actor = UNKNOWN,
+) -> Entered:
+    """Change the date, fee and bonus of one adoption in force (录用登记's 修改), logged as
+    `adopt_edit`; an edit that changes nothing writes and logs nothing.
+
+    Raises `BadInput`: values a new entry would be refused for, a day on which the outlet's
+    adoption of the draft is already on record, or an adoption gone or withdrawn."""
+    db = open_ledger(ws.ledger_path)
+    try:
+        was = get_adoption(db, adoption_id)
+        if was is None or was.get("withdrawn_at"):
+            raise _edit_refused(adoption_id)
+        item = AdoptionInput("修改录用", was["submission_id"], was["outlet"], date, fee, bonus)
+        row = _checked_edit(db, rulebook, was, item)
+        before, after = _fields(was), _fields(row)
+        what = tuple(edit_words(before, after))
+        if what:
+            change = Change("adopt_edit", before, after, submission_id=was["submission_id"])
+            done = edit_adoption(
+                db, adoption_id, after, then=lambda: record_in(db, rulebook, actor, [change])
+            )
+            if not done:
+                raise _edit_refused(adoption_id)
+        text = _describe(row, get_submission(db, was["submission_id"]) or {}, rulebook)
+    finally:
+        db.close()
+    return Entered(text, True, what)

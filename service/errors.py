@@ -16,12 +16,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from reports.events_view import when_text
 from rules import Rulebook
 
 # The inputs a refusal can name, by field, as a person who never saw the command line calls them.
 FIELD_NAMES: dict[str, str] = {
     "month": "月份",
     "period": "考核期间",
+    "quarter": "季度",
     "year": "年份",
     "count": "篇数",
     "unit": "单位",
@@ -35,6 +37,7 @@ FIELD_NAMES: dict[str, str] = {
     "fee": "稿酬",
     "bonus": "加分",
     "reason": "理由",
+    "adoption": "录用",
 }
 
 
@@ -66,6 +69,30 @@ class BadInput(DeskError):
 
 def bad_month(value: object) -> BadInput:
     return BadInput("month", value, "无法识别，请写成 2021-03 这样的月份。")
+
+
+class PeriodChoice(BadInput):
+    """None, or more than one, of month, quarter and year was given (`given`: the fields given,
+    in that order); the command line words it with its options."""
+
+    def __init__(self, given: Sequence[str]) -> None:
+        self.given = tuple(given)
+        if self.given:
+            said = "、".join(FIELD_NAMES.get(g, g) for g in self.given)
+            reason = f"只能指定一个期间，却同时给了{said}：请只写月份、季度或年度之一。"
+        else:
+            reason = "请指定要考核的期间：月份（如 2021-03）、季度（如 2021Q1）或年度（如 2021），三者选一。"
+        super().__init__("period", None, reason)
+
+
+# What each kind of period looks like, for a refusal of a value of the wrong kind.
+PERIOD_EXAMPLES = {"month": "月份，例如 2021-03", "quarter": "季度，例如 2021Q1", "year": "年度，例如 2021"}
+
+
+def wrong_period_kind(kind: str, value: object) -> BadInput:
+    """`--quarter 2021-03`: a period, but not of the kind its field asks for (or no period at all)."""
+    field = kind if kind in ("month", "quarter") else "period"
+    return BadInput(field, value, f"不是{PERIOD_EXAMPLES.get(kind, kind)}。")
 
 
 def bad_period(value: object) -> BadInput:
@@ -250,7 +277,8 @@ class AlreadyWithdrawn(DeskError):
             super().__init__(f"{head}已被撤销，无需再次撤销。")
             return
         why = f"（原因：{reason}）" if reason else ""
-        super().__init__(f"{head}已于 {withdrawn_at} 撤销{why}，无需再次撤销。{_on_record(self.on_record)}。")
+        at = when_text(withdrawn_at)
+        super().__init__(f"{head}已于 {at} 撤销{why}，无需再次撤销。{_on_record(self.on_record)}。")
 
 
 class AmbiguousAdoption(DeskError):

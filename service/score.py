@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reports.assessment import assess_period, choose_period, earlier_workbooks, write_report
+from reports.assessment import assess_period, earlier_workbooks, write_report
 from reports.period import PeriodAssessment
-from rules.periods import Period
+from rules.periods import Period, parse_period
 from scoring.report import PeriodReport
-from service.errors import BadInput
+from service.errors import PeriodChoice, wrong_period_kind
 from service.requests import RequestsReport, progress
 from workspace import Workspace
 
@@ -37,11 +37,19 @@ class Scored:
 
 
 def period_from(month: str | None, quarter: str | None, year: int | None) -> Period:
-    """Exactly one of month/quarter/year, of the right kind; raises `BadInput` (Chinese)."""
+    """Exactly one of month/quarter/year, of the right kind. Raises `PeriodChoice` (none or
+    several given) or `BadInput` naming the field, which each front end words its own way."""
+    given = [(k, v) for k, v in (("month", month), ("quarter", quarter), ("year", year)) if v is not None]
+    if len(given) != 1:
+        raise PeriodChoice([kind for kind, _ in given])
+    kind, value = given[0]
     try:
-        return choose_period(month, quarter, year)
-    except ValueError as exc:
-        raise BadInput("period", None, str(exc)) from None
+        period = parse_period(value)
+    except ValueError:
+        raise wrong_period_kind(kind, value) from None
+    if period.kind != kind:
+        raise wrong_period_kind(kind, value)
+    return period
 
 
 def score(ws: Workspace, period: Period) -> Scored:

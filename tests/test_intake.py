@@ -598,7 +598,7 @@ def test_a_late_draft_is_registered_not_counted_and_gets_a_notice_beside_it(ws_r
     text = notice.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     assert "稿件编号：1\n" in text
     assert "报送截止：2021年3月11日 12:00\n收稿时间：2021年3月12日 15:00\n" in text
-    assert "已登记，但不计入当月完成：" in text
+    assert "已登记，但不计入当月完成数：" in text
     assert "即 2021年3月11日 12:00 前；实际收稿 2021年3月12日 15:00，已超时。" in text
     row = _rows(ws)[0]
     assert (row["verdict"], row["counted"]) == ("accepted", 0)

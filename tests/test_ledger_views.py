@@ -10,11 +10,12 @@ from urllib.parse import unquote, urljoin
 import pytest
 from fastapi.testclient import TestClient
 
-from ledger.assessment import add_adoption, set_assignment
+from ledger.assessment import set_assignment
 from ledger.schema import open_ledger
 from ledger.views import ensure_views, fee_sql
 from scoring.fees import adoption_fee
 from tests.intake_support import workspace
+from tests.ledger_support import add_adoption
 from tests.test_web import NOW, seed_ledger
 from web.app import create_app
 

@@ -61,7 +61,7 @@ def test_adopt_by_id_records_the_outlet_level_and_says_the_fee(ws: Path) -> None
     result = invoke(ws, "adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12")
     assert result.exit_code == 0, result.output
     assert "稿件 1《湖滨社区开展消防演练》" in result.stdout
-    assert "新华日报（省级），2021-03-12，稿酬 50 元" in result.stdout
+    assert "新华日报（省级），2021年3月12日，稿酬 50 元" in result.stdout
     assert adoptions(ws) == [
         {
             "submission_id": 1,
@@ -134,8 +134,11 @@ def test_init_writes_a_template_the_import_reads(ws: Path) -> None:
         (3, "district_office", "2021-03-15"),
         (2, "wechat", "2021-03-16"),
     ]
-    # Importing the same sheet again changes nothing.
-    assert invoke(ws, "adopt", "--from", str(filled)).exit_code == 0
+    # Importing the same sheet again changes nothing, and says so for every row.
+    again = invoke(ws, "adopt", "--from", str(filled))
+    assert again.exit_code == 0
+    assert again.stdout.count("这条录用已经登记过，内容相同，未作任何改动") == 3
+    assert "已登记录用" not in again.stdout
     assert len(adoptions(ws)) == 3
 
 
@@ -268,7 +271,7 @@ def test_unadopt_keeps_the_record_stops_scoring_it_and_a_new_adopt_counts_again(
     result = invoke(ws, "unadopt", "1", "--outlet", "新华日报", "--reason", "登记错误，实为武进日报")
     assert result.exit_code == 0, result.output
     assert (
-        "已撤销录用：稿件 1《湖滨社区开展消防演练》（湖滨社区）— 新华日报，2021-03-12，"
+        "已撤销录用：稿件 1《湖滨社区开展消防演练》（湖滨社区）— 新华日报，2021年3月12日，"
         "原因：登记错误，实为武进日报。"
     ) in result.stdout
     assert hubin_march(ws) == (0, 0, [])
@@ -319,7 +322,7 @@ def test_unadopting_twice_says_when_and_why_it_was_already_withdrawn(ws: Path) -
     again = invoke(ws, "unadopt", "1", "--outlet", "新华日报", "--reason", "再撤一次")
     assert again.exit_code == 1
     assert (
-        "稿件 1《湖滨社区开展消防演练》在“新华日报”2021-03-12 的录用已于 2021-03-20T10:00:00+08:00 撤销"
+        "稿件 1《湖滨社区开展消防演练》在“新华日报”2021-03-12 的录用已于 2021年3月20日 10:00 撤销"
         "（原因：重复登记），无需再次撤销。"
     ) in again.stderr
     assert adoption_history(ws)[0][4] == "重复登记"
@@ -428,7 +431,7 @@ def test_an_instant_piece_on_the_wechat_account_pays_nothing_and_says_why(ws: Pa
 
 def test_the_template_states_the_rules_in_the_rulebooks_numbers(ws: Path) -> None:
     notes = load_workbook(ws / "outbox" / "reports" / "录用登记模板.xlsx")["填写说明"]
-    assert "draftdesk list" in notes["A1"].value
+    assert "收稿页面上的编号" in notes["A1"].value and "draftdesk" not in notes["A1"].value
     assert "稿酬：仅公众号录用的微信原创稿件填写（按质量 20–50 元）" in notes["A2"].value
     assert "加分：区级以上媒体的报道 0.3–0.5 分" in notes["A2"].value
 
@@ -495,7 +498,33 @@ def test_a_bonus_outside_the_rulebooks_range_is_refused_naming_the_range(ws: Pat
 def test_the_adopt_line_does_not_repeat_a_level_the_outlet_name_already_says(ws: Path) -> None:
     result = invoke(ws, "adopt", "2", "--outlet", "学习强国（省级）", "--date", "2021-03-12")
     assert result.exit_code == 0, result.output
-    assert "— 学习强国(省级)，2021-03-12" in result.stdout
+    assert "— 学习强国(省级)，2021年3月12日" in result.stdout
     assert "（省级）（省级）" not in result.stdout and "(省级)（省级）" not in result.stdout
     plain = invoke(ws, "adopt", "1", "--outlet", "武进日报", "--date", "2021-03-12")
-    assert "— 武进日报（区级），2021-03-12" in plain.stdout
+    assert "— 武进日报（区级），2021年3月12日" in plain.stdout
+
+
+def events(ws: Path) -> list[tuple]:
+    db = open_ledger(ws / "outbox" / "ledger.db")
+    rows = [(r["action"], r["submission_id"]) for r in db.query("SELECT * FROM events ORDER BY id")]
+    db.close()
+    return rows
+
+
+def test_adopting_the_same_entry_again_says_it_changed_nothing_and_logs_nothing(ws: Path) -> None:
+    first = invoke(ws, "adopt", "2", "--outlet", "常州西湖街道", "--date", "2021-03-12", "--fee", "40")
+    assert first.stdout.startswith("已登记录用：稿件 2")
+    again = invoke(ws, "adopt", "2", "--outlet", "常州西湖街道", "--date", "2021-03-12", "--fee", "40")
+    assert again.exit_code == 0, again.output
+    assert again.stdout.startswith("这条录用已经登记过，内容相同，未作任何改动：稿件 2")
+    assert events(ws) == [("adopt", 2)]
+    assert len(adoptions(ws)) == 1
+
+
+def test_adopting_the_same_entry_with_another_fee_says_what_changed(ws: Path) -> None:
+    invoke(ws, "adopt", "2", "--outlet", "常州西湖街道", "--date", "2021-03-12", "--fee", "40")
+    changed = invoke(ws, "adopt", "2", "--outlet", "常州西湖街道", "--date", "2021-03-12", "--fee", "45")
+    assert changed.exit_code == 0, changed.output
+    assert changed.stdout.startswith("已修改录用（稿酬由 40 元 改为 45 元）：稿件 2")
+    assert adoptions(ws)[0]["fee"] == 45
+    assert events(ws) == [("adopt", 2), ("adopt", 2)]

@@ -141,3 +141,15 @@ def test_an_officer_form_gets_a_receipt_too(ws_rb):
     assert receipt.name.endswith("_推荐表.docx.合格.txt")
     text = receipt.read_bytes().decode("utf-8-sig")
     assert "信息员推荐表：已登记（已登记信息员 张三）" in text
+
+
+def test_a_late_drafts_receipt_and_notice_say_not_counted_in_the_notes_one_wording(ws_rb):
+    ws, rb = ws_rb
+    drop(ws, f"湖滨社区/{INSTANT}/迟报.docx", news_draft(300, photos=1, lead_date="3月9日上午，"))
+    [outcome] = sweep(ws, rb, settled=True).outcomes
+    assert (outcome.verdict, outcome.counted) == ("accepted", False)
+    [receipt] = receipts_in(ws)
+    text = receipt.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    assert "是否计入：不计入当月完成数（已登记，原因见下方说明）\n" in text
+    assert "已登记，但不计入当月完成数：活动时间为2021年3月9日上午" in text
+    assert "予以登记" not in text  # said once, in the notice's own line

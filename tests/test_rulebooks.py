@@ -18,6 +18,8 @@ from tests.intake_support import INSTANT, drop, workspace
 from workspace import Workspace
 
 RUNNER = CliRunner()
+# Every test here builds a workspace with its real ledger (SQLite file).
+pytestmark = pytest.mark.integration
 
 
 def _ws(tmp_path: Path) -> Workspace:
@@ -94,18 +96,20 @@ def test_a_year_without_a_rulebook_is_judged_by_the_nearest_earlier_with_a_warni
 ):
     ws, draft = two_years
     item = _check(ws, draft, "2023-03-12T15:00")
-    warning = "工作目录没有 2023 年的规则文件，暂按此前最近的 2022 年的规则（2022.toml）判定；请运行 draftdesk rules new 2023"
+    warning = "工作目录没有 2023 年的规则文件，暂按此前最近的 2022 年的规则（2022.toml）判定；请办公室新建并核对 2023 年的规则文件。"
     assert item["verdict"] == "rejected"  # 250 字 < 2022's 300
     assert any(
         f["rule"] == "rulebook" and f["severity"] == "warning" and warning in f["message"]
         for f in item["findings"]
     )
     monkeypatch.setenv("DRAFTDESK_NOW", "2023-03-12T15:00:00")
-    assert f"注意：{warning} 建立并核对该年的规则文件。" in status_lines(ws)
+    assert f"注意：{warning}" in status_lines(ws)
+    status = RUNNER.invoke(app, ["status", "--workspace", str(ws.root)])
+    assert f"{warning}（命令：draftdesk rules new 2023）" in status.stdout
     result = sweep(ws, ws.rulebook())
     [outcome] = result.outcomes
     note = (ws.root / str(outcome.note_path)).read_bytes().decode("utf-8-sig")
-    assert warning in note
+    assert warning in note and "draftdesk" not in note
 
 
 def test_status_names_this_years_rulebook(two_years, monkeypatch):

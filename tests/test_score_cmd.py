@@ -309,7 +309,7 @@ def test_scoring_a_period_that_has_not_ended_warns(quarter) -> None:
     ws, _ = quarter  # DRAFTDESK_NOW is 2021-04-01
     early = RUNNER.invoke(app, ["score", "--year", "2021", "--json", "--workspace", str(ws)])
     assert early.exit_code == 0
-    assert "注意：2021年度尚未结束（今天 2021-04-01）" in early.stderr
+    assert "注意：2021年度尚未结束（今天 2021年4月1日）" in early.stderr
     json.loads(early.stdout)  # stdout stays pure JSON
     closed = RUNNER.invoke(app, ["score", "--quarter", "2021Q1", "--json", "--workspace", str(ws)])
     assert "尚未结束" not in closed.stderr

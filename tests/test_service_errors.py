@@ -284,3 +284,80 @@ def test_the_desk_words_each_refusal_by_its_form_label_and_never_by_an_option(
     assert said[3].startswith("收稿时间“昨天”")
     assert said[4].endswith("请用“录用日期”一栏指明撤销哪一条。")
     assert not any("--" in s for s in said)
+
+
+@pytest.mark.parametrize(
+    ("given", "field", "cli", "web"),
+    [
+        (("2021Q1", None, None), "month", "--month “2021Q1”不是月份，例如 2021-03。", "月份“2021Q1”不是月份"),
+        ((None, "2021-03", None), "quarter", "--quarter “2021-03”不是季度", "季度“2021-03”不是季度"),
+        (
+            (None, None, None),
+            "period",
+            "请指定要考核的期间：--month 2021-03、--quarter 2021Q1 或 --year 2021",
+            "请指定要考核的期间：月份（如 2021-03）",
+        ),
+        (
+            ("2021-03", None, 2021),
+            "period",
+            "只能指定一个期间，却同时给了 --month、--year",
+            "只能指定一个期间，却同时给了月份、年份",
+        ),
+    ],
+    ids=["month-as-quarter", "quarter-as-month", "none", "two"],
+)
+def test_a_bad_period_choice_is_bad_input_on_its_field_worded_by_each_front_end(
+    given, field, cli, web
+) -> None:
+    from service.score import period_from
+    from web.wording import say as page_say
+
+    with pytest.raises(BadInput) as caught:
+        period_from(*given)
+    assert caught.value.field == field
+    assert say(caught.value).startswith(cli)
+    assert page_say(caught.value).startswith(web) and "--" not in page_say(caught.value)
+
+
+def _the_adoption(ws: Workspace, rulebook: Rulebook) -> adoptions.Recorded:
+    [recorded] = adoptions.month_entries(ws, rulebook, "2021-03").live
+    return recorded
+
+
+@pytest.mark.integration
+def test_editing_an_adoption_changes_its_date_fee_and_bonus_and_says_what_changed(
+    ws: Workspace, rulebook: Rulebook
+) -> None:
+    _adopt(ws, rulebook, "武进日报", "2021-03-12")
+    first = _the_adoption(ws, rulebook)
+    edited = adoptions.edit(ws, rulebook, first.id, "2021-03-13", None, 0.4)
+    assert edited.changes == ("录用日期由 2021年3月12日 改为 2021年3月13日", "加分由 未填 改为 0.4 分")
+    assert (_the_adoption(ws, rulebook).adopted_on, _the_adoption(ws, rulebook).bonus) == ("2021-03-13", 0.4)
+    same = adoptions.edit(ws, rulebook, first.id, "2021-03-13", None, 0.4)
+    assert same.changed_nothing and same.sentence().startswith("这条录用已经登记过，内容相同，未作任何改动")
+    from service.events import list_events
+
+    assert [e.action for e in list_events(ws)] == ["adopt", "adopt_edit"]
+
+
+@pytest.mark.integration
+def test_an_edit_is_refused_before_receipt_on_a_taken_day_or_after_withdrawal(
+    ws: Workspace, rulebook: Rulebook
+) -> None:
+    _adopt(ws, rulebook, "武进日报", "2021-03-12")
+    _adopt(ws, rulebook, "武进日报", "2021-03-15")
+    first = adoptions.month_entries(ws, rulebook, "2021-03").live[0]
+    with pytest.raises(BadInput) as early:
+        adoptions.edit(ws, rulebook, first.id, "2021-03-01", None, None)
+    assert early.value.field == "adoption" and str(early.value).endswith("未作任何修改。")
+    assert "早于" in str(early.value)
+    with pytest.raises(BadInput) as taken:
+        adoptions.edit(ws, rulebook, first.id, "2021-03-15", None, None)
+    assert taken.value.field == "date" and "已登记过这篇稿件的录用" in str(taken.value)
+    adoptions.unadopt(ws, rulebook, 1, "武进日报", "2021-03-12", "登记错误")
+    with pytest.raises(BadInput) as gone:
+        adoptions.edit(ws, rulebook, first.id, "2021-03-13", None, None)
+    assert "不存在或已撤销" in str(gone.value)
+    entries = adoptions.month_entries(ws, rulebook, "2021-03")
+    assert [r.adopted_on for r in entries.live] == ["2021-03-15"]
+    assert entries.withdrawn[0].withdrawn == "2021年3月20日 10:00 撤销，原因：登记错误"

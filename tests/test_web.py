@@ -11,11 +11,13 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
 from ledger.schema import open_ledger
+from service.events import list_events
 from tests.factory import make_photo, make_zip, news_draft
 from tests.intake_support import workspace
 from tests.ledger_support import add_finding_row, record_submission_row
 from web.app import create_app
 from web.auth import hash_password, refusal_to_start
+from workspace import Workspace
 
 pytestmark = pytest.mark.integration
 
@@ -307,6 +309,58 @@ def test_adopt_records_refuses_withdraws_and_shows_on_score(client: TestClient) 
     assert again.status_code == 400 and "无需再次撤销" in again.text
 
 
+def test_the_adopt_page_lists_the_months_adoptions_each_with_its_own_edit_and_withdraw(
+    client: TestClient,
+) -> None:
+    token = csrf(client, "/adopt", "/adopt")
+    client.post(
+        "/adopt", data={"csrf": token, "submission_id": "1", "outlet": "新华日报", "date": "2021-03-12"}
+    )
+    again = client.post(
+        "/adopt", data={"csrf": token, "submission_id": "1", "outlet": "新华日报", "date": "2021-03-12"}
+    )
+    assert "这条录用已经登记过，内容相同，未作任何改动" in again.text and "已登记录用" not in again.text
+    page = client.get("/adopt").text
+    listed = page.split('id="adoption-list"')[1].split("</table>")[0]
+    assert "稿件 1《湖滨社区开展消防演练》（湖滨社区）" in listed and "新华日报" in listed
+    assert "还没有登记录用" in client.get("/adopt?month=2021-02").text
+    assert "2021年4月还没有登记录用" in client.get("/adopt?month=2021-04").text
+    bad = client.get("/adopt?month=2021-13")
+    assert bad.status_code == 400 and "月份“2021-13”无法识别" in bad.text
+    etoken = csrf(client, "/adopt", "/adopt/edit")
+    adoption_id = re.search(r'name="adoption_id" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    edited = client.post(
+        "/adopt/edit",
+        data={
+            "csrf": etoken,
+            "adoption_id": adoption_id,
+            "month": "2021-03",
+            "date": "2021-03-13",
+            "bonus": "0.4",
+        },
+    )
+    assert edited.status_code == 200, edited.text
+    assert "已修改录用（录用日期由 2021年3月12日 改为 2021年3月13日；加分由 未填 改为 0.4 分）" in edited.text
+    wtoken = csrf(client, "/adopt", "/adopt/withdraw")
+    row = edited.text.split('id="adoption-list"')[1]
+    fields = dict(
+        re.findall(
+            r'name="(submission_id|outlet|date)" value="([^"]*)"', row.split('action="/adopt/withdraw"')[1]
+        )[:3]
+    )
+    gone = client.post(
+        "/adopt/withdraw", data={"csrf": wtoken, "month": "2021-03", "reason": "登记错误", **fields}
+    )
+    assert "已撤销录用" in gone.text, gone.text
+    withdrawn = gone.text.split('id="withdrawn-list"')[1].split("</ul>")[0]
+    assert "新华日报，2021年3月13日：2021年3月20日 10:00 撤销，原因：登记错误" in withdrawn
+    assert "还没有登记录用" in gone.text
+    shown = re.sub(r"<[^>]+>", " ", gone.text)  # what a person reads: no ISO time, command or option
+    assert not re.search(r"\d{4}-\d\d-\d\dT|draftdesk|--[a-z]", shown), shown
+    actions = [e.action for e in list_events(Workspace(Path(client.ws_root)))]  # type: ignore[attr-defined]
+    assert actions == ["adopt", "adopt_edit", "unadopt"]
+
+
 def sheet(rows: list[list[object]]) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -365,7 +419,7 @@ def test_score_shows_the_tables_the_chart_and_the_workbook(client: TestClient) -
 def test_score_shows_the_warnings_and_open_progress_the_cli_prints(client: TestClient) -> None:
     month = client.get("/score?period=2021-03").text
     assert (
-        '<p class="warning">注意：2021年3月尚未结束（今天 2021-03-20），尚未到期的任务也按缺少计算；'
+        '<p class="warning">注意：2021年3月尚未结束（今天 2021年3月20日），尚未到期的任务也按缺少计算；'
         "期末后再运行可得正式结果。</p>" in month
     )
     assert re.search(r'<th class="open" title="（至今）[^"]*">调研\(至今\)</th>', month)

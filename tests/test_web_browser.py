@@ -104,7 +104,7 @@ def test_the_desk_in_a_real_browser(desk: str, browser: object, tmp_path: Path) 
         _shot(d, tmp_path / f"check-{chars}.png")
 
     d.find_element(By.LINK_TEXT, "录用登记").click()  # type: ignore[attr-defined]
-    form = d.find_element(By.CSS_SELECTOR, 'form[action="/adopt"]')  # type: ignore[attr-defined]
+    form = d.find_element(By.CSS_SELECTOR, 'form[action="/adopt"][method="post"]')  # type: ignore[attr-defined]
     form.find_element(By.NAME, "submission_id").send_keys("1")
     Select(form.find_element(By.NAME, "outlet")).select_by_visible_text("新华日报")
     _follow(d, form.find_element(By.TAG_NAME, "button"), (By.TAG_NAME, "main"))

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from ledger.assessment import add_adoption, set_assignment
+from ledger.assessment import set_assignment
 from ledger.schema import open_ledger
 from tests.factory import news_draft
 from tests.intake_support import workspace
+from tests.ledger_support import add_adoption
 from tests.test_web import NOW, seed_ledger
 from tests.test_web_browser import CHROMIUM, DRIVER, _free_port, _need_browser
 

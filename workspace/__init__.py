@@ -137,9 +137,15 @@ class Workspace:
         rulebook = load_file(path)
         warning = (
             f"工作目录没有 {year} 年的规则文件，暂按{which} {rulebook.meta.year} 年的规则（{path.name}）判定；"
-            f"请运行 draftdesk rules new {year} 建立并核对该年的规则文件。"
+            f"{new_rulebook_advice(year)}"
         )
         return YearRulebook(year, rulebook, path, warning)
+
+
+def new_rulebook_advice(year: int) -> str:
+    """What the office should do about a missing year, in words for people (notes, pages):
+    the command line adds its own command (`cli.wording.with_command`)."""
+    return f"请办公室新建并核对 {year} 年的规则文件。"
 
 
 def resolve_workspace(option: Path | None = None) -> Workspace:
