@@ -319,11 +319,16 @@ def list_drafts(
 
 
 @app.command(cls=ChineseCommand)
-def stop(workspace: WorkspaceOpt = None) -> None:
-    """停止本工作目录的本机 Prefect 服务（watch、serve 会保留它运行；请先结束它们）。"""
+def stop(
+    workspace: WorkspaceOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="有 watch、serve 正在使用时也不询问，直接停止")
+    ] = False,
+) -> None:
+    """停止本工作目录的本机 Prefect 服务（watch、serve 正在使用时会先询问）。"""
     from cli.stop import stop_command
 
-    raise typer.Exit(stop_command(workspace))
+    raise typer.Exit(stop_command(workspace, force=force))
 
 
 @app.command(cls=ChineseCommand)

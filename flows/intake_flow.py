@@ -8,7 +8,8 @@ run's tags carry units and types; each run leaves a markdown summary and a table
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -65,6 +66,22 @@ def _flow_run_name() -> str:
         rulebook = Workspace(Path(params["workspace"])).rulebook()
         return f"intake {_label(list(keys), rulebook)}"
     return "intake sweep"
+
+
+_collectors: list[list[Outcome]] = []
+
+
+@contextmanager
+def outcomes_collected() -> Iterator[list[Outcome]]:
+    """The outcomes of each batch as soon as it is filed, for a caller running the flow in this
+    process (`watch`): a run whose server went away while it was ending fails after its drafts
+    were filed, and the office should still read a line for each."""
+    found: list[Outcome] = []
+    _collectors.append(found)
+    try:
+        yield found
+    finally:
+        _collectors.remove(found)
 
 
 @task(name="claim", cache_policy=NO_CACHE, persist_result=False)
@@ -151,6 +168,8 @@ def intake_flow(workspace: str, keys: list[str] | None = None, settled: bool = F
         outcomes: list[Outcome] = process_task.with_options(
             task_run_name=f"process {_label(batch_keys, rulebook)}"
         )(workspace, batch)
+        for found in _collectors:
+            found.extend(outcomes)
         return outcomes
 
     result = run_batches(taken, run_batch)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from checks.labels import run_kind_label
 from extractors.safefile import display_name
+from rules import Rulebook
 from workspace import Workspace, YearRulebook, now
 
 if TYPE_CHECKING:
@@ -46,13 +48,14 @@ def status_lines(ws: Workspace) -> list[str]:
         lines.append("最近一次收稿：无")
     else:
         finished = run.get("finished_at")
-        when = f"{run['started_at']} — {finished}" if finished else f"{run['started_at']} 开始，未完成"
+        start = _when(run["started_at"], rulebook)
+        when = f"{start} — {_when(finished, rulebook)}" if finished else f"{start} 开始，未完成"
         lines.append(
             f"最近一次收稿（{run_kind_label(run['kind'])}）：{when}，处理 {run['processed'] or 0} 件，"
             f"合格 {run['accepted'] or 0}，退回 {run['rejected'] or 0}"
         )
     if beat:
-        lines.append(f"最近心跳：{beat}")
+        lines.append(f"最近心跳：{_when(beat, rulebook)}")
     lines += _notify_lines(sent, failed)
     return [*lines, *_rulebook_line(this_year), _server_line(ws)]
 
@@ -86,11 +89,108 @@ def _waiting_folders(waiting: list[Item]) -> list[str]:
     return [f"  {folder}：{n} 件" for folder, n in counts.items()]
 
 
-def _server_line(ws: Workspace) -> str:
-    """Whether the workspace's local Prefect server runs, so the office knows what `stop` would do."""
-    from flows import prefect_env
+def _when(text: str, rulebook: Rulebook) -> str:
+    """A ledger time as the office reads it (2021年3月12日 15:00)."""
+    from checks.labels import when_text
+    from rules.times import parse_instant
 
-    url = prefect_env.running_server(ws)
-    if url:
-        return f"Prefect 界面：{url.removesuffix('/api')}（服务运行中，draftdesk stop 可停止）"
+    try:
+        return when_text(parse_instant(text, rulebook.meta.tz), rulebook.meta.tz)
+    except ValueError:
+        return text
+
+
+USER_LABELS = {"watch": "持续收稿 watch", "serve": "定时任务 serve"}
+
+ServerStateKind = Literal["running", "unresponsive", "stopped"]
+
+
+@dataclass(frozen=True)
+class ServerSummary:
+    """The workspace's local Prefect server at a glance: its state, its UI address when it
+    answers, its process, and which `watch`/`serve` rely on it."""
+
+    state: ServerStateKind
+    ui_url: str | None
+    pid: int | None
+    users: tuple[str, ...]
+
+
+def server_summary(ws: Workspace) -> ServerSummary:
+    """The server's state as `status` and the desk's home page show it."""
+    from flows import prefect_env
+    from flows.server_users import server_users
+
+    found = prefect_env.server_state(ws)
+    users = tuple(f"{USER_LABELS[user.role]}（进程 {user.pid}）" for user in server_users(ws))
+    if found.api_url:
+        return ServerSummary("running", found.api_url.removesuffix("/api"), found.pid, users)
+    return ServerSummary("unresponsive" if found.pid else "stopped", None, found.pid, users)
+
+
+def server_sentence(summary: ServerSummary) -> str:
+    """One Chinese line: is the server up, and what happens to drafts if it is not."""
+    users = f"；正在使用：{'、'.join(summary.users)}" if summary.users else ""
+    if summary.state == "running":
+        return f"Prefect 界面：{summary.ui_url}（服务运行中，draftdesk stop 可停止{users}）"
+    if summary.state == "unresponsive":
+        return (
+            f"Prefect 服务：进程 {summary.pid} 在运行但未响应（正在启动，或已停止工作）；"
+            f"收稿改为直接处理，台账照常记录{users}"
+        )
+    if summary.users:
+        return f"Prefect 服务：未运行，收稿改为直接处理，正在后台重新启动{users}"
     return "Prefect 服务：未运行（watch、serve 会自动启动）"
+
+
+def _server_line(ws: Workspace) -> str:
+    """Whether the workspace's local Prefect server runs, so the office knows what `stop` would
+    do and whether drafts go through Prefect or are filed directly."""
+    return server_sentence(server_summary(ws))
+
+
+@dataclass(frozen=True)
+class IntakeGlance:
+    """What the desk's home page shows of intake: the server's state in one sentence, and how
+    (Prefect flow or directly) and when the inbox was last swept. An outage reads at a glance:
+    the server line says it, and the last sweep says 直接处理."""
+
+    server: ServerSummary
+    server_line: str  # for a page: no command names
+    last_kind: str | None
+    last_at: str | None
+
+
+def intake_glance(ws: Workspace, ui_url: str | None) -> IntakeGlance:
+    """The server's state and the last sweep's kind (in Chinese) and start time. `ui_url`: the
+    Prefect UI's address as the caller found it answering (the desk caches that look-up), so
+    only the process is looked at here — a page never waits for a hung server."""
+    from flows import prefect_env
+    from ledger import intake as ledger
+    from ledger.schema import open_ledger
+
+    if ui_url:
+        summary = ServerSummary("running", ui_url, None, ())
+    else:
+        pid = prefect_env.server_state(ws, ask=False).pid
+        summary = ServerSummary("unresponsive" if pid else "stopped", None, pid, ())
+    run = None
+    if ws.ledger_path.exists():
+        db = open_ledger(ws.ledger_path)
+        try:
+            run = ledger.last_run(db)
+        finally:
+            db.close()
+    if run is None:
+        return IntakeGlance(summary, _page_line(summary), None, None)
+    when = _when(run["started_at"], ws.rulebook())
+    return IntakeGlance(summary, _page_line(summary), run_kind_label(run["kind"]), when)
+
+
+def _page_line(summary: ServerSummary) -> str:
+    """The server's state for the desk's home page."""
+    if summary.state == "running":
+        return "Prefect 服务运行中：收稿通过 Prefect 流程处理。"
+    if summary.state == "unresponsive":
+        return "Prefect 服务未响应：收稿改为直接处理，台账照常记录。"
+    return "Prefect 服务未运行：收稿直接处理，台账照常记录。"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
@@ -21,8 +20,8 @@ def test_the_local_server_is_started_once_under_the_workspace_and_reused(tmp_pat
         assert url.startswith("http://127.0.0.1:") and url.endswith("/api")
         assert prefect_env.ensure_local_server(ws) == url  # reused, not a second server
         assert prefect_env.running_server(ws) == url
-        state = json.loads((ws.root / ".prefect" / "server.json").read_text(encoding="utf-8"))
-        assert state["api_url"] == url
+        pid = int((ws.root / ".prefect" / prefect_env.PID_FILE).read_text(encoding="utf-8"))
+        assert prefect_env.server_state(ws) == prefect_env.ServerState(pid, url)
         assert (ws.root / ".prefect" / "prefect.db").exists()  # its database lives in the workspace
     finally:
         prefect_env.stop_local_server(ws)
@@ -50,3 +49,9 @@ def test_in_process_flows_send_no_heartbeat():
 
     with prefect_env.in_process():
         assert get_current_settings().flows.heartbeat_frequency is None
+
+
+def test_the_pid_file_is_the_one_prefect_server_start_background_writes():
+    from prefect.cli._server_utils import SERVER_PID_FILE_NAME
+
+    assert prefect_env.PID_FILE == SERVER_PID_FILE_NAME

@@ -30,9 +30,9 @@ def test_status_counts_pending_accepted_rejected_and_shows_the_last_run(tmp_path
     assert "收稿目录待处理：1 件" in out
     assert "合格（已登记）：1 件（计入考核 1 件，未计入 0 件）；已退回：1 件" in out
     assert (
-        "最近一次收稿（直接处理）：2021-03-12T15:00:00+08:00 — 2021-03-12T15:00:00+08:00，"
-        "处理 2 件，合格 1，退回 1"
+        "最近一次收稿（直接处理）：2021年3月12日 15:00 — 2021年3月12日 15:00，处理 2 件，合格 1，退回 1"
     ) in out
+    assert "最近心跳：2021年3月12日 15:00" in out  # times as the office reads them, never ISO
 
 
 def test_status_outside_a_workspace_says_the_inbox_is_missing_and_exits_2(tmp_path, capsys):

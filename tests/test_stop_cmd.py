@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from flows import prefect_env
+from flows.server_users import server_users, using_server
 from workspace import Workspace
 
 RUNNER = CliRunner()
@@ -26,8 +27,9 @@ def gone(pid: int) -> bool:
         return True
 
 
-def record(ws: Workspace) -> dict:
-    return json.loads((ws.root / ".prefect" / "server.json").read_text(encoding="utf-8"))
+def record(ws: Workspace) -> int:
+    """The server's pid, from Prefect's own pid file (`prefect server start --background`)."""
+    return int((ws.root / ".prefect" / "server.pid").read_text(encoding="utf-8"))
 
 
 @pytest.mark.integration
@@ -39,7 +41,7 @@ def test_stop_ends_the_running_server_and_status_says_so(
     ws.inbox.mkdir(parents=True)  # status needs a workspace (an inbox), as run does
     try:
         url = prefect_env.ensure_local_server(ws)
-        pid = record(ws)["pid"]
+        pid = record(ws)
         status = RUNNER.invoke(app, ["status", "--workspace", str(ws.root)])
         assert (
             f"Prefect 界面：{url.removesuffix('/api')}（服务运行中，draftdesk stop 可停止）" in status.stdout
@@ -51,7 +53,7 @@ def test_stop_ends_the_running_server_and_status_says_so(
         assert gone(pid)
         assert prefect_env.running_server(ws) is None
         assert not prefect_env.server_healthy(url)
-        assert not (ws.root / ".prefect" / "server.json").exists()
+        assert not (ws.root / ".prefect" / "server.pid").exists()
 
         again = RUNNER.invoke(app, ["stop", "--workspace", str(ws.root)])
         assert again.exit_code == 0
@@ -79,14 +81,41 @@ def test_a_stale_record_naming_another_process_is_cleared_and_that_process_left_
     )
     try:
         # The server died long ago and the system gave its pid to an unrelated program.
-        (ws.root / ".prefect" / "server.json").write_text(
-            json.dumps({"api_url": "http://127.0.0.1:9/api", "pid": bystander.pid}), encoding="utf-8"
-        )
+        (ws.root / ".prefect" / "server.pid").write_text(str(bystander.pid), encoding="utf-8")
         result = RUNNER.invoke(app, ["stop", "--workspace", str(ws.root)])
         assert result.exit_code == 0, result.output
         assert "没有正在运行的 Prefect 服务" in result.stdout
         assert bystander.poll() is None
-        assert not (ws.root / ".prefect" / "server.json").exists()
+        assert not (ws.root / ".prefect" / "server.pid").exists()
     finally:
         bystander.kill()
         bystander.wait()
+
+
+def test_stop_refuses_without_force_while_a_watch_relies_on_the_server_and_no_one_can_confirm(
+    tmp_path: Path,
+) -> None:
+    ws = Workspace(tmp_path / "ws")
+    (ws.root / ".prefect").mkdir(parents=True)
+    with using_server(ws, "watch"):  # this test process stands in for a running watch
+        refused = RUNNER.invoke(app, ["stop", "--workspace", str(ws.root)])
+        forced = RUNNER.invoke(app, ["stop", "--workspace", str(ws.root), "--force"])
+    assert refused.exit_code == 1
+    assert f"持续收稿 watch（进程 {os.getpid()}） 正在使用本工作目录的 Prefect 服务。" in refused.stderr
+    assert "请加 --force" in refused.stderr
+    assert forced.exit_code == 0, forced.output
+    assert "没有正在运行的 Prefect 服务" in forced.stdout
+    assert server_users(ws) == []  # the record went with the block
+
+
+def test_a_user_record_left_by_a_killed_watch_is_ignored_and_removed(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "ws")
+    users = ws.root / ".prefect" / "users"
+    users.mkdir(parents=True)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (users / f"{dead.pid}.json").write_text(
+        f'{{"role": "watch", "pid": {dead.pid}, "started": 1.0}}', encoding="utf-8"
+    )
+    assert server_users(ws) == []
+    assert not any(users.iterdir())

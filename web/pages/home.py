@@ -1,5 +1,6 @@
-"""The home page: links to every page, the Prefect UI when its server runs, and the last verify;
-and logging out."""
+"""The home page: links to every page, the Prefect UI when its server runs, intake at a glance
+(the server's state, and how and when the inbox was last swept) and the last verify; and
+logging out."""
 
 from __future__ import annotations
 
@@ -14,9 +15,15 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, desk: Open) -> Response:
+    from service.status import intake_glance
     from service.verify import summary_line
 
-    return desk.page(request, "home.html", verified=summary_line(desk.ws))
+    return desk.page(
+        request,
+        "home.html",
+        intake=intake_glance(desk.ws, desk.prefect_url()),
+        verified=summary_line(desk.ws),
+    )
 
 
 @router.get("/logout", response_class=HTMLResponse)
