@@ -141,6 +141,15 @@ def _draft_lines(
     return found
 
 
+def _why(row: dict[str, object]) -> str:
+    """The findings' words, after the office's 核定 and its reason when there is one."""
+    reasons = str(row["reasons"] or "")
+    decided = row.get("decided_reason")
+    if not decided:
+        return reasons
+    return f"办公室核定：{str(decided).rstrip('。')}。" + (f"\n{reasons}" if reasons else "")
+
+
 def _line(
     row: dict[str, object], received: dt.datetime, rulebook: Rulebook, adoptions: tuple[AdoptionLine, ...]
 ) -> DraftLine:
@@ -155,7 +164,7 @@ def _line(
         verdict=verdict_label(verdict),
         rules=rules_text(r for r in str(row["rules"] or "").split(",") if r),
         counted=counted,
-        why=str(row["reasons"] or ""),
+        why=_why(row),
         zishu=int(str(row["zishu"] or 0)),
         photos=int(str(row["photos_total"] or 0)),
         has_note=bool(row["has_note"]),
