@@ -23,6 +23,7 @@ from rules.periods import Period, due_date, month_of, parse_period, quarter_of, 
 from rules.times import parse_instant
 from scoring.completion import Completion
 from scoring.fees import adoption_fee
+from scoring.points import points_to_date
 from service.errors import UnknownDraft
 from workspace import Workspace, now
 
@@ -69,6 +70,17 @@ class DueLine:
 
 
 @dataclass(frozen=True)
+class RequestLine:
+    """A 约稿 sent to the unit: what, by when, the tag its file name carries, how it stands."""
+
+    id: int
+    topic: str
+    deadline: str  # 2021年3月25日
+    tag: str  # 【约稿1】, to write in the file name
+    state: str  # 按时, 逾期, 退回, 未报, 未到期
+
+
+@dataclass(frozen=True)
 class UnitPage:
     unit: str
     today: str
@@ -79,6 +91,7 @@ class UnitPage:
     points: float  # the year to date
     warnings: tuple[str, ...]
     carry_over: str = ""  # 不结转, in the 考核 page's own words
+    requests: tuple[RequestLine, ...] = ()
 
 
 def unit_page(
@@ -104,7 +117,21 @@ def unit_page(
         points,
         warnings,
         assess(month_of(today)).carry_over,
+        _requests(ws, rulebook, unit, year),
     )
+
+
+def _requests(ws: Workspace, rulebook: Rulebook, unit: str, year: Period) -> tuple[RequestLine, ...]:
+    """This year's 约稿 sent to the unit, latest deadline first, with how the unit answered."""
+    from service.requests import progress
+
+    lines = []
+    for p in progress(ws, rulebook, year).requests:
+        mine = next((u for u in p.units if u.unit == unit), None)
+        if mine is not None:
+            r = p.request
+            lines.append(RequestLine(r.id, r.topic, date_text(r.deadline), f"【约稿{r.id}】", mine.state))
+    return tuple(sorted(lines, key=lambda line: -line.id))
 
 
 def _draft_lines(
@@ -193,7 +220,7 @@ def _progress(
         seen = {**mine.progress, **mine.completion}
         due[heading] = tuple(line for c in seen.values() for line in due_lines(c, year_rules, today))
         if period.kind == "year":
-            points = mine.points.total / 100
+            points = points_to_date(mine.completion, mine.points, year_rules, today) / 100
     return due, points, tuple(warnings)
 
 
