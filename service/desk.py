@@ -265,6 +265,13 @@ def assessment(ws: Workspace, period: Period) -> PeriodAssessment:
     return assess_period(ws, period)
 
 
+def unit_assessment(ws: Workspace, period: Period, unit: str) -> PeriodAssessment:
+    """One unit's assessment of `period` alone (its own page), by the period's year's rulebook."""
+    from reports.assessment import assess_unit
+
+    return assess_unit(ws, period, unit)
+
+
 def figures_of(ws: Workspace, period: Period, unit: str) -> UnitFigures:
     """The drafts and adoptions behind one unit's figures for `period` (the 考核 page's link from a
     unit's figure); raises `UnknownUnit` (Chinese) for a unit the period's rulebook lacks."""

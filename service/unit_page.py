@@ -99,13 +99,13 @@ def unit_page(
 ) -> UnitPage:
     """The unit's page on the workspace's today (`DRAFTDESK_NOW` in replays). `assessed` gives a
     period's assessment (the desk passes its cached one); by default it is computed."""
-    from reports.assessment import assess_period
+    from reports.assessment import assess_unit
 
     today = now(rulebook).date()
     year = year_of(today)
     lines = _draft_lines(ws, rulebook, unit, year)
     in_month = tuple(line for line, day in lines if month_of(day) == month_of(today))
-    assess = assessed or (lambda p: assess_period(ws, p))
+    assess = assessed or (lambda p: assess_unit(ws, p, unit))
     due, points, warnings = _progress(ws, unit, today, assess)
     return UnitPage(
         unit,

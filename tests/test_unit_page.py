@@ -116,3 +116,18 @@ def test_a_unit_sees_the_requests_sent_to_it_with_the_tag_to_write_and_how_it_st
     text = _text(desk.client.get(f"/u/{desk.links['湖滨社区']}").text)
     assert "春季防汛工作" in text and "2021年3月25日" in text and "【约稿1】" in text and "未到期" in text
     assert "只发给塔下" not in text
+
+
+def test_a_units_own_assessment_gives_the_same_figures_as_the_whole_periods(desk):
+    from reports.assessment import assess_period, assess_unit
+    from rules.periods import parse_period
+
+    for key in ("2021-03", "2021Q1", "2021"):
+        period = parse_period(key)
+        whole = next(u for u in assess_period(desk.ws, period).report.units if u.unit == "湖滨社区")
+        (alone,) = assess_unit(desk.ws, period, "湖滨社区").report.units
+        assert (alone.completion, alone.progress, alone.points) == (
+            whole.completion,
+            whole.progress,
+            whole.points,
+        )
