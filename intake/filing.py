@@ -203,7 +203,8 @@ def write_note(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def _digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
+    """The sha256 of a file, read a megabyte at a time (a filed original, a verify)."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
@@ -225,7 +226,7 @@ def _copy_one(src: Path, dst: Path) -> None:
         shutil.copystat(src, dst, follow_symlinks=False)
         with open(dst, "rb") as fh:
             os.fsync(fh.fileno())
-        if _digest(src) != _digest(dst):
+        if file_digest(src) != file_digest(dst):
             raise OSError(errno.EIO, f"copy of {display_name(src)} differs from the original")
     # sockets and devices: nothing to copy; the entry is recorded in the ledger
 

@@ -26,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.run import Run
 
+from checks.labels import date_text
 from scoring.report import PeriodReport, UnitReport
 from scoring.requests import RequestProgress, UnitRequests
 
@@ -62,7 +63,7 @@ class BulletinData:
 
 
 def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return date_text(day)
 
 
 def title_of(data: BulletinData) -> str:

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from checks import labels
 from checks.labels import verdict_label
 from ledger.events import EventRecord
 from rules.levels import LEVEL_NAMES
@@ -76,12 +77,12 @@ def fields_text(data: Any) -> str:
 
 
 def when_text(text: str) -> str:
-    """An ISO time as the office writes it: 2021年3月20日 10:00."""
+    """An ISO time as the office writes it: 2021年3月20日 10:00 (as `checks.labels` words it)."""
     try:
         at = dt.datetime.fromisoformat(text)
     except ValueError:
         return text
-    return f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}"
+    return labels.when_text(at, at.tzinfo or dt.UTC)
 
 
 @dataclass(frozen=True)

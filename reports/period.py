@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from checks.labels import date_text
 from reports import rule_texts
 from rules.model import Rulebook
 from rules.periods import Period
@@ -148,7 +149,7 @@ class PeriodAssessment:
 
 
 def _day(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return date_text(day)
 
 
 def judged_types(report: PeriodReport) -> list[str]:

@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from checks.labels import date_text
 from reports.events_sheet import SHEET_NAME as EVENTS_SHEET
 from reports.events_sheet import fill_events_sheet
 from reports.events_view import Event
@@ -114,7 +115,7 @@ def _page(sheet: Worksheet, title: str, made_on: dt.date, header_rows: int = 1) 
     if sheet.oddHeader is not None:
         sheet.oddHeader.center.text = title
     if sheet.oddFooter is not None:
-        sheet.oddFooter.left.text = f"制表日期：{made_on.year}年{made_on.month}月{made_on.day}日"
+        sheet.oddFooter.left.text = f"制表日期：{date_text(made_on)}"
         sheet.oddFooter.right.text = "第 &P 页，共 &N 页"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if _wide(sheet) else "portrait"

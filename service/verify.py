@@ -12,7 +12,6 @@ finds the ledger damaged must still be able to say so to the desk's home page.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import stat
@@ -23,6 +22,7 @@ from typing import Any
 
 from checks.labels import when_text
 from extractors.safefile import display_name
+from intake.filing import file_digest
 from ledger import backup as store
 from workspace import Workspace, now
 from workspace.lock import IntakeRunning, exclusive
@@ -100,14 +100,6 @@ def receipt_files(ws: Workspace, row: dict[str, Any]) -> list[ExpectedFile]:
 _KIND_LABEL = {"original": "原稿", "note": "退回说明", "notice": "不计入说明", "receipt": "回执"}
 
 
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _check_file(ws: Workspace, sub_id: int, want: ExpectedFile) -> Problem | None:
     label = _KIND_LABEL.get(want.kind, want.kind)
     path = ws.root / want.relpath
@@ -118,7 +110,7 @@ def _check_file(ws: Workspace, sub_id: int, want: ExpectedFile) -> Problem | Non
         return Problem("missing", f"{label}缺失", shown, sub_id)
     if want.sha256 and stat.S_ISREG(st.st_mode):
         try:
-            digest = _digest(path)
+            digest = file_digest(path)
         except OSError as exc:
             return Problem("missing", f"{label}无法读取（{exc.strerror}）", shown, sub_id)
         if digest != want.sha256:
@@ -170,7 +162,7 @@ def _unknown_problems(ws: Workspace, known: set[str], officers: set[str]) -> lis
 
     def registered(relpath: str) -> bool:
         try:
-            return _digest(ws.root / relpath) in officers
+            return file_digest(ws.root / relpath) in officers
         except OSError:
             return False
 
