@@ -138,7 +138,7 @@ def test_an_officer_form_gets_a_receipt_too(ws_rb):
     [outcome] = sweep(ws, rb, settled=True).outcomes
     assert outcome.verdict == "officer"
     [receipt] = receipts_in(ws)
-    assert receipt.name.endswith("_推荐表.docx.合格.txt")
+    assert receipt.name == "信息员推荐表_推荐表.docx.合格.txt"
     text = receipt.read_bytes().decode("utf-8-sig")
     assert "信息员推荐表：已登记（已登记信息员 张三）" in text
 
