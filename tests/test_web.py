@@ -535,6 +535,20 @@ OUTSIDE = re.compile(
 )
 
 
+def test_an_unknown_page_or_a_wrong_method_answers_a_chinese_page_with_a_link_home(
+    client: TestClient,
+) -> None:
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("text/html")
+    assert "没有这个页面" in missing.text and '<a href="/">回到首页</a>' in missing.text
+    assert "Not Found" not in missing.text and "detail" not in missing.text
+    wrong = client.put("/check")
+    assert wrong.status_code == 405 and "allow" in wrong.headers
+    assert "这个页面不接受这样的请求" in wrong.text and '<a href="/">回到首页</a>' in wrong.text
+    assert "Method Not Allowed" not in wrong.text
+
+
 def test_no_page_references_an_outside_url(client: TestClient) -> None:
     pages = [
         "/",
