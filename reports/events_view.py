@@ -45,7 +45,10 @@ FIELD_NAMES = {
     "closed_at": "结束时间",
     "state": "状态",
     "how": "方式",
+    "link_version": "链接",
+    "第几版链接": "链接",  # the key of link changes logged before link_version
 }
+LINK_VERSIONS = ("link_version", "第几版链接")
 
 
 def _value(key: str, value: Any) -> str:
@@ -55,6 +58,8 @@ def _value(key: str, value: Any) -> str:
         return LEVEL_NAMES.get(str(value), str(value))
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
+    if key in LINK_VERSIONS:  # 0: the unit had no link yet
+        return f"第{value}版" if value else "无"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value)
@@ -75,6 +80,16 @@ def when_text(text: str) -> str:
     except ValueError:
         return text
     return f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}"
+
+
+def _one_field(before: Any, after: Any) -> tuple[str, str, str] | None:
+    """(name, before, after) when the change is one and the same field on both sides, else None."""
+    if not (isinstance(before, dict) and isinstance(after, dict) and len(before) == len(after) == 1):
+        return None
+    (key, old), (other, new) = next(iter(before.items())), next(iter(after.items()))
+    if key != other:
+        return None
+    return FIELD_NAMES.get(key, key), _value(key, old), _value(key, new)
 
 
 @dataclass(frozen=True)
@@ -122,9 +137,13 @@ class Event:
 
     def line(self) -> str:
         """第 3 条 2021年3月20日 10:00 张三@pc 登记录用 稿件 1：无 → 录用媒体 …；原因：…"""
-        before, after = fields_text(self.before), fields_text(self.after)
         why = f"；原因：{self.reason}" if self.reason else ""
-        return f"第 {self.id} 条 {when_text(self.at)} {self.actor} {self.action_name} {self.about}：{before} → {after}{why}"
+        head = f"第 {self.id} 条 {when_text(self.at)} {self.actor} {self.action_name} {self.about}"
+        one = _one_field(self.before, self.after)
+        if one is not None:  # one field changed: named once (链接：第1版 → 第2版)
+            name, old, new = one
+            return f"{head}，{name}：{old} → {new}{why}"
+        return f"{head}：{fields_text(self.before)} → {fields_text(self.after)}{why}"
 
     @property
     def about(self) -> str:
