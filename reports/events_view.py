@@ -89,7 +89,8 @@ def _one_field(before: Any, after: Any) -> tuple[str, str, str] | None:
     (key, old), (other, new) = next(iter(before.items())), next(iter(after.items()))
     if key != other:
         return None
-    return FIELD_NAMES.get(key, key), _value(key, old), _value(key, new)
+    name = str(key)
+    return FIELD_NAMES.get(name, name), _value(name, old), _value(name, new)
 
 
 @dataclass(frozen=True)
