@@ -207,6 +207,28 @@ def unadopt(
 
 
 @app.command(cls=ChineseCommand)
+def decide(
+    submission_id: Annotated[int | None, typer.Argument(metavar="ID", help="稿件编号")] = None,
+    accept: Annotated[bool, typer.Option("--accept", help="核定为合格（计入考核）")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="核定为退回")] = False,
+    count: Annotated[bool, typer.Option("--count", help="合格并计入考核（如迟报稿件）")] = False,
+    not_count: Annotated[bool, typer.Option("--not-count", help="合格但不计入考核")] = False,
+    undo: Annotated[bool, typer.Option("--undo", help="撤销核定，恢复系统审核结果")] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="核定理由（必填），记入操作记录")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """核定：办公室改变系统的审核结果或计入与否，写明理由；原稿、说明、回执和考核随之更新。"""
+    from cli.decide import decide_command
+
+    chosen = [
+        name
+        for name, on in (("accept", accept), ("reject", reject), ("count", count), ("not_count", not_count))
+        if on
+    ] + (["undo"] if undo else [])
+    raise typer.Exit(decide_command(submission_id, chosen, reason, workspace=workspace))
+
+
+@app.command(cls=ChineseCommand)
 def assign(
     month: Annotated[str, typer.Option("--month", help="月份 YYYY-MM")],
     unit: Annotated[str, typer.Option("--unit", help="单位")],

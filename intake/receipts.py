@@ -18,6 +18,7 @@ import sqlite_utils
 from checks.labels import not_counted_words, when_text
 from checks.notes import note_bytes
 from intake import filing
+from intake.decided import ORIGINAL_HEADING, decision_text
 from ledger import intake as ledger
 from ledger.records import SubmissionRecord
 from rules import Rulebook
@@ -31,10 +32,11 @@ def render_receipt(row: SubmissionRecord, rulebook: Rulebook, rulebook_warning: 
     """The receipt's text for one recorded submission ("\\n" line ends; `note_bytes` makes the
     bytes): 稿件编号, title, type, received time, 合格 or 退回, 计入 or why not, both 字数
     figures, for an accepted draft its photos and — when another year's rulebook judged it
-    (`rulebook_warning`) — which, and for a returned or uncounted draft the same note or notice
-    the outbox holds."""
-    accepted = row.get("verdict") == "accepted"
-    counted = accepted and bool(row.get("counted"))
+    (`rulebook_warning`) — which, the office's 核定 and reason when there is one, and the
+    machine's note or notice."""
+    verdict = row.get("effective_verdict", row.get("verdict"))  # the office's 核定 where there is one
+    accepted = verdict == "accepted"
+    counted = accepted and bool(row.get("effective_counted", row.get("counted")))
     received = parse_instant(str(row["received_at"]), rulebook.meta.tz)
     lines = [
         "收稿回执",
@@ -52,9 +54,13 @@ def render_receipt(row: SubmissionRecord, rulebook: Rulebook, rulebook_warning: 
     if accepted:
         lines.append(_photos_text(row, rulebook))
         lines += [f"判定规则：{rulebook_warning}"] if rulebook_warning else []
-    note = (row.get("note_text") or "").strip()
+    decided = decision_text(row, rulebook)  # the office's 核定 and its reason, when there is one
+    if decided:
+        lines.append(decided)
+    note = (row.get("note_text") or "").strip()  # the machine's note, under its own heading
     if note:
-        lines += ["", "—— 退回说明 ——" if not accepted else "—— 未计入说明 ——", "", note]
+        heading = ORIGINAL_HEADING if decided else "—— 退回说明 ——" if not accepted else "—— 未计入说明 ——"
+        lines += ["", heading, "", note]
     return "\n".join(lines) + "\n"
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from ledger.decisions import counted_sql, effective_columns, verdict_sql
 from ledger.records import AdoptionRecord, AssignmentRecord, OfficerRecord, RejectionRecord, SubmissionRecord
 from ledger.schema import new_id, records
 
@@ -48,6 +49,16 @@ def received_times(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, s
     marks = ",".join("?" for _ in wanted)
     sql = f"SELECT id, received_at FROM submissions WHERE id IN ({marks})"
     return {row[0]: row[1] for row in db.execute(sql, wanted)}
+
+
+def rejected_ids(db: sqlite_utils.Database, ids: Iterable[int]) -> set[int]:
+    """Those of `ids` whose verdict in force (the office's 核定, else the machine's) is 退回."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return set()
+    marks = ",".join("?" for _ in wanted)
+    sql = f"SELECT id FROM submissions WHERE id IN ({marks}) AND {verdict_sql()} = 'rejected'"
+    return {int(row[0]) for row in db.execute(sql, wanted)}
 
 
 def get_submission(db: sqlite_utils.Database, submission_id: int) -> SubmissionRecord | None:
@@ -237,7 +248,7 @@ def read_submissions(db: sqlite_utils.Database, start: dt.date, end: dt.date) ->
     low, high = _day_bounds(start, end)
     return records(
         db.query(
-            "SELECT id, unit, content_type, title, officer, original_name, received_at, verdict, counted, "
+            f"SELECT id, unit, content_type, title, officer, original_name, received_at, {effective_columns()}, "
             "is_announcement, duplicate_of, revision_of, category FROM submissions "
             "WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id",
             [low, high],
@@ -289,7 +300,7 @@ def read_officers(db: sqlite_utils.Database) -> list[OfficerRecord]:
 
 def read_rejections(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[RejectionRecord]:
     """Rejected submissions received around [start, end], each with its error messages as `reasons`."""
-    return _with_reasons(db, start, end, "verdict = 'rejected'", "severity = 'error'")
+    return _with_reasons(db, start, end, f"{verdict_sql()} = 'rejected'", "severity = 'error'")
 
 
 def read_not_counted(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[RejectionRecord]:
@@ -299,7 +310,7 @@ def read_not_counted(db: sqlite_utils.Database, start: dt.date, end: dt.date) ->
         db,
         start,
         end,
-        "verdict = 'accepted' AND coalesce(counted, 0) = 0",
+        f"{verdict_sql()} = 'accepted' AND coalesce({counted_sql()}, 0) = 0",
         "severity = 'warning' AND rule IN ('timeliness', 'category')",
     )
 

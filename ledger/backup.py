@@ -163,14 +163,16 @@ def _dicts(conn: sqlite3.Connection, sql: str, params: list[Any] | None = None) 
 
 
 def filed_rows(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Every submission with what verify needs: id, sha256, container, verdict, state, paths."""
+    """Every submission with what verify needs: id, sha256, container, verdict, state, paths,
+    and its filing plan and receipt where the ledger has them."""
     if not _table_exists(conn, "submissions"):
         return []
-    return _dicts(
-        conn,
-        "SELECT id, sha256, container, verdict, state, stored_path, note_path, claim_token "
-        "FROM submissions ORDER BY id",
-    )
+    have = {str(r[1]) for r in conn.execute("PRAGMA table_info(submissions)")}
+    wanted = ["id", "sha256", "container", "verdict", "state", "stored_path", "note_path", "claim_token"]
+    wanted += [
+        c for c in ("filing_plan", "receipt_path", "receipt_at") if c in have
+    ]  # older ledgers lack them
+    return _dicts(conn, f"SELECT {', '.join(wanted)} FROM submissions ORDER BY id")
 
 
 def officer_hashes(conn: sqlite3.Connection) -> set[str]:

@@ -11,6 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from ledger.assessment import _day_bounds
+from ledger.decisions import effective_columns, pending_sql, verdict_sql
 
 
 def open_read_only(path: Path) -> sqlite_utils.Database:
@@ -23,7 +24,7 @@ def open_read_only(path: Path) -> sqlite_utils.Database:
 
 def scoring_version(db: sqlite_utils.Database) -> tuple[Any, ...]:
     """Changes whenever anything scoring reads does (drafts, adoptions and their withdrawal or
-    re-import, 约稿, officers) — but not for heartbeats, sightings or filing, which write often."""
+    re-import, 约稿, officers, 核定) — but not for heartbeats, sightings or filing, which write often."""
     row = db.execute(
         "SELECT (SELECT count(*) FROM submissions), (SELECT max(id) FROM submissions), "
         "(SELECT count(*) FROM adoptions), (SELECT max(entered_at) FROM adoptions), "
@@ -31,7 +32,8 @@ def scoring_version(db: sqlite_utils.Database) -> tuple[Any, ...]:
         "(SELECT count(*) FROM assignments), (SELECT max(entered_at) FROM assignments), "
         "(SELECT total(count) FROM assignments), (SELECT count(*) FROM officers), "
         "(SELECT max(id) FROM officers), (SELECT max(registered_at) FROM officers), "
-        "(SELECT total(length(unit) + length(name)) FROM officers)"
+        "(SELECT total(length(unit) + length(name)) FROM officers), "
+        "(SELECT count(*) FROM events WHERE action = 'decide')"
     ).fetchone()
     return tuple(row)
 
@@ -45,22 +47,26 @@ def month_index(
     content_type: str | None = None,
     verdict: str | None = None,
     rule: str | None = None,
+    pending: bool = False,
 ) -> list[tuple[int, str, str]]:
     """(id, received_at, verdict) of the submissions received around [start, end] (a day's
-    margin: the caller keeps the office-local days), filtered, newest first. Light on purpose:
+    margin: the caller keeps the office-local days), filtered (`pending`: only those waiting for
+    a 核定), newest first. Light on purpose:
     a month holds thousands; `submissions_by_id` then reads one page of them in full."""
     low, high = _day_bounds(start, end)
     where = ["received_at >= ?", "received_at < ?"]
     params: list[Any] = [low, high]
-    for column, value in (("unit", unit), ("content_type", content_type), ("verdict", verdict)):
+    for column, value in (("unit", unit), ("content_type", content_type), (verdict_sql(), verdict)):
         if value:
             where.append(f"{column} = ?")
             params.append(value)
     if rule:
         where.append("id IN (SELECT submission_id FROM findings WHERE rule = ? AND severity = 'error')")
         params.append(rule)
+    if pending:
+        where.append(pending_sql("submissions"))
     sql = (
-        f"SELECT id, received_at, verdict FROM submissions WHERE {' AND '.join(where)} "
+        f"SELECT id, received_at, {verdict_sql()} FROM submissions WHERE {' AND '.join(where)} "
         "ORDER BY received_at DESC, id DESC"
     )
     return [(int(r[0]), str(r[1]), str(r[2] or "")) for r in db.execute(sql, params).fetchall()]
@@ -76,8 +82,10 @@ def submissions_by_id(db: sqlite_utils.Database, ids: Sequence[int]) -> list[dic
         row["id"]: row
         for row in db.query(
             "SELECT s.id, s.unit, s.content_type, s.title, s.original_name, s.received_at, s.zishu, "
-            "s.photos_total, s.photos_distinct, s.photos_hd, s.verdict, s.counted, "
-            "coalesce(s.note_path, s.note_text) IS NOT NULL AS has_note, "
+            "s.photos_total, s.photos_distinct, s.photos_hd, "
+            f"{effective_columns('s')}, s.decided_verdict IS NOT NULL AS decided, "
+            "coalesce(s.note_path, s.note_text, s.decided_reason) IS NOT NULL AS has_note, "
+            f"{pending_sql('s')} AS pending, "
             "(SELECT group_concat(DISTINCT f.rule) FROM findings f "
             " WHERE f.submission_id = s.id AND f.severity = 'error') AS rules "
             f"FROM submissions s WHERE s.id IN ({marks})",
@@ -91,7 +99,8 @@ def submission_files(db: sqlite_utils.Database, submission_id: int) -> dict[str,
     """Where one submission's original and note were filed (workspace-relative), and the note text."""
     rows = list(
         db.query(
-            "SELECT id, title, unit, original_name, stored_path, note_path, note_text, verdict "
+            f"SELECT id, title, unit, original_name, stored_path, note_path, note_text, {verdict_sql()} AS verdict, "
+            "verdict AS machine_verdict, decided_verdict, decided_counted, decided_reason, decided_at, counted "
             "FROM submissions WHERE id = ?",
             [submission_id],
         )

@@ -20,10 +20,13 @@ from typing import Any
 import sqlite_utils
 
 from checks.model import Prior
+from ledger.decisions import counted_sql, verdict_sql
 from ledger.records import ClaimRecord, FindingRecord, RunRecord, SubmissionRecord
 from ledger.schema import new_id
 from rules.times import parse_instant
 
+# A whole row, with the verdict and counted flag in force (the office's 核定, else the machine's).
+WITH_EFFECTIVE = f"*, {verdict_sql()} AS effective_verdict, {counted_sql()} AS effective_counted"
 RECORDED = "recorded"  # committed in the ledger, item not yet in the outbox
 FILED = "filed"  # item (and note) in the outbox
 CLAIMING = "claiming"  # claim row written, rename into the processing folder not yet confirmed
@@ -278,7 +281,8 @@ def receipts_due(db: sqlite_utils.Database) -> list[SubmissionRecord]:
     """Filed submissions whose receipt is planned but not written (a crash, or a failed write)."""
     return _rows(
         db,
-        "SELECT * FROM submissions WHERE state = ? AND receipt_path IS NOT NULL AND receipt_at IS NULL "
+        f"SELECT {WITH_EFFECTIVE} FROM submissions WHERE state = ? AND receipt_path IS NOT NULL "
+        "AND receipt_at IS NULL "
         "ORDER BY id",
         [FILED],
     )
@@ -293,7 +297,7 @@ def mark_filed(db: sqlite_utils.Database, sub_id: int | None, token: str) -> Non
 
 
 def submission(db: sqlite_utils.Database, sub_id: int) -> SubmissionRecord | None:
-    rows = _rows(db, "SELECT * FROM submissions WHERE id = ?", [sub_id])
+    rows = _rows(db, f"SELECT {WITH_EFFECTIVE} FROM submissions WHERE id = ?", [sub_id])
     return rows[0] if rows else None
 
 
@@ -324,7 +328,7 @@ def priors(
         db,
         f"SELECT {cols} FROM submissions WHERE substr(received_at, 1, 19) BETWEEN ? AND ? "
         "AND duplicate_of IS NULL AND coalesce(text, '') != '' "
-        "AND (verdict = 'accepted' OR unit = ?) ORDER BY id",
+        f"AND ({verdict_sql()} = 'accepted' OR unit = ?) ORDER BY id",
         [low, high, unit or ""],
     ):
         rows.setdefault(row["id"], row)
@@ -395,7 +399,7 @@ def verdict_counts(db: sqlite_utils.Database) -> dict[str, int]:
     """How many submissions are accepted, rejected, and accepted-and-counted."""
     counts = {"accepted": 0, "rejected": 0, "counted": 0, "unfiled": 0}
     for verdict, counted, state, n in db.execute(
-        "SELECT verdict, counted, state, count(*) FROM submissions GROUP BY verdict, counted, state"
+        f"SELECT {verdict_sql()}, {counted_sql()}, state, count(*) FROM submissions GROUP BY 1, 2, 3"
     ).fetchall():
         if verdict in ("accepted", "rejected"):
             counts[verdict] += n

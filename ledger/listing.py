@@ -7,6 +7,8 @@ from typing import Any
 
 import sqlite_utils
 
+from ledger.decisions import counted_sql, effective_columns, verdict_sql
+
 
 def find_submissions(
     db: sqlite_utils.Database,
@@ -29,10 +31,10 @@ def find_submissions(
         where.append("substr(received_at, 1, 7) = ?")
         params.append(month)
     if verdict:
-        where.append("verdict = ?")
+        where.append(f"{verdict_sql()} = ?")
         params.append(verdict)
     if counted is not None:
-        where.append("verdict = 'accepted' AND coalesce(counted, 0) = ?")
+        where.append(f"{verdict_sql()} = 'accepted' AND coalesce({counted_sql()}, 0) = ?")
         params.append(1 if counted else 0)
     for word in words:
         where.append(
@@ -41,7 +43,8 @@ def find_submissions(
         )
         params += [word, word, word]
     sql = (
-        "SELECT id, title, unit, content_type, received_at, verdict, counted, stored_path, original_name "
+        f"SELECT id, title, unit, content_type, received_at, {effective_columns()}, stored_path, original_name, "
+        "decided_verdict IS NOT NULL AS decided "
         "FROM submissions" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY id"
     )
     return [dict(row) for row in db.query(sql, params)]

@@ -53,6 +53,13 @@ class SubmissionRecord(TypedDict, total=False):
     filing_plan: str | None  # JSON of intake.filing.FilingPlan
     receipt_path: str | None
     receipt_at: str | None  # when the unit's receipt was written; None: not yet (or no receipt)
+    decided_verdict: str | None  # the office's 核定 (None: none); verdict/counted stay the machine's
+    decided_counted: int | None
+    decided_reason: str | None
+    decided_at: str | None
+    decided_by: str | None
+    effective_verdict: str  # the office's 核定 where there is one, else the machine's (ledger.decisions)
+    effective_counted: int | None
 
 
 class AdoptionRecord(TypedDict, total=False):

@@ -7,6 +7,7 @@ from typing import Any, TypeAlias, TypedDict
 
 import sqlite_utils
 
+from ledger.decisions import effective_columns
 from ledger.schema import new_id
 
 
@@ -132,7 +133,7 @@ def read_answers(db: sqlite_utils.Database, request_ids: list[int]) -> list[Answ
     marks = ",".join("?" for _ in request_ids)
     rows = db.query(
         "SELECT a.request_id, a.submission_id, a.unit, a.how, a.linked_at, s.title, s.received_at, "
-        "s.verdict, s.counted FROM request_answers a LEFT JOIN submissions s ON s.id = a.submission_id "
+        f"{effective_columns('s')} FROM request_answers a LEFT JOIN submissions s ON s.id = a.submission_id "
         f"WHERE a.request_id IN ({marks}) ORDER BY a.request_id, s.received_at, a.submission_id",
         request_ids,
     )

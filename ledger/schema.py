@@ -19,7 +19,8 @@ from ledger.events import ensure_events_table
 
 # 2: adoptions.withdrawn_at / withdrawn_reason; 3: events (操作记录), 约稿;
 # 4: filing plans and receipts (submissions.filing_plan / receipt_path / receipt_at, claims.plan)
-SCHEMA_VERSION = 4
+# 5: the office's 核定 (submissions.decided_verdict / decided_counted / decided_reason / …)
+SCHEMA_VERSION = 5
 
 TABLES: dict[str, dict[str, type]] = {
     "units": {"name": str, "kind": str, "aliases": str},
@@ -62,6 +63,14 @@ TABLES: dict[str, dict[str, type]] = {
         "filing_plan": str,
         "receipt_path": str,
         "receipt_at": str,
+        # The office's 核定 (`draftdesk decide`), beside the machine's verdict/counted, which are
+        # never edited: NULL when the office has not decided (or undid its decision). Written
+        # with the decision's event in one transaction (ledger/decisions.py).
+        "decided_verdict": str,
+        "decided_counted": int,
+        "decided_reason": str,
+        "decided_at": str,
+        "decided_by": str,
     },
     "findings": {"id": int, "submission_id": int, "rule": str, "severity": str, "message": str},
     "images": {

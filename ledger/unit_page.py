@@ -11,6 +11,8 @@ from typing import Any
 
 import sqlite_utils
 
+from ledger.decisions import effective_columns, verdict_sql
+
 
 def unit_drafts(db: sqlite_utils.Database, unit: str, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """The unit's submissions received in [start, end] (a day's margin each side: the caller
@@ -21,7 +23,8 @@ def unit_drafts(db: sqlite_utils.Database, unit: str, start: dt.date, end: dt.da
     return list(
         db.query(
             "SELECT s.id, s.unit, s.content_type, s.title, s.original_name, s.received_at, s.zishu, "
-            "s.zishu_all, s.photos_total, s.photos_distinct, s.photos_hd, s.verdict, s.counted, "
+            "s.zishu_all, s.photos_total, s.photos_distinct, s.photos_hd, "
+            f"{effective_columns('s')}, s.decided_reason, "
             "s.is_announcement, s.duplicate_of, coalesce(s.note_path, s.note_text) IS NOT NULL AS has_note, "
             "(SELECT group_concat(DISTINCT f.rule) FROM findings f "
             " WHERE f.submission_id = s.id AND f.severity = 'error') AS rules, "
@@ -54,7 +57,8 @@ def unit_submission(db: sqlite_utils.Database, unit: str, submission_id: int) ->
     answers exactly as a made-up one)."""
     rows = list(
         db.query(
-            "SELECT id, title, unit, original_name, stored_path, note_path, note_text, verdict "
+            f"SELECT id, title, unit, original_name, stored_path, note_path, note_text, {verdict_sql()} AS verdict, "
+            "verdict AS machine_verdict, decided_verdict, decided_counted, decided_reason, decided_at, counted "
             "FROM submissions WHERE id = ? AND unit = ?",
             [submission_id, unit],
         )

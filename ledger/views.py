@@ -19,6 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from checks.labels import RULE_LABELS, RUN_KIND_LABELS, VERDICT_LABELS
+from ledger.decisions import counted_sql, verdict_sql
 from ledger.schema import open_ledger
 from rules import Rulebook
 from rules.levels import LEVEL_NAMES, WECHAT_LEVEL
@@ -120,8 +121,8 @@ def _submissions(types: Mapping[str, str], verdicts: Mapping[str, str]) -> str:
     return (
         f"SELECT id AS 稿件编号, unit AS 单位, {labelled('content_type', types)} AS 类型, title AS 标题, "
         f"officer AS 信息员, {minute('received_at')} AS 收稿时间, event_date AS 事件日期, zishu AS 字数, "
-        f"photos_distinct AS 照片, photos_hd AS 高清照片, {labelled('verdict', verdicts)} AS 结果, "
-        f"{labelled('counted', YES_NO)} AS 计入, duplicate_of AS 重复于稿件 FROM submissions"
+        f"photos_distinct AS 照片, photos_hd AS 高清照片, {labelled(verdict_sql(), verdicts)} AS 结果, "
+        f"{labelled(counted_sql(), YES_NO)} AS 计入, duplicate_of AS 重复于稿件 FROM submissions"
     )
 
 
@@ -130,8 +131,8 @@ def _detail(types: Mapping[str, str], verdicts: Mapping[str, str]) -> str:
         f"SELECT id AS 稿件编号, unit AS 单位, {labelled('content_type', types)} AS 类型, title AS 标题, "
         f"officer AS 信息员, original_name AS 原文件名, {minute('received_at')} AS 收稿时间, "
         f"event_date AS 事件日期, period AS 期间, zishu AS 字数, hanzi AS 汉字数, photos_total AS 照片总数, "
-        f"photos_distinct AS 不同照片, photos_hd AS 高清照片, {labelled('verdict', verdicts)} AS 结果, "
-        f"{labelled('counted', YES_NO)} AS 计入, {labelled('is_announcement', YES_NO)} AS 通知公告, "
+        f"photos_distinct AS 不同照片, photos_hd AS 高清照片, {labelled(verdict_sql(), verdicts)} AS 结果, "
+        f"{labelled(counted_sql(), YES_NO)} AS 计入, decided_reason AS 核定理由, {labelled('is_announcement', YES_NO)} AS 通知公告, "
         "duplicate_of AS 重复于稿件, revision_of AS 修改自稿件, stored_path AS 归档位置, "
         "note_path AS 说明位置, note_text AS 退回说明, text AS 正文, sha256 AS 文件指纹 FROM submissions"
     )

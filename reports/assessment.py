@@ -7,6 +7,7 @@ The command line, the browser desk and the scheduled Prefect flow all assess a p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,7 +23,7 @@ from rules import Rulebook
 from rules.periods import Period
 from rules.times import parse_instant
 from scoring.report import PeriodReport, score_period
-from scoring.rows import RejectionRow
+from scoring.rows import RejectionRow, ScoringRows
 from workspace import Workspace, now
 
 
@@ -76,6 +77,25 @@ def assess_period(ws: Workspace, period: Period) -> PeriodAssessment:
     not_counted = not_counted_rows(ws, period, rulebook.meta.tz)
     today = now(rulebook).date()
     return assessment_of(report, rulebook, today, year_rules.warning, rejections, not_counted)
+
+
+def assess_unit(ws: Workspace, period: Period, unit: str) -> PeriodAssessment:
+    """`assess_period` for one unit alone (its own page): the same rulebook, rows and rules,
+    scored for that unit only. A unit's completion and points depend on its own rows, so its
+    line is the same as in the whole period's assessment; only ranks and the 推荐名单, which
+    compare units, are left out. A year for every unit cost ~1 s cold; one unit, a fraction."""
+    year_rules = ws.rulebook_for(period.year)
+    found = year_rules.rulebook.unit_named(unit)
+    rulebook = dataclasses.replace(year_rules.rulebook, units=(found,) if found else ())
+    read = read_period(ws, rulebook, period)
+    rows = ScoringRows(
+        [r for r in read.rows.submissions if r.unit == unit],
+        [r for r in read.rows.adoptions if r.unit == unit],
+        [r for r in read.rows.assignments if r.unit == unit],
+    )
+    officers = tuple(o for o in read.officers if o.unit == unit)
+    report = score_period(period, rulebook, rows, officers, read.withdrawn)
+    return assessment_of(report, rulebook, now(rulebook).date(), year_rules.warning)
 
 
 def write_report(ws: Workspace, assessment: PeriodAssessment) -> Path:

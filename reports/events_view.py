@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from checks.labels import verdict_label
 from ledger.events import EventRecord
 from rules.levels import LEVEL_NAMES
 
@@ -45,6 +46,8 @@ FIELD_NAMES = {
     "closed_at": "结束时间",
     "state": "状态",
     "how": "方式",
+    "verdict": "审核结果",
+    "counted": "计入考核",
     "link_version": "链接",
     "第几版链接": "链接",  # the key of link changes logged before link_version
 }
@@ -56,6 +59,10 @@ def _value(key: str, value: Any) -> str:
         return "无"
     if key == "level":
         return LEVEL_NAMES.get(str(value), str(value))
+    if key == "verdict":
+        return verdict_label(str(value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     if key in LINK_VERSIONS:  # 0: the unit had no link yet

@@ -90,13 +90,13 @@ class _Reader:
         if float in kinds and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if isinstance(value, bool) and bool not in kinds:
-            self.problems.append(f"{where}：应是{_kind_name(kinds)}，实际为 {value!r}")
+            self.problems.append(f"{where}：应是{_kind_name(kinds)}，实际为 {_shown(value)}")
             return default
         if not isinstance(value, kinds):
-            self.problems.append(f"{where}：应是{_kind_name(kinds)}，实际为 {value!r}")
+            self.problems.append(f"{where}：应是{_kind_name(kinds)}，实际为 {_shown(value)}")
             return default
         if minimum is not None and isinstance(value, (int, float)) and value < minimum:
-            self.problems.append(f"{where}：应不小于 {minimum}，实际为 {value!r}")
+            self.problems.append(f"{where}：应不小于 {minimum}，实际为 {_shown(value)}")
             return default
         return value
 
@@ -121,9 +121,9 @@ class _Reader:
             if name not in allowed:
                 self.problems.append(f"{where}：未知的键（可用：{'、'.join(allowed)}）")
             elif isinstance(value, bool) or not isinstance(value, (int, float)):
-                self.problems.append(f"{where}：应是数字，实际为 {value!r}")
+                self.problems.append(f"{where}：应是数字，实际为 {_shown(value)}")
             elif kind is int and not isinstance(value, int):
-                self.problems.append(f"{where}：应是整数，实际为 {value!r}")
+                self.problems.append(f"{where}：应是整数，实际为 {_shown(value)}")
             else:
                 out[name] = kind(value)
         return out
@@ -134,16 +134,28 @@ def _positive(r: _Reader, data: dict[str, Any], key: str, prefix: str, unit: str
     would silently switch off the protection it names, so it is refused rather than clamped."""
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        r.problems.append(f"{prefix}{key}：必须是大于 0 的整数（{unit}），当前为 {value!r}")
+        r.problems.append(f"{prefix}{key}：必须是大于 0 的整数（{unit}），当前为 {_shown(value)}")
         return default
     return value
 
 
+def _shown(value: Any) -> str:
+    """A value as the rulebook writes it: TOML's true/false, not Python's True/False."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
 def _kind_name(kinds: tuple[type, ...]) -> str:
     return "或".join(
-        {int: "整数", float: "数字", str: "文字", bool: "true/false", list: "列表", dict: "表"}.get(
-            k, k.__name__
-        )
+        {
+            int: "整数",
+            float: "数字",
+            str: "文字",
+            bool: "真假值（true 或 false）",
+            list: "列表",
+            dict: "表",
+        }.get(k, k.__name__)
         for k in kinds
     )
 
@@ -557,7 +569,8 @@ def _read_web(r: _Reader, data: dict[str, Any]) -> Web:
         r"scrypt\$\d+\$\d+\$\d+\$[0-9a-f]+\$[0-9a-f]+", web.password_hash
     ):
         r.problems.append(
-            "web.password_hash：格式应为 scrypt$n$r$p$salt$hash（用 draftdesk web --hash-password 生成）"
+            "web.password_hash：不是程序生成的密码（请勿手填，留空表示不设密码）。"
+            "命令：draftdesk web --hash-password"
         )
     return web
 
@@ -612,6 +625,42 @@ def _outlets(
     return outlets, aliases, platforms
 
 
+_NOT_UTF8 = "文件不是 UTF-8 编码的文字：请用记事本打开，“另存为”时编码选 UTF-8"
+
+# tomllib's reasons (English, "… (at line 3, column 5)") in the clerk's words, by how they begin.
+_TOML_REASONS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("Cannot overwrite", "Cannot declare", "Cannot redefine", "Cannot mutate", "Duplicate"),
+        "同一个键或同一节写了两次",
+    ),
+    (("Unterminated string", "Illegal character '\\n'"), "引号没有配对（文字两头都要有英文双引号）"),
+    (("Expected newline",), "一行只能写一项（这一项后面多了内容）"),
+    (("Unescaped",), "引号里的反斜杠 \\ 要写成两个"),
+    (("Unclosed array", "Expected ']"), "方括号 [ ] 没有配对"),
+    (("Unclosed inline table",), "花括号 { } 没有配对"),
+    (("Expected '='",), "键后面缺少等号 ="),
+    (("Invalid date",), "日期写法不对（应写成 2027-01-01）"),
+    (("Invalid value",), "等号右边的值写法不对（文字要加英文双引号）"),
+    (
+        ("Illegal character", "Found invalid character", "Invalid initial character", "Invalid statement"),
+        "有不该出现的字符（常见原因：用了中文引号、中文标点，或一行写了两项）",
+    ),
+)
+
+
+def toml_problem(exc: tomllib.TOMLDecodeError) -> str:
+    """Where and why a rulebook is not valid TOML, in Chinese: the line and column tomllib
+    names, and its reason in the clerk's words (its own English never reaches them)."""
+    text = str(exc)
+    where = re.search(r"\(at line (\d+), column (\d+)\)$", text)
+    place = f"第 {where.group(1)} 行第 {where.group(2)} 列" if where else "文件末尾"
+    reason = next(
+        (words for starts, words in _TOML_REASONS if text.startswith(starts)),
+        "写法不对（请检查引号、括号和等号）",
+    )
+    return f"格式有误，{place}：{reason}"
+
+
 def load_rulebook(path: Path | str | None = None) -> Rulebook:
     """Read and validate the rulebook at `path` (default: the seed's 2021 rulebook)."""
     target = Path(path) if path is not None else DEFAULT_RULEBOOK
@@ -619,6 +668,8 @@ def load_rulebook(path: Path | str | None = None) -> Rulebook:
         data = tomllib.loads(target.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RulebookError(str(target), ["找不到文件"]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise RulebookError(str(target), [f"不是有效的 TOML：{exc}"]) from None
+    except UnicodeDecodeError:
+        raise RulebookError(str(target), [_NOT_UTF8]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RulebookError(str(target), [toml_problem(exc)]) from None
     return parse_rulebook(data, str(target))

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rules.model import Rulebook, Unit
-from rules.periods import Period, period_for
+from rules.periods import Period, due_date, parse_period, period_for
 from scoring.completion import Completion, count_type
 from scoring.rows import AdoptionRow, ScoringRows
 
@@ -153,3 +153,26 @@ def unit_points(
     if bonus < extra + media:
         details.append(f"全年加分封顶{rulebook.points.bonus_cap_year:g}分，本期计{bonus / 100:+g}分")
     return Points(True, deductions, extra, media, bonus, ytd_end, tuple(details))
+
+
+def points_to_date(
+    completion: dict[str, Completion], points: Points, rulebook: Rulebook, today: dt.date
+) -> int:
+    """What a unit has on `today` (hundredths): the deductions of type-periods whose deadline has
+    passed, plus the bonus earned so far under the cap. An unfinished year's report deducts
+    every month still to come as if nothing more will arrive; a unit asking "where do I stand"
+    is owed only what it has already missed."""
+    if not points.applies:
+        return 0
+    total = points.bonus_year_to_date
+    for key, rate in rulebook.points.missing.items():
+        done = completion.get(key)
+        if done is None:
+            continue
+        ctype = rulebook.types[key]
+        for count in done.periods:
+            period = parse_period(count.period)
+            deadline = due_date(period.year, ctype.due) if ctype.due else period.end
+            if deadline < today:
+                total += count.missing * hundredths(rate)
+    return total

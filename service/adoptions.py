@@ -29,6 +29,7 @@ from ledger.assessment import (
     get_submission,
     read_assignments,
     received_times,
+    rejected_ids,
     set_assignment,
     withdraw_adoption,
 )
@@ -62,6 +63,7 @@ from service.errors import (
     row_bonus_level,
     row_bonus_out_of_range,
     row_negative,
+    row_rejected,
     row_unknown_id,
     row_unknown_outlet,
     unknown_unit,
@@ -153,6 +155,7 @@ class Checked:
     rows: list[dict[str, Any]]
     errors: list[str]
     outlet_trouble: bool = False
+    rejected: frozenset[int] = frozenset()  # drafts whose verdict in force is 退回: not adoptable
 
 
 def _outlet_level_text(outlet: str, level: str) -> str:
@@ -218,6 +221,8 @@ def _check_row(
     """One row: its ledger row added to `checked`, or its problems (naming the row)."""
     problems: list[str] = []
     submission_id = _check_id(item, received, problems)
+    if submission_id in checked.rejected:
+        problems.append(row_rejected(submission_id))
     outlet, outlet_trouble = _check_outlet(item, rulebook, problems)
     checked.outlet_trouble = checked.outlet_trouble or outlet_trouble
     adopted_on = _date(item.date, today, problems)
@@ -245,8 +250,9 @@ def validate(
     items: list[AdoptionInput], rulebook: Rulebook, db: sqlite_utils.Database, today: dt.date
 ) -> Checked:
     """Rows ready for the ledger, or every problem found (each naming its row)."""
-    received = received_times(db, [i for i in (_id(item.submission_id) for item in items) if i is not None])
-    checked = Checked([], [])
+    ids = [i for i in (_id(item.submission_id) for item in items) if i is not None]
+    received = received_times(db, ids)
+    checked = Checked([], [], rejected=frozenset(rejected_ids(db, ids)))
     for item in items:
         _check_row(item, rulebook, received, today, checked)
     return checked
@@ -264,8 +270,6 @@ def _describe(row: dict[str, Any], submission: SubmissionRecord, rulebook: Ruleb
     )
     fee = rule.amount
     notes: list[str] = []
-    if submission.get("verdict") == "rejected":
-        notes.append("注意：该稿件审核未通过（已退稿），仍按录用登记")
     if submission.get("is_announcement"):
         notes.append("公告通知类：按最低稿酬，不纳入考核")
     if rule.reason:

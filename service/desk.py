@@ -143,6 +143,7 @@ def list_month(
     content_type: str | None = None,
     verdict: str | None = None,
     rule: str | None = None,
+    pending: bool = False,
     page: int = 1,
     per_page: int = 200,
 ) -> MonthPage:
@@ -151,7 +152,14 @@ def list_month(
     db = open_read_only(ws.ledger_path)
     try:
         index = month_index(
-            db, period.start, period.end, unit=unit, content_type=content_type, verdict=verdict, rule=rule
+            db,
+            period.start,
+            period.end,
+            unit=unit,
+            content_type=content_type,
+            verdict=verdict,
+            rule=rule,
+            pending=pending,
         )
         kept: list[tuple[int, dt.datetime]] = []
         totals: dict[str, int] = {}
@@ -190,10 +198,11 @@ def _files(ws: Workspace, submission_id: int) -> dict[str, Any]:
 def note_of(ws: Workspace, submission_id: int) -> tuple[str, str]:
     """A submission's note as the unit received it — the 退回说明 of a rejected draft, or the
     未计入 notice of an accepted draft that does not count — and a file name for it."""
+    from intake.decided import note_in_force
     from intake.filing import NOTE_SUFFIX, NOTICE_SUFFIX
 
     row = _files(ws, submission_id)
-    text = row.get("note_text")
+    text = note_in_force(row, ws.rulebook())  # the office's 核定 over the machine's note
     if not text and row.get("note_path"):
         path = ws.root / str(row["note_path"])
         if is_inside(path, ws.outbox) and path.is_file():
@@ -254,6 +263,13 @@ def assessment(ws: Workspace, period: Period) -> PeriodAssessment:
     from reports.assessment import assess_period  # openpyxl is loaded when a page first needs it
 
     return assess_period(ws, period)
+
+
+def unit_assessment(ws: Workspace, period: Period, unit: str) -> PeriodAssessment:
+    """One unit's assessment of `period` alone (its own page), by the period's year's rulebook."""
+    from reports.assessment import assess_unit
+
+    return assess_unit(ws, period, unit)
 
 
 def figures_of(ws: Workspace, period: Period, unit: str) -> UnitFigures:

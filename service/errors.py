@@ -36,6 +36,7 @@ FIELD_NAMES: dict[str, str] = {
     "submission_id": "稿件编号",
     "fee": "稿酬",
     "bonus": "加分",
+    "reason": "理由",
     "adoption": "录用",
 }
 
@@ -326,6 +327,11 @@ ROW_NO_OUTLET = "缺少录用媒体"
 
 def row_unknown_id(submission_id: int) -> str:
     return f"稿件编号 {submission_id} 不存在"
+
+
+def row_rejected(submission_id: int) -> str:
+    """A 退回 draft is paid only after the office has 核定 it 合格, so each payment has a decision."""
+    return f"稿件 {submission_id} 已退回，不能登记录用，请先由办公室核定为合格（写明理由）再登记"
 
 
 def row_unknown_outlet(typed: str) -> str:

@@ -1,7 +1,8 @@
 """One rulebook per year in the workspace (`draftdesk rules new YEAR | check`).
 
-`new` copies the latest year's file to `rules/<YEAR>.toml` with the year changed and the
-`[calendar]` section emptied, to be filled from the State Council's holiday notice (the
+`new` copies the latest year's file to `rules/<YEAR>.toml` with the year changed, its first
+line naming the new year's rulebook and the year it was copied from, and the `[calendar]`
+section emptied (the comments heading the next section kept), to be filled from the State Council's holiday notice (the
 chinesecalendar package only knows the years published before its release). `check` loads
 every year's file and names each problem by file and key, and warns (without failing) when a
 year's `[calendar]` is empty while chinesecalendar does not know that year either.
@@ -20,17 +21,42 @@ from service.events import UNKNOWN, record
 from workspace import Workspace
 
 _CALENDAR = re.compile(r"(?ms)^\[calendar\][^\n]*\n.*?(?=^\[|\Z)")
+_KEY_LINE = re.compile(r"^\s*[^\s#]")  # a key, a value's continuation or a closing bracket
 
 
 def _calendar_section(year: int) -> str:
     return (
         "[calendar]\n"
-        f'# {year} 年的法定节假日（holidays）与调休上班日（workdays），ISO 日期，如 "{year}-01-01"。\n'
-        "# 留空待填：国务院办公厅通常在上一年年底才公布放假安排，chinesecalendar 也只认识它发布时\n"
-        "# 已公布的年份，可能还不知道这一年。填好之前，时效按周一至周五计算工作日，并在说明中提示。\n"
+        f"# {year} 年的放假安排，用于计算“两个工作日”等时限：holidays 填法定节假日，workdays 填调休上班日，\n"
+        f'# 日期写成 "{year}-01-01" 的样子。国务院办公厅通常在上一年年底才公布放假安排，程序自带的\n'
+        "# 放假安排可能还没有这一年。要不要填，检查时会提示。命令：draftdesk rules check\n"
         "holidays = []\n"
-        "workdays = []\n\n"
+        "workdays = []\n"
     )
+
+
+def _replace_calendar(text: str, year: int) -> str:
+    """`text` with its `[calendar]` section emptied for `year`. Comments after the section's
+    last line, past a blank line, head the next section (稿件类型) and are kept."""
+    found = _CALENDAR.search(text)
+    if found is None:
+        return text.rstrip("\n") + "\n\n" + _calendar_section(year)
+    lines = found.group(0).splitlines(keepends=True)
+    last = max((i for i, line in enumerate(lines) if i and _KEY_LINE.match(line)), default=0)
+    tail = lines[last + 1 :]
+    blank = next((i for i, line in enumerate(tail) if not line.strip()), len(tail))
+    kept = "".join(tail[blank:]) or "\n"
+    return text[: found.start()] + _calendar_section(year) + kept + text[found.end() :]
+
+
+def _retitle(text: str, old_name: str, new_name: str, old_year: int) -> str:
+    """`text` opening with a comment naming the new year's rulebook and where it was copied
+    from, in place of the copied file's own title line (the line that names `old_name`)."""
+    title = f"# {new_name}（由 {old_year} 年的规则文件复制，请按当年文件核对）\n"
+    first, _, rest = text.partition("\n")
+    if first.startswith("#") and old_name in first:
+        return title + rest
+    return title + text
 
 
 YEAR_MIN, YEAR_MAX = 2000, 9999
@@ -59,9 +85,9 @@ def new_rulebook(ws: Workspace, year: int | str, actor: Actor = UNKNOWN) -> tupl
     text = source.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(year\s*=\s*)\d{4}", rf"\g<1>{year}", text, count=1)
     text = re.sub(r"(?m)^(name\s*=\s*\".*?)" + str(old.meta.year), rf"\g<1>{year}", text, count=1)
-    text, replaced = _CALENDAR.subn(_calendar_section(year), text, count=1)
-    if not replaced:
-        text = text.rstrip("\n") + "\n\n" + _calendar_section(year)
+    new_name = old.meta.name.replace(str(old.meta.year), str(year), 1)
+    text = _retitle(text, old.meta.name, new_name, old.meta.year)
+    text = _replace_calendar(text, year)
     target = ws.rules_folder / f"{year}.toml"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
@@ -98,9 +124,10 @@ def calendar_warning(path: Path, rulebook: Rulebook) -> str | None:
     if any(d.year == year for d in (*calendar.holidays, *calendar.workdays)) or _calendar_known(year):
         return None
     return (
-        f"提示：规则文件 {path} 的 [calendar] 一节没有 {year} 年的放假安排，chinesecalendar 也还不认识 "
-        f"{year} 年，时效暂按周一至周五计算工作日。请按国务院办公厅公布的 {year} 年放假安排填写："
-        f'holidays（法定节假日）和 workdays（调休上班日），ISO 日期，如 holidays = ["{year}-01-01"]。'
+        f"提示：规则文件 {path} 的 [calendar] 一节没有 {year} 年的放假安排，程序自带的放假安排也还没有 "
+        f"{year} 年，时效暂按周一至周五计算工作日。请按国务院办公厅公布的 {year} 年放假安排填写 "
+        f'holidays（法定节假日）和 workdays（调休上班日），日期写成 "{year}-01-01" 的样子，'
+        f'如 holidays = ["{year}-01-01"]。'
     )
 
 
@@ -125,17 +152,15 @@ def check_rulebooks(ws: Workspace) -> tuple[list[str], list[str], list[str]]:
             problems.append(str(exc))
             continue
         if path.parent == ws.rules_folder and rulebook.meta.year != int(path.stem):
-            problems.append(
-                f"规则文件 {path} 有误（rulebook is invalid）:\n"
-                f"  - meta.year: 写的是 {rulebook.meta.year}，与文件名的年份 {path.stem} 不符"
-            )
+            problem = f"meta.year：写的是 {rulebook.meta.year}，与文件名的年份 {path.stem} 不符"
+            problems.append(str(RulebookError(str(path), [problem])))
             continue
         if zone is not None and rulebook.meta.timezone != zone:
-            problems.append(
-                f"规则文件 {path} 有误（rulebook is invalid）:\n"
-                f"  - meta.timezone: 写的是 {rulebook.meta.timezone}，而工作目录的时区（最新一年的规则文件）是 {zone}；"
+            problem = (
+                f"meta.timezone：写的是 {rulebook.meta.timezone}，而工作目录的时区（最新一年的规则文件）是 {zone}；"
                 "时钟与时区属于工作目录，各年须一致"
             )
+            problems.append(str(RulebookError(str(path), [problem])))
             continue
         warning = calendar_warning(path, rulebook)
         if warning:

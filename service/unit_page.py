@@ -23,6 +23,7 @@ from rules.periods import Period, due_date, month_of, parse_period, quarter_of, 
 from rules.times import parse_instant
 from scoring.completion import Completion
 from scoring.fees import adoption_fee
+from scoring.points import points_to_date
 from service.errors import UnknownDraft
 from workspace import Workspace, now
 
@@ -69,6 +70,17 @@ class DueLine:
 
 
 @dataclass(frozen=True)
+class RequestLine:
+    """A 约稿 sent to the unit: what, by when, the tag its file name carries, how it stands."""
+
+    id: int
+    topic: str
+    deadline: str  # 2021年3月25日
+    tag: str  # 【约稿1】, to write in the file name
+    state: str  # 按时, 逾期, 退回, 未报, 未到期
+
+
+@dataclass(frozen=True)
 class UnitPage:
     unit: str
     today: str
@@ -79,6 +91,7 @@ class UnitPage:
     points: float  # the year to date
     warnings: tuple[str, ...]
     carry_over: str = ""  # 不结转, in the 考核 page's own words
+    requests: tuple[RequestLine, ...] = ()
 
 
 def unit_page(
@@ -86,13 +99,13 @@ def unit_page(
 ) -> UnitPage:
     """The unit's page on the workspace's today (`DRAFTDESK_NOW` in replays). `assessed` gives a
     period's assessment (the desk passes its cached one); by default it is computed."""
-    from reports.assessment import assess_period
+    from reports.assessment import assess_unit
 
     today = now(rulebook).date()
     year = year_of(today)
     lines = _draft_lines(ws, rulebook, unit, year)
     in_month = tuple(line for line, day in lines if month_of(day) == month_of(today))
-    assess = assessed or (lambda p: assess_period(ws, p))
+    assess = assessed or (lambda p: assess_unit(ws, p, unit))
     due, points, warnings = _progress(ws, unit, today, assess)
     return UnitPage(
         unit,
@@ -104,7 +117,21 @@ def unit_page(
         points,
         warnings,
         assess(month_of(today)).carry_over,
+        _requests(ws, rulebook, unit, year),
     )
+
+
+def _requests(ws: Workspace, rulebook: Rulebook, unit: str, year: Period) -> tuple[RequestLine, ...]:
+    """This year's 约稿 sent to the unit, latest deadline first, with how the unit answered."""
+    from service.requests import progress
+
+    lines = []
+    for p in progress(ws, rulebook, year).requests:
+        mine = next((u for u in p.units if u.unit == unit), None)
+        if mine is not None:
+            r = p.request
+            lines.append(RequestLine(r.id, r.topic, date_text(r.deadline), f"【约稿{r.id}】", mine.state))
+    return tuple(sorted(lines, key=lambda line: -line.id))
 
 
 def _draft_lines(
@@ -141,6 +168,15 @@ def _draft_lines(
     return found
 
 
+def _why(row: dict[str, object]) -> str:
+    """The findings' words, after the office's 核定 and its reason when there is one."""
+    reasons = str(row["reasons"] or "")
+    decided = row.get("decided_reason")
+    if not decided:
+        return reasons
+    return f"办公室核定：{str(decided).rstrip('。')}。" + (f"\n{reasons}" if reasons else "")
+
+
 def _line(
     row: dict[str, object], received: dt.datetime, rulebook: Rulebook, adoptions: tuple[AdoptionLine, ...]
 ) -> DraftLine:
@@ -155,7 +191,7 @@ def _line(
         verdict=verdict_label(verdict),
         rules=rules_text(r for r in str(row["rules"] or "").split(",") if r),
         counted=counted,
-        why=str(row["reasons"] or ""),
+        why=_why(row),
         zishu=int(str(row["zishu"] or 0)),
         photos=int(str(row["photos_total"] or 0)),
         has_note=bool(row["has_note"]),
@@ -184,7 +220,7 @@ def _progress(
         seen = {**mine.progress, **mine.completion}
         due[heading] = tuple(line for c in seen.values() for line in due_lines(c, year_rules, today))
         if period.kind == "year":
-            points = mine.points.total / 100
+            points = points_to_date(mine.completion, mine.points, year_rules, today) / 100
     return due, points, tuple(warnings)
 
 

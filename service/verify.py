@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.labels import when_text
+from extractors.safefile import display_name
 from ledger import backup as store
 from workspace import Workspace, now
 from workspace.lock import IntakeRunning, exclusive
@@ -68,25 +69,32 @@ class Verification:
 
 
 def expected_files(ws: Workspace, row: dict[str, Any]) -> list[ExpectedFile]:
-    """The files one filed submission left in the outbox, read from its ledger row.
+    """The files one filed submission left in the outbox, read from its stored filing plan
+    (`submissions.filing_plan`; a 核定 stores the plan it moved the files by), or, for a row
+    recorded before plans were stored, from its stored/note columns."""
+    from intake.filing import NOTE_SUFFIX, FilingPlan
 
-    The one place that knows where a submission's files are: when a stored filing plan per
-    item exists, read it here instead and every check below follows."""
-    from intake.filing import NOTE_SUFFIX
-
+    plan = FilingPlan.from_json(str(row["filing_plan"])) if row.get("filing_plan") else None
+    stored = plan.stored if plan else row.get("stored_path")
+    note = (plan.note if plan else row.get("note_path")) if row.get("note_path") else None
     files: list[ExpectedFile] = []
-    if row.get("stored_path"):
-        files.append(ExpectedFile(str(row["stored_path"]), "original", row.get("sha256") or None))
-    note = row.get("note_path")
+    if stored:
+        files.append(ExpectedFile(str(stored), "original", row.get("sha256") or None))
     if note:
         files.append(ExpectedFile(str(note), "note" if str(note).endswith(NOTE_SUFFIX) else "notice"))
     return files + receipt_files(ws, row)
 
 
 def receipt_files(ws: Workspace, row: dict[str, Any]) -> list[ExpectedFile]:
-    """Receipts sent back to the unit (inbox/<单位>/回执/): none are written yet. The helper who
-    adds receipts returns them here as ExpectedFile(..., "receipt") and verify checks them."""
-    return []
+    """The receipt sent back to the unit (inbox/<单位>/回执/), once the ledger says it was
+    written (`receipt_at`): at the stored plan's path, else the `receipt_path` column."""
+    from intake.filing import FilingPlan
+
+    if not row.get("receipt_at"):
+        return []
+    plan = FilingPlan.from_json(str(row["filing_plan"])) if row.get("filing_plan") else None
+    path = plan.receipt if plan else row.get("receipt_path")
+    return [ExpectedFile(str(path), "receipt")] if path else []
 
 
 _KIND_LABEL = {"original": "原稿", "note": "退回说明", "notice": "不计入说明", "receipt": "回执"}
@@ -103,17 +111,18 @@ def _digest(path: Path) -> str:
 def _check_file(ws: Workspace, sub_id: int, want: ExpectedFile) -> Problem | None:
     label = _KIND_LABEL.get(want.kind, want.kind)
     path = ws.root / want.relpath
+    shown = display_name(want.relpath)  # an undecodable name's bytes, printable
     try:
         st = os.lstat(path)
     except OSError:
-        return Problem("missing", f"{label}缺失", want.relpath, sub_id)
+        return Problem("missing", f"{label}缺失", shown, sub_id)
     if want.sha256 and stat.S_ISREG(st.st_mode):
         try:
             digest = _digest(path)
         except OSError as exc:
-            return Problem("missing", f"{label}无法读取（{exc.strerror}）", want.relpath, sub_id)
+            return Problem("missing", f"{label}无法读取（{exc.strerror}）", shown, sub_id)
         if digest != want.sha256:
-            return Problem("changed", f"{label}内容与登记时不同（sha256 不符）", want.relpath, sub_id)
+            return Problem("changed", f"{label}内容与登记时不同（sha256 不符）", shown, sub_id)
     return None
 
 

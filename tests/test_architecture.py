@@ -17,9 +17,7 @@ LIMIT = 60
 
 # Known offenders still being split by others, with their length when this test was written:
 # they may shrink, never grow. Empty this as they are merged; then delete it.
-ALLOWED: dict[str, int] = {
-    "checks/identity.py::_unit": 89,
-}
+ALLOWED: dict[str, int] = {}
 
 
 def _packages() -> list[str]:
@@ -61,17 +59,5 @@ def test_the_shipped_packages_are_found_and_measured() -> None:
 
 
 def test_no_function_outside_tests_and_benchmarks_is_longer_than_60_lines() -> None:
-    too_long = {
-        name: length
-        for name, length in function_lengths().items()
-        if length > LIMIT and length > ALLOWED.get(name, 0)
-    }
-    assert too_long == {}, (
-        f"split these under {LIMIT} lines (an allowed offender may shrink, never grow): {too_long}"
-    )
-
-
-def test_the_allow_list_names_only_functions_still_over_the_limit() -> None:
-    lengths = function_lengths()
-    done = sorted(name for name in ALLOWED if lengths.get(name, 0) <= LIMIT)
-    assert done == [], f"these are split (or gone): remove them from ALLOWED: {done}"
+    too_long = {name: length for name, length in function_lengths().items() if length > LIMIT}
+    assert too_long == {}, f"split these under {LIMIT} lines: {too_long}"

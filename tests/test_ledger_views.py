@@ -23,6 +23,9 @@ from web.app import create_app
 ALLOWED = {"SQL", "CSV"}
 PATHLIKE = re.compile(r"\S*/\S*|\S+\.(?:docx?|wps|pdf|txt|zip|jpe?g|png)\b", re.I)
 
+# Every test here serves a real SQLite ledger through the desk.
+pytestmark = pytest.mark.integration
+
 
 class Visible(HTMLParser):
     """The words a reader sees on a page (text, tooltips, button labels) and the page's links.

@@ -204,7 +204,7 @@ def test_assign_refuses_bad_input(ws: Path, month: str, unit: str, count: str, m
     assert assignments(ws) == []
 
 
-def test_adopting_a_rejected_draft_or_an_announcement_says_so(ws: Path) -> None:
+def test_adopting_a_rejected_draft_is_refused_and_an_announcement_says_so(ws: Path) -> None:
     db = open_ledger(ws / "outbox" / "ledger.db")
     record_submission_row(
         db,
@@ -229,8 +229,8 @@ def test_adopting_a_rejected_draft_or_an_announcement_says_so(ws: Path) -> None:
     )
     db.close()
     rejected = invoke(ws, "adopt", "4", "--outlet", "武进日报")
-    assert rejected.exit_code == 0
-    assert "注意：该稿件审核未通过（已退稿），仍按录用登记" in rejected.stdout
+    assert rejected.exit_code == 1
+    assert "稿件 4 已退回，不能登记录用，请先由办公室核定为合格（写明理由）再登记" in rejected.stderr
     notice = invoke(ws, "adopt", "5", "--outlet", "常州西湖街道", "--fee", "45")
     assert "稿酬 20 元" in notice.stdout
     assert "公告通知类：按最低稿酬，不纳入考核" in notice.stdout

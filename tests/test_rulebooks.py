@@ -36,7 +36,12 @@ def test_rules_new_copies_the_latest_with_the_year_changed_and_the_calendar_left
     assert data["meta"]["year"] == 2027
     assert data["meta"]["name"] == "西湖街道2027年度信息宣传工作考核办法"
     assert data["calendar"] == {"holidays": [], "workdays": []}
-    assert "chinesecalendar 也只认识它发布时" in text
+    assert text.splitlines()[0] == (
+        "# 西湖街道2027年度信息宣传工作考核办法（由 2021 年的规则文件复制，请按当年文件核对）"
+    )
+    assert "# 2027 年的放假安排" in text and '日期写成 "2027-01-01" 的样子' in text
+    assert "程序自带的\n# 放假安排可能还没有这一年" in text and "chinesecalendar" not in text
+    assert "\n\n# ---- 稿件类型（考核办法 二、考核内容） ----\n" in text  # the next section's heading kept
     assert data["types"]["instant"]["min_chars"] == 200  # every other value carried over
     again = RUNNER.invoke(app, ["rules", "new", "2027", "--workspace", str(ws.root)])
     assert again.exit_code == 2 and "2027 年的规则文件已存在" in again.stderr
@@ -131,9 +136,9 @@ def test_rules_check_refuses_a_year_with_another_timezone(tmp_path):
     )
     bad = RUNNER.invoke(app, ["rules", "check", "--workspace", str(ws.root)])
     assert bad.exit_code == 2
-    assert f"规则文件 {legacy} 有误" in bad.stderr
+    assert f"规则文件 {legacy} 有误，请逐项修改后重试：" in bad.stderr
     assert (
-        "meta.timezone: 写的是 Asia/Tokyo，而工作目录的时区（最新一年的规则文件）是 Asia/Shanghai"
+        "meta.timezone：写的是 Asia/Tokyo，而工作目录的时区（最新一年的规则文件）是 Asia/Shanghai"
         in bad.stderr
     )
 
@@ -183,9 +188,10 @@ def test_rules_check_warns_when_a_years_calendar_is_empty_and_chinesecalendar_do
     )
     assert "draftdesk.toml：2021 年，西湖街道2021年度信息宣传工作考核办法，无误。" in done.stdout
     assert done.stderr.strip() == (
-        f"提示：规则文件 {path} 的 [calendar] 一节没有 2099 年的放假安排，chinesecalendar 也还不认识 "
-        "2099 年，时效暂按周一至周五计算工作日。请按国务院办公厅公布的 2099 年放假安排填写："
-        'holidays（法定节假日）和 workdays（调休上班日），ISO 日期，如 holidays = ["2099-01-01"]。'
+        f"提示：规则文件 {path} 的 [calendar] 一节没有 2099 年的放假安排，程序自带的放假安排也还没有 "
+        "2099 年，时效暂按周一至周五计算工作日。请按国务院办公厅公布的 2099 年放假安排填写 "
+        'holidays（法定节假日）和 workdays（调休上班日），日期写成 "2099-01-01" 的样子，'
+        '如 holidays = ["2099-01-01"]。'
     )
     path.write_text(
         path.read_text(encoding="utf-8").replace("holidays = []", 'holidays = ["2099-01-01"]', 1),
@@ -194,3 +200,18 @@ def test_rules_check_warns_when_a_years_calendar_is_empty_and_chinesecalendar_do
     filled = RUNNER.invoke(app, ["rules", "check", "--workspace", str(ws.root)])
     assert filled.exit_code == 0 and filled.stderr == ""
     assert "2099.toml：2099 年，西湖街道2099年度信息宣传工作考核办法，无误。" in filled.stdout
+
+
+def test_rules_check_names_a_year_that_disagrees_with_its_file_name_in_chinese(tmp_path):
+    ws = _ws(tmp_path)
+    assert RUNNER.invoke(app, ["rules", "new", "2022", "--workspace", str(ws.root)]).exit_code == 0
+    path = ws.root / "rules" / "2022.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("year = 2022", "year = 2023", 1), encoding="utf-8"
+    )
+    bad = RUNNER.invoke(app, ["rules", "check", "--workspace", str(ws.root)])
+    assert bad.exit_code == 2
+    assert (
+        f"规则文件 {path} 有误，请逐项修改后重试：\n  - meta.year：写的是 2023，与文件名的年份 2022 不符"
+        in bad.stderr
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def test_missing_file_and_bad_toml_are_rulebook_errors(tmp_path: Path) -> None:
         load_rulebook(tmp_path / "none.toml")
     bad = tmp_path / "bad.toml"
     bad.write_text("[meta\n", encoding="utf-8")
-    with pytest.raises(RulebookError, match="不是有效的 TOML"):
+    with pytest.raises(RulebookError, match="格式有误，第 1 行第 6 列"):
         load_rulebook(bad)
 
 
@@ -196,3 +197,111 @@ def test_every_outlet_level_has_one_name_and_one_tier_and_the_rulebook_uses_only
     assert sorted(tiered) == sorted(OUTLET_LEVELS) == sorted(LEVEL_NAMES)
     assert set(load_rulebook(DEFAULT_RULEBOOK).outlets.values()) <= set(OUTLET_LEVELS)
     assert [name for _, name, _ in TIERS] == ["国家级", "省级", "市级", "区级", "街道"]
+
+
+# ---- the rulebook a clerk edits speaks Chinese: its comments and its loader's messages ----
+
+# Words a comment may carry besides the rulebook's own keys and values: the file the workspace
+# copies it to, folder names under outbox/, the encoding and size units a clerk sees elsewhere.
+COMMENT_WORDS_ALLOWED = {"draftdesk", "toml", "outbox", "backups", "doc", "wps", "docx", "MB", "KB"}
+
+
+def _keys_and_values(value: object) -> set[str]:
+    """Every key and every word of every string value anywhere in the parsed rulebook."""
+    words: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            words |= set(re.findall(r"[A-Za-z_]+", key)) | {key} | _keys_and_values(item)
+    elif isinstance(value, list):
+        for item in value:
+            words |= _keys_and_values(item)
+    elif isinstance(value, str):
+        words |= set(re.findall(r"[A-Za-z_]+", value))
+    return words
+
+
+def _comment(line: str) -> str:
+    """The comment part of a TOML line (after a `#` outside a quoted string), else ''."""
+    quoted = False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "#" and not quoted:
+            return line[index + 1 :]
+    return ""
+
+
+def english_in_comments(text: str, allowed: set[str]) -> list[tuple[int, str]]:
+    """(line number, word) for each English word of 3+ letters in a comment that is not a key,
+    a value, a command (`命令：draftdesk …` to the end of its ASCII run) or an allowed word."""
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        comment = re.sub(r"命令：draftdesk[ -~]*", "", _comment(line))
+        for word in re.findall(r"[A-Za-z][A-Za-z_]{2,}", comment):
+            if word not in allowed:
+                found.append((number, word))
+    return found
+
+
+def test_every_comment_in_the_rulebook_is_chinese_for_the_clerk() -> None:
+    text = DEFAULT_RULEBOOK.read_text(encoding="utf-8")
+    allowed = _keys_and_values(tomllib.loads(text)) | COMMENT_WORDS_ALLOWED
+    assert english_in_comments(text, allowed) == []
+    assert text.splitlines()[0] == "# 西湖街道2021年度信息宣传工作考核办法（规则文件）"
+
+
+def test_the_comment_check_catches_an_english_comment_and_passes_keys_values_and_commands() -> None:
+    allowed = {"settle_seconds", "month"} | COMMENT_WORDS_ALLOWED
+    text = (
+        "settle_seconds = 3.0  # 秒。settle_seconds 等于 month 时\n"
+        "# Zip/OOXML safety limits\n"
+        "# 命令：draftdesk rules check\n"
+        'name = "a # not a comment"\n'
+        "# 存于 outbox/backups/，50 MB\n"
+    )
+    assert english_in_comments(text, allowed) == [(2, "Zip"), (2, "OOXML"), (2, "safety"), (2, "limits")]
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        ("[meta\n", "格式有误，第 1 行第 6 列：方括号 [ ] 没有配对"),
+        ('[meta]\nname = "西湖\n', "格式有误，第 2 行第 11 列：引号没有配对（文字两头都要有英文双引号）"),
+        ("[meta]\nyear 2021\n", "格式有误，第 2 行第 6 列：键后面缺少等号 ="),
+        ("[meta]\nname = “西湖”\n", "格式有误，第 2 行第 8 列：等号右边的值写法不对（文字要加英文双引号）"),
+        ("[meta]\nyear = 1\nyear = 2\n", "格式有误，第 3 行第 9 列：同一个键或同一节写了两次"),
+        ("[meta]\nyear = 1 name = 2\n", "格式有误，第 2 行第 10 列：一行只能写一项（这一项后面多了内容）"),
+        ("[meta]\nx = [1, 2\n", "格式有误，文件末尾：方括号 [ ] 没有配对"),
+    ],
+)
+def test_a_file_that_is_not_toml_is_named_by_line_and_column_in_chinese(
+    tmp_path: Path, toml: str, problem: str
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(toml, encoding="utf-8")
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(bad)
+    assert info.value.problems == [problem]
+    assert not re.search(r"[A-Za-z]{3,}", problem)
+
+
+def test_a_file_not_in_utf8_is_named_in_chinese(tmp_path: Path) -> None:
+    bad = tmp_path / "gbk.toml"
+    bad.write_bytes('[meta]\nname = "西湖"\n'.encode("gbk"))
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(bad)
+    assert info.value.problems == ["文件不是 UTF-8 编码的文字：请用记事本打开，“另存为”时编码选 UTF-8"]
+
+
+def test_a_bad_value_is_shown_as_the_rulebook_writes_it() -> None:
+    data = _seed()
+    data["types"]["instant"]["min_chars"] = True
+    data["web"]["password_hash"] = "secret"
+    with pytest.raises(RulebookError) as info:
+        parse_rulebook(data, "x.toml")
+    problems = info.value.problems
+    assert "types.instant.min_chars：应是整数，实际为 true" in problems
+    assert (
+        "web.password_hash：不是程序生成的密码（请勿手填，留空表示不设密码）。命令：draftdesk web --hash-password"
+        in problems
+    )

@@ -293,7 +293,8 @@ def test_intake_links_the_notice_of_a_late_accepted_draft(client: TestClient, ws
         in download.headers["content-disposition"]
     )
     assert client.get("/intake/4/note.txt").status_code == 404
-    assert client.get("/intake/4/note").status_code == 404
+    counted_page = client.get("/intake/4/note")  # no note, but the page to 核定 it
+    assert counted_page.status_code == 200 and "没有退回说明或未计入说明" in counted_page.text
 
 
 def test_adopt_records_refuses_withdraws_and_shows_on_score(client: TestClient) -> None:

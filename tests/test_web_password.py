@@ -19,6 +19,9 @@ from web.auth import hash_password, verify_password
 from web.chart import completion_chart
 from web.pages.selfcheck import received_at
 
+# Every test here serves a real SQLite ledger through the desk.
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture()
 def guarded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:

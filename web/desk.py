@@ -19,7 +19,7 @@ from checks.labels import RULE_LABELS, VERDICT_LABELS, date_text, deadline_text
 from reports.period import PeriodAssessment
 from rules import Rulebook
 from rules.periods import Period
-from service.desk import assessment, ledger_version
+from service.desk import assessment, ledger_version, unit_assessment
 from web.auth import Guard
 from workspace import Workspace, now
 
@@ -90,14 +90,16 @@ class Desk:
         self.env.filters.update(_iso_filters(rulebook))
         self._reports: dict[tuple[object, ...], PeriodAssessment] = {}
 
-    def report(self, period: Period) -> PeriodAssessment:
-        """The period's assessment (as `score` makes it), recomputed only when the ledger (or the
-        day) has changed since the last view."""
-        key = (period.key, now(self.rulebook).date(), ledger_version(self.ws))
+    def report(self, period: Period, unit: str | None = None) -> PeriodAssessment:
+        """The period's assessment (as `score` makes it) — or one unit's alone, for its own page —
+        recomputed only when the ledger (or the day) has changed since the last view."""
+        key = (period.key, unit, now(self.rulebook).date(), ledger_version(self.ws))
         if key not in self._reports:
-            if len(self._reports) >= 16:
+            if len(self._reports) >= 64:
                 self._reports.clear()
-            self._reports[key] = assessment(self.ws, period)
+            self._reports[key] = (
+                assessment(self.ws, period) if unit is None else unit_assessment(self.ws, period, unit)
+            )
         return self._reports[key]
 
     def session(self, request: Request) -> tuple[str, bool]:

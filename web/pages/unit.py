@@ -32,7 +32,7 @@ def _unit(desk: Desk, request: Request, token: str) -> str | Response:
 
 
 def _page(desk: Desk, request: Request, token: str, unit: str, **context: Any) -> Response:
-    page = unit_page(desk.ws, desk.rulebook, unit, desk.report)
+    page = unit_page(desk.ws, desk.rulebook, unit, lambda period: desk.report(period, unit))
     shown: dict[str, Any] = {"result": None, "error": None, **context}
     return desk.page(request, "unit.html", p=page, token=token, **shown)
 
