@@ -109,7 +109,7 @@ def render_note(
     if rejected:
         lines += ["", _what_to_do(judgement, rulebook)]
     if self_check:
-        lines += ["", _where_to_drop(judgement, rulebook)]
+        lines += ["", _where_to_drop(draft, judgement, rulebook)]
     lines += ["", f"{rulebook.meta.subdistrict}{rulebook.meta.office_unit}"]
     return "\n".join(lines) + "\n"
 
@@ -131,11 +131,21 @@ def _result_line(judgement: Judgement, rulebook: Rulebook, self_check: bool) -> 
     return f"处理结果：合格，已登记，{counted}。"
 
 
-def _where_to_drop(judgement: Judgement, rulebook: Rulebook) -> str:
-    """The self-check's last word: nothing was sent, and the folder that sends it."""
+def _where_to_drop(draft: Draft, judgement: Judgement, rulebook: Rulebook) -> str:
+    """The self-check's last word: nothing was sent, and the folder that sends it. A bundle (a
+    document with its photos) must arrive as one folder or one .zip, or the intake files each
+    file on its own and rejects them all."""
     ctype = rulebook.types.get(judgement.content_type or "")
     folder = f"inbox/{judgement.unit or '<单位>'}/{ctype.name if ctype else '<稿件类型>'}/"
-    return f"这只是自查，稿件没有报送，也没有登记。正式报送请把稿件放入共享收件箱的 {folder} 文件夹。"
+    head = "这只是自查，稿件没有报送，也没有登记。"
+    if draft.container == "bundle":
+        name = PurePath(draft.source_name).stem or "稿件名"
+        return (
+            f"{head}正式报送请把文档和照片一起放进一个以稿件命名的文件夹（如“{name}”），"
+            f"或打包成一个 .zip 文件，再放入共享收件箱的 {folder} 文件夹；"
+            "不要把文档和照片分开直接放入，否则会被逐个登记并退回。"
+        )
+    return f"{head}正式报送请把稿件放入共享收件箱的 {folder} 文件夹。"
 
 
 def render_notice(

@@ -11,7 +11,7 @@ from pathlib import Path
 from checks.labels import rules_text
 from cli.common import open_or_exit
 from flows.sweep import OneLineFormatter
-from intake.pipeline import SweepResult
+from intake.pipeline import Outcome, SweepResult
 from ledger.schema import DatabaseError, LedgerDamaged, damage_reason
 from workspace import Workspace
 
@@ -35,11 +35,7 @@ def summary_lines(ws: Workspace, result: SweepResult) -> list[str]:
         lines.append(f"已完成上次中断的 {result.recovered} 件。")
     if result.rejected:
         lines.append(f"退回说明（.退回说明.txt）在 {ws.rejected}/<单位>/ 下，与原稿放在一起：")
-        for outcome in result.rejected[:20]:
-            lines.append(
-                f"  稿件 {outcome.submission_id}：{outcome.note_path or outcome.stored_path}"
-                f"（{rules_text(outcome.rules)}）"
-            )
+        lines += [_rejected_line(outcome) for outcome in result.rejected[:20]]
         if len(result.rejected) > 20:
             lines.append(f"  ……共 {len(result.rejected)} 件")
     if result.not_counted:
@@ -51,6 +47,16 @@ def summary_lines(ws: Workspace, result: SweepResult) -> list[str]:
     if result.accepted:
         lines.append(f"合格稿件在 {ws.accepted}/<年-月>/<单位>/ 下。")
     return lines
+
+
+def _rejected_line(outcome: Outcome) -> str:
+    """One rejected item: a draft by its 稿件编号 and failed rules; an officer form (no 稿件编号)
+    as the 信息员推荐表 it is, with the reason it was not registered."""
+    where = outcome.note_path or outcome.stored_path
+    if outcome.officer_form:
+        reason = outcome.message.rstrip("。") or rules_text(outcome.rules)
+        return f"  信息员推荐表：{where}（{reason}）"
+    return f"  稿件 {outcome.submission_id}：{where}（{rules_text(outcome.rules)}）"
 
 
 def run_command(workspace: Path | None) -> int:

@@ -117,7 +117,12 @@ def report(console: Console, result: SweepResult, rulebook: Rulebook) -> None:
         parts.append(PurePosixPath(outcome.key).name)
         line = " ".join(parts)
         if outcome.verdict == "rejected":
-            reasons = rules_text(outcome.rules) or outcome.message
+            # an officer form's own reason (a missing column), not the generic 文件格式
+            reasons = (
+                (outcome.officer_form and outcome.message.rstrip("。"))
+                or rules_text(outcome.rules)
+                or outcome.message
+            )
             line += f"（{reasons}）退回说明：{outcome.note_path}" if outcome.note_path else f"（{reasons}）"
         elif outcome.stored_path:
             line += f" → {outcome.stored_path}"

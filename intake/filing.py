@@ -32,6 +32,7 @@ NOTE_SUFFIX = ".退回说明.txt"
 NOTICE_SUFFIX = ".未计入.txt"  # beside an accepted draft that does not count (no longer than NOTE_SUFFIX)
 _NAME_MAX = 255  # bytes, ext4/NTFS/SMB
 OFFICER_FOLDER = "信息员"  # under accepted/<YYYY-MM>/<unit>/ for registered officer forms
+OFFICER_FORM = "信息员推荐表"  # what an officer form is called in its receipt's name
 
 PlanOutcome = Literal["accepted", "not_counted", "rejected", "failed", "officer", "officer_rejected"]
 # The word a receipt's name and text carry for each outcome (`<编号>_<原名>.<word>.txt`).
@@ -149,14 +150,28 @@ def plan_filing(
     note = stored.with_name(stored.name + note_suffix) if note_suffix else None
     receipt = None
     if unit:
-        label = RECEIPT_LABELS[outcome]
-        receipt = ws.inbox / folder / receipt_folder / fit_name(f"{number}_", name, f".{label}.txt")
+        receipt = _receipt_path(ws.inbox / folder / receipt_folder, outcome, number, name)
     return FilingPlan(
         outcome,
         _exact(ws, stored),
         _exact(ws, note) if note else None,
         _exact(ws, receipt) if receipt else None,
     )
+
+
+def _receipt_path(folder: Path, outcome: PlanOutcome, number: int | str, name: str) -> Path:
+    """A draft's receipt is named by its 稿件编号; an officer form has none (its claim tag means
+    nothing to a unit), so its receipt is `信息员推荐表_<原名>.<合格|退回>.txt`, numbered
+    `信息员推荐表（2）_…` when a receipt of that name is already there, so none is overwritten."""
+    suffix = f".{RECEIPT_LABELS[outcome]}.txt"
+    if outcome not in ("officer", "officer_rejected"):
+        return folder / fit_name(f"{number}_", name, suffix)
+    path = folder / fit_name(f"{OFFICER_FORM}_", name, suffix)
+    n = 1
+    while os.path.lexists(path):
+        n += 1
+        path = folder / fit_name(f"{OFFICER_FORM}（{n}）_", name, suffix)
+    return path
 
 
 def _exact(ws: Workspace, path: Path) -> str:

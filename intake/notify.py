@@ -116,13 +116,21 @@ def load_config(root: Path, rulebook: Rulebook) -> NotifyConfig:
 
 
 def shown(url: str) -> str:
-    """An address as people may see it: Apprise's own privacy form (keys and passwords hidden)."""
+    """An address as people may see it: scheme, host and the path's first step of Apprise's own
+    privacy form (keys in the host or path masked), never the user part, the rest of the path
+    or the query parameters, where keys hide too."""
     import apprise
 
     plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     if not plugin:
         return url.split("://", 1)[0] + "://…"
-    return str(plugin.url(privacy=True))  # type: ignore[no-untyped-call]
+    private = str(plugin.url(privacy=True))  # type: ignore[no-untyped-call]
+    scheme, _, rest = private.partition("://")
+    rest = rest.split("?", 1)[0].split("#", 1)[0]
+    netloc, slash, path = rest.partition("/")
+    first, more, _ = path.strip("/").partition("/")
+    short = first + ("/…" if more else "")
+    return f"{scheme}://{netloc.rsplit('@', 1)[-1]}{slash if short else ''}{short}"
 
 
 def item_message(outcome: Outcome, row: dict[str, Any] | None, reasons: Sequence[str]) -> str:

@@ -92,6 +92,7 @@ class Outcome:
     message: str = ""
     failed: bool = False  # draftdesk itself failed on it: filed as rejected with an internal-error note
     counted: bool | None = None  # accepted: counts toward the period's quota (None: not accepted)
+    officer_form: bool = False  # an officer form (信息员推荐表), not a draft: no 稿件编号
 
 
 @dataclass
@@ -443,6 +444,7 @@ def step_officer(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, c
         note_path=plan.shown(plan.note),
         rules=() if decided.ok else ("format",),
         message=decided.message,
+        officer_form=True,
     )
 
 

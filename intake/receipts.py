@@ -28,10 +28,12 @@ from workspace import Workspace, now
 log = logging.getLogger("draftdesk.intake")
 
 
-def render_receipt(row: SubmissionRecord, rulebook: Rulebook) -> str:
+def render_receipt(row: SubmissionRecord, rulebook: Rulebook, rulebook_warning: str | None = None) -> str:
     """The receipt's text for one recorded submission ("\\n" line ends; `note_bytes` makes the
-    bytes): 稿件编号, title, received time, 合格 or 退回, 计入 or why not, both 字数 figures,
-    the office's 核定 and reason when there is one, and the machine's note or notice."""
+    bytes): 稿件编号, title, type, received time, 合格 or 退回, 计入 or why not, both 字数
+    figures, for an accepted draft its photos and — when another year's rulebook judged it
+    (`rulebook_warning`) — which, the office's 核定 and reason when there is one, and the
+    machine's note or notice."""
     verdict = row.get("effective_verdict", row.get("verdict"))  # the office's 核定 where there is one
     accepted = verdict == "accepted"
     counted = accepted and bool(row.get("effective_counted", row.get("counted")))
@@ -43,11 +45,15 @@ def render_receipt(row: SubmissionRecord, rulebook: Rulebook) -> str:
         f"稿件：{row.get('source_path') or row.get('original_name') or ''}",
         f"标题：{row.get('title') or '未能识别'}",
         f"报送单位：{row.get('unit') or '未能识别'}",
+        f"稿件类型：{_type_name(row, rulebook)}",
         f"收稿时间：{when_text(received, rulebook.meta.tz)}",
         f"审核结果：{'合格' if accepted else '退回'}",
         f"是否计入：{_counted_text(accepted, counted, _period(row, rulebook))}",
         _zishu_text(row),
     ]
+    if accepted:
+        lines.append(_photos_text(row, rulebook))
+        lines += [f"判定规则：{rulebook_warning}"] if rulebook_warning else []
     decided = decision_text(row, rulebook)  # the office's 核定 and its reason, when there is one
     if decided:
         lines.append(decided)
@@ -56,6 +62,20 @@ def render_receipt(row: SubmissionRecord, rulebook: Rulebook) -> str:
         heading = ORIGINAL_HEADING if decided else "—— 退回说明 ——" if not accepted else "—— 未计入说明 ——"
         lines += ["", heading, "", note]
     return "\n".join(lines) + "\n"
+
+
+def _type_name(row: SubmissionRecord, rulebook: Rulebook) -> str:
+    ctype = rulebook.types.get(row.get("content_type") or "")
+    return ctype.name if ctype else "未能识别"
+
+
+def _photos_text(row: SubmissionRecord, rulebook: Rulebook) -> str:
+    """The photos as the rules counted them: every picture, the distinct usable ones that count
+    (合格照片), and the HD ones where the type asks for HD photos."""
+    total, counted = row.get("photos_total") or 0, row.get("photos_distinct") or 0
+    ctype = rulebook.types.get(row.get("content_type") or "")
+    hd = f"，其中高清 {row.get('photos_hd') or 0} 张" if ctype and ctype.hd_photos else ""
+    return f"照片：共 {total} 张，合格照片 {counted} 张{hd}"
 
 
 def _period(row: SubmissionRecord, rulebook: Rulebook) -> str:
@@ -89,12 +109,20 @@ def write_receipt(
     if plan is None or plan.receipt is None:
         return False
     try:
-        filing.write_note(ws.root / plan.receipt, note_bytes(render_receipt(row, rulebook)))
+        warning = _rulebook_warning(db, int(row["id"]))
+        filing.write_note(ws.root / plan.receipt, note_bytes(render_receipt(row, rulebook, warning)))
         ledger.mark_receipt_written(db, int(row["id"]), now(rulebook))
     except Exception:
         log.exception("writing the receipt of submission %s failed; the next sweep retries", row.get("id"))
         return False
     return True
+
+
+def _rulebook_warning(db: sqlite_utils.Database, sub_id: int) -> str | None:
+    """The missing-year warning the draft was judged with (`checks.judge.with_rulebook_warning`),
+    as the ledger recorded it, or None when its own year's rulebook judged it."""
+    found = [f.get("message") for f in ledger.findings_of(db, sub_id) if f.get("rule") == "rulebook"]
+    return found[0] if found else None
 
 
 def write_due_receipts(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database) -> int:

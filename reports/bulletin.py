@@ -27,6 +27,7 @@ from docx.shared import Cm, Pt
 from docx.text.run import Run
 
 from checks.labels import date_text
+from scoring.awards import shared_places
 from scoring.report import PeriodReport, UnitReport
 from scoring.requests import RequestProgress, UnitRequests
 
@@ -129,9 +130,20 @@ def _rate(unit: UnitReport) -> float:
     return counted / quota if quota else 1.0
 
 
+def _result(unit: UnitReport) -> tuple[float, int]:
+    """What a unit is ranked by: completion rate, then points (higher first)."""
+    return (-_rate(unit), -unit.points.total)
+
+
 def ranked(report: PeriodReport) -> list[UnitReport]:
     """Units by completion rate, then points, then name: the order the 通报 lists them."""
-    return sorted(report.units, key=lambda u: (-_rate(u), -u.points.total, u.unit))
+    return sorted(report.units, key=lambda u: (*_result(u), u.unit))
+
+
+def placed(report: PeriodReport) -> list[tuple[int, UnitReport]]:
+    """Each unit in the 通报's order with its place: equal results share it (1, 1, 3, …)."""
+    units = ranked(report)
+    return list(zip(shared_places([_result(u) for u in units]), units, strict=True))
 
 
 def _num(value: float) -> str:
@@ -163,7 +175,7 @@ def _ranking(doc: DocumentObject, data: BulletinData, n: int) -> None:
     types = [key for key in report.type_names if any(key in u.completion for u in report.units)]
     head = ["名次", "单位", *(report.type_names[k] for k in types), "完成率", "加减分"]
     rows: list[list[object]] = []
-    for place, unit in enumerate(ranked(report), 1):
+    for place, unit in placed(report):
         marks = [
             f"{unit.completion[k].counted}/{unit.completion[k].quota}" if k in unit.completion else "—"
             for k in types

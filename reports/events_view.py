@@ -49,7 +49,10 @@ FIELD_NAMES = {
     "how": "方式",
     "verdict": "审核结果",
     "counted": "计入考核",
+    "link_version": "链接",
+    "第几版链接": "链接",  # the key of link changes logged before link_version
 }
+LINK_VERSIONS = ("link_version", "第几版链接")
 
 
 def _value(key: str, value: Any) -> str:
@@ -63,6 +66,8 @@ def _value(key: str, value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
+    if key in LINK_VERSIONS:  # 0: the unit had no link yet
+        return f"第{value}版" if value else "无"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value)
@@ -83,6 +88,17 @@ def when_text(text: str) -> str:
     except ValueError:
         return text
     return labels.when_text(at, at.tzinfo or dt.UTC)
+
+
+def _one_field(before: Any, after: Any) -> tuple[str, str, str] | None:
+    """(name, before, after) when the change is one and the same field on both sides, else None."""
+    if not (isinstance(before, dict) and isinstance(after, dict) and len(before) == len(after) == 1):
+        return None
+    (key, old), (other, new) = next(iter(before.items())), next(iter(after.items()))
+    if key != other:
+        return None
+    name = str(key)
+    return FIELD_NAMES.get(name, name), _value(name, old), _value(name, new)
 
 
 @dataclass(frozen=True)
@@ -130,9 +146,13 @@ class Event:
 
     def line(self) -> str:
         """第 3 条 2021年3月20日 10:00 张三@pc 登记录用 稿件 1：无 → 录用媒体 …；原因：…"""
-        before, after = fields_text(self.before), fields_text(self.after)
         why = f"；原因：{self.reason}" if self.reason else ""
-        return f"第 {self.id} 条 {when_text(self.at)} {self.actor} {self.action_name} {self.about}：{before} → {after}{why}"
+        head = f"第 {self.id} 条 {when_text(self.at)} {self.actor} {self.action_name} {self.about}"
+        one = _one_field(self.before, self.after)
+        if one is not None:  # one field changed: named once (链接：第1版 → 第2版)
+            name, old, new = one
+            return f"{head}，{name}：{old} → {new}{why}"
+        return f"{head}：{fields_text(self.before)} → {fields_text(self.after)}{why}"
 
     @property
     def about(self) -> str:

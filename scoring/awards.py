@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rules.levels import TIERS
@@ -71,14 +71,19 @@ def piece_tiers(
     return best
 
 
+def shared_places(keys: Sequence[Hashable]) -> list[int]:
+    """The place of each of `keys`, already in ranking order: equal results share a place and
+    the next is skipped (1, 1, 3, …). Every ranking the office publishes places this way."""
+    result: list[int] = []
+    for index, key in enumerate(keys):
+        result.append(result[-1] if index and keys[index - 1] == key else index + 1)
+    return result
+
+
 def _rank(rows: list[Standing], places: int, amount: int, give: bool) -> list[Standing]:
     ordered = sorted(rows, key=Standing.sort_key)  # stable: ties keep the rulebook's order
     result: list[Standing] = []
-    for index, standing in enumerate(ordered):
-        if result and result[-1].sort_key() == standing.sort_key():
-            rank = result[-1].rank
-        else:
-            rank = index + 1
+    for rank, standing in zip(shared_places([s.sort_key() for s in ordered]), ordered, strict=True):
         award = amount if give and rank <= places and standing.pieces > 0 else 0
         result.append(Standing(standing.name, standing.unit, standing.pieces, standing.by_tier, rank, award))
     return result

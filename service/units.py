@@ -117,8 +117,12 @@ def rotate_link(
         token = token_for(key, unit.name, generation)
         with db.conn:
             store_link(db, unit.name, generation, token_hash(token), now(rulebook).isoformat())
+            # the link's version as people count it (1 for the first link), not the ledger's generation
             change = Change(
-                "link_rotate", {"第几版链接": generation}, {"第几版链接": generation + 1}, subject=unit.name
+                "link_rotate",
+                {"link_version": generation},
+                {"link_version": generation + 1},
+                subject=unit.name,
             )
             record_in(db, rulebook, actor, [change])
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rules import Rulebook
-from scoring.awards import officer_names, rank_officers, rank_units
+from scoring.awards import officer_names, rank_officers, rank_units, shared_places
 from tests.factory import adoption_row
 
 END = dt.date(2021, 12, 31)
@@ -30,6 +30,7 @@ def test_units_rank_by_adopted_pieces_and_top_places_get_500(rulebook: Rulebook)
         ("派出所", 1, 4, 0),
         ("办公室", 0, 5, 0),
     ]
+    assert {s.rank for s in ranked if s.pieces == 0} == {5}  # equal results share a place, as in the workbook
 
 
 def test_announcements_and_other_years_do_not_count(rulebook: Rulebook) -> None:
@@ -73,3 +74,16 @@ def test_each_place_carries_the_figures_behind_it() -> None:
         == "录用 3 篇（国家级 1、区级 2）"
     )
     assert Standing("办公室", "办公室", 0).basis == "录用 0 篇"
+
+
+def test_equal_results_share_a_place_and_the_next_place_is_skipped() -> None:
+    assert shared_places([(-1.0, -5), (-1.0, -5), (-0.5, 0), (0.0, 0), (0.0, 0), (0.0, 0), (0.0, 1)]) == [
+        1,
+        1,
+        3,
+        4,
+        4,
+        4,
+        7,
+    ]
+    assert shared_places([]) == []

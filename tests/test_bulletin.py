@@ -60,6 +60,9 @@ def test_the_bulletin_of_an_empty_month_says_every_section(ws: Path) -> None:
     ranking = doc.tables[0]
     assert [c.text for c in ranking.rows[0].cells][:2] == ["名次", "单位"]
     assert len(ranking.rows) == 24
+    # equal results share a place: 16 units at 0% without points, then 7 at 0% with −0.1
+    places = [(row.cells[0].text, row.cells[-2].text, row.cells[-1].text) for row in ranking.rows[1:]]
+    assert places == [("1", "0%", "—")] * 16 + [("17", "0%", "-0.1")] * 7
 
 
 def test_the_same_ledger_gives_the_same_bytes_and_a_rerun_keeps_the_earlier_file(ws: Path) -> None:

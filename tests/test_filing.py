@@ -63,6 +63,21 @@ def test_every_planned_name_fits_in_255_bytes_after_all_its_tags(tmp_path, outco
         assert plan.stored.endswith(".docx") == name.endswith(".docx")
 
 
+def test_an_officer_forms_receipt_is_named_as_the_form_not_by_its_claim_tag_and_never_reused(tmp_path):
+    ws = Workspace(tmp_path)
+
+    def receipt(outcome):
+        return filing.plan_filing(ws, "回执", outcome, "湖滨社区", T0, "9f36f5a4", "表.docx").receipt
+
+    assert receipt("officer") == "inbox/湖滨社区/回执/信息员推荐表_表.docx.合格.txt"
+    assert receipt("officer_rejected") == "inbox/湖滨社区/回执/信息员推荐表_表.docx.退回.txt"
+    (ws.root / receipt("officer")).parent.mkdir(parents=True)
+    (ws.root / receipt("officer")).write_bytes(b"x")
+    assert receipt("officer") == "inbox/湖滨社区/回执/信息员推荐表（2）_表.docx.合格.txt"
+    (ws.root / receipt("officer")).write_bytes(b"x")
+    assert receipt("officer") == "inbox/湖滨社区/回执/信息员推荐表（3）_表.docx.合格.txt"
+
+
 def test_a_long_name_is_shortened_so_its_note_still_fits_keeping_the_extension():
     name = "很长的标题" * 30 + ".docx"
     stored = filing.stored_name(12345, name)

@@ -87,3 +87,29 @@ def test_a_rejected_note_with_its_ledger_number_does_not_say_it_was_not_recorded
     assert "稿件编号：1\n" in note
     assert "处理结果：退回。本稿不计入考核，请按下列要求修改后重新报送。" in note
     assert "未登记" not in note
+
+
+def self_check_note(draft, relpath: str = PATH) -> str:
+    from rules import load_rulebook
+
+    rulebook = load_rulebook()
+    judgement = judge(draft, identify(PurePosixPath(relpath), draft, rulebook), rulebook, RECEIVED)
+    return render_note(draft, judgement, rulebook, RECEIVED, relpath, self_check=True)
+
+
+def test_a_self_checked_bundle_is_told_to_go_in_as_one_folder_or_zip_with_its_photos() -> None:
+    import dataclasses
+
+    draft = dataclasses.replace(
+        draft_value(300, photos=[photo_value(seed=1)], source_name="垃圾分类"), container="bundle"
+    )
+    note = self_check_note(draft, "湖滨社区/即时通讯信息/垃圾分类")
+    assert "把文档和照片一起放进一个以稿件命名的文件夹（如“垃圾分类”）" in note
+    assert "或打包成一个 .zip 文件，再放入共享收件箱的 inbox/湖滨社区/即时通讯信息/ 文件夹" in note
+    assert "正式报送请把稿件放入" not in note
+
+
+def test_a_self_checked_single_document_is_told_to_go_straight_into_the_type_folder() -> None:
+    note = self_check_note(draft_value(300, photos=[photo_value(seed=1)]))
+    assert "正式报送请把稿件放入共享收件箱的 inbox/湖滨社区/即时通讯信息/ 文件夹。" in note
+    assert ".zip" not in note

@@ -128,6 +128,14 @@ def test_an_address_is_shown_with_its_key_hidden():
     assert "abcdef123456" not in shown("json://user:abcdef123456@127.0.0.1:9/")
 
 
+def test_an_address_is_shown_as_scheme_host_and_a_short_path_never_its_query():
+    url = "json://127.0.0.1:8799/hubin?method=POST&overflow=upstream&retry=0&wait=0.5&optional=no"
+    assert shown(url) == "json://127.0.0.1:8799/hubin"
+    assert shown("json://user:abcdef123456@127.0.0.1:9/") == "json://127.0.0.1:9"
+    assert shown("json://127.0.0.1:9/hooks/secret-token-1234") == "json://127.0.0.1:9/hooks/…"
+    assert "?" not in shown("wecombot://abcdefghijklmnop12345")
+
+
 @pytest.mark.integration
 def test_a_unit_below_quota_is_reminded_once_days_before_the_month_ends(tmp_path, monkeypatch, receiver):
     from service.reminders import send_reminders

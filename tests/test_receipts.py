@@ -51,10 +51,12 @@ def test_an_accepted_draft_gets_a_receipt_in_its_units_folder_with_every_fact(ws
         f"稿件：湖滨社区/{INSTANT}/活动.docx",
         "标题：湖滨社区开展垃圾分类宣传活动",
         "报送单位：湖滨社区",
+        "稿件类型：即时通讯信息",
         "收稿时间：2021年3月12日 15:00",
         "审核结果：合格",
         "是否计入：计入",
         "字数：正文 300 字（Word 状态栏显示全文 314 字）",
+        "照片：共 1 张，合格照片 1 张",
         "",
     ]
     row = _row(ws)
@@ -130,6 +132,24 @@ def test_init_makes_a_receipt_folder_for_every_unit(ws_rb):
     assert rb.intake.receipt_folder == "回执"
 
 
+def test_an_accepted_drafts_receipt_counts_its_photos_and_names_the_rulebook_of_another_year(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("DRAFTDESK_NOW", "2022-03-12T15:00:00")  # the workspace has only 2021's rules
+    ws, rb = workspace(tmp_path / "ws")
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=2))
+    [outcome] = sweep(ws, rb, settled=True).outcomes
+    assert outcome.verdict == "accepted"
+    [receipt] = receipts_in(ws)
+    lines = receipt.read_bytes().decode("utf-8-sig").split("\r\n")
+    assert "稿件类型：即时通讯信息" in lines
+    assert "照片：共 2 张，合格照片 2 张" in lines
+    assert (
+        "判定规则：工作目录没有 2022 年的规则文件，暂按此前最近的 2021 年的规则（draftdesk.toml）判定；"
+        "请办公室新建并核对 2022 年的规则文件。"
+    ) in lines
+
+
 def test_an_officer_form_gets_a_receipt_too(ws_rb):
     from tests.test_officer_form import officer_form
 
@@ -138,7 +158,7 @@ def test_an_officer_form_gets_a_receipt_too(ws_rb):
     [outcome] = sweep(ws, rb, settled=True).outcomes
     assert outcome.verdict == "officer"
     [receipt] = receipts_in(ws)
-    assert receipt.name.endswith("_推荐表.docx.合格.txt")
+    assert receipt.name == "信息员推荐表_推荐表.docx.合格.txt"
     text = receipt.read_bytes().decode("utf-8-sig")
     assert "信息员推荐表：已登记（已登记信息员 张三）" in text
 

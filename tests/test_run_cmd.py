@@ -163,3 +163,47 @@ def test_the_summary_names_items_draftdesk_failed_on(tmp_path):
     lines = summary_lines(Workspace(tmp_path), SweepResult(outcomes=[failed]))
     assert any(line.startswith("处理出错 1 件") for line in lines)
     assert "  outbox/rejected/湖滨社区/1_a.docx.退回说明.txt（内部错误 UnicodeEncodeError）" in lines
+
+
+def test_the_summary_names_a_rejected_officer_form_as_one_with_its_reason(tmp_path):
+    from cli.run import summary_lines
+    from intake.pipeline import Outcome, SweepResult
+    from workspace import Workspace
+
+    form = Outcome(
+        key="湖滨社区/信息员/信息员推荐表.docx",
+        verdict="rejected",
+        note_path="outbox/rejected/湖滨社区/信息员推荐表.docx.退回说明.txt",
+        rules=("format",),
+        message="推荐表缺少“通讯员姓名”列。",
+        officer_form=True,
+    )
+    lines = summary_lines(Workspace(tmp_path), SweepResult(outcomes=[form]))
+    assert (
+        "  信息员推荐表：outbox/rejected/湖滨社区/信息员推荐表.docx.退回说明.txt（推荐表缺少“通讯员姓名”列）"
+        in lines
+    )
+    assert not any("None" in line or "文件格式" in line for line in lines)
+
+
+def test_watch_names_a_rejected_officer_forms_own_reason(tmp_path):
+    import io
+
+    from cli.console import Console
+    from cli.watch import report
+    from intake.pipeline import Outcome, SweepResult
+    from rules import load_rulebook
+
+    form = Outcome(
+        key="湖滨社区/信息员/信息员推荐表.docx",
+        verdict="rejected",
+        unit="湖滨社区",
+        note_path="outbox/rejected/湖滨社区/信息员推荐表.docx.退回说明.txt",
+        rules=("format",),
+        message="推荐表缺少“通讯员姓名”列。",
+        officer_form=True,
+    )
+    out = io.StringIO()
+    report(Console(out, io.StringIO(), tmp_path / "log"), SweepResult(outcomes=[form]), load_rulebook())
+    assert "（推荐表缺少“通讯员姓名”列）退回说明：" in out.getvalue()
+    assert "文件格式" not in out.getvalue()

@@ -105,4 +105,8 @@ def test_rotating_a_link_is_logged_with_who_did_it_and_never_the_token(ws_rules)
     (event,) = list_events(ws)
     assert event.actor == "clerk@office"
     assert "更换单位链接" in str(event)
+    assert event.line().endswith("更换单位链接 湖滨社区，链接：无 → 第1版")  # it had no link yet
+    assert "第几版" not in event.line()
+    rotate_link(ws, rulebook, "湖滨社区", "http://desk", Actor("clerk@office"))
+    assert list_events(ws)[-1].line().endswith("更换单位链接 湖滨社区，链接：第1版 → 第2版")
     assert _token(new.url) not in repr(event)

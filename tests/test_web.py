@@ -178,6 +178,21 @@ def test_self_check_takes_a_document_plus_photos(client: TestClient) -> None:
     )
     assert answer.status_code == 200, answer.text
     assert "2 / 2 /" in answer.text
+    assert "把文档和照片一起放进一个以稿件命名的文件夹（如“稿件”）" in answer.text
+
+
+def test_the_self_check_page_shows_dates_in_chinese_and_asks_for_a_unit(client: TestClient) -> None:
+    form = client.get("/check").text
+    assert '<select name="unit" required>\n<option value="" selected>请选择单位</option>' in form
+    answer = check(client, [("稿件.docx", news_draft(320, photos=2))])
+    assert answer.status_code == 200, answer.text
+    assert "<th>事件日期</th><td>2021年3月12日</td>" in answer.text
+    assert "<th>报送截止</th><td>2021年3月13日 12:00</td>" in answer.text
+    assert "2021-03" not in answer.text.split('<section class="result">')[1]
+    assert '<option value="">请选择单位</option>' in answer.text  # the chosen unit stays chosen
+    assert "<option selected>湖滨社区</option>" in answer.text
+    forgot = check(client, [("稿件.docx", news_draft(320, photos=2))], unit="")
+    assert forgot.status_code == 400 and 'id="error">请选择单位。<' in forgot.text
 
 
 def test_self_check_takes_a_zip_bundle(client: TestClient) -> None:
@@ -519,6 +534,20 @@ def _ledger_of(client: TestClient) -> Path:
 OUTSIDE = re.compile(
     r"""(?:src|href|action)=["']?(?:https?:)?//(?!127\.0\.0\.1|localhost|testserver)""", re.I
 )
+
+
+def test_an_unknown_page_or_a_wrong_method_answers_a_chinese_page_with_a_link_home(
+    client: TestClient,
+) -> None:
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("text/html")
+    assert "没有这个页面" in missing.text and '<a href="/">回到首页</a>' in missing.text
+    assert "Not Found" not in missing.text and "detail" not in missing.text
+    wrong = client.put("/check")
+    assert wrong.status_code == 405 and "allow" in wrong.headers
+    assert "这个页面不接受这样的请求" in wrong.text and '<a href="/">回到首页</a>' in wrong.text
+    assert "Method Not Allowed" not in wrong.text
 
 
 def test_no_page_references_an_outside_url(client: TestClient) -> None:

@@ -16,11 +16,12 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from rules import Rulebook
 from service.desk import prepare
 from web.auth import Guard
-from web.deps import refused_page
+from web.deps import not_served_page, refused_page
 from web.desk import HERE, Desk, Refused
 from web.ledger_view import ASGIApp, with_ledger
 from web.pages import adoptions, assessment, home, requests, selfcheck, submissions, unit
@@ -76,6 +77,7 @@ def create_app(
     api.state.desk = Desk(ws, rulebook, guard, link)
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     api.add_exception_handler(Refused, refused_page)
+    api.add_exception_handler(HTTPException, not_served_page)
     for router in ROUTERS:
         api.include_router(router)
     return with_ledger(api, ws, rulebook, guard) if ledger else api

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import Response
+from starlette.exceptions import HTTPException
 
 from web.desk import Desk, Refused
 
@@ -36,3 +38,21 @@ async def refused_page(request: Request, exc: Exception) -> Response:
     )
     response.headers.update(exc.headers)
     return response
+
+
+# The framework's own refusals (no such route, a route asked the wrong way) in the desk's words.
+NOT_SERVED = {
+    404: "没有这个页面。请检查地址，或从首页进入。",
+    405: "这个页面不接受这样的请求。请从页面上的链接或表单进入。",
+}
+
+
+async def not_served_page(request: Request, exc: Exception) -> Response:
+    """A 404 or 405 as the desk's Chinese page (not FastAPI's English JSON); other statuses as
+    the framework answers them."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code not in NOT_SERVED:
+        return await http_exception_handler(request, exc)
+    return await refused_page(
+        request, Refused(exc.status_code, NOT_SERVED[exc.status_code], dict(exc.headers or {}))
+    )

@@ -6,6 +6,7 @@ One `Desk` is built per app by `web.app.create_app` and reached from a route thr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from checks.labels import RULE_LABELS, VERDICT_LABELS
+from checks.labels import RULE_LABELS, VERDICT_LABELS, date_text, deadline_text
 from reports.period import PeriodAssessment
 from rules import Rulebook
 from rules.periods import Period
@@ -60,6 +61,20 @@ def _jinja() -> Environment:
     return env
 
 
+def _iso_filters(rulebook: Rulebook) -> dict[str, Callable[[str | None], str]]:
+    """Template filters for the ISO dates and times of a `check --json` result: the page shows
+    them in Chinese as every note does (`checks.labels`, the one home of that wording)."""
+    tz = rulebook.meta.tz
+
+    def day(value: str | None) -> str:
+        return date_text(dt.date.fromisoformat(value[:10])) if value else ""
+
+    def deadline(value: str | None) -> str:
+        return deadline_text(dt.datetime.fromisoformat(value), tz) if value else ""
+
+    return {"day": day, "deadline": deadline}
+
+
 class Desk:
     """The state every page shares: the workspace, its rulebook, the guard and the templates.
     `prefect_url` answers the Prefect UI's address at the moment a page is drawn."""
@@ -72,6 +87,7 @@ class Desk:
         self.guard = guard
         self.prefect_url = prefect_url
         self.env = _jinja()
+        self.env.filters.update(_iso_filters(rulebook))
         self._reports: dict[tuple[object, ...], PeriodAssessment] = {}
 
     def report(self, period: Period, unit: str | None = None) -> PeriodAssessment:

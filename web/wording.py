@@ -28,6 +28,8 @@ def say(exc: DeskError) -> str:
     """`exc` as the sentence (a line per problem) shown beside the form."""
     if isinstance(exc, BadRequest):
         return "\n".join(say(problem) for problem in exc.problems)
+    if isinstance(exc, UnknownUnit) and not exc.name:
+        return "请选择单位。"
     if isinstance(exc, UnknownUnit) and exc.year:
         return f"单位“{exc.name}”不在{exc.year}年的规则文件中，请从考核表中选择单位。"
     if isinstance(exc, UnknownUnit):

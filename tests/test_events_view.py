@@ -1,0 +1,26 @@
+"""The log's Chinese line (pure): one field changed is named once, a link's version as 第N版."""
+
+from __future__ import annotations
+
+from reports.events_view import Event
+
+
+def event(action: str, before: object, after: object, subject: str | None = "湖滨社区") -> Event:
+    return Event(
+        1, "2021-03-20T10:00:00+08:00", "clerk", action, None, None, before, after, "更换单位链接", subject
+    )
+
+
+def test_a_rotated_link_reads_as_its_version_before_and_after() -> None:
+    line = event("link_rotate", {"link_version": 1}, {"link_version": 2}).line()
+    assert line == "第 1 条 2021年3月20日 10:00 clerk 更换单位链接 湖滨社区，链接：第1版 → 第2版"
+
+
+def test_a_link_change_logged_under_the_old_key_reads_the_same() -> None:
+    line = event("link_rotate", {"第几版链接": 2}, {"第几版链接": 3}).line()
+    assert line.endswith("湖滨社区，链接：第2版 → 第3版")
+
+
+def test_a_change_of_several_fields_still_lists_each_side_whole() -> None:
+    line = event("adopt", None, {"outlet": "新华日报", "level": "province"}).line()
+    assert line.endswith("湖滨社区：无 → 录用媒体 新华日报，级别 省级")
