@@ -14,7 +14,7 @@ from checks.labels import when_text
 from rules import Rulebook
 from rules.times import parse_instant
 
-ORIGINAL_HEADING = "—— 原审核说明 ——"
+ORIGINAL_HEADING = "—— 原审核说明（已由上面的办公室核定取代，仅供参考）——"
 
 
 def outcome_words(verdict: str, counted: bool) -> str:

@@ -25,7 +25,7 @@ def unit_drafts(db: sqlite_utils.Database, unit: str, start: dt.date, end: dt.da
             "SELECT s.id, s.unit, s.content_type, s.title, s.original_name, s.received_at, s.zishu, "
             "s.zishu_all, s.photos_total, s.photos_distinct, s.photos_hd, "
             f"{effective_columns('s')}, s.decided_reason, "
-            "s.is_announcement, s.duplicate_of, coalesce(s.note_path, s.note_text) IS NOT NULL AS has_note, "
+            "s.is_announcement, s.duplicate_of, s.note_path IS NOT NULL AS has_note, "
             "(SELECT group_concat(DISTINCT f.rule) FROM findings f "
             " WHERE f.submission_id = s.id AND f.severity = 'error') AS rules, "
             "(SELECT group_concat(f.message, '\n') FROM findings f WHERE f.submission_id = s.id) AS reasons "

@@ -43,7 +43,6 @@ DECISIONS: dict[str, tuple[str, int]] = {
     "not_count": ("accepted", 0),
 }
 UNDO = "undo"
-UNDO_REASON = "撤销核定，恢复系统审核结果"
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def decide(
 
     Raises `BadInput` (no reason, not filed, nothing changes, nothing to undo) or
     `UnknownDraft` (no such 稿件编号); nothing is written then."""
-    reason = (reason or "").strip() or (UNDO_REASON if choice == UNDO else "")
+    reason = (reason or "").strip()  # always required, an undo too: the log says why
     if not reason:
         raise no_reason()
     db = open_ledger(ws.ledger_path)

@@ -53,6 +53,7 @@ class DraftLine:
     photos: int
     has_note: bool
     adoptions: tuple[AdoptionLine, ...]
+    decided: bool = False  # the office's 核定 is in force (`why` opens with it)
 
 
 @dataclass(frozen=True)
@@ -189,13 +190,14 @@ def _line(
         type_name=ctype.name if ctype else "",
         received=when_text(received, rulebook.meta.tz),
         verdict=verdict_label(verdict),
-        rules=rules_text(r for r in str(row["rules"] or "").split(",") if r),
+        rules=rules_text(r for r in str(row["rules"] or "").split(",") if r) if verdict == "rejected" else "",
         counted=counted,
         why=_why(row),
         zishu=int(str(row["zishu"] or 0)),
         photos=int(str(row["photos_total"] or 0)),
         has_note=bool(row["has_note"]),
         adoptions=adoptions,
+        decided=bool(row.get("decided_reason")),
     )
 
 

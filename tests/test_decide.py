@@ -76,7 +76,7 @@ def test_a_rejected_draft_accepted_by_the_office_moves_counts_and_tells_the_unit
     text = receipt.read_bytes()[3:].decode("utf-8")
     assert "审核结果：合格" in text and "是否计入：计入" in text
     assert f"办公室核定：本稿合格，计入考核。理由：{REASON}。" in text
-    assert "—— 原审核说明 ——" in text and "—— 退回说明 ——" not in text
+    assert "—— 原审核说明（已由上面的办公室核定取代，仅供参考）——" in text and "—— 退回说明 ——" not in text
     assert _counted(ws) == 1
     listed = RUNNER.invoke(app, ["list", "--verdict", "合格", "--workspace", str(ws.root)])
     assert "短稿" in listed.stdout
@@ -88,7 +88,9 @@ def test_a_rejected_draft_accepted_by_the_office_moves_counts_and_tells_the_unit
     )
     assert check_workspace(ws) == []
 
-    undone = _decide(ws, "1", "--undo")
+    refused = _decide(ws, "1", "--undo")  # an undo needs its reason too
+    assert refused.exit_code == 1 and "核定必须写明理由" in refused.output
+    undone = _decide(ws, "1", "--undo", "--reason", "核定有误，恢复系统审核结果")
     assert undone.exit_code == 0, undone.output
     assert rejected_at.exists() and not accepted_at.exists()
     note = (rejected_at.parent / "1_短稿.docx.退回说明.txt").read_bytes()[3:].decode("utf-8")
@@ -126,7 +128,7 @@ def test_an_accepted_draft_rejected_by_the_office_gets_a_note_and_stops_counting
     assert receipt.name == "1_活动.docx.退回.txt"
     assert _counted(ws) == 0 and check_workspace(ws) == []
 
-    decisions.decide(ws, rb, 1, "undo", None, actor=CLERK)
+    decisions.decide(ws, rb, 1, "undo", "核定有误", actor=CLERK)
     assert (ws.accepted / "2021-03" / "湖滨社区" / "1_活动.docx").exists()
     assert not (stored.parent / "1_活动.docx.退回说明.txt").exists()
     assert [r.name for r in receipts_in(ws)] == ["1_活动.docx.合格.txt"]
@@ -170,7 +172,7 @@ def test_a_decision_without_a_reason_or_of_an_unknown_draft_is_refused_in_chines
     with pytest.raises(BadInput, match="现已是“合格，计入考核”"):
         decisions.decide(ws, rb, 1, "accept", REASON, actor=CLERK)
     with pytest.raises(BadInput, match="没有办公室核定，无需撤销"):
-        decisions.decide(ws, rb, 1, "undo", None, actor=CLERK)
+        decisions.decide(ws, rb, 1, "undo", "核定有误", actor=CLERK)
     result = _decide(ws, "1", "--reject")
     assert result.exit_code == 1 and "核定必须写明理由" in result.output
     assert _decide(ws, "1", "--reason", "x").exit_code == 1

@@ -131,3 +131,16 @@ def test_a_units_own_assessment_gives_the_same_figures_as_the_whole_periods(desk
             whole.progress,
             whole.points,
         )
+
+
+def test_after_the_office_accepts_a_draft_the_unit_page_shows_the_decision_and_no_dead_link(desk):
+    from service.decisions import decide
+    from service.events import Actor
+
+    decide(desk.ws, desk.rulebook, desk.ids["短稿.docx"], "accept", "照片已补交", actor=Actor("办公室"))
+    page = desk.client.get(f"/u/{desk.links['湖滨社区']}")
+    text = _text(page.text)
+    assert "办公室核定：照片已补交。" in text
+    assert "合格（字数）" not in text  # an accepted row names no broken rule
+    for link in re.findall(r'href="(/u/[^"]+/note/\d+)"', page.text):
+        assert desk.client.get(link).status_code == 200
