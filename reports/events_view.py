@@ -55,7 +55,12 @@ FIELD_NAMES = {
 LINK_VERSIONS = ("link_version", "第几版链接")
 
 
+DATES = ("adopted_on", "deadline")  # days people read as 2021年3月12日
+
+
 def _value(key: str, value: Any) -> str:
+    if key == "fee" and (value is None or value == ""):
+        return "按规则计"  # no fee typed: the rulebook's for the type and level is paid
     if value is None or value == "":
         return "无"
     if key == "level":
@@ -71,6 +76,11 @@ def _value(key: str, value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value)
+    if key in DATES:
+        try:
+            return labels.date_text(dt.date.fromisoformat(text[:10]))
+        except ValueError:
+            return text
     return when_text(text) if key in ("withdrawn_at", "closed_at") else text
 
 

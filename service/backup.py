@@ -27,7 +27,7 @@ from workspace import Workspace, now
 log = logging.getLogger("draftdesk.backup")
 
 BACKUP_FOLDER = "backups"
-_NAME = re.compile(r"ledger_(\d{8})-(\d{6})\.db")
+_NAME = re.compile(r"ledger_(\d{8})-(\d{6})(?:-(\d+))?\.db")
 _STALE = re.compile(
     r"\.ledger_\d{8}-\d{6}\.db\.(\d+)" + re.escape(store.PARTIAL_SUFFIX) + "(-journal|-wal|-shm)?"
 )
@@ -51,13 +51,20 @@ def backup_folder(ws: Workspace) -> Path:
     return ws.outbox / BACKUP_FOLDER
 
 
-def backup_name(moment: dt.datetime) -> str:
-    return f"ledger_{moment:%Y%m%d-%H%M%S}.db"
+def backup_name(moment: dt.datetime, folder: Path | None = None) -> str:
+    """ledger_20210312-150000.db; a second backup within the same second (or a replay's fixed
+    clock) gets -2, -3… rather than replacing the first."""
+    name = f"ledger_{moment:%Y%m%d-%H%M%S}.db"
+    n = 2
+    while folder is not None and (folder / name).exists():
+        name = f"ledger_{moment:%Y%m%d-%H%M%S}-{n}.db"
+        n += 1
+    return name
 
 
 def backups_in(folder: Path) -> list[tuple[dt.datetime, Path]]:
     """Our backups in `folder`, oldest first, by the time in their names."""
-    found: list[tuple[dt.datetime, Path]] = []
+    found: list[tuple[dt.datetime, int, Path]] = []
     try:
         names = os.listdir(folder)
     except OSError:
@@ -65,8 +72,8 @@ def backups_in(folder: Path) -> list[tuple[dt.datetime, Path]]:
     for name in names:
         m = _NAME.fullmatch(name)
         if m:
-            found.append((dt.datetime.strptime(m[1] + m[2], "%Y%m%d%H%M%S"), folder / name))
-    return sorted(found)
+            found.append((dt.datetime.strptime(m[1] + m[2], "%Y%m%d%H%M%S"), int(m[3] or 1), folder / name))
+    return [(moment, path) for moment, _, path in sorted(found)]
 
 
 def to_keep(backups: list[tuple[dt.datetime, Path]], rule: Backup) -> set[Path]:
@@ -121,7 +128,7 @@ def make_backup(
         raise NoLedger(f"工作目录 {ws.root} 还没有台账（outbox/ledger.db），无需备份。")
     rulebook = ws.rulebook()
     folder = (to if to is not None else backup_folder(ws)).expanduser().resolve()
-    final = folder / backup_name(now(rulebook))
+    final = folder / backup_name(now(rulebook), folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _remove_stale_partials(folder)

@@ -89,9 +89,10 @@ class UnitPage:
     month_drafts: tuple[DraftLine, ...]
     year_drafts: tuple[DraftLine, ...]
     due: dict[str, tuple[DueLine, ...]]  # 本月 / 本季度 / 本年度 → lines
-    points: float  # the year to date
+    points: float | None  # the year to date; None: the unit earns no points (bureaus)
     warnings: tuple[str, ...]
     carry_over: str = ""  # 不结转, in the 考核 page's own words
+    scored: str = ""  # who earns points, in the 考核 page's own words
     requests: tuple[RequestLine, ...] = ()
 
 
@@ -118,6 +119,7 @@ def unit_page(
         points,
         warnings,
         assess(month_of(today)).carry_over,
+        assess(month_of(today)).scored,
         _requests(ws, rulebook, unit, year),
     )
 
@@ -203,10 +205,11 @@ def _line(
 
 def _progress(
     ws: Workspace, unit: str, today: dt.date, assess: Callable[[Period], PeriodAssessment]
-) -> tuple[dict[str, tuple[DueLine, ...]], float, tuple[str, ...]]:
+) -> tuple[dict[str, tuple[DueLine, ...]], float | None, tuple[str, ...]]:
     """本月, 本季度, 本年度: each type-period judged in the period or still open in it."""
     due: dict[str, tuple[DueLine, ...]] = {}
-    points, warnings = 0.0, []
+    points: float | None = None
+    warnings: list[str] = []
     for heading, period in (
         ("本月", month_of(today)),
         ("本季度", quarter_of(today)),
@@ -222,7 +225,8 @@ def _progress(
         seen = {**mine.progress, **mine.completion}
         due[heading] = tuple(line for c in seen.values() for line in due_lines(c, year_rules, today))
         if period.kind == "year":
-            points = points_to_date(mine.completion, mine.points, year_rules, today) / 100
+            if mine.points.applies:
+                points = points_to_date(mine.completion, mine.points, year_rules, today) / 100
     return due, points, tuple(warnings)
 
 

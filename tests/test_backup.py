@@ -668,3 +668,15 @@ def test_two_restores_in_one_second_keep_both_replaced_ledgers(ws_rb):
     )
     assert _ids(first) == _ids(second) == _ids(ws.ledger_path) == [1]
     assert not [n for n in os.listdir(ws.outbox) if n.endswith(".partial")]
+
+
+def test_a_second_backup_in_the_same_second_is_a_new_file_and_the_days_newest(ws_rb):
+    from service.backup import backups_in
+
+    ws, rb = ws_rb
+    _file(ws, rb, ["第一篇"])
+    first = make_backup(ws).path
+    second = make_backup(ws).path  # DRAFTDESK_NOW is fixed: the same second
+    assert first.name == "ledger_20210312-150000.db" and second.name == "ledger_20210312-150000-2.db"
+    assert second.exists() and not first.exists()  # the day's newest is kept (keep_daily), never overwritten
+    assert backups_in(backup_folder(ws)) == [(dt.datetime(2021, 3, 12, 15, 0), second)]

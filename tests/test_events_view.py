@@ -24,3 +24,8 @@ def test_a_link_change_logged_under_the_old_key_reads_the_same() -> None:
 def test_a_change_of_several_fields_still_lists_each_side_whole() -> None:
     line = event("adopt", None, {"outlet": "新华日报", "level": "province"}).line()
     assert line.endswith("湖滨社区：无 → 录用媒体 新华日报，级别 省级")
+
+
+def test_an_adoption_reads_its_day_in_chinese_and_a_fee_left_to_the_rulebook_as_such() -> None:
+    line = event("adopt", None, {"outlet": "武进日报", "adopted_on": "2021-03-12", "fee": None}).line()
+    assert line.endswith("录用媒体 武进日报，录用日期 2021年3月12日，稿酬 按规则计")

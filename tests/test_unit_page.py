@@ -144,3 +144,9 @@ def test_after_the_office_accepts_a_draft_the_unit_page_shows_the_decision_and_n
     assert "合格（字数）" not in text  # an accepted row names no broken rule
     for link in re.findall(r'href="(/u/[^"]+/note/\d+)"', page.text):
         assert desk.client.get(link).status_code == 200
+
+
+def test_a_bureau_is_told_it_earns_no_points_instead_of_a_zero(desk):
+    text = _text(desk.client.get(f"/u/{desk.links['办公室']}").text)
+    assert "本单位不计考核加减分：扣分、加分只适用于" in text
+    assert "本年度至今加减分" not in text

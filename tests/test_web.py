@@ -548,6 +548,11 @@ def test_an_unknown_page_or_a_wrong_method_answers_a_chinese_page_with_a_link_ho
     assert wrong.status_code == 405 and "allow" in wrong.headers
     assert "这个页面不接受这样的请求" in wrong.text and '<a href="/">回到首页</a>' in wrong.text
     assert "Method Not Allowed" not in wrong.text
+    not_a_number = client.get("/intake/abc/note")  # a 稿件编号 that is no number: no such page
+    assert not_a_number.status_code == 404 and "没有这个页面" in not_a_number.text
+    assert "int_parsing" not in not_a_number.text and "detail" not in not_a_number.text
+    bad_field = client.get("/intake?page=abc")
+    assert bad_field.status_code == 400 and "请求的内容无法识别" in bad_field.text
 
 
 def test_no_page_references_an_outside_url(client: TestClient) -> None:

@@ -15,13 +15,14 @@ import time
 from collections.abc import Callable
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from rules import Rulebook
 from service.desk import prepare
 from web.auth import Guard
-from web.deps import not_served_page, refused_page
+from web.deps import not_served_page, refused_page, unreadable_request_page
 from web.desk import HERE, Desk, Refused
 from web.ledger_view import ASGIApp, with_ledger
 from web.pages import adoptions, assessment, home, requests, selfcheck, submissions, unit
@@ -78,6 +79,7 @@ def create_app(
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     api.add_exception_handler(Refused, refused_page)
     api.add_exception_handler(HTTPException, not_served_page)
+    api.add_exception_handler(RequestValidationError, unreadable_request_page)
     for router in ROUTERS:
         api.include_router(router)
     return with_ledger(api, ws, rulebook, guard) if ledger else api

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
@@ -56,3 +57,14 @@ async def not_served_page(request: Request, exc: Exception) -> Response:
     return await refused_page(
         request, Refused(exc.status_code, NOT_SERVED[exc.status_code], dict(exc.headers or {}))
     )
+
+
+async def unreadable_request_page(request: Request, exc: Exception) -> Response:
+    """A request FastAPI cannot read (a 稿件编号 that is not a number, a page number that is not
+    one): a bad address answers as no such page, a bad field as 400 — in Chinese, never the
+    framework's English JSON."""
+    assert isinstance(exc, RequestValidationError)
+    in_path = any(str(error.get("loc", ("",))[0]) == "path" for error in exc.errors())
+    if in_path:
+        return await refused_page(request, Refused(404, NOT_SERVED[404]))
+    return await refused_page(request, Refused(400, "请求的内容无法识别，请从页面上的链接或表单进入。"))
