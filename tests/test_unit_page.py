@@ -51,6 +51,7 @@ def test_a_units_link_opens_its_own_drafts_and_dues_without_a_password(desk):
     # 12 March: only January's and February's 即时 are missed so far (−0.1 each); the months
     # still to come are not deducted as the unfinished year's report would.
     assert re.search(r'id="points">-0\.2<', page.text)
+    assert "已截止未完成：2021年1月即时通讯信息少 1 篇；2021年2月即时通讯信息少 1 篇。" in text
     assert client.get("/intake").status_code == 401  # the clerk's pages still want the password
 
 
