@@ -201,6 +201,8 @@ def note_of(ws: Workspace, submission_id: int) -> tuple[str, str]:
     from intake.decided import note_in_force
     from intake.filing import NOTE_SUFFIX, NOTICE_SUFFIX
 
+    DECISION_SUFFIX = ".核定说明.txt"  # shown on the desk only: no such file is filed
+
     row = _files(ws, submission_id)
     text = note_in_force(row, ws.rulebook())  # the office's 核定 over the machine's note
     if not text and row.get("note_path"):
@@ -209,7 +211,11 @@ def note_of(ws: Workspace, submission_id: int) -> tuple[str, str]:
             text = path.read_text(encoding="utf-8", errors="replace")
     if not text:
         raise UnknownDraft(submission_id, "note")
-    suffix = NOTICE_SUFFIX if row.get("verdict") == "accepted" else NOTE_SUFFIX
+    counted = row["decided_counted"] if row.get("decided_counted") is not None else row.get("counted")
+    if row.get("verdict") != "accepted":
+        suffix = NOTE_SUFFIX
+    else:  # a counted draft has a note only when the office decided it: its 核定说明
+        suffix = NOTICE_SUFFIX if not counted else DECISION_SUFFIX
     return str(text), f"{PurePath(str(row.get('original_name') or submission_id)).stem}{suffix}"
 
 

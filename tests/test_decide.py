@@ -246,3 +246,18 @@ def test_the_desk_lists_drafts_waiting_for_a_decision_and_decides_them_with_a_re
     assert "已核定" in client.get("/intake?month=2021-03").text
     assert _row(ws, pending_id)["effective_counted"] == 0
     assert check_workspace(ws) == []
+
+
+def test_the_desk_titles_an_accepted_drafts_note_as_the_offices_decision(ws_rb):
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    ws, rb = ws_rb
+    drop(ws, f"湖滨社区/{INSTANT}/短稿.docx", news_draft(40))
+    sweep(ws, rb, settled=True)
+    assert _decide(ws, "1", "--accept", "--reason", REASON).exit_code == 0
+    page = TestClient(create_app(ws, rb, ledger=False)).get("/intake/1/note")
+    assert page.status_code == 200
+    assert "<title>核定说明 · 稿件 1" in page.text and "未计入说明" not in page.text
+    assert "短稿.核定说明.txt" in page.text
