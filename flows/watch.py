@@ -149,7 +149,9 @@ class FlowOrDirect:
         return result
 
     def _lost(self) -> None:
-        """The server stopped answering: say so once, file directly, bring it back."""
+        """The server stopped answering: say so once, file directly, bring it back (and leave
+        the moment in the workspace's log file, beside the one console line)."""
+        log.info("Prefect 服务 %s 停止响应：改为直接处理，并在后台重新启动它", self.api_url)
         self.api_url = None
         self._last_try = 0.0
         self.notice(Notice("lost"))

@@ -186,7 +186,7 @@ def test_watch_files_directly_when_its_server_is_killed_and_returns_to_flows_whe
     assert "Traceback" not in watch.out + watch.err
     assert "已停止监视。" in watch.out
     log = (workspace / "outbox" / "logs" / "draftdesk.log").read_text(encoding="utf-8")
-    assert "draftdesk" in log  # the details went to the workspace's log file
+    assert "停止响应：改为直接处理" in log  # the details went to the workspace's log file
 
 
 def test_watch_ends_within_ten_seconds_of_sigterm_while_its_server_is_down(workspace: Path) -> None:
