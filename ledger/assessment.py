@@ -243,29 +243,36 @@ def _day_bounds(start: dt.date, end: dt.date) -> tuple[str, str]:
     return (start - dt.timedelta(days=1)).isoformat(), (end + dt.timedelta(days=2)).isoformat()
 
 
-def read_submissions(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[SubmissionRecord]:
-    """Submissions received around [start, end] (a day's margin each side)."""
+def read_submissions(
+    db: sqlite_utils.Database, start: dt.date, end: dt.date, unit: str | None = None
+) -> list[SubmissionRecord]:
+    """Submissions received around [start, end] (a day's margin each side); one unit's only
+    when `unit` is given (its own page reads a year of its rows, not every unit's)."""
     low, high = _day_bounds(start, end)
+    only = " AND unit = ?" if unit is not None else ""
     return records(
         db.query(
             f"SELECT id, unit, content_type, title, officer, original_name, received_at, {effective_columns()}, "
             "is_announcement, duplicate_of, revision_of, category FROM submissions "
-            "WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id",
-            [low, high],
+            f"WHERE received_at >= ? AND received_at < ?{only} ORDER BY received_at, id",
+            [low, high, *([unit] if unit is not None else [])],
         )
     )
 
 
-def read_adoptions(db: sqlite_utils.Database, through: dt.date) -> list[AdoptionRecord]:
+def read_adoptions(
+    db: sqlite_utils.Database, through: dt.date, unit: str | None = None
+) -> list[AdoptionRecord]:
     """Every adoption in force (not withdrawn) dated on or before `through`, with its
-    submission's unit, type, officer, title."""
+    submission's unit, type, officer, title; one unit's only when `unit` is given."""
+    only = " AND s.unit = ?" if unit is not None else ""
     return records(
         db.query(
             "SELECT a.id, a.submission_id, a.outlet, a.level, a.adopted_on, a.fee, a.bonus, a.source, "
             "s.unit, s.content_type, s.officer, s.title, s.is_announcement FROM adoptions a "
-            "JOIN submissions s ON s.id = a.submission_id WHERE a.adopted_on <= ? AND a.withdrawn_at IS NULL "
-            "ORDER BY a.adopted_on, a.id",
-            [through.isoformat()],
+            "JOIN submissions s ON s.id = a.submission_id WHERE a.adopted_on <= ? AND a.withdrawn_at IS NULL"
+            f"{only} ORDER BY a.adopted_on, a.id",
+            [through.isoformat(), *([unit] if unit is not None else [])],
         )
     )
 

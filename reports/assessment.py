@@ -87,7 +87,7 @@ def assess_unit(ws: Workspace, period: Period, unit: str) -> PeriodAssessment:
     year_rules = ws.rulebook_for(period.year)
     found = year_rules.rulebook.unit_named(unit)
     rulebook = dataclasses.replace(year_rules.rulebook, units=(found,) if found else ())
-    read = read_period(ws, rulebook, period)
+    read = read_period(ws, rulebook, period, unit)
     rows = ScoringRows(
         [r for r in read.rows.submissions if r.unit == unit],
         [r for r in read.rows.adoptions if r.unit == unit],

@@ -44,14 +44,17 @@ class PeriodRows:
     rejections: tuple[RejectionRow, ...]  # received in the period and rejected
 
 
-def read_period(ws: Workspace, rulebook: Rulebook, period: Period) -> PeriodRows:
-    """Read the ledger once for `period`: from 1 January of its year to its end."""
+def read_period(ws: Workspace, rulebook: Rulebook, period: Period, unit: str | None = None) -> PeriodRows:
+    """Read the ledger once for `period`: from 1 January of its year to its end (one unit's
+    submissions and adoptions only, when `unit` is given)."""
     tz = rulebook.meta.tz
     year_start = period.year_to_date_start()
     db = open_ledger(ws.ledger_path)
     try:
-        submissions = [SubmissionRow.from_dict(r, tz) for r in read_submissions(db, year_start, period.end)]
-        adoptions = [AdoptionRow.from_dict(r) for r in read_adoptions(db, period.end)]
+        submissions = [
+            SubmissionRow.from_dict(r, tz) for r in read_submissions(db, year_start, period.end, unit)
+        ]
+        adoptions = [AdoptionRow.from_dict(r) for r in read_adoptions(db, period.end, unit)]
         assignments = [AssignmentRow.from_dict(r) for r in read_assignments(db, period.year)]
         assignments = with_requests(assignments, load_requests(db, period.year, tz)[0])  # 约稿 as tasks
         officers = tuple(OfficerRow.from_dict(r) for r in read_officers(db))

@@ -87,7 +87,7 @@ class UnitPage:
     today: str
     month: Period
     month_drafts: tuple[DraftLine, ...]
-    year_drafts: tuple[DraftLine, ...]
+    year_drafts: tuple[DraftLine, ...]  # the year's before this month (this month's are above)
     due: dict[str, tuple[DueLine, ...]]  # 本月 / 本季度 / 本年度 → lines
     points: float | None  # the year to date; None: the unit earns no points (bureaus)
     warnings: tuple[str, ...]
@@ -114,7 +114,7 @@ def unit_page(
         date_text(today),
         month_of(today),
         in_month,
-        tuple(line for line, _ in lines),
+        tuple(line for line, day in lines if month_of(day) != month_of(today)),
         due,
         points,
         warnings,
