@@ -4,8 +4,6 @@ period says so in the title, and LibreOffice prints it on A4."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from typer.testing import CliRunner
 from cli.app import app
 from ledger.schema import open_ledger
 from tests.ledger_support import record_submission_row
-from tests.test_workbook_pdf import A4, page_boxes
+from tests.pdf_support import A4, page_boxes, print_to_pdf
 
 pytestmark = pytest.mark.integration
 
@@ -122,29 +120,8 @@ def test_the_year_bulletin_adds_the_recommendation_list(ws: Path, monkeypatch: p
 
 @pytest.mark.timeout(120)
 def test_the_bulletin_prints_on_a4(ws: Path, tmp_path: Path) -> None:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
     invoke(ws, "bulletin", "--month", "2021-02")
-    source = ws / "outbox" / "reports" / "2021-02" / "通报_2021-02.docx"
-    out = tmp_path / "pdf"
-    done = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=100,
-    )
-    pdf = out / "通报_2021-02.pdf"
-    assert pdf.exists(), done.stdout + done.stderr
+    pdf = print_to_pdf(ws / "outbox" / "reports" / "2021-02" / "通报_2021-02.docx", tmp_path, timeout=100)
     boxes = page_boxes(pdf.read_bytes())
     assert boxes
     for x0, y0, x1, y1 in boxes:
