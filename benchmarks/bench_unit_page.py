@@ -7,7 +7,8 @@ real ledger, through FastAPI's TestClient:
 - the unit page (`/u/<token>`), warm p95 (the desk keeps each period's report until the ledger
   changes), and cold (the ledger just changed: month, quarter and year recomputed);
 - a note download under the token;
-- a made-up token (404).
+- a made-up token (404);
+- a unit with an ordinary year's share of the drafts, cold.
 Baseline: reading the unit's year of drafts from the ledger (`ledger.unit_page.unit_drafts`).
 Target: every request under a token ≤ 300 ms p95 (warm). Nothing here asserts.
 """
@@ -95,6 +96,22 @@ def main() -> None:
             return client.get(f"/u/{token}")
 
         line("单位页面 (cold: ledger just changed)", p95(changed_then_page, max(3, runs // 4)), base, 0.3)
+        typical = next(x.url for x in unit_links(ws, rulebook, "http://d") if x.unit == "塔下社区").rsplit(
+            "/", 1
+        )[1]
+
+        def changed_then_typical() -> object:
+            d = open_ledger(ws.ledger_path)
+            set_assignment(d, "2021-06", "滆湖社区", random.randint(1, 1 << 30))
+            d.close()
+            return client.get(f"/u/{typical}")
+
+        line(
+            f"单位页面, a unit with a year's share ({year_drafts // len(rulebook.units)}) (cold)",
+            p95(changed_then_typical, max(3, runs // 4)),
+            base,
+            0.3,
+        )
 
 
 if __name__ == "__main__":

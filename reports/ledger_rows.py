@@ -16,6 +16,7 @@ from ledger.assessment import (
     read_submissions,
     read_withdrawals,
 )
+from ledger.desk import open_read_only
 from ledger.schema import open_ledger
 from reports.request_rows import load_requests
 from rules import Rulebook
@@ -45,11 +46,12 @@ class PeriodRows:
 
 
 def read_period(ws: Workspace, rulebook: Rulebook, period: Period, unit: str | None = None) -> PeriodRows:
-    """Read the ledger once for `period`: from 1 January of its year to its end (one unit's
-    submissions and adoptions only, when `unit` is given)."""
+    """Read the ledger once for `period`: from 1 January of its year to its end. With `unit`
+    (a unit's own page, on the desk, whose start brought the schema up to date), only that
+    unit's submissions and adoptions, read without the schema check each open makes."""
     tz = rulebook.meta.tz
     year_start = period.year_to_date_start()
-    db = open_ledger(ws.ledger_path)
+    db = open_read_only(ws.ledger_path) if unit is not None else open_ledger(ws.ledger_path)
     try:
         submissions = [
             SubmissionRow.from_dict(r, tz) for r in read_submissions(db, year_start, period.end, unit)
