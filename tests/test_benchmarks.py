@@ -77,6 +77,13 @@ CASES = [
         id="web",
         marks=pytest.mark.integration,
     ),
+    pytest.param(
+        "bench_unit_page.py",
+        ["单位页面 year of", "made-up token (404)", "(cold: ledger just changed)", "ratio p95/target"],
+        [],
+        id="unit_page",
+        marks=pytest.mark.integration,
+    ),
 ]
 
 
