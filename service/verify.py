@@ -11,7 +11,6 @@ finds the ledger damaged must still be able to say so to the desk's home page.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import stat
@@ -20,10 +19,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from checks.labels import when_text
 from extractors.safefile import display_name
 from intake.filing import file_digest
 from ledger import backup as store
+from reports.events_view import when_text
 from workspace import Workspace, now
 from workspace.lock import IntakeRunning, exclusive
 
@@ -287,16 +286,8 @@ def summary_line(ws: Workspace) -> str:
     data = last_verification(ws)
     if data is None:
         return "归档核对：尚未进行"
-    when = _shown_time(str(data.get("checked_at", "")))
+    when = when_text(str(data.get("checked_at", "")))
     problems = data.get("problems") or []
     if not problems:
         return f"归档核对：{when}，全部相符"
     return f"归档核对：{when}，发现 {len(problems)} 个问题，请核对台账与发件箱"
-
-
-def _shown_time(text: str) -> str:
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    return when_text(moment, moment.tzinfo or dt.UTC)
