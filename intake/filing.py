@@ -178,15 +178,6 @@ def _exact(ws: Workspace, path: Path) -> str:
     return path.relative_to(ws.root).as_posix()
 
 
-def relative(ws: Workspace, path: Path) -> str:
-    """A path as the ledger keeps it: relative to the workspace, undecodable bytes escaped."""
-    try:
-        rel = path.relative_to(ws.root)
-    except ValueError:
-        rel = path
-    return display_name(rel.as_posix())
-
-
 def _fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)

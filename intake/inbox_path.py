@@ -23,12 +23,12 @@ from typing import Literal
 
 from checks.inbox_place import InboxPlace, place_of
 from extractors.safefile import display_name
+from intake.filing import UNKNOWN_UNIT
 from ledger.records import ClaimKind
 from rules import Rulebook
 
 Role = Literal["container", "item", "ignored"]
 ItemKind = ClaimKind  # an item's kind is what its claim records
-UNKNOWN_UNIT = "_未知单位"
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class InboxPath:
         parts = rel.parts
         for depth in range(1, len(parts) + 1):
             prefix = PurePosixPath(*parts[:depth])
-            is_dir = depth < len(parts) or _is_real_dir(inbox / prefix)
+            is_dir = depth < len(parts) or is_real_dir(inbox / prefix)
             parsed = cls.parse(prefix, rulebook, is_dir=is_dir)
             if parsed.role == "item":
                 return parsed
@@ -128,7 +128,7 @@ def _classify(place: InboxPlace, is_dir: bool, rulebook: Rulebook) -> tuple[Role
     if len(parts) < 3:
         return ("container", None) if is_dir else ("item", "file")
     officer = parts[1] == rulebook.intake.officer_folder
-    category = not officer and parts[2] in _categories(rulebook)
+    category = not officer and parts[2] in rulebook.category_names
     if len(parts) > 4 or (len(parts) == 4 and not category):
         return "ignored", None  # inside an item: `locate` and the inventory stop at the item
     if len(parts) == 3 and is_dir and category:
@@ -138,11 +138,8 @@ def _classify(place: InboxPlace, is_dir: bool, rulebook: Rulebook) -> tuple[Role
     return "item", "bundle"
 
 
-def _categories(rulebook: Rulebook) -> set[str]:
-    return {c for t in rulebook.types.values() for c in t.categories}
-
-
-def _is_real_dir(path: Path) -> bool:
+def is_real_dir(path: Path) -> bool:
+    """A folder, not a link to one (a link is never followed into the inbox)."""
     try:
         return path.is_dir() and not path.is_symlink()
     except OSError:

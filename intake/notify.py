@@ -173,15 +173,19 @@ def queue_for_sweep(
         ]
         body = item_message(outcome, dict(row) if row else None, reasons)
         for i, url in enumerate(config.units[outcome.unit]):
-            rows.append(_row(base, outcome.unit, f"{outcome.unit}#{i}", url, body, outcome.submission_id))
+            rows.append(
+                queued_row(base, outcome.unit, f"{outcome.unit}#{i}", url, body, outcome.submission_id)
+            )
     if result.outcomes:
         body = office_message(result)
-        rows += [_row(base, None, f"{OFFICE}#{i}", url, body, None) for i, url in enumerate(config.office)]
+        rows += [
+            queued_row(base, None, f"{OFFICE}#{i}", url, body, None) for i, url in enumerate(config.office)
+        ]
     notifications.queue(db, rows)
     return len(rows)
 
 
-def _row(
+def queued_row(
     base: dict[str, Any], unit: str | None, target: str, url: str, body: str, submission_id: int | None
 ) -> dict[str, Any]:
     return {

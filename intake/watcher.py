@@ -38,7 +38,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from intake.inbox_path import InboxPath, relative_to_inbox
+from intake.inbox_path import InboxPath, is_real_dir, relative_to_inbox
 from intake.inventory import Item, StabilityTracker, list_items, signature
 from rules import Rulebook
 from workspace import layout_problem
@@ -85,13 +85,6 @@ def item_for_path(inbox: Path, path: Path, rulebook: Rulebook) -> Item | None:
     if where is None or where.kind is None:
         return None
     return Item(inbox / where.relpath, where.relpath, where.kind)
-
-
-def _is_real_dir(path: Path) -> bool:
-    try:
-        return path.is_dir() and not path.is_symlink()
-    except OSError:
-        return False
 
 
 class _Handler(FileSystemEventHandler):
@@ -259,7 +252,7 @@ class InboxWatcher:
         rel = relative_to_inbox(self.inbox, path)
         if rel is None or not rel.parts:
             return False
-        return InboxPath.parse(rel, self.rulebook, is_dir=True).role == "container" and _is_real_dir(path)
+        return InboxPath.parse(rel, self.rulebook, is_dir=True).role == "container" and is_real_dir(path)
 
     def offer(self, item: Item) -> None:
         """Queue `item` unless it is already queued or pending (thread-safe)."""

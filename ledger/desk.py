@@ -11,7 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from ledger.assessment import _day_bounds
-from ledger.decisions import effective_columns, pending_sql, verdict_sql
+from ledger.decisions import counted_sql, effective_columns, pending_sql, verdict_sql
 
 
 def open_read_only(path: Path) -> sqlite_utils.Database:
@@ -100,7 +100,8 @@ def submission_files(db: sqlite_utils.Database, submission_id: int) -> dict[str,
     rows = list(
         db.query(
             f"SELECT id, title, unit, original_name, stored_path, note_path, note_text, {verdict_sql()} AS verdict, "
-            "verdict AS machine_verdict, decided_verdict, decided_counted, decided_reason, decided_at, counted "
+            "verdict AS machine_verdict, decided_verdict, decided_counted, decided_reason, decided_at, counted, "
+            f"{counted_sql()} AS effective_counted "
             "FROM submissions WHERE id = ?",
             [submission_id],
         )

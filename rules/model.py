@@ -227,6 +227,12 @@ class Rulebook:
                 found.setdefault(outlet_key(spelling), name)
         return found
 
+    @functools.cached_property
+    def category_names(self) -> frozenset[str]:
+        """Every type's category names (folders a unit may sort drafts into), built once:
+        the inbox parser asks for every entry of every sweep."""
+        return frozenset(c for t in self.types.values() for c in t.categories)
+
     def outlet_level(self, outlet: str) -> str | None:
         name = self.outlet_named(outlet)
         return self.outlets[name] if name is not None else None

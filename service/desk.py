@@ -211,11 +211,10 @@ def note_of(ws: Workspace, submission_id: int) -> tuple[str, str]:
             text = path.read_text(encoding="utf-8", errors="replace")
     if not text:
         raise UnknownDraft(submission_id, "note")
-    counted = row["decided_counted"] if row.get("decided_counted") is not None else row.get("counted")
     if row.get("verdict") != "accepted":
         suffix = NOTE_SUFFIX
     else:  # a counted draft has a note only when the office decided it: its 核定说明
-        suffix = NOTICE_SUFFIX if not counted else DECISION_SUFFIX
+        suffix = NOTICE_SUFFIX if not row.get("effective_counted") else DECISION_SUFFIX
     return str(text), f"{PurePath(str(row.get('original_name') or submission_id)).stem}{suffix}"
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import threading
 
-from intake.notify import NotifyConfigError, deliver, load_config, shown
+from intake.notify import NotifyConfigError, deliver, load_config, queued_row
 from ledger import notifications
 from ledger.schema import open_ledger
 from reports.assessment import assess_period
@@ -70,15 +70,7 @@ def send_reminders(ws: Workspace) -> int:
             for i, url in enumerate(config.units.get(unit, ())):
                 target = f"{unit}#{i}"
                 if not notifications.already_queued(db, target, body):
-                    rows.append(
-                        {
-                            "created_at": at.isoformat(),
-                            "unit": unit,
-                            "target": target,
-                            "shown": shown(url),
-                            "body": body,
-                        }
-                    )
+                    rows.append(queued_row({"created_at": at.isoformat()}, unit, target, url, body, None))
         notifications.queue(db, rows)
         deliver(db, config, at.isoformat())
         return len(rows)
