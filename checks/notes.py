@@ -159,7 +159,7 @@ def render_notice(
     """The short notice beside a draft that is 合格 and registered but not counted (late, or an
     announcement): why, with the deadline and the time it was received."""
     ctype = rulebook.types.get(judgement.content_type or "")
-    not_counted = not_counted_words(ctype.period if ctype else "")
+    not_counted = _not_counted(judgement, rulebook)
     said = registered_not_counted(ctype.period if ctype else "")  # said once, in the line below
     why = [
         _sentence(f.message).removesuffix(said)

@@ -88,9 +88,9 @@ def assess_unit(ws: Workspace, period: Period, unit: str) -> PeriodAssessment:
     found = year_rules.rulebook.unit_named(unit)
     rulebook = dataclasses.replace(year_rules.rulebook, units=(found,) if found else ())
     read = read_period(ws, rulebook, period, unit)
-    rows = ScoringRows(
-        [r for r in read.rows.submissions if r.unit == unit],
-        [r for r in read.rows.adoptions if r.unit == unit],
+    rows = ScoringRows(  # submissions and adoptions were read for the unit alone
+        read.rows.submissions,
+        read.rows.adoptions,
         [r for r in read.rows.assignments if r.unit == unit],
     )
     officers = tuple(o for o in read.officers if o.unit == unit)

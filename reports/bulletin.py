@@ -27,6 +27,7 @@ from docx.shared import Cm, Pt
 from docx.text.run import Run
 
 from checks.labels import date_text
+from reports.period import judged_types, nominees
 from scoring.awards import shared_places
 from scoring.report import PeriodReport, UnitReport
 from scoring.requests import RequestProgress, UnitRequests
@@ -172,7 +173,7 @@ def _overview(doc: DocumentObject, data: BulletinData, n: int) -> None:
 def _ranking(doc: DocumentObject, data: BulletinData, n: int) -> None:
     report = data.report
     _paragraph(doc, f"{NUMERALS[n]}、各单位完成情况及排名", HEAD_FONT)
-    types = [key for key in report.type_names if any(key in u.completion for u in report.units)]
+    types = judged_types(report)
     head = ["名次", "单位", *(report.type_names[k] for k in types), "完成率", "加减分"]
     rows: list[list[object]] = []
     for place, unit in placed(report):
@@ -232,19 +233,22 @@ def _fees(doc: DocumentObject, data: BulletinData, n: int) -> None:
 
 
 def _awards(doc: DocumentObject, data: BulletinData, n: int) -> None:
-    report = data.report
+    """The year's 推荐名单, as the 考核 page and workbook rank it (`reports.period.nominees`)."""
+    units, people = nominees(data.report)
     _paragraph(doc, f"{NUMERALS[n]}、先进评选推荐名单", HEAD_FONT)
-    units = sorted((u for u in report.units if u.standing.award), key=lambda u: u.standing.rank)
-    people = sorted((o for o in report.officers if o.standing.award), key=lambda o: o.standing.rank)
     _paragraph(doc, "按全年录用篇数排名提出，奖励金额为考核办法规定的建议数，最终由街道研究决定。")
     if units:
-        rows = [[u.standing.rank, u.unit, u.standing.basis, u.standing.award] for u in units]
-        _table(doc, ["名次", "先进单位", "依据", "建议奖励（元）"], rows)
+        _table(
+            doc,
+            ["名次", "先进单位", "依据", "建议奖励（元）"],
+            [[u.rank, u.unit, u.basis, u.award] for u in units],
+        )
     if people:
-        rows = [
-            [o.standing.rank, f"{o.name}（{o.unit}）", o.standing.basis, o.standing.award] for o in people
-        ]
-        _table(doc, ["名次", "先进个人", "依据", "建议奖励（元）"], rows)
+        _table(
+            doc,
+            ["名次", "先进个人", "依据", "建议奖励（元）"],
+            [[o.rank, o.who, o.basis, o.award] for o in people],
+        )
     if not units and not people:
         _paragraph(doc, "本年度无符合条件的推荐对象。")
 

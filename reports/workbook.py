@@ -23,7 +23,7 @@ from checks.labels import date_text
 from reports.events_sheet import SHEET_NAME as EVENTS_SHEET
 from reports.events_sheet import fill_events_sheet
 from reports.events_view import Event
-from reports.period import PeriodAssessment
+from reports.period import PeriodAssessment, judged_types
 from rules.levels import LEVEL_NAMES, TIERS
 from scoring.report import PeriodReport
 from scoring.rows import RejectionRow
@@ -140,7 +140,7 @@ def _total_row(sheet: Worksheet, row: int, label: str, values: dict[int, Any], f
 
 
 def _completion_sheet(sheet: Worksheet, report: PeriodReport) -> None:
-    types = [key for key in report.type_names if any(key in u.completion for u in report.units)]
+    types = judged_types(report)
     _header(sheet, HEAD, ["序号", "单位", "类别"])
     for index, key in enumerate(types):
         col = 4 + 3 * index

@@ -20,8 +20,6 @@ from rules.levels import TIERS
 from rules.model import Rulebook
 from scoring.rows import AdoptionRow
 
-TIER_NAMES: dict[str, str] = {key: name for key, name, _ in TIERS}
-
 _NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
 
 

@@ -109,6 +109,7 @@ def unit_page(
     in_month = tuple(line for line, day in lines if month_of(day) == month_of(today))
     assess = assessed or (lambda p: assess_unit(ws, p, unit))
     due, points, warnings = _progress(ws, unit, today, assess)
+    month = assess(month_of(today))
     return UnitPage(
         unit,
         date_text(today),
@@ -118,8 +119,8 @@ def unit_page(
         due,
         points,
         warnings,
-        assess(month_of(today)).carry_over,
-        assess(month_of(today)).scored,
+        month.carry_over,
+        month.scored,
         _requests(ws, rulebook, unit, year),
     )
 
