@@ -15,28 +15,36 @@ import logging
 
 import sqlite_utils
 
-from checks.labels import not_counted_words, when_text
+from checks.labels import when_text
 from checks.notes import note_bytes
 from intake import filing
 from intake.decided import ORIGINAL_HEADING, decision_text
 from ledger import intake as ledger
+from ledger.credits import submission_credit
 from ledger.records import SubmissionRecord
 from rules import Rulebook
 from rules.times import parse_instant
+from scoring.credit import Credit, credit_words, row_credit
 from workspace import Workspace, now
 
 log = logging.getLogger("draftdesk.intake")
 
 
-def render_receipt(row: SubmissionRecord, rulebook: Rulebook, rulebook_warning: str | None = None) -> str:
+def render_receipt(
+    row: SubmissionRecord,
+    rulebook: Rulebook,
+    rulebook_warning: str | None = None,
+    credit: Credit | None = None,
+) -> str:
     """The receipt's text for one recorded submission ("\\n" line ends; `note_bytes` makes the
     bytes): 稿件编号, title, type, received time, 合格 or 退回, 计入 or why not, both 字数
     figures, for an accepted draft its photos and — when another year's rulebook judged it
     (`rulebook_warning`) — which, the office's 核定 and reason when there is one, and the
-    machine's note or notice."""
+    machine's note or notice. 是否计入 is the draft's `credit` (`scoring.credit.credit_words`;
+    without one, the credit the row alone gives)."""
     verdict = row.get("effective_verdict", row.get("verdict"))  # the office's 核定 where there is one
     accepted = verdict == "accepted"
-    counted = accepted and bool(row.get("effective_counted", row.get("counted")))
+    credit = credit or row_credit(row, rulebook)
     received = parse_instant(str(row["received_at"]), rulebook.meta.tz)
     lines = [
         "收稿回执",
@@ -48,7 +56,7 @@ def render_receipt(row: SubmissionRecord, rulebook: Rulebook, rulebook_warning: 
         f"稿件类型：{_type_name(row, rulebook)}",
         f"收稿时间：{when_text(received, rulebook.meta.tz)}",
         f"审核结果：{'合格' if accepted else '退回'}",
-        f"是否计入：{_counted_text(accepted, counted, _period(row, rulebook))}",
+        f"是否计入：{credit_words(credit)}",
         _zishu_text(row),
     ]
     if accepted:
@@ -78,20 +86,6 @@ def _photos_text(row: SubmissionRecord, rulebook: Rulebook) -> str:
     return f"照片：共 {total} 张，合格照片 {counted} 张{hd}"
 
 
-def _period(row: SubmissionRecord, rulebook: Rulebook) -> str:
-    ctype = rulebook.types.get(row.get("content_type") or "")
-    return ctype.period if ctype else ""
-
-
-def _counted_text(accepted: bool, counted: bool, period: str) -> str:
-    """Counted or not, an accepted draft in the notes' one wording (不计入本季度完成数)."""
-    if counted:
-        return "计入"
-    if accepted:
-        return f"{not_counted_words(period)}（已登记，原因见下方说明）"
-    return "不计入（稿件已退回，原因见下方退回说明，修改后可重新报送）"
-
-
 def _zishu_text(row: SubmissionRecord) -> str:
     """Both figures: the body the rules count, and the whole text Word's status bar shows."""
     body, whole = row.get("zishu"), row.get("zishu_all")
@@ -110,7 +104,8 @@ def write_receipt(
         return False
     try:
         warning = _rulebook_warning(db, int(row["id"]))
-        filing.write_note(ws.root / plan.receipt, note_bytes(render_receipt(row, rulebook, warning)))
+        credit = submission_credit(db, rulebook, int(row["id"]))
+        filing.write_note(ws.root / plan.receipt, note_bytes(render_receipt(row, rulebook, warning, credit)))
         ledger.mark_receipt_written(db, int(row["id"]), now(rulebook))
     except Exception:
         log.exception("writing the receipt of submission %s failed; the next sweep retries", row.get("id"))

@@ -10,12 +10,15 @@ period, and for a quarter's or year's quota judged or running in it, that whole 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reports.ledger_rows import read_period
 from rules.levels import LEVEL_NAMES
 from rules.model import Rulebook
 from rules.periods import Period, parse_period
+from scoring.credit import Credit, credit_words, credits_of
+from scoring.fees import AdoptionMark
 from scoring.report import UnitReport, score_period
 from scoring.rows import AdoptionRow, SubmissionRow
 from workspace import Workspace
@@ -31,7 +34,7 @@ class DraftBehind:
     officer: str
     received: dt.datetime
     counts: bool
-    why: str  # 计入完成数 / 迟报等原因不计入 / 退回 …
+    why: str  # the credit's one wording (`scoring.credit.credit_words`)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class AdoptionBehind:
     counts: bool  # toward the type's quota (学习强国: only on its platform)
     fee: float  # paid for it in this period (0: none, or paid earlier)
     bonus: float | None  # the media-lead bonus the office marked
+    fee_note: str = ""  # why this adoption is not the one paid (不重复奖励，按最高标准发放)
 
 
 @dataclass(frozen=True)
@@ -69,41 +73,14 @@ def _windows(period: Period, rulebook: Rulebook, unit: UnitReport) -> dict[str, 
     return found
 
 
-def _why(row: SubmissionRow, credited: set[int]) -> str:
-    if row.verdict != "accepted":
-        return "退回，不计入"
-    if row.is_announcement:
-        return "公告通知类，不计入"
-    if row.duplicate_of is not None:
-        return f"与稿件 {row.duplicate_of} 重复，不计入"
-    if not row.counted:
-        return "迟报等原因不计入（见未计入说明）"
-    if row.revision_of is not None and row.id not in credited:
-        return f"稿件 {row.revision_of} 的修改稿，只计一次"
-    return "计入完成数"
-
-
-def _credited(rows: list[SubmissionRow]) -> set[int]:
-    """The drafts that earn credit: per revision chain, its first counted version (as scoring counts)."""
-    by_id = {s.id: s for s in rows}
-    first: dict[int, int] = {}
-    for s in sorted(rows, key=lambda s: (s.received_at, s.id)):
-        if not s.counts:
-            continue
-        root, seen = s, {s.id}
-        while root.revision_of in by_id and root.revision_of not in seen:
-            root = by_id[root.revision_of]
-            seen.add(root.id)
-        first.setdefault(root.id, s.id)
-    return set(first.values())
-
-
 def _drafts(
-    rows: list[SubmissionRow], rulebook: Rulebook, windows: dict[str, tuple[dt.date, dt.date]]
+    rows: list[SubmissionRow],
+    rulebook: Rulebook,
+    windows: dict[str, tuple[dt.date, dt.date]],
+    credits: Mapping[int, Credit],
 ) -> tuple[DraftBehind, ...]:
-    mine = [s for s in rows if s.content_type in windows]
-    shown = [s for s in mine if windows[s.content_type][0] <= s.received_day <= windows[s.content_type][1]]
-    credited = _credited(mine)
+    shown = [s for s in rows if s.content_type in windows]
+    shown = [s for s in shown if windows[s.content_type][0] <= s.received_day <= windows[s.content_type][1]]
     return tuple(
         DraftBehind(
             s.id,
@@ -111,8 +88,8 @@ def _drafts(
             s.title,
             s.officer,
             s.received_at,
-            s.id in credited,
-            _why(s, credited),
+            credits[s.id].counts,
+            credit_words(credits[s.id]),
         )
         for s in shown
     )
@@ -124,6 +101,7 @@ def _adoptions(
     period: Period,
     windows: dict[str, tuple[dt.date, dt.date]],
     paid: dict[int, float],
+    credits: Mapping[int, Credit],
 ) -> tuple[AdoptionBehind, ...]:
     def shown(a: AdoptionRow) -> bool:
         low, high = windows.get(a.content_type, (period.start, period.end))
@@ -138,12 +116,30 @@ def _adoptions(
             LEVEL_NAMES.get(a.level, a.level),
             a.adopted_on,
             not a.is_announcement and rulebook.counts_for(a.content_type, a.outlet),
-            paid.get(a.submission_id, 0.0),
+            paid.get(a.submission_id, 0.0) if _paid_on(a, credits) else 0.0,
             a.bonus,
+            "" if _paid_on(a, credits) else _not_paid_why(a, credits),
         )
         for a in rows
         if shown(a)
     )
+
+
+def _mark(a: AdoptionRow, credits: Mapping[int, Credit]) -> AdoptionMark | None:
+    credit = credits.get(a.submission_id)
+    marks = credit.fee.marks if credit else ()
+    return next((m for m in marks if m.adoption.id == a.id), None)
+
+
+def _paid_on(a: AdoptionRow, credits: Mapping[int, Credit]) -> bool:
+    """The piece's one fee is shown on the adoption it is paid for (`scoring.fees.piece_fee`)."""
+    mark = _mark(a, credits)
+    return mark is None or mark.paid
+
+
+def _not_paid_why(a: AdoptionRow, credits: Mapping[int, Credit]) -> str:
+    mark = _mark(a, credits)
+    return mark.why if mark else ""
 
 
 def figures_behind(ws: Workspace, period: Period, unit: str) -> UnitFigures:
@@ -165,11 +161,12 @@ def figures_behind(ws: Workspace, period: Period, unit: str) -> UnitFigures:
         if p.unit == found.name:
             paid[p.submission_id] = round(paid.get(p.submission_id, 0.0) + p.amount, 2)
     type_windows = {rulebook.types[k].name: w for k, w in windows.items()}
+    credits = credits_of(subs, adopted, rulebook)
     return UnitFigures(
         period,
         found.name,
         mine,
         type_windows,
-        _drafts(subs, rulebook, windows),
-        _adoptions(adopted, rulebook, period, windows, paid),
+        _drafts(subs, rulebook, windows, credits),
+        _adoptions(adopted, rulebook, period, windows, paid, credits),
     )

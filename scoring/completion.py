@@ -1,11 +1,9 @@
 """Completion per unit, content type and period against the quotas of 附件1.
 
 Rules (SPEC §7, seed 二/三, 附件1):
-- instant (month), wechat (quarter): accepted, counted submissions — not late (the intake sets
-  `counted` = 0), not duplicates, not announcements — received in the period (office-local day).
-  A draft and its revisions count once, in the period of the first counted version.
-- xuexi (quarter): *adopted* pieces, adopted by an outlet on the type's platform (the rulebook's
-  学习强国 outlets); a piece counts in the period of its first such adoption.
+- What counts, and on which day, is `scoring.credit.credits_of` (one Credit per draft, 核定
+  included): instant (month), wechat (quarter) on the day received; xuexi (quarter) on its first
+  adoption by an outlet of the type's platform; one credit per revision chain.
 - gov_info (month): quota = the month's assignment (约稿) for the unit; counted as instant.
 - research (year): quota from the unit (1 for bureaus); counted only if received by the
   rulebook's due date (09-30). It is judged in any report whose period holds the due date.
@@ -18,12 +16,13 @@ Rules (SPEC §7, seed 二/三, 附件1):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rules.model import Rulebook, Unit
 from rules.periods import Period, due_date, period_for, periods_closing_in
-from scoring.rows import AdoptionRow, AssignmentRow, ScoringRows, SubmissionRow
+from scoring.credit import Credit, credits_of
+from scoring.rows import AssignmentRow, ScoringRows
 
 
 @dataclass(frozen=True)
@@ -65,38 +64,14 @@ class Completion:
         return sum(p.extra for p in self.periods)
 
 
-def _root(row: SubmissionRow, by_id: dict[int, SubmissionRow]) -> int:
-    """The first draft of a revision chain (guarding against loops in bad data)."""
-    seen: set[int] = set()
-    current = row
-    while current.revision_of is not None and current.revision_of in by_id and current.id not in seen:
-        seen.add(current.id)
-        current = by_id[current.revision_of]
-    return current.id
-
-
-def credited_days(unit: str, content_type: str, submissions: Sequence[SubmissionRow]) -> list[dt.date]:
-    """The day each credited piece counts on: one per revision chain, its first counted version."""
-    by_id = {row.id: row for row in submissions}
-    first: dict[int, dt.date] = {}
-    for row in submissions:
-        if row.unit != unit or row.content_type != content_type or not row.counts:
-            continue
-        root = _root(row, by_id)
-        if root not in first or row.received_day < first[root]:
-            first[root] = row.received_day
-    return sorted(first.values())
-
-
-def adopted_days(unit: str, content_type: str, adoptions: Iterable[AdoptionRow]) -> list[dt.date]:
-    """The day each adopted piece counts on: its first adoption (announcements never count)."""
-    first: dict[int, dt.date] = {}
-    for row in adoptions:
-        if row.unit != unit or row.content_type != content_type or row.is_announcement:
-            continue
-        if row.submission_id not in first or row.adopted_on < first[row.submission_id]:
-            first[row.submission_id] = row.adopted_on
-    return sorted(first.values())
+def credited_days(unit: str, content_type: str, credits: Iterable[Credit]) -> list[dt.date]:
+    """The day each credited piece of the unit and type counts on (`scoring.credit.credits_of`
+    decides which: one per revision chain, 学习强国 on its first adoption on the platform)."""
+    return sorted(
+        c.day
+        for c in credits
+        if c.counts and c.day is not None and c.unit == unit and c.content_type == content_type
+    )
 
 
 def assigned(unit: str, month: Period, assignments: Iterable[AssignmentRow]) -> int:
@@ -119,28 +94,16 @@ def count_type(
     periods: Sequence[Period],
     rulebook: Rulebook,
     rows: ScoringRows,
+    credits: Mapping[int, Credit] | None = None,
 ) -> Completion:
-    """Quota and counted pieces of one type for one unit over the given type-periods."""
+    """Quota and counted pieces of one type for one unit over the given type-periods, from the
+    drafts' credits (`credits_of`; pass them when counting many units from the same rows)."""
     ctype = rulebook.types[content_type]
-    if ctype.quota == "adopted":
-        # Only adoptions by the type's own platform (学习强国 outlets) count.
-        # The cheap unit and type test first: a year holds thousands of other units' adoptions.
-        on_platform = [
-            a
-            for a in rows.adoptions
-            if a.unit == unit.name
-            and a.content_type == content_type
-            and rulebook.counts_for(content_type, a.outlet)
-        ]
-        days = adopted_days(unit.name, content_type, on_platform)
-    else:
-        days = credited_days(unit.name, content_type, rows.submissions)
+    found = credits if credits is not None else credits_of(rows.submissions, rows.adoptions, rulebook)
+    days = credited_days(unit.name, content_type, found.values())
     counts: list[PeriodCount] = []
     for period in periods:
-        window_end = period.end
-        if ctype.due:
-            window_end = min(window_end, due_date(period.year, ctype.due))
-        counted = sum(1 for d in days if period.start <= d <= window_end)
+        counted = sum(1 for d in days if period.start <= d <= period.end)
         if ctype.quota == "assigned":
             quota = sum(assigned(unit.name, m, rows.assignments) for m in period.months())
         else:
@@ -154,8 +117,10 @@ def unit_completion(
     report: Period,
     rulebook: Rulebook,
     rows: ScoringRows,
+    credits: Mapping[int, Credit] | None = None,
 ) -> dict[str, Completion]:
     """Completion of every type judged by `report` that has a quota or a counted piece."""
+    found = credits if credits is not None else credits_of(rows.submissions, rows.adoptions, rulebook)
     result: dict[str, Completion] = {}
     for key, ctype in rulebook.types.items():
         if ctype.quota == "none":  # bonus only, see scoring.points
@@ -163,7 +128,7 @@ def unit_completion(
         periods = type_periods(report, rulebook, key)
         if not periods:
             continue
-        completion = count_type(unit, key, periods, rulebook, rows)
+        completion = count_type(unit, key, periods, rulebook, rows, found)
         if completion.quota or completion.counted:
             result[key] = completion
     return result
@@ -185,6 +150,7 @@ def unit_progress(
     report: Period,
     rulebook: Rulebook,
     rows: ScoringRows,
+    credits: Mapping[int, Credit] | None = None,
 ) -> dict[str, Completion]:
     """To date, for quotas not yet judged: what counts so far toward each still-open type-period.
 
@@ -192,6 +158,7 @@ def unit_progress(
     1 wechat piece for Q1 while there is still time. Rows after the report's end must be left out
     by the caller.
     """
+    found = credits if credits is not None else credits_of(rows.submissions, rows.adoptions, rulebook)
     result: dict[str, Completion] = {}
     for key, ctype in rulebook.types.items():
         if ctype.quota == "none":  # bonus only, see scoring.points
@@ -199,7 +166,7 @@ def unit_progress(
         period = open_type_period(report, rulebook, key)
         if period is None:
             continue
-        completion = count_type(unit, key, [period], rulebook, rows)
+        completion = count_type(unit, key, [period], rulebook, rows, found)
         if completion.quota or completion.counted:
             result[key] = completion
     return result

@@ -130,18 +130,55 @@ class Payment:
     amount: float
 
 
+@dataclass(frozen=True)
+class AdoptionMark:
+    """One adoption of a piece and whether the piece's one fee is paid on it, and why not."""
+
+    adoption: AdoptionRow
+    fee: float  # what the rulebook prices this adoption alone at
+    paid: bool
+    why: str  # empty when paid: 不重复奖励，按最高标准发放 / the rulebook's reason for nothing
+
+
+@dataclass(frozen=True)
+class PieceFee:
+    """单篇稿件不重复奖励，以最高标准发放: the one fee a piece earns, and every adoption marked."""
+
+    amount: float
+    marks: tuple[AdoptionMark, ...]
+
+    @property
+    def best(self) -> AdoptionMark | None:
+        return next((m for m in self.marks if m.paid), None)
+
+
+NOT_AGAIN = "不重复奖励，按最高标准发放"
+
+
+def piece_fee(rows: Sequence[AdoptionRow], rulebook: Rulebook, through: dt.date | None = None) -> PieceFee:
+    """THE fee of one piece: its highest-fee adoption dated on or before `through` (earliest on a
+    tie) is paid, every other adoption is marked not paid and why. Every fee shown comes from here."""
+    dated = sorted(
+        (r for r in rows if through is None or r.adopted_on <= through), key=lambda r: (r.adopted_on, r.id)
+    )
+    rules = [fee_rule(r.content_type, r.level, r.fee, r.is_announcement, rulebook, r.outlet) for r in dated]
+    best = -1
+    for i, rule in enumerate(rules):
+        if rule.amount > 0 and (best < 0 or rule.amount > rules[best].amount):
+            best = i
+    marks = tuple(
+        AdoptionMark(row, rule.amount, i == best, "" if i == best else rule.reason or NOT_AGAIN)
+        for i, (row, rule) in enumerate(zip(dated, rules, strict=True))
+    )
+    return PieceFee(rules[best].amount if best >= 0 else 0.0, marks)
+
+
 def best_adoption(
     rows: Sequence[AdoptionRow], rulebook: Rulebook, through: dt.date
 ) -> tuple[AdoptionRow, float] | None:
-    """The highest-fee adoption of one piece dated on or before `through` (earliest on a tie)."""
-    best: tuple[AdoptionRow, float] | None = None
-    for row in sorted(rows, key=lambda r: (r.adopted_on, r.id)):
-        if row.adopted_on > through:
-            continue
-        fee = fee_of(row, rulebook)
-        if best is None or fee > best[1]:
-            best = (row, fee)
-    return best
+    """The paid adoption of one piece dated on or before `through` and its fee (`piece_fee`)."""
+    found = piece_fee(rows, rulebook, through).best
+    return (found.adoption, found.fee) if found else None
 
 
 def payments(report: Period, adoptions: Sequence[AdoptionRow], rulebook: Rulebook) -> list[Payment]:

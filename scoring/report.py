@@ -17,6 +17,7 @@ from rules.model import Rulebook
 from rules.periods import Period
 from scoring.awards import Standing, officer_names, rank_officers, rank_units
 from scoring.completion import Completion, unit_completion, unit_progress
+from scoring.credit import credits_of
 from scoring.fees import Adjustment, Payment, Unpaid, adjustments, fees_by_unit, payments, unpaid
 from scoring.points import Points, unit_points
 from scoring.rows import OfficerRow, ScoringRows, SubmissionRow, WithdrawalRow
@@ -93,11 +94,12 @@ def _unit_reports(
     standings = {
         s.unit: s for s in rank_units(rows.adoptions, names, period.year, period.end, rulebook, give)
     }
+    credits = credits_of(rows.submissions, rows.adoptions, rulebook)
     units: list[UnitReport] = []
     for unit in rulebook.units:
-        completion = unit_completion(unit, period, rulebook, rows)
+        completion = unit_completion(unit, period, rulebook, rows, credits)
         points = unit_points(unit, period, rulebook, completion, rows)
-        progress = unit_progress(unit, period, rulebook, rows)
+        progress = unit_progress(unit, period, rulebook, rows, credits)
         fee = unit_fees.get(unit.name, 0.0)
         units.append(
             UnitReport(unit.name, unit.kind, completion, points, fee, standings[unit.name], progress)
@@ -114,6 +116,7 @@ def _officer_reports(
 ) -> list[OfficerReport]:
     """Every officer with an adoption this year or registered: drafts, counted, fees, standing."""
     registered = [(o.unit, o.name) for o in officers]
+    credits = credits_of(rows.submissions, rows.adoptions, rulebook)
     people = rank_officers(
         rows.adoptions, registered, period.year, period.end, rulebook, period.kind == "year"
     )
@@ -133,7 +136,7 @@ def _officer_reports(
         key = (standing.unit, standing.name)
         mine = by_officer.get(key, [])
         fee = round(sum(paid_to.get(key, [])), 2)
-        counted = sum(1 for s in mine if s.counts)
+        counted = sum(1 for s in mine if credits[s.id].counts)
         result.append(OfficerReport(key[0], key[1], key in registered, len(mine), counted, fee, standing))
     return result
 

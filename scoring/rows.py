@@ -39,21 +39,16 @@ class SubmissionRow:
     revision_of: int | None = None
     category: str = ""
     original_name: str = ""
+    decided: bool = False  # the office's 核定 is in force (verdict/counted above are the effective ones)
+    decided_counted: bool | None = None  # the office's --count / --not-count, None: not decided
+    decided_reason: str = ""
+    sha256: str = ""
+    same_event_of: int | None = None  # the judge's "probably the same event" (waits for 核定)
 
     @property
     def received_day(self) -> dt.date:
         """The office-local calendar day of receipt: what decides the month it counts for."""
         return self.received_at.date()
-
-    @property
-    def counts(self) -> bool:
-        """Accepted, counted, not an announcement and not a duplicate: credit toward a quota."""
-        return (
-            self.verdict == "accepted"
-            and self.counted
-            and not self.is_announcement
-            and self.duplicate_of is None
-        )
 
     @classmethod
     def from_dict(cls, row: Mapping[str, Any], tz: ZoneInfo) -> SubmissionRow:
@@ -71,6 +66,11 @@ class SubmissionRow:
             revision_of=_opt_int(row.get("revision_of")),
             category=row.get("category") or "",
             original_name=row.get("original_name") or "",
+            decided=row.get("decided_verdict") is not None or row.get("decided_counted") is not None,
+            decided_counted=None if row.get("decided_counted") is None else bool(row["decided_counted"]),
+            decided_reason=row.get("decided_reason") or "",
+            sha256=row.get("sha256") or "",
+            same_event_of=_opt_int(row.get("same_event_of")),
         )
 
 

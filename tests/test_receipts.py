@@ -54,7 +54,7 @@ def test_an_accepted_draft_gets_a_receipt_in_its_units_folder_with_every_fact(ws
         "稿件类型：即时通讯信息",
         "收稿时间：2021年3月12日 15:00",
         "审核结果：合格",
-        "是否计入：计入",
+        "是否计入：计入 2021年3月即时通讯信息任务",
         "字数：正文 300 字（Word 状态栏显示全文 314 字）",
         "照片：共 1 张，合格照片 1 张",
         "",
@@ -75,7 +75,7 @@ def test_a_returned_draft_gets_a_receipt_holding_the_same_note_as_the_outbox(ws_
     text = receipt.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     note = (ws.root / str(outcome.note_path)).read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     assert "审核结果：退回\n" in text
-    assert "是否计入：不计入（稿件已退回，原因见下方退回说明，修改后可重新报送）\n" in text
+    assert "是否计入：不计入：稿件已退回，原因见退回说明，修改后可重新报送\n" in text
     assert text.endswith("—— 退回说明 ——\n\n" + note)
     assert "T15:00" not in text  # no ISO time for people
 
@@ -170,6 +170,6 @@ def test_a_late_drafts_receipt_and_notice_say_not_counted_in_the_notes_one_wordi
     assert (outcome.verdict, outcome.counted) == ("accepted", False)
     [receipt] = receipts_in(ws)
     text = receipt.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    assert "是否计入：不计入当月完成数（已登记，原因见下方说明）\n" in text
+    assert "是否计入：不计入当月完成数：已登记，原因见未计入说明\n" in text
     assert "已登记，但不计入当月完成数：活动时间为2021年3月9日上午" in text
     assert "予以登记" not in text  # said once, in the notice's own line
