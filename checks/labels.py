@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from rules.periods import period_words
+
 RULE_LABELS: dict[str, str] = {
     "format": "文件格式",
     "identity": "单位或类型",
@@ -69,13 +71,9 @@ def deadline_text(moment: dt.datetime, tz: dt.tzinfo) -> str:
     return f"{date_text(local)} {local:%H:%M}"
 
 
-# A type's assessment period as the notes say it (`不计入本季度完成数`).
-PERIOD_WORDS = {"month": "当月", "quarter": "本季度", "year": "本年度"}
-
-
 def not_counted_words(period: str) -> str:
     """The one wording for “registered, but not counted” in a type's period: 不计入本季度完成数."""
-    return f"不计入{PERIOD_WORDS.get(period, '本期')}完成数"
+    return f"不计入{period_words(period)}完成数"
 
 
 def registered_not_counted(period: str) -> str:

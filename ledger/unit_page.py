@@ -36,22 +36,6 @@ def unit_drafts(db: sqlite_utils.Database, unit: str, start: dt.date, end: dt.da
     )
 
 
-def unit_adoptions(db: sqlite_utils.Database, unit: str, ids: list[int]) -> list[dict[str, Any]]:
-    """The adoptions (withdrawn ones left out) of the unit's listed submissions, oldest first."""
-    if not ids:
-        return []
-    marks = ",".join("?" * len(ids))
-    return list(
-        db.query(
-            "SELECT a.id, a.submission_id, a.outlet, a.level, a.adopted_on, a.fee, s.content_type, "
-            "s.is_announcement FROM adoptions a JOIN submissions s ON s.id = a.submission_id "
-            f"WHERE s.unit = ? AND a.withdrawn_at IS NULL AND a.submission_id IN ({marks}) "
-            "ORDER BY a.adopted_on, a.id",
-            [unit, *ids],
-        )
-    )
-
-
 def unit_submission(db: sqlite_utils.Database, unit: str, submission_id: int) -> dict[str, Any] | None:
     """One submission's files, only when it is the unit's own (else None: another unit's 稿件编号
     answers exactly as a made-up one)."""

@@ -121,6 +121,15 @@ def year_of(day: dt.date) -> Period:
     return Period(day.year, "year")
 
 
+# A type's assessment period as people say it (`不计入本季度完成数`, 计入 … 本季度): notes, credits.
+PERIOD_WORDS = {"month": "当月", "quarter": "本季度", "year": "本年度"}
+
+
+def period_words(kind: str) -> str:
+    """当月 / 本季度 / 本年度 for a type's period kind (本期 for an unknown one)."""
+    return PERIOD_WORDS.get(kind, "本期")
+
+
 def period_for(kind: str, day: dt.date) -> Period:
     """The period of `kind` (a content type's `period`: month, quarter, year) holding `day`."""
     if kind == "month":

@@ -27,12 +27,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from rules.model import Rulebook
-from rules.periods import Period, due_date, period_for
+from rules.periods import Period, due_date, period_for, period_words
 from scoring.fees import PieceFee, piece_fee
 from scoring.rows import AdoptionRow, SubmissionRow
 
 COUNTED, PENDING, EXCLUDED = "counted", "pending", "excluded"
-PERIOD_WORDS = {"month": "当月", "quarter": "本季度", "year": "本年度"}
 NOT_ADOPTED = "学习强国按录用篇数计入，录用后自动计入"
 
 
@@ -240,7 +239,7 @@ def credit_words(credit: Credit) -> str:
         return f"暂不计入：{credit.why}"
     if credit.reason == "rejected":
         return f"不计入：{credit.why}"
-    return f"不计入{PERIOD_WORDS.get(credit.period_kind, '本期')}完成数：{credit.why}"
+    return f"不计入{period_words(credit.period_kind)}完成数：{credit.why}"
 
 
 def fee_words(credit: Credit) -> str:

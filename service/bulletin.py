@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ledger.assessment import read_adoptions
-from ledger.bulletin import draft_counts
-from ledger.schema import open_ledger
 from reports.assessment import build_report, keep_earlier
 from reports.bulletin import BulletinData, UnitDrafts, write_bulletin
+from reports.ledger_rows import read_period
 from rules import Rulebook
 from rules.levels import LEVEL_NAMES, TIERS
 from rules.periods import Period
+from scoring.credit import credits_of
+from scoring.rows import ScoringRows
 from service.requests import progress
 from workspace import Workspace, now
 
@@ -37,27 +37,34 @@ def gather(ws: Workspace, rulebook: Rulebook, period: Period) -> BulletinData:
     rules = ws.rulebook_for(period.year).rulebook
     answered = progress(ws, rules, period)
     report, _ = build_report(ws, rules, period)
-    db = open_ledger(ws.ledger_path)
-    try:
-        counts = draft_counts(db, period.start.isoformat(), period.end.isoformat())
-        levels = [
-            str(a["level"])
-            for a in read_adoptions(db, period.end)
-            if a["adopted_on"] >= period.start.isoformat()
-        ]
-    finally:
-        db.close()
-    drafts: dict[str, UnitDrafts] = {}
-    for row in counts:
-        unit = rules.unit_named(row["unit"] or "")
-        name = unit.name if unit else str(row["unit"])
-        was = drafts.get(name, UnitDrafts())
-        drafts[name] = UnitDrafts(
-            was.received + int(row["received"] or 0),
-            was.accepted + int(row["accepted"] or 0),
-            was.counted + int(row["counted"] or 0),
-        )
+    read = read_period(ws, rules, period)
+    levels = [str(a.level) for a in read.rows.adoptions if period.contains(a.adopted_on)]
+    drafts = unit_drafts(read.rows, rules, period)
     return BulletinData(report, today, drafts, _level_counts(levels), answered.requests, answered.units)
+
+
+def unit_drafts(rows: ScoringRows, rulebook: Rulebook, period: Period) -> dict[str, UnitDrafts]:
+    """Per unit (aliases resolved): drafts received in `period`, how many 合格, and how many
+    pieces its credits count in it (`scoring.credit.credits_of`, as the score counts them)."""
+    credits = credits_of(rows.submissions, rows.adoptions, rulebook, through=period.end)
+    drafts: dict[str, UnitDrafts] = {}
+
+    def name_of(unit: str) -> str:
+        found = rulebook.unit_named(unit)
+        return found.name if found else unit
+
+    for s in rows.submissions:
+        credit = credits[s.id]
+        name = name_of(s.unit)
+        was = drafts.get(name, UnitDrafts())
+        received = period.contains(s.received_day)
+        counted = credit.counts and credit.day is not None and period.contains(credit.day)
+        drafts[name] = UnitDrafts(
+            was.received + received,
+            was.accepted + (received and s.verdict == "accepted"),
+            was.counted + counted,
+        )
+    return {name: d for name, d in drafts.items() if d.received or d.counted}
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from ledger.records import SubmissionRecord
 from ledger.schema import open_ledger
 from rules import Rulebook
 from rules.times import parse_instant
-from service.errors import BadInput, UnknownDraft
+from service.errors import BadInput, CopyNotCounted, UnknownDraft
 from workspace import Workspace, now
 
 log = logging.getLogger("draftdesk.decide")
@@ -97,7 +97,7 @@ def decide(
         if row.get("state") != ledger.FILED:
             raise not_filed(submission_id)
         at = now(rulebook).isoformat(timespec="seconds")
-        target, decided = _target(row, choice, reason, at, actor)
+        target, decided = _target(row, choice, reason, at, actor, _copy_of(db, row))
         old = stored_plan(row)
         plan = _new_plan(ws, rulebook, row, old, target)
         was = (str(row["effective_verdict"]), bool(row.get("effective_counted")))
@@ -124,16 +124,30 @@ def decide(
     )
 
 
+def _copy_of(db: sqlite_utils.Database, row: SubmissionRecord) -> int | None:
+    """The draft on record whose file `row` is an exact copy of (the same bytes), else None."""
+    first_id = row.get("duplicate_of")
+    first = ledger.submission(db, int(first_id)) if first_id is not None else None
+    same = first is not None and bool(row.get("sha256")) and first.get("sha256") == row.get("sha256")
+    return int(first_id) if same and first_id is not None else None
+
+
 def _target(
-    row: SubmissionRecord, choice: str, reason: str, at: str, actor: Actor
+    row: SubmissionRecord, choice: str, reason: str, at: str, actor: Actor, copy_of: int | None = None
 ) -> tuple[tuple[str, int], tuple[str | None, int | None, str | None, str | None, str | None]]:
-    """The (verdict, counted) the choice puts in force, and the decision columns to store."""
+    """The (verdict, counted) the choice puts in force, and the decision columns to store. An
+    exact copy is never counted: `count` is refused naming the first draft, `accept` accepts it
+    without counting it (what its credit says too)."""
     sub_id = int(row["id"])
     if choice == UNDO:
         if row.get("decided_verdict") is None:
             raise nothing_to_undo(sub_id)
         return (str(row["verdict"]), 1 if row.get("counted") else 0), (None, None, None, None, None)
     verdict, counted = DECISIONS[choice]
+    if copy_of is not None and counted:
+        if choice == "count":
+            raise CopyNotCounted(sub_id, copy_of)
+        counted = 0
     if (verdict, counted) == (row["effective_verdict"], 1 if row.get("effective_counted") else 0):
         raise unchanged(sub_id, outcome_words(verdict, bool(counted)))
     return (verdict, counted), (verdict, counted, reason, at, actor.who)

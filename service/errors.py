@@ -211,6 +211,19 @@ class UnknownDraft(DeskError):
         super().__init__(f"{text}，{nothing_done}。" if nothing_done else f"{text}。")
 
 
+class CopyNotCounted(DeskError):
+    """核定 cannot count a draft that is the same file (the same bytes) as a draft already on
+    record: one file counts once, for the first 稿件编号 (`scoring.credit`, reason "copy")."""
+
+    def __init__(self, submission_id: int, first_id: int) -> None:
+        self.submission_id = submission_id
+        self.first_id = first_id
+        super().__init__(
+            f"稿件 {submission_id} 与稿件 {first_id} 是同一文件（内容完全相同），同一文件只计入一次，"
+            f"不能核定计入，未作任何核定；如需计入，请核定稿件 {first_id}。"
+        )
+
+
 class UnknownUnit(DeskError):
     """The unit is not in the rulebook (that of `year`, when a period's year was asked);
     `known` are that rulebook's unit names."""

@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from checks.labels import date_text, rules_text, verdict_label, when_text
+from ledger.credits import unit_credits
 from ledger.desk import open_read_only
-from ledger.unit_page import unit_adoptions, unit_drafts, unit_submission
+from ledger.unit_page import unit_drafts, unit_submission
 from rules import Rulebook
 from rules.levels import LEVEL_NAMES
 from rules.periods import Period, due_date, month_of, parse_period, quarter_of, year_of
 from rules.times import parse_instant
 from scoring.completion import Completion
-from scoring.fees import adoption_fee
+from scoring.credit import Credit, credit_words
 from scoring.points import points_to_date
 from service.errors import UnknownDraft
 from workspace import Workspace, now
@@ -36,7 +37,9 @@ class AdoptionLine:
     outlet: str
     level: str  # 区级, 市级… as people read it
     adopted_on: str  # 2021年3月15日
-    fee: float
+    fee: float  # the piece's one fee on the adoption it is paid for, else 0
+    paid: bool = True  # the piece's fee is paid on this adoption (`scoring.fees.piece_fee`)
+    note: str = ""  # why not: 不重复奖励，按最高标准发放 / the rulebook's reason
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,8 @@ class DraftLine:
     received: str  # 2021年3月12日 10:30
     verdict: str  # 合格 | 退回
     rules: str  # 字数、时效 (退回: the rules broken)
-    counted: str  # 计入 | 不计入 | —
-    why: str  # the findings' words: why not counted, or what the note says
+    counted: str  # the draft's credit in its one wording (`scoring.credit.credit_words`)
+    why: str  # the office's 核定 and reason when decided, else the findings' words when not counted
     zishu: int
     photos: int
     has_note: bool
@@ -144,49 +147,45 @@ def _draft_lines(
     db = open_read_only(ws.ledger_path)
     try:
         rows = unit_drafts(db, unit, year.start, year.end)
-        adoptions = unit_adoptions(db, unit, [int(r["id"]) for r in rows])
+        credits = unit_credits(db, rulebook, unit, year.start, year.end)
     finally:
         db.close()
-    by_draft: dict[int, list[AdoptionLine]] = {}
-    for a in adoptions:
-        fee = adoption_fee(
-            str(a["content_type"]),
-            str(a["level"]),
-            a["fee"],
-            bool(a["is_announcement"]),
-            rulebook,
-            str(a["outlet"]),
-        )
-        day = dt.date.fromisoformat(str(a["adopted_on"])[:10])
-        level = LEVEL_NAMES.get(str(a["level"]), str(a["level"]))
-        by_draft.setdefault(int(a["submission_id"]), []).append(
-            AdoptionLine(str(a["outlet"]), level, date_text(day), fee)
-        )
     found = []
     for row in rows:
         received = parse_instant(str(row["received_at"]), rulebook.meta.tz)
-        if year.contains(received.date()):
-            found.append(
-                (_line(row, received, rulebook, tuple(by_draft.get(int(row["id"]), ()))), received.date())
-            )
+        credit = credits.get(int(row["id"]))
+        if year.contains(received.date()) and credit is not None:
+            found.append((_line(row, received, rulebook, credit), received.date()))
     return found
 
 
-def _why(row: dict[str, object]) -> str:
-    """The findings' words, after the office's 核定 and its reason when there is one."""
-    reasons = str(row["reasons"] or "")
+def _adoption_lines(credit: Credit) -> tuple[AdoptionLine, ...]:
+    """The piece's adoptions, its one fee shown once, on the adoption it is paid for."""
+    return tuple(
+        AdoptionLine(
+            m.adoption.outlet,
+            LEVEL_NAMES.get(m.adoption.level, m.adoption.level),
+            date_text(m.adoption.adopted_on),
+            m.fee if m.paid else 0.0,
+            m.paid,
+            m.why,
+        )
+        for m in credit.fee.marks
+    )
+
+
+def _why(row: dict[str, object], credit: Credit) -> str:
+    """The office's 核定 and its reason when it decided (the machine's advice is stale then);
+    else the findings' words when the draft does not count."""
     decided = row.get("decided_reason")
-    if not decided:
-        return reasons
-    return f"办公室核定：{str(decided).rstrip('。')}。" + (f"\n{reasons}" if reasons else "")
+    if decided:
+        return f"办公室核定：{str(decided).rstrip('。')}。"
+    return "" if credit.counts else str(row["reasons"] or "")
 
 
-def _line(
-    row: dict[str, object], received: dt.datetime, rulebook: Rulebook, adoptions: tuple[AdoptionLine, ...]
-) -> DraftLine:
+def _line(row: dict[str, object], received: dt.datetime, rulebook: Rulebook, credit: Credit) -> DraftLine:
     verdict = str(row["verdict"] or "")
     ctype = rulebook.types.get(str(row["content_type"] or ""))
-    counted = ("计入" if row["counted"] else "不计入") if verdict == "accepted" else "—"
     return DraftLine(
         id=int(str(row["id"])),
         title=str(row["title"] or row["original_name"] or ""),
@@ -194,12 +193,12 @@ def _line(
         received=when_text(received, rulebook.meta.tz),
         verdict=verdict_label(verdict),
         rules=rules_text(r for r in str(row["rules"] or "").split(",") if r) if verdict == "rejected" else "",
-        counted=counted,
-        why=_why(row),
+        counted=credit_words(credit),
+        why=_why(row, credit),
         zishu=int(str(row["zishu"] or 0)),
         photos=int(str(row["photos_total"] or 0)),
         has_note=bool(row["has_note"]),
-        adoptions=adoptions,
+        adoptions=_adoption_lines(credit),
         decided=bool(row.get("decided_reason")),
     )
 
