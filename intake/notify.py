@@ -33,8 +33,10 @@ import sqlite_utils
 from checks.labels import rules_text
 from ledger import intake as ledger_intake
 from ledger import notifications
+from ledger.credits import submission_credit
 from ledger.schema import open_ledger
 from rules import Rulebook
+from scoring.credit import Credit, credit_words
 from workspace import Workspace, now
 
 if TYPE_CHECKING:
@@ -133,8 +135,11 @@ def shown(url: str) -> str:
     return f"{scheme}://{netloc.rsplit('@', 1)[-1]}{slash if short else ''}{short}"
 
 
-def item_message(outcome: Outcome, row: dict[str, Any] | None, reasons: Sequence[str]) -> str:
-    """The unit's message about one filed item: 稿件编号, title, 合格/退回 with why, 计入 or not."""
+def item_message(
+    outcome: Outcome, row: dict[str, Any] | None, reasons: Sequence[str], credit: Credit | None = None
+) -> str:
+    """The unit's message about one filed item: 稿件编号, title, 合格/退回 with why, and the
+    draft's credit in its one wording (`scoring.credit.credit_words`) when it is known."""
     title = f"《{row['title']}》" if row and row.get("title") else outcome.key.rsplit("/", 1)[-1]
     head = f"稿件编号 {outcome.submission_id} {title}" if outcome.submission_id else title
     if outcome.verdict == "officer":
@@ -142,6 +147,8 @@ def item_message(outcome: Outcome, row: dict[str, Any] | None, reasons: Sequence
     if outcome.verdict == "rejected":
         why = rules_text(outcome.rules) or "见退回说明"
         return f"{head}：退回（{why}）。退回说明已放在本单位的回执文件夹。"
+    if credit is not None:
+        return f"{head}：合格，{credit_words(credit)}。"
     if outcome.counted:
         return f"{head}：合格，计入考核。"
     why = f"：{reasons[0]}" if reasons else ""
@@ -157,7 +164,12 @@ def office_message(result: SweepResult) -> str:
 
 
 def queue_for_sweep(
-    db: sqlite_utils.Database, config: NotifyConfig, result: SweepResult, run_id: int, at: str
+    db: sqlite_utils.Database,
+    config: NotifyConfig,
+    result: SweepResult,
+    run_id: int,
+    at: str,
+    rulebook: Rulebook | None = None,
 ) -> int:
     """Queue the sweep's messages (each unit's per item, the office's summary); how many."""
     rows: list[dict[str, Any]] = []
@@ -171,7 +183,8 @@ def queue_for_sweep(
             for f in ledger_intake.findings_of(db, outcome.submission_id or 0)
             if f["severity"] != "error"
         ]
-        body = item_message(outcome, dict(row) if row else None, reasons)
+        credit = submission_credit(db, rulebook, row["id"]) if row and rulebook else None
+        body = item_message(outcome, dict(row) if row else None, reasons, credit)
         for i, url in enumerate(config.units[outcome.unit]):
             rows.append(
                 queued_row(base, outcome.unit, f"{outcome.unit}#{i}", url, body, outcome.submission_id)
@@ -258,7 +271,7 @@ def after_sweep(ws: Workspace, rulebook: Rulebook, run_id: int, result: SweepRes
     at = now(rulebook).isoformat()
     db = open_ledger(ws.ledger_path)
     try:
-        queue_for_sweep(db, config, result, run_id, at)
+        queue_for_sweep(db, config, result, run_id, at, rulebook)
         deliver(db, config, at)
     except Exception:  # a side channel: whatever it does, filing stands
         log.exception("发送消息时出错；下次收稿时重试")

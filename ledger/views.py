@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from checks.labels import RULE_LABELS, RUN_KIND_LABELS, VERDICT_LABELS
-from ledger.decisions import counted_sql, verdict_sql
+from ledger.decisions import verdict_sql
 from ledger.schema import open_ledger
 from rules import Rulebook
 from rules.levels import LEVEL_NAMES, WECHAT_LEVEL
@@ -75,14 +75,65 @@ def fee_sql(rulebook: Rulebook, s: str = "s", a: str = "a") -> str:
     return f"(CASE {' '.join(cases)} ELSE 0 END)" if cases else "0"
 
 
+CHAIN_CTE = (
+    "WITH RECURSIVE chain(id, root, depth) AS (SELECT id, id, 0 FROM submissions WHERE revision_of IS NULL "
+    "OR revision_of NOT IN (SELECT id FROM submissions) UNION ALL SELECT r.id, c.root, c.depth + 1 "
+    "FROM submissions r JOIN chain c ON r.revision_of = c.id WHERE c.depth < 1000) "
+)
+
+
+def _passes_sql(rulebook: Rulebook, s: str) -> str:
+    """`scoring.credit` before the revision rule: accepted, and counted by the office's 核定, else
+    by the machine with none of its exclusions (the same news or a copy, an announcement, late,
+    after the type's due date)."""
+    due = " ".join(
+        f"WHEN {quoted(k)} THEN substr({s}.received_at, 6, 5) > {quoted(t.due)}"
+        for k, t in rulebook.types.items()
+        if t.due
+    )
+    past_due = f"(CASE {s}.content_type {due} ELSE 0 END)" if due else "0"
+    return (
+        f"({verdict_sql(s)} = 'accepted' AND (coalesce({s}.decided_counted, -1) = 1 OR ({s}.decided_counted IS NULL "
+        f"AND {s}.duplicate_of IS NULL AND NOT coalesce({s}.is_announcement, 0) AND coalesce({s}.counted, 0) != 0 "
+        f"AND NOT {past_due})))"
+    )
+
+
+def counts_sql(rulebook: Rulebook, s: str = "s") -> str:
+    """`scoring.credit.credits_of`'s "does it count" for submission `s` as one SQL expression
+    (1/0), for the 台账 views; the view must start with `CHAIN_CTE`. A test holds it equal to the
+    Python on every row of a generated year."""
+    adopted = [k for k, t in rulebook.types.items() if t.quota == "adopted"]
+    platform_cases: list[str] = []
+    for key in adopted:
+        platform = rulebook.types[key].platform
+        names = [n for n, p in rulebook.outlet_platforms.items() if platform is None or p == platform]
+        on = f" AND a.outlet IN ({', '.join(quoted(n) for n in names) or 'NULL'})" if platform else ""
+        platform_cases.append(
+            f"WHEN {s}.content_type = {quoted(key)} THEN (coalesce({s}.decided_counted, -1) != 0 "
+            f"AND NOT (coalesce({s}.is_announcement, 0) AND {s}.decided_counted IS NULL) AND EXISTS (SELECT 1 "
+            f"FROM adoptions a WHERE a.submission_id = {s}.id AND a.withdrawn_at IS NULL{on}))"
+        )
+    earlier = (
+        f"EXISTS (SELECT 1 FROM chain me JOIN chain o ON o.root = me.root AND o.id != me.id "
+        f"JOIN submissions e ON e.id = o.id WHERE me.id = {s}.id AND (e.received_at < {s}.received_at "
+        f"OR (e.received_at = {s}.received_at AND e.id < {s}.id)) AND {_passes_sql(rulebook, 'e')})"
+    )
+    forced = f"coalesce({s}.decided_counted, -1) = 1"
+    return (
+        f"(CASE {' '.join(platform_cases)} WHEN NOT {_passes_sql(rulebook, s)} THEN 0 "
+        f"WHEN {forced} THEN 1 WHEN {earlier} THEN 0 ELSE 1 END)"
+    )
+
+
 def view_sql(rulebook: Rulebook, actions: Mapping[str, str] | None = None) -> dict[str, str]:
     """Each view's SELECT, by the view's Chinese name. `actions`: how 操作记录 names each action
     (`reports.events_view.ACTION_NAMES`, a room above this one)."""
     types = {k: t.name for k, t in rulebook.types.items()}
     verdicts = {k: v for k, v in VERDICT_LABELS.items() if k != "unfiled"}
     return {
-        SUBMISSIONS: _submissions(types, verdicts),
-        DETAIL: _detail(types, verdicts),
+        SUBMISSIONS: _submissions(types, verdicts, counts_sql(rulebook)),
+        DETAIL: _detail(types, verdicts, counts_sql(rulebook)),
         "审核问题": "SELECT f.submission_id AS 稿件编号, s.unit AS 单位, s.title AS 标题, "
         f"{labelled('f.rule', RULE_LABELS)} AS 规则, {labelled('f.severity', SEVERITY_LABELS)} AS 级别, "
         "f.message AS 说明 FROM findings f LEFT JOIN submissions s ON s.id = f.submission_id",
@@ -117,24 +168,24 @@ def _office_views(actions: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def _submissions(types: Mapping[str, str], verdicts: Mapping[str, str]) -> str:
+def _submissions(types: Mapping[str, str], verdicts: Mapping[str, str], counts: str) -> str:
     return (
-        f"SELECT id AS 稿件编号, unit AS 单位, {labelled('content_type', types)} AS 类型, title AS 标题, "
+        f"{CHAIN_CTE}SELECT id AS 稿件编号, unit AS 单位, {labelled('content_type', types)} AS 类型, title AS 标题, "
         f"officer AS 信息员, {minute('received_at')} AS 收稿时间, event_date AS 事件日期, zishu AS 字数, "
         f"photos_distinct AS 照片, photos_hd AS 高清照片, {labelled(verdict_sql(), verdicts)} AS 结果, "
-        f"{labelled(counted_sql(), YES_NO)} AS 计入, duplicate_of AS 重复于稿件 FROM submissions"
+        f"{labelled(counts, YES_NO)} AS 计入, duplicate_of AS 重复于稿件 FROM submissions s"
     )
 
 
-def _detail(types: Mapping[str, str], verdicts: Mapping[str, str]) -> str:
+def _detail(types: Mapping[str, str], verdicts: Mapping[str, str], counts: str) -> str:
     return (
-        f"SELECT id AS 稿件编号, unit AS 单位, {labelled('content_type', types)} AS 类型, title AS 标题, "
+        f"{CHAIN_CTE}SELECT id AS 稿件编号, unit AS 单位, {labelled('content_type', types)} AS 类型, title AS 标题, "
         f"officer AS 信息员, original_name AS 原文件名, {minute('received_at')} AS 收稿时间, "
         f"event_date AS 事件日期, period AS 期间, zishu AS 字数, hanzi AS 汉字数, photos_total AS 照片总数, "
         f"photos_distinct AS 不同照片, photos_hd AS 高清照片, {labelled(verdict_sql(), verdicts)} AS 结果, "
-        f"{labelled(counted_sql(), YES_NO)} AS 计入, decided_reason AS 核定理由, {labelled('is_announcement', YES_NO)} AS 通知公告, "
+        f"{labelled(counts, YES_NO)} AS 计入, decided_reason AS 核定理由, {labelled('is_announcement', YES_NO)} AS 通知公告, "
         "duplicate_of AS 重复于稿件, revision_of AS 修改自稿件, stored_path AS 归档位置, "
-        "note_path AS 说明位置, note_text AS 退回说明, text AS 正文, sha256 AS 文件指纹 FROM submissions"
+        "note_path AS 说明位置, note_text AS 退回说明, text AS 正文, sha256 AS 文件指纹 FROM submissions s"
     )
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import sqlite_utils
+
 from checks.labels import verdict_label
+from ledger.credits import unit_credits
 from ledger.listing import find_submissions
 from ledger.schema import open_ledger
 from rules import Rulebook
 from rules.periods import parse_period
+from scoring.credit import Credit
 from service.errors import bad_month, bad_verdict, unknown_unit
 from workspace import Workspace
 
@@ -83,9 +88,10 @@ def _verdict(verdict: str | None) -> str | None:
     return wanted
 
 
-def _line(row: dict[str, Any], rulebook: Rulebook) -> DraftLine:
+def _line(row: dict[str, Any], rulebook: Rulebook, credit: Credit | None) -> DraftLine:
     ctype = rulebook.types.get(row.get("content_type") or "")
     accepted = row.get("verdict") == "accepted"
+    counts = credit.counts if credit is not None else bool(row.get("counted"))
     return DraftLine(
         id=int(row["id"]),
         title=row.get("title") or "",
@@ -93,7 +99,7 @@ def _line(row: dict[str, Any], rulebook: Rulebook) -> DraftLine:
         type_name=ctype.name if ctype else (row.get("content_type") or ""),
         received_at=str(row.get("received_at") or "")[:16].replace("T", " "),
         verdict=verdict_label(row.get("verdict") or ""),
-        counted=("计入" if row.get("counted") else "不计入") if accepted else "",
+        counted=("计入" if counts else "不计入") if accepted else "",
         path=row.get("stored_path") or "",
     )
 
@@ -121,9 +127,29 @@ def list_drafts(
             units=units,
             month=month_key,
             verdict=wanted,
-            counted=counted,
+            counted=None,
             words=[w for w in words if w.strip()],
         )
+        credits = _credits(db, rulebook, rows)
     finally:
         db.close()
-    return [_line(row, rulebook) for row in rows]
+    if counted is not None:  # what counts is the credit's answer, not the stored flag
+        rows = [r for r in rows if r.get("verdict") == "accepted" and _counts(credits, r) == counted]
+    return [_line(row, rulebook, credits.get(int(row["id"]))) for row in rows]
+
+
+def _counts(credits: dict[int, Credit], row: dict[str, Any]) -> bool:
+    credit = credits.get(int(row["id"]))
+    return credit.counts if credit is not None else bool(row.get("counted"))
+
+
+def _credits(
+    db: sqlite_utils.Database, rulebook: Rulebook, rows: Sequence[dict[str, Any]]
+) -> dict[int, Credit]:
+    """The listed drafts' credits (`ledger.credits.unit_credits`), read once per unit and year."""
+    found: dict[int, Credit] = {}
+    for unit, year in sorted({(str(r.get("unit") or ""), str(r.get("received_at") or "")[:4]) for r in rows}):
+        if year.isdigit():
+            start, end = dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
+            found.update(unit_credits(db, rulebook, unit, start, end))
+    return found

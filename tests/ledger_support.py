@@ -65,3 +65,66 @@ def add_adoption(
         "source": source,
     }
     return add_adoptions(db, [row])[0]
+
+
+def random_year(
+    db: sqlite_utils.Database, rulebook: Any, rng: Any, drafts: int = 300, year: int = 2021
+) -> None:
+    """A generated year of drafts in the ledger for agreement tests: every unit and type,
+    rejections, late drafts, announcements, copies (same bytes) and the same news, revision
+    chains, random 核定 (accept, reject, count, not-count), and adoptions at several levels
+    (one draft up to three times, some withdrawn). `rng` is a seeded `random.Random`."""
+    units = [u.name for u in rulebook.units]
+    types = [k for k, t in rulebook.types.items() if t.quota != "none"]
+    outlets = list(rulebook.outlets)
+    made: list[dict[str, Any]] = []
+    for n in range(1, drafts + 1):
+        row = _random_draft(rng, n, units, types, made, year)
+        record_submission_row(db, **row)
+        made.append(row)
+        for k in range(rng.choice([0, 0, 0, 1, 2, 3])):
+            day = rng.randint(int(row["received_at"][8:10]), 28)
+            outlet = rng.choice(outlets)
+            adopted_on = f"{row['received_at'][:8]}{day:02d}"
+            aid = add_adoption(db, n, outlet, rulebook.outlets[outlet], adopted_on, None, None, "测试")
+            if k and rng.random() < 0.1:
+                db.execute(
+                    "UPDATE adoptions SET withdrawn_at = ? WHERE id = ?",
+                    [f"{year}-12-01T09:00:00+08:00", aid],
+                )
+    db.conn.commit()
+
+
+def _random_draft(
+    rng: Any, n: int, units: list[str], types: list[str], made: list[dict[str, Any]], year: int
+) -> dict[str, Any]:
+    month, day, hour = rng.randint(1, 12), rng.randint(1, 28), rng.randint(8, 18)
+    row: dict[str, Any] = {
+        "id": n,
+        "unit": rng.choice(units),
+        "content_type": rng.choice(types),
+        "title": f"稿件{n}",
+        "received_at": f"{year}-{month:02d}-{day:02d}T{hour:02d}:00:00+08:00",
+        "verdict": "accepted" if rng.random() < 0.8 else "rejected",
+        "counted": int(rng.random() < 0.85),
+        "is_announcement": int(rng.random() < 0.05),
+        "sha256": f"sha{n}",
+        "state": intake.FILED,
+    }
+    earlier = [m for m in made if m["received_at"] < row["received_at"]]
+    if earlier and rng.random() < 0.08:
+        first = rng.choice(earlier)
+        row["duplicate_of"] = first["id"]
+        row["sha256"] = first["sha256"] if rng.random() < 0.5 else row["sha256"]
+    same = [m for m in earlier if (m["unit"], m["content_type"]) == (row["unit"], row["content_type"])]
+    if same and rng.random() < 0.3:
+        row["revision_of"] = rng.choice(same)["id"]
+    if rng.random() < 0.2:
+        verdict, counted = rng.choice([("accepted", 1), ("rejected", 0), ("accepted", 1), ("accepted", 0)])
+        row.update(
+            decided_verdict=verdict,
+            decided_counted=counted,
+            decided_reason="核定",
+            decided_at=row["received_at"],
+        )
+    return row
