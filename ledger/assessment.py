@@ -243,6 +243,15 @@ def _day_bounds(start: dt.date, end: dt.date) -> tuple[str, str]:
     return (start - dt.timedelta(days=1)).isoformat(), (end + dt.timedelta(days=2)).isoformat()
 
 
+# What scoring reads of a submission (`scoring.rows.SubmissionRow`): the verdict in force and
+# the office's 核定 beside it, the flags the credit is decided from, the file's fingerprint.
+_SUBMISSION_SELECT = (
+    f"SELECT id, unit, content_type, title, officer, original_name, received_at, {effective_columns()}, "
+    "is_announcement, duplicate_of, revision_of, category, decided_verdict, decided_counted, decided_reason, "
+    "sha256 FROM submissions"
+)
+
+
 def read_submissions(
     db: sqlite_utils.Database, start: dt.date, end: dt.date, unit: str | None = None
 ) -> list[SubmissionRecord]:
@@ -252,12 +261,19 @@ def read_submissions(
     only = " AND unit = ?" if unit is not None else ""
     return records(
         db.query(
-            f"SELECT id, unit, content_type, title, officer, original_name, received_at, {effective_columns()}, "
-            "is_announcement, duplicate_of, revision_of, category, decided_verdict, decided_counted, decided_reason, "
-            "sha256 FROM submissions "
-            f"WHERE received_at >= ? AND received_at < ?{only} ORDER BY received_at, id",
+            f"{_SUBMISSION_SELECT} WHERE received_at >= ? AND received_at < ?{only} ORDER BY received_at, id",
             [low, high, *([unit] if unit is not None else [])],
         )
+    )
+
+
+def read_submissions_by_id(db: sqlite_utils.Database, ids: Sequence[int]) -> list[SubmissionRecord]:
+    """The submissions with these ids, read as `read_submissions` reads them."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return records(
+        db.query(f"{_SUBMISSION_SELECT} WHERE id IN ({marks}) ORDER BY received_at, id", list(ids))
     )
 
 

@@ -1,8 +1,8 @@
 """The credits (`scoring.credit.Credit`) of one unit's drafts or of one draft, read from the ledger.
 
 What counts is decided by `scoring.credit.credits_of`; this module only reads the rows it needs:
-the unit's drafts of the year (a revision chain needs its earlier versions) and their adoptions
-in force. Receipts, notices, the unit page, `list` and the console take their 是否计入 from here.
+the unit's drafts of the year (a revision chain needs its earlier versions), the earlier drafts
+they copy (another unit's, to tell a copy from the same news) and their adoptions in force. Receipts, notices, the unit page, `list` and the console take their 是否计入 from here.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import datetime as dt
 
 import sqlite_utils
 
-from ledger.assessment import read_adoptions, read_submissions
+from ledger.assessment import read_adoptions, read_submissions, read_submissions_by_id
 from rules import Rulebook
 from rules.times import parse_instant
 from scoring.credit import Credit, credits_of
@@ -24,8 +24,12 @@ def unit_credits(
     """The credit of each of `unit`'s drafts received around [start, end], by id (adoptions to date)."""
     tz = rulebook.meta.tz
     subs = [SubmissionRow.from_dict(r, tz) for r in read_submissions(db, start, end, unit)]
+    mine = {s.id for s in subs}
+    named = sorted({s.duplicate_of for s in subs if s.duplicate_of is not None} - mine)
+    others = [SubmissionRow.from_dict(r, tz) for r in read_submissions_by_id(db, named)]
     adopted = [AdoptionRow.from_dict(a) for a in read_adoptions(db, dt.date.max, unit)]
-    return credits_of(subs, adopted, rulebook)
+    found = credits_of([*subs, *others], adopted, rulebook)
+    return {sub_id: credit for sub_id, credit in found.items() if sub_id in mine}
 
 
 def submission_credit(db: sqlite_utils.Database, rulebook: Rulebook, sub_id: int) -> Credit | None:

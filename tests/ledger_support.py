@@ -68,18 +68,23 @@ def add_adoption(
 
 
 def random_year(
-    db: sqlite_utils.Database, rulebook: Any, rng: Any, drafts: int = 300, year: int = 2021
+    db: sqlite_utils.Database,
+    rulebook: Any,
+    rng: Any,
+    drafts: int = 300,
+    year: int = 2021,
+    months: tuple[int, int] = (1, 12),
 ) -> None:
-    """A generated year of drafts in the ledger for agreement tests: every unit and type,
-    rejections, late drafts, announcements, copies (same bytes) and the same news, revision
-    chains, random 核定 (accept, reject, count, not-count), and adoptions at several levels
-    (one draft up to three times, some withdrawn). `rng` is a seeded `random.Random`."""
+    """A generated year (or `months` of it) of drafts in the ledger for agreement tests: every
+    unit and type, rejections, late drafts, announcements, copies (same bytes) and the same news,
+    revision chains, random 核定 (accept, reject, count, not-count, one undone), and adoptions at
+    several levels (one draft up to three times, some withdrawn). `rng`: a seeded `random.Random`."""
     units = [u.name for u in rulebook.units]
     types = [k for k, t in rulebook.types.items() if t.quota != "none"]
     outlets = list(rulebook.outlets)
     made: list[dict[str, Any]] = []
     for n in range(1, drafts + 1):
-        row = _random_draft(rng, n, units, types, made, year)
+        row = _random_draft(rng, n, (units, types), made, (year, *months))
         record_submission_row(db, **row)
         made.append(row)
         for k in range(rng.choice([0, 0, 0, 1, 2, 3])):
@@ -88,21 +93,24 @@ def random_year(
             adopted_on = f"{row['received_at'][:8]}{day:02d}"
             aid = add_adoption(db, n, outlet, rulebook.outlets[outlet], adopted_on, None, None, "测试")
             if k and rng.random() < 0.1:
-                db.execute(
-                    "UPDATE adoptions SET withdrawn_at = ? WHERE id = ?",
-                    [f"{year}-12-01T09:00:00+08:00", aid],
-                )
+                withdrawn = f"{year}-12-01T09:00:00+08:00"
+                db.execute("UPDATE adoptions SET withdrawn_at = ? WHERE id = ?", [withdrawn, aid])
     db.conn.commit()
 
 
 def _random_draft(
-    rng: Any, n: int, units: list[str], types: list[str], made: list[dict[str, Any]], year: int
+    rng: Any,
+    n: int,
+    names: tuple[list[str], list[str]],
+    made: list[dict[str, Any]],
+    span: tuple[int, int, int],
 ) -> dict[str, Any]:
-    month, day, hour = rng.randint(1, 12), rng.randint(1, 28), rng.randint(8, 18)
+    year, low, high = span
+    month, day, hour = rng.randint(low, high), rng.randint(1, 28), rng.randint(8, 18)
     row: dict[str, Any] = {
         "id": n,
-        "unit": rng.choice(units),
-        "content_type": rng.choice(types),
+        "unit": rng.choice(names[0]),
+        "content_type": rng.choice(names[1]),
         "title": f"稿件{n}",
         "received_at": f"{year}-{month:02d}-{day:02d}T{hour:02d}:00:00+08:00",
         "verdict": "accepted" if rng.random() < 0.8 else "rejected",
@@ -119,12 +127,10 @@ def _random_draft(
     same = [m for m in earlier if (m["unit"], m["content_type"]) == (row["unit"], row["content_type"])]
     if same and rng.random() < 0.3:
         row["revision_of"] = rng.choice(same)["id"]
-    if rng.random() < 0.2:
-        verdict, counted = rng.choice([("accepted", 1), ("rejected", 0), ("accepted", 1), ("accepted", 0)])
-        row.update(
-            decided_verdict=verdict,
-            decided_counted=counted,
-            decided_reason="核定",
-            decided_at=row["received_at"],
-        )
+    if rng.random() < 0.25:  # 核定: accept, reject, count, not-count, or one undone (back to the machine)
+        choice = rng.choice([("accepted", 1), ("rejected", 0), ("accepted", 1), ("accepted", 0), None])
+        if choice is not None:
+            verdict, counted = choice
+            decided = {"decided_verdict": verdict, "decided_counted": counted, "decided_reason": "核定"}
+            row.update(decided, decided_at=row["received_at"])
     return row

@@ -75,7 +75,8 @@ def test_each_filed_draft_sends_its_unit_one_message_and_the_office_a_summary(ws
     accepted = next(o for o in result.outcomes if o.verdict == "accepted")
     rejected = next(o for o in result.outcomes if o.verdict == "rejected")
     assert any(
-        b.startswith(f"稿件编号 {accepted.submission_id} ") and b.endswith("：合格，计入考核。")
+        b.startswith(f"稿件编号 {accepted.submission_id} ")
+        and b.endswith("：合格，计入 2021年3月即时通讯信息任务。")
         for b in bodies
     )
     assert any(f"稿件编号 {rejected.submission_id} " in b and "：退回（字数）" in b for b in bodies)

@@ -105,12 +105,15 @@ def test_a_units_figures_open_to_the_drafts_and_adoptions_behind_them(quarter) -
     behind = figures_behind(Workspace(ws), parse_period("2021Q1"), "湖滨社区")
     instants = {d.id: (d.counts, d.why) for d in behind.drafts if d.type_name == "即时通讯信息"}
     assert instants == {
-        ids["instant_jan"]: (True, "计入完成数"),
-        ids["instant_late"]: (False, "迟报等原因不计入（见未计入说明）"),
-        ids["instant_mar"]: (True, "计入完成数"),
+        ids["instant_jan"]: (True, "计入 2021年1月即时通讯信息任务"),
+        ids["instant_late"]: (False, "不计入当月完成数：已登记，原因见未计入说明"),
+        ids["instant_mar"]: (True, "计入 2021年3月即时通讯信息任务"),
     }
     notice = next(d for d in behind.drafts if d.id == ids["notice"])
-    assert (notice.counts, notice.why) == (False, "公告通知类，不计入")
+    assert (notice.counts, notice.why) == (
+        False,
+        "不计入本季度完成数：通知公告类稿件不纳入考核（稿酬按最低标准）",
+    )
     xuexi = [a for a in behind.adoptions if a.type_name == "学习强国"]
     assert sorted((a.outlet, a.counts, a.fee) for a in xuexi) == [
         ("学习强国(国家级)", True, 300),
