@@ -177,6 +177,36 @@ def _state(
     return COUNTED, "", row.received_day, None
 
 
+def _earlier_pieces(
+    submissions: Sequence[SubmissionRow], adopted: Mapping[int, Sequence[AdoptionRow]], rulebook: Rulebook
+) -> list[SubmissionRow]:
+    """Adopted-quota pieces (学习强国) adopted now but received before the rows passed (last
+    December's draft adopted in January): they count on their adoption, so each gets a credit,
+    taken from its adoption's facts."""
+    known = {s.id for s in submissions}
+    found: list[SubmissionRow] = []
+    for sub_id, rows in sorted(adopted.items()):
+        first = min(rows, key=lambda a: (a.adopted_on, a.id))
+        ctype = rulebook.types.get(first.content_type)
+        if sub_id in known or ctype is None or ctype.quota != "adopted":
+            continue
+        received = dt.datetime.combine(first.adopted_on, dt.time(), rulebook.meta.tz)
+        found.append(
+            SubmissionRow(
+                sub_id,
+                first.unit,
+                first.content_type,
+                first.title,
+                first.officer,
+                received,
+                "accepted",
+                True,
+                is_announcement=first.is_announcement,
+            )
+        )
+    return found
+
+
 def credits_of(
     submissions: Sequence[SubmissionRow],
     adoptions: Sequence[AdoptionRow],
@@ -190,9 +220,10 @@ def credits_of(
     for a in adoptions:
         if through is None or a.adopted_on <= through:
             adopted.setdefault(a.submission_id, []).append(a)
-    chains = _Chains({s.id: s for s in submissions}, {})
+    rows = [*submissions, *_earlier_pieces(submissions, adopted, rulebook)]
+    chains = _Chains({s.id: s for s in rows}, {})
     result: dict[int, Credit] = {}
-    for row in sorted(submissions, key=lambda s: (s.received_at, s.id)):
+    for row in sorted(rows, key=lambda s: (s.received_at, s.id)):
         mine = adopted.get(row.id, [])
         state, reason, day, related = _state(row, chains, mine, rulebook)
         ctype = rulebook.types.get(row.content_type)

@@ -54,16 +54,14 @@ def unit_drafts(rows: ScoringRows, rulebook: Rulebook, period: Period) -> dict[s
         return found.name if found else unit
 
     for s in rows.submissions:
-        credit = credits[s.id]
-        name = name_of(s.unit)
-        was = drafts.get(name, UnitDrafts())
-        received = period.contains(s.received_day)
-        counted = credit.counts and credit.day is not None and period.contains(credit.day)
-        drafts[name] = UnitDrafts(
-            was.received + received,
-            was.accepted + (received and s.verdict == "accepted"),
-            was.counted + counted,
-        )
+        if period.contains(s.received_day):
+            was = drafts.get(name_of(s.unit), UnitDrafts())
+            accepted = was.accepted + (s.verdict == "accepted")
+            drafts[name_of(s.unit)] = UnitDrafts(was.received + 1, accepted, was.counted)
+    for credit in credits.values():
+        if credit.counts and credit.day is not None and period.contains(credit.day):
+            was = drafts.get(name_of(credit.unit), UnitDrafts())
+            drafts[name_of(credit.unit)] = UnitDrafts(was.received, was.accepted, was.counted + 1)
     return {name: d for name, d in drafts.items() if d.received or d.counted}
 
 

@@ -489,7 +489,8 @@ def test_a_units_figure_opens_the_drafts_and_adoptions_behind_it(client: TestCli
     assert behind.status_code == 200
     drafts = behind.text.split('id="drafts"')[1].split("</table>")[0]
     assert "湖滨社区开展消防演练" in drafts and "计入完成数" in drafts
-    assert "短稿" in drafts and "退回，不计入" in drafts
+    assert "短稿" in drafts and "不计入：稿件已退回" in drafts
+    assert "计入 2021年3月即时通讯信息任务" in drafts
     assert client.get("/score/unit", params={"period": "2021-03", "unit": "火星局"}).status_code == 404
 
 
