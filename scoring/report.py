@@ -8,7 +8,7 @@ exactly as SPEC §8 promises (fields may be added, never renamed).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ from rules.model import Rulebook
 from rules.periods import Period
 from scoring.awards import Standing, officer_names, rank_officers, rank_units
 from scoring.completion import Completion, unit_completion, unit_progress
-from scoring.credit import credits_of
+from scoring.credit import Credit, credits_of
 from scoring.fees import Adjustment, Payment, Unpaid, adjustments, fees_by_unit, payments, unpaid
 from scoring.points import Points, unit_points
 from scoring.rows import OfficerRow, ScoringRows, SubmissionRow, WithdrawalRow
@@ -84,6 +84,7 @@ def _unit_reports(
     rows: ScoringRows,
     paid: Sequence[Payment],
     taken_back: Sequence[Adjustment],
+    credits: Mapping[int, Credit],
 ) -> list[UnitReport]:
     """Every unit of the rulebook, in its order: completion, points, fees, standing, progress."""
     unit_fees = fees_by_unit(paid)
@@ -94,7 +95,6 @@ def _unit_reports(
     standings = {
         s.unit: s for s in rank_units(rows.adoptions, names, period.year, period.end, rulebook, give)
     }
-    credits = credits_of(rows.submissions, rows.adoptions, rulebook)
     units: list[UnitReport] = []
     for unit in rulebook.units:
         completion = unit_completion(unit, period, rulebook, rows, credits)
@@ -113,10 +113,10 @@ def _officer_reports(
     rows: ScoringRows,
     officers: Sequence[OfficerRow],
     paid: Sequence[Payment],
+    credits: Mapping[int, Credit],
 ) -> list[OfficerReport]:
     """Every officer with an adoption this year or registered: drafts, counted, fees, standing."""
     registered = [(o.unit, o.name) for o in officers]
-    credits = credits_of(rows.submissions, rows.adoptions, rulebook)
     people = rank_officers(
         rows.adoptions, registered, period.year, period.end, rulebook, period.kind == "year"
     )
@@ -155,6 +155,7 @@ def score_period(
         _canonical(rows.assignments, rulebook),
     )
     paid = payments(period, rows.adoptions, rulebook)
+    credits = credits_of(rows.submissions, rows.adoptions, rulebook)  # what counts, decided once
     taken_back = adjustments(period, withdrawn, rows.adoptions, rulebook)
     return PeriodReport(
         period=period,
@@ -162,9 +163,11 @@ def score_period(
         type_names={key: t.name for key, t in rulebook.types.items()},
         type_short_names={key: t.names for key, t in rulebook.types.items()},
         kind_names=dict(rulebook.kinds),
-        units=tuple(_unit_reports(period, rulebook, rows, paid, taken_back)),
+        units=tuple(_unit_reports(period, rulebook, rows, paid, taken_back, credits)),
         payments=tuple(paid),
-        officers=tuple(_officer_reports(period, rulebook, rows, _canonical(officers, rulebook), paid)),
+        officers=tuple(
+            _officer_reports(period, rulebook, rows, _canonical(officers, rulebook), paid, credits)
+        ),
         unpaid=tuple(unpaid(period, rows.adoptions, rulebook)),
         subdistrict=rulebook.meta.subdistrict,
         adjustments=tuple(taken_back),

@@ -24,12 +24,14 @@ from intake import filing, receipts
 from intake.decided import note_in_force, outcome_words
 from intake.pipeline import plan_outcome, stored_plan
 from ledger import intake as ledger
+from ledger.credits import submission_credit
 from ledger.decisions import Decided, record_decision
 from ledger.events import Actor, Change
 from ledger.records import SubmissionRecord
 from ledger.schema import open_ledger
 from rules import Rulebook
 from rules.times import parse_instant
+from scoring.credit import credit_words
 from service.errors import BadInput, CopyNotCounted, UnknownDraft
 from workspace import Workspace, now
 
@@ -54,11 +56,13 @@ class Decision:
     before: str  # 退回，不计入考核 …
     after: str
     undone: bool
+    credit: str = ""  # the draft's credit now, in its one wording (`scoring.credit.credit_words`)
 
     def sentence(self) -> str:
         what = "已撤销核定，恢复系统审核结果" if self.undone else "已核定"
+        now_counts = f"考核：{self.credit}。" if self.credit else ""
         return (
-            f"稿件 {self.submission_id}《{self.title}》{what}：{self.before} → {self.after}。"
+            f"稿件 {self.submission_id}《{self.title}》{what}：{self.before} → {self.after}。{now_counts}"
             "原稿、说明和回执已按新结果归档，考核随之更新。"
         )
 
@@ -113,6 +117,7 @@ def decide(
         after = ledger.submission(db, submission_id)
         assert after is not None
         _refile(ws, rulebook, db, after, old, plan)
+        credit = submission_credit(db, rulebook, submission_id)
     finally:
         db.close()
     return Decision(
@@ -121,6 +126,7 @@ def decide(
         outcome_words(*was),
         outcome_words(target[0], bool(target[1])),
         choice == UNDO,
+        credit_words(credit) if credit else "",
     )
 
 

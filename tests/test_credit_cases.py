@@ -67,6 +67,7 @@ def test_case1_counting_an_announcement_by_decision_counts_it_in_the_score(ws_rb
     assert _completion(ws, "wechat")[0] == 0
     done = _cli(ws, "decide", "1", "--count", "--reason", "经研究按原创稿件计入")
     assert done.exit_code == 0, done.output
+    assert "考核：计入 2021年第1季度微信原创稿件任务（办公室核定）。" in done.output
     assert _completion(ws, "wechat")[0] == 1
     undone = _cli(ws, "decide", "1", "--undo", "--reason", "核定有误")
     assert undone.exit_code == 0, undone.output
