@@ -13,12 +13,13 @@ never passed by a rounding error.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rules.model import Rulebook, Unit
 from rules.periods import Period, due_date, parse_period, period_for
 from scoring.completion import Completion, count_type
+from scoring.credit import Credit
 from scoring.rows import AdoptionRow, ScoringRows
 
 
@@ -79,6 +80,7 @@ def extra_bonus_through(
     end: dt.date,
     rulebook: Rulebook,
     rows: ScoringRows,
+    credits: Mapping[int, Credit] | None = None,
 ) -> int:
     """Raw bonus for extra pieces in the type-periods of the year that closed by `end`."""
     total = 0
@@ -89,7 +91,7 @@ def extra_bonus_through(
         periods = _year_periods(kind, end.year)
         closed = [p for p in periods if p.end <= end]
         if closed:
-            completion = count_type(unit, key, closed, rulebook, rows)
+            completion = count_type(unit, key, closed, rulebook, rows, credits)
             total += completion.extra * hundredths(rate)
     return total
 
@@ -108,10 +110,11 @@ def capped_bonus_through(
     end: dt.date,
     rulebook: Rulebook,
     rows: ScoringRows,
+    credits: Mapping[int, Credit] | None = None,
 ) -> int:
     """All bonuses of the year through `end`, capped at bonus_cap_year (0 before 1 January)."""
     start = dt.date(end.year, 1, 1)
-    raw = extra_bonus_through(unit, end, rulebook, rows) + media_bonus_through(
+    raw = extra_bonus_through(unit, end, rulebook, rows, credits) + media_bonus_through(
         unit.name, start, end, rows.adoptions, rulebook
     )
     return min(hundredths(rulebook.points.bonus_cap_year), raw)
@@ -123,6 +126,7 @@ def unit_points(
     rulebook: Rulebook,
     completion: dict[str, Completion],
     rows: ScoringRows,
+    credits: Mapping[int, Credit] | None = None,
 ) -> Points:
     """Deductions for the report's shortfalls and the bonus it adds under the yearly cap."""
     if unit.kind not in rulebook.points.kinds:
@@ -147,8 +151,10 @@ def unit_points(
     if media:
         details.append(f"媒体宣传加分{media / 100:+g}分")
     before = report.start - dt.timedelta(days=1)
-    ytd_end = capped_bonus_through(unit, report.end, rulebook, rows)
-    ytd_before = capped_bonus_through(unit, before, rulebook, rows) if before.year == report.end.year else 0
+    ytd_end = capped_bonus_through(unit, report.end, rulebook, rows, credits)
+    ytd_before = (
+        capped_bonus_through(unit, before, rulebook, rows, credits) if before.year == report.end.year else 0
+    )
     bonus = max(0, ytd_end - ytd_before)
     if bonus < extra + media:
         details.append(f"全年加分封顶{rulebook.points.bonus_cap_year:g}分，本期计{bonus / 100:+g}分")

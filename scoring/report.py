@@ -98,7 +98,7 @@ def _unit_reports(
     units: list[UnitReport] = []
     for unit in rulebook.units:
         completion = unit_completion(unit, period, rulebook, rows, credits)
-        points = unit_points(unit, period, rulebook, completion, rows)
+        points = unit_points(unit, period, rulebook, completion, rows, credits)
         progress = unit_progress(unit, period, rulebook, rows, credits)
         fee = unit_fees.get(unit.name, 0.0)
         units.append(
