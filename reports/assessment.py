@@ -10,18 +10,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from ledger.assessment import read_not_counted
 from ledger.events import events_between
 from ledger.schema import open_ledger
 from reports.events_view import Event
-from reports.ledger_rows import read_period
+from reports.ledger_rows import PeriodRows, read_period
 from reports.period import PeriodAssessment, assessment_of
 from reports.workbook import write_period_workbook
 from rules import Rulebook
 from rules.periods import Period
-from rules.times import parse_instant
+from scoring.credit import credit_words, credits_of
 from scoring.report import PeriodReport, score_period
 from scoring.rows import RejectionRow, ScoringRows
 from workspace import Workspace, now
@@ -73,8 +72,10 @@ def assess_period(ws: Workspace, period: Period) -> PeriodAssessment:
     (`DRAFTDESK_NOW`), which also decides whether the period is unfinished."""
     year_rules = ws.rulebook_for(period.year)
     rulebook = year_rules.rulebook
-    report, rejections = build_report(ws, rulebook, period)
-    not_counted = not_counted_rows(ws, period, rulebook.meta.tz)
+    read = read_period(ws, rulebook, period)
+    report = score_period(period, rulebook, read.rows, read.officers, read.withdrawn)
+    rejections = list(read.rejections)
+    not_counted = not_counted_rows(ws, period, rulebook, read)
     today = now(rulebook).date()
     return assessment_of(report, rulebook, today, year_rules.warning, rejections, not_counted)
 
@@ -115,16 +116,28 @@ def period_events(ws: Workspace, period: Period) -> list[Event]:
     return [Event.of(row) for row in rows]
 
 
-def not_counted_rows(ws: Workspace, period: Period, tz: ZoneInfo | None = None) -> list[RejectionRow]:
-    """Drafts received in `period` that are 合格 and registered but not counted, with why."""
-    zone = tz or ws.rulebook().meta.tz
+def not_counted_rows(
+    ws: Workspace, period: Period, rulebook: Rulebook, read: PeriodRows
+) -> list[RejectionRow]:
+    """Drafts received in `period` that are 合格 and registered but whose credit does not count
+    (`scoring.credit.credits_of`), with why: the findings that say so, else the credit's reason."""
+    credits = credits_of(read.rows.submissions, read.rows.adoptions, rulebook, through=period.end)
     db = open_ledger(ws.ledger_path)
     try:
-        rows = read_not_counted(db, period.start, period.end)
+        said = {
+            int(r["id"]): list(r.get("reasons") or ()) for r in read_not_counted(db, period.start, period.end)
+        }
     finally:
         db.close()
     return [
-        RejectionRow.from_dict(r)
-        for r in rows
-        if r.get("received_at") and period.contains(parse_instant(r["received_at"], zone).date())
+        RejectionRow(
+            s.id,
+            s.unit,
+            s.content_type,
+            s.title,
+            s.received_at.isoformat(),
+            tuple(said.get(s.id) or [credit_words(credits[s.id])]),
+        )
+        for s in read.rows.submissions
+        if s.verdict == "accepted" and not credits[s.id].counts and period.contains(s.received_day)
     ]

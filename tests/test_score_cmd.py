@@ -218,7 +218,7 @@ def test_table_output_and_workbook_path(quarter) -> None:
             "微信原创稿件",
             "湖滨社区wechat2021-03-01T10:00:00",
             "2021-03-01 10:00",
-            "已登记，不计入完成数",
+            "不计入本季度完成数：通知公告类稿件不纳入考核（稿酬按最低标准）",  # the credit's words
         ],
     ]
     rejected = book["退稿情况"]
