@@ -11,7 +11,7 @@ from pathlib import Path
 from checks.labels import rules_text
 from cli.common import open_or_exit
 from flows.sweep import OneLineFormatter
-from intake.pipeline import Outcome, SweepResult
+from intake.outcome import Outcome, SweepResult
 from ledger.schema import DatabaseError, LedgerDamaged, damage_reason
 from workspace import Workspace
 

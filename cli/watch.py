@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from checks.labels import rules_text, verdict_label
 from cli.common import ExitCode, open_or_exit
 from cli.console import Console, exit_within, open_console, stop_on_signals
-from intake.pipeline import SweepResult
+from intake.outcome import SweepResult
 from intake.watch_loop import Notice, WatchCallbacks
 from intake.watcher import WatchError
 from rules import Rulebook

@@ -26,19 +26,17 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlite_utils
 
 from checks.labels import rules_text
+from intake.outcome import Outcome, SweepResult
 from ledger import intake as ledger_intake
 from ledger import notifications
 from ledger.schema import open_ledger
 from rules import Rulebook
 from workspace import Workspace, now
-
-if TYPE_CHECKING:
-    from intake.pipeline import Outcome, SweepResult
 
 log = logging.getLogger("draftdesk.notify")
 

@@ -30,8 +30,8 @@ import socket
 import stat
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -52,6 +52,8 @@ from intake.claims import (
 )
 from intake.inbox_path import InboxPath
 from intake.inventory import Item, list_items, quiet_for, signature
+from intake.notify import after_sweep
+from intake.outcome import Outcome, SweepResult
 from intake.received import forget_vanished, record_sightings_in
 from intake.segmenter import segmenter_aside
 from ledger import intake as ledger
@@ -68,64 +70,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("draftdesk.intake")
 
 BATCH_SIZE = 25
-
-# accepted | rejected (both filed with a ledger row) | officer (a registered officer form) |
-# unfiled (filing itself failed: the item waits in the processing folder for the next sweep)
-OutcomeVerdict = Literal["accepted", "rejected", "officer", "unfiled"]
-
-
-# ---- values ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one item: for the summary, the artifacts and the tests."""
-
-    key: str
-    verdict: OutcomeVerdict
-    submission_id: int | None = None
-    unit: str | None = None
-    content_type: str | None = None
-    stored_path: str = ""
-    note_path: str | None = None
-    rules: tuple[str, ...] = ()  # rules with an error (why it was rejected)
-    message: str = ""
-    failed: bool = False  # draftdesk itself failed on it: filed as rejected with an internal-error note
-    counted: bool | None = None  # accepted: counts toward the period's quota (None: not accepted)
-    officer_form: bool = False  # an officer form (信息员推荐表), not a draft: no 稿件编号
-
-
-@dataclass
-class SweepResult:
-    outcomes: list[Outcome] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)  # still changing: left for the next sweep
-    recovered: int = 0  # half-done items finished from a crash
-    taken_elsewhere: int = 0  # another process claimed them first
-    batches: int = 0  # batches of claims processed
-
-    @property
-    def accepted(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.verdict == "accepted"]
-
-    @property
-    def not_counted(self) -> list[Outcome]:
-        """Accepted and registered, but not counted (late, an announcement): a notice beside each."""
-        return [o for o in self.outcomes if o.verdict == "accepted" and o.counted is False]
-
-    @property
-    def rejected(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.verdict == "rejected"]
-
-    @property
-    def officers(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.verdict == "officer"]
-
-    @property
-    def failed(self) -> list[Outcome]:
-        """Items draftdesk failed on: filed as rejected with an internal-error note, or (verdict
-        `unfiled`) left safe in the processing folder because filing itself failed."""
-        return [o for o in self.outcomes if o.failed]
-
 
 BatchRunner = Callable[[Workspace, Rulebook, Sequence[str]], list[Outcome]]
 
@@ -729,6 +673,4 @@ def finish_run(ws: Workspace, rulebook: Rulebook, run_id: int, result: SweepResu
         )
     finally:
         db.close()
-    from intake.notify import after_sweep
-
     after_sweep(ws, rulebook, run_id, result)
