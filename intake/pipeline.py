@@ -38,7 +38,7 @@ import sqlite_utils
 from checks.model import Judgement
 from extractors.model import ERROR, Draft, Finding
 from extractors.safefile import display_name
-from intake import filing, receipts
+from intake import answers, filing, receipts
 from intake.claims import (
     Claim,
     claim,
@@ -225,9 +225,9 @@ def step_check_and_record(
         judgement = with_rulebook_warning(
             judge(draft, identity, rulebook, claim.received_at, priors), year_rules.warning
         )
-        sub_id = ledger.insert_submission(
-            db, _columns(claim, where, draft, judgement, created), judgement.findings, draft.photos
-        )
+        columns = _columns(claim, where, draft, judgement, created)
+        sub_id = ledger.insert_submission(db, columns, judgement.findings, draft.photos)
+        answers.link_tagged(db, rulebook, sub_id, columns)  # a 【约稿N】 answer, timed when received
         outcome = plan_outcome(judgement.verdict, judgement.counted)
         plan = filing.plan_filing(
             ws, receipt_folder, outcome, judgement.unit, claim.received_at, sub_id, claim.path.name
@@ -593,6 +593,7 @@ def take(
     try:
         recovered = recover(ws, rulebook, db, owner)
         receipts.write_due_receipts(ws, rulebook, db)  # a crash between filing and a receipt
+        answers.link_due(db, rulebook)  # 【约稿N】 drafts recorded before the intake linked them
         items, pending = stable_items(ws, rulebook, db, keys, settled)
         ledger.beat(db, now(rulebook), "sweep", os.getpid(), socket.gethostname())
         first_seen = ledger.sightings(db, (i.key for i in items))
