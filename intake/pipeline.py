@@ -228,7 +228,7 @@ def step_check_and_record(
         columns = _columns(claim, where, draft, judgement, created)
         sub_id = ledger.insert_submission(db, columns, judgement.findings, draft.photos)
         answers.link_tagged(db, rulebook, sub_id, columns)  # a 【约稿N】 answer, timed when received
-        outcome = plan_outcome(judgement.verdict, judgement.counted)
+        outcome = filing.plan_outcome(judgement.verdict, judgement.counted)
         plan = filing.plan_filing(
             ws, receipt_folder, outcome, judgement.unit, claim.received_at, sub_id, claim.path.name
         )
@@ -298,22 +298,6 @@ def _set_filing(
     ledger.set_filing(db, sub_id, stored, shown(plan.note), note_text, plan.to_json(), shown(plan.receipt))
 
 
-def plan_outcome(verdict: str, counted: bool | None) -> filing.PlanOutcome:
-    """The filing outcome of a judged draft: accepted (and counted or not) or rejected."""
-    if verdict != "accepted":
-        return "rejected"
-    return "accepted" if counted else "not_counted"
-
-
-def stored_plan(row: SubmissionRecord) -> filing.FilingPlan:
-    """The plan recorded with the row. A row recorded before plans were stored (an upgrade
-    between recording and filing) keeps the paths it recorded then, without a receipt."""
-    if row.get("filing_plan"):
-        return filing.FilingPlan.from_json(str(row["filing_plan"]))
-    outcome = plan_outcome(str(row["verdict"]), bool(row.get("counted")))
-    return filing.FilingPlan(outcome, str(row["stored_path"]), _text(row.get("note_path")), None)
-
-
 def step_file(
     ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim, row: SubmissionRecord
 ) -> Outcome:
@@ -323,7 +307,7 @@ def step_file(
 
     sub_id = int(str(row["id"]))
     verdict = row["verdict"]
-    plan = stored_plan(row)
+    plan = filing.FilingPlan.of_row(row)
     if claim.path is not None:
         if row["note_text"] and plan.note:
             filing.write_note(ws.root / plan.note, note_bytes(str(row["note_text"])))
@@ -457,7 +441,7 @@ def _officer_decision(
         "officer" if ok else "officer_rejected",
         unit,
         claim.received_at,
-        claim.token[:8],
+        filing.officer_tag(claim.token),
         claim.path.name if claim.path is not None else where.name,
     )
     decided = OfficerDecision(ok, message, unit, plan)

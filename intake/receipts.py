@@ -105,8 +105,8 @@ def write_receipt(
 ) -> bool:
     """Write one submission's planned receipt and record that it was written. Never raises:
     False when it could not be written (the next sweep tries again)."""
-    plan = filing.FilingPlan.from_json(str(row["filing_plan"])) if row.get("filing_plan") else None
-    if plan is None or plan.receipt is None:
+    plan = filing.FilingPlan.of_row(row)
+    if plan.receipt is None:
         return False
     try:
         warning = _rulebook_warning(db, int(row["id"]))
