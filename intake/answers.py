@@ -14,11 +14,13 @@ from typing import Any
 import sqlite_utils
 
 from checks.request_tag import request_tag
+from intake.filed import FiledItem
 from ledger.events import Actor, Change, append_events
 from ledger.requests import add_answer, answered_request, get_request, named_unlinked
 from rules import Rulebook
 from rules.times import parse_day, parse_instant
 from scoring.requests import Answering, RequestRow, answer_refusal, assigned_type
+from workspace import Workspace
 
 log = logging.getLogger("draftdesk.intake")
 
@@ -66,6 +68,8 @@ def link_tagged(db: sqlite_utils.Database, rulebook: Rulebook, sub_id: int, row:
     if assigned is None or number is None or row.get("content_type") != assigned[0]:
         return False
     offered = answering(db, rulebook, number, sub_id, row)
+    if offered is not None and offered.answers_already is not None:
+        return False  # linked already (when it was recorded)
     refusal = answer_refusal(offered, assigned[1]) if offered else f"约稿编号 {number} 不存在"
     if offered is None or offered.unit is None or refusal:
         log.info("稿件 %s 的文件名写了约稿 %s，未登记为答复：%s", sub_id, number, refusal)
@@ -94,3 +98,9 @@ def link_due(db: sqlite_utils.Database, rulebook: Rulebook) -> int:
     for row in named_unlinked(db, assigned[0]):
         linked += link_tagged(db, rulebook, int(row["id"]), row)
     return linked
+
+
+def link_filed(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, item: FiledItem) -> None:
+    """The after-filing step: link a filed 【约稿N】 draft its recording did not link (one recorded
+    by an earlier version before an upgrade); nothing when it was linked then."""
+    link_tagged(db, rulebook, item.id, item.row)

@@ -38,7 +38,7 @@ import sqlite_utils
 from checks.model import Judgement
 from extractors.model import ERROR, Draft, Finding
 from extractors.safefile import display_name
-from intake import answers, filing, receipts
+from intake import answers, filing, notify, receipts
 from intake.claims import (
     Claim,
     claim,
@@ -50,9 +50,9 @@ from intake.claims import (
     release_all,
     remove_token_dir,
 )
+from intake.filed import FiledItem
 from intake.inbox_path import InboxPath
 from intake.inventory import Item, list_items, quiet_for, signature
-from intake.notify import after_sweep
 from intake.outcome import Outcome, SweepResult
 from intake.received import forget_vanished, record_sightings_in
 from intake.segmenter import segmenter_aside
@@ -302,42 +302,62 @@ def step_file(
     ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim, row: SubmissionRecord
 ) -> Outcome:
     """Write the note, move the item into the outbox, close the claim, all by the stored plan;
-    then the unit's receipt. Safe to repeat."""
+    then the steps after filing, given the item read once. Safe to repeat."""
     from checks.notes import note_bytes
 
-    sub_id = int(str(row["id"]))
-    verdict = row["verdict"]
-    plan = filing.FilingPlan.of_row(row)
+    item = FiledItem.read(db, row)
+    plan = item.plan
     if claim.path is not None:
         if row["note_text"] and plan.note:
             filing.write_note(ws.root / plan.note, note_bytes(str(row["note_text"])))
         filing.move_item(claim.path, ws.root / plan.stored)
-    ledger.mark_filed(db, sub_id, claim.token)
+    ledger.mark_filed(db, item.id, claim.token)
     remove_token_dir(processing_root(ws), claim.token)
-    _receipt_after_filing(ws, rulebook, db, sub_id)
-    rules = tuple(dict.fromkeys(f["rule"] for f in ledger.findings_of(db, sub_id) if f["severity"] == ERROR))
+    after_filing(ws, rulebook, db, item)
+    verdict = row["verdict"]
     return Outcome(
         key=claim.key,
         verdict=verdict,
-        submission_id=sub_id,
-        unit=_text(row["unit"]),
+        submission_id=item.id,
+        unit=item.unit,
         content_type=_text(row["content_type"]),
         stored_path=plan.shown(plan.stored) or "",
         note_path=plan.shown(plan.note) if row["note_text"] else None,
-        rules=rules,
+        rules=item.error_rules,
         counted=bool(row.get("counted")) if verdict == "accepted" else None,
     )
 
 
-def _receipt_after_filing(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, sub_id: int) -> None:
-    """The unit's receipt, once the item is filed: a side channel, so no failure here reaches
-    filing; an unwritten receipt stays due in the ledger and the next sweep writes it."""
-    try:
-        row = ledger.submission(db, sub_id)
-        if row is not None:
-            receipts.write_receipt(ws, rulebook, db, row)
-    except Exception:
-        log.exception("receipt of submission %s not written; the next sweep writes it", sub_id)
+AfterStep = Callable[[Workspace, Rulebook, sqlite_utils.Database, FiledItem], object]
+
+# What runs once an item is filed, in this order, each under `after_filing`'s one guard: side
+# channels that never block or undo filing. What one of them leaves undone the next sweep does:
+# a receipt stays due (`receipts.write_due_receipts`), a 约稿 answer unlinked (`answers.link_due`).
+AFTER_FILING: tuple[tuple[str, AfterStep], ...] = (
+    ("receipt", receipts.write_receipt_of),
+    ("request answer", answers.link_filed),
+    ("message", notify.queue_filed),
+)
+
+
+def after_filing(
+    ws: Workspace,
+    rulebook: Rulebook,
+    db: sqlite_utils.Database,
+    item: FiledItem,
+    steps: Sequence[tuple[str, AfterStep]] | None = None,
+) -> list[str]:
+    """Run the after-filing steps (`AFTER_FILING` unless `steps` are given) on a filed item, each
+    under one guard: a failure is logged, the next step runs, filing stands. The names of the
+    steps that failed."""
+    failed: list[str] = []
+    for name, step in AFTER_FILING if steps is None else steps:
+        try:
+            step(ws, rulebook, db, item)
+        except Exception:
+            log.exception("%s of submission %s failed after filing; the item stays filed", name, item.id)
+            failed.append(name)
+    return failed
 
 
 def _text(value: object) -> str | None:
@@ -658,4 +678,4 @@ def finish_run(ws: Workspace, rulebook: Rulebook, run_id: int, result: SweepResu
         )
     finally:
         db.close()
-    after_sweep(ws, rulebook, run_id, result)
+    notify.after_sweep(ws, rulebook, run_id, result)
