@@ -34,7 +34,8 @@ def _level_counts(levels: list[str]) -> tuple[tuple[str, int], ...]:
 def gather(ws: Workspace, rulebook: Rulebook, period: Period) -> BulletinData:
     """What the 通报 of `period` says, by the period's year's rulebook and the workspace clock."""
     today = now(rulebook).date()
-    rules = ws.rulebook_for(period.year).rulebook
+    period_rules = ws.period_rules(period)
+    rules = period_rules.rulebook
     answered = progress(ws, rules, period)
     report, _ = build_report(ws, rules, period)
     db = open_ledger(ws.ledger_path)
@@ -57,7 +58,15 @@ def gather(ws: Workspace, rulebook: Rulebook, period: Period) -> BulletinData:
             was.accepted + int(row["accepted"] or 0),
             was.counted + int(row["counted"] or 0),
         )
-    return BulletinData(report, today, drafts, _level_counts(levels), answered.requests, answered.units)
+    return BulletinData(
+        report,
+        today,
+        drafts,
+        _level_counts(levels),
+        answered.requests,
+        answered.units,
+        rulebook_warning=period_rules.warning,
+    )
 
 
 @dataclass(frozen=True)

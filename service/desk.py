@@ -283,4 +283,4 @@ def figures_of(ws: Workspace, period: Period, unit: str) -> UnitFigures:
     try:
         return figures_behind(ws, period, unit)
     except LookupError:
-        raise unknown_unit(unit, ws.rulebook_for(period.year).rulebook, period.year) from None
+        raise unknown_unit(unit, ws.period_rules(period).rulebook, period.year) from None

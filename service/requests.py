@@ -226,7 +226,7 @@ def progress(ws: Workspace, rulebook: Rulebook, period: Period) -> RequestsRepor
 
 def period_progress(ws: Workspace, period: Period) -> RequestsReport:
     """`progress` by the period's year's rulebook (the 考核 page)."""
-    return progress(ws, ws.rulebook_for(period.year).rulebook, period)
+    return progress(ws, ws.period_rules(period).rulebook, period)
 
 
 def listing(ws: Workspace, rulebook: Rulebook, year: int | None = None) -> list[str]:
