@@ -227,7 +227,7 @@ def step_check_and_record(
         )
         columns = _columns(claim, where, draft, judgement, created)
         sub_id = ledger.insert_submission(db, columns, judgement.findings, draft.photos)
-        answers.link_tagged(db, rulebook, sub_id, columns)  # a 【约稿N】 answer, timed when received
+        _link_answer(db, rulebook, sub_id, columns)
         outcome = filing.plan_outcome(judgement.verdict, judgement.counted)
         plan = filing.plan_filing(
             ws, receipt_folder, outcome, judgement.unit, claim.received_at, sub_id, claim.path.name
@@ -287,6 +287,17 @@ def step_record_failure(
         note_text = internal_error_note(name, unit_name, claim.received_at, rulebook, error_name)
         _set_filing(db, sub_id, plan, note_text)
     return sub_id
+
+
+def _link_answer(
+    db: sqlite_utils.Database, rulebook: Rulebook, sub_id: int, columns: dict[str, object]
+) -> None:
+    """A 【约稿N】 draft's answer, linked in the recording transaction and timed when it was
+    received. A failure here never costs the draft its recording: only the link is undone, and
+    the after-filing step (`answers.link_filed`) tries again."""
+    failed = ledger.attempt(db, lambda: answers.link_tagged(db, rulebook, sub_id, columns))
+    if failed is not None:
+        log.error("linking submission %s to its 约稿 failed (%r); tried again after filing", sub_id, failed)
 
 
 def _set_filing(

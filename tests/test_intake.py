@@ -688,3 +688,33 @@ def test_every_step_after_filing_reads_the_findings_it_was_given(ws_rb, monkeypa
     assert (
         queued["body"].startswith(f"稿件编号 {outcome.submission_id} ") and "：退回（字数）" in queued["body"]
     )
+
+
+def test_a_failing_request_link_never_costs_the_draft_its_recording(ws_rb, monkeypatch):
+    """The 约稿 link is written in the recording transaction; when it fails there, only the link
+    is undone (the draft is recorded and accepted) and the after-filing step links it."""
+    from intake import answers
+    from service.requests import new_request
+
+    ws, rb = ws_rb
+    new_request(ws, rb, "老旧小区改造", "湖滨社区", "2021-03-25")
+    real = answers.link_tagged
+    calls: list[int] = []
+
+    def fails_once(db, rulebook, sub_id, row):
+        calls.append(sub_id)
+        linked = real(db, rulebook, sub_id, row)
+        if len(calls) == 1:
+            raise RuntimeError("bug in the link")
+        return linked
+
+    monkeypatch.setattr(answers, "link_tagged", fails_once)
+    data = news_draft(700, title="关于老旧小区改造的建议", head=["类别：社情民意类"], lead_date="")
+    drop(ws, "湖滨社区/政务信息/【约稿1】关于老旧小区改造的建议.docx", data)
+    [outcome] = sweep(ws, rb).outcomes
+    assert (outcome.verdict, outcome.failed, calls) == ("accepted", False, [1, 1])
+    assert [(r["request_id"], r["submission_id"]) for r in _rows(ws, "SELECT * FROM request_answers")] == [
+        (1, 1)
+    ]
+    linked = _rows(ws, "SELECT at FROM events WHERE action = 'request_answer'")
+    assert [e["at"] for e in linked] == ["2021-03-12T15:00:00+08:00"]  # its received time
