@@ -345,10 +345,10 @@ AfterStep = Callable[[Workspace, Rulebook, sqlite_utils.Database, FiledItem], ob
 # channels that never block or undo filing. What one of them leaves undone the next sweep does:
 # a receipt stays due (`receipts.write_due_receipts`), a 约稿 answer unlinked (`answers.link_due`).
 AFTER_FILING: tuple[tuple[str, AfterStep], ...] = (
-    ("receipt", receipts.write_receipt_of),
-    ("request answer", answers.link_filed),
-    ("message", notify.queue_filed),
-)
+    ("receipt", lambda ws, rulebook, db, item: receipts.write_receipt_of(ws, rulebook, db, item)),
+    ("request answer", lambda ws, rulebook, db, item: answers.link_filed(ws, rulebook, db, item)),
+    ("message", lambda ws, rulebook, db, item: notify.queue_filed(ws, rulebook, db, item)),
+)  # each looked up when it runs, so a test can stand in for one
 
 
 def after_filing(
