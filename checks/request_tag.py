@@ -1,6 +1,5 @@
 """Which 约稿 a 党委政务信息 draft's file name says it answers: 【约稿12】, [约稿12], 约稿-12,
-约稿12号. Pure, so the intake (where the inbox path is parsed) and the office's own sweep
-(`service.requests.link_named`) read a name the same way."""
+约稿12号. Pure; the intake reads it when it records a draft (`intake.answers`)."""
 
 from __future__ import annotations
 

@@ -450,12 +450,17 @@ def request_close(
 def request_answer(
     request_id: Annotated[int, typer.Argument(metavar="ID", help="约稿编号")],
     submission_id: Annotated[int, typer.Option("--draft", help="答复该约稿的稿件编号")],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="约稿已结束时必填：登记原因，记入操作记录")
+    ] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """登记约稿答复：指定哪篇党委政务信息稿件答复了该约稿（文件名未标注时用）。"""
     from cli.requests import answer_command
 
-    raise typer.Exit(answer_command(request_id=request_id, submission_id=submission_id, workspace=workspace))
+    raise typer.Exit(
+        answer_command(request_id=request_id, submission_id=submission_id, reason=reason, workspace=workspace)
+    )
 
 
 def main() -> None:

@@ -43,10 +43,12 @@ def close_command(*, request_id: int, reason: str | None, workspace: Path | None
     return ExitCode.OK
 
 
-def answer_command(*, request_id: int, submission_id: int, workspace: Path | None) -> int:
+def answer_command(*, request_id: int, submission_id: int, reason: str | None, workspace: Path | None) -> int:
     ws, rulebook = open_or_exit(workspace, need="outbox")
     try:
-        line = requests.answer_request(ws, rulebook, request_id, submission_id, actor=cli_actor())
+        line = requests.answer_request(
+            ws, rulebook, request_id, submission_id, actor=cli_actor(), reason=reason
+        )
     except DeskError as exc:
         fail(say(exc))
     typer.echo(line)

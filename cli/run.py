@@ -8,10 +8,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from checks.labels import not_counted_words, rules_text
+from checks.labels import rules_text
 from cli.common import open_or_exit
 from flows.sweep import OneLineFormatter
-from intake.pipeline import Outcome, SweepResult
+from intake.outcome import Outcome, SweepResult
 from ledger.schema import DatabaseError, LedgerDamaged, damage_reason
 from workspace import Workspace
 
@@ -40,12 +40,10 @@ def summary_lines(ws: Workspace, result: SweepResult) -> list[str]:
             lines.append(f"  ……共 {len(result.rejected)} 件")
     if result.not_counted:
         lines.append("已登记但不计入完成数的稿件（不计入说明 .未计入.txt 在原稿旁）：")
-        types = ws.rulebook().types
         for outcome in result.not_counted[:20]:
-            ctype = types.get(outcome.content_type or "")
-            said = not_counted_words(ctype.period if ctype else "")
             lines.append(
-                f"  稿件 {outcome.submission_id}（{said}）：{outcome.note_path or outcome.stored_path}"
+                f"  稿件 {outcome.submission_id}（{outcome.credit_text}）："
+                f"{outcome.note_path or outcome.stored_path}"
             )
         if len(result.not_counted) > 20:
             lines.append(f"  ……共 {len(result.not_counted)} 件")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path, PurePosixPath
 
-from checks.labels import not_counted_words, rules_text, verdict_label
+from checks.labels import rules_text, verdict_label
 from cli.common import ExitCode, open_or_exit
 from cli.console import Console, exit_within, open_console, stop_on_signals
-from intake.pipeline import SweepResult
+from intake.outcome import SweepResult
 from intake.watch_loop import Notice, WatchCallbacks
 from intake.watcher import WatchError
 from rules import Rulebook
@@ -127,8 +127,8 @@ def report(console: Console, result: SweepResult, rulebook: Rulebook) -> None:
         elif outcome.stored_path:
             line += f" → {outcome.stored_path}"
             if outcome.counted is False:
-                said = not_counted_words(ctype.period if ctype else "")
-                line += f"（已登记，{said}；说明：{outcome.note_path}）"
+                said = f"；说明：{outcome.note_path}" if outcome.note_path else ""
+                line += f"（已登记，{outcome.credit_text}{said}）"
         console.say(line)
     if result.pending:
         console.say(f"{len(result.pending)} 份文件仍在变化，稍后再收。")

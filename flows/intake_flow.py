@@ -19,9 +19,8 @@ from prefect.runtime import flow_run as runtime_flow_run
 
 from checks.labels import rules_text, verdict_label
 from intake.inbox_path import InboxPath
+from intake.outcome import Outcome, SweepResult
 from intake.pipeline import (
-    Outcome,
-    SweepResult,
     Taken,
     finish_run,
     process_claims,

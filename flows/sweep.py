@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 import os
 
-from intake.pipeline import SweepResult, sweep
+from intake.outcome import SweepResult
+from intake.pipeline import sweep
 from workspace import Workspace
 
 

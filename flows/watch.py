@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 
-from intake.pipeline import Outcome, SweepResult
+from intake.outcome import Outcome, SweepResult
 from intake.watch_loop import Notice, NoticeKind, WatchCallbacks, watch_inbox
 from rules import Rulebook
 from workspace import Workspace

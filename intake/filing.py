@@ -20,9 +20,10 @@ import json
 import os
 import shutil
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from extractors.safefile import display_name
 from workspace import Workspace
@@ -31,7 +32,11 @@ UNKNOWN_UNIT = "_未知单位"
 NOTE_SUFFIX = ".退回说明.txt"
 NOTICE_SUFFIX = ".未计入.txt"  # beside an accepted draft that does not count (no longer than NOTE_SUFFIX)
 _NAME_MAX = 255  # bytes, ext4/NTFS/SMB
-OFFICER_FOLDER = "信息员"  # under accepted/<YYYY-MM>/<unit>/ for registered officer forms
+# Officer forms are filed by filing's own names, whatever the inbox's officer folder is called
+# (`[intake] officer_folder`): registered ones under accepted/<YYYY-MM>/<unit>/信息员/, refused
+# ones in rejected/<unit>/ named by their claim's tag (they have no 稿件编号).
+OFFICER_FOLDER = "信息员"
+OFFICER_TAG_LENGTH = 8  # hex characters of the claim token an officer form is filed under
 OFFICER_FORM = "信息员推荐表"  # what an officer form is called in its receipt's name
 
 PlanOutcome = Literal["accepted", "not_counted", "rejected", "failed", "officer", "officer_rejected"]
@@ -120,6 +125,46 @@ class FilingPlan:
     def from_json(cls, text: str) -> FilingPlan:
         data = json.loads(text)
         return cls(data["outcome"], data["stored"], data.get("note"), data.get("receipt"))
+
+    @classmethod
+    def of_row(cls, row: Mapping[str, Any]) -> FilingPlan:
+        """THE plan of a ledger row: the one stored with it (a 核定 stores the plan it moved the
+        files by), else — a row recorded before plans were stored — the paths its own columns
+        recorded then (stored, note, receipt: empty or None where it has none)."""
+        if row.get("filing_plan"):
+            return cls.from_json(str(row["filing_plan"]))
+        outcome = plan_outcome(str(row.get("verdict")), bool(row.get("counted")))
+        note, receipt = row.get("note_path"), row.get("receipt_path")
+        return cls(
+            outcome,
+            str(row.get("stored_path") or ""),
+            None if note is None else str(note),
+            None if receipt is None else str(receipt),
+        )
+
+
+def plan_outcome(verdict: str, counted: bool | None) -> PlanOutcome:
+    """The filing outcome of a judged draft: accepted (and counted or not) or rejected."""
+    if verdict != "accepted":
+        return "rejected"
+    return "accepted" if counted else "not_counted"
+
+
+def officer_tag(token: str) -> str:
+    """What an officer form's filed names start with in place of a 稿件编号: its claim's tag."""
+    return token[:OFFICER_TAG_LENGTH]
+
+
+def is_officer_filing(relpath: str) -> bool:
+    """Whether a workspace-relative outbox path is where filing puts officer forms: under a
+    unit's officer folder in accepted/, or in rejected/ under a claim's tag. (Whether the file
+    there is a registered form is the ledger's to say.)"""
+    parts = relpath.split("/")
+    if len(parts) >= 3 and parts[1] == "accepted":
+        return parts[-2] == OFFICER_FOLDER
+    tag, sep, _ = parts[-1].partition("_")
+    hexed = len(tag) == OFFICER_TAG_LENGTH and all(c in "0123456789abcdef" for c in tag)
+    return len(parts) >= 2 and parts[1] == "rejected" and bool(sep) and hexed
 
 
 def plan_filing(

@@ -26,21 +26,18 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlite_utils
 
 from checks.labels import rules_text
-from ledger import intake as ledger_intake
+from intake.filed import FiledItem
+from intake.outcome import Outcome, SweepResult
 from ledger import notifications
-from ledger.credits import submission_credit
 from ledger.schema import open_ledger
 from rules import Rulebook
 from scoring.credit import Credit, credit_words
 from workspace import Workspace, now
-
-if TYPE_CHECKING:
-    from intake.pipeline import Outcome, SweepResult
 
 log = logging.getLogger("draftdesk.notify")
 
@@ -136,23 +133,65 @@ def shown(url: str) -> str:
 
 
 def item_message(
-    outcome: Outcome, row: dict[str, Any] | None, reasons: Sequence[str], credit: Credit | None = None
+    *,
+    key: str,
+    title: str | None,
+    submission_id: int | None,
+    verdict: str,
+    counted: bool | None,
+    rules: Sequence[str],
+    reasons: Sequence[str],
+    credit: Credit | None = None,
 ) -> str:
     """The unit's message about one filed item: 稿件编号, title, 合格/退回 with why, and the
     draft's credit in its one wording (`scoring.credit.credit_words`) when it is known."""
-    title = f"《{row['title']}》" if row and row.get("title") else outcome.key.rsplit("/", 1)[-1]
-    head = f"稿件编号 {outcome.submission_id} {title}" if outcome.submission_id else title
-    if outcome.verdict == "officer":
+    title = f"《{title}》" if title else key.rsplit("/", 1)[-1]
+    head = f"稿件编号 {submission_id} {title}" if submission_id else title
+    if verdict == "officer":
         return f"{title}：信息员推荐表已登记。"
-    if outcome.verdict == "rejected":
-        why = rules_text(outcome.rules) or "见退回说明"
+    if verdict == "rejected":
+        why = rules_text(rules) or "见退回说明"
         return f"{head}：退回（{why}）。退回说明已放在本单位的回执文件夹。"
     if credit is not None:
         return f"{head}：合格，{credit_words(credit)}。"
-    if outcome.counted:
+    if counted:
         return f"{head}：合格，计入考核。"
     why = f"：{reasons[0]}" if reasons else ""
     return f"{head}：合格，已登记，但不计入考核{why}。"
+
+
+def filed_message(item: FiledItem) -> str:
+    """`item_message` of a filed submission, from what was read when it was filed."""
+    row = item.row
+    verdict = str(row["verdict"])
+    return item_message(
+        key=str(row.get("source_path") or row.get("original_name") or ""),
+        title=str(row["title"]) if row.get("title") else None,
+        submission_id=item.id,
+        verdict=verdict,
+        counted=bool(row.get("counted")) if verdict == "accepted" else None,
+        rules=item.error_rules,
+        reasons=item.reasons,
+        credit=item.credit,
+    )
+
+
+def queue_filed(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, item: FiledItem) -> int:
+    """The after-filing step: queue the unit's message about a filed submission (sent by the
+    sweep's `after_sweep`, within its budget); how many were queued. A bad notify.toml queues
+    nothing here (the sweep says why once)."""
+    try:
+        config = load_config(ws.root, rulebook)
+    except NotifyConfigError:
+        return 0
+    urls = config.units.get(item.unit or "", ())
+    if not urls or item.unit is None:
+        return 0
+    body = filed_message(item)
+    base = {"created_at": now(rulebook).isoformat(), "run_id": None}
+    rows = [queued_row(base, item.unit, f"{item.unit}#{i}", url, body, item.id) for i, url in enumerate(urls)]
+    notifications.queue(db, rows)
+    return len(rows)
 
 
 def office_message(result: SweepResult) -> str:
@@ -169,26 +208,18 @@ def queue_for_sweep(
     result: SweepResult,
     run_id: int,
     at: str,
-    rulebook: Rulebook | None = None,
 ) -> int:
-    """Queue the sweep's messages (each unit's per item, the office's summary); how many."""
+    """Queue the sweep's own messages: each unit's about its officer forms (which have no ledger
+    row; a submission's message was queued when it was filed, `queue_filed`) and the office's
+    summary; how many."""
     rows: list[dict[str, Any]] = []
     base = {"created_at": at, "run_id": run_id}
     for outcome in result.outcomes:
-        if outcome.unit is None or outcome.verdict == "unfiled" or not config.units.get(outcome.unit):
+        if not outcome.officer_form or outcome.unit is None or not config.units.get(outcome.unit):
             continue
-        row = ledger_intake.submission(db, outcome.submission_id) if outcome.submission_id else None
-        reasons = [
-            f["message"]
-            for f in ledger_intake.findings_of(db, outcome.submission_id or 0)
-            if f["severity"] != "error"
-        ]
-        credit = submission_credit(db, rulebook, row["id"]) if row and rulebook else None
-        body = item_message(outcome, dict(row) if row else None, reasons, credit)
+        body = _officer_message(outcome)
         for i, url in enumerate(config.units[outcome.unit]):
-            rows.append(
-                queued_row(base, outcome.unit, f"{outcome.unit}#{i}", url, body, outcome.submission_id)
-            )
+            rows.append(queued_row(base, outcome.unit, f"{outcome.unit}#{i}", url, body, None))
     if result.outcomes:
         body = office_message(result)
         rows += [
@@ -196,6 +227,18 @@ def queue_for_sweep(
         ]
     notifications.queue(db, rows)
     return len(rows)
+
+
+def _officer_message(outcome: Outcome) -> str:
+    return item_message(
+        key=outcome.key,
+        title=None,
+        submission_id=None,
+        verdict=outcome.verdict,
+        counted=None,
+        rules=outcome.rules,
+        reasons=(),
+    )
 
 
 def queued_row(
@@ -271,7 +314,7 @@ def after_sweep(ws: Workspace, rulebook: Rulebook, run_id: int, result: SweepRes
     at = now(rulebook).isoformat()
     db = open_ledger(ws.ledger_path)
     try:
-        queue_for_sweep(db, config, result, run_id, at, rulebook)
+        queue_for_sweep(db, config, result, run_id, at)
         deliver(db, config, at)
     except Exception:  # a side channel: whatever it does, filing stands
         log.exception("发送消息时出错；下次收稿时重试")

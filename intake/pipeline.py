@@ -30,15 +30,15 @@ import socket
 import stat
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from checks.model import Judgement
 from extractors.model import ERROR, Draft, Finding
 from extractors.safefile import display_name
-from intake import filing, receipts
+from intake import answers, filing, notify, receipts
 from intake.claims import (
     Claim,
     claim,
@@ -50,14 +50,17 @@ from intake.claims import (
     release_all,
     remove_token_dir,
 )
+from intake.filed import FiledItem
 from intake.inbox_path import InboxPath
 from intake.inventory import Item, list_items, quiet_for, signature
+from intake.outcome import Outcome, SweepResult
 from intake.received import forget_vanished, record_sightings_in
 from intake.segmenter import segmenter_aside
 from ledger import intake as ledger
 from ledger.records import SubmissionRecord
 from ledger.schema import open_ledger
 from rules import Rulebook
+from scoring.credit import credit_words
 from workspace import Workspace, now
 
 if TYPE_CHECKING:
@@ -68,64 +71,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("draftdesk.intake")
 
 BATCH_SIZE = 25
-
-# accepted | rejected (both filed with a ledger row) | officer (a registered officer form) |
-# unfiled (filing itself failed: the item waits in the processing folder for the next sweep)
-OutcomeVerdict = Literal["accepted", "rejected", "officer", "unfiled"]
-
-
-# ---- values ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one item: for the summary, the artifacts and the tests."""
-
-    key: str
-    verdict: OutcomeVerdict
-    submission_id: int | None = None
-    unit: str | None = None
-    content_type: str | None = None
-    stored_path: str = ""
-    note_path: str | None = None
-    rules: tuple[str, ...] = ()  # rules with an error (why it was rejected)
-    message: str = ""
-    failed: bool = False  # draftdesk itself failed on it: filed as rejected with an internal-error note
-    counted: bool | None = None  # accepted: counts toward the period's quota (None: not accepted)
-    officer_form: bool = False  # an officer form (信息员推荐表), not a draft: no 稿件编号
-
-
-@dataclass
-class SweepResult:
-    outcomes: list[Outcome] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)  # still changing: left for the next sweep
-    recovered: int = 0  # half-done items finished from a crash
-    taken_elsewhere: int = 0  # another process claimed them first
-    batches: int = 0  # batches of claims processed
-
-    @property
-    def accepted(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.verdict == "accepted"]
-
-    @property
-    def not_counted(self) -> list[Outcome]:
-        """Accepted and registered, but not counted (late, an announcement): a notice beside each."""
-        return [o for o in self.outcomes if o.verdict == "accepted" and o.counted is False]
-
-    @property
-    def rejected(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.verdict == "rejected"]
-
-    @property
-    def officers(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.verdict == "officer"]
-
-    @property
-    def failed(self) -> list[Outcome]:
-        """Items draftdesk failed on: filed as rejected with an internal-error note, or (verdict
-        `unfiled`) left safe in the processing folder because filing itself failed."""
-        return [o for o in self.outcomes if o.failed]
-
 
 BatchRunner = Callable[[Workspace, Rulebook, Sequence[str]], list[Outcome]]
 
@@ -281,10 +226,10 @@ def step_check_and_record(
         judgement = with_rulebook_warning(
             judge(draft, identity, rulebook, claim.received_at, priors), year_rules.warning
         )
-        sub_id = ledger.insert_submission(
-            db, _columns(claim, where, draft, judgement, created), judgement.findings, draft.photos
-        )
-        outcome = plan_outcome(judgement.verdict, judgement.counted)
+        columns = _columns(claim, where, draft, judgement, created)
+        sub_id = ledger.insert_submission(db, columns, judgement.findings, draft.photos)
+        _link_answer(db, rulebook, sub_id, columns)
+        outcome = filing.plan_outcome(judgement.verdict, judgement.counted)
         plan = filing.plan_filing(
             ws, receipt_folder, outcome, judgement.unit, claim.received_at, sub_id, claim.path.name
         )
@@ -345,6 +290,17 @@ def step_record_failure(
     return sub_id
 
 
+def _link_answer(
+    db: sqlite_utils.Database, rulebook: Rulebook, sub_id: int, columns: dict[str, object]
+) -> None:
+    """A 【约稿N】 draft's answer, linked in the recording transaction and timed when it was
+    received. A failure here never costs the draft its recording: only the link is undone, and
+    the after-filing step (`answers.link_filed`) tries again."""
+    failed = ledger.attempt(db, lambda: answers.link_tagged(db, rulebook, sub_id, columns))
+    if failed is not None:
+        log.error("linking submission %s to its 约稿 failed (%r); tried again after filing", sub_id, failed)
+
+
 def _set_filing(
     db: sqlite_utils.Database, sub_id: int, plan: filing.FilingPlan, note_text: str | None
 ) -> None:
@@ -354,62 +310,73 @@ def _set_filing(
     ledger.set_filing(db, sub_id, stored, shown(plan.note), note_text, plan.to_json(), shown(plan.receipt))
 
 
-def plan_outcome(verdict: str, counted: bool | None) -> filing.PlanOutcome:
-    """The filing outcome of a judged draft: accepted (and counted or not) or rejected."""
-    if verdict != "accepted":
-        return "rejected"
-    return "accepted" if counted else "not_counted"
-
-
-def stored_plan(row: SubmissionRecord) -> filing.FilingPlan:
-    """The plan recorded with the row. A row recorded before plans were stored (an upgrade
-    between recording and filing) keeps the paths it recorded then, without a receipt."""
-    if row.get("filing_plan"):
-        return filing.FilingPlan.from_json(str(row["filing_plan"]))
-    outcome = plan_outcome(str(row["verdict"]), bool(row.get("counted")))
-    return filing.FilingPlan(outcome, str(row["stored_path"]), _text(row.get("note_path")), None)
-
-
 def step_file(
     ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim, row: SubmissionRecord
 ) -> Outcome:
     """Write the note, move the item into the outbox, close the claim, all by the stored plan;
-    then the unit's receipt. Safe to repeat."""
+    then the steps after filing, given the item read once. Safe to repeat."""
     from checks.notes import note_bytes
 
-    sub_id = int(str(row["id"]))
-    verdict = row["verdict"]
-    plan = stored_plan(row)
+    item = FiledItem.read(db, row, rulebook)
+    plan = item.plan
     if claim.path is not None:
         if row["note_text"] and plan.note:
             filing.write_note(ws.root / plan.note, note_bytes(str(row["note_text"])))
         filing.move_item(claim.path, ws.root / plan.stored)
-    ledger.mark_filed(db, sub_id, claim.token)
+    ledger.mark_filed(db, item.id, claim.token)
     remove_token_dir(processing_root(ws), claim.token)
-    _receipt_after_filing(ws, rulebook, db, sub_id)
-    rules = tuple(dict.fromkeys(f["rule"] for f in ledger.findings_of(db, sub_id) if f["severity"] == ERROR))
+    after_filing(ws, rulebook, db, item)
+    verdict = row["verdict"]
     return Outcome(
         key=claim.key,
         verdict=verdict,
-        submission_id=sub_id,
-        unit=_text(row["unit"]),
+        submission_id=item.id,
+        unit=item.unit,
         content_type=_text(row["content_type"]),
         stored_path=plan.shown(plan.stored) or "",
         note_path=plan.shown(plan.note) if row["note_text"] else None,
-        rules=rules,
-        counted=bool(row.get("counted")) if verdict == "accepted" else None,
+        rules=item.error_rules,
+        counted=_counts(item) if verdict == "accepted" else None,
+        credit_text=credit_words(item.credit) if item.credit else "",
     )
 
 
-def _receipt_after_filing(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, sub_id: int) -> None:
-    """The unit's receipt, once the item is filed: a side channel, so no failure here reaches
-    filing; an unwritten receipt stays due in the ledger and the next sweep writes it."""
-    try:
-        row = ledger.submission(db, sub_id)
-        if row is not None:
-            receipts.write_receipt(ws, rulebook, db, row)
-    except Exception:
-        log.exception("receipt of submission %s not written; the next sweep writes it", sub_id)
+def _counts(item: FiledItem) -> bool:
+    """Whether a filed, accepted draft counts: its credit's answer (the machine's flag only
+    for a row the credit could not be read for)."""
+    return item.credit.counts if item.credit else bool(item.row.get("counted"))
+
+
+AfterStep = Callable[[Workspace, Rulebook, sqlite_utils.Database, FiledItem], object]
+
+# What runs once an item is filed, in this order, each under `after_filing`'s one guard: side
+# channels that never block or undo filing. What one of them leaves undone the next sweep does:
+# a receipt stays due (`receipts.write_due_receipts`), a 约稿 answer unlinked (`answers.link_due`).
+AFTER_FILING: tuple[tuple[str, AfterStep], ...] = (
+    ("receipt", lambda ws, rulebook, db, item: receipts.write_receipt_of(ws, rulebook, db, item)),
+    ("request answer", lambda ws, rulebook, db, item: answers.link_filed(ws, rulebook, db, item)),
+    ("message", lambda ws, rulebook, db, item: notify.queue_filed(ws, rulebook, db, item)),
+)  # each looked up when it runs, so a test can stand in for one
+
+
+def after_filing(
+    ws: Workspace,
+    rulebook: Rulebook,
+    db: sqlite_utils.Database,
+    item: FiledItem,
+    steps: Sequence[tuple[str, AfterStep]] | None = None,
+) -> list[str]:
+    """Run the after-filing steps (`AFTER_FILING` unless `steps` are given) on a filed item, each
+    under one guard: a failure is logged, the next step runs, filing stands. The names of the
+    steps that failed."""
+    failed: list[str] = []
+    for name, step in AFTER_FILING if steps is None else steps:
+        try:
+            step(ws, rulebook, db, item)
+        except Exception:
+            log.exception("%s of submission %s failed after filing; the item stays filed", name, item.id)
+            failed.append(name)
+    return failed
 
 
 def _text(value: object) -> str | None:
@@ -513,7 +480,7 @@ def _officer_decision(
         "officer" if ok else "officer_rejected",
         unit,
         claim.received_at,
-        claim.token[:8],
+        filing.officer_tag(claim.token),
         claim.path.name if claim.path is not None else where.name,
     )
     decided = OfficerDecision(ok, message, unit, plan)
@@ -649,6 +616,7 @@ def take(
     try:
         recovered = recover(ws, rulebook, db, owner)
         receipts.write_due_receipts(ws, rulebook, db)  # a crash between filing and a receipt
+        answers.link_due(db, rulebook)  # 【约稿N】 drafts recorded before the intake linked them
         items, pending = stable_items(ws, rulebook, db, keys, settled)
         ledger.beat(db, now(rulebook), "sweep", os.getpid(), socket.gethostname())
         first_seen = ledger.sightings(db, (i.key for i in items))
@@ -729,6 +697,4 @@ def finish_run(ws: Workspace, rulebook: Rulebook, run_id: int, result: SweepResu
         )
     finally:
         db.close()
-    from intake.notify import after_sweep
-
-    after_sweep(ws, rulebook, run_id, result)
+    notify.after_sweep(ws, rulebook, run_id, result)

@@ -19,8 +19,8 @@ from checks.labels import when_text
 from checks.notes import note_bytes
 from intake import filing
 from intake.decided import ORIGINAL_HEADING, decision_text
+from intake.filed import FiledItem
 from ledger import intake as ledger
-from ledger.credits import submission_credit
 from ledger.records import SubmissionRecord
 from rules import Rulebook
 from rules.times import parse_instant
@@ -97,27 +97,28 @@ def _zishu_text(row: SubmissionRecord) -> str:
 def write_receipt(
     ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, row: SubmissionRecord
 ) -> bool:
-    """Write one submission's planned receipt and record that it was written. Never raises:
+    """Write one submission's planned receipt (its findings read here); see `write_receipt_of`."""
+    try:
+        item = FiledItem.read(db, row, rulebook)
+    except Exception:
+        log.exception("reading submission %s for its receipt failed; the next sweep retries", row.get("id"))
+        return False
+    return write_receipt_of(ws, rulebook, db, item)
+
+
+def write_receipt_of(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, item: FiledItem) -> bool:
+    """Write a filed item's planned receipt and record that it was written. Never raises:
     False when it could not be written (the next sweep tries again)."""
-    plan = filing.FilingPlan.from_json(str(row["filing_plan"])) if row.get("filing_plan") else None
-    if plan is None or plan.receipt is None:
+    if item.plan.receipt is None:
         return False
     try:
-        warning = _rulebook_warning(db, int(row["id"]))
-        credit = submission_credit(db, rulebook, int(row["id"]))
-        filing.write_note(ws.root / plan.receipt, note_bytes(render_receipt(row, rulebook, warning, credit)))
-        ledger.mark_receipt_written(db, int(row["id"]), now(rulebook))
+        text = render_receipt(item.row, rulebook, item.rulebook_warning, item.credit)
+        filing.write_note(ws.root / item.plan.receipt, note_bytes(text))
+        ledger.mark_receipt_written(db, item.id, now(rulebook))
     except Exception:
-        log.exception("writing the receipt of submission %s failed; the next sweep retries", row.get("id"))
+        log.exception("writing the receipt of submission %s failed; the next sweep retries", item.id)
         return False
     return True
-
-
-def _rulebook_warning(db: sqlite_utils.Database, sub_id: int) -> str | None:
-    """The missing-year warning the draft was judged with (`checks.judge.with_rulebook_warning`),
-    as the ledger recorded it, or None when its own year's rulebook judged it."""
-    found = [f.get("message") for f in ledger.findings_of(db, sub_id) if f.get("rule") == "rulebook"]
-    return found[0] if found else None
 
 
 def write_due_receipts(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database) -> int:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from intake.pipeline import SweepResult
+from intake.outcome import SweepResult
 from intake.watcher import InboxWatcher, run_watch_loop
 from rules import Rulebook
 from workspace import Workspace

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from typing import Any
@@ -59,6 +59,21 @@ def locked(db: sqlite_utils.Database) -> Iterator[None]:
         conn.rollback()
         raise
     conn.commit()
+
+
+def attempt(db: sqlite_utils.Database, work: Callable[[], object]) -> Exception | None:
+    """Run `work` inside the caller's open transaction under a savepoint: when it raises, only
+    what it wrote is undone and the exception is returned, so the transaction goes on."""
+    conn: sqlite3.Connection = db.conn
+    conn.execute("SAVEPOINT attempt")
+    try:
+        work()
+    except Exception as exc:
+        conn.execute("ROLLBACK TO attempt")
+        conn.execute("RELEASE attempt")
+        return exc
+    conn.execute("RELEASE attempt")
+    return None
 
 
 # ---- heartbeats -------------------------------------------------------------------------

@@ -106,15 +106,27 @@ def add_answer(
     at: str,
     then: Then = None,
 ) -> bool:
-    """Link a draft to the 约稿 it answers (with `then(id)`); False when it was linked already."""
-    with db.conn:
-        cursor = db.conn.execute(
+    """Link a draft to the 约稿 it answers (with `then(id)`); False when it was linked already.
+    Inside the caller's open transaction when there is one (the intake links an answer in the
+    transaction that records the draft), else in one of its own."""
+    conn = db.conn
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        cursor = conn.execute(
             "INSERT OR IGNORE INTO request_answers (request_id, submission_id, unit, how, linked_at) "
             "VALUES (?, ?, ?, ?, ?)",
             (request_id, submission_id, unit, how, at),
         )
         if cursor.rowcount == 1 and then is not None:
             then(request_id)
+    except BaseException:
+        if own:
+            conn.rollback()
+        raise
+    if own:
+        conn.commit()
     return cursor.rowcount == 1
 
 
@@ -144,7 +156,8 @@ def named_unlinked(db: sqlite_utils.Database, content_type: str) -> list[dict[st
     """Drafts of `content_type` whose file name mentions 约稿 and that answer none yet."""
     return list(
         db.query(
-            "SELECT id, unit, original_name FROM submissions WHERE content_type = ? "
+            "SELECT id, unit, original_name, title, content_type, received_at FROM submissions "
+            "WHERE content_type = ? "
             "AND original_name LIKE '%约稿%' AND id NOT IN (SELECT submission_id FROM request_answers) "
             "ORDER BY id",
             [content_type],

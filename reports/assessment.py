@@ -67,10 +67,10 @@ def earlier_workbooks(ws: Workspace, period: Period) -> list[Path]:
 
 def assess_period(ws: Workspace, period: Period) -> PeriodAssessment:
     """The one place that decides which rulebook scores `period` — its own year's
-    (`Workspace.rulebook_for`, with the warning when the year has none) — and what people see of
+    (`Workspace.period_rules`, with the warning when the year has none) — and what people see of
     it: the report, its columns and rules, the warnings, the 推荐名单, on the workspace's day
     (`DRAFTDESK_NOW`), which also decides whether the period is unfinished."""
-    year_rules = ws.rulebook_for(period.year)
+    year_rules = ws.period_rules(period)
     rulebook = year_rules.rulebook
     read = read_period(ws, rulebook, period)
     report = score_period(period, rulebook, read.rows, read.officers, read.withdrawn)
@@ -85,7 +85,7 @@ def assess_unit(ws: Workspace, period: Period, unit: str) -> PeriodAssessment:
     scored for that unit only. A unit's completion and points depend on its own rows, so its
     line is the same as in the whole period's assessment; only ranks and the 推荐名单, which
     compare units, are left out. A year for every unit cost ~1 s cold; one unit, a fraction."""
-    year_rules = ws.rulebook_for(period.year)
+    year_rules = ws.period_rules(period)
     found = year_rules.rulebook.unit_named(unit)
     rulebook = dataclasses.replace(year_rules.rulebook, units=(found,) if found else ())
     read = read_period(ws, rulebook, period, unit)
@@ -102,7 +102,7 @@ def assess_unit(ws: Workspace, period: Period, unit: str) -> PeriodAssessment:
 def write_report(ws: Workspace, assessment: PeriodAssessment) -> Path:
     """Write the period's workbook; an earlier one for the same period is kept, time-stamped."""
     path = report_path(ws, assessment.period)
-    keep_earlier(path, ws.rulebook_for(assessment.period.year).rulebook.meta.tz)
+    keep_earlier(path, ws.period_rules(assessment.period).rulebook.meta.tz)
     return write_period_workbook(assessment, path, period_events(ws, assessment.period))
 
 

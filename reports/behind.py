@@ -145,7 +145,7 @@ def _not_paid_why(a: AdoptionRow, credits: Mapping[int, Credit]) -> str:
 def figures_behind(ws: Workspace, period: Period, unit: str) -> UnitFigures:
     """The drafts and adoptions behind `unit`'s figures for `period`, by the period's year's
     rulebook. Raises LookupError when that rulebook has no such unit (name or alias)."""
-    rulebook = ws.rulebook_for(period.year).rulebook
+    rulebook = ws.period_rules(period).rulebook
     found = rulebook.unit_named(unit)
     if found is None:
         raise LookupError(unit)

@@ -58,6 +58,7 @@ class BulletinData:
     requests: tuple[RequestProgress, ...] = ()
     request_units: tuple[UnitRequests, ...] = ()
     office: str = field(default="")  # 落款: who issues it
+    rulebook_warning: str | None = None  # the period's year has no rulebook: which one judged it
 
     @property
     def still_open(self) -> bool:
@@ -271,6 +272,8 @@ def build_bulletin(data: BulletinData) -> DocumentObject:
         doc,
         f"根据《{data.report.rulebook_name}》，现将{data.report.period.label}各单位信息宣传工作情况通报如下：",
     )
+    if data.rulebook_warning:  # `workspace.PeriodRules.warning`, as score, the workbook and pages show it
+        _paragraph(doc, f"（说明：{data.rulebook_warning}）")
     sections = [_overview, _ranking, _levels, _silent, _requests, _fees]
     if data.report.is_year:
         sections.append(_awards)

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rules.model import Rulebook
 from rules.periods import Period
 from scoring.rows import AssignmentRow
 
@@ -122,3 +123,61 @@ def by_unit(progress: Sequence[RequestProgress]) -> tuple[UnitRequests, ...]:
             row[2] += u.state == LATE
             row[3] += u.state in (MISSING, REJECTED)
     return tuple(UnitRequests(unit, *row) for unit, row in tally.items())
+
+
+# ---- which draft may answer a 约稿 -----------------------------------------------------------
+
+
+def assigned_type(rulebook: Rulebook) -> tuple[str, str] | None:
+    """(key, name) of the type whose quota is the month's 约稿 (党委政务信息), or None."""
+    for key, ctype in rulebook.types.items():
+        if ctype.quota == "assigned":
+            return key, ctype.name
+    return None
+
+
+@dataclass(frozen=True)
+class Answering:
+    """A draft offered as the answer to a 约稿, with all that decides whether it may answer."""
+
+    request: RequestRow
+    closed_at: dt.datetime | None  # when the 约稿 was closed; None while open
+    submission_id: int
+    title: str  # the draft's title, '' when none was found
+    unit: str | None  # the draft's unit as the rulebook names it; None when it is not one
+    unit_shown: str  # the draft's unit as recorded, for the sentence
+    of_assigned_type: bool  # a draft of the type 约稿 are answered by
+    received_at: dt.datetime
+    answers_already: int | None  # the 约稿 the draft already answers, if any
+
+    @property
+    def draft_words(self) -> str:
+        return f"稿件 {self.submission_id}《{self.title}》"
+
+
+def answer_refusal(
+    a: Answering, type_name: str, *, clerk: bool = False, reason: str | None = None
+) -> str | None:
+    """Why the draft may not be linked as the answer, in one sentence, or None when it may.
+
+    THE rule for both ways an answer is linked: the intake (a 【约稿N】 file name, at recording)
+    and the clerk (`clerk`, with the `reason` written). Closing a 约稿 keeps every answer that arrived before
+    the close: the intake links such a draft whenever it records it, the clerk with a reason;
+    a draft received after the close answers nothing."""
+    r = a.request
+    if not a.of_assigned_type:
+        return f"{a.draft_words}不是{type_name}，不能作为约稿的答复。"
+    if a.closed_at is not None and a.received_at >= a.closed_at:
+        return f"约稿 {r.id}“{r.topic}”已经结束，{a.draft_words}是结束之后收到的，不再登记为答复。"
+    if a.unit is None or a.unit not in r.units:
+        return (
+            f"{a.draft_words}来自{a.unit_shown or '未知单位'}，约稿 {r.id} 没有发给该单位"
+            f"（发给：{'、'.join(r.units)}）。"
+        )
+    if a.answers_already is not None:
+        return f"{a.draft_words}已登记为约稿 {a.answers_already} 的答复。"
+    if a.closed_at is not None and clerk and not (reason or "").strip():
+        return (
+            f"约稿 {r.id}“{r.topic}”已经结束；{a.draft_words}是结束之前收到的，仍可登记为答复，请写明原因。"
+        )
+    return None

@@ -34,13 +34,22 @@ def _level_counts(levels: list[str]) -> tuple[tuple[str, int], ...]:
 def gather(ws: Workspace, rulebook: Rulebook, period: Period) -> BulletinData:
     """What the 通报 of `period` says, by the period's year's rulebook and the workspace clock."""
     today = now(rulebook).date()
-    rules = ws.rulebook_for(period.year).rulebook
+    period_rules = ws.period_rules(period)
+    rules = period_rules.rulebook
     answered = progress(ws, rules, period)
     report, _ = build_report(ws, rules, period)
     read = read_period(ws, rules, period)
     levels = [str(a.level) for a in read.rows.adoptions if period.contains(a.adopted_on)]
     drafts = unit_drafts(read.rows, rules, period)
-    return BulletinData(report, today, drafts, _level_counts(levels), answered.requests, answered.units)
+    return BulletinData(
+        report,
+        today,
+        drafts,
+        _level_counts(levels),
+        answered.requests,
+        answered.units,
+        rulebook_warning=period_rules.warning,
+    )
 
 
 def unit_drafts(rows: ScoringRows, rulebook: Rulebook, period: Period) -> dict[str, UnitDrafts]:

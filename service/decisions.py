@@ -22,7 +22,6 @@ import sqlite_utils
 from checks.notes import note_bytes
 from intake import filing, receipts
 from intake.decided import note_in_force, outcome_words
-from intake.pipeline import plan_outcome, stored_plan
 from ledger import intake as ledger
 from ledger.credits import submission_credit
 from ledger.decisions import Decided, record_decision
@@ -102,7 +101,7 @@ def decide(
             raise not_filed(submission_id)
         at = now(rulebook).isoformat(timespec="seconds")
         target, decided = _target(row, choice, reason, at, actor, _copy_of(db, row))
-        old = stored_plan(row)
+        old = filing.FilingPlan.of_row(row)
         plan = _new_plan(ws, rulebook, row, old, target)
         was = (str(row["effective_verdict"]), bool(row.get("effective_counted")))
         change = Change(
@@ -164,7 +163,7 @@ def _new_plan(
 ) -> filing.FilingPlan:
     """Where the verdict in force files the draft: the same plan a sweep would have made."""
     sub_id = int(row["id"])
-    outcome = plan_outcome(target[0], bool(target[1]))
+    outcome = filing.plan_outcome(target[0], bool(target[1]))
     if outcome == "rejected" and old.outcome == "failed":
         outcome = "failed"
     name = PurePosixPath(old.stored).name.removeprefix(f"{sub_id}_")

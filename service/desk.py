@@ -198,12 +198,16 @@ def _files(ws: Workspace, submission_id: int) -> dict[str, Any]:
 def note_of(ws: Workspace, submission_id: int) -> tuple[str, str]:
     """A submission's note as the unit received it — the 退回说明 of a rejected draft, or the
     未计入 notice of an accepted draft that does not count — and a file name for it."""
+    return _note_of_row(ws, _files(ws, submission_id), submission_id)
+
+
+def _note_of_row(ws: Workspace, row: dict[str, Any], submission_id: int) -> tuple[str, str]:
+    """`note_of` of a row already read."""
     from intake.decided import note_in_force
     from intake.filing import NOTE_SUFFIX, NOTICE_SUFFIX
 
     DECISION_SUFFIX = ".核定说明.txt"  # shown on the desk only: no such file is filed
 
-    row = _files(ws, submission_id)
     text = note_in_force(row, ws.rulebook())  # the office's 核定 over the machine's note
     if not text and row.get("note_path"):
         path = ws.root / str(row["note_path"])
@@ -223,8 +227,9 @@ def note_file_of(ws: Workspace, submission_id: int) -> tuple[bytes, str]:
     when that file is gone, the ledger's copy written the same way (`checks.notes.note_bytes`)."""
     from checks.notes import note_bytes
 
-    text, name = note_of(ws, submission_id)
-    stored = str(_files(ws, submission_id).get("note_path") or "")
+    row = _files(ws, submission_id)  # read once for the text and the file
+    text, name = _note_of_row(ws, row, submission_id)
+    stored = str(row.get("note_path") or "")
     path = ws.root / stored if stored else None
     if path is not None and is_inside(path, ws.outbox) and path.is_file():
         return path.read_bytes(), name
@@ -283,4 +288,4 @@ def figures_of(ws: Workspace, period: Period, unit: str) -> UnitFigures:
     try:
         return figures_behind(ws, period, unit)
     except LookupError:
-        raise unknown_unit(unit, ws.rulebook_for(period.year).rulebook, period.year) from None
+        raise unknown_unit(unit, ws.period_rules(period).rulebook, period.year) from None

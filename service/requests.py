@@ -1,6 +1,7 @@
 """约稿 as tasks: issue one to some units with a deadline, list them with who answered, close
-one, and link the 党委政务信息 draft that answers it (picked by the clerk, or named in its file
-name as 【约稿12】 — `link_named` reads those after intake). Every change is logged (操作记录).
+one, and let the clerk link the 党委政务信息 draft that answers it (a draft named in its file name
+as 【约稿12】 is linked by the intake when it is recorded: `intake.answers`). Every change is
+logged (操作记录).
 """
 
 from __future__ import annotations
@@ -11,29 +12,26 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from checks.request_tag import request_tag
+from intake.answers import answering
 from ledger.assessment import get_submission
 from ledger.events import Actor, Change
 from ledger.requests import (
     RequestRecord,
     add_answer,
     add_request,
-    answered_request,
     close_request,
     get_request,
-    named_unlinked,
     read_requests,
 )
 from ledger.schema import open_ledger
 from reports.request_rows import load_requests
 from rules import Rulebook
 from rules.periods import Period
-from scoring.requests import RequestProgress, UnitRequests, by_unit, request_progress
+from scoring.requests import RequestProgress, UnitRequests, answer_refusal, by_unit, request_progress
 from service.errors import BadInput, DeskError, UnknownDraft
 from service.events import UNKNOWN, record_in
 from workspace import Workspace, now
 
-FILE_NAME = "文件名标注"
 CLERK = "办公室指定"
 
 
@@ -147,79 +145,60 @@ def close(
             raise BadInput("request", None, f"约稿 {request_id}“{found['topic']}”已经结束，无需再次结束。")
     finally:
         db.close()
-    return f"已结束约稿 {request_id}“{found['topic']}”：此后不再登记对它的答复。"
+    return f"已结束约稿 {request_id}“{found['topic']}”：此前收到的答复照常计入，此后收到的不再登记。"
 
 
 def _link(
-    db: sqlite_utils.Database, rulebook: Rulebook, request_id: int, submission_id: int, how: str, actor: Actor
+    db: sqlite_utils.Database,
+    rulebook: Rulebook,
+    request_id: int,
+    submission_id: int,
+    reason: str | None,
+    actor: Actor,
 ) -> str:
-    key, name = _assigned_type(rulebook)
+    _, name = _assigned_type(rulebook)
     found = _get(db, request_id)
     draft = get_submission(db, submission_id)
     if draft is None:
         raise UnknownDraft(submission_id, nothing_done="未登记约稿答复")
-    title = f"稿件 {submission_id}《{draft.get('title') or ''}》"
-    unit = rulebook.unit_named(draft.get("unit") or "")
-    if draft.get("content_type") != key:
-        raise BadInput("request", None, f"{title}不是{name}，不能作为约稿的答复。")
-    if found["closed_at"]:
-        raise BadInput("request", None, f"约稿 {request_id}“{found['topic']}”已经结束，不再登记答复。")
-    if unit is None or unit.name not in found["units"]:
-        raise BadInput(
-            "request",
-            None,
-            f"{title}来自{draft.get('unit') or '未知单位'}，约稿 {request_id} 没有发给该单位"
-            f"（发给：{'、'.join(found['units'])}）。",
-        )
-    earlier = answered_request(db, submission_id)
-    if earlier is not None:
-        raise BadInput("request", None, f"{title}已登记为约稿 {earlier} 的答复。")
-    after = {"request_id": request_id, "unit": unit.name, "how": how}
-    change = Change("request_answer", None, after, submission_id=submission_id)
+    offered = answering(db, rulebook, request_id, submission_id, draft)
+    assert offered is not None  # the 约稿 was found above
+    refusal = answer_refusal(offered, name, clerk=True, reason=reason)
+    if refusal is not None or offered.unit is None:
+        raise BadInput("request", None, refusal or "")
+    reason = (reason or "").strip() or None
+    after = {"request_id": request_id, "unit": offered.unit, "how": CLERK}
+    change = Change("request_answer", None, after, submission_id=submission_id, reason=reason)
     at = now(rulebook).isoformat(timespec="seconds")
     add_answer(
         db,
         request_id,
         submission_id,
-        unit.name,
-        how,
+        offered.unit,
+        CLERK,
         at,
         then=lambda _: record_in(db, rulebook, actor, [change]),
     )
-    return f"已登记：{title}（{unit.name}）答复约稿 {request_id}“{found['topic']}”。"
+    return f"已登记：{offered.draft_words}（{offered.unit}）答复约稿 {request_id}“{found['topic']}”。"
 
 
 def answer_request(
-    ws: Workspace, rulebook: Rulebook, request_id: int, submission_id: int, actor: Actor = UNKNOWN
+    ws: Workspace,
+    rulebook: Rulebook,
+    request_id: int,
+    submission_id: int,
+    actor: Actor = UNKNOWN,
+    reason: str | None = None,
 ) -> str:
-    """The clerk picks the draft that answers a 约稿. Raises `NoSuchRequest`, `UnknownDraft` or
-    `BadInput` (wrong type, a unit the 约稿 was not sent to, closed, answered already)."""
+    """The clerk picks the draft that answers a 约稿 (a closed one too, for a draft received before
+    the close, with a `reason`, logged). Raises `NoSuchRequest`, `UnknownDraft` or `BadInput`
+    (`scoring.requests.answer_refusal`: wrong type, a unit the 约稿 was not sent to, received
+    after the close, closed and no reason, answered already)."""
     db = open_ledger(ws.ledger_path)
     try:
-        return _link(db, rulebook, request_id, submission_id, CLERK, actor)
+        return _link(db, rulebook, request_id, submission_id, reason, actor)
     finally:
         db.close()
-
-
-def link_named(ws: Workspace, rulebook: Rulebook) -> list[str]:
-    """Link every 党委政务信息 draft whose file name names a 约稿 (【约稿12】) and answers none yet;
-    one line per link. A name that fits no open 约稿 of its unit is left as it is."""
-    key, _ = _assigned_type(rulebook)
-    actor = Actor(f"收稿（{FILE_NAME}）")
-    lines: list[str] = []
-    db = open_ledger(ws.ledger_path)
-    try:
-        for row in named_unlinked(db, key):
-            number = request_tag(row["original_name"] or "")
-            if number is None:
-                continue
-            try:
-                lines.append(_link(db, rulebook, number, int(row["id"]), FILE_NAME, actor))
-            except DeskError:
-                continue
-    finally:
-        db.close()
-    return lines
 
 
 @dataclass(frozen=True)
@@ -232,10 +211,10 @@ class RequestsReport:
 
 
 def progress(ws: Workspace, rulebook: Rulebook, period: Period) -> RequestsReport:
-    """约稿完成情况 for `period` (约稿 whose deadline falls in it), after linking named answers."""
+    """约稿完成情况 for `period` (约稿 whose deadline falls in it). Only reads: the intake links
+    a named answer when it records the draft (`intake.answers`), the clerk any other."""
     if not any(t.quota == "assigned" for t in rulebook.types.values()):
         return RequestsReport(period, (), ())
-    link_named(ws, rulebook)
     db = open_ledger(ws.ledger_path)
     try:
         requests, answers = load_requests(db, period.year, rulebook.meta.tz)
@@ -247,7 +226,7 @@ def progress(ws: Workspace, rulebook: Rulebook, period: Period) -> RequestsRepor
 
 def period_progress(ws: Workspace, period: Period) -> RequestsReport:
     """`progress` by the period's year's rulebook (the 考核 page)."""
-    return progress(ws, ws.rulebook_for(period.year).rulebook, period)
+    return progress(ws, ws.period_rules(period).rulebook, period)
 
 
 def listing(ws: Workspace, rulebook: Rulebook, year: int | None = None) -> list[str]:

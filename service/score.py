@@ -54,7 +54,7 @@ def period_from(month: str | None, quarter: str | None, year: int | None) -> Per
 
 def score(ws: Workspace, period: Period) -> Scored:
     """Assess `period` by its year's rulebook and write its workbook."""
-    answered = progress(ws, ws.rulebook_for(period.year).rulebook, period)  # links named 约稿 answers first
+    answered = progress(ws, ws.period_rules(period).rulebook, period)
     assessment = assess_period(ws, period)
     workbook = write_report(ws, assessment)
     return Scored(assessment, workbook, tuple(earlier_workbooks(ws, period)), answered)

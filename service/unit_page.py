@@ -221,7 +221,7 @@ def _progress(
             warnings.append(assessed.rulebook_warning)
         if mine is None:
             continue
-        year_rules = ws.rulebook_for(period.year).rulebook
+        year_rules = ws.period_rules(period).rulebook
         seen = {**mine.progress, **mine.completion}
         due[heading] = tuple(line for c in seen.values() for line in due_lines(c, year_rules, today))
         if period.kind == "year":

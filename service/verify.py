@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,6 @@ from workspace import Workspace, now
 from workspace.lock import IntakeRunning, exclusive
 
 RESULT_FILE = "verify.json"
-_OFFICER_TAG = 8  # hex characters of a claim token an officer form is filed under (intake/pipeline)
 
 
 @dataclass(frozen=True)
@@ -73,9 +72,9 @@ def expected_files(ws: Workspace, row: dict[str, Any]) -> list[ExpectedFile]:
     recorded before plans were stored, from its stored/note columns."""
     from intake.filing import NOTE_SUFFIX, FilingPlan
 
-    plan = FilingPlan.from_json(str(row["filing_plan"])) if row.get("filing_plan") else None
-    stored = plan.stored if plan else row.get("stored_path")
-    note = (plan.note if plan else row.get("note_path")) if row.get("note_path") else None
+    plan = FilingPlan.of_row(row)
+    stored = plan.stored
+    note = plan.note if row.get("note_path") else None
     files: list[ExpectedFile] = []
     if stored:
         files.append(ExpectedFile(str(stored), "original", row.get("sha256") or None))
@@ -91,9 +90,8 @@ def receipt_files(ws: Workspace, row: dict[str, Any]) -> list[ExpectedFile]:
 
     if not row.get("receipt_at"):
         return []
-    plan = FilingPlan.from_json(str(row["filing_plan"])) if row.get("filing_plan") else None
-    path = plan.receipt if plan else row.get("receipt_path")
-    return [ExpectedFile(str(path), "receipt")] if path else []
+    path = FilingPlan.of_row(row).receipt
+    return [ExpectedFile(path, "receipt")] if path else []
 
 
 _KIND_LABEL = {"original": "原稿", "note": "退回说明", "notice": "不计入说明", "receipt": "回执"}
@@ -144,22 +142,17 @@ def _walk(ws: Workspace, known: set[str]) -> Iterator[str]:
                     yield f"{rel}/{name}"
 
 
-def _is_officer_form(relpath: str, officer_folder: str, officer_hash: Callable[[str], bool]) -> bool:
-    """Officer forms are filed without a submission: accepted ones under <单位>/信息员/ (their
-    bytes registered in `officers`), refused ones in rejected/ under an 8-hex claim tag."""
-    parts = relpath.split("/")
-    name = parts[-1]
-    tag, sep, _ = name.partition("_")
-    tagged = bool(sep) and len(tag) == _OFFICER_TAG and all(c in "0123456789abcdef" for c in tag)
-    if parts[1] == "accepted" and len(parts) >= 3 and parts[-2] == officer_folder:
-        return officer_hash(relpath)
-    return parts[1] == "rejected" and tagged
-
-
 def _unknown_problems(ws: Workspace, known: set[str], officers: set[str]) -> list[Problem]:
-    officer_folder = ws.rulebook().intake.officer_folder
+    """Files no submission names, officer forms aside: those filing put where it puts officer
+    forms (`intake.filing.is_officer_filing`), the accepted ones only while their bytes are a
+    registered form's (`officers`)."""
+    from intake.filing import is_officer_filing
 
-    def registered(relpath: str) -> bool:
+    def officer_form(relpath: str) -> bool:
+        if not is_officer_filing(relpath):
+            return False
+        if relpath.split("/")[1] != "accepted":
+            return True
         try:
             return file_digest(ws.root / relpath) in officers
         except OSError:
@@ -168,7 +161,7 @@ def _unknown_problems(ws: Workspace, known: set[str], officers: set[str]) -> lis
     return [
         Problem("unknown", "发件箱中有台账没有记录的文件", rel, _id_of(rel))
         for rel in _walk(ws, known)
-        if not _is_officer_form(rel, officer_folder, registered)
+        if not officer_form(rel)
     ]
 
 

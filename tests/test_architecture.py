@@ -61,3 +61,47 @@ def test_the_shipped_packages_are_found_and_measured() -> None:
 def test_no_function_outside_tests_and_benchmarks_is_longer_than_60_lines() -> None:
     too_long = {name: length for name, length in function_lengths().items() if length > LIMIT}
     assert too_long == {}, f"split these under {LIMIT} lines: {too_long}"
+
+
+def _cycles(imports: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in sorted(imports.get(module, ())):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group: list[str] = []
+            while not group or group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(imports):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_cycles_finds_a_circle_and_nothing_else() -> None:
+    assert _cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_no_two_modules_import_each_other_even_lazily_or_for_types_only() -> None:
+    """An import circle (intake.notify ↔ intake.pipeline was one, through a function-level import
+    and a TYPE_CHECKING one) means the two rooms are one: values both need get their own module."""
+    import grimp
+
+    graph = grimp.build_graph(*_packages(), cache_dir=None)
+    imports = {m: set(graph.find_modules_directly_imported_by(m)) & graph.modules for m in graph.modules}
+    assert _cycles(imports) == []

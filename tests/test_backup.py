@@ -680,3 +680,23 @@ def test_a_second_backup_in_the_same_second_is_a_new_file_and_the_days_newest(ws
     assert first.name == "ledger_20210312-150000.db" and second.name == "ledger_20210312-150000-2.db"
     assert second.exists() and not first.exists()  # the day's newest is kept (keep_daily), never overwritten
     assert backups_in(backup_folder(ws)) == [(dt.datetime(2021, 3, 12, 15, 0), second)]
+
+
+def test_verify_passes_officer_forms_when_the_inbox_calls_their_folder_otherwise(tmp_path, monkeypatch):
+    """The inbox's officer folder is a rulebook setting; the outbox's is filing's own (信息员):
+    verify looked for forms under the inbox's name and called every filed form unknown."""
+    from tests.test_officer_form import officer_form
+
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    ws, _ = workspace(tmp_path / "ws")
+    text = ws.rulebook_path.read_text(encoding="utf-8")
+    ws.rulebook_path.write_text(
+        text.replace('officer_folder = "信息员"', 'officer_folder = "通讯员"', 1), encoding="utf-8"
+    )
+    rb = ws.rulebook()
+    assert rb.intake.officer_folder == "通讯员"
+    drop(ws, "湖滨社区/通讯员/推荐表.docx", officer_form("张三"))
+    drop(ws, "湖滨社区/通讯员/表.docx", b"not a form")
+    assert sorted(o.verdict for o in sweep(ws, rb).outcomes) == ["officer", "rejected"]
+    assert [f.name for f in (ws.accepted / "2021-03" / "湖滨社区" / "信息员").iterdir()] != []
+    assert verify(ws).problems == ()

@@ -126,3 +126,23 @@ def test_the_bulletin_prints_on_a4(ws: Path, tmp_path: Path) -> None:
     assert boxes
     for x0, y0, x1, y1 in boxes:
         assert abs((x1 - x0) - A4[0]) < 2 and abs((y1 - y0) - A4[1]) < 2, (x0, y0, x1, y1)
+
+
+def test_a_period_without_its_own_rulebook_says_which_one_judged_it(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`PeriodRules` of a year the workspace has no rulebook for carries the warning, and the
+    通报 says it as score, the workbook and the pages do."""
+    from rules.periods import Period
+    from workspace import Workspace
+
+    workspace = Workspace(ws)
+    assert workspace.period_rules(Period(2021, "month", 3)).warning is None
+    rules = workspace.period_rules(Period(2023, "month", 2))
+    assert rules.warning is not None and "没有 2023 年的规则文件" in rules.warning
+    assert rules.rulebook.meta.year == 2021
+    monkeypatch.setenv("DRAFTDESK_NOW", "2023-03-02T10:00:00+08:00")
+    done = invoke(ws, "bulletin", "--month", "2023-02")
+    assert done.exit_code == 0, done.output
+    lines = texts(ws / "outbox" / "reports" / "2023-02" / "通报_2023-02.docx")
+    assert f"（说明：{rules.warning}）" in lines

@@ -115,7 +115,7 @@ def test_an_existing_ledger_gains_the_plan_and_receipt_columns_without_losing_a_
 
 
 def test_a_row_recorded_before_plans_existed_is_filed_where_it_was_recorded():
-    from intake.pipeline import stored_plan
+    from intake.filing import FilingPlan
 
     row = {
         "id": 3,
@@ -125,10 +125,20 @@ def test_a_row_recorded_before_plans_existed_is_filed_where_it_was_recorded():
         "note_path": "outbox/rejected/湖滨社区/3_a.docx.退回说明.txt",
         "filing_plan": None,
     }
-    plan = stored_plan(row)  # type: ignore[arg-type]
+    plan = FilingPlan.of_row(row)
     assert (plan.outcome, plan.stored, plan.note, plan.receipt) == (
         "rejected",
         "outbox/rejected/湖滨社区/3_a.docx",
         "outbox/rejected/湖滨社区/3_a.docx.退回说明.txt",
         None,
     )
+
+
+def test_the_plan_of_a_row_is_its_stored_plan_when_it_has_one():
+    from intake.filing import FilingPlan
+
+    stored = FilingPlan(
+        "accepted", "outbox/accepted/2021-03/湖滨社区/4_a.docx", None, "inbox/湖滨社区/回执/4_a.docx.合格.txt"
+    )
+    row = {"verdict": "rejected", "stored_path": "elsewhere", "filing_plan": stored.to_json()}
+    assert FilingPlan.of_row(row) == stored  # the columns are only its shown form

@@ -626,3 +626,95 @@ def test_a_backlog_is_judged_in_received_order_so_the_first_sender_counts(ws_rb,
         rows["湖滨社区"]["id"],
     )
     assert rows["湖滨社区"]["id"] < rows["仕尚村委"]["id"]
+
+
+def test_the_steps_after_filing_get_the_item_read_once_and_a_failing_one_stops_nothing(
+    ws_rb, monkeypatch, caplog
+):
+    """A filed item is read once (its row, findings and plan) and handed to each step after
+    filing, in order; a step that fails is logged, the next one runs and the item stays filed."""
+    from intake import pipeline
+    from intake.filed import FiledItem
+
+    ws, rb = ws_rb
+    reads: list[int] = []
+    real_findings = ledger.findings_of
+    monkeypatch.setattr(
+        ledger, "findings_of", lambda db, sub_id: reads.append(sub_id) or real_findings(db, sub_id)
+    )
+    seen: list[tuple[str, FiledItem]] = []
+
+    def broken(ws, rulebook, db, item):
+        seen.append(("receipt", item))
+        raise OSError("disk full")
+
+    def message(ws, rulebook, db, item):
+        seen.append(("message", item))
+
+    monkeypatch.setattr(pipeline, "AFTER_FILING", (("receipt", broken), ("message", message)))
+    drop(ws, f"湖滨社区/{INSTANT}/短稿.docx", news_draft(100, photos=1, seed=5))
+    [outcome] = sweep(ws, rb).outcomes
+    assert (outcome.verdict, outcome.rules, outcome.failed) == ("rejected", ("length",), False)
+    assert [name for name, _ in seen] == ["receipt", "message"]
+    item = seen[1][1]
+    assert seen[0][1] is item and item.id == outcome.submission_id
+    assert item.error_rules == ("length",) and item.plan.outcome == "rejected"
+    assert reads == [outcome.submission_id]  # findings read once, not once per step
+    assert _rows(ws)[0]["state"] == "filed" and len(outbox_items(ws)) == 1
+    assert "receipt of submission 1 failed after filing" in caplog.text
+
+
+def test_every_step_after_filing_reads_the_findings_it_was_given(ws_rb, monkeypatch):
+    from intake.notify import NOTIFY_FILE
+
+    ws, rb = ws_rb
+    (ws.root / NOTIFY_FILE).write_text(
+        '[units]\n"湖滨社区" = ["json://127.0.0.1:9/"]\n[settings]\nbudget_seconds = 0.001\n',
+        encoding="utf-8",
+    )
+    reads: list[int] = []
+    real_findings = ledger.findings_of
+    monkeypatch.setattr(
+        ledger, "findings_of", lambda db, sub_id: reads.append(sub_id) or real_findings(db, sub_id)
+    )
+    drop(ws, f"湖滨社区/{INSTANT}/短稿.docx", news_draft(100, photos=1, seed=5))
+    [outcome] = sweep(ws, rb).outcomes
+    assert reads == [outcome.submission_id]  # receipt, 约稿 link and message share one read
+    db = open_ledger(ws.ledger_path)
+    try:
+        [queued] = [r for r in db["notifications"].rows if r["unit"] == "湖滨社区"]
+    finally:
+        db.close()
+    assert (
+        queued["body"].startswith(f"稿件编号 {outcome.submission_id} ") and "：退回（字数）" in queued["body"]
+    )
+
+
+def test_a_failing_request_link_never_costs_the_draft_its_recording(ws_rb, monkeypatch):
+    """The 约稿 link is written in the recording transaction; when it fails there, only the link
+    is undone (the draft is recorded and accepted) and the after-filing step links it."""
+    from intake import answers
+    from service.requests import new_request
+
+    ws, rb = ws_rb
+    new_request(ws, rb, "老旧小区改造", "湖滨社区", "2021-03-25")
+    real = answers.link_tagged
+    calls: list[int] = []
+
+    def fails_once(db, rulebook, sub_id, row):
+        calls.append(sub_id)
+        linked = real(db, rulebook, sub_id, row)
+        if len(calls) == 1:
+            raise RuntimeError("bug in the link")
+        return linked
+
+    monkeypatch.setattr(answers, "link_tagged", fails_once)
+    data = news_draft(700, title="关于老旧小区改造的建议", head=["类别：社情民意类"], lead_date="")
+    drop(ws, "湖滨社区/政务信息/【约稿1】关于老旧小区改造的建议.docx", data)
+    [outcome] = sweep(ws, rb).outcomes
+    assert (outcome.verdict, outcome.failed, calls) == ("accepted", False, [1, 1])
+    assert [(r["request_id"], r["submission_id"]) for r in _rows(ws, "SELECT * FROM request_answers")] == [
+        (1, 1)
+    ]
+    linked = _rows(ws, "SELECT at FROM events WHERE action = 'request_answer'")
+    assert [e["at"] for e in linked] == ["2021-03-12T15:00:00+08:00"]  # its received time

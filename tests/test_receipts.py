@@ -87,7 +87,7 @@ def test_a_crash_before_the_receipt_leaves_it_due_and_the_next_sweep_writes_it(w
     def crash(*args, **kwargs):
         raise RuntimeError("killed between filing and the receipt")
 
-    monkeypatch.setattr(receipts, "write_receipt", crash)
+    monkeypatch.setattr(receipts, "write_receipt_of", crash)
     [outcome] = sweep(ws, rb, settled=True).outcomes
     assert (outcome.verdict, outcome.failed) == ("accepted", False)  # filing was not blocked
     assert (ws.root / outcome.stored_path).is_file() and inbox_items(ws) == []

@@ -30,6 +30,10 @@ def invoke(ws: Path, *args: str):
 
 
 def draft(ws: Path, sid: int, unit: str, received: str, name: str = "", ctype: str = "gov_info") -> None:
+    """A recorded draft; one whose file name names a 约稿 is linked as the intake links it."""
+    from intake.answers import link_due
+    from workspace import Workspace
+
     db = open_ledger(ws / "outbox" / "ledger.db")
     record_submission_row(
         db,
@@ -42,6 +46,7 @@ def draft(ws: Path, sid: int, unit: str, received: str, name: str = "", ctype: s
         verdict="accepted",
         counted=1,
     )
+    link_due(db, Workspace(ws).rulebook())
     db.close()
 
 
@@ -118,8 +123,8 @@ def test_answers_by_file_name_and_by_the_clerk(ws: Path) -> None:
     assert "  聚新社区：未到期" in listed.stdout
     events = json.loads(invoke(ws, "log", "--json").stdout)
     assert [(e["action"], e["submission_id"], e["after"]["how"]) for e in events[1:]] == [
+        ("request_answer", 1, "文件名标注"),  # linked when recorded
         ("request_answer", 2, "办公室指定"),
-        ("request_answer", 1, "文件名标注"),
     ]
 
 
@@ -183,3 +188,99 @@ def test_score_shows_how_each_request_was_answered_per_request_and_per_unit(ws: 
         "late": 0,
         "missing": 0,
     }
+
+
+def _answered_on_intake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A 约稿 to 湖滨社区 and 建设局; 湖滨社区 answers through the inbox on 3月20日 09:00 (its file
+    name tagged 【约稿1】); the office closes the 约稿 on 3月22日, before anyone opened a progress
+    view, and looks on 4月2日."""
+    from intake.pipeline import sweep
+    from tests.factory import news_draft
+    from tests.intake_support import drop, workspace
+
+    ws, rulebook = workspace(tmp_path / "ws")
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-10T10:00:00+08:00")
+    args = (
+        "request",
+        "new",
+        "--topic",
+        "老旧小区改造",
+        "--units",
+        "湖滨社区、建设局",
+        "--deadline",
+        "2021-03-25",
+    )
+    assert invoke(ws.root, *args).exit_code == 0
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-20T09:00:00+08:00")
+    data = news_draft(700, title="关于老旧小区改造的建议", head=["类别：社情民意类"], lead_date="")
+    drop(ws, "湖滨社区/政务信息/【约稿1】关于老旧小区改造的建议.docx", data)
+    [outcome] = sweep(ws, rulebook, settled=True).outcomes
+    assert (outcome.verdict, outcome.content_type) == ("accepted", "gov_info")
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-22T16:00:00+08:00")
+    assert invoke(ws.root, "request", "close", "1", "--reason", "上级已收齐").exit_code == 0
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-04-02T10:00:00+08:00")
+    return ws.root
+
+
+@pytest.mark.integration
+def test_an_answer_on_time_counts_when_the_request_was_closed_before_anyone_looked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rules.periods import Period
+    from service.bulletin import gather
+    from service.requests import period_progress
+    from workspace import Workspace
+
+    root = _answered_on_intake(tmp_path, monkeypatch)
+    events = json.loads(invoke(root, "log", "--json").stdout)
+    answer = next(e for e in events if e["action"] == "request_answer")
+    assert (answer["submission_id"], answer["after"]["how"]) == (1, "文件名标注")
+    assert answer["at"].startswith("2021-03-20T09:00:00")  # when the draft came in, not when looked at
+    assert "湖滨社区按时、建设局未报" in invoke(root, "score", "--month", "2021-03").stdout
+    data = json.loads(invoke(root, "score", "--month", "2021-03", "--json").stdout)
+    assert data["requests"]["units"][0] == {
+        "unit": "湖滨社区",
+        "issued": 1,
+        "on_time": 1,
+        "late": 0,
+        "missing": 0,
+    }
+    ws = Workspace(root)
+    month = Period(2021, "month", 3)
+    assessed = period_progress(ws, month)  # the 考核 page's 约稿 table
+    assert [(u.unit, u.on_time, u.missing) for u in assessed.units] == [("湖滨社区", 1, 0), ("建设局", 0, 1)]
+    bulletin = gather(ws, ws.rulebook(), month)  # what the 通报 says
+    assert [(u.unit, u.state) for u in bulletin.requests[0].units] == [
+        ("湖滨社区", "按时"),
+        ("建设局", "未报"),
+    ]
+
+
+@pytest.mark.integration
+def test_the_clerk_links_an_earlier_draft_to_a_closed_request_only_with_a_reason(
+    ws: Path, monkeypatch
+) -> None:
+    invoke(
+        ws,
+        "request",
+        "new",
+        "--topic",
+        "老旧小区改造",
+        "--units",
+        "湖滨社区、建设局",
+        "--deadline",
+        "2021-03-25",
+    )
+    draft(ws, 1, "建设局", "2021-03-20T09:00:00+08:00")
+    monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-22T16:00:00+08:00")
+    assert invoke(ws, "request", "close", "1").exit_code == 0
+    draft(ws, 2, "湖滨社区", "2021-03-23T09:00:00+08:00", name="【约稿1】湖滨社区的建议.docx")
+    bare = invoke(ws, "request", "answer", "1", "--draft", "1")
+    assert bare.exit_code == 1 and "是结束之前收到的，仍可登记为答复，请写明原因" in bare.stderr
+    done = invoke(ws, "request", "answer", "1", "--draft", "1", "--reason", "报送时漏写约稿编号")
+    assert done.exit_code == 0 and "稿件 1《建设局的建议》（建设局）答复约稿 1" in done.stdout
+    late = invoke(ws, "request", "answer", "1", "--draft", "2", "--reason", "补登")
+    assert late.exit_code == 1 and "是结束之后收到的，不再登记为答复" in late.stderr
+    events = json.loads(invoke(ws, "log", "--json").stdout)
+    answers = [(e["submission_id"], e["reason"]) for e in events if e["action"] == "request_answer"]
+    assert answers == [(1, "报送时漏写约稿编号")]  # the tagged draft 2 came after the close: not linked

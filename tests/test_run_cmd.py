@@ -150,7 +150,7 @@ def test_serve_schedules_the_sweep_every_few_minutes_and_scoring_at_six_on_the_f
 
 def test_the_summary_names_items_draftdesk_failed_on(tmp_path):
     from cli.run import summary_lines
-    from intake.pipeline import Outcome, SweepResult
+    from intake.outcome import Outcome, SweepResult
     from workspace import Workspace
 
     failed = Outcome(
@@ -167,7 +167,7 @@ def test_the_summary_names_items_draftdesk_failed_on(tmp_path):
 
 def test_the_summary_names_a_rejected_officer_form_as_one_with_its_reason(tmp_path):
     from cli.run import summary_lines
-    from intake.pipeline import Outcome, SweepResult
+    from intake.outcome import Outcome, SweepResult
     from workspace import Workspace
 
     form = Outcome(
@@ -191,7 +191,7 @@ def test_watch_names_a_rejected_officer_forms_own_reason(tmp_path):
 
     from cli.console import Console
     from cli.watch import report
-    from intake.pipeline import Outcome, SweepResult
+    from intake.outcome import Outcome, SweepResult
     from rules import load_rulebook
 
     form = Outcome(

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rules import DEFAULT_RULEBOOK, Rulebook, RulebookError, load_rulebook
+from rules.periods import Period
 from rules.times import parse_instant
 
 RULEBOOK_NAME = "draftdesk.toml"
@@ -52,6 +53,18 @@ class YearRulebook:
     year: int
     rulebook: Rulebook
     path: Path
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class PeriodRules:
+    """THE rulebook a period is scored, listed and reported by — its year's — and, when the
+    workspace has none for that year, the warning (Chinese) every reader of the period shows:
+    `score`, the workbook, the 考核 page, the 通报, a unit's page, the drafts behind a figure.
+    Made once by `Workspace.period_rules`; readers never pick a year's rulebook themselves."""
+
+    period: Period
+    rulebook: Rulebook
     warning: str | None = None
 
 
@@ -140,6 +153,11 @@ class Workspace:
             f"{new_rulebook_advice(year)}"
         )
         return YearRulebook(year, rulebook, path, warning)
+
+    def period_rules(self, period: Period) -> PeriodRules:
+        """The rulebook of `period` and its warning (`PeriodRules`)."""
+        found = self.rulebook_for(period.year)
+        return PeriodRules(period, found.rulebook, found.warning)
 
 
 def new_rulebook_advice(year: int) -> str:
