@@ -93,7 +93,10 @@ def _duplicate(ctx: Context) -> None:
     result = check_duplicates(
         ctx.draft, ctx.identity.unit, ctx.ctype.key, ctx.rulebook, ctx.received_at, ctx.priors
     )
-    ctx.facts.update(duplicate_of=result.duplicate_of, revision_of=result.revision_of)
+    ctx.facts.update(
+        duplicate_of=result.duplicate_of, revision_of=result.revision_of, same_event_of=result.same_event_of
+    )
+    ctx.uncounted |= result.same_event_of is not None  # until the office decides
     ctx.findings.extend(result.findings)
 
 
@@ -125,7 +128,7 @@ def judge(
     priors: Sequence[Prior] = (),
 ) -> Judgement:
     """Run every check on one draft and decide: any error → rejected; else accepted, counted unless
-    late or an announcement. An unreadable draft gets only its format and identity findings."""
+    late, an announcement or probably the same event as another unit's earlier draft. An unreadable draft gets only its format and identity findings."""
     findings = [*draft.findings, *identity.findings]
     if not draft.readable and not any(f.severity == ERROR for f in draft.findings):
         findings.insert(
@@ -172,6 +175,7 @@ def judge(
         is_announcement=bool(facts.get("is_announcement")),
         duplicate_of=facts.get("duplicate_of"),
         revision_of=facts.get("revision_of"),
+        same_event_of=facts.get("same_event_of"),
         period=period_of(ctype, received_at, rulebook) if ctype is not None else None,
         findings=tuple(findings),
     )

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+# What leaves a draft to the office; its one home is the checks, which say it (re-exported).
+from checks.labels import PENDING_MARK as PENDING_MARK
 from ledger.events import Actor, Change, append_events
-
-PENDING_MARK = "由办公室核定"  # what a note says when the office is to decide (checks/timeliness.py)
 
 
 def verdict_sql(alias: str = "") -> str:
