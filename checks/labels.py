@@ -13,6 +13,8 @@ from collections.abc import Iterable
 # whose message holds it puts the draft under 待核定 (`ledger.decisions.pending_sql`) until a
 # `decide`. Said by checks/timeliness.py (时效 not checked) and checks/duplicate.py (same event).
 PENDING_MARK = "由办公室核定"
+# Whether a draft left to the office counts, until it decides (a probable same event).
+PENDING_COUNT = "暂不计入，待办公室核定"
 
 RULE_LABELS: dict[str, str] = {
     "format": "文件格式",

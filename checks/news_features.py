@@ -121,24 +121,29 @@ def entities_of(
     西湖 + 派出所), and a person named after a title (区委副书记王建国). A name that is part of
     `leave_out` (the subdistrict every draft names) is no evidence and is left out."""
     found: dict[str, set[str]] = {kind: set() for kind in ENTITY_KINDS}
-    for i, word in enumerate(words):
-        following = words[i + 1] if i + 1 < len(words) else ""
-        named = _named(word, following, tags)
-        if named is not None and not (named[1] in leave_out or leave_out in named[1]):
-            found[named[0]].add(named[1])
+    i = 0
+    while i < len(words):
+        kind, name, i = _named(words, i, tags)
+        if kind is not None and not (name in leave_out or leave_out in name):
+            found[kind].add(name)
     found[KIND_PERSON].update(people_of(text))
     return {kind: frozenset(names) for kind, names in found.items()}
 
 
-def _named(word: str, following: str, tags: Mapping[str, str]) -> tuple[str, str] | None:
-    """(kind, name) when `word` is a name, or begins one with the word after it."""
+def _named(words: Sequence[str], i: int, tags: Mapping[str, str]) -> tuple[str | None, str, int]:
+    """(kind, name, next index) when the word at `i` is a name or begins one with the place or
+    organisation words after it (紫荆 花园 小区 → 紫荆花园小区); (None, "", i + 1) when not."""
+    word = words[i]
     plain = len(word) >= 2 and all(_HAN.match(ch) for ch in word) and word not in _NOT_NAMES
-    if plain and following in PLACE_SUFFIXES:
-        return KIND_PLACE, word + following
-    if plain and following in ORG_SUFFIXES:
-        return KIND_ORG, word + following
+    end = i + 1
+    while plain and end < len(words) and words[end] in PLACE_SUFFIXES:
+        end += 1
+    if end > i + 1:
+        return KIND_PLACE, "".join(words[i:end]), end
+    if plain and end < len(words) and words[end] in ORG_SUFFIXES:
+        return KIND_ORG, word + words[end], end + 1
     kind = _TAG_KINDS.get(tags.get(word, ""))
-    return (kind, word) if kind is not None and len(word) >= 2 else None
+    return (kind, word, end) if kind is not None and len(word) >= 2 else (None, "", end)
 
 
 def people_of(text: str) -> set[str]:

@@ -15,7 +15,7 @@ import logging
 
 import sqlite_utils
 
-from checks.labels import not_counted_words, when_text
+from checks.labels import PENDING_COUNT, not_counted_words, when_text
 from checks.notes import note_bytes
 from intake import filing
 from intake.decided import ORIGINAL_HEADING, decision_text
@@ -48,7 +48,7 @@ def render_receipt(row: SubmissionRecord, rulebook: Rulebook, rulebook_warning: 
         f"稿件类型：{_type_name(row, rulebook)}",
         f"收稿时间：{when_text(received, rulebook.meta.tz)}",
         f"审核结果：{'合格' if accepted else '退回'}",
-        f"是否计入：{_counted_text(accepted, counted, _period(row, rulebook))}",
+        f"是否计入：{_counted_text(accepted, counted, _period(row, rulebook), _pending(row))}",
         _zishu_text(row),
     ]
     if accepted:
@@ -83,10 +83,18 @@ def _period(row: SubmissionRecord, rulebook: Rulebook) -> str:
     return ctype.period if ctype else ""
 
 
-def _counted_text(accepted: bool, counted: bool, period: str) -> str:
-    """Counted or not, an accepted draft in the notes' one wording (不计入本季度完成数)."""
+def _pending(row: SubmissionRecord) -> bool:
+    """A probable same event the office has not decided yet."""
+    return bool(row.get("same_event_of")) and row.get("decided_counted") is None and not row.get("decided_at")
+
+
+def _counted_text(accepted: bool, counted: bool, period: str, pending: bool = False) -> str:
+    """Counted or not, an accepted draft in the notes' one wording (不计入本季度完成数; a probable
+    same event: 暂不计入，待办公室核定)."""
     if counted:
         return "计入"
+    if accepted and pending:
+        return f"{PENDING_COUNT}（已登记，原因见下方说明）"
     if accepted:
         return f"{not_counted_words(period)}（已登记，原因见下方说明）"
     return "不计入（稿件已退回，原因见下方退回说明，修改后可重新报送）"
