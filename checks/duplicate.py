@@ -356,7 +356,18 @@ def check_duplicates(
         if p.unit == unit and (c.level == COPY or titles_alike(p.title, draft.title, rulebook))
     ]
     revision_of = own[-1].id if unit is not None and own else None
-    event = next(((p, c) for p, c in compared if p.unit != unit and c.level == SAME_EVENT), None)
+    # A revision is as early as the draft it fixes: only another unit's earlier report counts.
+    before = _aware(own[0].received_at, rulebook) if revision_of is not None else None
+    event = next(
+        (
+            (p, c)
+            for p, c in compared
+            if p.unit != unit
+            and c.level == SAME_EVENT
+            and (before is None or _aware(p.received_at, rulebook) < before)
+        ),
+        None,
+    )
     if event is None:
         return Duplicates(revision_of=revision_of)
     return Duplicates(
