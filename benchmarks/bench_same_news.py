@@ -104,8 +104,9 @@ def priors_of(pairs: list[dict[str, str]], count: int, received: dt.datetime) ->
     return out
 
 
-def time_per_draft(pairs: list[dict[str, str]], rulebook: Rulebook, drafts: int) -> float:
-    """Median ms of `check_duplicates` for a new draft against WINDOW priors (features warm)."""
+def time_per_draft(pairs: list[dict[str, str]], rulebook: Rulebook, drafts: int) -> tuple[float, float]:
+    """Median and slowest ms of `check_duplicates` for a new draft against WINDOW priors (their
+    words cached; their names are read, once each, by the first drafts that need them)."""
     received = dt.datetime(2021, 3, 30, 15, 0, tzinfo=rulebook.meta.tz)
     priors = priors_of(pairs, WINDOW, received)
     limit, least = rulebook.intake.near_duplicate_max_chars, rulebook.same_news.min_number
@@ -121,7 +122,7 @@ def time_per_draft(pairs: list[dict[str, str]], rulebook: Rulebook, drafts: int)
         start = time.perf_counter()
         check_duplicates(draft, "新单位", "instant", rulebook, received, priors)
         times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return statistics.median(times) * 1000, max(times) * 1000
 
 
 def main() -> None:
@@ -138,8 +139,10 @@ def main() -> None:
         f"compare_texts on {len(pairs)} pairs: {time.perf_counter() - start:.1f} s (cold, segmentation included)"
     )
     report_quality(results, args.mistakes)
-    ms = time_per_draft(pairs, rulebook, 10 if args.quick else 40)
-    print(f"per judged draft against {WINDOW} earlier drafts: {ms:.1f} ms (median; goal ≤ 50 ms)")
+    median, slowest = time_per_draft(pairs, rulebook, 10 if args.quick else 40)
+    print(
+        f"per judged draft against {WINDOW} earlier drafts: {median:.1f} ms (median; goal ≤ 50 ms), slowest {slowest:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -1,16 +1,26 @@
-"""Duplicates: the same file twice, or the same news from two units.
+"""Duplicates: the same file twice, the same news from two units, and a unit's own revision.
 
 - Identical bytes (same sha256) as any earlier submission → a `duplicate` error naming it: the
   ledger keeps one record.
-- Similar text (Jaccard similarity of jieba word sets at or above the rulebook threshold) sent
-  first by ANOTHER unit within `near_duplicate_days` → a `duplicate` error naming that unit: the
-  seed's "多个部门报送统一信息的，以先报为准".
-- Similar text sent first by the SAME unit → a revision (the unit fixed and resent it), not an error.
+- `compare_texts` (title and text of two drafts → `Comparison`: COPY, SAME_EVENT or DIFFERENT,
+  a score and reasons in Chinese) over the priors of the same type within `near_duplicate_days`:
+  - different event dates (from the leads) are different news, whatever the words;
+  - a COPY (words or two-character pieces in common at `near_duplicate_threshold`, or a short
+    item resent whole with a sentence added) first sent by ANOTHER unit → a `duplicate` error
+    naming that unit: the seed's "多个部门报送统一信息的，以先报为准";
+  - SAME_EVENT (the weighted `[same_news]` score of shared places and people, figures, the
+    date and the shorter text's overlap with the longer) first sent by another unit → a
+    `same_event` warning naming it, the reasons side by side, left to the office (PENDING_MARK):
+    accepted, not counted until `decide`.
+- A copy, or the same title once 修改稿 and the like are set aside, sent first by the SAME unit
+  → a revision of its latest such draft, not an error.
 
 Pure: the ledger supplies the earlier submissions as `Prior` values. Only the first
 `intake.near_duplicate_max_chars` characters (title, then body) are segmented, so judging one
-draft stays within a couple of seconds whatever its size. Similarity is the exact
-Jaccard index, by a plain scan of the window. MinHash LSH (datasketch) was measured against it
+draft stays within a couple of seconds whatever its size. Each draft's words and features are
+read once and cached (`features`, `word_set`), so a window of 400 priors costs a plain scan of
+set intersections (benchmarks/bench_same_news.py: 8–27 ms a draft). The copy measure is the
+exact Jaccard index, by a plain scan of the window. MinHash LSH (datasketch) was measured against it
 (benchmarks/bench_duplicate.py, per judged draft, word sets cached, three runs on a shared
 2-core machine): rebuilding an index from the window's cached MinHashes, as a pure check given
 its priors per call must, costs 15–36× the scan at 100 priors, 5–11× at 400 (a busy week is a
