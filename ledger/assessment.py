@@ -253,7 +253,7 @@ def read_submissions(
     return records(
         db.query(
             f"SELECT id, unit, content_type, title, officer, original_name, received_at, {effective_columns()}, "
-            "is_announcement, duplicate_of, revision_of, category FROM submissions "
+            "is_announcement, duplicate_of, revision_of, same_event_of, category FROM submissions "
             f"WHERE received_at >= ? AND received_at < ?{only} ORDER BY received_at, id",
             [low, high, *([unit] if unit is not None else [])],
         )

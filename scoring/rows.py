@@ -37,6 +37,7 @@ class SubmissionRow:
     is_announcement: bool = False
     duplicate_of: int | None = None
     revision_of: int | None = None
+    same_event_of: int | None = None  # probably the same event as another unit's earlier draft
     category: str = ""
     original_name: str = ""
 
@@ -69,6 +70,7 @@ class SubmissionRow:
             is_announcement=bool(row.get("is_announcement")),
             duplicate_of=_opt_int(row.get("duplicate_of")),
             revision_of=_opt_int(row.get("revision_of")),
+            same_event_of=_opt_int(row.get("same_event_of")),
             category=row.get("category") or "",
             original_name=row.get("original_name") or "",
         )
