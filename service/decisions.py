@@ -19,12 +19,13 @@ from pathlib import PurePosixPath
 
 import sqlite_utils
 
+from checks.labels import PENDING_COUNT
 from checks.notes import note_bytes
 from intake import filing, receipts
 from intake.decided import note_in_force, outcome_words
 from intake.pipeline import plan_outcome, stored_plan
 from ledger import intake as ledger
-from ledger.decisions import Decided, record_decision
+from ledger.decisions import Decided, awaits_office, record_decision
 from ledger.events import Actor, Change
 from ledger.records import SubmissionRecord
 from ledger.schema import open_ledger
@@ -97,7 +98,8 @@ def decide(
         if row.get("state") != ledger.FILED:
             raise not_filed(submission_id)
         at = now(rulebook).isoformat(timespec="seconds")
-        target, decided = _target(row, choice, reason, at, actor)
+        pending = awaits_office(db, submission_id)  # e.g. a probable same event: settled even unchanged
+        target, decided = _target(row, choice, reason, at, actor, pending)
         old = stored_plan(row)
         plan = _new_plan(ws, rulebook, row, old, target)
         was = (str(row["effective_verdict"]), bool(row.get("effective_counted")))
@@ -118,23 +120,25 @@ def decide(
     return Decision(
         submission_id,
         str(row.get("title") or row.get("original_name") or ""),
-        outcome_words(*was),
+        f"合格，{PENDING_COUNT}" if pending and row.get("same_event_of") else outcome_words(*was),
         outcome_words(target[0], bool(target[1])),
         choice == UNDO,
     )
 
 
 def _target(
-    row: SubmissionRecord, choice: str, reason: str, at: str, actor: Actor
+    row: SubmissionRecord, choice: str, reason: str, at: str, actor: Actor, pending: bool = False
 ) -> tuple[tuple[str, int], tuple[str | None, int | None, str | None, str | None, str | None]]:
-    """The (verdict, counted) the choice puts in force, and the decision columns to store."""
+    """The (verdict, counted) the choice puts in force, and the decision columns to store. A
+    choice that changes nothing is refused, unless the draft waits for the office (`pending`)."""
     sub_id = int(row["id"])
     if choice == UNDO:
         if row.get("decided_verdict") is None:
             raise nothing_to_undo(sub_id)
         return (str(row["verdict"]), 1 if row.get("counted") else 0), (None, None, None, None, None)
     verdict, counted = DECISIONS[choice]
-    if (verdict, counted) == (row["effective_verdict"], 1 if row.get("effective_counted") else 0):
+    same = (verdict, counted) == (row["effective_verdict"], 1 if row.get("effective_counted") else 0)
+    if same and not pending:
         raise unchanged(sub_id, outcome_words(verdict, bool(counted)))
     return (verdict, counted), (verdict, counted, reason, at, actor.who)
 

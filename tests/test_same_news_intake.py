@@ -103,3 +103,27 @@ def test_a_resent_revision_with_the_same_title_links_to_the_draft_it_fixes(filed
     # 湖滨社区 reported first: its revision is not left to the office because 建设局 wrote later.
     assert row["same_event_of"] is None and row["counted"] == 1
     assert not [f for f in findings if f["rule"] in ("same_event", "duplicate")]
+
+
+def test_decide_not_count_settles_a_same_event_though_it_keeps_the_machines_count(filed):
+    ws, rulebook = filed
+    decided = RUNNER.invoke(
+        app,
+        [
+            "decide",
+            "2",
+            "--not-count",
+            "--reason",
+            "同一次调研，以湖滨社区先报为准",
+            "--workspace",
+            str(ws.root),
+        ],
+    )
+    assert decided.exit_code == 0, decided.output
+    assert "合格，暂不计入，待办公室核定 → 合格，不计入考核" in decided.stdout
+    assert _counted(ws, "建设局") == 0
+    client = TestClient(create_app(ws, rulebook, ledger=False))
+    assert "共 0 篇" in _text(client.get("/intake?month=2021-03&verdict=pending").text)
+    [receipt] = [r for r in receipts(ws) if r.name.startswith("2_")]
+    text = receipt.read_bytes()[3:].decode("utf-8")
+    assert "待办公室核定" not in text.split("——")[0] and "同一次调研，以湖滨社区先报为准" in text
