@@ -162,6 +162,9 @@ def judge(
     rejected = any(f.severity == ERROR for f in findings)
     if not rejected and "if_accepted" in facts:
         findings = _ended(findings, *facts["if_accepted"])
+    if rejected:  # a draft sent back is not left to the office as a probable same event
+        findings = [f for f in findings if f.rule != "same_event"]
+        facts["same_event_of"] = None
     return Judgement(
         verdict=REJECTED if rejected else ACCEPTED,
         counted=not rejected and not uncounted,

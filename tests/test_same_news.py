@@ -165,6 +165,17 @@ def test_the_judge_accepts_a_same_event_but_does_not_count_it(rulebook) -> None:
     assert f"已登记，但{PENDING_COUNT}：本稿与湖滨社区" in notice
 
 
+def test_a_draft_sent_back_is_not_left_to_the_office_as_a_same_event(rulebook) -> None:
+    short = draft_value(
+        80, title=VISIT_BUREAU_TITLE, body=[VISIT_BUREAU], photos=[photo_value(seed=3)], sha256="e" * 64
+    )
+    j = judge(
+        short, Identity("建设局", "instant"), rulebook, RECEIVED, [prior(4, "湖滨社区", VISIT_TITLE, VISIT)]
+    )
+    assert (j.verdict, j.same_event_of) == ("rejected", None)
+    assert not [f for f in j.findings if f.rule == "same_event"]
+
+
 def test_a_same_event_of_the_same_unit_is_not_flagged(rulebook) -> None:
     result = check_duplicates(
         draft(VISIT_BUREAU_TITLE, VISIT_BUREAU),
