@@ -281,7 +281,7 @@ def _overlap_text(overlap: float) -> str:
 def _same_event_score(a: NewsFeatures, b: NewsFeatures, overlap: float, rulebook: Rulebook) -> Comparison:
     rules = rulebook.same_news
     leave_out = rulebook.meta.subdistrict
-    ours, theirs = _entities(a.signature, leave_out), _entities(b.signature, leave_out)
+    ours, theirs = _entities(_body(a), leave_out), _entities(_body(b), leave_out)
     shared = {kind: sorted(ours[kind] & theirs[kind]) for kind in ENTITY_KINDS}
     named = sum(len(names) for names in shared.values())
     numbers = sorted(a.numbers & b.numbers, key=float)
@@ -303,6 +303,12 @@ def _same_event_score(a: NewsFeatures, b: NewsFeatures, overlap: float, rulebook
     alike = score >= rules.same_event_threshold and names >= rules.min_shared_names
     level = SAME_EVENT if alike else DIFFERENT
     return Comparison(level, round(score, 4), tuple(reasons))
+
+
+def _body(features: NewsFeatures) -> str:
+    """The body of a signature (title, newline, body): names are looked for in the text, where a
+    write-up of the event says them, not in a title alone."""
+    return features.signature.partition("\n")[2]
 
 
 def _same_day_note(a: NewsFeatures, b: NewsFeatures) -> str:

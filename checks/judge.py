@@ -160,11 +160,7 @@ def judge(
     elif draft.readable:
         facts["images"] = summarize(draft, rulebook)[0]
     rejected = any(f.severity == ERROR for f in findings)
-    if not rejected and "if_accepted" in facts:
-        findings = _ended(findings, *facts["if_accepted"])
-    if rejected:  # a draft sent back is not left to the office as a probable same event
-        findings = [f for f in findings if f.rule != "same_event"]
-        facts["same_event_of"] = None
+    findings = _as_decided(findings, facts, rejected)
     return Judgement(
         verdict=REJECTED if rejected else ACCEPTED,
         counted=not rejected and not uncounted,
@@ -182,6 +178,17 @@ def judge(
         period=period_of(ctype, received_at, rulebook) if ctype is not None else None,
         findings=tuple(findings),
     )
+
+
+def _as_decided(findings: list[Finding], facts: dict[str, Any], rejected: bool) -> list[Finding]:
+    """The findings once the verdict is known: an accepted draft's timeliness says what it means
+    for its count; a draft sent back is not left to the office as a probable same event."""
+    if not rejected and "if_accepted" in facts:
+        return _ended(findings, *facts["if_accepted"])
+    if rejected:
+        facts["same_event_of"] = None
+        return [f for f in findings if f.rule != "same_event"]
+    return findings
 
 
 def _ended(findings: list[Finding], last: Finding, sentence: str) -> list[Finding]:
