@@ -252,8 +252,9 @@ def compare_texts(title_a: str, text_a: str, title_b: str, text_b: str, rulebook
 def compare_features(a: NewsFeatures, b: NewsFeatures, rulebook: Rulebook) -> Comparison:
     """`compare_texts` on features already read: different when the event dates differ; a copy
     when the words (or the two-character pieces, which a swapped word barely moves) overlap to
-    the copy threshold, or one is nearly all in the other, a little longer; different when too little of the shorter text is in the longer; else
-    the same event when the score reaches its threshold with a place or person in common."""
+    the copy threshold, or one is nearly all in the other and a little longer; different when
+    too little of the shorter text is in the longer; else the same event when the score
+    reaches its threshold with a place or person in common."""
     rules = rulebook.same_news
     if a.event_day and b.event_day and days_apart(a.event_day, b.event_day) > rules.date_tolerance_days:
         return Comparison(DIFFERENT, 0.0, (f"事件日期不同：{a.event_day.text()}、{b.event_day.text()}",))

@@ -10,7 +10,8 @@ table is passed in, so this module never loads a dictionary itself.
 - `numbers`: the Arabic numbers the text gives (counts, sums), dates and times left out.
 - `entities`: places, people and organisations: jieba's part-of-speech tags (ns / nr / nt) of
   dictionary words, a word joined with the word after it when that makes it a place or an
-  organisation (湖滨 + 社区, 西湖 + 派出所), and people named after a title (副区长王建国).
+  organisation (湖滨 + 社区, 西湖 + 派出所), and people named after a title (副区长王建国);
+  read in the body (`checks.duplicate` passes it), where a write-up names them.
 """
 
 from __future__ import annotations
