@@ -19,7 +19,7 @@ Pure: the ledger supplies the earlier submissions as `Prior` values. Only the fi
 `intake.near_duplicate_max_chars` characters (title, then body) are segmented, so judging one
 draft stays within a couple of seconds whatever its size. Each draft's words and features are
 read once and cached (`features`, `word_set`), so a window of 400 priors costs a plain scan of
-set intersections (benchmarks/bench_same_news.py: 8–27 ms a draft). The copy measure is the
+set intersections (benchmarks/bench_same_news.py: 7–19 ms a draft, slowest 25 ms). The copy measure is the
 exact Jaccard index, by a plain scan of the window. MinHash LSH (datasketch) was measured against it
 (benchmarks/bench_duplicate.py, per judged draft, word sets cached, three runs on a shared
 2-core machine): rebuilding an index from the window's cached MinHashes, as a pure check given
