@@ -127,3 +127,24 @@ def test_decide_not_count_settles_a_same_event_though_it_keeps_the_machines_coun
     [receipt] = [r for r in receipts(ws) if r.name.startswith("2_")]
     text = receipt.read_bytes()[3:].decode("utf-8")
     assert "待办公室核定" not in text.split("——")[0] and "同一次调研，以湖滨社区先报为准" in text
+
+
+def test_an_older_ledger_gets_the_same_event_column_on_open(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "ledger.db"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE submissions (id INTEGER PRIMARY KEY, unit TEXT, revision_of INTEGER)")
+    old.execute("INSERT INTO submissions (id, unit) VALUES (1, '湖滨社区')")
+    old.execute("PRAGMA user_version = 5")
+    old.commit()
+    old.close()
+    db = open_ledger(path)
+    try:
+        assert "same_event_of" in db.table("submissions").columns_dict
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 6
+        assert [dict(r) for r in db.query("SELECT id, same_event_of FROM submissions")] == [
+            {"id": 1, "same_event_of": None}
+        ]
+    finally:
+        db.close()
