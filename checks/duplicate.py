@@ -208,7 +208,12 @@ class Comparison:
     reasons: tuple[str, ...] = ()
 
 
-@lru_cache(maxsize=8192)
+# Drafts whose features are kept: twice a busy window (the ledger hands over ±(days+1) of a
+# week; 23 units rarely send more than a few hundred), news-sized ones ~50 KB each.
+FEATURE_CACHE = 1024
+
+
+@lru_cache(maxsize=FEATURE_CACHE)
 def _words(text: str) -> tuple[str, ...]:
     """jieba's words of `text`, in order (cached like `word_set`)."""
     return tuple(_segmenter(text) if _segmenter is not None else jieba_lcut(text))
@@ -225,14 +230,14 @@ def _tag_table() -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=FEATURE_CACHE)
 def features(title: str, text: str, max_chars: int, least_number: int) -> NewsFeatures:
     """A draft's features, computed once per text (a sweep compares each new draft with the same
     window of earlier ones, so each earlier draft's are reused, never re-read)."""
     return read_features(title, text, max_chars, least_number)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=FEATURE_CACHE)
 def _entities(signature: str, leave_out: str) -> dict[str, frozenset[str]]:
     return entities_of(_words(signature), _tag_table(), leave_out, signature)
 
