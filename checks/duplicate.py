@@ -1,16 +1,26 @@
-"""Duplicates: the same file twice, or the same news from two units.
+"""Duplicates: the same file twice, the same news from two units, and a unit's own revision.
 
 - Identical bytes (same sha256) as any earlier submission → a `duplicate` error naming it: the
   ledger keeps one record.
-- Similar text (Jaccard similarity of jieba word sets at or above the rulebook threshold) sent
-  first by ANOTHER unit within `near_duplicate_days` → a `duplicate` error naming that unit: the
-  seed's "多个部门报送统一信息的，以先报为准".
-- Similar text sent first by the SAME unit → a revision (the unit fixed and resent it), not an error.
+- `compare_texts` (title and text of two drafts → `Comparison`: COPY, SAME_EVENT or DIFFERENT,
+  a score and reasons in Chinese) over the priors of the same type within `near_duplicate_days`:
+  - different event dates (from the leads) are different news, whatever the words;
+  - a COPY (words or two-character pieces in common at `near_duplicate_threshold`, or a short
+    item resent whole with a sentence added) first sent by ANOTHER unit → a `duplicate` error
+    naming that unit: the seed's "多个部门报送统一信息的，以先报为准";
+  - SAME_EVENT (the weighted `[same_news]` score of shared places and people, figures, the
+    date and the shorter text's overlap with the longer) first sent by another unit → a
+    `same_event` warning naming it, the reasons side by side, left to the office (PENDING_MARK):
+    accepted, not counted until `decide`.
+- A copy, or the same title once 修改稿 and the like are set aside, sent first by the SAME unit
+  → a revision of its latest such draft, not an error.
 
 Pure: the ledger supplies the earlier submissions as `Prior` values. Only the first
 `intake.near_duplicate_max_chars` characters (title, then body) are segmented, so judging one
-draft stays within a couple of seconds whatever its size. Similarity is the exact
-Jaccard index, by a plain scan of the window. MinHash LSH (datasketch) was measured against it
+draft stays within a couple of seconds whatever its size. Each draft's words and features are
+read once and cached (`features`, `word_set`), so a window of 400 priors costs a plain scan of
+set intersections (benchmarks/bench_same_news.py: 7–19 ms a draft, slowest 25 ms). The copy measure is the
+exact Jaccard index, by a plain scan of the window. MinHash LSH (datasketch) was measured against it
 (benchmarks/bench_duplicate.py, per judged draft, word sets cached, three runs on a shared
 2-core machine): rebuilding an index from the window's cached MinHashes, as a pure check given
 its priors per call must, costs 15–36× the scan at 100 priors, 5–11× at 400 (a busy week is a
@@ -25,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -33,9 +44,19 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
-from checks.labels import when_text
+from checks.labels import PENDING_MARK, when_text
 from checks.model import Prior
-from extractors.model import ERROR, Draft, Finding
+from checks.news_features import (
+    ENTITY_KINDS,
+    KIND_PERSON,
+    KIND_PLACE,
+    NewsFeatures,
+    days_apart,
+    entities_of,
+    pieces_of,
+    read_features,
+)
+from extractors.model import ERROR, WARNING, Draft, Finding
 from rules.model import Rulebook
 
 # Function words that make any two Chinese texts look alike; dropped before comparing.
@@ -47,6 +68,7 @@ class Duplicates:
     findings: tuple[Finding, ...] = ()
     duplicate_of: int | None = None
     revision_of: int | None = None
+    same_event_of: int | None = None  # the earlier draft of another unit on probably the same event
 
 
 def default_cache_dir() -> Path:
@@ -137,8 +159,7 @@ def word_set(text: str) -> frozenset[str]:
     Cached: a sweep compares each new draft with the same week of earlier ones, and segmenting
     is the only costly step here. The cache holds well over a busy week of drafts (23 units
     rarely send more than a few hundred), so a long-running watch never re-segments the window."""
-    words = _segmenter(text) if _segmenter is not None else jieba_lcut(text)
-    return frozenset(t.strip() for t in words if not _is_noise(t))
+    return frozenset(t.strip() for t in _words(text) if not _is_noise(t))
 
 
 def signature_text(title: str, text: str, max_chars: int) -> str:
@@ -169,6 +190,161 @@ def _when(moment: dt.datetime, rulebook: Rulebook) -> str:
     return when_text(_aware(moment, rulebook), rulebook.meta.tz)
 
 
+# ---- the same news: copy, same event or different ----------------------------------------------
+
+COPY = "copy"
+SAME_EVENT = "same_event"
+DIFFERENT = "different"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Whether two drafts are the same news: `level` COPY (the same text, lightly edited),
+    SAME_EVENT (probably one event written up twice) or DIFFERENT; the `score` behind it (word
+    overlap for a copy, the weighted same-event score otherwise) and the reasons, in Chinese."""
+
+    level: str
+    score: float
+    reasons: tuple[str, ...] = ()
+
+
+# Drafts whose features are kept: twice a busy window (the ledger hands over ±(days+1) of a
+# week; 23 units rarely send more than a few hundred), news-sized ones ~50 KB each.
+FEATURE_CACHE = 1024
+
+
+@lru_cache(maxsize=FEATURE_CACHE)
+def _words(text: str) -> tuple[str, ...]:
+    """jieba's words of `text`, in order (cached like `word_set`)."""
+    return tuple(_segmenter(text) if _segmenter is not None else jieba_lcut(text))
+
+
+@lru_cache(maxsize=1)
+def _tag_table() -> dict[str, str]:
+    """jieba's part-of-speech of each dictionary word (~1 s to load, once, and only when two
+    drafts are alike enough to need it)."""
+    _jieba()
+    import jieba.posseg
+
+    table: dict[str, str] = jieba.posseg.dt.word_tag_tab
+    return table
+
+
+@lru_cache(maxsize=FEATURE_CACHE)
+def features(title: str, text: str, max_chars: int, least_number: int) -> NewsFeatures:
+    """A draft's features, computed once per text (a sweep compares each new draft with the same
+    window of earlier ones, so each earlier draft's are reused, never re-read)."""
+    return read_features(title, text, max_chars, least_number)
+
+
+@lru_cache(maxsize=FEATURE_CACHE)
+def _entities(signature: str, leave_out: str) -> dict[str, frozenset[str]]:
+    return entities_of(_words(signature), _tag_table(), leave_out, signature)
+
+
+def _features(title: str, text: str, rulebook: Rulebook) -> NewsFeatures:
+    return features(title, text, rulebook.intake.near_duplicate_max_chars, rulebook.same_news.min_number)
+
+
+def compare_texts(title_a: str, text_a: str, title_b: str, text_b: str, rulebook: Rulebook) -> Comparison:
+    """Whether two drafts are the same news, and why (pure; the thresholds are the rulebook's
+    `intake.near_duplicate_threshold` for a copy and `[same_news]` for the same event)."""
+    return compare_features(
+        _features(title_a, text_a, rulebook), _features(title_b, text_b, rulebook), rulebook
+    )
+
+
+def compare_features(a: NewsFeatures, b: NewsFeatures, rulebook: Rulebook) -> Comparison:
+    """`compare_texts` on features already read: different when the event dates differ; a copy
+    when the words (or the two-character pieces, which a swapped word barely moves) overlap to
+    the copy threshold, or one is nearly all in the other and a little longer; different when
+    too little of the shorter text is in the longer; else the same event when the score
+    reaches its threshold with a place or person in common."""
+    rules = rulebook.same_news
+    if a.event_day and b.event_day and days_apart(a.event_day, b.event_day) > rules.date_tolerance_days:
+        return Comparison(DIFFERENT, 0.0, (f"事件日期不同：{a.event_day.text()}、{b.event_day.text()}",))
+    words = max(jaccard(word_set(a.signature), word_set(b.signature)), jaccard(a.pieces, b.pieces))
+    if words >= rulebook.intake.near_duplicate_threshold:
+        return Comparison(COPY, words, (f"用词重合 {words:.0%}",))
+    overlap = _overlap(a, b)
+    if overlap >= rules.copy_containment and min(a.han, b.han) >= rules.copy_length_ratio * max(a.han, b.han):
+        return Comparison(COPY, overlap, (f"一篇几乎全文见于另一篇（{overlap:.0%}），只多了几句",))
+    if overlap < rules.min_overlap:
+        return Comparison(DIFFERENT, overlap * rules.weight_overlap, (_overlap_text(overlap),))
+    return _same_event_score(a, b, overlap, rulebook)
+
+
+def _overlap(a: NewsFeatures, b: NewsFeatures) -> float:
+    """The share of the shorter draft's two-character pieces found in the longer one."""
+    small, large = (a, b) if len(a.pieces) <= len(b.pieces) else (b, a)
+    return len(small.pieces & large.pieces) / len(small.pieces) if small.pieces else 0.0
+
+
+def _overlap_text(overlap: float) -> str:
+    return f"文字重合：较短一篇的 {overlap:.0%} 也见于另一篇"
+
+
+def _same_event_score(a: NewsFeatures, b: NewsFeatures, overlap: float, rulebook: Rulebook) -> Comparison:
+    rules = rulebook.same_news
+    leave_out = rulebook.meta.subdistrict
+    ours, theirs = _entities(_body(a), leave_out), _entities(_body(b), leave_out)
+    shared = {kind: sorted(ours[kind] & theirs[kind]) for kind in ENTITY_KINDS}
+    named = sum(len(names) for names in shared.values())
+    numbers = sorted(a.numbers & b.numbers, key=float)
+    same_day = a.event_day is not None and b.event_day is not None
+    score = (
+        rules.weight_overlap * overlap
+        + rules.weight_entities * min(1.0, named / rules.entities_for_full)
+        + rules.weight_numbers * min(1.0, len(numbers) / rules.numbers_for_full)
+        + (rules.weight_date if same_day else 0.0)
+    )
+    reasons: list[str] = []
+    if a.event_day and b.event_day:
+        reasons.append(f"事件日期相同：{a.event_day.text()}" + _same_day_note(a, b))
+    reasons += [f"相同的{kind}：{'、'.join(names)}" for kind, names in shared.items() if names]
+    if numbers:
+        reasons.append(f"相同的数字：{'、'.join(numbers)}")
+    reasons.append(_overlap_text(overlap))
+    names = len(shared[KIND_PLACE]) + len(shared[KIND_PERSON])
+    alike = score >= rules.same_event_threshold and names >= rules.min_shared_names
+    level = SAME_EVENT if alike else DIFFERENT
+    return Comparison(level, round(score, 4), tuple(reasons))
+
+
+def _body(features: NewsFeatures) -> str:
+    """The body of a signature (title, newline, body): names are looked for in the text, where a
+    write-up of the event says them, not in a title alone."""
+    return features.signature.partition("\n")[2]
+
+
+def _same_day_note(a: NewsFeatures, b: NewsFeatures) -> str:
+    assert a.event_day is not None and b.event_day is not None
+    return "" if a.event_day == b.event_day else f"（另一篇写作 {b.event_day.text()}）"
+
+
+# ---- judging a draft against the window ----------------------------------------------------------
+
+_REVISION_WORDS = re.compile(
+    r"[（(【\[]?\s*(?:修改稿|修改版|修订稿|修订版|更正稿|更正版|终稿|定稿|修改|修订|更正|第.稿)\s*[）)】\]]?"
+)
+
+
+def plain_title(title: str) -> str:
+    """A title with 修改稿, （修订）, 第二稿 and the like taken out, and no spaces."""
+    return re.sub(r"\s+", "", _REVISION_WORDS.sub("", title))
+
+
+def titles_alike(a: str, b: str, rulebook: Rulebook) -> bool:
+    """Whether two titles name one draft: equal once the revision words are out, or their
+    two-character pieces alike to `same_news.revision_title_similarity`."""
+    first, second = plain_title(a), plain_title(b)
+    if not first or not second:
+        return False
+    if first == second:
+        return True
+    return jaccard(pieces_of(first), pieces_of(second)) >= rulebook.same_news.revision_title_similarity
+
+
 def check_duplicates(
     draft: Draft,
     unit: str | None,
@@ -177,49 +353,61 @@ def check_duplicates(
     received_at: dt.datetime,
     priors: Sequence[Prior],
 ) -> Duplicates:
-    """Exact and near duplicates among `priors` (earlier submissions), and the revision link."""
+    """Exact copies, copies with light edits and probable same events among `priors` (earlier
+    submissions), and the revision link: the first copy from another unit sends the draft back;
+    a resend by the same unit (a copy, or the same title) is a revision of its latest; a
+    probable same event first sent by another unit is a `same_event` warning naming it."""
     if not priors:
         return Duplicates()
     ordered = sorted(priors, key=lambda p: (_aware(p.received_at, rulebook), p.id))
     same = next((p for p in ordered if p.sha256 == draft.sha256), None) if draft.sha256 else None
     if same is not None:
         return Duplicates(findings=(_same_bytes(same, rulebook),), duplicate_of=same.id)
-    similar = _similar(draft, content_type, rulebook, _aware(received_at, rulebook), ordered)
-    if not similar:
+    window = _window(content_type, rulebook, _aware(received_at, rulebook), ordered)
+    mine = _features(draft.title, draft.text, rulebook)
+    if not word_set(mine.signature):
         return Duplicates()
-    first, score = similar[0]
-    if unit is not None and first.unit == unit:
-        latest = [p for p, _ in similar if p.unit == unit][-1]
-        return Duplicates(revision_of=latest.id)
-    return Duplicates(findings=(_same_news(first, score, rulebook),), duplicate_of=first.id)
+    compared = [(p, compare_features(mine, _features(p.title, p.text, rulebook), rulebook)) for p in window]
+    copies = [(p, c) for p, c in compared if c.level == COPY]
+    if copies and not (unit is not None and copies[0][0].unit == unit):
+        first, comparison = copies[0]
+        return Duplicates(findings=(_same_news(first, comparison.score, rulebook),), duplicate_of=first.id)
+    own = [
+        p
+        for p, c in compared
+        if p.unit == unit and (c.level == COPY or titles_alike(p.title, draft.title, rulebook))
+    ]
+    revision_of = own[-1].id if unit is not None and own else None
+    # A revision is as early as the draft it fixes: only another unit's earlier report counts.
+    before = _aware(own[0].received_at, rulebook) if revision_of is not None else None
+    event = next(
+        (
+            (p, c)
+            for p, c in compared
+            if p.unit != unit
+            and c.level == SAME_EVENT
+            and (before is None or _aware(p.received_at, rulebook) < before)
+        ),
+        None,
+    )
+    if event is None:
+        return Duplicates(revision_of=revision_of)
+    return Duplicates(
+        findings=(_same_event(*event, rulebook),), revision_of=revision_of, same_event_of=event[0].id
+    )
 
 
-def _similar(
-    draft: Draft,
-    content_type: str | None,
-    rulebook: Rulebook,
-    received: dt.datetime,
-    ordered: Sequence[Prior],
-) -> list[tuple[Prior, float]]:
-    """The priors of the same type within the window whose text is at least as similar as the
-    rulebook's threshold, oldest first, with their similarity."""
-    max_chars = rulebook.intake.near_duplicate_max_chars
-    mine = word_set(signature_text(draft.title, draft.text, max_chars))
-    if not mine:
-        return []
+def _window(
+    content_type: str | None, rulebook: Rulebook, received: dt.datetime, ordered: Sequence[Prior]
+) -> list[Prior]:
+    """The priors of the same type received within `intake.near_duplicate_days`, oldest first."""
     window = dt.timedelta(days=rulebook.intake.near_duplicate_days)
-    threshold = rulebook.intake.near_duplicate_threshold
-    similar: list[tuple[Prior, float]] = []
-    for prior in ordered:
-        when = _aware(prior.received_at, rulebook)
-        if not (received - window <= when <= received):
-            continue
-        if content_type and prior.content_type and prior.content_type != content_type:
-            continue
-        score = jaccard(mine, word_set(signature_text(prior.title, prior.text, max_chars)))
-        if score >= threshold:
-            similar.append((prior, score))
-    return similar
+    return [
+        p
+        for p in ordered
+        if received - window <= _aware(p.received_at, rulebook) <= received
+        and not (content_type and p.content_type and p.content_type != content_type)
+    ]
 
 
 def _same_bytes(same: Prior, rulebook: Rulebook) -> Finding:
@@ -243,5 +431,22 @@ def _same_news(first: Prior, score: float, rulebook: Rulebook) -> Finding:
             f"{'“' + first.title + '”' if first.title else ''}内容基本相同（相似度 {score:.0%}，"
             f"{rulebook.intake.near_duplicate_days} 天内相似度达到 {threshold:.0%} 即视为同一条信息），"
             "按先报为准，本稿不再登记。如确为不同内容，请修改后重新报送。"
+        ),
+    )
+
+
+def _same_event(first: Prior, comparison: Comparison, rulebook: Rulebook) -> Finding:
+    """The warning on a probable same event: the earlier draft, the reasons side by side, and
+    that the office decides (PENDING_MARK puts the draft under 待核定)."""
+    threshold = rulebook.same_news.same_event_threshold
+    return Finding(
+        SAME_EVENT,
+        WARNING,
+        (
+            f"本稿与{first.unit}已于 {_when(first.received_at, rulebook)} 报送的第 {first.id} 号稿件"
+            f"{'“' + first.title + '”' if first.title else ''}可能报道的是同一件事（"
+            f"{'；'.join(comparison.reasons)}；综合评分 {comparison.score:.2f}，达到 {threshold:.2f} "
+            "视为同一件事）。多个部门报送同一信息的以先报为准：本稿予以登记，暂不计入，"
+            f"{PENDING_MARK}。"
         ),
     )

@@ -93,7 +93,10 @@ def _duplicate(ctx: Context) -> None:
     result = check_duplicates(
         ctx.draft, ctx.identity.unit, ctx.ctype.key, ctx.rulebook, ctx.received_at, ctx.priors
     )
-    ctx.facts.update(duplicate_of=result.duplicate_of, revision_of=result.revision_of)
+    ctx.facts.update(
+        duplicate_of=result.duplicate_of, revision_of=result.revision_of, same_event_of=result.same_event_of
+    )
+    ctx.uncounted |= result.same_event_of is not None  # until the office decides
     ctx.findings.extend(result.findings)
 
 
@@ -125,7 +128,7 @@ def judge(
     priors: Sequence[Prior] = (),
 ) -> Judgement:
     """Run every check on one draft and decide: any error → rejected; else accepted, counted unless
-    late or an announcement. An unreadable draft gets only its format and identity findings."""
+    late, an announcement or probably the same event as another unit's earlier draft. An unreadable draft gets only its format and identity findings."""
     findings = [*draft.findings, *identity.findings]
     if not draft.readable and not any(f.severity == ERROR for f in draft.findings):
         findings.insert(
@@ -157,8 +160,7 @@ def judge(
     elif draft.readable:
         facts["images"] = summarize(draft, rulebook)[0]
     rejected = any(f.severity == ERROR for f in findings)
-    if not rejected and "if_accepted" in facts:
-        findings = _ended(findings, *facts["if_accepted"])
+    findings = _as_decided(findings, facts, rejected)
     return Judgement(
         verdict=REJECTED if rejected else ACCEPTED,
         counted=not rejected and not uncounted,
@@ -172,9 +174,21 @@ def judge(
         is_announcement=bool(facts.get("is_announcement")),
         duplicate_of=facts.get("duplicate_of"),
         revision_of=facts.get("revision_of"),
+        same_event_of=facts.get("same_event_of"),
         period=period_of(ctype, received_at, rulebook) if ctype is not None else None,
         findings=tuple(findings),
     )
+
+
+def _as_decided(findings: list[Finding], facts: dict[str, Any], rejected: bool) -> list[Finding]:
+    """The findings once the verdict is known: an accepted draft's timeliness says what it means
+    for its count; a draft sent back is not left to the office as a probable same event."""
+    if not rejected and "if_accepted" in facts:
+        return _ended(findings, *facts["if_accepted"])
+    if rejected:
+        facts["same_event_of"] = None
+        return [f for f in findings if f.rule != "same_event"]
+    return findings
 
 
 def _ended(findings: list[Finding], last: Finding, sentence: str) -> list[Finding]:

@@ -11,6 +11,13 @@ from collections.abc import Iterable
 
 from rules.periods import period_words
 
+# What a note, notice or receipt says when the machine leaves a draft to the office: a finding
+# whose message holds it puts the draft under 待核定 (`ledger.decisions.pending_sql`) until a
+# `decide`. Said by checks/timeliness.py (时效 not checked) and checks/duplicate.py (same event).
+PENDING_MARK = "由办公室核定"
+# Whether a draft left to the office counts, until it decides (a probable same event).
+PENDING_COUNT = "暂不计入，待办公室核定"
+
 RULE_LABELS: dict[str, str] = {
     "format": "文件格式",
     "identity": "单位或类型",
@@ -20,6 +27,7 @@ RULE_LABELS: dict[str, str] = {
     "timeliness": "时效",
     "category": "类别",
     "duplicate": "重复",
+    "same_event": "同一事件",
     "media": "音视频",
     "rulebook": "规则文件",
 }

@@ -54,5 +54,8 @@ class Judgement:
     is_announcement: bool = False
     duplicate_of: int | None = None
     revision_of: int | None = None
+    # Probably the same event as this earlier draft of another unit (`checks.duplicate`): accepted,
+    # not counted until the office decides (a `same_event` warning says why).
+    same_event_of: int | None = None
     period: str | None = None  # "2021-03" / "2021Q1" / "2021" per the type's period
     findings: tuple[Finding, ...] = ()

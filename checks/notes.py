@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import PurePath
 
-from checks.labels import deadline_text, not_counted_words, registered_not_counted, when_text
+from checks.labels import PENDING_COUNT, deadline_text, not_counted_words, registered_not_counted, when_text
 from checks.model import Judgement
 from extractors.model import ERROR, WARNING, Draft
 from rules.model import Rulebook
@@ -156,16 +156,19 @@ def render_notice(
     relpath: str | PurePath | None = None,
     submission_id: int | None = None,
 ) -> str:
-    """The short notice beside a draft that is 合格 and registered but not counted (late, or an
-    announcement): why, with the deadline and the time it was received."""
+    """The short notice beside a draft that is 合格 and registered but not counted (late, an
+    announcement, or for now a probable same event): why, with the deadline and the time it
+    was received."""
     ctype = rulebook.types.get(judgement.content_type or "")
-    not_counted = _not_counted(judgement, rulebook)
     said = registered_not_counted(ctype.period if ctype else "")  # said once, in the line below
-    why = [
-        _sentence(f.message).removesuffix(said)
-        for f in judgement.findings
-        if f.severity == WARNING and f.rule == "timeliness"
+    reasons = [
+        f for f in judgement.findings if f.severity == WARNING and f.rule in ("timeliness", "same_event")
     ]
+    why = [_sentence(f.message).removesuffix(said) for f in reasons]
+    # Neither late nor an announcement, only probably the same event: not counted for now.
+    late = any(_sentence(f.message).endswith(said) for f in reasons if f.rule == "timeliness")
+    pending = judgement.same_event_of is not None and not late and not judgement.is_announcement
+    not_counted = PENDING_COUNT if pending else _not_counted(judgement, rulebook)
     if judgement.is_announcement:
         why.append("公告、通知类稿件按规定不纳入考核。")
     lines = _head(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from checks.labels import date_text, deadline_text, registered_not_counted
+from checks.labels import PENDING_MARK, date_text, deadline_text, registered_not_counted
 from extractors.model import ERROR, WARNING, DateMention, Draft, Finding
 from rules.model import ContentType, Rulebook
 
@@ -25,7 +25,7 @@ PART_OF_DAY_END_HOURS: dict[str, int] = {"上午": 12, "下午": 18, "晚上": 2
 _END_OF_DAY_HOURS = 24
 # Said of a draft whose timeliness could not be checked, only when it is accepted (a 退回
 # note says the draft is not counted; it must not also say it is counted for now).
-COUNTED_FOR_NOW = "本稿暂计入完成数，由办公室核定。"
+COUNTED_FOR_NOW = f"本稿暂计入完成数，{PENDING_MARK}。"
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,7 @@ def _columns(
         "period": j.period,
         "duplicate_of": j.duplicate_of,
         "revision_of": j.revision_of,
+        "same_event_of": j.same_event_of,
         "state": ledger.RECORDED,
         "text": draft.text,
         "created_at": created,

@@ -247,7 +247,7 @@ def _day_bounds(start: dt.date, end: dt.date) -> tuple[str, str]:
 # the office's 核定 beside it, the flags the credit is decided from, the file's fingerprint.
 _SUBMISSION_SELECT = (
     f"SELECT id, unit, content_type, title, officer, original_name, received_at, {effective_columns()}, "
-    "is_announcement, duplicate_of, revision_of, category, decided_verdict, decided_counted, decided_reason, "
+    "is_announcement, duplicate_of, revision_of, same_event_of, category, decided_verdict, decided_counted, decided_reason, "
     "sha256 FROM submissions"
 )
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+# What leaves a draft to the office; its one home is the checks, which say it (re-exported).
+from checks.labels import PENDING_MARK as PENDING_MARK
 from ledger.events import Actor, Change, append_events
-
-PENDING_MARK = "由办公室核定"  # what a note says when the office is to decide (checks/timeliness.py)
 
 
 def verdict_sql(alias: str = "") -> str:
@@ -89,3 +89,10 @@ def pending_sql(alias: str = "") -> str:
         f"AND instr(f.message, '{PENDING_MARK}') > 0) AND NOT EXISTS "
         f"(SELECT 1 FROM events e WHERE e.action = 'decide' AND e.submission_id = {p}id))"
     )
+
+
+def awaits_office(db: sqlite_utils.Database, sub_id: int) -> bool:
+    """Whether the draft waits for a 核定 (`pending_sql`): then a decision that keeps the machine's
+    verdict and count still settles it."""
+    rows = list(db.query(f"SELECT {pending_sql('s')} AS pending FROM submissions s WHERE s.id = ?", [sub_id]))
+    return bool(rows and rows[0]["pending"])

@@ -43,6 +43,7 @@ class SubmissionRecord(TypedDict, total=False):
     period: str | None
     duplicate_of: int | None
     revision_of: int | None
+    same_event_of: int | None
     stored_path: str | None
     note_path: str | None
     state: str

@@ -20,7 +20,8 @@ from ledger.events import ensure_events_table
 # 2: adoptions.withdrawn_at / withdrawn_reason; 3: events (操作记录), 约稿;
 # 4: filing plans and receipts (submissions.filing_plan / receipt_path / receipt_at, claims.plan)
 # 5: the office's 核定 (submissions.decided_verdict / decided_counted / decided_reason / …)
-SCHEMA_VERSION = 5
+# 6: submissions.same_event_of (probably the same event as that earlier draft of another unit)
+SCHEMA_VERSION = 6
 
 TABLES: dict[str, dict[str, type]] = {
     "units": {"name": str, "kind": str, "aliases": str},
@@ -51,6 +52,9 @@ TABLES: dict[str, dict[str, type]] = {
         "period": str,
         "duplicate_of": int,
         "revision_of": int,
+        # Probably the same event as this earlier draft of another unit (checks/duplicate.py):
+        # accepted, not counted until the office decides (its `same_event` finding says why).
+        "same_event_of": int,
         "stored_path": str,
         "note_path": str,
         "state": str,

@@ -184,8 +184,9 @@ def _detail(types: Mapping[str, str], verdicts: Mapping[str, str], counts: str) 
         f"event_date AS 事件日期, period AS 期间, zishu AS 字数, hanzi AS 汉字数, photos_total AS 照片总数, "
         f"photos_distinct AS 不同照片, photos_hd AS 高清照片, {labelled(verdict_sql(), verdicts)} AS 结果, "
         f"{labelled(counts, YES_NO)} AS 计入, decided_reason AS 核定理由, {labelled('is_announcement', YES_NO)} AS 通知公告, "
-        "duplicate_of AS 重复于稿件, revision_of AS 修改自稿件, stored_path AS 归档位置, "
-        "note_path AS 说明位置, note_text AS 退回说明, text AS 正文, sha256 AS 文件指纹 FROM submissions s"
+        "duplicate_of AS 重复于稿件, revision_of AS 修改自稿件, same_event_of AS 同一事件先报稿件, "
+        "stored_path AS 归档位置, note_path AS 说明位置, note_text AS 退回说明, text AS 正文, sha256 AS 文件指纹 "
+        "FROM submissions s"
     )
 
 

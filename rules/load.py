@@ -30,6 +30,7 @@ from rules.model import (
     Meta,
     Points,
     Rulebook,
+    SameNews,
     Unit,
     Web,
     outlet_key,
@@ -249,29 +250,30 @@ def _unit(r: _Reader, index: int, data: Any, type_keys: tuple[str, ...]) -> Unit
     return Unit(name=name, kind=kind, aliases=aliases, quota=quota)
 
 
+# The sections a rulebook may have, in the order the default file gives them.
+SECTIONS: tuple[str, ...] = (
+    "meta",
+    "intake",
+    "limits",
+    "images",
+    "calendar",
+    "types",
+    "kinds",
+    "units",
+    "points",
+    "fees",
+    "outlets",
+    "awards",
+    "web",
+    "backup",
+    "same_news",
+)
+
+
 def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook:
     """Validate a parsed TOML mapping into a `Rulebook`; raise `RulebookError` naming every problem."""
     r = _Reader()
-    r.unknown(
-        data,
-        {
-            "meta",
-            "intake",
-            "limits",
-            "images",
-            "calendar",
-            "types",
-            "kinds",
-            "units",
-            "points",
-            "fees",
-            "outlets",
-            "awards",
-            "web",
-            "backup",
-        },
-        "",
-    )
+    r.unknown(data, set(SECTIONS), "")
 
     meta = _read_meta(r, data)
     intake = _read_intake(r, data)
@@ -287,6 +289,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     awards = _read_awards(r, data)
     web = _read_web(r, data)
     backup = _read_backup(r, data)
+    same_news = _read_same_news(r, data)
     if r.problems:
         raise RulebookError(source, r.problems)
     return Rulebook(
@@ -305,6 +308,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         source=source,
         web=web,
         backup=backup,
+        same_news=same_news,
         outlet_aliases=outlet_aliases,
         outlet_platforms=outlet_platforms,
     )
@@ -587,6 +591,49 @@ def _read_backup(r: _Reader, data: dict[str, Any]) -> Backup:
         r.get(b, "keep_daily", int, "backup.", minimum=1, required=False, default=Backup.keep_daily),
         r.get(b, "keep_monthly", int, "backup.", minimum=0, required=False, default=Backup.keep_monthly),
     )
+
+
+_SAME_NEWS_FRACTIONS = (
+    "same_event_threshold",
+    "min_overlap",
+    "weight_overlap",
+    "weight_entities",
+    "weight_numbers",
+    "weight_date",
+    "revision_title_similarity",
+    "copy_containment",
+    "copy_length_ratio",
+)
+_SAME_NEWS_COUNTS = (
+    "entities_for_full",
+    "min_shared_names",
+    "numbers_for_full",
+    "min_number",
+    "date_tolerance_days",
+)
+
+
+def _read_same_news(r: _Reader, data: dict[str, Any]) -> SameNews:
+    """[same_news]: when two drafts are the same event (optional; every key has its default).
+    Fractions lie in 0–1, counts are whole numbers (the two `_for_full` at least 1)."""
+    s = data.get("same_news", {})
+    if not isinstance(s, dict):
+        r.problems.append("same_news：应是一个表（[same_news]）")
+        s = {}
+    r.unknown(s, {*_SAME_NEWS_FRACTIONS, *_SAME_NEWS_COUNTS}, "same_news.")
+    values: dict[str, Any] = {}
+    for key in _SAME_NEWS_FRACTIONS:
+        value = r.get(s, key, float, "same_news.", minimum=0, required=False, default=getattr(SameNews, key))
+        if value is not None and value > 1:
+            r.problems.append(f"same_news.{key}：应在 0 到 1 之间，实际为 {_shown(value)}")
+        values[key] = value if value is not None else getattr(SameNews, key)
+    for key in _SAME_NEWS_COUNTS:
+        least = 1 if key.endswith("_for_full") else 0
+        value = r.get(
+            s, key, int, "same_news.", minimum=least, required=False, default=getattr(SameNews, key)
+        )
+        values[key] = value if value is not None else getattr(SameNews, key)
+    return SameNews(**values)
 
 
 def _outlets(

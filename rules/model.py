@@ -166,6 +166,40 @@ class Web:
 
 
 @dataclass(frozen=True)
+class SameNews:
+    """How two drafts are told to be the same news (`checks.duplicate.compare_texts`).
+
+    A copy is decided by `intake.near_duplicate_threshold` (word overlap). Below it, two drafts
+    are probably about the same event when their `score` reaches `same_event_threshold`, where
+    the score is the weighted sum of: the share of the shorter text's two-character pieces found
+    in the longer (`weight_overlap`), shared places, people and organisations
+    (`weight_entities`, full at `entities_for_full`; at least `min_shared_names` places or people
+    in common, since an organisation such as 区消防救援大队 is in every draft of its kind), shared numbers of at least `min_number`
+    (`weight_numbers`, full at `numbers_for_full`) and the same event date (`weight_date`).
+    A copy is also one whose shorter text is `copy_containment` inside the longer while at least
+    `copy_length_ratio` of its length (a short item resent with a sentence added). Event dates
+    further apart than `date_tolerance_days`, or an overlap under `min_overlap`,
+    make two different events whatever the rest. A unit's resend whose title, set aside 修改稿
+    and the like, is this alike (`revision_title_similarity`) is a revision of its earlier draft.
+    Measured on benchmarks/data/same_news.jsonl by benchmarks/bench_same_news.py."""
+
+    same_event_threshold: float = 0.45
+    min_overlap: float = 0.15
+    weight_overlap: float = 0.3
+    weight_entities: float = 0.4
+    weight_numbers: float = 0.1
+    weight_date: float = 0.2
+    entities_for_full: int = 2
+    min_shared_names: int = 1
+    numbers_for_full: int = 2
+    min_number: int = 10
+    date_tolerance_days: int = 0
+    revision_title_similarity: float = 0.8
+    copy_containment: float = 0.9
+    copy_length_ratio: float = 0.6
+
+
+@dataclass(frozen=True)
 class Backup:
     """Ledger backups (`draftdesk backup`, daily under watch/serve): how many to keep.
 
@@ -193,6 +227,7 @@ class Rulebook:
     source: str = ""
     web: Web = Web()
     backup: Backup = Backup()
+    same_news: SameNews = SameNews()
     outlet_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name → other spellings
     outlet_platforms: dict[str, str] = field(default_factory=dict)  # name → platform (学习强国: "xuexi")
 

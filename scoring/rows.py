@@ -37,13 +37,13 @@ class SubmissionRow:
     is_announcement: bool = False
     duplicate_of: int | None = None
     revision_of: int | None = None
+    same_event_of: int | None = None  # probably the same event as another unit's earlier draft
     category: str = ""
     original_name: str = ""
     decided: bool = False  # the office's 核定 is in force (verdict/counted above are the effective ones)
     decided_counted: bool | None = None  # the office's --count / --not-count, None: not decided
     decided_reason: str = ""
     sha256: str = ""
-    same_event_of: int | None = None  # the judge's "probably the same event" (waits for 核定)
 
     @property
     def received_day(self) -> dt.date:
@@ -64,13 +64,13 @@ class SubmissionRow:
             is_announcement=bool(row.get("is_announcement")),
             duplicate_of=_opt_int(row.get("duplicate_of")),
             revision_of=_opt_int(row.get("revision_of")),
+            same_event_of=_opt_int(row.get("same_event_of")),
             category=row.get("category") or "",
             original_name=row.get("original_name") or "",
             decided=row.get("decided_verdict") is not None or row.get("decided_counted") is not None,
             decided_counted=None if row.get("decided_counted") is None else bool(row["decided_counted"]),
             decided_reason=row.get("decided_reason") or "",
             sha256=row.get("sha256") or "",
-            same_event_of=_opt_int(row.get("same_event_of")),
         )
 
 

@@ -19,12 +19,13 @@ from pathlib import PurePosixPath
 
 import sqlite_utils
 
+from checks.labels import PENDING_COUNT
 from checks.notes import note_bytes
 from intake import filing, receipts
 from intake.decided import note_in_force, outcome_words
 from ledger import intake as ledger
 from ledger.credits import submission_credit
-from ledger.decisions import Decided, record_decision
+from ledger.decisions import Decided, awaits_office, record_decision
 from ledger.events import Actor, Change
 from ledger.records import SubmissionRecord
 from ledger.schema import open_ledger
@@ -100,7 +101,8 @@ def decide(
         if row.get("state") != ledger.FILED:
             raise not_filed(submission_id)
         at = now(rulebook).isoformat(timespec="seconds")
-        target, decided = _target(row, choice, reason, at, actor, _copy_of(db, row))
+        pending = awaits_office(db, submission_id)  # e.g. a probable same event: settled even unchanged
+        target, decided = _target(row, choice, reason, at, actor, _copy_of(db, row), pending)
         old = filing.FilingPlan.of_row(row)
         plan = _new_plan(ws, rulebook, row, old, target)
         was = (str(row["effective_verdict"]), bool(row.get("effective_counted")))
@@ -122,7 +124,7 @@ def decide(
     return Decision(
         submission_id,
         str(row.get("title") or row.get("original_name") or ""),
-        outcome_words(*was),
+        f"合格，{PENDING_COUNT}" if pending and row.get("same_event_of") else outcome_words(*was),
         outcome_words(target[0], bool(target[1])),
         choice == UNDO,
         credit_words(credit) if credit else "",
@@ -138,11 +140,18 @@ def _copy_of(db: sqlite_utils.Database, row: SubmissionRecord) -> int | None:
 
 
 def _target(
-    row: SubmissionRecord, choice: str, reason: str, at: str, actor: Actor, copy_of: int | None = None
+    row: SubmissionRecord,
+    choice: str,
+    reason: str,
+    at: str,
+    actor: Actor,
+    copy_of: int | None = None,
+    pending: bool = False,
 ) -> tuple[tuple[str, int], tuple[str | None, int | None, str | None, str | None, str | None]]:
     """The (verdict, counted) the choice puts in force, and the decision columns to store. An
     exact copy is never counted: `count` is refused naming the first draft, `accept` accepts it
-    without counting it (what its credit says too)."""
+    without counting it (what its credit says too). A choice that changes nothing is refused,
+    unless the draft waits for the office (`pending`)."""
     sub_id = int(row["id"])
     if choice == UNDO:
         if row.get("decided_verdict") is None:
@@ -153,7 +162,8 @@ def _target(
         if choice == "count":
             raise CopyNotCounted(sub_id, copy_of)
         counted = 0
-    if (verdict, counted) == (row["effective_verdict"], 1 if row.get("effective_counted") else 0):
+    same = (verdict, counted) == (row["effective_verdict"], 1 if row.get("effective_counted") else 0)
+    if same and not pending:
         raise unchanged(sub_id, outcome_words(verdict, bool(counted)))
     return (verdict, counted), (verdict, counted, reason, at, actor.who)
 

@@ -45,13 +45,14 @@ def sha(data: bytes) -> str:
 
 
 def outbox_items(ws: Workspace) -> list[Path]:
-    """Every draft (file or bundle folder) filed in accepted/ or rejected/, notes left out."""
+    """Every draft (file or bundle folder) filed in accepted/ or rejected/, notes and notices
+    (退回说明, 未计入 beside a draft that is not counted, e.g. left to the office) left out."""
     found: list[Path] = []
     for base in (ws.accepted, ws.rejected):
         if not base.exists():
             continue
         for path in sorted(base.rglob("*")):
-            if path.name.endswith(".退回说明.txt"):
+            if path.name.endswith((".退回说明.txt", ".未计入.txt")):
                 continue
             rel = path.relative_to(base).parts
             depth = 3 if base == ws.accepted else 2  # accepted/<month>/<unit>/<item>, rejected/<unit>/<item>

@@ -71,6 +71,12 @@ CASES = [
         "bench_duplicate.py", ["window   100: exact scan", "jieba floor", "window   400"], [], id="duplicate"
     ),
     pytest.param(
+        "bench_same_news.py",
+        ["copy        precision", "same_event  precision", "per judged draft against 400 earlier drafts"],
+        [],
+        id="same_news",
+    ),
+    pytest.param(
         "bench_web.py",
         ["自查 2-photo draft", "收稿 month", "考核 year", "ratio p95/target"],
         [],
