@@ -232,7 +232,7 @@ def _chain_problems(ws: Workspace, ledger_rel: str) -> list[Problem]:
         _, broken = verify_events(ws)
     except Exception:  # a log this version cannot read is a finding, not a crash
         return [Problem("chain", "操作记录无法读取，记录链无法核对", ledger_rel)]
-    return [Problem("chain", str(broken), ledger_rel)] if broken else []
+    return [Problem("chain", line, ledger_rel) for line in broken.splitlines()] if broken else []
 
 
 def _read(ws: Workspace) -> tuple[store.Snapshot, list[Problem]]:
@@ -258,15 +258,37 @@ def _unreadable(path: str, reason: str) -> Problem:
 def verify(ws: Workspace) -> Verification:
     """Check the workspace and keep the result for the desk's home page."""
     result = Verification(now(ws.rulebook()).isoformat(timespec="seconds"), tuple(check_workspace(ws)))
-    _store(ws, result)
+    _store(ws, result, anchor_record(ws, result))
     return result
 
 
-def _store(ws: Workspace, result: Verification) -> None:
+def anchor_record(ws: Workspace, result: Verification) -> dict[str, Any]:
+    """What verify.json keeps beside the result: the log's newest event (number, hash) when
+    the log holds, else the anchor it kept before (a shortened log never lowers it), and the
+    last restore's marker (service.anchors)."""
+    from ledger.events import newest_event
+    from service.anchors import verify_record
+
+    before = verify_record(ws)
+    kept: dict[str, Any] = {k: before[k] for k in ("anchor", "restored") if k in before}
+    if any(p.code in ("chain", "unreadable") for p in result.problems):
+        return kept
+    try:
+        with store.read_only(ws.ledger_path) as conn:
+            newest = newest_event(conn)
+    except store.LedgerUnreadable:
+        return kept
+    if newest is not None:
+        kept["anchor"] = {"event_id": newest[0], "hash": newest[1]}
+    return kept
+
+
+def _store(ws: Workspace, result: Verification, extra: dict[str, Any] | None = None) -> None:
     path = ws.outbox / RESULT_FILE
     tmp = path.with_name(f".{RESULT_FILE}.{os.getpid()}.partial")
     try:
-        tmp.write_text(json.dumps(result.as_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+        data = {**result.as_json(), **(extra or {})}
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         pass  # the result is printed anyway; a full disk must not hide it
@@ -291,3 +313,17 @@ def summary_line(ws: Workspace) -> str:
     if not problems:
         return f"归档核对：{when}，全部相符"
     return f"归档核对：{when}，发现 {len(problems)} 个问题，请核对台账与发件箱"
+
+
+def officer_forms(ws: Workspace, known: set[str], officers: set[str]) -> list[str]:
+    """The officer forms filed in the outbox (no submission names them): registered ones under
+    an officer folder, refused ones under their claim tag — what a backup keeps beside the rows."""
+    officer_folder = ws.rulebook().intake.officer_folder
+
+    def registered(relpath: str) -> bool:
+        try:
+            return file_digest(ws.root / relpath) in officers
+        except OSError:
+            return False
+
+    return [rel for rel in _walk(ws, known) if _is_officer_form(rel, officer_folder, registered)]
