@@ -338,3 +338,17 @@ def events_after(source: Path, target: Path) -> list[dict[str, Any]] | None:
             )
     except (LedgerUnreadable, sqlite3.DatabaseError):
         return None
+
+
+def newest_event_of_submissions(path: Path) -> dict[int, int]:
+    """Each draft's newest event number (a 核定 rewrites its note and receipt); {} when none."""
+    try:
+        with read_only(path) as conn:
+            if not _table_exists(conn, "events"):
+                return {}
+            rows = conn.execute(
+                "SELECT submission_id, max(id) FROM events WHERE submission_id IS NOT NULL GROUP BY submission_id"
+            ).fetchall()
+    except (LedgerUnreadable, sqlite3.DatabaseError):
+        return {}
+    return {int(r[0]): int(r[1]) for r in rows}

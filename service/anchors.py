@@ -111,3 +111,26 @@ def anchor_breaks(hashes: dict[int, str], anchors: list[Anchor]) -> list[str]:
                 f"操作记录第 {anchor.event_id} 条与{anchor.where}时记下的校验值不同：这一条或它之前的记录已被改写。"
             )
     return said
+
+
+def record_restore(ws: Workspace, backup: Path, at: str) -> None:
+    """After `restore BACKUP`: the log now ends at the backup's newest event; anchors taken
+    before `at` beyond it are the changes the restore put away (listed to the office)."""
+    from ledger import backup as store
+    from ledger.events import newest_event
+
+    try:
+        with store.read_only(backup) as conn:
+            newest = newest_event(conn)
+    except store.LedgerUnreadable:
+        newest = None
+    record = verify_record(ws)
+    record["restored"] = {"at": at, "event_id": newest[0] if newest else 0}
+    if newest is not None:
+        record["anchor"] = {"event_id": newest[0], "hash": newest[1]}
+    else:
+        record.pop("anchor", None)
+    path = ws.outbox / RESULT_FILE
+    tmp = path.with_name(f".{RESULT_FILE}.{os.getpid()}.partial")
+    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)

@@ -184,7 +184,14 @@ def write_manifest(ledger_copy: Path, taken_at: str, entries: list[Entry]) -> Pa
 def read_manifest(path: Path) -> list[Entry]:
     """The files a manifest names ([] when it is missing or unreadable)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return entries_of(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return []
+
+
+def entries_of(data: Any) -> list[Entry]:
+    """The files of a manifest's data ([] when it is not one)."""
+    try:
         return [
             Entry(
                 str(f["path"]),

@@ -173,9 +173,14 @@ def _unknown_problems(ws: Workspace, known: set[str], officers: set[str]) -> lis
 
 
 def _id_of(relpath: str) -> int | None:
-    """The 稿件编号 a filed name starts with (`12_通知.docx`), if it has one."""
-    head = relpath.rsplit("/", 1)[-1].split("_", 1)[0]
-    return int(head) if head.isdigit() and len(head) < 12 else None
+    """The 稿件编号 a filed name starts with (`12_通知.docx`), if it has one: the outermost
+    numbered name below outbox/<accepted|rejected>/, so a file inside a bundle folder
+    (`12_通知/照片1.jpg`) belongs to the bundle's draft."""
+    for part in relpath.split("/")[2:]:
+        head, sep, _ = part.partition("_")
+        if sep and head.isdigit() and len(head) < 12:
+            return int(head)
+    return None
 
 
 def _claim_problems(ws: Workspace, claims: list[dict[str, Any]]) -> list[Problem]:
@@ -220,7 +225,7 @@ def check_workspace(ws: Workspace) -> list[Problem]:
     problems = [Problem("integrity", f"台账完整性检查未通过：{p}", ledger_rel) for p in snap.integrity]
     problems += claims + (_chain_problems(ws, ledger_rel) if snap.has_events else [])
     missing, known = _file_problems(ws, snap.rows)
-    return missing + _unknown_problems(ws, known, snap.officers) + problems
+    return missing + content_problems(ws) + _unknown_problems(ws, known, snap.officers) + problems
 
 
 def _chain_problems(ws: Workspace, ledger_rel: str) -> list[Problem]:
@@ -327,3 +332,34 @@ def officer_forms(ws: Workspace, known: set[str], officers: set[str]) -> list[st
             return False
 
     return [rel for rel in _walk(ws, known) if _is_officer_form(rel, officer_folder, registered)]
+
+
+def content_problems(ws: Workspace) -> list[Problem]:
+    """Notes, notices, receipts and files inside bundles whose bytes differ from the newest
+    backup that can speak for them (service.filed_content); a file inside a bundle that is
+    gone. Originals are checked against the ledger's own sha256 above."""
+    from service.backup import backup_folder
+    from service.filed_content import differs, wanted_content
+
+    try:
+        wanted = wanted_content(ws, [backup_folder(ws)])
+    except store.LedgerUnreadable:
+        return []
+    problems = []
+    for want in wanted.values():
+        own = _KIND_LABEL.get(want.kind, want.kind)
+        state = differs(ws, want)
+        if state == "changed" and not want.sha256_from_ledger:
+            problems.append(
+                Problem(
+                    "changed",
+                    f"{own}内容与备份时不同（sha256 不符）",
+                    display_name(want.path),
+                    want.submission_id,
+                )
+            )
+        elif state == "missing" and want.inside_bundle:
+            problems.append(
+                Problem("missing", f"{own}中的文件缺失", display_name(want.path), want.submission_id)
+            )
+    return problems
