@@ -109,7 +109,8 @@ def _said_restored(backup: Path, done: Restored, will_re_register: bool) -> bool
     print(f"已用备份 {backup} 恢复台账。")
     if done.replaced is not None:
         print(f"原台账保留为：{done.replaced}")
-    _said_files(done.files)
+    if done.files is not None and (done.files.restored or done.files.lost):
+        _said_files(done.files)
     _report_missing(done.missing_ids, will_re_register)
     if done.later_changes:
         print(
