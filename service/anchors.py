@@ -134,3 +134,33 @@ def record_restore(ws: Workspace, backup: Path, at: str) -> None:
     tmp = path.with_name(f".{RESULT_FILE}.{os.getpid()}.partial")
     tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def recorded_keyed_from(ws: Workspace) -> int | None:
+    """The first keyed event number verify.json or a backup manifest recorded: once the log
+    was keyed, a missing key file is a finding, not a return to the unkeyed chain."""
+    from service.backup import backup_folder
+    from service.contentstore import MANIFEST_SUFFIX
+
+    found = [verify_record(ws).get("keyed_from")]
+    try:
+        names = [n for n in os.listdir(backup_folder(ws)) if n.endswith(MANIFEST_SUFFIX)]
+    except OSError:
+        names = []
+    found += [_read_json(backup_folder(ws) / n).get("keyed_from") for n in names]
+    numbers = [int(n) for n in found if isinstance(n, int)]
+    return min(numbers) if numbers else None
+
+
+def key_missing(ws: Workspace, events: int) -> str | None:
+    """The sentence for a log that was keyed but whose key file is gone, else None."""
+    from ledger.events import key_file, load_key
+
+    keyed_from = recorded_keyed_from(ws)
+    if keyed_from is None or load_key(ws.ledger_path) is not None or events < keyed_from:
+        return None
+    where = key_file(ws.ledger_path)
+    return (
+        f"操作记录的密钥（{where}）缺失：第 {keyed_from} 条起的记录无法核对，"
+        "请从带密钥的备份（backup --with-key）放回密钥。"
+    )

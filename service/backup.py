@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger import backup as store
+from ledger.events import load_key
 from ledger.schema import DISK_FULL, damage_reason
 from rules.model import Backup
 from service import contentstore
@@ -148,7 +149,10 @@ def make_backup(
                 _remove_stale_partials(folder)
                 store.copy_ledger(ws.ledger_path, final, progress=progress)
                 entries = contentstore.keep_files(ws, folder, final)
-                contentstore.write_manifest(final, moment.isoformat(timespec="seconds"), entries)
+                key = load_key(ws.ledger_path)
+                contentstore.write_manifest(
+                    final, moment.isoformat(timespec="seconds"), entries, key.keyed_from if key else None
+                )
                 if with_key:
                     _copy_key(ws, folder)
             except Exception:

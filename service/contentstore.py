@@ -161,14 +161,18 @@ def keep_files(ws: Workspace, folder: Path, ledger_copy: Path) -> list[Entry]:
     return entries
 
 
-def write_manifest(ledger_copy: Path, taken_at: str, entries: list[Entry]) -> Path:
-    """The manifest beside `ledger_copy` (temp name, fsync, rename), with the log's anchor."""
+def write_manifest(
+    ledger_copy: Path, taken_at: str, entries: list[Entry], keyed_from: int | None = None
+) -> Path:
+    """The manifest beside `ledger_copy` (temp name, fsync, rename), with the log's anchor and
+    the first keyed event number (`keyed_from`, when the log is keyed)."""
     with store.read_only(ledger_copy) as conn:
         newest = newest_event(conn)
     data = {
         "backup": ledger_copy.name,
         "taken_at": taken_at,
         "anchor": {"event_id": newest[0], "hash": newest[1]} if newest else None,
+        "keyed_from": keyed_from,
         "files": [e.as_json() for e in entries],
     }
     final = manifest_for(ledger_copy)

@@ -66,7 +66,7 @@ def _broken(found: Break) -> str:
 def verify(ws: Workspace) -> tuple[int, str | None]:
     """(how many events, the Chinese sentences — one a line — naming the first changed or
     deleted event and every anchor the log no longer holds, or None when all hold)."""
-    from service.anchors import anchor_breaks, known_anchors
+    from service.anchors import anchor_breaks, key_missing, known_anchors
 
     db = open_ledger(ws.ledger_path)
     try:
@@ -74,5 +74,7 @@ def verify(ws: Workspace) -> tuple[int, str | None]:
         hashes = event_hashes(db)
     finally:
         db.close()
-    said = ([_broken(found)] if found else []) + anchor_breaks(hashes, known_anchors(ws))
+    missing_key = key_missing(ws, max(hashes, default=0))
+    said = [missing_key] if missing_key else [_broken(found)] if found else []
+    said += anchor_breaks(hashes, known_anchors(ws))
     return len(hashes), "\n".join(said) if said else None

@@ -271,11 +271,14 @@ def anchor_record(ws: Workspace, result: Verification) -> dict[str, Any]:
     """What verify.json keeps beside the result: the log's newest event (number, hash) when
     the log holds, else the anchor it kept before (a shortened log never lowers it), and the
     last restore's marker (service.anchors)."""
-    from ledger.events import newest_event
+    from ledger.events import load_key, newest_event
     from service.anchors import verify_record
 
     before = verify_record(ws)
-    kept: dict[str, Any] = {k: before[k] for k in ("anchor", "restored") if k in before}
+    kept: dict[str, Any] = {k: before[k] for k in ("anchor", "restored", "keyed_from") if k in before}
+    key = load_key(ws.ledger_path)
+    if key is not None:
+        kept["keyed_from"] = min(key.keyed_from, int(kept.get("keyed_from") or key.keyed_from))
     if any(p.code in ("chain", "unreadable") for p in result.problems):
         return kept
     try:

@@ -89,30 +89,33 @@ def test_retention_removes_content_only_no_kept_manifest_needs(ws_rb, monkeypatc
     assert hashlib.sha256(old_bytes).hexdigest() not in held  # only the pruned backup needed it
 
 
-@pytest.mark.parametrize("harm", ["delete", "truncate", "alter"])
-@pytest.mark.parametrize("which", [0, 1, 2])  # original, note, receipt
-def test_a_harmed_filed_file_is_named_by_verify_and_restore_files_puts_it_back(ws_rb, harm, which):
+def test_a_harmed_filed_file_is_named_by_verify_and_restore_files_puts_it_back(ws_rb):
     ws, rb = ws_rb
-    files = _filed(ws, rb)
+    files = _filed(ws, rb)  # original, note, receipt
     make_backup(ws)
-    target = files[which]
-    data = target.read_bytes()
-    {
-        "delete": target.unlink,
-        "truncate": lambda: target.write_bytes(b""),
-        "alter": lambda: target.write_bytes(data + b"x"),
-    }[harm]()
-    problems = verify(ws).problems
-    assert [(p.code, p.path) for p in problems] == [
-        ("missing" if harm == "delete" else "changed", target.relative_to(ws.root).as_posix())
-    ]
-    done = _run(ws, "restore", "--files")
-    assert done.exit_code == 0, done.output
-    assert "已从备份找回 1 个文件" in done.output
-    assert target.read_bytes() == data and verify(ws).ok
-    aside = list((ws.outbox / "kept-aside").rglob("*")) if harm != "delete" else []
-    if harm != "delete":
-        assert [p.read_bytes() for p in aside if p.is_file()] == [b"" if harm == "truncate" else data + b"x"]
+    for target in files:
+        data = target.read_bytes()
+        harms = {
+            "delete": (target.unlink, "missing", None),
+            "truncate": (lambda t=target: t.write_bytes(b""), "changed", b""),
+            "alter": (lambda t=target, d=data: t.write_bytes(d + b"x"), "changed", data + b"x"),
+        }
+        for harm, (do, code, aside) in harms.items():
+            do()
+            problems = verify(ws).problems
+            assert [(p.code, p.path) for p in problems] == [(code, target.relative_to(ws.root).as_posix())], (
+                harm
+            )
+            done = _run(ws, "restore", "--files")
+            assert done.exit_code == 0, done.output
+            assert "已从备份找回 1 个文件" in done.output
+            assert target.read_bytes() == data and verify(ws).ok
+            kept = [p for p in (ws.outbox / "kept-aside").rglob("*") if p.is_file()]
+            if aside is not None:  # bytes the ledger does not name are kept, never overwritten
+                assert [p.read_bytes() for p in kept] == [aside]
+                assert target.name in kept[0].name
+            for p in kept:
+                p.unlink()
 
 
 def test_restore_of_a_backup_brings_the_files_back_and_verify_is_clean(ws_rb):
@@ -262,3 +265,13 @@ def test_re_register_brings_back_every_kind_of_item_filed_after_the_backup(ws_rb
     after.close()
     assert got[1:] == wanted[1:]
     assert "第 " in done.output and "核定" in done.output  # the 核定 after the backup is listed to redo
+
+
+def test_a_deleted_key_is_named_not_taken_for_an_unkeyed_log(ws_rb):
+    ws, rb = ws_rb
+    _filed(ws, rb)
+    _adopt(ws, 1)
+    assert verify(ws).ok  # records that the log is keyed from event 1
+    (ws.root / ".draftdesk" / "events.key").unlink()
+    done = _run(ws, "log", "--verify")
+    assert done.exit_code == 1 and "操作记录的密钥" in done.output and "第 1 条起" in done.output
