@@ -73,19 +73,24 @@ def wanted_content(ws: Workspace, folders: list[Path], first: Path | None = None
                 wanted[want.relpath] = Wanted(
                     want.relpath, want.sha256, want.kind, int(row["id"]), sources, True
                 )
+    pending = {place for place in places if place not in wanted}
     for _folder, data in manifests_newest_first(folders, first):
+        if not pending:
+            break  # every file has its newest backup: older manifests are not read
         anchor = data.get("anchor") if isinstance(data.get("anchor"), dict) else None
         upto = int(anchor["event_id"]) if anchor else 0  # type: ignore[index]
+        seen: set[str] = set()
         for entry in contentstore.entries_of(data):
             place = _place_of(entry.path, places)
-            if place is None or entry.path in wanted:
+            if place is None or place not in pending or entry.path in wanted:
                 continue
+            seen.add(place)
             kind, sub_id = places[place]
-            if changed_after.get(sub_id, 0) > upto:
-                continue  # changed since this backup: it cannot speak for the file
-            wanted[entry.path] = Wanted(
-                entry.path, entry.sha256, kind, sub_id, sources, False, place != entry.path
-            )
+            if changed_after.get(sub_id, 0) <= upto:  # else changed since: it cannot speak
+                wanted[entry.path] = Wanted(
+                    entry.path, entry.sha256, kind, sub_id, sources, False, place != entry.path
+                )
+        pending -= seen | {pl for pl in pending if changed_after.get(places[pl][1], 0) > upto}
     return wanted
 
 
