@@ -131,6 +131,8 @@ def _said_re_registered(again: Reregistered) -> bool:
     print(
         f"已从 {again.source.name} 重新登记 {len(again.copied)} 件" + (f"：{done_ids}" if done_ids else "。")
     )
+    if again.officers:
+        print(f"已重新登记 {again.officers} 份备份之后收到的信息员推荐表。")
     if again.claims:
         print(f"已找回处理中文件夹里 {len(again.claims)} 件稿件的领取记录，下次收稿时按原收稿时间续完。")
     if again.lost_claims:

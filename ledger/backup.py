@@ -352,3 +352,24 @@ def newest_event_of_submissions(path: Path) -> dict[int, int]:
     except (LedgerUnreadable, sqlite3.DatabaseError):
         return {}
     return {int(r[0]): int(r[1]) for r in rows}
+
+
+def copy_officers(target: Path, source: Path) -> int:
+    """Copy the officer forms registered in the replaced ledger at `source` that `target` lacks
+    (by the form's sha256: registered after the backup); returns how many."""
+    conn = sqlite3.connect(_uri(target, "rw"), uri=True, timeout=30)
+    try:
+        conn.execute("ATTACH DATABASE ? AS old", [_uri(source, "ro")])
+        cols = ", ".join(f"[{c}]" for c in _columns(conn, "main", "officers") if c != "id")
+        cur = conn.execute(
+            f"INSERT INTO main.officers ({cols}) SELECT {cols} FROM old.officers WHERE source_sha256 IS NOT NULL "
+            "AND source_sha256 NOT IN (SELECT source_sha256 FROM main.officers WHERE source_sha256 IS NOT NULL) "
+            "ORDER BY id"
+        )
+        conn.commit()
+        return max(cur.rowcount, 0)
+    except sqlite3.DatabaseError:
+        conn.rollback()
+        return 0
+    finally:
+        conn.close()

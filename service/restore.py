@@ -65,6 +65,7 @@ class Reregistered:
     source: Path
     claims: tuple[str, ...] = ()  # processing-folder items whose claim came back (finished by the next sweep)
     lost_claims: tuple[Path, ...] = ()  # processing-folder items no ledger knows: to put back by hand
+    officers: int = 0  # officer forms registered after the backup, registered again
 
 
 def _refuse_if_running(ws: Workspace) -> None:
@@ -192,6 +193,7 @@ def re_register(ws: Workspace) -> Reregistered:
                 ws.ledger_path, source, [i for i in wanted if i not in have]
             )
             claims, lost = store.copy_claims(ws.ledger_path, source, _stray_tokens(ws))
+            officers = store.copy_officers(ws.ledger_path, source)
     except IntakeRunning:
         raise IntakeBusy("收稿正在运行（watch、serve 或 run）：请先结束它们，再重新登记。") from None
     except store.LedgerUnreadable as exc:
@@ -199,7 +201,7 @@ def re_register(ws: Workspace) -> Reregistered:
     verify(ws)
     root = processing_root(ws)
     return Reregistered(
-        tuple(copied), tuple(unreadable), source, tuple(claims), tuple(root / t for t in lost)
+        tuple(copied), tuple(unreadable), source, tuple(claims), tuple(root / t for t in lost), officers
     )
 
 

@@ -264,7 +264,10 @@ def test_re_register_brings_back_every_kind_of_item_filed_after_the_backup(ws_rb
     ).fetchall()
     after.close()
     assert got[1:] == wanted[1:]
+    assert "已重新登记 1 份备份之后收到的信息员推荐表。" in done.output
     assert "第 " in done.output and "核定" in done.output  # the 核定 after the backup is listed to redo
+    problems = verify(ws).problems  # only the 核定 to redo: draft 1 lies where the 核定 moved it
+    assert {p.submission_id for p in problems} <= {1}, [p.line() for p in problems]
 
 
 def test_a_deleted_key_is_named_not_taken_for_an_unkeyed_log(ws_rb):
