@@ -373,3 +373,13 @@ def copy_officers(target: Path, source: Path) -> int:
         return 0
     finally:
         conn.close()
+
+
+def read_filed(path: Path) -> tuple[list[dict[str, Any]], set[str]]:
+    """(submission rows, officer form hashes) without the integrity check `read_snapshot`
+    makes (a backup reads its own fresh copy; verify has checked already)."""
+    with read_only(path) as conn:
+        try:
+            return filed_rows(conn), officer_hashes(conn)
+        except sqlite3.DatabaseError as exc:
+            raise LedgerUnreadable(damage_reason(exc)) from None

@@ -83,14 +83,14 @@ def wanted_files(ws: Workspace, ledger_copy: Path) -> list[tuple[str, str, int |
     """(path, kind, 稿件编号) of every file the ledger at `ledger_copy` says is filed."""
     from service.verify import expected_files, officer_forms
 
-    snap = store.read_snapshot(ledger_copy)
+    rows, officers = store.read_filed(ledger_copy)
     found: list[tuple[str, str, int | None]] = []
     known: set[str] = set()
-    for row in snap.rows:
+    for row in rows:
         for want in expected_files(ws, row):
             known.add(want.relpath)
             found += [(rel, want.kind, int(row["id"])) for rel in _files_of(ws, want.relpath)]
-    found += [(rel, "officer", None) for rel in officer_forms(ws, known, snap.officers)]
+    found += [(rel, "officer", None) for rel in officer_forms(ws, known, officers)]
     return found
 
 

@@ -61,12 +61,12 @@ def wanted_content(ws: Workspace, folders: list[Path], first: Path | None = None
     """Every filed file's expected bytes, as the current ledger and the backups say."""
     from service.verify import expected_files
 
-    snap = store.read_snapshot(ws.ledger_path)
+    rows, _ = store.read_filed(ws.ledger_path)
     changed_after = store.newest_event_of_submissions(ws.ledger_path)
     places: dict[str, tuple[str, int]] = {}  # expected path (file or bundle folder) → kind, id
     wanted: dict[str, Wanted] = {}
     sources = tuple(folders)
-    for row in snap.rows:
+    for row in rows:
         for want in expected_files(ws, row):
             places[want.relpath] = (want.kind, int(row["id"]))
             if want.sha256 and not (ws.root / want.relpath).is_dir():
