@@ -65,7 +65,7 @@ def _manifest_anchors(folder: Path) -> list[Anchor]:
     for name in names:
         data = _read_json(folder / name)
         anchor = Anchor.of(
-            data.get("anchor"), f"备份 {name.removesuffix(MANIFEST_SUFFIX)}", str(data.get("taken_at", ""))
+            data.get("anchor"), f"备份 {name.removesuffix(MANIFEST_SUFFIX)} ", str(data.get("taken_at", ""))
         )
         if anchor is not None:
             found.append(anchor)
