@@ -334,12 +334,15 @@ def stop(
 @app.command(cls=ChineseCommand)
 def backup(
     to: Annotated[Path | None, typer.Option("--to", help="备份存放的文件夹（默认 outbox/backups/）")] = None,
+    with_key: Annotated[
+        bool, typer.Option("--with-key", help="同时备份操作记录的密钥（默认不备份；请妥善保管该备份）")
+    ] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """备份台账：收稿进行中也可备份，文件按时间命名，按规则文件 [backup] 一节保留。"""
+    """备份台账和已归档的原稿、说明、回执：收稿进行中也可备份，按时间命名，按规则文件 [backup] 一节保留。"""
     from cli.backup import backup_command
 
-    raise typer.Exit(backup_command(to, workspace))
+    raise typer.Exit(backup_command(to, workspace, with_key=with_key))
 
 
 @app.command(cls=ChineseCommand)
@@ -364,12 +367,15 @@ def restore(
             "--re-register", help="按原编号、原收稿时间重新登记备份之后归档的稿件（取自被替换的台账）"
         ),
     ] = False,
+    files: Annotated[
+        bool, typer.Option("--files", help="只从备份找回缺失或被改动的原稿、说明和回执，台账不动")
+    ] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """从备份恢复台账：收稿运行时拒绝；原台账保留在旁边；恢复后核对并列出备份之后归档的稿件。"""
+    """从备份恢复台账和文件：收稿运行时拒绝；原台账保留在旁边；恢复后核对并列出备份之后归档的稿件。"""
     from cli.backup import restore_command
 
-    raise typer.Exit(restore_command(backup_file, re_register, workspace))
+    raise typer.Exit(restore_command(backup_file, re_register, workspace, files_only=files))
 
 
 rules_app = typer.Typer(

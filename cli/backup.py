@@ -7,18 +7,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cli.common import ExitCode, fail, open_or_exit
+from extractors.safefile import display_name
 from service.errors import DeskError
 
 if TYPE_CHECKING:
+    from service.filed_content import FilesRestored
     from service.restore import Reregistered, Restored
+    from workspace import Workspace
 
 
-def backup_command(to: Path | None, workspace: Path | None) -> int:
+def backup_command(to: Path | None, workspace: Path | None, *, with_key: bool = False) -> int:
     from service.backup import make_backup
 
     ws, _ = open_or_exit(workspace, need="outbox")
     try:
-        result = make_backup(ws, to)
+        result = make_backup(ws, to, with_key=with_key)
     except DeskError as exc:
         fail(str(exc))
     print(f"台账已备份到：{result.path}")
@@ -43,13 +46,17 @@ def verify_command(as_json: bool, workspace: Path | None) -> int:
     return int(ExitCode.OK if result.ok else ExitCode.REFUSED)
 
 
-def restore_command(backup: Path | None, re_register: bool, workspace: Path | None) -> int:
+def restore_command(
+    backup: Path | None, re_register: bool, workspace: Path | None, *, files_only: bool = False
+) -> int:
     """Restore BACKUP (and/or re-register what the outbox holds beyond it); 1 when something
-    is left for a person to look at."""
+    is left for a person to look at. `files_only`: bring filed files back, the ledger as it is."""
     from service.restore import re_register as do_re_register
     from service.restore import restore
 
     ws, _ = open_or_exit(workspace, need="outbox")
+    if files_only:
+        return _files_only(ws)
     if backup is None and not re_register:
         fail(
             "请指定要恢复的备份文件（outbox/backups/ 下的 ledger_….db），或用 --re-register 重新登记。",
@@ -66,10 +73,44 @@ def restore_command(backup: Path | None, re_register: bool, workspace: Path | No
     return int(ExitCode.OK if ok else ExitCode.REFUSED)
 
 
+def _files_only(ws: Workspace) -> int:
+    from service.restore import restore_files
+
+    try:
+        files, result = restore_files(ws)
+    except DeskError as exc:
+        fail(str(exc))
+    _said_files(files)
+    for problem in result.problems:
+        print(problem.line())
+    return int(ExitCode.OK if result.ok else ExitCode.REFUSED)
+
+
+def _said_files(files: FilesRestored | None) -> None:
+    if files is None:
+        return
+    if not files.restored and not files.lost:
+        print("已归档的原稿、说明和回执都在，内容无误，无需从备份找回。")
+    if files.restored:
+        print(f"已从备份找回 {len(files.restored)} 个文件：")
+        for path in files.restored:
+            print(f"  {display_name(path)}")
+    if files.kept_aside:
+        print("以下文件被改动过，改动后的内容已另存（未删除）：")
+        for path in files.kept_aside:
+            print(f"  {display_name(path)}")
+    if files.lost:
+        print("以下文件缺失或被改动，但任何备份中都没有它的原样，请人工核对：")
+        for path in files.lost:
+            print(f"  {display_name(path)}")
+
+
 def _said_restored(backup: Path, done: Restored, will_re_register: bool) -> bool:
     print(f"已用备份 {backup} 恢复台账。")
     if done.replaced is not None:
         print(f"原台账保留为：{done.replaced}")
+    if done.files is not None and (done.files.restored or done.files.lost):
+        _said_files(done.files)
     _report_missing(done.missing_ids, will_re_register)
     if done.later_changes:
         print(
@@ -90,6 +131,8 @@ def _said_re_registered(again: Reregistered) -> bool:
     print(
         f"已从 {again.source.name} 重新登记 {len(again.copied)} 件" + (f"：{done_ids}" if done_ids else "。")
     )
+    if again.officers:
+        print(f"已重新登记 {again.officers} 份备份之后收到的信息员推荐表。")
     if again.claims:
         print(f"已找回处理中文件夹里 {len(again.claims)} 件稿件的领取记录，下次收稿时按原收稿时间续完。")
     if again.lost_claims:

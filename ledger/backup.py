@@ -338,3 +338,48 @@ def events_after(source: Path, target: Path) -> list[dict[str, Any]] | None:
             )
     except (LedgerUnreadable, sqlite3.DatabaseError):
         return None
+
+
+def newest_event_of_submissions(path: Path) -> dict[int, int]:
+    """Each draft's newest event number (a 核定 rewrites its note and receipt); {} when none."""
+    try:
+        with read_only(path) as conn:
+            if not _table_exists(conn, "events"):
+                return {}
+            rows = conn.execute(
+                "SELECT submission_id, max(id) FROM events WHERE submission_id IS NOT NULL GROUP BY submission_id"
+            ).fetchall()
+    except (LedgerUnreadable, sqlite3.DatabaseError):
+        return {}
+    return {int(r[0]): int(r[1]) for r in rows}
+
+
+def copy_officers(target: Path, source: Path) -> int:
+    """Copy the officer forms registered in the replaced ledger at `source` that `target` lacks
+    (by the form's sha256: registered after the backup); returns how many."""
+    conn = sqlite3.connect(_uri(target, "rw"), uri=True, timeout=30)
+    try:
+        conn.execute("ATTACH DATABASE ? AS old", [_uri(source, "ro")])
+        cols = ", ".join(f"[{c}]" for c in _columns(conn, "main", "officers") if c != "id")
+        cur = conn.execute(
+            f"INSERT INTO main.officers ({cols}) SELECT {cols} FROM old.officers WHERE source_sha256 IS NOT NULL "
+            "AND source_sha256 NOT IN (SELECT source_sha256 FROM main.officers WHERE source_sha256 IS NOT NULL) "
+            "ORDER BY id"
+        )
+        conn.commit()
+        return max(cur.rowcount, 0)
+    except sqlite3.DatabaseError:
+        conn.rollback()
+        return 0
+    finally:
+        conn.close()
+
+
+def read_filed(path: Path) -> tuple[list[dict[str, Any]], set[str]]:
+    """(submission rows, officer form hashes) without the integrity check `read_snapshot`
+    makes (a backup reads its own fresh copy; verify has checked already)."""
+    with read_only(path) as conn:
+        try:
+            return filed_rows(conn), officer_hashes(conn)
+        except sqlite3.DatabaseError as exc:
+            raise LedgerUnreadable(damage_reason(exc)) from None

@@ -5,15 +5,26 @@ DELETE (SQLite triggers), and each row's `hash` is sha256 over the previous row'
 row's own canonical content. A row edited or deleted behind the triggers' back (a raw sqlite3
 session that drops them) breaks the chain, and `verify_events` names the first broken row.
 The id is AUTOINCREMENT, so a deleted last row still leaves its number in sqlite_sequence.
+
+Keyed: from the event number the workspace's chain key names (`keyed_from`) on, each hash is an
+HMAC-SHA256 under that key, kept outside the ledger in `.draftdesk/events.key` (owner-only,
+beside the links key). Whoever can write the ledger but not read the key cannot rebuild a
+consistent chain; events before `keyed_from` (a ledger logged before keys) keep the plain
+sha256 chain they were written with. The key is made on the first event appended to a
+workspace's ledger (`outbox/ledger.db`); a ledger file elsewhere (a copy, a test) is unkeyed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
+import secrets
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypedDict
 
 import sqlite_utils
@@ -102,8 +113,69 @@ def canonical(row: Mapping[str, Any]) -> str:
     )
 
 
-def chain_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
-    return hashlib.sha256((prev_hash + canonical(row)).encode("utf-8")).hexdigest()
+@dataclass(frozen=True)
+class ChainKey:
+    """The secret the chain is keyed with, and the first event number it covers."""
+
+    secret: bytes
+    keyed_from: int
+
+
+KEY_FILE = "events.key"
+
+
+def key_file(ledger_path: Path) -> Path | None:
+    """`.draftdesk/events.key` of the workspace whose ledger is `outbox/ledger.db`, else None."""
+    if ledger_path.parent.name != "outbox":
+        return None
+    return ledger_path.parent.parent / ".draftdesk" / KEY_FILE
+
+
+def load_key(ledger_path: Path) -> ChainKey | None:
+    """The workspace's chain key, or None when it has none (an old or foreign ledger)."""
+    path = key_file(ledger_path)
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="ascii"))
+        return ChainKey(bytes.fromhex(str(data["key"])), int(data["keyed_from"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _make_key(ledger_path: Path, keyed_from: int) -> ChainKey | None:
+    """The key, made owner-only on first use (two makers race: O_EXCL, the loser reads it)."""
+    found = load_key(ledger_path)
+    path = key_file(ledger_path)
+    if found is not None or path is None:
+        return found
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = ChainKey(secrets.token_bytes(32), keyed_from)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return load_key(ledger_path)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        json.dump({"key": key.secret.hex(), "keyed_from": keyed_from}, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return key
+
+
+def ledger_file(conn: sqlite3.Connection) -> Path | None:
+    """The file of the connection's main database (None in memory)."""
+    for row in conn.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main" and row[2]:
+            return Path(str(row[2]))
+    return None
+
+
+def chain_hash(prev_hash: str, row: Mapping[str, Any], key: ChainKey | None = None) -> str:
+    """sha256 over the previous hash and the row; an HMAC under `key` from its `keyed_from` on."""
+    data = (prev_hash + canonical(row)).encode("utf-8")
+    if key is not None and int(row["id"]) >= key.keyed_from:
+        return hmac.new(key.secret, data, hashlib.sha256).hexdigest()
+    return hashlib.sha256(data).hexdigest()
 
 
 def append_events(db: sqlite_utils.Database, at: str, actor: Actor, changes: list[Change]) -> list[int]:
@@ -114,10 +186,12 @@ def append_events(db: sqlite_utils.Database, at: str, actor: Actor, changes: lis
         return []
     conn = db.conn
     own = not conn.in_transaction
+    path = ledger_file(conn)
+    key = _make_key(path, _next_id(conn)) if path is not None else None
     if own:
         conn.execute("BEGIN IMMEDIATE")
     try:
-        ids = [_append(conn, at, actor, change) for change in changes]
+        ids = [_append(conn, at, actor, change, key) for change in changes]
     except BaseException:
         if own:
             conn.rollback()
@@ -127,10 +201,15 @@ def append_events(db: sqlite_utils.Database, at: str, actor: Actor, changes: lis
     return ids
 
 
-def _append(conn: sqlite3.Connection, at: str, actor: Actor, change: Change) -> int:
-    last = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+def _next_id(conn: sqlite3.Connection) -> int:
+    last = conn.execute("SELECT max(id) FROM events").fetchone()
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
-    next_id = max(int(last[0]) if last else 0, int(seq[0]) if seq else 0) + 1
+    return max(int(last[0] or 0) if last else 0, int(seq[0]) if seq else 0) + 1
+
+
+def _append(conn: sqlite3.Connection, at: str, actor: Actor, change: Change, key: ChainKey | None) -> int:
+    last = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    next_id = _next_id(conn)
     row: dict[str, Any] = {
         "id": next_id,
         "at": at,
@@ -144,7 +223,7 @@ def _append(conn: sqlite3.Connection, at: str, actor: Actor, change: Change) -> 
         "reason": change.reason,
     }
     row["prev_hash"] = last[1] if last else GENESIS
-    row["hash"] = chain_hash(row["prev_hash"], row)
+    row["hash"] = chain_hash(row["prev_hash"], row, key)
     columns = list(row)
     conn.execute(
         f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
@@ -178,17 +257,32 @@ class Break:
     row: EventRecord | None
 
 
-def verify_events(db: sqlite_utils.Database) -> Break | None:
-    """The first place the chain is broken, or None when every row is as written."""
+def verify_events(db: sqlite_utils.Database, key: ChainKey | None = None) -> Break | None:
+    """The first place the chain is broken, or None when every row is as written. With `key`,
+    events from its `keyed_from` on must carry the HMAC (a plain sha256 there is a forgery)."""
     prev_hash, expected_id = GENESIS, 1
     rows = read_events(db)
     for row in rows:
         if row["id"] != expected_id:
             return Break(expected_id, "missing", None)
-        if row["prev_hash"] != prev_hash or chain_hash(prev_hash, dict(row)) != row["hash"]:
+        if row["prev_hash"] != prev_hash or chain_hash(prev_hash, dict(row), key) != row["hash"]:
             return Break(row["id"], "changed", row)
         prev_hash, expected_id = row["hash"], expected_id + 1
     seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
     if seq and int(seq[0]) >= expected_id:
         return Break(expected_id, "missing_last", None)
     return None
+
+
+def event_hashes(db: sqlite_utils.Database) -> dict[int, str]:
+    """Every event's number and hash (what anchors are compared with)."""
+    return {int(r[0]): str(r[1]) for r in db.execute("SELECT id, hash FROM events").fetchall()}
+
+
+def newest_event(conn: sqlite3.Connection) -> tuple[int, str] | None:
+    """(number, hash) of the newest event, or None when the log is empty or absent."""
+    try:
+        row = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return (int(row[0]), str(row[1])) if row else None

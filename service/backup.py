@@ -9,18 +9,21 @@ complete, and only files named like our backups (`ledger_YYYYMMDD-HHMMSS.db`) ar
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger import backup as store
+from ledger.events import load_key
 from ledger.schema import DISK_FULL, damage_reason
 from rules.model import Backup
+from service import contentstore
 from service.errors import DeskError
 from workspace import Workspace, now
 
@@ -89,7 +92,8 @@ def to_keep(backups: list[tuple[dt.datetime, Path]], rule: Backup) -> set[Path]:
 
 
 def prune(folder: Path, rule: Backup) -> list[Path]:
-    """Remove the backups the rule does not keep; returns what was removed."""
+    """Remove the backups the rule does not keep (each with its manifest), then the stored
+    files no kept manifest names; returns the backups removed."""
     backups = backups_in(folder)
     keep = to_keep(backups, rule)
     removed = []
@@ -100,6 +104,9 @@ def prune(folder: Path, rule: Backup) -> list[Path]:
             except OSError:
                 continue
             removed.append(path)
+            with contextlib.suppress(OSError):
+                contentstore.manifest_for(path).unlink()
+    contentstore.collect_garbage(folder)
     return removed
 
 
@@ -121,22 +128,67 @@ def _remove_stale_partials(folder: Path) -> None:
 
 
 def make_backup(
-    ws: Workspace, to: Path | None = None, *, progress: Callable[[int, int], None] | None = None
+    ws: Workspace,
+    to: Path | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    with_key: bool = False,
 ) -> BackupResult:
-    """Back the ledger up into `to` (default outbox/backups/) and apply the retention rule."""
+    """Back the ledger and every filed file it names up into `to` (default outbox/backups/),
+    then apply the retention rule. `with_key` also copies the log's key (asked for only)."""
     if not ws.ledger_path.is_file():
         raise NoLedger(f"工作目录 {ws.root} 还没有台账（outbox/ledger.db），无需备份。")
     rulebook = ws.rulebook()
     folder = (to if to is not None else backup_folder(ws)).expanduser().resolve()
-    final = folder / backup_name(now(rulebook), folder)
+    moment = now(rulebook)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _remove_stale_partials(folder)
-        store.copy_ledger(ws.ledger_path, final, progress=progress)
+        with _folder_lock(folder):
+            final = folder / backup_name(moment, folder)
+            try:
+                _remove_stale_partials(folder)
+                store.copy_ledger(ws.ledger_path, final, progress=progress)
+                entries = contentstore.keep_files(ws, folder, final)
+                key = load_key(ws.ledger_path)
+                contentstore.write_manifest(
+                    final, moment.isoformat(timespec="seconds"), entries, key.keyed_from if key else None
+                )
+                if with_key:
+                    _copy_key(ws, folder)
+            except Exception:
+                _remove_own_partial(final)
+                for done in (contentstore.manifest_for(final), final):
+                    with contextlib.suppress(OSError):
+                        done.unlink()  # a backup without its files is no backup
+                raise
+            return BackupResult(final, prune(folder, rulebook.backup))
     except Exception as exc:  # disk full, no permission, a damaged ledger: said, never a traceback
-        _remove_own_partial(final)
         raise _failure(exc, folder, ws.ledger_path) from None
-    return BackupResult(final, prune(folder, rulebook.backup))
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """One backup at a time per folder (watch's daily one and a manual one): the store's
+    garbage collection must never see a backup whose manifest is not written yet."""
+    import fcntl
+
+    fd = os.open(folder / ".backup.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _copy_key(ws: Workspace, folder: Path) -> None:
+    from ledger.events import key_file
+
+    source = key_file(ws.ledger_path)
+    if source is not None and source.is_file():
+        target = folder / source.name
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(source.read_bytes())
 
 
 def _remove_own_partial(final: Path) -> None:

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from ledger.events import Actor, Break, Change, append_events, read_events, verify_events
+from ledger.events import (
+    Actor,
+    Break,
+    Change,
+    append_events,
+    event_hashes,
+    load_key,
+    read_events,
+    verify_events,
+)
 from ledger.schema import open_ledger
 from reports.events_view import ACTION_NAMES, Event, when_text
 from rules import Rulebook
@@ -55,11 +64,17 @@ def _broken(found: Break) -> str:
 
 
 def verify(ws: Workspace) -> tuple[int, str | None]:
-    """(how many events, the Chinese sentence naming the first changed or deleted one or None)."""
+    """(how many events, the Chinese sentences — one a line — naming the first changed or
+    deleted event and every anchor the log no longer holds, or None when all hold)."""
+    from service.anchors import anchor_breaks, key_missing, known_anchors
+
     db = open_ledger(ws.ledger_path)
     try:
-        found = verify_events(db)
-        count = int(db.execute("SELECT count(*) FROM events").fetchone()[0])
+        found = verify_events(db, load_key(ws.ledger_path))
+        hashes = event_hashes(db)
     finally:
         db.close()
-    return count, _broken(found) if found else None
+    missing_key = key_missing(ws, max(hashes, default=0))
+    said = [missing_key] if missing_key else [_broken(found)] if found else []
+    said += anchor_breaks(hashes, known_anchors(ws))
+    return len(hashes), "\n".join(said) if said else None

@@ -25,7 +25,9 @@ from typing import Any
 
 from intake.claims import processing_root
 from ledger import backup as store
+from service.anchors import record_restore
 from service.errors import DeskError
+from service.filed_content import FilesRestored, bring_back
 from service.verify import Verification, verify
 from workspace import Workspace, now
 from workspace.lock import IntakeRunning, exclusive
@@ -53,6 +55,7 @@ class Restored:
     missing_ids: tuple[int, ...]  # 稿件编号 in the outbox the restored ledger lacks
     later_changes: tuple[str, ...] = ()  # 操作记录 after the backup (adoptions, 约稿…), to redo
     changes_unknown: bool = False  # the replaced ledger's log could not be read
+    files: FilesRestored | None = None  # originals, notes and receipts brought back
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Reregistered:
     source: Path
     claims: tuple[str, ...] = ()  # processing-folder items whose claim came back (finished by the next sweep)
     lost_claims: tuple[Path, ...] = ()  # processing-folder items no ledger knows: to put back by hand
+    officers: int = 0  # officer forms registered after the backup, registered again
 
 
 def _refuse_if_running(ws: Workspace) -> None:
@@ -113,6 +117,8 @@ def restore(ws: Workspace, backup: Path) -> Restored:
         with exclusive(ws):
             _refuse_if_running(ws)
             replaced = store.swap_in(backup, ws.ledger_path, _kept_name(ws))
+            record_restore(ws, backup, now(ws.rulebook()).isoformat(timespec="seconds"))
+            files = bring_back(ws, _folders(ws, backup), backup)
     except IntakeRunning:
         raise IntakeBusy("收稿正在运行（watch、serve 或 run）：请先结束它们，再恢复台账。") from None
     result = verify(ws)
@@ -120,7 +126,29 @@ def restore(ws: Workspace, backup: Path) -> Restored:
         {p.submission_id for p in result.problems if p.code == "unknown" and p.submission_id is not None}
     )
     later = store.events_after(replaced, ws.ledger_path) if replaced is not None else []
-    return Restored(replaced, result, tuple(missing), tuple(_change_lines(later or [])), later is None)
+    return Restored(replaced, result, tuple(missing), tuple(_change_lines(later or [])), later is None, files)
+
+
+def _folders(ws: Workspace, backup: Path | None) -> list[Path]:
+    """Where the bytes may be: the backup's own folder first, then outbox/backups/."""
+    from service.backup import backup_folder
+
+    own = backup_folder(ws).resolve()
+    return [backup.parent, own] if backup is not None and backup.parent != own else [own]
+
+
+def restore_files(ws: Workspace) -> tuple[FilesRestored, Verification]:
+    """`restore --files`: bring back missing or changed filed files from the newest backup
+    that holds them, leaving the ledger as it is; then verify."""
+    try:
+        with exclusive(ws):
+            _refuse_if_running(ws)
+            files = bring_back(ws, _folders(ws, None))
+    except IntakeRunning:
+        raise IntakeBusy("收稿正在运行（watch、serve 或 run）：请先结束它们，再恢复文件。") from None
+    except store.LedgerUnreadable as exc:
+        raise BadBackup(f"台账无法读取（{exc}），请先用 draftdesk restore 恢复备份。") from None
+    return files, verify(ws)
 
 
 def _change_lines(rows: list[dict[str, Any]]) -> list[str]:
@@ -165,6 +193,7 @@ def re_register(ws: Workspace) -> Reregistered:
                 ws.ledger_path, source, [i for i in wanted if i not in have]
             )
             claims, lost = store.copy_claims(ws.ledger_path, source, _stray_tokens(ws))
+            officers = store.copy_officers(ws.ledger_path, source)
     except IntakeRunning:
         raise IntakeBusy("收稿正在运行（watch、serve 或 run）：请先结束它们，再重新登记。") from None
     except store.LedgerUnreadable as exc:
@@ -172,7 +201,7 @@ def re_register(ws: Workspace) -> Reregistered:
     verify(ws)
     root = processing_root(ws)
     return Reregistered(
-        tuple(copied), tuple(unreadable), source, tuple(claims), tuple(root / t for t in lost)
+        tuple(copied), tuple(unreadable), source, tuple(claims), tuple(root / t for t in lost), officers
     )
 
 

@@ -166,9 +166,14 @@ def _unknown_problems(ws: Workspace, known: set[str], officers: set[str]) -> lis
 
 
 def _id_of(relpath: str) -> int | None:
-    """The 稿件编号 a filed name starts with (`12_通知.docx`), if it has one."""
-    head = relpath.rsplit("/", 1)[-1].split("_", 1)[0]
-    return int(head) if head.isdigit() and len(head) < 12 else None
+    """The 稿件编号 a filed name starts with (`12_通知.docx`), if it has one: the outermost
+    numbered name below outbox/<accepted|rejected>/, so a file inside a bundle folder
+    (`12_通知/照片1.jpg`) belongs to the bundle's draft."""
+    for part in relpath.split("/")[2:]:
+        head, sep, _ = part.partition("_")
+        if sep and head.isdigit() and len(head) < 12:
+            return int(head)
+    return None
 
 
 def _claim_problems(ws: Workspace, claims: list[dict[str, Any]]) -> list[Problem]:
@@ -213,7 +218,7 @@ def check_workspace(ws: Workspace) -> list[Problem]:
     problems = [Problem("integrity", f"台账完整性检查未通过：{p}", ledger_rel) for p in snap.integrity]
     problems += claims + (_chain_problems(ws, ledger_rel) if snap.has_events else [])
     missing, known = _file_problems(ws, snap.rows)
-    return missing + _unknown_problems(ws, known, snap.officers) + problems
+    return missing + content_problems(ws) + _unknown_problems(ws, known, snap.officers) + problems
 
 
 def _chain_problems(ws: Workspace, ledger_rel: str) -> list[Problem]:
@@ -225,7 +230,7 @@ def _chain_problems(ws: Workspace, ledger_rel: str) -> list[Problem]:
         _, broken = verify_events(ws)
     except Exception:  # a log this version cannot read is a finding, not a crash
         return [Problem("chain", "操作记录无法读取，记录链无法核对", ledger_rel)]
-    return [Problem("chain", str(broken), ledger_rel)] if broken else []
+    return [Problem("chain", line, ledger_rel) for line in broken.splitlines()] if broken else []
 
 
 def _read(ws: Workspace) -> tuple[store.Snapshot, list[Problem]]:
@@ -251,15 +256,40 @@ def _unreadable(path: str, reason: str) -> Problem:
 def verify(ws: Workspace) -> Verification:
     """Check the workspace and keep the result for the desk's home page."""
     result = Verification(now(ws.rulebook()).isoformat(timespec="seconds"), tuple(check_workspace(ws)))
-    _store(ws, result)
+    _store(ws, result, anchor_record(ws, result))
     return result
 
 
-def _store(ws: Workspace, result: Verification) -> None:
+def anchor_record(ws: Workspace, result: Verification) -> dict[str, Any]:
+    """What verify.json keeps beside the result: the log's newest event (number, hash) when
+    the log holds, else the anchor it kept before (a shortened log never lowers it), and the
+    last restore's marker (service.anchors)."""
+    from ledger.events import load_key, newest_event
+    from service.anchors import verify_record
+
+    before = verify_record(ws)
+    kept: dict[str, Any] = {k: before[k] for k in ("anchor", "restored", "keyed_from") if k in before}
+    key = load_key(ws.ledger_path)
+    if key is not None:
+        kept["keyed_from"] = min(key.keyed_from, int(kept.get("keyed_from") or key.keyed_from))
+    if any(p.code in ("chain", "unreadable") for p in result.problems):
+        return kept
+    try:
+        with store.read_only(ws.ledger_path) as conn:
+            newest = newest_event(conn)
+    except store.LedgerUnreadable:
+        return kept
+    if newest is not None:
+        kept["anchor"] = {"event_id": newest[0], "hash": newest[1]}
+    return kept
+
+
+def _store(ws: Workspace, result: Verification, extra: dict[str, Any] | None = None) -> None:
     path = ws.outbox / RESULT_FILE
     tmp = path.with_name(f".{RESULT_FILE}.{os.getpid()}.partial")
     try:
-        tmp.write_text(json.dumps(result.as_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+        data = {**result.as_json(), **(extra or {})}
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         pass  # the result is printed anyway; a full disk must not hide it
@@ -284,3 +314,48 @@ def summary_line(ws: Workspace) -> str:
     if not problems:
         return f"归档核对：{when}，全部相符"
     return f"归档核对：{when}，发现 {len(problems)} 个问题，请核对台账与发件箱"
+
+
+def officer_forms(ws: Workspace, known: set[str], officers: set[str]) -> list[str]:
+    """The officer forms filed in the outbox (no submission names them): registered ones under
+    an officer folder, refused ones under their claim tag — what a backup keeps beside the rows."""
+    officer_folder = ws.rulebook().intake.officer_folder
+
+    def registered(relpath: str) -> bool:
+        try:
+            return file_digest(ws.root / relpath) in officers
+        except OSError:
+            return False
+
+    return [rel for rel in _walk(ws, known) if _is_officer_form(rel, officer_folder, registered)]
+
+
+def content_problems(ws: Workspace) -> list[Problem]:
+    """Notes, notices, receipts and files inside bundles whose bytes differ from the newest
+    backup that can speak for them (service.filed_content); a file inside a bundle that is
+    gone. Originals are checked against the ledger's own sha256 above."""
+    from service.backup import backup_folder
+    from service.filed_content import differs, wanted_content
+
+    try:
+        wanted = wanted_content(ws, [backup_folder(ws)])
+    except store.LedgerUnreadable:
+        return []
+    problems = []
+    for want in wanted.values():
+        own = _KIND_LABEL.get(want.kind, want.kind)
+        state = differs(ws, want)
+        if state == "changed" and not want.sha256_from_ledger:
+            problems.append(
+                Problem(
+                    "changed",
+                    f"{own}内容与备份时不同（sha256 不符）",
+                    display_name(want.path),
+                    want.submission_id,
+                )
+            )
+        elif state == "missing" and want.inside_bundle:
+            problems.append(
+                Problem("missing", f"{own}中的文件缺失", display_name(want.path), want.submission_id)
+            )
+    return problems

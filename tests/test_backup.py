@@ -24,7 +24,7 @@ from cli.intake_lock import intake_running
 from intake.pipeline import sweep
 from ledger import intake as ledger
 from ledger.schema import open_ledger
-from service.backup import backup_folder, backup_if_due, make_backup
+from service.backup import backup_folder, backup_if_due, backups_in, make_backup
 from service.restore import IntakeBusy, re_register, restore
 from service.verify import last_verification, summary_line, verify
 from tests.factory import news_draft
@@ -102,10 +102,13 @@ def test_old_backups_are_removed_by_the_rulebook_rule_after_the_new_one(ws_rb, m
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-12T09:00:00")
     result = make_backup(ws)
     assert [p.name for p in result.removed] == ["ledger_20210310-090000.db"]  # the 9th went on the 11th
-    assert sorted(os.listdir(folder)) == [
+    assert sorted(n for n in os.listdir(folder) if not n.startswith(".")) == [
         "ledger_20210311-090000.db",
+        "ledger_20210311-090000.manifest.json",
         "ledger_20210312-090000.db",
+        "ledger_20210312-090000.manifest.json",
         "notes.txt",
+        "objects",
     ]
 
 
@@ -145,13 +148,14 @@ def test_watch_and_serve_back_up_once_a_day_while_they_hold_the_workspace(ws_rb)
     ws, rb = ws_rb
     _file(ws, rb, ["甲"])
     expected = backup_folder(ws) / "ledger_20210312-150000.db"
+    manifest = backup_folder(ws) / "ledger_20210312-150000.manifest.json"  # written last
     with intake_running(ws.root, daily_backup=True):
         for _ in range(600):  # the backup thread starts with the command
-            if expected.exists():
+            if manifest.exists():
                 break
             time.sleep(0.05)
     assert _ids(expected) == [1]
-    assert os.listdir(backup_folder(ws)) == [expected.name]
+    assert [p.name for _, p in backups_in(backup_folder(ws))] == [expected.name]
 
 
 WRITER = """
@@ -239,8 +243,8 @@ def test_sigkill_during_a_backup_leaves_earlier_backups_whole_and_no_half_file_u
     child.wait()
     names = os.listdir(backup_folder(ws))
     assert not final.exists()
-    assert sorted(n for n in names if not n.startswith(".")) == [earlier.name]
-    hidden = sorted(n for n in names if n.startswith("."))
+    assert [p.name for _, p in backups_in(backup_folder(ws))] == [earlier.name]
+    hidden = sorted(n for n in names if n.startswith(".") and n != ".backup.lock")
     assert hidden and all(n.startswith(f".{final.name}.{child.pid}.partial") for n in hidden)
     assert earlier.read_bytes() == earlier_bytes
     conn = sqlite3.connect(earlier)
@@ -248,7 +252,8 @@ def test_sigkill_during_a_backup_leaves_earlier_backups_whole_and_no_half_file_u
     conn.close()
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-13T09:00:00")
     again = make_backup(ws).path  # the next backup clears the dead one's temp file
-    assert sorted(os.listdir(backup_folder(ws))) == [earlier.name, again.name]
+    assert [p.name for _, p in backups_in(backup_folder(ws))] == [earlier.name, again.name]
+    assert not [n for n in os.listdir(backup_folder(ws)) if n.endswith(".partial")]
 
 
 @pytest.fixture
@@ -287,7 +292,9 @@ def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_file_under_a_final_name
         result.output.strip()
         == f"备份未能写入 {tiny_disk}（磁盘已满或无法写入）；已有的备份未受影响，台账照常。"
     )
-    assert sorted(os.listdir(tiny_disk)) == ["ledger_20210311-090000.db"]
+    assert sorted(n for n in os.listdir(tiny_disk) if not n.startswith(".") and n != "objects") == [
+        "ledger_20210311-090000.db"
+    ]
     assert (tiny_disk / "ledger_20210311-090000.db").read_bytes() == b"an earlier backup"
 
 

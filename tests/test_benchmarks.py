@@ -84,6 +84,13 @@ CASES = [
         marks=pytest.mark.integration,
     ),
     pytest.param(
+        "bench_backup.py",
+        ["year of daily backups", "content store: time", "plain copies (baseline)", "ratio store/plain"],
+        [],
+        id="backup",
+        marks=pytest.mark.integration,
+    ),
+    pytest.param(
         "bench_unit_page.py",
         ["单位页面 year of", "made-up token (404)", "(cold: ledger just changed)", "ratio p95/target"],
         [],
