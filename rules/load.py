@@ -573,13 +573,14 @@ def _read_web(r: _Reader, data: dict[str, Any]) -> Web:
     if not isinstance(w, dict):
         r.problems.append("web：应是一个表（[web]）")
         w = {}
-    r.unknown(w, {"max_upload_bytes", "password_hash", "host", "port", "base_url"}, "web.")
+    r.unknown(w, {"max_upload_bytes", "password_hash", "host", "port", "base_url", "confirm_hours"}, "web.")
     web = Web(
         r.get(w, "max_upload_bytes", int, "web.", minimum=1, required=False, default=Web.max_upload_bytes),
         r.get(w, "password_hash", str, "web.", required=False, default=""),
         r.get(w, "host", str, "web.", required=False, default=Web.host).strip(),
         r.get(w, "port", int, "web.", minimum=1, required=False, default=Web.port),
         r.get(w, "base_url", str, "web.", required=False, default="").strip(),
+        r.get(w, "confirm_hours", int, "web.", minimum=1, required=False, default=Web.confirm_hours),
     )
     _check_address(r, web)
     if web.password_hash and not re.fullmatch(

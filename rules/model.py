@@ -167,6 +167,7 @@ class Web:
     host: str = "127.0.0.1"  # where the desk listens; 0.0.0.0: every address of the machine
     port: int = 8700
     base_url: str = ""  # the start of every unit link (http://192.168.1.5:8700); empty: from host/port
+    confirm_hours: int = 24  # a unit's 报送 upload waits this long for its confirmation, then is dropped
 
 
 @dataclass(frozen=True)
