@@ -88,7 +88,7 @@ def stage_upload(
     and keep its files aside under a new one-time number until the unit confirms."""
     names = [clean_name(u.name) for u in uploads]
     cleaned = [Upload(n, u.path) for n, u in zip(names, uploads, strict=True)]
-    result = self_check(ws, rulebook, unit, type_name, cleaned, None)
+    result = self_check(ws, rulebook, unit, type_name, cleaned, None, sending=True)
     drop_stale(ws, rulebook)
     nonce = secrets.token_urlsafe(16)
     folder = staging(ws) / nonce
