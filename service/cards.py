@@ -74,14 +74,20 @@ def _simplified_face(path: Path) -> int | None:
 
 
 def _code(url: str, width: int) -> Image.Image:
+    """The link's QR code on a white square `width` px wide, each module a whole number of
+    pixels (a reader copes badly with modules of uneven size)."""
     import segno
     from PIL import Image
 
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=8, border=4)
+    segno.make(url, error="m").save(buffer, kind="png", scale=1, border=4)
     buffer.seek(0)
     code = Image.open(buffer).convert("RGB")
-    return code.resize((width, width), Image.Resampling.NEAREST)
+    scale = max(1, width // code.width)
+    code = code.resize((code.width * scale, code.height * scale), Image.Resampling.NEAREST)
+    square = Image.new("RGB", (width, width), "white")
+    square.paste(code, ((width - code.width) // 2, (width - code.height) // 2))
+    return square
 
 
 def _fit(text: str, width: int, size: int) -> ImageFont.FreeTypeFont:
