@@ -147,6 +147,8 @@ def send_staged(ws: Workspace, rulebook: Rulebook, unit: str, nonce: str) -> Sen
     try:
         os.rename(root / nonce, taking)
     except OSError:
+        if taking.exists():  # a confirmation of the same upload is laying it in right now
+            return Sent("")
         return sent_state(ws, unit, nonce)
     try:
         manifest = json.loads((taking / "manifest.json").read_text(encoding="utf-8"))

@@ -76,3 +76,14 @@ def test_bad_address_settings_stop_the_program_naming_the_key(key: str, value: o
 def test_the_rulebook_holds_the_address_settings() -> None:
     web = tomllib.loads(DEFAULT_RULEBOOK.read_text(encoding="utf-8"))["web"]
     assert (web["host"], web["port"], web["base_url"], web["confirm_hours"]) == ("127.0.0.1", 8700, "", 24)
+
+
+def test_web_watch_and_serve_print_the_link_base_and_the_warning_under_it() -> None:
+    from cli.web import links_lines
+
+    lines = links_lines(desk_address(RULES))
+    assert lines[0] == "各单位专属链接以此开头：http://127.0.0.1:8700/u/"
+    assert lines[1].startswith("注意：链接指向本机地址 127.0.0.1")
+    assert links_lines(desk_address(_with(host="0.0.0.0", base_url="http://192.168.1.5:8700"))) == [
+        "各单位专属链接以此开头：http://192.168.1.5:8700/u/"
+    ]

@@ -115,3 +115,22 @@ def test_names_are_cleaned_and_the_place_is_the_units_own_folder(desk):
     )
     with pytest.raises(Exception, match="请改名"):
         clean_name("../..")
+
+
+@pytest.mark.integration
+def test_an_upload_over_the_limit_is_refused_in_the_units_layout(desk):
+    import dataclasses
+
+    small = dataclasses.replace(
+        desk.rulebook, web=dataclasses.replace(desk.rulebook.web, max_upload_bytes=2000)
+    )
+    client = TestClient(create_app(desk.ws, small, password_hash="", protect=True, ledger=False))
+    token = desk.links["湖滨社区"]
+    page = client.get(f"/u/{token}")
+    got = client.post(
+        f"/u/{token}/send",
+        data={"csrf": _csrf(page.text, "/send"), "ctype": INSTANT},
+        files={"files": ("稿.docx", news_draft(300, photos=1))},
+    )
+    assert got.status_code == 413 and "超过" in got.text and "录用登记" not in got.text
+    assert not list(desk.ws.inbox.rglob("稿.docx"))
