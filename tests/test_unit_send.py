@@ -101,6 +101,8 @@ def test_unit_facing_errors_use_the_units_plain_layout(desk):
         assert got.status_code == 404, path
         assert "收稿" not in got.text and "录用登记" not in got.text and "/logout" not in got.text, path
     assert "录用登记" in desk.client.get("/nothing").text  # the office's own 404 keeps its menu
+    again = desk.client.get(f"/u/{token}/send/confirm", follow_redirects=False)  # a reload: nothing sent
+    assert again.status_code == 303 and again.headers["location"] == f"/u/{token}#send"
 
 
 @pytest.mark.integration

@@ -125,3 +125,12 @@ def unit_sent(request: Request, desk: Open, token: str, nonce: str) -> Response:
             request, "unit_missing.html", status=404, message="没有找到这次报送。", heading="没有找到"
         )
     return desk.page(request, "unit_sent.html", unit=unit, token=token, sent=sent)
+
+
+@router.get("/u/{token}/send")
+@router.get("/u/{token}/check")
+@router.get("/u/{token}/send/confirm")
+def unit_form_again(token: str) -> Response:
+    """A form's address opened again (a reload, a bookmark): back to the unit's page, nothing
+    sent twice (an unknown token then answers there as any)."""
+    return RedirectResponse(f"/u/{token}#send", status_code=303)
