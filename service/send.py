@@ -35,7 +35,7 @@ from intake.inbox_path import InboxPath
 from ledger.desk import open_read_only
 from ledger.unit_page import last_submission_id, unit_item_from
 from rules import Rulebook
-from service.desk import Upload, self_check
+from service.desk import BUNDLES, DOCUMENTS, Upload, self_check
 from service.errors import UploadExpired, bad_file_name
 from workspace import Workspace, now
 
@@ -116,7 +116,7 @@ def inbox_target(rulebook: Rulebook, unit: str, type_name: str, names: Sequence[
     """Where an upload goes in the inbox, relative to it: `<单位>/<类型>/<文件>` for one document
     or one .zip, `<单位>/<类型>/<文档名>/` (a bundle) for a document with photos. Checked with
     `InboxPath`: the place must read back as an item of this very unit and type."""
-    documents = [n for n in names if PurePath(n).suffix.lower() in (".docx", ".doc", ".wps", ".zip")]
+    documents = [n for n in names if PurePath(n).suffix.lower() in DOCUMENTS + BUNDLES]
     name = names[0] if len(names) == 1 else PurePath(documents[0]).stem
     place = PurePosixPath(unit, type_name, name)
     parsed = InboxPath.parse(place, rulebook, is_dir=len(names) > 1)
