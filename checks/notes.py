@@ -76,12 +76,14 @@ def render_note(
     submission_id: int | None = None,
     *,
     self_check: bool = False,
+    sending: bool = False,
 ) -> str:
     """The note for one judged draft ("\\n" line ends; `note_bytes` makes the file's bytes).
 
     `relpath` (the item's path under the inbox) names the draft when given, else its file name;
     `submission_id` (the ledger's 稿件编号), when the draft was recorded, heads the facts.
-    `self_check` words it as 自查 (nothing was sent or registered) and ends with where to drop it."""
+    `self_check` words it as 自查 (nothing was sent or registered) and ends with where to drop it;
+    `sending` (报送 on the unit's page, before its confirmation) ends with what confirming does."""
     rejected = judgement.verdict == "rejected"
     errors = [f for f in judgement.findings if f.severity == ERROR]
     warnings = [f for f in judgement.findings if f.severity == WARNING]
@@ -109,7 +111,7 @@ def render_note(
     if rejected:
         lines += ["", _what_to_do(judgement, rulebook)]
     if self_check:
-        lines += ["", _where_to_drop(draft, judgement, rulebook)]
+        lines += ["", SEND_CLOSING if sending else _where_to_drop(draft, judgement, rulebook)]
     lines += ["", f"{rulebook.meta.subdistrict}{rulebook.meta.office_unit}"]
     return "\n".join(lines) + "\n"
 
@@ -129,6 +131,9 @@ def _result_line(judgement: Judgement, rulebook: Rulebook, self_check: bool) -> 
     if judgement.verdict == "rejected":
         return "处理结果：退回。本稿不计入考核，请按下列要求修改后重新报送。"
     return f"处理结果：合格，已登记，{counted}。"
+
+
+SEND_CLOSING = "稿件还没有报送。确认报送后，稿件放入本单位的收稿文件夹，登记后出回执。"
 
 
 def _where_to_drop(draft: Draft, judgement: Judgement, rulebook: Rulebook) -> str:

@@ -62,17 +62,24 @@ def run(workspace: WorkspaceOpt = None) -> None:
 
 
 NoWebOpt = Annotated[bool, typer.Option("--no-web", help="不启动浏览器办公桌")]
-HostOpt = Annotated[str, typer.Option("--host", help="办公桌监听地址（非本机地址需设置密码）")]
-PortOpt = Annotated[int, typer.Option("--port", help="办公桌端口")]
+HostOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--host",
+        help="办公桌监听地址，只用于这一次（默认取 draftdesk.toml 的 [web] host；非本机地址需设置密码）",
+    ),
+]
+PortOpt = Annotated[
+    int | None, typer.Option("--port", help="办公桌端口，只用于这一次（默认取 draftdesk.toml 的 [web] port）")
+]
 
 
-def _desk(workspace: Path | None, no_web: bool, host: str, port: int) -> list[str]:
+def _desk(workspace: Path | None, no_web: bool, host: str | None, port: int | None) -> list[str]:
     if no_web:
         return []
     from cli.web import start_desk
 
-    line = start_desk(workspace, host, port)
-    return [line] if line else []
+    return start_desk(workspace, host, port)
 
 
 @app.command(cls=ChineseCommand)
@@ -80,8 +87,8 @@ def watch(
     workspace: WorkspaceOpt = None,
     polling: Annotated[bool, typer.Option("--polling", help="轮询监视（SMB/NFS 共享目录用）")] = False,
     no_web: NoWebOpt = False,
-    host: HostOpt = "127.0.0.1",
-    port: PortOpt = 8700,
+    host: HostOpt = None,
+    port: PortOpt = None,
 ) -> None:
     """持续监视收稿目录并定期全量扫描，直到按 Ctrl-C；同时开启浏览器办公桌。"""
     from cli.intake_lock import intake_running
@@ -96,8 +103,8 @@ def watch(
 def serve(
     workspace: WorkspaceOpt = None,
     no_web: NoWebOpt = False,
-    host: HostOpt = "127.0.0.1",
-    port: PortOpt = 8700,
+    host: HostOpt = None,
+    port: PortOpt = None,
 ) -> None:
     """按计划运行 Prefect 部署：每隔几分钟收稿一次，每月1日生成上月考核报表；同时开启浏览器办公桌。"""
     from cli.intake_lock import intake_running
@@ -111,8 +118,8 @@ def serve(
 @app.command(cls=ChineseCommand)
 def web(
     workspace: WorkspaceOpt = None,
-    host: HostOpt = "127.0.0.1",
-    port: PortOpt = 8700,
+    host: HostOpt = None,
+    port: PortOpt = None,
     hash_password: Annotated[
         bool, typer.Option("--hash-password", help="生成 [web] password_hash（不启动）")
     ] = False,

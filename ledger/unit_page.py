@@ -48,3 +48,24 @@ def unit_submission(db: sqlite_utils.Database, unit: str, submission_id: int) ->
         )
     )
     return rows[0] if rows else None
+
+
+def last_submission_id(db: sqlite_utils.Database) -> int:
+    """The highest 稿件编号 on record (0: none), to tell a later item from an earlier one."""
+    rows = list(db.query("SELECT COALESCE(MAX(id), 0) AS top FROM submissions"))
+    return int(rows[0]["top"])
+
+
+def unit_item_from(
+    db: sqlite_utils.Database, unit: str, source_path: str, after_id: int
+) -> dict[str, Any] | None:
+    """The unit's submission taken from inbox path `source_path` with a 稿件编号 above
+    `after_id` (the newest), with its receipt's path and when it was written; else None."""
+    rows = list(
+        db.query(
+            "SELECT id, receipt_path, receipt_at FROM submissions "
+            "WHERE unit = ? AND source_path = ? AND id > ? ORDER BY id DESC LIMIT 1",
+            [unit, source_path, after_id],
+        )
+    )
+    return rows[0] if rows else None

@@ -558,17 +558,35 @@ def _read_awards(r: _Reader, data: dict[str, Any]) -> Awards:
     )
 
 
+def _check_address(r: _Reader, web: Web) -> None:
+    """[web] host/port/base_url: a host with no scheme or path, a port a desk can use, and a
+    base that is an http(s) address with no query (the links add /u/<token> to it)."""
+    if not web.host or re.search(r"[/\\\s]|://", web.host):
+        r.problems.append(f'web.host：应是地址，如 "127.0.0.1" 或 "0.0.0.0"，实际为 {_shown(web.host)}')
+    if web.port > 65535:
+        r.problems.append(f"web.port：应在 1 到 65535 之间，实际为 {web.port}")
+    if web.base_url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", web.base_url):
+        r.problems.append(
+            f'web.base_url：应是以 http:// 或 https:// 开头的地址，如 "http://192.168.1.5:8700"，实际为 {_shown(web.base_url)}'
+        )
+
+
 def _read_web(r: _Reader, data: dict[str, Any]) -> Web:
     """[web]: the browser desk's upload limit and password hash."""
     w = data.get("web", {})
     if not isinstance(w, dict):
         r.problems.append("web：应是一个表（[web]）")
         w = {}
-    r.unknown(w, {"max_upload_bytes", "password_hash"}, "web.")
+    r.unknown(w, {"max_upload_bytes", "password_hash", "host", "port", "base_url", "confirm_hours"}, "web.")
     web = Web(
         r.get(w, "max_upload_bytes", int, "web.", minimum=1, required=False, default=Web.max_upload_bytes),
         r.get(w, "password_hash", str, "web.", required=False, default=""),
+        r.get(w, "host", str, "web.", required=False, default=Web.host).strip(),
+        r.get(w, "port", int, "web.", minimum=1, required=False, default=Web.port),
+        r.get(w, "base_url", str, "web.", required=False, default="").strip(),
+        r.get(w, "confirm_hours", int, "web.", minimum=1, required=False, default=Web.confirm_hours),
     )
+    _check_address(r, web)
     if web.password_hash and not re.fullmatch(
         r"scrypt\$\d+\$\d+\$\d+\$[0-9a-f]+\$[0-9a-f]+", web.password_hash
     ):

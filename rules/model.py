@@ -159,10 +159,15 @@ def outlet_key(text: str) -> str:
 
 @dataclass(frozen=True)
 class Web:
-    """The browser desk (`draftdesk web`): the upload limit and the clerk's password hash."""
+    """The browser desk (`draftdesk web`): where it listens, the base of the units' links, the
+    upload limit and the clerk's password hash. `service.address.desk_address` reads the first three."""
 
     max_upload_bytes: int = 30 * 1024 * 1024
     password_hash: str = ""  # "scrypt$n$r$p$salt$hash" (hex); empty: no password set
+    host: str = "127.0.0.1"  # where the desk listens; 0.0.0.0: every address of the machine
+    port: int = 8700
+    base_url: str = ""  # the start of every unit link (http://192.168.1.5:8700); empty: from host/port
+    confirm_hours: int = 24  # a unit's 报送 upload waits this long for its confirmation, then is dropped
 
 
 @dataclass(frozen=True)

@@ -65,10 +65,12 @@ def self_check(
     type_name: str,
     uploads: Sequence[Upload],
     received: str | None,
+    sending: bool = False,
 ) -> dict[str, Any]:
     """Judge one upload (a document, a .zip bundle, or a document plus photos) as the intake
     of `ws` would for `unit`/`type_name`: by `ws`'s rulebook for the received year, with the
     files laid out in a throwaway inbox deleted before returning (nothing is written to `ws`).
+    `sending`: the check before a 报送 is confirmed (the note says what confirming does).
     Raises `BadInput`/`UnknownUnit` (Chinese) for a request that cannot be judged."""
     received_at = received_time(received, rulebook)
     year_rules = ws.rulebook_for(received_at.year)
@@ -106,7 +108,9 @@ def self_check(
             target.mkdir(parents=True)
             for upload, name in zip(uploads, names, strict=True):
                 shutil.copyfile(upload.path, target / name)
-        (result,) = check_files(scratch, rulebook, [target], received_at, year_rules=year_rules, history=ws)
+        (result,) = check_files(
+            scratch, rulebook, [target], received_at, year_rules=year_rules, history=ws, sending=sending
+        )
     result["path"] = documents[0] if len(uploads) == 1 else f"{documents[0]} 等 {len(uploads)} 个文件"
     return result
 

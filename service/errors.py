@@ -383,3 +383,20 @@ class BadRow:
 
     def __str__(self) -> str:
         return f"{self.where}：{self.reason}"
+
+
+class NoChineseFont(DeskError):
+    """No font with Chinese characters was found to print the units' names on their QR cards."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "没有找到能显示中文的字体，无法在二维码下印出单位名称。"
+            "请先安装中文字体（如 Debian/Ubuntu 的 fonts-noto-cjk 软件包）再生成。"
+        )
+
+
+class UploadExpired(DeskError):
+    """A 报送 confirmed after its upload was sent already or thrown away (too old)."""
+
+    def __init__(self) -> None:
+        super().__init__("这次上传已经报送过，或等待确认太久已作废。请重新选择文件报送。")

@@ -21,12 +21,12 @@ from ledger.desk import open_read_only
 from ledger.schema import open_ledger
 from ledger.unit_links import link_of, store_link, unit_for_token_hash
 from rules import Rulebook
+from service.address import DeskAddress, desk_address
 from service.errors import UnknownUnit
 from service.events import UNKNOWN, Actor, Change, record_in
 from workspace import Workspace, now
 
 TOKEN_CHARS = 32  # base64url characters: 192 bits (the issue asks for at least 128)
-DESK_PORT = 8700
 
 
 @dataclass(frozen=True)
@@ -63,18 +63,6 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def default_base_url(port: int = DESK_PORT) -> str:
-    """The desk's address on this machine's network (the first non-loopback IPv4), so a link
-    printed here opens on a colleague's phone or PC; 127.0.0.1 when the machine has none."""
-    import psutil
-
-    for addrs in psutil.net_if_addrs().values():
-        for addr in addrs:
-            if addr.family.name == "AF_INET" and not addr.address.startswith("127."):
-                return f"http://{addr.address}:{port}"
-    return f"http://127.0.0.1:{port}"
-
-
 def _url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/u/{token}"
 
@@ -82,7 +70,7 @@ def _url(base_url: str, token: str) -> str:
 def unit_links(ws: Workspace, rulebook: Rulebook, base_url: str | None = None) -> list[UnitLink]:
     """Every unit's link, issuing one for a unit that has none (or whose stored hash the key no
     longer makes: the key file was lost, so the old link cannot be printed and is replaced)."""
-    key, base = _key(ws), base_url or default_base_url()
+    key, base = _key(ws), desk_address(rulebook, base_url=base_url).base_url
     db = open_ledger(ws.ledger_path)
     try:
         links = []
@@ -127,7 +115,7 @@ def rotate_link(
             record_in(db, rulebook, actor, [change])
     finally:
         db.close()
-    return UnitLink(unit.name, _url(base_url or default_base_url(), token))
+    return UnitLink(unit.name, _url(desk_address(rulebook, base_url=base_url).base_url, token))
 
 
 def unit_for_token(ws: Workspace, token: str) -> str | None:
@@ -141,14 +129,32 @@ def unit_for_token(ws: Workspace, token: str) -> str | None:
         db.close()
 
 
-def write_qr_codes(links: list[UnitLink], folder: Path) -> list[Path]:
-    """One PNG QR code per unit holding its link (segno), named by the unit, to print and hand out."""
-    import segno
+@dataclass(frozen=True)
+class LinksAnswer:
+    """`units links`: every unit's link, the desk's address they point at, and what was printed."""
 
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for link in links:
-        path = folder / f"{link.unit}.png"
-        segno.make(link.url, error="m").save(str(path), scale=8, border=4)
-        written.append(path)
-    return written
+    links: list[UnitLink]
+    address: DeskAddress
+    qr_written: int | None = None  # PNGs written (None: none asked for)
+    card_sheets: int | None = None  # A4 sheets written to the cards PDF (None: none asked for)
+
+
+def links_answer(
+    ws: Workspace,
+    rulebook: Rulebook,
+    base_url: str | None = None,
+    qr: Path | None = None,
+    cards: Path | None = None,
+) -> LinksAnswer:
+    """Every unit's link under the desk's one address (`service.address.desk_address`), with the
+    QR code PNGs and the A4 card sheets written when asked. Raises `NoChineseFont` (before
+    writing any) when no font can print the units' names."""
+    from service.cards import chinese_font, write_cards, write_qr_codes
+
+    if qr is not None or cards is not None:
+        chinese_font(12)
+    address = desk_address(rulebook, base_url=base_url)
+    found = unit_links(ws, rulebook, address.base_url)
+    written = len(write_qr_codes(found, qr)) if qr is not None else None
+    sheets = write_cards(found, cards) if cards is not None else None
+    return LinksAnswer(found, address, written, sheets)

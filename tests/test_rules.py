@@ -203,7 +203,18 @@ def test_every_outlet_level_has_one_name_and_one_tier_and_the_rulebook_uses_only
 
 # Words a comment may carry besides the rulebook's own keys and values: the file the workspace
 # copies it to, folder names under outbox/, the encoding and size units a clerk sees elsewhere.
-COMMENT_WORDS_ALLOWED = {"draftdesk", "toml", "outbox", "backups", "doc", "wps", "docx", "MB", "KB"}
+COMMENT_WORDS_ALLOWED = {
+    "draftdesk",
+    "toml",
+    "outbox",
+    "backups",
+    "doc",
+    "wps",
+    "docx",
+    "MB",
+    "KB",
+    "http",
+}  # http: an address as typed
 
 
 def _keys_and_values(value: object) -> set[str]:

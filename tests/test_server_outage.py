@@ -61,7 +61,8 @@ def unit_settings(name: str) -> dict[str, list[str]]:
 
 def unit_command(name: str, ws: Path, **replace: str) -> tuple[list[str], dict[str, str]]:
     """The unit's ExecStart as argv, with draftdesk from this environment and the unit's
-    Environment= lines (the workspace pointed at the test's); `replace` swaps option values."""
+    Environment= lines (the workspace pointed at the test's); `replace` swaps option values
+    (or adds the option, when the unit leaves it to the rulebook)."""
     service = unit_settings(name)
     assert service["KillSignal"] == ["SIGTERM"] and service["Restart"] == ["on-failure"]
     [exec_start] = service["ExecStart"]
@@ -69,7 +70,10 @@ def unit_command(name: str, ws: Path, **replace: str) -> tuple[list[str], dict[s
     assert Path(argv[0]).name == "draftdesk"
     argv[0] = str(DRAFTDESK)
     for option, value in replace.items():
-        argv[argv.index(option) + 1] = value
+        if option in argv:
+            argv[argv.index(option) + 1] = value
+        else:
+            argv += [option, value]
     env = {**os.environ}
     env.pop("PREFECT_API_URL", None)
     for assignment in service.get("Environment", []):

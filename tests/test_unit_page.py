@@ -87,8 +87,12 @@ def test_a_rotated_link_answers_404_at_once(desk):
     assert client.get(f"/u/{new}").status_code == 200
 
 
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html)[1]
+def _csrf(html: str, action: str = "/check") -> str:
+    """The CSRF token of the page's form posting to an address ending in `action`."""
+    return re.search(
+        rf'action="[^"]*{re.escape(action)}(?:#[^"]*)?"[^>]*>\s*<input type="hidden" name="csrf" value="([^"]+)"',
+        html,
+    )[1]
 
 
 def test_self_check_on_the_unit_page_names_the_draft_already_on_record(desk):

@@ -14,7 +14,7 @@ from PIL import Image
 
 from ledger.assessment import set_assignment
 from ledger.schema import open_ledger
-from tests.factory import news_draft
+from tests.factory import make_photo, news_draft
 from tests.intake_support import workspace
 from tests.ledger_support import add_adoption
 from tests.test_web import NOW, seed_ledger
@@ -45,6 +45,12 @@ PAGES = {
     "ledger-requests": "ledger/taizhang/约稿任务",
     "ledger-query": "ledger/taizhang/本月退回稿件",
     "ledger-counts": "ledger/taizhang/各单位本月完成情况",
+    # a unit's own pages, by its link ({token}); "unit-send-check" and "unit-sent" are drawn by _unit_send
+    "unit": "u/{token}",
+    "unit-send-check": "",
+    "unit-sent": "",
+    "unit-missing": "u/{token}/nothing-here",
+    "unit-link-gone": "u/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
 }
 
 
@@ -59,8 +65,14 @@ def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     add_adoption(db, 1, "常州日报", "city", "2021-03-15", None, None, "网页登记")
     set_assignment(db, "2021-03", "湖滨社区", 2)
     db.close()
+    from service.units import unit_links
     from web.server import start_background
 
+    token = next(x.url for x in unit_links(ws, rulebook, "http://d") if x.unit == "湖滨社区").rsplit(
+        "/u/", 1
+    )[1]
+    monkeypatch.setitem(PAGES, "unit", f"u/{token}")
+    monkeypatch.setitem(PAGES, "unit-missing", f"u/{token}/nothing-here")
     yield start_background(ws, rulebook, "127.0.0.1", _free_port())
 
 
@@ -109,6 +121,25 @@ def _check_result(d: object, desk: str, tmp_path: Path) -> None:
     WebDriverWait(d, 30).until(expected_conditions.presence_of_element_located((By.ID, "verdict")))
 
 
+def _unit_send(d: object, desk: str, tmp_path: Path, confirm: bool) -> None:
+    """The unit's 报送: a document with a photo uploaded and checked; confirmed when `confirm`."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    files = [tmp_path / "社区消防演练.docx", tmp_path / "现场.jpg"]
+    files[0].write_bytes(news_draft(320, photos=0))
+    files[1].write_bytes(make_photo(seed=3))
+    d.get(desk + PAGES["unit"])  # type: ignore[attr-defined]
+    Select(d.find_element(By.NAME, "ctype")).select_by_visible_text("即时通讯信息")  # type: ignore[attr-defined]
+    d.find_element(By.CSS_SELECTOR, "#send input[type=file]").send_keys("\n".join(map(str, files)))  # type: ignore[attr-defined]
+    d.find_element(By.ID, "send-button").click()  # type: ignore[attr-defined]
+    WebDriverWait(d, 60).until(expected_conditions.presence_of_element_located((By.ID, "send-verdict")))
+    if confirm:
+        d.find_element(By.ID, "confirm").click()  # type: ignore[attr-defined]
+        WebDriverWait(d, 60).until(expected_conditions.presence_of_element_located((By.ID, "sent")))
+
+
 def test_every_page_at_1400_and_390_px(desk: str, browser: object, tmp_path: Path) -> None:
     d = browser
     SCREENS.mkdir(parents=True, exist_ok=True)
@@ -116,6 +147,8 @@ def test_every_page_at_1400_and_390_px(desk: str, browser: object, tmp_path: Pat
         for width in WIDTHS:
             if name == "check-result":
                 _check_result(d, desk, tmp_path)
+            elif name in ("unit-send-check", "unit-sent"):
+                _unit_send(d, desk, tmp_path, confirm=name == "unit-sent")
             else:
                 d.get(desk + page)  # type: ignore[attr-defined]
             _full_page(d, width, SCREENS / f"{name}-{width}.png")

@@ -1,7 +1,7 @@
 """Who may use the clerk's pages, and the CSRF tokens on forms that change the ledger.
 
-On 127.0.0.1 the desk is open (only this machine can reach it). On any other address the
-clerk's pages ask for a password (HTTP Basic, any user name), checked against an scrypt hash
+On 127.0.0.1 the desk is open (only this machine can reach it). On any other address
+(`service.address.needs_password`, a second loopback such as 127.0.0.2 included) the clerk's pages ask for a password (HTTP Basic, any user name), checked against an scrypt hash
 from `[web] password_hash` or `$DRAFTDESK_WEB_PASSWORD` (hashed at start, never kept plain).
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import ipaddress
 import os
 import secrets
 
 from rules import Rulebook
+from service.address import needs_password
 
 ENV_PASSWORD = "DRAFTDESK_WEB_PASSWORD"
 _N, _R, _P = 2**14, 8, 1
@@ -48,18 +48,9 @@ def password_hash_for(rulebook: Rulebook) -> str:
     return rulebook.web.password_hash
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def refusal_to_start(host: str, password_hash: str) -> str | None:
     """Why the desk must not listen on `host` (Chinese), or None."""
-    if is_loopback(host) or password_hash:
+    if not needs_password(host) or password_hash:
         return None
     return (
         f"办公桌将在 {host} 上对其他电脑开放，但没有设置密码：收稿、录用登记、考核和台账会被任何人看到和修改。"

@@ -31,11 +31,22 @@ Open = Annotated[Desk, Depends(desk_of)]
 Clerk = Annotated[Desk, Depends(clerk_desk)]
 
 
+UNIT_PREFIX = "/u/"
+UNIT_NOT_SERVED = "没有这个页面。请用街道办公室发给本单位的链接打开本单位的页面。"
+
+
+def for_unit(request: Request) -> bool:
+    """Whether the request is under a unit's link: its refusals use the unit's plain layout,
+    with no office menu and no office link."""
+    return request.url.path.startswith(UNIT_PREFIX)
+
+
 async def refused_page(request: Request, exc: Exception) -> Response:
     """Every `Refused` as the desk's Chinese page, with its status and headers."""
     assert isinstance(exc, Refused)
+    template = "unit_missing.html" if for_unit(request) else "refused.html"
     response = desk_of(request).page(
-        request, "refused.html", status=exc.status, message=exc.message, title=exc.title
+        request, template, status=exc.status, message=exc.message, title=exc.title
     )
     response.headers.update(exc.headers)
     return response
@@ -54,9 +65,8 @@ async def not_served_page(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code not in NOT_SERVED:
         return await http_exception_handler(request, exc)
-    return await refused_page(
-        request, Refused(exc.status_code, NOT_SERVED[exc.status_code], dict(exc.headers or {}))
-    )
+    message = UNIT_NOT_SERVED if for_unit(request) else NOT_SERVED[exc.status_code]
+    return await refused_page(request, Refused(exc.status_code, message, dict(exc.headers or {})))
 
 
 async def unreadable_request_page(request: Request, exc: Exception) -> Response:
@@ -66,5 +76,7 @@ async def unreadable_request_page(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     in_path = any(str(error.get("loc", ("",))[0]) == "path" for error in exc.errors())
     if in_path:
-        return await refused_page(request, Refused(404, NOT_SERVED[404]))
+        return await refused_page(
+            request, Refused(404, UNIT_NOT_SERVED if for_unit(request) else NOT_SERVED[404])
+        )
     return await refused_page(request, Refused(400, "请求的内容无法识别，请从页面上的链接或表单进入。"))

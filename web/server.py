@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import threading
 import time
 
 from rules import Rulebook
-from web.auth import is_loopback, password_hash_for, refusal_to_start
+from service.address import machine_addresses, needs_password
+from web.auth import password_hash_for, refusal_to_start
 from workspace import Workspace
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8700
@@ -18,26 +17,6 @@ DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8700
 def address(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
-
-
-def machine_addresses() -> list[str]:
-    """This machine's addresses a colleague can open (IPv4, not loopback), best first: the one
-    the default route leaves by (a UDP socket is "connected" without sending anything), then the
-    host name's. Empty when the machine has no network."""
-    found: list[str] = []
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("10.255.255.255", 1))
-            found.append(str(probe.getsockname()[0]))
-    except OSError:
-        pass
-    try:
-        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-    except OSError:
-        infos = []
-    found += [str(info[4][0]) for info in infos]
-    usable = [a for a in found if not ipaddress.ip_address(a).is_loopback and not a.startswith("0.")]
-    return list(dict.fromkeys(usable))
 
 
 def shown_addresses(host: str, port: int) -> str:
@@ -66,7 +45,7 @@ def _server(ws: Workspace, rulebook: Rulebook, host: str, port: int) -> object:
         ws,
         rulebook,
         password_hash=password_hash,
-        protect=not is_loopback(host),
+        protect=needs_password(host),
     )
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
     return uvicorn.Server(config)

@@ -1,20 +1,20 @@
 """The home page: links to every page, the Prefect UI when its server runs, intake at a glance
 (the server's state, and how and when the inbox was last swept) and the last verify; and
-logging out."""
+logging out. Off 127.0.0.1 the home page asks for the password like every office page."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from web.deps import Open
+from web.deps import Clerk, Open
 from web.desk import BASIC_CHALLENGE, Refused
 
 router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, desk: Open) -> Response:
+def home(request: Request, desk: Clerk) -> Response:
     from service.status import intake_glance, notify_summary
     from service.verify import summary_line
 

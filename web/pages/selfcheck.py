@@ -1,4 +1,5 @@
-"""自查: a unit checks a draft before sending it; open to every visitor, nothing is filed."""
+"""自查: the office checks a draft before it is sent, for any unit; nothing is filed. Off
+127.0.0.1 it asks for the password like every office page: a unit checks on its own page."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from service.desk import self_check
 from service.errors import DeskError
-from web.deps import Open
+from web.deps import Clerk
 from web.forms import save_uploads, scratch, text, uploads
 from web.wording import say
 
@@ -36,12 +37,12 @@ def received_at(text: str) -> str | None:
 
 
 @router.get("/check", response_class=HTMLResponse)
-def check_page(request: Request, desk: Open) -> Response:
+def check_page(request: Request, desk: Clerk) -> Response:
     return desk.page(request, "check.html", result=None, error=None, chosen={})
 
 
 @router.post("/check", response_class=HTMLResponse)
-async def check_post(request: Request, desk: Open) -> Response:
+async def check_post(request: Request, desk: Clerk) -> Response:
     form = await desk.form(request, "check")
     chosen = {k: text(form, k) for k in ("unit", "ctype", "received")}
     try:
