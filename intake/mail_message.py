@@ -79,7 +79,7 @@ def header_text(value: str | None) -> str:
 def attachment_name(part: email.message.Message) -> str | None:
     """The attachment's file name (Content-Disposition filename, else Content-Type name), decoded."""
     for param, header in (("filename", "content-disposition"), ("name", "content-type")):
-        value = part.get_param(param, header=header)
+        value = _readable(part, header).get_param(param, header=header)
         if value is None:
             continue
         if isinstance(value, tuple):  # RFC 2231: (charset, language, %-decoded text)
@@ -91,6 +91,17 @@ def attachment_name(part: email.message.Message) -> str | None:
         if name:
             return name
     return None
+
+
+def _readable(part: email.message.Message, header: str) -> email.message.Message:
+    """The part itself, or — when the header holds raw 8-bit bytes, which the parser would show
+    as U+FFFD — a probe holding that header with its bytes read as UTF-8, else GB18030."""
+    for key, value in part.raw_items():
+        if key.lower() == header and isinstance(value, str) and not value.isascii():
+            probe = email.message.Message()
+            probe[key] = _text(value.encode("ascii", "surrogateescape"), None)
+            return probe
+    return part
 
 
 def parse_mail(raw: bytes) -> email.message.Message:

@@ -1,0 +1,226 @@
+"""E-mail intake against a real IMAP server (Dovecot on a loopback port): mails appended over
+IMAP become items in the units' inbox folders, are filed by the real intake pipeline, and are
+moved only after filing; unknown senders and mails with no document stay unread and listed; a
+server killed mid-fetch costs a retry and nothing is taken twice."""
+
+from __future__ import annotations
+
+import email.header
+import urllib.parse
+
+import pytest
+
+from intake import mail as mail_intake
+from intake.mail import receive_mail
+from intake.mail_config import load_mail_config
+from intake.pipeline import sweep
+from ledger import intake as ledger
+from ledger.schema import open_ledger
+from service.mail import left_mail_lines, left_mails
+from tests.factory import make_photo, news_draft
+from tests.intake_support import NOW, inbox_items, workspace
+from tests.mail_support import PASSWORD, USER, Dovecot, mail
+
+pytestmark = pytest.mark.integration
+
+DOC_NAME = "湖滨社区垃圾分类宣传.docx"
+
+
+@pytest.fixture
+def server():
+    dovecot = Dovecot()
+    dovecot.start()
+    try:
+        yield dovecot
+    finally:
+        dovecot.close()
+
+
+@pytest.fixture
+def ws_rb(tmp_path, monkeypatch, server):
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    monkeypatch.setenv("DD_TEST_MAIL_PASSWORD", PASSWORD)
+    ws, rb = workspace(tmp_path / "ws")
+    (ws.root / "mail.toml").write_text(
+        f"""[[accounts]]
+name = "收稿邮箱"
+host = "127.0.0.1"
+port = {server.port}
+security = "none"
+user = "{USER}"
+password_env = "DD_TEST_MAIL_PASSWORD"
+folder = "INBOX"
+after = "move:已收稿"
+[senders]
+"hubin@example.cn" = "湖滨"
+"school@example.cn" = "聚新社区"
+[settings]
+timeout_seconds = 5
+""",
+        encoding="utf-8",
+    )
+    return ws, rb
+
+
+def _draft_mail() -> bytes:
+    """From a known sender: the type in the subject, the docx named in GBK by RFC 2231, three
+    photos named in raw GBK bytes, RFC 2047 GB2312 and RFC 2231 UTF-8 continuations."""
+    doc = news_draft(300, title="湖滨社区开展垃圾分类宣传活动")
+    gbk = urllib.parse.quote(DOC_NAME.encode("gb18030")).encode()
+    encoded = email.header.Header("现场照片2.jpg", "gb2312").encode().encode()
+    return mail(
+        "湖滨社区 <HuBin@Example.cn>",
+        "【即时信息】湖滨社区开展垃圾分类宣传活动",
+        [
+            (b"attachment; filename*=GBK''" + gbk, doc, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (b'attachment; filename="' + "现场照片1.jpg".encode("gbk") + b'"', make_photo(seed=11), "image/jpeg"),
+            (b'attachment; filename="' + encoded + b'"', make_photo(seed=12), "image/jpeg"),
+            (b"attachment; filename*0*=UTF-8''%E7%8E%B0%E5%9C%BA; filename*1*=%E7%85%A7%E7%89%873.jpg", make_photo(seed=13), "image/jpeg"),
+        ],
+    )  # fmt: skip
+
+
+def _run(ws, rb):
+    return receive_mail(ws, rb, load_mail_config(ws.root, rb))
+
+
+def _submissions(ws):
+    db = open_ledger(ws.ledger_path)
+    try:
+        return ledger._rows(db, "SELECT * FROM submissions ORDER BY id")
+    finally:
+        db.close()
+
+
+def test_a_mail_is_filed_once_with_its_unit_and_type_and_moved_only_after_filing(ws_rb, server):
+    ws, rb = ws_rb
+    server.append(_draft_mail())
+    server.append(
+        mail(
+            "stranger@example.com",
+            "【即时信息】投稿",
+            [(b'attachment; filename="x.docx"', news_draft(300), "application/octet-stream")],
+        )
+    )
+    server.append(mail("school@example.cn", "【即时信息】没有附件"))
+
+    first = _run(ws, rb)
+    bundle = ws.inbox / "湖滨社区" / "即时通讯信息" / "湖滨社区垃圾分类宣传"
+    assert first.problems == []
+    assert first.taken == ["湖滨社区/即时通讯信息/湖滨社区垃圾分类宣传"]
+    assert sorted(p.name for p in bundle.iterdir()) == sorted(
+        [DOC_NAME, "现场照片1.jpg", "现场照片2.jpg", "现场照片3.jpg"]
+    )
+    assert (first.left, first.done) == (2, 0)
+    # Written into the inbox, not yet filed: every mail still in INBOX, all unread.
+    assert server.uids("INBOX") == [1, 2, 3] and server.uids("INBOX", "UNSEEN") == [1, 2, 3]
+    assert server.uids("已收稿") == []
+
+    again = _run(ws, rb)  # a second run before filing takes nothing twice and moves nothing
+    assert (again.taken, again.done, again.left) == ([], 0, 0)
+    assert server.uids("INBOX") == [1, 2, 3]
+
+    result = sweep(ws, rb)
+    assert [o.verdict for o in result.outcomes] == ["accepted"]
+    row = _submissions(ws)[0]
+    assert (row["unit"], row["content_type"], row["photos_total"], row["state"]) == (
+        "湖滨社区",
+        "instant",
+        3,
+        "filed",
+    )
+
+    after = _run(ws, rb)
+    assert (after.taken, after.done) == ([], 1)
+    assert server.uids("INBOX") == [2, 3]  # the unknown sender's and the empty mail stay, unread
+    assert server.uids("INBOX", "UNSEEN") == [2, 3]
+    assert len(server.uids("已收稿")) == 1
+    assert _run(ws, rb).taken == [] and len(_submissions(ws)) == 1
+    assert sweep(ws, rb).outcomes == [] and inbox_items(ws) == []
+
+    left = {m.sender: m.reason for m in left_mails(ws)}
+    assert left == {
+        "stranger@example.com": "发件人不在 mail.toml 的 [senders] 中",
+        "school@example.cn": "邮件没有稿件附件（.docx、.doc、.wps 或 .zip）",
+    }
+    assert "stranger@example.com《【即时信息】投稿》" in "\n".join(left_mail_lines(ws))
+
+
+def test_a_server_killed_mid_fetch_costs_a_retry_and_nothing_twice(ws_rb, server, monkeypatch):
+    ws, rb = ws_rb
+    for n in range(3):
+        doc = news_draft(300, title=f"湖滨社区第{n}次活动", seed=n)
+        name = f"【即时信息】活动{n}.docx".encode("gb18030")
+        server.append(
+            mail(
+                "hubin@example.cn",
+                f"活动{n}",
+                [(b'attachment; filename="' + name + b'"', doc, "application/octet-stream")],
+            )
+        )
+    real_take, calls = mail_intake._take, []
+
+    def take_then_die(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            server.kill()  # the connection drops while the second mail is fetched
+        return real_take(*args, **kwargs)
+
+    monkeypatch.setattr(mail_intake, "_take", take_then_die)
+    broken = _run(ws, rb)
+    assert broken.taken == ["湖滨社区/即时通讯信息/【即时信息】活动0.docx"]
+    assert len(broken.problems) == 1 and broken.problems[0].startswith("邮箱「收稿邮箱」")
+    assert "Traceback" not in broken.problems[0]
+
+    down = _run(ws, rb)  # still down: one line, nothing else
+    assert down.taken == [] and down.problems == [
+        "邮箱「收稿邮箱」连不上邮件服务器，下次收信再试（没有邮件丢失）。"
+    ]
+
+    server.start()
+    monkeypatch.setattr(mail_intake, "_take", real_take)
+    back = _run(ws, rb)
+    assert back.problems == []
+    assert sorted(back.taken) == [f"湖滨社区/即时通讯信息/【即时信息】活动{n}.docx" for n in (1, 2)]
+    assert len(sweep(ws, rb).outcomes) == 3
+    assert _run(ws, rb).done == 3
+    assert server.uids("INBOX") == [] and len(server.uids("已收稿")) == 3
+    assert sorted(r["original_name"] for r in _submissions(ws)) == [
+        f"【即时信息】活动{n}.docx" for n in range(3)
+    ]
+
+
+def test_a_crash_after_the_rename_is_never_written_twice(ws_rb, server, monkeypatch):
+    """The item reached the inbox but the run died before recording it written: the next run
+    finds it there and neither rewrites nor loses it."""
+    ws, rb = ws_rb
+    server.append(
+        mail(
+            "hubin@example.cn",
+            "【即时信息】一篇",
+            [(b'attachment; filename="a.docx"', news_draft(300), "application/octet-stream")],
+        )
+    )
+
+    def die(*args, **kwargs):
+        raise OSError("killed")
+
+    monkeypatch.setattr(mail_intake.mail_ledger, "set_state", die)
+    assert _run(ws, rb).problems  # written, not recorded as written
+    monkeypatch.undo()
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    monkeypatch.setenv("DD_TEST_MAIL_PASSWORD", PASSWORD)
+    assert _run(ws, rb).taken == []
+    assert [p.name for p in inbox_items(ws)] == ["a.docx"]
+    sweep(ws, rb)
+    assert _run(ws, rb).done == 1 and server.uids("INBOX") == []
+
+
+def test_the_office_learns_a_wrong_password_in_one_line(ws_rb, monkeypatch):
+    ws, rb = ws_rb
+    monkeypatch.setenv("DD_TEST_MAIL_PASSWORD", "wrong")
+    result = _run(ws, rb)
+    assert result.problems == [
+        "邮箱「收稿邮箱」登录被拒绝，请核对 mail.toml 的用户名和授权码，下次收信再试（没有邮件丢失）。"
+    ]
+    assert "wrong" not in result.problems[0]
