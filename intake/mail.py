@@ -110,6 +110,8 @@ def _reason(exc: BaseException) -> str:
         return "邮件服务器无响应"
     if isinstance(exc, ssl.SSLError):
         return "加密连接失败，请核对 mail.toml 的 security 和 port"
+    if isinstance(exc, OSError) and exc.filename:
+        return f"稿件无法写入收稿目录（{exc.strerror or exc}）"
     return "连接中断"
 
 

@@ -224,3 +224,41 @@ def test_the_office_learns_a_wrong_password_in_one_line(ws_rb, monkeypatch):
         "邮箱「收稿邮箱」登录被拒绝，请核对 mail.toml 的用户名和授权码，下次收信再试（没有邮件丢失）。"
     ]
     assert "wrong" not in result.problems[0]
+
+
+def test_draftdesk_mail_once_and_the_home_page_list_the_mails_left_for_the_office(ws_rb, server, capsys):
+    from fastapi.testclient import TestClient
+
+    from cli.mail import mail_command
+    from web.app import create_app
+
+    ws, rb = ws_rb
+    server.append(
+        mail(
+            "stranger@example.com",
+            "请帮忙转发",
+            [(b'attachment; filename="x.docx"', b"doc", "application/octet-stream")],
+        )
+    )
+    server.append(_draft_mail())
+    assert mail_command(ws.root) == 0
+    out = capsys.readouterr().out
+    assert "收信完成：新收稿件 1 件" in out and "留待办公室查看 1 封" in out
+    html = TestClient(create_app(ws, rb)).get("/").text
+    assert "邮箱中留待查看的邮件" in html and "stranger@example.com" in html and "请帮忙转发" in html
+    assert "2021年3月12日 10:00" in html  # the mail's own time, as the office reads it
+
+    server.kill()
+    assert mail_command(ws.root) == 1
+    assert "连不上邮件服务器" in capsys.readouterr().out
+
+
+def test_draftdesk_mail_without_mail_toml_says_how_to_set_it_up(tmp_path):
+    import typer
+
+    from cli.mail import mail_command
+
+    ws, _ = workspace(tmp_path / "ws")
+    with pytest.raises(typer.Exit) as caught:
+        mail_command(ws.root)
+    assert caught.value.exit_code == 2
