@@ -48,7 +48,7 @@ from intake.mail_message import (
     sender_of,
 )
 from ledger import mail as mail_ledger
-from ledger.schema import open_ledger
+from ledger.schema import DatabaseError, damage_reason, open_ledger
 from rules import Rulebook
 from workspace import Workspace, now
 
@@ -93,6 +93,8 @@ def receive_mail(ws: Workspace, rulebook: Rulebook, config: MailConfig) -> MailR
                 _receive_account(ws, rulebook, config, account, result)
             except MailConfigError as exc:
                 result.problems.append(str(exc))
+            except DatabaseError as exc:  # the ledger: nothing was claimed or written
+                result.problems.append(f"邮箱「{account.name}」本次未收信：{damage_reason(exc)}（台账）。")
             except _NETWORK as exc:
                 log.info("邮箱「%s」本次未收完：%r", account.name, exc)
                 result.problems.append(
@@ -130,7 +132,7 @@ def _receive_account(
         try:
             known = mail_ledger.recorded(db, account.name, uidvalidity)
             result.done += _finish(run, db, box, known)
-            uids = box.uids("ALL")
+            uids = box.uids(AND(date_gte=account.since) if account.since else "ALL")
             gone = [row for uid, row in known.items() if row.state == mail_ledger.LEFT and uid not in uids]
             mail_ledger.drop(db, gone)
             for uid in uids:

@@ -13,6 +13,7 @@ mailboxes use an 授权码, not the login password)::
     password_env = "DRAFTDESK_MAIL_PASSWORD"   # or password_file = "…"
     folder = "INBOX"
     after = "move:已收稿"        # move:<folder> | flag | seen
+    since = 2021-03-01          # optional: only mails received from this day on
     [senders]
     "hubin@example.cn" = "湖滨社区"
     [types]                     # optional: a unit's type when the mail names none
@@ -26,6 +27,7 @@ mailboxes use an 授权码, not the login password)::
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -47,6 +49,7 @@ _ACCOUNT_KEYS = {
     "password_file",
     "folder",
     "after",
+    "since",
 }
 _SETTINGS = {"interval_minutes": 5.0, "timeout_seconds": 30.0}
 
@@ -66,6 +69,7 @@ class MailAccount:
     after: str
     password_env: str | None = None
     password_file: Path | None = None
+    since: dt.date | None = None  # only mails the server received on or after this day
 
     @property
     def action(self) -> Action:
@@ -163,6 +167,9 @@ def _account(raw: Any, index: int, root: Path, problems: list[str]) -> MailAccou
         problems.append(
             f"{where}：password_env 与 password_file 须且只须填一个（填名称或路径，不填密码本身）"
         )
+    since = raw.get("since")
+    if since is not None and (not isinstance(since, dt.date) or isinstance(since, dt.datetime)):
+        problems.append(f"{where}.since：应是日期，如 2021-03-01（不加引号）")
     if len(problems) > before:
         return None
     return MailAccount(
@@ -175,6 +182,7 @@ def _account(raw: Any, index: int, root: Path, problems: list[str]) -> MailAccou
         after=str(after),
         password_env=str(env) if env else None,
         password_file=(root / str(file)) if file else None,
+        since=since,
     )
 
 

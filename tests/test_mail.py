@@ -262,3 +262,18 @@ def test_draftdesk_mail_without_mail_toml_says_how_to_set_it_up(tmp_path):
     with pytest.raises(typer.Exit) as caught:
         mail_command(ws.root)
     assert caught.value.exit_code == 2
+
+
+def test_mails_received_before_since_are_not_looked_at(ws_rb, server):
+    ws, rb = ws_rb
+    toml = ws.root / "mail.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('folder = "INBOX"', 'folder = "INBOX"\nsince = 2999-01-01'),
+        encoding="utf-8",
+    )
+    server.append(_draft_mail())
+    assert (_run(ws, rb).taken, left_mails(ws)) == ([], [])
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("since = 2999-01-01", "since = 2021-01-01"), encoding="utf-8"
+    )
+    assert len(_run(ws, rb).taken) == 1

@@ -44,6 +44,9 @@ def test_mail_toml_in_the_issues_shape_loads_with_units_and_types_resolved(tmp_p
     assert (account.action, account.move_to, account.port, account.security) == ("move", "已收稿", 993, "ssl")
     assert config.unit_of(" hubin@EXAMPLE.cn") == "湖滨社区" and config.unit_of("x@y.cn") is None
     assert config.types == {"湖滨社区": "instant"} and config.interval_minutes == 5.0
+    assert account.since is None
+    dated = _load(tmp_path, GOOD.replace('folder = "INBOX"', 'folder = "INBOX"\nsince = 2021-03-01'))
+    assert dated is not None and str(dated.accounts[0].since) == "2021-03-01"
     monkeypatch.setenv("DRAFTDESK_MAIL_PASSWORD", "abc授权码")
     assert account.password() == "abc授权码"
     monkeypatch.delenv("DRAFTDESK_MAIL_PASSWORD")
@@ -62,6 +65,7 @@ def test_every_bad_key_is_named_at_once_in_chinese(tmp_path):
     bad = bad.replace('"湖滨"', '"月球社区"').replace(
         'password_env = "DRAFTDESK_MAIL_PASSWORD"', 'password = "明文"'
     )
+    bad = bad.replace('folder = "INBOX"', 'folder = "INBOX"\nsince = "上个月"')
     bad += "[settings]\ninterval_minutes = 0\n"
     with pytest.raises(MailConfigError) as caught:
         _load(tmp_path, bad)
@@ -74,6 +78,7 @@ def test_every_bad_key_is_named_at_once_in_chinese(tmp_path):
         "password_env 与 password_file 须且只须填一个",
         "senders.HuBin@example.cn：规则文件中没有单位「月球社区」",
         "settings.interval_minutes：应是大于 0 的数",
+        "accounts[1].since：应是日期，如 2021-03-01（不加引号）",
     ):
         assert part in text
     assert "明文" not in text
