@@ -13,7 +13,7 @@ from pathlib import Path
 def intake_running(option: Path | None, *, daily_backup: bool = False) -> Iterator[None]:
     """Hold the workspace's intake lock while `run`, `watch` or `serve` runs, so `restore`
     refuses meanwhile; with `daily_backup` (watch, serve) back the ledger up once a day beside
-    it. A folder that is no workspace is not locked (the command itself says why)."""
+    it, send the day's reminders and read the mailboxes of mail.toml every few minutes. A folder that is no workspace is not locked (the command itself says why)."""
     import threading
 
     from service.backup import keep_backing_up

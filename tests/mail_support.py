@@ -48,6 +48,7 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
+imap_id_log = *
 log_path = {root}/dovecot.log
 mail_location = maildir:{root}/mail/%u
 first_valid_uid = 1

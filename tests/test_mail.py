@@ -6,6 +6,8 @@ server killed mid-fetch costs a retry and nothing is taken twice."""
 from __future__ import annotations
 
 import email.header
+import logging
+import threading
 import urllib.parse
 
 import pytest
@@ -107,6 +109,7 @@ def test_a_mail_is_filed_once_with_its_unit_and_type_and_moved_only_after_filing
     first = _run(ws, rb)
     bundle = ws.inbox / "湖滨社区" / "即时通讯信息" / "湖滨社区垃圾分类宣传"
     assert first.problems == []
+    assert "ID sent: name=draftdesk" in server.log()  # 163/126 refuse SELECT without it
     assert first.taken == ["湖滨社区/即时通讯信息/湖滨社区垃圾分类宣传"]
     assert sorted(p.name for p in bundle.iterdir()) == sorted(
         [DOC_NAME, "现场照片1.jpg", "现场照片2.jpg", "现场照片3.jpg"]
@@ -277,3 +280,44 @@ def test_mails_received_before_since_are_not_looked_at(ws_rb, server):
         toml.read_text(encoding="utf-8").replace("since = 2999-01-01", "since = 2021-01-01"), encoding="utf-8"
     )
     assert len(_run(ws, rb).taken) == 1
+
+
+class _OneRound(threading.Event):
+    """A stop event that ends `keep_receiving_mail` after one round, remembering the pause it
+    asked for (no waiting on the wall clock)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[float | None] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.asked.append(timeout)
+        self.set()
+        return True
+
+
+def test_watch_and_serve_read_the_mailbox_every_interval_minutes(ws_rb, server, caplog):
+    from service.mail import keep_receiving_mail
+
+    ws, _ = ws_rb
+    toml = ws.root / "mail.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            "timeout_seconds = 5", "timeout_seconds = 5\ninterval_minutes = 2"
+        ),
+        encoding="utf-8",
+    )
+    server.append(_draft_mail())
+    stop = _OneRound()
+    keep_receiving_mail(ws, stop)
+    assert stop.asked == [120.0]
+    assert [p.name for p in (ws.inbox / "湖滨社区" / "即时通讯信息").iterdir() if p.is_dir()] == [
+        "湖滨社区垃圾分类宣传"
+    ]
+
+    server.kill()
+    caplog.set_level(logging.WARNING, logger="draftdesk.mail")
+    keep_receiving_mail(ws, _OneRound())
+    assert [r.getMessage() for r in caplog.records] == [
+        "邮箱「收稿邮箱」连不上邮件服务器，下次收信再试（没有邮件丢失）。"
+    ]
