@@ -137,10 +137,19 @@ def _receive_account(
             mail_ledger.drop(db, gone)
             for uid in uids:
                 row = known.get(uid)
-                if row is None or (row.state == mail_ledger.LEFT and config.unit_of(row.sender)):
+                if row is None or _now_known(row, config):
                     _take(run, db, box, uid, result, new=row is None)
         finally:
             db.close()
+
+
+def _now_known(row: mail_ledger.MailRow, config: MailConfig) -> bool:
+    """A mail left for its unknown sender, whom the office has since added to mail.toml."""
+    return (
+        row.state == mail_ledger.LEFT
+        and row.reason == UNKNOWN_SENDER
+        and config.unit_of(row.sender) is not None
+    )
 
 
 def _connect(account: MailAccount, timeout: float) -> BaseMailBox:

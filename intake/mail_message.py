@@ -18,7 +18,9 @@ import email
 import email.header
 import email.message
 import email.utils
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -145,7 +147,8 @@ def item_of(
 ) -> MailItem | None:
     """The inbox item of a known sender's mail, or None when it carries no document: one draft
     alone is a file, one .zip alone is that zip, anything more a bundle folder named after the
-    document (else the subject)."""
+    document (else the subject) — zipped when no type is known, as it then lies in the unit's
+    own folder, where only files are items."""
     documents = [a for a in attachments if _ext(a.name) in DRAFT_EXTENSIONS]
     zips = [a for a in attachments if _ext(a.name) == "zip"]
     if not documents and not zips:
@@ -157,5 +160,20 @@ def item_of(
     folder = (unit, rulebook.types[key].name) if key in rulebook.types else (unit,)
     if len(attachments) == 1:
         return MailItem(PurePosixPath(*folder, lead.name), (lead,), bundle=False)
-    stem = lead.name.rpartition(".")[0] if documents else _UNSAFE.sub("_", subject).strip(" .")
-    return MailItem(PurePosixPath(*folder, stem or "邮件稿件"), tuple(attachments), bundle=True)
+    stem = (
+        lead.name.rpartition(".")[0] if documents else _UNSAFE.sub("_", subject).strip(" .")
+    ) or "邮件稿件"
+    if len(folder) == 1:  # no type: a folder in the unit's folder would be taken for a type folder
+        return MailItem(
+            PurePosixPath(unit, stem + ".zip"), (Attachment(stem + ".zip", _zipped(attachments)),), False
+        )
+    return MailItem(PurePosixPath(*folder, stem), tuple(attachments), bundle=True)
+
+
+def _zipped(attachments: list[Attachment]) -> bytes:
+    """The bundle as a .zip (names in UTF-8), the form a bundle takes in a unit's own folder."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in attachments:
+            archive.writestr(part.name, part.payload)
+    return buffer.getvalue()

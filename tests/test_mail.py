@@ -148,6 +148,17 @@ def test_a_mail_is_filed_once_with_its_unit_and_type_and_moved_only_after_filing
     }
     assert "stranger@example.com《【即时信息】投稿》" in "\n".join(left_mail_lines(ws))
 
+    # The office adds the stranger to [senders]: the next run takes the mail after all.
+    toml = ws.root / "mail.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            "[senders]", '[senders]\n"stranger@example.com" = "滆湖社区"'
+        ),
+        encoding="utf-8",
+    )
+    assert _run(ws, rb).taken == ["滆湖社区/即时通讯信息/x.docx"]
+    assert [m.sender for m in left_mails(ws)] == ["school@example.cn"]
+
 
 def test_a_server_killed_mid_fetch_costs_a_retry_and_nothing_twice(ws_rb, server, monkeypatch):
     ws, rb = ws_rb

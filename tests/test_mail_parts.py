@@ -155,5 +155,15 @@ def test_the_item_lies_where_a_unit_would_drop_it(subject, names, default, relpa
     assert (item.relpath, item.bundle, len(item.files)) == (PurePosixPath(relpath), bundle, len(names))
 
 
+def test_a_bundle_with_no_type_is_zipped_into_the_units_folder():
+    import io
+    import zipfile
+
+    item = item_of("湖滨社区", "无标签", [Attachment("稿件.docx", b"d"), Attachment("1.jpg", b"p")], RB, None)
+    assert item is not None and item.relpath == PurePosixPath("湖滨社区/稿件.zip") and not item.bundle
+    with zipfile.ZipFile(io.BytesIO(item.files[0].payload)) as archive:
+        assert {n: archive.read(n) for n in archive.namelist()} == {"稿件.docx": b"d", "1.jpg": b"p"}
+
+
 def test_a_mail_with_only_photos_has_no_item():
     assert item_of("湖滨社区", "【即时】照片", _att("1.jpg", "2.jpg"), RB, None) is None
