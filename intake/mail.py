@@ -210,7 +210,7 @@ def _take(
     sender = sender_of(msg)
     row = mail_ledger.MailRow(
         run.account.name, run.uidvalidity, uid, sender, header_text(msg.get("Subject")),
-        _sent_at(msg.get("Date")), mail_ledger.LEFT, "", "", run.at,
+        _sent_at(msg.get("Date")), mail_ledger.LEFT, "", "", run.at, header_text(msg.get("Message-ID")),
     )  # fmt: skip
     unit = run.config.unit_of(sender)
     item = None

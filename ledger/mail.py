@@ -39,6 +39,7 @@ class MailRow:
     reason: str
     item_key: str
     seen_at: str
+    message_id: str = ""
 
 
 def _row(raw: dict[str, object]) -> MailRow:
@@ -53,6 +54,7 @@ def _row(raw: dict[str, object]) -> MailRow:
         reason=str(raw["reason"] or ""),
         item_key=str(raw["item_key"] or ""),
         seen_at=str(raw["seen_at"] or ""),
+        message_id=str(raw.get("message_id") or ""),
     )
 
 
@@ -85,8 +87,9 @@ def leave(db: sqlite_utils.Database, mail: MailRow) -> None:
 
 def claim(db: sqlite_utils.Database, mail: MailRow, item_key: str, taken_at: str) -> bool:
     """Claim a mail for taking, in one transaction: True when this caller got it (no row, or
-    only a `left` row); False when any run took it already. `after_id` is the newest
-    submission now, so its filing is the first submission of `item_key` after it."""
+    only a `left` row); False when any run took it already (under this UIDVALIDITY, or under an
+    earlier one by its Message-ID). `after_id` is the newest submission now, so its filing is
+    the first submission of `item_key` after it."""
     with locked(db):
         row = db.execute(
             f"SELECT state FROM {TABLE} WHERE account = ? AND uidvalidity = ? AND uid = ?",
@@ -94,24 +97,31 @@ def claim(db: sqlite_utils.Database, mail: MailRow, item_key: str, taken_at: str
         ).fetchone()
         if row is not None and row[0] != LEFT:
             return False
+        earlier = _taken_before(db, mail)
         after = db.execute("SELECT COALESCE(MAX(id), 0) FROM submissions").fetchone()[0]
+        state, key, after = (WRITTEN, *earlier) if earlier else (TAKING, item_key, after)
         db.execute(f"DELETE FROM {TABLE} WHERE account = ? AND uidvalidity = ? AND uid = ?", _identity(mail))
         db.execute(
-            f"INSERT INTO {TABLE} (account, uidvalidity, uid, sender, subject, sent_at, state, "
-            "item_key, after_id, seen_at, taken_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                *_identity(mail),
-                mail.sender,
-                mail.subject,
-                mail.sent_at,
-                TAKING,
-                item_key,
-                after,
-                mail.seen_at,
-                taken_at,
-            ],
-        )
-        return True
+            f"INSERT INTO {TABLE} (account, uidvalidity, uid, message_id, sender, subject, sent_at, "
+            "state, item_key, after_id, seen_at, taken_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*_identity(mail), mail.message_id, mail.sender, mail.subject, mail.sent_at, state, key,
+             after, mail.seen_at, taken_at],
+        )  # fmt: skip
+        return earlier is None
+
+
+def _taken_before(db: sqlite_utils.Database, mail: MailRow) -> tuple[str, int] | None:
+    """The item and `after_id` of the same mail (by Message-ID) taken under an earlier
+    UIDVALIDITY of the account: the mail is then recorded as written with that item (acted on
+    once it is filed), never written again."""
+    if not mail.message_id:
+        return None
+    row = db.execute(
+        f"SELECT item_key, after_id FROM {TABLE} WHERE account = ? AND message_id = ? "
+        "AND uidvalidity != ? AND state != ? ORDER BY id LIMIT 1",
+        [mail.account, mail.message_id, mail.uidvalidity, LEFT],
+    ).fetchone()
+    return (str(row[0]), int(row[1])) if row else None
 
 
 def set_state(db: sqlite_utils.Database, mail: MailRow, state: str, at: str | None = None) -> None:

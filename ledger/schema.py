@@ -183,11 +183,14 @@ TABLES: dict[str, dict[str, type]] = {
     # and UID: `taking` while its item is written into the inbox, `written` once it lies there,
     # `done` once its item is filed and the mail moved/flagged; `left` for a mail left unread in
     # place (unknown sender, no document), listed for the office. No password is ever kept.
+    # `message_id` (the mail's Message-ID) recognises a mail taken before the server reset the
+    # folder's UIDVALIDITY.
     "mail_messages": {
         "id": int,
         "account": str,
         "uidvalidity": int,
         "uid": str,
+        "message_id": str,
         "sender": str,
         "subject": str,
         "sent_at": str,

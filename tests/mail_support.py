@@ -11,6 +11,7 @@ UIDVALIDITY).
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import imaplib
 import os
 import pwd
@@ -182,6 +183,7 @@ def mail(
     msg["To"] = "xihu_xxb@example.cn"
     msg["Subject"] = subject
     msg["Date"] = "Fri, 12 Mar 2021 10:00:00 +0800"
+    msg["Message-ID"] = email.utils.make_msgid(domain="example.cn")
     msg.set_content(body)
     for i, (_, payload, mime) in enumerate(attachments):
         maintype, subtype = mime.split("/")

@@ -332,3 +332,33 @@ def test_watch_and_serve_read_the_mailbox_every_interval_minutes(ws_rb, server, 
     assert [r.getMessage() for r in caplog.records] == [
         "邮箱「收稿邮箱」连不上邮件服务器，下次收信再试（没有邮件丢失）。"
     ]
+
+
+def test_a_folder_whose_uidvalidity_changed_does_not_hand_a_taken_mail_over_again(ws_rb, server):
+    """After a server reset (new UIDVALIDITY, the same mails), a mail taken before is known by
+    its Message-ID: not written again, and acted on once its item is filed."""
+    ws, rb = ws_rb
+    toml = ws.root / "mail.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('after = "move:已收稿"', 'after = "flag"'), encoding="utf-8"
+    )
+    server.append(_draft_mail())
+    assert len(_run(ws, rb).taken) == 1
+
+    server.kill()
+    uidlist = server.root / "mail" / USER / "dovecot-uidlist"
+    head, _, rest = uidlist.read_text().partition("\n")
+    fields = [f"V{int(f[1:]) + 1}" if f.startswith("V") else f for f in head.split()]
+    uidlist.write_text(" ".join(fields) + "\n" + rest)
+    server.start()
+
+    assert _run(ws, rb).taken == []  # the item lies in the inbox already
+    assert len(sweep(ws, rb).outcomes) == 1
+    assert _run(ws, rb).done == 1
+    assert server.uids("INBOX", "FLAGGED") == [1] and len(_submissions(ws)) == 1
+    db = open_ledger(ws.ledger_path)
+    try:
+        rows = ledger._rows(db, "SELECT uidvalidity, uid, state FROM mail_messages ORDER BY id")
+    finally:
+        db.close()
+    assert len({r["uidvalidity"] for r in rows}) == 2 and [r["state"] for r in rows] == ["written", "done"]
