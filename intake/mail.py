@@ -131,11 +131,11 @@ def _receive_account(
         db = open_ledger(ws.ledger_path)
         try:
             known = mail_ledger.recorded(db, account.name, uidvalidity)
-            result.done += _finish(run, db, box, known)
-            uids = box.uids(AND(date_gte=account.since) if account.since else "ALL")
-            gone = [row for uid, row in known.items() if row.state == mail_ledger.LEFT and uid not in uids]
+            present = set(box.uids("ALL"))
+            result.done += _finish(run, db, box, known, present)
+            gone = [row for uid, row in known.items() if row.state == mail_ledger.LEFT and uid not in present]
             mail_ledger.drop(db, gone)
-            for uid in uids:
+            for uid in box.uids(AND(date_gte=account.since)) if account.since else sorted(present, key=int):
                 row = known.get(uid)
                 if row is None or _now_known(row, config):
                     _take(run, db, box, uid, result, new=row is None)
@@ -161,11 +161,16 @@ def _connect(account: MailAccount, timeout: float) -> BaseMailBox:
 
 
 def _finish(
-    run: _Run, db: sqlite_utils.Database, box: BaseMailBox, known: dict[str, mail_ledger.MailRow]
+    run: _Run,
+    db: sqlite_utils.Database,
+    box: BaseMailBox,
+    known: dict[str, mail_ledger.MailRow],
+    present: set[str],
 ) -> int:
     """Earlier runs' mails: a claim whose item is not in the inbox nor known to intake is
-    dropped (taken again below); a written mail whose item is now filed is acted on. How many
-    were acted on."""
+    dropped (taken again below); a written mail whose item is now filed is acted on — unless it
+    has left the folder already (our move went through before the connection dropped, or a
+    person moved it): then it is only recorded done. How many were acted on."""
     acted = 0
     for uid, row in list(known.items()):
         if row.state == mail_ledger.TAKING:
@@ -177,9 +182,10 @@ def _finish(
                 del known[uid]
                 continue
         if row.state == mail_ledger.WRITTEN and mail_ledger.filed(db, row.account, row.uidvalidity, uid):
-            _act(box, run.account, uid)
+            if uid in present:
+                _act(box, run.account, uid)
+                acted += 1
             mail_ledger.set_state(db, row, mail_ledger.DONE, run.at)
-            acted += 1
     return acted
 
 

@@ -362,3 +362,17 @@ def test_a_folder_whose_uidvalidity_changed_does_not_hand_a_taken_mail_over_agai
     finally:
         db.close()
     assert len({r["uidvalidity"] for r in rows}) == 2 and [r["state"] for r in rows] == ["written", "done"]
+
+
+def test_a_mail_gone_from_the_folder_before_its_item_is_filed_is_only_recorded_done(ws_rb, server):
+    ws, rb = ws_rb
+    server.append(_draft_mail())
+    assert len(_run(ws, rb).taken) == 1
+    with server.client() as imap:  # a person deletes the mail in the webmail meanwhile
+        imap.select("INBOX")
+        imap.uid("STORE", "1", "+FLAGS", "(\\Deleted)")
+        imap.expunge()
+    sweep(ws, rb)
+    after = _run(ws, rb)
+    assert (after.done, after.problems) == (0, [])
+    assert _run(ws, rb).problems == [] and len(_submissions(ws)) == 1
