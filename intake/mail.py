@@ -68,6 +68,7 @@ class MailRunResult:
     done: int = 0
     left: int = 0
     problems: list[str] = field(default_factory=list)
+    busy: bool = False  # another process was reading the mailboxes: this run did nothing
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def receive_mail(ws: Workspace, rulebook: Rulebook, config: MailConfig) -> MailR
     result = MailRunResult()
     with _mail_lock(ws) as mine:
         if not mine:
+            result.busy = True
             return result
         for account in config.accounts:
             try:

@@ -376,3 +376,14 @@ def test_a_mail_gone_from_the_folder_before_its_item_is_filed_is_only_recorded_d
     after = _run(ws, rb)
     assert (after.done, after.problems) == (0, [])
     assert _run(ws, rb).problems == [] and len(_submissions(ws)) == 1
+
+
+def test_a_second_mail_run_while_one_is_going_does_nothing_and_says_so(ws_rb):
+    from service.mail import mail_summary
+
+    ws, rb = ws_rb
+    with mail_intake._mail_lock(ws) as mine:
+        assert mine
+        result = _run(ws, rb)
+    assert result.busy and result.taken == [] and result.problems == []
+    assert mail_summary(result)[0].startswith("另一个收信")
