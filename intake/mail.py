@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 
 import sqlite_utils
 from imap_tools import AND, BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessageFlags
-from imap_tools.errors import ImapToolsError, MailboxLoginError
+from imap_tools.errors import ImapToolsError, MailboxFolderSelectError, MailboxLoginError
 
 from intake.mail_config import MailAccount, MailConfig, MailConfigError
 from intake.mail_message import (
@@ -100,12 +100,14 @@ def receive_mail(ws: Workspace, rulebook: Rulebook, config: MailConfig) -> MailR
             except _NETWORK as exc:
                 log.info("邮箱「%s」本次未收完：%r", account.name, exc)
                 result.problems.append(
-                    f"邮箱「{account.name}」{_reason(exc)}，下次收信再试（没有邮件丢失）。"
+                    f"邮箱「{account.name}」{_reason(exc, account)}，下次收信再试（没有邮件丢失）。"
                 )
     return result
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException, account: MailAccount) -> str:
+    if isinstance(exc, MailboxFolderSelectError):
+        return f"没有文件夹「{account.folder}」，请核对 mail.toml 的 folder"
     if isinstance(exc, MailboxLoginError):
         return "登录被拒绝，请核对 mail.toml 的用户名和授权码"
     if isinstance(exc, ConnectionRefusedError | socket.gaierror):

@@ -238,6 +238,14 @@ def test_the_office_learns_a_wrong_password_in_one_line(ws_rb, monkeypatch):
         "邮箱「收稿邮箱」登录被拒绝，请核对 mail.toml 的用户名和授权码，下次收信再试（没有邮件丢失）。"
     ]
     assert "wrong" not in result.problems[0]
+    monkeypatch.setenv("DD_TEST_MAIL_PASSWORD", PASSWORD)
+    toml = ws.root / "mail.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('folder = "INBOX"', 'folder = "收件箱"'), encoding="utf-8"
+    )
+    assert _run(ws, rb).problems == [
+        "邮箱「收稿邮箱」没有文件夹「收件箱」，请核对 mail.toml 的 folder，下次收信再试（没有邮件丢失）。"
+    ]
 
 
 def test_draftdesk_mail_once_and_the_home_page_list_the_mails_left_for_the_office(ws_rb, server, capsys):
