@@ -353,6 +353,17 @@ def backup(
 
 
 @app.command(cls=ChineseCommand)
+def mail(workspace: WorkspaceOpt = None) -> None:
+    """收信一次：把 mail.toml 中各收稿邮箱里已知单位发来的稿件放入收稿目录；原邮件在稿件登记后才移走或标记。"""
+    from cli.intake_lock import intake_running
+    from cli.mail import mail_command
+
+    with intake_running(workspace):  # restore refuses while mail writes into the inbox
+        code = mail_command(workspace)
+    raise typer.Exit(code)
+
+
+@app.command(cls=ChineseCommand)
 def verify(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
     workspace: WorkspaceOpt = None,

@@ -1,6 +1,6 @@
 """What `run`, `watch` and `serve` hold while they run: the workspace's intake lock (so
 `restore` refuses meanwhile) and, for the long-running two, the daily ledger backup and the
-units' reminders (notify.toml)."""
+units' reminders (notify.toml) and e-mail intake (mail.toml, every few minutes)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from pathlib import Path
 def intake_running(option: Path | None, *, daily_backup: bool = False) -> Iterator[None]:
     """Hold the workspace's intake lock while `run`, `watch` or `serve` runs, so `restore`
     refuses meanwhile; with `daily_backup` (watch, serve) back the ledger up once a day beside
-    it. A folder that is no workspace is not locked (the command itself says why)."""
+    it, send the day's reminders and read the mailboxes of mail.toml every few minutes. A folder that is no workspace is not locked (the command itself says why)."""
     import threading
 
     from service.backup import keep_backing_up
+    from service.mail import keep_receiving_mail
     from service.reminders import keep_reminding
     from workspace import resolve_workspace
     from workspace.lock import intake_lock
@@ -33,6 +34,9 @@ def intake_running(option: Path | None, *, daily_backup: bool = False) -> Iterat
             ).start()
             threading.Thread(
                 target=keep_reminding, args=(ws, stop), name="daily-reminders", daemon=True
+            ).start()
+            threading.Thread(
+                target=keep_receiving_mail, args=(ws, stop), name="mail-intake", daemon=True
             ).start()
         try:
             yield

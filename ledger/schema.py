@@ -183,6 +183,29 @@ TABLES: dict[str, dict[str, type]] = {
         "last_error": str,
         "sent_at": str,
     },
+    # Mails taken by e-mail intake (ledger/mail.py), one row per mail by account, UIDVALIDITY
+    # and UID: `taking` while its item is written into the inbox, `written` once it lies there,
+    # `done` once its item is filed and the mail moved/flagged; `left` for a mail left unread in
+    # place (unknown sender, no document), listed for the office. No password is ever kept.
+    # `message_id` (the mail's Message-ID) recognises a mail taken before the server reset the
+    # folder's UIDVALIDITY.
+    "mail_messages": {
+        "id": int,
+        "account": str,
+        "uidvalidity": int,
+        "uid": str,
+        "message_id": str,
+        "sender": str,
+        "subject": str,
+        "sent_at": str,
+        "state": str,
+        "reason": str,
+        "item_key": str,
+        "after_id": int,
+        "seen_at": str,
+        "taken_at": str,
+        "done_at": str,
+    },
 }
 
 PRIMARY_KEYS: dict[str, str] = {"units": "name", "sightings": "path", "claims": "token", "unit_links": "unit"}
@@ -202,6 +225,7 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("request_units", ["request_id", "unit"], True),
     ("request_answers", ["request_id", "submission_id"], True),
     ("request_answers", ["submission_id"], False),
+    ("mail_messages", ["account", "uidvalidity", "uid"], True),
 ]
 
 

@@ -20,6 +20,7 @@ def status_lines(ws: Workspace) -> list[str]:
     from ledger import intake as ledger
     from ledger import notifications
     from ledger.schema import open_ledger
+    from service.mail import left_mail_lines
     from service.verify import summary_line as verify_summary
 
     rulebook = ws.rulebook()
@@ -58,6 +59,7 @@ def status_lines(ws: Workspace) -> list[str]:
     if beat:
         lines.append(f"最近心跳：{_when(beat, rulebook)}")
     lines += _notify_lines(sent, failed)
+    lines += left_mail_lines(ws)
     lines += [_backup_line(ws, rulebook), verify_summary(ws)]
     return [*lines, *_rulebook_line(this_year), _server_line(ws)]
 

@@ -49,7 +49,7 @@ def prefect_harness():
 
 # The `integration` marker's definition, kept true: a test not marked integration that opens a
 # real SQLite file (from the test's own thread: the web test client and background workers are
-# not watched), runs LibreOffice or starts a watchdog observer fails, naming the part. The other
+# not watched), runs LibreOffice or Dovecot (IMAP) or starts a watchdog observer fails, naming the part. The other
 # way round (a marked test using none) is checked by hand: a part used by a subprocess is not
 # visible from here.
 _REAL_PARTS: list[str] = []
@@ -69,6 +69,8 @@ class _PopenNotingLibreOffice(subprocess.Popen):  # type: ignore[type-arg]
         program = args[0] if isinstance(args, list | tuple) and args else args
         if Path(os.fspath(program)).name.startswith(("soffice", "libreoffice")):
             _REAL_PARTS.append("LibreOffice")
+        if Path(os.fspath(program)).name == "dovecot":
+            _REAL_PARTS.append("an IMAP server (Dovecot)")
         super().__init__(args, *rest, **kwargs)
 
 

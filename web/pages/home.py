@@ -1,6 +1,7 @@
 """The home page: links to every page, the Prefect UI when its server runs, intake at a glance
-(the server's state, and how and when the inbox was last swept) and the last verify; and
-logging out. Off 127.0.0.1 the home page asks for the password like every office page."""
+(the server's state, and how and when the inbox was last swept), the last verify and the mails
+left unread in the mailbox for the office; and logging out. Off 127.0.0.1 the home page asks
+for the password like every office page."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, desk: Clerk) -> Response:
+    from service.mail import left_mails
     from service.status import intake_glance, notify_summary
     from service.verify import summary_line
 
@@ -24,6 +26,7 @@ def home(request: Request, desk: Clerk) -> Response:
         intake=intake_glance(desk.ws, desk.prefect_url()),
         verified=summary_line(desk.ws),
         messages=notify_summary(desk.ws),
+        left_mails=left_mails(desk.ws),
     )
 
 
