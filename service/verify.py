@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -142,9 +142,9 @@ def _walk(ws: Workspace, known: set[str]) -> Iterator[str]:
                     yield f"{rel}/{name}"
 
 
-def _unknown_problems(ws: Workspace, known: set[str], officers: set[str]) -> list[Problem]:
-    """Files no submission names, officer forms aside: those filing put where it puts officer
-    forms (`intake.filing.is_officer_filing`), the accepted ones only while their bytes are a
+def _officer_form_test(ws: Workspace, officers: set[str]) -> Callable[[str], bool]:
+    """Whether a filed path is an officer form: where filing puts officer forms
+    (`intake.filing.is_officer_filing`), the accepted ones only while their bytes are a
     registered form's (`officers`)."""
     from intake.filing import is_officer_filing
 
@@ -158,6 +158,12 @@ def _unknown_problems(ws: Workspace, known: set[str], officers: set[str]) -> lis
         except OSError:
             return False
 
+    return officer_form
+
+
+def _unknown_problems(ws: Workspace, known: set[str], officers: set[str]) -> list[Problem]:
+    """Files no submission names, officer forms aside."""
+    officer_form = _officer_form_test(ws, officers)
     return [
         Problem("unknown", "发件箱中有台账没有记录的文件", rel, _id_of(rel))
         for rel in _walk(ws, known)
@@ -318,16 +324,9 @@ def summary_line(ws: Workspace) -> str:
 
 def officer_forms(ws: Workspace, known: set[str], officers: set[str]) -> list[str]:
     """The officer forms filed in the outbox (no submission names them): registered ones under
-    an officer folder, refused ones under their claim tag — what a backup keeps beside the rows."""
-    officer_folder = ws.rulebook().intake.officer_folder
-
-    def registered(relpath: str) -> bool:
-        try:
-            return file_digest(ws.root / relpath) in officers
-        except OSError:
-            return False
-
-    return [rel for rel in _walk(ws, known) if _is_officer_form(rel, officer_folder, registered)]
+    the officer folder, refused ones under their claim tag — what a backup keeps beside the rows."""
+    officer_form = _officer_form_test(ws, officers)
+    return [rel for rel in _walk(ws, known) if officer_form(rel)]
 
 
 def content_problems(ws: Workspace) -> list[Problem]:

@@ -67,7 +67,9 @@ def test_a_same_event_waits_for_the_office_with_its_reasons_and_decide_count_set
     assert same["severity"] == "warning" and "由办公室核定" in same["message"]
     assert f"湖滨社区已于 2021年3月12日 15:00 报送的第 1 号稿件“{VISIT_TITLE}”" in same["message"]
     [receipt] = [r for r in receipts(ws) if r.name.startswith("2_")]
-    assert "是否计入：暂不计入：可能与稿件 1 为同一事件，待办公室核定" in receipt.read_bytes()[3:].decode("utf-8")
+    assert "是否计入：暂不计入：可能与稿件 1 为同一事件，待办公室核定" in receipt.read_bytes()[3:].decode(
+        "utf-8"
+    )
     assert _counted(ws, "建设局") == 0 and _counted(ws, "湖滨社区") == 1
 
     client = TestClient(create_app(ws, rulebook, ledger=False))
