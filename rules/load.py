@@ -22,6 +22,7 @@ from rules.model import (
     UNIT_KINDS,
     Awards,
     Backup,
+    Bulletin,
     Calendar,
     ContentType,
     Images,
@@ -34,6 +35,10 @@ from rules.model import (
     Web,
     outlet_key,
 )
+
+# the rulebook's tables; any other top-level key is a mistake the loader names
+SECTIONS: tuple[str, ...] = ("meta", "intake", "limits", "images", "calendar", "types", "kinds", "units")
+SECTIONS += ("points", "fees", "outlets", "awards", "web", "backup", "bulletin")
 
 DEFAULT_RULEBOOK = Path(__file__).with_name("xihu-2021.toml")
 
@@ -252,26 +257,7 @@ def _unit(r: _Reader, index: int, data: Any, type_keys: tuple[str, ...]) -> Unit
 def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook:
     """Validate a parsed TOML mapping into a `Rulebook`; raise `RulebookError` naming every problem."""
     r = _Reader()
-    r.unknown(
-        data,
-        {
-            "meta",
-            "intake",
-            "limits",
-            "images",
-            "calendar",
-            "types",
-            "kinds",
-            "units",
-            "points",
-            "fees",
-            "outlets",
-            "awards",
-            "web",
-            "backup",
-        },
-        "",
-    )
+    r.unknown(data, set(SECTIONS), "")
 
     meta = _read_meta(r, data)
     intake = _read_intake(r, data)
@@ -287,6 +273,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     awards = _read_awards(r, data)
     web = _read_web(r, data)
     backup = _read_backup(r, data)
+    bulletin = _read_bulletin(r, data)
     if r.problems:
         raise RulebookError(source, r.problems)
     return Rulebook(
@@ -305,6 +292,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         source=source,
         web=web,
         backup=backup,
+        bulletin=bulletin,
         outlet_aliases=outlet_aliases,
         outlet_platforms=outlet_platforms,
     )
@@ -673,3 +661,18 @@ def load_rulebook(path: Path | str | None = None) -> Rulebook:
     except tomllib.TOMLDecodeError as exc:
         raise RulebookError(str(target), [toml_problem(exc)]) from None
     return parse_rulebook(data, str(target))
+
+
+def _read_bulletin(r: _Reader, data: dict[str, Any]) -> Bulletin:
+    """[bulletin]: the 通报's 发文机关, 发文字号, 主送, 抄送 and 印发机关 (optional)."""
+    b = data.get("bulletin", {})
+    if not isinstance(b, dict):
+        r.problems.append("bulletin：应是一个表（[bulletin]）")
+        return Bulletin()
+    keys = ("issuer", "number_prefix", "main_to", "copy_to", "printer")
+    r.unknown(b, {*keys, "first_number"}, "bulletin.")
+    texts = {k: r.get(b, k, str, "bulletin.", required=False, default=getattr(Bulletin, k)) for k in keys}
+    first = r.get(
+        b, "first_number", int, "bulletin.", minimum=1, required=False, default=Bulletin.first_number
+    )
+    return Bulletin(**texts, first_number=first)
