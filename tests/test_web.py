@@ -102,7 +102,7 @@ def test_home_links_every_page_in_chinese(client: TestClient) -> None:
         ("/ledger/", "台账"),
     ]:
         assert f'href="{href}"' in html and word in html
-    assert "Prefect 界面" in html
+    assert "运行记录" in html and "Prefect 界面" not in html  # the clerk's words, in Chinese
 
 
 def test_home_finds_a_prefect_server_started_after_the_desk(ws, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,13 +115,13 @@ def test_home_finds_a_prefect_server_started_after_the_desk(ws, monkeypatch: pyt
     monkeypatch.setattr(flows.prefect_env, "running_server", lambda _ws: server[0])
     client = TestClient(create_app(*ws))
     before = client.get("/").text
-    assert "Prefect 服务未运行" in before and "127.0.0.1:4299" not in before
+    assert "服务还没有启动" in before and "127.0.0.1:4299" not in before
     server[0] = "http://127.0.0.1:4299/api"
     after = client.get("/").text
-    assert '<a href="http://127.0.0.1:4299">Prefect 界面</a>' in after
-    assert "Prefect 服务未运行" not in after
+    assert '<a href="http://127.0.0.1:4299">运行记录</a>' in after
+    assert "服务还没有启动" not in after
     server[0] = None
-    assert "Prefect 服务未运行" in client.get("/").text
+    assert "服务还没有启动" in client.get("/").text
 
 
 def test_the_prefect_lookup_is_cached_for_a_few_seconds(ws, monkeypatch: pytest.MonkeyPatch) -> None:
