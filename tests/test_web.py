@@ -626,3 +626,18 @@ def test_a_bad_password_hash_in_the_rulebook_is_refused(ws) -> None:
     )
     with pytest.raises(RulebookError, match=r"web\.password_hash"):
         ws[0].rulebook()
+
+
+def test_adoptions_list_shows_level_and_the_rules_fee_and_units_are_ticked(ws, client: TestClient) -> None:
+    from scoring.fees import adoption_fee
+    from tests.ledger_support import add_adoption
+
+    db = open_ledger(Path(client.ws_root) / "outbox" / "ledger.db")  # type: ignore[attr-defined]
+    add_adoption(db, 1, "常州日报", "city", "2021-03-15", None, None, "网页登记")
+    db.close()
+    html = client.get("/adopt?month=2021-03").text
+    fee = adoption_fee("instant", "city", None, False, ws[1])
+    assert "常州日报（市级）" in html and f"按规则：稿酬 {fee:g} 元" in html
+    assert html.count('type="checkbox" name="units"') == 23 and "multiple size" not in html
+    assert "按篇数登记约稿（党委政务信息）" in html and "逐条发出约稿（题目、单位、截止日期）" in html
+    assert "约稿任务</h2>" not in html
