@@ -4,6 +4,8 @@ period says so in the title, and LibreOffice prints it on A4."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -130,12 +132,20 @@ def test_the_year_bulletin_adds_the_recommendation_list(ws: Path, monkeypatch: p
 
 @pytest.mark.timeout(120)
 def test_the_bulletin_prints_on_a4(ws: Path, tmp_path: Path) -> None:
+    """Printed by LibreOffice: A4 pages, each numbered by its PAGE field, every unit's name whole
+    on one line of the ranking table."""
     invoke(ws, "bulletin", "--month", "2021-02")
     pdf = print_to_pdf(ws / "outbox" / "reports" / "2021-02" / "通报_2021-02.docx", tmp_path, timeout=100)
     boxes = page_boxes(pdf.read_bytes())
     assert boxes
     for x0, y0, x1, y1 in boxes:
         assert abs((x1 - x0) - A4[0]) < 2 and abs((y1 - y0) - A4[1]) < 2, (x0, y0, x1, y1)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    numbers = re.findall(r"^\s*—\s*(\d+)\s*—\s*$", text, re.MULTILINE)
+    assert numbers == [str(n) for n in range(1, len(boxes) + 1)]
+    rows = [line.split() for line in text.splitlines() if re.match(r"^\s*\d+\s+\S+\s+\d+/\d+", line)]
+    names = {u.name for u in load_rulebook(ws / "draftdesk.toml").units}
+    assert {row[1] for row in rows} == names  # no name broken over lines
 
 
 def test_the_bulletin_is_laid_out_as_a_gongwen(ws: Path) -> None:
