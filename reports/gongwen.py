@@ -278,9 +278,15 @@ def _font_table(doc: DocumentObject) -> None:
 
 
 def _advances(text: str, size: Pt) -> list[float]:
-    """Each character's advance in points: a CJK character one em, an ASCII character half."""
+    """Each character's advance in points: a CJK character one em; a digit or Latin letter half
+    an em in 仿宋, taken as 0.6 so a fallback font's wider digits still fit; and a quarter em
+    where CJK meets Latin or digits (the space Word and LibreOffice put between them)."""
     em = float(size.pt)
-    return [em * (0.5 if ord(ch) < 0x2E80 else 1.0) for ch in text]
+    latin = [ord(ch) < 0x2E80 for ch in text]
+    return [
+        em * ((0.6 if latin[i] else 1.0) + (0.25 if i and latin[i] != latin[i - 1] else 0.0))
+        for i in range(len(text))
+    ]
 
 
 def text_width(text: str, size: Pt) -> float:
@@ -289,26 +295,27 @@ def text_width(text: str, size: Pt) -> float:
 
 
 def column_widths(head: Sequence[str], rows: Sequence[Sequence[str]], size: Pt = TABLE_SIZE) -> list[int]:
-    """Widths (EMU) filling the 版心 so each cell's text fits on one line where the page allows,
-    else on two: headers may wrap to two lines; the space left goes to the columns in proportion."""
-    total = float(TEXT_WIDTH.pt)
+    """Widths (EMU) filling the 版心: every cell on one line where the page allows; else headers
+    wrap to two lines first, then the widest columns' cells, widest first (never past two lines
+    where the page allows that); the space left is shared out evenly."""
+    total, pad = float(TEXT_WIDTH.pt), float(CELL_PAD.pt)
     cols = list(zip(head, *rows, strict=True)) if rows else [(h,) for h in head]
-    one_line = [max(text_width(c, size) for c in col) + CELL_PAD.pt for col in cols]
-    need = [
-        max(max(text_width(c, size) for c in col[1:]) if len(col) > 1 else 0.0, _half(col[0], size))
-        for col in cols
-    ]
-    need = [n + CELL_PAD.pt for n in need]
-    if sum(one_line) <= total:
-        need = one_line
-    elif sum(need) > total:  # data cells too may wrap to two lines
-        need = [max(_half(c, size) for c in col) + CELL_PAD.pt for col in cols]
-    spare = total - sum(need)
-    for n in sorted(range(len(need)), key=lambda i: one_line[i] - need[i]):  # headers on one line first
-        grow = min(max(0.0, spare), max(0.0, one_line[n] - need[n]))
-        need[n] += grow
+    full = [max(text_width(c, size) for c in col) + pad for col in cols]
+    two = [max(_half(c, size) for c in col) + pad for col in cols]
+    base = [max([_half(col[0], size), *(text_width(c, size) for c in col[1:])]) + pad for col in cols]
+    widths = list(base)
+    spare = total - sum(widths)
+    for n in sorted(range(len(cols)), key=lambda i: full[i] - base[i]):  # headers on one line first
+        grow = min(max(0.0, spare), full[n] - widths[n])
+        widths[n] += grow
         spare -= grow
-    return [int(Pt(n + max(0.0, spare) / len(need))) for n in need]
+    for n in sorted(range(len(cols)), key=lambda i: -widths[i]):  # too wide: cells wrap, widest first
+        if spare >= 0:
+            break
+        cut = min(-spare, widths[n] - two[n])
+        widths[n] -= max(0.0, cut)
+        spare += max(0.0, cut)
+    return [int(Pt(w + max(0.0, spare) / len(widths))) for w in widths]
 
 
 def _half(text: str, size: Pt) -> float:

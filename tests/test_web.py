@@ -641,3 +641,8 @@ def test_adoptions_list_shows_level_and_the_rules_fee_and_units_are_ticked(ws, c
     assert html.count('type="checkbox" name="units"') == 23 and "multiple size" not in html
     assert "按篇数登记约稿（党委政务信息）" in html and "逐条发出约稿（题目、单位、截止日期）" in html
     assert "约稿任务</h2>" not in html
+
+
+def test_the_intake_list_says_what_its_photo_figures_are(client: TestClient) -> None:
+    html = client.get("/intake?month=2021-03").text
+    assert "<th>照片（共 / 高清）</th>" in html

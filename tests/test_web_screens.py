@@ -145,6 +145,9 @@ def test_every_page_at_1400_and_390_px(desk: tuple[str, str], browser: object, t
             for table in d.execute_script(TABLES):  # type: ignore[attr-defined]
                 if name == "unit" or not table["scroller"]:
                     wide.append((name, width, table))
+            if name == "unit" and width == 390:  # every table of the unit's page reads as cards
+                shown = d.execute_script(CARDS)  # type: ignore[attr-defined]
+                assert shown == ["block"] * len(shown) and len(shown) >= 3, shown
             inner = int(d.execute_script("return window.innerWidth"))  # type: ignore[attr-defined]
             scroll = int(d.execute_script("return document.documentElement.scrollWidth"))  # type: ignore[attr-defined]
             assert scroll <= inner, (name, width, scroll, inner)  # no sideways scrolling
@@ -154,6 +157,11 @@ def test_every_page_at_1400_and_390_px(desk: tuple[str, str], browser: object, t
     assert len(os.listdir(SCREENS)) >= len(PAGES) * len(WIDTHS)
     assert wide == []  # every table fits its box (an office page's deliberate scroller aside)
 
+
+CARDS = """
+return [...document.querySelectorAll('main table')].filter(t => t.getClientRects().length)
+  .map(t => getComputedStyle(t.rows[t.rows.length - 1]).display);
+"""
 
 # Each shown table wider than its box: the box is the table itself where the table scrolls
 # (display: block, overflow-x: auto), else its parent; `scroller` when that box scrolls on purpose.
