@@ -84,7 +84,8 @@ def check_images(draft: Draft, ctype: ContentType, rulebook: Rulebook) -> PhotoC
                 "image_quality",
                 ERROR,
                 (
-                    f"高清照片只有 {summary.hd} 张，{ctype.name}要求至少 {low} 张高清照片（{_hd_text(rulebook)}）"
+                    f"{f'高清照片只有 {summary.hd} 张' if summary.hd else '没有高清照片'}，"
+                    f"{ctype.name}要求至少 {low} 张高清照片（{_hd_text(rulebook)}）"
                     f"{'，现有照片尺寸：' + sizes if sizes else ''}。Word 保存时会压缩图片，"
                     "请把照片原图与稿件放在同一个文件夹（或压缩包）中一起重新报送。"
                 ),

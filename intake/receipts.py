@@ -22,6 +22,7 @@ from intake.decided import ORIGINAL_HEADING, decision_text
 from intake.filed import FiledItem
 from ledger import intake as ledger
 from ledger.records import SubmissionRecord
+from ledger.requests import answered_request
 from rules import Rulebook
 from rules.times import parse_instant
 from scoring.credit import Credit, credit_words, row_credit
@@ -35,13 +36,16 @@ def render_receipt(
     rulebook: Rulebook,
     rulebook_warning: str | None = None,
     credit: Credit | None = None,
+    *,
+    answers: int | None = None,
 ) -> str:
     """The receipt's text for one recorded submission ("\\n" line ends; `note_bytes` makes the
     bytes): 稿件编号, title, type, received time, 合格 or 退回, 计入 or why not, both 字数
     figures, for an accepted draft its photos and — when another year's rulebook judged it
     (`rulebook_warning`) — which, the office's 核定 and reason when there is one, and the
-    machine's note or notice. 是否计入 is the draft's `credit` (`scoring.credit.credit_words`;
-    without one, the credit the row alone gives)."""
+    machine's note or notice (without the facts the receipt already heads with). 是否计入 is the
+    draft's `credit` (`scoring.credit.credit_words`; without one, the credit the row alone gives).
+    A draft linked to a 约稿 (`answers`) says its 【约稿N】 was recognised."""
     verdict = row.get("effective_verdict", row.get("verdict"))  # the office's 核定 where there is one
     accepted = verdict == "accepted"
     credit = credit or row_credit(row, rulebook)
@@ -59,8 +63,11 @@ def render_receipt(
         f"是否计入：{credit_words(credit)}",
         _zishu_text(row),
     ]
+    lines += (
+        [f"约稿：文件名中的【约稿{answers}】已识别，本稿登记为第 {answers} 号约稿的答复"] if answers else []
+    )
     if accepted:
-        lines.append(_photos_text(row, rulebook))
+        lines += [photos] if (photos := _photos_text(row, rulebook)) else []
         lines += [f"判定规则：{rulebook_warning}"] if rulebook_warning else []
     decided = decision_text(row, rulebook)  # the office's 核定 and its reason, when there is one
     if decided:
@@ -68,7 +75,7 @@ def render_receipt(
     note = (row.get("note_text") or "").strip()  # the machine's note, under its own heading
     if note:
         heading = ORIGINAL_HEADING if decided else "—— 退回说明 ——" if not accepted else "—— 未计入说明 ——"
-        lines += ["", heading, "", note]
+        lines += ["", heading, "", _without_facts(note, lines)]
     return "\n".join(lines) + "\n"
 
 
@@ -77,11 +84,26 @@ def _type_name(row: SubmissionRecord, rulebook: Rulebook) -> str:
     return ctype.name if ctype else "未能识别"
 
 
+def _without_facts(note: str, receipt: list[str]) -> str:
+    """The note from its first own line: its heading and the facts the receipt already printed
+    (稿件编号, 稿件, 标题, …, 收稿时间) are not said twice."""
+    said = {line.split("：", 1)[0] for line in receipt if "：" in line}
+    body = note.splitlines()
+    if body and "：" not in body[0]:  # the note's own heading (西湖街道信息宣传稿件退回说明)
+        body = body[1:]
+    while body and (not body[0].strip() or body[0].split("：", 1)[0] in said):
+        body = body[1:]
+    return "\n".join(body)
+
+
 def _photos_text(row: SubmissionRecord, rulebook: Rulebook) -> str:
     """The photos as the rules counted them: every picture, the distinct usable ones that count
-    (合格照片), and the HD ones where the type asks for HD photos."""
+    (合格照片), and the HD ones where the type asks for HD photos; nothing for a type that asks
+    for no photos and got none."""
     total, counted = row.get("photos_total") or 0, row.get("photos_distinct") or 0
     ctype = rulebook.types.get(row.get("content_type") or "")
+    if not total and not (ctype and ctype.min_photos):
+        return ""
     hd = f"，其中高清 {row.get('photos_hd') or 0} 张" if ctype and ctype.hd_photos else ""
     return f"照片：共 {total} 张，合格照片 {counted} 张{hd}"
 
@@ -112,7 +134,8 @@ def write_receipt_of(ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Databas
     if item.plan.receipt is None:
         return False
     try:
-        text = render_receipt(item.row, rulebook, item.rulebook_warning, item.credit)
+        answers = answered_request(db, item.id)
+        text = render_receipt(item.row, rulebook, item.rulebook_warning, item.credit, answers=answers)
         filing.write_note(ws.root / item.plan.receipt, note_bytes(text))
         ledger.mark_receipt_written(db, item.id, now(rulebook))
     except Exception:

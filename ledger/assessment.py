@@ -156,8 +156,8 @@ def adoptions_in(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> lis
     return records(
         db.query(
             "SELECT a.id, a.submission_id, a.outlet, a.level, a.adopted_on, a.fee, a.bonus, a.source, "
-            "a.entered_at, a.withdrawn_at, a.withdrawn_reason, s.unit, s.content_type, s.title "
-            "FROM adoptions a JOIN submissions s ON s.id = a.submission_id "
+            "a.entered_at, a.withdrawn_at, a.withdrawn_reason, s.unit, s.content_type, s.title, "
+            "s.is_announcement FROM adoptions a JOIN submissions s ON s.id = a.submission_id "
             "WHERE (a.adopted_on >= ? AND a.adopted_on < ?) OR (a.withdrawn_at >= ? AND a.withdrawn_at < ?) "
             "ORDER BY a.adopted_on, a.id",
             [low, high, low, high],

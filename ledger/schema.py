@@ -206,9 +206,18 @@ TABLES: dict[str, dict[str, type]] = {
         "taken_at": str,
         "done_at": str,
     },
+    # The 通报's 发文字号 (ledger/doc_numbers.py): the number each period's 通报 took the first
+    # time it was written, so a re-run prints the same number.
+    "bulletin_numbers": {"period": str, "year": int, "number": int, "issued_at": str},
 }
 
-PRIMARY_KEYS: dict[str, str] = {"units": "name", "sightings": "path", "claims": "token", "unit_links": "unit"}
+PRIMARY_KEYS: dict[str, str] = {
+    "units": "name",
+    "sightings": "path",
+    "claims": "token",
+    "unit_links": "unit",
+    "bulletin_numbers": "period",
+}
 
 INDEXES: list[tuple[str, list[str], bool]] = [
     ("submissions", ["sha256"], False),

@@ -1,12 +1,13 @@
-"""The period's 通报 as a Word document (python-docx), laid out as a Chinese office document.
+"""The period's 通报 as a Word document: what it says, section by section, in the 公文 layout of
+`reports.gongwen` (GB/T 9704-2012: 版头 with the 发文字号, 主送, body, 落款, 版记, page numbers).
+This module words the figures; the layout lives in `reports.gongwen` and never computes one.
 
-A4 with the GB/T 9704 margins; the title in 宋体 bold 二号 centred, a date line, body in
-仿宋_GB2312 三号 with a 28-point line, headings 一、二、… in 黑体, tables in 仿宋 小四. The leader
-gets it as it is, so it must print without editing: every section says something even when the
-period had nothing (零报送、本期无约稿).
+The leader gets it as it is, so it must print without editing: every section says something
+even when the period had nothing (零报送、本期无约稿).
 
-The same ledger gives the same file, byte for byte: the core properties are fixed to the
-workspace clock's date and the zip entries carry that date too, never the time of writing.
+The same ledger and the same 发文字号 give the same file, byte for byte: the core properties are
+fixed to the workspace clock's date and the zip entries carry that date too, never the time of
+writing.
 """
 
 from __future__ import annotations
@@ -14,27 +15,32 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from docx.text.run import Run
 
 from checks.labels import date_text
+from reports.gongwen import (
+    Masthead,
+    heading,
+    main_to,
+    masthead,
+    page_numbers,
+    page_setup,
+    record,
+    signature,
+    table,
+    title,
+)
+from reports.gongwen import paragraph as _paragraph
 from reports.period import judged_types, nominees
+from rules.model import Bulletin
 from scoring.awards import shared_places
 from scoring.report import PeriodReport, UnitReport
 from scoring.requests import RequestProgress, UnitRequests
 
-TITLE_FONT, BODY_FONT, HEAD_FONT, SUB_FONT = "宋体", "仿宋_GB2312", "黑体", "楷体_GB2312"
-TITLE_SIZE, BODY_SIZE, TABLE_SIZE = Pt(22), Pt(16), Pt(12)  # 二号, 三号, 小四
-LINE = Pt(28)
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -57,8 +63,14 @@ class BulletinData:
     adoptions_by_level: tuple[tuple[str, int], ...]  # (级别, 篇数) in the period
     requests: tuple[RequestProgress, ...] = ()
     request_units: tuple[UnitRequests, ...] = ()
-    office: str = field(default="")  # 落款: who issues it
     rulebook_warning: str | None = None  # the period's year has no rulebook: which one judged it
+    head: Masthead | None = field(default=None)  # 版头, 主送, 落款, 版记; None: the subdistrict's office
+
+    @property
+    def masthead(self) -> Masthead:
+        """The given 版头 and 版记, else the subdistrict's office with the rulebook's default 主送."""
+        office = f"{self.report.subdistrict}办公室"
+        return self.head or Masthead(office, "", Bulletin.main_to, "", office, cn_date(self.made_on))
 
     @property
     def still_open(self) -> bool:
@@ -76,54 +88,6 @@ def title_of(data: BulletinData) -> str:
     if data.still_open:
         text += f"（截至{data.made_on.month}月{data.made_on.day}日）"
     return text
-
-
-def _font(run: Run, name: str, size: Pt, bold: bool = False) -> None:
-    run.font.name = name
-    run.font.size = size
-    run.font.bold = bold
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        fonts.set(qn(attr), name)
-
-
-def _paragraph(
-    doc: DocumentObject,
-    text: str,
-    font: str = BODY_FONT,
-    *,
-    bold: bool = False,
-    align: WD_ALIGN_PARAGRAPH | None = None,
-    indent: bool = True,
-    size: Pt = BODY_SIZE,
-) -> None:
-    para = doc.add_paragraph()
-    fmt = para.paragraph_format
-    fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, LINE
-    fmt.space_before = fmt.space_after = Pt(0)
-    if indent and align is None:
-        fmt.first_line_indent = Pt(size.pt * 2)
-    if align is not None:
-        para.alignment = align
-    _font(para.add_run(text), font, size, bold)
-
-
-def _table(doc: DocumentObject, head: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    table = doc.add_table(rows=1, cols=len(head))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, name in zip(table.rows[0].cells, head, strict=True):
-        cell.text = ""
-        para = cell.paragraphs[0]
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(para.add_run(name), BODY_FONT, TABLE_SIZE, bold=True)
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            para = cell.paragraphs[0]
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(para.add_run(str(value)), BODY_FONT, TABLE_SIZE)
-    doc.add_paragraph()
 
 
 def _rate(unit: UnitReport) -> float:
@@ -153,7 +117,7 @@ def _num(value: float) -> str:
 
 
 def _overview(doc: DocumentObject, data: BulletinData, n: int) -> None:
-    _paragraph(doc, f"{NUMERALS[n]}、总体情况", HEAD_FONT)
+    heading(doc, f"{NUMERALS[n]}、总体情况")
     d = data.drafts.values()
     received, accepted, counted = (
         sum(x.received for x in d),
@@ -173,7 +137,7 @@ def _overview(doc: DocumentObject, data: BulletinData, n: int) -> None:
 
 def _ranking(doc: DocumentObject, data: BulletinData, n: int) -> None:
     report = data.report
-    _paragraph(doc, f"{NUMERALS[n]}、各单位完成情况及排名", HEAD_FONT)
+    heading(doc, f"{NUMERALS[n]}、各单位完成情况及排名")
     types = judged_types(report)
     head = ["名次", "单位", *(report.type_names[k] for k in types), "完成率", "加减分"]
     rows: list[list[object]] = []
@@ -185,20 +149,20 @@ def _ranking(doc: DocumentObject, data: BulletinData, n: int) -> None:
         points = _num(unit.points.total / 100) if unit.points.applies else "—"
         rows.append([place, unit.unit, *marks, f"{_rate(unit):.0%}", points])
     _paragraph(doc, "各类稿件栏为“计入数/任务数”，完成率按各类任务合计计算；加减分只适用于社区、村。")
-    _table(doc, head, rows)
+    table(doc, head, rows)
 
 
 def _levels(doc: DocumentObject, data: BulletinData, n: int) -> None:
-    _paragraph(doc, f"{NUMERALS[n]}、媒体录用情况", HEAD_FONT)
+    heading(doc, f"{NUMERALS[n]}、媒体录用情况")
     if not any(count for _, count in data.adoptions_by_level):
         _paragraph(doc, "本期无媒体录用。")
         return
     rows = [[name, count] for name, count in data.adoptions_by_level if count]
-    _table(doc, ["录用级别", "篇数"], [*rows, ["合计", sum(c for _, c in data.adoptions_by_level)]])
+    table(doc, ["录用级别", "篇数"], [*rows, ["合计", sum(c for _, c in data.adoptions_by_level)]])
 
 
 def _silent(doc: DocumentObject, data: BulletinData, n: int) -> None:
-    _paragraph(doc, f"{NUMERALS[n]}、零报送单位", HEAD_FONT)
+    heading(doc, f"{NUMERALS[n]}、零报送单位")
     silent = [u.unit for u in data.report.units if not data.drafts.get(u.unit, UnitDrafts()).received]
     if silent:
         _paragraph(
@@ -209,7 +173,7 @@ def _silent(doc: DocumentObject, data: BulletinData, n: int) -> None:
 
 
 def _requests(doc: DocumentObject, data: BulletinData, n: int) -> None:
-    _paragraph(doc, f"{NUMERALS[n]}、约稿完成情况", HEAD_FONT)
+    heading(doc, f"{NUMERALS[n]}、约稿完成情况")
     if not data.requests:
         _paragraph(doc, "本期无到期约稿。")
         return
@@ -219,33 +183,37 @@ def _requests(doc: DocumentObject, data: BulletinData, n: int) -> None:
         rows.append(
             [p.request.id, p.request.topic, cn_date(p.request.deadline), f"{p.on_time}/{len(p.units)}", late]
         )
-    _table(doc, ["编号", "约稿主题", "截止日期", "按时答复", "其他单位情况"], rows)
+    heading(doc, "（一）各期约稿", 2)
+    table(doc, ["编号", "约稿主题", "截止日期", "按时答复", "其他单位情况"], rows)
+    heading(doc, "（二）各单位答复约稿情况", 2)
     unit_rows = [[u.unit, u.issued, u.on_time, u.late, u.missing] for u in data.request_units]
-    _table(doc, ["单位", "约稿数", "按时", "逾期", "未报"], unit_rows)
+    table(doc, ["单位", "约稿数", "按时", "逾期", "未报"], unit_rows)
 
 
 def _fees(doc: DocumentObject, data: BulletinData, n: int) -> None:
     report = data.report
-    _paragraph(doc, f"{NUMERALS[n]}、稿酬发放情况", HEAD_FONT)
+    heading(doc, f"{NUMERALS[n]}、稿酬发放情况")
     _paragraph(doc, f"本期稿酬合计{_num(report.fees_total)}元，共{len(report.payments)}篇。")
     paid = sorted((u for u in report.units if u.fees), key=lambda u: (-u.fees, u.unit))
     if paid:
-        _table(doc, ["单位", "稿酬（元）"], [[u.unit, _num(u.fees)] for u in paid])
+        table(doc, ["单位", "稿酬（元）"], [[u.unit, _num(u.fees)] for u in paid])
 
 
 def _awards(doc: DocumentObject, data: BulletinData, n: int) -> None:
     """The year's 推荐名单, as the 考核 page and workbook rank it (`reports.period.nominees`)."""
     units, people = nominees(data.report)
-    _paragraph(doc, f"{NUMERALS[n]}、先进评选推荐名单", HEAD_FONT)
+    heading(doc, f"{NUMERALS[n]}、先进评选推荐名单")
     _paragraph(doc, "按全年录用篇数排名提出，奖励金额为考核办法规定的建议数，最终由街道研究决定。")
     if units:
-        _table(
+        heading(doc, "（一）先进单位", 2)
+        table(
             doc,
             ["名次", "先进单位", "依据", "建议奖励（元）"],
             [[u.rank, u.unit, u.basis, u.award] for u in units],
         )
     if people:
-        _table(
+        heading(doc, "（二）先进个人" if units else "（一）先进个人", 2)
+        table(
             doc,
             ["名次", "先进个人", "依据", "建议奖励（元）"],
             [[o.rank, o.who, o.basis, o.award] for o in people],
@@ -254,20 +222,15 @@ def _awards(doc: DocumentObject, data: BulletinData, n: int) -> None:
         _paragraph(doc, "本年度无符合条件的推荐对象。")
 
 
-def _page_setup(doc: DocumentObject) -> None:
-    for section in doc.sections:
-        section.page_width, section.page_height = Cm(21), Cm(29.7)
-        section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-        section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-
-
 def build_bulletin(data: BulletinData) -> DocumentObject:
     """The document, section by section; the year's 通报 adds the 推荐名单."""
     doc = Document()
-    _page_setup(doc)
-    _paragraph(doc, title_of(data), TITLE_FONT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=TITLE_SIZE)
-    _paragraph(doc, f"（{cn_date(data.made_on)}）", SUB_FONT, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, "")
+    page_setup(doc)
+    page_numbers(doc)
+    head = data.masthead
+    masthead(doc, head)
+    title(doc, title_of(data))
+    main_to(doc, head)
     _paragraph(
         doc,
         f"根据《{data.report.rulebook_name}》，现将{data.report.period.label}各单位信息宣传工作情况通报如下：",
@@ -279,9 +242,8 @@ def build_bulletin(data: BulletinData) -> DocumentObject:
         sections.append(_awards)
     for n, write in enumerate(sections):
         write(doc, data, n)
-    _paragraph(doc, "")
-    _paragraph(doc, data.office or f"{data.report.subdistrict}办公室", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _paragraph(doc, cn_date(data.made_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    signature(doc, head)
+    record(doc, head)
     props = doc.core_properties
     stamp = dt.datetime(data.made_on.year, data.made_on.month, data.made_on.day)
     props.title, props.author, props.last_modified_by = title_of(data), "draftdesk", "draftdesk"

@@ -1,10 +1,13 @@
 """The workbook's 操作记录 sheet: every change of the record made in the period, as the log
 holds it, so whoever signs the workbook sees who entered, withdrew or decided what.
 
-Kept apart from `reports.workbook` (one call there) so the sheet can change on its own."""
+Kept apart from `reports.workbook` (one call there) so the sheet can change on its own. Every
+cell wraps and each row is as tall as its longest cell, so the sheet prints on A4 (landscape,
+one page wide, by the workbook's page setup) without losing a character."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -22,6 +25,19 @@ _HEAD = (
     PatternFill("solid", fgColor="DDEBF7"),
     Alignment(horizontal="center", wrap_text=True),
 )
+
+
+LINE_HEIGHT = 15  # points a wrapped line takes at the sheet's 11-point font
+
+
+def lines_in(value: object, width: float) -> int:
+    """How many lines `value` takes wrapped in a column `width` characters wide (a Han
+    character two): openpyxl sets no row height, and neither Excel nor LibreOffice grows one."""
+    room = max(1.0, width - 1)
+    return sum(
+        max(1, math.ceil(sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) / room))
+        for line in str(value).split("\n")
+    )
 
 
 def event_row(event: Event) -> list[str | int]:
@@ -45,7 +61,10 @@ def fill_events_sheet(sheet: Worksheet, events: Sequence[Event], head_row: int =
         cell.border = _BOX
         sheet.column_dimensions[cell.column_letter].width = WIDTHS[col - 1]
     for r, event in enumerate(events, head_row + 1):
-        for col, value in enumerate(event_row(event), 1):
+        values = event_row(event)
+        for col, value in enumerate(values, 1):
             cell = sheet.cell(row=r, column=col, value=value)
             cell.border, cell.alignment = _BOX, Alignment(vertical="top", wrap_text=True)
+        lines = max(lines_in(v, w) for v, w in zip(values, WIDTHS, strict=True))
+        sheet.row_dimensions[r].height = LINE_HEIGHT * lines + 3
     sheet.freeze_panes = f"A{head_row + 1}"

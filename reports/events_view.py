@@ -25,6 +25,16 @@ ACTION_NAMES = {
     "decide": "核定",
     "link_rotate": "更换单位链接",
 }
+UNDONE = "撤销核定"  # the subject `service.decisions` gives the event of an undone 核定
+
+
+def _action_name(row: EventRecord) -> str:
+    """The action in words; an undone 核定 (a `decide` event about 撤销核定) says 撤销核定."""
+    if row["action"] == "decide" and row.get("subject") == UNDONE:
+        return UNDONE
+    return ACTION_NAMES.get(row["action"], row["action"])
+
+
 FIELD_NAMES = {
     "outlet": "录用媒体",
     "level": "级别",
@@ -138,7 +148,7 @@ class Event:
             row["reason"],
             json.loads(row["before"]) if row["before"] else None,
             json.loads(row["after"]) if row["after"] else None,
-            ACTION_NAMES.get(row["action"], row["action"]),
+            _action_name(row),
             row["subject"],
         )
 

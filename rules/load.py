@@ -22,6 +22,7 @@ from rules.model import (
     UNIT_KINDS,
     Awards,
     Backup,
+    Bulletin,
     Calendar,
     ContentType,
     Images,
@@ -250,7 +251,8 @@ def _unit(r: _Reader, index: int, data: Any, type_keys: tuple[str, ...]) -> Unit
     return Unit(name=name, kind=kind, aliases=aliases, quota=quota)
 
 
-# The sections a rulebook may have, in the order the default file gives them.
+# The sections a rulebook may have, in the order the default file gives them; any other
+# top-level key is a mistake the loader names.
 SECTIONS: tuple[str, ...] = (
     "meta",
     "intake",
@@ -267,6 +269,7 @@ SECTIONS: tuple[str, ...] = (
     "web",
     "backup",
     "same_news",
+    "bulletin",
 )
 
 
@@ -290,6 +293,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
     web = _read_web(r, data)
     backup = _read_backup(r, data)
     same_news = _read_same_news(r, data)
+    bulletin = _read_bulletin(r, data)
     if r.problems:
         raise RulebookError(source, r.problems)
     return Rulebook(
@@ -309,6 +313,7 @@ def parse_rulebook(data: dict[str, Any], source: str = "<rulebook>") -> Rulebook
         web=web,
         backup=backup,
         same_news=same_news,
+        bulletin=bulletin,
         outlet_aliases=outlet_aliases,
         outlet_platforms=outlet_platforms,
     )
@@ -738,3 +743,18 @@ def load_rulebook(path: Path | str | None = None) -> Rulebook:
     except tomllib.TOMLDecodeError as exc:
         raise RulebookError(str(target), [toml_problem(exc)]) from None
     return parse_rulebook(data, str(target))
+
+
+def _read_bulletin(r: _Reader, data: dict[str, Any]) -> Bulletin:
+    """[bulletin]: the 通报's 发文机关, 发文字号, 主送, 抄送 and 印发机关 (optional)."""
+    b = data.get("bulletin", {})
+    if not isinstance(b, dict):
+        r.problems.append("bulletin：应是一个表（[bulletin]）")
+        return Bulletin()
+    keys = ("issuer", "number_prefix", "main_to", "copy_to", "printer")
+    r.unknown(b, {*keys, "first_number"}, "bulletin.")
+    texts = {k: r.get(b, k, str, "bulletin.", required=False, default=getattr(Bulletin, k)) for k in keys}
+    first = r.get(
+        b, "first_number", int, "bulletin.", minimum=1, required=False, default=Bulletin.first_number
+    )
+    return Bulletin(**texts, first_number=first)

@@ -216,6 +216,21 @@ class Backup:
 
 
 @dataclass(frozen=True)
+class Bulletin:
+    """The 通报 as a 公文 (GB/T 9704-2012): who issues it, its 发文字号, to whom it goes.
+
+    Each period's 通报 takes the year's next number the first time it is written (kept in the
+    ledger, so a re-run keeps it); `first_number` is where the year's numbers start."""
+
+    issuer: str = ""  # 发文机关标志; empty: the subdistrict's office (西湖街道办公室)
+    number_prefix: str = ""  # 发文机关代字 (西街办); empty: no 发文字号 line
+    first_number: int = 1
+    main_to: str = "机关各局室，各社区、村，各有关单位"  # 主送机关
+    copy_to: str = ""  # 抄送机关; empty: no 抄送 line
+    printer: str = ""  # 印发机关; empty: the issuer
+
+
+@dataclass(frozen=True)
 class Rulebook:
     meta: Meta
     intake: Intake
@@ -233,6 +248,7 @@ class Rulebook:
     web: Web = Web()
     backup: Backup = Backup()
     same_news: SameNews = SameNews()
+    bulletin: Bulletin = Bulletin()
     outlet_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name → other spellings
     outlet_platforms: dict[str, str] = field(default_factory=dict)  # name → platform (学习强国: "xuexi")
 

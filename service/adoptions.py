@@ -568,6 +568,8 @@ class Recorded:
     fee: float | None
     bonus: float | None
     withdrawn: str
+    level: str = ""  # the outlet's level in words (省级)
+    rule_fee: str = ""  # what the rules pay for it (`scoring.fees.fee_rule`): 稿酬 50 元, or why none
 
     @property
     def day(self) -> str:
@@ -584,8 +586,22 @@ class MonthEntries:
     assignments: list[tuple[str, int]]
 
 
-def _recorded(row: dict[str, Any], tz: ZoneInfo) -> Recorded:
-    withdrawn = ""
+def _rule_fee(row: dict[str, Any], rulebook: Rulebook) -> str:
+    """The fee the rules give this adoption, as the fee sheet pays it (`scoring.fees.fee_rule`)."""
+    fee = row.get("fee")
+    rule = fee_rule(
+        str(row.get("content_type") or ""),
+        str(row["level"]),
+        None if fee is None else float(fee),
+        bool(row.get("is_announcement")),
+        rulebook,
+        str(row["outlet"]),
+    )
+    return f"稿酬 {rule.amount:g} 元" if not rule.reason else f"不发稿酬：{rule.reason}"
+
+
+def _recorded(row: dict[str, Any], rulebook: Rulebook) -> Recorded:
+    tz, withdrawn = rulebook.meta.tz, ""
     if row.get("withdrawn_at"):
         at = when_text(dt.datetime.fromisoformat(str(row["withdrawn_at"])), tz)
         withdrawn = f"{at} 撤销" + (
@@ -601,6 +617,8 @@ def _recorded(row: dict[str, Any], tz: ZoneInfo) -> Recorded:
         row.get("fee"),
         row.get("bonus"),
         withdrawn,
+        LEVEL_NAMES.get(str(row.get("level") or ""), str(row.get("level") or "")),
+        _rule_fee(row, rulebook),
     )
 
 
@@ -615,7 +633,7 @@ def month_entries(ws: Workspace, rulebook: Rulebook, month: str | None = None) -
         raise bad_month(month)
     db = open_ledger(ws.ledger_path)
     try:
-        rows = [_recorded(row, rulebook.meta.tz) for row in adoptions_in(db, period.start, period.end)]
+        rows = [_recorded(row, rulebook) for row in adoptions_in(db, period.start, period.end)]
         keyed = [a for a in read_assignments(db, period.start.year) if a["month"] == period.key]
     finally:
         db.close()

@@ -3,11 +3,15 @@ ledger and write outbox/reports/<期间>/通报_<期间>.docx, keeping an earlie
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ledger.doc_numbers import document_number
+from ledger.schema import open_ledger
 from reports.assessment import build_report, keep_earlier
-from reports.bulletin import BulletinData, UnitDrafts, write_bulletin
+from reports.bulletin import BulletinData, UnitDrafts, cn_date, write_bulletin
+from reports.gongwen import Masthead
 from reports.ledger_rows import read_period
 from rules import Rulebook
 from rules.levels import LEVEL_NAMES, TIERS
@@ -74,6 +78,25 @@ def unit_drafts(rows: ScoringRows, rulebook: Rulebook, period: Period) -> dict[s
     return {name: d for name, d in drafts.items() if d.received or d.counted}
 
 
+def masthead(ws: Workspace, rules: Rulebook, period: Period, today: dt.date) -> Masthead:
+    """The 通报's 版头 and 版记 from the rulebook's [bulletin]; its 发文字号 the one the period's
+    通报 took before, else the next of this year (`ledger.doc_numbers`)."""
+    setting = rules.bulletin
+    office = f"{rules.meta.subdistrict}{rules.meta.office_unit}"
+    number = ""
+    if setting.number_prefix:
+        db = open_ledger(ws.ledger_path)
+        try:
+            year, n = document_number(db, period.key, today.year, setting.first_number, today.isoformat())
+        finally:
+            db.close()
+        number = f"{setting.number_prefix}〔{year}〕{n}号"
+    issuer = setting.issuer or office
+    return Masthead(
+        issuer, number, setting.main_to, setting.copy_to, setting.printer or issuer, cn_date(today)
+    )
+
+
 @dataclass(frozen=True)
 class Published:
     path: Path
@@ -84,6 +107,7 @@ class Published:
 def bulletin(ws: Workspace, rulebook: Rulebook, period: Period) -> Published:
     """Write the period's 通报; an earlier one is kept beside it, named by when it was written."""
     data = gather(ws, rulebook, period)
+    data = replace(data, head=masthead(ws, ws.period_rules(period).rulebook, period, data.made_on))
     path = bulletin_path(ws, period)
     earlier = keep_earlier(path, rulebook.meta.tz)
     return Published(write_bulletin(data, path), earlier, data.still_open)

@@ -29,6 +29,7 @@ from ledger.decisions import Decided, awaits_office, record_decision
 from ledger.events import Actor, Change
 from ledger.records import SubmissionRecord
 from ledger.schema import open_ledger
+from reports.events_view import UNDONE
 from rules import Rulebook
 from rules.times import parse_instant
 from scoring.credit import credit_words
@@ -111,7 +112,7 @@ def decide(
             {"verdict": was[0], "counted": was[1]},
             {"verdict": target[0], "counted": bool(target[1])},
             submission_id=submission_id,
-            subject="撤销核定" if choice == UNDO else None,
+            subject=UNDONE if choice == UNDO else None,
             reason=reason,
         )
         record_decision(db, submission_id, _stored(plan, decided), at, actor, change)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from checks.labels import date_text
 from intake.answers import answering
 from ledger.assessment import get_submission
 from ledger.events import Actor, Change
@@ -83,7 +84,7 @@ class Issued:
 
     def sentence(self) -> str:
         return (
-            f"已发出约稿 {self.id}：“{self.topic}”，发给 {'、'.join(self.units)}，截止 {self.deadline}。"
+            f"已发出约稿 {self.id}：“{self.topic}”，发给 {'、'.join(self.units)}，截止 {date_text(self.deadline)}。"
             f"各单位报送时在文件名中写【约稿{self.id}】即可自动对应。"
         )
 
@@ -239,7 +240,7 @@ def listing(ws: Workspace, rulebook: Rulebook, year: int | None = None) -> list[
         r = p.request
         state = "已结束" if r.closed else ("进行中" if today <= r.deadline else "已到期")
         lines.append(
-            f"约稿 {r.id}“{r.topic}”，截止 {r.deadline}，{state}，按时答复 {p.on_time}/{len(p.units)} 个单位："
+            f"约稿 {r.id}“{r.topic}”，截止 {date_text(r.deadline)}，{state}，按时答复 {p.on_time}/{len(p.units)} 个单位："
         )
         for u in p.units:
             ids = f"（稿件 {'、'.join(str(i) for i in u.submission_ids)}）" if u.submission_ids else ""
@@ -254,7 +255,9 @@ def summary_lines(report: RequestsReport) -> list[str]:
     lines = [f"约稿完成情况（{report.period.label}，按截止日期计）："]
     for p in report.requests:
         states = "、".join(f"{u.unit}{u.state}" for u in p.units)
-        lines.append(f"  约稿 {p.request.id}“{p.request.topic}”（截止 {p.request.deadline}）：{states}")
+        lines.append(
+            f"  约稿 {p.request.id}“{p.request.topic}”（截止 {date_text(p.request.deadline)}）：{states}"
+        )
     for u in report.units:
         lines.append(
             f"  {u.unit}：约稿 {u.issued} 篇，按时 {u.on_time} 篇，逾期 {u.late} 篇，未报 {u.missing} 篇"

@@ -4,6 +4,8 @@ period says so in the title, and LibreOffice prints it on A4."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,8 +14,11 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from ledger.schema import open_ledger
+from rules.load import load_rulebook
 from tests.ledger_support import record_submission_row
 from tests.pdf_support import A4, page_boxes, print_to_pdf
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 pytestmark = pytest.mark.integration
 
@@ -42,14 +47,18 @@ def test_the_bulletin_of_an_empty_month_says_every_section(ws: Path) -> None:
     path = ws / "outbox" / "reports" / "2021-02" / "通报_2021-02.docx"
     assert f"通报已写入：{path}" in done.stdout
     lines = texts(path)
-    assert lines[0] == "西湖街道2021年2月信息宣传工作通报"
-    assert lines[1] == "（2021年3月20日）"
+    assert lines[:4] == [
+        "西湖街道办公室",
+        "西街办〔2021〕1号",
+        "西湖街道2021年2月信息宣传工作通报",
+        "机关各局室，各社区、村，各有关单位：",
+    ]
     assert "本期共收到各单位报送稿件0篇，审核合格0篇，计入考核0篇；媒体录用0篇；发放稿酬0元。" in lines
     assert "本期无媒体录用。" in lines
     assert any(line.startswith("本期以下23个单位未报送稿件：办公室、行政审批局") for line in lines)
     assert "本期无到期约稿。" in lines
     assert "本期稿酬合计0元，共0篇。" in lines
-    assert lines[-2:] == ["西湖街道办公室", "2021年3月20日"]
+    assert lines[-3:] == ["西湖街道办公室", "2021年3月20日", "西湖街道办公室\t2021年3月20日印发"]
     assert not any("推荐名单" in line for line in lines)
     doc = Document(str(path))
     section = doc.sections[0]
@@ -93,7 +102,10 @@ def test_an_open_period_says_so_and_the_content_follows_the_ledger(ws: Path) -> 
     assert "尚未结束" in done.stderr
     path = ws / "outbox" / "reports" / "2021-03" / "通报_2021-03.docx"
     lines = texts(path)
-    assert lines[0] == "西湖街道2021年3月信息宣传工作通报（截至3月20日）"
+    assert lines[2] == "西湖街道2021年3月信息宣传工作通报\n（截至3月20日）"  # one date line
+    assert not any(line.startswith("（2021年") for line in lines)
+    kai = next(p for p in Document(str(path)).paragraphs if p.text == "（一）各期约稿")
+    assert kai.runs[0].font.name == "楷体_GB2312"
     assert (
         "本期共收到各单位报送稿件1篇，审核合格1篇，计入考核1篇；媒体录用1篇（省级1篇）；发放稿酬50元。"
         in lines
@@ -120,12 +132,86 @@ def test_the_year_bulletin_adds_the_recommendation_list(ws: Path, monkeypatch: p
 
 @pytest.mark.timeout(120)
 def test_the_bulletin_prints_on_a4(ws: Path, tmp_path: Path) -> None:
+    """Printed by LibreOffice: A4 pages, each numbered by its PAGE field, every unit's name whole
+    on one line of the ranking table."""
     invoke(ws, "bulletin", "--month", "2021-02")
     pdf = print_to_pdf(ws / "outbox" / "reports" / "2021-02" / "通报_2021-02.docx", tmp_path, timeout=100)
     boxes = page_boxes(pdf.read_bytes())
     assert boxes
     for x0, y0, x1, y1 in boxes:
         assert abs((x1 - x0) - A4[0]) < 2 and abs((y1 - y0) - A4[1]) < 2, (x0, y0, x1, y1)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    numbers = re.findall(r"^\s*—\s*(\d+)\s*—\s*$", text, re.MULTILINE)
+    assert numbers == [str(n) for n in range(1, len(boxes) + 1)]
+    rows = [line.split() for line in text.splitlines() if re.match(r"^\s*\d+\s+\S+\s+\d+/\d+", line)]
+    names = {u.name for u in load_rulebook(ws / "draftdesk.toml").units}
+    assert {row[1] for row in rows} == names  # no name broken over lines
+
+
+def test_the_bulletin_is_laid_out_as_a_gongwen(ws: Path) -> None:
+    """GB/T 9704-2012: 版头 with the 发文字号, 主送, margins, fonts, 22 lines, page numbers, 版记."""
+    assert invoke(ws, "bulletin", "--month", "2021-02").exit_code == 0
+    path = ws / "outbox" / "reports" / "2021-02" / "通报_2021-02.docx"
+    doc = Document(str(path))
+    paras = [p for p in doc.paragraphs if p.text]
+    mark, number, _, main_to, *_ = paras
+    assert mark.runs[0].font.name == "方正小标宋简体" and str(mark.runs[0].font.color.rgb) == "FF0000"
+    assert number.text == "西街办〔2021〕1号"
+    assert number._p.find(f"{W}pPr/{W}pBdr/{W}bottom").get(f"{W}color") == "FF0000"  # the red rule
+    assert main_to.text.endswith("：")
+    section = doc.sections[0]
+    margins = [
+        round(m.mm)
+        for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    ]
+    assert margins == [37, 35, 28, 26]
+    pitch = int(section._sectPr.find(f"{W}docGrid").get(f"{W}linePitch"))
+    assert round((section.page_height - section.top_margin - section.bottom_margin) / 635 / pitch) == 22
+    fonts = {p.text: (p.runs[0].font.name, p.runs[0].font.size.pt) for p in paras}
+    assert fonts["一、总体情况"][0] == "黑体"
+    assert fonts[next(t for t in fonts if t.startswith("本期共收到"))] == ("仿宋_GB2312", 16.0)
+    footers = [section.footer, section.even_page_footer]
+    for footer, align in zip(footers, ("right", "left"), strict=True):
+        xml = footer._element.xml
+        assert "PAGE" in "".join(t.text for t in footer._element.iter(f"{W}instrText"))
+        assert f'w:jc w:val="{align}"' in xml and "— " in footer.paragraphs[0].text
+    assert doc.settings.odd_and_even_pages_header_footer
+    assert "印发" in paras[-1].text and paras[-1].runs[0].font.size.pt == 14
+    table_fonts = {n.get(f"{W}name") for n in font_table(path)}
+    assert {"方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"} <= table_fonts
+
+
+def font_table(path: Path) -> list:
+    """The font table's entries, each naming its fallback (w:altName)."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(zipfile.ZipFile(path).read("word/fontTable.xml"))
+    fonts = root.findall(f"{W}font")
+    assert all(f.find(f"{W}altName") is not None for f in fonts)
+    return fonts
+
+
+def test_every_unit_name_of_the_rulebook_fits_two_lines_of_the_ranking_table(ws: Path) -> None:
+    """Computed from the column's width: 小四 characters of 12 pt, the cell's 5.4 pt margins."""
+    assert invoke(ws, "bulletin", "--month", "2021-02").exit_code == 0
+    doc = Document(str(ws / "outbox" / "reports" / "2021-02" / "通报_2021-02.docx"))
+    ranking = doc.tables[0]
+    assert ranking.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None  # repeated on each page
+    unit_width = ranking.columns[1].width.pt - 10.8
+    per_line = int(unit_width // 12)
+    names = [u.name for u in load_rulebook(ws / "draftdesk.toml").units]
+    assert "政法和社会综合治理局" in names
+    assert all(-(-len(name) // per_line) <= 2 for name in names), (per_line, names)
+    total = sum(c.width for c in ranking.columns)
+    assert total <= doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin
+
+
+def test_the_document_number_is_kept_per_period_and_counts_on_in_the_year(ws: Path) -> None:
+    for month in ("2021-02", "2021-01", "2021-02"):
+        assert invoke(ws, "bulletin", "--month", month).exit_code == 0
+    numbers = {m: texts(ws / "outbox" / "reports" / m / f"通报_{m}.docx")[1] for m in ("2021-01", "2021-02")}
+    assert numbers == {"2021-02": "西街办〔2021〕1号", "2021-01": "西街办〔2021〕2号"}
 
 
 def test_a_period_without_its_own_rulebook_says_which_one_judged_it(

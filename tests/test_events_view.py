@@ -29,3 +29,10 @@ def test_a_change_of_several_fields_still_lists_each_side_whole() -> None:
 def test_an_adoption_reads_its_day_in_chinese_and_a_fee_left_to_the_rulebook_as_such() -> None:
     line = event("adopt", None, {"outlet": "武进日报", "adopted_on": "2021-03-12", "fee": None}).line()
     assert line.endswith("录用媒体 武进日报，录用日期 2021年3月12日，稿酬 按规则计")
+
+
+def test_an_undone_decision_reads_as_such() -> None:
+    row = {"id": 2, "at": "2021-03-20T10:00:00+08:00", "actor": "clerk", "action": "decide"}
+    row |= {"submission_id": 1, "reason": "核定有误", "before": None, "after": None, "subject": "撤销核定"}
+    assert Event.of(row).action_name == "撤销核定"  # type: ignore[arg-type]
+    assert Event.of({**row, "subject": None}).action_name == "核定"  # type: ignore[arg-type]

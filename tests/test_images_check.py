@@ -119,3 +119,10 @@ def test_a_picture_that_cannot_be_judged_does_not_count_toward_the_minimum(ruleb
     assert (check.summary.total, check.summary.distinct) == (1, 0)
     assert rules_of(check) == [("images", "error"), ("images", "warning")]
     assert "照片 0 张（共 1 张图片，1 张无法识别，未计入）" in check.findings[0].message
+
+
+def test_no_hd_photo_at_all_reads_as_none(rulebook) -> None:
+    photos = [photo_value(800, 600, seed=s) for s in (1, 2, 3)]
+    check = check_images(draft_value(600, photos=photos), rulebook.types["xuexi"], rulebook)
+    message = check.findings[0].message
+    assert message.startswith("没有高清照片，学习强国要求至少 3 张") and "0 张" not in message

@@ -194,3 +194,18 @@ def test_the_fee_column_is_the_rulebooks_fee_for_each_adoption(tmp_path: Path, c
         assert got == want, (level, outlet, given, ann)
     db.close()
     assert "稿件" in ensure_views(ws.ledger_path, rulebook)
+
+
+def test_long_cells_are_cut_in_the_list_and_whole_on_the_drafts_own_page_and_in_json(
+    client: TestClient, tmp_path: Path
+) -> None:
+    body = "湖滨社区组织开展消防安全演练。" * 40  # 600 characters
+    db = open_ledger(tmp_path / "ws" / "outbox" / "ledger.db")
+    db.execute("UPDATE submissions SET text = ? WHERE id = 1", [body])
+    db.conn.commit()
+    db.close()
+    listed = client.get("/ledger/taizhang/稿件详情").text
+    assert body not in listed and body[:120] + "\u2026" in listed
+    own = client.get("/ledger/taizhang/稿件详情?稿件编号=1").text
+    assert body in own
+    assert rows(client, "稿件详情", "&稿件编号=1")[0]["正文"] == body

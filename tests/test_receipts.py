@@ -76,7 +76,10 @@ def test_a_returned_draft_gets_a_receipt_holding_the_same_note_as_the_outbox(ws_
     note = (ws.root / str(outcome.note_path)).read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     assert "审核结果：退回\n" in text
     assert "是否计入：不计入：稿件已退回，原因见退回说明，修改后可重新报送\n" in text
-    assert text.endswith("—— 退回说明 ——\n\n" + note)
+    # the note follows once, without its heading and the facts the receipt already printed
+    assert text.endswith("—— 退回说明 ——\n\n" + note[note.index("处理结果：") :])
+    assert text.count("稿件编号：") == 1 and text.count("收稿时间：") == 1
+    assert "稿件退回说明" not in text
     assert "T15:00" not in text  # no ISO time for people
 
 

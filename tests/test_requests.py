@@ -72,9 +72,9 @@ def test_new_list_and_close(ws: Path) -> None:
         "2021-03-25",
     )
     assert done.exit_code == 0, done.output
-    assert "已发出约稿 1：“老旧小区改造”，发给 湖滨社区、建设局、聚新社区，截止 2021-03-25" in done.stdout
+    assert "已发出约稿 1：“老旧小区改造”，发给 湖滨社区、建设局、聚新社区，截止 2021年3月25日" in done.stdout
     listed = invoke(ws, "request", "list")
-    assert "约稿 1“老旧小区改造”，截止 2021-03-25，进行中，按时答复 0/3 个单位" in listed.stdout
+    assert "约稿 1“老旧小区改造”，截止 2021年3月25日，进行中，按时答复 0/3 个单位" in listed.stdout
     assert "  建设局：未到期" in listed.stdout
     closed = invoke(ws, "request", "close", "1", "--reason", "上级取消")
     assert closed.exit_code == 0 and "已结束约稿 1" in closed.stdout
@@ -178,7 +178,7 @@ def test_score_shows_how_each_request_was_answered_per_request_and_per_unit(ws: 
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-04-02T10:00:00+08:00")
     done = invoke(ws, "score", "--month", "2021-03")
     assert done.exit_code == 0, done.output
-    assert "约稿 1“老旧小区改造”（截止 2021-03-25）：湖滨社区按时、建设局未报" in done.stdout
+    assert "约稿 1“老旧小区改造”（截止 2021年3月25日）：湖滨社区按时、建设局未报" in done.stdout
     assert "建设局：约稿 1 篇，按时 0 篇，逾期 0 篇，未报 1 篇" in done.stdout
     data = json.loads(invoke(ws, "score", "--month", "2021-03", "--json").stdout)
     assert data["requests"]["units"][0] == {

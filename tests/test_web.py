@@ -102,7 +102,7 @@ def test_home_links_every_page_in_chinese(client: TestClient) -> None:
         ("/ledger/", "台账"),
     ]:
         assert f'href="{href}"' in html and word in html
-    assert "Prefect 界面" in html
+    assert "运行记录" in html and "Prefect 界面" not in html  # the clerk's words, in Chinese
 
 
 def test_home_finds_a_prefect_server_started_after_the_desk(ws, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,13 +115,13 @@ def test_home_finds_a_prefect_server_started_after_the_desk(ws, monkeypatch: pyt
     monkeypatch.setattr(flows.prefect_env, "running_server", lambda _ws: server[0])
     client = TestClient(create_app(*ws))
     before = client.get("/").text
-    assert "Prefect 服务未运行" in before and "127.0.0.1:4299" not in before
+    assert "服务还没有启动" in before and "127.0.0.1:4299" not in before
     server[0] = "http://127.0.0.1:4299/api"
     after = client.get("/").text
-    assert '<a href="http://127.0.0.1:4299">Prefect 界面</a>' in after
-    assert "Prefect 服务未运行" not in after
+    assert '<a href="http://127.0.0.1:4299">运行记录</a>' in after
+    assert "服务还没有启动" not in after
     server[0] = None
-    assert "Prefect 服务未运行" in client.get("/").text
+    assert "服务还没有启动" in client.get("/").text
 
 
 def test_the_prefect_lookup_is_cached_for_a_few_seconds(ws, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -628,3 +628,23 @@ def test_a_bad_password_hash_in_the_rulebook_is_refused(ws) -> None:
     )
     with pytest.raises(RulebookError, match=r"web\.password_hash"):
         ws[0].rulebook()
+
+
+def test_adoptions_list_shows_level_and_the_rules_fee_and_units_are_ticked(ws, client: TestClient) -> None:
+    from scoring.fees import adoption_fee
+    from tests.ledger_support import add_adoption
+
+    db = open_ledger(Path(client.ws_root) / "outbox" / "ledger.db")  # type: ignore[attr-defined]
+    add_adoption(db, 1, "常州日报", "city", "2021-03-15", None, None, "网页登记")
+    db.close()
+    html = client.get("/adopt?month=2021-03").text
+    fee = adoption_fee("instant", "city", None, False, ws[1])
+    assert "常州日报（市级）" in html and f"按规则：稿酬 {fee:g} 元" in html
+    assert html.count('type="checkbox" name="units"') == 23 and "multiple size" not in html
+    assert "按篇数登记约稿（党委政务信息）" in html and "逐条发出约稿（题目、单位、截止日期）" in html
+    assert "约稿任务</h2>" not in html
+
+
+def test_the_intake_list_says_what_its_photo_figures_are(client: TestClient) -> None:
+    html = client.get("/intake?month=2021-03").text
+    assert "<th>照片（共 / 高清）</th>" in html

@@ -1,6 +1,9 @@
 """A screenshot of every page at 1,400 px and 390 px wide, in headless Chromium, kept in
 test-artifacts/screens/ (git-ignored) for people to look at; the pages use the window's width
-and never scroll sideways on a phone."""
+and never scroll sideways on a phone, and no table is wider than its box. An office page may
+put a wide table in a deliberate scroller (the clerk's 台账 has many columns); a unit's page
+may not: the unit sees every figure without scrolling sideways (on a phone its tables become
+cards)."""
 
 from __future__ import annotations
 
@@ -14,9 +17,11 @@ from PIL import Image
 
 from ledger.assessment import set_assignment
 from ledger.schema import open_ledger
+from service.requests import new_request
+from service.units import unit_links
 from tests.factory import make_photo, news_draft
 from tests.intake_support import workspace
-from tests.ledger_support import add_adoption
+from tests.ledger_support import add_adoption, record_submission_row
 from tests.test_web import NOW, seed_ledger
 from tests.test_web_browser import CHROMIUM, DRIVER, _free_port, _need_browser
 
@@ -56,6 +61,7 @@ PAGES = {
 
 @pytest.fixture()
 def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The desk's address (湖滨社区's own pages in PAGES, by its link)."""
     _need_browser()
     monkeypatch.setenv("DRAFTDESK_NOW", NOW)
     monkeypatch.delenv("DRAFTDESK_WEB_PASSWORD", raising=False)
@@ -64,8 +70,20 @@ def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     db = open_ledger(ws.ledger_path)
     add_adoption(db, 1, "常州日报", "city", "2021-03-15", None, None, "网页登记")
     set_assignment(db, "2021-03", "湖滨社区", 2)
+    record_submission_row(
+        db,
+        id=3,
+        unit="湖滨社区",
+        content_type="gov_info",
+        title="【约稿1】湖滨社区以网格加志愿服务模式推进老旧小区改造居民满意度明显提升成效显著",
+        received_at="2021-03-15T09:00:00+08:00",
+        verdict="accepted",
+        counted=1,
+        zishu=860,
+    )
+    add_adoption(db, 3, "新华日报", "province", "2021-03-18", None, None, "网页登记")
     db.close()
-    from service.units import unit_links
+    new_request(ws, rulebook, "老旧小区改造中的居民自治经验", "湖滨社区,塔下社区", "2021-03-31")
     from web.server import start_background
 
     token = next(x.url for x in unit_links(ws, rulebook, "http://d") if x.unit == "湖滨社区").rsplit(
@@ -142,16 +160,24 @@ def _unit_send(d: object, desk: str, tmp_path: Path, confirm: bool) -> None:
 
 def test_every_page_at_1400_and_390_px(desk: str, browser: object, tmp_path: Path) -> None:
     d = browser
+    address = desk
     SCREENS.mkdir(parents=True, exist_ok=True)
+    wide: list[tuple[str, int, object]] = []
     for name, page in PAGES.items():
         for width in WIDTHS:
             if name == "check-result":
-                _check_result(d, desk, tmp_path)
+                _check_result(d, address, tmp_path)
             elif name in ("unit-send-check", "unit-sent"):
-                _unit_send(d, desk, tmp_path, confirm=name == "unit-sent")
+                _unit_send(d, address, tmp_path, confirm=name == "unit-sent")
             else:
-                d.get(desk + page)  # type: ignore[attr-defined]
+                d.get(address + page)  # type: ignore[attr-defined]
             _full_page(d, width, SCREENS / f"{name}-{width}.png")
+            for table in d.execute_script(TABLES):  # type: ignore[attr-defined]
+                if name == "unit" or not table["scroller"]:
+                    wide.append((name, width, table))
+            if name == "unit" and width == 390:  # every table of the unit's page reads as cards
+                shown = d.execute_script(CARDS)  # type: ignore[attr-defined]
+                assert shown == ["block"] * len(shown) and len(shown) >= 3, shown
             inner = int(d.execute_script("return window.innerWidth"))  # type: ignore[attr-defined]
             scroll = int(d.execute_script("return document.documentElement.scrollWidth"))  # type: ignore[attr-defined]
             assert scroll <= inner, (name, width, scroll, inner)  # no sideways scrolling
@@ -159,6 +185,31 @@ def test_every_page_at_1400_and_390_px(desk: str, browser: object, tmp_path: Pat
                 used = int(d.execute_script(SPAN))  # type: ignore[attr-defined]
                 assert used > 1200, (name, used)  # the content uses the window's width
     assert len(os.listdir(SCREENS)) >= len(PAGES) * len(WIDTHS)
+    assert wide == []  # every table fits its box (an office page's deliberate scroller aside)
+
+
+CARDS = """
+return [...document.querySelectorAll('main table')].filter(t => t.getClientRects().length)
+  .map(t => getComputedStyle(t.rows[t.rows.length - 1]).display);
+"""
+
+# Each shown table wider than its box: the box is the table itself where the table scrolls
+# (display: block, overflow-x: auto), else its parent; `scroller` when that box scrolls on purpose.
+TABLES = """
+document.querySelectorAll('details').forEach(d => { d.open = true; });
+const wide = [];
+for (const t of document.querySelectorAll('table')) {
+  if (!t.getClientRects().length) continue;
+  const own = getComputedStyle(t);
+  const itself = own.display === 'block' && /(auto|scroll)/.test(own.overflowX);
+  const box = itself ? t : t.parentElement;
+  const scroller = itself || /(auto|scroll)/.test(getComputedStyle(box).overflowX);
+  if (t.scrollWidth > box.clientWidth + 1)
+    wide.push({width: t.scrollWidth, box: box.clientWidth, scroller: scroller,
+               head: (t.rows[0] ? t.rows[0].innerText : '').slice(0, 60)});
+}
+return wide;
+"""
 
 
 SPAN = """

@@ -30,7 +30,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PREFIX = "/ledger"
 ROUTE = "taizhang"  # the database's address under /ledger/; "ledger" would be taken for the prefix again
-MONTH_QUERIES = ("本月退回稿件", "各单位本月完成情况")  # their :month is the desk's month when left empty
+MONTH_QUERIES = ("本月退回稿件", "各单位本月完成情况")
+# Characters of a cell a 台账 list shows before "…" (Datasette's truncate_cells_html): a list of
+# drafts stays a list; one draft's 稿件详情 and the CSV/JSON exports carry the whole text.
+CELL_CHARS = 120  # their :month is the desk's month when left empty
 
 VIEWS: dict[str, dict[str, Any]] = {
     views.SUBMISSIONS: {
@@ -38,7 +41,11 @@ VIEWS: dict[str, dict[str, Any]] = {
         "sort_desc": "稿件编号",
         "facets": ["单位", "类型", "结果"],
     },
-    views.DETAIL: {"description": "每篇来稿的全部记录，包括正文和文件指纹。", "sort_desc": "稿件编号"},
+    views.DETAIL: {
+        "description": "每篇来稿的全部记录，包括正文和文件指纹。多篇一起列出时长文字只显示开头，"
+        "点稿件编号看一篇的全文；导出的 CSV 文件为全文。",
+        "sort_desc": "稿件编号",
+    },
     "审核问题": {"description": "审核时发现的问题（退回原因）和提示。", "facets": ["规则", "级别"]},
     views.ADOPTIONS: {
         "description": "稿酬按规则文件计算（每次录用分别算）；同一篇多次录用只按最高一次发放，以考核页为准。",
@@ -114,7 +121,12 @@ def ledger_app(ws: Workspace, rulebook: Rulebook) -> Any:
         [str(ws.ledger_path)],
         metadata=metadata(),
         template_dir=str(Path(__file__).resolve().parent / "datasette_templates"),  # Chinese words
-        settings={"base_url": PREFIX + "/", "allow_download": False, "allow_csv_stream": True},
+        settings={
+            "base_url": PREFIX + "/",
+            "allow_download": False,
+            "allow_csv_stream": True,
+            "truncate_cells_html": CELL_CHARS,
+        },
     )
     ds.databases["ledger"].route = ROUTE
     return ds.app()
