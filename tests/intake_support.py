@@ -72,3 +72,17 @@ def inbox_items(ws: Workspace) -> list[Path]:
 def receipts(ws: Workspace) -> list[Path]:
     """The receipts in every unit's receipt folder, sorted."""
     return sorted(ws.inbox.glob("*/回执/*.txt"))
+
+
+class ManualClock:
+    """A monotonic clock a test moves by hand (`advance`), for code that takes `clock=`: the
+    settle time then passes at once instead of on the wall clock."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
