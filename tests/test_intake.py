@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import threading
 import time
 from pathlib import Path
 
@@ -189,21 +188,20 @@ def test_lock_files_and_temp_files_are_left_alone(ws_rb):
 
 def test_a_file_still_growing_during_the_settle_time_stays_in_the_inbox(ws_rb):
     ws, rb = ws_rb
-    rb = with_settle(rb, 1.0)
+    rb = with_settle(rb, 60.0)  # long, so neither draft is already quiet for it: both get looked at twice
     growing = drop(ws, f"湖滨社区/{INSTANT}/大稿.docx", b"PK")
     still = news_draft(300, photos=1)
     drop(ws, f"湖滨社区/{INSTANT}/好稿.docx", still)
 
-    def grow() -> None:
-        for _ in range(4):
-            time.sleep(0.2)
-            with open(growing, "ab") as fh:
-                fh.write(b"x" * 100)
+    waited: list[float] = []
 
-    writer = threading.Thread(target=grow)
-    writer.start()
-    result = sweep(ws, rb)
-    writer.join()
+    def grow_while_settling(seconds: float) -> None:  # the settle time passes at once, the unit writes
+        waited.append(seconds)
+        with open(growing, "ab") as fh:
+            fh.write(b"x" * 100)
+
+    result = sweep(ws, rb, settle_wait=grow_while_settling)
+    assert waited == [60.0]
     assert [o.key for o in result.outcomes] == [f"湖滨社区/{INSTANT}/好稿.docx"]
     assert result.pending == [f"湖滨社区/{INSTANT}/大稿.docx"]
     assert growing.exists()
@@ -626,3 +624,11 @@ def test_a_backlog_is_judged_in_received_order_so_the_first_sender_counts(ws_rb,
         rows["湖滨社区"]["id"],
     )
     assert rows["湖滨社区"]["id"] < rows["仕尚村委"]["id"]
+
+
+def test_the_settle_wait_of_a_sweep_is_the_monotonic_clock_by_default() -> None:
+    from intake.pipeline import settle_on_the_clock
+
+    started = time.monotonic()
+    settle_on_the_clock(0.05)  # real time, on purpose: the one test of the real wait
+    assert time.monotonic() - started >= 0.05
