@@ -15,6 +15,7 @@ import pytest
 
 from rules import Rulebook, load_rulebook
 from tests.factory import CORPUS
+from workspace import Workspace
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -48,6 +49,16 @@ def corpus() -> Path:
             pytest.fail(f"shared corpus missing at {CORPUS}")
         pytest.skip("shared corpus not present on this machine")
     return CORPUS
+
+
+@pytest.fixture
+def ws_rb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Workspace, Rulebook]:
+    """A fresh initialised workspace (tmp_path/ws) and its rulebook, at the intake tests' time
+    (`DRAFTDESK_NOW` = tests.intake_support.NOW). A module's own `ws_rb` overrides it."""
+    from tests.intake_support import NOW, workspace
+
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    return workspace(tmp_path / "ws")
 
 
 @pytest.fixture(scope="session")
