@@ -73,18 +73,32 @@ log = logging.getLogger("draftdesk.intake")
 BATCH_SIZE = 25
 
 BatchRunner = Callable[[Workspace, Rulebook, Sequence[str]], list[Outcome]]
+SettleWait = Callable[[float], None]
+
+
+def settle_on_the_clock(seconds: float) -> None:
+    """Wait `seconds` on the monotonic clock (a sleep can end early on a signal)."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        time.sleep(left)
 
 
 # ---- step 1: find stable items and claim them ---------------------------------------------------
 
 
 def stable_items(
-    ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, keys: Sequence[str] | None, settled: bool
+    ws: Workspace,
+    rulebook: Rulebook,
+    db: sqlite_utils.Database,
+    keys: Sequence[str] | None,
+    settled: bool,
+    wait: SettleWait = settle_on_the_clock,
 ) -> tuple[list[Item], list[str]]:
     """The items to take now, and the keys left pending because they are still changing.
 
     Sightings are recorded at the first look. Unless the caller already knows the items are
-    still (`settled`), look, wait the settle time on the monotonic clock, and look again."""
+    still (`settled`), look, `wait` the settle time (on the monotonic clock unless a test
+    passes its own), and look again."""
     wanted = set(keys) if keys is not None else None
     everything = list_items(ws.inbox, rulebook)
     # First sights of everything in the inbox, even when only some keys are wanted: this runs
@@ -107,9 +121,7 @@ def stable_items(
     if not items:
         return quiet, []
     first = {i.key: signature(i.path) for i in items}
-    deadline = time.monotonic() + rulebook.intake.settle_seconds
-    while (left := deadline - time.monotonic()) > 0:
-        time.sleep(left)
+    wait(rulebook.intake.settle_seconds)
     ready: list[Item] = list(quiet)
     pending: list[str] = []
     for item in items:
@@ -608,7 +620,12 @@ class Taken:
 
 
 def take(
-    ws: Workspace, rulebook: Rulebook, keys: Sequence[str] | None = None, *, settled: bool = False
+    ws: Workspace,
+    rulebook: Rulebook,
+    keys: Sequence[str] | None = None,
+    *,
+    settled: bool = False,
+    settle_wait: SettleWait = settle_on_the_clock,
 ) -> Taken:
     """Recover half-done work, find the stable items, record sightings, beat, and claim them."""
     ws.outbox.mkdir(parents=True, exist_ok=True)
@@ -618,7 +635,7 @@ def take(
         recovered = recover(ws, rulebook, db, owner)
         receipts.write_due_receipts(ws, rulebook, db)  # a crash between filing and a receipt
         answers.link_due(db, rulebook)  # 【约稿N】 drafts recorded before the intake linked them
-        items, pending = stable_items(ws, rulebook, db, keys, settled)
+        items, pending = stable_items(ws, rulebook, db, keys, settled, settle_wait)
         ledger.beat(db, now(rulebook), "sweep", os.getpid(), socket.gethostname())
         first_seen = ledger.sightings(db, (i.key for i in items))
         missing = [i for i in items if i.key not in first_seen]
@@ -650,15 +667,17 @@ def sweep(
     settled: bool = False,
     run_batch: BatchRunner | None = None,
     segment_aside: bool = True,
+    settle_wait: SettleWait = settle_on_the_clock,
 ) -> SweepResult:
     """One intake sweep over the inbox (or only `keys`), without Prefect.
 
     `settled=False` does its own settle check (look, wait the settle time, look again); items
     still changing stay in the inbox for the next sweep. `run_batch` lets the Prefect flow run
     each batch of claims as a task; the steps are the same. `segment_aside` lets a fresh
-    process segment on a helper process while its own jieba is not loaded (`intake.segmenter`)."""
+    process segment on a helper process while its own jieba is not loaded (`intake.segmenter`).
+    `settle_wait` is how the settle time passes (tests pass one that moves time on at once)."""
     run_id = start_run(ws, rulebook, "sweep")
-    taken = take(ws, rulebook, keys, settled=settled)
+    taken = take(ws, rulebook, keys, settled=settled, settle_wait=settle_wait)
     with segmenter_aside(segment_aside and bool(taken.tokens) and run_batch is None):
         result = run_batches(taken, lambda batch: (run_batch or process_claims)(ws, rulebook, batch))
     finish_run(ws, rulebook, run_id, result)

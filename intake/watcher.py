@@ -49,6 +49,10 @@ TICK_SECONDS = 0.25
 """The longest the main loop sleeps when nothing is settling (it wakes at once on an event). A
 loop mechanic, not a rule; it bounds how late a stop request or a rescan is noticed."""
 
+POLL_SECONDS = 1.0
+"""How often `--polling` looks at the inbox (watchdog's own default). A loop mechanic, not a
+rule: tests pass a shorter one so a polling test waits tenths of a second, not seconds."""
+
 # Events that can mean "an item appeared or changed". Opening and reading a file (which the
 # intake does) must not count, or a file the intake left in place would be taken forever.
 WATCHED_EVENTS: list[type[FileSystemEvent]] = [
@@ -122,6 +126,7 @@ class InboxWatcher:
         outbox: Path | None = None,
         on_first_sight: Callable[[list[Item]], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        poll_seconds: float = POLL_SECONDS,
     ) -> None:
         self.inbox = Path(inbox)
         self.outbox = outbox
@@ -130,6 +135,7 @@ class InboxWatcher:
         self.restarts = 0
         self._on_first_sight = on_first_sight
         self._clock = clock
+        self._poll_seconds = poll_seconds
         self._tracker = StabilityTracker(rulebook.intake.settle_seconds, clock=clock)
         self._queue: queue.SimpleQueue[Item] = queue.SimpleQueue()
         self._queued: set[str] = set()
@@ -175,7 +181,7 @@ class InboxWatcher:
         return self._started_observer(True)
 
     def _started_observer(self, polling: bool) -> BaseObserver:
-        observer: BaseObserver = PollingObserver() if polling else Observer()
+        observer: BaseObserver = PollingObserver(timeout=self._poll_seconds) if polling else Observer()
         observer.schedule(_Handler(self), os.fspath(self.inbox), recursive=True, event_filter=WATCHED_EVENTS)
         observer.start()
         return observer

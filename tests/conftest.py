@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,8 +15,25 @@ import pytest
 
 from rules import Rulebook, load_rulebook
 from tests.factory import CORPUS
+from workspace import Workspace
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _temp_on_tmpfs() -> None:
+    """tmp_path, tempfile and the subprocesses' temp folders on tmpfs (/dev/shm) when there is
+    one: the tests make thousands of folders and SQLite commits, and measured here a folder
+    costs 1.5 ms on the ext4 root against 0.006 ms on tmpfs (fsync likewise). Still real files
+    and real SQLite; only the disk under them is memory. PYTEST_DEBUG_TEMPROOT (pytest's own
+    setting) or --basetemp given by hand win."""
+    shm = Path("/dev/shm")
+    if os.environ.get("PYTEST_DEBUG_TEMPROOT") or not (shm.is_dir() and os.access(shm, os.W_OK)):
+        return
+    os.environ["PYTEST_DEBUG_TEMPROOT"] = os.environ["TMPDIR"] = str(shm)
+    tempfile.tempdir = None  # tempfile reads TMPDIR again
+
+
+_temp_on_tmpfs()
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +49,16 @@ def corpus() -> Path:
             pytest.fail(f"shared corpus missing at {CORPUS}")
         pytest.skip("shared corpus not present on this machine")
     return CORPUS
+
+
+@pytest.fixture
+def ws_rb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Workspace, Rulebook]:
+    """A fresh initialised workspace (tmp_path/ws) and its rulebook, at the intake tests' time
+    (`DRAFTDESK_NOW` = tests.intake_support.NOW). A module's own `ws_rb` overrides it."""
+    from tests.intake_support import NOW, workspace
+
+    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
+    return workspace(tmp_path / "ws")
 
 
 @pytest.fixture(scope="session")

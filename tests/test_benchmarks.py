@@ -52,6 +52,7 @@ CASES = [
         ["crashes 0", "catch-all refusals 0", "slowest case", "peak memory", "ratio fuzz/baseline"],
         ["FAILED"],
         id="fuzz",
+        marks=pytest.mark.integration,  # the whole shared corpus, mutated, in child processes
     ),
     pytest.param(
         "bench_watch_start.py",
@@ -68,7 +69,11 @@ CASES = [
         marks=pytest.mark.integration,
     ),
     pytest.param(
-        "bench_duplicate.py", ["window   100: exact scan", "jieba floor", "window   400"], [], id="duplicate"
+        "bench_duplicate.py",
+        ["window   100: exact scan", "jieba floor", "window   400"],
+        [],
+        id="duplicate",
+        marks=pytest.mark.integration,  # windows of the shared corpus's wild documents
     ),
     pytest.param(
         "bench_same_news.py",

@@ -9,15 +9,9 @@ import pytest
 
 from intake.pipeline import sweep
 from tests.factory import news_draft
-from tests.intake_support import NOW, drop, workspace
+from tests.intake_support import drop
 
 LONG_NAME = "字" * 80 + ".docx"  # 245 bytes: a legal file name
-
-
-@pytest.fixture
-def ws_rb(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
-    return workspace(tmp_path / "ws")
 
 
 def _names(folder):

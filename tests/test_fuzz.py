@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.fuzz_support import CASE_MEMORY_MB, CASE_SECONDS, run_fuzz
+
+pytestmark = pytest.mark.integration  # the whole shared corpus, mutated, in child processes
 
 SEED = 11
 CASES = 240

@@ -40,6 +40,7 @@ def test_body_count_excludes_title_and_metadata(corpus, rulebook) -> None:
     assert draft.counts.zishu < draft.counts.zishu_all
 
 
+@pytest.mark.integration  # a sweep of the whole shared corpus
 def test_every_corpus_file_gets_a_draft_or_a_format_finding(corpus, rulebook) -> None:
     files = sorted(p for p in corpus.rglob("*") if p.suffix.lower() in (".docx", ".docm", ".doc"))
     assert len(files) >= 29
@@ -90,6 +91,7 @@ def test_floating_gif_of_r19_is_a_photo(corpus, rulebook) -> None:
     assert len(photos) == 1 and photos[0].format == "GIF"
 
 
+@pytest.mark.integration  # a sweep of the whole shared corpus
 def test_paragraphs_add_up_to_the_counts_on_every_wild_file(corpus, rulebook) -> None:
     """What `inspect --json` lists is exactly what was counted: per-paragraph 字数 sum to the figures."""
     from extractors.read import read_path

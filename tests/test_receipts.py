@@ -12,18 +12,12 @@ from intake.watcher import item_for_path
 from ledger import intake as ledger
 from ledger.schema import open_ledger
 from tests.factory import news_draft
-from tests.intake_support import INSTANT, NOW, drop, inbox_items, workspace
+from tests.intake_support import INSTANT, drop, inbox_items, workspace
 from tests.intake_support import receipts as receipts_in
 
 pytestmark = pytest.mark.integration  # real workspaces, real SQLite ledgers
 
 BOM = b"\xef\xbb\xbf"
-
-
-@pytest.fixture
-def ws_rb(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
-    return workspace(tmp_path / "ws")
 
 
 def _row(ws, sub_id=1):

@@ -22,10 +22,16 @@ from intake.inventory import Item, list_items
 from intake.watcher import InboxWatcher, WatchError, check_layout, item_for_path, run_watch_loop
 from rules import Rulebook
 from tests.factory import make_photo, news_draft
+from tests.intake_support import ManualClock
 
 UNIT, TYPE = "湖滨社区", "即时通讯信息"
 MODES = [pytest.param(False, id="inotify"), pytest.param(True, id="polling")]
 DEADLINE = 30.0  # generous: an upper bound to stop waiting, never a speed claim
+# Most tests run the watcher on a ManualClock: each poll moves it FAKE_STEP while real time moves
+# only REAL_STEP (for watchdog's thread to deliver events), so the settle time passes at once.
+# The chunked-writing and loop tests keep the real clock: real-time behaviour has its own tests.
+FAKE_STEP, REAL_STEP = 0.1, 0.01
+POLL = 0.1  # the polling observer's interval here (production: watcher.POLL_SECONDS)
 
 
 def quick_rules(rulebook: Rulebook, settle: float = 0.5, rescan: float = 3600.0) -> Rulebook:
@@ -53,7 +59,8 @@ def watchers() -> Iterator[Callable[..., InboxWatcher]]:
         cls: type[InboxWatcher] = InboxWatcher,
         **kwargs: object,
     ) -> InboxWatcher:
-        watcher = cls(inbox, rules, polling=polling, **kwargs)
+        kwargs.setdefault("clock", ManualClock())
+        watcher = cls(inbox, rules, polling=polling, poll_seconds=POLL, **kwargs)
         watcher.start()
         started.append(watcher)
         return watcher
@@ -78,12 +85,31 @@ def poll_until(
         taken += watcher.poll_ready()
         if done(taken):
             break
-        time.sleep(0.05)
+        pause(watcher, FAKE_STEP)
     return taken
 
 
+def pause(watcher: InboxWatcher, seconds: float) -> None:
+    """Let `seconds` pass on the watcher's clock: at once on a ManualClock (a real instant
+    for watchdog's thread), on the wall clock otherwise."""
+    clock = watcher._clock
+    if isinstance(clock, ManualClock):
+        clock.advance(seconds)
+        time.sleep(REAL_STEP)
+    else:
+        time.sleep(seconds)
+
+
 def keep_polling(watcher: InboxWatcher, seconds: float) -> list[str]:
-    return poll_until(watcher, lambda _: False, deadline=seconds)
+    """Poll for `seconds` on the watcher's clock, and for at least three passes of the polling
+    observer in real time, so late events still get their chance to show up."""
+    clock = watcher._clock
+    taken: list[str] = []
+    end, real_end = clock() + seconds, time.monotonic() + 3 * POLL
+    while clock() < end or time.monotonic() < real_end:
+        taken += watcher.poll_ready()
+        pause(watcher, FAKE_STEP)
+    return taken
 
 
 def key(*parts: str) -> str:
@@ -129,7 +155,7 @@ def test_a_file_written_in_chunks_over_five_seconds_is_taken_once_after_it_stops
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], polling: bool
 ) -> None:
     rules = quick_rules(rulebook, settle=1.0)
-    watcher = watchers(inbox, rules, polling=polling)
+    watcher = watchers(inbox, rules, polling=polling, clock=time.monotonic)  # real time, on purpose
     target = inbox / UNIT / TYPE / "慢慢写.docx"
     data = news_draft(300, photos=2)
     chunks = [data[i : i + len(data) // 20 + 1] for i in range(0, len(data), len(data) // 20 + 1)]
@@ -173,10 +199,12 @@ def test_a_temp_name_renamed_to_the_final_name_is_taken_once_under_the_final_nam
             out.flush()
             assert watcher.poll_ready() == []
             seen_pending.update(watcher.pending())
-            time.sleep(0.3)
+            pause(watcher, 0.3)
     for _ in range(10):
         assert watcher.poll_ready() == []
-        time.sleep(0.1)
+        pause(watcher, 0.1)
+    time.sleep(3 * POLL)  # the polling observer has seen the finished .part
+    assert watcher.poll_ready() == []
     part.rename(part.with_name("x.docx"))
 
     taken = poll_until(watcher, lambda t: bool(t))
@@ -343,7 +371,7 @@ def test_a_missing_inbox_is_refused(tmp_path: Path, rulebook: Rulebook) -> None:
 def test_the_loop_hands_ready_keys_to_process_on_the_calling_thread(
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], tmp_path: Path
 ) -> None:
-    watcher = watchers(inbox, quick_rules(rulebook), polling=False)
+    watcher = watchers(inbox, quick_rules(rulebook), polling=False, clock=time.monotonic)  # the real loop
     filed = tmp_path / "filed"
     filed.mkdir()
     stop = threading.Event()
@@ -466,7 +494,7 @@ def test_a_stopped_dispatcher_thread_is_restarted(
 def test_the_loop_survives_a_failing_batch_and_the_rescan_offers_it_again(
     inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher], caplog: pytest.LogCaptureFixture
 ) -> None:
-    watcher = watchers(inbox, quick_rules(rulebook, rescan=1.0), polling=False)
+    watcher = watchers(inbox, quick_rules(rulebook, rescan=1.0), polling=False, clock=time.monotonic)
     (inbox / UNIT / TYPE / "a.docx").write_bytes(b"x")
     stop = threading.Event()
     calls: list[list[str]] = []
