@@ -32,6 +32,18 @@ import psutil
 from workspace import Workspace
 
 DEFAULT_PORT = 4200
+PORT_ENV = "DRAFTDESK_PREFECT_PORT"  # another preferred port, e.g. for a second workspace on one machine
+
+
+def preferred_port() -> int:
+    """The port a workspace's local server takes when it is free (`DRAFTDESK_PREFECT_PORT`,
+    else Prefect's own 4200); otherwise any free port. Two workspaces on one machine (the test
+    suite's parallel workers among them) set different ones, so neither starts its server on the
+    port the other's killed server just left."""
+    value = os.environ.get(PORT_ENV, "")
+    return int(value) if value.isdigit() else DEFAULT_PORT
+
+
 STARTUP_SECONDS = 120.0
 
 
@@ -99,8 +111,8 @@ def _port_free(port: int) -> bool:
 
 
 def _free_port() -> int:
-    if _port_free(DEFAULT_PORT):
-        return DEFAULT_PORT
+    if _port_free(preferred := preferred_port()):
+        return preferred
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

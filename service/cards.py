@@ -11,14 +11,24 @@ import functools
 import io
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from service.errors import NoChineseFont
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
 
-    from service.units import UnitLink
+
+class Linked(Protocol):
+    """What a card shows: a unit's name and its private link (`service.units.UnitLink`; typed
+    by shape so the units' module, which calls the cards, is not imported back)."""
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def url(self) -> str: ...
+
 
 FONT_GLOBS = (
     "opentype/noto/NotoSansCJK-Regular.ttc",
@@ -99,7 +109,7 @@ def _fit(text: str, width: int, size: int) -> ImageFont.FreeTypeFont:
         size -= 2
 
 
-def card(link: UnitLink, width: int) -> Image.Image:
+def card(link: Linked, width: int) -> Image.Image:
     """One unit's card, `width` px wide: the code, the unit's name under it, and a hint line."""
     from PIL import Image, ImageDraw
 
@@ -114,7 +124,7 @@ def card(link: UnitLink, width: int) -> Image.Image:
     return sheet
 
 
-def write_qr_codes(links: Sequence[UnitLink], folder: Path) -> list[Path]:
+def write_qr_codes(links: Sequence[Linked], folder: Path) -> list[Path]:
     """One PNG per unit (its link as a QR code with its name under it), named by the unit."""
     chinese_font(12)  # refuse before writing anything when no font can print the names
     folder.mkdir(parents=True, exist_ok=True)
@@ -126,7 +136,7 @@ def write_qr_codes(links: Sequence[UnitLink], folder: Path) -> list[Path]:
     return written
 
 
-def write_cards(links: Sequence[UnitLink], pdf: Path) -> int:
+def write_cards(links: Sequence[Linked], pdf: Path) -> int:
     """A4 sheets of every unit's card in a grid with cut lines, as one PDF; how many sheets."""
     from PIL import Image, ImageDraw
 

@@ -81,7 +81,7 @@ def _files_of(ws: Workspace, relpath: str) -> Iterator[str]:
 
 def wanted_files(ws: Workspace, ledger_copy: Path) -> list[tuple[str, str, int | None]]:
     """(path, kind, 稿件编号) of every file the ledger at `ledger_copy` says is filed."""
-    from service.verify import expected_files, officer_forms
+    from service.outbox_files import expected_files, officer_forms
 
     rows, officers = store.read_filed(ledger_copy)
     found: list[tuple[str, str, int | None]] = []

@@ -59,7 +59,7 @@ def manifests_newest_first(
 
 def wanted_content(ws: Workspace, folders: list[Path], first: Path | None = None) -> dict[str, Wanted]:
     """Every filed file's expected bytes, as the current ledger and the backups say."""
-    from service.verify import expected_files
+    from service.outbox_files import expected_files
 
     rows, _ = store.read_filed(ws.ledger_path)
     changed_after = store.newest_event_of_submissions(ws.ledger_path)

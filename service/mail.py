@@ -77,8 +77,9 @@ def keep_receiving_mail(ws: Workspace, stop: threading.Event) -> None:
                     log.warning(line)
         except MailConfigError as exc:
             log.warning("%s", exc)
-        except Exception:
-            log.exception("收信出错；下个周期再试")
+        except Exception as exc:  # a side channel never stops intake; one line, like backup's
+            log.warning("收信出错，下个周期再试：%s", exc)
+            log.debug("收信出错", exc_info=True)
         stop.wait(interval * 60)
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from extractors.safefile import display_name
 from intake.filing import file_digest
 from ledger import backup as store
 from reports.events_view import when_text
+from service.outbox_files import ExpectedFile, expected_files, officer_form_test, unnamed_files
 from workspace import Workspace, now
 from workspace.lock import IntakeRunning, exclusive
 
@@ -45,15 +45,6 @@ class Problem:
 
 
 @dataclass(frozen=True)
-class ExpectedFile:
-    """A file the outbox must hold for one submission (workspace-relative path)."""
-
-    relpath: str
-    kind: str  # original | note | notice | receipt
-    sha256: str | None = None  # checked when the ledger recorded one and the entry is a file
-
-
-@dataclass(frozen=True)
 class Verification:
     checked_at: str
     problems: tuple[Problem, ...]
@@ -64,34 +55,6 @@ class Verification:
 
     def as_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "checked_at": self.checked_at, "problems": [asdict(p) for p in self.problems]}
-
-
-def expected_files(ws: Workspace, row: dict[str, Any]) -> list[ExpectedFile]:
-    """The files one filed submission left in the outbox, read from its stored filing plan
-    (`submissions.filing_plan`; a 核定 stores the plan it moved the files by), or, for a row
-    recorded before plans were stored, from its stored/note columns."""
-    from intake.filing import NOTE_SUFFIX, FilingPlan
-
-    plan = FilingPlan.of_row(row)
-    stored = plan.stored
-    note = plan.note if row.get("note_path") else None
-    files: list[ExpectedFile] = []
-    if stored:
-        files.append(ExpectedFile(str(stored), "original", row.get("sha256") or None))
-    if note:
-        files.append(ExpectedFile(str(note), "note" if str(note).endswith(NOTE_SUFFIX) else "notice"))
-    return files + receipt_files(ws, row)
-
-
-def receipt_files(ws: Workspace, row: dict[str, Any]) -> list[ExpectedFile]:
-    """The receipt sent back to the unit (inbox/<单位>/回执/), once the ledger says it was
-    written (`receipt_at`): at the stored plan's path, else the `receipt_path` column."""
-    from intake.filing import FilingPlan
-
-    if not row.get("receipt_at"):
-        return []
-    path = FilingPlan.of_row(row).receipt
-    return [ExpectedFile(path, "receipt")] if path else []
 
 
 _KIND_LABEL = {"original": "原稿", "note": "退回说明", "notice": "不计入说明", "receipt": "回执"}
@@ -129,44 +92,12 @@ def _file_problems(ws: Workspace, rows: list[dict[str, Any]]) -> tuple[list[Prob
     return problems, known
 
 
-def _walk(ws: Workspace, known: set[str]) -> Iterator[str]:
-    """Workspace-relative paths under accepted/ and rejected/ that no submission names; a
-    known folder (a bundle) is not entered, hidden names (temp files) are passed over."""
-    for top in (ws.accepted, ws.rejected):
-        for folder, dirs, files in os.walk(top):
-            here = Path(folder)
-            rel = here.relative_to(ws.root).as_posix()
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and f"{rel}/{d}" not in known)
-            for name in sorted(files):
-                if not name.startswith(".") and f"{rel}/{name}" not in known:
-                    yield f"{rel}/{name}"
-
-
-def _officer_form_test(ws: Workspace, officers: set[str]) -> Callable[[str], bool]:
-    """Whether a filed path is an officer form: where filing puts officer forms
-    (`intake.filing.is_officer_filing`), the accepted ones only while their bytes are a
-    registered form's (`officers`)."""
-    from intake.filing import is_officer_filing
-
-    def officer_form(relpath: str) -> bool:
-        if not is_officer_filing(relpath):
-            return False
-        if relpath.split("/")[1] != "accepted":
-            return True
-        try:
-            return file_digest(ws.root / relpath) in officers
-        except OSError:
-            return False
-
-    return officer_form
-
-
 def _unknown_problems(ws: Workspace, known: set[str], officers: set[str]) -> list[Problem]:
     """Files no submission names, officer forms aside."""
-    officer_form = _officer_form_test(ws, officers)
+    officer_form = officer_form_test(ws, officers)
     return [
         Problem("unknown", "发件箱中有台账没有记录的文件", rel, _id_of(rel))
-        for rel in _walk(ws, known)
+        for rel in unnamed_files(ws, known)
         if not officer_form(rel)
     ]
 
@@ -215,7 +146,7 @@ def _rel(ws: Workspace, path: Path) -> str:
 def check_workspace(ws: Workspace) -> list[Problem]:
     """Every problem found, in the order the office should look at them."""
     ledger_rel = _rel(ws, ws.ledger_path)
-    if not os.path.lexists(ws.ledger_path) and next(_walk(ws, set()), None) is None:
+    if not os.path.lexists(ws.ledger_path) and next(unnamed_files(ws, set()), None) is None:
         return []  # nothing received yet: no ledger and nothing filed
     try:
         snap, claims = _read(ws)
@@ -320,13 +251,6 @@ def summary_line(ws: Workspace) -> str:
     if not problems:
         return f"归档核对：{when}，全部相符"
     return f"归档核对：{when}，发现 {len(problems)} 个问题，请核对台账与发件箱"
-
-
-def officer_forms(ws: Workspace, known: set[str], officers: set[str]) -> list[str]:
-    """The officer forms filed in the outbox (no submission names them): registered ones under
-    the officer folder, refused ones under their claim tag — what a backup keeps beside the rows."""
-    officer_form = _officer_form_test(ws, officers)
-    return [rel for rel in _walk(ws, known) if officer_form(rel)]
 
 
 def content_problems(ws: Workspace) -> list[Problem]:
