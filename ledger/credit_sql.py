@@ -18,10 +18,9 @@ from __future__ import annotations
 
 from ledger.decisions import counted_sql, verdict_sql
 from rules import Rulebook
+from scoring import credit_rule as rule
 from scoring.credit_rule import (
-    ADOPTED,
     COUNTED,
-    ORDINARY,
     All,
     EarlierCounted,
     Equals,
@@ -92,7 +91,7 @@ def earlier_counted_sql(rulebook: Rulebook, s: str) -> str:
         f"EXISTS (SELECT 1 FROM chain me JOIN chain o ON o.root = me.root AND o.id != me.id "
         f"JOIN submissions e ON e.id = o.id WHERE me.id = {s}.id AND (e.received_at < {s}.received_at "
         f"OR (e.received_at = {s}.received_at AND e.id < {s}.id)) AND e.content_type NOT IN ({adopted}) "
-        f"AND {steps_sql(ORDINARY, rulebook, 'e', chain=False)} = 1)"
+        f"AND {steps_sql(rule.ORDINARY, rulebook, 'e', chain=False)} = 1)"
     )
 
 
@@ -132,6 +131,6 @@ def counts_sql(rulebook: Rulebook, s: str = "s") -> str:
     the `ADOPTED` steps for the adopted-quota types, else the `ORDINARY` ones."""
     adopted = ", ".join(quoted(k) for k in adopted_types(rulebook)) or "NULL"
     return (
-        f"(CASE WHEN {s}.content_type IN ({adopted}) THEN {steps_sql(ADOPTED, rulebook, s)} "
-        f"ELSE {steps_sql(ORDINARY, rulebook, s)} END)"
+        f"(CASE WHEN {s}.content_type IN ({adopted}) THEN {steps_sql(rule.ADOPTED, rulebook, s)} "
+        f"ELSE {steps_sql(rule.ORDINARY, rulebook, s)} END)"
     )

@@ -24,8 +24,9 @@ decides:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import Any
 
 from rules.model import Rulebook
@@ -110,68 +111,89 @@ def _platform_day(row: SubmissionRow, adopted: Sequence[AdoptionRow], rulebook: 
 
 @dataclass
 class _Chains:
-    """Per revision chain, the draft already credited (the walk happens once per row)."""
+    """Per revision chain (by its root), the draft already credited."""
 
     by_id: Mapping[int, SubmissionRow]
     first: dict[int, int]
 
-    def earlier(self, row: SubmissionRow) -> int | None:
-        """The earlier version of `row`'s chain that already counts, if any."""
-        return self.first.get(chain_root(row, self.by_id))
 
-    def claim(self, row: SubmissionRow) -> None:
-        """`row` counts: the first counted version of its chain, unless one counted already."""
-        self.first.setdefault(chain_root(row, self.by_id), row.id)
-
-
-@dataclass(frozen=True)
 class _Facts:
-    """What the rule's named facts say of one row (`scoring.credit_rule`)."""
+    """What the rule's named facts say of one row (`scoring.credit_rule`), each worked out only
+    when a step asks (the chain is walked once per row)."""
 
-    past_due: bool
-    platform_day: dt.date | None
-    earlier: int | None
+    def __init__(
+        self, row: SubmissionRow, chains: _Chains, adopted: Sequence[AdoptionRow], rulebook: Rulebook
+    ) -> None:
+        self.row, self.chains, self.adopted, self.rulebook = row, chains, adopted, rulebook
+
+    @cached_property
+    def past_due(self) -> bool:
+        ctype = self.rulebook.types.get(self.row.content_type)
+        day = self.row.received_day
+        return bool(ctype and ctype.due and day > due_date(day.year, ctype.due))
+
+    @cached_property
+    def platform_day(self) -> dt.date | None:
+        return _platform_day(self.row, self.adopted, self.rulebook)
+
+    @cached_property
+    def root(self) -> int:
+        return chain_root(self.row, self.chains.by_id)
+
+    @property
+    def earlier(self) -> int | None:
+        """The earlier version of the row's chain that already counts, if any."""
+        return self.chains.first.get(self.root)
+
+    def claim(self) -> None:
+        """The row counts: the first counted version of its chain, unless one counted already."""
+        self.chains.first.setdefault(self.root, self.row.id)
 
 
-def holds(term: Term, row: SubmissionRow, facts: _Facts) -> bool:
-    """Whether the rule's condition `term` holds for `row` (the Python side of `credit_rule`)."""
+Test = Callable[[SubmissionRow, _Facts], bool]
+
+
+@cache
+def compiled(term: Term) -> Test:
+    """The rule's condition `term` as a Python test of a row and its facts (the Python side of
+    `credit_rule`; made once per term)."""
     match term:
         case Flag(column):
-            return bool(getattr(row, column))
+            return lambda row, _: bool(getattr(row, column))
         case Given(column):
-            return getattr(row, column) is not None
+            return lambda row, _: getattr(row, column) is not None
         case Equals(column, value):
-            found = getattr(row, column)
-            return found is not None and found == value
+            return lambda row, _: (found := getattr(row, column)) is not None and found == value
         case Not(inner):
-            return not holds(inner, row, facts)
+            test = compiled(inner)
+            return lambda row, facts: not test(row, facts)
         case All(terms):
-            return all(holds(t, row, facts) for t in terms)
+            tests = [compiled(t) for t in terms]
+            return lambda row, facts: all(t(row, facts) for t in tests)
         case PastDue():
-            return facts.past_due
+            return lambda _, facts: facts.past_due
         case OnPlatform():
-            return facts.platform_day is not None
+            return lambda _, facts: facts.platform_day is not None
         case EarlierCounted():
-            return facts.earlier is not None
+            return lambda _, facts: facts.earlier is not None
     raise TypeError(term)
 
 
-def _facts(row: SubmissionRow, chains: _Chains, adopted: Sequence[AdoptionRow], rulebook: Rulebook) -> _Facts:
-    ctype = rulebook.types.get(row.content_type)
-    past_due = bool(ctype and ctype.due and row.received_day > due_date(row.received_day.year, ctype.due))
-    return _Facts(past_due, _platform_day(row, adopted, rulebook), chains.earlier(row))
+def holds(term: Term, row: SubmissionRow, facts: _Facts) -> bool:
+    """Whether the rule's condition `term` holds for `row`."""
+    return compiled(term)(row, facts)
 
 
 def _state(
     row: SubmissionRow, chains: _Chains, adopted: Sequence[AdoptionRow], rulebook: Rulebook
 ) -> tuple[str, str, dt.date | None, int | None, str]:
     """(state, reason, day, related, why) of one draft: the first step of `credit_rule` that holds."""
-    facts = _facts(row, chains, adopted, rulebook)
+    facts = _Facts(row, chains, adopted, rulebook)
     steps = steps_for(rulebook, row.content_type)
-    step = next(s for s in steps if holds(s.when, row, facts))
+    step = next(s for s in steps if compiled(s.when)(row, facts))
     if step.state == COUNTED:
         if steps is not ADOPTED:  # an adopted piece (学习强国) makes no revision a repeat
-            chains.claim(row)
+            facts.claim()
         return COUNTED, "", facts.platform_day if step.on_adoption else row.received_day, None, ""
     related = getattr(row, step.related) if step.related else facts.earlier
     reason, words = step.reason, step.words

@@ -14,6 +14,7 @@ from ledger.credits import submission_credit
 from ledger.schema import open_ledger
 from ledger.views import SUBMISSIONS, ensure_views
 from rules import load_rulebook
+from scoring import credit_rule
 from scoring.credit import credits_of
 from scoring.rows import AdoptionRow, SubmissionRow
 from tests.ledger_support import random_year, record_submission_row
@@ -93,3 +94,32 @@ def test_the_ledger_views_count_what_the_credits_count_on_every_row(tmp_path, se
     assert {i: (c.reason if c else None) for i, c in receipts.items()} == {
         i: r for i, (r, _) in crossed.items()
     }
+
+
+def test_a_step_added_to_the_rule_changes_the_python_and_the_sql_alike(tmp_path, monkeypatch):
+    rulebook = load_rulebook()
+    extra = credit_rule.Step("short", credit_rule.EXCLUDED, credit_rule.Equals("title", "短讯"), "标题过短")
+    monkeypatch.setattr(credit_rule, "ORDINARY", (extra, *credit_rule.ORDINARY))
+    path = tmp_path / "ledger.db"
+    db = open_ledger(path)
+    _version(db, 1, "2021-03-01T09:00:00")
+    record_submission_row(
+        db,
+        id=2,
+        unit=UNIT,
+        content_type="instant",
+        title="短讯",
+        received_at="2021-03-02T09:00:00+08:00",
+        verdict="accepted",
+        counted=1,
+        sha256="v2",
+        state="filed",
+    )
+    credits = _year_credits(db, rulebook, 2021)
+    db.close()
+    assert (credits[2].reason, credits[2].why, credits[1].counts) == ("short", "标题过短", True)
+    ensure_views(path, rulebook)
+    db = open_ledger(path)
+    shown = {int(r["稿件编号"]): r["计入"] for r in db.query(f'SELECT 稿件编号, 计入 FROM "{SUBMISSIONS}"')}
+    db.close()
+    assert shown == {1: "是", 2: "否"}
