@@ -5,7 +5,8 @@ scripts that read them); the clerk reads these views instead. Codes are written 
 the desk writes them: types by the rulebook's names, verdicts and rules by `checks.labels`,
 outlet levels by `rules.levels.LEVEL_NAMES`, unit kinds by the rulebook. The 稿酬 column is the
 rulebook's fee for that one adoption (`scoring.fees.fee_rule`) written as SQL, so it shows even
-where the clerk typed none. Times are shown to the minute without the ISO `T` and offset.
+where the clerk typed none. The 计入 column is `scoring.credit_rule`'s steps rendered by
+`ledger.credit_sql.counts_sql`. Times are shown to the minute without the ISO `T` and offset.
 
 The views depend on the rulebook, so they are made by the desk when it opens 台账
 (`ensure_views`) and remade only when their text changes.
@@ -19,6 +20,7 @@ from pathlib import Path
 import sqlite_utils
 
 from checks.labels import RULE_LABELS, RUN_KIND_LABELS, VERDICT_LABELS
+from ledger.credit_sql import CHAIN_CTE, counts_sql, quoted
 from ledger.decisions import verdict_sql
 from ledger.schema import open_ledger
 from rules import Rulebook
@@ -29,10 +31,6 @@ SENDING_LABELS = {"pending": "待发送", "sent": "已发送", "failed": "发送
 YES_NO = {1: "是", 0: "否"}
 
 SUBMISSIONS, DETAIL, ADOPTIONS = "稿件", "稿件详情", "录用"
-
-
-def quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def labelled(column: str, labels: Mapping[str, str] | Mapping[int, str]) -> str:
@@ -73,57 +71,6 @@ def fee_sql(rulebook: Rulebook, s: str = "s", a: str = "a") -> str:
                 continue
             cases.append(f"WHEN {on} AND {a}.level = {quoted(level)} THEN {float(amount)}")
     return f"(CASE {' '.join(cases)} ELSE 0 END)" if cases else "0"
-
-
-CHAIN_CTE = (
-    "WITH RECURSIVE chain(id, root, depth) AS (SELECT id, id, 0 FROM submissions WHERE revision_of IS NULL "
-    "OR revision_of NOT IN (SELECT id FROM submissions) UNION ALL SELECT r.id, c.root, c.depth + 1 "
-    "FROM submissions r JOIN chain c ON r.revision_of = c.id WHERE c.depth < 1000) "
-)
-
-
-def _passes_sql(rulebook: Rulebook, s: str) -> str:
-    """`scoring.credit` before the revision rule: accepted, and counted by the office's 核定, else
-    by the machine with none of its exclusions (the same news or a copy, an announcement, late,
-    after the type's due date)."""
-    due = " ".join(
-        f"WHEN {quoted(k)} THEN substr({s}.received_at, 6, 5) > {quoted(t.due)}"
-        for k, t in rulebook.types.items()
-        if t.due
-    )
-    past_due = f"(CASE {s}.content_type {due} ELSE 0 END)" if due else "0"
-    return (
-        f"({verdict_sql(s)} = 'accepted' AND (coalesce({s}.decided_counted, -1) = 1 OR ({s}.decided_counted IS NULL "
-        f"AND {s}.duplicate_of IS NULL AND NOT coalesce({s}.is_announcement, 0) AND coalesce({s}.counted, 0) != 0 "
-        f"AND NOT {past_due})))"
-    )
-
-
-def counts_sql(rulebook: Rulebook, s: str = "s") -> str:
-    """`scoring.credit.credits_of`'s "does it count" for submission `s` as one SQL expression
-    (1/0), for the 台账 views; the view must start with `CHAIN_CTE`. A test holds it equal to the
-    Python on every row of a generated year."""
-    adopted = [k for k, t in rulebook.types.items() if t.quota == "adopted"]
-    platform_cases: list[str] = []
-    for key in adopted:
-        platform = rulebook.types[key].platform
-        names = [n for n, p in rulebook.outlet_platforms.items() if platform is None or p == platform]
-        on = f" AND a.outlet IN ({', '.join(quoted(n) for n in names) or 'NULL'})" if platform else ""
-        platform_cases.append(
-            f"WHEN {s}.content_type = {quoted(key)} THEN (coalesce({s}.decided_counted, -1) != 0 "
-            f"AND NOT (coalesce({s}.is_announcement, 0) AND {s}.decided_counted IS NULL) AND EXISTS (SELECT 1 "
-            f"FROM adoptions a WHERE a.submission_id = {s}.id AND a.withdrawn_at IS NULL{on}))"
-        )
-    earlier = (
-        f"EXISTS (SELECT 1 FROM chain me JOIN chain o ON o.root = me.root AND o.id != me.id "
-        f"JOIN submissions e ON e.id = o.id WHERE me.id = {s}.id AND (e.received_at < {s}.received_at "
-        f"OR (e.received_at = {s}.received_at AND e.id < {s}.id)) AND {_passes_sql(rulebook, 'e')})"
-    )
-    forced = f"coalesce({s}.decided_counted, -1) = 1"
-    return (
-        f"(CASE {' '.join(platform_cases)} WHEN NOT {_passes_sql(rulebook, s)} THEN 0 "
-        f"WHEN {forced} THEN 1 WHEN {earlier} THEN 0 ELSE 1 END)"
-    )
 
 
 def view_sql(rulebook: Rulebook, actions: Mapping[str, str] | None = None) -> dict[str, str]:

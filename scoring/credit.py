@@ -3,11 +3,13 @@
 One `Credit` per submission, from the verdict and counted decision in force (the office's 核定
 included), the rulebook of its year and its adoptions. `credits_of` is the one function that
 decides what counts: completion (`scoring.completion`), the drill-down (`reports.behind`), the
-receipts, the unit page and the console read it; the 台账 views' SQL (`ledger.views.counts_sql`)
-mirrors it and a test holds them equal on every row of a generated year. The fee is `scoring.fees.piece_fee` (one fee per piece, at its
-highest standard); `credit_words` is the one wording people read.
+receipts, the unit page and the console read it. The fee is `scoring.fees.piece_fee` (one fee per
+piece, at its highest standard); `credit_words` is the one wording people read.
 
-What counts (in this order; the first that applies decides):
+What counts is the ordered list of steps in `scoring.credit_rule` (data): this module evaluates
+them (`holds`); `ledger.credit_sql` renders the same steps as the SQL of the 台账 views' 计入, and
+a test holds the two equal on every row of generated years. In short, the first that applies
+decides:
 - 退回: never counts.
 - 核定: the office's `--count` / `--not-count` overrides every machine exclusion below (a
   学习强国 piece still waits for its adoption).
@@ -15,24 +17,39 @@ What counts (in this order; the first that applies decides):
   type's platform counts in the period of its first such adoption; otherwise it waits.
 - the machine's exclusions: probably the same event as an earlier draft (waits for 核定), an exact
   copy or the same news sent first by another unit, an announcement, late (not counted by the
-  judge), received after the type's due date, a later version of a draft already counted (one
-  credit per revision chain, `chain_root` walks the chain).
+  judge), received after the type's due date, a later version of a draft already counted this
+  year (one credit per revision chain, `chain_root` walks the chain within the year).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import Any
 
 from rules.model import Rulebook
 from rules.periods import Period, due_date, period_for, period_words
+from scoring.credit_rule import (
+    ADOPTED,
+    COPY,
+    COPY_WORDS,
+    COUNTED,
+    PENDING,
+    All,
+    EarlierCounted,
+    Equals,
+    Flag,
+    Given,
+    Not,
+    OnPlatform,
+    PastDue,
+    Term,
+    steps_for,
+)
 from scoring.fees import PieceFee, piece_fee
 from scoring.rows import AdoptionRow, SubmissionRow
-
-COUNTED, PENDING, EXCLUDED = "counted", "pending", "excluded"
-NOT_ADOPTED = "学习强国按录用篇数计入，录用后自动计入"
 
 
 @dataclass(frozen=True)
@@ -66,29 +83,18 @@ class Credit:
 
 
 def chain_root(row: SubmissionRow, by_id: Mapping[int, SubmissionRow]) -> int:
-    """THE revision-chain walker: the first draft of `row`'s chain (guarding against loops)."""
+    """THE revision-chain walker: the first draft of `row`'s chain within its year, among `by_id`
+    (guarding against loops). A version received in an earlier year starts no chain of this year's:
+    each year is assessed on its own rows (`ledger.credit_sql.CHAIN_CTE` walks the same way)."""
     seen: set[int] = set()
     current = row
-    while current.revision_of is not None and current.revision_of in by_id and current.id not in seen:
+    while current.id not in seen:
+        parent = by_id.get(current.revision_of) if current.revision_of is not None else None
+        if parent is None or parent.received_day.year != current.received_day.year:
+            break
         seen.add(current.id)
-        current = by_id[current.revision_of]
+        current = parent
     return current.id
-
-
-def _why_text(row: SubmissionRow, reason: str, related: int | None) -> str:
-    texts = {
-        "rejected": "稿件已退回，原因见退回说明，修改后可重新报送",
-        "decided": f"办公室核定不计入（理由：{row.decided_reason or '未说明'}）",
-        "announcement": "通知公告类稿件不纳入考核（稿酬按最低标准）",
-        "not_adopted": NOT_ADOPTED,
-        "same_event": f"可能与稿件 {related} 为同一事件，待办公室核定",
-        "copy": f"与稿件 {related} 为同一文件，重复报送只计一次",
-        "same_news": f"与稿件 {related} 为同一新闻（先报者计入）",
-        "late": "已登记，原因见未计入说明",
-        "due": "超过本年度报送截止日期",
-        "revision": f"稿件 {related} 的修改稿，只计一次",
-    }
-    return texts.get(reason, "")
 
 
 def _is_copy(row: SubmissionRow, by_id: Mapping[int, SubmissionRow]) -> bool:
@@ -98,83 +104,103 @@ def _is_copy(row: SubmissionRow, by_id: Mapping[int, SubmissionRow]) -> bool:
     return bool(row.sha256) and first.sha256 == row.sha256
 
 
-def _machine(
-    row: SubmissionRow, by_id: Mapping[int, SubmissionRow], rulebook: Rulebook
-) -> tuple[str, int | None]:
-    """The machine's exclusion of an accepted, undecided draft ("" when none), and the draft it names."""
-    if row.same_event_of is not None and not row.counted:
-        return "same_event", row.same_event_of
-    if row.duplicate_of is not None:
-        return ("copy" if _is_copy(row, by_id) else "same_news"), row.duplicate_of
-    if row.is_announcement:
-        return "announcement", None
-    if not row.counted:
-        return "late", None
-    ctype = rulebook.types.get(row.content_type)
-    if ctype is not None and ctype.due and row.received_day > due_date(row.received_day.year, ctype.due):
-        return "due", None
-    return "", None
-
-
 def _platform_day(row: SubmissionRow, adopted: Sequence[AdoptionRow], rulebook: Rulebook) -> dt.date | None:
     days = [a.adopted_on for a in adopted if rulebook.counts_for(row.content_type, a.outlet)]
     return min(days) if days else None
 
 
-def _adopted_state(
-    row: SubmissionRow, adopted: Sequence[AdoptionRow], rulebook: Rulebook
-) -> tuple[str, str, dt.date | None]:
-    """An adopted-quota type (学习强国): counted on its first adoption on the platform."""
-    if row.decided_counted is False:
-        return EXCLUDED, "decided", None
-    if row.is_announcement and row.decided_counted is None:
-        return EXCLUDED, "announcement", None
-    day = _platform_day(row, adopted, rulebook)
-    if day is not None:
-        return COUNTED, "", day
-    if row.verdict != "accepted":
-        return EXCLUDED, "rejected", None
-    return PENDING, "not_adopted", None
-
-
 @dataclass
 class _Chains:
-    """Per revision chain, the draft already credited (the walk happens once per row)."""
+    """Per revision chain (by its root), the draft already credited."""
 
     by_id: Mapping[int, SubmissionRow]
     first: dict[int, int]
 
-    def claim(self, row: SubmissionRow, forced: bool) -> int | None:
-        """Credit `row` in its chain; the earlier credited draft when it is a later version."""
-        root = chain_root(row, self.by_id)
-        if root in self.first and not forced:
-            return self.first[root]
-        self.first.setdefault(root, row.id)
-        return None
+
+class _Facts:
+    """What the rule's named facts say of one row (`scoring.credit_rule`), each worked out only
+    when a step asks (the chain is walked once per row)."""
+
+    def __init__(
+        self, row: SubmissionRow, chains: _Chains, adopted: Sequence[AdoptionRow], rulebook: Rulebook
+    ) -> None:
+        self.row, self.chains, self.adopted, self.rulebook = row, chains, adopted, rulebook
+
+    @cached_property
+    def past_due(self) -> bool:
+        ctype = self.rulebook.types.get(self.row.content_type)
+        day = self.row.received_day
+        return bool(ctype and ctype.due and day > due_date(day.year, ctype.due))
+
+    @cached_property
+    def platform_day(self) -> dt.date | None:
+        return _platform_day(self.row, self.adopted, self.rulebook)
+
+    @cached_property
+    def root(self) -> int:
+        return chain_root(self.row, self.chains.by_id)
+
+    @property
+    def earlier(self) -> int | None:
+        """The earlier version of the row's chain that already counts, if any."""
+        return self.chains.first.get(self.root)
+
+    def claim(self) -> None:
+        """The row counts: the first counted version of its chain, unless one counted already."""
+        self.chains.first.setdefault(self.root, self.row.id)
+
+
+Test = Callable[[SubmissionRow, _Facts], bool]
+
+
+@cache
+def compiled(term: Term) -> Test:
+    """The rule's condition `term` as a Python test of a row and its facts (the Python side of
+    `credit_rule`; made once per term)."""
+    match term:
+        case Flag(column):
+            return lambda row, _: bool(getattr(row, column))
+        case Given(column):
+            return lambda row, _: getattr(row, column) is not None
+        case Equals(column, value):
+            return lambda row, _: (found := getattr(row, column)) is not None and found == value
+        case Not(inner):
+            test = compiled(inner)
+            return lambda row, facts: not test(row, facts)
+        case All(terms):
+            tests = [compiled(t) for t in terms]
+            return lambda row, facts: all(t(row, facts) for t in tests)
+        case PastDue():
+            return lambda _, facts: facts.past_due
+        case OnPlatform():
+            return lambda _, facts: facts.platform_day is not None
+        case EarlierCounted():
+            return lambda _, facts: facts.earlier is not None
+    raise TypeError(term)
+
+
+def holds(term: Term, row: SubmissionRow, facts: _Facts) -> bool:
+    """Whether the rule's condition `term` holds for `row`."""
+    return compiled(term)(row, facts)
 
 
 def _state(
     row: SubmissionRow, chains: _Chains, adopted: Sequence[AdoptionRow], rulebook: Rulebook
-) -> tuple[str, str, dt.date | None, int | None]:
-    """(state, reason, day, related) of one draft: the module docstring's rules, in order."""
-    ctype = rulebook.types.get(row.content_type)
-    if ctype is not None and ctype.quota == "adopted":
-        state, reason, day = _adopted_state(row, adopted, rulebook)
-        return state, reason, day, None
-    if row.verdict != "accepted":
-        return EXCLUDED, "rejected", None, None
-    if row.decided_counted is not None:
-        if not row.decided_counted:
-            return EXCLUDED, "decided", None, None
-        chains.claim(row, forced=True)
-        return COUNTED, "", row.received_day, None
-    reason, related = _machine(row, chains.by_id, rulebook)
-    if reason:
-        return (PENDING if reason == "same_event" else EXCLUDED), reason, None, related
-    earlier = chains.claim(row, forced=False)
-    if earlier is not None:
-        return EXCLUDED, "revision", None, earlier
-    return COUNTED, "", row.received_day, None
+) -> tuple[str, str, dt.date | None, int | None, str]:
+    """(state, reason, day, related, why) of one draft: the first step of `credit_rule` that holds."""
+    facts = _Facts(row, chains, adopted, rulebook)
+    steps = steps_for(rulebook, row.content_type)
+    step = next(s for s in steps if compiled(s.when)(row, facts))
+    if step.state == COUNTED:
+        if steps is not ADOPTED:  # an adopted piece (学习强国) makes no revision a repeat
+            facts.claim()
+        return COUNTED, "", facts.platform_day if step.on_adoption else row.received_day, None, ""
+    related = getattr(row, step.related) if step.related else facts.earlier
+    reason, words = step.reason, step.words
+    if reason == "same_news" and _is_copy(row, chains.by_id):
+        reason, words = COPY, COPY_WORDS
+    why = words.format(related=related, decided_reason=row.decided_reason or "未说明")
+    return step.state, reason, None, related, why
 
 
 def _earlier_pieces(
@@ -225,7 +251,7 @@ def credits_of(
     result: dict[int, Credit] = {}
     for row in sorted(rows, key=lambda s: (s.received_at, s.id)):
         mine = adopted.get(row.id, [])
-        state, reason, day, related = _state(row, chains, mine, rulebook)
+        state, reason, day, related, why = _state(row, chains, mine, rulebook)
         ctype = rulebook.types.get(row.content_type)
         kind = ctype.period if ctype else "month"
         result[row.id] = Credit(
@@ -236,7 +262,7 @@ def credits_of(
             period_kind=kind,
             state=state,
             reason=reason,
-            why=_why_text(row, reason, related),
+            why=why,
             day=day,
             period=period_for(kind, day) if day else None,
             decided=row.decided,

@@ -89,13 +89,20 @@ def random_year(
         made.append(row)
         for k in range(rng.choice([0, 0, 0, 1, 2, 3])):
             day = rng.randint(int(row["received_at"][8:10]), 28)
-            outlet = rng.choice(outlets)
+            outlet = rng.choice(_outlets_for(rulebook, row["content_type"], outlets, rng))
             adopted_on = f"{row['received_at'][:8]}{day:02d}"
             aid = add_adoption(db, n, outlet, rulebook.outlets[outlet], adopted_on, None, None, "测试")
             if k and rng.random() < 0.1:
                 withdrawn = f"{year}-12-01T09:00:00+08:00"
                 db.execute("UPDATE adoptions SET withdrawn_at = ? WHERE id = ?", [withdrawn, aid])
     db.conn.commit()
+
+
+def _outlets_for(rulebook: Any, content_type: str, outlets: list[str], rng: Any) -> list[str]:
+    """Where a piece is adopted: a type counted on a platform (学习强国) half the time on it."""
+    platform = rulebook.types[content_type].platform
+    on = [o for o in outlets if platform is not None and rulebook.outlet_platforms.get(o) == platform]
+    return on if on and rng.random() < 0.5 else outlets
 
 
 def _random_draft(
