@@ -18,19 +18,13 @@ from service.backup import backup_folder, make_backup
 from service.contentstore import OBJECTS, manifest_for, read_manifest
 from service.verify import verify
 from tests.factory import make_photo, make_zip, news_draft
-from tests.intake_support import INSTANT, NOW, drop, receipts, workspace
+from tests.intake_support import INSTANT, drop, receipts
 from tests.test_officer_form import officer_form
 
 pytestmark = pytest.mark.integration  # real SQLite ledgers, real files
 
 runner = CliRunner()
 REASON = "经办公室复核，稿件内容完整"
-
-
-@pytest.fixture
-def ws_rb(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
-    return workspace(tmp_path / "ws")
 
 
 def _run(ws, *args: str):
