@@ -23,6 +23,7 @@ from checks.model import Identity, ImageSummary, Judgement, Prior
 from checks.timeliness import check_timeliness
 from extractors.model import ERROR, WARNING, Draft, Finding
 from rules.model import ContentType, Rulebook
+from rules.periods import type_period_key
 
 ACCEPTED = "accepted"
 REJECTED = "rejected"
@@ -113,11 +114,7 @@ STEPS: tuple[Callable[[Context], None], ...] = (
 def period_of(ctype: ContentType, received_at: dt.datetime, rulebook: Rulebook) -> str:
     """The assessment period a draft received at `received_at` counts toward: `2021-03`, `2021Q1`, `2021`."""
     local = received_at.astimezone(rulebook.meta.tz) if received_at.tzinfo else received_at
-    if ctype.period == "month":
-        return f"{local.year}-{local.month:02d}"
-    if ctype.period == "quarter":
-        return f"{local.year}Q{(local.month - 1) // 3 + 1}"
-    return f"{local.year}"
+    return type_period_key(ctype.period, local.date())
 
 
 def judge(

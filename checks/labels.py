@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from rules.periods import period_words
+from rules.times import parse_instant
 
 # What a note, notice or receipt says when the machine leaves a draft to the office: a finding
 # whose message holds it puts the draft under 待核定 (`ledger.decisions.pending_sql`) until a
@@ -95,3 +96,12 @@ def when_text(moment: dt.datetime, tz: dt.tzinfo) -> str:
     moment is taken as already office-local)."""
     local = moment.astimezone(tz) if moment.tzinfo else moment
     return f"{date_text(local)} {local:%H:%M}"
+
+
+def kept_time_text(text: str, tz: dt.tzinfo) -> str:
+    """A time kept as ISO text (the ledger's, a mail's) as people read it, in the office's time
+    zone: 2021年3月12日 15:00; a text that is no ISO time (none: empty) is given back as it is."""
+    try:
+        return when_text(parse_instant(text, tz), tz)
+    except ValueError:
+        return text

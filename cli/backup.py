@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,17 +93,20 @@ def _said_files(files: FilesRestored | None) -> None:
     if not files.restored and not files.lost:
         print("已归档的原稿、说明和回执都在，内容无误，无需从备份找回。")
     if files.restored:
-        print(f"已从备份找回 {len(files.restored)} 个文件：")
-        for path in files.restored:
-            print(f"  {display_name(path)}")
+        _said_list(f"已从备份找回 {len(files.restored)} 个文件：", map(display_name, files.restored))
     if files.kept_aside:
-        print("以下文件被改动过，改动后的内容已另存（未删除）：")
-        for path in files.kept_aside:
-            print(f"  {display_name(path)}")
+        _said_list("以下文件被改动过，改动后的内容已另存（未删除）：", map(display_name, files.kept_aside))
     if files.lost:
-        print("以下文件缺失或被改动，但任何备份中都没有它的原样，请人工核对：")
-        for path in files.lost:
-            print(f"  {display_name(path)}")
+        _said_list(
+            "以下文件缺失或被改动，但任何备份中都没有它的原样，请人工核对：", map(display_name, files.lost)
+        )
+
+
+def _said_list(heading: str, lines: Iterable[object]) -> None:
+    """A heading, then one indented line per item."""
+    print(heading)
+    for line in lines:
+        print(f"  {line}")
 
 
 def _said_restored(backup: Path, done: Restored, will_re_register: bool) -> bool:
@@ -113,11 +117,10 @@ def _said_restored(backup: Path, done: Restored, will_re_register: bool) -> bool
         _said_files(done.files)
     _report_missing(done.missing_ids, will_re_register)
     if done.later_changes:
-        print(
-            f"备份之后还有 {len(done.later_changes)} 条操作记录不在恢复后的台账中（登记录用、约稿等），请据此重新办理："
+        _said_list(
+            f"备份之后还有 {len(done.later_changes)} 条操作记录不在恢复后的台账中（登记录用、约稿等），请据此重新办理：",
+            done.later_changes,
         )
-        for line in done.later_changes:
-            print(f"  {line}")
     if done.changes_unknown:
         print("原台账已无法读取，备份之后的操作记录（登记录用、约稿等）无从列出，请人工核对。")
     other = [p for p in done.verification.problems if p.code != "unknown"]
@@ -136,9 +139,10 @@ def _said_re_registered(again: Reregistered) -> bool:
     if again.claims:
         print(f"已找回处理中文件夹里 {len(again.claims)} 件稿件的领取记录，下次收稿时按原收稿时间续完。")
     if again.lost_claims:
-        print("处理中文件夹里以下稿件的领取记录已无法找回，请把它们放回收件箱对应的单位和类型文件夹：")
-        for path in again.lost_claims:
-            print(f"  {path}")
+        _said_list(
+            "处理中文件夹里以下稿件的领取记录已无法找回，请把它们放回收件箱对应的单位和类型文件夹：",
+            again.lost_claims,
+        )
     if again.unreadable:
         print(
             "以下稿件在原台账中已无法读取，未能登记，请人工核对其原稿和说明："

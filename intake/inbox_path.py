@@ -144,3 +144,15 @@ def is_real_dir(path: Path) -> bool:
         return path.is_dir() and not path.is_symlink()
     except OSError:
         return False
+
+
+def free_place(inbox: Path, place: PurePosixPath, *, bundle: bool) -> PurePosixPath:
+    """`place`, or `名称（2）…` (then （3）, …) when something of that name already lies in the
+    inbox: a file keeps its extension last, a bundle folder's name is numbered whole. The one
+    naming of a second item of the same name, for whatever lays items in (uploads, mail)."""
+    stem, suffix = (place.name, "") if bundle else os.path.splitext(place.name)
+    candidate, n = place, 1
+    while (inbox / candidate).exists():
+        n += 1
+        candidate = place.with_name(f"{stem}（{n}）{suffix}")
+    return candidate

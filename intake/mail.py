@@ -37,6 +37,7 @@ import sqlite_utils
 from imap_tools import AND, BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessageFlags
 from imap_tools.errors import ImapToolsError, MailboxFolderSelectError, MailboxLoginError
 
+from intake.inbox_path import free_place
 from intake.mail_config import MailAccount, MailConfig, MailConfigError
 from intake.mail_message import (
     NO_DOCUMENT,
@@ -230,7 +231,7 @@ def _take(
         mail_ledger.leave(db, _with_reason(row, UNKNOWN_SENDER if unit is None else NO_DOCUMENT))
         result.left += int(new)
         return
-    key = free_key(run.ws.inbox, item.relpath)
+    key = free_place(run.ws.inbox, item.relpath, bundle=item.bundle)
     if not mail_ledger.claim(db, row, key.as_posix(), run.at):
         return
     write_item(run.ws.inbox, key, item, f".mail-{run.uidvalidity}-{uid}.part")
@@ -248,14 +249,6 @@ def _sent_at(value: str | None) -> str:
     except (TypeError, ValueError):
         return ""
     return parsed.isoformat(timespec="seconds") if isinstance(parsed, dt.datetime) else ""
-
-
-def free_key(inbox: Path, relpath: PurePosixPath) -> PurePosixPath:
-    """`relpath`, or `名称（2）…` when an item of that name already lies in the inbox."""
-    candidate, n = relpath, 2
-    while (inbox / candidate).exists():
-        candidate, n = relpath.with_name(f"{relpath.stem}（{n}）{relpath.suffix}"), n + 1
-    return candidate
 
 
 def write_item(inbox: Path, key: PurePosixPath, item: MailItem, temp_name: str) -> None:

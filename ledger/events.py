@@ -29,6 +29,8 @@ from typing import Any, TypedDict
 
 import sqlite_utils
 
+from ledger.transaction import joined_or_own
+
 GENESIS = "0" * 64
 CONTENT = ("id", "at", "actor", "address", "action", "submission_id", "subject", "before", "after", "reason")
 
@@ -185,19 +187,10 @@ def append_events(db: sqlite_utils.Database, at: str, actor: Actor, changes: lis
     if not changes:
         return []
     conn = db.conn
-    own = not conn.in_transaction
     path = ledger_file(conn)
     key = _make_key(path, _next_id(conn)) if path is not None else None
-    if own:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
+    with joined_or_own(conn):
         ids = [_append(conn, at, actor, change, key) for change in changes]
-    except BaseException:
-        if own:
-            conn.rollback()
-        raise
-    if own:
-        conn.commit()
     return ids
 
 

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from ledger.decisions import effective_columns
 from ledger.schema import new_id
+from ledger.transaction import joined_or_own
 
 
 class RequestRecord(TypedDict):
@@ -110,10 +111,7 @@ def add_answer(
     Inside the caller's open transaction when there is one (the intake links an answer in the
     transaction that records the draft), else in one of its own."""
     conn = db.conn
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
+    with joined_or_own(conn):
         cursor = conn.execute(
             "INSERT OR IGNORE INTO request_answers (request_id, submission_id, unit, how, linked_at) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -121,12 +119,6 @@ def add_answer(
         )
         if cursor.rowcount == 1 and then is not None:
             then(request_id)
-    except BaseException:
-        if own:
-            conn.rollback()
-        raise
-    if own:
-        conn.commit()
     return cursor.rowcount == 1
 
 

@@ -9,13 +9,11 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from checks.labels import when_text
+from checks.labels import kept_time_text
 from intake.mail import MailRunResult, receive_mail
 from intake.mail_config import MailConfig, MailConfigError, load_mail_config
 from ledger import mail as mail_ledger
 from ledger.schema import open_ledger
-from rules import Rulebook
-from rules.times import parse_instant
 from service.errors import DeskError
 from workspace import Workspace
 
@@ -106,7 +104,11 @@ def left_mails(ws: Workspace, limit: int = 20) -> list[LeftMail]:
         db.close()
     return [
         LeftMail(
-            r.account, r.sender, r.subject or "（无主题）", _when(r.sent_at or r.seen_at, rulebook), r.reason
+            r.account,
+            r.sender,
+            r.subject or "（无主题）",
+            kept_time_text(r.sent_at or r.seen_at, rulebook.meta.tz),
+            r.reason,
         )
         for r in rows
     ]
@@ -120,11 +122,3 @@ def left_mail_lines(ws: Workspace) -> list[str]:
     lines = [f"邮箱中留待办公室查看的邮件：{len(left)} 封（未读，原样留在邮箱）"]
     lines += [f"  {m.sent} {m.sender}《{m.subject}》：{m.reason}" for m in left[:10]]
     return lines
-
-
-def _when(text: str, rulebook: Rulebook) -> str:
-    """A ledger or mail time as the office reads it (2021年3月12日 15:00); none: empty."""
-    try:
-        return when_text(parse_instant(text, rulebook.meta.tz), rulebook.meta.tz)
-    except ValueError:
-        return ""

@@ -31,7 +31,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from extractors.safefile import is_junk
-from intake.inbox_path import InboxPath
+from intake.inbox_path import InboxPath, free_place
 from ledger.desk import open_read_only
 from ledger.unit_page import last_submission_id, unit_item_from
 from rules import Rulebook
@@ -126,16 +126,6 @@ def inbox_target(rulebook: Rulebook, unit: str, type_name: str, names: Sequence[
     return place
 
 
-def _free_place(inbox: Path, place: PurePosixPath, bundle: bool) -> PurePosixPath:
-    """`place`, or `名称（2）…` when something of that name already lies in the inbox."""
-    stem, suffix = (place.name, "") if bundle else os.path.splitext(place.name)
-    candidate, n = place, 1
-    while (inbox / candidate).exists():
-        n += 1
-        candidate = place.with_name(f"{stem}（{n}）{suffix}")
-    return candidate
-
-
 def send_staged(ws: Workspace, rulebook: Rulebook, unit: str, nonce: str) -> Sent:
     """Lay a confirmed upload into the unit's inbox folder (temp name, then one rename). A
     second confirmation answers the first one's result; an unknown, expired or another unit's
@@ -166,7 +156,9 @@ def _lay_in(ws: Workspace, rulebook: Rulebook, nonce: str, manifest: dict[str, A
     (junk to intake) and rename them into place in one step."""
     names = list(manifest["names"])
     bundle = len(names) > 1
-    place = _free_place(ws.inbox, inbox_target(rulebook, manifest["unit"], manifest["type"], names), bundle)
+    place = free_place(
+        ws.inbox, inbox_target(rulebook, manifest["unit"], manifest["type"], names), bundle=bundle
+    )
     target = ws.inbox / place
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{nonce}.partial"

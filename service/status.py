@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from checks.labels import run_kind_label, when_text
+from checks.labels import kept_time_text, run_kind_label, when_text
 from extractors.safefile import display_name
 from rules import Rulebook
 from workspace import Workspace, YearRulebook, now
@@ -50,14 +50,16 @@ def status_lines(ws: Workspace) -> list[str]:
         lines.append("最近一次收稿：无")
     else:
         finished = run.get("finished_at")
-        start = _when(run["started_at"], rulebook)
-        when = f"{start} — {_when(finished, rulebook)}" if finished else f"{start} 开始，未完成"
+        start = kept_time_text(run["started_at"], rulebook.meta.tz)
+        when = (
+            f"{start} — {kept_time_text(finished, rulebook.meta.tz)}" if finished else f"{start} 开始，未完成"
+        )
         lines.append(
             f"最近一次收稿（{run_kind_label(run['kind'])}）：{when}，处理 {run['processed'] or 0} 件，"
             f"合格 {run['accepted'] or 0}，退回 {run['rejected'] or 0}"
         )
     if beat:
-        lines.append(f"最近心跳：{_when(beat, rulebook)}")
+        lines.append(f"最近心跳：{kept_time_text(beat, rulebook.meta.tz)}")
     lines += _notify_lines(sent, failed)
     lines += left_mail_lines(ws)
     lines += [_backup_line(ws, rulebook), verify_summary(ws)]
@@ -119,16 +121,6 @@ def _waiting_folders(waiting: list[Item]) -> list[str]:
         folder = display_name(item.relpath.parent)
         counts[folder if folder != "." else "（收件箱根目录）"] = counts.get(folder, 0) + 1
     return [f"  {folder}：{n} 件" for folder, n in counts.items()]
-
-
-def _when(text: str, rulebook: Rulebook) -> str:
-    """A ledger time as the office reads it (2021年3月12日 15:00)."""
-    from rules.times import parse_instant
-
-    try:
-        return when_text(parse_instant(text, rulebook.meta.tz), rulebook.meta.tz)
-    except ValueError:
-        return text
 
 
 USER_LABELS = {"watch": "持续收稿 watch", "serve": "定时任务 serve"}
@@ -214,7 +206,7 @@ def intake_glance(ws: Workspace, ui_url: str | None) -> IntakeGlance:
             db.close()
     if run is None:
         return IntakeGlance(summary, _page_line(summary), None, None)
-    when = _when(run["started_at"], ws.rulebook())
+    when = kept_time_text(run["started_at"], ws.rulebook().meta.tz)
     return IntakeGlance(summary, _page_line(summary), run_kind_label(run["kind"]), when)
 
 

@@ -38,12 +38,6 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 runner = CliRunner()
 
 
-@pytest.fixture
-def ws_rb(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
-    return workspace(tmp_path / "ws")
-
-
 def _file(ws, rb, names, seed=0):
     for i, name in enumerate(names):
         drop(ws, f"湖滨社区/{INSTANT}/{name}.docx", news_draft(300 + i, photos=1, seed=seed + i))

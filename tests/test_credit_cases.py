@@ -16,7 +16,7 @@ from rules.periods import parse_period
 from service.bulletin import gather
 from service.units import unit_links
 from tests.factory import news_draft
-from tests.intake_support import INSTANT, NOW, drop, workspace
+from tests.intake_support import INSTANT, drop
 from tests.intake_support import receipts as receipts_in
 from web.app import create_app
 
@@ -24,12 +24,6 @@ pytestmark = pytest.mark.integration  # real sweeps, SQLite ledgers and the web 
 
 RUNNER = CliRunner()
 HUBIN = "湖滨社区"
-
-
-@pytest.fixture
-def ws_rb(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
-    return workspace(tmp_path / "ws")
 
 
 def _cli(ws, *args):

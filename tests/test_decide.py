@@ -18,7 +18,7 @@ from service.errors import BadInput, UnknownDraft
 from service.events import Actor, list_events
 from service.verify import check_workspace
 from tests.factory import news_draft
-from tests.intake_support import INSTANT, NOW, drop, workspace
+from tests.intake_support import INSTANT, drop
 from tests.intake_support import receipts as receipts_in
 
 pytestmark = pytest.mark.integration  # real sweeps into real workspaces and SQLite ledgers
@@ -26,12 +26,6 @@ pytestmark = pytest.mark.integration  # real sweeps into real workspaces and SQL
 RUNNER = CliRunner()
 CLERK = Actor("测试员@pc")
 REASON = "活动照片已补交，经核实合格"
-
-
-@pytest.fixture
-def ws_rb(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
-    return workspace(tmp_path / "ws")
 
 
 def _row(ws, sub_id=1):

@@ -87,3 +87,19 @@ def test_the_flow_labels_and_tags_runs_by_the_parsed_unit_and_type(rulebook) -> 
         "type:微信原创稿件",
         "unit:_未知单位",
     ]
+
+
+def test_a_second_item_of_the_same_name_is_numbered_before_its_extension_a_bundle_whole(tmp_path) -> None:
+    from pathlib import PurePosixPath
+
+    from intake.inbox_path import free_place
+
+    place = PurePosixPath("湖滨社区/即时通讯信息/稿件.docx")
+    assert free_place(tmp_path, place, bundle=False) == place
+    (tmp_path / place.parent).mkdir(parents=True)
+    (tmp_path / place).write_bytes(b"")
+    (tmp_path / place.with_name("稿件（2）.docx")).write_bytes(b"")
+    assert free_place(tmp_path, place, bundle=False) == place.with_name("稿件（3）.docx")
+    bundle = PurePosixPath("湖滨社区/即时通讯信息/2.0版活动")
+    (tmp_path / bundle).mkdir()
+    assert free_place(tmp_path, bundle, bundle=True) == bundle.with_name("2.0版活动（2）")

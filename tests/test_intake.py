@@ -23,15 +23,9 @@ from intake.received import record_sightings
 from ledger import intake as ledger
 from ledger.schema import open_ledger
 from tests.factory import make_photo, news_draft
-from tests.intake_support import INSTANT, NOW, drop, inbox_items, outbox_items, sha, with_settle, workspace
+from tests.intake_support import INSTANT, NOW, drop, inbox_items, outbox_items, sha, with_settle
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def ws_rb(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
-    return workspace(tmp_path / "ws")
 
 
 def _rows(ws, sql="SELECT * FROM submissions ORDER BY id", params=()):

@@ -95,3 +95,14 @@ def test_one_function_words_every_deadline() -> None:
     assert deadline_text(midnight, TZ) == "2021年3月12日 24:00"
     assert deadline_text(midnight.astimezone(dt.UTC), TZ) == "2021年3月12日 24:00"
     assert deadline_text(dt.datetime(2021, 3, 13, 18, 0, tzinfo=TZ), TZ) == "2021年3月13日 18:00"
+
+
+def test_a_kept_iso_time_is_worded_in_the_offices_zone_and_anything_else_given_back() -> None:
+    from zoneinfo import ZoneInfo
+
+    from checks.labels import kept_time_text
+
+    tz = ZoneInfo("Asia/Shanghai")
+    assert kept_time_text("2021-03-12T07:00:00+00:00", tz) == "2021年3月12日 15:00"
+    assert kept_time_text("2021-03-12T15:00:00", tz) == "2021年3月12日 15:00"  # no offset: office time
+    assert (kept_time_text("", tz), kept_time_text("不明", tz)) == ("", "不明")

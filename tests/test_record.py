@@ -18,19 +18,13 @@ from service.backup import backup_folder, make_backup
 from service.contentstore import OBJECTS, manifest_for, read_manifest
 from service.verify import verify
 from tests.factory import make_photo, make_zip, news_draft
-from tests.intake_support import INSTANT, NOW, drop, receipts, workspace
+from tests.intake_support import INSTANT, drop, receipts
 from tests.test_officer_form import officer_form
 
 pytestmark = pytest.mark.integration  # real SQLite ledgers, real files
 
 runner = CliRunner()
 REASON = "经办公室复核，稿件内容完整"
-
-
-@pytest.fixture
-def ws_rb(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
-    return workspace(tmp_path / "ws")
 
 
 def _run(ws, *args: str):
@@ -137,6 +131,39 @@ def _adopt(ws, times: int) -> None:
         assert done.exit_code == 0, done.output
 
 
+def _rechain_unkeyed(ws, first_subject: str | None = None) -> None:
+    """Rewrite the log's hash chain as plain sha256 links, consistent end to end (what one without
+    the key could forge, or a ledger logged before keys holds); event 1's subject becomes
+    `first_subject` when one is given."""
+    from ledger.events import CONTENT, GENESIS, chain_hash
+
+    conn = sqlite3.connect(ws.ledger_path)
+    conn.execute("DROP TRIGGER events_no_update")
+    prev = GENESIS
+    for values in conn.execute(f"SELECT {', '.join(CONTENT)} FROM events ORDER BY id").fetchall():
+        row = dict(zip(CONTENT, values, strict=True))
+        if row["id"] == 1 and first_subject is not None:
+            row["subject"] = first_subject
+        digest = chain_hash(prev, row)
+        conn.execute(
+            "UPDATE events SET subject = ?, prev_hash = ?, hash = ? WHERE id = ?",
+            [row["subject"], prev, digest, row["id"]],
+        )
+        prev = digest
+    conn.commit()
+    conn.close()
+
+
+def _submissions(ws) -> list[tuple]:
+    """(id, received time, verdict, stored path) of every draft in the ledger, by id."""
+    conn = sqlite3.connect(ws.ledger_path)
+    rows = conn.execute(
+        "SELECT id, received_at, verdict, stored_path FROM submissions ORDER BY id"
+    ).fetchall()
+    conn.close()
+    return rows
+
+
 def test_the_newest_events_dropped_are_named_against_the_anchors(ws_rb):
     ws, rb = ws_rb
     _filed(ws, rb)
@@ -161,38 +188,7 @@ def test_a_chain_rebuilt_without_the_key_is_found(ws_rb):
     key = json.loads((ws.root / ".draftdesk" / "events.key").read_text())
     assert key["keyed_from"] == 1
     assert oct(os.stat(ws.root / ".draftdesk" / "events.key").st_mode & 0o777) == "0o600"
-    from ledger.events import GENESIS, chain_hash
-
-    conn = sqlite3.connect(ws.ledger_path)
-    conn.execute("DROP TRIGGER events_no_update")
-    rows = conn.execute(
-        "SELECT id, at, actor, address, action, submission_id, subject, before, after, reason FROM events ORDER BY id"
-    ).fetchall()
-    names = [
-        "id",
-        "at",
-        "actor",
-        "address",
-        "action",
-        "submission_id",
-        "subject",
-        "before",
-        "after",
-        "reason",
-    ]
-    prev = GENESIS
-    for values in rows:  # a consistent, unkeyed chain over an edited first row
-        row = dict(zip(names, values, strict=True))
-        if row["id"] == 1:
-            row["subject"] = "改写"
-        digest = chain_hash(prev, row)
-        conn.execute(
-            "UPDATE events SET subject = ?, prev_hash = ?, hash = ? WHERE id = ?",
-            [row["subject"], prev, digest, row["id"]],
-        )
-        prev = digest
-    conn.commit()
-    conn.close()
+    _rechain_unkeyed(ws, first_subject="改写")  # a consistent, unkeyed chain over an edited first row
     done = _run(ws, "log", "--verify")
     assert done.exit_code == 1 and "第 1 条" in done.output and "已被改动" in done.output
 
@@ -201,31 +197,8 @@ def test_an_old_unkeyed_log_keeps_verifying_and_is_keyed_from_the_switch_over(ws
     ws, rb = ws_rb
     _filed(ws, rb)
     _adopt(ws, 2)
-    from ledger.events import GENESIS, chain_hash
-
     (ws.root / ".draftdesk" / "events.key").unlink()  # as a ledger logged before keys
-    conn = sqlite3.connect(ws.ledger_path)
-    conn.execute("DROP TRIGGER events_no_update")
-    names = [
-        "id",
-        "at",
-        "actor",
-        "address",
-        "action",
-        "submission_id",
-        "subject",
-        "before",
-        "after",
-        "reason",
-    ]
-    prev = GENESIS
-    for values in conn.execute(f"SELECT {', '.join(names)} FROM events ORDER BY id").fetchall():
-        row = dict(zip(names, values, strict=True))
-        digest = chain_hash(prev, row)
-        conn.execute("UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?", [prev, digest, row["id"]])
-        prev = digest
-    conn.commit()
-    conn.close()
+    _rechain_unkeyed(ws)
     (ws.outbox / "verify.json").unlink()
     assert _run(ws, "log", "--verify").exit_code == 0
     done = _run(ws, "adopt", "1", "--outlet", "常州日报", "--date", "2021-03-12")
@@ -250,19 +223,11 @@ def test_re_register_brings_back_every_kind_of_item_filed_after_the_backup(ws_rb
     done = _run(ws, "decide", "1", "--accept", "--reason", REASON)  # a 核定 moves the original
     assert done.exit_code == 0, done.output
     assert verify(ws).ok
-    before = sqlite3.connect(ws.ledger_path)
-    wanted = before.execute(
-        "SELECT id, received_at, verdict, stored_path FROM submissions ORDER BY id"
-    ).fetchall()
-    before.close()
+    wanted = _submissions(ws)
     assert len(wanted) == 4
     done = _run(ws, "restore", str(backup), "--re-register")
     assert "重新登记 3 件：2、3、4" in done.output, done.output
-    after = sqlite3.connect(ws.ledger_path)
-    got = after.execute(
-        "SELECT id, received_at, verdict, stored_path FROM submissions ORDER BY id"
-    ).fetchall()
-    after.close()
+    got = _submissions(ws)
     assert got[1:] == wanted[1:]
     assert "已重新登记 1 份备份之后收到的信息员推荐表。" in done.output
     assert "第 " in done.output and "核定" in done.output  # the 核定 after the backup is listed to redo

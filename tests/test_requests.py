@@ -15,6 +15,8 @@ from ledger.schema import open_ledger
 from tests.ledger_support import record_submission_row
 
 RUNNER = CliRunner()
+# `score --json`'s 约稿 line of 湖滨社区 when it answered the one 约稿 it was sent by the deadline.
+HUBIN_ANSWERED_ON_TIME = {"unit": "湖滨社区", "issued": 1, "on_time": 1, "late": 0, "missing": 0}
 
 
 @pytest.fixture()
@@ -27,6 +29,13 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def invoke(ws: Path, *args: str):
     return RUNNER.invoke(app, [*args, "--workspace", str(ws)])
+
+
+def issue(ws: Path, units: str = "湖滨社区、建设局"):
+    """`request new` of the 约稿 every test here issues: 老旧小区改造, due 2021-03-25, to `units`."""
+    return invoke(
+        ws, "request", "new", "--topic", "老旧小区改造", "--units", units, "--deadline", "2021-03-25"
+    )
 
 
 def draft(ws: Path, sid: int, unit: str, received: str, name: str = "", ctype: str = "gov_info") -> None:
@@ -60,17 +69,7 @@ def test_the_file_name_tag_is_read_in_its_usual_spellings() -> None:
 
 @pytest.mark.integration
 def test_new_list_and_close(ws: Path) -> None:
-    done = invoke(
-        ws,
-        "request",
-        "new",
-        "--topic",
-        "老旧小区改造",
-        "--units",
-        "湖滨社区、建设局，聚新社区",
-        "--deadline",
-        "2021-03-25",
-    )
+    done = issue(ws, "湖滨社区、建设局，聚新社区")
     assert done.exit_code == 0, done.output
     assert "已发出约稿 1：“老旧小区改造”，发给 湖滨社区、建设局、聚新社区，截止 2021年3月25日" in done.stdout
     listed = invoke(ws, "request", "list")
@@ -98,17 +97,7 @@ def test_a_bad_request_names_every_problem(ws: Path) -> None:
 
 @pytest.mark.integration
 def test_answers_by_file_name_and_by_the_clerk(ws: Path) -> None:
-    invoke(
-        ws,
-        "request",
-        "new",
-        "--topic",
-        "老旧小区改造",
-        "--units",
-        "湖滨社区、建设局、聚新社区",
-        "--deadline",
-        "2021-03-25",
-    )
+    issue(ws, "湖滨社区、建设局、聚新社区")
     draft(ws, 1, "湖滨社区", "2021-03-20T09:00:00+08:00", name="【约稿1】湖滨社区的建议.docx")
     draft(ws, 2, "建设局", "2021-03-28T09:00:00+08:00")
     draft(ws, 3, "湖滨社区", "2021-03-20T09:00:00+08:00", ctype="instant")
@@ -134,17 +123,7 @@ def _gov(report: dict, unit: str) -> dict:
 
 @pytest.mark.integration
 def test_a_request_answered_by_its_deadline_counts_toward_the_quota(ws: Path, monkeypatch) -> None:
-    invoke(
-        ws,
-        "request",
-        "new",
-        "--topic",
-        "老旧小区改造",
-        "--units",
-        "湖滨社区、建设局",
-        "--deadline",
-        "2021-03-25",
-    )
+    issue(ws)
     assert invoke(ws, "assign", "--month", "2021-03", "--unit", "聚新社区", "--count", "2").exit_code == 0
     draft(ws, 1, "湖滨社区", "2021-03-20T09:00:00+08:00", name="约稿-1 湖滨社区的建议.docx")
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-04-02T10:00:00+08:00")
@@ -163,17 +142,7 @@ def test_a_request_answered_by_its_deadline_counts_toward_the_quota(ws: Path, mo
 
 @pytest.mark.integration
 def test_score_shows_how_each_request_was_answered_per_request_and_per_unit(ws: Path, monkeypatch) -> None:
-    invoke(
-        ws,
-        "request",
-        "new",
-        "--topic",
-        "老旧小区改造",
-        "--units",
-        "湖滨社区、建设局",
-        "--deadline",
-        "2021-03-25",
-    )
+    issue(ws)
     draft(ws, 1, "湖滨社区", "2021-03-20T09:00:00+08:00", name="【约稿1】湖滨社区的建议.docx")
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-04-02T10:00:00+08:00")
     done = invoke(ws, "score", "--month", "2021-03")
@@ -181,13 +150,7 @@ def test_score_shows_how_each_request_was_answered_per_request_and_per_unit(ws: 
     assert "约稿 1“老旧小区改造”（截止 2021年3月25日）：湖滨社区按时、建设局未报" in done.stdout
     assert "建设局：约稿 1 篇，按时 0 篇，逾期 0 篇，未报 1 篇" in done.stdout
     data = json.loads(invoke(ws, "score", "--month", "2021-03", "--json").stdout)
-    assert data["requests"]["units"][0] == {
-        "unit": "湖滨社区",
-        "issued": 1,
-        "on_time": 1,
-        "late": 0,
-        "missing": 0,
-    }
+    assert data["requests"]["units"][0] == HUBIN_ANSWERED_ON_TIME
 
 
 def _answered_on_intake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -200,17 +163,7 @@ def _answered_on_intake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
 
     ws, rulebook = workspace(tmp_path / "ws")
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-10T10:00:00+08:00")
-    args = (
-        "request",
-        "new",
-        "--topic",
-        "老旧小区改造",
-        "--units",
-        "湖滨社区、建设局",
-        "--deadline",
-        "2021-03-25",
-    )
-    assert invoke(ws.root, *args).exit_code == 0
+    assert issue(ws.root).exit_code == 0
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-20T09:00:00+08:00")
     data = news_draft(700, title="关于老旧小区改造的建议", head=["类别：社情民意类"], lead_date="")
     drop(ws, "湖滨社区/政务信息/【约稿1】关于老旧小区改造的建议.docx", data)
@@ -238,13 +191,7 @@ def test_an_answer_on_time_counts_when_the_request_was_closed_before_anyone_look
     assert answer["at"].startswith("2021-03-20T09:00:00")  # when the draft came in, not when looked at
     assert "湖滨社区按时、建设局未报" in invoke(root, "score", "--month", "2021-03").stdout
     data = json.loads(invoke(root, "score", "--month", "2021-03", "--json").stdout)
-    assert data["requests"]["units"][0] == {
-        "unit": "湖滨社区",
-        "issued": 1,
-        "on_time": 1,
-        "late": 0,
-        "missing": 0,
-    }
+    assert data["requests"]["units"][0] == HUBIN_ANSWERED_ON_TIME
     ws = Workspace(root)
     month = Period(2021, "month", 3)
     assessed = period_progress(ws, month)  # the 考核 page's 约稿 table
@@ -260,17 +207,7 @@ def test_an_answer_on_time_counts_when_the_request_was_closed_before_anyone_look
 def test_the_clerk_links_an_earlier_draft_to_a_closed_request_only_with_a_reason(
     ws: Path, monkeypatch
 ) -> None:
-    invoke(
-        ws,
-        "request",
-        "new",
-        "--topic",
-        "老旧小区改造",
-        "--units",
-        "湖滨社区、建设局",
-        "--deadline",
-        "2021-03-25",
-    )
+    issue(ws)
     draft(ws, 1, "建设局", "2021-03-20T09:00:00+08:00")
     monkeypatch.setenv("DRAFTDESK_NOW", "2021-03-22T16:00:00+08:00")
     assert invoke(ws, "request", "close", "1").exit_code == 0

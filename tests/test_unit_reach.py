@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,21 +19,15 @@ import pytest
 
 from intake.pipeline import sweep
 from service.units import links_answer, rotate_link
+from tests.browser_support import chromium, free_port
 from tests.factory import make_photo, news_draft
 from tests.intake_support import INSTANT, NOW, drop, workspace
-from tests.test_web_browser import CHROMIUM, DRIVER, _need_browser
 from web.auth import hash_password
 
 pytestmark = pytest.mark.integration
 
 HOST = "127.0.0.2"
 OFFICE_PAGES = ("", "check", "intake", "adopt", "score", "ledger/", "intake/1/note")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
 
 
 def _get(url: str, password: str | None = None) -> tuple[int, str]:
@@ -55,7 +48,9 @@ def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
     monkeypatch.setenv("DRAFTDESK_NOW", NOW)
     monkeypatch.delenv("DRAFTDESK_WEB_PASSWORD", raising=False)
     ws, rulebook = workspace(tmp_path / "ws")
-    web = dataclasses.replace(rulebook.web, host=HOST, port=_free_port(), password_hash=hash_password("秘密"))
+    web = dataclasses.replace(
+        rulebook.web, host=HOST, port=free_port(HOST), password_hash=hash_password("秘密")
+    )
     rulebook = dataclasses.replace(rulebook, web=web)
     drop(ws, f"塔下社区/{INSTANT}/塔下稿.docx", news_draft(300, photos=1, seed=7))
     filed = sweep(ws, rulebook, settled=True)
@@ -101,19 +96,8 @@ def test_another_units_ids_rotated_and_made_up_links_show_nothing(desk: SimpleNa
 
 @pytest.fixture()
 def browser() -> Iterator[object]:
-    _need_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    try:
+    with chromium("--window-size=1400,900") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 IN_VIEW = "const r = arguments[0].getBoundingClientRect(); return [r.top, window.innerHeight];"

@@ -3,64 +3,36 @@
 from __future__ import annotations
 
 import io
-import os
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from tests.browser_support import chromium, free_port, need_browser
 from tests.factory import news_draft
 from tests.intake_support import workspace
 from tests.test_web import NOW, seed_ledger
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-
-
-def _need_browser() -> None:
-    missing = [p for p in (CHROMIUM, DRIVER) if not os.path.exists(p)]
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must have chromium and chromium-driver installed (.ci/run): missing {missing}")
-        pytest.skip(f"no headless browser here: missing {missing}")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture()
 def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    _need_browser()
+    need_browser()
     monkeypatch.setenv("DRAFTDESK_NOW", NOW)
     monkeypatch.delenv("DRAFTDESK_WEB_PASSWORD", raising=False)
     ws, rulebook = workspace(tmp_path / "ws")
     seed_ledger(ws.root)
     from web.server import start_background
 
-    yield start_background(ws, rulebook, "127.0.0.1", _free_port())
+    yield start_background(ws, rulebook, "127.0.0.1", free_port())
 
 
 @pytest.fixture()
 def browser(tmp_path: Path) -> Iterator[object]:
-    _need_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    try:
+    with chromium("--window-size=1280,1000") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _shot(driver: object, path: Path) -> None:

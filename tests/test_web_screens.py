@@ -19,11 +19,11 @@ from ledger.assessment import set_assignment
 from ledger.schema import open_ledger
 from service.requests import new_request
 from service.units import unit_links
+from tests.browser_support import chromium, free_port, need_browser
 from tests.factory import make_photo, news_draft
 from tests.intake_support import workspace
 from tests.ledger_support import add_adoption, record_submission_row
 from tests.test_web import NOW, seed_ledger
-from tests.test_web_browser import CHROMIUM, DRIVER, _free_port, _need_browser
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +62,7 @@ PAGES = {
 @pytest.fixture()
 def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The desk's address (湖滨社区's own pages in PAGES, by its link)."""
-    _need_browser()
+    need_browser()
     monkeypatch.setenv("DRAFTDESK_NOW", NOW)
     monkeypatch.delenv("DRAFTDESK_WEB_PASSWORD", raising=False)
     ws, rulebook = workspace(tmp_path / "ws")
@@ -91,28 +91,15 @@ def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     )[1]
     monkeypatch.setitem(PAGES, "unit", f"u/{token}")
     monkeypatch.setitem(PAGES, "unit-missing", f"u/{token}/nothing-here")
-    yield start_background(ws, rulebook, "127.0.0.1", _free_port())
+    yield start_background(ws, rulebook, "127.0.0.1", free_port())
 
 
 @pytest.fixture()
 def browser() -> Iterator[object]:
-    _need_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN"):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
     # the browser's own widgets (date boxes, file pickers) speak the browser's locale: English here,
     # where only en-US.pak ships (no chromium-l10n), Chinese on the office's PCs
-    service = Service(DRIVER)
-    driver = webdriver.Chrome(service=service, options=options)
-    try:
+    with chromium("--lang=zh-CN", prefs={"intl.accept_languages": "zh-CN,zh"}) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _full_page(d: object, width: int, path: Path) -> None:
