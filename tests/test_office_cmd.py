@@ -472,8 +472,8 @@ def test_a_withdrawal_after_its_month_was_scored_is_an_adjustment_in_the_next_re
         "湖滨社区",
         "湖滨社区开展消防演练",
         "武进日报",
-        "2021-03-12",
-        "2021-04-08",
+        "2021年3月12日",
+        "2021年4月8日",
         "登记错误",
         -10,
     ] in values
