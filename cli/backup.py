@@ -25,7 +25,7 @@ def backup_command(to: Path | None, workspace: Path | None, *, with_key: bool = 
         result = make_backup(ws, to, with_key=with_key)
     except DeskError as exc:
         fail(str(exc))
-    print(f"台账已备份到：{result.path}")
+    print(f"台账和已归档的原稿、说明、回执已备份，台账副本：{result.path}")
     if result.removed:
         print(f"按保留规则删除了 {len(result.removed)} 份较早的备份。")
     return int(ExitCode.OK)
@@ -39,7 +39,9 @@ def verify_command(as_json: bool, workspace: Path | None) -> int:
     if as_json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
     elif result.ok:
-        print("核对完毕：台账完好，每份已归档的原稿、退回说明和不计入说明都在，内容与登记时一致。")
+        print(
+            "核对完毕：台账完好，每份已归档的原稿、退回说明、不计入说明和各单位的回执都在，内容与登记时一致。"
+        )
     else:
         for problem in result.problems:
             print(problem.line())

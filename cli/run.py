@@ -39,7 +39,7 @@ def summary_lines(ws: Workspace, result: SweepResult) -> list[str]:
         if len(result.rejected) > 20:
             lines.append(f"  ……共 {len(result.rejected)} 件")
     if result.not_counted:
-        lines.append("已登记但不计入完成数的稿件（不计入说明 .未计入.txt 在原稿旁）：")
+        lines.append("已登记、暂不计入或不计入完成数的稿件（有不计入说明的，说明 .未计入.txt 在原稿旁）：")
         for outcome in result.not_counted[:20]:
             lines.append(
                 f"  稿件 {outcome.submission_id}（{outcome.credit_text}）："

@@ -347,7 +347,8 @@ def _with_reasons(
     low, high = _day_bounds(start, end)
     rows: list[RejectionRecord] = records(
         db.query(
-            "SELECT id, unit, content_type, title, original_name, received_at FROM submissions "
+            "SELECT id, unit, content_type, title, original_name, received_at, decided_verdict, decided_reason "
+            "FROM submissions "
             f"WHERE {which} AND received_at >= ? AND received_at < ? ORDER BY received_at, id",
             [low, high],
         )

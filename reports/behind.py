@@ -47,7 +47,7 @@ class AdoptionBehind:
     outlet: str
     level: str  # 区级, 市级 … (Chinese)
     adopted_on: dt.date
-    counts: bool  # toward the type's quota (学习强国: only on its platform)
+    counts: bool  # its piece counts (the piece's credit) and the outlet is of the type's kind (`_counts`)
     fee: float  # paid for it in this period (0: none, or paid earlier)
     bonus: float | None  # the media-lead bonus the office marked
     fee_note: str = ""  # why this adoption is not the one paid (不重复奖励，按最高标准发放)
@@ -115,7 +115,7 @@ def _adoptions(
             a.outlet,
             LEVEL_NAMES.get(a.level, a.level),
             a.adopted_on,
-            not a.is_announcement and rulebook.counts_for(a.content_type, a.outlet),
+            _counts(a, credits, rulebook),
             paid.get(a.submission_id, 0.0) if _paid_on(a, credits) else 0.0,
             a.bonus,
             "" if _paid_on(a, credits) else _not_paid_why(a, credits),
@@ -123,6 +123,15 @@ def _adoptions(
         for a in rows
         if shown(a)
     )
+
+
+def _counts(a: AdoptionRow, credits: Mapping[int, Credit], rulebook: Rulebook) -> bool:
+    """计入任务 of an adoption: its piece counts (the piece's `Credit`, so a 核定 不计入 or 退回
+    piece reads 否 here as in the drafts above) and the outlet is of the type's kind (学习强国:
+    on its platform)."""
+    credit = credits.get(a.submission_id)
+    counted = credit.counts if credit is not None else not a.is_announcement
+    return counted and rulebook.counts_for(a.content_type, a.outlet)
 
 
 def _mark(a: AdoptionRow, credits: Mapping[int, Credit]) -> AdoptionMark | None:

@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from checks.labels import date_text
+from checks.labels import date_text, when_text
 from reports.events_sheet import SHEET_NAME as EVENTS_SHEET
 from reports.events_sheet import fill_events_sheet
 from reports.events_view import Event
@@ -291,6 +291,14 @@ def _fees_sheet(sheet: Worksheet, report: PeriodReport) -> None:
         )
 
 
+def _when(received_at: str) -> str:
+    """A stored received time (office-local ISO with its offset) as people read it: 2021年3月12日 09:00."""
+    if not received_at:
+        return ""
+    moment = dt.datetime.fromisoformat(received_at)
+    return when_text(moment, moment.tzinfo or dt.UTC)
+
+
 REASON_WIDTH = 50  # the 退稿原因 / 不计入原因 column, in character widths; longer reasons wrap
 
 
@@ -305,7 +313,7 @@ def _reasons_sheet(
             r.unit,
             report.type_names.get(r.content_type, r.content_type or "未识别"),
             r.title,
-            r.received_at[:16].replace("T", " "),
+            _when(r.received_at),
             "\n".join(r.reasons) or empty,
         ]
         for i, r in enumerate(rows, 1)
@@ -340,8 +348,8 @@ def _adjustments_sheet(sheet: Worksheet, report: PeriodReport) -> None:
             a.unit,
             a.title,
             a.outlet,
-            a.adopted_on.isoformat(),
-            a.withdrawn_on.isoformat(),
+            date_text(a.adopted_on),
+            date_text(a.withdrawn_on),
             a.reason,
             a.amount,
         ]

@@ -69,6 +69,19 @@ def piece_tiers(
     return best
 
 
+def piece_levels(adoptions: Iterable[AdoptionRow], start: dt.date, end: dt.date) -> list[str]:
+    """The level of each piece adopted in [start, end], once, at its highest (a piece taken by
+    武进日报 and then 常州日报 is one piece, 市级: 单篇稿件不重复计算), what the 通报 counts as
+    媒体录用 篇数 — the same pieces the period's 稿酬 pays once."""
+    best: dict[int, AdoptionRow] = {}
+    for row in adoptions:
+        if start <= row.adopted_on <= end:
+            kept = best.get(row.submission_id)
+            if kept is None or tier_of(row.level) < tier_of(kept.level):
+                best[row.submission_id] = row
+    return [str(row.level) for row in best.values()]
+
+
 def shared_places(keys: Sequence[Hashable]) -> list[int]:
     """The place of each of `keys`, already in ranking order: equal results share a place and
     the next is skipped (1, 1, 3, …). Every ranking the office publishes places this way."""

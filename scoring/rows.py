@@ -175,8 +175,16 @@ class RejectionRow:
             content_type=row.get("content_type") or "",
             title=row.get("title") or "",
             received_at=row.get("received_at") or "",
-            reasons=tuple(row.get("reasons") or ()),
+            reasons=(*_decided_rejection(row), *(row.get("reasons") or ())),
         )
+
+
+def _decided_rejection(row: Mapping[str, Any]) -> tuple[str, ...]:
+    """The office's 核定 退回 and its reason, first among a rejection's reasons: a draft the
+    office rejected has no finding of its own that says why."""
+    if row.get("decided_verdict") != "rejected":
+        return ()
+    return (f"办公室核定退回（理由：{row.get('decided_reason') or '未说明'}）",)
 
 
 @dataclass(frozen=True)

@@ -200,9 +200,7 @@ def _check_after_receipt(
         return
     got = parse_instant(received[submission_id], tz)
     if adopted_on < got.date():
-        problems.append(
-            row_before_receipt(adopted_on.isoformat(), submission_id, got.strftime("%Y-%m-%d %H:%M"))
-        )
+        problems.append(row_before_receipt(date_text(adopted_on), submission_id, when_text(got, tz)))
 
 
 def _check_bonus(bonus: float | None, outlet: str | None, rulebook: Rulebook, problems: list[str]) -> None:

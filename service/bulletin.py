@@ -16,6 +16,7 @@ from reports.ledger_rows import read_period
 from rules import Rulebook
 from rules.levels import LEVEL_NAMES, TIERS
 from rules.periods import Period
+from scoring.awards import piece_levels
 from scoring.credit import credits_of
 from scoring.rows import ScoringRows
 from service.requests import progress
@@ -28,7 +29,7 @@ def bulletin_path(ws: Workspace, period: Period) -> Path:
 
 
 def _level_counts(levels: list[str]) -> tuple[tuple[str, int], ...]:
-    """Adoptions by tier (国家级 … 街道), then any level outside the tiers by its own name."""
+    """Adopted pieces by tier (国家级 … 街道), then any level outside the tiers by its own name."""
     counts = [(name, sum(1 for x in levels if x in members)) for _, name, members in TIERS]
     tiered = set().union(*(members for _, _, members in TIERS))
     others = sorted({x for x in levels if x not in tiered})
@@ -43,7 +44,7 @@ def gather(ws: Workspace, rulebook: Rulebook, period: Period) -> BulletinData:
     answered = progress(ws, rules, period)
     report, _ = build_report(ws, rules, period)
     read = read_period(ws, rules, period)
-    levels = [str(a.level) for a in read.rows.adoptions if period.contains(a.adopted_on)]
+    levels = piece_levels(read.rows.adoptions, period.start, period.end)
     drafts = unit_drafts(read.rows, rules, period)
     return BulletinData(
         report,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rules import Rulebook
-from scoring.awards import officer_names, rank_officers, rank_units, shared_places
+from scoring.awards import officer_names, piece_levels, rank_officers, rank_units, shared_places
 from tests.factory import adoption_row
 
 END = dt.date(2021, 12, 31)
@@ -87,3 +87,14 @@ def test_equal_results_share_a_place_and_the_next_place_is_skipped() -> None:
         7,
     ]
     assert shared_places([]) == []
+
+
+def test_a_piece_adopted_twice_in_a_period_is_one_piece_at_its_highest_level() -> None:
+    adopted = [
+        adoption_row(1, 1, "湖滨社区", "instant", "武进日报", "district", "2021-03-04"),
+        adoption_row(2, 1, "湖滨社区", "instant", "常州日报", "city", "2021-03-06"),
+        adoption_row(3, 2, "湖滨社区", "xuexi", "学习强国(省级)", "province", "2021-03-14"),
+        adoption_row(4, 3, "建设局", "instant", "人民日报", "national", "2021-04-01"),  # next month
+    ]
+    levels = piece_levels(adopted, dt.date(2021, 3, 1), dt.date(2021, 3, 31))
+    assert sorted(levels) == ["city", "province"]

@@ -96,6 +96,7 @@ def test_an_open_period_says_so_and_the_content_follows_the_ledger(ws: Path) -> 
         counted=1,
     )
     db.close()
+    assert invoke(ws, "adopt", "1", "--outlet", "武进日报", "--date", "2021-03-11").exit_code == 0
     assert invoke(ws, "adopt", "1", "--outlet", "新华日报", "--date", "2021-03-12").exit_code == 0
     invoke(ws, "request", "new", "--topic", "老旧小区改造", "--units", "湖滨社区", "--deadline", "2021-03-25")
     done = invoke(ws, "bulletin", "--month", "2021-03")

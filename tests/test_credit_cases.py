@@ -116,6 +116,33 @@ def test_case4_an_unadopted_xuexi_draft_waits_on_its_receipt_and_page(ws_rb):
     assert "暂不计入" in _page(ws, rb) and _completion(ws, "xuexi")[0] == 0
 
 
+def test_case4b_an_adopted_xuexi_piece_the_office_does_not_count_reads_so_on_its_adoption_too(ws_rb):
+    ws, rb = ws_rb
+    drop(ws, f"{HUBIN}/学习强国/强国稿.docx", news_draft(600, photos=3, photo_size=(1920, 1080)))
+    sweep(ws, rb, settled=True)
+    assert _cli(ws, "adopt", "1", "--outlet", "学习强国省级", "--date", "2021-03-12").exit_code == 0
+    assert _completion(ws, "xuexi")[0] == 1
+    done = _cli(ws, "decide", "1", "--not-count", "--reason", "内容重复发表")
+    assert done.exit_code == 0, done.output
+    from reports.behind import figures_behind
+
+    behind = figures_behind(ws, parse_period("2021-03"), HUBIN)
+    assert [(d.id, d.counts) for d in behind.drafts] == [(1, False)]
+    assert [(a.submission_id, a.counts) for a in behind.adoptions] == [(1, False)]
+    assert _completion(ws, "xuexi")[0] == 0
+
+
+def test_case5b_a_draft_the_office_rejects_has_the_offices_reason_on_the_workbooks_rejections(ws_rb):
+    ws, rb = ws_rb
+    drop(ws, f"{HUBIN}/{INSTANT}/活动.docx", news_draft(300, photos=1))
+    sweep(ws, rb, settled=True)
+    assert _cli(ws, "decide", "1", "--reject", "--reason", "内容与事实不符").exit_code == 0
+    from reports.assessment import assess_period
+
+    [row] = assess_period(ws, parse_period("2021-03")).rejections
+    assert (row.id, row.reasons) == (1, ("办公室核定退回（理由：内容与事实不符）",))
+
+
 def test_case6_after_a_decision_the_unit_reads_the_offices_reason_not_the_machines_advice(ws_rb):
     ws, rb = ws_rb
     drop(ws, f"{HUBIN}/{INSTANT}/无照片.docx", news_draft(300, photos=0))

@@ -56,7 +56,7 @@ def test_list_prints_every_draft_with_its_id_and_columns(ws: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "编号\t标题\t单位\t类型\t收稿时间\t结果\t计入\t存放位置"
     assert lines[2] == (
-        "2\t湖滨社区邻里节\t湖滨社区\t即时通讯信息\t2021-03-12 18:00\t合格\t不计入\toutbox/x/2_湖滨社区邻里节.docx"
+        "2\t湖滨社区邻里节\t湖滨社区\t即时通讯信息\t2021年3月12日 18:00\t合格\t不计入\toutbox/x/2_湖滨社区邻里节.docx"
     )
     assert "\t退回\t\t" in lines[3]
     assert lines[-1] == "共 4 件。"

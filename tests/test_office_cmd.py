@@ -380,7 +380,7 @@ def test_an_adoption_dated_before_the_draft_was_received_is_refused(ws: Path) ->
     # Received 2021-03-10 09:00; adopted 2021-03-09 cannot be.
     result = invoke(ws, "adopt", "1", "--outlet", "武进日报", "--date", "2021-03-09")
     assert result.exit_code == 1
-    assert "录用日期 2021-03-09 早于稿件 1 的收稿时间 2021-03-10 09:00" in result.stderr
+    assert "录用日期 2021年3月9日 早于稿件 1 的收稿时间 2021年3月10日 09:00" in result.stderr
     assert adoptions(ws) == []
     # The day of receipt itself is fine.
     assert invoke(ws, "adopt", "1", "--outlet", "武进日报", "--date", "2021-03-10").exit_code == 0
@@ -393,7 +393,7 @@ def test_a_sheet_row_dated_before_receipt_names_its_row(ws: Path) -> None:
     )
     result = invoke(ws, "adopt", "--from", str(filled))
     assert result.exit_code == 1
-    assert "第3行：录用日期 2021-03-01 早于稿件 3 的收稿时间" in result.stderr
+    assert "第3行：录用日期 2021年3月1日 早于稿件 3 的收稿时间" in result.stderr
     assert adoptions(ws) == []
 
 
@@ -472,8 +472,8 @@ def test_a_withdrawal_after_its_month_was_scored_is_an_adjustment_in_the_next_re
         "湖滨社区",
         "湖滨社区开展消防演练",
         "武进日报",
-        "2021-03-12",
-        "2021-04-08",
+        "2021年3月12日",
+        "2021年4月8日",
         "登记错误",
         -10,
     ] in values

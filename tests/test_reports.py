@@ -198,7 +198,7 @@ def test_month_workbook_cells(tmp_path: Path, rulebook: Rulebook) -> None:
         "办公室",
         "即时通讯信息",
         "短稿",
-        "2021-03-05 10:00",
+        "2021年3月5日 10:00",
         "正文字数 187 字，要求 200–500 字\n照片 0 张，要求 1–2 张",
     ]
     assert rejected.cell(3, 7).alignment.wrap_text

@@ -236,6 +236,8 @@ def test_a_form_without_its_csrf_token_changes_nothing(client: TestClient) -> No
 def test_intake_lists_the_month_filters_and_serves_files_by_id(client: TestClient) -> None:
     html = client.get("/intake?month=2021-03").text
     assert "湖滨社区开展消防演练" in html and "短稿" in html and "字数" in html
+    assert re.search(r"<td>3月\d+日 \d\d:\d\d</td>", html)  # 收稿时间 as people write it
+    assert not re.search(r"<td>\d\d-\d\d \d\d:\d\d</td>", html)
     rejected = client.get("/intake?month=2021-03&verdict=rejected").text
     assert "短稿" in rejected and "消防演练" not in rejected
     by_rule = client.get("/intake?month=2021-03&rule=length").text
