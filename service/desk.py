@@ -66,11 +66,13 @@ def self_check(
     uploads: Sequence[Upload],
     received: str | None,
     sending: bool = False,
+    on_page: bool = False,
 ) -> dict[str, Any]:
     """Judge one upload (a document, a .zip bundle, or a document plus photos) as the intake
     of `ws` would for `unit`/`type_name`: by `ws`'s rulebook for the received year, with the
     files laid out in a throwaway inbox deleted before returning (nothing is written to `ws`).
-    `sending`: the check before a 报送 is confirmed (the note says what confirming does).
+    `sending`: the check before a 报送 is confirmed (the note says what confirming does);
+    `on_page`: a 自查 on the unit's own page (the note points to the page's 报送, not the inbox).
     Raises `BadInput`/`UnknownUnit` (Chinese) for a request that cannot be judged."""
     received_at = received_time(received, rulebook)
     year_rules = ws.rulebook_for(received_at.year)
@@ -109,7 +111,14 @@ def self_check(
             for upload, name in zip(uploads, names, strict=True):
                 shutil.copyfile(upload.path, target / name)
         (result,) = check_files(
-            scratch, rulebook, [target], received_at, year_rules=year_rules, history=ws, sending=sending
+            scratch,
+            rulebook,
+            [target],
+            received_at,
+            year_rules=year_rules,
+            history=ws,
+            sending=sending,
+            on_page=on_page,
         )
     result["path"] = documents[0] if len(uploads) == 1 else f"{documents[0]} 等 {len(uploads)} 个文件"
     return result

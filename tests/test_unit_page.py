@@ -109,7 +109,10 @@ def test_self_check_on_the_unit_page_names_the_draft_already_on_record(desk):
     text = _text(got.text)
     assert f"第 {ids['好稿.docx']} 号稿件（湖滨社区" in text
     assert "将被退回" in text
-    assert "这只是自查，稿件没有报送，也没有登记" in text and f"inbox/湖滨社区/{INSTANT}/" in text
+    assert "这只是自查，稿件没有报送，也没有登记" in text
+    # the unit's page may be all a unit reaches: it is sent back to the page's form, not the inbox
+    assert "如确为新的稿件，请修改后在本页上方的“报送稿件”重新上传报送" in text
+    assert "正式报送请用本页上方的“报送稿件”" in text and "inbox/" not in text
     assert "收稿回执" not in text and "已登记" not in text
 
 

@@ -69,7 +69,7 @@ async def unit_check(request: Request, desk: Open, token: str) -> Response:
     try:
         with scratch("draftdesk-upload-") as tmp:
             saved = await save_uploads(uploads(form, "files"), tmp)
-            result = self_check(desk.ws, desk.rulebook, unit, ctype, saved, received or None)
+            result = self_check(desk.ws, desk.rulebook, unit, ctype, saved, received or None, on_page=True)
     except DeskError as exc:
         return _page(desk, request, token, unit, error=str(exc))
     finally:
