@@ -69,6 +69,10 @@ def test_another_units_draft_under_a_valid_link_answers_404_and_shows_nothing(de
     got = client.get(f"/u/{links['湖滨社区']}/note/{ids['塔下短稿.docx']}")
     assert got.status_code == 404
     assert "塔下" not in got.text and "短稿" not in got.text
+    # the way back is the unit's own page, a plain link (the pages need no JavaScript)
+    assert (
+        f'<a href="/u/{links["湖滨社区"]}">回到本单位页面</a>' in got.text and "javascript:" not in got.text
+    )
 
 
 @pytest.mark.parametrize("token", ["x" * TOKEN_CHARS, "short", "A" * 300], ids=["made-up", "short", "long"])
@@ -77,6 +81,7 @@ def test_a_made_up_token_answers_404_and_shows_no_unit(desk, token):
     got = client.get(f"/u/{token}")
     assert got.status_code == 404
     assert "湖滨" not in got.text and "塔下" not in got.text
+    assert "<a " not in got.text  # an unknown link leads nowhere: no office page, no dead 返回
     assert client.get(f"/u/{token}/note/{ids['短稿.docx']}").status_code == 404
 
 
