@@ -85,19 +85,7 @@ def self_check(
         from checks.identity import valid_types_text
 
         raise unknown_type(type_name, valid_types_text(rulebook))
-    if not uploads:
-        raise no_upload()
-    photo_exts = tuple(e if e.startswith(".") else f".{e}" for e in rulebook.images.photo_extensions)
-    names = [_safe_name(u.name) for u in uploads]
-    suffixes = [PurePath(n).suffix.lower() for n in names]
-    documents = [n for n, s in zip(names, suffixes, strict=True) if s in DOCUMENTS + BUNDLES]
-    others = [n for n, s in zip(names, suffixes, strict=True) if s not in DOCUMENTS + BUNDLES + photo_exts]
-    if others:
-        raise unsupported_uploads(others)
-    if len(documents) != 1:
-        raise not_one_draft()
-    if len(set(names)) != len(names):
-        raise duplicate_uploads()
+    names, documents = _one_draft(uploads, rulebook)
     with tempfile.TemporaryDirectory(prefix="draftdesk-selfcheck-") as tmp:
         scratch = Workspace(Path(tmp))
         folder = scratch.inbox / found.name / ctype.name
@@ -122,6 +110,25 @@ def self_check(
         )
     result["path"] = documents[0] if len(uploads) == 1 else f"{documents[0]} 等 {len(uploads)} 个文件"
     return result
+
+
+def _one_draft(uploads: Sequence[Upload], rulebook: Rulebook) -> tuple[list[str], list[str]]:
+    """The uploads' safe names and the document among them: exactly one document (or .zip) and
+    photos, no two of the same name; raises `BadInput` otherwise."""
+    if not uploads:
+        raise no_upload()
+    photo_exts = tuple(e if e.startswith(".") else f".{e}" for e in rulebook.images.photo_extensions)
+    names = [_safe_name(u.name) for u in uploads]
+    suffixes = [PurePath(n).suffix.lower() for n in names]
+    documents = [n for n, s in zip(names, suffixes, strict=True) if s in DOCUMENTS + BUNDLES]
+    others = [n for n, s in zip(names, suffixes, strict=True) if s not in DOCUMENTS + BUNDLES + photo_exts]
+    if others:
+        raise unsupported_uploads(others)
+    if len(documents) != 1:
+        raise not_one_draft()
+    if len(set(names)) != len(names):
+        raise duplicate_uploads()
+    return names, documents
 
 
 def month_period(month: str | None, today: dt.date) -> Period:
