@@ -13,9 +13,9 @@ import datetime as dt
 from pathlib import PurePath
 
 from checks.labels import PENDING_COUNT, deadline_text, not_counted_words, registered_not_counted, when_text
-from checks.model import Judgement
+from checks.model import ImageSummary, Judgement
 from extractors.model import ERROR, WARNING, Draft
-from rules.model import Rulebook
+from rules.model import ContentType, Rulebook
 
 BOM = "\ufeff"
 _SENTENCE_ENDS = "。！？）」”"
@@ -109,6 +109,9 @@ def render_note(
     counts = counts_line(draft)
     if counts:
         lines += ["", counts]
+    photos = photos_line(judgement.images, rulebook.types.get(judgement.content_type or ""))
+    if self_check and not rejected and photos:  # what the receipt will say, seen before sending
+        lines.append(photos)
     if warnings:
         lines += ["", "提示（不影响是否收稿）："]
         lines += [f"- {_sentence(f.message)}" for f in warnings]
@@ -118,6 +121,16 @@ def render_note(
         lines += ["", _self_check_closing(draft, judgement, rulebook, sending=sending, page=page)]
     lines += ["", f"{rulebook.meta.subdistrict}{rulebook.meta.office_unit}"]
     return "\n".join(lines) + "\n"
+
+
+def photos_line(images: ImageSummary, ctype: ContentType | None) -> str:
+    """The photos as the rules counted them: every picture, the distinct usable ones that count
+    (合格照片), and the HD ones where the type asks for HD photos; nothing for a type that asks
+    for no photos and got none. One wording for the receipt and the 自查 answer."""
+    if not images.total and not (ctype and ctype.min_photos):
+        return ""
+    hd = f"，其中高清 {images.hd} 张" if ctype and ctype.hd_photos else ""
+    return f"照片：共 {images.total} 张，合格照片 {images.distinct} 张{hd}"
 
 
 def _not_counted(judgement: Judgement, rulebook: Rulebook) -> str:

@@ -143,3 +143,12 @@ def test_a_sent_back_upload_before_its_confirmation_is_told_to_resend_it_on_the_
         "确认报送后，稿件放入本单位的收稿文件夹，登记后出回执。\n\n西湖街道办公室".rstrip()
     )
     assert "inbox/" not in note
+
+
+def test_a_passing_self_check_counts_the_photos_as_the_receipt_will() -> None:
+    # A unit sending a document with photos sees, before confirming, that its photos were taken.
+    photos = [photo_value(seed=1), photo_value(seed=2)]
+    passed = page_note(draft_value(300, photos=photos), sending=True)
+    assert "\n照片：共 2 张，合格照片 2 张\n" in passed
+    failed = page_note(draft_value(187, photos=photos), sending=True)
+    assert "合格照片" not in failed  # a draft sent back is told what to fix, not its counts
