@@ -53,6 +53,8 @@ def test_a_units_link_opens_its_own_drafts_and_dues_without_a_password(desk):
     assert re.search(r'id="points">-0\.2<', page.text)
     assert "已截止未完成：2021年1月即时通讯信息少 1 篇；2021年2月即时通讯信息少 1 篇。" in text
     assert client.get("/intake").status_code == 401  # the clerk's pages still want the password
+    # both forms take the photos with the document (a 自查 without them reads "照片 0 张")
+    assert text.count("稿件和照片") == 2 and "照片单独放的，把照片一起选上" in text
 
 
 def test_a_note_downloads_as_the_outbox_holds_it(desk):
