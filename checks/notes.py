@@ -13,9 +13,9 @@ import datetime as dt
 from pathlib import PurePath
 
 from checks.labels import PENDING_COUNT, deadline_text, not_counted_words, registered_not_counted, when_text
-from checks.model import Judgement
+from checks.model import ImageSummary, Judgement
 from extractors.model import ERROR, WARNING, Draft
-from rules.model import Rulebook
+from rules.model import ContentType, Rulebook
 
 BOM = "\ufeff"
 _SENTENCE_ENDS = "。！？）」”"
@@ -77,13 +77,17 @@ def render_note(
     *,
     self_check: bool = False,
     sending: bool = False,
+    on_page: bool = False,
 ) -> str:
     """The note for one judged draft ("\\n" line ends; `note_bytes` makes the file's bytes).
 
     `relpath` (the item's path under the inbox) names the draft when given, else its file name;
     `submission_id` (the ledger's 稿件编号), when the draft was recorded, heads the facts.
     `self_check` words it as 自查 (nothing was sent or registered) and ends with where to drop it;
-    `sending` (报送 on the unit's page, before its confirmation) ends with what confirming does."""
+    `sending` (报送 on the unit's page, before its confirmation) ends with what confirming does;
+    `on_page` (自查 on the unit's own page, for units that may not reach the shared inbox) points
+    to the page's 报送 form instead of the inbox folder, as `sending` does."""
+    page = on_page or sending
     rejected = judgement.verdict == "rejected"
     errors = [f for f in judgement.findings if f.severity == ERROR]
     warnings = [f for f in judgement.findings if f.severity == WARNING]
@@ -105,15 +109,28 @@ def render_note(
     counts = counts_line(draft)
     if counts:
         lines += ["", counts]
+    photos = photos_line(judgement.images, rulebook.types.get(judgement.content_type or ""))
+    if self_check and not rejected and photos:  # what the receipt will say, seen before sending
+        lines.append(photos)
     if warnings:
         lines += ["", "提示（不影响是否收稿）："]
         lines += [f"- {_sentence(f.message)}" for f in warnings]
     if rejected:
-        lines += ["", _what_to_do(judgement, rulebook)]
+        lines += ["", _what_to_do(judgement, rulebook, page=self_check and page)]
     if self_check:
-        lines += ["", SEND_CLOSING if sending else _where_to_drop(draft, judgement, rulebook)]
+        lines += ["", _self_check_closing(draft, judgement, rulebook, sending=sending, page=page)]
     lines += ["", f"{rulebook.meta.subdistrict}{rulebook.meta.office_unit}"]
     return "\n".join(lines) + "\n"
+
+
+def photos_line(images: ImageSummary, ctype: ContentType | None) -> str:
+    """The photos as the rules counted them: every picture, the distinct usable ones that count
+    (合格照片), and the HD ones where the type asks for HD photos; nothing for a type that asks
+    for no photos and got none. One wording for the receipt and the 自查 answer."""
+    if not images.total and not (ctype and ctype.min_photos):
+        return ""
+    hd = f"，其中高清 {images.hd} 张" if ctype and ctype.hd_photos else ""
+    return f"照片：共 {images.total} 张，合格照片 {images.distinct} 张{hd}"
 
 
 def _not_counted(judgement: Judgement, rulebook: Rulebook) -> str:
@@ -134,6 +151,21 @@ def _result_line(judgement: Judgement, rulebook: Rulebook, self_check: bool) -> 
 
 
 SEND_CLOSING = "稿件还没有报送。确认报送后，稿件放入本单位的收稿文件夹，登记后出回执。"
+PAGE_FORM = "本页上方的“报送稿件”"
+PAGE_CLOSING = (
+    f"这只是自查，稿件没有报送，也没有登记。正式报送请用{PAGE_FORM}：选好稿件类型，把文档和照片一起选上，"
+    "上传并自查后确认报送。"
+)
+
+
+def _self_check_closing(
+    draft: Draft, judgement: Judgement, rulebook: Rulebook, *, sending: bool, page: bool
+) -> str:
+    """How a self-check ends: what confirming does (报送), the page's form (自查 on the unit's
+    page), or the inbox folder (the office's 自查)."""
+    if sending:
+        return SEND_CLOSING
+    return PAGE_CLOSING if page else _where_to_drop(draft, judgement, rulebook)
 
 
 def _where_to_drop(draft: Draft, judgement: Judgement, rulebook: Rulebook) -> str:
@@ -192,13 +224,16 @@ def render_notice(
     return "\n".join(lines) + "\n"
 
 
-def _what_to_do(judgement: Judgement, rulebook: Rulebook) -> str:
+def _what_to_do(judgement: Judgement, rulebook: Rulebook, *, page: bool = False) -> str:
+    """What a unit does with a draft sent back: resend it, into its inbox folder or (`page`, a
+    self-check on the unit's own page) through the page's 报送 form."""
     ctype = rulebook.types.get(judgement.content_type or "")
     where = f"inbox/{judgement.unit or '<单位>'}/{ctype.name if ctype else '<稿件类型>'}/"
+    resend = f"在{PAGE_FORM}重新上传报送" if page else f"重新放入 {where} 报送"
     if any(f.rule == "duplicate" for f in judgement.findings):
-        return f"如确为新的稿件，请修改后重新放入 {where} 报送；如有疑问请联系{rulebook.meta.subdistrict}{rulebook.meta.office_unit}。"
+        return f"如确为新的稿件，请修改后{resend}；如有疑问请联系{rulebook.meta.subdistrict}{rulebook.meta.office_unit}。"
     return (
-        f"请修改后重新放入 {where} 报送（重新报送的稿件按新的收稿时间计算时效）。"
+        f"请修改后{resend}（重新报送的稿件按新的收稿时间计算时效）。"
         f"如有疑问请联系{rulebook.meta.subdistrict}{rulebook.meta.office_unit}。"
     )
 

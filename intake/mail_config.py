@@ -84,7 +84,11 @@ class MailAccount:
         if self.password_env:
             value = os.environ.get(self.password_env, "")
             if not value:
-                raise MailConfigError(f"邮箱「{self.name}」的密码未设置：环境变量 {self.password_env} 为空")
+                raise MailConfigError(
+                    f"邮箱「{self.name}」的密码未设置：环境变量 {self.password_env} 为空。"
+                    "请把邮箱的授权码设为这个环境变量（以服务运行时写在服务的设置里），"
+                    "或在 mail.toml 中改用 password_file 指定存放授权码的文件；本次未收这个邮箱的信。"
+                )
             return value
         assert self.password_file is not None
         try:

@@ -16,7 +16,8 @@ import logging
 import sqlite_utils
 
 from checks.labels import when_text
-from checks.notes import note_bytes
+from checks.model import ImageSummary
+from checks.notes import note_bytes, photos_line
 from intake import filing
 from intake.decided import ORIGINAL_HEADING, decision_text
 from intake.filed import FiledItem
@@ -97,15 +98,11 @@ def _without_facts(note: str, receipt: list[str]) -> str:
 
 
 def _photos_text(row: SubmissionRecord, rulebook: Rulebook) -> str:
-    """The photos as the rules counted them: every picture, the distinct usable ones that count
-    (合格照片), and the HD ones where the type asks for HD photos; nothing for a type that asks
-    for no photos and got none."""
-    total, counted = row.get("photos_total") or 0, row.get("photos_distinct") or 0
-    ctype = rulebook.types.get(row.get("content_type") or "")
-    if not total and not (ctype and ctype.min_photos):
-        return ""
-    hd = f"，其中高清 {row.get('photos_hd') or 0} 张" if ctype and ctype.hd_photos else ""
-    return f"照片：共 {total} 张，合格照片 {counted} 张{hd}"
+    """The photos line of the recorded counts (`checks.notes.photos_line`)."""
+    images = ImageSummary(
+        row.get("photos_total") or 0, row.get("photos_distinct") or 0, row.get("photos_hd") or 0
+    )
+    return photos_line(images, rulebook.types.get(row.get("content_type") or ""))
 
 
 def _zishu_text(row: SubmissionRecord) -> str:

@@ -97,6 +97,7 @@ def check_one(
     history: sqlite_utils.Database | None = None,
     self_check: bool = False,
     sending: bool = False,
+    on_page: bool = False,
 ) -> dict[str, Any]:
     """Identify, judge and write the note text for one file or bundle folder already read.
     With `history` (a ledger), the draft is compared with what is on record as intake would
@@ -112,7 +113,16 @@ def check_one(
     )
     judgement = with_rulebook_warning(judge(draft, identity, rulebook, received_at, priors), rulebook_warning)
     shown = display_name(str(relpath)) if relpath else None
-    note = render_note(draft, judgement, rulebook, received_at, shown, self_check=self_check, sending=sending)
+    note = render_note(
+        draft,
+        judgement,
+        rulebook,
+        received_at,
+        shown,
+        self_check=self_check,
+        sending=sending,
+        on_page=on_page,
+    )
     return result_json(display_name(str(path)), draft, judgement, note)
 
 
@@ -165,13 +175,14 @@ def check_files(
     year_rules: YearRulebook | None = None,
     history: Workspace | None = None,
     sending: bool = False,
+    on_page: bool = False,
 ) -> list[dict[str, Any]]:
     """One `check --json` object per file, in order. `unit`/`content_type` (names or aliases)
     say who sent the files and what they are, over what their place and text tell. `year_rules`
     judges by another workspace's rulebook (自查 reads files from a throwaway copy of the inbox
     but judges by the real workspace's rules); by default `ws`'s own for the received year.
     `history` compares each draft with that workspace's ledger (自查 knows the record); `sending`
-    words the note for a 报送 waiting for its confirmation.
+    words the note for a 报送 waiting for its confirmation, `on_page` for a 自查 on the unit's own page.
     Raises `MissingFiles` naming every missing file, `UnknownUnit` / `BadInput` for an unknown unit or type."""
     if year_rules is None:
         year_rules = ws.rulebook_for(received_at.year)
@@ -197,6 +208,7 @@ def check_files(
                 history=db,
                 self_check=history is not None,
                 sending=sending,
+                on_page=on_page,
             )
             for path, draft in zip(files, read_paths(list(files), rulebook), strict=True)
         ]

@@ -66,11 +66,13 @@ def self_check(
     uploads: Sequence[Upload],
     received: str | None,
     sending: bool = False,
+    on_page: bool = False,
 ) -> dict[str, Any]:
     """Judge one upload (a document, a .zip bundle, or a document plus photos) as the intake
     of `ws` would for `unit`/`type_name`: by `ws`'s rulebook for the received year, with the
     files laid out in a throwaway inbox deleted before returning (nothing is written to `ws`).
-    `sending`: the check before a 报送 is confirmed (the note says what confirming does).
+    `sending`: the check before a 报送 is confirmed (the note says what confirming does);
+    `on_page`: a 自查 on the unit's own page (the note points to the page's 报送, not the inbox).
     Raises `BadInput`/`UnknownUnit` (Chinese) for a request that cannot be judged."""
     received_at = received_time(received, rulebook)
     year_rules = ws.rulebook_for(received_at.year)
@@ -83,19 +85,7 @@ def self_check(
         from checks.identity import valid_types_text
 
         raise unknown_type(type_name, valid_types_text(rulebook))
-    if not uploads:
-        raise no_upload()
-    photo_exts = tuple(e if e.startswith(".") else f".{e}" for e in rulebook.images.photo_extensions)
-    names = [_safe_name(u.name) for u in uploads]
-    suffixes = [PurePath(n).suffix.lower() for n in names]
-    documents = [n for n, s in zip(names, suffixes, strict=True) if s in DOCUMENTS + BUNDLES]
-    others = [n for n, s in zip(names, suffixes, strict=True) if s not in DOCUMENTS + BUNDLES + photo_exts]
-    if others:
-        raise unsupported_uploads(others)
-    if len(documents) != 1:
-        raise not_one_draft()
-    if len(set(names)) != len(names):
-        raise duplicate_uploads()
+    names, documents = _one_draft(uploads, rulebook)
     with tempfile.TemporaryDirectory(prefix="draftdesk-selfcheck-") as tmp:
         scratch = Workspace(Path(tmp))
         folder = scratch.inbox / found.name / ctype.name
@@ -109,10 +99,36 @@ def self_check(
             for upload, name in zip(uploads, names, strict=True):
                 shutil.copyfile(upload.path, target / name)
         (result,) = check_files(
-            scratch, rulebook, [target], received_at, year_rules=year_rules, history=ws, sending=sending
+            scratch,
+            rulebook,
+            [target],
+            received_at,
+            year_rules=year_rules,
+            history=ws,
+            sending=sending,
+            on_page=on_page,
         )
     result["path"] = documents[0] if len(uploads) == 1 else f"{documents[0]} 等 {len(uploads)} 个文件"
     return result
+
+
+def _one_draft(uploads: Sequence[Upload], rulebook: Rulebook) -> tuple[list[str], list[str]]:
+    """The uploads' safe names and the document among them: exactly one document (or .zip) and
+    photos, no two of the same name; raises `BadInput` otherwise."""
+    if not uploads:
+        raise no_upload()
+    photo_exts = tuple(e if e.startswith(".") else f".{e}" for e in rulebook.images.photo_extensions)
+    names = [_safe_name(u.name) for u in uploads]
+    suffixes = [PurePath(n).suffix.lower() for n in names]
+    documents = [n for n, s in zip(names, suffixes, strict=True) if s in DOCUMENTS + BUNDLES]
+    others = [n for n, s in zip(names, suffixes, strict=True) if s not in DOCUMENTS + BUNDLES + photo_exts]
+    if others:
+        raise unsupported_uploads(others)
+    if len(documents) != 1:
+        raise not_one_draft()
+    if len(set(names)) != len(names):
+        raise duplicate_uploads()
+    return names, documents
 
 
 def month_period(month: str | None, today: dt.date) -> Period:

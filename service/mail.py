@@ -50,8 +50,9 @@ def mail_summary(result: MailRunResult) -> list[str]:
     """One run in Chinese lines: what was taken, acted on and left, and each account's trouble."""
     if result.busy:
         return ["另一个收信（监视或服务中的定期收信）正在进行，本次未收信；它收到的稿件同样会放入收稿目录。"]
+    ended = "收信结束（有邮箱没有收成，见下）" if result.problems else "收信完成"
     lines = [
-        f"收信完成：新收稿件 {len(result.taken)} 件（放入收稿目录，随后登记），"
+        f"{ended}：新收稿件 {len(result.taken)} 件（放入收稿目录，随后登记），"
         f"已登记并处理原邮件 {result.done} 封，留待办公室查看 {result.left} 封。"
     ]
     lines += [f"  收稿目录/{key}" for key in result.taken[:20]]

@@ -50,8 +50,9 @@ def test_mail_toml_in_the_issues_shape_loads_with_units_and_types_resolved(tmp_p
     monkeypatch.setenv("DRAFTDESK_MAIL_PASSWORD", "abc授权码")
     assert account.password() == "abc授权码"
     monkeypatch.delenv("DRAFTDESK_MAIL_PASSWORD")
-    with pytest.raises(MailConfigError, match="环境变量 DRAFTDESK_MAIL_PASSWORD 为空"):
+    with pytest.raises(MailConfigError, match="环境变量 DRAFTDESK_MAIL_PASSWORD 为空") as unset:
         account.password()
+    assert "请把邮箱的授权码设为这个环境变量" in str(unset.value) and "password_file" in str(unset.value)
 
 
 def test_no_mail_toml_means_no_mail_intake(tmp_path):
@@ -167,3 +168,14 @@ def test_a_bundle_with_no_type_is_zipped_into_the_units_folder():
 
 def test_a_mail_with_only_photos_has_no_item():
     assert item_of("湖滨社区", "【即时】照片", _att("1.jpg", "2.jpg"), RB, None) is None
+
+
+def test_a_run_with_a_mailbox_left_unread_does_not_open_with_done():
+    # "收信完成" above "the password is not set" read as if all went well.
+    from intake.mail import MailRunResult
+    from service.mail import mail_summary
+
+    problem = "邮箱「收稿邮箱」的密码未设置：环境变量 DRAFTDESK_MAIL_PASSWORD 为空。"
+    lines = mail_summary(MailRunResult(problems=[problem]))
+    assert lines[0].startswith("收信结束（有邮箱没有收成，见下）：新收稿件 0 件") and lines[-1] == problem
+    assert mail_summary(MailRunResult(done=1))[0].startswith("收信完成：新收稿件 0 件")

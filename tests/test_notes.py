@@ -113,3 +113,42 @@ def test_a_self_checked_single_document_is_told_to_go_straight_into_the_type_fol
     note = self_check_note(draft_value(300, photos=[photo_value(seed=1)]))
     assert "正式报送请把稿件放入共享收件箱的 inbox/湖滨社区/即时通讯信息/ 文件夹。" in note
     assert ".zip" not in note
+
+
+def page_note(draft, **where: bool) -> str:
+    """A self-check's note on the unit's own page (`on_page`) or before a 报送's confirmation."""
+    from rules import load_rulebook
+
+    rulebook = load_rulebook()
+    judgement = judge(draft, identify(PurePosixPath(PATH), draft, rulebook), rulebook, RECEIVED)
+    return render_note(draft, judgement, rulebook, RECEIVED, PATH, self_check=True, **where)
+
+
+def test_a_self_check_on_the_units_page_points_to_the_pages_form_not_the_shared_inbox() -> None:
+    # A unit off the office's network has only its page: the inbox folder means nothing to it.
+    passed = page_note(draft_value(300, photos=[photo_value(seed=1)]), on_page=True)
+    assert (
+        "正式报送请用本页上方的“报送稿件”：选好稿件类型，把文档和照片一起选上，上传并自查后确认报送。"
+        in passed
+    )
+    short = page_note(draft_value(187, photos=[photo_value(seed=1)]), on_page=True)
+    assert "请修改后在本页上方的“报送稿件”重新上传报送（重新报送的稿件按新的收稿时间计算时效）。" in short
+    assert "inbox/" not in passed + short and "共享收件箱" not in passed + short
+
+
+def test_a_sent_back_upload_before_its_confirmation_is_told_to_resend_it_on_the_page() -> None:
+    note = page_note(draft_value(187, photos=[photo_value(seed=1)]), sending=True)
+    assert "请修改后在本页上方的“报送稿件”重新上传报送" in note
+    assert note.rstrip().endswith(
+        "确认报送后，稿件放入本单位的收稿文件夹，登记后出回执。\n\n西湖街道办公室".rstrip()
+    )
+    assert "inbox/" not in note
+
+
+def test_a_passing_self_check_counts_the_photos_as_the_receipt_will() -> None:
+    # A unit sending a document with photos sees, before confirming, that its photos were taken.
+    photos = [photo_value(seed=1), photo_value(seed=2)]
+    passed = page_note(draft_value(300, photos=photos), sending=True)
+    assert "\n照片：共 2 张，合格照片 2 张\n" in passed
+    failed = page_note(draft_value(187, photos=photos), sending=True)
+    assert "合格照片" not in failed  # a draft sent back is told what to fix, not its counts

@@ -165,6 +165,29 @@ def test_the_summary_names_items_draftdesk_failed_on(tmp_path):
     assert "  outbox/rejected/湖滨社区/1_a.docx.退回说明.txt（内部错误 UnicodeEncodeError）" in lines
 
 
+def test_the_summary_promises_no_notice_for_a_draft_waiting_for_adoption(tmp_path):
+    # A 学习强国 draft is registered and waits for adoption: no .未计入.txt lies beside it.
+    from cli.run import summary_lines
+    from intake.outcome import Outcome, SweepResult
+    from workspace import Workspace
+
+    waiting = Outcome(
+        key="湖滨社区/学习强国/加装电梯",
+        verdict="accepted",
+        submission_id=5,
+        stored_path="outbox/accepted/2021-03/湖滨社区/5_加装电梯",
+        counted=False,
+        credit_text="暂不计入：学习强国按录用篇数计入，录用后自动计入",
+    )
+    lines = summary_lines(Workspace(tmp_path), SweepResult(outcomes=[waiting]))
+    assert "已登记、暂不计入或不计入完成数的稿件（括号内为原因；有不计入说明的，列出原稿旁的 .未计入.txt）：" in lines
+    assert (
+        "  稿件 5（暂不计入：学习强国按录用篇数计入，录用后自动计入）：outbox/accepted/2021-03/湖滨社区/5_加装电梯"
+        in lines
+    )
+    assert not any("不计入说明 .未计入.txt 在原稿旁" in line for line in lines)
+
+
 def test_the_summary_names_a_rejected_officer_form_as_one_with_its_reason(tmp_path):
     from cli.run import summary_lines
     from intake.outcome import Outcome, SweepResult
@@ -223,7 +246,7 @@ def test_the_summary_lists_a_xuexi_draft_waiting_for_adoption_without_promising_
         credit_text="暂不计入：学习强国按录用篇数计入，录用后自动计入",
     )
     lines = summary_lines(Workspace(tmp_path), SweepResult(outcomes=[waiting]))
-    assert "已登记、暂不计入或不计入完成数的稿件（有不计入说明的，说明 .未计入.txt 在原稿旁）：" in lines
+    assert "已登记、暂不计入或不计入完成数的稿件（括号内为原因；有不计入说明的，列出原稿旁的 .未计入.txt）：" in lines
     assert (
         "  稿件 7（暂不计入：学习强国按录用篇数计入，录用后自动计入）：outbox/accepted/2021-03/湖滨社区/7_a.docx"
         in lines

@@ -53,6 +53,8 @@ def test_a_units_link_opens_its_own_drafts_and_dues_without_a_password(desk):
     assert re.search(r'id="points">-0\.2<', page.text)
     assert "已截止未完成：2021年1月即时通讯信息少 1 篇；2021年2月即时通讯信息少 1 篇。" in text
     assert client.get("/intake").status_code == 401  # the clerk's pages still want the password
+    # both forms take the photos with the document (a 自查 without them reads "照片 0 张")
+    assert text.count("稿件和照片") == 2 and "照片单独放的，把照片一起选上" in text
 
 
 def test_a_note_downloads_as_the_outbox_holds_it(desk):
@@ -69,6 +71,10 @@ def test_another_units_draft_under_a_valid_link_answers_404_and_shows_nothing(de
     got = client.get(f"/u/{links['湖滨社区']}/note/{ids['塔下短稿.docx']}")
     assert got.status_code == 404
     assert "塔下" not in got.text and "短稿" not in got.text
+    # the way back is the unit's own page, a plain link (the pages need no JavaScript)
+    assert (
+        f'<a href="/u/{links["湖滨社区"]}">回到本单位页面</a>' in got.text and "javascript:" not in got.text
+    )
 
 
 @pytest.mark.parametrize("token", ["x" * TOKEN_CHARS, "short", "A" * 300], ids=["made-up", "short", "long"])
@@ -77,6 +83,7 @@ def test_a_made_up_token_answers_404_and_shows_no_unit(desk, token):
     got = client.get(f"/u/{token}")
     assert got.status_code == 404
     assert "湖滨" not in got.text and "塔下" not in got.text
+    assert "<a " not in got.text  # an unknown link leads nowhere: no office page, no dead 返回
     assert client.get(f"/u/{token}/note/{ids['短稿.docx']}").status_code == 404
 
 
@@ -109,7 +116,10 @@ def test_self_check_on_the_unit_page_names_the_draft_already_on_record(desk):
     text = _text(got.text)
     assert f"第 {ids['好稿.docx']} 号稿件（湖滨社区" in text
     assert "将被退回" in text
-    assert "这只是自查，稿件没有报送，也没有登记" in text and f"inbox/湖滨社区/{INSTANT}/" in text
+    assert "这只是自查，稿件没有报送，也没有登记" in text
+    # the unit's page may be all a unit reaches: it is sent back to the page's form, not the inbox
+    assert "如确为新的稿件，请修改后在本页上方的“报送稿件”重新上传报送" in text
+    assert "正式报送请用本页上方的“报送稿件”" in text and "inbox/" not in text
     assert "收稿回执" not in text and "已登记" not in text
 
 

@@ -54,7 +54,12 @@ def unit_note_download(request: Request, desk: Open, token: str, submission_id: 
         content, name = unit_note(desk.ws, unit, submission_id)
     except DeskError:
         return desk.page(
-            request, "unit_missing.html", status=404, message="没有找到这份说明。", heading="没有找到"
+            request,
+            "unit_missing.html",
+            status=404,
+            message="没有找到这份说明。",
+            heading="没有找到",
+            back=f"/u/{token}",
         )
     return Response(content, media_type="text/plain; charset=utf-8", headers=attachment(name))
 
@@ -69,7 +74,7 @@ async def unit_check(request: Request, desk: Open, token: str) -> Response:
     try:
         with scratch("draftdesk-upload-") as tmp:
             saved = await save_uploads(uploads(form, "files"), tmp)
-            result = self_check(desk.ws, desk.rulebook, unit, ctype, saved, received or None)
+            result = self_check(desk.ws, desk.rulebook, unit, ctype, saved, received or None, on_page=True)
     except DeskError as exc:
         return _page(desk, request, token, unit, error=str(exc))
     finally:
@@ -122,7 +127,12 @@ def unit_sent(request: Request, desk: Open, token: str, nonce: str) -> Response:
         sent = sent_state(desk.ws, unit, nonce)
     except UploadExpired:
         return desk.page(
-            request, "unit_missing.html", status=404, message="没有找到这次报送。", heading="没有找到"
+            request,
+            "unit_missing.html",
+            status=404,
+            message="没有找到这次报送。",
+            heading="没有找到",
+            back=f"/u/{token}",
         )
     return desk.page(request, "unit_sent.html", unit=unit, token=token, sent=sent)
 
