@@ -1,10 +1,10 @@
-"""`draftdesk run` on 10 drafts with no Prefect server up (issue 13: target ≤ 3 s).
+"""`draftdesk run` on 10 drafts with no Prefect server up (issue 29: target ≤ 1.0 s on a busy machine).
 
 Runs the real command as a subprocess on a fresh workspace holding 10 drafts that lie there
 already (written, then left for the settle time, as drafts wait for the office), and times it
 from start to exit. The baseline, measured in this same run, is the bare start of the command
 (`draftdesk --help`: the interpreter, typer and the CLI module); the ratios say how much a sweep
-adds to it and how the run stands against the 3 s target.
+adds to it and how the run stands against the 1 s target.
 
     python benchmarks/bench_run.py           # 10 drafts, best of 3
     python benchmarks/bench_run.py --quick   # 10 drafts, once: proves it runs
@@ -29,13 +29,17 @@ from tests.factory import news_draft  # noqa: E402
 from workspace import Workspace  # noqa: E402
 
 NOW = "2021-03-12T15:00:00+08:00"
-TARGET_SECONDS = 3.0
+TARGET_SECONDS = 1.0
 UNITS = ("湖滨社区", "塔下社区", "办公室")
 
 
 def env() -> dict[str, str]:
-    """No Prefect server anywhere: the command must find none and run the sweep itself."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    """No Prefect server anywhere: the command must find none and run the sweep itself. Python
+    keeps its compiled modules as in any install (a PYTHONDONTWRITEBYTECODE in the caller's
+    shell would have every run compile ~80 modules again: ~0.5 s a run, paid by no user)."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("PREFECT_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
     clean.update(DRAFTDESK_NOW=NOW, PYTHONPATH=str(ROOT))
     return clean
 
@@ -72,6 +76,7 @@ def main() -> int:
     parser.add_argument("--drafts", type=int, default=10)
     args = parser.parse_args()
     rounds = 1 if args.quick else 3
+    timed(["--help"])  # warm-up: compiled modules cached, files in the page cache
     bare_runs = [timed(["--help"]) for _ in range(rounds)]
     bare = min(r[0] for r in bare_runs)
     bare_cpu = min(r[2] for r in bare_runs)

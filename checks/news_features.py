@@ -30,6 +30,7 @@ ENTITY_KINDS: tuple[str, ...] = (KIND_PLACE, KIND_PERSON, KIND_ORG)
 
 # jieba's part-of-speech tags of a proper name, and what kind of name each is.
 _TAG_KINDS: dict[str, str] = {"ns": KIND_PLACE, "nr": KIND_PERSON, "nrt": KIND_PERSON, "nt": KIND_ORG}
+NAME_TAGS: frozenset[str] = frozenset(_TAG_KINDS)  # the only tags `entities_of` reads
 # Words that, after a place name, make the pair one place (湖滨 社区 → 湖滨社区).
 PLACE_SUFFIXES: frozenset[str] = frozenset(
     "社区 小区 街道 村 路 街 巷 弄 路口 公园 广场 花园 新村 家园 苑 湾 镇 乡 活动室 大厦 市场 工地".split()

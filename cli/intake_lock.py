@@ -5,8 +5,13 @@ units' reminders (notify.toml) and e-mail intake (mail.toml, every few minutes).
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from workspace import Workspace
 
 
 @contextlib.contextmanager
@@ -14,11 +19,6 @@ def intake_running(option: Path | None, *, daily_backup: bool = False) -> Iterat
     """Hold the workspace's intake lock while `run`, `watch` or `serve` runs, so `restore`
     refuses meanwhile; with `daily_backup` (watch, serve) back the ledger up once a day beside
     it, send the day's reminders and read the mailboxes of mail.toml every few minutes. A folder that is no workspace is not locked (the command itself says why)."""
-    import threading
-
-    from service.backup import keep_backing_up
-    from service.mail import keep_receiving_mail
-    from service.reminders import keep_reminding
     from workspace import resolve_workspace
     from workspace.lock import intake_lock
 
@@ -29,16 +29,24 @@ def intake_running(option: Path | None, *, daily_backup: bool = False) -> Iterat
     stop = threading.Event()
     with intake_lock(ws):
         if daily_backup:
-            threading.Thread(
-                target=keep_backing_up, args=(ws, stop), name="daily-backup", daemon=True
-            ).start()
-            threading.Thread(
-                target=keep_reminding, args=(ws, stop), name="daily-reminders", daemon=True
-            ).start()
-            threading.Thread(
-                target=keep_receiving_mail, args=(ws, stop), name="mail-intake", daemon=True
-            ).start()
+            _start_side_jobs(ws, stop)
         try:
             yield
         finally:
             stop.set()
+
+
+def _start_side_jobs(ws: Workspace, stop: threading.Event) -> None:
+    """The daily backup, the reminders and the mail intake, each on its own thread until `stop`.
+    Imported here, not at the top: `run` needs none of them, and service.reminders alone
+    (reports, the assessment) cost `run` ~0.5 s of start-up."""
+    from service.backup import keep_backing_up
+    from service.mail import keep_receiving_mail
+    from service.reminders import keep_reminding
+
+    for job, name in (
+        (keep_backing_up, "daily-backup"),
+        (keep_reminding, "daily-reminders"),
+        (keep_receiving_mail, "mail-intake"),
+    ):
+        threading.Thread(target=job, args=(ws, stop), name=name, daemon=True).start()

@@ -125,7 +125,7 @@ class FlowOrDirect:
         from intake.pipeline import sweep
 
         # jieba loads in this process (on a thread since the start): watch lives long.
-        result = sweep(self.ws, self.rulebook, keys, settled=True, segment_aside=False)
+        result = sweep(self.ws, self.rulebook, keys, settled=True)
         result.outcomes[:0] = filed
         return result
 

@@ -55,7 +55,6 @@ from intake.inbox_path import InboxPath
 from intake.inventory import Item, list_items, quiet_for, signature
 from intake.outcome import Outcome, SweepResult
 from intake.received import forget_vanished, record_sightings_in
-from intake.segmenter import segmenter_aside
 from ledger import intake as ledger
 from ledger.records import SubmissionRecord
 from ledger.schema import open_ledger
@@ -666,20 +665,17 @@ def sweep(
     *,
     settled: bool = False,
     run_batch: BatchRunner | None = None,
-    segment_aside: bool = True,
     settle_wait: SettleWait = settle_on_the_clock,
 ) -> SweepResult:
     """One intake sweep over the inbox (or only `keys`), without Prefect.
 
     `settled=False` does its own settle check (look, wait the settle time, look again); items
     still changing stay in the inbox for the next sweep. `run_batch` lets the Prefect flow run
-    each batch of claims as a task; the steps are the same. `segment_aside` lets a fresh
-    process segment on a helper process while its own jieba is not loaded (`intake.segmenter`).
+    each batch of claims as a task; the steps are the same.
     `settle_wait` is how the settle time passes (tests pass one that moves time on at once)."""
     run_id = start_run(ws, rulebook, "sweep")
     taken = take(ws, rulebook, keys, settled=settled, settle_wait=settle_wait)
-    with segmenter_aside(segment_aside and bool(taken.tokens) and run_batch is None):
-        result = run_batches(taken, lambda batch: (run_batch or process_claims)(ws, rulebook, batch))
+    result = run_batches(taken, lambda batch: (run_batch or process_claims)(ws, rulebook, batch))
     finish_run(ws, rulebook, run_id, result)
     return result
 
