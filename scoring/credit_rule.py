@@ -102,9 +102,16 @@ class Step:
 
 ACCEPTED = Equals("verdict", "accepted")
 
+# The first two steps of every list, in this order: a 退回 draft (the machine's or the office's)
+# reads the same whatever its type, then the office's --not-count with its reason.
+REJECTED = Step("rejected", EXCLUDED, Not(ACCEPTED), "稿件已退回，原因见退回说明，修改后可重新报送")
+DECIDED_NOT = Step(
+    "decided", EXCLUDED, Equals("decided_counted", False), "办公室核定不计入（理由：{decided_reason}）"
+)
+
 ORDINARY: tuple[Step, ...] = (
-    Step("rejected", EXCLUDED, Not(ACCEPTED), "稿件已退回，原因见退回说明，修改后可重新报送"),
-    Step("decided", EXCLUDED, Equals("decided_counted", False), "办公室核定不计入（理由：{decided_reason}）"),
+    REJECTED,
+    DECIDED_NOT,
     Step("", COUNTED, Equals("decided_counted", True)),  # 核定 --count overrides every exclusion below
     Step(
         "same_event",
@@ -129,7 +136,8 @@ ORDINARY: tuple[Step, ...] = (
 """A type counted by pieces received (即时, 微信, 政务信息, 调研)."""
 
 ADOPTED: tuple[Step, ...] = (
-    Step("decided", EXCLUDED, Equals("decided_counted", False), "办公室核定不计入（理由：{decided_reason}）"),
+    REJECTED,
+    DECIDED_NOT,
     Step(
         "announcement",
         EXCLUDED,
@@ -137,7 +145,6 @@ ADOPTED: tuple[Step, ...] = (
         "通知公告类稿件不纳入考核（稿酬按最低标准）",
     ),
     Step("", COUNTED, OnPlatform(), on_adoption=True),
-    Step("rejected", EXCLUDED, Not(ACCEPTED), "稿件已退回，原因见退回说明，修改后可重新报送"),
     Step("not_adopted", PENDING, ALWAYS, NOT_ADOPTED),
 )
 """A type whose quota counts adoptions (学习强国): it counts on its first adoption on the platform."""
