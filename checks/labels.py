@@ -10,7 +10,10 @@ import datetime as dt
 from collections.abc import Iterable
 
 from rules.periods import period_words
+from rules.times import date_text as date_text
+from rules.times import deadline_text as deadline_text
 from rules.times import parse_instant
+from rules.times import when_text as when_text
 
 # What a note, notice or receipt says when the machine leaves a draft to the office: a finding
 # whose message holds it puts the draft under 待核定 (`ledger.decisions.pending_sql`) until a
@@ -65,21 +68,6 @@ def run_kind_label(kind: str) -> str:
     return RUN_KIND_LABELS.get(kind, kind)
 
 
-def date_text(day: dt.date) -> str:
-    """A day as people read it: 2021年3月12日 (never an ISO date)."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def deadline_text(moment: dt.datetime, tz: dt.tzinfo) -> str:
-    """A deadline as the office writes it: `2021年3月13日 18:00`, and midnight as the previous
-    day's 24:00 (“截至12日24:00”), in every note, notice and finding. Received and other
-    actual times use `when_text`, where midnight is the new day's 00:00."""
-    local = moment.astimezone(tz) if moment.tzinfo else moment
-    if local.hour == 0 and local.minute == 0:
-        return f"{date_text(local.date() - dt.timedelta(days=1))} 24:00"
-    return f"{date_text(local)} {local:%H:%M}"
-
-
 def not_counted_words(period: str) -> str:
     """The one wording for “registered, but not counted” in a type's period: 不计入本季度完成数."""
     return f"不计入{period_words(period)}完成数"
@@ -89,13 +77,6 @@ def registered_not_counted(period: str) -> str:
     """How a late draft's finding ends when the draft is accepted (and what a notice, which
     says the fact in its own line, takes off): 稿件予以登记，但不计入本季度完成数。"""
     return f"稿件予以登记，但{not_counted_words(period)}。"
-
-
-def when_text(moment: dt.datetime, tz: dt.tzinfo) -> str:
-    """A moment as people read it, in the office's time zone: 2021年3月12日 10:30 (a naive
-    moment is taken as already office-local)."""
-    local = moment.astimezone(tz) if moment.tzinfo else moment
-    return f"{date_text(local)} {local:%H:%M}"
 
 
 def kept_time_text(text: str, tz: dt.tzinfo) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from service.errors import AmbiguousAdoption, BadInput, BadRequest, DeskError, PeriodChoice
+from service.errors import AmbiguousAdoption, BadInput, BadRequest, DeskError, PeriodChoice, StillAdopted
 
 # The option each service field is given by (a field with no option keeps its Chinese name).
 OPTIONS: dict[str, str] = {
@@ -40,11 +40,21 @@ def say(exc: DeskError) -> str:
         return f"请指定要考核的期间：{PERIOD_OPTIONS}（三者选一）。"
     if isinstance(exc, AmbiguousAdoption):
         return exc.worded(f" {OPTIONS['date']} ")
+    if isinstance(exc, StillAdopted):
+        return f"{exc}（命令：{unadopt_commands(exc)}）"
     if isinstance(exc, BadInput) and exc.field in OPTIONS:
         return exc.worded(f"{OPTIONS[exc.field]} ")
     if isinstance(exc, BadInput) and exc.field in EXAMPLES and exc.value is not None:
         return f"{str(exc).rstrip('。')}，{EXAMPLES[exc.field]}。"
     return str(exc)
+
+
+def unadopt_commands(exc: StillAdopted) -> str:
+    """The command that withdraws each adoption a refused 核定 names, joined by ；."""
+    sub = exc.submission_id
+    return "；".join(
+        f"draftdesk unadopt {sub} --outlet {o} --date {d} --reason 撤销原因" for o, d in exc.adoptions
+    )
 
 
 _NEW_YEAR = re.compile(r"请办公室新建并核对 (\d{4}) 年的规则文件。")

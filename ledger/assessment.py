@@ -248,7 +248,7 @@ def _day_bounds(start: dt.date, end: dt.date) -> tuple[str, str]:
 _SUBMISSION_SELECT = (
     f"SELECT id, unit, content_type, title, officer, original_name, received_at, {effective_columns()}, "
     "is_announcement, duplicate_of, revision_of, same_event_of, category, decided_verdict, decided_counted, decided_reason, "
-    "sha256 FROM submissions"
+    "sha256, event_deadline FROM submissions"
 )
 
 

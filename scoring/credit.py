@@ -31,11 +31,13 @@ from typing import Any
 
 from rules.model import Rulebook
 from rules.periods import Period, due_date, period_for, period_words
+from rules.times import deadline_text, when_text
 from scoring.credit_rule import (
     ADOPTED,
     COPY,
     COPY_WORDS,
     COUNTED,
+    LATE_NO_DEADLINE,
     PENDING,
     All,
     EarlierCounted,
@@ -199,8 +201,18 @@ def _state(
     reason, words = step.reason, step.words
     if reason == "same_news" and _is_copy(row, chains.by_id):
         reason, words = COPY, COPY_WORDS
-    why = words.format(related=related, decided_reason=row.decided_reason or "未说明")
-    return step.state, reason, None, related, why
+    return step.state, reason, None, related, _why(words, reason, row, related, rulebook)
+
+
+def _why(words: str, reason: str, row: SubmissionRow, related: int | None, rulebook: Rulebook) -> str:
+    """A step's words filled from the row: the related draft, the office's reason, and for a late
+    draft the deadline stored by the judge and the received time (no timing again here)."""
+    if reason != "late":
+        return words.format(related=related, decided_reason=row.decided_reason or "未说明")
+    if row.deadline is None:
+        return LATE_NO_DEADLINE
+    tz = rulebook.meta.tz
+    return words.format(deadline=deadline_text(row.deadline, tz), received=when_text(row.received_at, tz))
 
 
 def _earlier_pieces(

@@ -102,9 +102,16 @@ class Step:
 
 ACCEPTED = Equals("verdict", "accepted")
 
+# The first two steps of every list, in this order: a 退回 draft (the machine's or the office's)
+# reads the same whatever its type, then the office's --not-count with its reason.
+REJECTED = Step("rejected", EXCLUDED, Not(ACCEPTED), "稿件已退回，原因见退回说明，修改后可重新报送")
+DECIDED_NOT = Step(
+    "decided", EXCLUDED, Equals("decided_counted", False), "办公室核定不计入（理由：{decided_reason}）"
+)
+
 ORDINARY: tuple[Step, ...] = (
-    Step("rejected", EXCLUDED, Not(ACCEPTED), "稿件已退回，原因见退回说明，修改后可重新报送"),
-    Step("decided", EXCLUDED, Equals("decided_counted", False), "办公室核定不计入（理由：{decided_reason}）"),
+    REJECTED,
+    DECIDED_NOT,
     Step("", COUNTED, Equals("decided_counted", True)),  # 核定 --count overrides every exclusion below
     Step(
         "same_event",
@@ -121,7 +128,9 @@ ORDINARY: tuple[Step, ...] = (
         "duplicate_of",
     ),
     Step("announcement", EXCLUDED, Flag("is_announcement"), "通知公告类稿件不纳入考核（稿酬按最低标准）"),
-    Step("late", EXCLUDED, Not(Flag("counted")), "已登记，原因见未计入说明"),
+    # Not counted by the judge, accepted and none of the above: late. Worded from what the ledger
+    # holds (the deadline the judge stored, the received time), never timed again here.
+    Step("late", EXCLUDED, Not(Flag("counted")), "迟报（应在 {deadline} 前报送，实际收稿 {received}）"),
     Step("due", EXCLUDED, PastDue(), "超过本年度报送截止日期"),
     Step("revision", EXCLUDED, EarlierCounted(), "稿件 {related} 的修改稿，只计一次"),
     Step("", COUNTED, ALWAYS),
@@ -129,7 +138,8 @@ ORDINARY: tuple[Step, ...] = (
 """A type counted by pieces received (即时, 微信, 政务信息, 调研)."""
 
 ADOPTED: tuple[Step, ...] = (
-    Step("decided", EXCLUDED, Equals("decided_counted", False), "办公室核定不计入（理由：{decided_reason}）"),
+    REJECTED,
+    DECIDED_NOT,
     Step(
         "announcement",
         EXCLUDED,
@@ -137,10 +147,12 @@ ADOPTED: tuple[Step, ...] = (
         "通知公告类稿件不纳入考核（稿酬按最低标准）",
     ),
     Step("", COUNTED, OnPlatform(), on_adoption=True),
-    Step("rejected", EXCLUDED, Not(ACCEPTED), "稿件已退回，原因见退回说明，修改后可重新报送"),
     Step("not_adopted", PENDING, ALWAYS, NOT_ADOPTED),
 )
 """A type whose quota counts adoptions (学习强国): it counts on its first adoption on the platform."""
+
+LATE_NO_DEADLINE = "迟报（超过报送时限）"
+"""`late` worded for a row with no stored deadline (the judge stores one with every late finding)."""
 
 COPY = "copy"
 COPY_WORDS = "与稿件 {related} 为同一文件，重复报送只计一次"

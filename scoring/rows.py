@@ -44,6 +44,7 @@ class SubmissionRow:
     decided_counted: bool | None = None  # the office's --count / --not-count, None: not decided
     decided_reason: str = ""
     sha256: str = ""
+    deadline: dt.datetime | None = None  # when it was due, as the judge stored it (event_deadline)
 
     @property
     def received_day(self) -> dt.date:
@@ -71,6 +72,7 @@ class SubmissionRow:
             decided_counted=None if row.get("decided_counted") is None else bool(row["decided_counted"]),
             decided_reason=row.get("decided_reason") or "",
             sha256=row.get("sha256") or "",
+            deadline=parse_instant(row["event_deadline"], tz) if row.get("event_deadline") else None,
         )
 
 

@@ -24,6 +24,7 @@ from checks.notes import note_bytes
 from intake import filing, receipts
 from intake.decided import note_in_force, outcome_words
 from ledger import intake as ledger
+from ledger.assessment import adoptions_of
 from ledger.credits import submission_credit
 from ledger.decisions import Decided, awaits_office, record_decision
 from ledger.events import Actor, Change
@@ -33,7 +34,7 @@ from reports.events_view import UNDONE
 from rules import Rulebook
 from rules.times import parse_instant
 from scoring.credit import credit_words
-from service.errors import BadInput, CopyNotCounted, UnknownDraft
+from service.errors import BadInput, CopyNotCounted, StillAdopted, UnknownDraft
 from workspace import Workspace, now
 
 log = logging.getLogger("draftdesk.decide")
@@ -89,8 +90,9 @@ def decide(
 ) -> Decision:
     """Put `choice` (accept | reject | count | not_count | undo) in force for one draft.
 
-    Raises `BadInput` (no reason, not filed, nothing changes, nothing to undo) or
-    `UnknownDraft` (no such 稿件编号); nothing is written then."""
+    Raises `BadInput` (no reason, not filed, nothing changes, nothing to undo),
+    `StillAdopted` (it would be 退回 with adoptions in force) or `UnknownDraft` (no such
+    稿件编号); nothing is written then."""
     reason = (reason or "").strip()  # always required, an undo too: the log says why
     if not reason:
         raise no_reason()
@@ -104,6 +106,7 @@ def decide(
         at = now(rulebook).isoformat(timespec="seconds")
         pending = awaits_office(db, submission_id)  # e.g. a probable same event: settled even unchanged
         target, decided = _target(row, choice, reason, at, actor, _copy_of(db, row), pending)
+        _refuse_rejecting_adopted(db, row, target, undo=choice == UNDO)
         old = filing.FilingPlan.of_row(row)
         plan = _new_plan(ws, rulebook, row, old, target)
         was = (str(row["effective_verdict"]), bool(row.get("effective_counted")))
@@ -138,6 +141,23 @@ def _copy_of(db: sqlite_utils.Database, row: SubmissionRecord) -> int | None:
     first = ledger.submission(db, int(first_id)) if first_id is not None else None
     same = first is not None and bool(row.get("sha256")) and first.get("sha256") == row.get("sha256")
     return int(first_id) if same and first_id is not None else None
+
+
+def _refuse_rejecting_adopted(
+    db: sqlite_utils.Database, row: SubmissionRecord, target: tuple[str, int], *, undo: bool
+) -> None:
+    """A 退回 draft cannot be adopted (`service.adoptions` refuses it), so a 核定 that puts a
+    draft with adoptions in force back to 退回 is refused, naming them (`StillAdopted`)."""
+    if target[0] != "rejected":
+        return
+    sub_id = int(row["id"])
+    live = [
+        (str(a["outlet"]), str(a["adopted_on"]))
+        for a in adoptions_of(db, sub_id)
+        if not a.get("withdrawn_at")
+    ]
+    if live:
+        raise StillAdopted(sub_id, str(row.get("title") or row.get("original_name") or ""), live, undo=undo)
 
 
 def _target(

@@ -13,9 +13,11 @@ problems (no inbox, bad rulebook) are `workspace.WorkspaceError` and exit 2.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import ClassVar
 
+from checks.labels import date_text
 from reports.events_view import when_text
 from rules import Rulebook
 
@@ -307,6 +309,37 @@ class AmbiguousAdoption(DeskError):
         return (
             f"{_draft_name(self.submission_id, self.title)}在“{self.outlet}”有 {len(self.dates)} 条录用"
             f"（{'、'.join(self.dates)}），请用{subject}指明撤销哪一条。"
+        )
+
+
+class StillAdopted(DeskError):
+    """核定 would leave a draft 退回 while adoptions of it are in force: rejecting it, or
+    undoing the office's 合格 (`undo`) when the machine had rejected it. A 退回 draft cannot
+    be adopted (`row_rejected`), so its adoptions are withdrawn first; nothing was decided.
+    `adoptions`: (outlet, adopted_on as YYYY-MM-DD) of each adoption in force."""
+
+    def __init__(
+        self, submission_id: int, title: str, adoptions: Sequence[tuple[str, str]], undo: bool = False
+    ) -> None:
+        self.submission_id, self.title, self.undo = submission_id, title, undo
+        self.adoptions = tuple(adoptions)
+        super().__init__(self.worded(""))
+
+    def adopted_text(self) -> str:
+        """The adoptions in force: 武进日报 2021年3月12日、新华日报 2021年3月15日."""
+        return "、".join(
+            f"{outlet} {date_text(dt.date.fromisoformat(day))}" for outlet, day in self.adoptions
+        )
+
+    def worded(self, subject: str) -> str:
+        """`subject` says where the adoptions are withdrawn (在“录用登记”页); "" names no place."""
+        if self.undo:
+            why, then = "撤销核定会使稿件恢复为退回，而退回的稿件不能有录用", "再撤销核定"
+        else:
+            why, then = "退回的稿件不能有录用，因此不能核定为退回", "再核定"
+        return (
+            f"{_draft_name(self.submission_id, self.title)}现有录用：{self.adopted_text()}。"
+            f"{why}，未作任何核定。请先{subject}撤销这些录用，{then}。"
         )
 
 

@@ -63,6 +63,39 @@ def test_xuexi_waits_for_its_adoption_on_the_platform(rb):
     assert credits[2].counts and credits[2].period_key == "2021Q2"
 
 
+def test_a_draft_the_office_rejected_reads_the_same_whatever_its_type(rb):
+    rejected = {"verdict": "rejected", "counted": 0, "decided_verdict": "rejected", "decided_counted": 0}
+    rows = [
+        submission_row(1, H, "xuexi", "2021-03-12T10:00", **rejected, decided_reason="内容有误"),
+        submission_row(2, H, "instant", "2021-03-12T10:00", **rejected, decided_reason="内容有误"),
+    ]
+    credits = credits_of(rows, [], rb)
+    assert credits[1].reason == credits[2].reason == "rejected"
+    words = "不计入：稿件已退回，原因见退回说明，修改后可重新报送"
+    assert credit_words(credits[1]) == credit_words(credits[2]) == words
+
+
+def test_a_late_draft_says_its_stored_deadline_and_when_it_came(rb):
+    rows = [
+        submission_row(
+            1, H, "instant", "2021-03-14T10:05", counted=0, event_deadline="2021-03-13T12:00:00+08:00"
+        ),
+        submission_row(
+            2, H, "research", "2021-10-08T09:00", counted=0, event_deadline="2021-10-01T00:00:00+08:00"
+        ),
+        submission_row(3, H, "instant", "2021-03-14T10:05", counted=0),
+    ]
+    credits = credits_of(rows, [], rb)
+    assert credits[1].reason == "late"
+    assert credit_words(credits[1]) == (
+        "不计入当月完成数：迟报（应在 2021年3月13日 12:00 前报送，实际收稿 2021年3月14日 10:05）"
+    )
+    assert credit_words(credits[2]).endswith(
+        "迟报（应在 2021年9月30日 24:00 前报送，实际收稿 2021年10月8日 09:00）"
+    )
+    assert credit_words(credits[3]) == "不计入当月完成数：迟报（超过报送时限）"
+
+
 def test_copies_and_the_same_news_say_the_first_draft(rb):
     rows = [
         submission_row(1, "塔下社区", "instant", "2021-03-12T10:00", sha256="a"),

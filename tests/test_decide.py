@@ -14,7 +14,7 @@ from intake.pipeline import sweep
 from ledger import intake as ledger
 from ledger.schema import open_ledger
 from service import decisions
-from service.errors import BadInput, UnknownDraft
+from service.errors import BadInput, StillAdopted, UnknownDraft
 from service.events import Actor, list_events
 from service.verify import check_workspace
 from tests.factory import news_draft
@@ -186,6 +186,36 @@ def test_a_rejected_draft_can_be_adopted_only_after_the_office_accepts_it(ws_rb)
     adopted = RUNNER.invoke(app, ["adopt", "1", "--outlet", "武进日报", "--workspace", str(ws.root)])
     assert adopted.exit_code == 0, adopted.output
     assert [e.action for e in list_events(ws, 1)] == ["decide", "adopt"]
+    assert check_workspace(ws) == []
+
+
+def test_an_adopted_draft_cannot_be_rejected_or_undone_back_to_rejected_until_its_adoptions_are_withdrawn(
+    ws_rb,
+):
+    ws, rb = ws_rb
+    drop(ws, f"湖滨社区/{INSTANT}/短稿.docx", news_draft(40))
+    sweep(ws, rb, settled=True)
+    assert _decide(ws, "1", "--accept", "--reason", "已被武进日报录用，内容合格").exit_code == 0
+    adopt = ["adopt", "1", "--outlet", "武进日报", "--date", "2021-03-12", "--workspace", str(ws.root)]
+    assert RUNNER.invoke(app, adopt).exit_code == 0
+    before = (_row(ws), [e.action for e in list_events(ws, 1)], _counted(ws))
+
+    with pytest.raises(StillAdopted) as refused:
+        decisions.decide(ws, rb, 1, "reject", "内容有误", actor=CLERK)
+    assert refused.value.adoptions == (("武进日报", "2021-03-12"),) and not refused.value.undo
+    with pytest.raises(StillAdopted) as undone:
+        decisions.decide(ws, rb, 1, "undo", "核定有误", actor=CLERK)
+    assert undone.value.undo
+    said = _decide(ws, "1", "--reject", "--reason", "内容有误")
+    assert said.exit_code == 1
+    assert "稿件 1《" in said.output and "现有录用：武进日报 2021年3月12日" in said.output
+    assert "draftdesk unadopt 1 --outlet 武进日报 --date 2021-03-12" in said.output
+    assert (_row(ws), [e.action for e in list_events(ws, 1)], _counted(ws)) == before
+
+    unadopt = ["unadopt", "1", "--outlet", "武进日报", "--reason", "登记错误", "--workspace", str(ws.root)]
+    assert RUNNER.invoke(app, unadopt).exit_code == 0
+    assert _decide(ws, "1", "--reject", "--reason", "内容有误").exit_code == 0
+    assert _row(ws)["effective_verdict"] == "rejected"
     assert check_workspace(ws) == []
 
 

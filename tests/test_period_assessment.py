@@ -106,7 +106,10 @@ def test_a_units_figures_open_to_the_drafts_and_adoptions_behind_them(quarter) -
     instants = {d.id: (d.counts, d.why) for d in behind.drafts if d.type_name == "即时通讯信息"}
     assert instants == {
         ids["instant_jan"]: (True, "计入 2021年1月即时通讯信息任务"),
-        ids["instant_late"]: (False, "不计入当月完成数：已登记，原因见未计入说明"),
+        ids["instant_late"]: (
+            False,
+            "不计入当月完成数：迟报（应在 2021年2月9日 12:00 前报送，实际收稿 2021年2月10日 10:00）",
+        ),
         ids["instant_mar"]: (True, "计入 2021年3月即时通讯信息任务"),
     }
     notice = next(d for d in behind.drafts if d.id == ids["notice"])

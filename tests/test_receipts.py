@@ -167,6 +167,9 @@ def test_a_late_drafts_receipt_and_notice_say_not_counted_in_the_notes_one_wordi
     assert (outcome.verdict, outcome.counted) == ("accepted", False)
     [receipt] = receipts_in(ws)
     text = receipt.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    assert "是否计入：不计入当月完成数：已登记，原因见未计入说明\n" in text
+    assert (
+        "是否计入：不计入当月完成数：迟报（应在 2021年3月10日 12:00 前报送，实际收稿 2021年3月12日 15:00）\n"
+        in text
+    )
     assert "已登记，但不计入当月完成数：活动时间为2021年3月9日上午" in text
     assert "予以登记" not in text  # said once, in the notice's own line

@@ -50,7 +50,14 @@ def quarter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict
     db = open_ledger(ws / "outbox" / "ledger.db")
     ids = {
         "instant_jan": _sub(db, "湖滨社区", "instant", "2021-01-12T10:00:00", officer="张三"),
-        "instant_late": _sub(db, "湖滨社区", "instant", "2021-02-10T10:00:00", counted=0),
+        "instant_late": _sub(
+            db,
+            "湖滨社区",
+            "instant",
+            "2021-02-10T10:00:00",
+            counted=0,
+            event_deadline="2021-02-09T12:00:00+08:00",
+        ),
         "instant_mar": _sub(db, "湖滨社区", "instant", "2021-03-03T10:00:00", officer="张三"),
         "wechat": _sub(db, "湖滨社区", "wechat", "2021-02-20T10:00:00", officer="李四"),
         "notice": _sub(db, "湖滨社区", "wechat", "2021-03-01T10:00:00", counted=0, is_announcement=1),

@@ -28,6 +28,7 @@ from service.errors import (
     DeskError,
     MissingFiles,
     NoSuchAdoption,
+    StillAdopted,
     UnknownDraft,
     UnknownUnit,
 )
@@ -284,6 +285,27 @@ def test_the_desk_words_each_refusal_by_its_form_label_and_never_by_an_option(
     assert said[3].startswith("收稿时间“昨天”")
     assert said[4].endswith("请用“录用日期”一栏指明撤销哪一条。")
     assert not any("--" in s for s in said)
+
+
+def test_a_refused_rejection_of_an_adopted_draft_names_each_adoption_and_how_each_front_end_withdraws_it() -> (
+    None
+):
+    from web.wording import say as page_say
+
+    refused = StillAdopted(3, "短稿", [("武进日报", "2021-03-12"), ("新华日报", "2021-03-15")])
+    assert str(refused) == (
+        "稿件 3《短稿》现有录用：武进日报 2021年3月12日、新华日报 2021年3月15日。"
+        "退回的稿件不能有录用，因此不能核定为退回，未作任何核定。请先撤销这些录用，再核定。"
+    )
+    assert say(refused) == (
+        f"{refused}（命令：draftdesk unadopt 3 --outlet 武进日报 --date 2021-03-12 --reason 撤销原因；"
+        "draftdesk unadopt 3 --outlet 新华日报 --date 2021-03-15 --reason 撤销原因）"
+    )
+    assert page_say(refused).endswith("请先在“录用登记”页撤销这些录用，再核定。")
+    undone = StillAdopted(3, "短稿", [("武进日报", "2021-03-12")], undo=True)
+    assert "撤销核定会使稿件恢复为退回，而退回的稿件不能有录用，未作任何核定" in str(undone)
+    assert str(undone).endswith("请先撤销这些录用，再撤销核定。")
+    assert "--" not in page_say(undone) and issubclass(StillAdopted, DeskError)
 
 
 @pytest.mark.parametrize(

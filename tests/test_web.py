@@ -224,6 +224,20 @@ def test_an_oversize_upload_is_refused_before_it_is_read(ws) -> None:
     assert answer.status_code == 413 and "超过" in answer.text
 
 
+def test_the_decide_lists_choose_nothing_until_the_clerk_does_and_a_careless_submit_is_refused(
+    client: TestClient,
+) -> None:
+    empty = '<select name="choice"[^>]*><option value="" selected>请选择</option><option value="accept">'
+    for page in ("/intake?month=2021-03", "/intake/1/note"):
+        html = client.get(page).text
+        assert re.search(empty, html), page
+        assert re.search(r'<option value="accept" selected', html) is None
+    token = csrf(client, "/intake?month=2021-03", "/intake/1/decide")
+    careless = client.post("/intake/1/decide", data={"csrf": token, "choice": "", "reason": "看错了"})
+    assert careless.status_code == 400 and "请选择一种核定。" in careless.text
+    assert list_events(Workspace(Path(client.ws_root)), 1) == []  # type: ignore[attr-defined]
+
+
 def test_a_form_without_its_csrf_token_changes_nothing(client: TestClient) -> None:
     client.get("/adopt")
     answer = client.post("/adopt", data={"submission_id": "1", "outlet": "新华日报"})

@@ -14,6 +14,7 @@ from service.errors import (
     BadInput,
     BadRequest,
     DeskError,
+    StillAdopted,
     UnknownUnit,
 )
 
@@ -36,6 +37,8 @@ def say(exc: DeskError) -> str:
         return f"单位“{exc.name}”不在规则文件中，请从列表中选择单位。"
     if isinstance(exc, AmbiguousAdoption):
         return exc.worded("“录用日期”一栏")
+    if isinstance(exc, StillAdopted):
+        return exc.worded("在“录用登记”页")
     if isinstance(exc, BadInput) and exc.field in CHOSEN and exc.value is not None:
         return f"{LABELS['type']}“{exc.value}”不在规则文件中，{CHOSEN[exc.field]}"
     if isinstance(exc, BadInput):
