@@ -230,8 +230,8 @@ _RECORD_RULES = (("top", 8), ("left", 0), ("bottom", 8), ("right", 0), ("insideH
 def _float_to_foot(grid: Table) -> None:
     """The table's properties: floating, its bottom on the bottom margin (w:tblpPr's
     vertAnchor="margin", tblpYSpec="bottom"), its left edge on the left margin, as wide as the
-    版心; thick rules (0.35 mm) above and below, thin ones (0.26 mm) between its rows, none at
-    the sides. Placed from the page's left edge (horzAnchor="page"): LibreOffice keeps a table
+    版心, a line's space kept free above it; thick rules (0.35 mm) above and below, thin ones
+    (0.26 mm) between its rows, none at the sides. Placed from the page's left edge (horzAnchor="page"): LibreOffice keeps a table
     as wide as the text area in the text flow otherwise, and the 版记 would not float."""
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     width = round(TEXT_WIDTH.twips)
@@ -241,7 +241,7 @@ def _float_to_foot(grid: Table) -> None:
     )
     props = parse_xml(
         f'<w:tblPr xmlns:w="{w}">'
-        f'<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="0" w:bottomFromText="0"'
+        f'<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="{round(LINE.twips)}" w:bottomFromText="0"'
         f' w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="{round(LEFT.twips)}" w:tblpYSpec="bottom"/>'
         f'<w:tblOverlap w:val="never"/><w:tblW w:w="{width}" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
         f'<w:tblBorders>{rules}</w:tblBorders><w:tblLayout w:type="fixed"/>'
