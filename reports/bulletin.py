@@ -242,8 +242,7 @@ def build_bulletin(data: BulletinData) -> DocumentObject:
         sections.append(_awards)
     for n, write in enumerate(sections):
         write(doc, data, n)
-    signature(doc, head)
-    record(doc, head)
+    record(doc, head, signature(doc, head))
     props = doc.core_properties
     stamp = dt.datetime(data.made_on.year, data.made_on.month, data.made_on.day)
     props.title, props.author, props.last_modified_by = title_of(data), "draftdesk", "draftdesk"

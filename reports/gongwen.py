@@ -5,7 +5,7 @@ A4; 版心 156 × 225 mm (margins top 37, bottom 35, left 28, right 26 mm) holdi
 28 characters; body 3号仿宋, first-level headings 黑体, second-level 楷体; the 版头 (发文机关标志
 in red 小标宋, 发文字号, the red rule), the 主送 line, page numbers "— 1 —" in 4号 半角宋体 at the
 outside corners (odd pages right, even pages left) and the 版记 (抄送, 印发机关 and 印发日期 between
-rules). Fonts are the standard's names; the font table names a common East Asian font beside
+rules) at the foot of the last page. Fonts are the standard's names; the font table names a common East Asian font beside
 each (`w:altName`), which Word takes where the standard's font is not installed.
 """
 
@@ -19,7 +19,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.part import Part
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt, RGBColor
 from docx.table import Table
@@ -175,32 +175,84 @@ def main_to(doc: DocumentObject, head: Masthead) -> None:
     paragraph(doc, f"{head.main_to}：", indent=False)
 
 
-def signature(doc: DocumentObject, head: Masthead) -> None:
-    """署名 and 成文日期, right-aligned four characters in (no seal)."""
-    paragraph(doc, "")
+def signature(doc: DocumentObject, head: Masthead) -> Paragraph:
+    """署名 and 成文日期, right-aligned four characters in (no seal), kept on one page with the
+    body's last paragraph, which it returns: the 版记 is anchored to it (`record`), so the body's
+    end, the 落款 and the 版记 always share the last page."""
+    last = doc.paragraphs[-1]
+    last.paragraph_format.keep_together = True
+    for para in (last, paragraph(doc, "")):
+        para.paragraph_format.keep_with_next = True
+    lines = []
     for text in (head.issuer, head.issued):
         para = paragraph(doc, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
         para.paragraph_format.right_indent = Pt(BODY_SIZE.pt * 4)
+        lines.append(para)
+    lines[0].paragraph_format.keep_with_next = True
+    return last
 
 
-def record(doc: DocumentObject, head: Masthead) -> None:
-    """版记: 抄送 (where set) and 印发机关 … 印发日期, between rules as wide as the 版心."""
-    paragraph(doc, "")
-    lines: list[Paragraph] = []
-    if head.copy_to:
-        lines.append(paragraph(doc, f"抄送：{head.copy_to}。", indent=False, size=NOTE_SIZE))
-    printed = paragraph(doc, "", indent=False, size=NOTE_SIZE)
-    printed.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH - Pt(NOTE_SIZE.pt), WD_TAB_ALIGNMENT.RIGHT)
-    font(printed.add_run(f"{head.printer}\t{head.issued}印发"), BODY_FONT, NOTE_SIZE)
-    lines.append(printed)
-    for para in lines:
-        off_grid(para)
+def record(doc: DocumentObject, head: Masthead, anchor: Paragraph) -> None:
+    """版记: 抄送 (where set) and 印发机关 … 印发日期, each a row of a table as wide as the 版心
+    between its rules, floating at the foot of the last page: its last rule on the 版心's bottom
+    edge, as the standard places it (`_float_to_foot`). A floating table goes to the page of the
+    paragraph after it: the table stands just before `anchor`, the body's last paragraph, which
+    is kept whole and with the 落款 (`signature`). Where the 版记 leaves no room for the 落款, the
+    anchor moves to the next page and takes the 落款 and the 版记 along: the 版记 never stands
+    alone on a page, and never above the 落款. The standard's blank even page before a 版记 on an
+    odd page is not made: the page count is the word processor's, unknown when the file is written."""
+    rows = [f"抄送：{head.copy_to}。"] if head.copy_to else []
+    grid: Table = doc.add_table(rows=len(rows) + 1, cols=1)
+    _float_to_foot(grid)
+    for n, row in enumerate(grid.rows):
+        cell = row.cells[0]
+        cell.width = TEXT_WIDTH
+        para = cell.paragraphs[0]
+        off_grid(para, LINE)
         fmt = para.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.space_before = fmt.space_after = Pt(0)
         fmt.left_indent = fmt.right_indent = Pt(NOTE_SIZE.pt)
-    _border(lines[0], "top", 8, "000000")
-    for para in lines[:-1]:
-        _border(para, "bottom", 4, "000000")
-    _border(lines[-1], "bottom", 8, "000000")
+        if n < len(rows):
+            font(para.add_run(rows[n]), BODY_FONT, NOTE_SIZE)
+        else:
+            fmt.tab_stops.add_tab_stop(TEXT_WIDTH - Pt(NOTE_SIZE.pt * 2), WD_TAB_ALIGNMENT.RIGHT)
+            font(para.add_run(f"{head.printer}\t{head.issued}印发"), BODY_FONT, NOTE_SIZE)
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    anchor._p.addprevious(grid._tbl)
+
+
+# the 版记's rules in eighths of a point: 1 pt (0.35 mm) above and below, 0.75 pt (0.26 mm)
+# between its lines, none at the sides (0: no rule)
+_RECORD_RULES = (("top", 8), ("left", 0), ("bottom", 8), ("right", 0), ("insideH", 6), ("insideV", 0))
+
+
+def _float_to_foot(grid: Table) -> None:
+    """The table's properties: floating, its bottom on the bottom margin (w:tblpPr's
+    vertAnchor="margin", tblpYSpec="bottom"), its left edge on the left margin, as wide as the
+    版心, a line's space kept free above it; thick rules (0.35 mm) above and below, thin ones
+    (0.26 mm) between its rows, none at the sides. Placed from the page's left edge (horzAnchor="page"): LibreOffice keeps a table
+    as wide as the text area in the text flow otherwise, and the 版记 would not float."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    width = round(TEXT_WIDTH.twips)
+    rules = "".join(
+        f'<w:{side} w:val="{"nil" if size == 0 else "single"}" w:sz="{size}" w:space="0" w:color="000000"/>'
+        for side, size in _RECORD_RULES
+    )
+    props = parse_xml(
+        f'<w:tblPr xmlns:w="{w}">'
+        f'<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="{round(LINE.twips)}" w:bottomFromText="0"'
+        f' w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="{round(LEFT.twips)}" w:tblpYSpec="bottom"/>'
+        f'<w:tblOverlap w:val="never"/><w:tblW w:w="{width}" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
+        f'<w:tblBorders>{rules}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+    )
+    tbl = grid._tbl
+    tbl.remove(tbl.tblPr)
+    tbl.insert(0, props)
+    for column in tbl.tblGrid.iterchildren(qn("w:gridCol")):
+        column.set(qn("w:w"), str(width))
 
 
 def _page_field(para: Paragraph) -> None:

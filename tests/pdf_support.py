@@ -31,6 +31,11 @@ def print_to_pdf(source: Path, scratch: Path, timeout: float = 80) -> Path:
     """`source` converted by LibreOffice (its own throwaway profile) into `scratch`/pdf/; the
     PDF's path. Without LibreOffice the test skips — but never under CI, where .ci/run
     installs it and a missing one must fail."""
+    return print_all_to_pdf([source], scratch, timeout)[0]
+
+
+def print_all_to_pdf(sources: list[Path], scratch: Path, timeout: float = 80) -> list[Path]:
+    """`print_to_pdf` for several documents in one start of LibreOffice."""
     soffice = shutil.which("soffice")
     if soffice is None:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
@@ -46,12 +51,30 @@ def print_to_pdf(source: Path, scratch: Path, timeout: float = 80) -> Path:
             "pdf",
             "--outdir",
             str(out),
-            str(source),
+            *map(str, sources),
         ],
         capture_output=True,
         text=True,
         timeout=timeout,
     )
-    pdf = out / f"{source.stem}.pdf"
-    assert pdf.exists(), done.stdout + done.stderr
-    return pdf
+    pdfs = [out / f"{source.stem}.pdf" for source in sources]
+    assert all(pdf.exists() for pdf in pdfs), done.stdout + done.stderr
+    return pdfs
+
+
+_PAGE_BOX = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
+_WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def page_words(pdf: Path) -> list[tuple[float, list[tuple[str, float, float]]]]:
+    """Each page's height and its words (text, top, bottom; points from the page's top edge),
+    as `pdftotext -bbox` reads them."""
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for chunk in xml.split("<page ")[1:]:
+        height = float(_PAGE_BOX.search("<page " + chunk).group(2))  # type: ignore[union-attr]
+        words = [(text, float(top), float(bottom)) for top, bottom, text in _WORD.findall(chunk)]
+        pages.append((height, words))
+    return pages

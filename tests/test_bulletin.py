@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.shared import Mm
 from typer.testing import CliRunner
 
 from cli.app import app
 from ledger.schema import open_ledger
+from reports import gongwen
 from rules.load import load_rulebook
 from tests.ledger_support import record_submission_row
-from tests.pdf_support import A4, page_boxes, print_to_pdf
+from tests.pdf_support import A4, page_boxes, page_words, print_all_to_pdf, print_to_pdf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -58,9 +60,10 @@ def test_the_bulletin_of_an_empty_month_says_every_section(ws: Path) -> None:
     assert any(line.startswith("本期以下23个单位未报送稿件：办公室、行政审批局") for line in lines)
     assert "本期无到期约稿。" in lines
     assert "本期稿酬合计0元，共0篇。" in lines
-    assert lines[-3:] == ["西湖街道办公室", "2021年3月20日", "西湖街道办公室\t2021年3月20日印发"]
+    assert lines[-2:] == ["西湖街道办公室", "2021年3月20日"]
     assert not any("推荐名单" in line for line in lines)
     doc = Document(str(path))
+    assert [row.cells[0].text for row in doc.tables[-1].rows] == ["西湖街道办公室\t2021年3月20日印发"]  # 版记
     section = doc.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
     assert doc.core_properties.created.isoformat() == "2021-03-20T00:00:00+00:00"
@@ -177,7 +180,13 @@ def test_the_bulletin_is_laid_out_as_a_gongwen(ws: Path) -> None:
         assert "PAGE" in "".join(t.text for t in footer._element.iter(f"{W}instrText"))
         assert f'w:jc w:val="{align}"' in xml and "— " in footer.paragraphs[0].text
     assert doc.settings.odd_and_even_pages_header_footer
-    assert "印发" in paras[-1].text and paras[-1].runs[0].font.size.pt == 14
+    assert paras[-1].text == "2021年3月20日"  # the 落款; the 版记 floats in a table before the body's end
+    record = doc.tables[-1]
+    printed = record.rows[-1].cells[0].paragraphs[0]
+    assert "印发" in printed.text and printed.runs[0].font.size.pt == 14
+    place = record._tbl.find(f"{W}tblPr/{W}tblpPr")
+    assert (place.get(f"{W}vertAnchor"), place.get(f"{W}tblpYSpec")) == ("margin", "bottom")
+    assert record._tbl.getnext() is paras[-3]._p and paras[-3].text.startswith("本期稿酬合计")
     table_fonts = {n.get(f"{W}name") for n in font_table(path)}
     assert {"方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"} <= table_fonts
 
@@ -233,3 +242,60 @@ def test_a_period_without_its_own_rulebook_says_which_one_judged_it(
     assert done.exit_code == 0, done.output
     lines = texts(ws / "outbox" / "reports" / "2023-02" / "通报_2023-02.docx")
     assert f"（说明：{rules.warning}）" in lines
+
+
+def assert_record_at_the_foot(pdf: Path, body: str) -> None:
+    """印发 on the last page only, in its lower quarter, its line ending on the 版心's bottom
+    edge (35 mm above the page's); above the 版记 on that page the 落款 and the body's `body`:
+    no page holds the 版记 alone."""
+    pages = page_words(pdf)
+    printed_on = [n for n, (_, words) in enumerate(pages) if any("印发" in w for w, _, _ in words)]
+    assert printed_on == [len(pages) - 1], pdf.name
+    height, words = pages[-1]
+    bottom = max(b for w, _, b in words if "印发" in w)
+    assert 0.75 * height < bottom < height - Mm(35).pt + 1, (pdf.name, bottom)
+    top = min(t for w, t, _ in words if "印发" in w or "抄送" in w)
+    above = [w for w, _, b in words if b <= top]
+    assert "西湖街道办公室" in above and "日" in above, (pdf.name, above)  # 署名, 成文日期
+    assert any(body in w for w in above), (pdf.name, above)
+
+
+@pytest.mark.timeout(120)
+def test_the_record_sits_at_the_foot_of_the_last_page(ws: Path, tmp_path: Path) -> None:
+    """GB/T 9704-2012's 版记 (here with its 抄送) at the foot of the last page as LibreOffice prints it."""
+    rulebook = ws / "draftdesk.toml"
+    rulebook.write_text(
+        rulebook.read_text(encoding="utf-8").replace('copy_to = ""', 'copy_to = "街道党工委、办事处领导"'),
+        encoding="utf-8",
+    )
+    assert invoke(ws, "bulletin", "--month", "2021-02").exit_code == 0
+    pdf = print_to_pdf(ws / "outbox" / "reports" / "2021-02" / "通报_2021-02.docx", tmp_path, timeout=100)
+    assert_record_at_the_foot(pdf, "稿酬合计")
+    assert any("抄送" in w for w, _, _ in page_words(pdf)[-1][1])
+
+
+@pytest.mark.timeout(180)
+def test_the_record_follows_the_end_of_the_body_wherever_it_falls(tmp_path: Path) -> None:
+    """The body ending on every line of a page in turn (more than 22 lengths): the 版记 at the
+    foot of the last page each time, with the 落款 and the body's last line above it, even where
+    the 落款 fits on a page and the 版记 would not."""
+    head = gongwen.Masthead(
+        "西湖街道办公室", "西街办〔2021〕1号", "各社区", "街道党工委", "西湖街道办公室", "2021年3月20日"
+    )
+    sources = []
+    for lines in range(6, 32):
+        doc = Document()
+        gongwen.page_setup(doc)
+        gongwen.page_numbers(doc)
+        gongwen.masthead(doc, head)
+        gongwen.title(doc, "关于某事的通报")
+        gongwen.main_to(doc, head)
+        for n in range(lines):
+            gongwen.paragraph(doc, f"第{n + 1}行正文。")
+        gongwen.record(doc, head, gongwen.signature(doc, head))
+        sources.append(tmp_path / f"lines{lines:02d}.docx")
+        doc.save(str(sources[-1]))
+    pdfs = print_all_to_pdf(sources, tmp_path, timeout=160)
+    assert {len(page_words(pdf)) for pdf in pdfs} == {1, 2, 3}
+    for pdf in pdfs:
+        assert_record_at_the_foot(pdf, "正文")
