@@ -28,15 +28,29 @@ def intake_running(option: Path | None, *, daily_backup: bool = False) -> Iterat
         return
     stop = threading.Event()
     with intake_lock(ws):
-        if daily_backup:
-            _start_side_jobs(ws, stop)
+        jobs = _start_side_jobs(ws, stop) if daily_backup else []
         try:
             yield
         finally:
             stop.set()
+            _let_finish(jobs, SIDE_JOBS_FINISH_SECONDS)
 
 
-def _start_side_jobs(ws: Workspace, stop: threading.Event) -> None:
+# How long `watch`/`serve` wait at exit for a side job in hand (a backup being written, a mail
+# being read) to see the stop and end: a daemon thread still writing while the interpreter shuts
+# down can abort the process (SIGABRT) instead of a clean exit. Within watch's 10 s to stop.
+SIDE_JOBS_FINISH_SECONDS = 4.0
+
+
+def _let_finish(threads: list[threading.Thread], seconds: float) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+
+
+def _start_side_jobs(ws: Workspace, stop: threading.Event) -> list[threading.Thread]:
     """The daily backup, the reminders and the mail intake, each on its own thread until `stop`.
     Imported here, not at the top: `run` needs none of them, and service.reminders alone
     (reports, the assessment) cost `run` ~0.5 s of start-up."""
@@ -44,9 +58,14 @@ def _start_side_jobs(ws: Workspace, stop: threading.Event) -> None:
     from service.mail import keep_receiving_mail
     from service.reminders import keep_reminding
 
-    for job, name in (
-        (keep_backing_up, "daily-backup"),
-        (keep_reminding, "daily-reminders"),
-        (keep_receiving_mail, "mail-intake"),
-    ):
-        threading.Thread(target=job, args=(ws, stop), name=name, daemon=True).start()
+    threads = [
+        threading.Thread(target=job, args=(ws, stop), name=name, daemon=True)
+        for job, name in (
+            (keep_backing_up, "daily-backup"),
+            (keep_reminding, "daily-reminders"),
+            (keep_receiving_mail, "mail-intake"),
+        )
+    ]
+    for thread in threads:
+        thread.start()
+    return threads

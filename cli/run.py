@@ -41,7 +41,9 @@ def summary_lines(ws: Workspace, result: SweepResult) -> list[str]:
     if result.not_counted:
         # Only a late or 通知 draft has a notice beside it; one waiting for adoption or for the
         # office (学习强国, a probable same event) is named by its own filed path.
-        lines.append("已登记、暂不计入或不计入完成数的稿件（括号内为原因；有不计入说明的，列出原稿旁的 .未计入.txt）：")
+        lines.append(
+            "已登记、暂不计入或不计入完成数的稿件（括号内为原因；有不计入说明的，列出原稿旁的 .未计入.txt）："
+        )
         for outcome in result.not_counted[:20]:
             lines.append(
                 f"  稿件 {outcome.submission_id}（{outcome.credit_text}）："

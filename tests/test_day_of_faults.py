@@ -240,7 +240,7 @@ def _filed_by(ws, writers: Writers, watch: Running, kind: str) -> None:
     """Every draft dropped so far is filed by `watch`, the last sweep of the `kind` the ledger's
     runs name: "intake" (a flow run on the server) or "sweep" (watch's direct path)."""
     assert wait_for(lambda: _all_filed(ws, writers), FILE_DEADLINE, watch.proc), watch.out + watch.err
-    assert wait_for(lambda: last_run_kind(ws.root) == kind, 60, watch.proc), watch.out + watch.err
+    assert wait_for(lambda: last_run_kind(ws.root) == kind, 180, watch.proc), watch.out + watch.err
 
 
 def test_watch_files_every_draft_once_through_two_server_kills_and_its_own_sigkill_mid_sweep(

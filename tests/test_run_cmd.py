@@ -180,7 +180,10 @@ def test_the_summary_promises_no_notice_for_a_draft_waiting_for_adoption(tmp_pat
         credit_text="暂不计入：学习强国按录用篇数计入，录用后自动计入",
     )
     lines = summary_lines(Workspace(tmp_path), SweepResult(outcomes=[waiting]))
-    assert "已登记、暂不计入或不计入完成数的稿件（括号内为原因；有不计入说明的，列出原稿旁的 .未计入.txt）：" in lines
+    assert (
+        "已登记、暂不计入或不计入完成数的稿件（括号内为原因；有不计入说明的，列出原稿旁的 .未计入.txt）："
+        in lines
+    )
     assert (
         "  稿件 5（暂不计入：学习强国按录用篇数计入，录用后自动计入）：outbox/accepted/2021-03/湖滨社区/5_加装电梯"
         in lines
@@ -246,7 +249,10 @@ def test_the_summary_lists_a_xuexi_draft_waiting_for_adoption_without_promising_
         credit_text="暂不计入：学习强国按录用篇数计入，录用后自动计入",
     )
     lines = summary_lines(Workspace(tmp_path), SweepResult(outcomes=[waiting]))
-    assert "已登记、暂不计入或不计入完成数的稿件（括号内为原因；有不计入说明的，列出原稿旁的 .未计入.txt）：" in lines
+    assert (
+        "已登记、暂不计入或不计入完成数的稿件（括号内为原因；有不计入说明的，列出原稿旁的 .未计入.txt）："
+        in lines
+    )
     assert (
         "  稿件 7（暂不计入：学习强国按录用篇数计入，录用后自动计入）：outbox/accepted/2021-03/湖滨社区/7_a.docx"
         in lines
