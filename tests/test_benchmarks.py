@@ -35,7 +35,7 @@ CASES = [
     ),
     pytest.param(
         "bench_run.py",
-        ["baseline (draftdesk --help", "run on 10 drafts, no Prefect server up", "ratio run/target (3 s)"],
+        ["baseline (draftdesk --help", "run on 10 drafts, no Prefect server up", "ratio run/target (1 s)"],
         ["FAILED"],
         id="run",
         marks=pytest.mark.integration,
