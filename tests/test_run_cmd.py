@@ -233,27 +233,3 @@ def test_watch_names_a_rejected_officer_forms_own_reason(tmp_path):
     report(Console(out, io.StringIO(), tmp_path / "log"), SweepResult(outcomes=[form]), load_rulebook())
     assert "（推荐表缺少“通讯员姓名”列）退回说明：" in out.getvalue()
     assert "文件格式" not in out.getvalue()
-
-
-def test_the_summary_lists_a_xuexi_draft_waiting_for_adoption_without_promising_a_notice(tmp_path):
-    from cli.run import summary_lines
-    from intake.outcome import Outcome, SweepResult
-    from workspace import Workspace
-
-    waiting = Outcome(
-        key="湖滨社区/学习强国/a.docx",
-        verdict="accepted",
-        submission_id=7,
-        stored_path="outbox/accepted/2021-03/湖滨社区/7_a.docx",
-        counted=False,
-        credit_text="暂不计入：学习强国按录用篇数计入，录用后自动计入",
-    )
-    lines = summary_lines(Workspace(tmp_path), SweepResult(outcomes=[waiting]))
-    assert (
-        "已登记、暂不计入或不计入完成数的稿件（括号内为原因；有不计入说明的，列出原稿旁的 .未计入.txt）："
-        in lines
-    )
-    assert (
-        "  稿件 7（暂不计入：学习强国按录用篇数计入，录用后自动计入）：outbox/accepted/2021-03/湖滨社区/7_a.docx"
-        in lines
-    )
