@@ -140,8 +140,10 @@ def make_bomb(path: Path, inflated_mb: int = 310) -> None:
 # ---- the two passes ------------------------------------------------------------------------
 
 
-def bare_pass(paths: list[Path]) -> int:
-    """The floor: unzip document.xml, parse it with lxml, touch its text, read each picture's header."""
+def _floor(paths: list[Path], decode: bool) -> int:
+    """Unzip document.xml, parse it with lxml, touch its text, and open each picture: its header
+    only, or (`decode`) decoded as the reader must for its perceptual hash (greyscale, drafted to
+    1/8 scale for a JPEG)."""
     from lxml import etree
     from PIL import Image
 
@@ -153,28 +155,21 @@ def bare_pass(paths: list[Path]) -> int:
             for name in zf.namelist():
                 if name.startswith("word/media/"):
                     with Image.open(io.BytesIO(zf.read(name))) as img:
+                        if decode:
+                            img.draft("L", (64, 64))
+                            img.load()
                         total += img.size[0]
     return total
+
+
+def bare_pass(paths: list[Path]) -> int:
+    """The floor: each picture's header only."""
+    return _floor(paths, decode=False)
 
 
 def decode_floor_pass(paths: list[Path]) -> int:
-    """The issue's floor: the bare pass, with each picture decoded as the reader must for its
-    perceptual hash (greyscale, drafted to 1/8 scale for a JPEG) instead of its header only."""
-    from lxml import etree
-    from PIL import Image
-
-    total = 0
-    for path in paths:
-        with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as zf:
-            root = etree.fromstring(zf.read("word/document.xml"))
-            total += sum(len(t.text or "") for t in root.iter("{*}t"))
-            for name in zf.namelist():
-                if name.startswith("word/media/"):
-                    with Image.open(io.BytesIO(zf.read(name))) as img:
-                        img.draft("L", (64, 64))
-                        img.load()
-                        total += img.size[0]
-    return total
+    """The issue's floor: the bare pass, with each picture decoded for its perceptual hash."""
+    return _floor(paths, decode=True)
 
 
 def hash_pass(paths: list[Path]) -> int:
