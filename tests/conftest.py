@@ -20,9 +20,11 @@ from workspace import Workspace
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 # Each pytest-xdist worker's workspaces prefer their own Prefect port (gw0: 4210, gw1: 4211, …),
-# so a test that kills its server never sees another worker's server take its port.
-_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-os.environ.setdefault("DRAFTDESK_PREFECT_PORT", str(4210 + int(_WORKER[2:] or 0)))
+# so a test that kills its server never sees another worker's server take its port. Set, not
+# defaulted: the workers inherit the controlling process's environment.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER[2:].isdigit():
+    os.environ["DRAFTDESK_PREFECT_PORT"] = str(4210 + int(_WORKER[2:]))
 
 
 def _temp_on_tmpfs() -> None:
