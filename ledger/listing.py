@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-from ledger.decisions import counted_sql, effective_columns, verdict_sql
+from ledger.decisions import effective_columns, verdict_sql
 
 
 def find_submissions(
@@ -16,12 +16,10 @@ def find_submissions(
     units: Sequence[str] = (),
     month: str | None = None,
     verdict: str | None = None,
-    counted: bool | None = None,
     words: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     """Submissions by id. `units`: any of these names; `month` ("2021-03"): received that month
-    (received_at is stored in office-local time); `counted` applies to accepted drafts only;
-    every word must appear in the title, the file name or the stored path."""
+    (received_at is stored in office-local time); every word must appear in the title, the file name or the stored path."""
     where: list[str] = []
     params: list[Any] = []
     if units:
@@ -33,9 +31,6 @@ def find_submissions(
     if verdict:
         where.append(f"{verdict_sql()} = ?")
         params.append(verdict)
-    if counted is not None:
-        where.append(f"{verdict_sql()} = 'accepted' AND coalesce({counted_sql()}, 0) = ?")
-        params.append(1 if counted else 0)
     for word in words:
         where.append(
             "(instr(coalesce(title, ''), ?) > 0 OR instr(coalesce(original_name, ''), ?) > 0 "

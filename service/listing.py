@@ -99,7 +99,7 @@ def _when(received_at: object, rulebook: Rulebook) -> str:
 def _line(row: dict[str, Any], rulebook: Rulebook, credit: Credit | None) -> DraftLine:
     ctype = rulebook.types.get(row.get("content_type") or "")
     accepted = row.get("verdict") == "accepted"
-    counts = credit.counts if credit is not None else bool(row.get("counted"))
+    counts = _counts(credit, row)
     return DraftLine(
         id=int(row["id"]),
         title=row.get("title") or "",
@@ -135,19 +135,23 @@ def list_drafts(
             units=units,
             month=month_key,
             verdict=wanted,
-            counted=None,
             words=[w for w in words if w.strip()],
         )
         credits = _credits(db, rulebook, rows)
     finally:
         db.close()
     if counted is not None:  # what counts is the credit's answer, not the stored flag
-        rows = [r for r in rows if r.get("verdict") == "accepted" and _counts(credits, r) == counted]
+        rows = [
+            r
+            for r in rows
+            if r.get("verdict") == "accepted" and _counts(credits.get(int(r["id"])), r) == counted
+        ]
     return [_line(row, rulebook, credits.get(int(row["id"]))) for row in rows]
 
 
-def _counts(credits: dict[int, Credit], row: dict[str, Any]) -> bool:
-    credit = credits.get(int(row["id"]))
+def _counts(credit: Credit | None, row: dict[str, Any]) -> bool:
+    """Whether a listed draft counts: its credit's answer (the stored flag only for a row whose
+    credit could not be read)."""
     return credit.counts if credit is not None else bool(row.get("counted"))
 
 
