@@ -107,21 +107,27 @@ def _adoptions(
         low, high = windows.get(a.content_type, (period.start, period.end))
         return period.contains(a.adopted_on) or low <= a.adopted_on <= high
 
-    return tuple(
-        AdoptionBehind(
-            a.submission_id,
-            rulebook.types[a.content_type].name if a.content_type in rulebook.types else a.content_type,
-            a.title,
-            a.outlet,
-            LEVEL_NAMES.get(a.level, a.level),
-            a.adopted_on,
-            _counts(a, credits, rulebook),
-            paid.get(a.submission_id, 0.0) if _paid_on(a, credits) else 0.0,
-            a.bonus,
-            "" if _paid_on(a, credits) else _not_paid_why(a, credits),
-        )
-        for a in rows
-        if shown(a)
+    return tuple(_adoption_behind(a, rulebook, paid, credits) for a in rows if shown(a))
+
+
+def _adoption_behind(
+    a: AdoptionRow, rulebook: Rulebook, paid: dict[int, float], credits: Mapping[int, Credit]
+) -> AdoptionBehind:
+    """One adoption's row: the piece's one fee is shown on the adoption it is paid for
+    (`scoring.fees.piece_fee`), the others say why not."""
+    mark = _mark(a, credits)
+    paid_here = mark is None or mark.paid
+    return AdoptionBehind(
+        a.submission_id,
+        rulebook.types[a.content_type].name if a.content_type in rulebook.types else a.content_type,
+        a.title,
+        a.outlet,
+        LEVEL_NAMES.get(a.level, a.level),
+        a.adopted_on,
+        _counts(a, credits, rulebook),
+        paid.get(a.submission_id, 0.0) if paid_here else 0.0,
+        a.bonus,
+        "" if paid_here or mark is None else mark.why,
     )
 
 
@@ -138,17 +144,6 @@ def _mark(a: AdoptionRow, credits: Mapping[int, Credit]) -> AdoptionMark | None:
     credit = credits.get(a.submission_id)
     marks = credit.fee.marks if credit else ()
     return next((m for m in marks if m.adoption.id == a.id), None)
-
-
-def _paid_on(a: AdoptionRow, credits: Mapping[int, Credit]) -> bool:
-    """The piece's one fee is shown on the adoption it is paid for (`scoring.fees.piece_fee`)."""
-    mark = _mark(a, credits)
-    return mark is None or mark.paid
-
-
-def _not_paid_why(a: AdoptionRow, credits: Mapping[int, Credit]) -> str:
-    mark = _mark(a, credits)
-    return mark.why if mark else ""
 
 
 def figures_behind(ws: Workspace, period: Period, unit: str) -> UnitFigures:

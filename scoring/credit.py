@@ -99,11 +99,15 @@ def chain_root(row: SubmissionRow, by_id: Mapping[int, SubmissionRow]) -> int:
     return current.id
 
 
+def same_bytes(sha256: str | None, first_sha256: str | None) -> bool:
+    """Whether a draft is an exact copy of the earlier one it duplicates: the same non-empty
+    file digest. The credit and `decide` (which refuses to count a copy) both ask this."""
+    return bool(sha256) and first_sha256 == sha256
+
+
 def _is_copy(row: SubmissionRow, by_id: Mapping[int, SubmissionRow]) -> bool:
     first = by_id.get(row.duplicate_of) if row.duplicate_of is not None else None
-    if first is None:
-        return False
-    return bool(row.sha256) and first.sha256 == row.sha256
+    return first is not None and same_bytes(row.sha256, first.sha256)
 
 
 def _platform_day(row: SubmissionRow, adopted: Sequence[AdoptionRow], rulebook: Rulebook) -> dt.date | None:

@@ -33,7 +33,7 @@ from ledger.schema import open_ledger
 from reports.events_view import UNDONE
 from rules import Rulebook
 from rules.times import parse_instant
-from scoring.credit import credit_words
+from scoring.credit import credit_words, same_bytes
 from service.errors import BadInput, CopyNotCounted, StillAdopted, UnknownDraft
 from workspace import Workspace, now
 
@@ -139,7 +139,7 @@ def _copy_of(db: sqlite_utils.Database, row: SubmissionRecord) -> int | None:
     """The draft on record whose file `row` is an exact copy of (the same bytes), else None."""
     first_id = row.get("duplicate_of")
     first = ledger.submission(db, int(first_id)) if first_id is not None else None
-    same = first is not None and bool(row.get("sha256")) and first.get("sha256") == row.get("sha256")
+    same = first is not None and same_bytes(row.get("sha256"), first.get("sha256"))
     return int(first_id) if same and first_id is not None else None
 
 

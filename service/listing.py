@@ -9,13 +9,12 @@ from typing import Any
 
 import sqlite_utils
 
-from checks.labels import verdict_label, when_text
+from checks.labels import kept_time_text, verdict_label
 from ledger.credits import unit_credits
 from ledger.listing import find_submissions
 from ledger.schema import open_ledger
 from rules import Rulebook
 from rules.periods import parse_period
-from rules.times import parse_instant
 from scoring.credit import Credit
 from service.errors import bad_month, bad_verdict, unknown_unit
 from workspace import Workspace
@@ -89,13 +88,6 @@ def _verdict(verdict: str | None) -> str | None:
     return wanted
 
 
-def _when(received_at: object, rulebook: Rulebook) -> str:
-    """收稿时间 as people read it (2021年3月12日 18:00), never an ISO time."""
-    if not received_at:
-        return ""
-    return when_text(parse_instant(str(received_at), rulebook.meta.tz), rulebook.meta.tz)
-
-
 def _line(row: dict[str, Any], rulebook: Rulebook, credit: Credit | None) -> DraftLine:
     ctype = rulebook.types.get(row.get("content_type") or "")
     accepted = row.get("verdict") == "accepted"
@@ -105,7 +97,7 @@ def _line(row: dict[str, Any], rulebook: Rulebook, credit: Credit | None) -> Dra
         title=row.get("title") or "",
         unit=row.get("unit") or "",
         type_name=ctype.name if ctype else (row.get("content_type") or ""),
-        received_at=_when(row.get("received_at"), rulebook),
+        received_at=kept_time_text(str(row.get("received_at") or ""), rulebook.meta.tz),
         verdict=verdict_label(row.get("verdict") or ""),
         counted=("计入" if counts else "不计入") if accepted else "",
         path=row.get("stored_path") or "",
