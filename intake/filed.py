@@ -1,8 +1,8 @@
 """A filed item as the steps after filing see it: built once, when the item is filed.
 
 `FiledItem` holds the ledger row, its findings, its filing plan and its credit, read once and passed to
-every step that runs after filing (`intake.pipeline.AFTER_FILING`: the receipt, the 约稿 link a
-recording missed, the unit's message), so none of them reads the ledger again.
+every step that runs after filing (`intake.pipeline.AFTER_FILING`: the 约稿 link a recording missed,
+the receipt, the unit's message), so none of them reads the ledger again.
 """
 
 from __future__ import annotations

@@ -365,8 +365,8 @@ AfterStep = Callable[[Workspace, Rulebook, sqlite_utils.Database, FiledItem], ob
 # channels that never block or undo filing. What one of them leaves undone the next sweep does:
 # a receipt stays due (`receipts.write_due_receipts`), a 约稿 answer unlinked (`answers.link_due`).
 AFTER_FILING: tuple[tuple[str, AfterStep], ...] = (
-    ("receipt", lambda ws, rulebook, db, item: receipts.write_receipt_of(ws, rulebook, db, item)),
     ("request answer", lambda ws, rulebook, db, item: answers.link_filed(ws, rulebook, db, item)),
+    ("receipt", lambda ws, rulebook, db, item: receipts.write_receipt_of(ws, rulebook, db, item)),
     ("message", lambda ws, rulebook, db, item: notify.queue_filed(ws, rulebook, db, item)),
 )  # each looked up when it runs, so a test can stand in for one
 
@@ -632,8 +632,10 @@ def take(
     db = open_ledger(ws.ledger_path)
     try:
         recovered = recover(ws, rulebook, db, owner)
-        receipts.write_due_receipts(ws, rulebook, db)  # a crash between filing and a receipt
-        answers.link_due(db, rulebook)  # 【约稿N】 drafts recorded before the intake linked them
+        # 【约稿N】 drafts recorded before the intake linked them, then the receipts a crash left
+        # due: linked first, so such a receipt says its 【约稿N】 was recognised
+        answers.link_due(db, rulebook)
+        receipts.write_due_receipts(ws, rulebook, db)
         items, pending = stable_items(ws, rulebook, db, keys, settled, settle_wait)
         ledger.beat(db, now(rulebook), "sweep", os.getpid(), socket.gethostname())
         first_seen = ledger.sightings(db, (i.key for i in items))

@@ -266,6 +266,8 @@ def content_problems(ws: Workspace) -> list[Problem]:
         return []
     problems = []
     for want in wanted.values():
+        if want.sha256_from_ledger and not want.inside_bundle:
+            continue  # an original: hashed against the ledger above, not read a second time
         own = _KIND_LABEL.get(want.kind, want.kind)
         state = differs(ws, want)
         if state == "changed" and not want.sha256_from_ledger:
