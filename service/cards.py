@@ -45,7 +45,6 @@ GRID = (3, 4)  # cards across and down a sheet
 HINT = "扫码查看本单位稿件、自查和报送"
 
 
-@functools.cache  # a card is fitted in 2-px steps: each size's face is loaded once, not per step
 def chinese_font(size: int) -> ImageFont.FreeTypeFont:
     """A font that draws Chinese at `size` px: Noto Sans CJK (its simplified-Chinese face when
     the collection has one) or another CJK font installed; `NoChineseFont` when none is."""
