@@ -1,0 +1,130 @@
+"""The migrated-database template (flows/prefect_db.py): made once per Prefect version under a
+lock, copied whole into each new Prefect home, and never in the way of a start when it fails.
+
+Prefect's own `prefect server database upgrade` is stood in for by a small script (the real one
+costs 10 s of CPU; tests/test_prefect_env.py starts a real server from the real template)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from flows import prefect_db
+
+# The stand-in upgrade: counts its runs, writes a "database" into $PREFECT_HOME; told by the
+# environment to fail or to leave a write-ahead log behind.
+_UPGRADE = """
+import os, pathlib, sys
+home = pathlib.Path(os.environ["PREFECT_HOME"])
+with open(os.environ["COUNT_FILE"], "a") as fh:
+    fh.write("run\\n")
+assert os.environ["PREFECT_API_DATABASE_CONNECTION_URL"].endswith(str(home / "prefect.db"))
+(home / "prefect.db").write_bytes(b"SQLite format 3\\0" + b"migrated" * 1000)
+if os.environ.get("LEAVE_WAL"):
+    (home / "prefect.db-wal").write_bytes(b"not checkpointed")
+sys.exit(int(os.environ.get("UPGRADE_EXIT", "0")))
+"""
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private cache folder and the stand-in `prefect` command; yields the count file."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("COUNT_FILE", str(tmp_path / "runs"))
+    monkeypatch.setattr(prefect_db, "prefect_command", lambda: [sys.executable, "-c", _UPGRADE, "--"])
+    return tmp_path / "runs"
+
+
+def _home(tmp_path: Path, name: str) -> Path:
+    home = tmp_path / name / ".prefect"
+    home.mkdir(parents=True)
+    return home
+
+
+def _runs(count_file: Path) -> int:
+    return len(count_file.read_text().splitlines()) if count_file.exists() else 0
+
+
+def test_the_template_is_made_once_and_each_new_home_gets_a_whole_copy(tmp_path, cache):
+    template = prefect_db.template_folder()
+    assert template is not None
+    assert template.parent == tmp_path / "cache" / "draftdesk" / "prefect-db"
+    homes = [_home(tmp_path, f"ws{n}") for n in range(4)]
+    results: list[bool] = []
+    threads = [
+        threading.Thread(target=lambda h=h: results.append(prefect_db.seed_database(h, h / "server.log")))
+        for h in homes
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [True] * 4
+    assert _runs(cache) == 1  # four starts at once, one upgrade
+    made = (template / "prefect.db").read_bytes()
+    assert made.startswith(b"SQLite format 3\0migrated")
+    for home in homes:
+        assert (home / "prefect.db").read_bytes() == made
+        assert {p.name for p in home.iterdir()} <= {"prefect.db", "server.log"}  # no copy left over
+    assert sorted(p.name for p in template.parent.iterdir()) == [template.name, f"{template.name}.lock"]
+
+
+def test_a_home_with_a_database_is_left_alone(tmp_path, cache):
+    home = _home(tmp_path, "ws")
+    (home / "prefect.db").write_bytes(b"the office's history")
+    assert prefect_db.seed_database(home, home / "server.log") is False
+    assert (home / "prefect.db").read_bytes() == b"the office's history"
+    assert _runs(cache) == 0
+
+
+def test_a_broken_template_is_made_again_before_it_is_copied(tmp_path, cache):
+    first, second = _home(tmp_path, "ws1"), _home(tmp_path, "ws2")
+    assert prefect_db.seed_database(first, first / "server.log")
+    template = prefect_db.template_folder()
+    assert template is not None
+    (template / "prefect.db").write_bytes(b"SQLite format 3\0half")  # torn by hand or by a disk
+    assert prefect_db.seed_database(second, second / "server.log")
+    assert _runs(cache) == 2
+    assert (second / "prefect.db").read_bytes() == (first / "prefect.db").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("UPGRADE_EXIT", "1"), ("LEAVE_WAL", "1")],
+    ids=["upgrade fails", "upgrade leaves a write-ahead log"],
+)
+def test_a_failed_upgrade_makes_no_template_and_the_server_migrates_its_own(
+    tmp_path, cache, monkeypatch, setting, value
+):
+    monkeypatch.setenv(setting, value)
+    home = _home(tmp_path, "ws")
+    assert prefect_db.seed_database(home, home / "server.log") is False
+    assert list(home.iterdir()) == [home / "server.log"]  # no database: the server makes its own
+    template = prefect_db.template_folder()
+    assert template is not None and not template.exists()
+    assert [p.name for p in template.parent.iterdir()] == [f"{template.name}.lock"]  # no half-made folder
+
+
+def test_a_cache_folder_that_cannot_be_made_is_no_template(tmp_path, cache, monkeypatch):
+    (tmp_path / "not-a-folder").write_text("a file where the cache would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    home = _home(tmp_path, "ws")
+    assert prefect_db.seed_database(home, home / "server.log") is False
+    assert [p.name for p in home.iterdir()] == ["server.log"]  # no database: the server makes its own
+    assert "template not used" in (home / "server.log").read_text(encoding="utf-8")
+    assert _runs(cache) == 0
+
+
+def test_a_stopping_caller_does_not_wait_for_the_upgrade(tmp_path, cache, monkeypatch):
+    monkeypatch.setattr(
+        prefect_db, "prefect_command", lambda: [sys.executable, "-c", "import time; time.sleep(600)", "--"]
+    )
+    stop = threading.Event()
+    stop.set()
+    home = _home(tmp_path, "ws")
+    with pytest.raises(prefect_db.ServerStartAborted):
+        prefect_db.seed_database(home, home / "server.log", stop)
+    assert not (home / "prefect.db").exists()
