@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import sqlite3
 import subprocess
 import tempfile
@@ -68,18 +70,71 @@ def ws_rb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Workspace, R
     return workspace(tmp_path / "ws")
 
 
+SHARED_PREFECT_ENV = "DRAFTDESK_TEST_PREFECT_DIR"
+"""Names the folder of the run's one shared Prefect server (its home: `<folder>/.prefect`).
+Made by the controlling process in pytest_configure; the xdist workers inherit it."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controller, or the only process with -n 0
+        os.environ[SHARED_PREFECT_ENV] = tempfile.mkdtemp(prefix="draftdesk-prefect-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The controller stops the shared server, if a test started it, and removes its folder."""
+    folder = os.environ.get(SHARED_PREFECT_ENV, "")
+    if hasattr(config, "workerinput") or not folder:
+        return
+    if (Path(folder) / ".prefect").is_dir():
+        from flows.prefect_env import shutdown_local_server
+
+        shutdown_local_server(Workspace(Path(folder)))
+    shutil.rmtree(folder, ignore_errors=True)
+    os.environ.pop(SHARED_PREFECT_ENV, None)
+
+
+def shared_prefect_server() -> str:
+    """The API URL of the run's one Prefect server, started by the first process that asks
+    (the product's own `ensure_local_server`: a file lock, the migrated-database template, a
+    health check), on a free port of its own so no worker's preferred port is taken."""
+    from flows.prefect_env import PORT_ENV, ensure_local_server
+
+    folder = Path(os.environ.get(SHARED_PREFECT_ENV) or tempfile.mkdtemp(prefix="draftdesk-prefect-"))
+    os.environ[SHARED_PREFECT_ENV] = str(folder)
+    preferred = os.environ.get(PORT_ENV)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        os.environ[PORT_ENV] = str(sock.getsockname()[1])
+    try:
+        return ensure_local_server(Workspace(folder))
+    finally:
+        if preferred is None:
+            os.environ.pop(PORT_ENV, None)
+        else:
+            os.environ[PORT_ENV] = preferred
+
+
 @pytest.fixture(scope="session")
-def prefect_harness():
-    """Real Prefect for the whole session: a temporary server and database, started once
-    (it takes seconds), shared by every test that runs flows. Yields the API URL, so a test
-    can hand it to a subprocess (`PREFECT_API_URL`)."""
+def prefect_harness() -> Iterator[str]:
+    """Real Prefect for the session: ONE server for the whole run, shared by every xdist worker
+    (started on first use, stopped by pytest_unconfigure), this process's Prefect settings
+    pointed at it. Yields the API URL, so a test can hand it to a subprocess
+    (`PREFECT_API_URL`). Other workers' runs land in the same database: a test reads its own
+    runs by id."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
+    url = shared_prefect_server()
+    import prefect.context
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with prefect_test_harness(server_startup_timeout=120):
-        yield PREFECT_API_URL.value()
+    from flows.prefect_env import drain
+
+    with (
+        temporary_settings(updates={PREFECT_API_URL: url}),
+        prefect.context._temporary_global_settings_context(prefect.context.get_settings_context()),
+    ):
+        yield url
+        drain()  # logs and events still in flight reach the server before this worker ends
 
 
 # The `integration` marker's definition, kept true: a test not marked integration that opens a
