@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from flows import prefect_env
+from flows import prefect_db, prefect_env
 from workspace import Workspace
 
 
@@ -23,6 +23,10 @@ def test_the_local_server_is_started_once_under_the_workspace_and_reused(tmp_pat
         pid = int((ws.root / ".prefect" / prefect_env.PID_FILE).read_text(encoding="utf-8"))
         assert prefect_env.server_state(ws) == prefect_env.ServerState(pid, url)
         assert (ws.root / ".prefect" / "prefect.db").exists()  # its database lives in the workspace
+        # Started from a copy of the migrated template, made by the real `prefect server database upgrade`.
+        template = prefect_db.template_folder()
+        assert template is not None and (template / "prefect.db").is_file()
+        assert "template not used" not in (ws.root / ".prefect" / "server.log").read_text(encoding="utf-8")
     finally:
         prefect_env.stop_local_server(ws)
 
