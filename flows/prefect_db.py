@@ -129,8 +129,8 @@ def _make(folder: Path, log_path: Path, stop: threading.Event | None) -> None:
     """Migrate an empty database in a temporary folder and rename the folder to `folder`."""
     work = Path(tempfile.mkdtemp(prefix=".making-", dir=folder.parent))
     try:
-        env = dict(os.environ)
-        env.pop("PREFECT_API_URL", None)
+        database_settings = ("PREFECT_API_DATABASE_", "PREFECT_SERVER_DATABASE_", "PREFECT_API_URL")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(database_settings)}
         env.update(
             PREFECT_HOME=str(work),
             PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{work / DATABASE}",

@@ -22,6 +22,7 @@ home = pathlib.Path(os.environ["PREFECT_HOME"])
 with open(os.environ["COUNT_FILE"], "a") as fh:
     fh.write("run\\n")
 assert os.environ["PREFECT_API_DATABASE_CONNECTION_URL"].endswith(str(home / "prefect.db"))
+assert not [k for k in os.environ if k.startswith("PREFECT_SERVER_DATABASE_")]
 (home / "prefect.db").write_bytes(b"SQLite format 3\\0" + b"migrated" * 1000)
 if os.environ.get("LEAVE_WAL"):
     (home / "prefect.db-wal").write_bytes(b"not checkpointed")
@@ -31,8 +32,11 @@ sys.exit(int(os.environ.get("UPGRADE_EXIT", "0")))
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private cache folder and the stand-in `prefect` command; yields the count file."""
+    """A private cache folder and the stand-in `prefect` command; yields the count file. The
+    office's own database settings (a server on PostgreSQL) never reach the template's upgrade."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("PREFECT_SERVER_DATABASE_CONNECTION_URL", "postgresql+asyncpg://office/prefect")
+    monkeypatch.setenv("PREFECT_SERVER_DATABASE_HOST", "office")
     monkeypatch.setenv("COUNT_FILE", str(tmp_path / "runs"))
     monkeypatch.setattr(prefect_db, "prefect_command", lambda: [sys.executable, "-c", _UPGRADE, "--"])
     return tmp_path / "runs"
