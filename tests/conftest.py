@@ -115,7 +115,15 @@ def shared_prefect_server() -> str:
 
 
 @pytest.fixture(scope="session")
-def prefect_harness() -> Iterator[str]:
+def prefect_server() -> str:
+    """The API URL of the run's one shared Prefect server, for a command run as a subprocess
+    (`PREFECT_API_URL`, as an office with a shared server sets it); nothing of Prefect is
+    imported here."""
+    return shared_prefect_server()
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(prefect_server: str) -> Iterator[str]:
     """Real Prefect for the session: ONE server for the whole run, shared by every xdist worker
     (started on first use, stopped by pytest_unconfigure), this process's Prefect settings
     pointed at it. Yields the API URL, so a test can hand it to a subprocess
@@ -123,7 +131,7 @@ def prefect_harness() -> Iterator[str]:
     runs by id."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    url = shared_prefect_server()
+    url = prefect_server
     import prefect.context
     from prefect.settings import PREFECT_API_URL, temporary_settings
 

@@ -1,5 +1,11 @@
-"""`draftdesk watch` as a new user runs it: a real subprocess on a fresh workspace, a real local
+"""`draftdesk watch` as a new user runs it: a real subprocess on a fresh workspace, a real
 Prefect server, drafts copied in by hand, Ctrl-C to stop.
+
+The server is the test run's shared one, named by `PREFECT_API_URL` as an office with a shared
+server names it (tests/conftest.py `prefect_server`): these tests are about filing and stopping,
+and a server of their own cost a start of 10-15 s of CPU. watch starting, reusing and restarting
+the workspace's own local server is what tests/test_server_outage.py and
+tests/test_day_of_faults.py prove, from a fresh workspace as here.
 
 The waits are deadlines (how long to keep looking), never speed claims: speed is measured in
 benchmarks/bench_watch.py.
@@ -65,11 +71,11 @@ def wait_for(check: Callable[[], bool], deadline: float, proc: subprocess.Popen[
 class Watch:
     """A running `draftdesk watch`, its output in files (a pipe nobody reads could block it)."""
 
-    def __init__(self, ws: Path, label: str, *extra: str) -> None:
+    def __init__(self, ws: Path, label: str, *extra: str, api_url: str) -> None:
         self.ws = ws
         self.out_path, self.err_path = ws.parent / f"watch-{label}.out", ws.parent / f"watch-{label}.err"
         env = {**os.environ, "DRAFTDESK_NOW": MARCH_12_AFTERNOON, "PYTHONUNBUFFERED": "1"}
-        env.pop("PREFECT_API_URL", None)
+        env["PREFECT_API_URL"] = api_url
         with self.out_path.open("wb") as out, self.err_path.open("wb") as err:
             self.proc = subprocess.Popen(
                 [str(DRAFTDESK), "watch", "--workspace", str(ws), *extra], stdout=out, stderr=err, env=env
@@ -95,21 +101,15 @@ class Watch:
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One workspace for the module, so its local Prefect server starts once and is reused by
-    each `draftdesk watch` (as in the office); each test drops its own distinct drafts."""
+    """One workspace for the module, used by each `draftdesk watch` in turn (as in the office);
+    each test drops its own distinct drafts."""
     root = init_workspace(tmp_path_factory.mktemp("watch") / "ws")
     yield root
-    _stop_server(root)
-
-
-def _stop_server(root: Path) -> None:
-    """Stop the local Prefect server the watch started under this workspace, if any."""
     from flows import prefect_env
     from workspace import Workspace
 
-    stop = getattr(prefect_env, "stop_local_server", None)
-    if stop is not None:
-        stop(Workspace(root))
+    # None should run (the shared server answers); stopped all the same, were one started.
+    assert prefect_env.shutdown_local_server(Workspace(root)) == []
 
 
 def outbox_files(ws: Path, pattern: str) -> list[Path]:
@@ -119,10 +119,10 @@ def outbox_files(ws: Path, pattern: str) -> list[Path]:
 @pytest.mark.integration
 @pytest.mark.parametrize("polling", [pytest.param(False, id="inotify"), pytest.param(True, id="polling")])
 def test_watch_files_dropped_drafts_with_notes_and_stops_cleanly_on_ctrl_c(
-    workspace: Path, polling: bool
+    workspace: Path, polling: bool, prefect_server: str
 ) -> None:
     mode = "polling" if polling else "inotify"
-    watch = Watch(workspace, mode, *(["--polling"] if polling else []))
+    watch = Watch(workspace, mode, *(["--polling"] if polling else []), api_url=prefect_server)
     try:
         assert wait_for(lambda: "正在监视" in watch.out, START_DEADLINE, watch.proc), watch.out + watch.err
         drop = workspace / "inbox" / "湖滨社区" / "即时通讯信息"
@@ -180,12 +180,12 @@ os._exit(0)  # dies holding the claim, as a `draftdesk run` killed mid-sweep wou
 
 
 @pytest.mark.integration
-def test_watch_finishes_a_claim_left_by_a_killed_sweep(workspace: Path) -> None:
+def test_watch_finishes_a_claim_left_by_a_killed_sweep(workspace: Path, prefect_server: str) -> None:
     staging = workspace.parent / "staging"
     staging.mkdir(exist_ok=True)
     draft = staging / "被中断.docx"
     draft.write_bytes(news_draft(300, photos=1, seed=30))
-    watch = Watch(workspace, "recovery")
+    watch = Watch(workspace, "recovery", api_url=prefect_server)
     try:
         assert wait_for(lambda: "正在监视" in watch.out, START_DEADLINE, watch.proc), watch.out + watch.err
         env = {**os.environ, "DRAFTDESK_NOW": MARCH_12_AFTERNOON}
@@ -222,8 +222,8 @@ def test_watch_finishes_a_claim_left_by_a_killed_sweep(workspace: Path) -> None:
 
 
 @pytest.mark.integration
-def test_watch_stops_cleanly_on_sigterm(workspace: Path) -> None:
-    watch = Watch(workspace, "sigterm")
+def test_watch_stops_cleanly_on_sigterm(workspace: Path, prefect_server: str) -> None:
+    watch = Watch(workspace, "sigterm", api_url=prefect_server)
     try:
         assert wait_for(lambda: "正在监视" in watch.out, START_DEADLINE, watch.proc), watch.out + watch.err
         watch.proc.send_signal(signal.SIGTERM)
