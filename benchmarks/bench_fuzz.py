@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     from tests.fuzz_support import CASE_MEMORY_MB, CASE_SECONDS, run_fuzz
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="40 cases: proves it runs")
+    parser.add_argument("--quick", action="store_true", help="10 cases: proves it runs")
     parser.add_argument("--cases", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--workers", type=int, default=2)
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     if not CORPUS.is_dir():
         print(f"fuzz: shared corpus not found at {CORPUS}, nothing measured")
         return 0
-    count = 40 if args.quick else args.cases
+    count = 10 if args.quick else args.cases
 
     t0 = time.perf_counter()
     cases = run_fuzz(args.seed, count, CORPUS, workers=args.workers)

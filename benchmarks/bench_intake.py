@@ -1,23 +1,26 @@
 """Intake throughput: a sweep of N drafts end to end, with Prefect and without, in the same run.
 
     python benchmarks/bench_intake.py            # 500 drafts (target: ≥ 30 drafts/s with Prefect)
-    python benchmarks/bench_intake.py --quick    # 20 drafts, just to prove it runs
+    python benchmarks/bench_intake.py --quick    # 6 drafts, just to prove it runs
 
 Both sweeps take identical drafts (23 units, varied text, one photo each) through claim → read →
 check → record → file on a real workspace and ledger. The Prefect sweep runs the `intake` flow
 (a claim task and one task per batch) against a temporary Prefect server started beforehand
-(startup is not timed). Prints drafts/s for each and the ratio, so the figure means something on
+(startup is not timed), or against the server `PREFECT_API_URL` names when it is set (the test
+suite hands its own, so the smoke run starts no server of its own). Prints drafts/s for each and the ratio, so the figure means something on
 any machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -71,19 +74,31 @@ def prefect_sweep(ws: Workspace) -> tuple[float, int]:
     from flows.prefect_env import in_process
 
     _cold_caches()
-    with in_process():
+    with in_process(os.environ.get("PREFECT_API_URL")):
         start = time.perf_counter()
         result = intake_flow(str(ws.root), settled=True)
         elapsed = time.perf_counter() - start
     return elapsed, len(result.outcomes)
 
 
+@contextlib.contextmanager
+def _prefect_server() -> Iterator[None]:
+    """The server `PREFECT_API_URL` names if it is set, else a temporary one for this run."""
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="20 drafts: proves the benchmark runs")
+    parser.add_argument("--quick", action="store_true", help="6 drafts: proves the benchmark runs")
     parser.add_argument("--drafts", type=int, default=None)
     args = parser.parse_args(argv)
-    count = args.drafts or (20 if args.quick else 500)
+    count = args.drafts or (6 if args.quick else 500)
     os.environ["DRAFTDESK_NOW"] = NOW
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -94,11 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         plain_ws = make_workspace(tmp / "plain", drafts)
         flow_ws = make_workspace(tmp / "prefect", drafts)
         # Warm the reader, the checks and jieba once, outside the timing, for both alike.
-        plain_sweep(make_workspace(tmp / "warm", build_drafts(10, units[::-1])))
+        plain_sweep(make_workspace(tmp / "warm", build_drafts(min(count, 10), units[::-1])))
         plain_s, plain_n = plain_sweep(plain_ws)
-        from prefect.testing.utilities import prefect_test_harness
-
-        with prefect_test_harness(server_startup_timeout=120):
+        with _prefect_server():
             flow_s, flow_n = prefect_sweep(flow_ws)
         assert plain_n == flow_n == count, (plain_n, flow_n, count)
         plain_rate, flow_rate = count / plain_s, count / flow_s

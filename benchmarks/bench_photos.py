@@ -143,11 +143,11 @@ def conversion(rounds: int, quick: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--quick", action="store_true", help="few photos, one conversion round: proves it runs"
+        "--quick", action="store_true", help="3 small photos, one conversion round: proves it runs"
     )
     args = parser.parse_args(argv)
-    n = 4 if args.quick else 24
-    photos = [camera_like(1000 + i, SIZES[i % len(SIZES)]) for i in range(n)]
+    n, sizes = (3, [(640, 480)]) if args.quick else (24, SIZES)
+    photos = [camera_like(1000 + i, sizes[i % len(sizes)]) for i in range(n)]
     photo_cost(photos)
     phash_margins(photos)
     conversion(1 if args.quick else 3, args.quick)

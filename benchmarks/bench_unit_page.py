@@ -46,7 +46,7 @@ def main() -> None:
     from web.app import create_app
     from workspace import Workspace
 
-    year_drafts, extra, runs = (1000, 200, 3) if args.quick else (10000, 2000, 20)
+    year_drafts, extra, runs = (300, 60, 2) if args.quick else (10000, 2000, 20)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "ws"
         build(root, year_drafts)

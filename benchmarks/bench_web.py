@@ -64,14 +64,14 @@ def main() -> None:
     from web.app import create_app
     from workspace import Workspace
 
-    year_drafts = 1000 if args.quick else 10000  # ~12 months; 2,000 in the month below
-    runs = 3 if args.quick else 20
+    year_drafts = 300 if args.quick else 10000  # ~12 months; 2,000 in the month below
+    runs = 2 if args.quick else 20
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "ws"
         build(root, year_drafts)
         ws = Workspace(root)
         rulebook = ws.rulebook()
-        extra = 200 if args.quick else 2000
+        extra = 60 if args.quick else 2000
         db = open_ledger(ws.ledger_path)
         with db.conn:
             for i in range(extra):

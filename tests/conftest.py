@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import shutil
 import socket
 import sqlite3
@@ -58,6 +60,38 @@ def corpus() -> Path:
             pytest.fail(f"shared corpus missing at {CORPUS}")
         pytest.skip("shared corpus not present on this machine")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_drafts(
+    corpus: Path, rulebook: Rulebook, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """Every shared corpus file through `read_path` (a `Draft` by its path under the corpus),
+    read once for the whole run: about 14 s of CPU (r11 costs a LibreOffice conversion), and
+    several modules assert on it. Under pytest-xdist the first worker to need it reads and
+    leaves a pickle under the run's temp root for the others (they wait on a lock, never read
+    twice); the file is named by the run's id, so no run ever sees another's."""
+    from extractors.read import read_path
+
+    def read_all() -> dict[str, Any]:
+        return {
+            str(p.relative_to(corpus)): read_path(p, rulebook)
+            for p in sorted(corpus.rglob("*"))
+            if p.is_file()
+        }
+
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is None:
+        return read_all()
+    shared = tmp_path_factory.getbasetemp().parent / f"corpus-drafts-{workerinput['testrunuid']}.pickle"
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if shared.exists():
+            return pickle.loads(shared.read_bytes())  # type: ignore[no-any-return]
+        drafts = read_all()
+        shared.with_suffix(".part").write_bytes(pickle.dumps(drafts))
+        shared.with_suffix(".part").rename(shared)
+        return drafts
 
 
 @pytest.fixture

@@ -31,14 +31,6 @@ def _small_limits(rulebook: Rulebook, **changes: int) -> Rulebook:
 
 
 @pytest.fixture(scope="module")
-def corpus_drafts(corpus: Path, rulebook: Rulebook) -> dict[str, Draft]:
-    """Every shared corpus file read once (r11 costs one LibreOffice conversion)."""
-    return {
-        str(p.relative_to(corpus)): read_path(p, rulebook) for p in sorted(corpus.rglob("*")) if p.is_file()
-    }
-
-
-@pytest.fixture(scope="module")
 def libreoffice() -> None:
     """LibreOffice must be installed: under CI its absence fails the test, never skips it."""
     from extractors.convert import soffice_path
@@ -68,7 +60,7 @@ def test_every_corpus_file_is_read_or_refused_with_a_format_error(corpus_drafts:
         assert len(draft.sha256) == 64, name
 
 
-@pytest.mark.integration  # corpus_drafts/made_doc run LibreOffice (module fixtures)
+@pytest.mark.integration  # corpus_drafts/made_doc run LibreOffice (their fixtures)
 def test_every_real_chinese_draft_has_text(corpus_drafts: dict[str, Draft]) -> None:
     oracle = {
         name: d
@@ -81,7 +73,7 @@ def test_every_real_chinese_draft_has_text(corpus_drafts: dict[str, Draft]) -> N
         assert draft.title and draft.counts.zishu > 0, name
 
 
-@pytest.mark.integration  # corpus_drafts/made_doc run LibreOffice (module fixtures)
+@pytest.mark.integration  # corpus_drafts/made_doc run LibreOffice (their fixtures)
 def test_similar_screenshots_in_a_real_draft_stay_distinct_photos(
     corpus_drafts: dict[str, Draft], rulebook: Rulebook
 ) -> None:
@@ -94,20 +86,20 @@ def test_similar_screenshots_in_a_real_draft_stay_distinct_photos(
     assert len(distinct_photos(photos, rulebook.images.same_photo_max_distance)) == 5
 
 
-@pytest.mark.integration  # corpus_drafts/made_doc run LibreOffice (module fixtures)
+@pytest.mark.integration  # corpus_drafts/made_doc run LibreOffice (their fixtures)
 def test_files_that_are_not_word_are_refused_as_such(corpus_drafts: dict[str, Draft]) -> None:
     for name in ("README.md", "real-docx/manifest.tsv", "word-oracle/manifest.tsv"):
         assert _formats(corpus_drafts[name]) == [MSG_UNKNOWN], name
 
 
-@pytest.mark.integration  # corpus_drafts/made_doc run LibreOffice (module fixtures)
+@pytest.mark.integration  # corpus_drafts/made_doc run LibreOffice (their fixtures)
 def test_password_protected_docx_asks_to_remove_the_password(corpus_drafts: dict[str, Draft]) -> None:
     draft = corpus_drafts["real-docx/r10.docx"]
     assert draft.readable is False
     assert _formats(draft) == [MSG_ENCRYPTED]
 
 
-@pytest.mark.integration  # corpus_drafts/made_doc run LibreOffice (module fixtures)
+@pytest.mark.integration  # corpus_drafts/made_doc run LibreOffice (their fixtures)
 def test_word97_file_named_docm_is_converted_and_read(corpus: Path, corpus_drafts: dict[str, Draft]) -> None:
     import hashlib
 
@@ -179,7 +171,7 @@ def test_rtf_under_any_other_name_is_not_a_word_document(rulebook: Rulebook) -> 
     assert _formats(read_bytes("稿件.docx", _rtf(TITLE), rulebook)) == [MSG_UNKNOWN]
 
 
-@pytest.mark.integration  # corpus_drafts/made_doc run LibreOffice (module fixtures)
+@pytest.mark.integration  # corpus_drafts/made_doc run LibreOffice (their fixtures)
 def test_doc_without_libreoffice_asks_for_docx(
     made_doc: bytes, rulebook: Rulebook, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,7 +8,6 @@ cards)."""
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,13 +58,28 @@ PAGES = {
 }
 
 
-@pytest.fixture()
-def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The desk's address (湖滨社区's own pages in PAGES, by its link)."""
-    need_browser()
-    monkeypatch.setenv("DRAFTDESK_NOW", NOW)
-    monkeypatch.delenv("DRAFTDESK_WEB_PASSWORD", raising=False)
-    ws, rulebook = workspace(tmp_path / "ws")
+# The pages in groups, one test each, so pytest-xdist spreads them over its workers. The first
+# groups only read the desk's ledger and share one desk per worker; the pages drawn after an
+# upload have a desk of their own each (the unit's send files a draft).
+GROUPS = {
+    "office": ("home", "check", "intake", "note", "adopt", "refused"),
+    "score": ("score-month", "score-year", "score-unit"),
+    "ledger": ("ledger", "ledger-db", "ledger-drafts", "ledger-detail", "ledger-adoptions"),
+    "ledger-tables": ("ledger-findings", "ledger-log", "ledger-requests", "ledger-query", "ledger-counts"),
+    "unit": ("unit", "unit-missing", "unit-link-gone"),
+}
+UPLOADS = {"check": ("check-result",), "unit-send": ("unit-send-check", "unit-sent")}
+
+
+def test_the_groups_hold_every_page_once() -> None:
+    grouped = [name for names in (*GROUPS.values(), *UPLOADS.values()) for name in names]
+    assert sorted(grouped) == sorted(PAGES)
+
+
+def _open_desk(root: Path) -> tuple[str, str]:
+    """A seeded desk under `root`, started on a free port: its address and 湖滨社区's link token.
+    DRAFTDESK_NOW is the caller's to set."""
+    ws, rulebook = workspace(root / "ws")
     seed_ledger(ws.root)
     db = open_ledger(ws.ledger_path)
     add_adoption(db, 1, "常州日报", "city", "2021-03-15", None, None, "网页登记")
@@ -89,13 +103,27 @@ def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     token = next(x.url for x in unit_links(ws, rulebook, "http://d") if x.unit == "湖滨社区").rsplit(
         "/u/", 1
     )[1]
-    monkeypatch.setitem(PAGES, "unit", f"u/{token}")
-    monkeypatch.setitem(PAGES, "unit-missing", f"u/{token}/nothing-here")
-    yield start_background(ws, rulebook, "127.0.0.1", free_port())
+    return start_background(ws, rulebook, "127.0.0.1", free_port()), token
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
+def _desk_time() -> Iterator[None]:
+    need_browser()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DRAFTDESK_NOW", NOW)
+        mp.delenv("DRAFTDESK_WEB_PASSWORD", raising=False)
+        yield
+
+
+@pytest.fixture(scope="module")
+def shared_desk(_desk_time: None, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """The desk the reading groups share on this worker: its address and 湖滨社区's token."""
+    return _open_desk(tmp_path_factory.mktemp("desk"))
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """One Chromium for this worker's share of the pages."""
     # the browser's own widgets (date boxes, file pickers) speak the browser's locale: English here,
     # where only en-US.pak ships (no chromium-l10n), Chinese on the office's PCs
     with chromium("--lang=zh-CN", prefs={"intl.accept_languages": "zh-CN,zh"}) as driver:
@@ -106,9 +134,10 @@ def _full_page(d: object, width: int, path: Path) -> None:
     d.set_window_size(width, 900)  # type: ignore[attr-defined]
     height = int(d.execute_script("return document.documentElement.scrollHeight"))  # type: ignore[attr-defined]
     d.set_window_size(width, min(max(height, 600), 8000))  # type: ignore[attr-defined]
-    d.save_screenshot(str(path))  # type: ignore[attr-defined]
-    colours = Image.open(io.BytesIO(path.read_bytes())).convert("RGB").getcolors(1 << 24) or []
-    assert len(colours) > 20, f"{path.name} looks blank"
+    png = d.get_screenshot_as_png()  # type: ignore[attr-defined]
+    path.write_bytes(png)
+    # more than 20 colours: getcolors(20) gives None as soon as it has counted a 21st
+    assert Image.open(io.BytesIO(png)).convert("RGB").getcolors(20) is None, f"{path.name} looks blank"
 
 
 def _check_result(d: object, desk: str, tmp_path: Path) -> None:
@@ -126,7 +155,7 @@ def _check_result(d: object, desk: str, tmp_path: Path) -> None:
     WebDriverWait(d, 30).until(expected_conditions.presence_of_element_located((By.ID, "verdict")))
 
 
-def _unit_send(d: object, desk: str, tmp_path: Path, confirm: bool) -> None:
+def _unit_send(d: object, desk: str, token: str, tmp_path: Path, confirm: bool) -> None:
     """The unit's 报送: a document with a photo uploaded and checked; confirmed when `confirm`."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
@@ -135,7 +164,7 @@ def _unit_send(d: object, desk: str, tmp_path: Path, confirm: bool) -> None:
     files = [tmp_path / "社区消防演练.docx", tmp_path / "现场.jpg"]
     files[0].write_bytes(news_draft(320, photos=0))
     files[1].write_bytes(make_photo(seed=3))
-    d.get(desk + PAGES["unit"])  # type: ignore[attr-defined]
+    d.get(desk + f"u/{token}")  # type: ignore[attr-defined]
     Select(d.find_element(By.NAME, "ctype")).select_by_visible_text("即时通讯信息")  # type: ignore[attr-defined]
     d.find_element(By.CSS_SELECTOR, "#send input[type=file]").send_keys("\n".join(map(str, files)))  # type: ignore[attr-defined]
     d.find_element(By.ID, "send-button").click()  # type: ignore[attr-defined]
@@ -145,34 +174,57 @@ def _unit_send(d: object, desk: str, tmp_path: Path, confirm: bool) -> None:
         WebDriverWait(d, 60).until(expected_conditions.presence_of_element_located((By.ID, "sent")))
 
 
-def test_every_page_at_1400_and_390_px(desk: str, browser: object, tmp_path: Path) -> None:
-    d = browser
-    address = desk
+def _check_page(d: object, name: str, width: int) -> list[tuple[str, int, object]]:
+    """The page on screen, at `width`: screenshot it, assert its width rules; the tables wider
+    than their box (an office page's deliberate scroller aside)."""
     SCREENS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENS / f"{name}-{width}.png"
+    _full_page(d, width, shot)
+    wide = [
+        (name, width, table)
+        for table in d.execute_script(TABLES)  # type: ignore[attr-defined]
+        if name == "unit" or not table["scroller"]
+    ]
+    if name == "unit" and width == 390:  # every table of the unit's page reads as cards
+        shown = d.execute_script(CARDS)  # type: ignore[attr-defined]
+        assert shown == ["block"] * len(shown) and len(shown) >= 3, shown
+    inner = int(d.execute_script("return window.innerWidth"))  # type: ignore[attr-defined]
+    scroll = int(d.execute_script("return document.documentElement.scrollWidth"))  # type: ignore[attr-defined]
+    assert scroll <= inner, (name, width, scroll, inner)  # no sideways scrolling
+    if width == 1400:
+        used = int(d.execute_script(SPAN))  # type: ignore[attr-defined]
+        assert used > 1200, (name, used)  # the content uses the window's width
+    assert shot.stat().st_size > 0
+    return wide
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_every_page_at_1400_and_390_px(group: str, shared_desk: tuple[str, str], browser: object) -> None:
+    address, token = shared_desk
     wide: list[tuple[str, int, object]] = []
-    for name, page in PAGES.items():
+    for name in GROUPS[group]:
+        for width in WIDTHS:
+            browser.get(address + PAGES[name].replace("{token}", token))  # type: ignore[attr-defined]
+            wide += _check_page(browser, name, width)
+    assert wide == []  # every table fits its box (an office page's deliberate scroller aside)
+
+
+@pytest.mark.parametrize("group", list(UPLOADS))
+def test_every_page_after_an_upload_at_1400_and_390_px(
+    group: str, _desk_time: None, browser: object, tmp_path: Path
+) -> None:
+    """自查's verdict and the unit's send (checked, then sent), each uploaded afresh per width,
+    on a desk of its own (the send files a draft into it)."""
+    address, token = _open_desk(tmp_path)
+    wide: list[tuple[str, int, object]] = []
+    for name in UPLOADS[group]:
         for width in WIDTHS:
             if name == "check-result":
-                _check_result(d, address, tmp_path)
-            elif name in ("unit-send-check", "unit-sent"):
-                _unit_send(d, address, tmp_path, confirm=name == "unit-sent")
+                _check_result(browser, address, tmp_path)
             else:
-                d.get(address + page)  # type: ignore[attr-defined]
-            _full_page(d, width, SCREENS / f"{name}-{width}.png")
-            for table in d.execute_script(TABLES):  # type: ignore[attr-defined]
-                if name == "unit" or not table["scroller"]:
-                    wide.append((name, width, table))
-            if name == "unit" and width == 390:  # every table of the unit's page reads as cards
-                shown = d.execute_script(CARDS)  # type: ignore[attr-defined]
-                assert shown == ["block"] * len(shown) and len(shown) >= 3, shown
-            inner = int(d.execute_script("return window.innerWidth"))  # type: ignore[attr-defined]
-            scroll = int(d.execute_script("return document.documentElement.scrollWidth"))  # type: ignore[attr-defined]
-            assert scroll <= inner, (name, width, scroll, inner)  # no sideways scrolling
-            if width == 1400:
-                used = int(d.execute_script(SPAN))  # type: ignore[attr-defined]
-                assert used > 1200, (name, used)  # the content uses the window's width
-    assert len(os.listdir(SCREENS)) >= len(PAGES) * len(WIDTHS)
-    assert wide == []  # every table fits its box (an office page's deliberate scroller aside)
+                _unit_send(browser, address, token, tmp_path, confirm=name == "unit-sent")
+            wide += _check_page(browser, name, width)
+    assert wide == []
 
 
 CARDS = """
