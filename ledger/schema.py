@@ -257,7 +257,9 @@ def open_ledger(path: Path | str) -> sqlite_utils.Database:
     """Open (creating if needed) the ledger at `path` in WAL mode with the schema ensured."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(target)
+    # No sqlite-utils plugins: the ledger's connection is draftdesk's own, whatever else is
+    # installed (and looking for them scans every installed package: ~30 ms a process).
+    db = sqlite_utils.Database(target, execute_plugins=False)
     db.execute("PRAGMA busy_timeout = 30000")
     # Several processes (watch, run, workers) open the ledger at once; SQLite reports "database
     # is locked" at once, without waiting, when two of them change the schema together, so the
