@@ -258,9 +258,28 @@ def features(title: str, text: str, max_chars: int, least_number: int) -> NewsFe
 
 @lru_cache(maxsize=FEATURE_CACHE)
 def _entities(signature: str, leave_out: str) -> dict[str, frozenset[str]]:
+    """The names in the body of a signature (title, newline, body): looked for in the text, where
+    a write-up of the event says them, not in a title alone."""
+    body = signature.partition("\n")[2]
     tags = _tag_table()
-    tags.cover(signature)  # the words looked up are pieces of the signature
-    return entities_of(_words(signature), tags.words, leave_out, signature)
+    tags.cover(body)  # the words looked up are pieces of the body
+    return entities_of(body_words(signature), tags.words, leave_out, body)
+
+
+def body_words(signature: str) -> tuple[str, ...]:
+    """jieba's words of the body of `signature` (title, newline, body), taken from the
+    signature's own words (segmented once already) rather than segmenting the body again.
+
+    The same words: jieba cuts each run of word characters on its own and yields every
+    whitespace character between runs as a word of its own (`Tokenizer.cut`), so the words of
+    title + "\n" + body are the title's, "\n", then the body's — the title's first newline is
+    the signature's first "\n" word. The one exception is a title ending in "\r", where
+    "\r\n" is one word: that body is segmented on its own."""
+    title, newline, body = signature.partition("\n")
+    if not newline or title.endswith("\r"):
+        return _words(body)
+    words = _words(signature)
+    return words[words.index("\n") + 1 :]
 
 
 def _features(title: str, text: str, rulebook: Rulebook) -> NewsFeatures:
@@ -308,7 +327,7 @@ def _overlap_text(overlap: float) -> str:
 def _same_event_score(a: NewsFeatures, b: NewsFeatures, overlap: float, rulebook: Rulebook) -> Comparison:
     rules = rulebook.same_news
     leave_out = rulebook.meta.subdistrict
-    ours, theirs = _entities(_body(a), leave_out), _entities(_body(b), leave_out)
+    ours, theirs = _entities(a.signature, leave_out), _entities(b.signature, leave_out)
     shared = {kind: sorted(ours[kind] & theirs[kind]) for kind in ENTITY_KINDS}
     named = sum(len(names) for names in shared.values())
     numbers = sorted(a.numbers & b.numbers, key=float)
@@ -330,12 +349,6 @@ def _same_event_score(a: NewsFeatures, b: NewsFeatures, overlap: float, rulebook
     alike = score >= rules.same_event_threshold and names >= rules.min_shared_names
     level = SAME_EVENT if alike else DIFFERENT
     return Comparison(level, round(score, 4), tuple(reasons))
-
-
-def _body(features: NewsFeatures) -> str:
-    """The body of a signature (title, newline, body): names are looked for in the text, where a
-    write-up of the event says them, not in a title alone."""
-    return features.signature.partition("\n")[2]
 
 
 def _same_day_note(a: NewsFeatures, b: NewsFeatures) -> str:
