@@ -37,6 +37,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ def default_cache_dir() -> Path:
     return base / "draftdesk"
 
 
+@lru_cache(maxsize=1)
 def _private_cache_dir() -> str:
     """Where jieba's cache goes: the user's cache folder, or a fresh private temporary one if
     that cannot be made. Never the shared $TMPDIR itself: jieba loads its cache with `marshal`,
@@ -94,9 +96,8 @@ def _private_cache_dir() -> str:
 
 
 @lru_cache(maxsize=1)
-def _jieba() -> ModuleType:
-    """jieba, imported on first use and kept quiet, caching its dictionary under the user's
-    cache folder (it would write `jieba.cache` into $TMPDIR).
+def _jieba_module() -> ModuleType:
+    """jieba, imported on first use and kept quiet.
 
     jieba 0.42 imports `pkg_resources` (~0.4 s) only to open its own data files, and falls back
     to a plain `open` beside its module when that import fails; it is made to fail for this one
@@ -112,32 +113,57 @@ def _jieba() -> ModuleType:
         if blocked:
             del sys.modules["pkg_resources"]
     jieba.setLogLevel(logging.WARNING)
-    jieba.dt.tmp_dir = _private_cache_dir()
-    # Its dictionary read from the cache now, in 0.35 s of CPU instead of jieba's own 1.3–1.5 s
-    # (`jieba_data.load_dictionary`): every use of jieba here segments.
-    jieba_data.load_dictionary(jieba)
     module: ModuleType = jieba
     return module
 
 
+class Segmenter:
+    """draftdesk's own jieba tokenizer of jieba's default dictionary (jieba's global one is left
+    as it is), its cache under the user's cache folder (jieba would write `jieba.cache` into
+    $TMPDIR). Its dictionary is read per text (`jieba_data.PrefixTable`): the groups of the
+    words a text can hold, a few ms, instead of the whole 500 k-entry dictionary (0.3–0.4 s of
+    CPU) — the same words either way."""
+
+    def __init__(self, jieba: ModuleType) -> None:
+        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer.tmp_dir = _private_cache_dir()
+        self._words = jieba_data.words_table(jieba, self._tokenizer)
+
+    def lcut(self, text: str) -> list[str]:
+        self._words.cover(text)
+        words: list[str] = self._tokenizer.lcut(text)
+        return words
+
+
+_SETTING_UP = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Segmenter:
+    return Segmenter(_jieba_module())
+
+
+def _jieba() -> Segmenter:
+    """The segmenter, set up once on first use (a thread that asks meanwhile waits for it)."""
+    with _SETTING_UP:
+        return _segmenter()
+
+
 def prepare() -> None:
-    """Load jieba's dictionary now (~0.5 s), e.g. on a thread of a long-running watch before the
-    first draft comes; `word_set` waits for it meanwhile (jieba holds a lock)."""
-    _jieba().initialize()
+    """Set jieba up now (its import and its dictionary's table: ~0.1 s, or ~1 s the first time,
+    when the table is written), e.g. on a thread of a long-running watch before the first
+    draft comes; `word_set` waits for it meanwhile (`lru_cache` and jieba's lock)."""
+    _jieba()
 
 
 def jieba_loaded() -> bool:
-    """Whether this process has jieba's dictionary in memory already."""
-    import sys
-
-    module = sys.modules.get("jieba")
-    return bool(module is not None and getattr(module.dt, "initialized", False))
+    """Whether this process has set jieba up already."""
+    return _segmenter.cache_info().currsize > 0
 
 
 def jieba_lcut(text: str) -> list[str]:
     """jieba's words of `text`, in this process."""
-    words: list[str] = _jieba().lcut(text)
-    return words
+    return _jieba().lcut(text)
 
 
 def _is_noise(token: str) -> bool:
@@ -215,12 +241,12 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _tag_table() -> dict[str, str]:
+def _tag_table() -> jieba_data.PrefixTable:
     """jieba.posseg's part-of-speech of each dictionary word that is a name (the tags
-    `entities_of` reads), once, and only when two drafts are alike enough to need it: a few ms
-    from its cache, where importing jieba.posseg parses all of dict.txt (~0.5 s)."""
-    jieba = _jieba()
-    return jieba_data.name_tags(jieba, jieba.dt.tmp_dir, NAME_TAGS)
+    `entities_of` reads), opened once and only when two drafts are alike enough to need it,
+    read per text like the dictionary: importing jieba.posseg parses all of dict.txt (~0.5 s),
+    reading the whole names' table costs 0.05–0.08 s."""
+    return jieba_data.names_table(_jieba_module(), _private_cache_dir(), NAME_TAGS)
 
 
 @lru_cache(maxsize=FEATURE_CACHE)
@@ -232,7 +258,28 @@ def features(title: str, text: str, max_chars: int, least_number: int) -> NewsFe
 
 @lru_cache(maxsize=FEATURE_CACHE)
 def _entities(signature: str, leave_out: str) -> dict[str, frozenset[str]]:
-    return entities_of(_words(signature), _tag_table(), leave_out, signature)
+    """The names in the body of a signature (title, newline, body): looked for in the text, where
+    a write-up of the event says them, not in a title alone."""
+    body = signature.partition("\n")[2]
+    tags = _tag_table()
+    tags.cover(body)  # the words looked up are pieces of the body
+    return entities_of(body_words(signature), tags.words, leave_out, body)
+
+
+def body_words(signature: str) -> tuple[str, ...]:
+    """jieba's words of the body of `signature` (title, newline, body), taken from the
+    signature's own words (segmented once already) rather than segmenting the body again.
+
+    The same words: jieba cuts each run of word characters on its own and yields every
+    whitespace character between runs as a word of its own (`Tokenizer.cut`), so the words of
+    title + "\n" + body are the title's, "\n", then the body's — the title's first newline is
+    the signature's first "\n" word. The one exception is a title ending in "\r", where
+    "\r\n" is one word: that body is segmented on its own."""
+    title, newline, body = signature.partition("\n")
+    if not newline or title.endswith("\r"):
+        return _words(body)
+    words = _words(signature)
+    return words[words.index("\n") + 1 :]
 
 
 def _features(title: str, text: str, rulebook: Rulebook) -> NewsFeatures:
@@ -280,7 +327,7 @@ def _overlap_text(overlap: float) -> str:
 def _same_event_score(a: NewsFeatures, b: NewsFeatures, overlap: float, rulebook: Rulebook) -> Comparison:
     rules = rulebook.same_news
     leave_out = rulebook.meta.subdistrict
-    ours, theirs = _entities(_body(a), leave_out), _entities(_body(b), leave_out)
+    ours, theirs = _entities(a.signature, leave_out), _entities(b.signature, leave_out)
     shared = {kind: sorted(ours[kind] & theirs[kind]) for kind in ENTITY_KINDS}
     named = sum(len(names) for names in shared.values())
     numbers = sorted(a.numbers & b.numbers, key=float)
@@ -302,12 +349,6 @@ def _same_event_score(a: NewsFeatures, b: NewsFeatures, overlap: float, rulebook
     alike = score >= rules.same_event_threshold and names >= rules.min_shared_names
     level = SAME_EVENT if alike else DIFFERENT
     return Comparison(level, round(score, 4), tuple(reasons))
-
-
-def _body(features: NewsFeatures) -> str:
-    """The body of a signature (title, newline, body): names are looked for in the text, where a
-    write-up of the event says them, not in a title alone."""
-    return features.signature.partition("\n")[2]
 
 
 def _same_day_note(a: NewsFeatures, b: NewsFeatures) -> str:

@@ -10,13 +10,14 @@ import enum
 import getpass
 import socket
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from ledger.events import Actor
-from rules import Rulebook
-from workspace import Workspace, WorkspaceError, open_workspace
+if TYPE_CHECKING:  # imported where used: `draftdesk --help` and the sub-groups start without them
+    from ledger.events import Actor
+    from rules import Rulebook
+    from workspace import Workspace
 
 
 class ExitCode(enum.IntEnum):
@@ -42,6 +43,8 @@ def fail(message: str, code: ExitCode = ExitCode.REFUSED) -> NoReturn:
 
 def open_or_exit(option: Path | None, *, need: str = "inbox") -> tuple[Workspace, Rulebook]:
     """The workspace and its rulebook, or the reason it cannot serve (exit 2)."""
+    from workspace import WorkspaceError, open_workspace
+
     try:
         return open_workspace(option, need=need)
     except WorkspaceError as exc:
@@ -50,6 +53,8 @@ def open_or_exit(option: Path | None, *, need: str = "inbox") -> tuple[Workspace
 
 def cli_actor() -> Actor:
     """Who is at the command line, for the log of changes: the OS user @ this host."""
+    from ledger.events import Actor
+
     try:
         user = getpass.getuser()
     except (KeyError, OSError):  # no name for this uid (a bare container)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typer._click import Context  # typer ≥ 0.24 carries its own click
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
+from cli.params import deferred
+
 HELP_OPTION_TEXT = "显示本帮助并退出。"
 
 
@@ -19,14 +21,24 @@ def _chinese(option: TyperOption | None) -> TyperOption | None:
 
 
 class ChineseCommand(TyperCommand):
-    """A command whose `--help` option is described in Chinese."""
+    """A command whose `--help` option is described in Chinese (and whose parameters import
+    pydantic only when a value needs it: `cli.params`)."""
 
     def get_help_option(self, ctx: Context) -> TyperOption | None:
         return _chinese(super().get_help_option(ctx))
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        deferred(self.get_params(ctx))
+        return super().parse_args(ctx, args)
 
 
 class ChineseGroup(TyperGroup):
-    """A command group whose `--help` option is described in Chinese."""
+    """A command group whose `--help` option is described in Chinese (its parameters as a
+    command's)."""
 
     def get_help_option(self, ctx: Context) -> TyperOption | None:
         return _chinese(super().get_help_option(ctx))
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        deferred(self.get_params(ctx))
+        return super().parse_args(ctx, args)

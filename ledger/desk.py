@@ -19,7 +19,7 @@ def open_read_only(path: Path) -> sqlite_utils.Database:
     schema (`open_ledger` once at start). The desk's pages read through this on every request."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 30000")
-    return sqlite_utils.Database(conn)
+    return sqlite_utils.Database(conn, execute_plugins=False)  # as `open_ledger`: no plugins
 
 
 def scoring_version(db: sqlite_utils.Database) -> tuple[Any, ...]:

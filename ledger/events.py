@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS events (
     hash TEXT NOT NULL
 )
 """
+EVENTS_SCHEMA_NAMES = ("events_no_update", "events_no_delete", "idx_events_submission_id")  # made below
 _TRIGGERS = (
     "CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events "
     "BEGIN SELECT RAISE(ABORT, '操作记录只能追加，不能修改'); END",

@@ -226,8 +226,14 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return dict(value)
 
 
+def _columns(db: sqlite_utils.Database, table: str) -> set[str]:
+    """The columns `table` has: one PRAGMA (sqlite-utils' `columns_dict` asks for the views, the
+    tables and then the columns)."""
+    return {row[1] for row in db.execute(f"PRAGMA table_info([{table}])").fetchall()}
+
+
 def _insert(db: sqlite_utils.Database, table: str, columns: Mapping[str, Any]) -> int:
-    known = db.table(table).columns_dict
+    known = _columns(db, table)
     values = {k: _plain(v) for k, v in columns.items() if k in known and k != "id"}
     unknown = sorted(k for k in columns if k not in known)
     if unknown:
@@ -254,7 +260,7 @@ def insert_submission(
             "findings",
             {"submission_id": sub_id, "rule": f["rule"], "severity": f["severity"], "message": f["message"]},
         )
-    image_cols = db.table("images").columns_dict
+    image_cols = _columns(db, "images")
     for image in images:
         row = {k: v for k, v in _as_dict(image).items() if k in image_cols and k != "id"}
         _insert(db, "images", {"submission_id": sub_id, **row})

@@ -163,3 +163,24 @@ def test_importing_the_checks_does_not_set_up_jieba() -> None:
     subprocess.run(
         [sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONPATH": str(root)}, timeout=60
     )
+
+
+def test_the_body_words_taken_from_the_signature_are_jiebas_words_of_the_body() -> None:
+    import json
+    from pathlib import Path
+
+    from checks.duplicate import body_words, jieba_lcut
+
+    pairs = Path(__file__).resolve().parents[1] / "benchmarks/data/same_news.jsonl"
+    drafts = [json.loads(line) for line in pairs.read_text().splitlines()[::12]]
+    signatures = [f"{d['title_a']}\n{d['text_a']}" for d in drafts] + [
+        "湖滨社区开展活动。\n  3月12日，居民参加。",  # punctuation and spaces either side
+        "A栋 5G\n\n第二段\r\n第三段",  # Latin and digits at the newline, an empty line, CRLF
+        "标题以回车结尾\r\n正文",  # "\r\n" is one word: the body is cut on its own
+        "只有标题",
+        "\n只有正文",
+        "标题\n",
+    ]
+    for signature in signatures:
+        body = signature.partition("\n")[2]
+        assert body_words(signature) == tuple(jieba_lcut(body)), signature

@@ -143,3 +143,34 @@ def test_runs_and_verdict_counts_feed_status(db):
     for verdict, counted in (("accepted", 1), ("accepted", 0), ("rejected", 0)):
         record_submission(db, sha256=verdict + str(counted), verdict=verdict, counted=counted)
     assert ledger.verdict_counts(db) == {"accepted": 2, "rejected": 1, "counted": 1, "unfiled": 0}
+
+
+def test_a_complete_ledger_is_opened_as_it_is_and_an_incomplete_one_is_completed(tmp_path):
+    from ledger.schema import SCHEMA_VERSION, schema_complete
+
+    path = tmp_path / "ledger.db"
+    open_ledger(path).close()
+    db = open_ledger(path)
+    schema = db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+    assert schema_complete(db)
+    # Each thing the schema makes, taken away, is seen as missing and made again on opening.
+    for undo in (
+        "DROP INDEX idx_submissions_claim_token",
+        "DROP TRIGGER events_no_delete",
+        "ALTER TABLE notifications DROP COLUMN state",
+        "DROP TABLE mail_messages",
+        "PRAGMA user_version = 1",
+    ):
+        if "notifications" in undo:
+            db.execute("DROP INDEX idx_notifications_state")
+        db.execute(undo)
+        assert not schema_complete(db), undo
+        db.close()
+        db = open_ledger(path)
+        assert schema_complete(db), undo
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    names = {(kind, name) for kind, name, _ in schema}
+    assert {
+        (kind, name) for kind, name, _ in db.execute("SELECT type, name, sql FROM sqlite_master")
+    } == names
+    db.close()
