@@ -69,9 +69,10 @@ def floor_sweep(tmp: Path, drafts: list[tuple[str, bytes]]) -> float:
     warm = make_workspace(tmp / "warm", build_drafts(10, sorted({d.split("/")[0] for d, _ in drafts})))
     sweep(warm, warm.rulebook(), settled=True)
     ws = make_workspace(tmp / "floor", drafts)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = sweep(ws, ws.rulebook(), settled=True)
     elapsed = time.perf_counter() - start
+    print(f"  CPU of the floor (plain sweep, this process): {time.process_time() - cpu:.1f} s")
     assert len(result.outcomes) == len(drafts), (len(result.outcomes), len(drafts))
     return elapsed
 
@@ -100,12 +101,32 @@ def burst(
         target = ws.inbox / relpath
         target.parent.mkdir(parents=True, exist_ok=True)
         moves.append((temp, target))
+    cpu_before = cpu_seconds(proc.pid, ws)
     started = time.monotonic()
     for temp, target in moves:
         os.rename(temp, target)
     if not wait(lambda: filed_count(ws) >= len(drafts), BURST_DEADLINE, proc, poll=0.1):
         return None
-    return time.monotonic() - started
+    seconds = time.monotonic() - started
+    cpu_after = cpu_seconds(proc.pid, ws)
+    print(
+        f"  CPU during the burst: watch {cpu_after[0] - cpu_before[0]:.1f} s, "
+        f"its Prefect server {cpu_after[1] - cpu_before[1]:.1f} s"
+    )
+    return seconds
+
+
+def cpu_seconds(pid: int, ws: Workspace) -> tuple[float, float]:
+    """CPU seconds (user + system) so far of the watch process and of its Prefect server."""
+    import psutil
+
+    own = sum(psutil.Process(pid).cpu_times()[:2])
+    try:
+        server_pid = int((prefect_env.prefect_home(ws) / prefect_env.PID_FILE).read_text(encoding="utf-8"))
+        server = sum(psutil.Process(server_pid).cpu_times()[:2])
+    except (OSError, ValueError, psutil.Error):
+        server = float("nan")
+    return own, server
 
 
 def runs_by_kind(ws: Workspace) -> dict[str, int]:
