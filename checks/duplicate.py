@@ -229,9 +229,12 @@ class Comparison:
     reasons: tuple[str, ...] = ()
 
 
-# Drafts whose features are kept: twice a busy window (the ledger hands over ±(days+1) of a
-# week; 23 units rarely send more than a few hundred), news-sized ones ~50 KB each.
-FEATURE_CACHE = 1024
+# Drafts whose features are kept: a whole window even after a burst (the ledger hands over
+# ±(days+1) of a week; 23 units rarely send more than a few hundred, but a backlog of 1,800 comes
+# in at once). Each draft is compared with every earlier one in order, so a window larger than
+# the cache evicts each entry just before it is needed: measured, a draft judged against 1,100
+# earlier ones took 471 ms CPU with 1,024 kept, 40 ms against 1,000. ~76 KB a news-sized draft.
+FEATURE_CACHE = 4096
 
 
 @lru_cache(maxsize=FEATURE_CACHE)
