@@ -1,10 +1,10 @@
-"""Drop → outbox latency with a warm `draftdesk watch` (issue 4: p95 within settle time + 2 s).
+"""Drop → outbox latency with a warm `draftdesk watch` (issue 29: p95 within settle time + 0.5 s).
 
 Runs the real command as a subprocess on a fresh temp workspace, with its own local Prefect
 server, waits until it is watching, files one warm-up draft, then drops N drafts one at a time
 (each written beside the inbox and renamed in, as a copy tool finishes) and times each from the
 rename to the moment its file appears under outbox/accepted or outbox/rejected. Prints p50, p95
-and the ratio of p95 to the target (settle time + 2 s) measured in this same run: ≤ 1 is on
+and the ratio of p95 to the target (settle time + 0.5 s) measured in this same run: ≤ 1 is on
 target.
 
     python benchmarks/bench_watch.py            # 20 drafts, the rulebook's settle time
@@ -38,6 +38,7 @@ UNIT, TYPE = "湖滨社区", "即时通讯信息"
 NOW = "2021-03-12T15:00:00+08:00"
 START_DEADLINE = 180.0
 FILE_DEADLINE = 120.0
+TARGET_OVER_SETTLE = 0.5  # issue 29: a dropped draft is filed within settle + 0.5 s
 
 
 def set_intake(ws: Workspace, settle: float | None, rescan: float | None) -> float:
@@ -132,15 +133,16 @@ def run(n: int, settle: float | None, polling: bool) -> int:
                 proc.wait()
             prefect_env.stop_local_server(ws)
 
-    target = settle_in_force + 2.0
+    target = settle_in_force + TARGET_OVER_SETTLE
     p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
     mode = "polling" if polling else "inotify"
     print(
         f"drop → outbox, warm watcher ({mode}), {len(latencies)} drafts one at a time, settle {settle_in_force:g} s"
     )
     print(f"  p50 {p50:.2f} s   p95 {p95:.2f} s   max {max(latencies):.2f} s")
+    print(f"  over the settle time: p50 +{p50 - settle_in_force:.2f} s   p95 +{p95 - settle_in_force:.2f} s")
     print(
-        f"  target p95 ≤ settle + 2 s = {target:.2f} s   ratio p95/target = {p95 / target:.2f} "
+        f"  target p95 ≤ settle + {TARGET_OVER_SETTLE:g} s = {target:.2f} s   ratio p95/target = {p95 / target:.2f} "
         f"({'on target' if p95 <= target else 'OVER target'})"
     )
     print(

@@ -141,12 +141,16 @@ def _rename_and_tag(taken: Taken, result: SweepResult, rulebook: Rulebook) -> No
         for o in result.outcomes:
             if o.content_type:
                 found.append(f"type:{o.content_type}")
+        from prefect.context import FlowRunContext
+
+        context = FlowRunContext.get()
+        # The run's tags as created, from its context: asking the server again costs a request.
+        current = list(context.flow_run.tags) if context and context.flow_run else []
         with get_client(sync_client=True) as client:
-            current = client.read_flow_run(run_id)
             client.update_flow_run(
                 run_id,
                 name=f"intake {_label(keys, rulebook)}" if keys else None,
-                tags=list(dict.fromkeys([*current.tags, *found])),
+                tags=list(dict.fromkeys([*current, *found])),
             )
     except Exception:  # naming is a courtesy; never fail a sweep over it
         get_run_logger().debug("could not rename flow run", exc_info=True)

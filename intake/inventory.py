@@ -142,5 +142,13 @@ class StabilityTracker:
     def forget(self, key: str) -> None:
         self._seen.pop(key, None)
 
+    def due_in(self) -> float | None:
+        """Seconds until the first watched item has been still for the settle time, if it stays
+        still (0 when one is due now); None when nothing is watched."""
+        if not self._seen:
+            return None
+        since = min(first for _sig, first in self._seen.values())
+        return max(0.0, since + self.settle_seconds - self.clock())
+
     def pending(self) -> Iterator[str]:
         return iter(list(self._seen))

@@ -49,6 +49,9 @@ TICK_SECONDS = 0.25
 """The longest the main loop sleeps when nothing is settling (it wakes at once on an event). A
 loop mechanic, not a rule; it bounds how late a stop request or a rescan is noticed."""
 
+MIN_WAIT_SECONDS = 0.01
+"""The shortest sleep of the main loop while an item is due (a loop mechanic, not a rule)."""
+
 POLL_SECONDS = 1.0
 """How often `--polling` looks at the inbox (watchdog's own default). A loop mechanic, not a
 rule: tests pass a shorter one so a polling test waits tenths of a second, not seconds."""
@@ -315,10 +318,11 @@ class InboxWatcher:
         return ready
 
     def next_wait(self, tick: float) -> float:
-        """How long the loop may sleep: `tick` when idle; finer (a tenth of the settle time)
-        while items are settling, so a still item is taken close to its settle time."""
-        fine = self.rulebook.intake.settle_seconds / 10
-        return min(tick, fine) if self._pending and fine > 0 else tick
+        """How long the loop may sleep: `tick` when idle; while items are settling, until the
+        first of them has been still for the settle time (a still item is taken on time, not at
+        the next tick), yet never below `MIN_WAIT_SECONDS` (no busy loop)."""
+        due = self._tracker.due_in() if self._pending else None
+        return tick if due is None else max(MIN_WAIT_SECONDS, min(tick, due))
 
     def pending(self) -> list[str]:
         """Keys seen and waiting to be still (for status output and tests)."""

@@ -337,7 +337,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             pk = PRIMARY_KEYS.get(name, "id")
             table.create(columns, pk=pk, not_null={pk} if pk != "id" else None)
         else:
-            missing = {c: t for c, t in columns.items() if c not in table.columns_dict}
+            existing = table.columns_dict  # one PRAGMA a table, not one per column
+            missing = {c: t for c, t in columns.items() if c not in existing}
             for column, col_type in missing.items():
                 table.add_column(column, col_type)
     for name, cols, unique in INDEXES:

@@ -48,6 +48,18 @@ CASES = [
         marks=pytest.mark.integration,
     ),
     pytest.param(
+        "bench_burst.py",
+        [
+            "burst of 40 drafts into a watched inbox",
+            "floor (plain sweep",
+            "ratio burst/floor time",
+            "peak memory of watch",
+        ],
+        ["FAILED"],
+        id="burst",
+        marks=pytest.mark.integration,
+    ),
+    pytest.param(
         "bench_fuzz.py",
         ["crashes 0", "catch-all refusals 0", "slowest case", "peak memory", "ratio fuzz/baseline"],
         ["FAILED"],
