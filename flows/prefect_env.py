@@ -169,6 +169,22 @@ def _alive(proc: psutil.Process) -> bool:
         return False
 
 
+def _listens_on(proc: psutil.Process, url: str) -> bool:
+    """Whether `proc` itself holds the listening socket of `url`. A health answer alone is not
+    enough: seen with two workspaces preferring one port, the later server lost the race to
+    bind, exited, and the other workspace's server answered its health check in its place."""
+    port = int(url.rsplit(":", 1)[1].split("/")[0])
+    try:
+        listing = getattr(proc, "net_connections", None) or proc.connections  # psutil < 6
+        return any(
+            c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port for c in listing(kind="tcp")
+        )
+    except psutil.AccessDenied:
+        return True  # cannot tell: the health answer decides, as before
+    except psutil.Error:
+        return False
+
+
 def _recorded_server(ws: Workspace) -> psutil.Process | None:
     """The server named by Prefect's pid file, if it is ours and alive."""
     try:
@@ -199,7 +215,7 @@ def server_state(ws: Workspace, ask: bool = True) -> ServerState:
         url = _api_url_of(proc.cmdline())
     except psutil.Error:
         return ServerState(None, None)
-    return ServerState(proc.pid, url if ask and server_healthy(url) else None)
+    return ServerState(proc.pid, url if ask and server_healthy(url) and _listens_on(proc, url) else None)
 
 
 def running_server(ws: Workspace) -> str | None:
@@ -231,7 +247,7 @@ def ensure_local_server(
         waiter = stop or threading.Event()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if server_healthy(url):
+            if server_healthy(url) and _listens_on(proc, url):
                 return url
             if not _alive(proc):
                 break
