@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import socket
 
+import psutil
 import pytest
 
 from flows import prefect_db, prefect_env
@@ -68,3 +70,15 @@ def test_a_workspace_prefers_the_port_its_environment_names(monkeypatch):
     assert prefect_env.preferred_port() == 4321
     monkeypatch.delenv("DRAFTDESK_PREFECT_PORT")
     assert prefect_env.preferred_port() == 4200
+
+
+def test_a_server_is_ours_only_while_our_process_holds_its_port():
+    """Another workspace's server that took the port answers the health check too; only the
+    process holding the listening socket counts as the server started."""
+    with socket.socket() as listening, socket.socket() as bound_only:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        bound_only.bind(("127.0.0.1", 0))
+        me = psutil.Process()
+        assert prefect_env._listens_on(me, f"http://127.0.0.1:{listening.getsockname()[1]}/api")
+        assert not prefect_env._listens_on(me, f"http://127.0.0.1:{bound_only.getsockname()[1]}/api")
