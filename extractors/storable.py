@@ -11,6 +11,7 @@ draw. The reader's entry points pass every draft through `storable_draft` before
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import cast
 
@@ -62,14 +63,19 @@ def _clean(value: object) -> object:
         return dict(pairs)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes: dict[str, object] = {}
-        for f in dataclasses.fields(value):
-            if f.init:
-                old = getattr(value, f.name)
-                new = _clean(old)
-                if new is not old:
-                    changes[f.name] = new
+        for name in _init_fields(type(value)):
+            old = getattr(value, name)
+            new = _clean(old)
+            if new is not old:
+                changes[name] = new
         return dataclasses.replace(value, **changes) if changes else value
     return value
+
+
+@functools.cache
+def _init_fields(cls: type) -> tuple[str, ...]:
+    """The fields `dataclasses.replace` may be given, once per class."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
 
 
 def storable_draft(draft: Draft) -> Draft:
