@@ -286,10 +286,12 @@ def _print_decode_floor(paths: list[Path], n: int) -> None:
     """The issue's measure: the reader against the floor that decodes the pictures as it must,
     in turns (floor, reader, floor, reader, …) so a change of load hits both alike."""
     floor, reader = (float("inf"), float("inf")), (float("inf"), float("inf"))
+    rounds: list[tuple[float, float]] = []  # (wall, CPU) ratio of each turn: the spread
     for _ in range(REPEAT):
         f, r = _timed_cpu(decode_floor_pass, paths), _timed_cpu(reader_pass, paths)
         floor = (min(floor[0], f[0]), min(floor[1], f[1]))
         reader = (min(reader[0], r[0]), min(reader[1], r[1]))
+        rounds.append((r[0] / f[0], r[1] / f[1]))
     load = os.getloadavg()[0]
     hashing = _hash_seconds(paths)
     print(f"floor with the pictures decoded at 1/8 (greyscale): {floor[0]:.3f} s wall, {floor[1]:.3f} s CPU")
@@ -301,6 +303,11 @@ def _print_decode_floor(paths: list[Path], n: int) -> None:
         f"ratio reader/decode floor ({n} drafts, best of {REPEAT}): {ratio:.2f}x wall, "
         f"{reader[1] / floor[1]:.2f}x CPU  (target <= 1.2x: {'PASS' if ratio <= 1.2 else 'MISS'}; "
         f"load average {load:.1f} on {os.cpu_count()} CPUs)"
+    )
+    walls, cpus = sorted(w for w, _ in rounds), sorted(c for _, c in rounds)
+    print(
+        f"  each turn: {walls[0]:.2f}–{walls[-1]:.2f}x wall, {cpus[0]:.2f}–{cpus[-1]:.2f}x CPU "
+        f"(median {walls[len(walls) // 2]:.2f}x wall, {cpus[len(cpus) // 2]:.2f}x CPU)"
     )
     print(
         f"  of which the sha256 of every file and picture (not in the floor, needed by the ledger): "

@@ -111,11 +111,19 @@ _EA = _char_class(_EAST_ASIAN_RANGES)
 _AMB = _char_class(_ambiguous_ranges())
 # Word's words in a string: each East Asian character, plus each maximal run of other non-space
 # characters. Under the hint, ambiguous symbols join the East Asian side.
-_EA_CHAR = {False: re.compile(f"[{_EA}]"), True: re.compile(f"[{_EA}{_AMB}]")}
+# The characters of a class are counted as the summed lengths of its maximal runs (the same
+# number as one match per character, without making a string per character: ~10× faster on
+# Chinese text, where such runs are long).
+_EA_RUNS = {False: re.compile(f"[{_EA}]+"), True: re.compile(f"[{_EA}{_AMB}]+")}
 _RUN = {False: re.compile(rf"[^\s{_EA}]+"), True: re.compile(rf"[^\s{_EA}{_AMB}]+")}
 _RUN_CHAR = {False: re.compile(rf"[^\s{_EA}]"), True: re.compile(rf"[^\s{_EA}{_AMB}]")}
-_HAN = re.compile(f"[{_char_class(_HAN_RANGES)}]")
-_SPACE = re.compile(r"\s")
+_HAN_RUNS = re.compile(f"[{_char_class(_HAN_RANGES)}]+")
+_SPACES = re.compile(r"\s+")
+
+
+def _chars_in_runs(runs: re.Pattern[str], text: str) -> int:
+    """How many characters of `text` the one-class pattern `runs` ("[…]+") covers."""
+    return sum(map(len, runs.findall(text)))
 
 
 def count_zishu(segments: Iterable[Segment]) -> int:
@@ -127,7 +135,7 @@ def count_zishu(segments: Iterable[Segment]) -> int:
         if not text:
             continue
         hint = bool(hint)
-        words += len(_EA_CHAR[hint].findall(text)) + len(_RUN[hint].findall(text))
+        words += _chars_in_runs(_EA_RUNS[hint], text) + len(_RUN[hint].findall(text))
         if in_word and _RUN_CHAR[hint].match(text):
             words -= 1  # the run goes on from the previous segment
         in_word = _RUN_CHAR[hint].match(text[-1]) is not None
@@ -141,7 +149,7 @@ def count_text(text: str, east_asian_hint: bool = False) -> int:
 
 def count_characters(segments: Iterable[Segment]) -> int:
     """Word's Characters (no spaces): every non-space character."""
-    return sum(len(text) - len(_SPACE.findall(text)) for text, _ in segments)
+    return sum(len(text) - _chars_in_runs(_SPACES, text) for text, _ in segments)
 
 
 def count_characters_with_spaces(segments: Iterable[Segment]) -> int:
@@ -152,7 +160,7 @@ def count_characters_with_spaces(segments: Iterable[Segment]) -> int:
 
 def count_hanzi(text: str) -> int:
     """Han characters only."""
-    return len(_HAN.findall(text))
+    return _chars_in_runs(_HAN_RUNS, text)
 
 
 def paragraph_segments(paragraphs: Iterable[Sequence[Segment]]) -> list[Segment]:

@@ -222,9 +222,8 @@ def phash(image: Image.Image, hash_size: int = 8, highfreq_factor: int = 4) -> i
     form and `ImageHash` distances are imagehash's own; tests compare both on many pictures.
     """
     size = hash_size * highfreq_factor
-    pixels = numpy.asarray(
-        image.convert("L").resize((size, size), Image.Resampling.LANCZOS), dtype=numpy.float64
-    )
+    grey = image if image.mode == "L" else image.convert("L")  # convert to its own mode only copies
+    pixels = numpy.asarray(grey.resize((size, size), Image.Resampling.LANCZOS), dtype=numpy.float64)
     dct = _dct_matrix(size)
     low = (dct @ pixels @ dct.T)[:hash_size, :hash_size]
     return imagehash.ImageHash(low > numpy.median(low))

@@ -36,16 +36,22 @@ from extractors.storable import storable_draft
 from rules import Rulebook
 
 
+def _named_like_word(name: str) -> bool:
+    return posixpath.splitext(name)[1].lower() in (".docx", ".docm", ".dotx", ".dotm")
+
+
 def _looks_like_word(name: str, members: list[str]) -> bool:
     """A zip with `[Content_Types].xml` or a `word/` folder, or named like a Word file, is a Word
     package (perhaps broken: the docx reader then says what is wrong); any other zip is a bundle."""
-    if posixpath.splitext(name)[1].lower() in (".docx", ".docm", ".dotx", ".dotm"):
+    if _named_like_word(name):
         return True
     lowered = (m.lstrip("/").lower() for m in members)
     return any(m == "[content_types].xml" or m.startswith("word/") for m in lowered)
 
 
 def _is_word_package(name: str, data: bytes) -> bool:
+    if _named_like_word(name):  # decided by the name: the zip is opened once, by the docx reader
+        return True
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             return _looks_like_word(name, zf.namelist())

@@ -93,7 +93,12 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
             size = os.fstat(fh.fileno()).st_size
             if size > max_bytes:
                 raise FileRefused(too_big(size, max_bytes))
-            data = fh.read(max_bytes + 1)
+            # Read what fstat promised plus one byte: `read(max_bytes + 1)` would first allocate
+            # the whole bound (200 MB), mapped fresh and faulted in for every file. Only a file
+            # that grew since the fstat is read on, up to the bound.
+            data = fh.read(size + 1)
+            if len(data) > size:
+                data += fh.read(max_bytes + 1 - len(data))
         except OSError as exc:
             raise FileRefused(unreadable(exc)) from exc
     if len(data) > max_bytes:  # the file grew while we read it

@@ -11,6 +11,7 @@ draw. The reader's entry points pass every draft through `storable_draft` before
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import cast
 
@@ -45,18 +46,36 @@ def symbol(code: str) -> str:
 
 
 def _clean(value: object) -> object:
+    """`value` with its strings made storable; the very same object when nothing in it changes
+    (almost every draft: rebuilding each paragraph and photo to change nothing cost more than
+    the whole text walk)."""
     if isinstance(value, str):
-        return storable(value)
-    if isinstance(value, tuple):
-        return tuple(_clean(v) for v in value)
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
+        return storable(value) if _UNSTORABLE.search(value) else value
+    if isinstance(value, (tuple, list)):
+        items = [_clean(v) for v in value]
+        if all(a is b for a, b in zip(items, value, strict=True)):
+            return value
+        return tuple(items) if isinstance(value, tuple) else items
     if isinstance(value, dict):
-        return {_clean(k): _clean(v) for k, v in value.items()}
+        pairs = [(_clean(k), _clean(v)) for k, v in value.items()]
+        if all(k is k0 and v is v0 for (k, v), (k0, v0) in zip(pairs, value.items(), strict=True)):
+            return value
+        return dict(pairs)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _clean(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
-        return dataclasses.replace(value, **changes)
+        changes: dict[str, object] = {}
+        for name in _init_fields(type(value)):
+            old = getattr(value, name)
+            new = _clean(old)
+            if new is not old:
+                changes[name] = new
+        return dataclasses.replace(value, **changes) if changes else value
     return value
+
+
+@functools.cache
+def _init_fields(cls: type) -> tuple[str, ...]:
+    """The fields `dataclasses.replace` may be given, once per class."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
 
 
 def storable_draft(draft: Draft) -> Draft:
