@@ -37,6 +37,11 @@ Written = tuple[str, str, str, str, int]  # unit, type folder, title, body, phot
 def realistic_drafts(count: int, units: list[str], seed: int = 29) -> list[tuple[str, bytes]]:
     """`count` drafts as (inbox path, .docx bytes), one photo each (so a 微信原创稿件 is sent
     back for its photos, as some are: its text still becomes a same-unit prior)."""
+    return [_file(n, w) for n, w in enumerate(realistic_texts(count, units, seed))]
+
+
+def realistic_texts(count: int, units: list[str], seed: int = 29) -> list[Written]:
+    """What `realistic_drafts` writes: (unit, type folder, title, body, photo seed) of each."""
     rng = random.Random(seed)
     written: list[Written] = []
     events = []
@@ -52,7 +57,7 @@ def realistic_drafts(count: int, units: list[str], seed: int = 29) -> list[tuple
         folder = rng.choices([t for t, _ in TYPES], [w for _, w in TYPES])[0]
         events.append((event, len(written)))
         written.append((rng.choice(units), folder, *_text(event, folder, rng), n))
-    return [_file(n, w) for n, w in enumerate(written)]
+    return written
 
 
 def _text(event: object, folder: str, rng: random.Random) -> tuple[str, str]:
