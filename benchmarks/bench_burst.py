@@ -14,10 +14,11 @@ file, no watcher, no Prefect, no settle wait). Goals: ≥ 100 drafts/s and ≤ 2
 
 The drafts (benchmarks/burst_drafts.py) are what a backlog of 23 units looks like: each its own
 local news (twelve kinds, the labelled same-news set's templates), with its own event day in the
-forty days before, community, spot, people and figures; mostly 即时通讯信息, some 微信原创稿件
-and 党委政务信息; 6 % another unit's write-up of an earlier event, 3 % a lightly edited copy from
-another unit, 2 % a unit's own resend. The same-news check compares in full only the earlier
-drafts that can be alike (`checks.duplicate.may_be_alike`: same day, enough words in common).
+forty days before, community, spot, people and figures, at its type's length (即时通讯信息, a
+fifth 党委政务信息), so most are accepted and become the next drafts' priors; 6 % another unit's
+write-up of an earlier event, 3 % a lightly edited copy from another unit, 2 % a unit's own
+resend. The same-news check compares in full only the earlier drafts that can be alike
+(`checks.duplicate.may_be_alike`: same day, enough pieces or words in common).
 `--adversarial` sends the old drafts instead (tests.factory.news_draft: one title, one event day,
 a 48-character alphabet), where nearly every pair must be compared in full and each draft costs
 time in proportion to the drafts before it: a worst case, not a burst the office sees.
