@@ -2,7 +2,7 @@
 
 The real `draftdesk watch` runs as a subprocess on a fresh workspace with its own local Prefect
 server (each batch a flow run, as in the office). Once the server answers and a warm-up draft is
-filed, N drafts (23 units, varied text, one photo each, as bench_intake makes them) are renamed
+filed, N drafts are renamed
 into the inbox as fast as this process can, and the time runs from the first rename until the
 last of them lies in outbox/accepted or outbox/rejected. It includes one settle time (the rule:
 an item is taken only once it has been still that long). Peak memory is the watch process's own
@@ -12,8 +12,20 @@ The floor, measured in this same run before the watch starts, on identical draft
 workspace: the plain `intake.pipeline.sweep` in this process (claim → read → check → record →
 file, no watcher, no Prefect, no settle wait). Goals: ≥ 100 drafts/s and ≤ 250 MB.
 
+The drafts (benchmarks/burst_drafts.py) are what a backlog of 23 units looks like: each its own
+local news (twelve kinds, the labelled same-news set's templates), with its own event day in the
+forty days before, community, spot, people and figures, at its type's length (即时通讯信息, a
+fifth 党委政务信息), so most are accepted and become the next drafts' priors; 6 % another unit's
+write-up of an earlier event, 3 % a lightly edited copy from another unit, 2 % a unit's own
+resend. The same-news check compares in full only the earlier drafts that can be alike
+(`checks.duplicate.may_be_alike`: same day, enough pieces or words in common).
+`--adversarial` sends the old drafts instead (tests.factory.news_draft: one title, one event day,
+a 48-character alphabet), where nearly every pair must be compared in full and each draft costs
+time in proportion to the drafts before it: a worst case, not a burst the office sees.
+
     python benchmarks/bench_burst.py            # 1,800 drafts, the rulebook's settle time
     python benchmarks/bench_burst.py --quick    # 40 drafts, settle 0.5 s: proves it runs
+    python benchmarks/bench_burst.py --adversarial -n 300   # all drafts alike
 """
 
 from __future__ import annotations
@@ -33,6 +45,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_intake import build_drafts, make_workspace  # noqa: E402
 from bench_watch import set_intake, wait  # noqa: E402
+from burst_drafts import alike_drafts, realistic_drafts  # noqa: E402
 
 from flows import prefect_env  # noqa: E402
 from tests.factory import news_draft  # noqa: E402
@@ -211,6 +224,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="40 drafts, settle 0.5 s: proves it runs")
     parser.add_argument("-n", "--drafts", type=int, default=None, help="drafts in the burst (default 1800)")
+    parser.add_argument("--adversarial", action="store_true", help="the old all-alike drafts")
     parser.add_argument("--settle", type=float, default=None, help="settle seconds (default: the rulebook's)")
     ns = parser.parse_args()
     count = ns.drafts or (40 if ns.quick else 1800)
@@ -220,12 +234,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-burst-") as name:
         tmp = Path(name)
         units = [u.name for u in Workspace(tmp / "probe").rulebook().units]
-        drafts = build_drafts(count, units)
+        drafts = (alike_drafts if ns.adversarial else realistic_drafts)(count, units)
         floor_s = floor_sweep(tmp, drafts)
         measured = watched_burst(tmp, drafts, settle)
     if measured is None:
         print("burst FAILED")
         return 1
+    print("drafts: " + ("adversarial, all alike" if ns.adversarial else "realistic (burst_drafts.py)"))
     report(count, floor_s, *measured)
     return 0
 

@@ -19,8 +19,10 @@ Pure: the ledger supplies the earlier submissions as `Prior` values. Only the fi
 `intake.near_duplicate_max_chars` characters (title, then body) are segmented, so judging one
 draft stays within a couple of seconds whatever its size. Each draft's words and features are
 read once and cached (`features`, `word_set`), so a window of 400 priors costs a plain scan of
-set intersections (benchmarks/bench_same_news.py: 7–19 ms a draft, slowest 25 ms). The copy measure is the
-exact Jaccard index, by a plain scan of the window. MinHash LSH (datasketch) was measured against it
+set intersections (benchmarks/bench_same_news.py: 7–19 ms a draft, slowest 25 ms), and only
+the priors `may_be_alike` lets through (same event day, enough pieces or words in common) are
+compared in full: exactly the same verdicts, 1 % of a burst's window compared in full.
+The copy measure is the exact Jaccard index, by a plain scan of the window. MinHash LSH (datasketch) was measured against it
 (benchmarks/bench_duplicate.py, per judged draft, word sets cached, three runs on a shared
 2-core machine): rebuilding an index from the window's cached MinHashes, as a pure check given
 its priors per call must, costs 15–36× the scan at 100 priors, 5–11× at 400 (a busy week is a
@@ -36,6 +38,7 @@ import datetime as dt
 import logging
 import os
 import re
+import sys
 import tempfile
 import threading
 import unicodedata
@@ -102,8 +105,6 @@ def _jieba_module() -> ModuleType:
     jieba 0.42 imports `pkg_resources` (~0.4 s) only to open its own data files, and falls back
     to a plain `open` beside its module when that import fails; it is made to fail for this one
     import, so `pkg_resources` is neither loaded nor kept from anyone who imports it later."""
-    import sys
-
     blocked = "pkg_resources" not in sys.modules
     if blocked:
         sys.modules["pkg_resources"] = None  # type: ignore[assignment]
@@ -233,14 +234,16 @@ class Comparison:
 # ±(days+1) of a week; 23 units rarely send more than a few hundred, but a backlog of 1,800 comes
 # in at once). Each draft is compared with every earlier one in order, so a window larger than
 # the cache evicts each entry just before it is needed: measured, a draft judged against 1,100
-# earlier ones took 471 ms CPU with 1,024 kept, 40 ms against 1,000. ~76 KB a news-sized draft.
+# earlier ones took 471 ms CPU with 1,024 kept, 40 ms against 1,000. ~21 KB a burst's draft
+# (benchmarks/burst_drafts.py), its words and pieces interned (32 KB before they were).
 FEATURE_CACHE = 4096
 
 
 @lru_cache(maxsize=FEATURE_CACHE)
 def _words(text: str) -> tuple[str, ...]:
-    """jieba's words of `text`, in order (cached like `word_set`)."""
-    return tuple(jieba_lcut(text))
+    """jieba's words of `text`, in order (cached like `word_set`), interned like the pieces
+    (`news_features.pieces_of`): the drafts of a window share most of their words."""
+    return tuple(map(sys.intern, jieba_lcut(text)))
 
 
 @lru_cache(maxsize=1)
