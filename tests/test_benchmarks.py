@@ -50,7 +50,7 @@ CASES = [
     pytest.param(
         "bench_burst.py",
         [
-            "burst of 40 drafts into a watched inbox",
+            "burst of 12 drafts into a watched inbox",
             "floor (plain sweep",
             "ratio burst/floor time",
             "peak memory of watch",
@@ -121,7 +121,7 @@ CASES = [
 NEEDS_CORPUS = {"bench_fuzz.py"}
 # Benchmarks whose Prefect server is only a fixture of the run (its startup is not timed): they
 # take the session's server (`PREFECT_API_URL`) rather than migrate a database of their own.
-ON_THE_HARNESS = {"bench_intake.py"}
+ON_THE_HARNESS = {"bench_intake.py", "bench_watch.py", "bench_burst.py"}
 
 
 @pytest.mark.parametrize(("script", "expected", "unexpected"), CASES)
