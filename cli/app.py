@@ -91,12 +91,13 @@ def watch(
     port: PortOpt = None,
 ) -> None:
     """持续监视收稿目录并定期全量扫描，直到按 Ctrl-C；同时开启浏览器办公桌。"""
+    from cli.console import end_process
     from cli.intake_lock import intake_running
     from cli.watch import watch_command
 
     with intake_running(workspace, daily_backup=True):  # restore refuses while intake runs
         code = watch_command(workspace, polling=polling, also=_desk(workspace, no_web, host, port))
-    raise typer.Exit(code)
+    end_process(code)
 
 
 @app.command(cls=ChineseCommand)
@@ -107,12 +108,13 @@ def serve(
     port: PortOpt = None,
 ) -> None:
     """按计划运行 Prefect 部署：每隔几分钟收稿一次，每月1日生成上月考核报表；同时开启浏览器办公桌。"""
+    from cli.console import end_process
     from cli.intake_lock import intake_running
     from cli.serve import serve_command
 
     with intake_running(workspace, daily_backup=True):  # restore refuses while intake runs
         code = serve_command(workspace, also=_desk(workspace, no_web, host, port))
-    raise typer.Exit(code)
+    end_process(code)
 
 
 @app.command(cls=ChineseCommand)

@@ -12,6 +12,7 @@ one line (no traceback) per draftdesk warning.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import logging.handlers
@@ -24,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from flows.sweep import OneLineFormatter
 from workspace import Workspace
@@ -144,3 +145,22 @@ def exit_within(seconds: float, code: int) -> None:
     timer = threading.Timer(seconds, os._exit, (code,))  # the console lines were flushed already
     timer.daemon = True
     timer.start()
+
+
+def end_process(code: int) -> NoReturn:
+    """End `watch` or `serve` with `code` once the loop has stopped, the claims are filed or left
+    for the next start, the side jobs have had their time and the intake lock is released:
+    Prefect's log and event workers are flushed to their server (`exit_within` bounds it), then
+    the process ends without the interpreter's shutdown. That shutdown stops the daemon threads
+    still running (the browser desk, Prefect's workers) wherever they stand, and one caught in
+    compiled code aborted the process (SIGABRT, "FATAL: exception not rethrown", seen under
+    load) instead of exiting with `code`."""
+    if "prefect" in sys.modules:
+        from flows.prefect_env import drain
+
+        drain()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    logging.shutdown()
+    os._exit(code)
