@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_intake import build_drafts, make_workspace  # noqa: E402
-from bench_watch import set_intake, wait  # noqa: E402
+from bench_watch import said, set_intake, start_watch, wait  # noqa: E402
 from burst_drafts import alike_drafts, realistic_drafts  # noqa: E402
 
 from flows import prefect_env  # noqa: E402
@@ -91,18 +91,6 @@ def floor_sweep(tmp: Path, drafts: list[tuple[str, bytes]]) -> float:
     print(f"  CPU of the floor (plain sweep, this process): {time.process_time() - cpu:.1f} s")
     assert len(result.outcomes) == len(drafts), (len(result.outcomes), len(drafts))
     return elapsed
-
-
-def start_watch(ws: Workspace, tmp: Path) -> tuple[subprocess.Popen[bytes], Path, Path]:
-    out_path, err_path = tmp / "watch.out", tmp / "watch.err"
-    # A server given by PREFECT_API_URL (a shared one, as an office may run) is used as it is;
-    # else the watch starts its workspace's own, as by default.
-    env = {**os.environ, "DRAFTDESK_NOW": NOW, "PYTHONUNBUFFERED": "1"}
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        proc = subprocess.Popen(
-            [str(DRAFTDESK), "watch", "--workspace", str(ws.root)], stdout=out, stderr=err, env=env
-        )
-    return proc, out_path, err_path
 
 
 def burst(
@@ -164,12 +152,7 @@ def watched_burst(
     settle_in_force = set_intake(ws, settle, rescan=None)
     proc, out_path, err_path = start_watch(ws, tmp)
     try:
-        if not wait(
-            lambda: "Prefect 界面" in out_path.read_text(encoding="utf-8", errors="replace"),
-            START_DEADLINE,
-            proc,
-            poll=0.2,
-        ):
+        if not said(out_path, "Prefect 界面", proc):
             print(
                 "watch did not bring its Prefect server up:\n"
                 + err_path.read_text(encoding="utf-8", errors="replace")

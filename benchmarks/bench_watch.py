@@ -62,6 +62,27 @@ def filed(ws: Workspace, name: str) -> bool:
     return False
 
 
+def start_watch(
+    ws: Workspace, tmp: Path, polling: bool = False
+) -> tuple[subprocess.Popen[bytes], Path, Path]:
+    """A real `draftdesk watch` on `ws`, its output in tmp/watch.out and tmp/watch.err. A server
+    given by PREFECT_API_URL (a shared one) is used as it is; else the watch starts its
+    workspace's own, as by default."""
+    out_path, err_path = tmp / "watch.out", tmp / "watch.err"
+    env = {**os.environ, "DRAFTDESK_NOW": NOW, "PYTHONUNBUFFERED": "1"}
+    args = [str(DRAFTDESK), "watch", "--workspace", str(ws.root), *(["--polling"] if polling else [])]
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        proc = subprocess.Popen(args, stdout=out, stderr=err, env=env)
+    return proc, out_path, err_path
+
+
+def said(out_path: Path, text: str, proc: subprocess.Popen[bytes]) -> bool:
+    """Whether the watch printed `text` within START_DEADLINE (False at once if it exited)."""
+    return wait(
+        lambda: text in out_path.read_text(encoding="utf-8", errors="replace"), START_DEADLINE, proc, poll=0.2
+    )
+
+
 def wait(predicate, deadline: float, proc: subprocess.Popen[bytes], poll: float = 0.05) -> bool:  # type: ignore[no-untyped-def]
     end = time.monotonic() + deadline
     while time.monotonic() < end:
@@ -97,20 +118,9 @@ def run(n: int, settle: float | None, polling: bool) -> int:
         settle_in_force = set_intake(ws, settle, rescan=None)
         staging = Path(tmp) / "staging"
         staging.mkdir()
-        out_path, err_path = Path(tmp) / "watch.out", Path(tmp) / "watch.err"
-        # A server given by PREFECT_API_URL (a shared one) is used as it is; else the watch
-        # starts its workspace's own, as by default.
-        env = {**os.environ, "DRAFTDESK_NOW": NOW, "PYTHONUNBUFFERED": "1"}
-        args = [str(DRAFTDESK), "watch", "--workspace", str(ws.root), *(["--polling"] if polling else [])]
-        with out_path.open("wb") as out, err_path.open("wb") as err:
-            proc = subprocess.Popen(args, stdout=out, stderr=err, env=env)
+        proc, out_path, err_path = start_watch(ws, Path(tmp), polling)
         try:
-            if not wait(
-                lambda: "正在监视" in out_path.read_text(encoding="utf-8", errors="replace"),
-                START_DEADLINE,
-                proc,
-                poll=0.2,
-            ):
+            if not said(out_path, "正在监视", proc):
                 print("watch did not start:\n" + err_path.read_text(encoding="utf-8", errors="replace"))
                 return 1
             drafts = [
