@@ -21,7 +21,7 @@ draft stays within a couple of seconds whatever its size. Each draft's words and
 read once and cached (`features`, `word_set`), so a window of 400 priors costs a plain scan of
 set intersections (benchmarks/bench_same_news.py: 7–19 ms a draft, slowest 25 ms), and only
 the priors `may_be_alike` lets through (same event day, enough pieces or words in common) are
-compared in full: exactly the same verdicts, 1 % of a burst's window compared in full.
+compared in full: exactly the same verdicts, most of a burst's window (other days' news) skipped.
 The copy measure is the exact Jaccard index, by a plain scan of the window. MinHash LSH (datasketch) was measured against it
 (benchmarks/bench_duplicate.py, per judged draft, word sets cached, three runs on a shared
 2-core machine): rebuilding an index from the window's cached MinHashes, as a pure check given
@@ -155,11 +155,6 @@ def prepare() -> None:
     when the table is written), e.g. on a thread of a long-running watch before the first
     draft comes; `word_set` waits for it meanwhile (`lru_cache` and jieba's lock)."""
     _jieba()
-
-
-def jieba_loaded() -> bool:
-    """Whether this process has set jieba up already."""
-    return _segmenter.cache_info().currsize > 0
 
 
 def jieba_lcut(text: str) -> list[str]:
