@@ -158,7 +158,11 @@ def end_process(code: int) -> NoReturn:
     if "prefect" in sys.modules:
         from flows.prefect_env import drain
 
-        drain()
+        # The flush is a courtesy to the server: an import or a client failing at this point
+        # (seen under load: another thread's half-done import of prefect.events) must not turn
+        # a clean stop into exit code 1.
+        with contextlib.suppress(Exception):
+            drain()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
