@@ -81,7 +81,7 @@ def make_corpus(folder: Path, n: int, seed: int = 7) -> list[Path]:
     from tests.factory import han_text
 
     rng = random.Random(seed)
-    pool = _photo_pool(max(8, min(24, n)), rng)
+    pool = _photo_pool(min(24, max(n, 3)), rng)  # --quick's 3 drafts: 3 photos to make, not 8
     paths = []
     for i in range(n):
         doc = Document()
@@ -101,7 +101,7 @@ def make_corpus(folder: Path, n: int, seed: int = 7) -> list[Path]:
                     table.cell(r, c).text = han_text(6, seed=r * 3 + c)
         if rng.random() < 0.3:
             doc.element.body.insert(2, parse_xml(TEXTBOX_XML.format(text=han_text(40, seed=i))))
-        for k in rng.sample(range(len(pool)), rng.randint(0, 8)):
+        for k in rng.sample(range(len(pool)), rng.randint(0, min(8, len(pool)))):
             doc.add_picture(io.BytesIO(pool[k]), width=Inches(3))
         path = folder / f"draft{i:03d}.docx"
         doc.save(path)
