@@ -104,11 +104,50 @@ def _ambiguous_ranges() -> list[tuple[int, int]]:
             ranges[-1] = (ranges[-1][0], cp)
         else:
             ranges.append((cp, cp))
-    return [*ranges, (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD)]
+    return [*ranges, *_PRIVATE_PLANES]
+
+
+_PRIVATE_PLANES = ((0xF0000, 0xFFFFD), (0x100000, 0x10FFFD))
+
+# `_ambiguous_ranges()` as it comes out of Unicode 14.0 (Python 3.11's unicodedata), written out
+# because computing it scans 65,536 code points: 20–40 ms of every process that counts a draft.
+# Another Unicode version computes its own; tests/test_count.py checks this copy against it.
+_AMBIGUOUS_UNICODE_VERSION = "14.0.0"
+_AMBIGUOUS_HEX = """
+a1 a4 a7-a8 aa ad-ae b0-b4 b6-ba bc-bf c6 d0 d7-d8 de-e1 e6 e8-ea ec-ed f0 f2-f3 f7-fa fc fe 101
+111 113 11b 126-127 12b 131-133 138 13f-142 144 148-14b 14d 152-153 166-167 16b 1ce 1d0 1d2 1d4
+1d6 1d8 1da 1dc 251 261 2c4 2c7 2c9-2cb 2cd 2d0 2d8-2db 2dd 2df 300-36f 391-3a1 3a3-3a9 3b1-3c1
+3c3-3c9 401 410-44f 451 2010 2013-2016 2018-2019 201c-201d 2020-2022 2024-2027 2030 2032-2033
+2035 203b 203e 2074 207f 2081-2084 20ac 2103 2105 2109 2113 2116 2121-2122 2126 212b 2153-2154
+215b-215e 2160-216b 2170-2179 2189 2190-2199 21b8-21b9 21d2 21d4 21e7 2200 2202-2203 2207-2208
+220b 220f 2211 2215 221a 221d-2220 2223 2225 2227-222c 222e 2234-2237 223c-223d 2248 224c 2252
+2260-2261 2264-2267 226a-226b 226e-226f 2282-2283 2286-2287 2295 2299 22a5 22bf 2312 2460-24e9
+24eb-24ff 2605-2606 2609 260e-260f 261c 261e 2640 2642 2660-2661 2663-2665 2667-266a 266c-266d
+266f 269e-269f 26bf 26c6-26cd 26cf-26d3 26d5-26e1 26e3 26e8-26e9 26eb-26f1 26f4 26f6-26f9
+26fb-26fc 26fe-26ff 273d 2776-277f 2b56-2b59 e000-f8ff fe00-fe0f fffd 1f100-1f10a 1f110-1f12d
+1f130-1f169 1f170-1f18d 1f18f-1f190 1f19b-1f1ac e0100-e01ef
+"""
+
+
+def ambiguous_ranges() -> list[tuple[int, int]]:
+    """`_ambiguous_ranges()`: the copy above when this Python's Unicode is the one it was
+    computed from, else computed."""
+    if unicodedata.unidata_version != _AMBIGUOUS_UNICODE_VERSION:
+        return _ambiguous_ranges()
+    return written_out_ranges()
+
+
+def written_out_ranges() -> list[tuple[int, int]]:
+    """The ranges of the copy (`_AMBIGUOUS_HEX`), private planes added as computing does."""
+    ranges: list[tuple[int, int]] = []
+    for item in _AMBIGUOUS_HEX.split():
+        lo, _, hi = item.partition("-")
+        ranges.append((int(lo, 16), int(hi or lo, 16)))
+    return [*ranges, *_PRIVATE_PLANES]
 
 
 _EA = _char_class(_EAST_ASIAN_RANGES)
-_AMB = _char_class(_ambiguous_ranges())
+_AMB = _char_class(ambiguous_ranges())
 # Word's words in a string: each East Asian character, plus each maximal run of other non-space
 # characters. Under the hint, ambiguous symbols join the East Asian side.
 # The characters of a class are counted as the summed lengths of its maximal runs (the same
@@ -116,7 +155,6 @@ _AMB = _char_class(_ambiguous_ranges())
 # Chinese text, where such runs are long).
 _EA_RUNS = {False: re.compile(f"[{_EA}]+"), True: re.compile(f"[{_EA}{_AMB}]+")}
 _RUN = {False: re.compile(rf"[^\s{_EA}]+"), True: re.compile(rf"[^\s{_EA}{_AMB}]+")}
-_RUN_CHAR = {False: re.compile(rf"[^\s{_EA}]"), True: re.compile(rf"[^\s{_EA}{_AMB}]")}
 _HAN_RUNS = re.compile(f"[{_char_class(_HAN_RANGES)}]+")
 _SPACES = re.compile(r"\s+")
 
@@ -136,9 +174,10 @@ def count_zishu(segments: Iterable[Segment]) -> int:
             continue
         hint = bool(hint)
         words += _chars_in_runs(_EA_RUNS[hint], text) + len(_RUN[hint].findall(text))
-        if in_word and _RUN_CHAR[hint].match(text):
+        # A run pattern matches at a position exactly when its one class takes that character.
+        if in_word and _RUN[hint].match(text):
             words -= 1  # the run goes on from the previous segment
-        in_word = _RUN_CHAR[hint].match(text[-1]) is not None
+        in_word = _RUN[hint].match(text[-1]) is not None
     return words
 
 

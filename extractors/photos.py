@@ -226,7 +226,16 @@ def phash(image: Image.Image, hash_size: int = 8, highfreq_factor: int = 4) -> i
     pixels = numpy.asarray(grey.resize((size, size), Image.Resampling.LANCZOS), dtype=numpy.float64)
     dct = _dct_matrix(size)
     low = (dct @ pixels @ dct.T)[:hash_size, :hash_size]
-    return imagehash.ImageHash(low > numpy.median(low))
+    return imagehash.ImageHash(low > _median(low))
+
+
+def _median(values: numpy.ndarray) -> float:
+    """`numpy.median` of finite values (the middle one, or the mean of the middle two), without
+    the NaN check that imports `numpy.ma` (~15 ms of a process's first photo)."""
+    ordered = numpy.sort(values, axis=None)
+    half = ordered.size // 2
+    middle: float = ordered[half] if ordered.size % 2 else (ordered[half - 1] + ordered[half]) / 2
+    return middle
 
 
 def analyze_image(key: str, data: bytes, source: str, rulebook: Rulebook) -> Photo:

@@ -30,6 +30,9 @@ import psutil
 
 from flows.prefect_db import ServerStartAborted as ServerStartAborted
 from flows.prefect_db import process_lock, seed_database
+from flows.server_record import PID_FILE as PID_FILE
+from flows.server_record import pid_path
+from flows.server_record import prefect_home as prefect_home
 from workspace import Workspace
 
 DEFAULT_PORT = 4200
@@ -46,10 +49,6 @@ def preferred_port() -> int:
 
 
 STARTUP_SECONDS = 120.0
-
-
-def prefect_home(ws: Workspace) -> Path:
-    return ws.root / ".prefect"
 
 
 def configure(ws: Workspace, api_url: str | None = None) -> None:
@@ -119,10 +118,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-PID_FILE = "server.pid"
-"""Prefect's own record of a `prefect server start --background` (SERVER_PID_FILE_NAME under
-PREFECT_HOME): the pid of the server process; `prefect server stop` reads the same file."""
-
 _APP_FACTORY = "prefect.server.api.server:create_app"
 
 
@@ -136,7 +131,7 @@ class ServerState:
 
 
 def _pid_path(ws: Workspace) -> Path:
-    return prefect_home(ws) / PID_FILE
+    return pid_path(ws)
 
 
 def _api_url_of(cmd: list[str]) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 
+from flows.server_record import pid_path
 from intake.outcome import SweepResult
 from intake.pipeline import sweep
 from workspace import Workspace
@@ -50,12 +51,14 @@ def _console_one_line() -> None:
 def server_for_run(ws: Workspace) -> str | None:
     """The API URL `run` should use: the workspace's local server if up, else a configured
     `$PREFECT_API_URL` that answers its health check; None when no server is up."""
+    configured = os.environ.get("PREFECT_API_URL", "").strip()
+    if not configured and not pid_path(ws).exists():
+        return None  # none recorded, none configured: nothing to ask (prefect_env stays unloaded)
     from flows import prefect_env
 
     url = prefect_env.running_server(ws)
     if url:
         return url
-    configured = os.environ.get("PREFECT_API_URL", "").strip()
     if configured and prefect_env.server_healthy(configured):
         return configured
     return None

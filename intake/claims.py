@@ -52,12 +52,26 @@ class Claim:
 def owner_id() -> str:
     """host|pid|process start time: tells a live claimer from a dead one (pids get reused)."""
     try:
-        import psutil
-
-        started = f"{psutil.Process().create_time():.2f}"
+        started = f"{_own_start_time():.2f}"
     except Exception:
         started = "0"
     return f"{socket.gethostname()}|{os.getpid()}|{started}"
+
+
+def _own_start_time() -> float:
+    """`psutil.Process().create_time()` (what `_owner_alive` compares with), read as psutil reads
+    it on Linux — /proc/self/stat's start in clock ticks after boot, plus /proc/stat's boot
+    time — without importing psutil (~20 ms of every `run`); elsewhere psutil's own."""
+    try:
+        with open("/proc/self/stat", "rb") as stat_file:
+            fields = stat_file.read().rpartition(b")")[2].split()
+        with open("/proc/stat", "rb") as system:
+            boot = next(float(line.split()[1]) for line in system if line.startswith(b"btime"))
+        return float(fields[19]) / os.sysconf("SC_CLK_TCK") + boot
+    except (OSError, ValueError, IndexError, StopIteration):
+        import psutil
+
+        return float(psutil.Process().create_time())
 
 
 def _owner_alive(owner: str, db: sqlite_utils.Database, rulebook: Rulebook) -> bool:

@@ -73,3 +73,49 @@ def test_run_parses_its_options_without_pydantic() -> None:
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT, timeout=60)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--help"],
+        ["units", "links", "--help"],
+        ["request", "list", "--help"],
+        ["run", "--bogus"],
+        ["ru"],
+        ["bogus"],
+        ["--help"],
+        [],
+    ],
+)
+def test_the_command_alone_answers_as_the_whole_group(
+    args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`main` gives typer only the command (or sub-group) named: the same help, errors and exit."""
+    import typer.testing
+    from typer.main import get_group
+
+    from cli.app import app, asked_only
+
+    monkeypatch.setattr(typer.testing, "_get_command", get_group)  # as `main` calls it
+    alone = CliRunner().invoke(asked_only(app, args), args, prog_name="draftdesk")
+    whole = CliRunner().invoke(app, args, prog_name="draftdesk")
+    assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output)
+    assert alone.exit_code in (0, 2) and alone.output
+
+
+def test_only_an_exact_command_or_group_name_is_taken_alone() -> None:
+    from cli.app import app, asked_only
+
+    def names(args: list[str]) -> list[str]:
+        only = asked_only(app, args)
+        return [c.name or c.callback.__name__ for c in only.registered_commands if c.callback] + [
+            g.name or "" for g in only.registered_groups
+        ]
+
+    assert names(["run", "--workspace", "w"]) == ["run"]
+    assert names(["units", "links"]) == ["units"]
+    assert names(["list"]) == ["list"]
+    assert (
+        asked_only(app, ["ru"]) is app and asked_only(app, ["--help"]) is app and asked_only(app, []) is app
+    )

@@ -56,6 +56,16 @@ def test_ambiguous_quotes_join_the_word_without_the_hint() -> None:
     assert count_text("“abc”", east_asian_hint=True) == 3
 
 
+def test_the_written_out_ambiguous_ranges_are_the_computed_ones() -> None:
+    import unicodedata
+
+    from extractors import count
+
+    assert count.ambiguous_ranges() == count._ambiguous_ranges()
+    if unicodedata.unidata_version == count._AMBIGUOUS_UNICODE_VERSION:  # the copy is what is used
+        assert count.written_out_ranges() == count._ambiguous_ranges()
+
+
 def test_em_dash_and_ellipsis_count_each_under_the_hint() -> None:
     assert count_text("3—5个", east_asian_hint=True) == 4
     assert count_text("3—5个") == 2

@@ -312,6 +312,16 @@ def test_a_live_claim_of_another_sweep_is_not_taken_over(ws_rb):
     assert outcome.verdict == "accepted"
 
 
+def test_a_claims_owner_start_time_is_the_one_psutil_sees():
+    """`_owner_alive` compares psutil's start time of a pid with the one its owner wrote."""
+    import psutil
+
+    from intake.claims import _own_start_time, owner_id
+
+    assert abs(_own_start_time() - psutil.Process().create_time()) < 0.01
+    assert owner_id().endswith(f"|{os.getpid()}|{psutil.Process().create_time():.2f}")
+
+
 @pytest.mark.integration
 def test_the_intake_flow_names_and_tags_its_runs_and_leaves_a_summary_and_a_rejection_table(
     ws_rb, prefect_harness

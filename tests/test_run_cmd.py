@@ -55,6 +55,25 @@ def test_run_refuses_a_workspace_without_an_inbox(tmp_path, quiet_env, capsys):
     assert "draftdesk init" in capsys.readouterr().err
 
 
+def test_with_no_server_recorded_nor_configured_run_asks_none(tmp_path):
+    """No pid file of a workspace server and no $PREFECT_API_URL: no server, found without
+    importing `prefect_env` (psutil, urllib and the database template: ~30 ms of each run)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    code = (
+        "import sys; from pathlib import Path; from workspace import Workspace; from flows.sweep import server_for_run; "
+        "print(server_for_run(Workspace(Path(sys.argv[1]))), *(m in sys.modules for m in ('flows.prefect_env', 'psutil')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["None", "False", "False"]
+
+
 @pytest.mark.integration
 def test_run_with_no_server_up_sweeps_in_process_starts_no_prefect_and_keeps_the_run(tmp_path):
     """The real command on a fresh workspace, no Prefect anywhere: the plain sweep files every
@@ -94,10 +113,15 @@ def test_run_with_the_workspace_server_up_runs_the_flow_and_keeps_its_history(
     """A server up (here the test harness, reported as the workspace's): the sweep is the
     intake flow on it, and the ledger's run row names the Prefect flow run."""
     from flows import prefect_env
+    from flows.server_record import pid_path
 
     ws, _ = workspace(tmp_path / "ws")
     drop(ws, f"湖滨社区/{INSTANT}/好稿.docx", news_draft(300, photos=1))
     monkeypatch.setattr(prefect_env, "running_server", lambda _ws: prefect_harness)
+    # A server of the workspace is recorded in Prefect's pid file (`run` asks nothing without one).
+    recorded = pid_path(ws)
+    recorded.parent.mkdir(parents=True, exist_ok=True)
+    recorded.write_text("1", encoding="utf-8")
     assert run_command(ws.root) == 0
     out = capsys.readouterr().out
     assert f"Prefect 界面 {prefect_harness.removesuffix('/api')}" in out
