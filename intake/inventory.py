@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -74,6 +74,20 @@ def list_items(inbox: Path, rulebook: Rulebook) -> list[Item]:
     return items
 
 
+def items_at(inbox: Path, rulebook: Rulebook, keys: Iterable[str]) -> list[Item] | None:
+    """The items of `keys` (as the watcher hands them), each found by its own path and parsed as
+    `list_items` would — or None when one is not found under its key (gone, the layout changed,
+    or a name that is not UTF-8, whose key shows escaped bytes): then list the inbox."""
+    items: list[Item] = []
+    for key in keys:
+        path = inbox / key
+        where = InboxPath.locate(inbox, path, rulebook) if os.path.lexists(path) else None
+        if where is None or where.kind is None or where.key != key:
+            return None
+        items.append(Item(path, where.relpath, where.kind))
+    return items
+
+
 def signature(path: Path) -> Signature | None:
     """What must stay the same for an item to count as still: (size, mtime) of the file, or of
     every file in a bundle folder. None when the item has gone."""
@@ -128,15 +142,21 @@ class StabilityTracker:
     clock: Callable[[], float] = time.monotonic
     _seen: dict[str, tuple[Signature, float]] = field(default_factory=dict)
 
-    def observe(self, key: str, sig: Signature | None) -> bool:
+    def observe(
+        self, key: str, sig: Signature | None, still_before: Callable[[], float] | None = None
+    ) -> bool:
+        """Whether `key` has kept `sig` for the settle time. A new or changed signature starts
+        the wait now — or `still_before()` seconds earlier, when the caller can tell how long
+        the item had already been still when it was first looked at (asked only then)."""
         if sig is None:
             self._seen.pop(key, None)
             return False
         now = self.clock()
         previous = self._seen.get(key)
         if previous is None or previous[0] != sig:
-            self._seen[key] = (sig, now)
-            return self.settle_seconds <= 0
+            since = now - max(0.0, still_before()) if still_before is not None else now
+            self._seen[key] = (sig, since)
+            return now - since >= self.settle_seconds
         return now - previous[1] >= self.settle_seconds
 
     def forget(self, key: str) -> None:

@@ -52,7 +52,7 @@ from intake.claims import (
 )
 from intake.filed import FiledItem
 from intake.inbox_path import InboxPath
-from intake.inventory import Item, list_items, quiet_for, signature
+from intake.inventory import Item, items_at, list_items, quiet_for, signature
 from intake.outcome import Outcome, SweepResult
 from intake.received import forget_vanished, record_sightings_in
 from ledger import intake as ledger
@@ -99,11 +99,14 @@ def stable_items(
     still (`settled`), look, `wait` the settle time (on the monotonic clock unless a test
     passes its own), and look again."""
     wanted = set(keys) if keys is not None else None
-    everything = list_items(ws.inbox, rulebook)
-    # First sights of everything in the inbox, even when only some keys are wanted: this runs
+    # The watcher hands the keys it watched still, having recorded the first sight of everything
+    # it saw: those are looked up by their paths, not by listing every folder (~30 ms a batch).
+    known = items_at(ws.inbox, rulebook, keys) if keys and settled else None
+    everything = known if known is not None else list_items(ws.inbox, rulebook)
+    # Else first sights of everything in the inbox, even when only some keys are wanted: this runs
     # before the sweep's heartbeat, so files found on start after downtime get the clamped mtime.
     record_sightings_in(db, rulebook, everything)
-    forget_vanished(ws, db, everything)
+    forget_vanished(ws, db, everything, complete=known is None)
     items = [i for i in everything if wanted is None or i.key in wanted]
     if not items:
         return [], []

@@ -94,11 +94,19 @@ def record_sightings_in(
     return known
 
 
-def forget_vanished(ws: Workspace, db: sqlite_utils.Database, listed: Sequence[Item]) -> None:
+def forget_vanished(
+    ws: Workspace, db: sqlite_utils.Database, listed: Sequence[Item], complete: bool = True
+) -> None:
     """Forget first sights of items gone from the inbox. Checked on disk again, so a file the
-    watcher saw a moment after this listing keeps the first sight it just recorded."""
+    watcher saw a moment after this listing keeps the first sight it just recorded. When
+    `listed` is not the whole inbox (`complete=False`), a key showing escaped bytes (a name that
+    is not UTF-8: no path to check it by) is kept for the next full listing to decide."""
     present = {i.key for i in listed}
-    gone = [k for k in ledger.sighted_keys(db) if k not in present and not os.path.lexists(ws.inbox / k)]
+    gone = [
+        k
+        for k in ledger.sighted_keys(db)
+        if k not in present and not os.path.lexists(ws.inbox / k) and (complete or "\\" not in k)
+    ]
     ledger.forget_sightings(db, gone)
 
 

@@ -39,7 +39,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from intake.inbox_path import InboxPath, is_real_dir, relative_to_inbox
-from intake.inventory import Item, StabilityTracker, list_items, signature
+from intake.inventory import Item, StabilityTracker, list_items, quiet_for, signature
 from rules import Rulebook
 from workspace import layout_problem
 
@@ -51,6 +51,18 @@ loop mechanic, not a rule; it bounds how late a stop request or a rescan is noti
 
 MIN_WAIT_SECONDS = 0.01
 """The shortest sleep of the main loop while an item is due (a loop mechanic, not a rule)."""
+
+STILL_BEFORE_SECONDS = 1.0
+"""The most stillness from before the watcher's first look at an item (or at its change) that it
+takes the file system's word for (`inventory.quiet_for`: the newest mtime/ctime, which the local
+kernel stamps and no copy tool sets back). A loop mechanic, not a rule: watchdog holds every
+event that follows a move out of the inbox — each claim is one — for up to 0.5 s to pair the
+move's two halves, and the loop may be filing a batch when an event comes; without it, a draft
+dropped then waited those tenths of a second on top of the settle time (measured: +0.40 s)."""
+
+STAMP_SLACK_SECONDS = 0.02
+"""File times are stamped from the kernel's coarse clock, up to a tick before the change itself:
+that much of the file system's word is not taken (a loop mechanic, not a rule)."""
 
 POLL_SECONDS = 1.0
 """How often `--polling` looks at the inbox (watchdog's own default). A loop mechanic, not a
@@ -130,7 +142,12 @@ class InboxWatcher:
         on_first_sight: Callable[[list[Item]], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         poll_seconds: float = POLL_SECONDS,
+        quiet: Callable[[Path], float | None] | None = None,
     ) -> None:
+        """`quiet` says how long an item has been still by the file system's clock (see
+        `STILL_BEFORE_SECONDS`); by default `inventory.quiet_for` when the watcher runs on the
+        real monotonic clock with inotify, none otherwise: a test's clock is not the file
+        system's, and a share written from other machines (`polling`) is stamped by their clocks."""
         self.inbox = Path(inbox)
         self.outbox = outbox
         self.rulebook = rulebook
@@ -140,6 +157,7 @@ class InboxWatcher:
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._tracker = StabilityTracker(rulebook.intake.settle_seconds, clock=clock)
+        self._quiet = quiet if quiet is not None or polling or clock is not time.monotonic else quiet_for
         self._queue: queue.SimpleQueue[Item] = queue.SimpleQueue()
         self._queued: set[str] = set()
         self._lock = threading.Lock()
@@ -311,11 +329,24 @@ class InboxWatcher:
                 present.append((key, item, sig))
         self._report_sightings([item for key, item, _ in present if key in self._unsighted])
         ready: list[str] = []
-        for key, _item, sig in present:
-            if self._tracker.observe(key, sig):
+        for key, item, sig in present:
+            if self._tracker.observe(key, sig, self._still_before(item.path)):
                 self._drop(key)
                 ready.append(key)
         return ready
+
+    def _still_before(self, path: Path) -> Callable[[], float] | None:
+        """How long the item at `path` had been still before this look, as far as the watcher
+        takes the file system's word (at most `STILL_BEFORE_SECONDS`); None without `quiet`."""
+        quiet = self._quiet
+        if quiet is None:
+            return None
+
+        def seconds() -> float:
+            found = quiet(path)
+            return 0.0 if found is None else min(STILL_BEFORE_SECONDS, found - STAMP_SLACK_SECONDS)
+
+        return seconds
 
     def next_wait(self, tick: float) -> float:
         """How long the loop may sleep: `tick` when idle; while items are settling, until the

@@ -213,6 +213,35 @@ def test_received_time_is_the_first_sight_kept_across_a_restart(ws_rb, monkeypat
     assert _rows(ws)[0]["received_at"] == "2021-03-12T15:00:00+08:00"
 
 
+def test_a_watched_batch_is_found_by_its_paths_and_forgets_only_the_sightings_it_can_check(
+    ws_rb, monkeypatch
+):
+    ws, rb = ws_rb
+    drop(ws, f"湖滨社区/{INSTANT}/活动.docx", news_draft(300, photos=1))
+    withdrawn = drop(ws, f"湖滨社区/{INSTANT}/撤回.docx", news_draft(200, seed=1))
+    drop(ws, f"湖滨社区/{INSTANT}/".encode() + b"\xb8\xe5.docx", news_draft(300, seed=2))  # GBK 稿件
+    record_sightings(ws, rb, list_items(ws.inbox, rb))  # the watcher saw all three
+    escaped = next(i.key for i in list_items(ws.inbox, rb) if "\\x" in i.key)
+    withdrawn.unlink()  # the unit took one back before it was taken
+
+    def no_listing(*args: object) -> list[object]:
+        raise AssertionError("the whole inbox was listed for keys the watcher knows")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("intake.pipeline.list_items", no_listing)
+        result = sweep(ws, rb, [f"湖滨社区/{INSTANT}/活动.docx"], settled=True)
+
+    assert [o.key for o in result.outcomes] == [f"湖滨社区/{INSTANT}/活动.docx"]
+    db = open_ledger(ws.ledger_path)
+    try:
+        sighted = set(ledger.sighted_keys(db))
+    finally:
+        db.close()
+    assert f"湖滨社区/{INSTANT}/撤回.docx" not in sighted  # gone: its path says so
+    assert escaped in sighted  # its key is no path to check: kept for a full listing
+    assert [o.key for o in sweep(ws, rb, [escaped], settled=True).outcomes] == [escaped]  # listed
+
+
 def _set_mtime(path: Path, when: str) -> None:
     stamp = dt.datetime.fromisoformat(when).timestamp()
     os.utime(path, (stamp, stamp))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from intake.inventory import StabilityTracker, is_ignored, list_items, signature
+from intake.inventory import StabilityTracker, is_ignored, items_at, list_items, signature
 
 
 @pytest.mark.parametrize(
@@ -59,6 +60,29 @@ def test_items_by_layout(tmp_path: Path, rulebook) -> None:
     }
 
 
+def test_items_at_finds_the_watchers_keys_as_the_listing_does_or_says_to_list(
+    tmp_path: Path, rulebook
+) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "湖滨社区" / "即时通讯信息" / "活动").mkdir(parents=True)
+    (inbox / "湖滨社区" / "即时通讯信息" / "活动" / "稿.docx").write_bytes(b"x")
+    (inbox / "湖滨社区" / "即时通讯信息" / "a.docx").write_bytes(b"x")
+    (inbox / "湖滨社区" / "【微信】b.docx").write_bytes(b"x")
+    (inbox / "湖滨社区" / "信息员").mkdir()
+    (inbox / "湖滨社区" / "信息员" / "表.docx").write_bytes(b"x")
+    listed = list_items(inbox, rulebook)
+    assert len(listed) == 4
+
+    assert items_at(inbox, rulebook, [i.key for i in reversed(listed)]) == list(reversed(listed))
+    assert items_at(inbox, rulebook, ["湖滨社区/即时通讯信息/gone.docx"]) is None
+    assert items_at(inbox, rulebook, ["湖滨社区/即时通讯信息/活动/稿.docx"]) is None  # inside a bundle
+    raw = os.fsencode(inbox / "湖滨社区" / "即时通讯信息") + b"/\xb8\xe5.docx"  # not UTF-8
+    with open(raw, "wb") as out:
+        out.write(b"x")
+    escaped = [i.key for i in list_items(inbox, rulebook) if "\\x" in i.key]
+    assert escaped and items_at(inbox, rulebook, escaped) is None  # its key is no path: list
+
+
 def test_symlink_is_listed_not_followed(tmp_path: Path, rulebook) -> None:
     inbox = tmp_path / "inbox"
     (inbox / "湖滨社区" / "即时通讯信息").mkdir(parents=True)
@@ -82,6 +106,33 @@ def test_tracker_waits_for_the_settle_time_and_restarts_on_change() -> None:
     now[0] = 106.0
     assert tracker.observe("a", ("f", 2, 2))
     assert not tracker.observe("a", None)  # vanished
+
+
+def test_tracker_counts_the_stillness_its_caller_vouches_for_only_on_a_new_signature() -> None:
+    now = [100.0]
+    asked: list[str] = []
+
+    def still_before(seconds: float) -> Callable[[], float]:
+        def ask() -> float:
+            asked.append("a")
+            return seconds
+
+        return ask
+
+    tracker = StabilityTracker(3.0, clock=lambda: now[0])
+    assert not tracker.observe("a", ("f", 1, 1), still_before(0.8))  # still since 99.2
+    assert tracker.due_in() == pytest.approx(2.2)
+    now[0] = 102.1
+    assert not tracker.observe("a", ("f", 1, 1), still_before(0.8))
+    now[0] = 102.2
+    assert tracker.observe("a", ("f", 1, 1), still_before(0.8))
+    assert asked == ["a"]  # the same signature again: not asked
+    assert not tracker.observe("a", ("f", 2, 2), still_before(-5.0))  # a stamp in the future: now
+    now[0] = 105.1
+    assert not tracker.observe("a", ("f", 2, 2))
+    now[0] = 105.2
+    assert tracker.observe("a", ("f", 2, 2))
+    assert tracker.observe("b", ("f", 1, 1), still_before(3.0))  # still for the settle time already
 
 
 def test_bundle_signature_changes_when_a_photo_is_added(tmp_path: Path) -> None:

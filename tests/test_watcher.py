@@ -19,7 +19,14 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from intake.inventory import Item, list_items
-from intake.watcher import InboxWatcher, WatchError, check_layout, item_for_path, run_watch_loop
+from intake.watcher import (
+    STILL_BEFORE_SECONDS,
+    InboxWatcher,
+    WatchError,
+    check_layout,
+    item_for_path,
+    run_watch_loop,
+)
 from rules import Rulebook
 from tests.factory import make_photo, news_draft
 from tests.intake_support import ManualClock
@@ -185,6 +192,36 @@ def test_a_file_written_in_chunks_over_three_seconds_is_taken_once_after_it_stop
     assert taken == [key(UNIT, TYPE, "慢慢写.docx")]
     assert taken_at - last_write >= rules.intake.settle_seconds
     assert target.read_bytes() == data
+
+
+@pytest.mark.integration
+def test_stillness_from_before_the_first_look_counts_as_the_file_system_says_up_to_its_bound(
+    inbox: Path, rulebook: Rulebook, watchers: Callable[..., InboxWatcher]
+) -> None:
+    # An event watchdog held back (behind a claim's move out of the inbox) must not add to the
+    # settle time: the file system says how long the draft has been still, and up to
+    # STILL_BEFORE_SECONDS of that counts. Here it says an hour: one second of it counts.
+    rules = quick_rules(rulebook, settle=STILL_BEFORE_SECONDS + 0.5)
+    looked_at: list[Path] = []
+
+    def quiet(path: Path) -> float:
+        looked_at.append(path)
+        return 3600.0
+
+    watcher = watchers(inbox, rules, polling=False, quiet=quiet)
+    draft = inbox / UNIT / TYPE / "a.docx"
+    draft.write_bytes(b"x")
+    end = time.monotonic() + DEADLINE
+    while not watcher.pending() and time.monotonic() < end:
+        time.sleep(REAL_STEP)  # the event, on watchdog's thread; the watcher's clock stands still
+
+    assert watcher.poll_ready() == []
+    assert watcher.next_wait(10.0) == pytest.approx(0.5)
+    pause(watcher, 0.49)
+    assert watcher.poll_ready() == []
+    pause(watcher, 0.01)
+    assert watcher.poll_ready() == [key(UNIT, TYPE, "a.docx")]
+    assert looked_at == [draft]  # asked once, when the signature was new
 
 
 @pytest.mark.integration
