@@ -8,9 +8,10 @@ So the migrated cluster is made once per PostgreSQL major version, Prefect versi
 start —, a clean shutdown), under a lock between processes (flows.prefect_db.process_lock: the
 pytest-xdist workers and later runs share it), in a temporary folder renamed into place in one
 step, its manifest (every file's size and SHA-256) written last. Each test copies the data
-folder (some 50 ms) and starts PostgreSQL on the copy only when the copy matches the manifest
-byte for byte; a template that does not (a crash long ago, a hand edit) is made again. A build
-that fails fails the test with its output: it is the same migration the test would run.
+folder (42 MB; 0.3–0.6 s of CPU with the check and the chown) and starts PostgreSQL on the copy
+only when the copy matches the manifest byte for byte; a template that does not (a crash long
+ago, a hand edit) is made again. A build that fails fails the test with its output: it is the
+same migration the test would run.
 """
 
 from __future__ import annotations
