@@ -9,104 +9,42 @@ from __future__ import annotations
 import collections
 import contextlib
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from flows.prefect_db import seed_database
 from flows.prefect_env import server_healthy
 from ledger.schema import open_ledger
 from tests.conftest import IN_CI
 from tests.factory import news_draft
 from tests.intake_support import INSTANT, NOW, drop, inbox_items, outbox_items, sha, workspace
+from tests.postgres_support import PREFECT, free_port, migrated_cluster
 
 REPO = Path(__file__).resolve().parents[1]
-PREFECT = str(Path(sys.executable).with_name("prefect"))
 POOL = "draftdesk-test"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop a process this test started, with its children (its own session)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
+def _stop(procs: list[subprocess.Popen[bytes]], grace: float) -> None:
+    """Stop processes this test started, with their children (each its own session): all
+    asked at once (SIGTERM), then killed if still there after `grace` seconds. A worker asked
+    to stop after its runs ended sometimes still sat in Prefect's shutdown after 20 s (seen
+    here in 3 runs of 6): that wait proved nothing and held the test, and the server, up."""
+    for proc in procs:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
-def _postgres_binary(name: str) -> str | None:
-    """`name` on PATH, else in Debian's versioned folder (/usr/lib/postgresql/<v>/bin)."""
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
-    return str(candidates[-1]) if candidates else None
-
-
-@contextlib.contextmanager
-def _postgres() -> Iterator[str | None]:
-    """A throwaway PostgreSQL cluster; yields its SQLAlchemy URL, or None when not installed
-    (only off CI: `.ci/run` installs PostgreSQL, so under CI its absence fails the test)."""
-    initdb, postgres = _postgres_binary("initdb"), _postgres_binary("postgres")
-    if not initdb or not postgres:
-        assert not IN_CI, "PostgreSQL is missing under CI (.ci/run installs Debian's postgresql)"
-        yield None
-        return
-    data = Path(tempfile.mkdtemp(prefix="draftdesk-pg-"))
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        shutil.chown(data, "postgres", "postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    subprocess.run(
-        [*run_as, initdb, "-D", str(data / "db"), "-A", "trust", "-U", "postgres"],
-        check=True,
-        capture_output=True,
-    )
-    proc = subprocess.Popen(
-        [
-            *run_as,
-            postgres,
-            "-D",
-            str(data / "db"),
-            "-p",
-            str(port),
-            "-k",
-            str(data),
-            "-c",
-            "listen_addresses=127.0.0.1",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.3)
-        yield f"postgresql+asyncpg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        _stop(proc)
-        shutil.rmtree(data, ignore_errors=True)
+            os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for proc in procs:
+        try:
+            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
 
 
 def _env(home: Path, api_url: str) -> dict[str, str]:
@@ -123,15 +61,28 @@ def _env(home: Path, api_url: str) -> dict[str, str]:
     return env
 
 
+# One process, one Prefect import (measured: a second process for `prefect work-pool create`
+# cost 1.9 s of CPU): the work pool made as `prefect work-pool create POOL --type process` makes
+# it, with the process worker's default job template (a worker that got there first made the
+# same pool: it runs with `--type process`), the flow deployed to it, two runs started at once.
 DEPLOY_AND_RUN = """
 import sys, time
 from prefect import flow
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.deployments import run_deployment
+from prefect.exceptions import ObjectAlreadyExists
+from prefect.workers.process import ProcessWorker
 
-ws = sys.argv[1]
-source = flow.from_source(source=sys.argv[2], entrypoint="flows/intake_flow.py:intake_flow")
-source.deploy(name="sweep", work_pool_name=sys.argv[3], parameters={"workspace": ws}, print_next_steps=False,
+ws, repo, pool = sys.argv[1:4]
+with get_client(sync_client=True) as client:
+    try:
+        client.create_work_pool(WorkPoolCreate(
+            name=pool, type="process", base_job_template=ProcessWorker.get_default_base_job_template()))
+    except ObjectAlreadyExists:
+        pass
+source = flow.from_source(source=repo, entrypoint="flows/intake_flow.py:intake_flow")
+source.deploy(name="sweep", work_pool_name=pool, parameters={"workspace": ws}, print_next_steps=False,
               ignore_warnings=True)
 runs = [run_deployment("intake/sweep", timeout=0) for _ in range(2)]
 deadline = time.monotonic() + 240
@@ -157,14 +108,20 @@ def test_two_workers_on_a_process_pool_share_one_inbox_without_double_processing
         made[sha(data)] = data
     home = tmp_path / "prefect-home"
     home.mkdir()
-    port = _free_port()
+    port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
     started: list[subprocess.Popen[bytes]] = []
-    with _postgres() as database_url:
+    with migrated_cluster() as database_url:
+        assert database_url or not IN_CI, (
+            "PostgreSQL is missing under CI (.ci/run installs Debian's postgresql)"
+        )
         env = _env(home, api_url)
         server_env = dict(env)
-        if database_url:
+        if database_url:  # a copy of the migrated template (tests/postgres_support.py)
             server_env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url
+            server_env["PREFECT_SERVER_DATABASE_MIGRATE_ON_START"] = "false"
+        else:  # the server's own SQLite, from the workspace servers' migrated template
+            seed_database(home, home / "server.log")
         log = open(home / "server.log", "wb")
         try:
             started.append(
@@ -182,17 +139,22 @@ def test_two_workers_on_a_process_pool_share_one_inbox_without_double_processing
                 assert time.monotonic() < deadline, (home / "server.log").read_text(errors="replace")[-3000:]
                 assert started[0].poll() is None, (home / "server.log").read_text(errors="replace")[-3000:]
                 time.sleep(0.5)
-            subprocess.run(
-                [PREFECT, "work-pool", "create", POOL, "--type", "process"],
-                env=env,
-                check=True,
-                capture_output=True,
-                cwd=REPO,
-            )
             for n in range(2):
                 started.append(
                     subprocess.Popen(
-                        [PREFECT, "worker", "start", "--pool", POOL, "--limit", "1", "--name", f"worker-{n}"],
+                        [
+                            PREFECT,
+                            "worker",
+                            "start",
+                            "--pool",
+                            POOL,
+                            "--type",
+                            "process",
+                            "--limit",
+                            "1",
+                            "--name",
+                            f"worker-{n}",
+                        ],
                         env=env,
                         stdout=log,
                         stderr=subprocess.STDOUT,
@@ -214,8 +176,8 @@ def test_two_workers_on_a_process_pool_share_one_inbox_without_double_processing
             )
             print("Prefect server database:", "PostgreSQL" if database_url else "SQLite")
         finally:
-            for proc in reversed(started):
-                _stop(proc)
+            _stop(started[1:], grace=5)  # the workers first: they say goodbye to the server
+            _stop(started[:1], grace=20)
             log.close()
     filed = collections.Counter(sha(p.read_bytes()) for p in outbox_items(ws))
     assert filed == collections.Counter(made.keys())
