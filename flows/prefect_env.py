@@ -29,7 +29,7 @@ from pathlib import Path
 import psutil
 
 from flows.prefect_db import ServerStartAborted as ServerStartAborted
-from flows.prefect_db import process_lock, seed_database
+from flows.prefect_db import process_lock, seed_database, start_settings
 from workspace import Workspace
 
 DEFAULT_PORT = 4200
@@ -281,6 +281,7 @@ def _start_background(ws: Workspace, stop: threading.Event | None = None) -> psu
     )
     env.pop("PREFECT_API_DATABASE_CONNECTION_URL", None)
     seed_database(home, home / "server.log", stop)  # a migrated copy: 10 s less CPU (prefect_db)
+    env.update(start_settings(home))  # from the template: no migration check, no block registration
     command = [sys.executable, "-m", "uvicorn", "--factory", _APP_FACTORY]
     command += ["--host", "127.0.0.1", "--port", str(port), "--timeout-keep-alive", "5"]
     with open(home / "server.log", "ab") as log_file:
