@@ -233,7 +233,8 @@ def _watch(ws, at: str, label: str) -> Running:
 
 
 def _all_filed(ws, writers: Writers) -> bool:
-    return len(outbox_items(ws)) == writers.n and not inbox_items(ws)
+    """Polled every 0.2 s: the ledger's count first (~1 ms), the folders' walk (~9 ms) only then."""
+    return _count(ws) >= writers.n and len(outbox_items(ws)) == writers.n and not inbox_items(ws)
 
 
 def _filed_by(ws, writers: Writers, watch: Running, kind: str) -> None:

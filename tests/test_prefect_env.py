@@ -75,7 +75,7 @@ def test_the_pid_file_is_the_one_prefect_server_start_background_writes():
 
 def test_a_workspace_prefers_the_port_its_environment_names(monkeypatch):
     """`DRAFTDESK_PREFECT_PORT` names another preferred port (a second workspace on the machine);
-    without it Prefect's own 4200. Each pytest-xdist worker sets its own (tests/conftest.py)."""
+    without it Prefect's own 4200. Each test process sets its own (tests/conftest.py)."""
     monkeypatch.setenv("DRAFTDESK_PREFECT_PORT", "4321")
     assert prefect_env.preferred_port() == 4321
     monkeypatch.delenv("DRAFTDESK_PREFECT_PORT")

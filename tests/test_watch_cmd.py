@@ -3,7 +3,7 @@ Prefect server, drafts copied in by hand, Ctrl-C to stop.
 
 The server is the test run's shared one, named by `PREFECT_API_URL` as an office with a shared
 server names it (tests/conftest.py `prefect_server`): these tests are about filing and stopping,
-and a server of their own cost a start of 10-15 s of CPU. watch starting, reusing and restarting
+and a server of their own would cost a start of 4–7 s of CPU each. watch starting, reusing and restarting
 the workspace's own local server is what tests/test_server_outage.py and
 tests/test_day_of_faults.py prove, from a fresh workspace as here.
 
