@@ -130,8 +130,9 @@ _UVICORN = (
 )
 """`python -m uvicorn`, with Prefect's server imported first while the cyclic garbage collector
 is off (then one collection, and what is left frozen out of later collections). Measured on
-3.9.1: the import costs 3.2 s of CPU so instead of 4.0 s (the collector ran over the objects
-of every model class made), its peak memory 11 MB more."""
+3.9.1 (2 cores): a start from the template costs 3.9 s of CPU so instead of 4.6 s (medians of
+4 starts each, alternated; the collector ran again and again over the objects of every model
+class made), the import's peak memory 11 MB more."""
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,9 @@ def ensure_local_server(
     (Chinese) when it will not come up, ServerStartAborted as soon as `stop` is set.
 
     Measured on 3.9.1 (2 busy cores): from the template (prefect_db.start_settings) the server
-    answers after 4–17 s, 4.3–5.1 s of CPU, 80 % of it importing Prefect's server. After the server was
+    answers after 4–17 s, 3.4–4.4 s of CPU, 80 % of it importing Prefect's server. A server of
+    ours that another process's server beat to its port is ended at once (it cannot bind the
+    port, and was seen hanging instead of exiting). After the server was
     killed (SIGKILL, as the OOM killer does) its pid file stays (and `--background` would
     refuse to start, "A server is already running in the background"), so a pid file naming
     no live server of ours is removed first. The server runs in its own session, so Ctrl-C on
@@ -256,8 +259,12 @@ def ensure_local_server(
         waiter = stop or threading.Event()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if server_healthy(url) and _listens_on(proc, url):
-                return url
+            if server_healthy(url):
+                if _listens_on(proc, url):
+                    return url
+                with contextlib.suppress(psutil.Error):  # another process took its port first:
+                    proc.kill()  # ours can never bind it (seen hanging, not exiting, after failing to)
+                break
             if not _alive(proc):
                 break
             if waiter.wait(0.2):  # a refused connection costs nothing; the office waits less
