@@ -42,6 +42,8 @@ from pathlib import Path
 DATABASE = "prefect.db"
 """The database file Prefect keeps in PREFECT_HOME (its default connection URL)."""
 MANIFEST = "manifest.txt"
+_DATABASE_SETTINGS = ("PREFECT_API_DATABASE_", "PREFECT_SERVER_DATABASE_", "PREFECT_API_URL")
+"""Settings of the office's own server that never reach the template's making."""
 READY_FOR = "prefect-db-ready-for.txt"
 """In the template and in a home seeded from it: the `ready_key` its database was made under
 (empty in a template whose block registration failed: migrated only)."""
@@ -92,11 +94,15 @@ def ready_key() -> str:
     return " ".join([f"prefect=={importlib.metadata.version('prefect')}", *collections])
 
 
-def start_settings(home: Path) -> dict[str, str]:
-    """The settings a server start on `home` gets: none, or — while the home's database is one
-    seeded from a template made under this same `ready_key` — no migration check and no block
-    registration at start. A note that does not match is removed: the start that follows
-    migrates and registers, so the database is no longer what the note says."""
+def start_settings(home: Path, env: dict[str, str]) -> dict[str, str]:
+    """The settings a server start on `home` with the environment `env` gets: none, or — while
+    the home's database is one seeded from a template made under this same `ready_key`, and
+    `env` names no other database (PREFECT_SERVER_DATABASE_*, PREFECT_API_DATABASE_*: a
+    PostgreSQL the office set) — no migration check and no block registration at start. A note
+    that does not match is removed: the start that follows migrates and registers, so the
+    database is no longer what the note says."""
+    if any(name.startswith(_DATABASE_SETTINGS[:2]) for name in env):
+        return {}  # another database: its state is not the note's to tell
     note = home / READY_FOR
     try:
         ready = note.read_text(encoding="utf-8") == f"{ready_key()}\n" and (home / DATABASE).is_file()
@@ -202,8 +208,7 @@ def _make(folder: Path, log_path: Path, stop: threading.Event | None) -> None:
     rename the folder to `folder` (a failed registration leaves a template migrated only)."""
     work = Path(tempfile.mkdtemp(prefix=".making-", dir=folder.parent))
     try:
-        database_settings = ("PREFECT_API_DATABASE_", "PREFECT_SERVER_DATABASE_", "PREFECT_API_URL")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(database_settings)}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(_DATABASE_SETTINGS)}
         env.update(
             PREFECT_HOME=str(work),
             PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{work / DATABASE}",

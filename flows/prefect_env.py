@@ -297,7 +297,7 @@ def _start_background(ws: Workspace, stop: threading.Event | None = None) -> psu
     )
     env.pop("PREFECT_API_DATABASE_CONNECTION_URL", None)
     seed_database(home, home / "server.log", stop)  # a migrated copy: 10 s less CPU (prefect_db)
-    env.update(start_settings(home))  # from the template: no migration check, no block registration
+    env.update(start_settings(home, env))  # from the template: no migration check, no block registration
     command = [sys.executable, "-c", _UVICORN, "--factory", _APP_FACTORY]
     command += ["--host", "127.0.0.1", "--port", str(port), "--timeout-keep-alive", "5"]
     with open(home / "server.log", "ab") as log_file:

@@ -156,7 +156,7 @@ def test_a_home_seeded_by_this_prefect_starts_with_neither_migration_check_nor_b
 ):
     home = _home(tmp_path, "ws")
     assert prefect_db.seed_database(home, home / "server.log")
-    assert prefect_db.start_settings(home) == {
+    assert prefect_db.start_settings(home, {}) == {
         "PREFECT_SERVER_DATABASE_MIGRATE_ON_START": "false",
         "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false",
     }
@@ -167,16 +167,16 @@ def test_a_note_made_under_another_prefect_is_removed_and_the_start_migrates_and
     home = _home(tmp_path, "ws")
     assert prefect_db.seed_database(home, home / "server.log")
     (home / prefect_db.READY_FOR).write_text("prefect==3.0.0\n", encoding="utf-8")  # Prefect since upgraded
-    assert prefect_db.start_settings(home) == {}
+    assert prefect_db.start_settings(home, {}) == {}
     assert not (home / prefect_db.READY_FOR).exists()  # that start migrates: the note no longer holds
-    assert prefect_db.start_settings(home) == {}
+    assert prefect_db.start_settings(home, {}) == {}
 
 
 def test_a_home_whose_database_was_removed_is_no_longer_ready(tmp_path, cache):
     home = _home(tmp_path, "ws")
     assert prefect_db.seed_database(home, home / "server.log")
     (home / "prefect.db").unlink()  # the office cleared its run history by hand
-    assert prefect_db.start_settings(home) == {}
+    assert prefect_db.start_settings(home, {}) == {}
 
 
 def test_a_failed_registration_leaves_a_migrated_template_and_homes_that_register_at_start(
@@ -186,7 +186,7 @@ def test_a_failed_registration_leaves_a_migrated_template_and_homes_that_registe
     home = _home(tmp_path, "ws")
     assert prefect_db.seed_database(home, home / "server.log")  # still a migrated copy
     assert not (home / prefect_db.READY_FOR).exists()
-    assert prefect_db.start_settings(home) == {}
+    assert prefect_db.start_settings(home, {}) == {}
 
 
 def test_a_template_made_before_block_registration_is_made_again_once(tmp_path, cache):
@@ -199,3 +199,12 @@ def test_a_template_made_before_block_registration_is_made_again_once(tmp_path, 
     assert prefect_db.seed_database(third, third / "server.log")
     assert _runs(cache) == 2
     assert (third / prefect_db.READY_FOR).read_text() == f"{prefect_db.ready_key()}\n"
+
+
+def test_a_server_told_to_use_another_database_migrates_and_registers_as_always(tmp_path, cache):
+    home = _home(tmp_path, "ws")
+    assert prefect_db.seed_database(home, home / "server.log")
+    office = {"PREFECT_SERVER_DATABASE_CONNECTION_URL": "postgresql+asyncpg://office/prefect"}
+    assert prefect_db.start_settings(home, office) == {}
+    assert (home / prefect_db.READY_FOR).exists()  # the home's own database is still as the note says
+    assert prefect_db.start_settings(home, {}) != {}

@@ -38,7 +38,7 @@ def test_the_local_server_is_started_once_under_the_workspace_and_reused(tmp_pat
         assert "template not used" not in (ws.root / ".prefect" / "server.log").read_text(encoding="utf-8")
         # Started with neither the migration check nor the block registration (done in the
         # template), and the block types are there all the same, as the UI's Blocks page lists them.
-        assert prefect_db.start_settings(ws.root / ".prefect")
+        assert prefect_db.start_settings(ws.root / ".prefect", {})
         request = urllib.request.Request(f"{url}/block_types/filter", data=b"{}", method="POST")
         request.add_header("Content-Type", "application/json")
         with urllib.request.urlopen(request, timeout=30) as resp:
