@@ -24,12 +24,14 @@ from workspace import Workspace
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
-# Each pytest-xdist worker's workspaces prefer their own Prefect port (gw0: 4210, gw1: 4211, …),
-# so a test that kills its server never sees another worker's server take its port. Set, not
-# defaulted: the workers inherit the controlling process's environment.
-_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _WORKER[2:].isdigit():
-    os.environ["DRAFTDESK_PREFECT_PORT"] = str(4210 + int(_WORKER[2:]))
+# Each test process's workspaces (each pytest-xdist worker's, or the one process's with -n 0)
+# prefer a Prefect port of their own, named by the process id (20000–29999, below Linux's
+# ephemeral ports), so a test that kills its server never sees another process's server take
+# its port — another worker's, or that of another test run or benchmark on the same machine:
+# seen with -n 0 on Prefect's own 4200, a benchmark's server took the port between the check
+# that it was free and our server's bind, and the start failed. Set, not defaulted: the workers
+# inherit the controlling process's environment.
+os.environ["DRAFTDESK_PREFECT_PORT"] = str(20000 + os.getpid() % 10000)
 
 
 def _temp_on_tmpfs() -> None:

@@ -1,8 +1,9 @@
 """The migrated-database template (flows/prefect_db.py): made once per Prefect version under a
 lock, copied whole into each new Prefect home, and never in the way of a start when it fails.
 
-Prefect's own `prefect server database upgrade` is stood in for by a small script (the real one
-costs 10 s of CPU; tests/test_prefect_env.py starts a real server from the real template)."""
+Prefect's own `prefect server database upgrade` and the block registration are stood in for by
+small scripts (the real ones cost 10 s of CPU; tests/test_prefect_env.py starts a real server
+from the real template)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,16 @@ if os.environ.get("LEAVE_WAL"):
 sys.exit(int(os.environ.get("UPGRADE_EXIT", "0")))
 """
 
+# The stand-in block registration: appends to the "database" it is given; told to fail.
+_REGISTER = """
+import os, pathlib, sys
+url = os.environ["PREFECT_API_DATABASE_CONNECTION_URL"]
+assert url.startswith("sqlite+aiosqlite:///")
+with open(url.removeprefix("sqlite+aiosqlite:///"), "ab") as db:
+    db.write(b"blocks")
+sys.exit(int(os.environ.get("REGISTER_EXIT", "0")))
+"""
+
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -39,6 +50,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PREFECT_SERVER_DATABASE_HOST", "office")
     monkeypatch.setenv("COUNT_FILE", str(tmp_path / "runs"))
     monkeypatch.setattr(prefect_db, "prefect_command", lambda: [sys.executable, "-c", _UPGRADE, "--"])
+    monkeypatch.setattr(prefect_db, "register_command", lambda: [sys.executable, "-c", _REGISTER])
     return tmp_path / "runs"
 
 
@@ -69,10 +81,15 @@ def test_the_template_is_made_once_and_each_new_home_gets_a_whole_copy(tmp_path,
     assert results == [True] * 4
     assert _runs(cache) == 1  # four starts at once, one upgrade
     made = (template / "prefect.db").read_bytes()
-    assert made.startswith(b"SQLite format 3\0migrated")
+    assert made.startswith(b"SQLite format 3\0migrated") and made.endswith(b"blocks")
     for home in homes:
         assert (home / "prefect.db").read_bytes() == made
-        assert {p.name for p in home.iterdir()} <= {"prefect.db", "server.log"}  # no copy left over
+        assert {p.name for p in home.iterdir()} <= {
+            "prefect.db",
+            "server.log",
+            prefect_db.READY_FOR,
+        }  # no copy
+        assert (home / prefect_db.READY_FOR).read_text() == f"{prefect_db.ready_key()}\n"
     assert sorted(p.name for p in template.parent.iterdir()) == [template.name, f"{template.name}.lock"]
 
 
@@ -132,3 +149,62 @@ def test_a_stopping_caller_does_not_wait_for_the_upgrade(tmp_path, cache, monkey
     with pytest.raises(prefect_db.ServerStartAborted):
         prefect_db.seed_database(home, home / "server.log", stop)
     assert not (home / "prefect.db").exists()
+
+
+def test_a_home_seeded_by_this_prefect_starts_with_neither_migration_check_nor_block_registration(
+    tmp_path, cache
+):
+    home = _home(tmp_path, "ws")
+    assert prefect_db.seed_database(home, home / "server.log")
+    assert prefect_db.start_settings(home, {}) == {
+        "PREFECT_SERVER_DATABASE_MIGRATE_ON_START": "false",
+        "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false",
+    }
+    assert prefect_db.ready_key().startswith("prefect==3.")
+
+
+def test_a_note_made_under_another_prefect_is_removed_and_the_start_migrates_and_registers(tmp_path, cache):
+    home = _home(tmp_path, "ws")
+    assert prefect_db.seed_database(home, home / "server.log")
+    (home / prefect_db.READY_FOR).write_text("prefect==3.0.0\n", encoding="utf-8")  # Prefect since upgraded
+    assert prefect_db.start_settings(home, {}) == {}
+    assert not (home / prefect_db.READY_FOR).exists()  # that start migrates: the note no longer holds
+    assert prefect_db.start_settings(home, {}) == {}
+
+
+def test_a_home_whose_database_was_removed_is_no_longer_ready(tmp_path, cache):
+    home = _home(tmp_path, "ws")
+    assert prefect_db.seed_database(home, home / "server.log")
+    (home / "prefect.db").unlink()  # the office cleared its run history by hand
+    assert prefect_db.start_settings(home, {}) == {}
+
+
+def test_a_failed_registration_leaves_a_migrated_template_and_homes_that_register_at_start(
+    tmp_path, cache, monkeypatch
+):
+    monkeypatch.setenv("REGISTER_EXIT", "1")
+    home = _home(tmp_path, "ws")
+    assert prefect_db.seed_database(home, home / "server.log")  # still a migrated copy
+    assert not (home / prefect_db.READY_FOR).exists()
+    assert prefect_db.start_settings(home, {}) == {}
+
+
+def test_a_template_made_before_block_registration_is_made_again_once(tmp_path, cache):
+    first, second, third = (_home(tmp_path, f"ws{n}") for n in range(3))
+    assert prefect_db.seed_database(first, first / "server.log")
+    template = prefect_db.template_folder()
+    assert template is not None
+    (template / prefect_db.READY_FOR).unlink()  # as a template of an earlier draftdesk
+    assert prefect_db.seed_database(second, second / "server.log")
+    assert prefect_db.seed_database(third, third / "server.log")
+    assert _runs(cache) == 2
+    assert (third / prefect_db.READY_FOR).read_text() == f"{prefect_db.ready_key()}\n"
+
+
+def test_a_server_told_to_use_another_database_migrates_and_registers_as_always(tmp_path, cache):
+    home = _home(tmp_path, "ws")
+    assert prefect_db.seed_database(home, home / "server.log")
+    office = {"PREFECT_SERVER_DATABASE_CONNECTION_URL": "postgresql+asyncpg://office/prefect"}
+    assert prefect_db.start_settings(home, office) == {}
+    assert (home / prefect_db.READY_FOR).exists()  # the home's own database is still as the note says
+    assert prefect_db.start_settings(home, {}) != {}

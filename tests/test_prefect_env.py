@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import http.server
+import json
 import os
 import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
 
 import psutil
 import pytest
@@ -29,6 +36,14 @@ def test_the_local_server_is_started_once_under_the_workspace_and_reused(tmp_pat
         template = prefect_db.template_folder()
         assert template is not None and (template / "prefect.db").is_file()
         assert "template not used" not in (ws.root / ".prefect" / "server.log").read_text(encoding="utf-8")
+        # Started with neither the migration check nor the block registration (done in the
+        # template), and the block types are there all the same, as the UI's Blocks page lists them.
+        assert prefect_db.start_settings(ws.root / ".prefect", {})
+        request = urllib.request.Request(f"{url}/block_types/filter", data=b"{}", method="POST")
+        request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            slugs = {block["slug"] for block in json.load(resp)}
+        assert {"secret", "local-file-system", "webhook"} <= slugs
     finally:
         prefect_env.stop_local_server(ws)
 
@@ -65,7 +80,7 @@ def test_the_pid_file_is_the_one_prefect_server_start_background_writes():
 
 def test_a_workspace_prefers_the_port_its_environment_names(monkeypatch):
     """`DRAFTDESK_PREFECT_PORT` names another preferred port (a second workspace on the machine);
-    without it Prefect's own 4200. Each pytest-xdist worker sets its own (tests/conftest.py)."""
+    without it Prefect's own 4200. Each test process sets its own (tests/conftest.py)."""
     monkeypatch.setenv("DRAFTDESK_PREFECT_PORT", "4321")
     assert prefect_env.preferred_port() == 4321
     monkeypatch.delenv("DRAFTDESK_PREFECT_PORT")
@@ -82,3 +97,39 @@ def test_a_server_is_ours_only_while_our_process_holds_its_port():
         me = psutil.Process()
         assert prefect_env._listens_on(me, f"http://127.0.0.1:{listening.getsockname()[1]}/api")
         assert not prefect_env._listens_on(me, f"http://127.0.0.1:{bound_only.getsockname()[1]}/api")
+
+
+def test_a_start_whose_port_another_server_answers_on_fails_at_once_and_ends_our_process(tmp_path):
+    """Another process took the port first (a benchmark's server, another workspace's): ours can
+    never bind it, and was seen hanging rather than exiting after failing to. The health answer
+    is not ours, so the start gives up at once (the caller tries again later) and ends ours."""
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    other = http.server.HTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    ws = Workspace(tmp_path / "ws")
+    home = ws.root / ".prefect"
+    home.mkdir(parents=True)
+    port = str(other.server_address[1])
+    ours = subprocess.Popen(  # stands in for our server, still starting: it holds no socket
+        [sys.executable, "-c", "import time; time.sleep(60)", prefect_env._APP_FACTORY, "--port", port],
+        cwd=home,
+    )
+    try:
+        (home / prefect_env.PID_FILE).write_text(str(ours.pid), encoding="utf-8")
+        started = time.monotonic()
+        with pytest.raises(RuntimeError, match="未能在 60 秒内启动"):
+            prefect_env.ensure_local_server(ws, timeout=60)
+        assert time.monotonic() - started < 10
+        assert ours.wait(timeout=10) != 0  # ended
+    finally:
+        ours.kill()
+        ours.wait()
+        other.shutdown()
