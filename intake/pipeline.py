@@ -216,9 +216,15 @@ def _columns(
 
 
 def step_check_and_record(
-    ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim, draft: Draft
+    ws: Workspace,
+    rulebook: Rulebook,
+    db: sqlite_utils.Database,
+    claim: Claim,
+    draft: Draft,
+    window: ledger.PriorWindow | None = None,
 ) -> int:
-    """Judge the draft against the ledger's priors and record it, in one write transaction."""
+    """Judge the draft against the ledger's priors (from the batch's `window` when given) and
+    record it, in one write transaction."""
     from checks.identity import identify
     from checks.judge import judge, with_rulebook_warning
     from checks.notes import render_note, render_notice
@@ -232,8 +238,8 @@ def step_check_and_record(
     where = InboxPath.parse(claim.relpath, rulebook)
     identity = identify(None, draft, rulebook, place=where.place)
     with ledger.locked(db):
-        priors = ledger.priors(
-            db, draft.sha256, identity.unit, claim.received_at, rulebook.intake.near_duplicate_days
+        priors = (window or ledger.PriorWindow(db)).priors(
+            draft.sha256, identity.unit, claim.received_at, rulebook.intake.near_duplicate_days
         )
         judgement = with_rulebook_warning(
             judge(draft, identity, rulebook, claim.received_at, priors), year_rules.warning
@@ -506,6 +512,7 @@ def process_one(
     db: sqlite_utils.Database,
     token: str,
     ahead: Prefetch[Path, Draft] | None = None,
+    window: ledger.PriorWindow | None = None,
 ) -> Outcome | None:
     """The pipeline for one claimed item, from wherever it stopped: read → check → record → file.
     A submission already recorded for this claim (a crash after the commit) is only filed."""
@@ -526,7 +533,7 @@ def process_one(
                 return None
             try:
                 draft = step_read(claim, rulebook, ahead)
-                sub_id = step_check_and_record(ws, rulebook, db, claim, draft)
+                sub_id = step_check_and_record(ws, rulebook, db, claim, draft, window)
             except Exception as exc:  # a bug must not leave the item claimed and unfiled
                 log.exception("judging or recording %s failed; filed as rejected", claim.key)
                 sub_id = step_record_failure(ws, rulebook, db, claim, exc)
@@ -547,6 +554,7 @@ def process_claims(ws: Workspace, rulebook: Rulebook, tokens: Sequence[str]) -> 
 
     db = open_ledger(ws.ledger_path)
     ahead = read_ahead(rulebook)
+    window = ledger.PriorWindow(db)  # the batch's priors, read once and extended
     outcomes: list[Outcome] = []
     last_beat = time.monotonic()
     try:
@@ -560,7 +568,7 @@ def process_claims(ws: Workspace, rulebook: Rulebook, tokens: Sequence[str]) -> 
                 ledger.beat(db, now(rulebook), "sweep", os.getpid(), socket.gethostname())
                 last_beat = time.monotonic()
             try:
-                outcome = process_one(ws, rulebook, db, token, ahead)
+                outcome = process_one(ws, rulebook, db, token, ahead, window)
             except Exception as exc:
                 # Filing failed (disk full, permissions): the claim stays open and the item stays
                 # in the processing folder; the next sweep retries it. Nothing is lost.
