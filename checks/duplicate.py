@@ -301,6 +301,14 @@ def compare_features(a: NewsFeatures, b: NewsFeatures, rulebook: Rulebook) -> Co
     the copy threshold, or one is nearly all in the other and a little longer; different when
     too little of the shorter text is in the longer; else the same event when the score
     reaches its threshold with a place or person in common."""
+    looked = first_look(a, b, rulebook)
+    return looked if isinstance(looked, Comparison) else _same_event_score(a, b, looked, rulebook)
+
+
+def first_look(a: NewsFeatures, b: NewsFeatures, rulebook: Rulebook) -> Comparison | float:
+    """`compare_features` up to the same-event score: its Comparison when the dates, the words
+    or the overlap decide (COPY or DIFFERENT), else the overlap the score starts from. A draft's
+    judge needs the score of only one prior of another unit (the first that reaches it)."""
     rules = rulebook.same_news
     if a.event_day and b.event_day and days_apart(a.event_day, b.event_day) > rules.date_tolerance_days:
         return Comparison(DIFFERENT, 0.0, (f"事件日期不同：{a.event_day.text()}、{b.event_day.text()}",))
@@ -312,7 +320,7 @@ def compare_features(a: NewsFeatures, b: NewsFeatures, rulebook: Rulebook) -> Co
         return Comparison(COPY, overlap, (f"一篇几乎全文见于另一篇（{overlap:.0%}），只多了几句",))
     if overlap < rules.min_overlap:
         return Comparison(DIFFERENT, overlap * rules.weight_overlap, (_overlap_text(overlap),))
-    return _same_event_score(a, b, overlap, rulebook)
+    return overlap
 
 
 def _overlap(a: NewsFeatures, b: NewsFeatures) -> float:
@@ -402,29 +410,21 @@ def check_duplicates(
     mine = _features(draft.title, draft.text, rulebook)
     if not word_set(mine.signature):
         return Duplicates()
-    compared = [(p, _compared(mine, _features(p.title, p.text, rulebook), rulebook)) for p in window]
-    copies = [(p, c) for p, c in compared if c.level == COPY]
+    looked = [(p, _looked(mine, _features(p.title, p.text, rulebook), rulebook)) for p in window]
+    copies = [(p, c) for p, c in looked if isinstance(c, Comparison) and c.level == COPY]
     if copies and not (unit is not None and copies[0][0].unit == unit):
         first, comparison = copies[0]
         return Duplicates(findings=(_same_news(first, comparison.score, rulebook),), duplicate_of=first.id)
     own = [
         p
-        for p, c in compared
-        if p.unit == unit and (c.level == COPY or titles_alike(p.title, draft.title, rulebook))
+        for p, c in looked
+        if p.unit == unit
+        and ((isinstance(c, Comparison) and c.level == COPY) or titles_alike(p.title, draft.title, rulebook))
     ]
     revision_of = own[-1].id if unit is not None and own else None
     # A revision is as early as the draft it fixes: only another unit's earlier report counts.
     before = _aware(own[0].received_at, rulebook) if revision_of is not None else None
-    event = next(
-        (
-            (p, c)
-            for p, c in compared
-            if p.unit != unit
-            and c.level == SAME_EVENT
-            and (before is None or _aware(p.received_at, rulebook) < before)
-        ),
-        None,
-    )
+    event = _first_same_event(mine, looked, unit, before, rulebook)
     if event is None:
         return Duplicates(revision_of=revision_of)
     return Duplicates(
@@ -432,12 +432,34 @@ def check_duplicates(
     )
 
 
+def _first_same_event(
+    mine: NewsFeatures,
+    looked: Sequence[tuple[Prior, Comparison | float]],
+    unit: str | None,
+    before: dt.datetime | None,
+    rulebook: Rulebook,
+) -> tuple[Prior, Comparison] | None:
+    """The earliest prior of another unit (received before `before`, when given) that is
+    probably the same event, with its comparison: the same-event score is computed for the
+    priors `first_look` left open, in order, up to the first that reaches it — the one the
+    finding names (every other prior's score would change nothing)."""
+    for p, c in looked:
+        if p.unit == unit or isinstance(c, Comparison):  # a COPY or DIFFERENT is never SAME_EVENT
+            continue
+        if before is not None and _aware(p.received_at, rulebook) >= before:
+            continue
+        comparison = _same_event_score(mine, _features(p.title, p.text, rulebook), c, rulebook)
+        if comparison.level == SAME_EVENT:
+            return p, comparison
+    return None
+
+
 # What a prior that `may_be_alike` rules out compares as: only its level (DIFFERENT) is read.
 _RULED_OUT = Comparison(DIFFERENT, 0.0)
 
 
-def _compared(mine: NewsFeatures, theirs: NewsFeatures, rulebook: Rulebook) -> Comparison:
-    return compare_features(mine, theirs, rulebook) if may_be_alike(mine, theirs, rulebook) else _RULED_OUT
+def _looked(mine: NewsFeatures, theirs: NewsFeatures, rulebook: Rulebook) -> Comparison | float:
+    return first_look(mine, theirs, rulebook) if may_be_alike(mine, theirs, rulebook) else _RULED_OUT
 
 
 def may_be_alike(a: NewsFeatures, b: NewsFeatures, rulebook: Rulebook) -> bool:
