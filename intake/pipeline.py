@@ -550,10 +550,8 @@ def process_one(
 
 def process_claims(ws: Workspace, rulebook: Rulebook, tokens: Sequence[str]) -> list[Outcome]:
     """Run the pipeline over a batch of claims with one ledger connection (a Prefect task body)."""
-    from extractors.read import read_ahead
-
     db = open_ledger(ws.ledger_path)
-    ahead = read_ahead(rulebook)
+    ahead = _reader(rulebook)
     window = ledger.PriorWindow(db)  # the batch's priors, read once and extended
     outcomes: list[Outcome] = []
     last_beat = time.monotonic()
@@ -585,6 +583,21 @@ def process_claims(ws: Workspace, rulebook: Rulebook, tokens: Sequence[str]) -> 
         ahead.close()
         db.close()
     return outcomes
+
+
+def _reader(rulebook: Rulebook) -> Prefetch[Path, Draft]:
+    """`read_path` on a thread for the next claimed draft, which also segments it for the
+    same-news check (`checks.duplicate.segment_ahead`), while this thread files the one before."""
+    from checks.duplicate import segment_ahead
+    from extractors.prefetch import Prefetch
+    from extractors.read import read_path
+
+    def read(path: Path) -> Draft:
+        draft = read_path(path, rulebook)
+        segment_ahead(draft, rulebook)
+        return draft
+
+    return Prefetch(read, name="read-ahead")
 
 
 def _claimed_key(db: sqlite_utils.Database, token: str) -> str:
