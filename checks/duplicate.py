@@ -56,6 +56,7 @@ from checks.news_features import (
     KIND_PERSON,
     KIND_PLACE,
     NAME_TAGS,
+    EventDay,
     NewsFeatures,
     days_apart,
     entities_of,
@@ -423,7 +424,8 @@ def check_duplicates(
     mine = _features(draft.title, draft.text, rulebook)
     if not word_set(mine.signature):
         return Duplicates()
-    looked = [(p, _looked(mine, _features(p.title, p.text, rulebook), rulebook)) for p in window]
+    apart = _DaysApart(mine, rulebook)
+    looked = [(p, _looked(mine, _features(p.title, p.text, rulebook), rulebook, apart)) for p in window]
     copies = [(p, c) for p, c in looked if isinstance(c, Comparison) and c.level == COPY]
     if copies and not (unit is not None and copies[0][0].unit == unit):
         first, comparison = copies[0]
@@ -471,8 +473,32 @@ def _first_same_event(
 _RULED_OUT = Comparison(DIFFERENT, 0.0)
 
 
-def _looked(mine: NewsFeatures, theirs: NewsFeatures, rulebook: Rulebook) -> Comparison | float:
-    return first_look(mine, theirs, rulebook) if may_be_alike(mine, theirs, rulebook) else _RULED_OUT
+def _looked(
+    mine: NewsFeatures, theirs: NewsFeatures, rulebook: Rulebook, apart: _DaysApart
+) -> Comparison | float:
+    if apart(theirs) or not may_be_alike(mine, theirs, rulebook):
+        return _RULED_OUT
+    return first_look(mine, theirs, rulebook)
+
+
+class _DaysApart:
+    """Whether a prior's event day lies too far from the draft's for the same news (the first
+    test of `compare_features` and `may_be_alike`), worked out once per day written: a window
+    holds a few dozen days and hundreds of drafts."""
+
+    def __init__(self, mine: NewsFeatures, rulebook: Rulebook) -> None:
+        self._day = mine.event_day
+        self._tolerance = rulebook.same_news.date_tolerance_days
+        self._known: dict[EventDay, bool] = {}
+
+    def __call__(self, theirs: NewsFeatures) -> bool:
+        day = theirs.event_day
+        if self._day is None or day is None:
+            return False
+        far = self._known.get(day)
+        if far is None:
+            far = self._known[day] = days_apart(self._day, day) > self._tolerance
+        return far
 
 
 def may_be_alike(a: NewsFeatures, b: NewsFeatures, rulebook: Rulebook) -> bool:

@@ -1,6 +1,7 @@
 """`checks.duplicate.may_be_alike` skips only priors whose comparison is surely DIFFERENT: with it,
 `check_duplicates` gives exactly the `Duplicates` it gives when every prior is compared in full
-(the reference here: `may_be_alike` patched to always say yes)."""
+(the reference here: `may_be_alike` patched to always say yes, and the days-apart test before it
+to let every prior through)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def both_ways(
     pruned = check_duplicates(draft, unit, "instant", rulebook, RECEIVED, priors)
     with monkeypatch.context() as patch:
         patch.setattr(duplicate, "may_be_alike", lambda a, b, rulebook: True)
+        patch.setattr(duplicate._DaysApart, "__call__", lambda self, theirs: False)
         full = check_duplicates(draft, unit, "instant", rulebook, RECEIVED, priors)
     return pruned, full
 
