@@ -424,8 +424,7 @@ def check_duplicates(
     mine = _features(draft.title, draft.text, rulebook)
     if not word_set(mine.signature):
         return Duplicates()
-    apart = _DaysApart(mine, rulebook)
-    looked = [(p, _looked(mine, _features(p.title, p.text, rulebook), rulebook, apart)) for p in window]
+    looked = _looked_at(mine, window, rulebook)
     copies = [(p, c) for p, c in looked if isinstance(c, Comparison) and c.level == COPY]
     if copies and not (unit is not None and copies[0][0].unit == unit):
         first, comparison = copies[0]
@@ -473,32 +472,36 @@ def _first_same_event(
 _RULED_OUT = Comparison(DIFFERENT, 0.0)
 
 
-def _looked(
-    mine: NewsFeatures, theirs: NewsFeatures, rulebook: Rulebook, apart: _DaysApart
-) -> Comparison | float:
-    if apart(theirs) or not may_be_alike(mine, theirs, rulebook):
-        return _RULED_OUT
-    return first_look(mine, theirs, rulebook)
+def days_too_far(a: EventDay, b: EventDay, tolerance: int) -> bool:
+    """Whether two event days lie too far apart for one event (`same_news.date_tolerance_days`)."""
+    return days_apart(a, b) > tolerance
 
 
-class _DaysApart:
-    """Whether a prior's event day lies too far from the draft's for the same news (the first
-    test of `compare_features` and `may_be_alike`), worked out once per day written: a window
-    holds a few dozen days and hundreds of drafts."""
-
-    def __init__(self, mine: NewsFeatures, rulebook: Rulebook) -> None:
-        self._day = mine.event_day
-        self._tolerance = rulebook.same_news.date_tolerance_days
-        self._known: dict[EventDay, bool] = {}
-
-    def __call__(self, theirs: NewsFeatures) -> bool:
-        day = theirs.event_day
-        if self._day is None or day is None:
-            return False
-        far = self._known.get(day)
-        if far is None:
-            far = self._known[day] = days_apart(self._day, day) > self._tolerance
-        return far
+def _looked_at(
+    mine: NewsFeatures, window: Sequence[Prior], rulebook: Rulebook
+) -> list[tuple[Prior, Comparison | float]]:
+    """Each prior of the window with `first_look`'s answer, or `_RULED_OUT` where its event day
+    lies too far from the draft's (the first test of `compare_features` and `may_be_alike`,
+    worked out once per day written: a window of 1,800 holds about forty) or `may_be_alike`
+    rules it out. One plain loop: a burst's window holds every earlier draft."""
+    max_chars, least = rulebook.intake.near_duplicate_max_chars, rulebook.same_news.min_number
+    tolerance = rulebook.same_news.date_tolerance_days
+    day = mine.event_day
+    far: dict[tuple[int | None, int], bool] = {}
+    looked: list[tuple[Prior, Comparison | float]] = []
+    for p in window:
+        theirs = features(p.title, p.text, max_chars, least)
+        if day is not None and (their_day := theirs.event_day) is not None:
+            key = (their_day.month, their_day.day)
+            apart = far.get(key)
+            if apart is None:
+                apart = far[key] = days_too_far(day, their_day, tolerance)
+            if apart:
+                looked.append((p, _RULED_OUT))
+                continue
+        alike = may_be_alike(mine, theirs, rulebook)
+        looked.append((p, first_look(mine, theirs, rulebook) if alike else _RULED_OUT))
+    return looked
 
 
 def may_be_alike(a: NewsFeatures, b: NewsFeatures, rulebook: Rulebook) -> bool:

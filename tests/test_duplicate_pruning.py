@@ -40,7 +40,7 @@ def both_ways(
     pruned = check_duplicates(draft, unit, "instant", rulebook, RECEIVED, priors)
     with monkeypatch.context() as patch:
         patch.setattr(duplicate, "may_be_alike", lambda a, b, rulebook: True)
-        patch.setattr(duplicate._DaysApart, "__call__", lambda self, theirs: False)
+        patch.setattr(duplicate, "days_too_far", lambda a, b, tolerance: False)
         full = check_duplicates(draft, unit, "instant", rulebook, RECEIVED, priors)
     return pruned, full
 
