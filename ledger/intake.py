@@ -359,7 +359,7 @@ def priors(
 _PRIOR_COLUMNS = "id, unit, received_at, sha256, title, text, content_type"
 # The rows a window can hold at all: a copy already marked as a duplicate never (a note always
 # names the first), nor a row without text; which of them lie in a draft's window is decided
-# by `_WindowRow.within` (its received time, and accepted or the draft's own unit).
+# by `PriorWindow.priors` (its received time, and accepted or the draft's own unit).
 _WINDOW_ROWS = "duplicate_of IS NULL AND coalesce(text, '') != ''"
 _WINDOW_COLUMNS = (
     f"{_PRIOR_COLUMNS}, substr(received_at, 1, 19) AS stamp, {verdict_sql()} = 'accepted' AS accepted"
@@ -393,13 +393,6 @@ class _WindowRow:
     stamp: str  # received_at to the second, as local text
     unit: str | None
     accepted: bool  # the verdict in force is 合格
-
-    def within(self, low: str, high: str, unit: str | None) -> bool:
-        """In the window of a draft of `unit` whose edges are `low`–`high`: received between
-        them, and accepted or sent by the same unit."""
-        return low <= self.stamp <= high and (
-            self.accepted or (self.unit is not None and self.unit == (unit or ""))
-        )
 
 
 class PriorWindow:
@@ -437,9 +430,16 @@ class PriorWindow:
                 if row["received_at"]:
                     kept = self._rows.get(row["id"])
                     found[row["id"]] = kept.prior if kept is not None else _prior(row, tz)
-        for row_id, row in self._rows.items():  # in id order
-            if row.within(low, high, unit):
-                found.setdefault(row_id, row.prior)
+        # In the window of a draft of `unit`: received between its edges, and accepted or sent
+        # by the same unit. One plain filter, in id order: a burst's window is every draft before.
+        own = unit or ""
+        window = [
+            r.prior for r in self._rows.values() if low <= r.stamp <= high and (r.accepted or r.unit == own)
+        ]
+        if not found:
+            return window
+        for prior in window:
+            found.setdefault(prior.id, prior)
         return list(found.values())
 
     def _refresh(self, received_at: dt.datetime, days: int, low: str, high: str, tz: dt.tzinfo) -> None:

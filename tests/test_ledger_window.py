@@ -77,7 +77,7 @@ def _record(db: Any, rng: random.Random, n: int, clock: dt.datetime, ids: list[i
         record_submission(
             db,
             sha256=f"sha{rng.randint(0, 30)}",
-            unit=rng.choice(UNITS),
+            unit=rng.choice([*UNITS, None, ""]),  # no unit, or an empty one, now and then
             content_type="instant",
             title=f"标题{n}",
             text="" if rng.random() < 0.1 else f"正文{n}",
