@@ -22,6 +22,10 @@ read once and cached (`features`, `word_set`), so a window of 400 priors costs a
 set intersections (benchmarks/bench_same_news.py: 7–19 ms a draft, slowest 25 ms), and only
 the priors `may_be_alike` lets through (same event day, enough pieces or words in common) are
 compared in full: exactly the same verdicts, most of a burst's window (other days' news) skipped.
+Even those get only `first_look` (dates, words, overlap: COPY or DIFFERENT); the same-event
+score (names, numbers) is computed for other units' priors in order, up to the first that
+reaches it, the one a finding names. The intake segments a draft on the thread that read it
+(`segment_ahead`), so the judge finds its words cached.
 The copy measure is the exact Jaccard index, by a plain scan of the window. MinHash LSH (datasketch) was measured against it
 (benchmarks/bench_duplicate.py, per judged draft, word sets cached, three runs on a shared
 2-core machine): rebuilding an index from the window's cached MinHashes, as a pure check given
