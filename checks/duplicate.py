@@ -22,6 +22,10 @@ read once and cached (`features`, `word_set`), so a window of 400 priors costs a
 set intersections (benchmarks/bench_same_news.py: 7–19 ms a draft, slowest 25 ms), and only
 the priors `may_be_alike` lets through (same event day, enough pieces or words in common) are
 compared in full: exactly the same verdicts, most of a burst's window (other days' news) skipped.
+Even those get only `first_look` (dates, words, overlap: COPY or DIFFERENT); the same-event
+score (names, numbers) is computed for other units' priors in order, up to the first that
+reaches it, the one a finding names. The intake segments a draft on the thread that read it
+(`segment_ahead`), so the judge finds its words cached.
 The copy measure is the exact Jaccard index, by a plain scan of the window. MinHash LSH (datasketch) was measured against it
 (benchmarks/bench_duplicate.py, per judged draft, word sets cached, three runs on a shared
 2-core machine): rebuilding an index from the window's cached MinHashes, as a pure check given
@@ -56,6 +60,7 @@ from checks.news_features import (
     KIND_PERSON,
     KIND_PLACE,
     NAME_TAGS,
+    EventDay,
     NewsFeatures,
     days_apart,
     entities_of,
@@ -287,6 +292,19 @@ def _features(title: str, text: str, rulebook: Rulebook) -> NewsFeatures:
     return features(title, text, rulebook.intake.near_duplicate_max_chars, rulebook.same_news.min_number)
 
 
+def segment_ahead(draft: Draft, rulebook: Rulebook) -> None:
+    """Read a draft's words and features now, into the caches `check_duplicates` reads them
+    from: on the thread that read the draft, while the intake's own thread waits on the disk
+    for the draft before (segmenting is a third of judging one). Only a speed-up: a failure
+    here is left for `check_duplicates` to meet itself."""
+    if not draft.readable:
+        return
+    try:
+        word_set(_features(draft.title, draft.text, rulebook).signature)
+    except Exception:  # the judge segments it again and meets the fault itself
+        return
+
+
 def compare_texts(title_a: str, text_a: str, title_b: str, text_b: str, rulebook: Rulebook) -> Comparison:
     """Whether two drafts are the same news, and why (pure; the thresholds are the rulebook's
     `intake.near_duplicate_threshold` for a copy and `[same_news]` for the same event)."""
@@ -301,6 +319,14 @@ def compare_features(a: NewsFeatures, b: NewsFeatures, rulebook: Rulebook) -> Co
     the copy threshold, or one is nearly all in the other and a little longer; different when
     too little of the shorter text is in the longer; else the same event when the score
     reaches its threshold with a place or person in common."""
+    looked = first_look(a, b, rulebook)
+    return looked if isinstance(looked, Comparison) else _same_event_score(a, b, looked, rulebook)
+
+
+def first_look(a: NewsFeatures, b: NewsFeatures, rulebook: Rulebook) -> Comparison | float:
+    """`compare_features` up to the same-event score: its Comparison when the dates, the words
+    or the overlap decide (COPY or DIFFERENT), else the overlap the score starts from. A draft's
+    judge needs the score of only one prior of another unit (the first that reaches it)."""
     rules = rulebook.same_news
     if a.event_day and b.event_day and days_apart(a.event_day, b.event_day) > rules.date_tolerance_days:
         return Comparison(DIFFERENT, 0.0, (f"事件日期不同：{a.event_day.text()}、{b.event_day.text()}",))
@@ -312,7 +338,7 @@ def compare_features(a: NewsFeatures, b: NewsFeatures, rulebook: Rulebook) -> Co
         return Comparison(COPY, overlap, (f"一篇几乎全文见于另一篇（{overlap:.0%}），只多了几句",))
     if overlap < rules.min_overlap:
         return Comparison(DIFFERENT, overlap * rules.weight_overlap, (_overlap_text(overlap),))
-    return _same_event_score(a, b, overlap, rulebook)
+    return overlap
 
 
 def _overlap(a: NewsFeatures, b: NewsFeatures) -> float:
@@ -402,29 +428,21 @@ def check_duplicates(
     mine = _features(draft.title, draft.text, rulebook)
     if not word_set(mine.signature):
         return Duplicates()
-    compared = [(p, _compared(mine, _features(p.title, p.text, rulebook), rulebook)) for p in window]
-    copies = [(p, c) for p, c in compared if c.level == COPY]
+    looked = _looked_at(mine, window, rulebook)
+    copies = [(p, c) for p, c in looked if isinstance(c, Comparison) and c.level == COPY]
     if copies and not (unit is not None and copies[0][0].unit == unit):
         first, comparison = copies[0]
         return Duplicates(findings=(_same_news(first, comparison.score, rulebook),), duplicate_of=first.id)
     own = [
         p
-        for p, c in compared
-        if p.unit == unit and (c.level == COPY or titles_alike(p.title, draft.title, rulebook))
+        for p, c in looked
+        if p.unit == unit
+        and ((isinstance(c, Comparison) and c.level == COPY) or titles_alike(p.title, draft.title, rulebook))
     ]
     revision_of = own[-1].id if unit is not None and own else None
     # A revision is as early as the draft it fixes: only another unit's earlier report counts.
     before = _aware(own[0].received_at, rulebook) if revision_of is not None else None
-    event = next(
-        (
-            (p, c)
-            for p, c in compared
-            if p.unit != unit
-            and c.level == SAME_EVENT
-            and (before is None or _aware(p.received_at, rulebook) < before)
-        ),
-        None,
-    )
+    event = _first_same_event(mine, looked, unit, before, rulebook)
     if event is None:
         return Duplicates(revision_of=revision_of)
     return Duplicates(
@@ -432,12 +450,62 @@ def check_duplicates(
     )
 
 
+def _first_same_event(
+    mine: NewsFeatures,
+    looked: Sequence[tuple[Prior, Comparison | float]],
+    unit: str | None,
+    before: dt.datetime | None,
+    rulebook: Rulebook,
+) -> tuple[Prior, Comparison] | None:
+    """The earliest prior of another unit (received before `before`, when given) that is
+    probably the same event, with its comparison: the same-event score is computed for the
+    priors `first_look` left open, in order, up to the first that reaches it — the one the
+    finding names (every other prior's score would change nothing)."""
+    for p, c in looked:
+        if p.unit == unit or isinstance(c, Comparison):  # a COPY or DIFFERENT is never SAME_EVENT
+            continue
+        if before is not None and _aware(p.received_at, rulebook) >= before:
+            continue
+        comparison = _same_event_score(mine, _features(p.title, p.text, rulebook), c, rulebook)
+        if comparison.level == SAME_EVENT:
+            return p, comparison
+    return None
+
+
 # What a prior that `may_be_alike` rules out compares as: only its level (DIFFERENT) is read.
 _RULED_OUT = Comparison(DIFFERENT, 0.0)
 
 
-def _compared(mine: NewsFeatures, theirs: NewsFeatures, rulebook: Rulebook) -> Comparison:
-    return compare_features(mine, theirs, rulebook) if may_be_alike(mine, theirs, rulebook) else _RULED_OUT
+def days_too_far(a: EventDay, b: EventDay, tolerance: int) -> bool:
+    """Whether two event days lie too far apart for one event (`same_news.date_tolerance_days`)."""
+    return days_apart(a, b) > tolerance
+
+
+def _looked_at(
+    mine: NewsFeatures, window: Sequence[Prior], rulebook: Rulebook
+) -> list[tuple[Prior, Comparison | float]]:
+    """Each prior of the window with `first_look`'s answer, or `_RULED_OUT` where its event day
+    lies too far from the draft's (the first test of `compare_features` and `may_be_alike`,
+    worked out once per day written: a window of 1,800 holds about forty) or `may_be_alike`
+    rules it out. One plain loop: a burst's window holds every earlier draft."""
+    max_chars, least = rulebook.intake.near_duplicate_max_chars, rulebook.same_news.min_number
+    tolerance = rulebook.same_news.date_tolerance_days
+    day = mine.event_day
+    far: dict[tuple[int | None, int], bool] = {}
+    looked: list[tuple[Prior, Comparison | float]] = []
+    for p in window:
+        theirs = features(p.title, p.text, max_chars, least)
+        if day is not None and (their_day := theirs.event_day) is not None:
+            key = (their_day.month, their_day.day)
+            apart = far.get(key)
+            if apart is None:
+                apart = far[key] = days_too_far(day, their_day, tolerance)
+            if apart:
+                looked.append((p, _RULED_OUT))
+                continue
+        alike = may_be_alike(mine, theirs, rulebook)
+        looked.append((p, first_look(mine, theirs, rulebook) if alike else _RULED_OUT))
+    return looked
 
 
 def may_be_alike(a: NewsFeatures, b: NewsFeatures, rulebook: Rulebook) -> bool:

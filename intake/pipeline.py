@@ -219,9 +219,15 @@ def _columns(
 
 
 def step_check_and_record(
-    ws: Workspace, rulebook: Rulebook, db: sqlite_utils.Database, claim: Claim, draft: Draft
+    ws: Workspace,
+    rulebook: Rulebook,
+    db: sqlite_utils.Database,
+    claim: Claim,
+    draft: Draft,
+    window: ledger.PriorWindow | None = None,
 ) -> int:
-    """Judge the draft against the ledger's priors and record it, in one write transaction."""
+    """Judge the draft against the ledger's priors (from the batch's `window` when given) and
+    record it, in one write transaction."""
     from checks.identity import identify
     from checks.judge import judge, with_rulebook_warning
     from checks.notes import render_note, render_notice
@@ -235,8 +241,8 @@ def step_check_and_record(
     where = InboxPath.parse(claim.relpath, rulebook)
     identity = identify(None, draft, rulebook, place=where.place)
     with ledger.locked(db):
-        priors = ledger.priors(
-            db, draft.sha256, identity.unit, claim.received_at, rulebook.intake.near_duplicate_days
+        priors = (window or ledger.PriorWindow(db)).priors(
+            draft.sha256, identity.unit, claim.received_at, rulebook.intake.near_duplicate_days
         )
         judgement = with_rulebook_warning(
             judge(draft, identity, rulebook, claim.received_at, priors), year_rules.warning
@@ -509,6 +515,7 @@ def process_one(
     db: sqlite_utils.Database,
     token: str,
     ahead: Prefetch[Path, Draft] | None = None,
+    window: ledger.PriorWindow | None = None,
 ) -> Outcome | None:
     """The pipeline for one claimed item, from wherever it stopped: read → check → record → file.
     A submission already recorded for this claim (a crash after the commit) is only filed."""
@@ -529,7 +536,7 @@ def process_one(
                 return None
             try:
                 draft = step_read(claim, rulebook, ahead)
-                sub_id = step_check_and_record(ws, rulebook, db, claim, draft)
+                sub_id = step_check_and_record(ws, rulebook, db, claim, draft, window)
             except Exception as exc:  # a bug must not leave the item claimed and unfiled
                 log.exception("judging or recording %s failed; filed as rejected", claim.key)
                 sub_id = step_record_failure(ws, rulebook, db, claim, exc)
@@ -546,10 +553,9 @@ def process_one(
 
 def process_claims(ws: Workspace, rulebook: Rulebook, tokens: Sequence[str]) -> list[Outcome]:
     """Run the pipeline over a batch of claims with one ledger connection (a Prefect task body)."""
-    from extractors.read import read_ahead
-
     db = open_ledger(ws.ledger_path)
-    ahead = read_ahead(rulebook)
+    ahead = _reader(rulebook)
+    window = ledger.PriorWindow(db)  # the batch's priors, read once and extended
     outcomes: list[Outcome] = []
     last_beat = time.monotonic()
     try:
@@ -563,7 +569,7 @@ def process_claims(ws: Workspace, rulebook: Rulebook, tokens: Sequence[str]) -> 
                 ledger.beat(db, now(rulebook), "sweep", os.getpid(), socket.gethostname())
                 last_beat = time.monotonic()
             try:
-                outcome = process_one(ws, rulebook, db, token, ahead)
+                outcome = process_one(ws, rulebook, db, token, ahead, window)
             except Exception as exc:
                 # Filing failed (disk full, permissions): the claim stays open and the item stays
                 # in the processing folder; the next sweep retries it. Nothing is lost.
@@ -580,6 +586,21 @@ def process_claims(ws: Workspace, rulebook: Rulebook, tokens: Sequence[str]) -> 
         ahead.close()
         db.close()
     return outcomes
+
+
+def _reader(rulebook: Rulebook) -> Prefetch[Path, Draft]:
+    """`read_path` on a thread for the next claimed draft, which also segments it for the
+    same-news check (`checks.duplicate.segment_ahead`), while this thread files the one before."""
+    from checks.duplicate import segment_ahead
+    from extractors.prefetch import Prefetch
+    from extractors.read import read_path
+
+    def read(path: Path) -> Draft:
+        draft = read_path(path, rulebook)
+        segment_ahead(draft, rulebook)
+        return draft
+
+    return Prefetch(read, name="read-ahead")
 
 
 def _claimed_key(db: sqlite_utils.Database, token: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -184,3 +185,27 @@ def test_the_body_words_taken_from_the_signature_are_jiebas_words_of_the_body() 
     for signature in signatures:
         body = signature.partition("\n")[2]
         assert body_words(signature) == tuple(jieba_lcut(body)), signature
+
+
+def test_a_draft_segmented_ahead_is_judged_from_the_cache_and_a_fault_there_is_left_to_the_judge(
+    rulebook, monkeypatch
+) -> None:
+    from checks import duplicate
+
+    draft = draft_value(300, title="湖滨社区开展先行切词测试活动", body=[han_text(320, seed=2929)])
+    signature = duplicate._features(draft.title, draft.text, rulebook).signature
+    duplicate.word_set.cache_clear()
+    duplicate.segment_ahead(draft, rulebook)
+    before = duplicate.word_set.cache_info()
+    assert before.currsize == 1
+    words = word_set(signature)
+    assert duplicate.word_set.cache_info().hits == before.hits + 1 and words
+    duplicate.word_set.cache_clear()
+    duplicate.segment_ahead(dataclasses.replace(draft, readable=False), rulebook)
+    assert duplicate.word_set.cache_info().currsize == 0  # an unreadable draft is not segmented
+
+    def broken(text: str) -> frozenset[str]:
+        raise RuntimeError("jieba failed")
+
+    monkeypatch.setattr(duplicate, "word_set", broken)
+    duplicate.segment_ahead(draft, rulebook)  # no exception: the judge meets it itself

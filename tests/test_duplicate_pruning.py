@@ -1,6 +1,7 @@
 """`checks.duplicate.may_be_alike` skips only priors whose comparison is surely DIFFERENT: with it,
 `check_duplicates` gives exactly the `Duplicates` it gives when every prior is compared in full
-(the reference here: `may_be_alike` patched to always say yes)."""
+(the reference here: `may_be_alike` patched to always say yes, and the days-apart test before it
+to let every prior through)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def both_ways(
     pruned = check_duplicates(draft, unit, "instant", rulebook, RECEIVED, priors)
     with monkeypatch.context() as patch:
         patch.setattr(duplicate, "may_be_alike", lambda a, b, rulebook: True)
+        patch.setattr(duplicate, "days_too_far", lambda a, b, tolerance: False)
         full = check_duplicates(draft, unit, "instant", rulebook, RECEIVED, priors)
     return pruned, full
 
@@ -88,4 +90,63 @@ def test_random_windows_judge_alike_pruned_or_not(rulebook, monkeypatch) -> None
         pruned, full = both_ways(monkeypatch, rulebook, new, rng.choice(units), window)
         assert pruned == full, round_
         found.update(name for name, value in vars(full).items() if value)
+    assert found >= {"revision_of", "same_event_of", "duplicate_of"}
+
+
+def eager(draft_text: tuple[str, str], unit: str, rulebook: Rulebook, priors: Sequence[Prior]) -> Duplicates:
+    """`check_duplicates` as it read before the same-event score became lazy: every prior of the
+    window compared in full (`compare_features`), then the first copy, the revision and the
+    first same event picked from all the comparisons."""
+    from checks.duplicate import COPY, SAME_EVENT, _features, _same_event, _same_news, titles_alike
+
+    title, text = draft_text
+    mine = _features(title, text, rulebook)
+    ordered = sorted(priors, key=lambda p: (p.received_at, p.id))
+    compared = [(p, compare_features(mine, _features(p.title, p.text, rulebook), rulebook)) for p in ordered]
+    copies = [(p, c) for p, c in compared if c.level == COPY]
+    if copies and copies[0][0].unit != unit:
+        return Duplicates(
+            findings=(_same_news(copies[0][0], copies[0][1].score, rulebook),), duplicate_of=copies[0][0].id
+        )
+    own = [
+        p
+        for p, c in compared
+        if p.unit == unit and (c.level == COPY or titles_alike(p.title, title, rulebook))
+    ]
+    revision_of = own[-1].id if own else None
+    before = own[0].received_at if own else None
+    event = next(
+        (
+            (p, c)
+            for p, c in compared
+            if p.unit != unit and c.level == SAME_EVENT and (before is None or p.received_at < before)
+        ),
+        None,
+    )
+    if event is None:
+        return Duplicates(revision_of=revision_of)
+    return Duplicates(
+        findings=(_same_event(*event, rulebook),), revision_of=revision_of, same_event_of=event[0].id
+    )
+
+
+def test_the_same_event_score_computed_only_where_needed_judges_as_every_score(rulebook) -> None:
+    """Windows of 80 drafts from the set's texts, four units: `check_duplicates` (first looks,
+    then the same-event score up to the first that reaches it) gives exactly what comparing
+    every prior in full gives."""
+    texts = list(dict.fromkeys((p[f"title_{s}"], p[f"text_{s}"]) for p in pairs() for s in "ab"))
+    rng = random.Random(2929)
+    units = ("湖滨社区", "塔下社区", "综合办", "城管科")
+    found = set()
+    for round_ in range(60):
+        chosen = rng.sample(texts, 80)
+        window = [
+            prior(n + 1, rng.choice(units), text, 60 * 24 * 6 - 100 * n) for n, text in enumerate(chosen)
+        ]
+        new = rng.choice(chosen) if round_ % 3 else rng.choice(texts)
+        unit = rng.choice(units)
+        draft = draft_value(300, title=new[0], body=[new[1]], sha256="f" * 64)
+        judged = check_duplicates(draft, unit, "instant", rulebook, RECEIVED, window)
+        assert judged == eager(new, unit, rulebook, window), round_
+        found.update(name for name, value in vars(judged).items() if value)
     assert found >= {"revision_of", "same_event_of", "duplicate_of"}

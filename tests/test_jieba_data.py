@@ -109,3 +109,27 @@ def test_a_stale_or_damaged_table_is_not_opened(tmp_path: Path) -> None:
     Path(path).write_bytes(Path(path).read_bytes()[:-3])
     assert jieba_data.open_table(path, ("made", 1)) is None  # cut short
     assert jieba_data.open_table(str(tmp_path / "missing"), ("made", 1)) is None
+
+
+def test_texts_covered_one_after_another_read_the_groups_each_needs(
+    own: jieba.Tokenizer, tmp_path: Path
+) -> None:
+    """A table skips the prefixes it has covered already (a burst's drafts share most): after
+    each text it holds exactly what tables covering the texts so far, each on its own, hold."""
+    path = str(tmp_path / jieba_data.WORDS_TABLE)
+    key = jieba_data.source_key(jieba)
+    jieba_data.write_table(path, key, own.total, own.FREQ)
+
+    def opened() -> jieba_data.PrefixTable:
+        table = jieba_data.open_table(path, key)
+        assert table is not None
+        return table[0]
+
+    shared = opened()
+    union: dict[str, int] = {}
+    for text in _texts():
+        shared.cover(text)
+        alone = opened()
+        alone.cover(text)
+        union.update(alone.words)
+        assert shared.words == union, text

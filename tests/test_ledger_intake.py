@@ -174,3 +174,20 @@ def test_a_complete_ledger_is_opened_as_it_is_and_an_incomplete_one_is_completed
         (kind, name) for kind, name, _ in db.execute("SELECT type, name, sql FROM sqlite_master")
     } == names
     db.close()
+
+
+def test_a_column_added_by_another_connection_is_known_to_the_next_insert(db, tmp_path):
+    """The columns of a table are read once per connection and again when the schema changed."""
+    first = record_submission(db, sha256="a", unit="湖滨社区", verdict="accepted", received_at=T0)
+    other = open_ledger(tmp_path / "ledger.db")
+    try:
+        other.execute("ALTER TABLE submissions ADD COLUMN extra_note TEXT")
+    finally:
+        other.close()
+    second = record_submission(
+        db, sha256="b", unit="湖滨社区", verdict="accepted", received_at=T0, extra_note="后加的列"
+    )
+    assert second == first + 1
+    assert db.execute("SELECT extra_note FROM submissions WHERE id = ?", [second]).fetchone()[0] == "后加的列"
+    with pytest.raises(ValueError, match="no column"):
+        record_submission(db, sha256="c", unit="湖滨社区", received_at=T0, no_such_column=1)
