@@ -65,6 +65,27 @@ def _keep_bytecode() -> None:
 _keep_bytecode()
 
 
+PREFECT_SETTINGS_SET_BY_CONFIGURE = (
+    "PREFECT_HOME",
+    "PREFECT_SERVER_ANALYTICS_ENABLED",
+    "PREFECT_LOGGING_LEVEL",
+    "PREFECT_SERVER_LOGGING_LEVEL",
+    "PREFECT_API_URL",
+)
+
+
+@pytest.fixture
+def no_prefect_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The variables `flows.prefect_env.configure` writes into os.environ, unset for the test and
+    given back afterwards as they were. `monkeypatch.delenv(name, raising=False)` of a name that
+    is not set records nothing, so a value the code under test set leaked into every later test
+    of the worker: seen as a later `serve` in the same worker taking another test's deleted
+    PREFECT_HOME and never restarting its server."""
+    for name in PREFECT_SETTINGS_SET_BY_CONFIGURE:
+        monkeypatch.setenv(name, "")  # recorded with its old value (or its absence) …
+        monkeypatch.delenv(name)  # … so whatever the test leaves is undone
+
+
 @pytest.fixture(scope="session")
 def rulebook() -> Rulebook:
     return load_rulebook()

@@ -48,15 +48,7 @@ def test_the_local_server_is_started_once_under_the_workspace_and_reused(tmp_pat
         prefect_env.stop_local_server(ws)
 
 
-def test_configure_turns_telemetry_off_and_puts_prefect_home_in_the_workspace(tmp_path, monkeypatch):
-    for name in (
-        "PREFECT_HOME",
-        "PREFECT_SERVER_ANALYTICS_ENABLED",
-        "PREFECT_LOGGING_LEVEL",
-        "PREFECT_SERVER_LOGGING_LEVEL",
-        "PREFECT_API_URL",
-    ):
-        monkeypatch.delenv(name, raising=False)
+def test_configure_turns_telemetry_off_and_puts_prefect_home_in_the_workspace(tmp_path, no_prefect_settings):
     ws = Workspace(tmp_path / "ws")
     prefect_env.configure(ws, "http://127.0.0.1:1/api")
     assert os.environ["PREFECT_HOME"] == str(ws.root / ".prefect")

@@ -18,16 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def quiet_env(monkeypatch, tmp_path):
+def quiet_env(monkeypatch, tmp_path, no_prefect_settings):
     """run_command sets Prefect's environment; keep it from leaking into other tests."""
-    for name in (
-        "PREFECT_HOME",
-        "PREFECT_SERVER_ANALYTICS_ENABLED",
-        "PREFECT_LOGGING_LEVEL",
-        "PREFECT_SERVER_LOGGING_LEVEL",
-        "PREFECT_API_URL",
-    ):
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DRAFTDESK_NOW", NOW)
 
 
