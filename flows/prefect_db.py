@@ -227,10 +227,12 @@ def _make(folder: Path, log_path: Path, stop: threading.Event | None) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _run(command: list[str], env: dict[str, str], log_path: Path, stop: threading.Event | None) -> int | None:
-    """Run `command` in $PREFECT_HOME of `env`, its output appended to `log_path`: its exit code."""
+def start_logged(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """Start `command` in $PREFECT_HOME of `env`, in its own session (Ctrl-C on the caller
+    leaves it), its output appended to `log_path`: the one way a Prefect process of ours is
+    started, the server as much as the template's migration."""
     with open(log_path, "ab") as log_file:
-        proc = subprocess.Popen(
+        return subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
             stdout=log_file,
@@ -239,7 +241,11 @@ def _run(command: list[str], env: dict[str, str], log_path: Path, stop: threadin
             cwd=env["PREFECT_HOME"],
             start_new_session=True,
         )
-    return _wait(proc, stop)
+
+
+def _run(command: list[str], env: dict[str, str], log_path: Path, stop: threading.Event | None) -> int | None:
+    """Run `command` in $PREFECT_HOME of `env`, its output appended to `log_path`: its exit code."""
+    return _wait(start_logged(command, env, log_path), stop)
 
 
 def _wait(proc: subprocess.Popen[bytes], stop: threading.Event | None) -> int | None:

@@ -16,7 +16,6 @@ import contextlib
 import logging
 import os
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -29,7 +28,7 @@ from pathlib import Path
 import psutil
 
 from flows.prefect_db import ServerStartAborted as ServerStartAborted
-from flows.prefect_db import process_lock, seed_database, start_settings
+from flows.prefect_db import process_lock, seed_database, start_logged, start_settings
 from flows.server_record import PID_FILE as PID_FILE
 from flows.server_record import pid_path
 from flows.server_record import prefect_home as prefect_home
@@ -295,16 +294,7 @@ def _start_background(ws: Workspace, stop: threading.Event | None = None) -> psu
     env.update(start_settings(home, env))  # from the template: no migration check, no block registration
     command = [sys.executable, "-c", _UVICORN, "--factory", _APP_FACTORY]
     command += ["--host", "127.0.0.1", "--port", str(port), "--timeout-keep-alive", "5"]
-    with open(home / "server.log", "ab") as log_file:
-        server = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-            cwd=str(home),
-        )
+    server = start_logged(command, env, home / "server.log")  # env's PREFECT_HOME is `home`
     _pid_path(ws).write_text(str(server.pid), encoding="utf-8")
     return psutil.Process(server.pid)
 
