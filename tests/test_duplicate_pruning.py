@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -72,22 +72,35 @@ def test_each_pair_of_the_labelled_set_judges_alike_pruned_or_not(rulebook, monk
             assert pruned == full, p["id"]
 
 
+UNITS = ("湖滨社区", "塔下社区", "综合办", "城管科")
+
+
+def random_windows(
+    seed: int, rounds: int, size: int, newest_minutes: int, spacing: int
+) -> Iterator[tuple[int, random.Random, list[tuple[str, str]], list[tuple[str, str]], list[Prior]]]:
+    """`rounds` windows of `size` drafts drawn from the set's texts, each from one of four units,
+    the n-th received `newest_minutes - spacing * n` minutes before the draft judged: (the round,
+    the generator for the caller's own draws, every text, the texts chosen, the window)."""
+    texts = list(dict.fromkeys((p[f"title_{s}"], p[f"text_{s}"]) for p in pairs() for s in "ab"))
+    rng = random.Random(seed)
+    for round_ in range(rounds):
+        chosen = rng.sample(texts, size)
+        window = [
+            prior(n + 1, rng.choice(UNITS), text, newest_minutes - spacing * n)
+            for n, text in enumerate(chosen)
+        ]
+        yield round_, rng, texts, chosen, window
+
+
 def test_random_windows_judge_alike_pruned_or_not(rulebook, monkeypatch) -> None:
     """Windows of 60 drafts drawn from the set's texts (some repeated as a unit's resend, some
     retitled), four units, each new draft judged against them with and without the pruning."""
-    texts = list(dict.fromkeys((p[f"title_{s}"], p[f"text_{s}"]) for p in pairs() for s in "ab"))
-    rng = random.Random(29)
-    units = ("湖滨社区", "塔下社区", "综合办", "城管科")
     found = set()
-    for round_ in range(40):
-        chosen = rng.sample(texts, 60)
-        window = [
-            prior(n + 1, rng.choice(units), text, 60 * 24 * 8 - 150 * n) for n, text in enumerate(chosen)
-        ]
+    for round_, rng, texts, chosen, window in random_windows(29, 40, 60, 60 * 24 * 8, 150):
         new = rng.choice(chosen) if round_ % 2 else rng.choice(texts)
         if round_ % 4 == 1:
             new = (new[0], new[1] + "现场气氛热烈。")  # a resend with a sentence added
-        pruned, full = both_ways(monkeypatch, rulebook, new, rng.choice(units), window)
+        pruned, full = both_ways(monkeypatch, rulebook, new, rng.choice(UNITS), window)
         assert pruned == full, round_
         found.update(name for name, value in vars(full).items() if value)
     assert found >= {"revision_of", "same_event_of", "duplicate_of"}
@@ -134,17 +147,10 @@ def test_the_same_event_score_computed_only_where_needed_judges_as_every_score(r
     """Windows of 80 drafts from the set's texts, four units: `check_duplicates` (first looks,
     then the same-event score up to the first that reaches it) gives exactly what comparing
     every prior in full gives."""
-    texts = list(dict.fromkeys((p[f"title_{s}"], p[f"text_{s}"]) for p in pairs() for s in "ab"))
-    rng = random.Random(2929)
-    units = ("湖滨社区", "塔下社区", "综合办", "城管科")
     found = set()
-    for round_ in range(60):
-        chosen = rng.sample(texts, 80)
-        window = [
-            prior(n + 1, rng.choice(units), text, 60 * 24 * 6 - 100 * n) for n, text in enumerate(chosen)
-        ]
+    for round_, rng, texts, chosen, window in random_windows(2929, 60, 80, 60 * 24 * 6, 100):
         new = rng.choice(chosen) if round_ % 3 else rng.choice(texts)
-        unit = rng.choice(units)
+        unit = rng.choice(UNITS)
         draft = draft_value(300, title=new[0], body=[new[1]], sha256="f" * 64)
         judged = check_duplicates(draft, unit, "instant", rulebook, RECEIVED, window)
         assert judged == eager(new, unit, rulebook, window), round_
