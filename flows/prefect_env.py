@@ -138,10 +138,6 @@ class ServerState:
     api_url: str | None
 
 
-def _pid_path(ws: Workspace) -> Path:
-    return pid_path(ws)
-
-
 def _api_url_of(cmd: list[str]) -> str:
     """The API URL a server command line (`… --host H --port P …`) serves."""
 
@@ -191,7 +187,7 @@ def _listens_on(proc: psutil.Process, url: str) -> bool:
 def _recorded_server(ws: Workspace) -> psutil.Process | None:
     """The server named by Prefect's pid file, if it is ours and alive."""
     try:
-        proc = psutil.Process(int(_pid_path(ws).read_text(encoding="utf-8").strip()))
+        proc = psutil.Process(int(pid_path(ws).read_text(encoding="utf-8").strip()))
     except (OSError, ValueError, psutil.Error):
         return None
     return proc if _is_our_server(proc, prefect_home(ws)) else None
@@ -247,7 +243,7 @@ def ensure_local_server(
         proc = _recorded_server(ws)
         if proc is None:
             with contextlib.suppress(OSError):
-                _pid_path(ws).unlink()
+                pid_path(ws).unlink()
             proc = _start_background(ws, stop)
         url = _api_url_of(proc.cmdline())
         waiter = stop or threading.Event()
@@ -295,7 +291,7 @@ def _start_background(ws: Workspace, stop: threading.Event | None = None) -> psu
     command = [sys.executable, "-c", _UVICORN, "--factory", _APP_FACTORY]
     command += ["--host", "127.0.0.1", "--port", str(port), "--timeout-keep-alive", "5"]
     server = start_logged(command, env, home / "server.log")  # env's PREFECT_HOME is `home`
-    _pid_path(ws).write_text(str(server.pid), encoding="utf-8")
+    pid_path(ws).write_text(str(server.pid), encoding="utf-8")
     return psutil.Process(server.pid)
 
 
