@@ -4,12 +4,13 @@ on CI, the failure) when they are missing, a free port for the desk, and one sta
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
+
+from tests.ports import free_port as free_port
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 HEADLESS = ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage")
@@ -21,12 +22,6 @@ def need_browser() -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must have chromium and chromium-driver installed (.ci/run): missing {missing}")
         pytest.skip(f"no headless browser here: missing {missing}")
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager

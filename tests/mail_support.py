@@ -27,14 +27,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port as free_port
+
 DOVECOT = "/usr/sbin/dovecot"
 USER, PASSWORD = "office", "shouquanma-123"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _config(root: Path, port: int, uid: int, gid: int) -> str:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from checks.duplicate import default_cache_dir
 from flows.prefect_db import process_lock
+from tests.ports import free_port as free_port
 
 RECIPE = "1"
 """Raised when the way a template is made changes, so an old one is never taken for a new one."""
@@ -48,12 +49,6 @@ def binary(name: str) -> str | None:
         return found
     candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
     return str(candidates[-1]) if candidates else None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _run_as() -> list[str]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import shlex
 import signal
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from flows import prefect_env
 from ledger import intake as ledger
 from ledger.schema import open_ledger
 from tests.factory import news_draft
+from tests.ports import free_port
 from tests.test_watch_cmd import (
     DRAFTDESK,
     MARCH_12_AFTERNOON,
@@ -144,12 +144,6 @@ def drop(root: Path, name: str, seed: int) -> None:
 
 def filed(root: Path, name: str) -> bool:
     return len(outbox_files(root, f"accepted/*/湖滨社区/*_{name}")) == 1
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_watch_files_directly_when_its_server_is_killed_and_returns_to_flows_when_it_is_back(
